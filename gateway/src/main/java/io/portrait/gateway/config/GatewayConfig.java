@@ -1,0 +1,20 @@
+package io.portrait.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "portrait.gateway")
+public interface GatewayConfig {
+
+    /** Most events one POST /v1/events may carry. */
+    @WithDefault("2500")
+    int maxBatchEvents();
+
+    /** Largest request body of POST /v1/events, in bytes. */
+    @WithDefault("512000")
+    int maxBatchBytes();
+
+    /** Workspace of callers until credentials carry one. */
+    @WithDefault("default")
+    String defaultWorkspace();
+}

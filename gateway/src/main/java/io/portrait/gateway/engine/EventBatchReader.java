@@ -1,0 +1,201 @@
+package io.portrait.gateway.engine;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import io.portrait.gateway.domain.FieldError;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Reads the JSON body of {@code POST /v1/events} into collected events, item by item, so that one badly shaped
+ * event is reported with its index and field while the others go on to ingestion. It checks shape only
+ * (strings where strings belong, objects where objects belong); what the values mean is ingestion's job.
+ */
+public final class EventBatchReader {
+
+    private final ObjectMapper mapper;
+    private final int maxEvents;
+
+    public EventBatchReader(ObjectMapper mapper, int maxEvents) {
+        this.mapper = mapper;
+        this.maxEvents = maxEvents;
+    }
+
+    public List<ReadEvent> read(String body) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
+                    "The body is not valid JSON" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
+                    "The body is empty; send a JSON object with an \"events\" array.");
+        }
+        if (!root.isObject()) {
+            throw new BatchFormatException(BatchFormatException.Reason.INVALID_SHAPE,
+                    "The body must be a JSON object with an \"events\" array.");
+        }
+        JsonNode events = root.get("events");
+        if (events == null || !events.isArray()) {
+            throw new BatchFormatException(BatchFormatException.Reason.INVALID_SHAPE,
+                    "Field \"events\" must be an array of events.");
+        }
+        if (events.isEmpty()) {
+            throw new BatchFormatException(BatchFormatException.Reason.INVALID_SHAPE,
+                    "Field \"events\" is empty; send at least one event.");
+        }
+        if (events.size() > maxEvents) {
+            throw new BatchFormatException(BatchFormatException.Reason.TOO_MANY_EVENTS,
+                    "A batch holds at most " + maxEvents + " events; this one has " + events.size() + ".");
+        }
+        List<ReadEvent> read = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            read.add(readEvent(i, events.get(i)));
+        }
+        return read;
+    }
+
+    private ReadEvent readEvent(int index, JsonNode node) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!node.isObject()) {
+            errors.add(new FieldError("", "invalid_type", "An event must be a JSON object."));
+            return new ReadEvent(index, null, null, errors);
+        }
+        ObjectNode json = (ObjectNode) node;
+        CollectedEvent.Builder event = CollectedEvent.newBuilder();
+        String messageId = text(json, "messageId", errors);
+        if (messageId != null) {
+            event.setMessageId(messageId);
+        }
+        setText(json, "type", errors, event::setType);
+        // "event" names a track event; "name" names a page or screen.
+        String name = text(json, "event", errors);
+        if (name == null) {
+            name = text(json, "name", errors);
+        }
+        if (name != null) {
+            event.setName(name);
+        }
+        setText(json, "channel", errors, event::setChannel);
+        setText(json, "source", errors, event::setSource);
+        setText(json, "timestamp", errors, event::setTimestamp);
+        readIdentifiers(json.get("identifiers"), event, errors);
+        readStruct(json, "traits", errors).ifPresent(event::setTraits);
+        readStruct(json, "properties", errors).ifPresent(event::setProperties);
+        readConsent(json.get("consent"), event, errors);
+        return new ReadEvent(index, messageId, errors.isEmpty() ? event.build() : null, List.copyOf(errors));
+    }
+
+    private static String text(ObjectNode json, String field, List<FieldError> errors) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            errors.add(new FieldError(field, "invalid_type", "Field \"" + field + "\" must be a string."));
+            return null;
+        }
+        return value.textValue();
+    }
+
+    private static void setText(ObjectNode json, String field, List<FieldError> errors,
+                                Consumer<String> setter) {
+        String value = text(json, field, errors);
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** Identifiers come as {"email": "...", "phone": ["...", "..."]}; numbers are taken as their text. */
+    private static void readIdentifiers(JsonNode node, CollectedEvent.Builder event, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("identifiers", "invalid_type",
+                    "Field \"identifiers\" must be an object of identifier type to value."));
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            String type = entry.getKey();
+            JsonNode value = entry.getValue();
+            if (value.isArray()) {
+                for (JsonNode item : value) {
+                    addIdentifier(type, item, event, errors);
+                }
+            } else {
+                addIdentifier(type, value, event, errors);
+            }
+        }
+    }
+
+    private static void addIdentifier(String type, JsonNode value, CollectedEvent.Builder event, List<FieldError> errors) {
+        if (value.isNull()) {
+            return;
+        }
+        if (!value.isTextual() && !value.isIntegralNumber()) {
+            errors.add(new FieldError("identifiers." + type, "invalid_type",
+                    "Identifier \"" + type + "\" must be a string."));
+            return;
+        }
+        event.addIdentifiers(Identifier.newBuilder().setType(type).setValue(value.asText()));
+    }
+
+    private Optional<Struct> readStruct(ObjectNode json, String field, List<FieldError> errors) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(field, "invalid_type", "Field \"" + field + "\" must be an object."));
+            return Optional.empty();
+        }
+        try {
+            Struct.Builder struct = Struct.newBuilder();
+            JsonFormat.parser().merge(mapper.writeValueAsString(node), struct);
+            return Optional.of(struct.build());
+        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+            errors.add(new FieldError(field, "invalid_value", "Field \"" + field + "\" cannot be read: " + e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private static void readConsent(JsonNode node, CollectedEvent.Builder event, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("consent", "invalid_type",
+                    "Field \"consent\" must be an object of purpose to true/false."));
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            if (!entry.getValue().isBoolean()) {
+                errors.add(new FieldError("consent." + entry.getKey(), "invalid_type", "Consent must be true or false."));
+            } else {
+                event.putConsent(entry.getKey(), entry.getValue().booleanValue());
+            }
+        }
+    }
+}

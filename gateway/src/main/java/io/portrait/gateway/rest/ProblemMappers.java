@@ -1,0 +1,60 @@
+package io.portrait.gateway.rest;
+
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error leaves the gateway as application/problem+json. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response grpc(StatusRuntimeException e) {
+        return fromGrpc(e.getStatus());
+    }
+
+    @ServerExceptionMapper
+    public Response grpcChecked(StatusException e) {
+        return fromGrpc(e.getStatus());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) == null
+                ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String slug = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "internal" : "invalid-request";
+        };
+        return respond(new Problem(slug, title, status, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        Log.errorf(e, "unexpected failure");
+        return respond(new Problem("internal", "Internal error", 500, "The request failed unexpectedly; it can be retried."));
+    }
+
+    private static Response fromGrpc(io.grpc.Status status) {
+        Problem problem = GrpcProblems.toProblem(status);
+        if (problem.getStatus() >= 500) {
+            Log.warnf("backing service answered %s", status.getCode());
+        }
+        return respond(problem);
+    }
+
+    static Response respond(Problem problem) {
+        return Response.status(problem.getStatus()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

@@ -1,0 +1,58 @@
+package io.portrait.gateway.rest;
+
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.ProfileView;
+import io.portrait.gateway.service.ProfileService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/profiles")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "Profiles", description = "One customer across every channel.")
+public class ProfileResource {
+
+    private final ProfileService profiles;
+    private final GatewayConfig config;
+
+    public ProfileResource(ProfileService profiles, GatewayConfig config) {
+        this.profiles = profiles;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A profile by id", description = "An id merged into another profile answers with the survivor.")
+    @APIResponse(responseCode = "200", description = "The profile.")
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ProfileView> byId(@PathParam("id") String id) {
+        return profiles.byId(config.defaultWorkspace(), id);
+    }
+
+    @GET
+    @Path("/lookup")
+    @Operation(summary = "The profile holding an identifier",
+            description = "The value is normalized as events are, so \" Ann@Example.com \" finds ann@example.com.")
+    @APIResponse(responseCode = "200", description = "The profile.")
+    @APIResponse(responseCode = "400", description = "Missing or invalid identifier.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No profile holds it.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ProfileView> lookup(
+            @Parameter(description = "Identifier type, e.g. email, phone, user_id.", required = true) @QueryParam("type") String type,
+            @Parameter(description = "Identifier value.", required = true) @QueryParam("value") String value) {
+        if (type == null || type.isBlank() || value == null || value.isBlank()) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Query parameters \"type\" and \"value\" are both required."));
+        }
+        return profiles.byIdentifier(config.defaultWorkspace(), type, value);
+    }
+}

@@ -1,0 +1,81 @@
+package io.portrait.gateway.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portrait.gateway.domain.FieldError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventBatchReaderTest {
+
+    private final EventBatchReader reader = new EventBatchReader(new ObjectMapper(), 3);
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"events\": [                       | MALFORMED_JSON",
+            "''                                   | MALFORMED_JSON",
+            "[]                                   | INVALID_SHAPE",
+            "{\"events\": {}}                     | INVALID_SHAPE",
+            "{\"events\": []}                     | INVALID_SHAPE",
+            "{\"batch\": []}                      | INVALID_SHAPE",
+            "{\"events\": [{}, {}, {}, {}]}       | TOO_MANY_EVENTS",
+    })
+    void refusesBatchesThatCannotBeRead(String body, BatchFormatException.Reason reason) {
+        assertThatThrownBy(() -> reader.read(body))
+                .isInstanceOfSatisfying(BatchFormatException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void malformedJsonSaysWhere() {
+        assertThatThrownBy(() -> reader.read("{\"events\": [\n  {\"type\": }]}"))
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
+    void readsEveryFieldOfAWellShapedEvent() {
+        List<ReadEvent> read = reader.read("""
+                {"events": [{"messageId": "m-2", "type": "track", "event": "Order Completed", "channel": "pos",
+                  "source": "till-7", "timestamp": "2026-01-06T09:30:00Z",
+                  "identifiers": {"phone": "+8613800138000", "member_card": 88001, "device_id": ["d-1", "d-2"]},
+                  "traits": {"name": "Ann"}, "properties": {"orderId": "o-9", "revenue": 12.5, "currency": "CNY"},
+                  "consent": {"personalization": false}}]}
+                """);
+        assertThat(read).singleElement().satisfies(item -> {
+            assertThat(item.readable()).isTrue();
+            assertThat(item.event().getMessageId()).isEqualTo("m-2");
+            assertThat(item.event().getName()).isEqualTo("Order Completed");
+            assertThat(item.event().getSource()).isEqualTo("till-7");
+            assertThat(item.event().getIdentifiersList())
+                    .extracting(i -> i.getType() + "=" + i.getValue())
+                    .containsExactly("phone=+8613800138000", "member_card=88001", "device_id=d-1", "device_id=d-2");
+            assertThat(item.event().getProperties().getFieldsMap().get("revenue").getNumberValue()).isEqualTo(12.5);
+            assertThat(item.event().getTraits().getFieldsMap().get("name").getStringValue()).isEqualTo("Ann");
+            assertThat(item.event().getConsentMap()).containsEntry("personalization", false);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"not an event\"                                   | ''",
+            "{\"messageId\": 7}                                 | messageId",
+            "{\"type\": [\"track\"]}                            | type",
+            "{\"identifiers\": \"ann@example.com\"}             | identifiers",
+            "{\"identifiers\": {\"email\": {\"v\": 1}}}         | identifiers.email",
+            "{\"traits\": \"Ann\"}                              | traits",
+            "{\"properties\": [1, 2]}                           | properties",
+            "{\"consent\": {\"marketing\": \"yes\"}}            | consent.marketing",
+    })
+    void reportsBadlyShapedItemsByFieldAndKeepsTheOthers(String item, String field) {
+        List<ReadEvent> read = reader.read("{\"events\": [" + item + ", {\"messageId\": \"ok\"}]}");
+        assertThat(read.get(0).readable()).isFalse();
+        assertThat(read.get(0).errors()).extracting(FieldError::field).containsExactly(field);
+        assertThat(read.get(0).errors()).extracting(FieldError::code).containsExactly("invalid_type");
+        assertThat(read.get(1).readable()).isTrue();
+        assertThat(read.get(1).index()).isEqualTo(1);
+    }
+}
