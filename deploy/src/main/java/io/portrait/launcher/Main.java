@@ -1,0 +1,94 @@
+package io.portrait.launcher;
+
+import io.portrait.launcher.bench.EventPathBench;
+import io.portrait.launcher.demo.DemoLoader;
+import io.portrait.launcher.suite.GatewayClient;
+import io.portrait.launcher.suite.Suite;
+import io.portrait.launcher.suite.SuitePorts;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code ./portrait <command>}: run the suite locally, or measure it. */
+public final class Main {
+
+    private static final String USAGE = """
+            usage: ./portrait <command> [options]
+
+              run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
+                                     data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
+              bench [--events N]     start a throw-away suite and measure the event path (default 20000 events)
+              help                   this text
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        String command = rest.isEmpty() ? "help" : rest.remove(0);
+        Path home = Path.of(System.getProperty("portrait.home", ".")).toAbsolutePath().normalize();
+        try {
+            switch (command) {
+                case "run" -> run(home, rest, out);
+                case "bench" -> EventPathBench.main(home, rest, out);
+                case "help", "--help", "-h" -> out.print(USAGE);
+                default -> {
+                    System.err.println("unknown command: " + command);
+                    System.err.print(USAGE);
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("portrait: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void run(Path home, List<String> options, PrintStream out) throws InterruptedException {
+        boolean demo = true;
+        for (String option : options) {
+            if (option.equals("--no-demo")) {
+                demo = false;
+            } else {
+                throw new IllegalArgumentException("unknown option for run: " + option);
+            }
+        }
+        long started = System.nanoTime();
+        Suite suite = new Suite(new Suite.Options(home, home.resolve(".portrait"), SuitePorts.standard(), true, out));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println();
+            out.println("Stopping Portrait ...");
+            suite.close();
+            out.println("Stopped.");
+        }, "portrait-shutdown"));
+        suite.start();
+
+        GatewayClient gateway = new GatewayClient(suite.gatewayUrl());
+        DemoLoader.Result result = null;
+        if (demo) {
+            result = new DemoLoader(gateway, out).load();
+        }
+        out.println();
+        out.println("Portrait is up in " + (System.nanoTime() - started) / 1_000_000_000 + " s.");
+        out.println("  Gateway     " + suite.gatewayUrl());
+        out.println("  Swagger UI  " + suite.gatewayUrl() + "/q/swagger-ui");
+        out.println("  OpenAPI     " + suite.gatewayUrl() + "/q/openapi");
+        out.println("  Logs        " + home.relativize(home.resolve(".portrait/logs")) + "/");
+        if (result != null) {
+            out.printf("Demo data: %,d customers, %,d events (%,d accepted, %,d rejected) in %.1f s.%n",
+                    result.customers(), result.events(), result.accepted(), result.rejected(), result.millis() / 1000.0);
+            String email = result.showcase().email();
+            out.println("A demo customer:");
+            out.println("  curl '" + gateway.lookupUrl("email", email) + "'");
+            GatewayClient.Answer answer = gateway.lookup("email", email);
+            out.println(DemoLoader.pretty(answer.body()));
+        }
+        out.println("Press Ctrl-C to stop.");
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,102 @@
+package io.portrait.launcher.demo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portrait.launcher.suite.GatewayClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Loads the shipped Online Retail subset through the gateway, as a front end would send it. */
+public final class DemoLoader {
+
+    public static final String RESOURCE = "/demo/online-retail-demo.csv.gz";
+    private static final int BATCH = 250;
+
+    public record Result(int customers, int events, int accepted, int rejected, long millis, DemoEvents.DemoCustomer showcase) {
+    }
+
+    private final GatewayClient gateway;
+    private final PrintStream out;
+
+    public DemoLoader(GatewayClient gateway, PrintStream out) {
+        this.gateway = gateway;
+        this.out = out;
+    }
+
+    public static List<RetailRow> shippedRows() {
+        try (InputStream in = DemoLoader.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("demo data missing from the launcher: " + RESOURCE);
+            }
+            return RetailCsv.readGzip(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Result load() {
+        List<RetailRow> rows = shippedRows();
+        List<ObjectNode> events = DemoEvents.events(rows);
+        long started = System.nanoTime();
+        int accepted = 0;
+        int rejected = 0;
+        for (int from = 0; from < events.size(); from += BATCH) {
+            List<ObjectNode> batch = events.subList(from, Math.min(events.size(), from + BATCH));
+            // wait=true: each batch is on profiles before the next goes, so the demo is complete when this returns.
+            GatewayClient.Answer answer = gateway.postEvents(batch, true);
+            if (answer.status() != 200 && answer.status() != 422) {
+                throw new IllegalStateException("gateway answered " + answer.status() + ": " + answer.body());
+            }
+            accepted += answer.body().path("accepted").asInt();
+            rejected += answer.body().path("rejected").size();
+            out.printf("\r  demo data: %,d of %,d events sent", from + batch.size(), events.size());
+        }
+        out.println();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        int customers = (int) rows.stream().mapToLong(RetailRow::customerId).distinct().count();
+        return new Result(customers, events.size(), accepted, rejected, millis, showcase(rows));
+    }
+
+    /** The customer with invoices on the most channels, most invoices first, lowest id on ties. */
+    static DemoEvents.DemoCustomer showcase(List<RetailRow> rows) {
+        Map<Long, Set<DemoEvents.Channel>> channels = new TreeMap<>();
+        Map<Long, Set<String>> invoices = new HashMap<>();
+        for (RetailRow row : rows) {
+            channels.computeIfAbsent(row.customerId(), k -> new TreeSet<>()).add(DemoEvents.channelOf(row.invoiceNo()));
+            invoices.computeIfAbsent(row.customerId(), k -> new TreeSet<>()).add(row.invoiceNo());
+        }
+        long best = channels.entrySet().stream()
+                .max(Comparator.<Map.Entry<Long, Set<DemoEvents.Channel>>>comparingInt(e -> e.getValue().size())
+                        .thenComparingInt(e -> Math.min(invoices.get(e.getKey()).size(), 12))
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .map(Map.Entry::getKey)
+                .orElseThrow();
+        return new DemoEvents.DemoCustomer(best);
+    }
+
+    public static String pretty(JsonNode node) {
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(node);
+        }
+    }
+
+    static Map<String, Long> countByChannel(List<ObjectNode> events) {
+        return events.stream().collect(Collectors.groupingBy(e -> e.get("channel").asText(), TreeMap::new,
+                Collectors.counting()));
+    }
+}

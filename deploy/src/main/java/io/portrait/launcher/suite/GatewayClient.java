@@ -1,0 +1,74 @@
+package io.portrait.launcher.suite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** The few gateway calls the launcher and the benchmarks make, over plain HTTP like any front end. */
+public final class GatewayClient {
+
+    public record Answer(int status, JsonNode body) {
+    }
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public GatewayClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Answer postEvents(List<? extends JsonNode> events, boolean wait) {
+        ObjectNode batch = mapper.createObjectNode();
+        batch.putArray("events").addAll(events.stream().map(JsonNode.class::cast).toList());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events" + (wait ? "?wait=true" : "")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.toString())));
+    }
+
+    public Answer lookup(String type, String value) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/profiles/lookup?type="
+                + encode(type) + "&value=" + encode(value))).GET());
+    }
+
+    public String lookupUrl(String type, String value) {
+        return baseUrl + "/v1/profiles/lookup?type=" + encode(type) + "&value=" + encode(value);
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return new Answer(response.statusCode(), body == null || body.isEmpty() ? null : mapper.readTree(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException("gateway call failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,127 @@
+package io.portrait.launcher.suite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One packaged service running as a child JVM, its output in a log file. */
+final class ServiceProcess {
+
+    private final ServiceSpec spec;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(ServiceSpec spec, int port, Path log, Process process) {
+        this.spec = spec;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    static ServiceProcess start(ServiceSpec spec, Path jar, int port, Map<String, String> config, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.add("-Xmx512m");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        Path log = logDir.resolve(spec.module() + ".log");
+        try {
+            Files.createDirectories(logDir);
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            return new ServiceProcess(spec, port, log, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + spec.module(), e);
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    ServiceSpec spec() {
+        return spec;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails early when the process exits. */
+    void awaitReady(HttpClient http, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(spec.module() + " exited with code " + process.exitValue()
+                        + "; last lines of " + log + ":\n" + tail(log, 25));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + spec.module(), e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException(spec.module() + " was not ready within " + timeout.toSeconds()
+                + " s; last lines of " + log + ":\n" + tail(log, 25));
+    }
+
+    /** SIGTERM first so Quarkus shuts down cleanly; kill what is still alive after the grace period. */
+    void stop(Duration grace) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
