@@ -1,0 +1,72 @@
+package io.portrait.launcher.docs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portrait.launcher.suite.RunningSuite;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs every request/response example of the API guide against the running suite, in page order. */
+@ExtendWith(RunningSuite.class)
+class ApiDocsIT {
+
+    private static final List<String> PAGES = List.of("docs/api.md");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TestFactory
+    List<DynamicTest> examplesHoldTrue() throws Exception {
+        Path home = Path.of(System.getProperty("portrait.home", "..")).toAbsolutePath().normalize();
+        Map<String, String> captured = new HashMap<>();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String page : PAGES) {
+            List<HttpExample> examples = HttpExample.parse(Files.readString(home.resolve(page)));
+            assertThat(examples).as("examples in " + page).isNotEmpty();
+            for (HttpExample example : examples) {
+                tests.add(DynamicTest.dynamicTest(page + ": " + example.requestLine(),
+                        () -> check(example, captured)));
+            }
+        }
+        return tests;
+    }
+
+    private void check(HttpExample example, Map<String, String> captured) throws Exception {
+        String base = RunningSuite.suite().gatewayUrl();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + substitute(example.path(), captured)));
+        example.requestHeaders().forEach(request::header);
+        String body = substitute(example.requestBody(), captured);
+        request.method(example.method(), body.isEmpty()
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as("status of " + example.requestLine() + ": " + response.body())
+                .isEqualTo(example.status());
+        example.responseHeaders().forEach((name, value) -> assertThat(response.headers().firstValue(name))
+                .as(name).hasValueSatisfying(actual -> assertThat(actual).startsWith(value)));
+        if (!example.responseBody().isBlank()) {
+            JsonMatch.assertMatches(mapper.readTree(example.responseBody()), mapper.readTree(response.body()), captured);
+        }
+    }
+
+    private static String substitute(String text, Map<String, String> captured) {
+        String result = text;
+        for (Map.Entry<String, String> entry : captured.entrySet()) {
+            result = result.replace("{{" + entry.getKey() + "}}", entry.getValue());
+        }
+        return result;
+    }
+}

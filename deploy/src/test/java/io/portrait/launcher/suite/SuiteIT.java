@@ -1,0 +1,186 @@
+package io.portrait.launcher.suite;
+
+import io.portrait.launcher.demo.DemoLoader;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+/** The packaged suite on embedded stores, driven through the gateway like a front end. */
+@ExtendWith(RunningSuite.class)
+class SuiteIT {
+
+    private static Suite suite;
+
+    @BeforeAll
+    static void pointAtGateway() {
+        suite = RunningSuite.suite();
+        RestAssured.baseURI = suite.gatewayUrl();
+    }
+
+    @Test
+    void eventsFromTwoChannelsLandOnOneProfile() {
+        given().contentType(ContentType.JSON).body("""
+                        {"events": [
+                          {"messageId": "it-ann-1", "type": "identify", "channel": "web", "timestamp": "2026-01-05T10:00:00Z",
+                           "identifiers": {"email": "ann@example.com", "anonymous_id": "a-1"}, "traits": {"name": "Ann"}},
+                          {"messageId": "it-ann-2", "type": "track", "event": "Order Completed", "channel": "pos",
+                           "timestamp": "2026-01-06T09:30:00Z", "identifiers": {"phone": "+8613800138000", "email": "ann@example.com"},
+                           "properties": {"orderId": "o-9", "revenue": 12.5, "currency": "CNY"}}]}
+                        """)
+                .when().post("/v1/events?wait=true")
+                .then().statusCode(200)
+                .body("accepted", equalTo(2))
+                .body("rejected", hasSize(0))
+                .body("applied", equalTo(true));
+
+        String id = given().queryParam("type", "email").queryParam("value", "ann@example.com")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200)
+                .body("identifiers.type", containsInAnyOrder("email", "anonymous_id", "phone"))
+                .body("identifiers.value", hasItems("ann@example.com", "a-1", "+8613800138000"))
+                .body("channels", contains("pos", "web"))
+                .body("firstSeen", equalTo("2026-01-05T10:00:00Z"))
+                .body("lastSeen", equalTo("2026-01-06T09:30:00Z"))
+                .body("eventCount", equalTo(2))
+                .extract().path("id");
+
+        given().when().get("/v1/profiles/" + id).then().statusCode(200).body("id", equalTo(id));
+        given().queryParam("type", "email").queryParam("value", " Ann@Example.COM ")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).body("id", equalTo(id));
+        given().queryParam("type", "phone").queryParam("value", "138 0013 8000")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).body("id", equalTo(id));
+    }
+
+    @Test
+    void anEventJoiningTwoProfilesMergesThemAndTheOldIdStillResolves() {
+        String byEmail = profileOf(event("it-bob-1", "web", "{\"email\": \"bob@example.com\"}"), "email", "bob@example.com");
+        String byPhone = profileOf(event("it-bob-2", "pos", "{\"phone\": \"+8613900000001\"}"), "phone", "+8613900000001");
+        assertThat(byEmail).isNotEqualTo(byPhone);
+
+        String survivor = profileOf(event("it-bob-3", "app", "{\"email\": \"bob@example.com\", \"phone\": \"+8613900000001\"}"),
+                "phone", "+8613900000001");
+        assertThat(survivor).isIn(byEmail, byPhone);
+        String mergedAway = survivor.equals(byEmail) ? byPhone : byEmail;
+
+        given().when().get("/v1/profiles/" + mergedAway)
+                .then().statusCode(200)
+                .body("id", equalTo(survivor))
+                .body("mergedIds", hasItem(mergedAway))
+                .body("eventCount", equalTo(3))
+                .body("channels", contains("app", "pos", "web"));
+        given().queryParam("type", "email").queryParam("value", "bob@example.com")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).body("id", equalTo(survivor));
+    }
+
+    @Test
+    void aRepeatedMessageIdIsStoredOnce() {
+        String body = event("it-cy-1", "web", "{\"user_id\": \"it-cy\"}");
+        post(body).then().statusCode(200).body("events[0].duplicate", equalTo(false));
+        post(body).then().statusCode(200).body("accepted", equalTo(1)).body("events[0].duplicate", equalTo(true));
+        given().queryParam("type", "user_id").queryParam("value", "it-cy")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).body("eventCount", equalTo(1));
+    }
+
+    @Test
+    void badEventsAreRejectedByFieldWhileTheValidOnesLand() {
+        given().contentType(ContentType.JSON).body("""
+                        {"events": [
+                          {"messageId": "it-dee-1", "type": "track", "event": "Search", "channel": "web", "identifiers": {}},
+                          {"messageId": "it-dee-2", "type": "purchase", "channel": "web", "identifiers": {"user_id": "it-dee"}},
+                          {"messageId": "it-dee-3", "type": "identify", "channel": "web", "identifiers": {"user_id": "it-dee"}}]}
+                        """)
+                .when().post("/v1/events?wait=true")
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-events"))
+                .body("accepted", equalTo(1))
+                .body("rejected.index", contains(0, 1))
+                .body("rejected[0].messageId", equalTo("it-dee-1"))
+                .body("rejected[0].errors.field", hasItem("identifiers"))
+                .body("rejected[1].errors.field", hasItem("type"))
+                .body("events[0].messageId", equalTo("it-dee-3"));
+        given().queryParam("type", "user_id").queryParam("value", "it-dee")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).body("eventCount", equalTo(1));
+    }
+
+    @Test
+    void malformedJsonAndUnknownProfilesAreProblems() {
+        given().contentType(ContentType.JSON).body("{\"events\": [")
+                .when().post("/v1/events")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/malformed-json"));
+        given().when().get("/v1/profiles/00000000-0000-4000-8000-000000000000")
+                .then().statusCode(404)
+                .contentType("application/problem+json");
+        given().queryParam("type", "email").queryParam("value", "nobody@example.com")
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void everyServiceIsReadyAndTheGatewayDocumentsItsApi() {
+        for (ServiceSpec service : ServiceSpec.values()) {
+            given().baseUri(suite.url(service)).when().get("/q/health/ready")
+                    .then().statusCode(200).body("status", equalTo("UP"));
+        }
+        given().queryParam("format", "json").when().get("/q/openapi")
+                .then().statusCode(200).body(containsString("/v1/profiles/lookup"));
+    }
+
+    @Test
+    void theDemoDataShowsACustomerAcrossChannelsOnOneProfile() {
+        GatewayClient gateway = new GatewayClient(suite.gatewayUrl());
+        DemoLoader.Result result = new DemoLoader(gateway, new PrintStream(OutputStream.nullOutputStream())).load();
+        assertThat(result.rejected()).isZero();
+        assertThat(result.accepted()).isEqualTo(result.events());
+
+        given().queryParam("type", "email").queryParam("value", result.showcase().email())
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200)
+                .body("channels", contains("app", "pos", "web"))
+                .body("identifiers.type", hasItems("user_id", "email", "phone", "member_card", "device_id"))
+                .body("identifiers.type", not(hasItem("crm_id")));
+    }
+
+    private static String event(String messageId, String channel, String identifiers) {
+        return "{\"events\": [{\"messageId\": \"" + messageId + "\", \"type\": \"track\", \"event\": \"Product Viewed\", "
+                + "\"channel\": \"" + channel + "\", \"identifiers\": " + identifiers + "}]}";
+    }
+
+    private static io.restassured.response.Response post(String body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/v1/events?wait=true");
+    }
+
+    private static String profileOf(String body, String type, String value) {
+        List<String> ids = post(body).then().statusCode(200).extract().path("events.profileId");
+        String id = given().queryParam("type", type).queryParam("value", value)
+                .when().get("/v1/profiles/lookup")
+                .then().statusCode(200).extract().path("id");
+        assertThat(ids).containsExactly(id);
+        return id;
+    }
+}
