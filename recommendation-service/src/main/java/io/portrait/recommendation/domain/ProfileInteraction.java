@@ -1,0 +1,29 @@
+package io.portrait.recommendation.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a profile did with one sku, aggregated.
+ *
+ * @param createdBy          event that created this aggregate (decides whether the sku gained a profile)
+ * @param firstPurchaseEvent event of the profile's first purchase of the sku, null before any purchase
+ * @param recentEvents       ids of the latest events applied here, so a retried event is not counted twice
+ */
+public record ProfileInteraction(
+        String profileId,
+        String sku,
+        Map<InteractionKind, Long> weights,
+        Map<InteractionKind, Long> counts,
+        Instant firstAt,
+        Instant lastAt,
+        boolean purchased,
+        String createdBy,
+        String firstPurchaseEvent,
+        List<String> recentEvents) {
+
+    public long totalWeight() {
+        return weights.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

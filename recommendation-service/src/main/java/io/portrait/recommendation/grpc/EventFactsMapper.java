@@ -1,0 +1,143 @@
+package io.portrait.recommendation.grpc;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import io.portrait.proto.event.v1.Event;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.recommendation.domain.EventFacts;
+import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.InteractionLine;
+import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.recommendation.domain.ProductDetails;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what this service needs from resolved events: item interactions from track events (Product Viewed,
+ * Product Added, Like / Product Favorited, and one line per product of Order Completed), the product
+ * attributes they carry, and the personalization consent.
+ */
+final class EventFactsMapper {
+
+    static final String PERSONALIZATION = "personalization";
+
+    private EventFactsMapper() {
+    }
+
+    static List<EventFacts> toFacts(List<ResolvedEvent> events) {
+        List<EventFacts> facts = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            facts.add(toFacts(events.get(i), "events[" + i + "]"));
+        }
+        return facts;
+    }
+
+    static EventFacts toFacts(ResolvedEvent resolved, String path) {
+        if (resolved.getEventId().isBlank()) {
+            throw new InvalidRequestException(path + ".event_id", "is required");
+        }
+        if (resolved.getProfileId().isBlank()) {
+            throw new InvalidRequestException(path + ".profile_id", "is required");
+        }
+        Event event = resolved.getEvent();
+        Boolean personalization = event.containsConsent(PERSONALIZATION) ? event.getConsentOrThrow(PERSONALIZATION) : null;
+        Optional<InteractionKind> kind = "track".equalsIgnoreCase(event.getType().trim())
+                ? InteractionKind.forEventName(event.getName())
+                : Optional.empty();
+
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        Map<String, ProductDetails> products = new LinkedHashMap<>();
+        kind.ifPresent(k -> {
+            for (ProductDetails product : productsOf(k, event.getProperties())) {
+                lines.merge(product.sku(), 1, Integer::sum);
+                if (product.hasAttributes()) {
+                    products.put(product.sku(), product);
+                }
+            }
+        });
+        List<InteractionLine> interactions = new ArrayList<>();
+        kind.ifPresent(k -> lines.forEach((sku, count) -> interactions.add(new InteractionLine(sku, k, count))));
+        return new EventFacts(resolved.getEventId(), resolved.getProfileId(), occurredAt(event), interactions,
+                List.copyOf(products.values()), personalization);
+    }
+
+    private static List<ProductDetails> productsOf(InteractionKind kind, Struct properties) {
+        List<ProductDetails> products = new ArrayList<>();
+        Value lines = properties.getFieldsOrDefault("products", Value.getDefaultInstance());
+        if (kind == InteractionKind.PURCHASED && lines.hasListValue()) {
+            for (Value line : lines.getListValue().getValuesList()) {
+                if (line.hasStructValue()) {
+                    product(line.getStructValue()).ifPresent(products::add);
+                }
+            }
+        } else {
+            product(properties).ifPresent(products::add);
+        }
+        return products;
+    }
+
+    private static Optional<ProductDetails> product(Struct fields) {
+        String sku = text(fields, "sku");
+        if (sku == null) {
+            sku = text(fields, "product_id");
+        }
+        if (sku == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProductDetails(sku, text(fields, "name"), text(fields, "category"),
+                text(fields, "brand"), number(fields, "price")));
+    }
+
+    private static String text(Struct fields, String name) {
+        Value value = fields.getFieldsOrDefault(name, Value.getDefaultInstance());
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue().isBlank() ? null : value.getStringValue().trim();
+            // Numeric ids (product_id: 1234) are common; print integral numbers without a decimal point.
+            case NUMBER_VALUE -> {
+                double number = value.getNumberValue();
+                if (!Double.isFinite(number)) {
+                    yield null;
+                }
+                yield number == Math.rint(number) && Math.abs(number) < 1e15
+                        ? Long.toString((long) number)
+                        : Double.toString(number);
+            }
+            default -> null;
+        };
+    }
+
+    private static Double number(Struct fields, String name) {
+        Value value = fields.getFieldsOrDefault(name, Value.getDefaultInstance());
+        Double number = switch (value.getKindCase()) {
+            case NUMBER_VALUE -> value.getNumberValue();
+            case STRING_VALUE -> parse(value.getStringValue());
+            default -> null;
+        };
+        return number != null && Double.isFinite(number) ? number : null;
+    }
+
+    private static Double parse(String text) {
+        try {
+            return Double.valueOf(text.trim());
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    private static Instant occurredAt(Event event) {
+        if (event.hasTimestamp()) {
+            return instant(event.getTimestamp());
+        }
+        return event.hasReceivedAt() ? instant(event.getReceivedAt()) : null;
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}

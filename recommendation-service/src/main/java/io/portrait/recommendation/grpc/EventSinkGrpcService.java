@@ -1,0 +1,55 @@
+package io.portrait.recommendation.grpc;
+
+import io.portrait.proto.sink.v1.ApplyEventsRequest;
+import io.portrait.proto.sink.v1.ApplyEventsResponse;
+import io.portrait.proto.sink.v1.ApplyMergeRequest;
+import io.portrait.proto.sink.v1.ApplyMergeResponse;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EraseProfileResponse;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.recommendation.service.InteractionService;
+import io.portrait.recommendation.service.ProfileErasureService;
+import io.portrait.recommendation.service.ProfileMergeService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** The shared sink contract: resolved events, merges and erasures delivered by ingestion's relay. */
+@GrpcService
+public class EventSinkGrpcService implements EventSink {
+
+    private final InteractionService interactions;
+    private final ProfileMergeService merges;
+    private final ProfileErasureService erasures;
+
+    EventSinkGrpcService(InteractionService interactions, ProfileMergeService merges, ProfileErasureService erasures) {
+        this.interactions = interactions;
+        this.merges = merges;
+        this.erasures = erasures;
+    }
+
+    @Override
+    public Uni<ApplyEventsResponse> applyEvents(ApplyEventsRequest request) {
+        return Uni.createFrom().deferred(() ->
+                        interactions.apply(request.getWorkspace(), EventFactsMapper.toFacts(request.getEventsList())))
+                .map(result -> ApplyEventsResponse.newBuilder()
+                        .setApplied(result.applied())
+                        .setDuplicates(result.duplicates())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ApplyMergeResponse> applyMerge(ApplyMergeRequest request) {
+        return Uni.createFrom().deferred(() -> merges.merge(request.getWorkspace(), request.getMergeId(),
+                        request.getSurvivorProfileId(), request.getMergedProfileIdsList()))
+                .map(applied -> ApplyMergeResponse.newBuilder().setApplied(applied).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+        return Uni.createFrom().deferred(() -> erasures.erase(request.getWorkspace(), request.getProfileId()))
+                .map(erased -> EraseProfileResponse.newBuilder().setErased(erased).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+}

@@ -1,0 +1,31 @@
+package io.portrait.recommendation.grpc;
+
+import com.mongodb.MongoException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.portrait.recommendation.domain.InvalidRequestException;
+import io.quarkus.logging.Log;
+
+/** The one place that turns failures into gRPC status codes. */
+final class GrpcErrors {
+
+    private GrpcErrors() {
+    }
+
+    static Throwable toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
+            return failure;
+        }
+        if (failure instanceof InvalidRequestException invalid) {
+            return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof MongoException) {
+            Log.warnf(failure, "Recommendation store failed");
+            return Status.UNAVAILABLE.withDescription("recommendation store unavailable").withCause(failure)
+                    .asRuntimeException();
+        }
+        Log.errorf(failure, "Unexpected failure");
+        return Status.INTERNAL.withDescription("internal error").withCause(failure).asRuntimeException();
+    }
+}

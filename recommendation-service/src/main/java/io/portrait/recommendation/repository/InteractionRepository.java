@@ -1,0 +1,232 @@
+package io.portrait.recommendation.repository;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.InteractionLine;
+import io.portrait.recommendation.domain.ProfileInteraction;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.ne;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.max;
+import static com.mongodb.client.model.Updates.min;
+import static com.mongodb.client.model.Updates.pushEach;
+import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.setOnInsert;
+import static io.portrait.recommendation.repository.RecommendationStore.INTERACTIONS;
+import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
+import static io.portrait.recommendation.repository.RecommendationStore.SKU;
+import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
+
+/**
+ * One document per (workspace, profile, sku) aggregating what the profile did with the item. Every write is
+ * a single-document upsert, guarded so that a retried event or merge is not counted twice.
+ */
+@ApplicationScoped
+public class InteractionRepository {
+
+    static final String LAST_AT = "last_at";
+    static final String FIRST_AT = "first_at";
+    static final String WEIGHTS = "weights";
+    static final String COUNTS = "counts";
+    static final String PURCHASED = "purchased";
+    static final String CREATED_BY = "created_by";
+    static final String FIRST_PURCHASE_EVENT = "first_purchase_event";
+    static final String RECENT_EVENTS = "recent_events";
+    static final String MERGED_FROM = "merged_from";
+
+    /** Events for one profile and item arrive in order and are retried soon, so a short memory is enough. */
+    private static final int RECENT_EVENTS_WINDOW = 32;
+    private static final int MERGED_FROM_WINDOW = 256;
+
+    private final ReactiveMongoCollection<Document> interactions;
+
+    InteractionRepository(RecommendationStore store) {
+        this.interactions = store.collection(INTERACTIONS);
+    }
+
+    /** Adds one event's interaction with an item; returns the aggregate after it (also when already applied). */
+    public Uni<ProfileInteraction> record(String workspace, String profileId, InteractionLine line, String eventId,
+                                          Instant at) {
+        InteractionKind kind = line.kind();
+        Date when = Date.from(at);
+        Bson update = combine(
+                inc(WEIGHTS + "." + kind.field(), line.weight()),
+                inc(COUNTS + "." + kind.field(), (long) line.lines()),
+                max(LAST_AT, when),
+                min(FIRST_AT, when),
+                setOnInsert(CREATED_BY, eventId),
+                kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
+        Bson key = key(workspace, profileId, line.sku());
+        return GuardedUpsert.apply(interactions, key, RECENT_EVENTS, eventId, RECENT_EVENTS_WINDOW, update)
+                .chain(after -> after != null ? Uni.createFrom().item(after) : interactions.find(key).collect().first())
+                .map(InteractionRepository::toDomain);
+    }
+
+    /** Records the event as the profile's first purchase of the item; true when it is (or already was) that event. */
+    public Uni<Boolean> claimFirstPurchase(String workspace, String profileId, String sku, String eventId) {
+        Bson unclaimedOrMine = and(key(workspace, profileId, sku),
+                or(exists(FIRST_PURCHASE_EVENT, false), eq(FIRST_PURCHASE_EVENT, eventId)));
+        return interactions.findOneAndUpdate(unclaimedOrMine, set(FIRST_PURCHASE_EVENT, eventId),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
+                .map(document -> document != null);
+    }
+
+    /** The profile's items, most recently touched first. */
+    public Uni<List<ProfileInteraction>> history(String workspace, String profileId, int max) {
+        FindOptions options = new FindOptions()
+                .filter(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId)))
+                .sort(Sorts.orderBy(Sorts.descending(LAST_AT), Sorts.ascending(SKU)))
+                .limit(max);
+        return interactions.find(options).map(InteractionRepository::toDomain).collect().asList();
+    }
+
+    /**
+     * Other profiles that interacted with any of the items, most recent first: at most {@code maxProfiles}
+     * of them, found among at most {@code maxScanned} interactions.
+     */
+    public Uni<List<String>> neighbours(String workspace, Collection<String> skus, String profileId, int maxProfiles,
+                                        int maxScanned) {
+        FindOptions options = new FindOptions()
+                .filter(and(eq(WORKSPACE, workspace), in(SKU, skus), ne(PROFILE_ID, profileId)))
+                .projection(Projections.include(PROFILE_ID))
+                .sort(Sorts.descending(LAST_AT))
+                .limit(maxScanned);
+        return interactions.find(options)
+                .map(document -> document.getString(PROFILE_ID))
+                .select().distinct()
+                .select().first(maxProfiles)
+                .collect().asList();
+    }
+
+    /** Items of the given profiles, at most {@code max} of them. */
+    public Uni<List<ProfileInteraction>> itemsOf(String workspace, Collection<String> profileIds, int max) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        FindOptions options = new FindOptions()
+                .filter(and(eq(WORKSPACE, workspace), in(PROFILE_ID, profileIds)))
+                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
+                .limit(max);
+        return interactions.find(options).map(InteractionRepository::toDomain).collect().asList();
+    }
+
+    /** Every item of the profile. */
+    public Uni<List<ProfileInteraction>> allOf(String workspace, String profileId) {
+        return interactions.find(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId)))
+                .map(InteractionRepository::toDomain)
+                .collect().asList();
+    }
+
+    /**
+     * Adds a merged profile's aggregate to the survivor's aggregate of the same item: weights and counts
+     * summed, latest and earliest times kept, purchased if either purchased.
+     */
+    public Uni<MergeOutcome> mergeInto(String workspace, String survivorId, ProfileInteraction merged) {
+        List<Bson> updates = new ArrayList<>();
+        merged.weights().forEach((kind, weight) -> updates.add(inc(WEIGHTS + "." + kind.field(), weight)));
+        merged.counts().forEach((kind, count) -> updates.add(inc(COUNTS + "." + kind.field(), count)));
+        if (merged.lastAt() != null) {
+            updates.add(max(LAST_AT, Date.from(merged.lastAt())));
+        }
+        if (merged.firstAt() != null) {
+            updates.add(min(FIRST_AT, Date.from(merged.firstAt())));
+        }
+        if (merged.createdBy() != null) {
+            updates.add(setOnInsert(CREATED_BY, merged.createdBy()));
+        }
+        updates.add(merged.purchased() ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
+        if (!merged.recentEvents().isEmpty()) {
+            // Late retries of the merged profile's events now land on the survivor and must stay duplicates.
+            updates.add(pushEach(RECENT_EVENTS, merged.recentEvents(), new PushOptions().slice(-RECENT_EVENTS_WINDOW)));
+        }
+        Bson key = key(workspace, survivorId, merged.sku());
+        return GuardedUpsert.applyReturningBefore(interactions, key, MERGED_FROM, merged.profileId(),
+                        MERGED_FROM_WINDOW, combine(updates))
+                .chain(result -> {
+                    if (!result.applied()) {
+                        return Uni.createFrom().item(MergeOutcome.ALREADY_MERGED);
+                    }
+                    MergeOutcome outcome = result.document() == null ? MergeOutcome.MOVED : MergeOutcome.COMBINED;
+                    if (merged.firstPurchaseEvent() == null) {
+                        return Uni.createFrom().item(outcome);
+                    }
+                    return interactions.updateOne(and(key, exists(FIRST_PURCHASE_EVENT, false)),
+                                    set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()))
+                            .replaceWith(outcome);
+                });
+    }
+
+    /** Deletes one aggregate; true when it existed. */
+    public Uni<Boolean> delete(String workspace, String profileId, String sku) {
+        return interactions.deleteOne(key(workspace, profileId, sku)).map(result -> result.getDeletedCount() > 0);
+    }
+
+    private static Bson key(String workspace, String profileId, String sku) {
+        return and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId), eq(SKU, sku));
+    }
+
+    private static ProfileInteraction toDomain(Document document) {
+        return new ProfileInteraction(
+                document.getString(PROFILE_ID),
+                document.getString(SKU),
+                perKind(document.get(WEIGHTS, Document.class)),
+                perKind(document.get(COUNTS, Document.class)),
+                instant(document.getDate(FIRST_AT)),
+                instant(document.getDate(LAST_AT)),
+                Boolean.TRUE.equals(document.getBoolean(PURCHASED)),
+                document.getString(CREATED_BY),
+                document.getString(FIRST_PURCHASE_EVENT),
+                document.getList(RECENT_EVENTS, String.class, List.of()));
+    }
+
+    private static Map<InteractionKind, Long> perKind(Document values) {
+        Map<InteractionKind, Long> perKind = new EnumMap<>(InteractionKind.class);
+        if (values != null) {
+            for (InteractionKind kind : InteractionKind.values()) {
+                Object value = values.get(kind.field());
+                if (value instanceof Number number) {
+                    perKind.put(kind, number.longValue());
+                }
+            }
+        }
+        return perKind;
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    /** What merging one item into the survivor did. */
+    public enum MergeOutcome {
+        /** The survivor had no aggregate for the item; the merged one became it. */
+        MOVED,
+        /** Both had one; they are now one, so the item lost a distinct profile. */
+        COMBINED,
+        /** This merged profile had been merged into the survivor's aggregate before. */
+        ALREADY_MERGED
+    }
+}

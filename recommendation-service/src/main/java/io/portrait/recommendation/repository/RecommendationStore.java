@@ -1,0 +1,35 @@
+package io.portrait.recommendation.repository;
+
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The service's MongoDB database and the names of its collections. */
+@ApplicationScoped
+public class RecommendationStore {
+
+    static final String INTERACTIONS = "interactions";
+    static final String ITEM_STATS = "item_stats";
+    static final String CATALOG = "catalog";
+    static final String CONSENTS = "consents";
+    static final String ALIASES = "aliases";
+    static final String APPLIED_EVENTS = "applied_events";
+    static final String APPLIED_MERGES = "applied_merges";
+
+    static final String WORKSPACE = "workspace";
+    static final String PROFILE_ID = "profile_id";
+    static final String SKU = "sku";
+
+    private final ReactiveMongoDatabase database;
+
+    RecommendationStore(ReactiveMongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+        this.database = client.getDatabase(database);
+    }
+
+    ReactiveMongoCollection<Document> collection(String name) {
+        return database.getCollection(name);
+    }
+}

@@ -1,0 +1,63 @@
+package io.portrait.recommendation.service;
+
+import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.recommendation.domain.Workspaces;
+import io.portrait.recommendation.repository.AliasRepository;
+import io.portrait.recommendation.repository.ConsentRepository;
+import io.portrait.recommendation.repository.InteractionRepository;
+import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deletes everything held for a profile (and for profiles merged into it): item aggregates, consent and
+ * aliases. Item counters keep their anonymous purchase counts; only the profile's occurrence is withdrawn.
+ */
+@ApplicationScoped
+public class ProfileErasureService {
+
+    private final AliasRepository aliases;
+    private final InteractionRepository interactions;
+    private final ItemStatsRepository itemStats;
+    private final ConsentRepository consents;
+
+    ProfileErasureService(AliasRepository aliases, InteractionRepository interactions, ItemStatsRepository itemStats,
+                          ConsentRepository consents) {
+        this.aliases = aliases;
+        this.interactions = interactions;
+        this.itemStats = itemStats;
+        this.consents = consents;
+    }
+
+    /** Returns true when anything was held for the profile. */
+    public Uni<Boolean> erase(String workspace, String profileId) {
+        if (profileId == null || profileId.isBlank()) {
+            throw new InvalidRequestException("profile_id", "is required");
+        }
+        String ws = Workspaces.normalize(workspace);
+        return aliases.mergedInto(ws, profileId)
+                .chain(merged -> {
+                    List<String> profiles = new ArrayList<>(merged);
+                    profiles.add(profileId);
+                    return InOrder.sum(profiles, id -> eraseOne(ws, id));
+                })
+                .chain(removed -> aliases.deleteFor(ws, profileId).map(aliasesRemoved -> removed + aliasesRemoved))
+                .map(removed -> {
+                    Log.infof("Erased profile %s in workspace %s (%d documents)", profileId, ws, removed);
+                    return removed > 0;
+                });
+    }
+
+    private Uni<Long> eraseOne(String workspace, String profileId) {
+        return interactions.allOf(workspace, profileId)
+                .chain(items -> InOrder.sum(items, item -> interactions.delete(workspace, profileId, item.sku())
+                        .chain(deleted -> deleted
+                                ? itemStats.adjustProfiles(workspace, item.sku(), -1).replaceWith(1L)
+                                : Uni.createFrom().item(0L))))
+                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
+    }
+}

@@ -1,0 +1,256 @@
+package io.portrait.recommendation.grpc;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.recommendation.v1.RecommendRequest;
+import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.recommendation.v1.RecommendedItem;
+import io.portrait.proto.recommendation.v1.Recommendation;
+import io.portrait.proto.sink.v1.ApplyEventsResponse;
+import io.portrait.proto.sink.v1.ApplyMergeRequest;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.repository.ConsentRepository;
+import io.portrait.recommendation.repository.InteractionRepository;
+import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+import static io.portrait.recommendation.grpc.TestEvents.batch;
+import static io.portrait.recommendation.grpc.TestEvents.consent;
+import static io.portrait.recommendation.grpc.TestEvents.ordered;
+import static io.portrait.recommendation.grpc.TestEvents.text;
+import static io.portrait.recommendation.grpc.TestEvents.viewed;
+import static io.portrait.recommendation.grpc.TestEvents.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class EventSinkGrpcServiceTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("recommendation")
+    Recommendation recommendation;
+
+    @Inject
+    InteractionRepository interactions;
+
+    @Inject
+    ItemStatsRepository itemStats;
+
+    @Inject
+    ConsentRepository consents;
+
+    @Inject
+    ReactiveMongoClient mongo;
+
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @Test
+    void appliesEachEventOnce() {
+        String ws = workspace();
+        ResolvedEvent first = ordered("p1", now, "A");
+        ResolvedEvent second = ordered("p2", now, "A");
+        ResolvedEvent third = ordered("p3", now, "B");
+
+        ApplyEventsResponse initial = await(sink.applyEvents(batch(ws, first, second, third, third)));
+        ApplyEventsResponse redelivered = await(sink.applyEvents(batch(ws, first, second, third)));
+
+        assertThat(initial.getApplied()).isEqualTo(3);
+        assertThat(initial.getDuplicates()).isEqualTo(1);
+        assertThat(redelivered.getApplied()).isZero();
+        assertThat(redelivered.getDuplicates()).isEqualTo(3);
+        assertThat(await(interactions.history(ws, "p3", 10))).singleElement().satisfies(item -> {
+            assertThat(item.weights()).containsExactly(Map.entry(InteractionKind.PURCHASED, 5L));
+            assertThat(item.counts()).containsExactly(Map.entry(InteractionKind.PURCHASED, 1L));
+            assertThat(item.purchased()).isTrue();
+        });
+        // B counted once: half of A's two orders.
+        RecommendResponse popular = await(recommendation.recommend(request(ws, "nobody", 0)));
+        assertThat(popular.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getScore)
+                .containsExactly(tuple("A", 1.0), tuple("B", 0.5));
+    }
+
+    @Test
+    void aggregatesInteractionsPerProfileAndItem() {
+        String ws = workspace();
+        Instant earlier = now.minus(Duration.ofHours(2));
+        Struct added = Struct.newBuilder().putFields("product_id", text("A")).build();
+
+        await(sink.applyEvents(batch(ws,
+                viewed("p", "A", earlier),
+                viewed("p", "A", now),
+                TestEvents.track("p", "Product Added", added, now.minusSeconds(60)),
+                ordered("p", now.minusSeconds(30), "A", "A"))));
+
+        ProfileInteraction item = await(interactions.history(ws, "p", 10)).get(0);
+        assertThat(item.weights()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                InteractionKind.VIEWED, 2L, InteractionKind.ADDED, 3L, InteractionKind.PURCHASED, 10L));
+        assertThat(item.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                InteractionKind.VIEWED, 2L, InteractionKind.ADDED, 1L, InteractionKind.PURCHASED, 2L));
+        assertThat(item.firstAt()).isEqualTo(earlier);
+        assertThat(item.lastAt()).isEqualTo(now);
+        assertThat(item.purchased()).isTrue();
+        assertThat(await(itemStats.bestSellers(ws, 10))).singleElement().satisfies(stats -> {
+            assertThat(stats.purchases()).isEqualTo(1);
+            assertThat(stats.buyers()).isEqualTo(1);
+            assertThat(stats.profiles()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void keepsTheLatestCatalogAttributesAndConsent() {
+        String ws = workspace();
+        Struct newer = Struct.newBuilder()
+                .putFields("sku", text("TEA-1"))
+                .putFields("name", text("Green tea"))
+                .putFields("category", text("drinks"))
+                .putFields("brand", text("Leaf"))
+                .putFields("price", Value.newBuilder().setNumberValue(12.5).build())
+                .build();
+        Struct older = Struct.newBuilder()
+                .putFields("sku", text("TEA-1"))
+                .putFields("price", Value.newBuilder().setNumberValue(9.0).build())
+                .build();
+
+        await(sink.applyEvents(batch(ws,
+                TestEvents.track("p", "Product Viewed", newer, now),
+                TestEvents.track("p", "Product Viewed", older, now.minusSeconds(3600)),
+                consent("p", true, now),
+                consent("p", false, now.minusSeconds(3600)))));
+
+        Document entry = await(mongo.getDatabase("recommendation").getCollection("catalog")
+                .find(and(eq("workspace", ws), eq("sku", "TEA-1"))).collect().first());
+        assertThat(entry.getString("name")).isEqualTo("Green tea");
+        assertThat(entry.getString("category")).isEqualTo("drinks");
+        assertThat(entry.getString("brand")).isEqualTo("Leaf");
+        assertThat(entry.getDouble("price")).isEqualTo(12.5);
+        assertThat(await(consents.find(ws, "p"))).hasValueSatisfying(c -> assertThat(c.personalization()).isTrue());
+    }
+
+    @Test
+    void mergeCombinesProfilesOntoTheSurvivor() {
+        String ws = workspace();
+        Instant earlier = now.minus(Duration.ofDays(1));
+        await(sink.applyEvents(batch(ws,
+                viewed("survivor", "A", earlier),
+                viewed("merged", "A", now),
+                ordered("merged", now, "B"),
+                consent("merged", false, now))));
+        ApplyMergeRequest merge = ApplyMergeRequest.newBuilder()
+                .setWorkspace(ws).setMergeId("m-1").setSurvivorProfileId("survivor").addMergedProfileIds("merged")
+                .build();
+
+        boolean applied = await(sink.applyMerge(merge)).getApplied();
+        boolean appliedAgain = await(sink.applyMerge(merge)).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(appliedAgain).isFalse();
+        Map<String, ProfileInteraction> survivor = bySku(await(interactions.allOf(ws, "survivor")));
+        assertThat(survivor).containsOnlyKeys("A", "B");
+        assertThat(survivor.get("A").weights()).containsExactly(Map.entry(InteractionKind.VIEWED, 2L));
+        assertThat(survivor.get("A").counts()).containsExactly(Map.entry(InteractionKind.VIEWED, 2L));
+        assertThat(survivor.get("A").firstAt()).isEqualTo(earlier);
+        assertThat(survivor.get("A").lastAt()).isEqualTo(now);
+        assertThat(survivor.get("A").purchased()).isFalse();
+        assertThat(survivor.get("B").purchased()).isTrue();
+        assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+        assertThat(await(itemStats.occurrences(ws, List.of("A", "B")))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("A", 1L, "B", 1L));
+        assertThat(await(consents.find(ws, "survivor"))).hasValueSatisfying(c -> assertThat(c.personalization()).isFalse());
+        assertThat(await(consents.find(ws, "merged"))).isEmpty();
+
+        // A late event for the merged id lands on the survivor.
+        await(sink.applyEvents(batch(ws, ordered("merged", now, "C"))));
+
+        assertThat(bySku(await(interactions.allOf(ws, "survivor")))).containsOnlyKeys("A", "B", "C");
+        assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+    }
+
+    @Test
+    void eraseRemovesTheProfile() {
+        String ws = workspace();
+        await(sink.applyEvents(batch(ws,
+                ordered("gone", now, "A"),
+                viewed("gone", "B", now),
+                consent("gone", true, now),
+                ordered("other", now, "A", "B"))));
+        EraseProfileRequest erase = EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("gone").build();
+
+        boolean erased = await(sink.eraseProfile(erase)).getErased();
+        boolean erasedAgain = await(sink.eraseProfile(erase)).getErased();
+
+        assertThat(erased).isTrue();
+        assertThat(erasedAgain).isFalse();
+        assertThat(await(interactions.allOf(ws, "gone"))).isEmpty();
+        assertThat(await(consents.find(ws, "gone"))).isEmpty();
+        assertThat(await(interactions.allOf(ws, "other"))).hasSize(2);
+        assertThat(await(itemStats.occurrences(ws, List.of("A", "B")))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("A", 1L, "B", 1L));
+        RecommendResponse response = await(recommendation.recommend(request(ws, "gone", 5)));
+        assertThat(response.getPersonalized()).isFalse();
+        // Anonymous purchase counts stay: A was ordered twice, B once.
+        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B");
+    }
+
+    @Test
+    void rejectsEventsWithoutIds() {
+        ResolvedEvent missingProfile = viewed("", "A", now);
+
+        assertThatThrownBy(() -> await(sink.applyEvents(batch(workspace(), viewed("p", "A", now), missingProfile))))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, failure -> {
+                    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(failure.getStatus().getDescription()).contains("events[1].profile_id");
+                });
+    }
+
+    @Test
+    void rejectsMergesWithoutSurvivor() {
+        ApplyMergeRequest merge = ApplyMergeRequest.newBuilder().setMergeId("m").addMergedProfileIds("x").build();
+
+        assertThatThrownBy(() -> await(sink.applyMerge(merge)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, failure -> {
+                    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(failure.getStatus().getDescription()).contains("survivor_profile_id");
+                });
+    }
+
+    private static RecommendRequest request(String workspace, String profileId, int limit) {
+        return RecommendRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build();
+    }
+
+    private static Map<String, ProfileInteraction> bySku(List<ProfileInteraction> items) {
+        return items.stream().collect(Collectors.toMap(ProfileInteraction::sku, item -> item));
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}

@@ -1,0 +1,46 @@
+package io.portrait.scoring.grpc;
+
+import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
+import io.portrait.proto.scoring.v1.GetPurchaseSummaryResponse;
+import io.portrait.proto.scoring.v1.MonetaryValue;
+import io.portrait.proto.scoring.v1.PurchaseSummary;
+import io.portrait.proto.scoring.v1.Scoring;
+import io.portrait.scoring.domain.ProfileSummary;
+import io.portrait.scoring.engine.PurchaseStats;
+import io.portrait.scoring.service.PurchaseService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Scoring's read API. */
+@GrpcService
+public class ScoringGrpcService implements Scoring {
+
+    private final PurchaseService purchases;
+
+    ScoringGrpcService(PurchaseService purchases) {
+        this.purchases = purchases;
+    }
+
+    @Override
+    public Uni<GetPurchaseSummaryResponse> getPurchaseSummary(GetPurchaseSummaryRequest request) {
+        return Uni.createFrom().deferred(() -> purchases.summaryOf(
+                        RequestMapper.workspace(request.getWorkspace()),
+                        RequestMapper.requireId(request.getProfileId(), "profile_id")))
+                .map(ScoringGrpcService::toResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static GetPurchaseSummaryResponse toResponse(ProfileSummary summary) {
+        PurchaseStats stats = summary.stats();
+        PurchaseSummary.Builder proto = PurchaseSummary.newBuilder()
+                .setProfileId(summary.profileId())
+                .setOrders(stats.orders())
+                .setPurchaseDays(stats.purchaseDays())
+                .setFirstPurchase(ProtoTimestamps.toProto(stats.firstPurchase()))
+                .setLastPurchase(ProtoTimestamps.toProto(stats.lastPurchase()));
+        stats.monetary().forEach((currency, amount) -> proto.addMonetary(MonetaryValue.newBuilder()
+                .setCurrency(currency)
+                .setAmount(amount.toPlainString())));
+        return GetPurchaseSummaryResponse.newBuilder().setSummary(proto).build();
+    }
+}

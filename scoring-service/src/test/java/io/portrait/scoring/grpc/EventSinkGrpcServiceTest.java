@@ -1,0 +1,220 @@
+package io.portrait.scoring.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
+import io.portrait.proto.scoring.v1.MonetaryValue;
+import io.portrait.proto.scoring.v1.PurchaseSummary;
+import io.portrait.proto.scoring.v1.Scoring;
+import io.portrait.proto.sink.v1.ApplyEventsRequest;
+import io.portrait.proto.sink.v1.ApplyEventsResponse;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.portrait.scoring.grpc.TestEvents.batch;
+import static io.portrait.scoring.grpc.TestEvents.event;
+import static io.portrait.scoring.grpc.TestEvents.merge;
+import static io.portrait.scoring.grpc.TestEvents.newWorkspace;
+import static io.portrait.scoring.grpc.TestEvents.order;
+import static io.portrait.scoring.grpc.TestEvents.props;
+import static io.portrait.scoring.grpc.TestEvents.timestamp;
+import static io.portrait.scoring.grpc.TestEvents.track;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
+class EventSinkGrpcServiceTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("scoring")
+    Scoring scoring;
+
+    @Test
+    void appliesEachEventOnceAndEachOrderOnce() {
+        String ws = newWorkspace();
+        ApplyEventsRequest request = batch(ws,
+                order("e1", "p1", "2024-03-01T10:00:00Z", props("orderId", "o1", "revenue", 100)),
+                order("e1", "p1", "2024-03-01T10:00:00Z", props("orderId", "o1", "revenue", 100)),
+                // Same order resent under a new event id (e.g. a retried checkout callback).
+                order("e2", "p1", "2024-03-01T10:05:00Z", props("orderId", "o1", "revenue", 100)),
+                track("e3", "p1", "Product Viewed", "2024-03-01T09:00:00Z"));
+
+        ApplyEventsResponse first = await(sink.applyEvents(request));
+        ApplyEventsResponse second = await(sink.applyEvents(request));
+
+        assertThat(first.getApplied()).isEqualTo(3);
+        assertThat(first.getDuplicates()).isEqualTo(1);
+        assertThat(second.getApplied()).isZero();
+        assertThat(second.getDuplicates()).isEqualTo(4);
+        PurchaseSummary summary = summary(ws, "p1");
+        assertThat(summary.getOrders()).isEqualTo(1);
+        assertThat(summary.getFirstPurchase()).isEqualTo(timestamp("2024-03-01T10:00:00Z"));
+        assertThat(summary.getMonetaryList()).extracting(MonetaryValue::getCurrency, MonetaryValue::getAmount)
+                .containsExactly(tuple("CNY", "100"));
+    }
+
+    @Test
+    void mergeCombinesOrdersCountingSharedOrdersOnce() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                order("a1", "A", "2024-02-10T00:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("b1", "B", "2024-02-01T00:00:00Z", props("orderId", "o2", "revenue", 20)),
+                order("b2", "B", "2024-02-10T08:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("c1", "C", "2024-02-20T00:00:00Z", props("orderId", "o3", "revenue", 30)),
+                order("c2", "C", "2024-02-21T00:00:00Z", props("orderId", "o2", "revenue", 20)))));
+
+        boolean applied = await(sink.applyMerge(merge(ws, "m1", "A", "B", "C"))).getApplied();
+        boolean again = await(sink.applyMerge(merge(ws, "m1", "A", "B", "C"))).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(again).isFalse();
+        PurchaseSummary survivor = summary(ws, "A");
+        assertThat(survivor.getProfileId()).isEqualTo("A");
+        assertThat(survivor.getOrders()).isEqualTo(3);
+        assertThat(survivor.getPurchaseDays()).isEqualTo(3);
+        assertThat(survivor.getFirstPurchase()).isEqualTo(timestamp("2024-02-01T00:00:00Z"));
+        assertThat(survivor.getLastPurchase()).isEqualTo(timestamp("2024-02-20T00:00:00Z"));
+        assertThat(survivor.getMonetary(0).getAmount()).isEqualTo("60");
+        assertThat(summary(ws, "C").getProfileId()).isEqualTo("A");
+    }
+
+    @Test
+    void lateOrdersOfAMergedProfileLandOnTheSurvivorAcrossChainedMerges() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws, order("b1", "B", "2024-04-01T00:00:00Z", props("orderId", "o1", "revenue", 5)))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.applyMerge(merge(ws, "m2", "S", "A")));
+
+        await(sink.applyEvents(batch(ws,
+                order("b2", "B", "2024-04-03T00:00:00Z", props("orderId", "o2", "revenue", 7)),
+                order("b3", "B", "2024-04-04T00:00:00Z", props("orderId", "o1", "revenue", 5)))));
+
+        PurchaseSummary summary = summary(ws, "S");
+        assertThat(summary.getOrders()).isEqualTo(2);
+        assertThat(summary.getLastPurchase()).isEqualTo(timestamp("2024-04-03T00:00:00Z"));
+        assertThat(summary.getMonetary(0).getAmount()).isEqualTo("12");
+        assertThat(summary(ws, "B").getProfileId()).isEqualTo("S");
+    }
+
+    @Test
+    void eraseRemovesOrdersAndAliases() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                order("a1", "A", "2024-01-01T00:00:00Z", props("orderId", "o1")),
+                order("b1", "B", "2024-01-02T00:00:00Z", props("orderId", "o2")))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+
+        boolean erased = await(sink.eraseProfile(erase(ws, "A"))).getErased();
+        boolean erasedAgain = await(sink.eraseProfile(erase(ws, "A"))).getErased();
+
+        assertThat(erased).isTrue();
+        assertThat(erasedAgain).isFalse();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        // Redelivery of an erased profile's events must not bring its data back.
+        assertThat(await(sink.applyEvents(batch(ws, order("a1", "A", "2024-01-01T00:00:00Z", props("orderId", "o1")))))
+                .getDuplicates()).isEqualTo(1);
+        assertNotFound(ws, "A");
+    }
+
+    @Test
+    void workspacesAreIsolatedAndEmptyMeansDefault() {
+        String ws = newWorkspace();
+        String profile = "p-" + ws;
+        await(sink.applyEvents(batch(ws, order("e1", profile, "2024-01-01T00:00:00Z", props("orderId", "o1")))));
+        ApplyEventsResponse inDefault = await(sink.applyEvents(
+                batch("", order("e1", profile, "2024-01-01T00:00:00Z", props("orderId", "o1")))));
+
+        assertThat(inDefault.getApplied()).isEqualTo(1);
+        assertThat(summary("default", profile).getOrders()).isEqualTo(1);
+        assertThat(summary(ws, profile).getOrders()).isEqualTo(1);
+        assertNotFound(newWorkspace(), profile);
+    }
+
+    @Test
+    void rejectsMalformedEventsNamingTheField() {
+        String ws = newWorkspace();
+
+        assertInvalid(sink.applyEvents(batch(ws, order("e1", "p1", "2024-01-01T00:00:00Z", props("orderId", "o1")),
+                order("e2", "", "2024-01-01T00:00:00Z", props("orderId", "o2")))), "events[1].profile_id");
+        assertInvalid(sink.applyEvents(batch(ws, order("", "p1", "2024-01-01T00:00:00Z", props()))),
+                "events[0].event_id");
+        var undated = order("e1", "p1", "2024-01-01T00:00:00Z", props("orderId", "o1"));
+        assertInvalid(sink.applyEvents(batch(ws, undated.toBuilder()
+                .setEvent(undated.getEvent().toBuilder().clearTimestamp()).build())), "events[0].event.timestamp");
+        assertInvalid(sink.applyEvents(batch(ws, undated.toBuilder().clearEvent().build())), "events[0].event");
+        // The whole batch is rejected: nothing of it was applied.
+        assertNotFound(ws, "p1");
+    }
+
+    @Test
+    void eventsOtherThanOrdersNeedNoTimestampAndBuyNothing() {
+        String ws = newWorkspace();
+        var undated = event("e1", "p1", "identify", "", "2024-01-01T00:00:00Z");
+
+        ApplyEventsResponse response = await(sink.applyEvents(batch(ws,
+                undated.toBuilder().setEvent(undated.getEvent().toBuilder().clearTimestamp()).build(),
+                track("e2", "p1", "Product Added", "2024-01-01T00:00:00Z"))));
+
+        assertThat(response.getApplied()).isEqualTo(2);
+        assertNotFound(ws, "p1");
+    }
+
+    @Test
+    void rejectsOversizedBatches() {
+        ApplyEventsRequest.Builder request = ApplyEventsRequest.newBuilder().setWorkspace(newWorkspace());
+        for (int i = 0; i <= 1000; i++) {
+            request.addEvents(track("e" + i, "p1", "Like", "2024-01-01T00:00:00Z"));
+        }
+        assertInvalid(sink.applyEvents(request.build()), "events");
+    }
+
+    @Test
+    void rejectsMalformedMergesAndErasures() {
+        String ws = newWorkspace();
+        assertInvalid(sink.applyMerge(merge(ws, "", "A", "B")), "merge_id");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "", "B")), "survivor_profile_id");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "A")), "merged_profile_ids");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "A", "B", "")), "merged_profile_ids[1]");
+        assertInvalid(sink.eraseProfile(erase(ws, " ")), "profile_id");
+    }
+
+    private PurchaseSummary summary(String ws, String profileId) {
+        return await(scoring.getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder()
+                .setWorkspace(ws).setProfileId(profileId).build())).getSummary();
+    }
+
+    private void assertNotFound(String ws, String profileId) {
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> summary(ws, profileId));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    private static void assertInvalid(Uni<?> call, String field) {
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(call));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failure.getStatus().getDescription()).startsWith(field);
+    }
+
+    private static EraseProfileRequest erase(String ws, String profileId) {
+        return EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build();
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}

@@ -1,0 +1,41 @@
+package io.portrait.tagging.grpc;
+
+import io.portrait.proto.tagging.v1.EventFeature;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesRequest;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
+import io.portrait.proto.tagging.v1.Tagging;
+import io.portrait.tagging.domain.ProfileFeatures;
+import io.portrait.tagging.service.FeatureService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Tagging's read API. */
+@GrpcService
+public class TaggingGrpcService implements Tagging {
+
+    private final FeatureService features;
+
+    TaggingGrpcService(FeatureService features) {
+        this.features = features;
+    }
+
+    @Override
+    public Uni<GetProfileFeaturesResponse> getProfileFeatures(GetProfileFeaturesRequest request) {
+        return Uni.createFrom().deferred(() -> features.featuresOf(
+                        RequestMapper.workspace(request.getWorkspace()),
+                        RequestMapper.requireId(request.getProfileId(), "profile_id")))
+                .map(TaggingGrpcService::toResponse)
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static GetProfileFeaturesResponse toResponse(ProfileFeatures features) {
+        GetProfileFeaturesResponse.Builder response = GetProfileFeaturesResponse.newBuilder()
+                .setProfileId(features.profileId());
+        features.counters().forEach((name, counts) -> response.addEvents(EventFeature.newBuilder()
+                .setName(name)
+                .setCount(counts.count())
+                .setFirstAt(ProtoTimestamps.toProto(counts.firstAt()))
+                .setLastAt(ProtoTimestamps.toProto(counts.lastAt()))));
+        return response.build();
+    }
+}

@@ -1,0 +1,247 @@
+package io.portrait.tagging.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.sink.v1.ApplyEventsRequest;
+import io.portrait.proto.sink.v1.ApplyEventsResponse;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.proto.tagging.v1.EventFeature;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesRequest;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
+import io.portrait.proto.tagging.v1.Tagging;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static io.portrait.tagging.grpc.TestEvents.batch;
+import static io.portrait.tagging.grpc.TestEvents.event;
+import static io.portrait.tagging.grpc.TestEvents.merge;
+import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
+import static io.portrait.tagging.grpc.TestEvents.timestamp;
+import static io.portrait.tagging.grpc.TestEvents.track;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
+class EventSinkGrpcServiceTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("tagging")
+    Tagging tagging;
+
+    @Test
+    void appliesEachEventOnceEvenWhenDeliveredTwice() {
+        String ws = newWorkspace();
+        ApplyEventsRequest request = batch(ws,
+                track("e1", "p1", "Product Viewed", "2024-03-01T10:00:00Z"),
+                track("e2", "p1", "Product Viewed", "2024-03-05T10:00:00Z"),
+                track("e2", "p1", "Product Viewed", "2024-03-05T10:00:00Z"),
+                event("e3", "p1", "page", "Home", "2024-03-02T10:00:00Z"));
+
+        ApplyEventsResponse first = await(sink.applyEvents(request));
+        ApplyEventsResponse second = await(sink.applyEvents(request));
+
+        assertThat(first.getApplied()).isEqualTo(3);
+        assertThat(first.getDuplicates()).isEqualTo(1);
+        assertThat(second.getApplied()).isZero();
+        assertThat(second.getDuplicates()).isEqualTo(4);
+        Map<String, EventFeature> features = features(ws, "p1");
+        assertThat(features).containsOnlyKeys("Product Viewed", "page");
+        assertThat(features.get("Product Viewed").getCount()).isEqualTo(2);
+        assertThat(features.get("Product Viewed").getFirstAt()).isEqualTo(timestamp("2024-03-01T10:00:00Z"));
+        assertThat(features.get("Product Viewed").getLastAt()).isEqualTo(timestamp("2024-03-05T10:00:00Z"));
+        assertThat(features.get("page").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void countersAccumulateAcrossBatchesWhateverTheOrder() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws, track("e1", "p1", "Search", "2024-03-10T00:00:00Z"))));
+        await(sink.applyEvents(batch(ws,
+                track("e2", "p1", "Search", "2024-03-01T00:00:00Z"),
+                track("e3", "p1", "Search", "2024-03-20T00:00:00Z"))));
+
+        EventFeature search = features(ws, "p1").get("Search");
+        assertThat(search.getCount()).isEqualTo(3);
+        assertThat(search.getFirstAt()).isEqualTo(timestamp("2024-03-01T00:00:00Z"));
+        assertThat(search.getLastAt()).isEqualTo(timestamp("2024-03-20T00:00:00Z"));
+    }
+
+    @Test
+    void mergeCombinesCountersOntoTheSurvivorOnce() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-02-10T00:00:00Z"),
+                track("a2", "A", "Like", "2024-02-12T00:00:00Z"),
+                track("b1", "B", "Like", "2024-02-01T00:00:00Z"),
+                track("b2", "B", "Share", "2024-02-03T00:00:00Z"),
+                track("c1", "C", "Like", "2024-02-20T00:00:00Z"))));
+
+        boolean applied = await(sink.applyMerge(merge(ws, "m1", "A", "B", "C"))).getApplied();
+        boolean again = await(sink.applyMerge(merge(ws, "m1", "A", "B", "C"))).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(again).isFalse();
+        Map<String, EventFeature> survivor = features(ws, "A");
+        assertThat(survivor).containsOnlyKeys("Like", "Share");
+        assertThat(survivor.get("Like").getCount()).isEqualTo(4);
+        assertThat(survivor.get("Like").getFirstAt()).isEqualTo(timestamp("2024-02-01T00:00:00Z"));
+        assertThat(survivor.get("Like").getLastAt()).isEqualTo(timestamp("2024-02-20T00:00:00Z"));
+        assertThat(survivor.get("Share").getCount()).isEqualTo(1);
+        GetProfileFeaturesResponse viaMergedId = await(tagging.getProfileFeatures(
+                GetProfileFeaturesRequest.newBuilder().setWorkspace(ws).setProfileId("B").build()));
+        assertThat(viaMergedId.getProfileId()).isEqualTo("A");
+    }
+
+    @Test
+    void lateEventsOfAMergedProfileLandOnTheSurvivorAcrossChainedMerges() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws, track("b1", "B", "Comment", "2024-04-01T00:00:00Z"))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.applyMerge(merge(ws, "m2", "S", "A")));
+
+        ApplyEventsResponse late = await(sink.applyEvents(batch(ws,
+                track("b2", "B", "Comment", "2024-04-03T00:00:00Z"),
+                track("a1", "A", "Comment", "2024-04-02T00:00:00Z"))));
+
+        assertThat(late.getApplied()).isEqualTo(2);
+        EventFeature comments = features(ws, "S").get("Comment");
+        assertThat(comments.getCount()).isEqualTo(3);
+        assertThat(comments.getLastAt()).isEqualTo(timestamp("2024-04-03T00:00:00Z"));
+        assertThat(await(tagging.getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
+                .setWorkspace(ws).setProfileId("B").build())).getProfileId()).isEqualTo("S");
+    }
+
+    @Test
+    void aSurvivorThatWasMergedAwayBeforeIsLiveAgain() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-01-01T00:00:00Z"),
+                track("b1", "B", "Like", "2024-01-02T00:00:00Z"))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.applyMerge(merge(ws, "m2", "B", "A")));
+
+        await(sink.applyEvents(batch(ws, track("b2", "B", "Like", "2024-01-03T00:00:00Z"))));
+
+        GetProfileFeaturesResponse live = await(tagging.getProfileFeatures(
+                GetProfileFeaturesRequest.newBuilder().setWorkspace(ws).setProfileId("A").build()));
+        assertThat(live.getProfileId()).isEqualTo("B");
+        assertThat(live.getEvents(0).getCount()).isEqualTo(3);
+    }
+
+    @Test
+    void eraseRemovesCountersAndAliases() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-01-01T00:00:00Z"),
+                track("b1", "B", "Like", "2024-01-02T00:00:00Z"))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+
+        boolean erased = await(sink.eraseProfile(erase(ws, "A"))).getErased();
+        boolean erasedAgain = await(sink.eraseProfile(erase(ws, "A"))).getErased();
+
+        assertThat(erased).isTrue();
+        assertThat(erasedAgain).isFalse();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        // Redelivery of an erased profile's events must not bring its data back.
+        assertThat(await(sink.applyEvents(batch(ws, track("a1", "A", "Like", "2024-01-01T00:00:00Z"))))
+                .getDuplicates()).isEqualTo(1);
+        assertNotFound(ws, "A");
+    }
+
+    @Test
+    void workspacesAreIsolatedAndEmptyMeansDefault() {
+        String ws = newWorkspace();
+        String profile = "p-" + ws;
+        await(sink.applyEvents(batch(ws, track("e1", profile, "Like", "2024-01-01T00:00:00Z"))));
+        ApplyEventsResponse inDefault = await(sink.applyEvents(
+                batch("", track("e1", profile, "Like", "2024-01-01T00:00:00Z"))));
+
+        assertThat(inDefault.getApplied()).isEqualTo(1);
+        assertThat(features("default", profile).get("Like").getCount()).isEqualTo(1);
+        assertThat(features(ws, profile).get("Like").getCount()).isEqualTo(1);
+        assertNotFound(newWorkspace(), profile);
+    }
+
+    @Test
+    void rejectsMalformedEventsNamingTheField() {
+        String ws = newWorkspace();
+
+        assertInvalid(sink.applyEvents(batch(ws, track("e1", "p1", "Like", "2024-01-01T00:00:00Z"),
+                track("e2", "", "Like", "2024-01-01T00:00:00Z"))), "events[1].profile_id");
+        assertInvalid(sink.applyEvents(batch(ws, track("", "p1", "Like", "2024-01-01T00:00:00Z"))),
+                "events[0].event_id");
+        assertInvalid(sink.applyEvents(batch(ws, track("e1", "p1", " ", "2024-01-01T00:00:00Z"))),
+                "events[0].event.name");
+        assertInvalid(sink.applyEvents(batch(ws, event("e1", "p1", "click", "x", "2024-01-01T00:00:00Z"))),
+                "events[0].event.type");
+        assertInvalid(sink.applyEvents(batch(ws, track("e1", "p1", "Like", "2024-01-01T00:00:00Z").toBuilder()
+                .setEvent(track("e1", "p1", "Like", "2024-01-01T00:00:00Z").getEvent().toBuilder().clearTimestamp())
+                .build())), "events[0].event.timestamp");
+        // The whole batch is rejected: nothing of it was applied.
+        assertNotFound(ws, "p1");
+    }
+
+    @Test
+    void rejectsOversizedBatches() {
+        ApplyEventsRequest.Builder request = ApplyEventsRequest.newBuilder().setWorkspace(newWorkspace());
+        for (int i = 0; i <= 1000; i++) {
+            request.addEvents(track("e" + i, "p1", "Like", "2024-01-01T00:00:00Z"));
+        }
+        assertInvalid(sink.applyEvents(request.build()), "events");
+    }
+
+    @Test
+    void rejectsMalformedMergesAndErasures() {
+        String ws = newWorkspace();
+        assertInvalid(sink.applyMerge(merge(ws, "", "A", "B")), "merge_id");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "", "B")), "survivor_profile_id");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "A")), "merged_profile_ids");
+        assertInvalid(sink.applyMerge(merge(ws, "m1", "A", "B", "")), "merged_profile_ids[1]");
+        assertInvalid(sink.eraseProfile(erase(ws, "")), "profile_id");
+    }
+
+    private Map<String, EventFeature> features(String ws, String profileId) {
+        GetProfileFeaturesResponse response = await(tagging.getProfileFeatures(
+                GetProfileFeaturesRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build()));
+        return response.getEventsList().stream()
+                .collect(Collectors.toMap(EventFeature::getName, Function.identity()));
+    }
+
+    private void assertNotFound(String ws, String profileId) {
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(
+                tagging.getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
+                        .setWorkspace(ws).setProfileId(profileId).build())));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    private static void assertInvalid(Uni<?> call, String field) {
+        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(call));
+        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failure.getStatus().getDescription()).startsWith(field);
+    }
+
+    private static EraseProfileRequest erase(String ws, String profileId) {
+        return EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build();
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}

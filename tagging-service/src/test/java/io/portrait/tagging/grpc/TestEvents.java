@@ -1,0 +1,57 @@
+package io.portrait.tagging.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.portrait.proto.event.v1.Event;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.sink.v1.ApplyEventsRequest;
+import io.portrait.proto.sink.v1.ApplyMergeRequest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Builders for the wire messages the tests send. */
+final class TestEvents {
+
+    private TestEvents() {
+    }
+
+    static String newWorkspace() {
+        return "ws-" + UUID.randomUUID();
+    }
+
+    static ResolvedEvent event(String eventId, String profileId, String type, String name, String at) {
+        return ResolvedEvent.newBuilder()
+                .setEventId(eventId)
+                .setProfileId(profileId)
+                .setEvent(Event.newBuilder()
+                        .setMessageId("m-" + eventId)
+                        .setType(type)
+                        .setName(name)
+                        .setChannel("web")
+                        .setTimestamp(timestamp(at)))
+                .build();
+    }
+
+    static ResolvedEvent track(String eventId, String profileId, String name, String at) {
+        return event(eventId, profileId, "track", name, at);
+    }
+
+    static ApplyEventsRequest batch(String workspace, ResolvedEvent... events) {
+        return ApplyEventsRequest.newBuilder().setWorkspace(workspace).addAllEvents(List.of(events)).build();
+    }
+
+    static ApplyMergeRequest merge(String workspace, String mergeId, String survivor, String... merged) {
+        return ApplyMergeRequest.newBuilder()
+                .setWorkspace(workspace)
+                .setMergeId(mergeId)
+                .setSurvivorProfileId(survivor)
+                .addAllMergedProfileIds(List.of(merged))
+                .build();
+    }
+
+    static Timestamp timestamp(String iso) {
+        Instant instant = Instant.parse(iso);
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+}
