@@ -1,0 +1,40 @@
+package io.portrait.identity.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.Immutable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** One merge in the history: which profiles were folded into which survivor, and which event caused it. */
+@Entity
+@Table(name = "merge_history")
+@Immutable
+public class MergeRecord {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String workspace;
+
+    @Column(name = "survivor_id", nullable = false)
+    public UUID survivorId;
+
+    @Column(name = "merged_ids", nullable = false)
+    public UUID[] mergedIds;
+
+    @Column(name = "cause_event_id", nullable = false)
+    public String causeEventId;
+
+    @Column(name = "merged_at", nullable = false)
+    public Instant mergedAt;
+
+    public Merge toMerge() {
+        return new Merge(id, survivorId, List.of(mergedIds), mergedAt);
+    }
+}

@@ -1,0 +1,16 @@
+package io.portrait.identity.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A live profile as answered to callers: identifiers decrypted, channels sorted. */
+public record ProfileView(UUID id, List<IdentifierValue> identifiers, List<String> channels, Instant firstSeen,
+                          Instant lastSeen, long eventCount, List<UUID> mergedProfileIds, Instant createdAt) {
+
+    public ProfileView {
+        identifiers = List.copyOf(identifiers);
+        channels = List.copyOf(channels);
+        mergedProfileIds = List.copyOf(mergedProfileIds);
+    }
+}

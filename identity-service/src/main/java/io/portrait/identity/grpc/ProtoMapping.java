@@ -1,0 +1,84 @@
+package io.portrait.identity.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.portrait.identity.domain.IdentifierValue;
+import io.portrait.identity.domain.Merge;
+import io.portrait.identity.domain.ProfileView;
+import io.portrait.identity.domain.Sighting;
+import io.portrait.identity.domain.SightingResolution;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.ProfileMerge;
+import io.portrait.proto.identity.v1.Resolution;
+import io.portrait.proto.identity.v1.ResolveRequest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Wire messages to domain values and back. */
+final class ProtoMapping {
+
+    private ProtoMapping() {
+    }
+
+    static List<Sighting> sightings(ResolveRequest request) {
+        return request.getSightingsList().stream()
+                .map(sighting -> new Sighting(
+                        sighting.getEventId(),
+                        sighting.getIdentifiersList().stream()
+                                .map(identifier -> new IdentifierValue(identifier.getType(), identifier.getValue()))
+                                .toList(),
+                        sighting.getChannel(),
+                        sighting.hasOccurredAt() ? instant(sighting.getOccurredAt()) : null))
+                .toList();
+    }
+
+    static Resolution resolution(SightingResolution resolution) {
+        return Resolution.newBuilder()
+                .setEventId(resolution.eventId())
+                .setProfileId(resolution.profileId().toString())
+                .setNewProfile(resolution.newProfile())
+                .addAllMerges(resolution.merges().stream().map(ProtoMapping::merge).toList())
+                .build();
+    }
+
+    static Profile profile(ProfileView view) {
+        Profile.Builder profile = Profile.newBuilder()
+                .setProfileId(view.id().toString())
+                .addAllIdentifiers(view.identifiers().stream()
+                        .map(identifier -> Identifier.newBuilder()
+                                .setType(identifier.type())
+                                .setValue(identifier.value())
+                                .build())
+                        .toList())
+                .addAllChannels(view.channels())
+                .setEventCount(view.eventCount())
+                .addAllMergedProfileIds(view.mergedProfileIds().stream().map(UUID::toString).toList())
+                .setCreatedAt(timestamp(view.createdAt()));
+        if (view.firstSeen() != null) {
+            profile.setFirstSeen(timestamp(view.firstSeen()));
+        }
+        if (view.lastSeen() != null) {
+            profile.setLastSeen(timestamp(view.lastSeen()));
+        }
+        return profile.build();
+    }
+
+    private static ProfileMerge merge(Merge merge) {
+        return ProfileMerge.newBuilder()
+                .setMergeId(merge.mergeId().toString())
+                .setSurvivorProfileId(merge.survivorId().toString())
+                .addAllMergedProfileIds(merge.mergedIds().stream().map(UUID::toString).toList())
+                .setMergedAt(timestamp(merge.mergedAt()))
+                .build();
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+}

@@ -1,0 +1,209 @@
+package io.portrait.identity.repository;
+
+import io.portrait.identity.domain.Merge;
+import io.portrait.identity.engine.ProfileSnapshot;
+import io.portrait.identity.engine.ProfileStats;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The resolver's write path in plain SQL on the reactive pool: it needs {@code on conflict do nothing} with row
+ * counts and {@code select ... for update}, and must see every statement's fresh result, which a Hibernate
+ * session's first-level cache would hide. Every method runs on the caller's transaction.
+ */
+@ApplicationScoped
+public class IdentityGraphRepository {
+
+    private final Pool pool;
+
+    public IdentityGraphRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Runs {@code work} in one transaction: committed when its Uni succeeds, rolled back when it fails. */
+    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(work);
+    }
+
+    public Uni<Boolean> isResolved(SqlConnection tx, String workspace, String eventId) {
+        return tx.preparedQuery("select 1 from resolved_event where workspace = $1 and event_id = $2")
+                .execute(params(workspace, eventId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** The profile each of {@code keys} is attached to; keys not yet known are absent from the map. */
+    public Uni<Map<IdentifierKey, UUID>> findOwners(SqlConnection tx, String workspace, List<IdentifierKey> keys) {
+        return tx.preparedQuery("""
+                        select i.type, i.value_hash, i.profile_id
+                        from identifier i
+                        join unnest($2::text[], $3::bytea[]) as wanted (type, value_hash)
+                          on i.type = wanted.type and i.value_hash = wanted.value_hash
+                        where i.workspace = $1
+                        """)
+                .execute(params(workspace, types(keys), hashes(keys)))
+                .map(rows -> {
+                    Map<IdentifierKey, UUID> owners = new HashMap<>();
+                    for (Row row : rows) {
+                        owners.put(IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes()),
+                                row.getUUID("profile_id"));
+                    }
+                    return owners;
+                });
+    }
+
+    /**
+     * Locks the given profiles until the transaction ends. Always in id order, the same in every transaction,
+     * so that two resolvers needing overlapping profiles queue instead of deadlocking.
+     */
+    public Uni<List<ProfileSnapshot>> lockProfiles(SqlConnection tx, String workspace, Collection<UUID> ids) {
+        return tx.preparedQuery("""
+                        select id, created_at, merged_into, first_seen, last_seen, event_count, channels
+                        from profile
+                        where workspace = $1 and id = any($2)
+                        order by id
+                        for update
+                        """)
+                .execute(params(workspace, ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<ProfileSnapshot> locked = new ArrayList<>();
+                    for (Row row : rows) {
+                        locked.add(new ProfileSnapshot(row.getUUID("id"), instant(row, "created_at"),
+                                row.getUUID("merged_into"), stats(row)));
+                    }
+                    return locked;
+                });
+    }
+
+    public Uni<Void> insertProfile(SqlConnection tx, String workspace, UUID id, Instant createdAt, ProfileStats stats) {
+        return tx.preparedQuery("""
+                        insert into profile (id, workspace, created_at, first_seen, last_seen, event_count, channels)
+                        values ($1, $2, $3, $4, $5, $6, $7)
+                        """)
+                .execute(params(id, workspace, timestamp(createdAt), timestamp(stats.firstSeen()),
+                        timestamp(stats.lastSeen()), stats.eventCount(), channels(stats)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Attaches identifiers to a profile unless another transaction already owns them; answers how many rows
+     * were inserted. Sorted, so concurrent inserts of overlapping sets take the index locks in one order.
+     */
+    public Uni<Integer> insertIdentifiers(SqlConnection tx, String workspace, UUID profileId,
+                                          List<NewIdentifier> identifiers, String eventId, Instant createdAt) {
+        List<IdentifierKey> keys = identifiers.stream().map(NewIdentifier::key).toList();
+        Buffer[] sealed = identifiers.stream().map(i -> Buffer.buffer(i.sealedValue())).toArray(Buffer[]::new);
+        return tx.preparedQuery("""
+                        insert into identifier
+                            (workspace, type, value_hash, value_enc, profile_id, created_at, first_event_id)
+                        select $1, n.type, n.value_hash, n.value_enc, $5, $6, $7
+                        from unnest($2::text[], $3::bytea[], $4::bytea[]) as n (type, value_hash, value_enc)
+                        order by n.type, n.value_hash
+                        on conflict (workspace, type, value_hash) do nothing
+                        """)
+                .execute(params(workspace, types(keys), hashes(keys), sealed, profileId,
+                        timestamp(createdAt), eventId))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Folds {@code mergedIds} into {@code survivorId}: their identifiers move, they point at the survivor, and so
+     * does every profile merged into them before, which keeps each merged-away id one hop from a live profile.
+     * The caller holds the locks on the survivor and the merged profiles.
+     */
+    public Uni<Void> mergeProfiles(SqlConnection tx, String workspace, UUID survivorId, List<UUID> mergedIds,
+                                   Instant mergedAt) {
+        UUID[] merged = mergedIds.toArray(UUID[]::new);
+        return tx.preparedQuery("update identifier set profile_id = $3 where workspace = $1 and profile_id = any($2)")
+                .execute(params(workspace, merged, survivorId))
+                .flatMap(ignored -> tx.preparedQuery(
+                                "update profile set merged_into = $3 where workspace = $1 and merged_into = any($2)")
+                        .execute(params(workspace, merged, survivorId)))
+                .flatMap(ignored -> tx.preparedQuery("""
+                                update profile set merged_into = $3, merged_at = $4
+                                where workspace = $1 and id = any($2)
+                                """)
+                        .execute(params(workspace, merged, survivorId, timestamp(mergedAt))))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> insertMergeRecord(SqlConnection tx, String workspace, Merge merge, String causeEventId) {
+        return tx.preparedQuery("""
+                        insert into merge_history (id, workspace, survivor_id, merged_ids, cause_event_id, merged_at)
+                        values ($1, $2, $3, $4, $5, $6)
+                        """)
+                .execute(params(merge.mergeId(), workspace, merge.survivorId(),
+                        merge.mergedIds().toArray(UUID[]::new), causeEventId, timestamp(merge.mergedAt())))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> updateStats(SqlConnection tx, String workspace, UUID profileId, ProfileStats stats) {
+        return tx.preparedQuery("""
+                        update profile set first_seen = $3, last_seen = $4, event_count = $5, channels = $6
+                        where workspace = $1 and id = $2
+                        """)
+                .execute(params(workspace, profileId, timestamp(stats.firstSeen()),
+                        timestamp(stats.lastSeen()), stats.eventCount(), channels(stats)))
+                .replaceWithVoid();
+    }
+
+    /** Marks the event counted; false when another transaction recorded it first. */
+    public Uni<Boolean> insertResolvedEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
+                                            boolean newProfile, Instant resolvedAt) {
+        return tx.preparedQuery("""
+                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at)
+                        values ($1, $2, $3, $4, $5)
+                        on conflict do nothing
+                        """)
+                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Statement parameters, nulls allowed (nullable timestamps). */
+    private static Tuple params(Object... values) {
+        return Tuple.from(Arrays.asList(values));
+    }
+
+    private static String[] types(List<IdentifierKey> keys) {
+        return keys.stream().map(IdentifierKey::type).toArray(String[]::new);
+    }
+
+    private static Buffer[] hashes(List<IdentifierKey> keys) {
+        return keys.stream().map(key -> Buffer.buffer(key.hashBytes())).toArray(Buffer[]::new);
+    }
+
+    private static String[] channels(ProfileStats stats) {
+        return stats.channels().toArray(String[]::new);
+    }
+
+    private static ProfileStats stats(Row row) {
+        return new ProfileStats(instant(row, "first_seen"), instant(row, "last_seen"), row.getLong("event_count"),
+                new TreeSet<>(Arrays.asList(row.getArrayOfStrings("channels"))));
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,18 @@
+package io.portrait.identity.repository;
+
+import io.portrait.identity.domain.MergeRecord;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class MergeRecordRepository implements PanacheRepositoryBase<MergeRecord, UUID> {
+
+    public Uni<List<MergeRecord>> listCausedBy(String workspace, String eventId) {
+        return list("workspace = ?1 and causeEventId = ?2", Sort.by("mergedAt").and("id"), workspace, eventId);
+    }
+}

@@ -1,0 +1,101 @@
+package io.portrait.identity.service;
+
+import io.portrait.common.identifier.NormalizedIdentifier;
+import io.portrait.identity.domain.IdentifierLink;
+import io.portrait.identity.domain.IdentifierValue;
+import io.portrait.identity.domain.InvalidRequestException;
+import io.portrait.identity.domain.Profile;
+import io.portrait.identity.domain.ProfileNotFoundException;
+import io.portrait.identity.domain.ProfileView;
+import io.portrait.identity.repository.IdentifierLinkRepository;
+import io.portrait.identity.repository.ProfileRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Reads profiles by id or by identifier; merged-away ids answer with their survivor. */
+@ApplicationScoped
+public class ProfileService {
+
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final ProfileRepository profiles;
+    private final IdentifierLinkRepository identifiers;
+    private final IdentifierProtection protection;
+
+    public ProfileService(ProfileRepository profiles, IdentifierLinkRepository identifiers,
+                          IdentifierProtection protection) {
+        this.profiles = profiles;
+        this.identifiers = identifiers;
+        this.protection = protection;
+    }
+
+    public Uni<ProfileView> get(String workspace, String profileId) {
+        return Uni.createFrom().item(() -> parseId(profileId))
+                .flatMap(id -> Panache.withSession(() -> profiles.findLive(workspace, id)
+                        .flatMap(profile -> profile == null
+                                ? Uni.createFrom().failure(new ProfileNotFoundException("no profile " + id))
+                                : view(workspace, profile))));
+    }
+
+    /** Normalizes the value exactly as resolution does, so any spelling of a known identifier finds its profile. */
+    public Uni<ProfileView> lookup(String workspace, String type, String value) {
+        return Uni.createFrom().item(() -> protection.keyOf(usable(type, value)))
+                .flatMap(key -> Panache.withSession(() -> identifiers.findByKey(workspace, key)
+                        .flatMap(link -> link == null
+                                ? Uni.createFrom().<Profile>nullItem()
+                                : profiles.findLive(workspace, link.profileId))
+                        .flatMap(profile -> profile == null
+                                // The type only: the value is PII and stays out of messages.
+                                ? Uni.createFrom().failure(new ProfileNotFoundException("no profile holds this " + type))
+                                : view(workspace, profile))));
+    }
+
+    private Uni<ProfileView> view(String workspace, Profile profile) {
+        return identifiers.listByProfile(workspace, profile.id)
+                .flatMap(links -> profiles.findMergedInto(workspace, profile.id)
+                        .map(mergedIds -> new ProfileView(profile.id, open(links), sorted(profile.channels),
+                                profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
+                                profile.createdAt)));
+    }
+
+    private List<IdentifierValue> open(List<IdentifierLink> links) {
+        return links.stream().map(link -> new IdentifierValue(link.type, protection.open(link.valueEnc))).toList();
+    }
+
+    private NormalizedIdentifier usable(String type, String value) {
+        if (type == null || type.isBlank()) {
+            throw new InvalidRequestException("identifier.type", "is required");
+        }
+        NormalizedIdentifier normalized = protection.normalize(type, value);
+        return switch (normalized.outcome()) {
+            case OK -> normalized;
+            case BLOCKED -> throw new InvalidRequestException("identifier.value", normalized.reason());
+            case INVALID -> throw new InvalidRequestException(
+                    "unknown_type".equals(normalized.code()) ? "identifier.type" : "identifier.value",
+                    normalized.reason());
+        };
+    }
+
+    private static List<String> sorted(String[] channels) {
+        return Arrays.stream(channels).sorted().toList();
+    }
+
+    private static UUID parseId(String profileId) {
+        String id = profileId == null ? "" : profileId.strip();
+        if (id.isEmpty()) {
+            throw new InvalidRequestException("profile_id", "is required");
+        }
+        // UUID.fromString also accepts abbreviated forms such as 1-2-3-4-5; profile ids are always canonical.
+        if (!CANONICAL_UUID.matcher(id).matches()) {
+            throw new InvalidRequestException("profile_id", "is not a UUID");
+        }
+        return UUID.fromString(id);
+    }
+}

@@ -1,0 +1,273 @@
+package io.portrait.identity.service;
+
+import io.portrait.common.identifier.NormalizedIdentifier;
+import io.portrait.identity.config.IdentityConfig;
+import io.portrait.identity.domain.IdentifierValue;
+import io.portrait.identity.domain.InvalidRequestException;
+import io.portrait.identity.domain.Merge;
+import io.portrait.identity.domain.MergeRecord;
+import io.portrait.identity.domain.ResolutionContentionException;
+import io.portrait.identity.domain.Sighting;
+import io.portrait.identity.domain.SightingResolution;
+import io.portrait.identity.engine.ProfileSnapshot;
+import io.portrait.identity.engine.ProfileStats;
+import io.portrait.identity.engine.ResolutionEngine;
+import io.portrait.identity.engine.ResolutionPlan;
+import io.portrait.identity.repository.IdentifierKey;
+import io.portrait.identity.repository.IdentityGraphRepository;
+import io.portrait.identity.repository.MergeRecordRepository;
+import io.portrait.identity.repository.NewIdentifier;
+import io.portrait.identity.repository.ProfileRepository;
+import io.portrait.identity.repository.ResolvedEventRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Resolves sightings to profiles. Each sighting is one transaction that is retried whole when a concurrent
+ * resolver got in the way; correctness across replicas comes from the unique identifier rows and the profile
+ * row locks, never from in-memory locks.
+ */
+@ApplicationScoped
+public class ResolutionService {
+
+    /** PostgreSQL serialization_failure and deadlock_detected: the transaction may simply be run again. */
+    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
+
+    private final IdentityGraphRepository graph;
+    private final ResolvedEventRepository resolvedEvents;
+    private final ProfileRepository profiles;
+    private final MergeRecordRepository mergeRecords;
+    private final IdentifierProtection protection;
+    private final IdentityConfig.Resolve config;
+    private final Vertx vertx;
+
+    public ResolutionService(IdentityGraphRepository graph, ResolvedEventRepository resolvedEvents,
+                             ProfileRepository profiles, MergeRecordRepository mergeRecords,
+                             IdentifierProtection protection, IdentityConfig config, Vertx vertx) {
+        this.graph = graph;
+        this.resolvedEvents = resolvedEvents;
+        this.profiles = profiles;
+        this.mergeRecords = mergeRecords;
+        this.protection = protection;
+        this.config = config.resolve();
+        this.vertx = vertx;
+    }
+
+    /** Resolves the sightings in order, one after the other; all are validated before any is resolved. */
+    public Uni<List<SightingResolution>> resolve(String workspace, List<Sighting> sightings) {
+        return Uni.createFrom().item(() -> prepare(sightings))
+                .onItem().transformToMulti(prepared -> Multi.createFrom().iterable(prepared))
+                .onItem().transformToUniAndConcatenate(sighting -> resolveOne(workspace, sighting))
+                .collect().asList();
+    }
+
+    private Uni<SightingResolution> resolveOne(String workspace, PreparedSighting sighting) {
+        return attempt(workspace, sighting, 1).flatMap(fresh -> {
+            if (fresh.isEmpty()) {
+                return replay(workspace, sighting.eventId());
+            }
+            SightingResolution resolution = fresh.get();
+            for (Merge merge : resolution.merges()) {
+                Log.infof("Workspace %s: merged %s into %s (event %s)", workspace, merge.mergedIds(),
+                        merge.survivorId(), sighting.eventId());
+            }
+            return Uni.createFrom().item(resolution);
+        });
+    }
+
+    /**
+     * One transaction, retried whole on a conflict a bounded number of times. Empty when the event was resolved
+     * before, by an earlier call or by a concurrent one that won.
+     */
+    private Uni<Optional<SightingResolution>> attempt(String workspace, PreparedSighting sighting, int attempt) {
+        return graph.inTransaction(tx -> graph.isResolved(tx, workspace, sighting.eventId())
+                        .flatMap(resolved -> resolved
+                                ? Uni.createFrom().item(Optional.<SightingResolution>empty())
+                                : resolveFresh(tx, workspace, sighting).map(Optional::of)))
+                .onFailure(ResolutionService::isRetryable).recoverWithUni(conflict -> {
+                    if (attempt >= config.maxAttempts()) {
+                        Log.warnf("Workspace %s: event %s gave up after %d attempts: %s", workspace,
+                                sighting.eventId(), attempt, conflict.getMessage());
+                        return Uni.createFrom().failure(
+                                new ResolutionContentionException(sighting.eventId(), attempt, conflict));
+                    }
+                    Log.debugf("Workspace %s: event %s attempt %d conflicted (%s), retrying", workspace,
+                            sighting.eventId(), attempt, conflict.getMessage());
+                    return pause(attempt).flatMap(ignored -> attempt(workspace, sighting, attempt + 1));
+                });
+    }
+
+    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting sighting) {
+        return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> owners.isEmpty()
+                ? createProfile(tx, workspace, sighting)
+                : lockOwners(tx, workspace, sighting, owners)
+                        .flatMap(locked -> joinProfiles(tx, workspace, sighting, owners, locked)));
+    }
+
+    /**
+     * Locks the profiles owning the sighting's known identifiers, then re-reads the owners: between the first
+     * read and the locks another transaction may have merged one of them away or claimed a missing identifier.
+     */
+    private Uni<List<ProfileSnapshot>> lockOwners(SqlConnection tx, String workspace, PreparedSighting sighting,
+                                                  Map<IdentifierKey, UUID> owners) {
+        Set<UUID> ownerIds = Set.copyOf(owners.values());
+        return graph.lockProfiles(tx, workspace, ownerIds)
+                .flatMap(locked -> graph.findOwners(tx, workspace, sighting.keys()).map(current -> {
+                    boolean allLive = locked.size() == ownerIds.size()
+                            && locked.stream().allMatch(ProfileSnapshot::live);
+                    if (!allLive || !current.equals(owners)) {
+                        throw new ConcurrentChangeException("owning profiles changed before they were locked");
+                    }
+                    return locked;
+                }));
+    }
+
+    private Uni<SightingResolution> createProfile(SqlConnection tx, String workspace, PreparedSighting sighting) {
+        UUID profileId = UUID.randomUUID();
+        Instant now = now();
+        ProfileStats stats = ResolutionEngine.recordEvent(ProfileStats.NONE, sighting.channel(), sighting.occurredAt());
+        return graph.insertProfile(tx, workspace, profileId, now, stats)
+                .flatMap(ignored -> attach(tx, workspace, profileId, sighting.identifiers(), sighting.eventId(), now))
+                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now))
+                .map(ignored -> new SightingResolution(sighting.eventId(), profileId, true, List.of()));
+    }
+
+    private Uni<SightingResolution> joinProfiles(SqlConnection tx, String workspace, PreparedSighting sighting,
+                                                 Map<IdentifierKey, UUID> owners, List<ProfileSnapshot> locked) {
+        ResolutionPlan plan = ResolutionEngine.plan(locked);
+        UUID target = plan.targetId();
+        Instant now = now();
+        ProfileStats stats = ResolutionEngine.recordEvent(plan.baseStats(), sighting.channel(), sighting.occurredAt());
+        List<NewIdentifier> missing = sighting.identifiers().stream()
+                .filter(identifier -> !owners.containsKey(identifier.key()))
+                .toList();
+        Uni<List<Merge>> merges = plan.kind() == ResolutionPlan.Kind.MERGE
+                ? merge(tx, workspace, plan, sighting.eventId(), now).map(List::of)
+                : Uni.createFrom().item(List.of());
+        return merges.flatMap(done -> attach(tx, workspace, target, missing, sighting.eventId(), now)
+                .flatMap(ignored -> graph.updateStats(tx, workspace, target, stats))
+                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now))
+                .map(ignored -> new SightingResolution(sighting.eventId(), target, false, done)));
+    }
+
+    private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId, Instant now) {
+        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), now);
+        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), now)
+                .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId))
+                .map(ignored -> merge);
+    }
+
+    /** Inserts identifiers nobody owns; if any was claimed meanwhile, the picture is stale and we start over. */
+    private Uni<Void> attach(SqlConnection tx, String workspace, UUID profileId, List<NewIdentifier> identifiers,
+                             String eventId, Instant now) {
+        if (identifiers.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return graph.insertIdentifiers(tx, workspace, profileId, identifiers, eventId, now).map(inserted -> {
+            if (inserted != identifiers.size()) {
+                throw new ConcurrentChangeException("an identifier was claimed by a concurrent resolution");
+            }
+            return null;
+        });
+    }
+
+    /** A concurrent resolution of the same event id won: start over, and the next attempt replays its answer. */
+    private Uni<Void> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
+                                  boolean newProfile, Instant now) {
+        return graph.insertResolvedEvent(tx, workspace, eventId, profileId, newProfile, now).map(recorded -> {
+            if (!recorded) {
+                throw new ConcurrentChangeException("event was resolved concurrently");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The answer for an event resolved before: the live profile it belongs to now, and the merges it caused then,
+     * so a caller that lost the first answer can still deliver those merges.
+     */
+    private Uni<SightingResolution> replay(String workspace, String eventId) {
+        return Panache.withSession(() -> resolvedEvents.findEvent(workspace, eventId)
+                .flatMap(event -> profiles.findLive(workspace, event.profileId)
+                        .flatMap(live -> mergeRecords.listCausedBy(workspace, eventId)
+                                .map(records -> new SightingResolution(eventId, live.id,
+                                        event.newProfile && live.id.equals(event.profileId),
+                                        records.stream().map(MergeRecord::toMerge).toList())))));
+    }
+
+    private Uni<Void> pause(int attempt) {
+        long capMillis = Math.min(config.maxRetryBackoff().toMillis(),
+                config.retryBackoff().toMillis() << Math.min(attempt - 1, 20));
+        long delayMillis = ThreadLocalRandom.current().nextLong(capMillis + 1);
+        if (delayMillis == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        // A Vert.x timer, not a Mutiny delay: the retry must continue on this request's Vert.x context.
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(delayMillis, timer -> emitter.complete(null)));
+    }
+
+    private static boolean isRetryable(Throwable failure) {
+        return failure instanceof ConcurrentChangeException
+                || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
+    }
+
+    /** Validates every sighting and turns its identifiers into match keys and sealed values. */
+    private List<PreparedSighting> prepare(List<Sighting> sightings) {
+        List<PreparedSighting> prepared = new ArrayList<>(sightings.size());
+        for (int i = 0; i < sightings.size(); i++) {
+            Sighting sighting = sightings.get(i);
+            String field = "sightings[" + i + "]";
+            if (sighting.eventId() == null || sighting.eventId().isBlank()) {
+                throw new InvalidRequestException(field + ".event_id", "is required");
+            }
+            // Keyed by match key: the same identifier twice in one sighting is one identifier.
+            Map<IdentifierKey, NewIdentifier> usable = new LinkedHashMap<>();
+            for (IdentifierValue identifier : sighting.identifiers()) {
+                NormalizedIdentifier normalized = protection.normalize(identifier.type(), identifier.value());
+                if (normalized.usable()) {
+                    NewIdentifier protectedIdentifier = protection.protect(normalized);
+                    usable.putIfAbsent(protectedIdentifier.key(), protectedIdentifier);
+                }
+            }
+            if (usable.isEmpty()) {
+                throw new InvalidRequestException(field + ".identifiers", "has no identifier usable for matching");
+            }
+            Instant occurredAt = sighting.occurredAt() == null
+                    ? now()
+                    : sighting.occurredAt().truncatedTo(ChronoUnit.MICROS);
+            prepared.add(new PreparedSighting(sighting.eventId(), List.copyOf(usable.values()), sighting.channel(),
+                    occurredAt));
+        }
+        return prepared;
+    }
+
+    /** PostgreSQL keeps microseconds; truncating here makes what we answer equal what we store. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private record PreparedSighting(String eventId, List<NewIdentifier> identifiers, String channel,
+                                    Instant occurredAt) {
+
+        List<IdentifierKey> keys() {
+            return identifiers.stream().map(NewIdentifier::key).toList();
+        }
+    }
+}

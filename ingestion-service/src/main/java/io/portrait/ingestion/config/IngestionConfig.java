@@ -1,0 +1,71 @@
+package io.portrait.ingestion.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+@ConfigMapping(prefix = "portrait.ingestion")
+public interface IngestionConfig {
+
+    /** Most events one IngestEvents call may carry; the gateway bounds the bytes. */
+    @WithDefault("2500")
+    int maxBatchEvents();
+
+    /** Region assumed for phone numbers written without a country code; identity uses the same. */
+    @WithDefault("CN")
+    String defaultRegion();
+
+    /** Event timestamps further than this in the future are clamped to the receive time. */
+    @WithDefault("10m")
+    Duration maxFutureSkew();
+
+    /** How long wait_until_applied waits when the request does not say. */
+    @WithDefault("10s")
+    Duration waitTimeout();
+
+    /** How often the worker and the relays look for work nobody signalled (other replicas, expired leases). */
+    @WithDefault("200ms")
+    Duration pollInterval();
+
+    /** How long a claimed batch stays reserved for one worker; it is taken over after that. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** Names of the sinks; each is a gRPC client of the same name implementing EventSink. */
+    @WithDefault("tagging,scoring,recommendation")
+    List<String> sinks();
+
+    Resolve resolve();
+
+    Relay relay();
+
+    Retry retry();
+
+    interface Resolve {
+        /** Pending events resolved per Resolve call. */
+        @WithDefault("200")
+        int batchSize();
+    }
+
+    interface Relay {
+        /** Outbox entries claimed per sink and round. */
+        @WithDefault("200")
+        int batchSize();
+    }
+
+    interface Retry {
+        /** Delay before the first retry; it doubles with every failed attempt. */
+        @WithDefault("200ms")
+        Duration initial();
+
+        /** Longest delay between two attempts. */
+        @WithDefault("30s")
+        Duration max();
+
+        /** Failed deliveries after which an outbox entry is dead-lettered. */
+        @WithDefault("20")
+        int maxAttempts();
+    }
+}

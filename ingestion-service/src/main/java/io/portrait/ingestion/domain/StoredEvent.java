@@ -1,0 +1,5 @@
+package io.portrait.ingestion.domain;
+
+/** An accepted event as kept in the store: its id, its workspace and its place in the global sequence. */
+public record StoredEvent(String eventId, String workspace, long seq, CleanedEvent cleaned) {
+}

@@ -1,0 +1,138 @@
+package io.portrait.ingestion.repository;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import io.portrait.ingestion.domain.EventKey;
+import io.portrait.ingestion.domain.StoredEvent;
+import io.quarkus.mongodb.FindOptions;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.portrait.ingestion.repository.EventDocuments.NEVER_LEASED;
+import static io.portrait.ingestion.repository.EventDocuments.PENDING;
+import static io.portrait.ingestion.repository.EventDocuments.RESOLVED;
+
+/**
+ * Accepted events, one document each, unique per (workspace, source, message id). An event is pending until the
+ * resolve worker has recorded its profile; workers claim pending events with a lease so replicas share the work.
+ */
+@ApplicationScoped
+public class EventRepository {
+
+    private final IngestionStore store;
+
+    public EventRepository(IngestionStore store) {
+        this.store = store;
+    }
+
+    /** Stores the events; answers the keys that were stored before and so were not stored again. */
+    public Uni<Set<EventKey>> insertNew(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<Document> documents = events.stream().map(EventDocuments::toDocument).toList();
+        return store.events().insertMany(documents, new InsertManyOptions().ordered(false))
+                .replaceWith(Set.<EventKey>of())
+                .onFailure(f -> f instanceof MongoBulkWriteException e && MongoErrors.onlyDuplicateKeys(e))
+                .recoverWithItem(f -> ((MongoBulkWriteException) f).getWriteErrors().stream()
+                        .map(error -> events.get(error.getIndex()).cleaned().key())
+                        .collect(Collectors.toSet()));
+    }
+
+    /** Ids of stored events of a workspace by their keys. */
+    public Uni<Map<EventKey, String>> findIds(String workspace, Collection<EventKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.or(keys.stream()
+                .map(k -> Filters.and(Filters.eq("source", k.source()), Filters.eq("message_id", k.messageId())))
+                .toList()));
+        return store.events()
+                .find(filter, new FindOptions().projection(Projections.include("source", "message_id")))
+                .collect().asMap(d -> new EventKey(d.getString("source"), d.getString("message_id")),
+                        d -> d.getString("_id"));
+    }
+
+    /**
+     * Claims up to {@code limit} pending events, oldest sequence first, that no live lease holds, and answers
+     * those this claim won (another replica may win some of them), in sequence order.
+     */
+    public Uni<List<StoredEvent>> claimPending(int limit, Duration lease, String owner) {
+        Date now = new Date();
+        Bson claimable = Filters.and(Filters.eq("status", PENDING), Filters.lte("lease_until", now));
+        return store.events()
+                .find(claimable, new FindOptions().sort(Sorts.ascending("seq")).limit(limit)
+                        .projection(Projections.include("_id")))
+                .map(d -> d.getString("_id"))
+                .collect().asList()
+                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<StoredEvent>of()) : store.events()
+                        .updateMany(Filters.and(Filters.in("_id", ids), claimable), Updates.combine(
+                                Updates.set("lease_owner", owner),
+                                Updates.set("lease_until", Date.from(now.toInstant().plus(lease)))))
+                        // Looked up by id alone, which any store answers from the _id index; ownership is
+                        // checked here.
+                        .flatMap(claimed -> store.events()
+                                .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq")))
+                                .filter(d -> owner.equals(d.getString("lease_owner")))
+                                .map(EventDocuments::fromDocument)
+                                .collect().asList()));
+    }
+
+    /** Gives claimed events back at once, for the next round or another replica to retry. */
+    public Uni<Void> release(String owner) {
+        return store.events()
+                .updateMany(Filters.and(Filters.eq("lease_owner", owner), Filters.eq("status", PENDING)),
+                        Updates.combine(Updates.unset("lease_owner"), Updates.set("lease_until", NEVER_LEASED)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Records the profile of each resolved event. Keyed by id alone (an indexed point update): should the lease have
+     * passed to another worker meanwhile, it resolves the same events idempotently and writes the same outcome.
+     */
+    public Uni<Void> markResolved(Map<String, String> profileByEventId) {
+        if (profileByEventId.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Date now = new Date();
+        List<UpdateOneModel<Document>> updates = profileByEventId.entrySet().stream()
+                .map(e -> new UpdateOneModel<Document>(
+                        Filters.eq("_id", e.getKey()),
+                        Updates.combine(
+                                Updates.set("status", RESOLVED),
+                                Updates.set("profile_id", e.getValue()),
+                                Updates.set("resolved_at", now),
+                                Updates.unset("lease_owner"))))
+                .toList();
+        return store.events().bulkWrite(updates, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+    }
+
+    /** Profile ids of those of the given events that are resolved, by event id. */
+    public Uni<Map<String, String>> findProfiles(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        // Waiting requests ask this often: by id alone it is an index lookup in every store.
+        return store.events()
+                .find(Filters.in("_id", eventIds), new FindOptions().projection(Projections.include("status", "profile_id")))
+                .filter(d -> RESOLVED.equals(d.getString("status")))
+                .map(EventDocuments::profileOf)
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+}

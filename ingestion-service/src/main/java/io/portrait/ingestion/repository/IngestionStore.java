@@ -1,0 +1,60 @@
+package io.portrait.ingestion.repository;
+
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The service's MongoDB collections, and the indexes they rely on. */
+@ApplicationScoped
+public class IngestionStore {
+
+    private final ReactiveMongoDatabase database;
+
+    public IngestionStore(ReactiveMongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String database) {
+        this.database = client.getDatabase(database);
+    }
+
+    ReactiveMongoCollection<Document> events() {
+        return database.getCollection("events");
+    }
+
+    ReactiveMongoCollection<Document> outbox() {
+        return database.getCollection("outbox");
+    }
+
+    ReactiveMongoCollection<Document> counters() {
+        return database.getCollection("counters");
+    }
+
+    /** Before the worker and the relays start: the unique index is what makes a message id count once. */
+    void createIndexes(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent startup) {
+        Uni.combine().all().unis(
+                events().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("workspace", "source", "message_id"),
+                                new IndexOptions().unique(true).name("message_id_once")),
+                        new IndexModel(Indexes.ascending("status", "seq"), new IndexOptions().name("pending_by_seq")))),
+                outbox().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("sink", "status", "seq", "ord"),
+                                new IndexOptions().name("due_by_position")),
+                        new IndexModel(Indexes.ascending("sink", "status", "profile_ids", "seq"),
+                                new IndexOptions().name("undelivered_by_profile")))))
+                .discardItems()
+                .await().atMost(Duration.ofSeconds(60));
+        Log.info("MongoDB indexes of events and outbox are in place");
+    }
+}

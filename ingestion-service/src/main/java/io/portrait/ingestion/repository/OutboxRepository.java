@@ -1,0 +1,190 @@
+package io.portrait.ingestion.repository;
+
+import com.google.protobuf.ByteString;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.portrait.ingestion.domain.OutboxEntry;
+import io.portrait.ingestion.domain.OutboxKind;
+import io.portrait.ingestion.domain.OutboxPosition;
+import io.quarkus.mongodb.FindOptions;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.Binary;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+import static io.portrait.ingestion.repository.EventDocuments.NEVER_LEASED;
+
+/**
+ * What remains to be delivered, one document per (sink, entry): pending until the sink acknowledged it, then
+ * delivered, or dead after too many failed attempts (kept for inspection and replay). {@code lease_until} is the
+ * moment an entry may be claimed again: the end of a relay's lease, or the time of its next retry.
+ */
+@ApplicationScoped
+public class OutboxRepository {
+
+    static final String PENDING = "pending";
+    static final String DELIVERED = "delivered";
+    static final String DEAD = "dead";
+
+    private final IngestionStore store;
+
+    public OutboxRepository(IngestionStore store) {
+        this.store = store;
+    }
+
+    /** Adds the entries; entries already present (a batch resolved twice after a lost lease) are kept as they are. */
+    public Uni<Void> insert(List<OutboxEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Date now = new Date();
+        List<Document> documents = entries.stream().map(e -> toDocument(e, now)).toList();
+        return store.outbox().insertMany(documents, new InsertManyOptions().ordered(false))
+                .replaceWithVoid()
+                .onFailure(f -> f instanceof MongoBulkWriteException e && MongoErrors.onlyDuplicateKeys(e))
+                .recoverWithNull();
+    }
+
+    /** The oldest pending entries of a sink that may be claimed now, in delivery order. */
+    public Uni<List<OutboxEntry>> findDue(String sink, int limit) {
+        Bson due = Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING),
+                Filters.lte("lease_until", new Date()));
+        return store.outbox()
+                .find(due, new FindOptions().sort(Sorts.ascending("seq", "ord")).limit(limit)
+                        .projection(Projections.exclude("payload")))
+                .map(d -> fromDocument(d, false))
+                .collect().asList();
+    }
+
+    /**
+     * Pending entries of a sink, other than {@code excluded}, that share a profile with the given ones and come no
+     * later than {@code maxSeq}: whatever must be delivered before some of the candidates.
+     */
+    public Uni<List<OutboxEntry>> findUndeliveredBefore(String sink, Set<String> profileIds, long maxSeq,
+                                                        Collection<String> excluded) {
+        Bson filter = Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING),
+                Filters.in("profile_ids", profileIds), Filters.lte("seq", maxSeq), Filters.nin("_id", excluded));
+        return store.outbox()
+                .find(filter, new FindOptions().projection(Projections.exclude("payload")))
+                .map(d -> fromDocument(d, false))
+                .collect().asList();
+    }
+
+    /** Leases the given entries that are still claimable; answers those this owner holds now, with payloads. */
+    public Uni<List<OutboxEntry>> claim(List<String> ids, String owner, Duration lease) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Instant now = Instant.now();
+        return store.outbox()
+                .updateMany(Filters.and(Filters.in("_id", ids), Filters.eq("status", PENDING),
+                                Filters.lte("lease_until", Date.from(now))),
+                        Updates.combine(Updates.set("lease_owner", owner),
+                                Updates.set("lease_until", Date.from(now.plus(lease)))))
+                // Looked up by id alone, which any store answers from the _id index; ownership is checked here.
+                .flatMap(claimed -> store.outbox()
+                        .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq", "ord")))
+                        .filter(d -> owner.equals(d.getString("lease_owner")))
+                        .map(d -> fromDocument(d, true))
+                        .collect().asList());
+    }
+
+    /** The sink took the entries; whoever holds them now, they need no further delivery. */
+    public Uni<Void> markDelivered(List<OutboxEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.outbox()
+                .updateMany(Filters.in("_id", ids(entries)),
+                        Updates.combine(Updates.set("status", DELIVERED), Updates.set("delivered_at", new Date()),
+                                Updates.unset("lease_owner")))
+                .replaceWithVoid();
+    }
+
+    /** Gives entries back without counting an attempt; they may be claimed from {@code notBefore} on. */
+    public Uni<Void> release(String owner, List<OutboxEntry> entries, Instant notBefore) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.outbox()
+                .updateMany(Filters.and(Filters.in("_id", ids(entries)), Filters.eq("lease_owner", owner)),
+                        Updates.combine(Updates.unset("lease_owner"), Updates.set("lease_until", Date.from(notBefore))))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Records a failed delivery of entries that were tried together: each now has used {@code attempts}; it is
+     * claimable again from {@code retryAt}, or dead (kept, never retried) when {@code retryAt} is null.
+     */
+    public Uni<Void> markFailed(String owner, List<OutboxEntry> entries, int attempts, Instant retryAt, String error) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Date now = new Date();
+        Bson outcome = retryAt == null
+                ? Updates.combine(Updates.set("status", DEAD), Updates.set("dead_at", now))
+                : Updates.set("lease_until", Date.from(retryAt));
+        return store.outbox()
+                .updateMany(Filters.and(Filters.in("_id", ids(entries)), Filters.eq("lease_owner", owner)),
+                        Updates.combine(outcome, Updates.set("attempts", attempts), Updates.set("last_error", error),
+                                Updates.set("last_attempt_at", now), Updates.unset("lease_owner")))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Puts off the unclaimed pending entries of a sink that concern the given profiles from {@code fromSeq} on, until
+     * {@code until} at least: they may not be delivered before an earlier entry that waits for its retry, and
+     * leaving them due would only make the relay claim them in vain.
+     */
+    public Uni<Void> putOff(String sink, Collection<String> profileIds, long fromSeq, Instant until) {
+        Bson later = Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING),
+                Filters.exists("lease_owner", false), Filters.in("profile_ids", profileIds),
+                Filters.gte("seq", fromSeq));
+        return store.outbox().updateMany(later, Updates.max("lease_until", Date.from(until))).replaceWithVoid();
+    }
+
+    private static List<String> ids(List<OutboxEntry> entries) {
+        return entries.stream().map(OutboxEntry::id).toList();
+    }
+
+    private static Document toDocument(OutboxEntry entry, Date now) {
+        return new Document("_id", entry.id())
+                .append("sink", entry.sink())
+                .append("workspace", entry.workspace())
+                .append("seq", entry.position().seq())
+                .append("ord", entry.position().ord())
+                .append("kind", entry.kind().wireName())
+                .append("profile_id", entry.profileIds().get(0))
+                .append("profile_ids", entry.profileIds())
+                .append("payload", new Binary(entry.payload().toByteArray()))
+                .append("status", PENDING)
+                .append("attempts", entry.attempts())
+                .append("lease_until", NEVER_LEASED)
+                .append("created_at", now);
+    }
+
+    private static OutboxEntry fromDocument(Document document, boolean withPayload) {
+        return new OutboxEntry(
+                document.getString("_id"),
+                document.getString("sink"),
+                document.getString("workspace"),
+                new OutboxPosition(document.get("seq", Number.class).longValue(), document.getInteger("ord")),
+                OutboxKind.fromWireName(document.getString("kind")),
+                document.getList("profile_ids", String.class),
+                withPayload ? ByteString.copyFrom(document.get("payload", Binary.class).getData())
+                        : null,
+                document.getInteger("attempts", 0));
+    }
+}

@@ -1,0 +1,87 @@
+package io.portrait.ingestion.service;
+
+import io.portrait.ingestion.engine.Backoff;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Runs rounds of background work one after another without holding a thread in between: the next round starts
+ * at once when the last one says more work is waiting, on a signal or after the poll interval when it found
+ * nothing, and after an exponential backoff when it failed.
+ */
+final class PollingLoop {
+
+    private final String name;
+    private final Supplier<Uni<Boolean>> round;
+    private final Wakeup wakeup;
+    private final Duration pollInterval;
+    private final Backoff backoff;
+    private volatile boolean running;
+    private volatile CompletableFuture<Void> roundDone = CompletableFuture.completedFuture(null);
+    private int failures;
+
+    /** {@code round} answers true when it may have left work that can be done right away. */
+    PollingLoop(String name, Supplier<Uni<Boolean>> round, Wakeup wakeup, Duration pollInterval, Backoff backoff) {
+        this.name = name;
+        this.round = round;
+        this.wakeup = wakeup;
+        this.pollInterval = pollInterval;
+        this.backoff = backoff;
+    }
+
+    void start() {
+        running = true;
+        Infrastructure.getDefaultExecutor().execute(this::runRound);
+    }
+
+    /**
+     * Stops starting rounds and waits a little for the one in flight, so that it finishes its writes before the
+     * store client closes instead of leaving its claims to expire.
+     */
+    void stop(Duration grace) {
+        running = false;
+        try {
+            roundDone.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            Log.warnf("%s: stopped with a round still in flight; its leases will expire", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runRound() {
+        if (!running) {
+            return;
+        }
+        Wakeup.Ticket ticket = wakeup.ticket();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        roundDone = done;
+        Uni.createFrom().deferred(round::get).onTermination().invoke(() -> done.complete(null)).subscribe().with(
+                more -> {
+                    failures = 0;
+                    if (more) {
+                        // A fresh task instead of a direct call keeps the stack flat however long work lasts.
+                        Infrastructure.getDefaultExecutor().execute(this::runRound);
+                    } else {
+                        ticket.await(pollInterval).subscribe().with(x -> runRound());
+                    }
+                },
+                failure -> {
+                    failures++;
+                    Duration delay = backoff.delay(failures);
+                    if (running) {
+                        Log.warnf("%s: round failed (%d in a row), retrying in %d ms: %s", name, failures,
+                                delay.toMillis(), failure.toString());
+                    }
+                    Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(x -> runRound());
+                });
+    }
+}

@@ -1,0 +1,140 @@
+package io.portrait.ingestion.service;
+
+import io.portrait.ingestion.client.IdentityClient;
+import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.domain.OutboxEntry;
+import io.portrait.ingestion.domain.OutboxKind;
+import io.portrait.ingestion.domain.OutboxPosition;
+import io.portrait.ingestion.domain.StoredEvent;
+import io.portrait.ingestion.engine.Backoff;
+import io.portrait.ingestion.repository.EventRepository;
+import io.portrait.ingestion.repository.OutboxRepository;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.identity.v1.ProfileMerge;
+import io.portrait.proto.identity.v1.Resolution;
+import io.portrait.proto.identity.v1.Sighting;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns pending events into resolved ones: claims a batch (oldest sequence first) under a lease, asks identity for
+ * the profile of each event in sequence order, writes the outbox entries of every sink (the merges an event caused
+ * first, then the event) and only then marks the events resolved. If anything fails the events stay pending and are
+ * tried again after a backoff; a replica that dies mid-batch leaves them to whoever claims them after the lease.
+ */
+@ApplicationScoped
+public class ResolveWorker {
+
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private final EventRepository events;
+    private final OutboxRepository outbox;
+    private final IdentityClient identity;
+    private final EventSignals signals;
+    private final IngestionConfig config;
+    private PollingLoop loop;
+
+    public ResolveWorker(EventRepository events, OutboxRepository outbox, IdentityClient identity,
+                         EventSignals signals, IngestionConfig config) {
+        this.events = events;
+        this.outbox = outbox;
+        this.identity = identity;
+        this.signals = signals;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        loop = new PollingLoop("resolve worker", this::resolveBatch, signals.accepted(), config.pollInterval(),
+                new Backoff(config.retry().initial(), config.retry().max()));
+        loop.start();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (loop != null) {
+            loop.stop(SHUTDOWN_GRACE);
+        }
+    }
+
+    /** One round; true when it claimed a full batch, so more may be waiting. */
+    Uni<Boolean> resolveBatch() {
+        String owner = "resolve-" + UUID.randomUUID();
+        int batchSize = config.resolve().batchSize();
+        return events.claimPending(batchSize, config.lease(), owner).flatMap(claimed -> {
+            if (claimed.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            return resolve(claimed)
+                    .call(resolutions -> outbox.insert(outboxEntries(claimed, resolutions)))
+                    .call(resolutions -> events.markResolved(profiles(resolutions)))
+                    .invoke(resolutions -> {
+                        Log.debugf("resolved %d events", resolutions.size());
+                        signals.resolved().signal();
+                    })
+                    .onFailure().call(() -> events.release(owner))
+                    .replaceWith(claimed.size() == batchSize);
+        });
+    }
+
+    /** Resolutions by event id; one Resolve call per workspace, each in sequence order. */
+    private Uni<Map<String, Resolution>> resolve(List<StoredEvent> claimed) {
+        Map<String, List<Sighting>> byWorkspace = new LinkedHashMap<>();
+        for (StoredEvent event : claimed) {
+            byWorkspace.computeIfAbsent(event.workspace(), w -> new ArrayList<>()).add(Sighting.newBuilder()
+                    .setEventId(event.eventId())
+                    .addAllIdentifiers(event.cleaned().matchableIdentifiers())
+                    .setChannel(event.cleaned().event().getChannel())
+                    .setOccurredAt(event.cleaned().event().getTimestamp())
+                    .build());
+        }
+        return Multi.createFrom().iterable(byWorkspace.entrySet())
+                .onItem().transformToUniAndConcatenate(w -> identity.resolve(w.getKey(), w.getValue()))
+                .collect().in(HashMap::new, (all, resolutions) ->
+                        resolutions.forEach(r -> all.put(r.getEventId(), r)));
+    }
+
+    private List<OutboxEntry> outboxEntries(List<StoredEvent> claimed, Map<String, Resolution> resolutions) {
+        List<OutboxEntry> entries = new ArrayList<>();
+        for (StoredEvent event : claimed) {
+            Resolution resolution = resolutions.get(event.eventId());
+            if (resolution == null || resolution.getProfileId().isEmpty()) {
+                throw new IllegalStateException("identity answered no profile for event " + event.eventId());
+            }
+            ResolvedEvent resolved = ResolvedEvent.newBuilder().setEventId(event.eventId())
+                    .setProfileId(resolution.getProfileId()).setEvent(event.cleaned().event()).build();
+            for (String sink : config.sinks()) {
+                int ord = 0;
+                for (ProfileMerge merge : resolution.getMergesList()) {
+                    List<String> profiles = new ArrayList<>();
+                    profiles.add(merge.getSurvivorProfileId());
+                    profiles.addAll(merge.getMergedProfileIdsList());
+                    entries.add(new OutboxEntry(OutboxEntry.id(sink, OutboxKind.MERGE, merge.getMergeId()), sink,
+                            event.workspace(), new OutboxPosition(event.seq(), ord++), OutboxKind.MERGE, profiles,
+                            merge.toByteString(), 0));
+                }
+                entries.add(new OutboxEntry(OutboxEntry.id(sink, OutboxKind.EVENT, event.eventId()), sink,
+                        event.workspace(), new OutboxPosition(event.seq(), ord), OutboxKind.EVENT,
+                        List.of(resolution.getProfileId()), resolved.toByteString(), 0));
+            }
+        }
+        return entries;
+    }
+
+    private static Map<String, String> profiles(Map<String, Resolution> resolutions) {
+        Map<String, String> profiles = new HashMap<>();
+        resolutions.forEach((eventId, resolution) -> profiles.put(eventId, resolution.getProfileId()));
+        return profiles;
+    }
+}

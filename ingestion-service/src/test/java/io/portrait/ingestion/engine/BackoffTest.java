@@ -1,0 +1,19 @@
+package io.portrait.ingestion.engine;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackoffTest {
+
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+
+    @ParameterizedTest(name = "after {0} failures wait {1} ms")
+    @CsvSource({"1, 200", "2, 400", "3, 800", "8, 25600", "9, 30000", "20, 30000", "1000, 30000", "0, 200"})
+    void doublesUpToTheMaximum(int failures, long expectedMillis) {
+        assertThat(backoff.delay(failures)).isEqualTo(Duration.ofMillis(expectedMillis));
+    }
+}

@@ -1,0 +1,156 @@
+package io.portrait.ingestion.grpc;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Filters;
+import io.grpc.Status;
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.ingestion.grpc.RecordingEventSink.Delivery;
+import io.portrait.proto.ingestion.v1.Acceptance;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.Ingestion;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.portrait.ingestion.grpc.TestEvents.track;
+import static io.portrait.ingestion.grpc.TestEvents.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class DeliveryTest {
+
+    private static final List<String> SINKS = List.of("tagging", "scoring", "recommendation");
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final Duration DELIVERY = Duration.ofSeconds(20);
+
+    @GrpcClient("ingestion")
+    Ingestion ingestion;
+
+    @Inject
+    @GrpcService
+    RecordingEventSink sinks;
+
+    @Inject
+    MongoClient mongo;
+
+    private List<String> ingest(String workspace, CollectedEvent... events) {
+        IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .setWaitUntilApplied(true).setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(25))
+                .addAllEvents(List.of(events)).build()).await().atMost(CALL);
+        assertThat(response.getApplied()).isTrue();
+        return response.getAcceptedList().stream().map(Acceptance::getEventId).toList();
+    }
+
+    private List<String> delivered(String sink, String workspace) {
+        return sinks.deliveries(sink, workspace).stream().map(d -> d.kind() + ":" + d.id()).toList();
+    }
+
+    private List<Document> outbox(String sink, String workspace) {
+        return mongo.getDatabase("ingestion").getCollection("outbox")
+                .find(Filters.and(Filters.eq("sink", sink), Filters.eq("workspace", workspace)))
+                .into(new ArrayList<>());
+    }
+
+    @Test
+    void deliversEveryEventToEverySinkInOrderPerProfile() {
+        String workspace = workspace();
+        CollectedEvent[] events = new CollectedEvent[8];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = track("m-" + i, i % 2 == 0 ? "user_id=even" : "user_id=odd");
+        }
+
+        List<String> ids = ingest(workspace, events);
+
+        for (String sink : SINKS) {
+            await().atMost(DELIVERY).until(() -> delivered(sink, workspace).size() == events.length);
+            assertThat(delivered(sink, workspace)).containsExactlyElementsOf(ids.stream().map(id -> "event:" + id).toList());
+            assertThat(sinks.deliveries(sink, workspace)).extracting(Delivery::profileId).doesNotContain("");
+        }
+        assertThat(outbox("tagging", workspace)).extracting(d -> d.getString("status")).containsOnly("delivered");
+    }
+
+    @Test
+    void deliversAMergeBeforeTheEventThatCausedIt() {
+        String workspace = workspace();
+
+        List<String> ids = ingest(workspace,
+                track("m-1", "email=ann@example.com"),
+                track("m-2", "phone=13800138000"),
+                track("m-3", "email=ann@example.com", "phone=13800138000"),
+                track("m-4", "phone=13800138000"));
+
+        for (String sink : SINKS) {
+            await().atMost(DELIVERY).until(() -> delivered(sink, workspace).size() == 5);
+            List<Delivery> received = sinks.deliveries(sink, workspace);
+            assertThat(received).extracting(Delivery::kind)
+                    .containsExactly("event", "event", "merge", "event", "event");
+            assertThat(received).extracting(Delivery::id)
+                    .containsSubsequence(ids.get(0), ids.get(1), ids.get(2), ids.get(3));
+            String survivor = received.get(0).profileId();
+            assertThat(received.get(2).profileId()).isEqualTo(survivor);
+            assertThat(received.get(3).profileId()).isEqualTo(survivor);
+            assertThat(received.get(4).profileId()).isEqualTo(survivor);
+            assertThat(received.get(1).profileId()).isNotEqualTo(survivor);
+        }
+        Document merge = outbox("scoring", workspace).stream()
+                .filter(d -> d.getString("kind").equals("merge")).findFirst().orElseThrow();
+        assertThat(merge.getList("profile_ids", String.class)).hasSize(2);
+    }
+
+    @Test
+    void retriesAFailingSinkUntilItTakesTheEventsWhileTheOthersGoOn() {
+        String workspace = workspace();
+        sinks.fail("scoring", workspace, 3, Status.Code.UNAVAILABLE);
+
+        List<String> ids = ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-1"),
+                track("m-3", "user_id=u-2"));
+
+        List<String> expected = ids.stream().map(id -> "event:" + id).toList();
+        for (String sink : SINKS) {
+            await().atMost(DELIVERY).until(() -> delivered(sink, workspace).size() == ids.size());
+            assertThat(delivered(sink, workspace)).containsExactlyElementsOf(expected);
+        }
+        assertThat(sinks.failedCalls("scoring", workspace)).isEqualTo(3);
+        assertThat(sinks.failedCalls("tagging", workspace)).isZero();
+        assertThat(outbox("scoring", workspace)).allSatisfy(d -> {
+            assertThat(d.getString("status")).isEqualTo("delivered");
+            assertThat(d.getInteger("attempts")).isEqualTo(3);
+        });
+        assertThat(outbox("tagging", workspace)).extracting(d -> d.getInteger("attempts")).containsOnly(0);
+    }
+
+    @Test
+    void deadLettersAfterTheLastAttemptWithoutHoldingUpOtherSinksOrWorkspaces() {
+        String broken = workspace();
+        String healthy = workspace();
+        sinks.fail("scoring", broken, Integer.MAX_VALUE, Status.Code.INTERNAL);
+
+        List<String> brokenIds = ingest(broken, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-1"));
+        List<String> healthyIds = ingest(healthy, track("m-1", "user_id=u-1"));
+
+        await().atMost(DELIVERY).until(() -> outbox("scoring", broken).stream()
+                .allMatch(d -> d.getString("status").equals("dead")));
+        assertThat(outbox("scoring", broken)).allSatisfy(d -> {
+            assertThat(d.getInteger("attempts")).isEqualTo(4);
+            assertThat(d.getString("last_error")).startsWith("INTERNAL");
+            assertThat(d.get("payload")).isNotNull();
+        });
+        assertThat(delivered("scoring", broken)).isEmpty();
+        await().atMost(DELIVERY).until(() -> delivered("scoring", healthy).size() == healthyIds.size());
+        for (String sink : List.of("tagging", "recommendation")) {
+            await().atMost(DELIVERY).until(() -> delivered(sink, broken).size() == brokenIds.size());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.portrait.ingestion.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GetProfileRequest;
+import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.Identity;
+import io.portrait.proto.identity.v1.LookupProfileRequest;
+import io.portrait.proto.identity.v1.LookupProfileResponse;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.ProfileMerge;
+import io.portrait.proto.identity.v1.ResolveRequest;
+import io.portrait.proto.identity.v1.ResolveResponse;
+import io.portrait.proto.identity.v1.Resolution;
+import io.portrait.proto.identity.v1.Sighting;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stands in for the identity service: sightings sharing an identifier land on one profile, and a sighting that
+ * joins several profiles merges them into the oldest. Can be told to be unavailable for a number of calls.
+ */
+@GrpcService
+public class InMemoryIdentity implements Identity {
+
+    private final Map<String, String> profileByIdentifier = new HashMap<>();
+    private final Map<String, Long> createdAt = new HashMap<>();
+    private final Map<String, String> mergedInto = new HashMap<>();
+    private final Map<String, String> profileByEvent = new HashMap<>();
+    private final AtomicInteger unavailableCalls = new AtomicInteger();
+    private final AtomicInteger refusedCalls = new AtomicInteger();
+    private long created;
+
+    /** The next {@code calls} Resolve calls answer UNAVAILABLE. */
+    public void beUnavailable(int calls) {
+        unavailableCalls.set(calls);
+    }
+
+    public int refusedCalls() {
+        return refusedCalls.get();
+    }
+
+    @Override
+    public synchronized Uni<ResolveResponse> resolve(ResolveRequest request) {
+        if (unavailableCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            refusedCalls.incrementAndGet();
+            return Uni.createFrom().failure(Status.UNAVAILABLE.withDescription("identity is down").asRuntimeException());
+        }
+        ResolveResponse.Builder response = ResolveResponse.newBuilder();
+        for (Sighting sighting : request.getSightingsList()) {
+            response.addResolutions(resolve(request.getWorkspace(), sighting));
+        }
+        return Uni.createFrom().item(response.build());
+    }
+
+    private Resolution resolve(String workspace, Sighting sighting) {
+        String eventKey = workspace + "/" + sighting.getEventId();
+        if (profileByEvent.containsKey(eventKey)) {
+            return Resolution.newBuilder().setEventId(sighting.getEventId())
+                    .setProfileId(live(profileByEvent.get(eventKey))).build();
+        }
+        List<String> keys = sighting.getIdentifiersList().stream().map(i -> key(workspace, i)).toList();
+        Set<String> profiles = new LinkedHashSet<>();
+        keys.stream().map(profileByIdentifier::get).filter(p -> p != null).map(this::live).forEach(profiles::add);
+        Resolution.Builder resolution = Resolution.newBuilder().setEventId(sighting.getEventId());
+        String profile;
+        if (profiles.isEmpty()) {
+            profile = UUID.randomUUID().toString();
+            createdAt.put(profile, created++);
+            resolution.setNewProfile(true);
+        } else {
+            profile = profiles.stream().min(Comparator.comparing(createdAt::get)).orElseThrow();
+            List<String> merged = profiles.stream().filter(p -> !p.equals(profile)).toList();
+            if (!merged.isEmpty()) {
+                merged.forEach(m -> mergedInto.put(m, profile));
+                profileByIdentifier.replaceAll((k, p) -> merged.contains(p) ? profile : p);
+                Instant now = Instant.now();
+                resolution.addMerges(ProfileMerge.newBuilder().setMergeId(UUID.randomUUID().toString())
+                        .setSurvivorProfileId(profile).addAllMergedProfileIds(merged)
+                        .setMergedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond())));
+            }
+        }
+        keys.forEach(k -> profileByIdentifier.put(k, profile));
+        profileByEvent.put(eventKey, profile);
+        return resolution.setProfileId(profile).build();
+    }
+
+    private String live(String profile) {
+        String current = profile;
+        while (mergedInto.containsKey(current)) {
+            current = mergedInto.get(current);
+        }
+        return current;
+    }
+
+    @Override
+    public synchronized Uni<GetProfileResponse> getProfile(GetProfileRequest request) {
+        if (!createdAt.containsKey(request.getProfileId())) {
+            return Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException());
+        }
+        return Uni.createFrom().item(GetProfileResponse.newBuilder()
+                .setProfile(profile(request.getWorkspace(), live(request.getProfileId()))).build());
+    }
+
+    @Override
+    public synchronized Uni<LookupProfileResponse> lookupProfile(LookupProfileRequest request) {
+        String profile = profileByIdentifier.get(key(request.getWorkspace(), request.getIdentifier()));
+        if (profile == null) {
+            return Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException());
+        }
+        return Uni.createFrom().item(LookupProfileResponse.newBuilder()
+                .setProfile(profile(request.getWorkspace(), live(profile))).build());
+    }
+
+    private Profile profile(String workspace, String profileId) {
+        Profile.Builder profile = Profile.newBuilder().setProfileId(profileId);
+        profileByIdentifier.forEach((key, owner) -> {
+            String[] parts = key.split("/", 3);
+            if (owner.equals(profileId) && parts[0].equals(workspace)) {
+                profile.addIdentifiers(Identifier.newBuilder().setType(parts[1]).setValue(parts[2]));
+            }
+        });
+        mergedInto.forEach((merged, survivor) -> {
+            if (live(survivor).equals(profileId)) {
+                profile.addMergedProfileIds(merged);
+            }
+        });
+        return profile.build();
+    }
+
+    private static String key(String workspace, Identifier identifier) {
+        return workspace + "/" + identifier.getType() + "/" + identifier.getValue();
+    }
+}
