@@ -1,6 +1,7 @@
 package io.portrait.ingestion.client;
 
-import io.portrait.proto.identity.v1.Identity;
+import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.proto.identity.v1.MutinyIdentityGrpc.MutinyIdentityStub;
 import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.Sighting;
@@ -8,22 +9,27 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Resolves sightings to profiles through the identity service. */
 @ApplicationScoped
 public class IdentityClient {
 
-    private final Identity identity;
+    private final MutinyIdentityStub identity;
+    private final Duration deadline;
 
-    public IdentityClient(@GrpcClient("identity") Identity identity) {
+    public IdentityClient(@GrpcClient("identity") MutinyIdentityStub identity, IngestionConfig config) {
         this.identity = identity;
+        this.deadline = config.callDeadline();
     }
 
     /** One resolution per sighting, in the order sent. */
     public Uni<List<Resolution>> resolve(String workspace, List<Sighting> sightings) {
         ResolveRequest request = ResolveRequest.newBuilder().setWorkspace(workspace).addAllSightings(sightings).build();
-        return identity.resolve(request).map(response -> {
+        // A deadline is a point in time, so every call gets its own.
+        return identity.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).resolve(request).map(response -> {
             if (response.getResolutionsCount() != sightings.size()) {
                 throw new IllegalStateException("identity answered " + response.getResolutionsCount()
                         + " resolutions for " + sightings.size() + " sightings");

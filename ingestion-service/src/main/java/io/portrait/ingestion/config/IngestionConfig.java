@@ -37,6 +37,10 @@ public interface IngestionConfig {
     @WithDefault("tagging,scoring,recommendation")
     List<String> sinks();
 
+    /** Deadline of each call to identity or a sink; kept below the lease so a hung call ends before a takeover. */
+    @WithDefault("20s")
+    Duration callDeadline();
+
     Resolve resolve();
 
     Relay relay();
