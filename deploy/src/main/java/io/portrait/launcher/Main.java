@@ -20,7 +20,7 @@ public final class Main {
 
               run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
-              bench [--events N]     start a throw-away suite and measure the event path (default 20000 events)
+              bench [--events N]     start a throw-away suite and measure the event path (default 10000 events)
               help                   this text
             """;
 
