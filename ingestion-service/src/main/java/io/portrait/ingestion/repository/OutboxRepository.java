@@ -27,15 +27,16 @@ import java.util.Set;
 import static io.portrait.ingestion.repository.EventDocuments.NEVER_LEASED;
 
 /**
- * What remains to be delivered, one document per (sink, entry): pending until the sink acknowledged it, then
- * delivered, or dead after too many failed attempts (kept for inspection and replay). {@code lease_until} is the
+ * What remains to be delivered, one document per (sink, entry): pending until the sink acknowledges it, when
+ * it is removed, or dead after too many failed attempts (kept for inspection and replay). Removing delivered
+ * entries keeps the collection as small as the backlog; if a lost lease makes a batch resolve twice, its entries
+ * come back and are delivered again, which the sinks ignore by event and merge id. {@code lease_until} is the
  * moment an entry may be claimed again: the end of a relay's lease, or the time of its next retry.
  */
 @ApplicationScoped
 public class OutboxRepository {
 
     static final String PENDING = "pending";
-    static final String DELIVERED = "delivered";
     static final String DEAD = "dead";
 
     private final IngestionStore store;
@@ -107,9 +108,7 @@ public class OutboxRepository {
             return Uni.createFrom().voidItem();
         }
         return store.outbox()
-                .updateMany(Filters.in("_id", ids(entries)),
-                        Updates.combine(Updates.set("status", DELIVERED), Updates.set("delivered_at", new Date()),
-                                Updates.unset("lease_owner")))
+                .deleteMany(Filters.in("_id", ids(entries)))
                 .replaceWithVoid();
     }
 
