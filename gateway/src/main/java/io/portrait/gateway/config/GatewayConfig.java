@@ -3,6 +3,8 @@ package io.portrait.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 @ConfigMapping(prefix = "portrait.gateway")
 public interface GatewayConfig {
 
@@ -13,6 +15,10 @@ public interface GatewayConfig {
     /** Largest request body of POST /v1/events, in bytes. */
     @WithDefault("512000")
     int maxBatchBytes();
+
+    /** Deadline of each call to a service; above the ingestion wait timeout so wait=true can finish. */
+    @WithDefault("30s")
+    Duration callDeadline();
 
     /** Workspace of callers until credentials carry one. */
     @WithDefault("default")
