@@ -1,5 +1,7 @@
 package io.portrait.scoring.grpc;
 
+import io.portrait.common.sink.GrpcErrors;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
@@ -23,29 +25,26 @@ public class EventSinkGrpcService implements EventSink {
 
     @Override
     public Uni<ApplyEventsResponse> applyEvents(ApplyEventsRequest request) {
-        return Uni.createFrom().deferred(() -> purchases.applyEvents(
-                        RequestMapper.workspace(request.getWorkspace()), RequestMapper.events(request.getEventsList())))
-                .map(result -> ApplyEventsResponse.newBuilder()
+        return GrpcErrors.respond(() -> purchases.applyEvents(
+                        SinkRequests.workspace(request.getWorkspace()), RequestMapper.events(request.getEventsList())),
+                result -> ApplyEventsResponse.newBuilder()
                         .setApplied(result.applied())
                         .setDuplicates(result.duplicates())
-                        .build())
-                .onFailure().transform(GrpcErrors::toStatus);
+                        .build());
     }
 
     @Override
     public Uni<ApplyMergeResponse> applyMerge(ApplyMergeRequest request) {
-        return Uni.createFrom().deferred(() -> purchases.applyMerge(
-                        RequestMapper.workspace(request.getWorkspace()), RequestMapper.merge(request)))
-                .map(applied -> ApplyMergeResponse.newBuilder().setApplied(applied).build())
-                .onFailure().transform(GrpcErrors::toStatus);
+        return GrpcErrors.respond(() -> purchases.applyMerge(SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.merge(request.getMergeId(), request.getSurvivorProfileId(),
+                                request.getMergedProfileIdsList())),
+                applied -> ApplyMergeResponse.newBuilder().setApplied(applied).build());
     }
 
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
-        return Uni.createFrom().deferred(() -> purchases.eraseProfile(
-                        RequestMapper.workspace(request.getWorkspace()),
-                        RequestMapper.requireId(request.getProfileId(), "profile_id")))
-                .map(erased -> EraseProfileResponse.newBuilder().setErased(erased).build())
-                .onFailure().transform(GrpcErrors::toStatus);
+        return GrpcErrors.respond(() -> purchases.eraseProfile(SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                erased -> EraseProfileResponse.newBuilder().setErased(erased).build());
     }
 }

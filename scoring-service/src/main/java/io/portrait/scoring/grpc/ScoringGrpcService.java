@@ -1,5 +1,8 @@
 package io.portrait.scoring.grpc;
 
+import io.portrait.common.sink.GrpcErrors;
+import io.portrait.common.sink.ProtoTimestamps;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryResponse;
 import io.portrait.proto.scoring.v1.MonetaryValue;
@@ -23,11 +26,10 @@ public class ScoringGrpcService implements Scoring {
 
     @Override
     public Uni<GetPurchaseSummaryResponse> getPurchaseSummary(GetPurchaseSummaryRequest request) {
-        return Uni.createFrom().deferred(() -> purchases.summaryOf(
-                        RequestMapper.workspace(request.getWorkspace()),
-                        RequestMapper.requireId(request.getProfileId(), "profile_id")))
-                .map(ScoringGrpcService::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return GrpcErrors.respond(() -> purchases.summaryOf(
+                        SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                ScoringGrpcService::toResponse);
     }
 
     private static GetPurchaseSummaryResponse toResponse(ProfileSummary summary) {

@@ -2,6 +2,8 @@ package io.portrait.scoring.repository;
 
 import io.portrait.scoring.domain.PurchaseOrder;
 import io.portrait.scoring.engine.Purchase;
+import io.portrait.common.sink.NativeSql;
+import io.portrait.common.sink.ProfileData;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +17,7 @@ import java.util.Map;
 
 /** Orders, one row per (workspace, profile, order id); the first delivery of an order wins. */
 @ApplicationScoped
-public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOrder, PurchaseOrder.Key> {
+public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOrder, PurchaseOrder.Key>, ProfileData {
 
     private static final String INSERT = """
             insert into purchase_order
@@ -52,6 +54,7 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
      * Moves the merged profiles' orders to the survivor. An order held by both keeps the survivor's row; one
      * held by several merged profiles keeps the earliest.
      */
+    @Override
     public Uni<Void> moveTo(String workspace, String survivorId, List<String> mergedIds) {
         Map<String, Object> merge = Map.of("workspace", workspace, "survivorId", survivorId, "mergedIds", mergedIds);
         return NativeSql.update(DROP_HELD_BY_SURVIVOR, merge)
@@ -65,6 +68,7 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
     }
 
     /** Deletes the profile's orders; answers how many there were. */
+    @Override
     public Uni<Integer> deleteFor(String workspace, String profileId) {
         return NativeSql.update(DELETE_PROFILE, Map.of("workspace", workspace, "profileId", profileId));
     }

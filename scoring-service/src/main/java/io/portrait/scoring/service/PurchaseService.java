@@ -1,10 +1,10 @@
 package io.portrait.scoring.service;
 
+import io.portrait.common.sink.ApplyResult;
+import io.portrait.common.sink.MergeRecord;
+import io.portrait.common.sink.ProfileNotFoundException;
+import io.portrait.common.sink.SinkWriter;
 import io.portrait.scoring.config.ScoringConfig;
-import io.portrait.scoring.domain.ApplyResult;
-import io.portrait.scoring.domain.InvalidRequestException;
-import io.portrait.scoring.domain.MergeRecord;
-import io.portrait.scoring.domain.ProfileNotFoundException;
 import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.domain.PurchaseOrder;
 import io.portrait.scoring.domain.SinkEvent;
@@ -12,16 +12,13 @@ import io.portrait.scoring.engine.OrderParser;
 import io.portrait.scoring.engine.Purchase;
 import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.engine.PurchaseSummarizer;
-import io.portrait.scoring.repository.ProfileAliasRepository;
 import io.portrait.scoring.repository.PurchaseOrderRepository;
-import io.portrait.scoring.repository.SinkLedgerRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,18 +27,13 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class PurchaseService {
 
-    private final SinkLedgerRepository ledger;
-    private final ProfileAliasRepository aliases;
+    private final SinkWriter<SinkEvent> sink;
     private final PurchaseOrderRepository orders;
-    private final ScoringConfig config;
     private final String defaultCurrency;
 
-    PurchaseService(SinkLedgerRepository ledger, ProfileAliasRepository aliases, PurchaseOrderRepository orders,
-                    ScoringConfig config) {
-        this.ledger = ledger;
-        this.aliases = aliases;
+    PurchaseService(PurchaseOrderRepository orders, ScoringConfig config) {
+        this.sink = new SinkWriter<>(orders, SinkEvent::eventId, config.maxBatchSize());
         this.orders = orders;
-        this.config = config;
         this.defaultCurrency = OrderParser.currency(config.defaultCurrency(), config.defaultCurrency())
                 .orElseThrow(() -> new IllegalStateException(
                         "portrait.scoring.default-currency must be a three-letter ISO 4217 code"));
@@ -53,76 +45,45 @@ public class PurchaseService {
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
-        if (events.size() > config.maxBatchSize()) {
-            return Uni.createFrom().failure(new InvalidRequestException(
-                    "events: at most " + config.maxBatchSize() + " per batch, got " + events.size()));
-        }
-        return ledger.lockShared(workspace)
-                .chain(() -> ledger.recordEvents(workspace, events.stream().map(SinkEvent::eventId).toList()))
-                .chain(fresh -> {
-                    List<SinkEvent> toApply = firstOccurrences(events, fresh);
-                    ApplyResult result = new ApplyResult(toApply.size(), events.size() - toApply.size());
-                    List<Purchase> purchases = toApply.stream()
-                            .filter(event -> OrderParser.isOrder(event.type(), event.name()))
-                            .map(event -> OrderParser.parse(event.profileId(), event.eventId(), event.occurredAt(),
-                                    event.properties(), defaultCurrency))
-                            .toList();
-                    Set<String> profileIds = purchases.stream().map(Purchase::profileId).collect(Collectors.toSet());
-                    return aliases.survivorsOf(workspace, profileIds)
-                            .chain(survivors -> orders.insert(workspace, PurchaseSummarizer.onePerOrder(
-                                    purchases.stream()
-                                            .map(purchase -> purchase.withProfileId(survivors.getOrDefault(
-                                                    purchase.profileId(), purchase.profileId())))
-                                            .toList())))
-                            .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates",
-                                    workspace, result.applied(), purchases.size(), result.duplicates()))
-                            .replaceWith(result);
-                });
+        return sink.applyEvents(workspace, events, (toApply, result) -> {
+            List<Purchase> purchases = toApply.stream()
+                    .filter(event -> OrderParser.isOrder(event.type(), event.name()))
+                    .map(event -> OrderParser.parse(event.profileId(), event.eventId(), event.occurredAt(),
+                            event.properties(), defaultCurrency))
+                    .toList();
+            Set<String> profileIds = purchases.stream().map(Purchase::profileId).collect(Collectors.toSet());
+            return sink.survivorsOf(workspace, profileIds)
+                    .chain(survivors -> orders.insert(workspace, PurchaseSummarizer.onePerOrder(
+                            purchases.stream()
+                                    .map(purchase -> purchase.withProfileId(survivors.getOrDefault(
+                                            purchase.profileId(), purchase.profileId())))
+                                    .toList())))
+                    .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates",
+                            workspace, result.applied(), purchases.size(), result.duplicates()));
+        });
     }
 
     /** Re-keys the merged profiles' orders onto the survivor; false when this merge had been applied before. */
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
-        List<String> mergedIds = merge.mergedIds().stream()
-                .filter(id -> !id.equals(merge.survivorId()))
-                .distinct()
-                .sorted()
-                .toList();
-        return ledger.lockExclusive(workspace)
-                .chain(() -> ledger.recordMerge(workspace, merge.mergeId(), merge.survivorId()))
-                .chain(first -> {
-                    if (!first || mergedIds.isEmpty()) {
-                        return Uni.createFrom().item(first);
-                    }
-                    return orders.moveTo(workspace, merge.survivorId(), mergedIds)
-                            .chain(() -> aliases.redirect(workspace, merge.survivorId(), mergedIds))
-                            .invoke(() -> Log.debugf("workspace %s: merged %d profiles", workspace, mergedIds.size()))
-                            .replaceWith(true);
-                });
+        return sink.applyMerge(workspace, merge);
     }
 
     /** Deletes the profile's orders and the aliases from and to it; false when nothing was held. */
     @WithTransaction
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
-        return ledger.lockExclusive(workspace)
-                .chain(() -> orders.deleteFor(workspace, profileId))
-                .chain(deleted -> aliases.forget(workspace, profileId).map(forgotten -> deleted + forgotten > 0));
+        return sink.eraseProfile(workspace, profileId);
     }
 
     /** The purchase summary of the live profile behind {@code profileId}; answers that profile's id too. */
     @WithSession
     public Uni<ProfileSummary> summaryOf(String workspace, String profileId) {
-        return aliases.liveIdOf(workspace, profileId)
+        return sink.liveIdOf(workspace, profileId)
                 .chain(liveId -> orders.listFor(workspace, liveId).map(rows -> {
                     PurchaseStats stats = PurchaseSummarizer.summarize(
                                     rows.stream().map(PurchaseOrder::toPurchase).toList())
-                            .orElseThrow(() -> new ProfileNotFoundException(profileId));
+                            .orElseThrow(() -> new ProfileNotFoundException("purchases", profileId));
                     return new ProfileSummary(liveId, stats);
                 }));
-    }
-
-    private static List<SinkEvent> firstOccurrences(List<SinkEvent> events, Set<String> freshIds) {
-        Set<String> pending = new HashSet<>(freshIds);
-        return events.stream().filter(event -> pending.remove(event.eventId())).toList();
     }
 }

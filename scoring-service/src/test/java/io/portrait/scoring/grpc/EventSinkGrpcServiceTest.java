@@ -1,7 +1,6 @@
 package io.portrait.scoring.grpc;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
 import io.portrait.proto.scoring.v1.MonetaryValue;
@@ -15,11 +14,12 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
+import static io.portrait.common.testing.GrpcTestCalls.assertInvalid;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
+import static io.portrait.common.testing.GrpcTestCalls.await;
 import static io.portrait.scoring.grpc.TestEvents.batch;
 import static io.portrait.scoring.grpc.TestEvents.event;
 import static io.portrait.scoring.grpc.TestEvents.merge;
@@ -29,14 +29,11 @@ import static io.portrait.scoring.grpc.TestEvents.props;
 import static io.portrait.scoring.grpc.TestEvents.timestamp;
 import static io.portrait.scoring.grpc.TestEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
 class EventSinkGrpcServiceTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -200,21 +197,10 @@ class EventSinkGrpcServiceTest {
     }
 
     private void assertNotFound(String ws, String profileId) {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> summary(ws, profileId));
-        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    }
-
-    private static void assertInvalid(Uni<?> call, String field) {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(call));
-        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(failure.getStatus().getDescription()).startsWith(field);
+        assertStatus(Status.Code.NOT_FOUND, () -> summary(ws, profileId));
     }
 
     private static EraseProfileRequest erase(String ws, String profileId) {
         return EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build();
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(TIMEOUT);
     }
 }

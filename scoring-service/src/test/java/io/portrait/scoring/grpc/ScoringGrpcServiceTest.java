@@ -14,10 +14,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
 import static io.portrait.scoring.grpc.TestEvents.batch;
 import static io.portrait.scoring.grpc.TestEvents.newWorkspace;
 import static io.portrait.scoring.grpc.TestEvents.order;
@@ -31,8 +32,6 @@ import static org.assertj.core.api.Assertions.tuple;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
 class ScoringGrpcServiceTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -71,10 +70,8 @@ class ScoringGrpcServiceTest {
                 .await().atMost(TIMEOUT);
 
         for (String profileId : List.of("p1", "nobody")) {
-            StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () ->
-                    scoring.getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder()
-                            .setWorkspace(ws).setProfileId(profileId).build()).await().atMost(TIMEOUT));
-            assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+            assertStatus(Status.Code.NOT_FOUND, () -> scoring.getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder()
+                    .setWorkspace(ws).setProfileId(profileId).build()).await().atMost(TIMEOUT));
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
@@ -88,7 +89,6 @@ final class TestEvents {
     }
 
     static Timestamp timestamp(String iso) {
-        Instant instant = Instant.parse(iso);
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return ProtoTimestamps.toProto(Instant.parse(iso));
     }
 }

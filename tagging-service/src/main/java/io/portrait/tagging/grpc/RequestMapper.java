@@ -1,58 +1,27 @@
 package io.portrait.tagging.grpc;
 
+import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
-import io.portrait.proto.sink.v1.ApplyMergeRequest;
-import io.portrait.tagging.domain.InvalidRequestException;
-import io.portrait.tagging.domain.MergeRecord;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.FeatureEngine;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Checks requests field by field and turns them into domain values; failures name the field. */
+/** Checks events field by field and turns them into tagging's events; failures name the field. */
 final class RequestMapper {
-
-    static final String DEFAULT_WORKSPACE = "default";
-
-    /** Ids are opaque keys of other services; anything longer is a caller bug, not an id. */
-    private static final int MAX_ID_LENGTH = 200;
 
     private RequestMapper() {
     }
 
-    static String workspace(String workspace) {
-        String trimmed = workspace.strip();
-        if (trimmed.isEmpty()) {
-            return DEFAULT_WORKSPACE;
-        }
-        return requireId(trimmed, "workspace");
-    }
-
-    static String requireId(String value, String field) {
-        String trimmed = value.strip();
-        if (trimmed.isEmpty()) {
-            throw new InvalidRequestException(field + " is required");
-        }
-        if (trimmed.length() > MAX_ID_LENGTH) {
-            throw new InvalidRequestException(field + " is longer than " + MAX_ID_LENGTH + " characters");
-        }
-        return trimmed;
-    }
-
     static List<SinkEvent> events(List<ResolvedEvent> resolved) {
-        List<SinkEvent> events = new ArrayList<>(resolved.size());
-        for (int i = 0; i < resolved.size(); i++) {
-            events.add(event(resolved.get(i), "events[" + i + "]"));
-        }
-        return events;
+        return SinkRequests.each(resolved, "events", RequestMapper::event);
     }
 
     private static SinkEvent event(ResolvedEvent resolved, String path) {
-        String eventId = requireId(resolved.getEventId(), path + ".event_id");
-        String profileId = requireId(resolved.getProfileId(), path + ".profile_id");
+        String eventId = SinkRequests.requireId(resolved.getEventId(), path + ".event_id");
+        String profileId = SinkRequests.requireId(resolved.getProfileId(), path + ".profile_id");
         if (!resolved.hasEvent()) {
             throw new InvalidRequestException(path + ".event is required");
         }
@@ -64,32 +33,9 @@ final class RequestMapper {
             String field = FeatureEngine.EVENT_TYPES.contains(event.getType()) ? ".event.name" : ".event.type";
             throw new InvalidRequestException(path + field + ": " + e.getMessage());
         }
-        return new SinkEvent(eventId, profileId, feature, occurredAt(event, path));
-    }
-
-    /** The event time; the receive time stands in for senders that gave none. */
-    private static Instant occurredAt(Event event, String path) {
-        if (event.hasTimestamp()) {
-            return ProtoTimestamps.toInstant(event.getTimestamp()).orElseThrow(() ->
-                    new InvalidRequestException(path + ".event.timestamp is out of range"));
-        }
-        if (event.hasReceivedAt()) {
-            return ProtoTimestamps.toInstant(event.getReceivedAt()).orElseThrow(() ->
-                    new InvalidRequestException(path + ".event.received_at is out of range"));
-        }
-        throw new InvalidRequestException(path + ".event.timestamp is required");
-    }
-
-    static MergeRecord merge(ApplyMergeRequest request) {
-        String mergeId = requireId(request.getMergeId(), "merge_id");
-        String survivorId = requireId(request.getSurvivorProfileId(), "survivor_profile_id");
-        if (request.getMergedProfileIdsCount() == 0) {
-            throw new InvalidRequestException("merged_profile_ids is required");
-        }
-        List<String> mergedIds = new ArrayList<>(request.getMergedProfileIdsCount());
-        for (int i = 0; i < request.getMergedProfileIdsCount(); i++) {
-            mergedIds.add(requireId(request.getMergedProfileIds(i), "merged_profile_ids[" + i + "]"));
-        }
-        return new MergeRecord(mergeId, survivorId, mergedIds);
+        return new SinkEvent(eventId, profileId, feature, SinkRequests.occurredAt(
+                event.hasTimestamp() ? event.getTimestamp() : null,
+                event.hasReceivedAt() ? event.getReceivedAt() : null,
+                path));
     }
 }

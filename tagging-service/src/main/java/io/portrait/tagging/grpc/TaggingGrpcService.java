@@ -1,5 +1,8 @@
 package io.portrait.tagging.grpc;
 
+import io.portrait.common.sink.GrpcErrors;
+import io.portrait.common.sink.ProtoTimestamps;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.tagging.v1.EventFeature;
 import io.portrait.proto.tagging.v1.GetProfileFeaturesRequest;
 import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
@@ -21,11 +24,10 @@ public class TaggingGrpcService implements Tagging {
 
     @Override
     public Uni<GetProfileFeaturesResponse> getProfileFeatures(GetProfileFeaturesRequest request) {
-        return Uni.createFrom().deferred(() -> features.featuresOf(
-                        RequestMapper.workspace(request.getWorkspace()),
-                        RequestMapper.requireId(request.getProfileId(), "profile_id")))
-                .map(TaggingGrpcService::toResponse)
-                .onFailure().transform(GrpcErrors::toStatus);
+        return GrpcErrors.respond(() -> features.featuresOf(
+                        SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                TaggingGrpcService::toResponse);
     }
 
     private static GetProfileFeaturesResponse toResponse(ProfileFeatures features) {

@@ -3,6 +3,8 @@ package io.portrait.tagging.repository;
 import io.portrait.tagging.domain.EventCounter;
 import io.portrait.tagging.engine.EventCounts;
 import io.portrait.tagging.engine.FeatureKey;
+import io.portrait.common.sink.NativeSql;
+import io.portrait.common.sink.ProfileData;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Multi;
@@ -17,7 +19,7 @@ import java.util.SortedMap;
 
 /** Behaviour counters; the combine rule of {@link EventCounts#combine} done atomically by the database. */
 @ApplicationScoped
-public class EventCounterRepository implements PanacheRepositoryBase<EventCounter, EventCounter.Key> {
+public class EventCounterRepository implements PanacheRepositoryBase<EventCounter, EventCounter.Key>, ProfileData {
 
     private static final String ON_CONFLICT_COMBINE = """
             on conflict (workspace, profile_id, name) do update set
@@ -55,6 +57,7 @@ public class EventCounterRepository implements PanacheRepositoryBase<EventCounte
     }
 
     /** Combines the merged profiles' counters into the survivor's and drops theirs. */
+    @Override
     public Uni<Void> moveTo(String workspace, String survivorId, List<String> mergedIds) {
         return NativeSql.update(MOVE, Map.of("workspace", workspace, "survivorId", survivorId, "mergedIds", mergedIds))
                 .chain(() -> NativeSql.update(DELETE_MERGED, Map.of("workspace", workspace, "mergedIds", mergedIds)))
@@ -66,6 +69,7 @@ public class EventCounterRepository implements PanacheRepositoryBase<EventCounte
     }
 
     /** Deletes the profile's counters; answers how many there were. */
+    @Override
     public Uni<Integer> deleteFor(String workspace, String profileId) {
         return NativeSql.update(DELETE_PROFILE, Map.of("workspace", workspace, "profileId", profileId));
     }

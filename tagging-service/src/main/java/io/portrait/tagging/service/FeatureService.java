@@ -1,26 +1,23 @@
 package io.portrait.tagging.service;
 
+import io.portrait.common.sink.ApplyResult;
+import io.portrait.common.sink.MergeRecord;
+import io.portrait.common.sink.ProfileNotFoundException;
+import io.portrait.common.sink.SinkWriter;
 import io.portrait.tagging.config.TaggingConfig;
-import io.portrait.tagging.domain.ApplyResult;
 import io.portrait.tagging.domain.EventCounter;
-import io.portrait.tagging.domain.InvalidRequestException;
-import io.portrait.tagging.domain.MergeRecord;
 import io.portrait.tagging.domain.ProfileFeatures;
-import io.portrait.tagging.domain.ProfileNotFoundException;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.EventCounts;
 import io.portrait.tagging.engine.FeatureEngine;
 import io.portrait.tagging.engine.FeatureObservation;
 import io.portrait.tagging.repository.EventCounterRepository;
-import io.portrait.tagging.repository.ProfileAliasRepository;
-import io.portrait.tagging.repository.SinkLedgerRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,17 +29,12 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class FeatureService {
 
-    private final SinkLedgerRepository ledger;
-    private final ProfileAliasRepository aliases;
+    private final SinkWriter<SinkEvent> sink;
     private final EventCounterRepository counters;
-    private final TaggingConfig config;
 
-    FeatureService(SinkLedgerRepository ledger, ProfileAliasRepository aliases, EventCounterRepository counters,
-                   TaggingConfig config) {
-        this.ledger = ledger;
-        this.aliases = aliases;
+    FeatureService(EventCounterRepository counters, TaggingConfig config) {
+        this.sink = new SinkWriter<>(counters, SinkEvent::eventId, config.maxBatchSize());
         this.counters = counters;
-        this.config = config;
     }
 
     /**
@@ -51,61 +43,35 @@ public class FeatureService {
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
-        if (events.size() > config.maxBatchSize()) {
-            return Uni.createFrom().failure(new InvalidRequestException(
-                    "events: at most " + config.maxBatchSize() + " per batch, got " + events.size()));
-        }
-        return ledger.lockShared(workspace)
-                .chain(() -> ledger.recordEvents(workspace, events.stream().map(SinkEvent::eventId).toList()))
-                .chain(fresh -> {
-                    List<SinkEvent> toApply = firstOccurrences(events, fresh);
-                    Set<String> profileIds = toApply.stream().map(SinkEvent::profileId).collect(Collectors.toSet());
-                    ApplyResult result = new ApplyResult(toApply.size(), events.size() - toApply.size());
-                    return aliases.survivorsOf(workspace, profileIds)
-                            .chain(survivors -> counters.add(workspace,
-                                    FeatureEngine.aggregate(observations(toApply, survivors))))
-                            .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates",
-                                    workspace, result.applied(), result.duplicates()))
-                            .replaceWith(result);
-                });
+        return sink.applyEvents(workspace, events, (toApply, result) -> {
+            Set<String> profileIds = toApply.stream().map(SinkEvent::profileId).collect(Collectors.toSet());
+            return sink.survivorsOf(workspace, profileIds)
+                    .chain(survivors -> counters.add(workspace,
+                            FeatureEngine.aggregate(observations(toApply, survivors))))
+                    .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates",
+                            workspace, result.applied(), result.duplicates()));
+        });
     }
 
-    /** Re-keys the merged profiles onto the survivor; false when this merge had been applied before. */
+    /** Combines the merged profiles' counters into the survivor's; false when this merge had been applied before. */
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
-        List<String> mergedIds = merge.mergedIds().stream()
-                .filter(id -> !id.equals(merge.survivorId()))
-                .distinct()
-                .sorted()
-                .toList();
-        return ledger.lockExclusive(workspace)
-                .chain(() -> ledger.recordMerge(workspace, merge.mergeId(), merge.survivorId()))
-                .chain(first -> {
-                    if (!first || mergedIds.isEmpty()) {
-                        return Uni.createFrom().item(first);
-                    }
-                    return counters.moveTo(workspace, merge.survivorId(), mergedIds)
-                            .chain(() -> aliases.redirect(workspace, merge.survivorId(), mergedIds))
-                            .invoke(() -> Log.debugf("workspace %s: merged %d profiles", workspace, mergedIds.size()))
-                            .replaceWith(true);
-                });
+        return sink.applyMerge(workspace, merge);
     }
 
     /** Deletes the profile's counters and the aliases from and to it; false when nothing was held. */
     @WithTransaction
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
-        return ledger.lockExclusive(workspace)
-                .chain(() -> counters.deleteFor(workspace, profileId))
-                .chain(deleted -> aliases.forget(workspace, profileId).map(forgotten -> deleted + forgotten > 0));
+        return sink.eraseProfile(workspace, profileId);
     }
 
     /** The counters of the live profile behind {@code profileId}. */
     @WithSession
     public Uni<ProfileFeatures> featuresOf(String workspace, String profileId) {
-        return aliases.liveIdOf(workspace, profileId)
+        return sink.liveIdOf(workspace, profileId)
                 .chain(liveId -> counters.listFor(workspace, liveId).map(rows -> {
                     if (rows.isEmpty()) {
-                        throw new ProfileNotFoundException(profileId);
+                        throw new ProfileNotFoundException("features", profileId);
                     }
                     SortedMap<String, EventCounts> byName = new TreeMap<>();
                     for (EventCounter row : rows) {
@@ -113,11 +79,6 @@ public class FeatureService {
                     }
                     return new ProfileFeatures(liveId, byName);
                 }));
-    }
-
-    private static List<SinkEvent> firstOccurrences(List<SinkEvent> events, Set<String> freshIds) {
-        Set<String> pending = new HashSet<>(freshIds);
-        return events.stream().filter(event -> pending.remove(event.eventId())).toList();
     }
 
     private static List<FeatureObservation> observations(List<SinkEvent> events, Map<String, String> survivors) {

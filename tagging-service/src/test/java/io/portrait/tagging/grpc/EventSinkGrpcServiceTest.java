@@ -1,7 +1,6 @@
 package io.portrait.tagging.grpc;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
@@ -15,14 +14,15 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.portrait.common.testing.GrpcTestCalls.assertInvalid;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
+import static io.portrait.common.testing.GrpcTestCalls.await;
 import static io.portrait.tagging.grpc.TestEvents.batch;
 import static io.portrait.tagging.grpc.TestEvents.event;
 import static io.portrait.tagging.grpc.TestEvents.merge;
@@ -30,13 +30,10 @@ import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
 import static io.portrait.tagging.grpc.TestEvents.timestamp;
 import static io.portrait.tagging.grpc.TestEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
 class EventSinkGrpcServiceTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -225,23 +222,11 @@ class EventSinkGrpcServiceTest {
     }
 
     private void assertNotFound(String ws, String profileId) {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(
-                tagging.getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
-                        .setWorkspace(ws).setProfileId(profileId).build())));
-        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    }
-
-    private static void assertInvalid(Uni<?> call, String field) {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () -> await(call));
-        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(failure.getStatus().getDescription()).startsWith(field);
+        assertStatus(Status.Code.NOT_FOUND, () -> await(tagging.getProfileFeatures(
+                GetProfileFeaturesRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build())));
     }
 
     private static EraseProfileRequest erase(String ws, String profileId) {
         return EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId(profileId).build();
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(TIMEOUT);
     }
 }

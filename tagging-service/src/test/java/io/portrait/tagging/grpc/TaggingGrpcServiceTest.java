@@ -14,8 +14,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
+import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
 import static io.portrait.tagging.grpc.TestEvents.batch;
 import static io.portrait.tagging.grpc.TestEvents.event;
 import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
@@ -28,8 +29,6 @@ import static org.assertj.core.api.Assertions.tuple;
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
 class TaggingGrpcServiceTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -70,11 +69,8 @@ class TaggingGrpcServiceTest {
 
     @Test
     void unknownProfileIsNotFound() {
-        StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () ->
-                tagging.getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
-                        .setWorkspace(newWorkspace()).setProfileId("nobody").build()).await().atMost(TIMEOUT));
-
-        assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertStatus(Status.Code.NOT_FOUND, () -> tagging.getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
+                .setWorkspace(newWorkspace()).setProfileId("nobody").build()).await().atMost(TIMEOUT));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.portrait.tagging.grpc;
 
 import com.google.protobuf.Timestamp;
+import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
@@ -51,7 +52,6 @@ final class TestEvents {
     }
 
     static Timestamp timestamp(String iso) {
-        Instant instant = Instant.parse(iso);
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return ProtoTimestamps.toProto(Instant.parse(iso));
     }
 }
