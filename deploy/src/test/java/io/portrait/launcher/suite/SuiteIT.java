@@ -8,15 +8,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.io.OutputStream;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
@@ -61,7 +65,15 @@ class SuiteIT {
                 .body("eventCount", equalTo(2))
                 .extract().path("id");
 
-        given().when().get("/v1/profiles/" + id).then().statusCode(200).body("id", equalTo(id));
+        // Delivery to the sinks is asynchronous: the view gains activity and purchases once they have the events.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/profiles/" + id)
+                .then().statusCode(200)
+                .body("id", equalTo(id))
+                .body("activity.event", containsInAnyOrder("identify", "Order Completed"))
+                .body("activity.count", contains(1, 1))
+                .body("purchases.orders", equalTo(1))
+                .body("purchases.monetary[0].currency", equalTo("CNY"))
+                .body("purchases.monetary[0].amount", equalTo("12.5")));
         given().queryParam("type", "email").queryParam("value", " Ann@Example.COM ")
                 .when().get("/v1/profiles/lookup")
                 .then().statusCode(200).body("id", equalTo(id));
@@ -164,6 +176,18 @@ class SuiteIT {
                 .body("channels", contains("app", "pos", "web"))
                 .body("identifiers.type", hasItems("user_id", "email", "phone", "member_card", "device_id"))
                 .body("identifiers.type", not(hasItem("crm_id")));
+
+        String id = given().queryParam("type", "email").queryParam("value", result.showcase().email())
+                .when().get("/v1/profiles/lookup").then().extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().when().get("/v1/profiles/" + id)
+                .then().statusCode(200).body("purchases.orders", greaterThan(1)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("limit", 5)
+                .when().get("/v1/profiles/" + id + "/recommendations")
+                .then().statusCode(200)
+                .body("profileId", equalTo(id))
+                .body("personalized", equalTo(true))
+                .body("items", hasSize(5))
+                .body("items.reason", everyItem(containsString("with "))));
     }
 
     private static String event(String messageId, String channel, String identifiers) {

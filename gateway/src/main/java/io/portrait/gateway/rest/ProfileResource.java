@@ -2,8 +2,10 @@ package io.portrait.gateway.rest;
 
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
+import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.gateway.service.ProfileService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Profiles", description = "One customer across every channel.")
 public class ProfileResource {
 
+    private static final int MAX_RECOMMENDATIONS = 100;
+
     private final ProfileService profiles;
     private final GatewayConfig config;
 
@@ -31,11 +35,30 @@ public class ProfileResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A profile by id", description = "An id merged into another profile answers with the survivor.")
+    @Operation(summary = "A profile by id", description = "An id merged into another profile answers with the survivor. "
+            + "Activity and purchases appear once the events reached the services that own them.")
     @APIResponse(responseCode = "200", description = "The profile.")
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ProfileView> byId(@PathParam("id") String id) {
         return profiles.byId(config.defaultWorkspace(), id);
+    }
+
+    @GET
+    @Path("/{id}/recommendations")
+    @Operation(summary = "Next best offers for a profile",
+            description = "Items the customer is likely to want, best first, each with the reason it was chosen. "
+                    + "Without personalization consent or history they are best sellers, and personalized is false.")
+    @APIResponse(responseCode = "200", description = "The recommendations.")
+    @APIResponse(responseCode = "400", description = "limit out of range.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<RecommendationsView> recommendations(
+            @PathParam("id") String id,
+            @Parameter(description = "Number of items, 1 to 100.") @QueryParam("limit") @DefaultValue("10") int limit) {
+        if (limit < 1 || limit > MAX_RECOMMENDATIONS) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + "."));
+        }
+        return profiles.recommendations(config.defaultWorkspace(), id, limit);
     }
 
     @GET

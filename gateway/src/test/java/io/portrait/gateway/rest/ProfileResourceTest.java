@@ -2,18 +2,29 @@ package io.portrait.gateway.rest;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.recommendation.v1.RecommendedItem;
+import io.portrait.proto.scoring.v1.MonetaryValue;
+import io.portrait.proto.scoring.v1.PurchaseSummary;
+import io.portrait.proto.tagging.v1.EventFeature;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.Profile;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
@@ -23,6 +34,16 @@ class ProfileResourceTest {
 
     @InjectMock
     IdentityClient identity;
+
+    @InjectMock
+    ProfilePartsClient parts;
+
+    @BeforeEach
+    void sinksHoldNothingByDefault() {
+        StatusRuntimeException none = Status.NOT_FOUND.asRuntimeException();
+        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(none));
+        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(none));
+    }
 
     private static Profile ann() {
         return Profile.newBuilder()
@@ -47,7 +68,72 @@ class ProfileResourceTest {
                 .body("channels", contains("pos", "web"))
                 .body("firstSeen", equalTo("2026-01-05T10:00:00Z"))
                 .body("lastSeen", equalTo("2026-01-06T09:30:00Z"))
-                .body("eventCount", equalTo(2));
+                .body("eventCount", equalTo(2))
+                .body("$", not(hasKey("purchases")))
+                .body("$", not(hasKey("activity")));
+    }
+
+    @Test
+    void composesActivityAndPurchasesFromTheSinks() {
+        String id = ann().getProfileId();
+        when(identity.profile("default", id)).thenReturn(Uni.createFrom().item(ann()));
+        when(parts.features("default", id)).thenReturn(Uni.createFrom().item(GetProfileFeaturesResponse.newBuilder()
+                .setProfileId(id)
+                .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(1)
+                        .setFirstAt(Timestamp.newBuilder().setSeconds(1767691800))
+                        .setLastAt(Timestamp.newBuilder().setSeconds(1767691800)))
+                .build()));
+        when(parts.purchases("default", id)).thenReturn(Uni.createFrom().item(PurchaseSummary.newBuilder()
+                .setProfileId(id).setOrders(1).setPurchaseDays(1)
+                .setFirstPurchase(Timestamp.newBuilder().setSeconds(1767691800))
+                .setLastPurchase(Timestamp.newBuilder().setSeconds(1767691800))
+                .addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("12.50"))
+                .build()));
+
+        given().when().get("/v1/profiles/" + id)
+                .then().statusCode(200)
+                .body("activity[0].event", equalTo("Order Completed"))
+                .body("activity[0].count", equalTo(1))
+                .body("activity[0].lastAt", equalTo("2026-01-06T09:30:00Z"))
+                .body("purchases.orders", equalTo(1))
+                .body("purchases.monetary[0].currency", equalTo("CNY"))
+                .body("purchases.monetary[0].amount", equalTo("12.50"));
+    }
+
+    @Test
+    void aSinkThatIsDownLeavesItsPartOutButNotTheProfile() {
+        String id = ann().getProfileId();
+        when(identity.profile("default", id)).thenReturn(Uni.createFrom().item(ann()));
+        when(parts.purchases("default", id)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        given().when().get("/v1/profiles/" + id)
+                .then().statusCode(200)
+                .body("id", equalTo(id))
+                .body("$", not(hasKey("purchases")));
+    }
+
+    @Test
+    void recommendsForTheSurvivorOfAMergedId() {
+        when(identity.profile("default", "old-id")).thenReturn(Uni.createFrom().item(ann()));
+        when(parts.recommendations("default", ann().getProfileId(), 3)).thenReturn(Uni.createFrom().item(
+                RecommendResponse.newBuilder().setPersonalized(true)
+                        .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01"))
+                        .build()));
+        given().queryParam("limit", 3)
+                .when().get("/v1/profiles/old-id/recommendations")
+                .then().statusCode(200)
+                .body("profileId", equalTo(ann().getProfileId()))
+                .body("personalized", equalTo(true))
+                .body("items[0].sku", equalTo("TEA-02"))
+                .body("items[0].reason", equalTo("bought with TEA-01"));
+    }
+
+    @Test
+    void recommendationLimitsAreChecked() {
+        given().queryParam("limit", 0)
+                .when().get("/v1/profiles/x/recommendations")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("\"limit\""));
     }
 
     @Test
