@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /** Loads the shipped Online Retail subset through the gateway, as a front end would send it. */
 public final class DemoLoader {
@@ -93,10 +92,5 @@ public final class DemoLoader {
         } catch (JsonProcessingException e) {
             return String.valueOf(node);
         }
-    }
-
-    static Map<String, Long> countByChannel(List<ObjectNode> events) {
-        return events.stream().collect(Collectors.groupingBy(e -> e.get("channel").asText(), TreeMap::new,
-                Collectors.counting()));
     }
 }

@@ -41,9 +41,4 @@ public enum ServiceSpec {
     public List<String> calls() {
         return calls;
     }
-
-    /** The gRPC client name other services use for this one. */
-    public String clientName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }

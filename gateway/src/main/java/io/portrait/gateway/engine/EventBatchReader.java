@@ -12,6 +12,8 @@ import io.portrait.gateway.domain.FieldError;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,15 +36,18 @@ public final class EventBatchReader {
         this.maxEvents = maxEvents;
     }
 
-    public List<ReadEvent> read(String body) {
+    public List<ReadEvent> read(byte[] body) {
         JsonNode root;
         try {
-            root = mapper.readTree(body == null ? "" : body);
+            root = mapper.readTree(body == null ? new byte[0] : body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
                     "The body is not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // Reading from memory: only the parser itself can fail, and that is the case above.
+            throw new UncheckedIOException(e);
         }
         if (root == null || root.isMissingNode()) {
             throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,

@@ -22,8 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.nio.charset.StandardCharsets;
-
 @Path("/v1/events")
 @Tag(name = "Events", description = "Collect customer events from every channel.")
 public class EventResource {
@@ -55,8 +53,8 @@ public class EventResource {
     public Uni<Response> collect(
             @Parameter(description = "Answer only once the accepted events are applied to profiles.")
             @QueryParam("wait") @DefaultValue("false") boolean wait,
-            String body) {
-        int bytes = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
+            byte[] body) {
+        int bytes = body == null ? 0 : body.length;
         if (bytes > config.maxBatchBytes()) {
             throw new ProblemException(new Problem("payload-too-large", "Batch too large", 413,
                     "A batch is at most " + config.maxBatchBytes() + " bytes; this one is " + bytes + ".")

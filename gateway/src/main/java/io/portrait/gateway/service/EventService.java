@@ -35,7 +35,7 @@ public class EventService {
         this.reader = new EventBatchReader(mapper, config.maxBatchEvents());
     }
 
-    public Uni<EventBatchResult> collect(String workspace, String body, boolean waitUntilApplied) {
+    public Uni<EventBatchResult> collect(String workspace, byte[] body, boolean waitUntilApplied) {
         List<ReadEvent> read = reader.read(body);
         List<RejectedEvent> rejected = new ArrayList<>();
         List<ReadEvent> readable = new ArrayList<>();

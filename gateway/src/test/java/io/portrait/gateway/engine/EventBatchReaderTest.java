@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +15,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventBatchReaderTest {
 
     private final EventBatchReader reader = new EventBatchReader(new ObjectMapper(), 3);
+
+    private List<ReadEvent> read(String body) {
+        return reader.read(body.getBytes(StandardCharsets.UTF_8));
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -26,19 +31,19 @@ class EventBatchReaderTest {
             "{\"events\": [{}, {}, {}, {}]}       | TOO_MANY_EVENTS",
     })
     void refusesBatchesThatCannotBeRead(String body, BatchFormatException.Reason reason) {
-        assertThatThrownBy(() -> reader.read(body))
+        assertThatThrownBy(() -> read(body))
                 .isInstanceOfSatisfying(BatchFormatException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     @Test
     void malformedJsonSaysWhere() {
-        assertThatThrownBy(() -> reader.read("{\"events\": [\n  {\"type\": }]}"))
+        assertThatThrownBy(() -> read("{\"events\": [\n  {\"type\": }]}"))
                 .hasMessageContaining("line 2");
     }
 
     @Test
     void readsEveryFieldOfAWellShapedEvent() {
-        List<ReadEvent> read = reader.read("""
+        List<ReadEvent> read = read("""
                 {"events": [{"messageId": "m-2", "type": "track", "event": "Order Completed", "channel": "pos",
                   "source": "till-7", "timestamp": "2026-01-06T09:30:00Z",
                   "identifiers": {"phone": "+8613800138000", "member_card": 88001, "device_id": ["d-1", "d-2"]},
@@ -71,7 +76,7 @@ class EventBatchReaderTest {
             "{\"consent\": {\"marketing\": \"yes\"}}            | consent.marketing",
     })
     void reportsBadlyShapedItemsByFieldAndKeepsTheOthers(String item, String field) {
-        List<ReadEvent> read = reader.read("{\"events\": [" + item + ", {\"messageId\": \"ok\"}]}");
+        List<ReadEvent> read = read("{\"events\": [" + item + ", {\"messageId\": \"ok\"}]}");
         assertThat(read.get(0).readable()).isFalse();
         assertThat(read.get(0).errors()).extracting(FieldError::field).containsExactly(field);
         assertThat(read.get(0).errors()).extracting(FieldError::code).containsExactly("invalid_type");
