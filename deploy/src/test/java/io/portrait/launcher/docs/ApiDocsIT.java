@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,17 +14,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs every request/response example of the API guide against the running suite, in page order. */
+/**
+ * Runs every request/response example of the guides in {@code docs/} against the running suite, page by page
+ * (the API guide first, then the others by name) and in order within a page.
+ */
 @ExtendWith(RunningSuite.class)
 class ApiDocsIT {
-
-    private static final List<String> PAGES = List.of("docs/api.md");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -31,17 +35,27 @@ class ApiDocsIT {
     @TestFactory
     List<DynamicTest> examplesHoldTrue() throws Exception {
         Path home = Path.of(System.getProperty("portrait.home", "..")).toAbsolutePath().normalize();
-        Map<String, String> captured = new HashMap<>();
         List<DynamicTest> tests = new ArrayList<>();
-        for (String page : PAGES) {
+        for (String page : pages(home)) {
             List<HttpExample> examples = HttpExample.parse(Files.readString(home.resolve(page)));
-            assertThat(examples).as("examples in " + page).isNotEmpty();
+            Map<String, String> captured = new HashMap<>();
             for (HttpExample example : examples) {
                 tests.add(DynamicTest.dynamicTest(page + ": " + example.requestLine(),
                         () -> check(example, captured)));
             }
         }
+        assertThat(tests).as("examples in docs/api.md and the other guides").isNotEmpty();
         return tests;
+    }
+
+    private static List<String> pages(Path home) throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("docs"))) {
+            return files.map(file -> "docs/" + file.getFileName())
+                    .filter(page -> page.endsWith(".md"))
+                    .sorted(Comparator.comparing((String page) -> !page.equals("docs/api.md"))
+                            .thenComparing(Comparator.naturalOrder()))
+                    .toList();
+        }
     }
 
     private void check(HttpExample example, Map<String, String> captured) throws Exception {

@@ -1,5 +1,7 @@
 package io.portrait.identity.grpc;
 
+import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.identity.domain.Workspace;
 import io.portrait.identity.service.ProfileService;
 import io.portrait.identity.service.ResolutionService;
@@ -47,5 +49,11 @@ public class IdentityGrpcService implements Identity {
                         request.getIdentifier().getValue())
                 .map(view -> LookupProfileResponse.newBuilder().setProfile(ProtoMapping.profile(view)).build())
                 .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+        // Contract agreed ahead of its implementation, which lands with this service's issue.
+        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
     }
 }

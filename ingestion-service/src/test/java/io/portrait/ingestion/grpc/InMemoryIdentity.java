@@ -3,6 +3,8 @@ package io.portrait.ingestion.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
+import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
@@ -141,5 +143,10 @@ public class InMemoryIdentity implements Identity {
 
     private static String key(String workspace, Identifier identifier) {
         return workspace + "/" + identifier.getType() + "/" + identifier.getValue();
+    }
+
+    @Override
+    public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
     }
 }

@@ -1,5 +1,7 @@
 package io.portrait.scoring.grpc;
 
+import io.portrait.proto.scoring.v1.GetProfileScoresResponse;
+import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.common.sink.SinkRequests;
@@ -44,5 +46,11 @@ public class ScoringGrpcService implements Scoring {
                 .setCurrency(currency)
                 .setAmount(amount.toPlainString())));
         return GetPurchaseSummaryResponse.newBuilder().setSummary(proto).build();
+    }
+
+    @Override
+    public Uni<GetProfileScoresResponse> getProfileScores(GetProfileScoresRequest request) {
+        // Contract agreed ahead of its implementation, which lands with this service's issue.
+        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
     }
 }

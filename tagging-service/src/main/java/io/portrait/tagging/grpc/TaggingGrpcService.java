@@ -1,5 +1,9 @@
 package io.portrait.tagging.grpc;
 
+import io.portrait.proto.tagging.v1.PutModelScoresResponse;
+import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.common.sink.SinkRequests;
@@ -39,5 +43,17 @@ public class TaggingGrpcService implements Tagging {
                 .setFirstAt(ProtoTimestamps.toProto(counts.firstAt()))
                 .setLastAt(ProtoTimestamps.toProto(counts.lastAt()))));
         return response.build();
+    }
+
+    @Override
+    public Uni<GetProfileTagsResponse> getProfileTags(GetProfileTagsRequest request) {
+        // Contract agreed ahead of its implementation, which lands with this service's issue.
+        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<PutModelScoresResponse> putModelScores(PutModelScoresRequest request) {
+        // Contract agreed ahead of its implementation, which lands with this service's issue.
+        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
     }
 }
