@@ -1,0 +1,71 @@
+package io.portrait.launcher.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code deploy/k8s/base} is what the services generate: the reactor has just packaged every service (this module
+ * depends on them), so each {@code target/kubernetes/kubernetes.yml} is fresh, and the committed copy must equal it.
+ * When a service's configuration changes, regenerate: {@code mvn -B -Pk8s-base -pl deploy -am package -DskipTests}.
+ */
+class KubernetesBaseTest {
+
+    static List<String> services() throws IOException {
+        return Manifests.services();
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
+    void committedBaseIsWhatTheServiceGenerates(String service) throws IOException {
+        Path generated = Manifests.root().resolve(service).resolve("target/kubernetes/kubernetes.yml");
+        Path committed = Manifests.k8s().resolve("base").resolve(service).resolve("kubernetes.yml");
+        assertThat(generated)
+                .as("%s was not packaged by this build; run the reactor with -am so the base can be compared", service)
+                .isRegularFile();
+        assertThat(committed).as("the committed base of %s", service).isRegularFile();
+        assertThat(Files.readString(committed))
+                .as("deploy/k8s/base/%s/kubernetes.yml differs from what %s generates; regenerate it with "
+                        + "mvn -B -Pk8s-base -pl deploy -am package -DskipTests", service, service)
+                .isEqualTo(Files.readString(generated));
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
+    void generatedManifestsCarryNoBuildSpecifics(String service) throws IOException {
+        String yaml = Files.readString(Manifests.k8s().resolve("base").resolve(service).resolve("kubernetes.yml"));
+        assertThat(yaml).as("reproducible output (quarkus.kubernetes.idempotent)")
+                .doesNotContain("build-timestamp").doesNotContain("commit-id").doesNotContain("vcs-uri");
+        for (JsonNode deployment : Manifests.ofKind(Manifests.parse(yaml), "Deployment")) {
+            assertThat(deployment.path("spec").path("selector").path("matchLabels").has("app.kubernetes.io/version"))
+                    .as("a version in the immutable selector would break every upgrade").isFalse();
+        }
+    }
+
+    @Test
+    void baseKustomizationHasEveryServiceAndHardensEachDeployment() throws IOException {
+        JsonNode kustomization = Manifests.YAML.readTree(Manifests.k8s().resolve("base/kustomization.yaml").toFile());
+        List<String> bases = new ArrayList<>();
+        kustomization.path("bases").forEach(base -> bases.add(base.asText()));
+        List<String> hardened = new ArrayList<>();
+        kustomization.path("patchesJson6902").forEach(patch -> hardened.add(patch.path("target").path("name").asText()));
+
+        List<String> services = Manifests.services();
+        assertThat(bases).as("services in deploy/k8s/base/kustomization.yaml").containsExactlyInAnyOrderElementsOf(services);
+        assertThat(hardened).as("deployments hardened by the base").containsExactlyInAnyOrderElementsOf(services);
+        for (String service : services) {
+            JsonNode own = Manifests.YAML.readTree(
+                    Manifests.k8s().resolve("base").resolve(service).resolve("kustomization.yaml").toFile());
+            assertThat(own.path("resources").toString()).as(service).contains("kubernetes.yml");
+        }
+    }
+}
