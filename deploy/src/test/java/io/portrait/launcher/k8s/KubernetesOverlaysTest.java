@@ -177,13 +177,22 @@ class KubernetesOverlaysTest {
         }
         assertThat(Manifests.ofKind(resources, "StatefulSet").stream().map(Manifests::name).toList())
                 .containsExactlyInAnyOrder("postgres", "mongodb");
+        String initScript = Manifests.ofKind(resources, "ConfigMap").stream()
+                .filter(configMap -> Manifests.name(configMap).startsWith("postgres-init"))
+                .map(configMap -> configMap.path("data").toString())
+                .findFirst().orElseThrow(() -> new AssertionError("no postgres-init ConfigMap"));
         int addresses = 0;
         for (JsonNode configMap : Manifests.ofKind(resources, "ConfigMap")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = configMap.path("data").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 if (entry.getKey().endsWith("_URL") || entry.getKey().endsWith("CONNECTION_STRING")) {
-                    String host = URI.create(entry.getValue().asText().replaceFirst("^jdbc:", "")).getHost();
-                    assertThat(services).as("local " + Manifests.name(configMap) + " " + entry.getKey()).contains(host);
+                    URI address = URI.create(entry.getValue().asText().replaceFirst("^jdbc:", ""));
+                    String at = "local " + Manifests.name(configMap) + " " + entry.getKey();
+                    assertThat(services).as(at).contains(address.getHost());
+                    if ("postgresql".equals(address.getScheme())) {
+                        assertThat(initScript).as(at + ": database created at first start")
+                                .contains("CREATE DATABASE " + address.getPath().substring(1) + " ");
+                    }
                     addresses++;
                 }
             }

@@ -40,7 +40,11 @@ final class Manifests {
 
     /** Every Quarkus service of the reactor, by module name. */
     static List<String> services() throws IOException {
-        try (Stream<Path> modules = Files.list(root())) {
+        return services(root());
+    }
+
+    static List<String> services(Path root) throws IOException {
+        try (Stream<Path> modules = Files.list(root)) {
             return modules.filter(dir -> Files.isRegularFile(dir.resolve("src/main/resources/application.properties")))
                     .filter(dir -> Files.isRegularFile(dir.resolve("pom.xml")))
                     .map(dir -> dir.getFileName().toString())
