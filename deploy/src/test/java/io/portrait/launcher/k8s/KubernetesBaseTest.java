@@ -52,6 +52,22 @@ class KubernetesBaseTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("services")
+    void theImagesBuildMakesTheImageTheDeploymentRuns(String service) throws IOException {
+        String images = Files.readString(Manifests.root().resolve("deploy/images/pom.xml"));
+        String port = Manifests.configuration(service).getProperty("quarkus.http.port");
+        assertThat(images).as("deploy/images/pom.xml builds " + service)
+                .contains("<id>" + service + "</id>")
+                .contains("<image>portrait/" + service + ":${project.version}</image>")
+                .contains("../../" + service + "/target/quarkus-app")
+                .contains("<port>" + port + "</port>");
+        JsonNode deployment = Manifests.ofKind(Manifests.parse(Files.readString(
+                Manifests.k8s().resolve("base").resolve(service).resolve("kubernetes.yml"))), "Deployment").get(0);
+        assertThat(deployment.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText())
+                .startsWith("docker.io/portrait/" + service + ":");
+    }
+
     @Test
     void canonicalFormIgnoresTheOrderQuarkusHappensToWriteButKeepsArgumentOrder() throws IOException {
         String one = """
