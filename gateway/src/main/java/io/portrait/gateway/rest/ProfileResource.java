@@ -1,10 +1,11 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.gateway.service.ProfileService;
+import io.portrait.gateway.engine.Scope;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,21 +17,25 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/profiles")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Scope.PROFILES_READ_NAME)
+@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = "bearer")
 @Tag(name = "Profiles", description = "One customer across every channel.")
 public class ProfileResource {
 
     private static final int MAX_RECOMMENDATIONS = 100;
 
     private final ProfileService profiles;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public ProfileResource(ProfileService profiles, GatewayConfig config) {
+    public ProfileResource(ProfileService profiles, CurrentCaller caller) {
         this.profiles = profiles;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -40,7 +45,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "200", description = "The profile.")
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ProfileView> byId(@PathParam("id") String id) {
-        return profiles.byId(config.defaultWorkspace(), id);
+        return profiles.byId(caller.workspace(), id);
     }
 
     @GET
@@ -58,7 +63,7 @@ public class ProfileResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + "."));
         }
-        return profiles.recommendations(config.defaultWorkspace(), id, limit);
+        return profiles.recommendations(caller.workspace(), id, limit);
     }
 
     @GET
@@ -76,6 +81,6 @@ public class ProfileResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameters \"type\" and \"value\" are both required."));
         }
-        return profiles.byIdentifier(config.defaultWorkspace(), type, value);
+        return profiles.byIdentifier(caller.workspace(), type, value);
     }
 }
