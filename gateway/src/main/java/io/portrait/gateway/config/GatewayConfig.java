@@ -21,6 +21,17 @@ public interface GatewayConfig {
     @WithDefault("30s")
     Duration callDeadline();
 
+    /**
+     * Deadline of each part of a profile view (tags, scores, features, purchases, recommendations): a part later
+     * than this is left out and the view marked degraded, so one slow service never holds the view up.
+     */
+    @WithDefault("300ms")
+    Duration profilePartDeadline();
+
+    /** Deadline of reading a profile from identity, the part without which there is no view. */
+    @WithDefault("2s")
+    Duration profileDeadline();
+
     /** The operator's workspace: its key admins may create keys for other workspaces. */
     @WithDefault("default")
     String defaultWorkspace();
@@ -36,6 +47,18 @@ public interface GatewayConfig {
     Duration keyCacheTtl();
 
     RateLimit rateLimit();
+
+    Erasure erasure();
+
+    interface Erasure {
+        /** How often pending erasures are retried, and the first backoff. */
+        @WithDefault("10s")
+        Duration retryInterval();
+
+        /** The longest wait between two tries of one erasure. */
+        @WithDefault("10m")
+        Duration maxBackoff();
+    }
 
     interface RateLimit {
         /** Requests per second per key (token refill rate) unless the key has its own. */

@@ -2,6 +2,7 @@ package io.portrait.gateway.rest;
 
 import io.portrait.gateway.engine.Scope;
 import io.portrait.gateway.service.CallerIdentity;
+import io.portrait.gateway.service.PiiGuard;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -39,5 +40,10 @@ public class CurrentCaller {
 
     public boolean mayReadPii() {
         return has(Scope.PII_READ);
+    }
+
+    /** The caller as the PII gate sees it. */
+    public PiiGuard.Reader reader() {
+        return new PiiGuard.Reader(workspace(), actor(), mayReadPii());
     }
 }
