@@ -20,7 +20,8 @@ public final class Main {
 
               run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
-              bench [--events N]     start a throw-away suite and measure the event path (default 10000 events)
+              bench [--events N]     start a throw-away suite and measure the event path (default 10000 events);
+                                     with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
               help                   this text
             """;
 
@@ -68,7 +69,7 @@ public final class Main {
         }, "portrait-shutdown"));
         suite.start();
 
-        GatewayClient gateway = new GatewayClient(suite.gatewayUrl());
+        GatewayClient gateway = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
         DemoLoader.Result result = null;
         if (demo) {
             result = new DemoLoader(gateway, out).load();
@@ -79,12 +80,13 @@ public final class Main {
         out.println("  Swagger UI  " + suite.gatewayUrl() + "/q/swagger-ui");
         out.println("  OpenAPI     " + suite.gatewayUrl() + "/q/openapi");
         out.println("  Logs        " + home.relativize(home.resolve(".portrait/logs")) + "/");
+        out.println("  Admin key   " + suite.adminKey() + "  (every scope; also in .portrait/admin-key)");
         if (result != null) {
             out.printf("Demo data: %,d customers, %,d events (%,d accepted, %,d rejected) in %.1f s.%n",
                     result.customers(), result.events(), result.accepted(), result.rejected(), result.millis() / 1000.0);
             String email = result.showcase().email();
             out.println("A demo customer:");
-            out.println("  curl '" + gateway.lookupUrl("email", email) + "'");
+            out.println("  curl -H \"X-API-Key: $(cat .portrait/admin-key)\" '" + gateway.lookupUrl("email", email) + "'");
             GatewayClient.Answer answer = gateway.lookup("email", email);
             out.println(DemoLoader.pretty(answer.body()));
         }

@@ -2,6 +2,7 @@ package io.portrait.launcher.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
@@ -48,24 +49,27 @@ public final class EventPathBench {
         int events = 10_000;
         int batch = 500;
         String url = null;
+        String key = null;
         for (int i = 0; i < options.size(); i++) {
             switch (options.get(i)) {
                 case "--events" -> events = Integer.parseInt(options.get(++i));
                 case "--batch" -> batch = Integer.parseInt(options.get(++i));
                 case "--url" -> url = options.get(++i);
+                case "--key" -> key = options.get(++i);
                 default -> throw new IllegalArgumentException("unknown option for bench: " + options.get(i));
             }
         }
         Settings settings = new Settings(events, batch, 2, Math.max(1, events / 10));
         if (url != null) {
-            report(measure(new GatewayClient(url), settings, out), out);
+            report(measure(new GatewayClient(url, key != null ? key : AdminKey.read(home.resolve(".portrait/admin-key"))),
+                    settings, out), out);
             return;
         }
         Path state = Files.createTempDirectory("portrait-bench");
         try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(38080, 0, 0), false, out))) {
             Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
             suite.start();
-            report(measure(new GatewayClient(suite.gatewayUrl()), settings, out), out);
+            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);
         } finally {
             deleteTree(state);
         }

@@ -22,11 +22,14 @@ public final class GatewayClient {
     }
 
     private final String baseUrl;
+    private final String apiKey;
     private final HttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public GatewayClient(String baseUrl) {
+    /** @param apiKey sent as X-API-Key on every call */
+    public GatewayClient(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -56,7 +59,8 @@ public final class GatewayClient {
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60))
+                            .header("X-API-Key", apiKey).build(),
                     HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             return new Answer(response.statusCode(), body == null || body.isEmpty() ? null : mapper.readTree(body));

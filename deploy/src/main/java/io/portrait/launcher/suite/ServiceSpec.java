@@ -9,7 +9,7 @@ public enum ServiceSpec {
     SCORING("scoring-service", Store.POSTGRES, "scoring", List.of()),
     RECOMMENDATION("recommendation-service", Store.MONGO, "recommendation", List.of()),
     INGESTION("ingestion-service", Store.MONGO, "ingestion", List.of("identity", "tagging", "scoring", "recommendation")),
-    GATEWAY("gateway", Store.NONE, null, List.of("ingestion", "identity", "tagging", "scoring", "recommendation"));
+    GATEWAY("gateway", Store.POSTGRES, "gateway", List.of("ingestion", "identity", "tagging", "scoring", "recommendation"));
 
     public enum Store { POSTGRES, MONGO, NONE }
 

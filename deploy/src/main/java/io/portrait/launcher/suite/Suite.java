@@ -46,6 +46,7 @@ public final class Suite implements AutoCloseable {
     private volatile EmbeddedPostgresServer postgres;
     private volatile EmbeddedMongoServer mongo;
     private volatile boolean closed;
+    private volatile String adminKey;
 
     /** A suite not started yet, so that a shutdown hook can hold it before anything runs. */
     public Suite(Options options) {
@@ -65,6 +66,11 @@ public final class Suite implements AutoCloseable {
 
     public String gatewayUrl() {
         return "http://localhost:" + options.ports().of(ServiceSpec.GATEWAY);
+    }
+
+    /** The admin API key (every scope, default workspace) of this suite; also in {@code <stateDir>/admin-key}. */
+    public String adminKey() {
+        return adminKey;
     }
 
     public String url(ServiceSpec service) {
@@ -95,6 +101,7 @@ public final class Suite implements AutoCloseable {
             }
         }
         Map<String, String> keys = piiKeys(state.resolve("keys.properties"));
+        adminKey = AdminKey.readOrCreate(state.resolve("admin-key"));
         options.out().println("Starting " + ServiceSpec.values().length + " services ...");
         for (ServiceSpec spec : ServiceSpec.values()) {
             requireOpen();
@@ -129,6 +136,9 @@ public final class Suite implements AutoCloseable {
             config.put("quarkus.grpc.clients." + client + ".port", String.valueOf(options.ports().of(client)));
         }
         config.putAll(keys);
+        if (spec == ServiceSpec.GATEWAY) {
+            config.put("portrait.gateway.admin-key", adminKey);
+        }
         return config;
     }
 

@@ -39,6 +39,8 @@ class ApiDocsIT {
         for (String page : pages(home)) {
             List<HttpExample> examples = HttpExample.parse(Files.readString(home.resolve(page)));
             Map<String, String> captured = new HashMap<>();
+            // Every page may authenticate with the suite's admin key (every scope) as {{adminKey}}.
+            captured.put("adminKey", RunningSuite.suite().adminKey());
             for (HttpExample example : examples) {
                 tests.add(DynamicTest.dynamicTest(page + ": " + example.requestLine(),
                         () -> check(example, captured)));
@@ -61,7 +63,7 @@ class ApiDocsIT {
     private void check(HttpExample example, Map<String, String> captured) throws Exception {
         String base = RunningSuite.suite().gatewayUrl();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + substitute(example.path(), captured)));
-        example.requestHeaders().forEach(request::header);
+        example.requestHeaders().forEach((name, value) -> request.header(name, substitute(value, captured)));
         String body = substitute(example.requestBody(), captured);
         request.method(example.method(), body.isEmpty()
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -2,6 +2,7 @@ package io.portrait.launcher.suite;
 
 import io.portrait.launcher.demo.DemoLoader;
 import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class SuiteIT {
     static void pointAtGateway() {
         suite = RunningSuite.suite();
         RestAssured.baseURI = suite.gatewayUrl();
+        RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("X-API-Key", suite.adminKey()).build();
     }
 
     @Test
@@ -165,7 +167,7 @@ class SuiteIT {
 
     @Test
     void theDemoDataShowsACustomerAcrossChannelsOnOneProfile() {
-        GatewayClient gateway = new GatewayClient(suite.gatewayUrl());
+        GatewayClient gateway = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
         DemoLoader.Result result = new DemoLoader(gateway, new PrintStream(OutputStream.nullOutputStream())).load();
         assertThat(result.rejected()).isZero();
         assertThat(result.accepted()).isEqualTo(result.events());

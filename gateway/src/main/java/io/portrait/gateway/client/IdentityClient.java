@@ -2,6 +2,8 @@ package io.portrait.gateway.client;
 
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
+import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
@@ -19,10 +21,12 @@ public class IdentityClient {
 
     private final MutinyIdentityStub identity;
     private final long deadlineMillis;
+    private final long eraseDeadlineMillis;
 
     public IdentityClient(@GrpcClient("identity") MutinyIdentityStub identity, GatewayConfig config) {
         this.identity = identity;
-        this.deadlineMillis = config.callDeadline().toMillis();
+        this.deadlineMillis = config.profileDeadline().toMillis();
+        this.eraseDeadlineMillis = config.callDeadline().toMillis();
     }
 
     public Uni<Profile> profile(String workspace, String profileId) {
@@ -37,6 +41,13 @@ public class IdentityClient {
                         .setIdentifier(Identifier.newBuilder().setType(type).setValue(value))
                         .build())
                 .map(LookupProfileResponse::getProfile);
+    }
+
+    /** Erases the profile (and every id merged into it); answers the ids that were erased. */
+    public Uni<EraseProfileResponse> erase(String workspace, String profileId, String reason) {
+        return identity.withDeadlineAfter(eraseDeadlineMillis, TimeUnit.MILLISECONDS)
+                .eraseProfile(EraseProfileRequest.newBuilder()
+                        .setWorkspace(workspace).setProfileId(profileId).setReason(reason).build());
     }
 
     /** A deadline is a point in time, so every call gets its own. */

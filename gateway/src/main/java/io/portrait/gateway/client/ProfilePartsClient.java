@@ -4,11 +4,16 @@ import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.proto.recommendation.v1.MutinyRecommendationGrpc.MutinyRecommendationStub;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
+import io.portrait.proto.scoring.v1.GetProfileScoresResponse;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
+import io.portrait.proto.scoring.v1.ProfileScores;
 import io.portrait.proto.scoring.v1.MutinyScoringGrpc.MutinyScoringStub;
 import io.portrait.proto.scoring.v1.PurchaseSummary;
 import io.portrait.proto.tagging.v1.GetProfileFeaturesRequest;
 import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
+import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -16,14 +21,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.TimeUnit;
 
-/** The parts of a profile that the sinks own: behaviour features, purchases, recommendations. */
+/** The parts of a profile that the sinks own: features, tags and segments, purchases and scores, recommendations. */
 @ApplicationScoped
 public class ProfilePartsClient {
 
     private final MutinyTaggingStub tagging;
     private final MutinyScoringStub scoring;
     private final MutinyRecommendationStub recommendation;
-    private final long deadlineMillis;
+    private final long partDeadlineMillis;
 
     public ProfilePartsClient(@GrpcClient("tagging") MutinyTaggingStub tagging,
                               @GrpcClient("scoring") MutinyScoringStub scoring,
@@ -32,24 +37,37 @@ public class ProfilePartsClient {
         this.tagging = tagging;
         this.scoring = scoring;
         this.recommendation = recommendation;
-        this.deadlineMillis = config.callDeadline().toMillis();
+        this.partDeadlineMillis = config.profilePartDeadline().toMillis();
     }
 
     public Uni<GetProfileFeaturesResponse> features(String workspace, String profileId) {
-        return tagging.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+        return tagging.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
                 .getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build());
     }
 
     public Uni<PurchaseSummary> purchases(String workspace, String profileId) {
-        return scoring.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+        return scoring.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
                 .getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build())
                 .map(response -> response.getSummary());
     }
 
+    public Uni<GetProfileTagsResponse> tags(String workspace, String profileId) {
+        return tagging.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
+                .getProfileTags(GetProfileTagsRequest.newBuilder()
+                        .setWorkspace(workspace).setProfileId(profileId).build());
+    }
+
+    public Uni<ProfileScores> scores(String workspace, String profileId) {
+        return scoring.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
+                .getProfileScores(GetProfileScoresRequest.newBuilder()
+                        .setWorkspace(workspace).setProfileId(profileId).build())
+                .map(GetProfileScoresResponse::getScores);
+    }
+
     public Uni<RecommendResponse> recommendations(String workspace, String profileId, int limit) {
-        return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+        return recommendation.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
                 .recommend(RecommendRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build());
     }

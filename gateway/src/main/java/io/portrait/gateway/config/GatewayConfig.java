@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.gateway")
 public interface GatewayConfig {
@@ -20,7 +21,52 @@ public interface GatewayConfig {
     @WithDefault("30s")
     Duration callDeadline();
 
-    /** Workspace of callers until credentials carry one. */
+    /**
+     * Deadline of each part of a profile view (tags, scores, features, purchases, recommendations): a part later
+     * than this is left out and the view marked degraded, so one slow service never holds the view up.
+     */
+    @WithDefault("300ms")
+    Duration profilePartDeadline();
+
+    /** Deadline of reading a profile from identity, the part without which there is no view. */
+    @WithDefault("2s")
+    Duration profileDeadline();
+
+    /** The operator's workspace: its key admins may create keys for other workspaces. */
     @WithDefault("default")
     String defaultWorkspace();
+
+    /**
+     * An API key token ({@code ptk_...}) that the gateway keeps as an admin key of the default workspace holding
+     * every scope: how an operator gets the first key. Unset, no key is made.
+     */
+    Optional<String> adminKey();
+
+    /** How long a verified key is trusted before it is read again; bounds how late another replica sees a revoke. */
+    @WithDefault("5s")
+    Duration keyCacheTtl();
+
+    RateLimit rateLimit();
+
+    Erasure erasure();
+
+    interface Erasure {
+        /** How often pending erasures are retried, and the first backoff. */
+        @WithDefault("10s")
+        Duration retryInterval();
+
+        /** The longest wait between two tries of one erasure. */
+        @WithDefault("10m")
+        Duration maxBackoff();
+    }
+
+    interface RateLimit {
+        /** Requests per second per key (token refill rate) unless the key has its own. */
+        @WithDefault("200")
+        int requestsPerSecond();
+
+        /** How many requests a key may send at once after a quiet spell (bucket size), as seconds of its rate. */
+        @WithDefault("2")
+        int burstSeconds();
+    }
 }

@@ -1,20 +1,29 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.portrait.common.pii.PiiMask;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One customer as the gateway shows it: who they are (identity), what they did (activity, from tagging) and
- * what they bought (purchases, from scoring). A part whose service has nothing yet, or is unavailable, is absent.
+ * One customer as the gateway shows it: who they are (identity), what they did (activity, from tagging), what
+ * they bought and are worth (purchases and scores, from scoring), how they are described (tags and segments) and
+ * what to offer them next (recommendations). A part its service holds nothing for yet is absent; a part whose
+ * service failed or was too slow is absent and named in {@code degraded}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProfileView(String id, List<IdentifierView> identifiers, List<String> channels, Instant firstSeen,
                           Instant lastSeen, long eventCount, List<String> mergedIds, List<ActivityView> activity,
-                          PurchasesView purchases) {
+                          PurchasesView purchases, List<TagView> tags, List<SegmentView> segments, ScoresView scores,
+                          RecommendationsView recommendations,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> degraded) {
 
     public record IdentifierView(String type, String value) {
+        /** The same identifier with its value masked ({@code 138****5678}, {@code a***@example.com}). */
+        public IdentifierView masked() {
+            return new IdentifierView(type, PiiMask.mask(type, value));
+        }
     }
 
     /** How often and when the customer sent one kind of event. */
@@ -29,7 +38,45 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Stri
     public record MoneyView(String currency, String amount) {
     }
 
-    public ProfileView with(List<ActivityView> activity, PurchasesView purchases) {
-        return new ProfileView(id, identifiers, channels, firstSeen, lastSeen, eventCount, mergedIds, activity, purchases);
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TagView(String code, String name, String value, String valueType, String reason, Instant updatedAt) {
+    }
+
+    public record SegmentView(String code, String name) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ScoresView(RfmView rfm, ClvView clv, String churnRisk, String valueTier, double engagement,
+                             Integer cluster, String modelVersion, Instant scoredAt) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RfmView(int recencyDays, int frequency, MoneyView monetary, int r, int f, int m, String segment) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClvView(int horizonDays, double expectedPurchases, double pAlive, MoneyView expectedOrderValue,
+                          MoneyView clv) {
+    }
+
+    /** Who the customer is, before the other parts are added. */
+    public static ProfileView identity(String id, List<IdentifierView> identifiers, List<String> channels,
+                                       Instant firstSeen, Instant lastSeen, long eventCount, List<String> mergedIds) {
+        return new ProfileView(id, identifiers, channels, firstSeen, lastSeen, eventCount, mergedIds,
+                null, null, null, null, null, null, List.of());
+    }
+
+    /** The view as a caller without pii:read sees it: every identifier value masked. */
+    public ProfileView masked() {
+        return new ProfileView(id, identifiers == null ? null : identifiers.stream().map(IdentifierView::masked).toList(),
+                channels, firstSeen, lastSeen, eventCount, mergedIds, activity, purchases, tags, segments, scores,
+                recommendations, degraded);
+    }
+
+    public ProfileView withParts(List<ActivityView> activity, PurchasesView purchases, List<TagView> tags,
+                                 List<SegmentView> segments, ScoresView scores, RecommendationsView recommendations,
+                                 List<String> degraded) {
+        return new ProfileView(id, identifiers, channels, firstSeen, lastSeen, eventCount, mergedIds, activity,
+                purchases, tags, segments, scores, recommendations, degraded);
     }
 }

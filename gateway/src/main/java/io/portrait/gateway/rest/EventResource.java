@@ -5,7 +5,9 @@ import io.portrait.gateway.domain.EventBatchRequest;
 import io.portrait.gateway.domain.EventBatchResult;
 import io.portrait.gateway.engine.BatchFormatException;
 import io.portrait.gateway.service.EventService;
+import io.portrait.gateway.engine.Scope;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
@@ -20,18 +22,24 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/events")
+@RolesAllowed(Scope.EVENTS_WRITE_NAME)
+@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = "bearer")
 @Tag(name = "Events", description = "Collect customer events from every channel.")
 public class EventResource {
 
     private final EventService events;
     private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public EventResource(EventService events, GatewayConfig config) {
+    public EventResource(EventService events, GatewayConfig config, CurrentCaller caller) {
         this.events = events;
         this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -61,7 +69,7 @@ public class EventResource {
                     .with("limit", config.maxBatchBytes()));
         }
         try {
-            return events.collect(config.defaultWorkspace(), body, wait).map(EventResource::respond);
+            return events.collect(caller.workspace(), body, wait).map(EventResource::respond);
         } catch (BatchFormatException e) {
             throw new ProblemException(switch (e.reason()) {
                 case MALFORMED_JSON -> new Problem("malformed-json", "Malformed JSON", 400, e.getMessage());

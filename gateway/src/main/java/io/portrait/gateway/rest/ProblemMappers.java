@@ -3,6 +3,10 @@ package io.portrait.gateway.rest;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -38,6 +42,23 @@ public class ProblemMappers {
             default -> status >= 500 ? "internal" : "invalid-request";
         };
         return respond(new Problem(slug, title, status, e.getMessage()));
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
+            AuthenticationCompletionException.class})
+    public Response unauthenticated() {
+        return Response.status(401).type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "ApiKey header=\"" + ApiKeyAuthenticationMechanism.HEADER + "\", Bearer")
+                .entity(new Problem("unauthenticated", "Unauthenticated", 401,
+                        "Send an API key in the X-API-Key header or a bearer token in Authorization; "
+                                + "the one sent is missing, unknown, revoked or expired."))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(new Problem("forbidden", "Forbidden", 403,
+                "The credential does not hold the scope this operation needs."));
     }
 
     @ServerExceptionMapper

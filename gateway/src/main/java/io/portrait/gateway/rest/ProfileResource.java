@@ -1,10 +1,24 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
+import io.portrait.gateway.service.PiiGuard;
 import io.portrait.gateway.service.ProfileService;
+import io.portrait.gateway.service.ErasureService;
+import io.portrait.gateway.service.PrivacyService;
+import io.portrait.gateway.domain.ConsentState;
+import io.portrait.gateway.domain.ErasureReceipt;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import io.portrait.gateway.service.TimelineService;
+import io.portrait.gateway.domain.Page;
+import io.portrait.gateway.domain.TimelineEvent;
+import io.portrait.gateway.engine.Scope;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,31 +30,48 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/profiles")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@RolesAllowed(Scope.PROFILES_READ_NAME)
+@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = "bearer")
 @Tag(name = "Profiles", description = "One customer across every channel.")
 public class ProfileResource {
 
     private static final int MAX_RECOMMENDATIONS = 100;
+    private static final int MAX_TIMELINE_PAGE = 200;
 
     private final ProfileService profiles;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
+    private final PiiGuard pii;
+    private final TimelineService timeline;
+    private final PrivacyService privacy;
+    private final ErasureService erasure;
 
-    public ProfileResource(ProfileService profiles, GatewayConfig config) {
+    public ProfileResource(ProfileService profiles, CurrentCaller caller, PiiGuard pii, TimelineService timeline,
+                           PrivacyService privacy, ErasureService erasure) {
+        this.timeline = timeline;
+        this.privacy = privacy;
+        this.erasure = erasure;
         this.profiles = profiles;
-        this.config = config;
+        this.caller = caller;
+        this.pii = pii;
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "A profile by id", description = "An id merged into another profile answers with the survivor. "
+            + "Identifier values are masked unless the caller holds pii:read (and then the read is audited). "
             + "Activity and purchases appear once the events reached the services that own them.")
     @APIResponse(responseCode = "200", description = "The profile.")
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ProfileView> byId(@PathParam("id") String id) {
-        return profiles.byId(config.defaultWorkspace(), id);
+        PiiGuard.Reader reader = caller.reader();
+        return profiles.byId(reader.workspace(), id)
+                .flatMap(view -> pii.release(reader, view, view.id(), "GET /v1/profiles/{id}", ProfileView::masked));
     }
 
     @GET
@@ -58,7 +89,30 @@ public class ProfileResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + "."));
         }
-        return profiles.recommendations(config.defaultWorkspace(), id, limit);
+        return profiles.recommendations(caller.workspace(), id, limit);
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Operation(summary = "A profile's event timeline, newest first",
+            description = "Events of the profile and of every id merged into it, as collected. Identifiers and trait "
+                    + "values are masked unless the caller holds pii:read. Page on with the answer's next cursor.")
+    @APIResponse(responseCode = "200", description = "One page of events.")
+    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<TimelineEvent>> events(
+            @PathParam("id") String id,
+            @Parameter(description = "Events per page, 1 to 200.") @QueryParam("limit") @DefaultValue("50") int limit,
+            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
+        if (limit < 1 || limit > MAX_TIMELINE_PAGE) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Query parameter \"limit\" must be between 1 and " + MAX_TIMELINE_PAGE + "."));
+        }
+        PiiGuard.Reader reader = caller.reader();
+        return timeline.page(reader.workspace(), id, limit, cursor)
+                .flatMap(t -> pii.release(reader, t.page(), t.profile().getProfileId(), "GET /v1/profiles/{id}/events",
+                        page -> new Page<>(page.items().stream().map(TimelineService::masked).toList(), page.next())));
     }
 
     @GET
@@ -76,6 +130,73 @@ public class ProfileResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameters \"type\" and \"value\" are both required."));
         }
-        return profiles.byIdentifier(config.defaultWorkspace(), type, value);
+        PiiGuard.Reader reader = caller.reader();
+        return profiles.byIdentifier(reader.workspace(), type, value)
+                .flatMap(view -> pii.release(reader, view, view.id(), "GET /v1/profiles/lookup", ProfileView::masked));
+    }
+    // --- privacy: consent, erasure and export (scope privacy:admin) ---
+
+    @GET
+    @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
+    @Path("/{id}/consent")
+    @Operation(summary = "Consent per purpose", description = "The latest consent the profile's events gave for each "
+            + "purpose, from any channel or from this API.")
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ConsentState> consent(@PathParam("id") String id) {
+        return privacy.consent(caller.workspace(), id);
+    }
+
+    @PUT
+    @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
+    @Path("/{id}/consent")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record consent per purpose", description = "Purposes map to true (given) or false "
+            + "(withdrawn), e.g. {\"personalization\": false}. Recorded as an event, so every service learns it.")
+    @APIResponse(responseCode = "200", description = "The consent recorded and the event that carries it.")
+    @APIResponse(responseCode = "400", description = "Not a map of purposes to booleans.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ConsentState> recordConsent(@PathParam("id") String id, Map<String, Boolean> purposes) {
+        try {
+            return privacy.recordConsent(caller.workspace(), caller.actor(), id, purposes);
+        } catch (PrivacyService.InvalidPrivacyRequest e) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400, e.getMessage()));
+        }
+    }
+
+    @DELETE
+    @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
+    @Path("/{id}")
+    @Operation(summary = "Erase a profile everywhere", description = "Identity erases the profile and every id merged "
+            + "into it (and suppresses its identifiers), then ingestion, tagging, scoring and recommendation erase what "
+            + "they hold. The receipt gives each service's result; services that could not erase yet are retried "
+            + "until they have (follow the receipt at /v1/erasures/{id}).")
+    @APIResponse(responseCode = "200", description = "Erased in every service; the receipt.")
+    @APIResponse(responseCode = "202", description = "Erased in some services, the others are being retried; the receipt.")
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Response> erase(@PathParam("id") String id) {
+        return erasure.erase(caller.workspace(), caller.actor(), id)
+                .map(ProfileResource::erased)
+                .onFailure(ErasureService.NoSuchProfile.class).transform(e -> new ProblemException(
+                        new Problem("not-found", "Not found", 404, e.getMessage())));
+    }
+
+    @GET
+    @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
+    @Path("/{id}/export")
+    @Operation(summary = "Everything held about a profile", description = "The profile with identifiers in clear, "
+            + "consent, every event and the audit trail: the answer to a data subject's access request. Audited.")
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Response> export(@PathParam("id") String id) {
+        return privacy.export(caller.workspace(), caller.actor(), id)
+                .map(export -> Response.ok(export, MediaType.APPLICATION_JSON)
+                        .header("Content-Disposition", "attachment; filename=\"profile-" + export.profile().id() + ".json\"")
+                        .build());
+    }
+
+    private static Response erased(ErasureReceipt receipt) {
+        return Response.status(receipt.complete() ? 200 : 202)
+                .header("Location", "/v1/erasures/" + receipt.id())
+                .entity(receipt).type(MediaType.APPLICATION_JSON).build();
     }
 }

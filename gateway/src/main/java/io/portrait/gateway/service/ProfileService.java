@@ -5,32 +5,47 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.scoring.v1.MonetaryValue;
+import io.portrait.proto.scoring.v1.ProfileScores;
 import io.portrait.proto.scoring.v1.PurchaseSummary;
 import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.TagValue;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Composes the profile view from the services that own its parts: identity answers who the customer is (and
- * whether the profile exists at all); tagging and scoring add what they hold, in parallel. A part that is not
- * there yet, or whose service is down, is left out rather than failing the whole view.
+ * whether the profile exists at all); tagging, scoring and recommendation add what they hold, in parallel, each
+ * within the part deadline. A part that is not there yet is left out; one whose service failed or was late is
+ * left out and named in {@code degraded}: the view is never failed by a part.
  */
 @ApplicationScoped
 public class ProfileService {
 
+    /** Recommendations shown in the profile view; the recommendations endpoint gives more. */
+    static final int VIEW_RECOMMENDATIONS = 5;
+
     private final IdentityClient identity;
     private final ProfilePartsClient parts;
+    private final Duration partDeadline;
 
-    public ProfileService(IdentityClient identity, ProfilePartsClient parts) {
+    public ProfileService(IdentityClient identity, ProfilePartsClient parts, GatewayConfig config) {
         this.identity = identity;
         this.parts = parts;
+        // The gRPC deadline ends the call; this ends the wait even if a call never settles, a little later.
+        this.partDeadline = config.profilePartDeadline().plusMillis(50);
     }
 
     public Uni<ProfileView> byId(String workspace, String profileId) {
@@ -45,32 +60,90 @@ public class ProfileService {
     public Uni<RecommendationsView> recommendations(String workspace, String profileId, int limit) {
         return identity.profile(workspace, profileId)
                 .flatMap(profile -> parts.recommendations(workspace, profile.getProfileId(), limit)
-                        .map(answer -> new RecommendationsView(profile.getProfileId(), answer.getPersonalized(),
-                                answer.getItemsList().stream()
-                                        .map(i -> new RecommendationsView.Item(i.getSku(), i.getScore(), i.getReason()))
-                                        .toList())));
+                        .map(answer -> recommendations(profile.getProfileId(), answer)));
     }
 
+    /** The view with every part, asked for in parallel, each within its own deadline. */
     private Uni<ProfileView> compose(String workspace, Profile profile) {
         ProfileView base = view(profile);
-        Uni<List<ProfileView.ActivityView>> activity = parts.features(workspace, base.id())
-                .map(ProfileService::activity)
-                .onFailure().recoverWithItem(failure -> absent("tagging", failure));
-        Uni<ProfileView.PurchasesView> purchases = parts.purchases(workspace, base.id())
-                .map(ProfileService::purchases)
-                .onFailure().recoverWithItem(failure -> absent("scoring", failure));
-        return Uni.combine().all().unis(activity, purchases).with(base::with);
+        String id = base.id();
+        return Uni.combine().all().unis(
+                        part("activity", parts.features(workspace, id).map(ProfileService::activity)),
+                        part("purchases", parts.purchases(workspace, id).map(ProfileService::purchases)),
+                        part("tags", parts.tags(workspace, id)),
+                        part("scores", parts.scores(workspace, id).map(ProfileService::scores)),
+                        part("recommendations", parts.recommendations(workspace, id, VIEW_RECOMMENDATIONS)
+                                .map(answer -> recommendations(id, answer))))
+                .asTuple()
+                .map(t -> {
+                    List<String> degraded = new ArrayList<>();
+                    for (Part<?> p : List.of(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(), t.getItem5())) {
+                        if (p.failed() != null) {
+                            degraded.add(p.failed());
+                        }
+                    }
+                    GetProfileTagsResponse tags = t.getItem3().value();
+                    return base.withParts(t.getItem1().value(), t.getItem2().value(),
+                            tags == null ? null : tags.getTagsList().stream().map(ProfileService::tag).toList(),
+                            tags == null ? null : tags.getSegmentsList().stream()
+                                    .map(m -> new ProfileView.SegmentView(m.getCode(), m.getName())).toList(),
+                            t.getItem4().value(), t.getItem5().value(), List.copyOf(degraded));
+                });
     }
 
-    private static <T> T absent(String service, Throwable failure) {
-        if (!(failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND)) {
-            Log.warnf("profile view without its %s part: %s", service, failure.toString());
-        }
-        return null;
+    /** A part's value, or why it is missing: {@code failed} names the part when its service failed or was late. */
+    private record Part<T>(T value, String failed) {
+    }
+
+    private <T> Uni<Part<T>> part(String name, Uni<T> call) {
+        return call.ifNoItem().after(partDeadline).failWith(() -> Status.DEADLINE_EXCEEDED.asRuntimeException())
+                .map(value -> new Part<T>(value, null))
+                .onFailure().recoverWithItem(failure -> {
+                    if (failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                        return new Part<>(null, null);
+                    }
+                    Log.warnf("profile view without its %s part: %s", name,
+                            failure instanceof StatusRuntimeException e ? e.getStatus().getCode() : failure.getClass().getSimpleName());
+                    return new Part<>(null, name);
+                });
+    }
+
+    static RecommendationsView recommendations(String profileId, RecommendResponse answer) {
+        return new RecommendationsView(profileId, answer.getPersonalized(), answer.getItemsList().stream()
+                .map(i -> new RecommendationsView.Item(i.getSku(), i.getScore(), i.getReason()))
+                .toList());
+    }
+
+    private static ProfileView.TagView tag(TagValue tag) {
+        return new ProfileView.TagView(tag.getCode(), tag.getName(), tag.getValue(), tag.getValueType(),
+                tag.getReason().isEmpty() ? null : tag.getReason(), instant(tag.hasUpdatedAt(), tag.getUpdatedAt()));
+    }
+
+    private static ProfileView.ScoresView scores(ProfileScores scores) {
+        ProfileView.RfmView rfm = scores.hasRfm() ? new ProfileView.RfmView(scores.getRfm().getRecencyDays(),
+                scores.getRfm().getFrequency(), money(scores.getRfm().hasMonetary(), scores.getRfm().getMonetary()),
+                scores.getRfm().getR(), scores.getRfm().getF(), scores.getRfm().getM(),
+                blankToNull(scores.getRfm().getSegment())) : null;
+        ProfileView.ClvView clv = scores.hasClv() ? new ProfileView.ClvView(scores.getClv().getHorizonDays(),
+                scores.getClv().getExpectedPurchases(), scores.getClv().getPAlive(),
+                money(scores.getClv().hasExpectedOrderValue(), scores.getClv().getExpectedOrderValue()),
+                money(scores.getClv().hasClv(), scores.getClv().getClv())) : null;
+        return new ProfileView.ScoresView(rfm, clv, blankToNull(scores.getChurnRisk()),
+                blankToNull(scores.getValueTier()), scores.getEngagement(),
+                scores.getCluster() < 0 ? null : scores.getCluster(), blankToNull(scores.getModelVersion()),
+                instant(scores.hasScoredAt(), scores.getScoredAt()));
+    }
+
+    private static ProfileView.MoneyView money(boolean present, MonetaryValue value) {
+        return present ? new ProfileView.MoneyView(value.getCurrency(), value.getAmount()) : null;
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     static ProfileView view(Profile profile) {
-        return new ProfileView(
+        return ProfileView.identity(
                 profile.getProfileId(),
                 profile.getIdentifiersList().stream()
                         .map(i -> new ProfileView.IdentifierView(i.getType(), i.getValue()))
@@ -79,9 +152,7 @@ public class ProfileService {
                 instant(profile.hasFirstSeen(), profile.getFirstSeen()),
                 instant(profile.hasLastSeen(), profile.getLastSeen()),
                 profile.getEventCount(),
-                profile.getMergedProfileIdsList(),
-                null,
-                null);
+                profile.getMergedProfileIdsList());
     }
 
     private static List<ProfileView.ActivityView> activity(GetProfileFeaturesResponse features) {

@@ -8,6 +8,11 @@ import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Rejection;
 import io.quarkus.test.InjectMock;
+import io.portrait.common.testing.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +31,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "key:test", roles = "events:write",
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class EventResourceTest {
 
     private static final String TWO_EVENTS = """

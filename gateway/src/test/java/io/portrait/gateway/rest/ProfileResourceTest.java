@@ -14,6 +14,11 @@ import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.Profile;
 import io.quarkus.test.InjectMock;
+import io.portrait.common.testing.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +35,9 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "key:test", roles = "profiles:read",
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class ProfileResourceTest {
 
     @InjectMock

@@ -1,0 +1,118 @@
+package io.portrait.gateway.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.MapType;
+import io.portrait.gateway.domain.ErasureReceipt;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class ErasureRepository {
+
+    /** A receipt with the workspace it belongs to. */
+    public record Stored(String workspace, ErasureReceipt receipt) {
+    }
+
+    private static final String COLUMNS =
+            "id, workspace, profile_id, requested_by, requested_at, erased_ids, steps, completed_at";
+
+    private final Pool pool;
+    private final ObjectMapper mapper;
+    private final MapType stepsType;
+
+    public ErasureRepository(Pool pool, ObjectMapper mapper) {
+        this.pool = pool;
+        this.mapper = mapper;
+        this.stepsType = mapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, ErasureReceipt.Step.class);
+    }
+
+    public Uni<Void> insert(String workspace, ErasureReceipt receipt, Instant nextTry) {
+        return pool.preparedQuery("insert into erasure (" + COLUMNS + ", next_try_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .execute(Tuple.tuple().addValue(UUID.fromString(receipt.id())).addValue(workspace)
+                        .addValue(receipt.profileId()).addValue(receipt.requestedBy())
+                        .addValue(ApiKeyRepository.utc(receipt.requestedAt()))
+                        .addArrayOfString(receipt.erasedProfileIds() == null ? null
+                                : receipt.erasedProfileIds().toArray(String[]::new))
+                        .addValue(steps(receipt)).addValue(ApiKeyRepository.utc(receipt.completedAt()))
+                        .addValue(ApiKeyRepository.utc(nextTry)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> update(ErasureReceipt receipt, Instant nextTry) {
+        return pool.preparedQuery("update erasure set erased_ids = $2, steps = $3, completed_at = $4, next_try_at = $5 where id = $1")
+                .execute(Tuple.tuple().addValue(UUID.fromString(receipt.id()))
+                        .addArrayOfString(receipt.erasedProfileIds() == null ? null
+                                : receipt.erasedProfileIds().toArray(String[]::new))
+                        .addValue(steps(receipt)).addValue(ApiKeyRepository.utc(receipt.completedAt()))
+                        .addValue(ApiKeyRepository.utc(nextTry)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> delete(String id) {
+        return pool.preparedQuery("delete from erasure where id = $1").execute(Tuple.of(UUID.fromString(id))).replaceWithVoid();
+    }
+
+    public Uni<Optional<Stored>> find(String workspace, String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return pool.preparedQuery("select " + COLUMNS + " from erasure where workspace = $1 and id = $2")
+                .execute(Tuple.of(workspace, uuid))
+                .map(rows -> list(rows).stream().findFirst());
+    }
+
+    /** Incomplete erasures whose next try is due, oldest first. */
+    public Uni<List<Stored>> due(Instant now, int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from erasure where completed_at is null and next_try_at <= $1"
+                        + " order by next_try_at limit $2")
+                .execute(Tuple.of(ApiKeyRepository.utc(now), limit))
+                .map(this::list);
+    }
+
+    private List<Stored> list(RowSet<Row> rows) {
+        List<Stored> list = new ArrayList<>();
+        rows.forEach(row -> list.add(stored(row)));
+        return list;
+    }
+
+    private JsonObject steps(ErasureReceipt receipt) {
+        try {
+            return new JsonObject(mapper.writeValueAsString(receipt.services()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("erasure steps are plain data", e);
+        }
+    }
+
+    private Stored stored(Row row) {
+        Map<String, ErasureReceipt.Step> steps;
+        try {
+            steps = mapper.readValue(row.getJsonObject("steps").encode(), stepsType);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable erasure steps", e);
+        }
+        String[] ids = row.getArrayOfStrings("erased_ids");
+        Instant completed = ApiKeyRepository.instant(row.getOffsetDateTime("completed_at"));
+        return new Stored(row.getString("workspace"), new ErasureReceipt(row.getUUID("id").toString(),
+                row.getString("profile_id"), completed == null ? "pending" : "complete",
+                ApiKeyRepository.instant(row.getOffsetDateTime("requested_at")), row.getString("requested_by"),
+                completed, ids == null ? null : Arrays.asList(ids), steps));
+    }
+}

@@ -1,0 +1,205 @@
+package io.portrait.gateway.service;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.client.SinkEraseClient;
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.ErasureReceipt;
+import io.portrait.gateway.repository.ErasureRepository;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Erases a profile in every service: identity first (it answers the profile and every id merged into it), then
+ * ingestion's stored events and the state of each sink, in parallel. Every step's outcome is kept in the
+ * gateway's store; steps that failed are retried in the background, with backoff, until all are done.
+ */
+@ApplicationScoped
+public class ErasureService {
+
+    /** The profile does not exist in the workspace (identity said so before anything was erased). */
+    public static class NoSuchProfile extends RuntimeException {
+        public NoSuchProfile(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final IdentityClient identity;
+    private final IngestionClient ingestion;
+    private final SinkEraseClient sinks;
+    private final ErasureRepository erasures;
+    private final AuditService audit;
+    private final GatewayConfig.Erasure config;
+    private final Vertx vertx;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean retrying = new AtomicBoolean();
+    private long timer = -1;
+
+    public ErasureService(IdentityClient identity, IngestionClient ingestion, SinkEraseClient sinks,
+                          ErasureRepository erasures, AuditService audit, GatewayConfig config, Vertx vertx) {
+        this.identity = identity;
+        this.ingestion = ingestion;
+        this.sinks = sinks;
+        this.erasures = erasures;
+        this.audit = audit;
+        this.config = config.erasure();
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent started) {
+        timer = vertx.setPeriodic(config.retryInterval().toMillis(), ignored -> retryDue());
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Erases now as far as the services allow; the receipt says which services still have to. */
+    public Uni<ErasureReceipt> erase(String workspace, String actor, String profileId) {
+        Map<String, ErasureReceipt.Step> steps = new LinkedHashMap<>();
+        ErasureReceipt.SERVICES.forEach(service -> steps.put(service, ErasureReceipt.Step.pending()));
+        Instant now = clock.instant();
+        ErasureReceipt receipt = new ErasureReceipt(UUID.randomUUID().toString(), profileId, "pending", now, actor,
+                null, null, steps);
+        return erasures.insert(workspace, receipt, now)
+                .call(() -> audit.record(workspace, actor, "profile.erasure-requested", profileId,
+                        Map.of("erasure", receipt.id())))
+                .flatMap(ignored -> attempt(workspace, receipt, true));
+    }
+
+    public Uni<Optional<ErasureReceipt>> receipt(String workspace, String id) {
+        return erasures.find(workspace, id).map(found -> found.map(ErasureRepository.Stored::receipt));
+    }
+
+    /** Runs every step not done yet, stores the outcome and when to try again. */
+    Uni<ErasureReceipt> attempt(String workspace, ErasureReceipt receipt, boolean first) {
+        Map<String, ErasureReceipt.Step> steps = new ConcurrentHashMap<>(receipt.services());
+        Uni<List<String>> ids = steps.get("identity").done()
+                ? Uni.createFrom().item(receipt.erasedProfileIds())
+                : identity.erase(workspace, receipt.profileId(), "erasure " + receipt.id())
+                .map(answer -> {
+                    List<String> erased = answer.getErasedProfileIdsList().isEmpty()
+                            ? List.of(receipt.profileId()) : List.copyOf(answer.getErasedProfileIdsList());
+                    steps.put("identity", steps.get("identity").erased(clock.instant(),
+                            Map.of("identifiersSuppressed", answer.getIdentifiersSuppressed())));
+                    return erased;
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    if (notFound(failure) && first) {
+                        return Uni.createFrom().failure(new NoSuchProfile("No profile '" + receipt.profileId() + "'."));
+                    }
+                    if (notFound(failure)) {
+                        // Erased by an earlier try whose answer was lost: the profile's own id is what is known.
+                        steps.put("identity", steps.get("identity").erased(clock.instant(), Map.of()));
+                        return Uni.createFrom().item(List.of(receipt.profileId()));
+                    }
+                    steps.put("identity", steps.get("identity").failed(describe(failure)));
+                    return Uni.createFrom().nullItem();
+                });
+        return ids.onFailure(NoSuchProfile.class).call(() -> erasures.delete(receipt.id()))
+                .flatMap(erased -> {
+                    if (erased == null) {
+                        return save(workspace, receipt, null, steps);
+                    }
+                    List<Uni<Void>> rest = new ArrayList<>();
+                    if (!steps.get("ingestion").done()) {
+                        rest.add(ingestion.eraseEvents(workspace, erased)
+                                .invoke(answer -> steps.put("ingestion", steps.get("ingestion").erased(clock.instant(),
+                                        Map.of("eventsErased", answer.getEventsErased()))))
+                                .onFailure().invoke(f -> steps.put("ingestion", steps.get("ingestion").failed(describe(f))))
+                                .onFailure().recoverWithNull().replaceWithVoid());
+                    }
+                    for (String sink : SinkEraseClient.SINKS) {
+                        if (!steps.get(sink).done()) {
+                            rest.add(eraseInSink(workspace, sink, erased)
+                                    .invoke(() -> steps.put(sink, steps.get(sink).erased(clock.instant(), Map.of())))
+                                    .onFailure().invoke(f -> steps.put(sink, steps.get(sink).failed(describe(f))))
+                                    .onFailure().recoverWithNull().replaceWithVoid());
+                        }
+                    }
+                    Uni<Void> all = rest.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.combine().all().unis(rest).discardItems();
+                    return all.flatMap(ignored -> save(workspace, receipt, erased, steps));
+                });
+    }
+
+    /** Every id in turn; a sink that holds nothing for an id (NOT_FOUND) has nothing to erase. */
+    private Uni<Void> eraseInSink(String workspace, String sink, List<String> ids) {
+        return Multi.createFrom().iterable(ids)
+                .onItem().transformToUniAndConcatenate(id -> sinks.erase(sink, workspace, id)
+                        .onFailure(ErasureService::notFound).recoverWithNull())
+                .collect().asList().replaceWithVoid();
+    }
+
+    private Uni<ErasureReceipt> save(String workspace, ErasureReceipt before, List<String> erased,
+                                     Map<String, ErasureReceipt.Step> steps) {
+        Instant now = clock.instant();
+        boolean complete = steps.values().stream().allMatch(ErasureReceipt.Step::done);
+        ErasureReceipt after = new ErasureReceipt(before.id(), before.profileId(), complete ? "complete" : "pending",
+                before.requestedAt(), before.requestedBy(), complete ? now : null, erased, Map.copyOf(steps));
+        int attempts = steps.values().stream().mapToInt(ErasureReceipt.Step::attempts).max().orElse(1);
+        Instant nextTry = now.plus(backoff(attempts));
+        Uni<Void> saved = erasures.update(after, nextTry);
+        if (complete) {
+            saved = saved.call(() -> audit.record(workspace, before.requestedBy(), "profile.erased", before.profileId(),
+                    Map.of("erasure", before.id(), "erasedProfileIds", erased)));
+        }
+        return saved.replaceWith(ordered(after));
+    }
+
+    private static ErasureReceipt ordered(ErasureReceipt receipt) {
+        Map<String, ErasureReceipt.Step> steps = new LinkedHashMap<>();
+        ErasureReceipt.SERVICES.forEach(service -> steps.put(service, receipt.services().get(service)));
+        return new ErasureReceipt(receipt.id(), receipt.profileId(), receipt.status(), receipt.requestedAt(),
+                receipt.requestedBy(), receipt.completedAt(), receipt.erasedProfileIds(), steps);
+    }
+
+    private java.time.Duration backoff(int attempts) {
+        long factor = 1L << Math.min(10, Math.max(0, attempts - 1));
+        java.time.Duration wait = config.retryInterval().multipliedBy(factor);
+        return wait.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : wait;
+    }
+
+    /** One round of background retries; rounds never overlap. */
+    void retryDue() {
+        if (!retrying.compareAndSet(false, true)) {
+            return;
+        }
+        erasures.due(clock.instant(), 20)
+                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
+                .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(), false)
+                        .onFailure().recoverWithNull())
+                .collect().asList()
+                .onTermination().invoke(() -> retrying.set(false))
+                .subscribe().with(done -> { }, failure -> Log.warnf("erasure retry round failed: %s", failure.toString()));
+    }
+
+    private static boolean notFound(Throwable failure) {
+        return failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof StatusRuntimeException e ? e.getStatus().getCode().name() : failure.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,166 @@
+package io.portrait.gateway.service;
+
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.domain.ConsentState;
+import io.portrait.gateway.domain.ProfileExport;
+import io.portrait.gateway.domain.TimelineEvent;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Consent and the data subject's rights. Consent given over the API becomes an event like any other (an
+ * {@code identify} from the {@code privacy-api} source carrying the consent map), so every service learns it the
+ * way it learns consent from any channel, and the timeline shows when it changed.
+ */
+@ApplicationScoped
+public class PrivacyService {
+
+    /** The request is not valid; the message says why. */
+    public static class InvalidPrivacyRequest extends RuntimeException {
+        public InvalidPrivacyRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static final String CONSENT_SOURCE = "privacy-api";
+    private static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+    private static final int MAX_PURPOSES = 20;
+    /** Identifier types preferred to carry the consent event, most stable first. */
+    private static final List<String> CARRIERS = List.of("user_id", "crm_id", "member_card", "email", "phone");
+    /** Events read for consent and export; a profile with more is exported up to this many, newest first. */
+    static final int MAX_EXPORT_EVENTS = 10_000;
+    private static final int PAGE = 500;
+
+    private final IdentityClient identity;
+    private final IngestionClient ingestion;
+    private final ProfileService profiles;
+    private final AuditService audit;
+    private final Clock clock = Clock.systemUTC();
+
+    public PrivacyService(IdentityClient identity, IngestionClient ingestion, ProfileService profiles,
+                          AuditService audit) {
+        this.identity = identity;
+        this.ingestion = ingestion;
+        this.profiles = profiles;
+        this.audit = audit;
+    }
+
+    /** Records consent per purpose for the profile by sending it through ingestion; answers the accepted event. */
+    public Uni<ConsentState> recordConsent(String workspace, String actor, String profileId, Map<String, Boolean> purposes) {
+        if (purposes == null || purposes.isEmpty() || purposes.size() > MAX_PURPOSES) {
+            throw new InvalidPrivacyRequest("The body must map 1 to " + MAX_PURPOSES
+                    + " purposes to true or false, e.g. {\"personalization\": false}.");
+        }
+        purposes.forEach((purpose, given) -> {
+            if (purpose == null || !PURPOSE.matcher(purpose).matches() || given == null) {
+                throw new InvalidPrivacyRequest("Purpose \"" + purpose + "\" must be lower-case letters, digits or '_'"
+                        + " (at most 40) and map to true or false.");
+            }
+        });
+        Instant now = clock.instant();
+        return identity.profile(workspace, profileId).flatMap(profile -> {
+            Identifier carrier = carrier(profile);
+            CollectedEvent event = CollectedEvent.newBuilder()
+                    .setMessageId("consent-" + UUID.randomUUID())
+                    .setType("identify")
+                    .setChannel("crm")
+                    .setSource(CONSENT_SOURCE)
+                    .setTimestamp(now.toString())
+                    .addIdentifiers(carrier)
+                    .putAllConsent(purposes)
+                    .build();
+            return ingestion.ingest(IngestEventsRequest.newBuilder().setWorkspace(workspace).addEvents(event).build())
+                    .map(answer -> {
+                        if (answer.getAcceptedCount() == 0) {
+                            throw new IllegalStateException("ingestion rejected the consent event: "
+                                    + answer.getRejectedList());
+                        }
+                        return new ConsentState(profile.getProfileId(), new TreeMap<>(purposes), now,
+                                answer.getAccepted(0).getEventId());
+                    })
+                    .call(state -> audit.record(workspace, actor, "consent.recorded", profile.getProfileId(),
+                            Map.of("purposes", new TreeMap<>(purposes), "eventId", state.eventId())));
+        });
+    }
+
+    private static Identifier carrier(Profile profile) {
+        return profile.getIdentifiersList().stream()
+                .min(Comparator.comparingInt(i -> {
+                    int rank = CARRIERS.indexOf(i.getType());
+                    return rank < 0 ? CARRIERS.size() : rank;
+                }))
+                .map(i -> Identifier.newBuilder().setType(i.getType()).setValue(i.getValue()).build())
+                .orElseThrow(() -> new InvalidPrivacyRequest("The profile has no identifier to record consent with."));
+    }
+
+    /** The latest consent per purpose among the profile's events (newest first), with when it was given. */
+    public Uni<ConsentState> consent(String workspace, String profileId) {
+        return identity.profile(workspace, profileId)
+                .flatMap(profile -> allEvents(workspace, profile)
+                        .map(events -> consentOf(profile.getProfileId(), events)));
+    }
+
+    static ConsentState consentOf(String profileId, List<TimelineEvent> newestFirst) {
+        Map<String, Boolean> purposes = new TreeMap<>();
+        Instant latest = null;
+        String eventId = null;
+        List<TimelineEvent> ordered = new ArrayList<>(newestFirst);
+        ordered.sort(Comparator.comparing(TimelineEvent::timestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed());
+        for (TimelineEvent event : ordered) {
+            if (event.consent() == null || event.consent().isEmpty()) {
+                continue;
+            }
+            if (latest == null) {
+                latest = event.timestamp();
+                eventId = event.eventId();
+            }
+            event.consent().forEach(purposes::putIfAbsent);
+        }
+        return new ConsentState(profileId, purposes, latest, eventId);
+    }
+
+    /** Everything held about the profile, in clear: the caller is a privacy admin answering its owner. */
+    public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
+        return profiles.byId(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
+                .flatMap(profile -> allEvents(workspace, profile))
+                .flatMap(events -> audit.list(workspace, null, view.id(), null, null, 500)
+                        .map(trail -> new ProfileExport(clock.instant(), view, consentOf(view.id(), events).purposes(),
+                                events, events.size() >= MAX_EXPORT_EVENTS, trail.items())))
+                .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
+                        Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size()))));
+    }
+
+    private Uni<List<TimelineEvent>> allEvents(String workspace, Profile profile) {
+        List<String> ids = new ArrayList<>();
+        ids.add(profile.getProfileId());
+        ids.addAll(profile.getMergedProfileIdsList());
+        List<TimelineEvent> events = new ArrayList<>();
+        return page(workspace, ids, "", events).replaceWith(events);
+    }
+
+    private Uni<Void> page(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
+        return ingestion.events(workspace, ids, PAGE, token).flatMap(answer -> {
+            answer.getEventsList().forEach(e -> into.add(TimelineService.event(e, false)));
+            if (answer.getNextPageToken().isEmpty() || into.size() >= MAX_EXPORT_EVENTS) {
+                return Uni.createFrom().voidItem();
+            }
+            return page(workspace, ids, answer.getNextPageToken(), into);
+        });
+    }
+}

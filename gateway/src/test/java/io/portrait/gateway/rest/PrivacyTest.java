@@ -1,0 +1,239 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.gateway.client.SinkEraseClient;
+import io.portrait.proto.event.v1.Event;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.ingestion.v1.Acceptance;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** Consent over the API, erasure in every service with its receipt and retries, and the export. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+class PrivacyTest {
+
+    @InjectMock
+    IdentityClient identity;
+
+    @InjectMock
+    IngestionClient ingestion;
+
+    @InjectMock
+    ProfilePartsClient parts;
+
+    @InjectMock
+    SinkEraseClient sinks;
+
+    private String privacyAdmin;
+
+    private static Profile ann(String id) {
+        return Profile.newBuilder().setProfileId(id).addMergedProfileIds(id + "-old")
+                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
+                .addIdentifiers(Identifier.newBuilder().setType("user_id").setValue("u-ann"))
+                .build();
+    }
+
+    @BeforeEach
+    void setUp() {
+        privacyAdmin = GatewayTestKeys.create("default", "privacy:admin");
+        when(identity.profile(eq("default"), anyString())).thenAnswer(call -> Uni.createFrom().item(ann(call.getArgument(1))));
+        Status none = Status.NOT_FOUND;
+        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.tags(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.scores(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.recommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(ingestion.eraseEvents(eq("default"), any())).thenReturn(Uni.createFrom().item(
+                EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
+        when(sinks.erase(anyString(), eq("default"), anyString())).thenReturn(Uni.createFrom().item(
+                io.portrait.proto.sink.v1.EraseProfileResponse.newBuilder().setErased(true).build()));
+    }
+
+    @Test
+    void consentIsRecordedAsAnEventThroughIngestion() {
+        when(ingestion.ingest(any())).thenReturn(Uni.createFrom().item(IngestEventsResponse.newBuilder()
+                .addAccepted(Acceptance.newBuilder().setIndex(0).setEventId("ev-consent")).build()));
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON)
+                .body("{\"personalization\": false, \"marketing\": true}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(200)
+                .body("profileId", equalTo("p-consent"))
+                .body("purposes.personalization", equalTo(false))
+                .body("purposes.marketing", equalTo(true))
+                .body("eventId", equalTo("ev-consent"));
+        ArgumentCaptor<IngestEventsRequest> sent = ArgumentCaptor.forClass(IngestEventsRequest.class);
+        verify(ingestion).ingest(sent.capture());
+        CollectedEvent event = sent.getValue().getEvents(0);
+        assertThat(sent.getValue().getWorkspace()).isEqualTo("default");
+        assertThat(event.getType()).isEqualTo("identify");
+        assertThat(event.getSource()).isEqualTo("privacy-api");
+        assertThat(event.getIdentifiersList()).extracting(Identifier::getType).containsExactly("user_id");
+        assertThat(event.getConsentMap()).containsEntry("personalization", false).containsEntry("marketing", true);
+    }
+
+    @Test
+    void consentBodiesAreChecked() {
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"Bad Purpose!\": true}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(400).body("detail", containsString("Bad Purpose!"));
+        verify(ingestion, never()).ingest(any());
+    }
+
+    @Test
+    void consentIsReadBackFromTheLatestEvents() {
+        when(ingestion.events(eq("default"), any(), anyInt(), any())).thenReturn(Uni.createFrom().item(
+                ListProfileEventsResponse.newBuilder()
+                        .addEvents(consentEvent("e-new", 2000, "personalization", false))
+                        .addEvents(consentEvent("e-old", 1000, "personalization", true))
+                        .addEvents(consentEvent("e-older", 500, "marketing", true))
+                        .build()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-read/consent")
+                .then().statusCode(200)
+                .body("purposes.personalization", equalTo(false))
+                .body("purposes.marketing", equalTo(true))
+                .body("eventId", equalTo("e-new"));
+    }
+
+    private static ResolvedEvent consentEvent(String id, long seconds, String purpose, boolean given) {
+        return ResolvedEvent.newBuilder().setEventId(id).setEvent(Event.newBuilder().setType("identify")
+                .setTimestamp(Timestamp.newBuilder().setSeconds(seconds)).putConsent(purpose, given)).build();
+    }
+
+    @Test
+    void erasureRunsInEveryServiceForEveryMergedIdAndGivesAReceipt() {
+        when(identity.erase(eq("default"), eq("p-erase"), anyString()))
+                .thenReturn(Uni.createFrom().item(EraseProfileResponse.newBuilder()
+                        .addErasedProfileIds("p-erase").addErasedProfileIds("p-erase-old").setIdentifiersSuppressed(2).build()));
+        String receipt = given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-erase")
+                .then().statusCode(200)
+                .header("Location", containsString("/v1/erasures/"))
+                .body("status", equalTo("complete"))
+                .body("erasedProfileIds", contains("p-erase", "p-erase-old"))
+                .body("services.identity.status", equalTo("erased"))
+                .body("services.identity.detail.identifiersSuppressed", equalTo(2))
+                .body("services.ingestion.detail.eventsErased", equalTo(7))
+                .body("services.tagging.status", equalTo("erased"))
+                .body("services.scoring.status", equalTo("erased"))
+                .body("services.recommendation.status", equalTo("erased"))
+                .extract().path("id");
+        verify(ingestion).eraseEvents("default", List.of("p-erase", "p-erase-old"));
+        for (String sink : List.of("tagging", "scoring", "recommendation")) {
+            verify(sinks).erase(sink, "default", "p-erase");
+            verify(sinks).erase(sink, "default", "p-erase-old");
+        }
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/erasures/" + receipt)
+                .then().statusCode(200).body("status", equalTo("complete")).body("completedAt", notNullValue());
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-erase")
+                .when().get("/v1/audit")
+                .then().statusCode(200).body("items.action", hasItem("profile.erased"));
+    }
+
+    @Test
+    void aServiceThatFailsIsRetriedUntilTheErasureIsComplete() {
+        when(identity.erase(eq("default"), eq("p-retry"), anyString())).thenReturn(Uni.createFrom().item(
+                EraseProfileResponse.newBuilder().addErasedProfileIds("p-retry").build()));
+        AtomicInteger scoringCalls = new AtomicInteger();
+        when(sinks.erase(eq("scoring"), eq("default"), eq("p-retry"))).thenAnswer(call ->
+                scoringCalls.incrementAndGet() < 3
+                        ? Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException())
+                        : Uni.createFrom().item(io.portrait.proto.sink.v1.EraseProfileResponse.newBuilder().setErased(true).build()));
+        String receipt = given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-retry")
+                .then().statusCode(202)
+                .body("status", equalTo("pending"))
+                .body("services.scoring.status", equalTo("pending"))
+                .body("services.scoring.lastError", equalTo("UNAVAILABLE"))
+                .body("services.tagging.status", equalTo("erased"))
+                .extract().path("id");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("X-API-Key", privacyAdmin).when().get("/v1/erasures/" + receipt)
+                        .then().statusCode(200)
+                        .body("status", equalTo("complete"))
+                        .body("services.scoring.status", equalTo("erased"))
+                        .body("services.scoring.attempts", equalTo(3)));
+        // Steps already done are not run again.
+        verify(sinks).erase("tagging", "default", "p-retry");
+        verify(identity).erase(eq("default"), eq("p-retry"), anyString());
+    }
+
+    @Test
+    void erasingAnUnknownProfileIsA404AndLeavesNoReceipt() {
+        when(identity.erase(eq("default"), eq("p-none"), anyString()))
+                .thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.withDescription("no profile").asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-none")
+                .then().statusCode(404).contentType("application/problem+json");
+        verify(ingestion, never()).eraseEvents(any(), any());
+        verify(sinks, never()).erase(anyString(), anyString(), eq("p-none"));
+    }
+
+    @Test
+    void theExportHoldsEverythingInClearAndIsAudited() {
+        when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
+                        .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-export/export")
+                .then().statusCode(200)
+                .header("Content-Disposition", containsString("profile-p-export.json"))
+                .body("profile.identifiers.value", hasItem("ann@example.com"))
+                .body("consent.personalization", equalTo(true))
+                .body("events", hasSize(1))
+                .body("truncated", equalTo(false));
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-export").queryParam("action", "pii.read")
+                .when().get("/v1/audit")
+                .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"));
+    }
+
+    @Test
+    void privacyOperationsNeedPrivacyAdmin() {
+        String reader = GatewayTestKeys.create("default", "profiles:read", "pii:read");
+        given().header("X-API-Key", reader).when().delete("/v1/profiles/p-x").then().statusCode(403);
+        given().header("X-API-Key", reader).when().get("/v1/profiles/p-x/export").then().statusCode(403);
+        given().header("X-API-Key", reader).contentType(ContentType.JSON).body("{\"marketing\": true}")
+                .when().put("/v1/profiles/p-x/consent").then().statusCode(403);
+        verify(identity, never()).erase(anyString(), anyString(), anyString());
+    }
+}

@@ -1,0 +1,134 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.recommendation.v1.RecommendedItem;
+import io.portrait.proto.scoring.v1.ClvScore;
+import io.portrait.proto.scoring.v1.MonetaryValue;
+import io.portrait.proto.scoring.v1.ProfileScores;
+import io.portrait.proto.scoring.v1.PurchaseSummary;
+import io.portrait.proto.scoring.v1.RfmScore;
+import io.portrait.proto.tagging.v1.EventFeature;
+import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.SegmentMembership;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.when;
+
+/** The profile view: every part composed, and a failing or late service giving a partial answer, never a 500. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+class ProfileViewTest {
+
+    private static final String ID = "4f1c0d3e-0000-4000-8000-0000000000aa";
+
+    @InjectMock
+    IdentityClient identity;
+
+    @InjectMock
+    ProfilePartsClient parts;
+
+    private String reader;
+
+    @BeforeEach
+    void everyServiceAnswers() {
+        reader = GatewayTestKeys.create("default", "profiles:read");
+        Timestamp at = Timestamp.newBuilder().setSeconds(1767691800).build();
+        when(identity.profile("default", ID)).thenReturn(Uni.createFrom().item(Profile.newBuilder().setProfileId(ID)
+                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com")).build()));
+        when(parts.features("default", ID)).thenReturn(Uni.createFrom().item(GetProfileFeaturesResponse.newBuilder()
+                .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(3)).build()));
+        when(parts.purchases("default", ID)).thenReturn(Uni.createFrom().item(PurchaseSummary.newBuilder()
+                .setOrders(3).addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("88.00")).build()));
+        when(parts.tags("default", ID)).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
+                .addTags(TagValue.newBuilder().setCode("loyal").setName("Loyal").setValue("true").setValueType("boolean")
+                        .setReason("orders >= 3").setUpdatedAt(at))
+                .addSegments(SegmentMembership.newBuilder().setCode("vip").setName("VIP"))
+                .build()));
+        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().item(ProfileScores.newBuilder()
+                .setRfm(RfmScore.newBuilder().setR(5).setF(4).setM(3).setSegment("Champions"))
+                .setClv(ClvScore.newBuilder().setHorizonDays(365).setPAlive(0.92)
+                        .setClv(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("410.50")))
+                .setChurnRisk("low").setValueTier("high_net_worth").setCluster(-1).setModelVersion("m-1").build()));
+        when(parts.recommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom().item(
+                RecommendResponse.newBuilder().setPersonalized(true)
+                        .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01"))
+                        .build()));
+    }
+
+    @Test
+    void composesEveryPart() {
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("id", equalTo(ID))
+                .body("activity[0].event", equalTo("Order Completed"))
+                .body("purchases.orders", equalTo(3))
+                .body("tags[0].code", equalTo("loyal"))
+                .body("tags[0].reason", equalTo("orders >= 3"))
+                .body("tags[0].updatedAt", equalTo("2026-01-06T09:30:00Z"))
+                .body("segments.code", contains("vip"))
+                .body("scores.rfm.segment", equalTo("Champions"))
+                .body("scores.clv.clv.amount", equalTo("410.50"))
+                .body("scores.valueTier", equalTo("high_net_worth"))
+                .body("scores", not(hasKey("cluster")))
+                .body("recommendations.items[0].sku", equalTo("TEA-02"))
+                .body("$", not(hasKey("degraded")));
+    }
+
+    @Test
+    void failingAndLateServicesGiveADegradedPartialView() {
+        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        // A part that never answers is cut off by the view's own deadline.
+        when(parts.tags("default", ID)).thenReturn(Uni.createFrom().nothing());
+        when(parts.recommendations(anyString(), anyString(), anyInt()))
+                .thenReturn(Uni.createFrom().failure(new IllegalStateException("boom")));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("id", equalTo(ID))
+                .body("purchases.orders", equalTo(3))
+                .body("degraded", containsInAnyOrder("tags", "scores", "recommendations"))
+                .body("$", not(hasKey("scores")))
+                .body("$", not(hasKey("tags")))
+                .body("$", not(hasKey("segments")));
+    }
+
+    @Test
+    void partsNotThereYetAreAbsentButNotDegraded() {
+        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("$", not(hasKey("scores")))
+                .body("$", not(hasKey("degraded")));
+    }
+
+    @Test
+    void withoutIdentityThereIsNoViewAndTheAnswerSaysWhy() {
+        when(identity.profile("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/service-unavailable"));
+    }
+}
