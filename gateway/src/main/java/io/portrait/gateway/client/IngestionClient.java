@@ -1,6 +1,16 @@
 package io.portrait.gateway.client;
 
 import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
+import io.portrait.proto.ingestion.v1.AppendImportChunkResponse;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadResponse;
+import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.CreateImportResponse;
+import io.portrait.proto.ingestion.v1.GetImportRequest;
+import io.portrait.proto.ingestion.v1.GetImportResponse;
+import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.GetQuarantinedEventRequest;
@@ -77,6 +87,26 @@ public class IngestionClient {
 
     public Uni<ReplayDeadLettersResponse> replayDeadLetters(ReplayDeadLettersRequest request) {
         return timed().replayDeadLetters(request);
+    }
+
+    public Uni<CreateImportResponse> createImport(CreateImportRequest request) {
+        return timed().createImport(request);
+    }
+
+    public Uni<AppendImportChunkResponse> appendImportChunk(AppendImportChunkRequest request) {
+        return timed().appendImportChunk(request);
+    }
+
+    public Uni<CompleteImportUploadResponse> completeImportUpload(CompleteImportUploadRequest request) {
+        return timed().completeImportUpload(request);
+    }
+
+    public Uni<GetImportResponse> getImport(GetImportRequest request) {
+        return timed().getImport(request);
+    }
+
+    public Uni<ListImportRejectsResponse> listImportRejects(ListImportRejectsRequest request) {
+        return timed().listImportRejects(request);
     }
 
     /** A deadline is a point in time, so every call gets its own. */

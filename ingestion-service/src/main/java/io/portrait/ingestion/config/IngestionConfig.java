@@ -64,6 +64,22 @@ public interface IngestionConfig {
 
     Lists lists();
 
+    Imports imports();
+
+    interface Imports {
+        /** Rows handed to ingestion at once; also the checkpoint interval. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often an idle worker looks for queued jobs (and jobs whose worker died). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Largest page of the reject report. */
+        @WithDefault("5000")
+        int maxRejectPage();
+    }
+
     interface Lists {
         /** Page size of list calls that name none. */
         @WithDefault("50")

@@ -3,6 +3,7 @@ package io.portrait.ingestion.grpc;
 import com.mongodb.MongoException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.portrait.ingestion.service.ConflictException;
 import io.portrait.ingestion.service.InvalidRequestException;
 import io.portrait.ingestion.service.NotFoundException;
 import io.quarkus.logging.Log;
@@ -22,6 +23,9 @@ final class GrpcErrors {
         }
         if (failure instanceof NotFoundException e) {
             return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof ConflictException e) {
+            return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
         if (failure instanceof MongoException) {
             Log.warnf("event store unavailable: %s", failure.getClass().getSimpleName());

@@ -1,10 +1,21 @@
 package io.portrait.ingestion.grpc;
 
 import io.portrait.ingestion.service.DeadLetterService;
+import io.portrait.ingestion.service.ImportService;
 import io.portrait.ingestion.service.IngestService;
 import io.portrait.ingestion.service.ProfileEventsService;
 import io.portrait.ingestion.service.QuarantineService;
 import io.portrait.ingestion.service.TrackingPlanService;
+import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
+import io.portrait.proto.ingestion.v1.AppendImportChunkResponse;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadResponse;
+import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.CreateImportResponse;
+import io.portrait.proto.ingestion.v1.GetImportRequest;
+import io.portrait.proto.ingestion.v1.GetImportResponse;
+import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
@@ -45,9 +56,12 @@ public class IngestionGrpcService implements Ingestion {
     private final QuarantineService quarantine;
     private final DeadLetterService deadLetters;
     private final ProfileEventsService profileEvents;
+    private final ImportService imports;
 
     public IngestionGrpcService(IngestService ingest, TrackingPlanService plans, QuarantineService quarantine,
-                                DeadLetterService deadLetters, ProfileEventsService profileEvents) {
+                                DeadLetterService deadLetters, ProfileEventsService profileEvents,
+                                ImportService imports) {
+        this.imports = imports;
         this.ingest = ingest;
         this.plans = plans;
         this.quarantine = quarantine;
@@ -118,6 +132,33 @@ public class IngestionGrpcService implements Ingestion {
     @Override
     public Uni<ListDeadLettersResponse> listDeadLetters(ListDeadLettersRequest request) {
         return call(() -> deadLetters.list(request));
+    }
+
+    @Override
+    public Uni<CreateImportResponse> createImport(CreateImportRequest request) {
+        return call(() -> imports.create(request).map(job -> CreateImportResponse.newBuilder().setJob(job).build()));
+    }
+
+    @Override
+    public Uni<AppendImportChunkResponse> appendImportChunk(AppendImportChunkRequest request) {
+        return call(() -> imports.append(request).replaceWith(AppendImportChunkResponse.getDefaultInstance()));
+    }
+
+    @Override
+    public Uni<CompleteImportUploadResponse> completeImportUpload(CompleteImportUploadRequest request) {
+        return call(() -> imports.complete(request)
+                .map(job -> CompleteImportUploadResponse.newBuilder().setJob(job).build()));
+    }
+
+    @Override
+    public Uni<GetImportResponse> getImport(GetImportRequest request) {
+        return call(() -> imports.get(request.getWorkspace(), request.getId())
+                .map(job -> GetImportResponse.newBuilder().setJob(job).build()));
+    }
+
+    @Override
+    public Uni<ListImportRejectsResponse> listImportRejects(ListImportRejectsRequest request) {
+        return call(() -> imports.rejects(request));
     }
 
     @Override

@@ -45,6 +45,18 @@ public class IngestionStore {
         return database.getCollection("quarantine");
     }
 
+    ReactiveMongoCollection<Document> imports() {
+        return database.getCollection("imports");
+    }
+
+    ReactiveMongoCollection<Document> importChunks() {
+        return database.getCollection("import_chunks");
+    }
+
+    ReactiveMongoCollection<Document> importRejects() {
+        return database.getCollection("import_rejects");
+    }
+
     ReactiveMongoCollection<Document> counters() {
         return database.getCollection("counters");
     }
@@ -60,6 +72,12 @@ public class IngestionStore {
                                 new IndexOptions().name("timeline")))),
                 quarantine().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace", "source"), new IndexOptions().name("by_source")))),
+                imports().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("status", "lease_until"), new IndexOptions().name("claimable")))),
+                importChunks().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("job", "seq"), new IndexOptions().name("by_job")))),
+                importRejects().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("job", "row"), new IndexOptions().name("by_job")))),
                 trackingPlans().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace"), new IndexOptions().name("by_workspace")))),
                 outbox().createIndexes(List.of(

@@ -86,6 +86,11 @@ public class IngestService {
                         : Uni.createFrom().item(response));
     }
 
+    /** Rows of an import file, as events: the same cleaning, plans, storage and quarantine as any batch. */
+    public Uni<IngestEventsResponse> ingestImported(String workspace, List<CollectedEvent> events) {
+        return process(workspace, events, null);
+    }
+
     public static String workspace(String requested) {
         return requested.isBlank() ? DEFAULT_WORKSPACE : requested.strip();
     }
