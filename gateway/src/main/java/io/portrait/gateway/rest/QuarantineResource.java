@@ -7,7 +7,6 @@ import io.portrait.gateway.domain.ReplayRequest;
 import io.portrait.gateway.domain.ReplayResult;
 import io.portrait.gateway.engine.BatchFormatException;
 import io.portrait.gateway.service.IngestionAdminService;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -18,7 +17,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -36,12 +37,10 @@ public class QuarantineResource {
 
     private final IngestionAdminService admin;
     private final GatewayConfig config;
-    private final SecurityIdentity caller;
 
-    public QuarantineResource(IngestionAdminService admin, GatewayConfig config, SecurityIdentity caller) {
+    public QuarantineResource(IngestionAdminService admin, GatewayConfig config) {
         this.admin = admin;
         this.config = config;
-        this.caller = caller;
     }
 
     @GET
@@ -52,8 +51,10 @@ public class QuarantineResource {
             @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
             @Parameter(description = "Events per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
-            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
-        return admin.listQuarantine(config.defaultWorkspace(), source, code, pageSize, pageToken, caller.hasRole(PII_READ));
+            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken,
+            @Context SecurityContext caller) {
+        return admin.listQuarantine(config.defaultWorkspace(), source, code, pageSize, pageToken,
+                caller.isUserInRole(PII_READ));
     }
 
     @GET
@@ -62,8 +63,8 @@ public class QuarantineResource {
     @Operation(summary = "One quarantined event, as sent, with every reason it was rejected")
     @APIResponse(responseCode = "404", description = "No such event in quarantine.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<QuarantinedEventView> get(@PathParam("id") String id) {
-        return admin.getQuarantined(config.defaultWorkspace(), id, caller.hasRole(PII_READ));
+    public Uni<QuarantinedEventView> get(@PathParam("id") String id, @Context SecurityContext caller) {
+        return admin.getQuarantined(config.defaultWorkspace(), id, caller.isUserInRole(PII_READ));
     }
 
     @POST

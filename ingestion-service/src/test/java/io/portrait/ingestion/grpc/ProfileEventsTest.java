@@ -16,6 +16,7 @@ import io.portrait.proto.ingestion.v1.Ingestion;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.portrait.ingestion.grpc.TestEvents.track;
 import static io.portrait.ingestion.grpc.TestEvents.workspace;
@@ -41,6 +43,10 @@ class ProfileEventsTest {
 
     @Inject
     MongoClient mongo;
+
+    @Inject
+    @GrpcService
+    RecordingEventSink sinks;
 
     private IngestEventsResponse ingest(String workspace, CollectedEvent... events) {
         IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
@@ -90,17 +96,28 @@ class ProfileEventsTest {
     }
 
     @Test
-    void erasesAProfilesEventsAndNothingElse() {
+    void erasesAProfilesEventsWithTheirUndeliveredOutboxEntriesAndNothingElse() {
         String workspace = workspace();
-        IngestEventsResponse response = ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-1"),
-                track("m-3", "user_id=u-2"));
-        String erased = response.getAccepted(0).getProfileId();
-        String kept = response.getAccepted(2).getProfileId();
+        // Tagging is stuck, so the events wait in its outbox when the erasure comes.
+        CompletableFuture<Void> release = sinks.hold("tagging", workspace);
+        IngestEventsResponse response;
+        EraseProfileEventsResponse result;
+        String erased;
+        String kept;
+        try {
+            response = ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-1"),
+                    track("m-3", "user_id=u-2"));
+            erased = response.getAccepted(0).getProfileId();
+            kept = response.getAccepted(2).getProfileId();
 
-        EraseProfileEventsResponse result = ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder()
-                .setWorkspace(workspace).addProfileIds(erased).build()).await().atMost(CALL);
+            result = ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addProfileIds(erased).build()).await().atMost(CALL);
+        } finally {
+            release.complete(null);
+        }
 
         assertThat(result.getEventsErased()).isEqualTo(2);
+        assertThat(result.getOutboxEntriesErased()).isGreaterThanOrEqualTo(2);
         assertThat(timeline(workspace, List.of(erased), 10)).isEmpty();
         assertThat(timeline(workspace, List.of(kept), 10)).hasSize(1);
         assertThat(mongo.getDatabase("ingestion").getCollection("outbox").countDocuments(Filters.and(
