@@ -3,10 +3,38 @@ package io.portrait.gateway.client;
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
+import io.portrait.proto.ingestion.v1.AppendImportChunkResponse;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadResponse;
+import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.CreateImportResponse;
+import io.portrait.proto.ingestion.v1.GetImportRequest;
+import io.portrait.proto.ingestion.v1.GetImportResponse;
+import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.portrait.proto.ingestion.v1.DeleteTrackingPlanRequest;
+import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
+import io.portrait.proto.ingestion.v1.GetQuarantinedEventRequest;
+import io.portrait.proto.ingestion.v1.GetQuarantinedEventResponse;
+import io.portrait.proto.ingestion.v1.GetTrackingPlanRequest;
+import io.portrait.proto.ingestion.v1.GetTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListTrackingPlansRequest;
+import io.portrait.proto.ingestion.v1.ListTrackingPlansResponse;
+import io.portrait.proto.ingestion.v1.PutTrackingPlanRequest;
+import io.portrait.proto.ingestion.v1.PutTrackingPlanResponse;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersResponse;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.MutinyIngestionGrpc.MutinyIngestionStub;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +70,67 @@ public class IngestionClient {
     }
 
     public Uni<IngestEventsResponse> ingest(IngestEventsRequest request) {
-        // A deadline is a point in time, so every call gets its own.
-        return ingestion.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).ingestEvents(request);
+        return timed().ingestEvents(request);
+    }
+
+    public Uni<PutTrackingPlanResponse> putTrackingPlan(PutTrackingPlanRequest request) {
+        return timed().putTrackingPlan(request);
+    }
+
+    public Uni<GetTrackingPlanResponse> getTrackingPlan(GetTrackingPlanRequest request) {
+        return timed().getTrackingPlan(request);
+    }
+
+    public Uni<ListTrackingPlansResponse> listTrackingPlans(ListTrackingPlansRequest request) {
+        return timed().listTrackingPlans(request);
+    }
+
+    public Uni<DeleteTrackingPlanResponse> deleteTrackingPlan(DeleteTrackingPlanRequest request) {
+        return timed().deleteTrackingPlan(request);
+    }
+
+    public Uni<ListQuarantinedEventsResponse> listQuarantinedEvents(ListQuarantinedEventsRequest request) {
+        return timed().listQuarantinedEvents(request);
+    }
+
+    public Uni<GetQuarantinedEventResponse> getQuarantinedEvent(GetQuarantinedEventRequest request) {
+        return timed().getQuarantinedEvent(request);
+    }
+
+    public Uni<ReplayQuarantinedEventsResponse> replayQuarantinedEvents(ReplayQuarantinedEventsRequest request) {
+        return timed().replayQuarantinedEvents(request);
+    }
+
+    public Uni<ListDeadLettersResponse> listDeadLetters(ListDeadLettersRequest request) {
+        return timed().listDeadLetters(request);
+    }
+
+    public Uni<ReplayDeadLettersResponse> replayDeadLetters(ReplayDeadLettersRequest request) {
+        return timed().replayDeadLetters(request);
+    }
+
+    public Uni<CreateImportResponse> createImport(CreateImportRequest request) {
+        return timed().createImport(request);
+    }
+
+    public Uni<AppendImportChunkResponse> appendImportChunk(AppendImportChunkRequest request) {
+        return timed().appendImportChunk(request);
+    }
+
+    public Uni<CompleteImportUploadResponse> completeImportUpload(CompleteImportUploadRequest request) {
+        return timed().completeImportUpload(request);
+    }
+
+    public Uni<GetImportResponse> getImport(GetImportRequest request) {
+        return timed().getImport(request);
+    }
+
+    public Uni<ListImportRejectsResponse> listImportRejects(ListImportRejectsRequest request) {
+        return timed().listImportRejects(request);
+    }
+
+    /** A deadline is a point in time, so every call gets its own. */
+    private MutinyIngestionStub timed() {
+        return ingestion.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
     }
 }

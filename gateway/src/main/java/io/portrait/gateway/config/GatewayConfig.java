@@ -13,6 +13,10 @@ public interface GatewayConfig {
     @WithDefault("2500")
     int maxBatchEvents();
 
+    /** Largest single event of a batch, as JSON, in bytes. */
+    @WithDefault("32768")
+    int maxEventBytes();
+
     /** Largest request body of POST /v1/events, in bytes. */
     @WithDefault("512000")
     int maxBatchBytes();

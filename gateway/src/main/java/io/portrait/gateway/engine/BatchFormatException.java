@@ -3,7 +3,7 @@ package io.portrait.gateway.engine;
 /** The batch as a whole cannot be read: not JSON, not the expected shape, or over a limit. */
 public class BatchFormatException extends RuntimeException {
 
-    public enum Reason { MALFORMED_JSON, INVALID_SHAPE, TOO_MANY_EVENTS }
+    public enum Reason { MALFORMED_JSON, INVALID_SHAPE, TOO_MANY_EVENTS, EVENT_TOO_LARGE }
 
     private final Reason reason;
 

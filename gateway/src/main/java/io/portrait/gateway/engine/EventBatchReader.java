@@ -30,13 +30,25 @@ public final class EventBatchReader {
 
     private final ObjectMapper mapper;
     private final int maxEvents;
+    private final int maxEventBytes;
 
-    public EventBatchReader(ObjectMapper mapper, int maxEvents) {
+    public EventBatchReader(ObjectMapper mapper, int maxEvents, int maxEventBytes) {
         this.mapper = mapper;
         this.maxEvents = maxEvents;
+        this.maxEventBytes = maxEventBytes;
     }
 
-    public List<ReadEvent> read(byte[] body) {
+    /** One event on its own, e.g. a corrected version of a quarantined one. */
+    public ReadEvent readOne(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw new BatchFormatException(BatchFormatException.Reason.INVALID_SHAPE, "The body must be one event object.");
+        }
+        checkSize(0, root);
+        return readEvent(0, root);
+    }
+
+    private JsonNode parse(byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body == null ? new byte[0] : body);
@@ -53,6 +65,24 @@ public final class EventBatchReader {
             throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
                     "The body is empty; send a JSON object with an \"events\" array.");
         }
+        return root;
+    }
+
+    /** An event over the per-event limit fails the whole batch: nothing of it is accepted. */
+    private void checkSize(int index, JsonNode event) {
+        try {
+            int bytes = mapper.writeValueAsBytes(event).length;
+            if (bytes > maxEventBytes) {
+                throw new BatchFormatException(BatchFormatException.Reason.EVENT_TOO_LARGE, "Event " + index
+                        + " is " + bytes + " bytes; an event is at most " + maxEventBytes + " bytes.");
+            }
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<ReadEvent> read(byte[] body) {
+        JsonNode root = parse(body);
         if (!root.isObject()) {
             throw new BatchFormatException(BatchFormatException.Reason.INVALID_SHAPE,
                     "The body must be a JSON object with an \"events\" array.");
@@ -69,6 +99,12 @@ public final class EventBatchReader {
         if (events.size() > maxEvents) {
             throw new BatchFormatException(BatchFormatException.Reason.TOO_MANY_EVENTS,
                     "A batch holds at most " + maxEvents + " events; this one has " + events.size() + ".");
+        }
+        // A body within the per-event limit cannot hold an event beyond it.
+        if (body.length > maxEventBytes) {
+            for (int i = 0; i < events.size(); i++) {
+                checkSize(i, events.get(i));
+            }
         }
         List<ReadEvent> read = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {

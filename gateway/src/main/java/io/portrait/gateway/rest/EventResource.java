@@ -56,7 +56,8 @@ public class EventResource {
             + "The problem lists both.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "400", description = "The body is not a readable batch; nothing was accepted.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @APIResponse(responseCode = "413", description = "The batch is over a size limit; nothing was accepted.",
+    @APIResponse(responseCode = "413", description = "The batch is over a size limit (2,500 events, 500 KB, 32 KB per "
+            + "event); nothing was accepted.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> collect(
             @Parameter(description = "Answer only once the accepted events are applied to profiles.")
@@ -76,6 +77,8 @@ public class EventResource {
                 case INVALID_SHAPE -> new Problem("invalid-batch", "Invalid batch", 400, e.getMessage());
                 case TOO_MANY_EVENTS -> new Problem("payload-too-large", "Batch too large", 413, e.getMessage())
                         .with("limit", config.maxBatchEvents());
+                case EVENT_TOO_LARGE -> new Problem("payload-too-large", "Event too large", 413, e.getMessage())
+                        .with("limit", config.maxEventBytes());
             });
         }
     }

@@ -32,7 +32,7 @@ public class EventService {
 
     public EventService(IngestionClient ingestion, ObjectMapper mapper, GatewayConfig config) {
         this.ingestion = ingestion;
-        this.reader = new EventBatchReader(mapper, config.maxBatchEvents());
+        this.reader = new EventBatchReader(mapper, config.maxBatchEvents(), config.maxEventBytes());
     }
 
     public Uni<EventBatchResult> collect(String workspace, byte[] body, boolean waitUntilApplied) {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventBatchReaderTest {
 
-    private final EventBatchReader reader = new EventBatchReader(new ObjectMapper(), 3);
+    private final EventBatchReader reader = new EventBatchReader(new ObjectMapper(), 3, 1024);
 
     private List<ReadEvent> read(String body) {
         return reader.read(body.getBytes(StandardCharsets.UTF_8));
@@ -33,6 +33,19 @@ class EventBatchReaderTest {
     void refusesBatchesThatCannotBeRead(String body, BatchFormatException.Reason reason) {
         assertThatThrownBy(() -> read(body))
                 .isInstanceOfSatisfying(BatchFormatException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void refusesTheWholeBatchWhenOneEventIsOverTheLimitAndNamesIt() {
+        String small = "{\"messageId\": \"m-1\"}";
+        String large = "{\"messageId\": \"m-2\", \"traits\": {\"note\": \"" + "x".repeat(1024) + "\"}}";
+
+        assertThatThrownBy(() -> read("{\"events\": [" + small + ", " + large + "]}"))
+                .isInstanceOfSatisfying(BatchFormatException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(BatchFormatException.Reason.EVENT_TOO_LARGE);
+                    assertThat(e.getMessage()).startsWith("Event 1 is ").contains("at most 1024 bytes");
+                });
+        assertThat(read("{\"events\": [" + small + ", " + small + "]}")).hasSize(2);
     }
 
     @Test

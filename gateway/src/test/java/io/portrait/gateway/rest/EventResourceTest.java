@@ -126,6 +126,20 @@ class EventResourceTest {
     }
 
     @Test
+    void anEventOver32KbIsA413ProblemForTheWholeBatch() {
+        String big = "{\"events\": [{\"messageId\": \"m-1\", \"type\": \"track\", \"properties\": {\"note\": \""
+                + "x".repeat(33 * 1024) + "\"}}]}";
+        given().contentType(ContentType.JSON).body(big)
+                .when().post("/v1/events")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/payload-too-large"))
+                .body("title", equalTo("Event too large"))
+                .body("limit", equalTo(32768));
+        verify(ingestion, never()).ingest(any());
+    }
+
+    @Test
     void anUnavailableIngestionIsA503Problem() {
         when(ingestion.ingest(any())).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         given().contentType(ContentType.JSON).body(TWO_EVENTS)

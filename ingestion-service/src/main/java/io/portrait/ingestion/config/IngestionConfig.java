@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.ingestion")
 public interface IngestionConfig {
@@ -16,6 +17,20 @@ public interface IngestionConfig {
     /** Region assumed for phone numbers written without a country code; identity uses the same. */
     @WithDefault("CN")
     String defaultRegion();
+
+    /** Largest event, serialized, that is accepted; the gateway applies the same bound to its JSON. */
+    @WithDefault("32768")
+    int maxEventBytes();
+
+    /** ISO 4217 currency of amounts sent without one. */
+    @WithDefault("CNY")
+    String defaultCurrency();
+
+    /**
+     * Extra identifier values (regular expressions, matched against the whole value) that are placeholders and
+     * never used for matching, on top of the built-in ones ({@code null}, {@code anonymous}, all zeros, ...).
+     */
+    Optional<List<String>> blockedIdentifierPatterns();
 
     /** Event timestamps further than this in the future are clamped to the receive time. */
     @WithDefault("10m")
@@ -46,6 +61,34 @@ public interface IngestionConfig {
     Relay relay();
 
     Retry retry();
+
+    Lists lists();
+
+    Imports imports();
+
+    interface Imports {
+        /** Rows handed to ingestion at once; also the checkpoint interval. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often an idle worker looks for queued jobs (and jobs whose worker died). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Largest page of the reject report. */
+        @WithDefault("5000")
+        int maxRejectPage();
+    }
+
+    interface Lists {
+        /** Page size of list calls that name none. */
+        @WithDefault("50")
+        int defaultPageSize();
+
+        /** Largest page a list call may ask for. */
+        @WithDefault("500")
+        int maxPageSize();
+    }
 
     interface Resolve {
         /** Pending events resolved per Resolve call. */

@@ -1,5 +1,6 @@
 package io.portrait.ingestion.engine;
 
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.portrait.common.identifier.IdentifierNormalizer;
 import io.portrait.common.identifier.NormalizedIdentifier;
@@ -9,10 +10,12 @@ import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.TrackingPlan;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -22,11 +25,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Validates an event as a collector sent it and turns it into the clean form every later stage relies on:
- * known type and channel, a UTC timestamp no later than the receive time allows, normalized identifiers.
- * A rejected event lists every problem found, not just the first.
+ * known type and channel, a UTC timestamp no later than the receive time allows, normalized identifiers, clean
+ * traits and properties (see {@link AttributeCleaner}), the schema of its type and the tracking plan of its
+ * source. A rejected event lists every problem found, not just the first.
  */
 public final class EventCleaner {
 
@@ -35,19 +40,37 @@ public final class EventCleaner {
             "web", "app", "mini_program", "pos", "crm", "call_center", "social", "email");
     public static final String DEFAULT_SOURCE = "default";
     public static final int MAX_KEY_LENGTH = 200;
+    /** Track events that record an order; they must name it so that it counts once. */
+    public static final Set<String> ORDER_EVENTS = Set.of("Order Completed", "Order Refunded", "Order Cancelled");
+
+    private static final Pattern EPOCH_MILLIS = Pattern.compile("^\\d{12,13}$");
 
     private final IdentifierNormalizer normalizer;
     private final Duration maxFutureSkew;
+    private final AttributeCleaner attributes;
+    private final int maxEventBytes;
 
-    public EventCleaner(IdentifierNormalizer normalizer, Duration maxFutureSkew) {
+    public EventCleaner(IdentifierNormalizer normalizer, Duration maxFutureSkew, AttributeCleaner attributes,
+                        int maxEventBytes) {
         this.normalizer = normalizer;
         this.maxFutureSkew = maxFutureSkew;
+        this.attributes = attributes;
+        this.maxEventBytes = maxEventBytes;
     }
 
     public CleaningResult clean(CollectedEvent raw, Instant receivedAt) {
+        return clean(raw, receivedAt, null);
+    }
+
+    /** {@code plan}: the tracking plan of the event's source, null when it has none. */
+    public CleaningResult clean(CollectedEvent raw, Instant receivedAt, TrackingPlan plan) {
         // Mongo keeps milliseconds; cutting here keeps the stored and the delivered event identical.
         Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
         List<FieldError> errors = new ArrayList<>();
+        if (raw.getSerializedSize() > maxEventBytes) {
+            errors.add(error("", "too_large", "an event is at most " + maxEventBytes + " bytes"));
+            return CleaningResult.rejected(errors);
+        }
 
         String messageId = raw.getMessageId().strip();
         checkKey("message_id", messageId, true, errors);
@@ -60,6 +83,8 @@ public final class EventCleaner {
         String name = raw.getName().strip();
         if (type.equals("track") && name.isEmpty()) {
             errors.add(error("event", "required", "a track event needs an event name"));
+        } else if (name.length() > MAX_KEY_LENGTH) {
+            errors.add(error("event", "too_long", "the event name is longer than " + MAX_KEY_LENGTH + " characters"));
         }
         String channel = raw.getChannel().strip().toLowerCase(Locale.ROOT);
         if (channel.isEmpty()) {
@@ -93,6 +118,19 @@ public final class EventCleaner {
         if (identifiers.stream().noneMatch(CleanedIdentifier::matchable)) {
             errors.add(error("identifiers", "required",
                     "at least one identifier (user_id, email, phone, device_id, anonymous_id, ...) is required"));
+        } else if (type.equals("alias") && identifiers.stream().filter(CleanedIdentifier::matchable).count() < 2) {
+            errors.add(error("identifiers", "alias_needs_two",
+                    "an alias event links identifiers: it needs at least two usable ones"));
+        }
+        Struct traits = raw.hasTraits()
+                ? attributes.traits(raw.getTraits(), received.atOffset(ZoneOffset.UTC).toLocalDate().plusDays(1), errors)
+                : null;
+        Struct properties = raw.hasProperties() ? attributes.properties(raw.getProperties(), errors) : null;
+        if (type.equals("track") && ORDER_EVENTS.contains(name)) {
+            Struct props = properties == null ? Struct.getDefaultInstance() : properties;
+            if (!props.containsFields("orderId") && !props.containsFields("order_id")) {
+                errors.add(error("properties.orderId", "required", "'" + name + "' needs the orderId it records"));
+            }
         }
 
         if (!errors.isEmpty()) {
@@ -108,13 +146,18 @@ public final class EventCleaner {
                 .setReceivedAt(toTimestamp(received))
                 .putAllConsent(raw.getConsentMap());
         identifiers.forEach(i -> event.addIdentifiers(Identifier.newBuilder().setType(i.type()).setValue(i.value())));
-        if (raw.hasTraits()) {
-            event.setTraits(raw.getTraits());
+        if (traits != null) {
+            event.setTraits(traits);
         }
-        if (raw.hasProperties()) {
-            event.setProperties(raw.getProperties());
+        if (properties != null) {
+            event.setProperties(properties);
         }
-        return CleaningResult.accepted(new CleanedEvent(event.build(), identifiers, clamped));
+        Event cleaned = event.build();
+        PlanValidator.check(plan, cleaned, errors);
+        if (!errors.isEmpty()) {
+            return CleaningResult.rejected(errors);
+        }
+        return CleaningResult.accepted(new CleanedEvent(cleaned, identifiers, clamped));
     }
 
     /** Normalized identifiers, each (type, value) once; invalid ones become errors. */
@@ -142,9 +185,14 @@ public final class EventCleaner {
         }
     }
 
+    /** ISO-8601 with an offset (a space may stand for the T), or epoch milliseconds. */
     private static Instant parseTimestamp(String value) {
+        if (EPOCH_MILLIS.matcher(value).matches()) {
+            return Instant.ofEpochMilli(Long.parseLong(value));
+        }
         try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(value.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T"),
+                    DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -9,7 +9,9 @@ import io.portrait.ingestion.domain.CleanedIdentifier;
 import io.portrait.ingestion.domain.StoredEvent;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
+import jakarta.inject.Singleton;
 import org.bson.Document;
+import org.bson.types.Binary;
 
 import java.time.Instant;
 import java.util.Date;
@@ -18,9 +20,12 @@ import java.util.Map;
 
 /**
  * Maps accepted events to documents of the {@code events} collection and back. Traits and properties are kept as
- * JSON text: their keys come from senders and may hold characters MongoDB does not allow in field names.
+ * JSON text: their keys come from senders and may hold characters MongoDB does not allow in field names. What
+ * describes a person is sealed: each identifier value is an AES-GCM ciphertext beside its keyed hash (to find it
+ * by), and the traits are one ciphertext; properties (what happened) stay readable.
  */
-final class EventDocuments {
+@Singleton
+class EventDocuments {
 
     static final String PENDING = "pending";
     static final String RESOLVED = "resolved";
@@ -29,10 +34,13 @@ final class EventDocuments {
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
-    private EventDocuments() {
+    private final StoredValues values;
+
+    EventDocuments(StoredValues values) {
+        this.values = values;
     }
 
-    static Document toDocument(StoredEvent stored) {
+    Document toDocument(StoredEvent stored) {
         Event event = stored.cleaned().event();
         Document document = new Document("_id", stored.eventId())
                 .append("workspace", stored.workspace())
@@ -46,7 +54,8 @@ final class EventDocuments {
                 .append("timestamp_clamped", stored.cleaned().timestampClamped())
                 .append("received_at", toDate(event.getReceivedAt()))
                 .append("identifiers", stored.cleaned().identifiers().stream()
-                        .map(i -> new Document("type", i.type()).append("value", i.value())
+                        .map(i -> new Document("type", i.type()).append("hash", values.hash(i.type(), i.value()))
+                                .append("value", new Binary(values.sealText(i.value())))
                                 .append("matchable", i.matchable()))
                         .toList())
                 .append("consent", event.getConsentMap().entrySet().stream()
@@ -55,7 +64,7 @@ final class EventDocuments {
                 .append("status", PENDING)
                 .append("lease_until", NEVER_LEASED);
         if (event.hasTraits()) {
-            document.append("traits", json(event.getTraits()));
+            document.append("traits", new Binary(values.sealText(json(event.getTraits()))));
         }
         if (event.hasProperties()) {
             document.append("properties", json(event.getProperties()));
@@ -63,9 +72,10 @@ final class EventDocuments {
         return document;
     }
 
-    static StoredEvent fromDocument(Document document) {
+    StoredEvent fromDocument(Document document) {
         List<CleanedIdentifier> identifiers = document.getList("identifiers", Document.class).stream()
-                .map(i -> new CleanedIdentifier(i.getString("type"), i.getString("value"), i.getBoolean("matchable")))
+                .map(i -> new CleanedIdentifier(i.getString("type"),
+                        values.openText(i.get("value", Binary.class).getData()), i.getBoolean("matchable")))
                 .toList();
         Event.Builder event = Event.newBuilder()
                 .setMessageId(document.getString("message_id"))
@@ -80,7 +90,7 @@ final class EventDocuments {
             event.putConsent(consent.getString("purpose"), consent.getBoolean("granted"));
         }
         if (document.containsKey("traits")) {
-            event.setTraits(struct(document.getString("traits")));
+            event.setTraits(struct(values.openText(document.get("traits", Binary.class).getData())));
         }
         if (document.containsKey("properties")) {
             event.setProperties(struct(document.getString("properties")));

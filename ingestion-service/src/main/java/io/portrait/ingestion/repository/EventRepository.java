@@ -10,6 +10,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.EventKey;
 import io.portrait.ingestion.domain.StoredEvent;
+import io.portrait.proto.event.v1.ResolvedEvent;
 import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,9 +37,11 @@ import static io.portrait.ingestion.repository.EventDocuments.RESOLVED;
 public class EventRepository {
 
     private final IngestionStore store;
+    private final EventDocuments documents;
 
-    public EventRepository(IngestionStore store) {
+    public EventRepository(IngestionStore store, EventDocuments documents) {
         this.store = store;
+        this.documents = documents;
     }
 
     /** Stores the events; answers the keys that were stored before and so were not stored again. */
@@ -46,8 +49,8 @@ public class EventRepository {
         if (events.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        List<Document> documents = events.stream().map(EventDocuments::toDocument).toList();
-        return store.events().insertMany(documents, new InsertManyOptions().ordered(false))
+        List<Document> toInsert = events.stream().map(documents::toDocument).toList();
+        return store.events().insertMany(toInsert, new InsertManyOptions().ordered(false))
                 .replaceWith(Set.<EventKey>of())
                 .onFailure(f -> f instanceof MongoBulkWriteException e && MongoErrors.onlyDuplicateKeys(e))
                 .recoverWithItem(f -> ((MongoBulkWriteException) f).getWriteErrors().stream()
@@ -90,7 +93,7 @@ public class EventRepository {
                         .flatMap(claimed -> store.events()
                                 .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq")))
                                 .filter(d -> owner.equals(d.getString("lease_owner")))
-                                .map(EventDocuments::fromDocument)
+                                .map(documents::fromDocument)
                                 .collect().asList()));
     }
 
@@ -121,6 +124,31 @@ public class EventRepository {
                                 Updates.unset("lease_owner"))))
                 .toList();
         return store.events().bulkWrite(updates, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+    }
+
+    /**
+     * Resolved events of the given profiles, newest first (by event time, then id), starting after the position
+     * {@code (beforeTime, beforeId)} when given.
+     */
+    public Uni<List<ResolvedEvent>> timeline(String workspace, Collection<String> profileIds, int limit,
+                                             Date beforeTime, String beforeId) {
+        Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds));
+        if (beforeTime != null) {
+            filter = Filters.and(filter, Filters.or(Filters.lt("timestamp", beforeTime),
+                    Filters.and(Filters.eq("timestamp", beforeTime), Filters.lt("_id", beforeId))));
+        }
+        return store.events()
+                .find(filter, new FindOptions().sort(Sorts.descending("timestamp", "_id")).limit(limit))
+                .map(d -> ResolvedEvent.newBuilder().setEventId(d.getString("_id"))
+                        .setProfileId(d.getString("profile_id"))
+                        .setEvent(documents.fromDocument(d).cleaned().event()).build())
+                .collect().asList();
+    }
+
+    /** Deletes every event of the given profiles; answers how many there were. */
+    public Uni<Long> eraseByProfiles(String workspace, Collection<String> profileIds) {
+        return store.events().deleteMany(Filters.and(Filters.eq("workspace", workspace),
+                Filters.in("profile_id", profileIds))).map(result -> result.getDeletedCount());
     }
 
     /** Profile ids of those of the given events that are resolved, by event id. */

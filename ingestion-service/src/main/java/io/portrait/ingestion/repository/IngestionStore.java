@@ -37,6 +37,26 @@ public class IngestionStore {
         return database.getCollection("outbox");
     }
 
+    ReactiveMongoCollection<Document> trackingPlans() {
+        return database.getCollection("tracking_plans");
+    }
+
+    ReactiveMongoCollection<Document> quarantine() {
+        return database.getCollection("quarantine");
+    }
+
+    ReactiveMongoCollection<Document> imports() {
+        return database.getCollection("imports");
+    }
+
+    ReactiveMongoCollection<Document> importChunks() {
+        return database.getCollection("import_chunks");
+    }
+
+    ReactiveMongoCollection<Document> importRejects() {
+        return database.getCollection("import_rejects");
+    }
+
     ReactiveMongoCollection<Document> counters() {
         return database.getCollection("counters");
     }
@@ -47,12 +67,26 @@ public class IngestionStore {
                 events().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace", "source", "message_id"),
                                 new IndexOptions().unique(true).name("message_id_once")),
-                        new IndexModel(Indexes.ascending("status", "seq"), new IndexOptions().name("pending_by_seq")))),
+                        new IndexModel(Indexes.ascending("status", "seq"), new IndexOptions().name("pending_by_seq")),
+                        new IndexModel(Indexes.ascending("workspace", "profile_id", "timestamp"),
+                                new IndexOptions().name("timeline")))),
+                quarantine().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("workspace", "source"), new IndexOptions().name("by_source")))),
+                imports().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("status", "lease_until"), new IndexOptions().name("claimable")))),
+                importChunks().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("job", "seq"), new IndexOptions().name("by_job")))),
+                importRejects().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("job", "row"), new IndexOptions().name("by_job")))),
+                trackingPlans().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("workspace"), new IndexOptions().name("by_workspace")))),
                 outbox().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("sink", "status", "seq", "ord"),
                                 new IndexOptions().name("due_by_position")),
                         new IndexModel(Indexes.ascending("sink", "status", "profile_ids", "seq"),
-                                new IndexOptions().name("undelivered_by_profile")))))
+                                new IndexOptions().name("undelivered_by_profile")),
+                        new IndexModel(Indexes.ascending("workspace", "status", "sink"),
+                                new IndexOptions().name("dead_letters")))))
                 .discardItems()
                 .await().atMost(Duration.ofSeconds(60));
         Log.info("MongoDB indexes of events and outbox are in place");

@@ -1,6 +1,7 @@
 package io.portrait.ingestion.repository;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
@@ -10,6 +11,7 @@ import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.OutboxEntry;
 import io.portrait.ingestion.domain.OutboxKind;
 import io.portrait.ingestion.domain.OutboxPosition;
+import io.portrait.proto.ingestion.v1.DeadLetter;
 import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +21,7 @@ import org.bson.types.Binary;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -40,9 +43,11 @@ public class OutboxRepository {
     static final String DEAD = "dead";
 
     private final IngestionStore store;
+    private final StoredValues values;
 
-    public OutboxRepository(IngestionStore store) {
+    public OutboxRepository(IngestionStore store, StoredValues values) {
         this.store = store;
+        this.values = values;
     }
 
     /** Adds the entries; entries already present (a batch resolved twice after a lost lease) are kept as they are. */
@@ -154,11 +159,69 @@ public class OutboxRepository {
         return store.outbox().updateMany(later, Updates.max("lease_until", Date.from(until))).replaceWithVoid();
     }
 
+    /** Dead entries of a workspace (and sink, when given) in id order, after {@code afterId} when given. */
+    public Uni<List<DeadLetter>> listDead(String workspace, String sink, int limit, String afterId) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("workspace", workspace), Filters.eq("status", DEAD)));
+        if (!sink.isBlank()) {
+            filters.add(Filters.eq("sink", sink));
+        }
+        if (afterId != null) {
+            filters.add(Filters.gt("_id", afterId));
+        }
+        return store.outbox()
+                .find(Filters.and(filters), new FindOptions().sort(Sorts.ascending("_id")).limit(limit)
+                        .projection(Projections.exclude("payload")))
+                .map(OutboxRepository::deadLetter)
+                .collect().asList();
+    }
+
+    /**
+     * Puts dead entries back in line with fresh attempts: those named, or all of the workspace (and sink) when none
+     * are named. Answers how many went back.
+     */
+    public Uni<Long> replayDead(String workspace, String sink, Collection<String> ids) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("workspace", workspace), Filters.eq("status", DEAD)));
+        if (!sink.isBlank()) {
+            filters.add(Filters.eq("sink", sink));
+        }
+        if (!ids.isEmpty()) {
+            filters.add(Filters.in("_id", ids));
+        }
+        return store.outbox().updateMany(Filters.and(filters), Updates.combine(
+                        Updates.set("status", PENDING), Updates.set("attempts", 0),
+                        Updates.set("lease_until", NEVER_LEASED), Updates.unset("dead_at"), Updates.unset("lease_owner")))
+                .map(result -> result.getModifiedCount());
+    }
+
+    /** Removes the undelivered events (not merges or erasures) of the given profiles; answers how many. */
+    public Uni<Long> eraseEvents(String workspace, Collection<String> profileIds) {
+        return store.outbox().deleteMany(Filters.and(Filters.eq("workspace", workspace),
+                        Filters.eq("kind", OutboxKind.EVENT.wireName()), Filters.in("profile_id", profileIds)))
+                .map(result -> result.getDeletedCount());
+    }
+
+    private static DeadLetter deadLetter(Document document) {
+        DeadLetter.Builder dead = DeadLetter.newBuilder()
+                .setId(document.getString("_id"))
+                .setSink(document.getString("sink"))
+                .setKind(document.getString("kind"))
+                .addAllProfileIds(document.getList("profile_ids", String.class))
+                .setAttempts(document.getInteger("attempts", 0))
+                .setLastError(document.get("last_error", ""));
+        Date deadAt = document.getDate("dead_at");
+        if (deadAt != null) {
+            Instant at = deadAt.toInstant();
+            dead.setDeadAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
+        }
+        return dead.build();
+    }
+
     private static List<String> ids(List<OutboxEntry> entries) {
         return entries.stream().map(OutboxEntry::id).toList();
     }
 
-    private static Document toDocument(OutboxEntry entry, Date now) {
+    /** The payload carries the event with its identifiers and traits, so it is sealed as a whole. */
+    private Document toDocument(OutboxEntry entry, Date now) {
         return new Document("_id", entry.id())
                 .append("sink", entry.sink())
                 .append("workspace", entry.workspace())
@@ -167,14 +230,14 @@ public class OutboxRepository {
                 .append("kind", entry.kind().wireName())
                 .append("profile_id", entry.profileIds().get(0))
                 .append("profile_ids", entry.profileIds())
-                .append("payload", new Binary(entry.payload().toByteArray()))
+                .append("payload", new Binary(values.seal(entry.payload().toByteArray())))
                 .append("status", PENDING)
                 .append("attempts", entry.attempts())
                 .append("lease_until", NEVER_LEASED)
                 .append("created_at", now);
     }
 
-    private static OutboxEntry fromDocument(Document document, boolean withPayload) {
+    private OutboxEntry fromDocument(Document document, boolean withPayload) {
         return new OutboxEntry(
                 document.getString("_id"),
                 document.getString("sink"),
@@ -182,7 +245,7 @@ public class OutboxRepository {
                 new OutboxPosition(document.get("seq", Number.class).longValue(), document.getInteger("ord")),
                 OutboxKind.fromWireName(document.getString("kind")),
                 document.getList("profile_ids", String.class),
-                withPayload ? ByteString.copyFrom(document.get("payload", Binary.class).getData())
+                withPayload ? ByteString.copyFrom(values.open(document.get("payload", Binary.class).getData()))
                         : null,
                 document.getInteger("attempts", 0));
     }

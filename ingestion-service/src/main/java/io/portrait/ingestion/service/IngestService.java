@@ -7,13 +7,20 @@ import io.portrait.ingestion.domain.EventKey;
 import io.portrait.ingestion.domain.StoredEvent;
 import io.portrait.ingestion.engine.CleaningResult;
 import io.portrait.ingestion.engine.EventCleaner;
+import io.portrait.ingestion.domain.Quarantined;
 import io.portrait.ingestion.repository.EventRepository;
+import io.portrait.ingestion.repository.QuarantineRepository;
+import io.portrait.ingestion.repository.TrackingPlanRepository;
 import io.portrait.ingestion.repository.SequenceRepository;
 import io.portrait.proto.ingestion.v1.Acceptance;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Rejection;
+import io.portrait.proto.ingestion.v1.ReplayOutcome;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.TrackingPlan;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -23,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,9 +56,14 @@ public class IngestService {
     private final EventSignals signals;
     private final IngestionConfig config;
     private final MeterRegistry metrics;
+    private final TrackingPlanRepository plans;
+    private final QuarantineRepository quarantine;
 
     public IngestService(EventCleaner cleaner, EventRepository events, SequenceRepository sequences,
-                         AppliedWaiter waiter, EventSignals signals, IngestionConfig config, MeterRegistry metrics) {
+                         AppliedWaiter waiter, EventSignals signals, IngestionConfig config, MeterRegistry metrics,
+                         TrackingPlanRepository plans, QuarantineRepository quarantine) {
+        this.plans = plans;
+        this.quarantine = quarantine;
         this.cleaner = cleaner;
         this.events = events;
         this.sequences = sequences;
@@ -66,15 +79,112 @@ public class IngestService {
                     + " events per request, got " + request.getEventsCount());
         }
         Duration waitTimeout = waitTimeout(request);
-        String workspace = request.getWorkspace().isBlank() ? DEFAULT_WORKSPACE : request.getWorkspace().strip();
-        Instant receivedAt = Instant.now();
-        // Normalizing thousands of phone numbers is real CPU work: keep it off the event loop.
-        return Uni.createFrom().item(() -> cleanAll(request.getEventsList(), receivedAt))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(batch -> store(workspace, batch))
+        String workspace = workspace(request.getWorkspace());
+        return process(workspace, request.getEventsList(), null)
                 .flatMap(response -> request.getWaitUntilApplied()
                         ? awaitApplied(response, waitTimeout)
                         : Uni.createFrom().item(response));
+    }
+
+    /** Rows of an import file, as events: the same cleaning, plans, storage and quarantine as any batch. */
+    public Uni<IngestEventsResponse> ingestImported(String workspace, List<CollectedEvent> events) {
+        return process(workspace, events, null);
+    }
+
+    public static String workspace(String requested) {
+        return requested.isBlank() ? DEFAULT_WORKSPACE : requested.strip();
+    }
+
+    /**
+     * Replays quarantined events, each as stored or, for a single one, as corrected: an accepted one leaves the
+     * quarantine, a rejected one stays with its new reasons.
+     */
+    public Uni<ReplayQuarantinedEventsResponse> replay(ReplayQuarantinedEventsRequest request) {
+        String workspace = workspace(request.getWorkspace());
+        List<String> ids = request.getIdsList().stream().distinct().toList();
+        if (ids.isEmpty()) {
+            throw new InvalidRequestException("ids", "name at least one quarantined event");
+        }
+        if (ids.size() > config.maxBatchEvents()) {
+            throw new InvalidRequestException("ids", "at most " + config.maxBatchEvents() + " events per replay");
+        }
+        if (request.hasCorrected() && ids.size() != 1) {
+            throw new InvalidRequestException("corrected", "a corrected event replaces exactly one quarantined event");
+        }
+        return quarantine.get(workspace, ids).flatMap(found -> {
+            Map<String, Quarantined> byId = new HashMap<>();
+            found.forEach(q -> byId.put(q.id(), q));
+            List<String> missing = ids.stream().filter(id -> !byId.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                return Uni.createFrom().failure(new NotFoundException("no quarantined event " + missing));
+            }
+            List<CollectedEvent> events = ids.stream()
+                    .map(id -> request.hasCorrected() ? request.getCorrected() : byId.get(id).event())
+                    .toList();
+            return process(workspace, events, ids).map(response -> {
+                ReplayOutcome[] outcomes = new ReplayOutcome[ids.size()];
+                for (Acceptance a : response.getAcceptedList()) {
+                    outcomes[a.getIndex()] = ReplayOutcome.newBuilder().setId(ids.get(a.getIndex())).setAccepted(true)
+                            .setEventId(a.getEventId()).setDuplicate(a.getDuplicate()).build();
+                }
+                for (Rejection r : response.getRejectedList()) {
+                    outcomes[r.getIndex()] = ReplayOutcome.newBuilder().setId(ids.get(r.getIndex()))
+                            .addAllErrors(r.getErrorsList()).build();
+                }
+                return ReplayQuarantinedEventsResponse.newBuilder().addAllOutcomes(List.of(outcomes)).build();
+            });
+        });
+    }
+
+    /**
+     * Cleans, stores and quarantines one batch. {@code quarantineIds}, for a replay, names the quarantine entry
+     * each event comes from; an accepted event leaves its entry, a rejected one updates it.
+     */
+    private Uni<IngestEventsResponse> process(String workspace, List<CollectedEvent> collected,
+                                              List<String> quarantineIds) {
+        Instant receivedAt = Instant.now();
+        Set<String> sources = new HashSet<>();
+        collected.forEach(e -> sources.add(sourceOf(e)));
+        return plans.forSources(workspace, sources)
+                // Normalizing thousands of phone numbers is real CPU work: keep it off the event loop.
+                .flatMap(plansBySource -> Uni.createFrom().item(() -> cleanAll(collected, receivedAt, plansBySource))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .flatMap(batch -> store(workspace, batch)
+                        .call(response -> settleQuarantine(workspace, collected, quarantineIds, response, receivedAt)));
+    }
+
+    private static String sourceOf(CollectedEvent event) {
+        String source = event.getSource().strip();
+        return source.isEmpty() ? EventCleaner.DEFAULT_SOURCE : source;
+    }
+
+    private String quarantineId(String workspace, List<CollectedEvent> collected, List<String> quarantineIds, int index) {
+        if (quarantineIds != null) {
+            return quarantineIds.get(index);
+        }
+        CollectedEvent event = collected.get(index);
+        return QuarantineRepository.idOf(workspace, sourceOf(event), event.getMessageId().strip());
+    }
+
+    /** Rejected events into quarantine, accepted ones out of it, before the caller hears the verdict. */
+    private Uni<Void> settleQuarantine(String workspace, List<CollectedEvent> collected, List<String> quarantineIds,
+                                       IngestEventsResponse response, Instant receivedAt) {
+        List<Quarantined> rejected = new ArrayList<>();
+        for (Rejection r : response.getRejectedList()) {
+            rejected.add(new Quarantined(quarantineId(workspace, collected, quarantineIds, r.getIndex()), workspace,
+                    collected.get(r.getIndex()), r.getErrorsList(), receivedAt, 0, receivedAt));
+            r.getErrorsList().stream().map(e -> e.getCode()).distinct().forEach(code ->
+                    metrics.counter("portrait.ingestion.rejections", "reason", code).increment());
+        }
+        Set<String> settled = new HashSet<>();
+        for (Acceptance a : response.getAcceptedList()) {
+            CollectedEvent event = collected.get(a.getIndex());
+            settled.add(QuarantineRepository.idOf(workspace, sourceOf(event), event.getMessageId().strip()));
+            if (quarantineIds != null) {
+                settled.add(quarantineIds.get(a.getIndex()));
+            }
+        }
+        return quarantine.put(rejected).flatMap(x -> quarantine.remove(settled)).replaceWithVoid();
     }
 
     private static Duration waitTimeout(IngestEventsRequest request) {
@@ -88,11 +198,11 @@ public class IngestService {
         return Duration.ofSeconds(timeout.getSeconds(), timeout.getNanos());
     }
 
-    private CleanBatch cleanAll(List<CollectedEvent> collected, Instant receivedAt) {
+    private CleanBatch cleanAll(List<CollectedEvent> collected, Instant receivedAt, Map<String, TrackingPlan> plans) {
         CleanBatch batch = new CleanBatch();
         for (int index = 0; index < collected.size(); index++) {
             CollectedEvent raw = collected.get(index);
-            CleaningResult result = cleaner.clean(raw, receivedAt);
+            CleaningResult result = cleaner.clean(raw, receivedAt, plans.get(sourceOf(raw)));
             if (result.accepted()) {
                 batch.accepted.put(index, result.event());
             } else {
@@ -142,7 +252,8 @@ public class IngestService {
             boolean duplicate = !seen.add(key) || storedBefore.contains(key);
             duplicates += duplicate ? 1 : 0;
             response.addAccepted(Acceptance.newBuilder().setIndex(accepted.getKey()).setMessageId(key.messageId())
-                    .setEventId(eventId).setDuplicate(duplicate));
+                    .setEventId(eventId).setDuplicate(duplicate)
+                    .setTimestampClamped(accepted.getValue().timestampClamped()));
         }
         int stored = batch.accepted.size() - duplicates;
         metrics.counter("portrait.ingestion.events", "outcome", "accepted").increment(stored);

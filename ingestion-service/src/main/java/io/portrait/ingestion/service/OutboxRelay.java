@@ -89,6 +89,16 @@ public class OutboxRelay {
             this.client = client;
         }
 
+        /** Delivery lag: from the moment an event was received to the moment this sink took it. */
+        private void recordLag(ApplyEventsRequest.Builder request) {
+            Instant now = Instant.now();
+            for (ResolvedEvent event : request.getEventsList()) {
+                Instant received = Instant.ofEpochSecond(event.getEvent().getReceivedAt().getSeconds(),
+                        event.getEvent().getReceivedAt().getNanos());
+                metrics.timer("portrait.ingestion.delivery.lag", "sink", sink).record(Duration.between(received, now));
+            }
+        }
+
         /** One round; true when it may have left deliverable entries behind. */
         Uni<Boolean> deliverRound() {
             int batchSize = config.relay().batchSize();
@@ -199,7 +209,7 @@ public class OutboxRelay {
                             for (OutboxEntry entry : entries) {
                                 request.addEvents(ResolvedEvent.parseFrom(entry.payload()));
                             }
-                            yield client.applyEvents(request.build()).replaceWithVoid();
+                            yield client.applyEvents(request.build()).invoke(() -> recordLag(request)).replaceWithVoid();
                         }
                         case MERGE -> {
                             ProfileMerge merge = ProfileMerge.parseFrom(entries.get(0).payload());

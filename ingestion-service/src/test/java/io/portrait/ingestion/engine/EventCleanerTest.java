@@ -1,5 +1,6 @@
 package io.portrait.ingestion.engine;
 
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.portrait.common.identifier.IdentifierNormalizer;
@@ -7,7 +8,10 @@ import io.portrait.ingestion.domain.CleanedEvent;
 import io.portrait.ingestion.domain.CleanedIdentifier;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.EventRule;
 import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.PropertyRule;
+import io.portrait.proto.ingestion.v1.TrackingPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,14 +33,16 @@ class EventCleanerTest {
     private static final Instant RECEIVED = Instant.parse("2026-03-01T12:00:00.123456Z");
     private static final Instant RECEIVED_MILLIS = Instant.parse("2026-03-01T12:00:00.123Z");
 
-    private final EventCleaner cleaner = new EventCleaner(IdentifierNormalizer.withDefaults(), Duration.ofMinutes(10));
+    private final EventCleaner cleaner = new EventCleaner(
+            new IdentifierNormalizer("CN", List.of(Pattern.compile("^test-.*"))), Duration.ofMinutes(10),
+            new AttributeCleaner("CNY"), 32 * 1024);
 
     /** A valid track event; each case changes one or a few things. */
     private static CollectedEvent.Builder valid() {
         return CollectedEvent.newBuilder()
                 .setMessageId("m-1")
                 .setType("track")
-                .setName("Order Completed")
+                .setName("Product Viewed")
                 .setChannel("web")
                 .setSource("shop")
                 .setTimestamp("2026-03-01T10:00:00Z")
@@ -72,6 +79,24 @@ class EventCleanerTest {
                 arguments("only an invalid identifier",
                         edit(e -> e.clearIdentifiers().addIdentifiers(id("phone", "12345"))),
                         List.of("identifiers.phone:invalid_format", "identifiers:required")),
+                arguments("event over 32 KB", edit(e -> e.setProperties(Struct.newBuilder()
+                        .putFields("blob", text("x".repeat(33 * 1024))))), List.of(":too_large")),
+                arguments("order without its id", edit(e -> e.setName("Order Completed")),
+                        List.of("properties.orderId:required")),
+                arguments("alias with one identifier", edit(e -> e.setType("alias")), List.of("identifiers:alias_needs_two")),
+                arguments("configured blocked pattern is no usable identifier",
+                        edit(e -> e.clearIdentifiers().addIdentifiers(id("user_id", "test-42"))),
+                        List.of("identifiers:required")),
+                arguments("unreadable gender, birthday and age", edit(e -> e.setTraits(Struct.newBuilder()
+                                .putFields("gender", text("robot")).putFields("birthday", text("2099-01-01"))
+                                .putFields("age", text("old")))),
+                        List.of("traits.gender:invalid_value", "traits.birthday:invalid_value", "traits.age:invalid_value")),
+                arguments("unreadable amount, quantity and currency", edit(e -> e.setProperties(Struct.newBuilder()
+                                .putFields("revenue", text("a lot")).putFields("currency", text("XYZ"))
+                                .putFields("products", list(Struct.newBuilder().putFields("sku", text("S"))
+                                        .putFields("quantity", number(1.5)).build())))),
+                        List.of("properties.revenue:invalid_value", "properties.currency:invalid_value",
+                                "properties.products[0].quantity:invalid_value")),
                 arguments("everything wrong at once",
                         edit(e -> CollectedEvent.newBuilder().setType("buy").setTimestamp("soon")),
                         List.of("message_id:required", "type:unknown_type", "channel:required",
@@ -159,23 +184,160 @@ class EventCleanerTest {
         assertThat(cleaned.matchableIdentifiers()).extracting(Identifier::getType).containsExactly("email", "phone");
     }
 
+    private static Value text(String text) {
+        return Value.newBuilder().setStringValue(text).build();
+    }
+
+    private static Value number(double number) {
+        return Value.newBuilder().setNumberValue(number).build();
+    }
+
+    private static Value list(Struct... items) {
+        ListValue.Builder list = ListValue.newBuilder();
+        for (Struct item : items) {
+            list.addValues(Value.newBuilder().setStructValue(item));
+        }
+        return Value.newBuilder().setListValue(list).build();
+    }
+
     @Test
-    void carriesTraitsPropertiesAndConsentUnchanged() {
+    void carriesTraitsPropertiesAndConsent() {
         Struct properties = Struct.newBuilder()
-                .putFields("revenue", Value.newBuilder().setNumberValue(12.5).build())
-                .putFields("currency", Value.newBuilder().setStringValue("CNY").build())
+                .putFields("orderId", text("o-1"))
+                .putFields("revenue", number(12.5))
+                .putFields("currency", text("CNY"))
                 .build();
-        Struct traits = Struct.newBuilder().putFields("name", Value.newBuilder().setStringValue("Ann").build()).build();
-        CollectedEvent event = valid().setProperties(properties).setTraits(traits)
+        Struct traits = Struct.newBuilder().putFields("name", text("Ann")).build();
+        CollectedEvent event = valid().setName("Order Completed").setProperties(properties).setTraits(traits)
                 .putConsent("personalization", true).putConsent("marketing", false).build();
 
         CleanedEvent cleaned = cleaner.clean(event, RECEIVED).event();
 
-        assertThat(cleaned.event().getProperties()).isEqualTo(properties);
+        assertThat(cleaned.event().getProperties()).isEqualTo(properties.toBuilder().putFields("revenue", text("12.5")).build());
         assertThat(cleaned.event().getTraits()).isEqualTo(traits);
         assertThat(cleaned.event().getConsentMap()).containsEntry("personalization", true).containsEntry("marketing", false);
         assertThat(cleaned.event().getMessageId()).isEqualTo("m-1");
         assertThat(cleaned.event().getName()).isEqualTo("Order Completed");
+    }
+
+    @ParameterizedTest(name = "gender {0} -> {1}")
+    @CsvSource({"男, male", "女, female", "M, male", "f, female", "Male, male", "FEMALE, female", "1, male", "2, female",
+            "女士, female", "0, unknown", "保密, unknown", "other, other"})
+    void normalizesGender(String sent, String expected) {
+        CleaningResult result = cleaner.clean(valid().setTraits(Struct.newBuilder().putFields("gender", text(sent))).build(),
+                RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.event().event().getTraits().getFieldsOrThrow("gender").getStringValue()).isEqualTo(expected);
+    }
+
+    @Test
+    void readsAGenderSentAsANumber() {
+        CleaningResult result = cleaner.clean(valid().setTraits(Struct.newBuilder().putFields("gender", number(2))).build(),
+                RECEIVED);
+
+        assertThat(result.event().event().getTraits().getFieldsOrThrow("gender").getStringValue()).isEqualTo("female");
+    }
+
+    @ParameterizedTest(name = "birthday {0} -> {1}")
+    @CsvSource({"1990-04-01, 1990-04-01", "1990/4/1, 1990-04-01", "1990.04.01, 1990-04-01", "19900401, 1990-04-01",
+            "1990年4月1日, 1990-04-01", "1990-04-01T23:30:00-02:00, 1990-04-02"})
+    void normalizesBirthdays(String sent, String expected) {
+        CleaningResult result = cleaner.clean(valid().setTraits(Struct.newBuilder().putFields("birthday", text(sent))).build(),
+                RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.event().event().getTraits().getFieldsOrThrow("birthday").getStringValue()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "age {0} -> {1}")
+    @CsvSource({"30, 30", "30岁, 30", "' 41 years ', 41", "0, 0"})
+    void normalizesAges(String sent, int expected) {
+        CleaningResult result = cleaner.clean(valid().setTraits(Struct.newBuilder().putFields("age", text(sent))).build(),
+                RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.event().event().getTraits().getFieldsOrThrow("age").getNumberValue()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "amount {0} -> {1}")
+    @CsvSource({"'1,299.00', 1299.00", "¥88, 88", "' 19.99 ', 19.99", "RMB 5.5, 5.5", "-3, -3"})
+    void readsAmountsAsExactDecimalsWithTheDefaultCurrency(String sent, String expected) {
+        Struct properties = Struct.newBuilder().putFields("orderId", text("o-1")).putFields("revenue", text(sent))
+                .putFields("products", list(Struct.newBuilder().putFields("sku", text("TEA-01"))
+                        .putFields("price", number(19.99)).putFields("quantity", text("2")).build()))
+                .build();
+
+        CleaningResult result = cleaner.clean(valid().setName("Order Completed").setProperties(properties).build(), RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        Struct cleaned = result.event().event().getProperties();
+        assertThat(cleaned.getFieldsOrThrow("revenue").getStringValue()).isEqualTo(expected);
+        assertThat(cleaned.getFieldsOrThrow("currency").getStringValue()).isEqualTo("CNY");
+        Struct line = cleaned.getFieldsOrThrow("products").getListValue().getValues(0).getStructValue();
+        assertThat(line.getFieldsOrThrow("price").getStringValue()).isEqualTo("19.99");
+        assertThat(line.getFieldsOrThrow("quantity").getNumberValue()).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "currency {0} -> {1}")
+    @CsvSource({"usd, USD", "RMB, CNY", "¥, CNY", "' eur ', EUR"})
+    void normalizesCurrencies(String sent, String expected) {
+        Struct properties = Struct.newBuilder().putFields("revenue", number(5)).putFields("currency", text(sent)).build();
+
+        CleaningResult result = cleaner.clean(valid().setProperties(properties).build(), RECEIVED);
+
+        assertThat(result.event().event().getProperties().getFieldsOrThrow("currency").getStringValue()).isEqualTo(expected);
+    }
+
+    @Test
+    void treatsEmptyStringsAsMissing() {
+        Struct traits = Struct.newBuilder().putFields("name", text(" ")).putFields("gender", text(""))
+                .putFields("address", Value.newBuilder().setStructValue(Struct.newBuilder()
+                        .putFields("city", text("")).putFields("country", text("CN"))).build())
+                .build();
+
+        CleaningResult result = cleaner.clean(valid().setTraits(traits).build(), RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        Struct cleaned = result.event().event().getTraits();
+        assertThat(cleaned.getFieldsMap()).containsOnlyKeys("address");
+        assertThat(cleaned.getFieldsOrThrow("address").getStructValue().getFieldsMap()).containsOnlyKeys("country");
+    }
+
+    @ParameterizedTest(name = "timestamp {0}")
+    @CsvSource({"2026-03-01 18:00:00+08:00", "1772359200000"})
+    void readsOtherTimestampSpellings(String sent) {
+        CleaningResult result = cleaner.clean(valid().setTimestamp(sent).build(), RECEIVED);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.event().event().getTimestamp().getSeconds())
+                .isEqualTo(Instant.parse("2026-03-01T10:00:00Z").getEpochSecond());
+    }
+
+    @Test
+    void checksTheTrackingPlanOfTheSource() {
+        TrackingPlan plan = TrackingPlan.newBuilder().setSource("shop").addEvents(EventRule.newBuilder()
+                        .setEvent("Product Viewed")
+                        .addProperties(PropertyRule.newBuilder().setName("sku").setType("string").setRequired(true))
+                        .addProperties(PropertyRule.newBuilder().setName("price").setType("number")))
+                .build();
+
+        CleaningResult missing = cleaner.clean(valid().build(), RECEIVED, plan);
+        CleaningResult wrongType = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("sku", number(7)).putFields("price", text("12.5"))).build(), RECEIVED, plan);
+        CleaningResult unplanned = cleaner.clean(valid().setName("Coupon Used").build(), RECEIVED, plan);
+        CleaningResult allowed = cleaner.clean(valid().setName("Coupon Used").build(), RECEIVED,
+                plan.toBuilder().setAllowUnplannedEvents(true).build());
+        CleaningResult fits = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("sku", text("S-1")).putFields("price", number(3))).build(), RECEIVED, plan);
+
+        assertThat(missing.errors()).extracting(e -> e.getField() + ":" + e.getCode())
+                .containsExactly("properties.sku:missing_property");
+        assertThat(wrongType.errors()).extracting(e -> e.getField() + ":" + e.getCode())
+                .containsExactly("properties.sku:wrong_type");
+        assertThat(unplanned.errors()).extracting(FieldError::getCode).containsExactly("unplanned_event");
+        assertThat(allowed.accepted()).isTrue();
+        assertThat(fits.accepted()).isTrue();
     }
 
     @Test

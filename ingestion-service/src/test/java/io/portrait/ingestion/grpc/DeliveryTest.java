@@ -15,16 +15,26 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import io.grpc.StatusRuntimeException;
+import io.portrait.proto.ingestion.v1.DeadLetter;
+import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersResponse;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.portrait.ingestion.grpc.TestEvents.track;
 import static io.portrait.ingestion.grpc.TestEvents.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 @QuarkusTest
@@ -146,6 +156,81 @@ class DeliveryTest {
         await().atMost(DELIVERY).until(() -> delivered("scoring", healthy).size() == healthyIds.size());
         for (String sink : List.of("tagging", "recommendation")) {
             await().atMost(DELIVERY).until(() -> delivered(sink, broken).size() == brokenIds.size());
+        }
+    }
+
+    @Test
+    void aStuckSinkHoldsUpNeitherTheOtherSinksNorItsOwnLaterWork() {
+        String workspace = workspace();
+        CompletableFuture<Void> release = sinks.hold("scoring", workspace);
+        try {
+            List<String> ids = ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-2"));
+
+            for (String sink : List.of("tagging", "recommendation")) {
+                await().atMost(DELIVERY).until(() -> delivered(sink, workspace).size() == ids.size());
+            }
+            assertThat(delivered("scoring", workspace)).as("scoring is still stuck in its first call").isEmpty();
+            // Another workspace's events reach tagging while scoring's call is still open.
+            String other = workspace();
+            List<String> otherIds = ingest(other, track("m-1", "user_id=u-9"));
+            await().atMost(DELIVERY).until(() -> delivered("tagging", other).size() == otherIds.size());
+            assertThat(delivered("scoring", workspace)).isEmpty();
+        } finally {
+            release.complete(null);
+        }
+        await().atMost(DELIVERY).until(() -> delivered("scoring", workspace).size() == 2);
+    }
+
+    @Test
+    void listsDeadLettersAndDeliversThemWhenReplayed() {
+        String workspace = workspace();
+        sinks.fail("scoring", workspace, 4, Status.Code.INTERNAL);
+        List<String> ids = ingest(workspace, track("m-1", "user_id=u-1"));
+        await().atMost(DELIVERY).until(() -> outbox("scoring", workspace).stream()
+                .anyMatch(d -> d.getString("status").equals("dead")));
+
+        ListDeadLettersResponse dead = ingestion.listDeadLetters(ListDeadLettersRequest.newBuilder()
+                .setWorkspace(workspace).setSink("scoring").build()).await().atMost(CALL);
+
+        assertThat(dead.getDeadLettersList()).hasSize(1);
+        DeadLetter letter = dead.getDeadLetters(0);
+        assertThat(letter.getKind()).isEqualTo("event");
+        assertThat(letter.getAttempts()).isEqualTo(4);
+        assertThat(letter.getLastError()).startsWith("INTERNAL");
+        assertThat(letter.getId()).contains(ids.get(0));
+        assertThat(ingestion.listDeadLetters(ListDeadLettersRequest.newBuilder().setWorkspace(workspace)
+                .setSink("tagging").build()).await().atMost(CALL).getDeadLettersList()).isEmpty();
+
+        ReplayDeadLettersResponse replayed = ingestion.replayDeadLetters(ReplayDeadLettersRequest.newBuilder()
+                .setWorkspace(workspace).setSink("scoring").build()).await().atMost(CALL);
+
+        assertThat(replayed.getReplayed()).isEqualTo(1);
+        await().atMost(DELIVERY).until(() -> delivered("scoring", workspace).size() == 1);
+        assertThat(delivered("scoring", workspace)).containsExactly("event:" + ids.get(0));
+        assertThat(outbox("scoring", workspace)).isEmpty();
+    }
+
+    @Test
+    void refusesToListAnUnknownSink() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listDeadLetters(ListDeadLettersRequest.newBuilder().setSink("billing").build())
+                        .await().atMost(CALL));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(error.getStatus().getDescription()).startsWith("sink:");
+    }
+
+    @Test
+    void keepsNoClearIdentifierInTheOutbox() {
+        String workspace = workspace();
+        CompletableFuture<Void> release = sinks.hold("recommendation", workspace);
+        try {
+            ingest(workspace, track("m-1", "email=carol@example.com"));
+            assertThat(outbox("recommendation", workspace)).singleElement().satisfies(d ->
+                    assertThat(new String(d.get("payload", Binary.class).getData(), StandardCharsets.ISO_8859_1))
+                            .doesNotContain("carol@example.com"));
+        } finally {
+            release.complete(null);
         }
     }
 }

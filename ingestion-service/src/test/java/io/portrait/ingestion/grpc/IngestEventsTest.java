@@ -19,6 +19,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -194,16 +195,23 @@ class IngestEventsTest {
         CollectedEvent future = track("m-1", "email=ann@example.com", "anonymous_id=undefined").toBuilder()
                 .setTimestamp(Instant.now().plus(Duration.ofHours(2)).toString()).build();
 
-        String eventId = ingest(workspace, false, future).getAccepted(0).getEventId();
+        Acceptance accepted = ingest(workspace, false, future).getAccepted(0);
+        String eventId = accepted.getEventId();
 
+        assertThat(accepted.getTimestampClamped()).isTrue();
         Document stored = events().find(Filters.eq("_id", eventId)).first();
         assertThat(stored.getBoolean("timestamp_clamped")).isTrue();
         assertThat(stored.getDate("timestamp")).isEqualTo(stored.getDate("received_at"));
         assertThat(stored.getString("type")).isEqualTo("track");
         assertThat(stored.getLong("seq")).isPositive();
         assertThat(stored.getList("identifiers", Document.class))
-                .extracting(i -> i.getString("type") + "=" + i.getString("value") + ":" + i.getBoolean("matchable"))
-                .containsExactly("email=ann@example.com:true", "anonymous_id=undefined:false");
+                .extracting(i -> i.getString("type") + ":" + i.getBoolean("matchable"))
+                .containsExactly("email:true", "anonymous_id:false");
+        assertThat(stored.getList("identifiers", Document.class)).allSatisfy(i -> {
+            assertThat(i.get("value")).as("sealed, never clear").isInstanceOf(Binary.class);
+            assertThat(i.getString("hash")).hasSize(64);
+        });
+        assertThat(stored.toJson()).doesNotContain("ann@example.com").doesNotContain("undefined");
     }
 
     @Test

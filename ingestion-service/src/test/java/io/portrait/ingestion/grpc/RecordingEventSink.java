@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,11 +34,22 @@ public class RecordingEventSink implements EventSink {
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, Status.Code> failureCodes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failedCalls = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
 
     /** The next {@code times} calls of {@code sink} for {@code workspace} fail with {@code code}. */
     public void fail(String sink, String workspace, int times, Status.Code code) {
         failureCodes.put(sink + "/" + workspace, code);
         failuresLeft.put(sink + "/" + workspace, new AtomicInteger(times));
+    }
+
+    /**
+     * Holds every call of {@code sink} for {@code workspace} open, without answering, until the returned future is
+     * completed: a sink that is alive but stuck.
+     */
+    public CompletableFuture<Void> hold(String sink, String workspace) {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        gates.put(sink + "/" + workspace, gate);
+        return gate;
     }
 
     public List<Delivery> deliveries(String sink, String workspace) {
@@ -83,6 +95,10 @@ public class RecordingEventSink implements EventSink {
 
     private Uni<Void> failure(String sink, String workspace) {
         String key = sink + "/" + workspace;
+        CompletableFuture<Void> gate = gates.get(key);
+        if (gate != null && !gate.isDone()) {
+            return Uni.createFrom().completionStage(gate.thenApply(x -> x)).flatMap(x -> failure(sink, workspace));
+        }
         AtomicInteger left = failuresLeft.get(key);
         if (left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             failedCalls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();

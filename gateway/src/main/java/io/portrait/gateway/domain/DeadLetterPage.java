@@ -1,0 +1,10 @@
+package io.portrait.gateway.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** One page of dead letters; {@code nextPageToken} is absent on the last page. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeadLetterPage(List<DeadLetterView> deadLetters, String nextPageToken) {
+}

@@ -1,0 +1,20 @@
+package io.portrait.gateway.domain;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.Map;
+
+/** How a file becomes events. */
+@Schema(name = "ImportRequest")
+public record ImportRequest(
+        @Schema(required = true, enumeration = {"csv", "ndjson"}) String format,
+        @Schema(description = "Source of the events; \"import\" when absent.", example = "crm") String source,
+        @Schema(description = "Event type of rows that name none.", example = "identify") String type,
+        @Schema(description = "Track event name of rows that name none.") String event,
+        @Schema(description = "Channel of rows that name none.", example = "crm") String channel,
+        @Schema(description = "Column to event field: message_id, type, event, name, channel, timestamp, "
+                + "identifiers.<type>, traits.<name>, properties.<name>, consent.<purpose>. Without it, columns must "
+                + "be named by their fields.", example = "{\"mail\": \"identifiers.email\", \"sex\": \"traits.gender\"}")
+        Map<String, String> mapping,
+        @Schema(description = "For your reference.") String fileName) {
+}

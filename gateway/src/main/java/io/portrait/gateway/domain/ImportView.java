@@ -1,0 +1,17 @@
+package io.portrait.gateway.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.Map;
+
+/** An import job and its progress. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Import")
+public record ImportView(String id,
+                         @Schema(enumeration = {"uploading", "queued", "running", "done", "failed"}) String status,
+                         String format, String source, String type, String event, String channel,
+                         Map<String, String> mapping, String fileName,
+                         long rowsRead, long rowsAccepted, long rowsRejected, long bytes,
+                         String createdAt, String updatedAt, String error) {
+}

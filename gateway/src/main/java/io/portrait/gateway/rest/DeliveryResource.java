@@ -1,0 +1,61 @@
+package io.portrait.gateway.rest;
+
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.DeadLetterPage;
+import io.portrait.gateway.domain.ReplayRequest;
+import io.portrait.gateway.service.IngestionAdminService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+@Path("/v1/dead-letters")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "Delivery", description = "What the sinks kept refusing, and putting it back in line.")
+public class DeliveryResource {
+
+    private final IngestionAdminService admin;
+    private final GatewayConfig config;
+
+    public DeliveryResource(IngestionAdminService admin, GatewayConfig config) {
+        this.admin = admin;
+        this.config = config;
+    }
+
+    @GET
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "List dead letters",
+            description = "Outbox entries a sink refused for the configured number of attempts; they are kept, never "
+                    + "retried on their own.")
+    public Uni<DeadLetterPage> list(
+            @Parameter(description = "tagging, scoring or recommendation; all sinks when absent.") @QueryParam("sink") String sink,
+            @Parameter(description = "Entries per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
+            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
+        return admin.listDeadLetters(config.defaultWorkspace(), sink, pageSize, pageToken);
+    }
+
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("events:write")
+    @Operation(summary = "Replay dead letters",
+            description = "Puts the named dead letters (every one of the sink when no ids are given) back in the outbox "
+                    + "with fresh attempts. Sinks ignore what they already applied.")
+    public Uni<Map<String, Integer>> replay(ReplayRequest request) {
+        ReplayRequest replay = request == null ? new ReplayRequest(List.of(), null) : request;
+        return admin.replayDeadLetters(config.defaultWorkspace(), replay.sink(), replay.ids())
+                .map(replayed -> Map.of("replayed", replayed));
+    }
+}

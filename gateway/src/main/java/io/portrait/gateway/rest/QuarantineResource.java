@@ -1,0 +1,107 @@
+package io.portrait.gateway.rest;
+
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.QuarantinePage;
+import io.portrait.gateway.domain.QuarantinedEventView;
+import io.portrait.gateway.domain.ReplayRequest;
+import io.portrait.gateway.domain.ReplayResult;
+import io.portrait.gateway.engine.BatchFormatException;
+import io.portrait.gateway.service.IngestionAdminService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/v1/quarantine")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "Quarantine", description = "Rejected events, kept with their reasons until they are replayed.")
+public class QuarantineResource {
+
+    private static final String PII_READ = "pii:read";
+
+    private final IngestionAdminService admin;
+    private final GatewayConfig config;
+
+    public QuarantineResource(IngestionAdminService admin, GatewayConfig config) {
+        this.admin = admin;
+        this.config = config;
+    }
+
+    @GET
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "List quarantined events",
+            description = "Identifier values are masked and trait values hidden unless the caller holds pii:read.")
+    public Uni<QuarantinePage> list(
+            @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
+            @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
+            @Parameter(description = "Events per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
+            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken,
+            @Context SecurityContext caller) {
+        return admin.listQuarantine(config.defaultWorkspace(), source, code, pageSize, pageToken,
+                caller.isUserInRole(PII_READ));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "One quarantined event, as sent, with every reason it was rejected")
+    @APIResponse(responseCode = "404", description = "No such event in quarantine.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<QuarantinedEventView> get(@PathParam("id") String id, @Context SecurityContext caller) {
+        return admin.getQuarantined(config.defaultWorkspace(), id, caller.isUserInRole(PII_READ));
+    }
+
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("events:write")
+    @Operation(summary = "Replay quarantined events as stored",
+            description = "Use it after fixing the tracking plan: each event is validated again; accepted ones leave "
+                    + "the quarantine, the others stay with their new reasons.")
+    @APIResponse(responseCode = "404", description = "An id is not in quarantine.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ReplayResult> replay(ReplayRequest request) {
+        if (request == null || request.ids() == null || request.ids().isEmpty()) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Name the quarantined events to replay in \"ids\"."));
+        }
+        return admin.replay(config.defaultWorkspace(), request.ids(), null);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("events:write")
+    @Operation(summary = "Replay one quarantined event, optionally corrected",
+            description = "With a body (one event in the shape of POST /v1/events) the corrected event is validated "
+                    + "instead of the stored one; without, the stored one is replayed.")
+    @APIResponse(responseCode = "404", description = "No such event in quarantine.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ReplayResult> replayOne(@PathParam("id") String id, byte[] corrected) {
+        try {
+            return admin.replay(config.defaultWorkspace(), List.of(id), corrected);
+        } catch (BatchFormatException e) {
+            throw new ProblemException(switch (e.reason()) {
+                case MALFORMED_JSON -> new Problem("malformed-json", "Malformed JSON", 400, e.getMessage());
+                case EVENT_TOO_LARGE -> new Problem("payload-too-large", "Event too large", 413, e.getMessage())
+                        .with("limit", config.maxEventBytes());
+                default -> new Problem("invalid-request", "Invalid request", 400, e.getMessage());
+            });
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.gateway.client.IngestionClient;
+import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
+import io.portrait.proto.ingestion.v1.AppendImportChunkResponse;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadResponse;
+import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.CreateImportResponse;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.ImportJob;
+import io.portrait.proto.ingestion.v1.ImportReject;
+import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.endsWith;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+@QuarkusTest
+@TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"})
+class ImportResourceTest {
+
+    @InjectMock
+    IngestionClient ingestion;
+
+    private static ImportJob job(String status) {
+        return ImportJob.newBuilder().setId("imp-1").setStatus(status).setRowsRead(8).setRowsAccepted(5)
+                .setRowsRejected(3).setCreatedAt(Timestamp.newBuilder().setSeconds(1_772_359_200))
+                .setUpdatedAt(Timestamp.newBuilder().setSeconds(1_772_359_260)).build();
+    }
+
+    @Test
+    void createsAJobUploadsChunksAndCompletesIt() {
+        ArgumentCaptor<CreateImportRequest> created = ArgumentCaptor.forClass(CreateImportRequest.class);
+        ArgumentCaptor<AppendImportChunkRequest> chunk = ArgumentCaptor.forClass(AppendImportChunkRequest.class);
+        when(ingestion.createImport(created.capture())).thenReturn(Uni.createFrom().item(
+                CreateImportResponse.newBuilder().setJob(job("uploading")).build()));
+        when(ingestion.appendImportChunk(chunk.capture())).thenReturn(Uni.createFrom().item(
+                AppendImportChunkResponse.getDefaultInstance()));
+        when(ingestion.completeImportUpload(any())).thenReturn(Uni.createFrom().item(
+                CompleteImportUploadResponse.newBuilder().setJob(job("queued")).build()));
+
+        given().contentType(ContentType.JSON).body("""
+                        {"format": "csv", "source": "crm", "type": "identify", "channel": "crm",
+                         "mapping": {"mail": "identifiers.email", "sex": "traits.gender"}}""")
+                .when().post("/v1/imports")
+                .then().statusCode(201)
+                .header("Location", endsWith("/v1/imports/imp-1"))
+                .body("status", equalTo("uploading"));
+        given().contentType("text/csv").body("mail,sex\nann@example.com,女\n".getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/imports/imp-1/chunks/0")
+                .then().statusCode(204);
+        given().contentType(ContentType.JSON).body("{\"chunks\": 1}")
+                .when().post("/v1/imports/imp-1/complete")
+                .then().statusCode(202).body("status", equalTo("queued"));
+
+        assertThat(created.getValue().getSpec().getMappingMap()).containsEntry("sex", "traits.gender");
+        assertThat(created.getValue().getSpec().getFormat()).isEqualTo("csv");
+        assertThat(chunk.getValue().getSeq()).isZero();
+        assertThat(chunk.getValue().getData().toStringUtf8()).isEqualTo("mail,sex\nann@example.com,女\n");
+    }
+
+    @Test
+    void reportsProgressAndTheRejectsAsCsv() {
+        ArgumentCaptor<ListImportRejectsRequest> pages = ArgumentCaptor.forClass(ListImportRejectsRequest.class);
+        when(ingestion.getImport(any())).thenReturn(Uni.createFrom().item(
+                io.portrait.proto.ingestion.v1.GetImportResponse.newBuilder().setJob(job("running")).build()));
+        when(ingestion.listImportRejects(pages.capture()))
+                .thenReturn(Uni.createFrom().item(ListImportRejectsResponse.newBuilder()
+                        .addRejects(ImportReject.newBuilder().setRow(3).addErrors(FieldError.newBuilder()
+                                .setField("identifiers.phone").setCode("invalid_format").setMessage("not a valid phone number")))
+                        .setNextPageToken("p2").build()))
+                .thenReturn(Uni.createFrom().item(ListImportRejectsResponse.newBuilder()
+                        .addRejects(ImportReject.newBuilder().setRow(6).addErrors(FieldError.newBuilder()
+                                .setField("row").setCode("unreadable").setMessage("not JSON: a, \"b\"")))
+                        .build()));
+
+        given().when().get("/v1/imports/imp-1")
+                .then().statusCode(200)
+                .body("rowsRead", equalTo(8)).body("rowsAccepted", equalTo(5)).body("rowsRejected", equalTo(3));
+        String csv = given().when().get("/v1/imports/imp-1/rejects")
+                .then().statusCode(200).contentType("text/csv")
+                .header("Content-Disposition", equalTo("attachment; filename=\"imp-1-rejects.csv\""))
+                .extract().asString();
+
+        assertThat(csv).isEqualTo("row,field,code,message\n"
+                + "3,identifiers.phone,invalid_format,not a valid phone number\n"
+                + "6,row,unreadable,\"not JSON: a, \"\"b\"\"\"\n");
+        assertThat(pages.getAllValues()).extracting(ListImportRejectsRequest::getPageToken).containsExactly("", "p2");
+    }
+
+    @Test
+    void refusesOversizedChunksAndCompletionWithoutACount() {
+        byte[] big = new byte[4 * 1024 * 1024 + 1];
+
+        given().contentType("application/octet-stream").body(big)
+                .when().put("/v1/imports/imp-1/chunks/0")
+                .then().statusCode(413).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{}")
+                .when().post("/v1/imports/imp-1/complete")
+                .then().statusCode(400).contentType("application/problem+json");
+        verify(ingestion, never()).appendImportChunk(any());
+    }
+
+    @Test
+    void anIncompleteUploadIsAConflict() {
+        when(ingestion.completeImportUpload(any())).thenReturn(Uni.createFrom().failure(Status.FAILED_PRECONDITION
+                .withDescription("import imp-1 has 1 of 2 chunks; send the missing ones first").asRuntimeException()));
+
+        given().contentType(ContentType.JSON).body("{\"chunks\": 2}")
+                .when().post("/v1/imports/imp-1/complete")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", equalTo("import imp-1 has 1 of 2 chunks; send the missing ones first"));
+    }
+}

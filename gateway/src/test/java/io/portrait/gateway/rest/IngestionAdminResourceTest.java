@@ -1,0 +1,216 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.portrait.gateway.client.IngestionClient;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.DeadLetter;
+import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
+import io.portrait.proto.ingestion.v1.EventRule;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.GetQuarantinedEventResponse;
+import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.PropertyRule;
+import io.portrait.proto.ingestion.v1.PutTrackingPlanRequest;
+import io.portrait.proto.ingestion.v1.PutTrackingPlanResponse;
+import io.portrait.proto.ingestion.v1.QuarantinedEvent;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersRequest;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersResponse;
+import io.portrait.proto.ingestion.v1.ReplayOutcome;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.TrackingPlan;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+@QuarkusTest
+class IngestionAdminResourceTest {
+
+    private static final QuarantinedEvent QUARANTINED = QuarantinedEvent.newBuilder()
+            .setId("q-1").setSource("shop").setMessageId("m-1").setAttempts(1)
+            .setReceivedAt(Timestamp.newBuilder().setSeconds(1_772_359_200))
+            .setLastAttemptAt(Timestamp.newBuilder().setSeconds(1_772_359_200))
+            .addErrors(FieldError.newBuilder().setField("properties.sku").setCode("missing_property").setMessage("m"))
+            .setEvent(CollectedEvent.newBuilder().setMessageId("m-1").setType("track").setName("Product Viewed")
+                    .setChannel("web").setSource("shop")
+                    .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
+                    .setTraits(Struct.newBuilder().putFields("name", Value.newBuilder().setStringValue("Ann").build())))
+            .build();
+
+    @InjectMock
+    IngestionClient ingestion;
+
+    @Test
+    @TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"})
+    void storesATrackingPlanForTheSourceInThePath() {
+        ArgumentCaptor<PutTrackingPlanRequest> sent = ArgumentCaptor.forClass(PutTrackingPlanRequest.class);
+        when(ingestion.putTrackingPlan(sent.capture())).thenAnswer(call -> Uni.createFrom().item(
+                PutTrackingPlanResponse.newBuilder().setPlan(((PutTrackingPlanRequest) call.getArgument(0)).getPlan()
+                        .toBuilder().setUpdatedAt(Timestamp.newBuilder().setSeconds(1_772_359_200))).build()));
+
+        given().contentType(ContentType.JSON).body("""
+                        {"allowUnplannedEvents": false, "events": [{"event": "Order Completed",
+                          "properties": [{"name": "orderId", "type": "string", "required": true}]}]}""")
+                .when().put("/v1/tracking-plans/pos")
+                .then().statusCode(200)
+                .body("source", equalTo("pos"))
+                .body("events[0].properties[0].name", equalTo("orderId"))
+                .body("updatedAt", equalTo("2026-03-01T10:00:00Z"));
+
+        TrackingPlan plan = sent.getValue().getPlan();
+        assertThat(plan.getSource()).isEqualTo("pos");
+        assertThat(plan.getEvents(0).getProperties(0)).isEqualTo(PropertyRule.newBuilder().setName("orderId")
+                .setType("string").setRequired(true).build());
+        assertThat(sent.getValue().getWorkspace()).isEqualTo("default");
+    }
+
+    @Test
+    @TestSecurity(user = "data-team", roles = {"events:write"})
+    void aPlanIngestionRefusesIsA400AndAMissingOneA404() {
+        when(ingestion.putTrackingPlan(any())).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
+                .withDescription("plan.events[0].properties[0].type: type must be one of ...").asRuntimeException()));
+        when(ingestion.deleteTrackingPlan(any())).thenReturn(Uni.createFrom().item(
+                DeleteTrackingPlanResponse.newBuilder().setDeleted(false).build()));
+
+        given().contentType(ContentType.JSON).body("{\"events\": [{\"event\": \"X\", \"properties\": [{\"name\": \"n\", \"type\": \"date\"}]}]}")
+                .when().put("/v1/tracking-plans/pos")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("plan.events[0].properties[0].type: type must be one of ..."));
+        given().when().delete("/v1/tracking-plans/pos")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    @TestSecurity(user = "analyst", roles = {"profiles:read"})
+    void listsTheQuarantineWithIdentifiersMaskedWithoutPiiRead() {
+        ArgumentCaptor<ListQuarantinedEventsRequest> sent = ArgumentCaptor.forClass(ListQuarantinedEventsRequest.class);
+        when(ingestion.listQuarantinedEvents(sent.capture())).thenReturn(Uni.createFrom().item(
+                ListQuarantinedEventsResponse.newBuilder().addEvents(QUARANTINED).setNextPageToken("t-2").build()));
+
+        given().when().get("/v1/quarantine?code=missing_property&pageSize=10")
+                .then().statusCode(200)
+                .body("events[0].id", equalTo("q-1"))
+                .body("events[0].errors.code", contains("missing_property"))
+                .body("events[0].event.event", equalTo("Product Viewed"))
+                .body("events[0].event.identifiers.email", equalTo("a***@example.com"))
+                .body("events[0].event.traits.name", equalTo("****"))
+                .body("events[0].receivedAt", equalTo("2026-03-01T10:00:00Z"))
+                .body("nextPageToken", equalTo("t-2"));
+
+        assertThat(sent.getValue().getCode()).isEqualTo("missing_property");
+        assertThat(sent.getValue().getPageSize()).isEqualTo(10);
+    }
+
+    @Test
+    @TestSecurity(user = "steward", roles = {"profiles:read", "pii:read"})
+    void showsTheEventAsSentToCallersWithPiiRead() {
+        when(ingestion.getQuarantinedEvent(any())).thenReturn(Uni.createFrom().item(
+                GetQuarantinedEventResponse.newBuilder().setEvent(QUARANTINED).build()));
+
+        given().when().get("/v1/quarantine/q-1")
+                .then().statusCode(200)
+                .body("event.identifiers.email", equalTo("ann@example.com"))
+                .body("event.traits.name", equalTo("Ann"));
+    }
+
+    @Test
+    @TestSecurity(user = "data-team", roles = {"events:write"})
+    void replaysOneEventAsCorrected() {
+        ArgumentCaptor<ReplayQuarantinedEventsRequest> sent = ArgumentCaptor.forClass(ReplayQuarantinedEventsRequest.class);
+        when(ingestion.replayQuarantinedEvents(sent.capture())).thenReturn(Uni.createFrom().item(
+                ReplayQuarantinedEventsResponse.newBuilder().addOutcomes(ReplayOutcome.newBuilder().setId("q-1")
+                        .setAccepted(true).setEventId("e-1")).build()));
+
+        given().contentType(ContentType.JSON).body("""
+                        {"messageId": "m-1", "type": "track", "event": "Product Viewed", "channel": "web",
+                         "source": "shop", "identifiers": {"email": "ann@example.com"}, "properties": {"sku": "TEA-01"}}""")
+                .when().post("/v1/quarantine/q-1/replay")
+                .then().statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("outcomes[0].eventId", equalTo("e-1"))
+                .body("outcomes[0].errors", nullValue());
+
+        assertThat(sent.getValue().getIdsList()).containsExactly("q-1");
+        assertThat(sent.getValue().getCorrected().getProperties().getFieldsOrThrow("sku").getStringValue())
+                .isEqualTo("TEA-01");
+    }
+
+    @Test
+    @TestSecurity(user = "data-team", roles = {"events:write"})
+    void replaysStoredEventsAndReportsTheOnesStillRejected() {
+        when(ingestion.replayQuarantinedEvents(any())).thenReturn(Uni.createFrom().item(
+                ReplayQuarantinedEventsResponse.newBuilder()
+                        .addOutcomes(ReplayOutcome.newBuilder().setId("q-1").setAccepted(true).setEventId("e-1"))
+                        .addOutcomes(ReplayOutcome.newBuilder().setId("q-2").addErrors(FieldError.newBuilder()
+                                .setField("channel").setCode("unknown_channel").setMessage("m")))
+                        .build()));
+
+        given().contentType(ContentType.JSON).body("{\"ids\": [\"q-1\", \"q-2\"]}")
+                .when().post("/v1/quarantine/replay")
+                .then().statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("rejected", equalTo(1))
+                .body("outcomes[1].errors[0].code", equalTo("unknown_channel"));
+        given().contentType(ContentType.JSON).body("{\"ids\": []}")
+                .when().post("/v1/quarantine/replay")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    @TestSecurity(user = "ops", roles = {"profiles:read", "events:write"})
+    void listsAndReplaysDeadLetters() {
+        ArgumentCaptor<ListDeadLettersRequest> listed = ArgumentCaptor.forClass(ListDeadLettersRequest.class);
+        ArgumentCaptor<ReplayDeadLettersRequest> replayed = ArgumentCaptor.forClass(ReplayDeadLettersRequest.class);
+        when(ingestion.listDeadLetters(listed.capture())).thenReturn(Uni.createFrom().item(ListDeadLettersResponse
+                .newBuilder().addDeadLetters(DeadLetter.newBuilder().setId("scoring:event:e-1").setSink("scoring")
+                        .setKind("event").addProfileIds("p-1").setAttempts(20).setLastError("INTERNAL: boom")
+                        .setDeadAt(Timestamp.newBuilder().setSeconds(1_772_359_200)))
+                .build()));
+        when(ingestion.replayDeadLetters(replayed.capture())).thenReturn(Uni.createFrom().item(
+                ReplayDeadLettersResponse.newBuilder().setReplayed(1).build()));
+
+        given().when().get("/v1/dead-letters?sink=scoring")
+                .then().statusCode(200)
+                .body("deadLetters[0].id", equalTo("scoring:event:e-1"))
+                .body("deadLetters[0].attempts", equalTo(20))
+                .body("deadLetters[0].deadAt", equalTo("2026-03-01T10:00:00Z"))
+                .body("nextPageToken", nullValue());
+        given().contentType(ContentType.JSON).body("{\"sink\": \"scoring\"}")
+                .when().post("/v1/dead-letters/replay")
+                .then().statusCode(200).body("replayed", equalTo(1));
+
+        assertThat(listed.getValue().getSink()).isEqualTo("scoring");
+        assertThat(replayed.getValue().getSink()).isEqualTo("scoring");
+        assertThat(replayed.getValue().getIdsList()).isEmpty();
+    }
+
+    @Test
+    @TestSecurity(user = "analyst", roles = {"profiles:read"})
+    void readersMayNotReplay() {
+        given().contentType(ContentType.JSON).body("{\"ids\": [\"q-1\"]}")
+                .when().post("/v1/quarantine/replay")
+                .then().statusCode(403);
+        verify(ingestion, never()).replayQuarantinedEvents(any());
+    }
+}

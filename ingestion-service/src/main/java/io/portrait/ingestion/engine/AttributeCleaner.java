@@ -1,0 +1,298 @@
+package io.portrait.ingestion.engine;
+
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.portrait.proto.ingestion.v1.FieldError;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cleans the free-form parts of an event, traits and properties, so every sink reads one form: empty strings are
+ * missing values, gender is {@code male | female | other | unknown}, a birthday is an ISO date, an age a whole
+ * number, amounts are exact decimals (as text, so no binary rounding creeps in) with an ISO 4217 currency, and
+ * quantities are whole numbers. A value that cannot be read is an error naming its path, never a silent guess.
+ */
+public final class AttributeCleaner {
+
+    /** Property names that hold money, at the top level of properties and on product lines. */
+    public static final Set<String> AMOUNTS = Set.of(
+            "revenue", "total", "subtotal", "tax", "shipping", "discount", "value", "price", "amount");
+
+    private static final Map<String, String> GENDERS = Map.ofEntries(
+            Map.entry("男", "male"), Map.entry("男性", "male"), Map.entry("先生", "male"), Map.entry("m", "male"),
+            Map.entry("male", "male"), Map.entry("man", "male"), Map.entry("1", "male"),
+            Map.entry("女", "female"), Map.entry("女性", "female"), Map.entry("女士", "female"), Map.entry("f", "female"),
+            Map.entry("female", "female"), Map.entry("woman", "female"), Map.entry("2", "female"),
+            Map.entry("other", "other"), Map.entry("x", "other"), Map.entry("non-binary", "other"),
+            Map.entry("其他", "other"),
+            Map.entry("unknown", "unknown"), Map.entry("u", "unknown"), Map.entry("0", "unknown"),
+            Map.entry("未知", "unknown"), Map.entry("保密", "unknown"));
+    private static final Map<String, String> CURRENCY_ALIASES = Map.of(
+            "RMB", "CNY", "元", "CNY", "人民币", "CNY", "¥", "CNY", "￥", "CNY", "$", "USD", "€", "EUR", "£", "GBP");
+    private static final Pattern MONEY_DECORATION = Pattern.compile("[\\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP");
+    private static final Pattern AGE = Pattern.compile("^(\\d{1,3})\\s*(岁|周岁|years?)?$");
+    private static final Pattern CHINESE_DATE = Pattern.compile("^(\\d{4})年(\\d{1,2})月(\\d{1,2})日?$");
+    private static final List<DateTimeFormatter> DATES = List.of(
+            DateTimeFormatter.ofPattern("uuuu-M-d").withResolverStyle(ResolverStyle.STRICT),
+            DateTimeFormatter.ofPattern("uuuu/M/d").withResolverStyle(ResolverStyle.STRICT),
+            DateTimeFormatter.ofPattern("uuuu.M.d").withResolverStyle(ResolverStyle.STRICT),
+            DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT));
+    private static final LocalDate OLDEST_BIRTHDAY = LocalDate.of(1900, 1, 1);
+    private static final int MAX_AGE = 130;
+
+    private final String defaultCurrency;
+
+    public AttributeCleaner(String defaultCurrency) {
+        this.defaultCurrency = defaultCurrency.toUpperCase(Locale.ROOT);
+    }
+
+    /** Clean traits; {@code today} bounds birthdays (none in the future). */
+    public Struct traits(Struct traits, LocalDate today, List<FieldError> errors) {
+        Struct.Builder cleaned = withoutEmptyStrings(traits).toBuilder();
+        Value gender = cleaned.getFieldsMap().get("gender");
+        if (gender != null) {
+            gender(gender).ifPresentOrElse(g -> cleaned.putFields("gender", text(g)),
+                    () -> errors.add(error("traits.gender", "invalid_value",
+                            "gender must be male/female (男/女, M/F, 1/2, ...), other or unknown")));
+        }
+        Value birthday = cleaned.getFieldsMap().get("birthday");
+        if (birthday != null) {
+            birthday(birthday, today).ifPresentOrElse(b -> cleaned.putFields("birthday", text(b.toString())),
+                    () -> errors.add(error("traits.birthday", "invalid_value",
+                            "birthday must be a past date such as 1990-04-01, 1990/4/1, 19900401 or 1990年4月1日")));
+        }
+        Value age = cleaned.getFieldsMap().get("age");
+        if (age != null) {
+            age(age).ifPresentOrElse(a -> cleaned.putFields("age", Value.newBuilder().setNumberValue(a).build()),
+                    () -> errors.add(error("traits.age", "invalid_value",
+                            "age must be a whole number of years from 0 to " + MAX_AGE)));
+        }
+        return cleaned.build();
+    }
+
+    /**
+     * Clean properties: amounts become decimal text, product quantities whole numbers, and an event that carries
+     * an amount always names its currency (the configured default when it did not).
+     */
+    public Struct properties(Struct properties, List<FieldError> errors) {
+        Struct.Builder cleaned = withoutEmptyStrings(properties).toBuilder();
+        boolean hasAmount = amounts(cleaned, "properties", errors);
+        Value products = cleaned.getFieldsMap().get("products");
+        if (products != null) {
+            if (!products.hasListValue()) {
+                errors.add(error("properties.products", "invalid_type", "products must be a list of product lines"));
+            } else {
+                ListValue.Builder lines = ListValue.newBuilder();
+                List<Value> sent = products.getListValue().getValuesList();
+                for (int i = 0; i < sent.size(); i++) {
+                    String path = "properties.products[" + i + "]";
+                    if (!sent.get(i).hasStructValue()) {
+                        errors.add(error(path, "invalid_type", "a product line must be an object"));
+                        continue;
+                    }
+                    Struct.Builder line = sent.get(i).getStructValue().toBuilder();
+                    hasAmount |= amounts(line, path, errors);
+                    Value quantity = line.getFieldsMap().get("quantity");
+                    if (quantity != null) {
+                        quantity(quantity).ifPresentOrElse(
+                                q -> line.putFields("quantity", Value.newBuilder().setNumberValue(q).build()),
+                                () -> errors.add(error(path + ".quantity", "invalid_value",
+                                        "quantity must be a whole number above 0")));
+                    }
+                    lines.addValues(Value.newBuilder().setStructValue(line));
+                }
+                cleaned.putFields("products", Value.newBuilder().setListValue(lines).build());
+            }
+        }
+        Value currency = cleaned.getFieldsMap().get("currency");
+        if (currency != null) {
+            currency(currency).ifPresentOrElse(c -> cleaned.putFields("currency", text(c)),
+                    () -> errors.add(error("properties.currency", "invalid_value",
+                            "currency must be an ISO 4217 code such as CNY or USD")));
+        } else if (hasAmount) {
+            cleaned.putFields("currency", text(defaultCurrency));
+        }
+        return cleaned.build();
+    }
+
+    /** Rewrites the amounts found directly in {@code fields}; true when there was at least one. */
+    private static boolean amounts(Struct.Builder fields, String path, List<FieldError> errors) {
+        boolean found = false;
+        for (Map.Entry<String, Value> field : Map.copyOf(fields.getFieldsMap()).entrySet()) {
+            if (!AMOUNTS.contains(field.getKey())) {
+                continue;
+            }
+            found = true;
+            Optional<BigDecimal> amount = decimal(field.getValue());
+            if (amount.isPresent()) {
+                fields.putFields(field.getKey(), text(amount.get().toPlainString()));
+            } else {
+                errors.add(error(path + "." + field.getKey(), "invalid_value",
+                        field.getKey() + " must be a decimal amount such as 12.50"));
+            }
+        }
+        return found;
+    }
+
+    public static Optional<String> gender(Value value) {
+        String key = switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue().strip().toLowerCase(Locale.ROOT);
+            case NUMBER_VALUE -> value.getNumberValue() == Math.rint(value.getNumberValue())
+                    ? String.valueOf((long) value.getNumberValue()) : "";
+            default -> "";
+        };
+        return Optional.ofNullable(GENDERS.get(key));
+    }
+
+    public static Optional<LocalDate> birthday(Value value, LocalDate today) {
+        if (!value.hasStringValue() && !value.hasNumberValue()) {
+            return Optional.empty();
+        }
+        String text = value.hasStringValue() ? value.getStringValue().strip()
+                : String.valueOf((long) value.getNumberValue());
+        LocalDate date = parseDate(text);
+        if (date == null || date.isBefore(OLDEST_BIRTHDAY) || date.isAfter(today)) {
+            return Optional.empty();
+        }
+        return Optional.of(date);
+    }
+
+    private static LocalDate parseDate(String text) {
+        Matcher chinese = CHINESE_DATE.matcher(text);
+        if (chinese.matches()) {
+            try {
+                return LocalDate.of(Integer.parseInt(chinese.group(1)), Integer.parseInt(chinese.group(2)),
+                        Integer.parseInt(chinese.group(3)));
+            } catch (DateTimeException e) {
+                return null;
+            }
+        }
+        for (DateTimeFormatter format : DATES) {
+            try {
+                return LocalDate.parse(text, format);
+            } catch (DateTimeParseException e) {
+                // try the next format
+            }
+        }
+        try {
+            // A full timestamp: the date it was in UTC.
+            return java.time.OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    public static Optional<Integer> age(Value value) {
+        if (value.hasNumberValue()) {
+            double age = value.getNumberValue();
+            return age == Math.rint(age) && age >= 0 && age <= MAX_AGE ? Optional.of((int) age) : Optional.empty();
+        }
+        if (value.hasStringValue()) {
+            Matcher age = AGE.matcher(value.getStringValue().strip().toLowerCase(Locale.ROOT));
+            if (age.matches() && Integer.parseInt(age.group(1)) <= MAX_AGE) {
+                return Optional.of(Integer.parseInt(age.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A JSON number or an amount written as text ({@code "1,299.00"}, {@code "¥88"}) as an exact decimal. */
+    public static Optional<BigDecimal> decimal(Value value) {
+        if (value.hasNumberValue()) {
+            double number = value.getNumberValue();
+            if (!Double.isFinite(number)) {
+                return Optional.empty();
+            }
+            // The shortest decimal that reads back as the same double: 19.99, not 19.989999...
+            BigDecimal decimal = BigDecimal.valueOf(number).stripTrailingZeros();
+            return Optional.of(decimal.scale() < 0 ? decimal.setScale(0) : decimal);
+        }
+        if (value.hasStringValue()) {
+            String text = MONEY_DECORATION.matcher(value.getStringValue().toUpperCase(Locale.ROOT)).replaceAll("");
+            try {
+                return text.isEmpty() ? Optional.empty() : Optional.of(new BigDecimal(text));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<Integer> quantity(Value value) {
+        Optional<BigDecimal> number = decimal(value);
+        if (number.isEmpty() || number.get().signum() <= 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(number.get().intValueExact());
+        } catch (ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static Optional<String> currency(Value value) {
+        if (!value.hasStringValue()) {
+            return Optional.empty();
+        }
+        String code = value.getStringValue().strip().toUpperCase(Locale.ROOT);
+        code = CURRENCY_ALIASES.getOrDefault(code, code);
+        try {
+            return Optional.of(Currency.getInstance(code).getCurrencyCode());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A copy without blank strings anywhere inside: a blank is a value nobody sent. */
+    static Struct withoutEmptyStrings(Struct struct) {
+        Struct.Builder cleaned = Struct.newBuilder();
+        struct.getFieldsMap().forEach((key, value) -> {
+            Value kept = withoutEmptyStrings(value);
+            if (kept != null) {
+                cleaned.putFields(key, kept);
+            }
+        });
+        return cleaned.build();
+    }
+
+    private static Value withoutEmptyStrings(Value value) {
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue().isBlank() ? null : value;
+            case STRUCT_VALUE -> Value.newBuilder().setStructValue(withoutEmptyStrings(value.getStructValue())).build();
+            case LIST_VALUE -> {
+                ListValue.Builder list = ListValue.newBuilder();
+                for (Value item : value.getListValue().getValuesList()) {
+                    Value kept = withoutEmptyStrings(item);
+                    if (kept != null) {
+                        list.addValues(kept);
+                    }
+                }
+                yield Value.newBuilder().setListValue(list).build();
+            }
+            default -> value;
+        };
+    }
+
+    private static Value text(String text) {
+        return Value.newBuilder().setStringValue(text).build();
+    }
+
+    private static FieldError error(String field, String code, String message) {
+        return FieldError.newBuilder().setField(field).setCode(code).setMessage(message).build();
+    }
+}

@@ -1,0 +1,165 @@
+package io.portrait.ingestion.engine;
+
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.ImportSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one row of an import file into a collected event through the job's column mapping. Row values are text
+ * (CSV) or JSON values (NDJSON); what they mean is left to the cleaner, exactly as for events sent to the API, so an
+ * imported row is accepted or rejected by the same rules. A row without a message id gets one from its position,
+ * which makes a re-read of the file (after a restart) store every row once.
+ */
+public final class ImportRowMapper {
+
+    public static final Set<String> FORMATS = Set.of("csv", "ndjson");
+    private static final Set<String> TOP_LEVEL = Set.of("message_id", "type", "event", "name", "channel", "timestamp");
+    private static final Set<String> PREFIXES = Set.of("identifiers", "traits", "properties", "consent");
+
+    private final String jobId;
+    private final ImportSpec spec;
+
+    public ImportRowMapper(String jobId, ImportSpec spec) {
+        this.jobId = jobId;
+        this.spec = spec;
+    }
+
+    /** Problems of a spec before any row is read; empty when it can be used. */
+    public static List<FieldError> validate(ImportSpec spec) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!FORMATS.contains(spec.getFormat())) {
+            errors.add(error("spec.format", "unknown_format", "format must be csv or ndjson"));
+        }
+        spec.getMappingMap().forEach((column, field) -> {
+            if (!isField(field)) {
+                errors.add(error("spec.mapping." + column, "unknown_field", "'" + field + "' is not an event field; use "
+                        + "message_id, type, event, name, channel, timestamp, identifiers.<type>, traits.<name>, "
+                        + "properties.<name> or consent.<purpose>"));
+            }
+        });
+        return errors;
+    }
+
+    static boolean isField(String field) {
+        if (TOP_LEVEL.contains(field)) {
+            return true;
+        }
+        int dot = field.indexOf('.');
+        return dot > 0 && dot < field.length() - 1 && PREFIXES.contains(field.substring(0, dot));
+    }
+
+    /** The event of data row {@code row} (1-based); a column named by no field is ignored. */
+    public CollectedEvent map(long row, Map<String, Value> columns) {
+        CollectedEvent.Builder event = CollectedEvent.newBuilder()
+                .setSource(spec.getSource().isBlank() ? "import" : spec.getSource())
+                .setType(spec.getType())
+                .setName(spec.getEvent())
+                .setChannel(spec.getChannel());
+        Map<String, Value> traits = new LinkedHashMap<>();
+        Map<String, Value> properties = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> column : columns.entrySet()) {
+            String field = spec.getMappingCount() == 0 ? column.getKey()
+                    : spec.getMappingMap().get(column.getKey());
+            Value value = column.getValue();
+            if (field == null || !isField(field) || isBlank(value)) {
+                continue;
+            }
+            switch (field) {
+                case "message_id" -> event.setMessageId(text(value));
+                case "type" -> event.setType(text(value));
+                case "event", "name" -> event.setName(text(value));
+                case "channel" -> event.setChannel(text(value));
+                case "timestamp" -> event.setTimestamp(text(value));
+                default -> {
+                    int dot = field.indexOf('.');
+                    String key = field.substring(dot + 1);
+                    switch (field.substring(0, dot)) {
+                        case "identifiers" -> event.addIdentifiers(Identifier.newBuilder()
+                                .setType(key.toLowerCase(Locale.ROOT)).setValue(text(value)));
+                        case "traits" -> traits.put(key, value);
+                        case "properties" -> properties.put(key, value);
+                        default -> event.putConsent(key, consent(value));
+                    }
+                }
+            }
+        }
+        if (event.getMessageId().isBlank()) {
+            event.setMessageId(jobId + "-" + row);
+        }
+        if (!traits.isEmpty()) {
+            event.setTraits(Struct.newBuilder().putAllFields(traits));
+        }
+        if (!properties.isEmpty()) {
+            event.setProperties(Struct.newBuilder().putAllFields(properties));
+        }
+        return event.build();
+    }
+
+    private static boolean consent(Value value) {
+        if (value.hasBoolValue()) {
+            return value.getBoolValue();
+        }
+        String text = text(value).strip().toLowerCase(Locale.ROOT);
+        return Set.of("true", "yes", "y", "1", "是", "同意").contains(text);
+    }
+
+    private static boolean isBlank(Value value) {
+        return value.hasNullValue() || value.hasStringValue() && value.getStringValue().isBlank();
+    }
+
+    private static String text(Value value) {
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case NUMBER_VALUE -> {
+                double number = value.getNumberValue();
+                yield number == Math.rint(number) && Math.abs(number) < 1e15
+                        ? String.valueOf((long) number) : String.valueOf(number);
+            }
+            case BOOL_VALUE -> String.valueOf(value.getBoolValue());
+            default -> value.toString();
+        };
+    }
+
+    /** A JSON value as a protobuf value. */
+    public static Value value(Object json) {
+        if (json == null) {
+            return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+        }
+        if (json instanceof String text) {
+            return Value.newBuilder().setStringValue(text).build();
+        }
+        if (json instanceof Number number) {
+            return Value.newBuilder().setNumberValue(number.doubleValue()).build();
+        }
+        if (json instanceof Boolean bool) {
+            return Value.newBuilder().setBoolValue(bool).build();
+        }
+        if (json instanceof Map<?, ?> map) {
+            Struct.Builder struct = Struct.newBuilder();
+            map.forEach((k, v) -> struct.putFields(String.valueOf(k), value(v)));
+            return Value.newBuilder().setStructValue(struct).build();
+        }
+        if (json instanceof List<?> list) {
+            ListValue.Builder values = ListValue.newBuilder();
+            list.forEach(v -> values.addValues(value(v)));
+            return Value.newBuilder().setListValue(values).build();
+        }
+        return Value.newBuilder().setStringValue(json.toString()).build();
+    }
+
+    private static FieldError error(String field, String code, String message) {
+        return FieldError.newBuilder().setField(field).setCode(code).setMessage(message).build();
+    }
+}

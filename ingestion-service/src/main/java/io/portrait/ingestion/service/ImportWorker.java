@@ -1,0 +1,232 @@
+package io.portrait.ingestion.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.engine.ImportReader;
+import io.portrait.ingestion.engine.ImportRowMapper;
+import io.portrait.ingestion.repository.ImportRepository;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.ImportReject;
+import io.portrait.proto.ingestion.v1.ImportSpec;
+import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.Rejection;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.bson.Document;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs import jobs, one at a time per replica, on a thread of its own: it claims a job under a lease, streams its
+ * file chunk by chunk through the reader (one row in memory at a time), maps a batch of rows to events, hands them to
+ * ingestion like any API batch, and records the checkpoint (rows read, accepted, rejected) with the rejected rows
+ * after every batch. A job whose worker died is claimed again once its lease passes and goes on from its checkpoint;
+ * rows it re-reads are stored once, because their message ids are stable.
+ */
+@ApplicationScoped
+public class ImportWorker {
+
+    private static final Duration CALL = Duration.ofMinutes(2);
+
+    private final ImportRepository imports;
+    private final IngestService ingest;
+    private final IngestionConfig config;
+    private final MeterRegistry metrics;
+    private final Semaphore wakeup = new Semaphore(0);
+    private ExecutorService thread;
+    private volatile boolean running;
+
+    public ImportWorker(ImportRepository imports, IngestService ingest, IngestionConfig config, MeterRegistry metrics) {
+        this.imports = imports;
+        this.ingest = ingest;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        running = true;
+        thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "import-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.execute(this::loop);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        running = false;
+        wake();
+        if (thread != null) {
+            thread.shutdown();
+            try {
+                thread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A job was queued here: look now instead of at the next poll. */
+    void wake() {
+        wakeup.release();
+    }
+
+    private void loop() {
+        while (running) {
+            boolean worked = false;
+            try {
+                worked = runOne();
+            } catch (RuntimeException e) {
+                Log.warnf("import worker: %s", e.toString());
+            }
+            if (!worked) {
+                try {
+                    wakeup.tryAcquire(config.imports().pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeup.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Claims and runs one job; false when there was none. */
+    boolean runOne() {
+        String owner = "import-" + UUID.randomUUID();
+        Document job = imports.claim(owner, config.lease()).await().atMost(CALL);
+        if (job == null) {
+            return false;
+        }
+        String id = job.getString("_id");
+        try {
+            run(job, owner);
+        } catch (RuntimeException e) {
+            // The store or ingestion failed: keep the checkpoint and let this or another replica try again.
+            Log.warnf("import %s stopped, retrying later: %s", id, e.toString());
+            imports.release(id, owner, Instant.now().plus(config.retry().max())).await().atMost(CALL);
+        }
+        return true;
+    }
+
+    private void run(Document job, String owner) {
+        String id = job.getString("_id");
+        String workspace = job.getString("workspace");
+        ImportSpec spec = ImportRepository.spec(job);
+        long read = job.get("rows_read", Number.class).longValue();
+        long accepted = job.get("rows_accepted", Number.class).longValue();
+        long rejected = job.get("rows_rejected", Number.class).longValue();
+        if (read > 0) {
+            Log.infof("import %s resumes after row %d", id, read);
+        }
+        ImportRowMapper mapper = new ImportRowMapper(id, spec);
+        int batchSize = config.imports().batchSize();
+        try (ImportReader reader = new ImportReader(spec.getFormat(), new ChunkStream(id, job.getInteger("chunks")))) {
+            reader.skip(read);
+            while (running) {
+                List<Long> rows = new ArrayList<>(batchSize);
+                List<CollectedEvent> events = new ArrayList<>(batchSize);
+                List<ImportReject> rejects = new ArrayList<>();
+                ImportReader.Row row;
+                while (events.size() + rejects.size() < batchSize && (row = reader.next()) != null) {
+                    if (row.error() != null) {
+                        rejects.add(ImportReject.newBuilder().setRow(row.number()).addErrors(FieldError.newBuilder()
+                                .setField("row").setCode("unreadable").setMessage(row.error())).build());
+                    } else {
+                        rows.add(row.number());
+                        events.add(mapper.map(row.number(), row.columns()));
+                    }
+                }
+                int batch = events.size() + rejects.size();
+                if (batch == 0) {
+                    break;
+                }
+                if (!events.isEmpty()) {
+                    IngestEventsResponse response = ingest.ingestImported(workspace, events).await().atMost(CALL);
+                    accepted += response.getAcceptedCount();
+                    for (Rejection r : response.getRejectedList()) {
+                        rejects.add(ImportReject.newBuilder().setRow(rows.get(r.getIndex()))
+                                .addAllErrors(r.getErrorsList()).build());
+                    }
+                }
+                rejected += rejects.size();
+                read += batch;
+                imports.addRejects(workspace, id, rejects).await().atMost(CALL);
+                if (!imports.progress(id, owner, read, accepted, rejected, config.lease()).await().atMost(CALL)) {
+                    Log.warnf("import %s was taken over by another worker; stopping here", id);
+                    return;
+                }
+                metrics.counter("portrait.ingestion.import.rows").increment(batch);
+            }
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().contains("is missing")) {
+                imports.finish(id, owner, ImportRepository.FAILED, e.getMessage()).await().atMost(CALL);
+                return;
+            }
+            throw e;
+        }
+        if (running) {
+            imports.finish(id, owner, ImportRepository.DONE, null).await().atMost(CALL);
+            Log.infof("import %s done: %d rows, %d accepted, %d rejected", id, read, accepted, rejected);
+        }
+    }
+
+    /** The uploaded file as one stream, fetched a chunk at a time. */
+    private final class ChunkStream extends InputStream {
+
+        private final String id;
+        private final int chunks;
+        private int next;
+        private byte[] current = new byte[0];
+        private int position;
+
+        ChunkStream(String id, int chunks) {
+            this.id = id;
+            this.chunks = chunks;
+        }
+
+        private boolean fill() {
+            while (position >= current.length) {
+                if (next >= chunks) {
+                    return false;
+                }
+                current = imports.chunk(id, next++).await().atMost(CALL);
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
+    }
+}

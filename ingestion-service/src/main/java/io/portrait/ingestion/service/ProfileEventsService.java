@@ -1,0 +1,82 @@
+package io.portrait.ingestion.service;
+
+import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.repository.EventRepository;
+import io.portrait.ingestion.repository.OutboxRepository;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Date;
+import java.util.List;
+
+/** A profile's events: its timeline, and their erasure on a privacy request. */
+@ApplicationScoped
+public class ProfileEventsService {
+
+    private final EventRepository events;
+    private final OutboxRepository outbox;
+    private final IngestionConfig config;
+
+    public ProfileEventsService(EventRepository events, OutboxRepository outbox, IngestionConfig config) {
+        this.events = events;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    public Uni<ListProfileEventsResponse> timeline(ListProfileEventsRequest request) {
+        List<String> profileIds = profileIds(request.getProfileIdsList());
+        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
+                config.lists().maxPageSize());
+        String position = PageTokens.decode(request.getPageToken());
+        Date beforeTime = null;
+        String beforeId = null;
+        if (position != null) {
+            int bar = position.indexOf('|');
+            try {
+                beforeTime = new Date(Long.parseLong(position.substring(0, bar)));
+                beforeId = position.substring(bar + 1);
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new InvalidRequestException("page_token", "not a page token of this service");
+            }
+        }
+        return events.timeline(IngestService.workspace(request.getWorkspace()), profileIds, size + 1, beforeTime, beforeId)
+                .map(found -> {
+                    ListProfileEventsResponse.Builder response = ListProfileEventsResponse.newBuilder()
+                            .addAllEvents(found.stream().limit(size).toList());
+                    if (found.size() > size) {
+                        ResolvedEvent last = found.get(size - 1);
+                        long millis = last.getEvent().getTimestamp().getSeconds() * 1000
+                                + last.getEvent().getTimestamp().getNanos() / 1_000_000;
+                        response.setNextPageToken(PageTokens.encode(millis + "|" + last.getEventId()));
+                    }
+                    return response.build();
+                });
+    }
+
+    /** Deletes the stored events of the profiles and their undelivered outbox entries. */
+    public Uni<EraseProfileEventsResponse> erase(EraseProfileEventsRequest request) {
+        List<String> profileIds = profileIds(request.getProfileIdsList());
+        String workspace = IngestService.workspace(request.getWorkspace());
+        return events.eraseByProfiles(workspace, profileIds).flatMap(erased -> outbox.eraseEvents(workspace, profileIds)
+                .map(entries -> {
+                    Log.infof("erased %d events and %d outbox entries of %d profiles", erased, entries,
+                            profileIds.size());
+                    return EraseProfileEventsResponse.newBuilder().setEventsErased(erased)
+                            .setOutboxEntriesErased(entries).build();
+                }));
+    }
+
+    private static List<String> profileIds(List<String> requested) {
+        List<String> ids = requested.stream().map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
+        if (ids.isEmpty()) {
+            throw new InvalidRequestException("profile_ids", "name at least one profile id");
+        }
+        return ids;
+    }
+}

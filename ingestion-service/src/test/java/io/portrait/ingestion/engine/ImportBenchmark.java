@@ -1,0 +1,104 @@
+package io.portrait.ingestion.engine;
+
+import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.proto.ingestion.v1.ImportSpec;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The import path without the store: a generated CRM export of {@code portrait.bench.rows} rows (1,000,000 by
+ * default, about 110 MB) is read, mapped and cleaned row by row, as the import worker does. Prints rows per second
+ * and the peak heap; run it with a small heap to show memory stays bounded whatever the file size:
+ * {@code mvn -pl ingestion-service -am verify -Dtest=ImportBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -DargLine=-Xmx64m}. Its name keeps it out of the normal test run.
+ */
+class ImportBenchmark {
+
+    @Test
+    void streamsAMillionRowFileInBoundedMemory() throws IOException {
+        long rows = Long.getLong("portrait.bench.rows", 1_000_000L);
+        Path file = Files.createTempFile("portrait-import-bench", ".csv");
+        try {
+            write(file, rows);
+            ImportSpec spec = ImportSpec.newBuilder().setFormat("csv").setSource("bench").setType("identify")
+                    .setChannel("crm")
+                    .putMapping("customer", "identifiers.crm_id").putMapping("mail", "identifiers.email")
+                    .putMapping("mobile", "identifiers.phone").putMapping("sex", "traits.gender")
+                    .putMapping("born", "traits.birthday").putMapping("signed_up", "timestamp")
+                    .putMapping("city", "traits.city").putMapping("points", "traits.points")
+                    .build();
+            ImportRowMapper mapper = new ImportRowMapper("bench", spec);
+            EventCleaner cleaner = new EventCleaner(IdentifierNormalizer.withDefaults(), Duration.ofMinutes(10),
+                    new AttributeCleaner("CNY"), 32 * 1024);
+            System.gc();
+            List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP).toList();
+            heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+
+            long accepted = 0;
+            long rejected = 0;
+            long started = System.nanoTime();
+            Instant received = Instant.now();
+            try (InputStream in = Files.newInputStream(file); ImportReader reader = new ImportReader("csv", in)) {
+                ImportReader.Row row;
+                while ((row = reader.next()) != null) {
+                    if (row.error() == null && cleaner.clean(mapper.map(row.number(), row.columns()), received).accepted()) {
+                        accepted++;
+                    } else {
+                        rejected++;
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            long max = Runtime.getRuntime().maxMemory();
+            long bytes = Files.size(file);
+
+            System.out.printf(Locale.ROOT, "%nimport benchmark: %,d rows (%,.1f MB CSV) read, mapped and cleaned%n",
+                    rows, bytes / 1e6);
+            System.out.printf(Locale.ROOT, "  rows/s          %,.0f%n", rows / seconds);
+            System.out.printf(Locale.ROOT, "  seconds         %.1f%n", seconds);
+            System.out.printf(Locale.ROOT, "  accepted        %,d (rejected %,d)%n", accepted, rejected);
+            System.out.printf(Locale.ROOT, "  peak heap (MB)  %.1f of a %.0f MB maximum%n", peak / 1e6, max / 1e6);
+            System.out.printf(Locale.ROOT, "{\"benchmark\":\"import\",\"rows\":%d,\"fileBytes\":%d,\"rowsPerSecond\":%.0f,"
+                            + "\"seconds\":%.1f,\"peakHeapBytes\":%d,\"maxHeapBytes\":%d,\"cores\":%d}%n", rows, bytes,
+                    rows / seconds, seconds, peak, max, Runtime.getRuntime().availableProcessors());
+            // Every tenth row carries a phone number that cannot exist: those, and only those, are rejected.
+            assertThat(rejected).isEqualTo(rows / 10);
+            assertThat(accepted + rejected).isEqualTo(rows);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void write(Path file, long rows) throws IOException {
+        String[] genders = {"男", "女", "M", "F", "male", "female", "1", "2", "", "保密"};
+        String[] cities = {"上海", "北京", "Shenzhen", "Hangzhou, Zhejiang", ""};
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("customer,mail,mobile,sex,born,signed_up,city,points\n");
+            for (long i = 1; i <= rows; i++) {
+                String phone = i % 10 == 0 ? "12345" : "139" + String.format("%08d", i % 100_000_000);
+                String city = cities[(int) (i % cities.length)];
+                out.write("C-" + i + ",User." + i + "@Example.com," + phone + "," + genders[(int) (i % genders.length)]
+                        + "," + (1950 + i % 50) + "/" + (1 + i % 12) + "/" + (1 + i % 28)
+                        + ",2026-01-" + String.format("%02d", 1 + i % 28) + " 10:00:00+08:00,"
+                        + (city.contains(",") ? "\"" + city + "\"" : city) + "," + (i % 1000) + "\n");
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.portrait.ingestion.grpc;
+
+import com.google.protobuf.ByteString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
+import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
+import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.GetImportRequest;
+import io.portrait.proto.ingestion.v1.ImportJob;
+import io.portrait.proto.ingestion.v1.ImportReject;
+import io.portrait.proto.ingestion.v1.ImportSpec;
+import io.portrait.proto.ingestion.v1.Ingestion;
+import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static io.portrait.ingestion.grpc.TestEvents.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class ImportTest {
+
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final Duration JOB = Duration.ofSeconds(60);
+
+    /** A CRM export: one row has an unreadable phone, one a gender nobody can read. */
+    private static final String CRM_CSV = """
+            \uFEFFcustomer,mail,mobile,sex,born,signed_up
+            C-1,ann@example.com,13800138000,女,1990/4/1,2026-01-05 10:00:00+08:00
+            C-2,bob@example.com,,M,,2026-01-06T10:00:00Z
+            C-3,,12345,F,,2026-01-07T10:00:00Z
+            C-4,"dora@example.com",13900139000,robot,,2026-01-08T10:00:00Z
+            C-5,eve@example.com,,male,19851231,2026-01-09T10:00:00Z
+            C-6,"frank, jr@example.com",,,,2026-01-10T10:00:00Z
+            C-7,gus@example.com,,1,,2026-01-11T10:00:00Z
+            C-8,hal@example.com,,2,,2026-01-12T10:00:00Z
+            """;
+
+    @GrpcClient("ingestion")
+    Ingestion ingestion;
+
+    @Inject
+    MongoClient mongo;
+
+    private static ImportSpec crmSpec() {
+        return ImportSpec.newBuilder().setFormat("csv").setSource("crm-export").setType("identify").setChannel("crm")
+                .setFileName("customers.csv")
+                .putMapping("customer", "identifiers.crm_id").putMapping("mail", "identifiers.email")
+                .putMapping("mobile", "identifiers.phone").putMapping("sex", "traits.gender")
+                .putMapping("born", "traits.birthday").putMapping("signed_up", "timestamp")
+                .build();
+    }
+
+    private ImportJob create(String workspace, ImportSpec spec) {
+        return ingestion.createImport(CreateImportRequest.newBuilder().setWorkspace(workspace).setSpec(spec).build())
+                .await().atMost(CALL).getJob();
+    }
+
+    private void append(String workspace, String id, int seq, byte[] data) {
+        ingestion.appendImportChunk(AppendImportChunkRequest.newBuilder().setWorkspace(workspace).setId(id).setSeq(seq)
+                .setData(ByteString.copyFrom(data)).build()).await().atMost(CALL);
+    }
+
+    private ImportJob complete(String workspace, String id, int chunks) {
+        return ingestion.completeImportUpload(CompleteImportUploadRequest.newBuilder().setWorkspace(workspace).setId(id)
+                .setChunks(chunks).build()).await().atMost(CALL).getJob();
+    }
+
+    private ImportJob job(String workspace, String id) {
+        return ingestion.getImport(GetImportRequest.newBuilder().setWorkspace(workspace).setId(id).build())
+                .await().atMost(CALL).getJob();
+    }
+
+    private ImportJob awaitDone(String workspace, String id) {
+        await().atMost(JOB).until(() -> job(workspace, id).getStatus().equals("done"));
+        return job(workspace, id);
+    }
+
+    private List<ImportReject> rejects(String workspace, String id, int pageSize) {
+        List<ImportReject> all = new ArrayList<>();
+        String token = "";
+        do {
+            ListImportRejectsResponse page = ingestion.listImportRejects(ListImportRejectsRequest.newBuilder()
+                    .setWorkspace(workspace).setId(id).setPageSize(pageSize).setPageToken(token).build())
+                    .await().atMost(CALL);
+            all.addAll(page.getRejectsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return all;
+    }
+
+    private MongoCollection<Document> events() {
+        return mongo.getDatabase("ingestion").getCollection("events");
+    }
+
+    @Test
+    void importsACsvFileUploadedInChunksThroughItsColumnMapping() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec());
+        byte[] file = CRM_CSV.getBytes(StandardCharsets.UTF_8);
+        // Cut in the middle of a row and of a multi-byte character: the reader must not care.
+        int cut = CRM_CSV.substring(0, CRM_CSV.indexOf('女')).getBytes(StandardCharsets.UTF_8).length + 1;
+        append(workspace, created.getId(), 1, java.util.Arrays.copyOfRange(file, cut, file.length));
+        append(workspace, created.getId(), 0, java.util.Arrays.copyOfRange(file, 0, cut));
+
+        assertThat(created.getStatus()).isEqualTo("uploading");
+        assertThat(complete(workspace, created.getId(), 2).getStatus()).isIn("queued", "running", "done");
+        ImportJob done = awaitDone(workspace, created.getId());
+
+        assertThat(done.getRowsRead()).isEqualTo(8);
+        assertThat(done.getRowsAccepted()).isEqualTo(5);
+        assertThat(done.getRowsRejected()).isEqualTo(3);
+        assertThat(done.getBytes()).isEqualTo(file.length);
+        List<ImportReject> rejects = rejects(workspace, created.getId(), 2);
+        assertThat(rejects).extracting(ImportReject::getRow).containsExactly(3L, 4L, 6L);
+        assertThat(rejects.get(0).getErrorsList()).extracting(FieldError::getField)
+                .contains("identifiers.phone");
+        assertThat(rejects.get(1).getErrorsList()).extracting(FieldError::getField).containsExactly("traits.gender");
+        assertThat(rejects.get(2).getErrorsList()).extracting(FieldError::getField).contains("identifiers.email");
+        assertThat(events().countDocuments(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("source", "crm-export")))).isEqualTo(5);
+        assertThat(events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first().getDate("timestamp").toInstant())
+                .isEqualTo(Instant.parse("2026-01-05T02:00:00Z"));
+    }
+
+    @Test
+    void importsNdjsonWhoseKeysNameTheFields() {
+        String workspace = workspace();
+        String file = """
+                {"message_id": "o-1", "type": "track", "event": "Order Completed", "identifiers.member_card": "M-1", "properties.orderId": "o-1", "properties.revenue": 88.5, "properties.products": [{"sku": "TEA-01", "price": "88.5", "quantity": 1}]}
+
+                {"message_id": "o-2", "type": "track", "event": "Order Completed", "identifiers.member_card": "M-2"}
+                not json
+                """;
+        ImportJob created = create(workspace, ImportSpec.newBuilder().setFormat("NDJSON").setSource("pos-export")
+                .setChannel("pos").build());
+        append(workspace, created.getId(), 0, file.getBytes(StandardCharsets.UTF_8));
+        complete(workspace, created.getId(), 1);
+
+        ImportJob done = awaitDone(workspace, created.getId());
+
+        assertThat(done.getRowsRead()).isEqualTo(3);
+        assertThat(done.getRowsAccepted()).isEqualTo(1);
+        assertThat(rejects(workspace, created.getId(), 10)).extracting(r -> r.getRow() + ":" + r.getErrors(0).getCode())
+                .containsExactly("2:required", "3:unreadable");
+    }
+
+    @Test
+    void resumesAfterTheCheckpointOfAWorkerThatDied() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec());
+        append(workspace, created.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        // As if a worker had claimed the job, stored the first 5 rows (4 accepted, 1 rejected) and died.
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", created.getId()),
+                Updates.combine(Updates.set("status", "running"), Updates.set("chunks", 1),
+                        Updates.set("rows_read", 5L), Updates.set("rows_accepted", 4L), Updates.set("rows_rejected", 1L),
+                        Updates.set("lease_owner", "crashed-replica"),
+                        Updates.set("lease_until", Date.from(Instant.now().plusSeconds(1)))));
+
+        ImportJob done = awaitDone(workspace, created.getId());
+
+        assertThat(done.getRowsRead()).isEqualTo(8);
+        assertThat(done.getRowsAccepted()).isEqualTo(4 + 2);
+        assertThat(done.getRowsRejected()).isEqualTo(1 + 1);
+        assertThat(events().find(Filters.eq("workspace", workspace)).map(d -> d.getString("message_id"))
+                .into(new ArrayList<>())).containsExactlyInAnyOrder(created.getId() + "-7", created.getId() + "-8");
+        assertThat(mongo.getDatabase("ingestion").getCollection("import_chunks")
+                .countDocuments(Filters.eq("job", created.getId()))).as("the file is dropped once done").isZero();
+    }
+
+    @Test
+    void refusesBadSpecsIncompleteUploadsAndUnknownJobs() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec());
+        append(workspace, created.getId(), 0, "customer\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(status(() -> complete(workspace, created.getId(), 2))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xlsx").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status(() -> create(workspace, crmSpec().toBuilder().putMapping("x", "address").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status(() -> job(workspace, "imp-nope"))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status(() -> job(workspace(), created.getId()))).as("another workspace's job")
+                .isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    private static Status.Code status(Supplier<Object> call) {
+        return catchThrowableOfType(StatusRuntimeException.class, call::get).getStatus().getCode();
+    }
+}

@@ -1,0 +1,142 @@
+package io.portrait.ingestion.grpc;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Filters;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.ingestion.v1.Acceptance;
+import io.portrait.proto.ingestion.v1.CollectedEvent;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.Ingestion;
+import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.portrait.ingestion.grpc.TestEvents.track;
+import static io.portrait.ingestion.grpc.TestEvents.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class ProfileEventsTest {
+
+    private static final Duration CALL = Duration.ofSeconds(30);
+
+    @GrpcClient("ingestion")
+    Ingestion ingestion;
+
+    @Inject
+    MongoClient mongo;
+
+    @Inject
+    @GrpcService
+    RecordingEventSink sinks;
+
+    private IngestEventsResponse ingest(String workspace, CollectedEvent... events) {
+        IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .setWaitUntilApplied(true).setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(25))
+                .addAllEvents(List.of(events)).build()).await().atMost(CALL);
+        assertThat(response.getApplied()).isTrue();
+        return response;
+    }
+
+    private static CollectedEvent at(String messageId, String timestamp, String identifier) {
+        return track(messageId, identifier).toBuilder().setTimestamp(timestamp).build();
+    }
+
+    private List<ResolvedEvent> timeline(String workspace, List<String> profileIds, int pageSize) {
+        List<ResolvedEvent> all = new ArrayList<>();
+        String token = "";
+        do {
+            ListProfileEventsResponse page = ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addAllProfileIds(profileIds).setPageSize(pageSize).setPageToken(token)
+                    .build()).await().atMost(CALL);
+            assertThat(page.getEventsCount()).isLessThanOrEqualTo(pageSize);
+            all.addAll(page.getEventsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return all;
+    }
+
+    @Test
+    void pagesThroughAProfilesEventsNewestFirst() {
+        String workspace = workspace();
+        IngestEventsResponse response = ingest(workspace,
+                at("m-1", "2026-01-01T10:00:00Z", "user_id=u-1"),
+                at("m-2", "2026-01-03T10:00:00Z", "user_id=u-1"),
+                at("m-3", "2026-01-02T10:00:00Z", "user_id=u-1"),
+                at("m-4", "2026-01-02T10:00:00Z", "user_id=u-1"),
+                at("m-5", "2026-01-05T10:00:00Z", "user_id=u-2"));
+        String profile = response.getAccepted(0).getProfileId();
+
+        List<ResolvedEvent> events = timeline(workspace, List.of(profile), 2);
+
+        assertThat(events).extracting(e -> e.getEvent().getMessageId()).hasSize(4)
+                .startsWith("m-2").endsWith("m-1").contains("m-3", "m-4");
+        assertThat(events).extracting(ResolvedEvent::getProfileId).containsOnly(profile);
+        assertThat(events.get(0).getEvent().getIdentifiers(0).getValue()).isEqualTo("u-1");
+        assertThat(timeline(workspace, List.of(profile, response.getAccepted(4).getProfileId()), 50))
+                .extracting(e -> e.getEvent().getMessageId()).startsWith("m-5", "m-2").hasSize(5);
+    }
+
+    @Test
+    void erasesAProfilesEventsWithTheirUndeliveredOutboxEntriesAndNothingElse() {
+        String workspace = workspace();
+        // Tagging is stuck, so the events wait in its outbox when the erasure comes.
+        CompletableFuture<Void> release = sinks.hold("tagging", workspace);
+        IngestEventsResponse response;
+        EraseProfileEventsResponse result;
+        String erased;
+        String kept;
+        try {
+            response = ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-1"),
+                    track("m-3", "user_id=u-2"));
+            erased = response.getAccepted(0).getProfileId();
+            kept = response.getAccepted(2).getProfileId();
+
+            result = ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addProfileIds(erased).build()).await().atMost(CALL);
+        } finally {
+            release.complete(null);
+        }
+
+        assertThat(result.getEventsErased()).isEqualTo(2);
+        assertThat(result.getOutboxEntriesErased()).isGreaterThanOrEqualTo(2);
+        assertThat(timeline(workspace, List.of(erased), 10)).isEmpty();
+        assertThat(timeline(workspace, List.of(kept), 10)).hasSize(1);
+        assertThat(mongo.getDatabase("ingestion").getCollection("outbox").countDocuments(Filters.and(
+                Filters.eq("workspace", workspace), Filters.eq("profile_id", erased), Filters.eq("kind", "event"))))
+                .isZero();
+        List<String> ids = response.getAcceptedList().stream().map(Acceptance::getEventId).toList();
+        assertThat(mongo.getDatabase("ingestion").getCollection("events").countDocuments(Filters.in("_id", ids)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void refusesARequestWithoutProfilesOrWithAForeignToken() {
+        StatusRuntimeException none = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder().build()).await().atMost(CALL));
+        StatusRuntimeException token = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder().addProfileIds("p")
+                        .setPageToken("bm9wZQ").build()).await().atMost(CALL));
+
+        assertThat(none.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(token.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+}
