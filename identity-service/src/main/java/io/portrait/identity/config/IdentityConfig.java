@@ -4,6 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.identity")
 public interface IdentityConfig {
@@ -13,6 +16,8 @@ public interface IdentityConfig {
     String defaultRegion();
 
     Resolve resolve();
+
+    Rules rules();
 
     interface Resolve {
 
@@ -26,5 +31,31 @@ public interface IdentityConfig {
 
         @WithDefault("200ms")
         Duration maxRetryBackoff();
+    }
+
+    /** The deployment's matching rules, per identifier type ({@code portrait.identity.rules.types.<type>.*}). */
+    interface Rules {
+
+        Map<String, TypeRuleConfig> types();
+    }
+
+    interface TypeRuleConfig {
+
+        /** Higher is trusted more; when an event would break a limit its lowest-priority identifier is demoted. */
+        @WithDefault("0")
+        int priority();
+
+        /** One value per person (user id, national id): profiles with different values are never merged. */
+        @WithDefault("false")
+        boolean unique();
+
+        /** {@code <count> ever|daily|weekly|monthly|yearly} or {@code <count> per <ISO-8601 duration>}. */
+        Optional<String> limit();
+
+        /** Values never stored nor matched, compared after normalization (so any spelling of them is blocked). */
+        Optional<List<String>> blockedValues();
+
+        /** Regular expressions a whole normalized value is matched against; a match is never stored nor matched. */
+        Optional<List<String>> blockedPatterns();
     }
 }

@@ -40,18 +40,15 @@ final class ProtoMapping {
                 .setProfileId(resolution.profileId().toString())
                 .setNewProfile(resolution.newProfile())
                 .addAllMerges(resolution.merges().stream().map(ProtoMapping::merge).toList())
+                .addAllDemotedIdentifiers(resolution.demoted().stream().map(ProtoMapping::identifier).toList())
+                .addAllBlockedIdentifiers(resolution.blocked().stream().map(ProtoMapping::identifier).toList())
                 .build();
     }
 
     static Profile profile(ProfileView view) {
         Profile.Builder profile = Profile.newBuilder()
                 .setProfileId(view.id().toString())
-                .addAllIdentifiers(view.identifiers().stream()
-                        .map(identifier -> Identifier.newBuilder()
-                                .setType(identifier.type())
-                                .setValue(identifier.value())
-                                .build())
-                        .toList())
+                .addAllIdentifiers(view.identifiers().stream().map(ProtoMapping::identifier).toList())
                 .addAllChannels(view.channels())
                 .setEventCount(view.eventCount())
                 .addAllMergedProfileIds(view.mergedProfileIds().stream().map(UUID::toString).toList())
@@ -63,6 +60,10 @@ final class ProtoMapping {
             profile.setLastSeen(timestamp(view.lastSeen()));
         }
         return profile.build();
+    }
+
+    private static Identifier identifier(IdentifierValue identifier) {
+        return Identifier.newBuilder().setType(identifier.type()).setValue(identifier.value()).build();
     }
 
     private static ProfileMerge merge(Merge merge) {

@@ -1,6 +1,8 @@
 package io.portrait.identity.repository;
 
 import io.portrait.identity.domain.Merge;
+import io.portrait.identity.engine.HeldIdentifier;
+import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.engine.ProfileSnapshot;
 import io.portrait.identity.engine.ProfileStats;
 import io.smallrye.mutiny.Uni;
@@ -92,6 +94,24 @@ public class IdentityGraphRepository {
                 });
     }
 
+    /** Every identifier the given profiles hold, with the time it was attached: what the limits count. */
+    public Uni<Map<UUID, List<HeldIdentifier>>> listHeld(SqlConnection tx, String workspace, Collection<UUID> ids) {
+        return tx.preparedQuery("""
+                        select profile_id, type, value_hash, seen_at from identifier
+                        where workspace = $1 and profile_id = any($2)
+                        """)
+                .execute(params(workspace, ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, List<HeldIdentifier>> held = new HashMap<>();
+                    for (Row row : rows) {
+                        held.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>())
+                                .add(new HeldIdentifier(IdentifierKey.of(row.getString("type"),
+                                        row.getBuffer("value_hash").getBytes()), instant(row, "seen_at")));
+                    }
+                    return held;
+                });
+    }
+
     public Uni<Void> insertProfile(SqlConnection tx, String workspace, UUID id, Instant createdAt, ProfileStats stats) {
         return tx.preparedQuery("""
                         insert into profile (id, workspace, created_at, first_seen, last_seen, event_count, channels)
@@ -107,19 +127,20 @@ public class IdentityGraphRepository {
      * were inserted. Sorted, so concurrent inserts of overlapping sets take the index locks in one order.
      */
     public Uni<Integer> insertIdentifiers(SqlConnection tx, String workspace, UUID profileId,
-                                          List<NewIdentifier> identifiers, String eventId, Instant createdAt) {
+                                          List<NewIdentifier> identifiers, String eventId, Instant createdAt,
+                                          Instant seenAt) {
         List<IdentifierKey> keys = identifiers.stream().map(NewIdentifier::key).toList();
         Buffer[] sealed = identifiers.stream().map(i -> Buffer.buffer(i.sealedValue())).toArray(Buffer[]::new);
         return tx.preparedQuery("""
                         insert into identifier
-                            (workspace, type, value_hash, value_enc, profile_id, created_at, first_event_id)
-                        select $1, n.type, n.value_hash, n.value_enc, $5, $6, $7
+                            (workspace, type, value_hash, value_enc, profile_id, created_at, first_event_id, seen_at)
+                        select $1, n.type, n.value_hash, n.value_enc, $5, $6, $7, $8
                         from unnest($2::text[], $3::bytea[], $4::bytea[]) as n (type, value_hash, value_enc)
                         order by n.type, n.value_hash
                         on conflict (workspace, type, value_hash) do nothing
                         """)
                 .execute(params(workspace, types(keys), hashes(keys), sealed, profileId,
-                        timestamp(createdAt), eventId))
+                        timestamp(createdAt), eventId, timestamp(seenAt)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -166,13 +187,14 @@ public class IdentityGraphRepository {
 
     /** Marks the event counted; false when another transaction recorded it first. */
     public Uni<Boolean> insertResolvedEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                            boolean newProfile, Instant resolvedAt) {
+                                            boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted) {
         return tx.preparedQuery("""
-                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at)
-                        values ($1, $2, $3, $4, $5)
+                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at, demoted)
+                        values ($1, $2, $3, $4, $5, $6)
                         on conflict do nothing
                         """)
-                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt)))
+                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt),
+                        demoted.stream().map(IdentifierKey::toString).toArray(String[]::new)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
