@@ -7,6 +7,7 @@ import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.ProfileMerge;
 import io.portrait.proto.identity.v1.Resolution;
@@ -60,6 +61,22 @@ final class ProtoMapping {
             profile.setLastSeen(timestamp(view.lastSeen()));
         }
         return profile.build();
+    }
+
+    static MergeHistoryEntry historyEntry(io.portrait.identity.domain.MergeHistoryEntry entry) {
+        MergeHistoryEntry.Builder proto = MergeHistoryEntry.newBuilder()
+                .setMergeId(entry.mergeId().toString())
+                .setSurvivorProfileId(entry.survivorId().toString())
+                .addAllMergedProfileIds(entry.mergedIds().stream().map(UUID::toString).toList())
+                .setMergedAt(timestamp(entry.mergedAt()))
+                .setCauseEventId(entry.causeEventId());
+        if (entry.undoneAt() != null) {
+            proto.setUndoneAt(timestamp(entry.undoneAt()));
+        }
+        if (entry.undoReason() != null) {
+            proto.setUndoReason(entry.undoReason());
+        }
+        return proto.build();
     }
 
     private static Identifier identifier(IdentifierValue identifier) {

@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -68,6 +70,28 @@ public class IdentityGraphRepository {
                                 row.getUUID("profile_id"));
                     }
                     return owners;
+                });
+    }
+
+    /** Which of {@code keys} belong to erased profiles: they are never collected again. */
+    public Uni<Set<IdentifierKey>> findSuppressed(SqlConnection tx, String workspace, List<IdentifierKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return tx.preparedQuery("""
+                        select t.type, t.value_hash
+                        from erasure_tombstone t
+                        join unnest($2::text[], $3::bytea[]) as wanted (type, value_hash)
+                          on t.type = wanted.type and t.value_hash = wanted.value_hash
+                        where t.workspace = $1
+                        """)
+                .execute(params(workspace, types(keys), hashes(keys)))
+                .map(rows -> {
+                    Set<IdentifierKey> suppressed = new HashSet<>();
+                    for (Row row : rows) {
+                        suppressed.add(IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes()));
+                    }
+                    return suppressed;
                 });
     }
 
@@ -133,8 +157,9 @@ public class IdentityGraphRepository {
         Buffer[] sealed = identifiers.stream().map(i -> Buffer.buffer(i.sealedValue())).toArray(Buffer[]::new);
         return tx.preparedQuery("""
                         insert into identifier
-                            (workspace, type, value_hash, value_enc, profile_id, created_at, first_event_id, seen_at)
-                        select $1, n.type, n.value_hash, n.value_enc, $5, $6, $7, $8
+                            (workspace, type, value_hash, value_enc, profile_id, origin_profile_id, created_at,
+                             first_event_id, seen_at)
+                        select $1, n.type, n.value_hash, n.value_enc, $5, $5, $6, $7, $8
                         from unnest($2::text[], $3::bytea[], $4::bytea[]) as n (type, value_hash, value_enc)
                         order by n.type, n.value_hash
                         on conflict (workspace, type, value_hash) do nothing

@@ -7,6 +7,7 @@ import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.Profile;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
+import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.repository.IdentifierLinkRepository;
 import io.portrait.identity.repository.ProfileRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -57,6 +58,11 @@ public class ProfileService {
                                 : view(workspace, profile))));
     }
 
+    /** The match key of an identifier given by a caller, validated as for a lookup. */
+    IdentifierKey keyOf(String type, String value) {
+        return protection.keyOf(usable(type, value));
+    }
+
     private Uni<ProfileView> view(String workspace, Profile profile) {
         return identifiers.listByProfile(workspace, profile.id)
                 .flatMap(links -> profiles.findMergedInto(workspace, profile.id)
@@ -69,7 +75,7 @@ public class ProfileService {
         return links.stream().map(link -> new IdentifierValue(link.type, protection.open(link.valueEnc))).toList();
     }
 
-    private NormalizedIdentifier usable(String type, String value) {
+    NormalizedIdentifier usable(String type, String value) {
         if (type == null || type.isBlank()) {
             throw new InvalidRequestException("identifier.type", "is required");
         }
@@ -88,13 +94,17 @@ public class ProfileService {
     }
 
     private static UUID parseId(String profileId) {
-        String id = profileId == null ? "" : profileId.strip();
+        return parseId("profile_id", profileId);
+    }
+
+    static UUID parseId(String field, String value) {
+        String id = value == null ? "" : value.strip();
         if (id.isEmpty()) {
-            throw new InvalidRequestException("profile_id", "is required");
+            throw new InvalidRequestException(field, "is required");
         }
-        // UUID.fromString also accepts abbreviated forms such as 1-2-3-4-5; profile ids are always canonical.
+        // UUID.fromString also accepts abbreviated forms such as 1-2-3-4-5; our ids are always canonical.
         if (!CANONICAL_UUID.matcher(id).matches()) {
-            throw new InvalidRequestException("profile_id", "is not a UUID");
+            throw new InvalidRequestException(field, "is not a UUID");
         }
         return UUID.fromString(id);
     }

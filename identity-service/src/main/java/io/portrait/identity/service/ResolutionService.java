@@ -122,7 +122,13 @@ public class ResolutionService {
                 });
     }
 
-    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting sighting) {
+    /** Identifiers of erased profiles are set aside first: answered as blocked, never stored nor matched. */
+    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting prepared) {
+        return graph.findSuppressed(tx, workspace, prepared.keys())
+                .flatMap(suppressed -> resolveUnsuppressed(tx, workspace, prepared.suppress(suppressed)));
+    }
+
+    private Uni<SightingResolution> resolveUnsuppressed(SqlConnection tx, String workspace, PreparedSighting sighting) {
         Instant now = now();
         return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> {
             if (owners.isEmpty()) {
@@ -313,6 +319,17 @@ public class ResolutionService {
 
         List<IdentifierKey> keys() {
             return identifiers.stream().map(NewIdentifier::key).toList();
+        }
+
+        PreparedSighting suppress(Set<IdentifierKey> suppressed) {
+            if (suppressed.isEmpty()) {
+                return this;
+            }
+            List<IdentifierValue> nowBlocked = new ArrayList<>(blocked);
+            suppressed.stream().map(values::get).filter(Objects::nonNull).forEach(nowBlocked::add);
+            return new PreparedSighting(eventId,
+                    identifiers.stream().filter(identifier -> !suppressed.contains(identifier.key())).toList(),
+                    values, nowBlocked, channel, occurredAt);
         }
 
         List<NewIdentifier> only(List<IdentifierKey> keys) {
