@@ -5,6 +5,8 @@ import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.identity.engine.IdentifierLimit;
 import io.portrait.identity.engine.IdentityRules;
+import io.portrait.identity.engine.Survivorship;
+import io.portrait.identity.engine.SurvivorshipRule;
 import io.portrait.identity.engine.TypeRule;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -32,6 +34,24 @@ public class IdentityBeans {
     @Singleton
     IdentifierNormalizer identifierNormalizer(IdentityConfig config) {
         return new IdentifierNormalizer(config.defaultRegion(), List.of());
+    }
+
+    @Produces
+    @Singleton
+    Survivorship survivorship(IdentityConfig config) {
+        String prefix = "portrait.identity.survivorship.";
+        Map<String, SurvivorshipRule> rules = new HashMap<>();
+        config.survivorship().traits().forEach((trait, rule) -> rules.put(trait, rule(prefix + "traits." + trait, rule)));
+        return new Survivorship(rule(prefix + "default-rule", config.survivorship().defaultRule()), rules,
+                config.survivorship().sourcePriority().orElse(List.of()));
+    }
+
+    private static SurvivorshipRule rule(String property, String text) {
+        try {
+            return SurvivorshipRule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
     }
 
     /** Fails the start on a rule that cannot be right (unknown type, bad limit or pattern), naming the property. */

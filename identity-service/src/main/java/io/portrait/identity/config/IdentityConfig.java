@@ -19,6 +19,8 @@ public interface IdentityConfig {
 
     Rules rules();
 
+    Survivorship survivorship();
+
     interface Resolve {
 
         /** Transactions tried per sighting before the call answers UNAVAILABLE. */
@@ -37,6 +39,20 @@ public interface IdentityConfig {
     interface Rules {
 
         Map<String, TypeRuleConfig> types();
+    }
+
+    /** How the golden record picks one value per trait ({@code portrait.identity.survivorship.*}). */
+    interface Survivorship {
+
+        /** source-priority, most-recent or most-frequent, for traits without a rule of their own. */
+        @WithDefault("most-recent")
+        String defaultRule();
+
+        /** Sources from most to least trusted, for source-priority; unlisted sources rank last. */
+        Optional<List<String>> sourcePriority();
+
+        /** A rule per trait name ({@code portrait.identity.survivorship.traits.<name>=most-frequent}). */
+        Map<String, String> traits();
     }
 
     interface TypeRuleConfig {

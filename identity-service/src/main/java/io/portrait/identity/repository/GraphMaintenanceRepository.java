@@ -116,7 +116,7 @@ public class GraphMaintenanceRepository {
 
     /**
      * Brings a merged-away profile back: it is live again, the profiles it had absorbed point at it again, and the
-     * identifiers they brought move back from {@code holderId}. Answers how many identifiers moved.
+     * identifiers and traits they brought move back from {@code holderId}. Answers how many identifiers moved.
      */
     public Uni<Integer> restore(SqlConnection tx, String workspace, UUID profileId, List<UUID> folded, UUID holderId) {
         UUID[] absorbed = folded.stream().filter(id -> !id.equals(profileId)).toArray(UUID[]::new);
@@ -129,7 +129,13 @@ public class GraphMaintenanceRepository {
                                 where workspace = $1 and profile_id = $4 and origin_profile_id = any($2)
                                 """)
                         .execute(Tuple.of(workspace, folded.toArray(UUID[]::new), profileId, holderId)))
-                .map(rows -> rows.rowCount());
+                .flatMap(moved -> tx.preparedQuery("""
+                                update trait_observation set profile_id = $3
+                                where workspace = $1 and profile_id = $4 and event_id in (
+                                    select event_id from resolved_event where workspace = $1 and profile_id = any($2))
+                                """)
+                        .execute(Tuple.of(workspace, folded.toArray(UUID[]::new), profileId, holderId))
+                        .map(ignored -> moved.rowCount()));
     }
 
     /** The events a restored profile had taken with it leave the holder's count. */
@@ -168,6 +174,9 @@ public class GraphMaintenanceRepository {
                         .execute(Tuple.of(workspace, ids))
                         .flatMap(ignored -> tx.preparedQuery(
                                         "delete from merge_history where workspace = $1 and survivor_id = any($2)")
+                                .execute(Tuple.of(workspace, ids)))
+                        .flatMap(ignored -> tx.preparedQuery(
+                                        "delete from trait_observation where workspace = $1 and profile_id = any($2)")
                                 .execute(Tuple.of(workspace, ids)))
                         .flatMap(ignored -> tx.preparedQuery("delete from profile where workspace = $1 and id = any($2)")
                                 .execute(Tuple.of(workspace, ids)))

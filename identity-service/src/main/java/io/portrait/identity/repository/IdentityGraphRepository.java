@@ -180,6 +180,9 @@ public class IdentityGraphRepository {
         return tx.preparedQuery("update identifier set profile_id = $3 where workspace = $1 and profile_id = any($2)")
                 .execute(params(workspace, merged, survivorId))
                 .flatMap(ignored -> tx.preparedQuery(
+                                "update trait_observation set profile_id = $3 where workspace = $1 and profile_id = any($2)")
+                        .execute(params(workspace, merged, survivorId)))
+                .flatMap(ignored -> tx.preparedQuery(
                                 "update profile set merged_into = $3 where workspace = $1 and merged_into = any($2)")
                         .execute(params(workspace, merged, survivorId)))
                 .flatMap(ignored -> tx.preparedQuery("""
@@ -207,6 +210,23 @@ public class IdentityGraphRepository {
                         """)
                 .execute(params(workspace, profileId, timestamp(stats.firstSeen()),
                         timestamp(stats.lastSeen()), stats.eventCount(), channels(stats)))
+                .replaceWithVoid();
+    }
+
+    /** Records the traits an event brought to a profile, with their provenance; a repeated event adds nothing. */
+    public Uni<Void> insertObservations(SqlConnection tx, String workspace, UUID profileId, String eventId,
+                                        String source, Instant observedAt, Map<String, String> traits) {
+        if (traits.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("""
+                        insert into trait_observation (workspace, event_id, trait, profile_id, value, source, observed_at)
+                        select $1, $2, t.trait, $3, t.value, $4, $5
+                        from unnest($6::text[], $7::text[]) as t (trait, value)
+                        on conflict do nothing
+                        """)
+                .execute(params(workspace, eventId, profileId, source, timestamp(observedAt),
+                        traits.keySet().toArray(String[]::new), traits.values().toArray(String[]::new)))
                 .replaceWithVoid();
     }
 

@@ -8,8 +8,10 @@ import io.portrait.identity.domain.Profile;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.engine.Survivorship;
 import io.portrait.identity.repository.IdentifierLinkRepository;
 import io.portrait.identity.repository.ProfileRepository;
+import io.portrait.identity.repository.TraitObservationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,12 +31,17 @@ public class ProfileService {
     private final ProfileRepository profiles;
     private final IdentifierLinkRepository identifiers;
     private final IdentifierProtection protection;
+    private final TraitObservationRepository traits;
+    private final Survivorship survivorship;
 
     public ProfileService(ProfileRepository profiles, IdentifierLinkRepository identifiers,
-                          IdentifierProtection protection) {
+                          IdentifierProtection protection, TraitObservationRepository traits,
+                          Survivorship survivorship) {
         this.profiles = profiles;
         this.identifiers = identifiers;
         this.protection = protection;
+        this.traits = traits;
+        this.survivorship = survivorship;
     }
 
     public Uni<ProfileView> get(String workspace, String profileId) {
@@ -66,9 +73,10 @@ public class ProfileService {
     private Uni<ProfileView> view(String workspace, Profile profile) {
         return identifiers.listByProfile(workspace, profile.id)
                 .flatMap(links -> profiles.findMergedInto(workspace, profile.id)
-                        .map(mergedIds -> new ProfileView(profile.id, open(links), sorted(profile.channels),
-                                profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
-                                profile.createdAt)));
+                        .flatMap(mergedIds -> traits.listByProfile(workspace, profile.id)
+                                .map(observations -> new ProfileView(profile.id, open(links), sorted(profile.channels),
+                                        profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
+                                        profile.createdAt, survivorship.golden(observations)))));
     }
 
     private List<IdentifierValue> open(List<IdentifierLink> links) {

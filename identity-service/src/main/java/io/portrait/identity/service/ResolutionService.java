@@ -176,6 +176,7 @@ public class ResolutionService {
                 .flatMap(ignored -> attach(tx, workspace, profileId, unowned, sighting, now))
                 .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now,
                         decision.demoted()))
+                .flatMap(ignored -> observe(tx, workspace, profileId, sighting))
                 .map(ignored -> sighting.resolution(profileId, true, List.of(), decision.demoted()));
     }
 
@@ -195,7 +196,13 @@ public class ResolutionService {
                 .flatMap(ignored -> graph.updateStats(tx, workspace, target, stats))
                 .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now,
                         decision.demoted()))
+                .flatMap(ignored -> observe(tx, workspace, target, sighting))
                 .map(ignored -> sighting.resolution(target, false, done, decision.demoted())));
+    }
+
+    private Uni<Void> observe(SqlConnection tx, String workspace, UUID profileId, PreparedSighting sighting) {
+        return graph.insertObservations(tx, workspace, profileId, sighting.eventId(), sighting.source(),
+                sighting.occurredAt(), sighting.traits());
     }
 
     private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId, Instant now) {
@@ -297,8 +304,9 @@ public class ResolutionService {
             Instant occurredAt = sighting.occurredAt() == null
                     ? now()
                     : sighting.occurredAt().truncatedTo(ChronoUnit.MICROS);
+            String source = sighting.source() == null || sighting.source().isBlank() ? "unknown" : sighting.source().strip();
             prepared.add(new PreparedSighting(sighting.eventId(), List.copyOf(usable.values()), values, blocked,
-                    sighting.channel(), occurredAt));
+                    sighting.channel(), occurredAt, sighting.traits(), source));
         }
         return prepared;
     }
@@ -315,7 +323,7 @@ public class ResolutionService {
      */
     private record PreparedSighting(String eventId, List<NewIdentifier> identifiers,
                                     Map<IdentifierKey, IdentifierValue> values, List<IdentifierValue> blocked,
-                                    String channel, Instant occurredAt) {
+                                    String channel, Instant occurredAt, Map<String, String> traits, String source) {
 
         List<IdentifierKey> keys() {
             return identifiers.stream().map(NewIdentifier::key).toList();
@@ -329,7 +337,7 @@ public class ResolutionService {
             suppressed.stream().map(values::get).filter(Objects::nonNull).forEach(nowBlocked::add);
             return new PreparedSighting(eventId,
                     identifiers.stream().filter(identifier -> !suppressed.contains(identifier.key())).toList(),
-                    values, nowBlocked, channel, occurredAt);
+                    values, nowBlocked, channel, occurredAt, traits, source);
         }
 
         List<NewIdentifier> only(List<IdentifierKey> keys) {
