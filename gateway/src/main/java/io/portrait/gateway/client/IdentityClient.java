@@ -6,10 +6,16 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.ListMergesRequest;
+import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
 import io.portrait.proto.identity.v1.MutinyIdentityGrpc.MutinyIdentityStub;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
+import io.portrait.proto.identity.v1.UnbindIdentifierResponse;
+import io.portrait.proto.identity.v1.UnmergeRequest;
+import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +54,24 @@ public class IdentityClient {
         return identity.withDeadlineAfter(eraseDeadlineMillis, TimeUnit.MILLISECONDS)
                 .eraseProfile(EraseProfileRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).setReason(reason).build());
+    }
+
+    public Uni<ListMergesResponse> merges(String workspace, String profileId) {
+        return timed().listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId).build());
+    }
+
+    public Uni<Profile> unbind(String workspace, String profileId, String type, String value) {
+        return timed().unbindIdentifier(UnbindIdentifierRequest.newBuilder()
+                        .setWorkspace(workspace)
+                        .setProfileId(profileId)
+                        .setIdentifier(Identifier.newBuilder().setType(type).setValue(value))
+                        .build())
+                .map(UnbindIdentifierResponse::getProfile);
+    }
+
+    public Uni<UnmergeResponse> unmerge(String workspace, String mergeId, String reason) {
+        return timed().unmerge(UnmergeRequest.newBuilder()
+                .setWorkspace(workspace).setMergeId(mergeId).setReason(reason == null ? "" : reason).build());
     }
 
     /** A deadline is a point in time, so every call gets its own. */

@@ -1,13 +1,26 @@
 package io.portrait.identity.config;
 
 import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.common.pii.PiiCipher;
+import io.portrait.identity.engine.IdentifierLimit;
+import io.portrait.identity.engine.IdentityRules;
+import io.portrait.identity.engine.Survivorship;
+import io.portrait.identity.engine.SurvivorshipRule;
+import io.portrait.identity.engine.TypeRule;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
-/** The common helpers, built once from this service's configuration. */
+/** The common helpers and the matching rules, built once from this service's configuration. */
 @Singleton
 public class IdentityBeans {
 
@@ -21,5 +34,62 @@ public class IdentityBeans {
     @Singleton
     IdentifierNormalizer identifierNormalizer(IdentityConfig config) {
         return new IdentifierNormalizer(config.defaultRegion(), List.of());
+    }
+
+    @Produces
+    @Singleton
+    Survivorship survivorship(IdentityConfig config) {
+        String prefix = "portrait.identity.survivorship.";
+        Map<String, SurvivorshipRule> rules = new HashMap<>();
+        config.survivorship().traits().forEach((trait, rule) -> rules.put(trait, rule(prefix + "traits." + trait, rule)));
+        return new Survivorship(rule(prefix + "default-rule", config.survivorship().defaultRule()), rules,
+                config.survivorship().sourcePriority().orElse(List.of()));
+    }
+
+    private static SurvivorshipRule rule(String property, String text) {
+        try {
+            return SurvivorshipRule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails the start on a rule that cannot be right (unknown type, bad limit or pattern), naming the property. */
+    @Produces
+    @Singleton
+    IdentityRules identityRules(IdentityConfig config, IdentifierNormalizer normalizer) {
+        Map<String, TypeRule> rules = new HashMap<>();
+        config.rules().types().forEach((type, rule) -> {
+            String prefix = "portrait.identity.rules.types." + type + ".";
+            if (!IdentifierNormalizer.TYPES.contains(type)) {
+                throw new IllegalArgumentException(prefix + "*: unknown identifier type '" + type + "'");
+            }
+            IdentifierLimit limit;
+            try {
+                limit = rule.limit().map(IdentifierLimit::parse).orElse(null);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(prefix + "limit: " + e.getMessage(), e);
+            }
+            Set<String> blockedValues = new HashSet<>();
+            for (String value : rule.blockedValues().orElse(List.of())) {
+                NormalizedIdentifier normalized = normalizer.normalize(type, value);
+                // A value the normalizer rejects can never reach matching; blocking it is a configuration mistake.
+                if (normalized.outcome() == NormalizedIdentifier.Outcome.INVALID) {
+                    throw new IllegalArgumentException(prefix + "blocked-values: a value is not a valid " + type
+                            + " (" + normalized.reason() + ")");
+                }
+                blockedValues.add(normalized.value());
+            }
+            List<Pattern> blockedPatterns = rule.blockedPatterns().orElse(List.of()).stream().map(regex -> {
+                try {
+                    return Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException(prefix + "blocked-patterns: " + e.getDescription(), e);
+                }
+            }).toList();
+            rules.put(type, new TypeRule(rule.priority(), rule.unique(), Optional.ofNullable(limit),
+                    blockedValues, blockedPatterns));
+        });
+        return new IdentityRules(rules);
     }
 }

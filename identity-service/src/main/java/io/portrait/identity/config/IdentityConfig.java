@@ -4,6 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.identity")
 public interface IdentityConfig {
@@ -13,6 +16,10 @@ public interface IdentityConfig {
     String defaultRegion();
 
     Resolve resolve();
+
+    Rules rules();
+
+    Survivorship survivorship();
 
     interface Resolve {
 
@@ -26,5 +33,45 @@ public interface IdentityConfig {
 
         @WithDefault("200ms")
         Duration maxRetryBackoff();
+    }
+
+    /** The deployment's matching rules, per identifier type ({@code portrait.identity.rules.types.<type>.*}). */
+    interface Rules {
+
+        Map<String, TypeRuleConfig> types();
+    }
+
+    /** How the golden record picks one value per trait ({@code portrait.identity.survivorship.*}). */
+    interface Survivorship {
+
+        /** source-priority, most-recent or most-frequent, for traits without a rule of their own. */
+        @WithDefault("most-recent")
+        String defaultRule();
+
+        /** Sources from most to least trusted, for source-priority; unlisted sources rank last. */
+        Optional<List<String>> sourcePriority();
+
+        /** A rule per trait name ({@code portrait.identity.survivorship.traits.<name>=most-frequent}). */
+        Map<String, String> traits();
+    }
+
+    interface TypeRuleConfig {
+
+        /** Higher is trusted more; when an event would break a limit its lowest-priority identifier is demoted. */
+        @WithDefault("0")
+        int priority();
+
+        /** One value per person (user id, national id): profiles with different values are never merged. */
+        @WithDefault("false")
+        boolean unique();
+
+        /** {@code <count> ever|daily|weekly|monthly|yearly} or {@code <count> per <ISO-8601 duration>}. */
+        Optional<String> limit();
+
+        /** Values never stored nor matched, compared after normalization (so any spelling of them is blocked). */
+        Optional<List<String>> blockedValues();
+
+        /** Regular expressions a whole normalized value is matched against; a match is never stored nor matched. */
+        Optional<List<String>> blockedPatterns();
     }
 }

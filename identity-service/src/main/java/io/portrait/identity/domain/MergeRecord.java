@@ -34,6 +34,16 @@ public class MergeRecord {
     @Column(name = "merged_at", nullable = false)
     public Instant mergedAt;
 
+    @Column(name = "undone_at")
+    public Instant undoneAt;
+
+    @Column(name = "undo_reason")
+    public String undoReason;
+
+    public MergeHistoryEntry toHistoryEntry() {
+        return new MergeHistoryEntry(id, survivorId, List.of(mergedIds), mergedAt, causeEventId, undoneAt, undoReason);
+    }
+
     public Merge toMerge() {
         return new Merge(id, survivorId, List.of(mergedIds), mergedAt);
     }

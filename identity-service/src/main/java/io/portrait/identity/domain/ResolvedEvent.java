@@ -35,6 +35,10 @@ public class ResolvedEvent {
     @Column(name = "resolved_at", nullable = false)
     public Instant resolvedAt;
 
+    /** Keys ({@code type:hex hash}) of the identifiers demoted when the event was resolved. */
+    @Column(nullable = false)
+    public String[] demoted;
+
     public static class Key implements Serializable {
 
         public String workspace;

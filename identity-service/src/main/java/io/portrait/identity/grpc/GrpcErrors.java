@@ -3,6 +3,7 @@ package io.portrait.identity.grpc;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.portrait.identity.domain.ConflictException;
 import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ResolutionContentionException;
@@ -26,6 +27,9 @@ final class GrpcErrors {
         }
         if (failure instanceof ProfileNotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof ConflictException) {
+            return Status.FAILED_PRECONDITION.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof ResolutionContentionException) {
             return Status.UNAVAILABLE.withDescription(failure.getMessage()).asRuntimeException();

@@ -1,19 +1,28 @@
 package io.portrait.identity.grpc;
 
-import io.portrait.proto.identity.v1.EraseProfileResponse;
-import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.identity.domain.Workspace;
+import io.portrait.identity.service.IdentityAdminService;
 import io.portrait.identity.service.ProfileService;
 import io.portrait.identity.service.ResolutionService;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
+import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
+import io.portrait.proto.identity.v1.ListMergesRequest;
+import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
 import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.ResolveResponse;
+import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
+import io.portrait.proto.identity.v1.UnbindIdentifierResponse;
+import io.portrait.proto.identity.v1.UnmergeRequest;
+import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+
+import java.util.UUID;
 
 /** gRPC face of OneID: translates messages and status codes, nothing else. */
 @GrpcService
@@ -21,10 +30,12 @@ public class IdentityGrpcService implements Identity {
 
     private final ResolutionService resolution;
     private final ProfileService profiles;
+    private final IdentityAdminService admin;
 
-    public IdentityGrpcService(ResolutionService resolution, ProfileService profiles) {
+    public IdentityGrpcService(ResolutionService resolution, ProfileService profiles, IdentityAdminService admin) {
         this.resolution = resolution;
         this.profiles = profiles;
+        this.admin = admin;
     }
 
     @Override
@@ -53,7 +64,44 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
-        // Contract agreed ahead of its implementation, which lands with this service's issue.
-        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+        return admin.erase(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
+                        blankToNull(request.getReason()))
+                .map(erasure -> EraseProfileResponse.newBuilder()
+                        .addAllErasedProfileIds(erasure.erasedProfileIds().stream().map(UUID::toString).toList())
+                        .setIdentifiersSuppressed(erasure.identifiersSuppressed())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ListMergesResponse> listMerges(ListMergesRequest request) {
+        return admin.mergeHistory(Workspace.orDefault(request.getWorkspace()), request.getProfileId())
+                .map(entries -> ListMergesResponse.newBuilder()
+                        .addAllMerges(entries.stream().map(ProtoMapping::historyEntry).toList())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<UnbindIdentifierResponse> unbindIdentifier(UnbindIdentifierRequest request) {
+        return admin.unbind(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
+                        request.getIdentifier().getType(), request.getIdentifier().getValue())
+                .map(view -> UnbindIdentifierResponse.newBuilder().setProfile(ProtoMapping.profile(view)).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<UnmergeResponse> unmerge(UnmergeRequest request) {
+        return admin.unmerge(Workspace.orDefault(request.getWorkspace()), request.getMergeId(),
+                        blankToNull(request.getReason()))
+                .map(unmerge -> UnmergeResponse.newBuilder()
+                        .setSurvivor(ProtoMapping.profile(unmerge.survivor()))
+                        .addAllRestored(unmerge.restored().stream().map(ProtoMapping::profile).toList())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 }

@@ -1,5 +1,6 @@
 package io.portrait.identity.grpc;
 
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.portrait.identity.domain.IdentifierValue;
 import io.portrait.identity.domain.Merge;
@@ -7,13 +8,18 @@ import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GoldenTrait;
+import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.ProfileMerge;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.ResolveRequest;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Wire messages to domain values and back. */
@@ -30,8 +36,31 @@ final class ProtoMapping {
                                 .map(identifier -> new IdentifierValue(identifier.getType(), identifier.getValue()))
                                 .toList(),
                         sighting.getChannel(),
-                        sighting.hasOccurredAt() ? instant(sighting.getOccurredAt()) : null))
+                        sighting.hasOccurredAt() ? instant(sighting.getOccurredAt()) : null,
+                        traits(sighting.getTraits()),
+                        sighting.getSource()))
                 .toList();
+    }
+
+    /** Top-level text, number and boolean traits as text; nested values, lists and nulls are not golden-record traits. */
+    private static Map<String, String> traits(Struct traits) {
+        Map<String, String> scalars = new TreeMap<>();
+        traits.getFieldsMap().forEach((name, value) -> {
+            switch (value.getKindCase()) {
+                case STRING_VALUE -> scalars.put(name, value.getStringValue().strip());
+                case BOOL_VALUE -> scalars.put(name, Boolean.toString(value.getBoolValue()));
+                case NUMBER_VALUE -> scalars.put(name, number(value.getNumberValue()));
+                default -> {
+                }
+            }
+        });
+        return scalars;
+    }
+
+    private static String number(double number) {
+        return number == Math.rint(number) && Math.abs(number) < 1e15
+                ? Long.toString((long) number)
+                : BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
     }
 
     static Resolution resolution(SightingResolution resolution) {
@@ -40,22 +69,20 @@ final class ProtoMapping {
                 .setProfileId(resolution.profileId().toString())
                 .setNewProfile(resolution.newProfile())
                 .addAllMerges(resolution.merges().stream().map(ProtoMapping::merge).toList())
+                .addAllDemotedIdentifiers(resolution.demoted().stream().map(ProtoMapping::identifier).toList())
+                .addAllBlockedIdentifiers(resolution.blocked().stream().map(ProtoMapping::identifier).toList())
                 .build();
     }
 
     static Profile profile(ProfileView view) {
         Profile.Builder profile = Profile.newBuilder()
                 .setProfileId(view.id().toString())
-                .addAllIdentifiers(view.identifiers().stream()
-                        .map(identifier -> Identifier.newBuilder()
-                                .setType(identifier.type())
-                                .setValue(identifier.value())
-                                .build())
-                        .toList())
+                .addAllIdentifiers(view.identifiers().stream().map(ProtoMapping::identifier).toList())
                 .addAllChannels(view.channels())
                 .setEventCount(view.eventCount())
                 .addAllMergedProfileIds(view.mergedProfileIds().stream().map(UUID::toString).toList())
-                .setCreatedAt(timestamp(view.createdAt()));
+                .setCreatedAt(timestamp(view.createdAt()))
+                .addAllTraits(view.traits().stream().map(ProtoMapping::trait).toList());
         if (view.firstSeen() != null) {
             profile.setFirstSeen(timestamp(view.firstSeen()));
         }
@@ -63,6 +90,37 @@ final class ProtoMapping {
             profile.setLastSeen(timestamp(view.lastSeen()));
         }
         return profile.build();
+    }
+
+    static MergeHistoryEntry historyEntry(io.portrait.identity.domain.MergeHistoryEntry entry) {
+        MergeHistoryEntry.Builder proto = MergeHistoryEntry.newBuilder()
+                .setMergeId(entry.mergeId().toString())
+                .setSurvivorProfileId(entry.survivorId().toString())
+                .addAllMergedProfileIds(entry.mergedIds().stream().map(UUID::toString).toList())
+                .setMergedAt(timestamp(entry.mergedAt()))
+                .setCauseEventId(entry.causeEventId());
+        if (entry.undoneAt() != null) {
+            proto.setUndoneAt(timestamp(entry.undoneAt()));
+        }
+        if (entry.undoReason() != null) {
+            proto.setUndoReason(entry.undoReason());
+        }
+        return proto.build();
+    }
+
+    private static GoldenTrait trait(io.portrait.identity.engine.GoldenTrait trait) {
+        return GoldenTrait.newBuilder()
+                .setName(trait.trait())
+                .setValue(trait.value())
+                .setSource(trait.source())
+                .setEventId(trait.eventId())
+                .setObservedAt(timestamp(trait.observedAt()))
+                .setRule(trait.rule().wireName())
+                .build();
+    }
+
+    private static Identifier identifier(IdentifierValue identifier) {
+        return Identifier.newBuilder().setType(identifier.type()).setValue(identifier.value()).build();
     }
 
     private static ProfileMerge merge(Merge merge) {

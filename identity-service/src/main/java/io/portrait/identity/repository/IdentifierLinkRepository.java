@@ -1,5 +1,6 @@
 package io.portrait.identity.repository;
 
+import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.domain.IdentifierLink;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;

@@ -1,6 +1,8 @@
 package io.portrait.identity.repository;
 
 import io.portrait.identity.domain.Merge;
+import io.portrait.identity.engine.HeldIdentifier;
+import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.engine.ProfileSnapshot;
 import io.portrait.identity.engine.ProfileStats;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
@@ -69,6 +73,28 @@ public class IdentityGraphRepository {
                 });
     }
 
+    /** Which of {@code keys} belong to erased profiles: they are never collected again. */
+    public Uni<Set<IdentifierKey>> findSuppressed(SqlConnection tx, String workspace, List<IdentifierKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return tx.preparedQuery("""
+                        select t.type, t.value_hash
+                        from erasure_tombstone t
+                        join unnest($2::text[], $3::bytea[]) as wanted (type, value_hash)
+                          on t.type = wanted.type and t.value_hash = wanted.value_hash
+                        where t.workspace = $1
+                        """)
+                .execute(params(workspace, types(keys), hashes(keys)))
+                .map(rows -> {
+                    Set<IdentifierKey> suppressed = new HashSet<>();
+                    for (Row row : rows) {
+                        suppressed.add(IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes()));
+                    }
+                    return suppressed;
+                });
+    }
+
     /**
      * Locks the given profiles until the transaction ends. Always in id order, the same in every transaction,
      * so that two resolvers needing overlapping profiles queue instead of deadlocking.
@@ -92,6 +118,24 @@ public class IdentityGraphRepository {
                 });
     }
 
+    /** Every identifier the given profiles hold, with the time it was attached: what the limits count. */
+    public Uni<Map<UUID, List<HeldIdentifier>>> listHeld(SqlConnection tx, String workspace, Collection<UUID> ids) {
+        return tx.preparedQuery("""
+                        select profile_id, type, value_hash, seen_at from identifier
+                        where workspace = $1 and profile_id = any($2)
+                        """)
+                .execute(params(workspace, ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, List<HeldIdentifier>> held = new HashMap<>();
+                    for (Row row : rows) {
+                        held.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>())
+                                .add(new HeldIdentifier(IdentifierKey.of(row.getString("type"),
+                                        row.getBuffer("value_hash").getBytes()), instant(row, "seen_at")));
+                    }
+                    return held;
+                });
+    }
+
     public Uni<Void> insertProfile(SqlConnection tx, String workspace, UUID id, Instant createdAt, ProfileStats stats) {
         return tx.preparedQuery("""
                         insert into profile (id, workspace, created_at, first_seen, last_seen, event_count, channels)
@@ -107,19 +151,21 @@ public class IdentityGraphRepository {
      * were inserted. Sorted, so concurrent inserts of overlapping sets take the index locks in one order.
      */
     public Uni<Integer> insertIdentifiers(SqlConnection tx, String workspace, UUID profileId,
-                                          List<NewIdentifier> identifiers, String eventId, Instant createdAt) {
+                                          List<NewIdentifier> identifiers, String eventId, Instant createdAt,
+                                          Instant seenAt) {
         List<IdentifierKey> keys = identifiers.stream().map(NewIdentifier::key).toList();
         Buffer[] sealed = identifiers.stream().map(i -> Buffer.buffer(i.sealedValue())).toArray(Buffer[]::new);
         return tx.preparedQuery("""
                         insert into identifier
-                            (workspace, type, value_hash, value_enc, profile_id, created_at, first_event_id)
-                        select $1, n.type, n.value_hash, n.value_enc, $5, $6, $7
+                            (workspace, type, value_hash, value_enc, profile_id, origin_profile_id, created_at,
+                             first_event_id, seen_at)
+                        select $1, n.type, n.value_hash, n.value_enc, $5, $5, $6, $7, $8
                         from unnest($2::text[], $3::bytea[], $4::bytea[]) as n (type, value_hash, value_enc)
                         order by n.type, n.value_hash
                         on conflict (workspace, type, value_hash) do nothing
                         """)
                 .execute(params(workspace, types(keys), hashes(keys), sealed, profileId,
-                        timestamp(createdAt), eventId))
+                        timestamp(createdAt), eventId, timestamp(seenAt)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -133,6 +179,9 @@ public class IdentityGraphRepository {
         UUID[] merged = mergedIds.toArray(UUID[]::new);
         return tx.preparedQuery("update identifier set profile_id = $3 where workspace = $1 and profile_id = any($2)")
                 .execute(params(workspace, merged, survivorId))
+                .flatMap(ignored -> tx.preparedQuery(
+                                "update trait_observation set profile_id = $3 where workspace = $1 and profile_id = any($2)")
+                        .execute(params(workspace, merged, survivorId)))
                 .flatMap(ignored -> tx.preparedQuery(
                                 "update profile set merged_into = $3 where workspace = $1 and merged_into = any($2)")
                         .execute(params(workspace, merged, survivorId)))
@@ -164,15 +213,33 @@ public class IdentityGraphRepository {
                 .replaceWithVoid();
     }
 
-    /** Marks the event counted; false when another transaction recorded it first. */
-    public Uni<Boolean> insertResolvedEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                            boolean newProfile, Instant resolvedAt) {
+    /** Records the traits an event brought to a profile, with their provenance; a repeated event adds nothing. */
+    public Uni<Void> insertObservations(SqlConnection tx, String workspace, UUID profileId, String eventId,
+                                        String source, Instant observedAt, Map<String, String> traits) {
+        if (traits.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return tx.preparedQuery("""
-                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at)
-                        values ($1, $2, $3, $4, $5)
+                        insert into trait_observation (workspace, event_id, trait, profile_id, value, source, observed_at)
+                        select $1, $2, t.trait, $3, t.value, $4, $5
+                        from unnest($6::text[], $7::text[]) as t (trait, value)
                         on conflict do nothing
                         """)
-                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt)))
+                .execute(params(workspace, eventId, profileId, source, timestamp(observedAt),
+                        traits.keySet().toArray(String[]::new), traits.values().toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** Marks the event counted; false when another transaction recorded it first. */
+    public Uni<Boolean> insertResolvedEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
+                                            boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted) {
+        return tx.preparedQuery("""
+                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at, demoted)
+                        values ($1, $2, $3, $4, $5, $6)
+                        on conflict do nothing
+                        """)
+                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt),
+                        demoted.stream().map(IdentifierKey::toString).toArray(String[]::new)))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -12,6 +12,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class MergeRecordRepository implements PanacheRepositoryBase<MergeRecord, UUID> {
 
+    /** Merges whose survivor is one of {@code profileIds}, oldest first. */
+    public Uni<List<MergeRecord>> listBySurvivors(String workspace, List<UUID> profileIds) {
+        return list("workspace = ?1 and survivorId in ?2", Sort.by("mergedAt").and("id"), workspace, profileIds);
+    }
+
     public Uni<List<MergeRecord>> listCausedBy(String workspace, String eventId) {
         return list("workspace = ?1 and causeEventId = ?2", Sort.by("mergedAt").and("id"), workspace, eventId);
     }

@@ -3,7 +3,7 @@ package io.portrait.identity.service;
 import io.portrait.common.identifier.IdentifierNormalizer;
 import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.common.pii.PiiCipher;
-import io.portrait.identity.repository.IdentifierKey;
+import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.repository.NewIdentifier;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -7,8 +7,11 @@ import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.Profile;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
+import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.engine.Survivorship;
 import io.portrait.identity.repository.IdentifierLinkRepository;
 import io.portrait.identity.repository.ProfileRepository;
+import io.portrait.identity.repository.TraitObservationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,12 +31,17 @@ public class ProfileService {
     private final ProfileRepository profiles;
     private final IdentifierLinkRepository identifiers;
     private final IdentifierProtection protection;
+    private final TraitObservationRepository traits;
+    private final Survivorship survivorship;
 
     public ProfileService(ProfileRepository profiles, IdentifierLinkRepository identifiers,
-                          IdentifierProtection protection) {
+                          IdentifierProtection protection, TraitObservationRepository traits,
+                          Survivorship survivorship) {
         this.profiles = profiles;
         this.identifiers = identifiers;
         this.protection = protection;
+        this.traits = traits;
+        this.survivorship = survivorship;
     }
 
     public Uni<ProfileView> get(String workspace, String profileId) {
@@ -57,19 +65,25 @@ public class ProfileService {
                                 : view(workspace, profile))));
     }
 
+    /** The match key of an identifier given by a caller, validated as for a lookup. */
+    IdentifierKey keyOf(String type, String value) {
+        return protection.keyOf(usable(type, value));
+    }
+
     private Uni<ProfileView> view(String workspace, Profile profile) {
         return identifiers.listByProfile(workspace, profile.id)
                 .flatMap(links -> profiles.findMergedInto(workspace, profile.id)
-                        .map(mergedIds -> new ProfileView(profile.id, open(links), sorted(profile.channels),
-                                profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
-                                profile.createdAt)));
+                        .flatMap(mergedIds -> traits.listByProfile(workspace, profile.id)
+                                .map(observations -> new ProfileView(profile.id, open(links), sorted(profile.channels),
+                                        profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
+                                        profile.createdAt, survivorship.golden(observations)))));
     }
 
     private List<IdentifierValue> open(List<IdentifierLink> links) {
         return links.stream().map(link -> new IdentifierValue(link.type, protection.open(link.valueEnc))).toList();
     }
 
-    private NormalizedIdentifier usable(String type, String value) {
+    NormalizedIdentifier usable(String type, String value) {
         if (type == null || type.isBlank()) {
             throw new InvalidRequestException("identifier.type", "is required");
         }
@@ -88,13 +102,17 @@ public class ProfileService {
     }
 
     private static UUID parseId(String profileId) {
-        String id = profileId == null ? "" : profileId.strip();
+        return parseId("profile_id", profileId);
+    }
+
+    static UUID parseId(String field, String value) {
+        String id = value == null ? "" : value.strip();
         if (id.isEmpty()) {
-            throw new InvalidRequestException("profile_id", "is required");
+            throw new InvalidRequestException(field, "is required");
         }
-        // UUID.fromString also accepts abbreviated forms such as 1-2-3-4-5; profile ids are always canonical.
+        // UUID.fromString also accepts abbreviated forms such as 1-2-3-4-5; our ids are always canonical.
         if (!CANONICAL_UUID.matcher(id).matches()) {
-            throw new InvalidRequestException("profile_id", "is not a UUID");
+            throw new InvalidRequestException(field, "is not a UUID");
         }
         return UUID.fromString(id);
     }

@@ -9,11 +9,13 @@ import io.portrait.identity.domain.MergeRecord;
 import io.portrait.identity.domain.ResolutionContentionException;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
+import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.engine.IdentityRules;
+import io.portrait.identity.engine.MatchDecision;
 import io.portrait.identity.engine.ProfileSnapshot;
 import io.portrait.identity.engine.ProfileStats;
 import io.portrait.identity.engine.ResolutionEngine;
 import io.portrait.identity.engine.ResolutionPlan;
-import io.portrait.identity.repository.IdentifierKey;
 import io.portrait.identity.repository.IdentityGraphRepository;
 import io.portrait.identity.repository.MergeRecordRepository;
 import io.portrait.identity.repository.NewIdentifier;
@@ -31,9 +33,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -55,17 +60,20 @@ public class ResolutionService {
     private final ProfileRepository profiles;
     private final MergeRecordRepository mergeRecords;
     private final IdentifierProtection protection;
+    private final IdentityRules rules;
     private final IdentityConfig.Resolve config;
     private final Vertx vertx;
 
     public ResolutionService(IdentityGraphRepository graph, ResolvedEventRepository resolvedEvents,
                              ProfileRepository profiles, MergeRecordRepository mergeRecords,
-                             IdentifierProtection protection, IdentityConfig config, Vertx vertx) {
+                             IdentifierProtection protection, IdentityRules rules, IdentityConfig config,
+                             Vertx vertx) {
         this.graph = graph;
         this.resolvedEvents = resolvedEvents;
         this.profiles = profiles;
         this.mergeRecords = mergeRecords;
         this.protection = protection;
+        this.rules = rules;
         this.config = config.resolve();
         this.vertx = vertx;
     }
@@ -81,7 +89,7 @@ public class ResolutionService {
     private Uni<SightingResolution> resolveOne(String workspace, PreparedSighting sighting) {
         return attempt(workspace, sighting, 1).flatMap(fresh -> {
             if (fresh.isEmpty()) {
-                return replay(workspace, sighting.eventId());
+                return replay(workspace, sighting);
             }
             SightingResolution resolution = fresh.get();
             for (Merge merge : resolution.merges()) {
@@ -114,11 +122,31 @@ public class ResolutionService {
                 });
     }
 
-    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting sighting) {
-        return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> owners.isEmpty()
-                ? createProfile(tx, workspace, sighting)
-                : lockOwners(tx, workspace, sighting, owners)
-                        .flatMap(locked -> joinProfiles(tx, workspace, sighting, owners, locked)));
+    /** Identifiers of erased profiles are set aside first: answered as blocked, never stored nor matched. */
+    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting prepared) {
+        return graph.findSuppressed(tx, workspace, prepared.keys())
+                .flatMap(suppressed -> resolveUnsuppressed(tx, workspace, prepared.suppress(suppressed)));
+    }
+
+    private Uni<SightingResolution> resolveUnsuppressed(SqlConnection tx, String workspace, PreparedSighting sighting) {
+        Instant now = now();
+        return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> {
+            if (owners.isEmpty()) {
+                MatchDecision decision = rules.decide(sighting.keys(), Map.of(), Map.of(), sighting.occurredAt());
+                return createProfile(tx, workspace, sighting, decision, now);
+            }
+            return lockOwners(tx, workspace, sighting, owners)
+                    .flatMap(locked -> graph.listHeld(tx, workspace, Set.copyOf(owners.values())).flatMap(held -> {
+                        MatchDecision decision = rules.decide(sighting.keys(), owners, held, sighting.occurredAt());
+                        if (decision.owners().isEmpty()) {
+                            return createProfile(tx, workspace, sighting, decision, now);
+                        }
+                        List<ProfileSnapshot> matched = locked.stream()
+                                .filter(profile -> decision.owners().contains(profile.id()))
+                                .toList();
+                        return joinProfiles(tx, workspace, sighting, owners, matched, decision, now);
+                    }));
+        });
     }
 
     /**
@@ -139,32 +167,42 @@ public class ResolutionService {
                 }));
     }
 
-    private Uni<SightingResolution> createProfile(SqlConnection tx, String workspace, PreparedSighting sighting) {
+    private Uni<SightingResolution> createProfile(SqlConnection tx, String workspace, PreparedSighting sighting,
+                                                  MatchDecision decision, Instant now) {
         UUID profileId = UUID.randomUUID();
-        Instant now = now();
         ProfileStats stats = ResolutionEngine.recordEvent(ProfileStats.NONE, sighting.channel(), sighting.occurredAt());
+        List<NewIdentifier> unowned = sighting.only(decision.active());
         return graph.insertProfile(tx, workspace, profileId, now, stats)
-                .flatMap(ignored -> attach(tx, workspace, profileId, sighting.identifiers(), sighting.eventId(), now))
-                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now))
-                .map(ignored -> new SightingResolution(sighting.eventId(), profileId, true, List.of()));
+                .flatMap(ignored -> attach(tx, workspace, profileId, unowned, sighting, now))
+                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now,
+                        decision.demoted()))
+                .flatMap(ignored -> observe(tx, workspace, profileId, sighting))
+                .map(ignored -> sighting.resolution(profileId, true, List.of(), decision.demoted()));
     }
 
     private Uni<SightingResolution> joinProfiles(SqlConnection tx, String workspace, PreparedSighting sighting,
-                                                 Map<IdentifierKey, UUID> owners, List<ProfileSnapshot> locked) {
-        ResolutionPlan plan = ResolutionEngine.plan(locked);
+                                                 Map<IdentifierKey, UUID> owners, List<ProfileSnapshot> matched,
+                                                 MatchDecision decision, Instant now) {
+        ResolutionPlan plan = ResolutionEngine.plan(matched);
         UUID target = plan.targetId();
-        Instant now = now();
         ProfileStats stats = ResolutionEngine.recordEvent(plan.baseStats(), sighting.channel(), sighting.occurredAt());
-        List<NewIdentifier> missing = sighting.identifiers().stream()
+        List<NewIdentifier> missing = sighting.only(decision.active()).stream()
                 .filter(identifier -> !owners.containsKey(identifier.key()))
                 .toList();
         Uni<List<Merge>> merges = plan.kind() == ResolutionPlan.Kind.MERGE
                 ? merge(tx, workspace, plan, sighting.eventId(), now).map(List::of)
                 : Uni.createFrom().item(List.of());
-        return merges.flatMap(done -> attach(tx, workspace, target, missing, sighting.eventId(), now)
+        return merges.flatMap(done -> attach(tx, workspace, target, missing, sighting, now)
                 .flatMap(ignored -> graph.updateStats(tx, workspace, target, stats))
-                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now))
-                .map(ignored -> new SightingResolution(sighting.eventId(), target, false, done)));
+                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now,
+                        decision.demoted()))
+                .flatMap(ignored -> observe(tx, workspace, target, sighting))
+                .map(ignored -> sighting.resolution(target, false, done, decision.demoted())));
+    }
+
+    private Uni<Void> observe(SqlConnection tx, String workspace, UUID profileId, PreparedSighting sighting) {
+        return graph.insertObservations(tx, workspace, profileId, sighting.eventId(), sighting.source(),
+                sighting.occurredAt(), sighting.traits());
     }
 
     private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId, Instant now) {
@@ -176,11 +214,12 @@ public class ResolutionService {
 
     /** Inserts identifiers nobody owns; if any was claimed meanwhile, the picture is stale and we start over. */
     private Uni<Void> attach(SqlConnection tx, String workspace, UUID profileId, List<NewIdentifier> identifiers,
-                             String eventId, Instant now) {
+                             PreparedSighting sighting, Instant now) {
         if (identifiers.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return graph.insertIdentifiers(tx, workspace, profileId, identifiers, eventId, now).map(inserted -> {
+        return graph.insertIdentifiers(tx, workspace, profileId, identifiers, sighting.eventId(), now,
+                sighting.occurredAt()).map(inserted -> {
             if (inserted != identifiers.size()) {
                 throw new ConcurrentChangeException("an identifier was claimed by a concurrent resolution");
             }
@@ -190,8 +229,8 @@ public class ResolutionService {
 
     /** A concurrent resolution of the same event id won: start over, and the next attempt replays its answer. */
     private Uni<Void> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                  boolean newProfile, Instant now) {
-        return graph.insertResolvedEvent(tx, workspace, eventId, profileId, newProfile, now).map(recorded -> {
+                                  boolean newProfile, Instant now, List<IdentifierKey> demoted) {
+        return graph.insertResolvedEvent(tx, workspace, eventId, profileId, newProfile, now, demoted).map(recorded -> {
             if (!recorded) {
                 throw new ConcurrentChangeException("event was resolved concurrently");
             }
@@ -203,13 +242,15 @@ public class ResolutionService {
      * The answer for an event resolved before: the live profile it belongs to now, and the merges it caused then,
      * so a caller that lost the first answer can still deliver those merges.
      */
-    private Uni<SightingResolution> replay(String workspace, String eventId) {
+    private Uni<SightingResolution> replay(String workspace, PreparedSighting sighting) {
+        String eventId = sighting.eventId();
         return Panache.withSession(() -> resolvedEvents.findEvent(workspace, eventId)
                 .flatMap(event -> profiles.findLive(workspace, event.profileId)
                         .flatMap(live -> mergeRecords.listCausedBy(workspace, eventId)
-                                .map(records -> new SightingResolution(eventId, live.id,
+                                .map(records -> sighting.resolution(live.id,
                                         event.newProfile && live.id.equals(event.profileId),
-                                        records.stream().map(MergeRecord::toMerge).toList())))));
+                                        records.stream().map(MergeRecord::toMerge).toList(),
+                                        Arrays.stream(event.demoted).map(IdentifierKey::parse).toList())))));
     }
 
     private Uni<Void> pause(int attempt) {
@@ -239,21 +280,33 @@ public class ResolutionService {
             }
             // Keyed by match key: the same identifier twice in one sighting is one identifier.
             Map<IdentifierKey, NewIdentifier> usable = new LinkedHashMap<>();
+            Map<IdentifierKey, IdentifierValue> values = new HashMap<>();
+            List<IdentifierValue> blocked = new ArrayList<>();
+            boolean anyValid = false;
             for (IdentifierValue identifier : sighting.identifiers()) {
                 NormalizedIdentifier normalized = protection.normalize(identifier.type(), identifier.value());
-                if (normalized.usable()) {
-                    NewIdentifier protectedIdentifier = protection.protect(normalized);
-                    usable.putIfAbsent(protectedIdentifier.key(), protectedIdentifier);
+                if (!normalized.usable()) {
+                    continue;
                 }
+                anyValid = true;
+                IdentifierValue value = new IdentifierValue(normalized.type(), normalized.value());
+                if (rules.blocks(normalized.type(), normalized.value())) {
+                    blocked.add(value);
+                    continue;
+                }
+                NewIdentifier protectedIdentifier = protection.protect(normalized);
+                usable.putIfAbsent(protectedIdentifier.key(), protectedIdentifier);
+                values.putIfAbsent(protectedIdentifier.key(), value);
             }
-            if (usable.isEmpty()) {
+            if (!anyValid) {
                 throw new InvalidRequestException(field + ".identifiers", "has no identifier usable for matching");
             }
             Instant occurredAt = sighting.occurredAt() == null
                     ? now()
                     : sighting.occurredAt().truncatedTo(ChronoUnit.MICROS);
-            prepared.add(new PreparedSighting(sighting.eventId(), List.copyOf(usable.values()), sighting.channel(),
-                    occurredAt));
+            String source = sighting.source() == null || sighting.source().isBlank() ? "unknown" : sighting.source().strip();
+            prepared.add(new PreparedSighting(sighting.eventId(), List.copyOf(usable.values()), values, blocked,
+                    sighting.channel(), occurredAt, sighting.traits(), source));
         }
         return prepared;
     }
@@ -263,11 +316,39 @@ public class ResolutionService {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private record PreparedSighting(String eventId, List<NewIdentifier> identifiers, String channel,
-                                    Instant occurredAt) {
+    /**
+     * A validated sighting: the identifiers that may be matched on, their clear values (answered back when
+     * demoted), and the ones the deployment's rules block. An event whose identifiers are all blocked still lands
+     * on a profile of its own, so that no accepted event is lost.
+     */
+    private record PreparedSighting(String eventId, List<NewIdentifier> identifiers,
+                                    Map<IdentifierKey, IdentifierValue> values, List<IdentifierValue> blocked,
+                                    String channel, Instant occurredAt, Map<String, String> traits, String source) {
 
         List<IdentifierKey> keys() {
             return identifiers.stream().map(NewIdentifier::key).toList();
+        }
+
+        PreparedSighting suppress(Set<IdentifierKey> suppressed) {
+            if (suppressed.isEmpty()) {
+                return this;
+            }
+            List<IdentifierValue> nowBlocked = new ArrayList<>(blocked);
+            suppressed.stream().map(values::get).filter(Objects::nonNull).forEach(nowBlocked::add);
+            return new PreparedSighting(eventId,
+                    identifiers.stream().filter(identifier -> !suppressed.contains(identifier.key())).toList(),
+                    values, nowBlocked, channel, occurredAt, traits, source);
+        }
+
+        List<NewIdentifier> only(List<IdentifierKey> keys) {
+            Set<IdentifierKey> wanted = Set.copyOf(keys);
+            return identifiers.stream().filter(identifier -> wanted.contains(identifier.key())).toList();
+        }
+
+        SightingResolution resolution(UUID profileId, boolean newProfile, List<Merge> merges,
+                                      List<IdentifierKey> demoted) {
+            return new SightingResolution(eventId, profileId, newProfile, merges,
+                    demoted.stream().map(values::get).filter(Objects::nonNull).toList(), blocked);
         }
     }
 }

@@ -51,7 +51,7 @@ class ConcurrentResolutionTest {
     private static final int SIGHTINGS_PER_COMPONENT = 8;
     private static final int STREAMS = 8;
     private static final int BATCH = 5;
-    private static final List<String> TYPES = List.of("user_id", "device_id", "email");
+    private static final List<String> TYPES = List.of("anonymous_id", "device_id", "email");
     private static final List<String> CHANNELS = List.of("web", "app", "pos", "crm");
     private static final Instant START = Instant.parse("2024-06-01T00:00:00Z");
 

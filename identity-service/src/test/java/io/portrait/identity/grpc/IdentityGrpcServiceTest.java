@@ -140,13 +140,13 @@ class IdentityGrpcServiceTest {
 
     @Test
     void mergingASurvivorRepointsEverythingMergedIntoItBefore() {
-        String p1 = resolveOne(sighting("e1", "web", T1, id("user_id", "x"))).getProfileId();
-        String p2 = resolveOne(sighting("e2", "web", T1, id("user_id", "y"))).getProfileId();
-        String p3 = resolveOne(sighting("e3", "web", T1, id("user_id", "z"))).getProfileId();
+        String p1 = resolveOne(sighting("e1", "web", T1, id("anonymous_id", "x"))).getProfileId();
+        String p2 = resolveOne(sighting("e2", "web", T1, id("anonymous_id", "y"))).getProfileId();
+        String p3 = resolveOne(sighting("e3", "web", T1, id("anonymous_id", "z"))).getProfileId();
 
-        Resolution first = resolveOne(sighting("e4", "app", T2, id("user_id", "y"), id("user_id", "z")));
+        Resolution first = resolveOne(sighting("e4", "app", T2, id("anonymous_id", "y"), id("anonymous_id", "z")));
         assertThat(first.getProfileId()).isEqualTo(p2);
-        Resolution second = resolveOne(sighting("e5", "pos", T3, id("user_id", "x"), id("user_id", "y")));
+        Resolution second = resolveOne(sighting("e5", "pos", T3, id("anonymous_id", "x"), id("anonymous_id", "y")));
 
         assertThat(second.getProfileId()).isEqualTo(p1);
         assertThat(second.getMergesList()).hasSize(1);

@@ -97,6 +97,8 @@ public class ResolveWorker {
                     .addAllIdentifiers(event.cleaned().matchableIdentifiers())
                     .setChannel(event.cleaned().event().getChannel())
                     .setOccurredAt(event.cleaned().event().getTimestamp())
+                    .setTraits(event.cleaned().event().getTraits())
+                    .setSource(event.cleaned().event().getSource())
                     .build());
         }
         return Multi.createFrom().iterable(byWorkspace.entrySet())

@@ -8,6 +8,8 @@ import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
+import io.portrait.proto.identity.v1.ListMergesRequest;
+import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
 import io.portrait.proto.identity.v1.Profile;
@@ -16,6 +18,10 @@ import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.ResolveResponse;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.Sighting;
+import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
+import io.portrait.proto.identity.v1.UnbindIdentifierResponse;
+import io.portrait.proto.identity.v1.UnmergeRequest;
+import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -147,6 +153,22 @@ public class InMemoryIdentity implements Identity {
 
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    // Identity administration is never called by ingestion.
+    @Override
+    public Uni<ListMergesResponse> listMerges(ListMergesRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<UnbindIdentifierResponse> unbindIdentifier(UnbindIdentifierRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<UnmergeResponse> unmerge(UnmergeRequest request) {
         return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
     }
 }

@@ -1,0 +1,12 @@
+package io.portrait.gateway.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+
+/** One merge in a profile's history; {@code undoneAt} and {@code undoReason} appear once it was split. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MergeView(String mergeId, String survivorId, List<String> mergedIds, Instant mergedAt,
+                        String causeEventId, Instant undoneAt, String undoReason) {
+}

@@ -1,0 +1,87 @@
+package io.portrait.gateway.rest;
+
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.MergeView;
+import io.portrait.gateway.domain.ProfileView;
+import io.portrait.gateway.domain.UnbindRequest;
+import io.portrait.gateway.domain.UnmergeRequest;
+import io.portrait.gateway.domain.UnmergeView;
+import io.portrait.gateway.service.IdentityAdminService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/v1/identity")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "Identity", description = "How profiles were joined, and how to undo a wrong join.")
+public class IdentityAdminResource {
+
+    private final IdentityAdminService identity;
+    private final GatewayConfig config;
+
+    public IdentityAdminResource(IdentityAdminService identity, GatewayConfig config) {
+        this.identity = identity;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/profiles/{id}/merges")
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "Merge history of a profile",
+            description = "Every merge that built the profile, oldest first, including merges undone since.")
+    @APIResponse(responseCode = "200", description = "The merges.")
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<List<MergeView>> merges(@PathParam("id") String id) {
+        return identity.merges(config.defaultWorkspace(), id);
+    }
+
+    @POST
+    @Path("/profiles/{id}/unbind")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("privacy:admin")
+    @Operation(summary = "Remove an identifier from a profile",
+            description = "The value is normalized as events are. A later event carrying it resolves it anew.")
+    @APIResponse(responseCode = "200", description = "The profile without the identifier.")
+    @APIResponse(responseCode = "400", description = "Missing or invalid identifier.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "The profile does not hold it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ProfileView> unbind(@PathParam("id") String id, UnbindRequest request) {
+        if (request == null || blank(request.type()) || blank(request.value())) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Body fields \"type\" and \"value\" are both required."));
+        }
+        return identity.unbind(config.defaultWorkspace(), id, request.type(), request.value());
+    }
+
+    @POST
+    @Path("/merges/{mergeId}/unmerge")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("privacy:admin")
+    @Operation(summary = "Split a wrong merge",
+            description = "Each profile the merge folded away comes back with the identifiers it brought; the "
+                    + "survivor keeps the rest. The merge stays in the history, marked undone with the reason.")
+    @APIResponse(responseCode = "200", description = "The survivor and the restored profiles.")
+    @APIResponse(responseCode = "404", description = "No such merge.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "The merge was undone already.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<UnmergeView> unmerge(@PathParam("mergeId") String mergeId, UnmergeRequest request) {
+        return identity.unmerge(config.defaultWorkspace(), mergeId, request == null ? null : request.reason());
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+}

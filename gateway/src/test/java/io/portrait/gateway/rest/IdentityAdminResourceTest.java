@@ -1,0 +1,125 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.ListMergesResponse;
+import io.portrait.proto.identity.v1.MergeHistoryEntry;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.UnmergeResponse;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+@QuarkusTest
+class IdentityAdminResourceTest {
+
+    private static final String ANN = "4f1c0d3e-0000-4000-8000-000000000001";
+    private static final String BOB = "4f1c0d3e-0000-4000-8000-000000000002";
+    private static final String MERGE = "9a000000-0000-4000-8000-000000000001";
+
+    @InjectMock
+    IdentityClient identity;
+
+    @Test
+    void listsTheMergeHistoryOldestFirst() {
+        when(identity.merges("default", BOB)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
+                .addMerges(MergeHistoryEntry.newBuilder().setMergeId(MERGE).setSurvivorProfileId(ANN)
+                        .addMergedProfileIds(BOB).setMergedAt(Timestamp.newBuilder().setSeconds(1767607200))
+                        .setCauseEventId("evt-3")
+                        .setUndoneAt(Timestamp.newBuilder().setSeconds(1767693600)).setUndoReason("shared card"))
+                .addMerges(MergeHistoryEntry.newBuilder().setMergeId("9a000000-0000-4000-8000-000000000002")
+                        .setSurvivorProfileId(ANN).addMergedProfileIds(BOB)
+                        .setMergedAt(Timestamp.newBuilder().setSeconds(1767780000)).setCauseEventId("evt-9"))
+                .build()));
+
+        given().when().get("/v1/identity/profiles/" + BOB + "/merges")
+                .then().statusCode(200)
+                .body("mergeId", contains(MERGE, "9a000000-0000-4000-8000-000000000002"))
+                .body("[0].survivorId", equalTo(ANN))
+                .body("[0].mergedIds", contains(BOB))
+                .body("[0].mergedAt", equalTo("2026-01-05T10:00:00Z"))
+                .body("[0].causeEventId", equalTo("evt-3"))
+                .body("[0].undoneAt", equalTo("2026-01-06T10:00:00Z"))
+                .body("[0].undoReason", equalTo("shared card"))
+                .body("[1]", not(hasKey("undoneAt")));
+    }
+
+    @Test
+    void unknownProfileIsAProblem() {
+        when(identity.merges("default", ANN)).thenReturn(Uni.createFrom().failure(
+                Status.NOT_FOUND.withDescription("no profile " + ANN).asRuntimeException()));
+
+        given().when().get("/v1/identity/profiles/" + ANN + "/merges")
+                .then().statusCode(404)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("/problems/not-found"))
+                .body("detail", equalTo("no profile " + ANN));
+    }
+
+    @Test
+    void unbindsAnIdentifierGivenInTheBody() {
+        when(identity.unbind("default", ANN, "phone", "138 0013 8000")).thenReturn(Uni.createFrom().item(
+                Profile.newBuilder().setProfileId(ANN)
+                        .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
+                        .setEventCount(3).build()));
+
+        given().contentType("application/json").body("{\"type\":\"phone\",\"value\":\"138 0013 8000\"}")
+                .when().post("/v1/identity/profiles/" + ANN + "/unbind")
+                .then().statusCode(200)
+                .body("id", equalTo(ANN))
+                .body("identifiers.type", contains("email"))
+                .body("eventCount", equalTo(3));
+    }
+
+    @Test
+    void unbindWithoutAValueIsRejectedBeforeAnyCall() {
+        given().contentType("application/json").body("{\"type\":\"phone\"}")
+                .when().post("/v1/identity/profiles/" + ANN + "/unbind")
+                .then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("/problems/invalid-request"));
+        verifyNoInteractions(identity);
+    }
+
+    @Test
+    void unmergeAnswersTheSurvivorAndTheRestoredProfiles() {
+        when(identity.unmerge("default", MERGE, "shared card")).thenReturn(Uni.createFrom().item(
+                UnmergeResponse.newBuilder()
+                        .setSurvivor(Profile.newBuilder().setProfileId(ANN).setEventCount(2))
+                        .addRestored(Profile.newBuilder().setProfileId(BOB).setEventCount(1)
+                                .addIdentifiers(Identifier.newBuilder().setType("member_card").setValue("M-1")))
+                        .build()));
+
+        given().contentType("application/json").body("{\"reason\":\"shared card\"}")
+                .when().post("/v1/identity/merges/" + MERGE + "/unmerge")
+                .then().statusCode(200)
+                .body("survivor.id", equalTo(ANN))
+                .body("survivor.eventCount", equalTo(2))
+                .body("restored.id", contains(BOB))
+                .body("restored[0].identifiers.value", contains("M-1"));
+    }
+
+    @Test
+    void unmergingTwiceIsAConflict() {
+        when(identity.unmerge(any(), any(), any())).thenReturn(Uni.createFrom().failure(
+                Status.FAILED_PRECONDITION.withDescription("merge " + MERGE + " was undone already").asRuntimeException()));
+
+        given().contentType("application/json").body("{}")
+                .when().post("/v1/identity/merges/" + MERGE + "/unmerge")
+                .then().statusCode(409)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("/problems/conflict"));
+    }
+}

@@ -1,0 +1,207 @@
+package io.portrait.identity.repository;
+
+import io.portrait.identity.engine.IdentifierKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The repair path of the graph — unbind, unmerge, erase — in plain SQL on the caller's transaction, under the
+ * same row locks as resolution so that both serialize on the profiles they touch.
+ */
+@ApplicationScoped
+public class GraphMaintenanceRepository {
+
+    private final Pool pool;
+
+    public GraphMaintenanceRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(work);
+    }
+
+    /** The live profile an id stands for (itself, or the survivor it was merged into), or null when unknown. */
+    public Uni<UUID> liveId(SqlConnection tx, String workspace, UUID id) {
+        return tx.preparedQuery("select coalesce(merged_into, id) as live from profile where workspace = $1 and id = $2")
+                .execute(Tuple.of(workspace, id))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("live"));
+    }
+
+    /** Locks the profiles, in id order like resolution does; answers the ids that are live. */
+    public Uni<List<UUID>> lockLive(SqlConnection tx, String workspace, Collection<UUID> ids) {
+        return tx.preparedQuery("""
+                        select id, merged_into from profile where workspace = $1 and id = any($2)
+                        order by id for update
+                        """)
+                .execute(Tuple.of(workspace, ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<UUID> live = new ArrayList<>();
+                    for (Row row : rows) {
+                        if (row.getUUID("merged_into") == null) {
+                            live.add(row.getUUID("id"));
+                        }
+                    }
+                    return live;
+                });
+    }
+
+    /** The profile and every profile merged into it. */
+    public Uni<List<UUID>> group(SqlConnection tx, String workspace, UUID liveId) {
+        return tx.preparedQuery("select id from profile where workspace = $1 and (id = $2 or merged_into = $2) order by id")
+                .execute(Tuple.of(workspace, liveId))
+                .map(rows -> ids(rows, "id"));
+    }
+
+    /** Deletes one identifier of a profile; false when the profile does not hold it. */
+    public Uni<Boolean> deleteIdentifier(SqlConnection tx, String workspace, UUID profileId, IdentifierKey key) {
+        return tx.preparedQuery("""
+                        delete from identifier where workspace = $1 and profile_id = $2 and type = $3 and value_hash = $4
+                        """)
+                .execute(Tuple.of(workspace, profileId, key.type(), Buffer.buffer(key.hashBytes())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** A merge, locked; null when unknown. */
+    public Uni<MergeRow> lockMerge(SqlConnection tx, String workspace, UUID mergeId) {
+        return tx.preparedQuery("""
+                        select survivor_id, merged_ids, merged_at, undone_at from merge_history
+                        where workspace = $1 and id = $2 for update
+                        """)
+                .execute(Tuple.of(workspace, mergeId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new MergeRow(mergeId, row.getUUID("survivor_id"),
+                            Arrays.asList(row.getArrayOfUUIDs("merged_ids")),
+                            row.getOffsetDateTime("merged_at").toInstant(), row.getOffsetDateTime("undone_at") != null);
+                });
+    }
+
+    /**
+     * {@code profileId} and every profile folded into it, directly or through others, by merges before
+     * {@code before} that were not undone: what it stood for when it was merged away.
+     */
+    public Uni<List<UUID>> foldedInto(SqlConnection tx, String workspace, UUID profileId, Instant before) {
+        return tx.preparedQuery("""
+                        with recursive folded (id) as (
+                            select $2::uuid
+                            union
+                            select unnest(m.merged_ids)
+                            from merge_history m join folded f on m.survivor_id = f.id
+                            where m.workspace = $1 and m.undone_at is null and m.merged_at < $3
+                        )
+                        select id from folded
+                        """)
+                .execute(Tuple.of(workspace, profileId, utc(before)))
+                .map(rows -> ids(rows, "id"));
+    }
+
+    /**
+     * Brings a merged-away profile back: it is live again, the profiles it had absorbed point at it again, and the
+     * identifiers and traits they brought move back from {@code holderId}. Answers how many identifiers moved.
+     */
+    public Uni<Integer> restore(SqlConnection tx, String workspace, UUID profileId, List<UUID> folded, UUID holderId) {
+        UUID[] absorbed = folded.stream().filter(id -> !id.equals(profileId)).toArray(UUID[]::new);
+        return tx.preparedQuery("update profile set merged_into = null, merged_at = null where workspace = $1 and id = $2")
+                .execute(Tuple.of(workspace, profileId))
+                .flatMap(ignored -> tx.preparedQuery("update profile set merged_into = $3 where workspace = $1 and id = any($2)")
+                        .execute(Tuple.of(workspace, absorbed, profileId)))
+                .flatMap(ignored -> tx.preparedQuery("""
+                                update identifier set profile_id = $3
+                                where workspace = $1 and profile_id = $4 and origin_profile_id = any($2)
+                                """)
+                        .execute(Tuple.of(workspace, folded.toArray(UUID[]::new), profileId, holderId)))
+                .flatMap(moved -> tx.preparedQuery("""
+                                update trait_observation set profile_id = $3
+                                where workspace = $1 and profile_id = $4 and event_id in (
+                                    select event_id from resolved_event where workspace = $1 and profile_id = any($2))
+                                """)
+                        .execute(Tuple.of(workspace, folded.toArray(UUID[]::new), profileId, holderId))
+                        .map(ignored -> moved.rowCount()));
+    }
+
+    /** The events a restored profile had taken with it leave the holder's count. */
+    public Uni<Void> subtractEvents(SqlConnection tx, String workspace, UUID holderId, List<UUID> restored) {
+        return tx.preparedQuery("""
+                        update profile set event_count = greatest(0, event_count - (
+                            select coalesce(sum(r.event_count), 0) from profile r where r.workspace = $1 and r.id = any($3)))
+                        where workspace = $1 and id = $2
+                        """)
+                .execute(Tuple.of(workspace, holderId, restored.toArray(UUID[]::new)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> markUndone(SqlConnection tx, String workspace, UUID mergeId, Instant at, String reason) {
+        return tx.preparedQuery("update merge_history set undone_at = $3, undo_reason = $4 where workspace = $1 and id = $2")
+                .execute(Tuple.of(workspace, mergeId, utc(at), reason))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Erases a profile group: keyed hashes of its identifiers go to the tombstone, then identifiers, resolved
+     * events, merge history and profiles are deleted. Answers how many identifiers were suppressed.
+     */
+    public Uni<Integer> erase(SqlConnection tx, String workspace, UUID liveId, List<UUID> group, Instant at,
+                              String reason) {
+        UUID[] ids = group.toArray(UUID[]::new);
+        return tx.preparedQuery("""
+                        insert into erasure_tombstone (workspace, type, value_hash, erased_at)
+                        select workspace, type, value_hash, $3 from identifier where workspace = $1 and profile_id = $2
+                        on conflict do nothing
+                        """)
+                .execute(Tuple.of(workspace, liveId, utc(at)))
+                .flatMap(ignored -> tx.preparedQuery("delete from identifier where workspace = $1 and profile_id = any($2)")
+                        .execute(Tuple.of(workspace, ids)))
+                .flatMap(deleted -> tx.preparedQuery("delete from resolved_event where workspace = $1 and profile_id = any($2)")
+                        .execute(Tuple.of(workspace, ids))
+                        .flatMap(ignored -> tx.preparedQuery(
+                                        "delete from merge_history where workspace = $1 and survivor_id = any($2)")
+                                .execute(Tuple.of(workspace, ids)))
+                        .flatMap(ignored -> tx.preparedQuery(
+                                        "delete from trait_observation where workspace = $1 and profile_id = any($2)")
+                                .execute(Tuple.of(workspace, ids)))
+                        .flatMap(ignored -> tx.preparedQuery("delete from profile where workspace = $1 and id = any($2)")
+                                .execute(Tuple.of(workspace, ids)))
+                        .flatMap(ignored -> tx.preparedQuery("""
+                                        insert into erasure (id, workspace, profile_ids, identifiers, reason, erased_at)
+                                        values ($1, $2, $3, $4, $5, $6)
+                                        """)
+                                .execute(Tuple.from(Arrays.asList(UUID.randomUUID(), workspace, ids,
+                                        deleted.rowCount(), reason, utc(at)))))
+                        .map(ignored -> deleted.rowCount()));
+    }
+
+    private static List<UUID> ids(Iterable<Row> rows, String column) {
+        List<UUID> ids = new ArrayList<>();
+        for (Row row : rows) {
+            ids.add(row.getUUID(column));
+        }
+        return ids;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** One merge as unmerge needs it. */
+    public record MergeRow(UUID id, UUID survivorId, List<UUID> mergedIds, Instant mergedAt, boolean undone) {
+    }
+}

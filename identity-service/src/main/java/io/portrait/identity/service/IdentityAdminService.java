@@ -1,0 +1,184 @@
+package io.portrait.identity.service;
+
+import io.portrait.identity.domain.ConflictException;
+import io.portrait.identity.domain.Erasure;
+import io.portrait.identity.domain.MergeHistoryEntry;
+import io.portrait.identity.domain.MergeRecord;
+import io.portrait.identity.domain.ProfileNotFoundException;
+import io.portrait.identity.domain.ProfileView;
+import io.portrait.identity.domain.Unmerge;
+import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.repository.GraphMaintenanceRepository;
+import io.portrait.identity.repository.GraphMaintenanceRepository.MergeRow;
+import io.portrait.identity.repository.MergeRecordRepository;
+import io.portrait.identity.repository.ProfileRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Repairs of the identity graph: merge history, unbinding an identifier, splitting a wrong merge, erasure. Each is
+ * one transaction under the profile row locks resolution takes, retried whole when a resolution got in the way.
+ */
+@ApplicationScoped
+public class IdentityAdminService {
+
+    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final GraphMaintenanceRepository graph;
+    private final ProfileRepository profiles;
+    private final MergeRecordRepository merges;
+    private final ProfileService profileService;
+
+    public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
+                                MergeRecordRepository merges, ProfileService profileService) {
+        this.graph = graph;
+        this.profiles = profiles;
+        this.merges = merges;
+        this.profileService = profileService;
+    }
+
+    /** The merges that built the profile an id stands for, oldest first, undone ones included. */
+    public Uni<List<MergeHistoryEntry>> mergeHistory(String workspace, String profileId) {
+        return Uni.createFrom().item(() -> ProfileService.parseId("profile_id", profileId))
+                .flatMap(id -> Panache.withSession(() -> profiles.findLive(workspace, id).flatMap(live -> {
+                    if (live == null) {
+                        return Uni.createFrom().failure(new ProfileNotFoundException("no profile " + id));
+                    }
+                    return profiles.findMergedInto(workspace, live.id).flatMap(mergedIds -> {
+                        List<UUID> group = new ArrayList<>(mergedIds);
+                        group.add(live.id);
+                        return merges.listBySurvivors(workspace, group);
+                    });
+                }))).map(records -> records.stream().map(MergeRecord::toHistoryEntry).toList());
+    }
+
+    /** Removes one identifier from the profile an id stands for; a later event carrying it resolves it anew. */
+    public Uni<ProfileView> unbind(String workspace, String profileId, String type, String value) {
+        return Uni.createFrom().item(() -> new UnbindTarget(ProfileService.parseId("profile_id", profileId),
+                        profileService.keyOf(type, value)))
+                .flatMap(target -> retried(tx -> lockedLive(tx, workspace, target.profileId())
+                        .flatMap(live -> graph.deleteIdentifier(tx, workspace, live, target.key()).map(deleted -> {
+                            if (!deleted) {
+                                // The type only: the value is PII.
+                                throw new ProfileNotFoundException(
+                                        "profile " + target.profileId() + " holds no such " + type);
+                            }
+                            return live;
+                        }))))
+                .invoke(live -> Log.infof("Workspace %s: unbound a %s from profile %s", workspace, type, live))
+                .flatMap(live -> profileService.get(workspace, live.toString()));
+    }
+
+    /**
+     * Splits a merge: each profile it folded away is live again with the identifiers it (and whatever it had
+     * absorbed before) brought; the holder keeps the rest, including identifiers attached after the merge.
+     */
+    public Uni<Unmerge> unmerge(String workspace, String mergeId, String reason) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Uni.createFrom().item(() -> ProfileService.parseId("merge_id", mergeId))
+                .flatMap(id -> retried(tx -> graph.lockMerge(tx, workspace, id).flatMap(merge -> {
+                    if (merge == null) {
+                        return Uni.createFrom().failure(new ProfileNotFoundException("no merge " + id));
+                    }
+                    if (merge.undone()) {
+                        return Uni.createFrom().failure(new ConflictException("merge " + id + " was undone already"));
+                    }
+                    return split(tx, workspace, merge, now, reason);
+                })))
+                .invoke(holder -> Log.infof("Workspace %s: unmerged %s", workspace, mergeId))
+                .flatMap(holder -> profileService.get(workspace, holder.holder().toString())
+                        .flatMap(survivor -> Multi.createFrom().iterable(holder.restored())
+                                .onItem().transformToUniAndConcatenate(restored ->
+                                        profileService.get(workspace, restored.toString()))
+                                .collect().asList()
+                                .map(restored -> new Unmerge(survivor, restored))));
+    }
+
+    private Uni<Split> split(SqlConnection tx, String workspace, MergeRow merge, Instant now, String reason) {
+        return graph.liveId(tx, workspace, merge.survivorId()).flatMap(holder -> {
+            List<UUID> toLock = new ArrayList<>(merge.mergedIds());
+            toLock.add(holder);
+            return graph.lockLive(tx, workspace, toLock).flatMap(live -> {
+                if (!live.contains(holder)) {
+                    throw new ConcurrentChangeException("the survivor was merged away before it was locked");
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (UUID restored : merge.mergedIds()) {
+                    chain = chain.flatMap(ignored -> graph.foldedInto(tx, workspace, restored, merge.mergedAt())
+                            .flatMap(folded -> graph.restore(tx, workspace, restored, folded, holder))
+                            .replaceWithVoid());
+                }
+                return chain
+                        .flatMap(ignored -> graph.subtractEvents(tx, workspace, holder, merge.mergedIds()))
+                        .flatMap(ignored -> graph.markUndone(tx, workspace, merge.id(), now, reason))
+                        .map(ignored -> new Split(holder, merge.mergedIds()));
+            });
+        });
+    }
+
+    /**
+     * Erases the profile an id stands for and every profile merged into it; the keyed hashes of its identifiers
+     * stay as a tombstone so that they are never collected again.
+     */
+    public Uni<Erasure> erase(String workspace, String profileId, String reason) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Uni.createFrom().item(() -> ProfileService.parseId("profile_id", profileId))
+                .flatMap(id -> retried(tx -> lockedLive(tx, workspace, id)
+                        .flatMap(live -> graph.group(tx, workspace, live)
+                                .flatMap(group -> graph.lockLive(tx, workspace, group)
+                                        .flatMap(ignored -> graph.erase(tx, workspace, live, group, now, reason))
+                                        .map(suppressed -> new Erasure(group, suppressed))))))
+                .invoke(erasure -> Log.infof("Workspace %s: erased profiles %s, %d identifiers suppressed", workspace,
+                        erasure.erasedProfileIds(), erasure.identifiersSuppressed()));
+    }
+
+    /** Locks the live profile an id stands for; NOT_FOUND when the id is unknown. */
+    private Uni<UUID> lockedLive(SqlConnection tx, String workspace, UUID id) {
+        return graph.liveId(tx, workspace, id).flatMap(live -> {
+            if (live == null) {
+                return Uni.createFrom().failure(new ProfileNotFoundException("no profile " + id));
+            }
+            return graph.lockLive(tx, workspace, List.of(live)).map(locked -> {
+                if (locked.isEmpty()) {
+                    throw new ConcurrentChangeException("profile was merged away before it was locked");
+                }
+                return live;
+            });
+        });
+    }
+
+    private <T> Uni<T> retried(Function<SqlConnection, Uni<T>> work) {
+        return attempt(work, 1);
+    }
+
+    private <T> Uni<T> attempt(Function<SqlConnection, Uni<T>> work, int attempt) {
+        return graph.inTransaction(work)
+                .onFailure(failure -> attempt < MAX_ATTEMPTS && isRetryable(failure))
+                .recoverWithUni(conflict -> attempt(work, attempt + 1));
+    }
+
+    private static boolean isRetryable(Throwable failure) {
+        return failure instanceof ConcurrentChangeException
+                || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
+    }
+
+    private record Split(UUID holder, List<UUID> restored) {
+    }
+
+    private record UnbindTarget(UUID profileId, IdentifierKey key) {
+    }
+}

@@ -1,0 +1,135 @@
+package io.portrait.identity.engine.linkage;
+
+import io.portrait.identity.engine.linkage.FellegiSunter.Decision;
+import io.portrait.identity.engine.linkage.FellegiSunter.ScoredPair;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Comparators, and the whole engine evaluated on Febrl dataset 1 (see src/test/resources/febrl/README.md). */
+class FellegiSunterTest {
+
+    private static List<PersonRecord> records;
+    private static Set<String> truePairs;
+
+    @BeforeAll
+    static void loadFebrl() throws IOException {
+        records = new ArrayList<>();
+        for (String[] row : csv("febrl/dataset1.csv")) {
+            records.add(new PersonRecord(row[0].strip(), row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                    row[8], row[9], row[10]));
+        }
+        truePairs = new HashSet<>();
+        for (String[] row : csv("febrl/febrl1_true_pairs.csv")) {
+            truePairs.add(pairKey(row[0].strip(), row[1].strip()));
+        }
+    }
+
+    @Test
+    void dedupesFebrlDatasetOneWithHighPrecisionAndRecall() {
+        List<ScoredPair> scored = new FellegiSunter(0.99, 0.5).dedupe(records);
+
+        Set<String> found = new HashSet<>();
+        scored.stream().filter(p -> p.decision() == Decision.MATCH).forEach(p -> found.add(pairKey(p.a(), p.b())));
+        long truePositives = found.stream().filter(truePairs::contains).count();
+        double precision = (double) truePositives / found.size();
+        double recall = (double) truePositives / truePairs.size();
+        System.out.printf("febrl1: %d pairs found, precision %.4f, recall %.4f, review %d%n", found.size(),
+                precision, recall, scored.stream().filter(p -> p.decision() == Decision.REVIEW).count());
+
+        // The published deterministic baseline reaches precision 1.00 at recall 0.63.
+        assertThat(precision).isGreaterThanOrEqualTo(0.98);
+        assertThat(recall).isGreaterThanOrEqualTo(0.90);
+    }
+
+    @Test
+    void linksTwoListsOnlyAcrossThem() {
+        List<PersonRecord> originals = records.stream().filter(r -> r.id().endsWith("-org")).toList();
+        List<PersonRecord> duplicates = records.stream().filter(r -> r.id().contains("-dup-")).toList();
+
+        List<ScoredPair> scored = new FellegiSunter(0.99, 0.5).link(originals, duplicates);
+
+        assertThat(scored).allSatisfy(p -> assertThat(p.a().endsWith("-org")).isNotEqualTo(p.b().endsWith("-org")));
+        long truePositives = scored.stream().filter(p -> p.decision() == Decision.MATCH)
+                .filter(p -> truePairs.contains(pairKey(p.a(), p.b()))).count();
+        assertThat(truePositives).isGreaterThan(400);
+    }
+
+    @ParameterizedTest(name = "{0} vs {1} -> {2}")
+    @CsvSource({
+            "19810512, 19810512, 2",
+            "19810512, 19811205, 1",
+            "19810512, 19810521, 1",
+            "19810512, 19810612, 1",
+            "19810512, 19760309, 0",
+            "19810512, , -1",
+    })
+    void datesForgiveOneTypoOrSwappedDayAndMonth(String a, String b, int level) {
+        assertThat(Comparators.date(a, b)).isEqualTo(level);
+    }
+
+    @ParameterizedTest(name = "{0} vs {1} -> {2}")
+    @CsvSource({
+            "jonathan, jonathan, 2",
+            "jonathan, jonathon, 1",
+            "katherine, kathryn, 1",
+            "jonathan, michael, 0",
+    })
+    void namesUseJaroWinkler(String a, String b, int level) {
+        assertThat(Comparators.text(a, b, 0.88)).isEqualTo(level);
+    }
+
+    @ParameterizedTest(name = "{0} vs {1} -> {2}")
+    @CsvSource({
+            "4011, 4011, 2",
+            "4011, 4017, 1",
+            "4011, 4101, 1",
+            "4011, 2600, 0",
+            "13912345678, 13812345678, 1",
+            "13912345678, 18600005678, 1",
+            "13912345678, 18600001234, 0",
+    })
+    void codesAndPhoneFragments(String a, String b, int level) {
+        assertThat(Comparators.code(a, b)).isEqualTo(level);
+    }
+
+    @Test
+    void swappedGivenAndSurnameIsClose() {
+        assertThat(Comparators.name("wei", "lin", "lin", "wei")).isEqualTo(Comparators.CLOSE);
+    }
+
+    @Test
+    void thresholdsMustBeOrdered() {
+        assertThatThrownBy(() -> new FellegiSunter(0.5, 0.9)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String pairKey(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "," + b : b + "," + a;
+    }
+
+    private static List<String[]> csv(String resource) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        try (InputStream in = FellegiSunterTest.class.getClassLoader().getResourceAsStream(resource);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            reader.readLine();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                rows.add(line.split(",", -1));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,205 @@
+package io.portrait.identity.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
+import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.GetProfileRequest;
+import io.portrait.proto.identity.v1.IdentityGrpc;
+import io.portrait.proto.identity.v1.ListMergesRequest;
+import io.portrait.proto.identity.v1.LookupProfileRequest;
+import io.portrait.proto.identity.v1.MergeHistoryEntry;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.Resolution;
+import io.portrait.proto.identity.v1.ResolveRequest;
+import io.portrait.proto.identity.v1.Sighting;
+import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
+import io.portrait.proto.identity.v1.UnmergeRequest;
+import io.portrait.proto.identity.v1.UnmergeResponse;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
+import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** Merge history, unbind, unmerge and erasure through the gRPC API, on the real graph. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "identity"))
+class GraphRepairTest {
+
+    private static final Instant T1 = Instant.parse("2025-02-01T10:00:00Z");
+    private static final Instant T2 = Instant.parse("2025-02-02T10:00:00Z");
+    private static final Instant T3 = Instant.parse("2025-02-03T10:00:00Z");
+    private static final Instant T4 = Instant.parse("2025-02-04T10:00:00Z");
+
+    @GrpcClient("identity")
+    IdentityGrpc.IdentityBlockingStub identity;
+
+    @Inject
+    Pool pool;
+
+    private final String workspace = "repair-" + UUID.randomUUID();
+
+    @Test
+    void unmergeGivesEachMergedProfileBackWhatItBrought() {
+        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        String bob = resolve(sighting("e2", "pos", T2, id("phone", "+8613800138001"), id("member_card", "M-1")))
+                .getProfileId();
+        // A wrong merge: a shared card number typed at the till joins Ann and Bob.
+        Resolution join = resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"), id("member_card", "M-1")));
+        assertThat(join.getProfileId()).isEqualTo(ann);
+        String mergeId = join.getMerges(0).getMergeId();
+        // After the merge Ann's profile gains a new identifier; it stays with her when the merge is split.
+        resolve(sighting("e4", "web", T4, id("email", "ann@example.com"), id("anonymous_id", "cookie-9")));
+
+        List<MergeHistoryEntry> history = merges(bob);
+        assertThat(history).extracting(MergeHistoryEntry::getMergeId, MergeHistoryEntry::getSurvivorProfileId,
+                MergeHistoryEntry::getCauseEventId).containsExactly(tuple(mergeId, ann, "e3"));
+        assertThat(history.get(0).getMergedProfileIdsList()).containsExactly(bob);
+        assertThat(history.get(0).hasUndoneAt()).isFalse();
+
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId(mergeId).setReason("shared card at the till").build());
+
+        assertThat(split.getSurvivor().getProfileId()).isEqualTo(ann);
+        assertThat(values(split.getSurvivor())).containsExactlyInAnyOrder("ann@example.com", "cookie-9");
+        assertThat(split.getSurvivor().getEventCount()).isEqualTo(3);
+        assertThat(split.getRestoredList()).hasSize(1);
+        Profile restored = split.getRestored(0);
+        assertThat(restored.getProfileId()).isEqualTo(bob);
+        assertThat(values(restored)).containsExactlyInAnyOrder("+8613800138001", "M-1");
+        assertThat(restored.getEventCount()).isEqualTo(1);
+        assertThat(profile(bob).getProfileId()).isEqualTo(bob);
+        assertThat(lookup("member_card", "M-1").getProfileId()).isEqualTo(bob);
+        assertThat(profile(ann).getMergedProfileIdsList()).isEmpty();
+
+        MergeHistoryEntry undone = merges(ann).get(0);
+        assertThat(undone.hasUndoneAt()).isTrue();
+        assertThat(undone.getUndoReason()).isEqualTo("shared card at the till");
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId(mergeId).build()), Status.Code.FAILED_PRECONDITION);
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId(UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND);
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId("not-a-merge").build()), Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void unmergeRestoresWhatTheMergedProfileHadAbsorbedBefore() {
+        String a = resolve(sighting("e1", "web", T1, id("email", "a@example.com"))).getProfileId();
+        String b = resolve(sighting("e2", "web", T2, id("phone", "+8613800138002"))).getProfileId();
+        String c = resolve(sighting("e3", "web", T3, id("anonymous_id", "c-1"))).getProfileId();
+        // C into B first, then B into A.
+        resolve(sighting("e4", "web", T3, id("phone", "+8613800138002"), id("anonymous_id", "c-1")));
+        Resolution second = resolve(sighting("e5", "web", T4, id("email", "a@example.com"),
+                id("phone", "+8613800138002")));
+        assertThat(second.getMerges(0).getMergedProfileIdsList()).containsExactly(b);
+        assertThat(profile(c).getProfileId()).isEqualTo(a);
+
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId(second.getMerges(0).getMergeId()).build());
+
+        assertThat(values(split.getSurvivor())).containsExactly("a@example.com");
+        assertThat(values(split.getRestored(0))).containsExactlyInAnyOrder("+8613800138002", "c-1");
+        assertThat(split.getRestored(0).getMergedProfileIdsList()).containsExactly(c);
+        assertThat(profile(c).getProfileId()).isEqualTo(b);
+    }
+
+    @Test
+    void unbindRemovesOneIdentifierWhichThenResolvesAnew() {
+        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"), id("phone", "+8613800138003")))
+                .getProfileId();
+
+        Profile after = identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(ann).setIdentifier(id("phone", "138 0013 8003")).build()).getProfile();
+
+        assertThat(values(after)).containsExactly("ann@example.com");
+        assertStatus(() -> lookup("phone", "+8613800138003"), Status.Code.NOT_FOUND);
+        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(ann).setIdentifier(id("phone", "+8613800138003")).build()), Status.Code.NOT_FOUND);
+        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(ann).setIdentifier(id("phone", "not a phone")).build()), Status.Code.INVALID_ARGUMENT);
+        Resolution later = resolve(sighting("e2", "pos", T2, id("phone", "+8613800138003")));
+        assertThat(later.getProfileId()).isNotEqualTo(ann);
+        assertThat(later.getNewProfile()).isTrue();
+    }
+
+    @Test
+    void eraseDeletesTheProfileAndSuppressesItsIdentifiersForGood() {
+        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        String other = resolve(sighting("e2", "app", T2, id("device_id", "dev-1"))).getProfileId();
+        resolve(sighting("e3", "app", T3, id("email", "ann@example.com"), id("device_id", "dev-1")));
+
+        // Erasing by the merged-away id erases the person it stands for.
+        EraseProfileResponse erased = identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(other).setReason("data subject request").build());
+
+        assertThat(erased.getErasedProfileIdsList()).containsExactlyInAnyOrder(ann, other);
+        assertThat(erased.getIdentifiersSuppressed()).isEqualTo(2);
+        assertStatus(() -> profile(ann), Status.Code.NOT_FOUND);
+        assertStatus(() -> profile(other), Status.Code.NOT_FOUND);
+        assertStatus(() -> lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
+        for (String table : List.of("profile", "identifier", "resolved_event", "merge_history")) {
+            assertThat(count("select count(*) from " + table + " where workspace = $1")).as(table).isZero();
+        }
+        assertThat(count("select count(*) from erasure_tombstone where workspace = $1")).isEqualTo(2);
+
+        // The same person comes back: the event is kept on a profile of its own, the identifiers are not collected.
+        Resolution back = resolve(sighting("e4", "web", T4, id("email", "Ann@Example.com"), id("anonymous_id", "new")));
+        assertThat(back.getBlockedIdentifiersList()).extracting(Identifier::getType, Identifier::getValue)
+                .containsExactly(tuple("email", "ann@example.com"));
+        assertThat(values(profile(back.getProfileId()))).containsExactly("new");
+        assertStatus(() -> lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
+
+        assertStatus(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(ann).build()), Status.Code.NOT_FOUND);
+    }
+
+    private Resolution resolve(Sighting sighting) {
+        return identity.resolve(ResolveRequest.newBuilder().setWorkspace(workspace).addSightings(sighting).build())
+                .getResolutions(0);
+    }
+
+    private List<MergeHistoryEntry> merges(String profileId) {
+        return identity.listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId)
+                .build()).getMergesList();
+    }
+
+    private Profile profile(String id) {
+        return identity.getProfile(GetProfileRequest.newBuilder().setWorkspace(workspace).setProfileId(id).build())
+                .getProfile();
+    }
+
+    private Profile lookup(String type, String value) {
+        return identity.lookupProfile(LookupProfileRequest.newBuilder().setWorkspace(workspace)
+                .setIdentifier(id(type, value)).build()).getProfile();
+    }
+
+    private long count(String sql) {
+        return pool.preparedQuery(sql).execute(Tuple.of(workspace)).await().indefinitely().iterator().next().getLong(0);
+    }
+
+    private static List<String> values(Profile profile) {
+        return profile.getIdentifiersList().stream().map(Identifier::getValue).toList();
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+    }
+}
