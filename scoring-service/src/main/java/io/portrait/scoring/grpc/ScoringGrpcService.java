@@ -13,6 +13,18 @@ import io.portrait.proto.scoring.v1.Scoring;
 import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.service.PurchaseService;
+import io.grpc.Status;
+import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.proto.scoring.v1.GetModelFitRequest;
+import io.portrait.proto.scoring.v1.GetModelFitResponse;
+import io.portrait.proto.scoring.v1.ListModelFitsRequest;
+import io.portrait.proto.scoring.v1.ListModelFitsResponse;
+import io.portrait.proto.scoring.v1.RefitModelsRequest;
+import io.portrait.proto.scoring.v1.RefitModelsResponse;
+import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.service.ModelNotFoundException;
+import io.portrait.scoring.service.RefitBusyException;
+import io.portrait.scoring.service.ScoreService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -20,10 +32,15 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class ScoringGrpcService implements Scoring {
 
-    private final PurchaseService purchases;
+    private static final int DEFAULT_FITS = 20;
+    private static final int MAX_FITS = 100;
 
-    ScoringGrpcService(PurchaseService purchases) {
+    private final PurchaseService purchases;
+    private final ScoreService scores;
+
+    ScoringGrpcService(PurchaseService purchases, ScoreService scores) {
         this.purchases = purchases;
+        this.scores = scores;
     }
 
     @Override
@@ -50,7 +67,42 @@ public class ScoringGrpcService implements Scoring {
 
     @Override
     public Uni<GetProfileScoresResponse> getProfileScores(GetProfileScoresRequest request) {
-        // Contract agreed ahead of its implementation, which lands with this service's issue.
-        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+        return GrpcErrors.respond(() -> scores.scoresOf(
+                        SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                stored -> GetProfileScoresResponse.newBuilder().setScores(ScoreMapper.scores(stored)).build());
+    }
+
+    @Override
+    public Uni<RefitModelsResponse> refitModels(RefitModelsRequest request) {
+        return GrpcErrors.respond(() -> known(scores.refit(SinkRequests.workspace(request.getWorkspace()),
+                        ModelFitRecord.ON_DEMAND)),
+                fit -> RefitModelsResponse.newBuilder().setFit(ScoreMapper.fit(fit)).build());
+    }
+
+    @Override
+    public Uni<GetModelFitResponse> getModelFit(GetModelFitRequest request) {
+        return GrpcErrors.respond(() -> known(scores.fit(SinkRequests.workspace(request.getWorkspace()),
+                        request.getModelVersion().strip())),
+                fit -> GetModelFitResponse.newBuilder().setFit(ScoreMapper.fit(fit)).build());
+    }
+
+    @Override
+    public Uni<ListModelFitsResponse> listModelFits(ListModelFitsRequest request) {
+        return GrpcErrors.respond(() -> {
+            int limit = request.getLimit() == 0 ? DEFAULT_FITS : request.getLimit();
+            if (limit < 1 || limit > MAX_FITS) {
+                throw new InvalidRequestException("limit must be between 1 and " + MAX_FITS);
+            }
+            return scores.fits(SinkRequests.workspace(request.getWorkspace()), limit);
+        }, fits -> ListModelFitsResponse.newBuilder().addAllFits(fits.stream().map(ScoreMapper::fit).toList()).build());
+    }
+
+    /** The failures only model refits and reads raise, as statuses that GrpcErrors passes through. */
+    private static <T> Uni<T> known(Uni<T> call) {
+        return call.onFailure(RefitBusyException.class).transform(failure ->
+                        Status.FAILED_PRECONDITION.withDescription(failure.getMessage()).asRuntimeException())
+                .onFailure(ModelNotFoundException.class).transform(failure ->
+                        Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException());
     }
 }

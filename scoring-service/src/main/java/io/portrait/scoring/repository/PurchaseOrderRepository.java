@@ -41,6 +41,12 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
             where workspace = :workspace and profile_id in (:mergedIds)""";
     private static final String DELETE_PROFILE = """
             delete from purchase_order where workspace = :workspace and profile_id = :profileId""";
+    // Scores are derived from the orders: a merged-away profile has none until the next refit scores its survivor,
+    // and an erased profile keeps none.
+    private static final String DROP_MERGED_SCORES = """
+            delete from profile_score where workspace = :workspace and profile_id in (:mergedIds)""";
+    private static final String DELETE_PROFILE_SCORES = """
+            delete from profile_score where workspace = :workspace and profile_id = :profileId""";
 
     /** Inserts the purchases in the given order; orders already held for the profile are left as they are. */
     public Uni<Void> insert(String workspace, List<Purchase> purchases) {
@@ -60,6 +66,7 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
         return NativeSql.update(DROP_HELD_BY_SURVIVOR, merge)
                 .chain(() -> NativeSql.update(DROP_HELD_TWICE, Map.of("workspace", workspace, "mergedIds", mergedIds)))
                 .chain(() -> NativeSql.update(REKEY, merge))
+                .chain(() -> NativeSql.update(DROP_MERGED_SCORES, Map.of("workspace", workspace, "mergedIds", mergedIds)))
                 .replaceWithVoid();
     }
 
@@ -67,10 +74,12 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
         return list("workspace = ?1 and profileId = ?2", workspace, profileId);
     }
 
-    /** Deletes the profile's orders; answers how many there were. */
+    /** Deletes the profile's orders and scores; answers how many rows there were. */
     @Override
     public Uni<Integer> deleteFor(String workspace, String profileId) {
-        return NativeSql.update(DELETE_PROFILE, Map.of("workspace", workspace, "profileId", profileId));
+        Map<String, Object> profile = Map.of("workspace", workspace, "profileId", profileId);
+        return NativeSql.update(DELETE_PROFILE, profile)
+                .chain(orders -> NativeSql.update(DELETE_PROFILE_SCORES, profile).map(scores -> orders + scores));
     }
 
     private static Map<String, Object> row(String workspace, Purchase purchase) {

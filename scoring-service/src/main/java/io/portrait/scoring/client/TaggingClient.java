@@ -1,0 +1,48 @@
+package io.portrait.scoring.client;
+
+import io.portrait.common.sink.ProtoTimestamps;
+import io.portrait.proto.tagging.v1.ModelScore;
+import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
+import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.scoring.config.ScoringConfig;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Tagging's model-tag contract: scores become tag values there, in batches, each call with its own deadline. */
+@ApplicationScoped
+public class TaggingClient {
+
+    private final MutinyTaggingStub tagging;
+    private final int batchSize;
+    private final long deadlineMillis;
+
+    public TaggingClient(@GrpcClient("tagging") MutinyTaggingStub tagging, ScoringConfig config) {
+        this.tagging = tagging;
+        this.batchSize = config.push().batchSize();
+        this.deadlineMillis = config.push().deadline().toMillis();
+    }
+
+    /** Replaces one model tag's values for the given profiles; answers how many tagging applied. */
+    public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
+                                       List<ModelScore> scores) {
+        Uni<Integer> chain = Uni.createFrom().item(0);
+        for (int from = 0; from < scores.size(); from += batchSize) {
+            List<ModelScore> slice = scores.subList(from, Math.min(scores.size(), from + batchSize));
+            chain = chain.chain(applied -> tagging.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                    .putModelScores(PutModelScoresRequest.newBuilder()
+                            .setWorkspace(workspace)
+                            .setTagCode(tagCode)
+                            .setModelVersion(modelVersion)
+                            .setComputedAt(ProtoTimestamps.toProto(computedAt))
+                            .addAllScores(slice)
+                            .build())
+                    .map(response -> applied + response.getApplied()));
+        }
+        return chain;
+    }
+}

@@ -1,0 +1,135 @@
+package io.portrait.scoring.engine.clv;
+
+import org.hipparchus.special.Gamma;
+import org.hipparchus.util.FastMath;
+
+/**
+ * The BG/NBD model of Fader, Hardie and Lee (2005): while alive a customer buys at a Poisson rate drawn from
+ * Gamma(r, alpha); after each purchase they drop out with a probability drawn from Beta(a, b). With
+ * {@code dropout == false} it is the limiting model without drop-out (b growing without bound), the NBD model:
+ * a and b are then not used.
+ * <p>
+ * Times are in the unit the model was fitted in. Every prediction is computed through logarithms and the Euler
+ * transform of the hypergeometric function, so it stays finite for any history.
+ */
+public record BgNbdModel(double r, double alpha, double a, double b, boolean dropout) {
+
+    /** Closer than this to a = 1, where the closed form is 0/0, the limit is taken from the right. */
+    private static final double NEAR_ONE = 1e-7;
+
+    public BgNbdModel {
+        if (!(r > 0) || !(alpha > 0) || !Double.isFinite(r) || !Double.isFinite(alpha)
+                || dropout && (!(a > 0) || !(b > 0) || !Double.isFinite(a) || !Double.isFinite(b))) {
+            throw new IllegalArgumentException("BG/NBD parameters must be positive and finite: r=" + r
+                    + ", alpha=" + alpha + ", a=" + a + ", b=" + b);
+        }
+    }
+
+    public static BgNbdModel withDropout(double r, double alpha, double a, double b) {
+        return new BgNbdModel(r, alpha, a, b, true);
+    }
+
+    /** The no-drop-out limit (NBD). */
+    public static BgNbdModel withoutDropout(double r, double alpha) {
+        return new BgNbdModel(r, alpha, 0, 0, false);
+    }
+
+    /** The log-likelihood of one customer's history (up to terms that do not depend on the parameters). */
+    public double logLikelihood(RepeatHistory h) {
+        double common = Gamma.logGamma(r + h.x()) - Gamma.logGamma(r) + r * FastMath.log(alpha);
+        double whileAlive = -(r + h.x()) * FastMath.log(alpha + h.t());
+        if (!dropout) {
+            return common + whileAlive;
+        }
+        double beta = Gamma.logGamma(a + b) + Gamma.logGamma(b + h.x()) - Gamma.logGamma(b)
+                - Gamma.logGamma(a + b + h.x());
+        if (h.x() == 0) {
+            return common + beta + whileAlive;
+        }
+        double droppedAfterLast = FastMath.log(a) - FastMath.log(b + h.x() - 1)
+                - (r + h.x()) * FastMath.log(alpha + h.tx());
+        return common + beta + logAddExp(whileAlive, droppedAfterLast);
+    }
+
+    /** The probability that the customer is still alive at the end of their observation. */
+    public double probabilityAlive(RepeatHistory h) {
+        if (!dropout || h.x() == 0) {
+            return 1;
+        }
+        return 1 / (1 + FastMath.exp(logDeadToAliveOdds(h)));
+    }
+
+    /** Expected purchases in the next {@code t} time units given the history (Fader et al. 2005, eq. 10). */
+    public double expectedPurchases(RepeatHistory h, double t) {
+        requireHorizon(t);
+        if (t == 0) {
+            return 0;
+        }
+        if (!dropout) {
+            return (r + h.x()) * t / (alpha + h.t());
+        }
+        double aa = FastMath.abs(a - 1) < NEAR_ONE ? 1 + NEAR_ONE : a;
+        double c = aa + b + h.x() - 1;
+        double z = t / (alpha + h.t() + t);
+        double logOneMinusZ = -FastMath.log1p(t / (alpha + h.t()));
+        // Euler: 1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z) = 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z).
+        double series = Hypergeometric.seriesMinusOne(aa + b - 1 - r, aa - 1, c, z);
+        double bracket = -FastMath.expm1((aa - 1) * logOneMinusZ + FastMath.log1p(series));
+        double whileAlive = c / (aa - 1) * bracket;
+        if (h.x() == 0) {
+            return whileAlive;
+        }
+        return whileAlive / (1 + FastMath.exp(logDeadToAliveOdds(h)));
+    }
+
+    /** Expected purchases of a randomly chosen customer in their first {@code t} time units (eq. 9). */
+    public double expectedPurchases(double t) {
+        return expectedPurchases(new RepeatHistory(0, 0, 0), t);
+    }
+
+    /** The probability of exactly {@code n} purchases in the first {@code t} time units (eq. 8). */
+    public double probabilityOfPurchases(int n, double t) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative, got " + n);
+        }
+        requireHorizon(t);
+        double logStay = r * FastMath.log(alpha / (alpha + t));
+        double logRate = FastMath.log(t / (alpha + t));
+        double nbd = FastMath.exp(Gamma.logGamma(r + n) - Gamma.logGamma(r) - Gamma.logGamma(n + 1.0)
+                + logStay + (n == 0 ? 0 : n * logRate));
+        if (!dropout) {
+            return nbd;
+        }
+        double alive = FastMath.exp(logBeta(a, b + n) - logBeta(a, b)) * nbd;
+        if (n == 0) {
+            return alive;
+        }
+        double partial = 0;
+        for (int j = 0; j < n; j++) {
+            partial += FastMath.exp(Gamma.logGamma(r + j) - Gamma.logGamma(r) - Gamma.logGamma(j + 1.0)
+                    + logStay + (j == 0 ? 0 : j * logRate));
+        }
+        return alive + FastMath.exp(logBeta(a + 1, b + n - 1) - logBeta(a, b)) * FastMath.max(0, 1 - partial);
+    }
+
+    /** log of a/(b+x-1) ((alpha+T)/(alpha+tx))^(r+x): the odds that a customer with x > 0 has dropped out. */
+    private double logDeadToAliveOdds(RepeatHistory h) {
+        return FastMath.log(a) - FastMath.log(b + h.x() - 1)
+                + (r + h.x()) * (FastMath.log(alpha + h.t()) - FastMath.log(alpha + h.tx()));
+    }
+
+    private static double logBeta(double p, double q) {
+        return Gamma.logGamma(p) + Gamma.logGamma(q) - Gamma.logGamma(p + q);
+    }
+
+    static double logAddExp(double u, double v) {
+        double max = FastMath.max(u, v);
+        return max + FastMath.log1p(FastMath.exp(-FastMath.abs(u - v)));
+    }
+
+    private static void requireHorizon(double t) {
+        if (!(t >= 0) || !Double.isFinite(t)) {
+            throw new IllegalArgumentException("horizon must be finite and not negative, got " + t);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.portrait.scoring.engine.clv;
+
+/**
+ * A customer's calibration history in the BG/NBD notation: {@code x} repeat purchases, the last at {@code tx}
+ * and the observation ending at {@code t}, both measured from the first purchase in the model's time unit;
+ * {@code meanValue} is the mean value of the repeat purchases (0 when there are none).
+ */
+public record RepeatHistory(int x, double tx, double t, double meanValue) {
+
+    public RepeatHistory {
+        if (x < 0 || !(tx >= 0) || !(t >= tx) || !Double.isFinite(t) || !(meanValue >= 0) || !Double.isFinite(meanValue)) {
+            throw new IllegalArgumentException("invalid history: x=" + x + ", tx=" + tx + ", T=" + t
+                    + ", meanValue=" + meanValue);
+        }
+        if (x == 0 && tx != 0) {
+            throw new IllegalArgumentException("tx must be 0 without repeat purchases, got " + tx);
+        }
+    }
+
+    public RepeatHistory(int x, double tx, double t) {
+        this(x, tx, t, 0);
+    }
+}

@@ -1,0 +1,15 @@
+package io.portrait.scoring.engine.value;
+
+/**
+ * What a scoring run needs besides the data.
+ *
+ * @param horizonDays        CLV and expected-purchases horizon
+ * @param periodDays         CLV discounting period
+ * @param margin             profit share of revenue, 0 to 1
+ * @param annualDiscountRate e.g. 0.1 for 10 % a year
+ * @param minCustomers       fewest customers (with at least one repeat buyer) to fit BG/NBD
+ */
+public record ScoringSettings(int horizonDays, int periodDays, double margin, double annualDiscountRate,
+                              int minCustomers, RfmSegments segments, Tiers tiers, Engagement engagement,
+                              KMeans kMeans) {
+}

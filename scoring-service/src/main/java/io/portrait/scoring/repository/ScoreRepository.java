@@ -1,0 +1,317 @@
+package io.portrait.scoring.repository;
+
+import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.domain.StoredScore;
+import io.portrait.scoring.engine.clv.BgNbdModel;
+import io.portrait.scoring.engine.clv.FitDiagnostics;
+import io.portrait.scoring.engine.clv.GammaGammaModel;
+import io.portrait.scoring.engine.value.ClusterCentroid;
+import io.portrait.scoring.engine.value.CustomerPurchases;
+import io.portrait.scoring.engine.value.ProfileScore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Model versions, clusters, per-profile scores and refit leases. Written through the reactive client directly:
+ * a refit writes a whole population in batches, which an ORM session would only slow down.
+ */
+@ApplicationScoped
+public class ScoreRepository {
+
+    private static final int WRITE_BATCH = 1000;
+
+    private static final String PURCHASE_DAYS = """
+            select profile_id, purchase_day,
+                   coalesce(sum(amount) filter (where currency = $2), 0)::float8 as day_total
+            from purchase_order where workspace = $1
+            group by profile_id, purchase_day
+            order by profile_id, purchase_day""";
+    private static final String CLAIM_LEASE = """
+            insert into refit_lease (workspace, holder, expires_at)
+            values ($1, $2, now() + make_interval(secs => $3))
+            on conflict (workspace) do update set holder = excluded.holder, expires_at = excluded.expires_at
+            where refit_lease.expires_at < now()
+            returning holder""";
+    private static final String INSERT_FIT = """
+            insert into model_fit (workspace, version, fitted_at, as_of, currency, trigger, profiles, note,
+                bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_dropout, bgnbd_log_likelihood, bgnbd_iterations,
+                bgnbd_evaluations, bgnbd_customers, bgnbd_boundary, bgnbd_fallback, bgnbd_note,
+                gg_p, gg_q, gg_gamma, gg_log_likelihood, gg_iterations, gg_evaluations, gg_customers, gg_boundary,
+                gg_note, silhouette, fit_seconds)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)""";
+    private static final String INSERT_CLUSTER = """
+            insert into model_cluster (workspace, version, cluster_index, size, recency_days, frequency, monetary)
+            values ($1, $2, $3, $4, $5, $6, $7)""";
+    private static final String UPSERT_SCORE = """
+            insert into profile_score (workspace, profile_id, version, scored_at, recency_days, frequency, monetary,
+                r, f, m, segment, horizon_days, expected_purchases, p_alive, expected_order_value, clv, churn_risk,
+                value_tier, engagement, cluster)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+            on conflict (workspace, profile_id) do update set version = excluded.version,
+                scored_at = excluded.scored_at, recency_days = excluded.recency_days,
+                frequency = excluded.frequency, monetary = excluded.monetary, r = excluded.r, f = excluded.f,
+                m = excluded.m, segment = excluded.segment, horizon_days = excluded.horizon_days,
+                expected_purchases = excluded.expected_purchases, p_alive = excluded.p_alive,
+                expected_order_value = excluded.expected_order_value, clv = excluded.clv,
+                churn_risk = excluded.churn_risk, value_tier = excluded.value_tier,
+                engagement = excluded.engagement, cluster = excluded.cluster""";
+    // Scores of profiles erased or merged away while the refit computed: their purchases are gone.
+    private static final String DROP_STALE_SCORES = """
+            delete from profile_score s where s.workspace = $1
+              and (s.version < $2 or not exists (select 1 from purchase_order o
+                                                 where o.workspace = s.workspace and o.profile_id = s.profile_id))""";
+    private static final String SELECT_FIT = "select * from model_fit where workspace = $1";
+
+    private final Pool pool;
+
+    public ScoreRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Workspaces holding any purchase: those a scheduled refit covers. */
+    public Uni<List<String>> workspacesWithPurchases() {
+        return pool.query("select distinct workspace from purchase_order order by workspace").execute()
+                .map(rows -> strings(rows, "workspace"));
+    }
+
+    /** Every profile's purchase days with the day's value in {@code currency} (other currencies count 0). */
+    public Uni<List<CustomerPurchases>> purchases(String workspace, String currency) {
+        return pool.preparedQuery(PURCHASE_DAYS).execute(Tuple.of(workspace, currency)).map(rows -> {
+            List<CustomerPurchases> customers = new ArrayList<>();
+            String current = null;
+            TreeMap<LocalDate, Double> days = new TreeMap<>();
+            for (Row row : rows) {
+                String profileId = row.getString("profile_id");
+                if (!profileId.equals(current)) {
+                    if (current != null) {
+                        customers.add(new CustomerPurchases(current, days));
+                    }
+                    current = profileId;
+                    days = new TreeMap<>();
+                }
+                days.put(row.getLocalDate("purchase_day"), row.getDouble("day_total"));
+            }
+            if (current != null) {
+                customers.add(new CustomerPurchases(current, days));
+            }
+            return customers;
+        });
+    }
+
+    /** True when this holder now holds the workspace's refit lease. */
+    public Uni<Boolean> claimLease(String workspace, String holder, Duration duration) {
+        return pool.preparedQuery(CLAIM_LEASE).execute(Tuple.of(workspace, holder, (double) duration.toSeconds()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> releaseLease(String workspace, String holder) {
+        return pool.preparedQuery("delete from refit_lease where workspace = $1 and holder = $2")
+                .execute(Tuple.of(workspace, holder)).replaceWithVoid();
+    }
+
+    /**
+     * Stores a model version with its clusters and replaces the workspace's scores, in one transaction that shares
+     * the sink's workspace lock, so a merge or erasure lands either before (and its profiles are left out) or after
+     * (and removes what this wrote). Answers the version number.
+     */
+    public Uni<Integer> save(String workspace, ModelFitRecord fit, List<ProfileScore> scores, int horizonDays) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("select 1 from pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+                .execute(Tuple.of(workspace))
+                .chain(() -> connection.preparedQuery(
+                                "select coalesce(max(version), 0) + 1 as next from model_fit where workspace = $1")
+                        .execute(Tuple.of(workspace)))
+                .map(rows -> rows.iterator().next().getInteger("next"))
+                .call(version -> connection.preparedQuery(INSERT_FIT).execute(fitRow(workspace, version, fit)))
+                .call(version -> batch(connection, INSERT_CLUSTER, fit.clusters().stream()
+                        .map(c -> Tuple.from(List.of(workspace, version, c.index(), c.size(), c.recencyDays(),
+                                c.frequency(), c.monetary())))
+                        .toList()))
+                .call(version -> batch(connection, UPSERT_SCORE, scores.stream()
+                        .map(score -> scoreRow(workspace, version, fit.fittedAt().atOffset(ZoneOffset.UTC),
+                                horizonDays, score))
+                        .toList()))
+                .call(version -> connection.preparedQuery(DROP_STALE_SCORES).execute(Tuple.of(workspace, version))));
+    }
+
+    public Uni<Void> recordPush(String workspace, int version, boolean pushed, String error) {
+        return pool.preparedQuery("update model_fit set tags_pushed = $3, push_error = $4 where workspace = $1 and version = $2")
+                .execute(Tuple.of(workspace, version, pushed, error)).replaceWithVoid();
+    }
+
+    /** The latest scores of a live profile, or null. */
+    public Uni<StoredScore> score(String workspace, String profileId) {
+        return pool.preparedQuery("""
+                        select s.*, f.currency from profile_score s
+                        join model_fit f on f.workspace = s.workspace and f.version = s.version
+                        where s.workspace = $1 and s.profile_id = $2""")
+                .execute(Tuple.of(workspace, profileId))
+                .map(rows -> rows.rowCount() == 0 ? null : storedScore(rows.iterator().next()));
+    }
+
+    /** Scores of one version, for pushing to tagging. */
+    public Uni<List<ProfileScore>> scoresOf(String workspace, int version) {
+        return pool.preparedQuery("""
+                        select *, null::text as currency from profile_score
+                        where workspace = $1 and version = $2 order by profile_id""")
+                .execute(Tuple.of(workspace, version))
+                .map(rows -> {
+                    List<ProfileScore> scores = new ArrayList<>();
+                    rows.forEach(row -> scores.add(storedScore(row).score()));
+                    return scores;
+                });
+    }
+
+    /** The survivor of a merged-away profile, or the id itself. */
+    public Uni<String> liveIdOf(String workspace, String profileId) {
+        return pool.preparedQuery("select survivor_id from profile_alias where workspace = $1 and merged_id = $2")
+                .execute(Tuple.of(workspace, profileId))
+                .map(rows -> rows.rowCount() == 0 ? profileId : rows.iterator().next().getString("survivor_id"));
+    }
+
+    /** One version, or the latest when {@code version} is null; null when there is none. */
+    public Uni<ModelFitRecord> fit(String workspace, Integer version) {
+        String sql = version == null ? SELECT_FIT + " order by version desc limit 1" : SELECT_FIT + " and version = $2";
+        Tuple args = version == null ? Tuple.of(workspace) : Tuple.of(workspace, version);
+        return pool.preparedQuery(sql).execute(args).chain(rows -> {
+            if (rows.rowCount() == 0) {
+                return Uni.createFrom().nullItem();
+            }
+            Row row = rows.iterator().next();
+            return clusters(workspace, row.getInteger("version")).map(clusters -> fitRecord(row, clusters));
+        });
+    }
+
+    /** The newest versions first. */
+    public Uni<List<ModelFitRecord>> fits(String workspace, int limit) {
+        return pool.preparedQuery(SELECT_FIT + " order by version desc limit $2").execute(Tuple.of(workspace, limit))
+                .chain(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    if (list.isEmpty()) {
+                        return Uni.createFrom().item(List.<ModelFitRecord>of());
+                    }
+                    return Uni.join().all(list.stream()
+                                    .map(row -> clusters(workspace, row.getInteger("version"))
+                                            .map(clusters -> fitRecord(row, clusters)))
+                                    .toList())
+                            .andFailFast();
+                });
+    }
+
+    private Uni<List<ClusterCentroid>> clusters(String workspace, int version) {
+        return pool.preparedQuery("select * from model_cluster where workspace = $1 and version = $2 order by cluster_index")
+                .execute(Tuple.of(workspace, version))
+                .map(rows -> {
+                    List<ClusterCentroid> clusters = new ArrayList<>();
+                    rows.forEach(row -> clusters.add(new ClusterCentroid(row.getInteger("cluster_index"),
+                            row.getInteger("size"), row.getDouble("recency_days"), row.getDouble("frequency"),
+                            row.getDouble("monetary"))));
+                    return clusters;
+                });
+    }
+
+    private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < rows.size(); from += WRITE_BATCH) {
+            List<Tuple> slice = rows.subList(from, Math.min(rows.size(), from + WRITE_BATCH));
+            chain = chain.chain(() -> connection.preparedQuery(sql).executeBatch(slice).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    private static Tuple fitRow(String workspace, int version, ModelFitRecord fit) {
+        BgNbdModel b = fit.bgNbd();
+        FitDiagnostics bd = fit.bgNbdDiagnostics();
+        GammaGammaModel g = fit.gammaGamma();
+        FitDiagnostics gd = fit.gammaGammaDiagnostics();
+        return Tuple.from(Arrays.asList(workspace, version, fit.fittedAt().atOffset(ZoneOffset.UTC), fit.asOf(),
+                fit.currency(), fit.trigger(), fit.profiles(), fit.note(),
+                b == null ? null : b.r(), b == null ? null : b.alpha(), b == null ? null : b.a(),
+                b == null ? null : b.b(), b == null ? null : b.dropout(),
+                bd == null ? null : bd.logLikelihood(), bd == null ? null : bd.iterations(),
+                bd == null ? null : bd.evaluations(), bd == null ? null : bd.customers(),
+                bd == null ? null : String.join(",", bd.boundaryParameters()), bd == null ? null : bd.fallback(),
+                bd == null ? null : bd.note(),
+                g == null ? null : g.p(), g == null ? null : g.q(), g == null ? null : g.gamma(),
+                gd == null ? null : gd.logLikelihood(), gd == null ? null : gd.iterations(),
+                gd == null ? null : gd.evaluations(), gd == null ? null : gd.customers(),
+                gd == null ? null : String.join(",", gd.boundaryParameters()), gd == null ? null : gd.note(),
+                fit.silhouette(), fit.fitSeconds()));
+    }
+
+    private static Tuple scoreRow(String workspace, int version, OffsetDateTime scoredAt, int horizonDays,
+                                  ProfileScore s) {
+        return Tuple.from(Arrays.asList(workspace, s.profileId(), version, scoredAt, s.recencyDays(), s.frequency(),
+                s.monetary(), (short) s.r(), (short) s.f(), (short) s.m(), s.segment(), horizonDays,
+                s.expectedPurchases(), s.probabilityAlive(), s.expectedOrderValue(), s.clv(), s.churnRisk(),
+                s.valueTier(), s.engagement(), s.cluster()));
+    }
+
+    private static StoredScore storedScore(Row row) {
+        ProfileScore score = new ProfileScore(row.getString("profile_id"), row.getInteger("recency_days"),
+                row.getInteger("frequency"), row.getDouble("monetary"), row.getInteger("r"), row.getInteger("f"),
+                row.getInteger("m"), row.getString("segment"), row.getDouble("expected_purchases"),
+                row.getDouble("p_alive"), row.getDouble("expected_order_value"), row.getDouble("clv"),
+                row.getString("churn_risk"), row.getString("value_tier"), row.getDouble("engagement"),
+                row.getInteger("cluster"));
+        return new StoredScore(score, row.getInteger("version"), row.getOffsetDateTime("scored_at").toInstant(),
+                row.getInteger("horizon_days"), row.getString("currency"));
+    }
+
+    private static ModelFitRecord fitRecord(Row row, List<ClusterCentroid> clusters) {
+        BgNbdModel bgNbd = null;
+        FitDiagnostics bgNbdDiagnostics = null;
+        if (row.getDouble("bgnbd_r") != null) {
+            bgNbd = row.getBoolean("bgnbd_dropout")
+                    ? BgNbdModel.withDropout(row.getDouble("bgnbd_r"), row.getDouble("bgnbd_alpha"),
+                    row.getDouble("bgnbd_a"), row.getDouble("bgnbd_b"))
+                    : BgNbdModel.withoutDropout(row.getDouble("bgnbd_r"), row.getDouble("bgnbd_alpha"));
+            bgNbdDiagnostics = new FitDiagnostics(row.getDouble("bgnbd_log_likelihood"),
+                    row.getInteger("bgnbd_iterations"), row.getInteger("bgnbd_evaluations"),
+                    row.getInteger("bgnbd_customers"), names(row.getString("bgnbd_boundary")),
+                    row.getString("bgnbd_fallback"), row.getString("bgnbd_note"));
+        }
+        GammaGammaModel gammaGamma = null;
+        FitDiagnostics gammaGammaDiagnostics = null;
+        if (row.getDouble("gg_p") != null) {
+            gammaGamma = new GammaGammaModel(row.getDouble("gg_p"), row.getDouble("gg_q"), row.getDouble("gg_gamma"));
+            gammaGammaDiagnostics = new FitDiagnostics(row.getDouble("gg_log_likelihood"),
+                    row.getInteger("gg_iterations"), row.getInteger("gg_evaluations"), row.getInteger("gg_customers"),
+                    names(row.getString("gg_boundary")), null, row.getString("gg_note"));
+        }
+        return new ModelFitRecord(row.getInteger("version"), row.getOffsetDateTime("fitted_at").toInstant(),
+                row.getLocalDate("as_of"), row.getString("currency"), row.getString("trigger"),
+                row.getInteger("profiles"), row.getString("note"), bgNbd, bgNbdDiagnostics, gammaGamma,
+                gammaGammaDiagnostics, clusters, row.getDouble("silhouette"), row.getDouble("fit_seconds"),
+                row.getBoolean("tags_pushed"), row.getString("push_error"));
+    }
+
+    private static List<String> names(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+
+    private static List<String> strings(RowSet<Row> rows, String column) {
+        List<String> values = new ArrayList<>();
+        rows.forEach(row -> values.add(row.getString(column)));
+        return values;
+    }
+}

@@ -1,0 +1,193 @@
+package io.portrait.scoring.service;
+
+import io.portrait.common.sink.ProfileNotFoundException;
+import io.portrait.proto.tagging.v1.ModelScore;
+import io.portrait.scoring.client.TaggingClient;
+import io.portrait.scoring.config.ScoringConfig;
+import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.domain.StoredScore;
+import io.portrait.scoring.engine.OrderParser;
+import io.portrait.scoring.engine.value.Engagement;
+import io.portrait.scoring.engine.value.KMeans;
+import io.portrait.scoring.engine.value.PopulationScorer;
+import io.portrait.scoring.engine.value.ProfileScore;
+import io.portrait.scoring.engine.value.RfmSegments;
+import io.portrait.scoring.engine.value.ScoreRun;
+import io.portrait.scoring.engine.value.ScoringSettings;
+import io.portrait.scoring.engine.value.Tiers;
+import io.portrait.scoring.repository.ScoreRepository;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Refits the value models of a workspace, stores the version with its diagnostics and every profile's scores, and
+ * pushes the model tags to tagging. The computation runs on a worker thread, never on the event loop.
+ */
+@ApplicationScoped
+public class ScoreService {
+
+    public static final String RFM_SEGMENT = "rfm_segment";
+    public static final String VALUE_TIER = "value_tier";
+    public static final String CHURN_RISK = "churn_risk";
+    public static final String CLUSTER = "cluster";
+
+    private final ScoreRepository scores;
+    private final TaggingClient tagging;
+    private final PopulationScorer scorer;
+    private final String currency;
+    private final int horizonDays;
+    private final Duration lease;
+    private final Clock clock = Clock.systemUTC();
+
+    ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config) {
+        this.scores = scores;
+        this.tagging = tagging;
+        this.currency = OrderParser.currency(config.defaultCurrency(), config.defaultCurrency()).orElseThrow();
+        this.horizonDays = config.clv().horizonDays();
+        this.lease = config.refit().lease();
+        // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
+        this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
+                config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),
+                RfmSegments.parse(config.rfm().segments()),
+                new Tiers(config.churn().highBelow(), config.churn().mediumBelow(),
+                        config.valueTiers().highNetWorthFrom(), config.valueTiers().midFrom()),
+                new Engagement(config.engagement().halfLifeDays()),
+                new KMeans(config.clusters().minK(), config.clusters().maxK(), config.clusters().silhouetteSample(),
+                        config.clusters().seed())));
+    }
+
+    /**
+     * Refits and rescores the workspace as of today (UTC).
+     *
+     * @throws RefitBusyException (as a failure) when another refit of the workspace is running
+     */
+    public Uni<ModelFitRecord> refit(String workspace, String trigger) {
+        String holder = UUID.randomUUID().toString();
+        return scores.claimLease(workspace, holder, lease).chain(claimed -> {
+            if (!claimed) {
+                return Uni.createFrom().failure(new RefitBusyException(workspace));
+            }
+            return refitHoldingLease(workspace, trigger)
+                    .call(() -> scores.releaseLease(workspace, holder))
+                    .onFailure().call(() -> scores.releaseLease(workspace, holder));
+        });
+    }
+
+    /** Refits every workspace holding purchases, one after the other; a failing workspace does not stop the rest. */
+    public Uni<Void> refitAll(String trigger) {
+        return scores.workspacesWithPurchases().chain(workspaces -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (String workspace : workspaces) {
+                chain = chain.chain(() -> refit(workspace, trigger)
+                        .onFailure(RefitBusyException.class).recoverWithNull()
+                        .onFailure().invoke(failure -> Log.errorf(failure, "refit of workspace %s failed", workspace))
+                        .onFailure().recoverWithNull()
+                        .replaceWithVoid());
+            }
+            return chain;
+        });
+    }
+
+    private Uni<ModelFitRecord> refitHoldingLease(String workspace, String trigger) {
+        Instant now = clock.instant();
+        LocalDate asOf = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return scores.purchases(workspace, currency)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(customers -> scorer.score(customers, asOf))
+                .chain(run -> {
+                    ModelFitRecord fit = new ModelFitRecord(0, now, asOf, currency, trigger, run.scores().size(),
+                            run.note(), run.purchases() == null ? null : run.purchases().model(),
+                            run.purchases() == null ? null : run.purchases().diagnostics(),
+                            run.spend() == null ? null : run.spend().model(),
+                            run.spend() == null ? null : run.spend().diagnostics(),
+                            run.clusters(), run.silhouette(), run.fitSeconds(), false, null);
+                    return scores.save(workspace, fit, run.scores(), horizonDays)
+                            .invoke(version -> Log.infof("workspace %s: model v%d, %d profiles scored%s", workspace,
+                                    version, run.scores().size(), run.note() == null ? "" : " (" + run.note() + ")"))
+                            .chain(version -> push(workspace, version, now, run)
+                                    .chain(error -> scores.recordPush(workspace, version, error == null, error)
+                                            .chain(() -> scores.fit(workspace, version))));
+                });
+    }
+
+    /** Pushes the four model tags; answers null when tagging took them all, else why not. */
+    private Uni<String> push(String workspace, int version, Instant computedAt, ScoreRun run) {
+        String modelVersion = versionName(version);
+        List<ProfileScore> all = run.scores();
+        return tagging.putModelScores(workspace, RFM_SEGMENT, modelVersion, computedAt,
+                        modelScores(all, s -> true, ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m()))
+                .chain(() -> tagging.putModelScores(workspace, VALUE_TIER, modelVersion, computedAt,
+                        modelScores(all, s -> true, ProfileScore::valueTier,
+                                s -> s.clv() != null ? s.clv() : s.monetary())))
+                .chain(() -> tagging.putModelScores(workspace, CHURN_RISK, modelVersion, computedAt,
+                        modelScores(all, s -> s.churnRisk() != null, ProfileScore::churnRisk,
+                                ProfileScore::probabilityAlive)))
+                .chain(() -> tagging.putModelScores(workspace, CLUSTER, modelVersion, computedAt,
+                        modelScores(all, s -> s.cluster() >= 0, s -> Integer.toString(s.cluster()), s -> s.cluster())))
+                .map(applied -> (String) null)
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf("workspace %s: model tags of v%d not pushed to tagging: %s", workspace, version,
+                            failure.toString());
+                    return "tagging unreachable or refused the scores: " + failure.getMessage();
+                });
+    }
+
+    private static List<ModelScore> modelScores(List<ProfileScore> scores, Predicate<ProfileScore> include,
+                                                Function<ProfileScore, String> value,
+                                                Function<ProfileScore, Number> number) {
+        return scores.stream().filter(include)
+                .map(s -> ModelScore.newBuilder().setProfileId(s.profileId()).setValue(value.apply(s))
+                        .setScore(number.apply(s).doubleValue()).build())
+                .toList();
+    }
+
+    /** The latest scores of the live profile behind {@code profileId}. */
+    public Uni<StoredScore> scoresOf(String workspace, String profileId) {
+        return scores.liveIdOf(workspace, profileId)
+                .chain(liveId -> scores.score(workspace, liveId))
+                .onItem().ifNull().failWith(() -> new ProfileNotFoundException("scores", profileId));
+    }
+
+    /** One version, or the latest when {@code version} is empty. */
+    public Uni<ModelFitRecord> fit(String workspace, String version) {
+        Integer number = version.isEmpty() ? null : parseVersion(version);
+        return scores.fit(workspace, number).onItem().ifNull().failWith(() -> new ModelNotFoundException(
+                version.isEmpty() ? "workspace " + workspace + " has no fitted model yet"
+                        : "model version " + version + " does not exist"));
+    }
+
+    public Uni<List<ModelFitRecord>> fits(String workspace, int limit) {
+        return scores.fits(workspace, limit);
+    }
+
+    public static String versionName(int version) {
+        return "v" + version;
+    }
+
+    /** "v3" or "3". */
+    public static Integer parseVersion(String version) {
+        String digits = version.startsWith("v") ? version.substring(1) : version;
+        try {
+            int number = Integer.parseInt(digits);
+            if (number < 1) {
+                throw new NumberFormatException();
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new io.portrait.common.sink.InvalidRequestException(
+                    "model_version must look like v3, got \"" + version + "\"");
+        }
+    }
+}

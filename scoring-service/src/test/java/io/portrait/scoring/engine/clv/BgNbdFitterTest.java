@@ -1,0 +1,184 @@
+package io.portrait.scoring.engine.clv;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** BG/NBD against the values Fader, Hardie and Lee (2005) published for the CDNOW sample. */
+class BgNbdFitterTest {
+
+    private static final BgNbdModel PUBLISHED = BgNbdModel.withDropout(0.242593, 4.413532, 0.792886, 2.425752);
+
+    private static List<RepeatHistory> cdnow;
+    private static BgNbdFit fit;
+
+    @BeforeAll
+    static void fitCdnow() {
+        cdnow = Cdnow.summary();
+        fit = BgNbdFitter.fit(cdnow);
+    }
+
+    @Test
+    void reproducesThePublishedParametersAndLogLikelihood() {
+        BgNbdModel model = fit.model();
+        assertThat(cdnow).hasSize(2357);
+        assertThat(model.dropout()).isTrue();
+        assertThat(threeDigits(model.r())).isEqualTo(threeDigits(0.242593));
+        assertThat(threeDigits(model.alpha())).isEqualTo(threeDigits(4.413532));
+        assertThat(threeDigits(model.a())).isEqualTo(threeDigits(0.792886));
+        assertThat(threeDigits(model.b())).isEqualTo(threeDigits(2.425752));
+        // Closer than three digits, too: the more digits the paper gives.
+        assertThat(model.r()).isCloseTo(0.242593, within(1e-4));
+        assertThat(model.alpha()).isCloseTo(4.413532, within(1e-3));
+        assertThat(model.a()).isCloseTo(0.792886, within(1e-3));
+        assertThat(model.b()).isCloseTo(2.425752, within(1e-3));
+        assertThat(fit.diagnostics().logLikelihood()).isCloseTo(-9582.4, within(0.05));
+        assertThat(fit.diagnostics().interior()).isTrue();
+        assertThat(fit.diagnostics().note()).isNull();
+        assertThat(fit.diagnostics().customers()).isEqualTo(2357);
+        assertThat(fit.diagnostics().evaluations()).isPositive();
+    }
+
+    @Test
+    void fittedLogLikelihoodIsTheMaximumNearThePublishedPoint() {
+        double atPublished = BgNbdFitter.logLikelihood(PUBLISHED, cdnow);
+        assertThat(atPublished).isCloseTo(-9582.4, within(0.05));
+        assertThat(fit.diagnostics().logLikelihood()).isGreaterThanOrEqualTo(atPublished - 1e-6);
+    }
+
+    @Test
+    void conditionalExpectationOfThePublishedCustomer() {
+        RepeatHistory customer = new RepeatHistory(2, 30.43, 38.86);
+        assertThat(threeDigits(PUBLISHED.expectedPurchases(customer, 39))).isEqualTo(threeDigits(1.226));
+        assertThat(threeDigits(fit.model().expectedPurchases(customer, 39))).isEqualTo(threeDigits(1.226));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 0.0532", "3, 0.1506", "32, 1.0437", "78, 1.8576"})
+    void unconditionalExpectedPurchases(double weeks, double published) {
+        assertThat(threeDigits(PUBLISHED.expectedPurchases(weeks))).isEqualTo(threeDigits(published));
+        assertThat(threeDigits(fit.model().expectedPurchases(weeks))).isEqualTo(threeDigits(published));
+    }
+
+    @Test
+    void probabilityOfNoPurchase() {
+        assertThat(threeDigits(PUBLISHED.probabilityOfPurchases(0, 39))).isEqualTo(threeDigits(0.5737864));
+        assertThat(threeDigits(fit.model().probabilityOfPurchases(0, 39))).isEqualTo(threeDigits(0.5737864));
+        // P(X(t) = 0) = (alpha / (alpha + t))^r: the first BG/NBD term alone.
+        assertThat(PUBLISHED.probabilityOfPurchases(0, 39))
+                .isCloseTo(Math.pow(4.413532 / (4.413532 + 39), 0.242593), within(1e-12));
+    }
+
+    @Test
+    void purchaseCountProbabilitiesSumToOneAndMatchTheMean() {
+        double total = 0;
+        double mean = 0;
+        for (int n = 0; n < 400; n++) {
+            double p = PUBLISHED.probabilityOfPurchases(n, 39);
+            assertThat(p).isBetween(0.0, 1.0);
+            total += p;
+            mean += n * p;
+        }
+        assertThat(total).isCloseTo(1, within(1e-6));
+        assertThat(mean).isCloseTo(PUBLISHED.expectedPurchases(39), within(1e-4));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // x, tx, T: a recent buyer is more likely alive than one silent since long ago.
+            "2, 38.0, 38.86, 2, 5.0, 38.86",
+            "5, 30.0, 38.86, 5, 10.0, 38.86",
+            "1, 20.0, 30.0, 1, 2.0, 30.0"})
+    void probabilityAliveFallsWithTimeSinceTheLastPurchase(int x1, double tx1, double t1, int x2, double tx2, double t2) {
+        double recent = PUBLISHED.probabilityAlive(new RepeatHistory(x1, tx1, t1));
+        double lapsed = PUBLISHED.probabilityAlive(new RepeatHistory(x2, tx2, t2));
+        assertThat(recent).isGreaterThan(lapsed);
+        assertThat(PUBLISHED.probabilityAlive(new RepeatHistory(0, 0, 30))).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "5000, 0.01, 1000000, 52",
+            "5000, 999999, 1000000, 52",
+            "0, 0, 1000000, 1000000",
+            "100000, 0.5, 0.5, 1000000",
+            "1, 0, 0, 0.001"})
+    void predictionsStayFiniteForExtremeHistories(int x, double tx, double t, double horizon) {
+        RepeatHistory h = new RepeatHistory(x, tx, t);
+        for (BgNbdModel model : List.of(PUBLISHED, fit.model(), BgNbdModel.withDropout(50, 0.01, 0.01, 5000),
+                BgNbdModel.withoutDropout(0.2, 4))) {
+            double alive = model.probabilityAlive(h);
+            double expected = model.expectedPurchases(h, horizon);
+            assertThat(alive).isBetween(0.0, 1.0);
+            assertThat(expected).isFinite().isGreaterThanOrEqualTo(0);
+            assertThat(model.logLikelihood(h)).isFinite();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.99999999", "1.0", "1.00000001"})
+    void expectationIsContinuousThroughAEqualsOne(double a) {
+        BgNbdModel model = BgNbdModel.withDropout(0.5, 5, a, 3);
+        BgNbdModel near = BgNbdModel.withDropout(0.5, 5, 1.001, 3);
+        RepeatHistory h = new RepeatHistory(3, 20, 30);
+        assertThat(model.expectedPurchases(h, 26)).isCloseTo(near.expectedPurchases(h, 26), within(1e-3));
+    }
+
+    @Test
+    void withoutDropOutTheFitFallsBackToTheNbdLimitAndSaysSo() {
+        // Every customer bought on the last day of their observation: nothing suggests anyone dropped out, so
+        // the likelihood keeps rising as the drop-out probability a/(a+b) goes to zero.
+        List<RepeatHistory> loyal = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            int x = i % 7;
+            double t = 10 + i % 30;
+            loyal.add(new RepeatHistory(x, x == 0 ? 0 : t, t));
+        }
+        BgNbdFit limit = BgNbdFitter.fit(loyal);
+
+        assertThat(limit.model().dropout()).isFalse();
+        assertThat(limit.diagnostics().fallback()).isEqualTo(BgNbdFitter.NO_DROPOUT_FALLBACK);
+        assertThat(limit.diagnostics().boundaryParameters()).containsAnyOf("a", "b");
+        assertThat(limit.diagnostics().note()).contains("no-drop-out limit");
+        assertThat(limit.diagnostics().logLikelihood()).isFinite();
+        RepeatHistory h = new RepeatHistory(6, 39, 39);
+        assertThat(limit.model().probabilityAlive(h)).isEqualTo(1);
+        // NBD: (r + x) t / (alpha + T), finite and growing with the horizon.
+        assertThat(limit.model().expectedPurchases(h, 52)).isFinite()
+                .isGreaterThan(limit.model().expectedPurchases(h, 26));
+        // The limit fits these data at least as well as any BG/NBD with drop-out does.
+        assertThat(limit.diagnostics().logLikelihood())
+                .isGreaterThanOrEqualTo(BgNbdFitter.logLikelihood(BgNbdModel.withDropout(
+                        limit.model().r(), limit.model().alpha(), 0.5, 50), loyal));
+    }
+
+    static BigDecimal threeDigits(double value) {
+        return new BigDecimal(value).round(new MathContext(3, RoundingMode.HALF_UP));
+    }
+
+    @Test
+    void refusesDataWithoutRepeatPurchases() {
+        assertThatThrownBy(() -> BgNbdFitter.fit(List.of(new RepeatHistory(0, 0, 10), new RepeatHistory(0, 0, 5))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("repeat purchase");
+        assertThatThrownBy(() -> BgNbdFitter.fit(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rejectsImpossibleHistories() {
+        assertThatThrownBy(() -> new RepeatHistory(2, 40, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RepeatHistory(0, 3, 30)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RepeatHistory(-1, 0, 30)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,244 @@
+package io.portrait.scoring.grpc;
+
+import io.grpc.Status;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.scoring.v1.GetModelFitRequest;
+import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
+import io.portrait.proto.scoring.v1.ListModelFitsRequest;
+import io.portrait.proto.scoring.v1.ModelFit;
+import io.portrait.proto.scoring.v1.ProfileScores;
+import io.portrait.proto.scoring.v1.RefitModelsRequest;
+import io.portrait.proto.scoring.v1.Scoring;
+import io.portrait.proto.sink.v1.ApplyEventsRequest;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.proto.tagging.v1.ModelScore;
+import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.scoring.engine.value.RfmSegments;
+import io.portrait.scoring.service.RefitJob;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
+import static io.portrait.common.testing.GrpcTestCalls.await;
+import static io.portrait.scoring.grpc.TestEvents.merge;
+import static io.portrait.scoring.grpc.TestEvents.newWorkspace;
+import static io.portrait.scoring.grpc.TestEvents.order;
+import static io.portrait.scoring.grpc.TestEvents.props;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
+@WithTestResource(TaggingDouble.class)
+class ScoreGrpcServiceTest {
+
+    private static final int CUSTOMERS = 40;
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("scoring")
+    Scoring scoring;
+
+    @Inject
+    RefitJob job;
+
+    @Inject
+    Pool pool;
+
+    @AfterEach
+    void taggingUp() {
+        TaggingDouble.unavailable = false;
+    }
+
+    /**
+     * Customer i buys every (i % 6 + 2) weeks, stopping i % 9 weeks ago, spending 10 + i per order: a population
+     * with repeat buyers, lapsed buyers and one-off buyers.
+     */
+    private void seed(String ws) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(12, ChronoUnit.HOURS).minus(1, ChronoUnit.DAYS);
+        List<ResolvedEvent> events = new ArrayList<>();
+        for (int i = 0; i < CUSTOMERS; i++) {
+            int every = i % 6 + 2;
+            int orders = i % 5 == 0 ? 1 : 2 + i % 7;
+            for (int k = 0; k < orders; k++) {
+                Instant at = now.minus(7L * ((i % 9) + k * every), ChronoUnit.DAYS);
+                events.add(order("e" + i + "-" + k, "p" + i, at.toString(),
+                        props("orderId", "o" + i + "-" + k, "revenue", 10 + i)));
+            }
+        }
+        await(sink.applyEvents(ApplyEventsRequest.newBuilder().setWorkspace(ws).addAllEvents(events).build()));
+    }
+
+    private ModelFit refit(String ws) {
+        return await(scoring.refitModels(RefitModelsRequest.newBuilder().setWorkspace(ws).build())).getFit();
+    }
+
+    private ProfileScores scores(String ws, String profileId) {
+        return await(scoring.getProfileScores(GetProfileScoresRequest.newBuilder()
+                .setWorkspace(ws).setProfileId(profileId).build())).getScores();
+    }
+
+    @Test
+    void refitFitsScoresEveryProfileAndPushesTheModelTags() {
+        String ws = newWorkspace();
+        seed(ws);
+
+        ModelFit fit = refit(ws);
+
+        assertThat(fit.getModelVersion()).isEqualTo("v1");
+        assertThat(fit.getStatus()).isEqualTo("fitted");
+        assertThat(fit.getTrigger()).isEqualTo("on_demand");
+        assertThat(fit.getProfiles()).isEqualTo(CUSTOMERS);
+        assertThat(fit.getCurrency()).isEqualTo("CNY");
+        assertThat(fit.getBgnbd().getR()).isPositive();
+        assertThat(fit.getBgnbdDiagnostics().getLogLikelihood()).isNegative();
+        assertThat(fit.getBgnbdDiagnostics().getEvaluations()).isPositive();
+        assertThat(fit.getBgnbdDiagnostics().getCustomers()).isEqualTo(CUSTOMERS);
+        assertThat(fit.getGammaGamma().getQ()).isGreaterThan(1);
+        assertThat(fit.getClustersList()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(fit.getClustersList().stream().mapToInt(c -> c.getSize()).sum()).isEqualTo(CUSTOMERS);
+        assertThat(fit.getTagsPushed()).isTrue();
+
+        ProfileScores p1 = scores(ws, "p1");
+        assertThat(p1.getModelVersion()).isEqualTo("v1");
+        assertThat(p1.getRfm().getFrequency()).isEqualTo(3);
+        assertThat(p1.getRfm().getMonetary().getAmount()).isEqualTo("33.00");
+        assertThat(p1.getRfm().getSegment()).isIn(RfmSegments.defaults().names());
+        assertThat(p1.getClv().getHorizonDays()).isEqualTo(365);
+        assertThat(p1.getClv().getPAlive()).isBetween(0.0, 1.0);
+        assertThat(Double.parseDouble(p1.getClv().getClv().getAmount())).isPositive();
+        assertThat(p1.getChurnRisk()).isIn("low", "medium", "high");
+        assertThat(p1.getValueTier()).isIn("high_net_worth", "mid", "mass");
+        assertThat(p1.getCluster()).isBetween(0, fit.getClustersCount() - 1);
+
+        Map<String, PutModelScoresRequest> pushed = TaggingDouble.received(ws).stream()
+                .collect(Collectors.toMap(PutModelScoresRequest::getTagCode, request -> request));
+        assertThat(pushed).containsOnlyKeys("rfm_segment", "value_tier", "churn_risk", "cluster");
+        assertThat(pushed.values()).allSatisfy(request -> {
+            assertThat(request.getModelVersion()).isEqualTo("v1");
+            assertThat(request.getScoresCount()).isEqualTo(CUSTOMERS);
+        });
+        ModelScore segment = pushed.get("rfm_segment").getScoresList().stream()
+                .filter(score -> score.getProfileId().equals("p1")).findFirst().orElseThrow();
+        assertThat(segment.getValue()).isEqualTo(p1.getRfm().getSegment());
+        assertThat(segment.getScore()).isEqualTo(p1.getRfm().getR() * 100 + p1.getRfm().getF() * 10 + p1.getRfm().getM());
+    }
+
+    @Test
+    void refitsAreVersionedAndKeepTheirDiagnostics() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+        assertThat(await(job.refitAll())).isNull();
+
+        ModelFit latest = await(scoring.getModelFit(GetModelFitRequest.newBuilder().setWorkspace(ws).build())).getFit();
+        ModelFit first = await(scoring.getModelFit(GetModelFitRequest.newBuilder().setWorkspace(ws)
+                .setModelVersion("v1").build())).getFit();
+        List<ModelFit> fits = await(scoring.listModelFits(ListModelFitsRequest.newBuilder().setWorkspace(ws).build()))
+                .getFitsList();
+
+        assertThat(latest.getModelVersion()).isEqualTo("v2");
+        assertThat(latest.getTrigger()).isEqualTo("scheduled");
+        assertThat(first.getTrigger()).isEqualTo("on_demand");
+        assertThat(fits).extracting(ModelFit::getModelVersion).containsExactly("v2", "v1");
+        assertThat(first.getBgnbd()).isEqualTo(latest.getBgnbd());
+        assertThat(first.getBgnbdDiagnostics().getLogLikelihood())
+                .isEqualTo(latest.getBgnbdDiagnostics().getLogLikelihood());
+        assertThat(scores(ws, "p3").getModelVersion()).isEqualTo("v2");
+    }
+
+    @Test
+    void mergesAndErasuresTakeScoresWithThem() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+
+        await(sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("p2").build()));
+        await(sink.applyMerge(merge(ws, "m1", "p4", "p5")));
+
+        assertStatus(Status.Code.NOT_FOUND, () -> scores(ws, "p2"));
+        // The merged-away id answers with its survivor's scores until the next refit rescores the survivor.
+        assertThat(scores(ws, "p5").getProfileId()).isEqualTo("p4");
+        ModelFit next = refit(ws);
+        assertThat(next.getProfiles()).isEqualTo(CUSTOMERS - 2);
+        assertThat(scores(ws, "p5").getProfileId()).isEqualTo("p4");
+        assertThat(scores(ws, "p4").getRfm().getFrequency())
+                .isGreaterThan(scores(ws, "p3").getRfm().getFrequency() - 10);
+        assertStatus(Status.Code.NOT_FOUND, () -> scores(ws, "p2"));
+    }
+
+    @Test
+    void scoresAreKeptWhenTaggingIsDownAndTheFitSaysSo() {
+        String ws = newWorkspace();
+        seed(ws);
+        TaggingDouble.unavailable = true;
+
+        ModelFit fit = refit(ws);
+
+        assertThat(fit.getTagsPushed()).isFalse();
+        assertThat(fit.getPushError()).contains("UNAVAILABLE");
+        assertThat(scores(ws, "p1").getModelVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void tooFewCustomersGetRfmWithoutClv() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(TestEvents.batch(ws,
+                order("e1", "a", Instant.now().minus(3, ChronoUnit.DAYS).toString(), props("orderId", "o1", "revenue", 5)),
+                order("e2", "b", Instant.now().minus(9, ChronoUnit.DAYS).toString(), props("orderId", "o2", "revenue", 7)))));
+
+        ModelFit fit = refit(ws);
+
+        assertThat(fit.getStatus()).isEqualTo("not_fitted");
+        assertThat(fit.getNote()).contains("not fitted");
+        assertThat(fit.hasBgnbd()).isFalse();
+        ProfileScores a = scores(ws, "a");
+        assertThat(a.hasClv()).isFalse();
+        assertThat(a.getChurnRisk()).isEmpty();
+        assertThat(a.getRfm().getSegment()).isNotEmpty();
+    }
+
+    @Test
+    void aRunningRefitHoldsTheWorkspace() {
+        String ws = newWorkspace();
+        seed(ws);
+        await(pool.preparedQuery("insert into refit_lease values ($1, 'other-replica', now() + interval '1 minute')")
+                .execute(Tuple.of(ws)));
+
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> refit(ws));
+
+        await(pool.preparedQuery("update refit_lease set expires_at = now() - interval '1 second' where workspace = $1")
+                .execute(Tuple.of(ws)));
+        assertThat(refit(ws).getModelVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheirStatus() {
+        String ws = newWorkspace();
+        assertStatus(Status.Code.NOT_FOUND, () -> await(scoring.getModelFit(
+                GetModelFitRequest.newBuilder().setWorkspace(ws).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.getModelFit(
+                GetModelFitRequest.newBuilder().setWorkspace(ws).setModelVersion("latest-ish").build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.listModelFits(
+                ListModelFitsRequest.newBuilder().setWorkspace(ws).setLimit(101).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.getProfileScores(
+                GetProfileScoresRequest.newBuilder().setWorkspace(ws).build())));
+        assertStatus(Status.Code.NOT_FOUND, () -> scores(ws, "nobody"));
+    }
+}
