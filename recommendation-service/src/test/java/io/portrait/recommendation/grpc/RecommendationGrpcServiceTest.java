@@ -9,7 +9,7 @@ import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.EventSink;
-import io.portrait.recommendation.engine.CooccurrenceRecommender;
+import io.portrait.recommendation.engine.Recommender;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.within;
 class RecommendationGrpcServiceTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String POPULAR = CooccurrenceRecommender.POPULAR_REASON;
+    private static final String POPULAR = Recommender.POPULAR_WITH_ALL;
 
     @GrpcClient("sink")
     EventSink sink;
