@@ -2,6 +2,7 @@ package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
 import io.portrait.launcher.demo.DemoLoader;
+import io.portrait.launcher.eval.Eval;
 import io.portrait.launcher.suite.GatewayClient;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
@@ -21,6 +22,11 @@ public final class Main {
               run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
               bench [--events N]     start a throw-away suite and measure the event path (default 10000 events)
+              eval recommend --train FILE --test FILE [--k 10]
+                                     evaluate recommendations on an Online Retail time split against a
+                                     popularity baseline and Apache Mahout (see docs/recommendations.md)
+              eval recommend-latency [--profiles 100000] [--items 5000]
+                                     measure the recommender's latency on a synthetic workspace
               help                   this text
             """;
 
@@ -36,6 +42,7 @@ public final class Main {
             switch (command) {
                 case "run" -> run(home, rest, out);
                 case "bench" -> EventPathBench.main(home, rest, out);
+                case "eval" -> Eval.main(rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
                     System.err.println("unknown command: " + command);
