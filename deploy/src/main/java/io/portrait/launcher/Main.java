@@ -25,6 +25,8 @@ public final class Main {
               eval recommend --train FILE --test FILE [--k 10]
                                      evaluate recommendations on an Online Retail time split against a
                                      popularity baseline and Apache Mahout (see docs/recommendations.md)
+              eval split --data FILE --at DATE [--to DATE] --train OUT --test OUT
+                                     cut an Online Retail file in time, for eval recommend
               eval recommend-latency [--profiles 100000] [--items 5000]
                                      measure the recommender's latency on a synthetic workspace
               help                   this text

@@ -11,15 +11,16 @@ public final class Eval {
 
     public static void main(List<String> args, PrintStream out) {
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("eval needs a subject: recommend or recommend-latency\n"
+            throw new IllegalArgumentException("eval needs a subject: recommend, recommend-latency or split\n"
                     + RecommendEval.USAGE);
         }
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
             case "recommend" -> RecommendEval.main(rest, out);
             case "recommend-latency" -> RecommendLatency.main(rest, out);
+            case "split" -> SplitRetail.main(rest, out);
             default -> throw new IllegalArgumentException("unknown eval subject: " + args.get(0)
-                    + " (recommend or recommend-latency)");
+                    + " (recommend, recommend-latency or split)");
         }
     }
 }

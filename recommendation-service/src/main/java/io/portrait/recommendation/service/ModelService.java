@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public class ModelService {
         return Multi.createFrom().iterable(List.copyOf(models.keySet()))
                 .onItem().transformToUniAndConcatenate(ws -> versions.changedAt(ws).chain(changedAt -> {
                     ItemModel model = models.get(ws);
-                    boolean behind = changedAt.isPresent() && (model == null || changedAt.get().isAfter(model.builtAt()));
+                    boolean behind = changedAt.isPresent() && (model == null || !changedAt.get().isBefore(model.builtAt()));
                     return behind ? rebuild(ws).replaceWithVoid() : Uni.createFrom().voidItem();
                 }).onFailure().invoke(failure -> Log.warnf(failure, "Model rebuild of workspace %s failed", ws))
                         .onFailure().recoverWithNull())
@@ -91,7 +92,8 @@ public class ModelService {
     }
 
     private Uni<ItemModel> build(String workspace) {
-        Instant builtAt = clock.instant();
+        // The store keeps change times in milliseconds: compare like with like.
+        Instant builtAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long started = System.nanoTime();
         return profiles.all(workspace)
                 .collect().asMap(ProfileGroups::profileId, ProfileGroups::keys)
