@@ -12,6 +12,8 @@ import io.portrait.recommendation.engine.Rules;
 import io.portrait.recommendation.engine.Touch;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,17 +87,37 @@ public final class RecommendLatency {
         for (int i = 0; i < warmup; i++) {
             sink += recommend(recommender, model, histories, random, rules).length();
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
         long[] nanos = new long[requests];
+        long[] cpuNanos = new long[requests];
         for (int i = 0; i < requests; i++) {
+            long cpuStart = cpuTime ? threads.getCurrentThreadCpuTime() : 0;
             long start = System.nanoTime();
             sink += recommend(recommender, model, histories, random, rules).length();
             nanos[i] = System.nanoTime() - start;
+            cpuNanos[i] = cpuTime ? threads.getCurrentThreadCpuTime() - cpuStart : 0;
         }
         Arrays.sort(nanos);
-        out.printf(Locale.ROOT, "Recommend (10 items), %,d requests after %,d warm-up: p50 %.3f ms, p90 %.3f ms, "
-                        + "p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (checksum %d)%n", requests, warmup,
+        Arrays.sort(cpuNanos);
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        out.printf(Locale.ROOT, "Recommend (10 items), %,d requests after %,d warm-up, %d cores, load average %.1f%n",
+                requests, warmup, Runtime.getRuntime().availableProcessors(), load);
+        out.printf(Locale.ROOT, "  wall time: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                 percentile(nanos, 50), percentile(nanos, 90), percentile(nanos, 99), percentile(nanos, 99.9),
-                nanos[nanos.length - 1] / 1e6, sink % 1000);
+                nanos[nanos.length - 1] / 1e6);
+        if (cpuTime) {
+            // CPU time leaves out the time the thread waited for a core, which dominates the tail on a busy machine.
+            out.printf(Locale.ROOT, "  CPU time:  p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+                    percentile(cpuNanos, 50), percentile(cpuNanos, 90), percentile(cpuNanos, 99),
+                    percentile(cpuNanos, 99.9), cpuNanos[cpuNanos.length - 1] / 1e6);
+        }
+        out.printf(Locale.ROOT, "{\"benchmark\":\"recommend\",\"profiles\":%d,\"items\":%d,\"requests\":%d,"
+                        + "\"wallMillis\":{\"p50\":%.3f,\"p99\":%.3f},\"cpuMillis\":{\"p50\":%.3f,\"p99\":%.3f},"
+                        + "\"cores\":%d,\"loadAverage\":%.1f,\"checksum\":%d}%n",
+                model.profiles(), model.size(), requests, percentile(nanos, 50), percentile(nanos, 99),
+                percentile(cpuNanos, 50), percentile(cpuNanos, 99), Runtime.getRuntime().availableProcessors(), load,
+                sink % 1000);
     }
 
     private static String recommend(Recommender recommender, ItemModel model, List<Map<String, ProfileItem>> histories,

@@ -14,7 +14,7 @@ import java.util.Set;
  * affinity times similarity (an item's similarity with itself being the model's repeat weight), multiplied by
  * the preference boosts of its category and brand. Business rules filter the ranking, diversity caps each
  * category, and lists are filled from the profile's popularity groups, then from all customers. Stateless and
- * thread-safe; a request touches only arrays of the model's size.
+ * thread-safe; each thread reuses its own score arrays.
  */
 public final class Recommender {
 
@@ -68,77 +68,107 @@ public final class Recommender {
         int n = model.size();
         List<ProfileItem> history = new ArrayList<>(query.history().values());
         // Indexes n.. stand for the profile's items the model does not know yet (touched after it was built).
-        int total = n + history.size();
-        double[] score = new double[total];
-        double[] strongest = new double[total];
-        int[] because = new int[total];
-        int[] touched = new int[total];
-        boolean[] seen = new boolean[total];
+        Scratch scratch = SCRATCH.get().ensure(n + history.size());
+        double[] score = scratch.score;
+        int[] because = scratch.because;
+        int[] touched = scratch.touched;
         int count = 0;
         double repeat = model.settings().repeatWeight();
-        int[] historyIndex = new int[history.size()];
-        for (int h = 0; h < history.size(); h++) {
-            ProfileItem own = history.get(h);
-            int i = model.indexOf(own.sku());
-            historyIndex[h] = i >= 0 ? i : n + h;
-        }
-        for (int h = 0; h < history.size(); h++) {
-            double affinity = history.get(h).affinity();
-            if (!(affinity > 0)) {
-                continue;
-            }
-            int i = historyIndex[h];
-            count = add(i, affinity * repeat, h, score, strongest, because, touched, seen, count);
-            if (i < n) {
-                int[] neighbours = model.neighbours(i);
-                float[] similarities = model.similarities(i);
-                for (int k = 0; k < neighbours.length; k++) {
-                    count = add(neighbours[k], affinity * similarities[k], h, score, strongest, because, touched,
-                            seen, count);
+        try {
+            for (int h = 0; h < history.size(); h++) {
+                ProfileItem own = history.get(h);
+                double affinity = own.affinity();
+                if (!(affinity > 0)) {
+                    continue;
+                }
+                int known = model.indexOf(own.sku());
+                int i = known >= 0 ? known : n + h;
+                count = scratch.add(i, affinity * repeat, h, count);
+                if (i < n) {
+                    int[] neighbours = model.neighbours(i);
+                    float[] similarities = model.similarities(i);
+                    for (int k = 0; k < neighbours.length; k++) {
+                        count = scratch.add(neighbours[k], affinity * similarities[k], h, count);
+                    }
                 }
             }
-        }
 
-        long[] keys = new long[count];
-        int kept = 0;
-        for (int t = 0; t < count; t++) {
-            int j = touched[t];
-            double boosted = score[j] * boost(query.boosts(), item(model, history, j));
-            if (boosted > 0) {
-                score[j] = boosted;
-                keys[kept++] = TopScores.key(boosted, j);
+            long[] keys = new long[count];
+            int kept = 0;
+            for (int t = 0; t < count; t++) {
+                int j = touched[t];
+                double boosted = score[j] * boost(query.boosts(), item(model, history, j));
+                if (boosted > 0) {
+                    score[j] = boosted;
+                    keys[kept++] = TopScores.key(boosted, j);
+                }
             }
-        }
-        int[] ranked = TopScores.top(keys, kept, kept);
-        for (int j : ranked) {
-            if (selection.full()) {
-                break;
+            int[] ranked = TopScores.top(keys, kept, kept);
+            for (int j : ranked) {
+                if (selection.full()) {
+                    break;
+                }
+                ProfileItem source = history.get(because[j]);
+                Item item = item(model, history, j);
+                if (item.sku().equals(source.sku())) {
+                    selection.offer(item, score[j], source.purchased() ? "you bought this before" : "you viewed this before",
+                            source.sku(), ScoredItem.Basis.HISTORY);
+                } else {
+                    selection.offer(item, score[j], (source.purchased() ? "bought with " : "viewed with ") + source.sku(),
+                            source.sku(), ScoredItem.Basis.SIMILAR);
+                }
             }
-            ProfileItem source = history.get(because[j]);
-            Item item = item(model, history, j);
-            if (item.sku().equals(source.sku())) {
-                selection.offer(item, score[j], source.purchased() ? "you bought this before" : "you viewed this before",
-                        source.sku(), ScoredItem.Basis.HISTORY);
-            } else {
-                selection.offer(item, score[j], (source.purchased() ? "bought with " : "viewed with ") + source.sku(),
-                        source.sku(), ScoredItem.Basis.SIMILAR);
-            }
+        } finally {
+            scratch.clear(count);
         }
     }
 
-    private static int add(int j, double contribution, int from, double[] score, double[] strongest, int[] because,
-                           int[] touched, boolean[] seen, int count) {
-        if (!seen[j]) {
-            seen[j] = true;
-            touched[count++] = j;
-            strongest[j] = -1;
+    /**
+     * Per-thread score arrays, sized to the largest model seen and cleared after each request where they were
+     * touched, so that a request allocates nothing in proportion to the catalog.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+
+        double[] score = new double[0];
+        double[] strongest = new double[0];
+        int[] because = new int[0];
+        int[] touched = new int[0];
+        boolean[] seen = new boolean[0];
+
+        Scratch ensure(int size) {
+            if (score.length < size) {
+                int capacity = Math.max(size, score.length * 2);
+                score = new double[capacity];
+                strongest = new double[capacity];
+                because = new int[capacity];
+                touched = new int[capacity];
+                seen = new boolean[capacity];
+            }
+            return this;
         }
-        score[j] += contribution;
-        if (contribution > strongest[j]) {
-            strongest[j] = contribution;
-            because[j] = from;
+
+        int add(int j, double contribution, int from, int count) {
+            if (!seen[j]) {
+                seen[j] = true;
+                touched[count++] = j;
+                strongest[j] = -1;
+                score[j] = 0;
+            }
+            score[j] += contribution;
+            if (contribution > strongest[j]) {
+                strongest[j] = contribution;
+                because[j] = from;
+            }
+            return count;
         }
-        return count;
+
+        void clear(int count) {
+            for (int t = 0; t < count; t++) {
+                seen[touched[t]] = false;
+            }
+        }
     }
 
     private static Item item(ItemModel model, List<ProfileItem> history, int j) {
