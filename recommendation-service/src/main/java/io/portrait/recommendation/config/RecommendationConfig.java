@@ -58,7 +58,11 @@ public interface RecommendationConfig {
     @WithDefault("200")
     int maxHistoryItems();
 
-    /** How often workspaces whose interactions changed get a new model version. */
+    /** How often workspaces whose interactions changed get a new model version on a schedule. */
     @WithDefault("5m")
     Duration rebuildInterval();
+
+    /** Least time between two checks, made by requests, whether the workspace changed since its model was built. */
+    @WithDefault("10s")
+    Duration refreshCheck();
 }

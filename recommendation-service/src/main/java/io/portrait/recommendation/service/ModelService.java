@@ -1,5 +1,6 @@
 package io.portrait.recommendation.service;
 
+import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.Workspaces;
@@ -30,8 +31,9 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Holds the current model version of every workspace this replica serves. A workspace's first request builds
- * its model; afterwards a new version is built on a schedule whenever the workspace's interactions changed
- * since the current one was built (changes are noted in the store, so every replica sees them). Between
+ * its model; afterwards a new version is built whenever the workspace's interactions changed since the current
+ * one was built (changes are noted in the store, so every replica sees them): checked by requests at most once per
+ * {@code refresh-check}, and on a schedule for workspaces without requests. Between
  * versions, requests still see every new interaction of the profile they serve: its history is read live.
  */
 @ApplicationScoped
@@ -46,9 +48,12 @@ public class ModelService {
     private final Clock clock;
     private final ConcurrentMap<String, ItemModel> models = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Uni<ItemModel>> building = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Long> lastChecked = new ConcurrentHashMap<>();
+    private final long refreshCheckNanos;
 
     ModelService(InteractionRepository interactions, CatalogRepository catalog, ProfileRepository profiles,
-                 ModelVersionRepository versions, ModelSettings settings, Affinity affinity, Clock clock) {
+                 ModelVersionRepository versions, ModelSettings settings, Affinity affinity, Clock clock,
+                 RecommendationConfig config) {
         this.interactions = interactions;
         this.catalog = catalog;
         this.profiles = profiles;
@@ -56,12 +61,30 @@ public class ModelService {
         this.settings = settings;
         this.affinity = affinity;
         this.clock = clock;
+        this.refreshCheckNanos = config.refreshCheck().toNanos();
     }
 
-    /** The workspace's current model, built first if this replica has none yet. */
+    /**
+     * The workspace's current model, built first if this replica has none yet. At most once per
+     * {@code refresh-check} a request also looks whether the workspace changed since its model was built, and if so
+     * starts the next version in the background; the request itself is answered with the current one.
+     */
     public Uni<ItemModel> current(String workspace) {
         ItemModel model = models.get(workspace);
-        return model != null ? Uni.createFrom().item(model) : rebuild(workspace);
+        if (model == null) {
+            return rebuild(workspace);
+        }
+        long now = System.nanoTime();
+        Long checked = lastChecked.get(workspace);
+        // One request per period wins the check; the others go on with the current model.
+        boolean due = checked == null
+                ? lastChecked.putIfAbsent(workspace, now) == null
+                : now - checked > refreshCheckNanos && lastChecked.replace(workspace, checked, now);
+        if (due) {
+            refreshIfBehind(workspace).subscribe().with(ignored -> { },
+                    failure -> Log.warnf(failure, "Model refresh of workspace %s failed", workspace));
+        }
+        return Uni.createFrom().item(model);
     }
 
     /** Builds a new version now; concurrent calls for one workspace share one build. */
@@ -81,14 +104,22 @@ public class ModelService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> rebuildChanged() {
         return Multi.createFrom().iterable(List.copyOf(models.keySet()))
-                .onItem().transformToUniAndConcatenate(ws -> versions.changedAt(ws).chain(changedAt -> {
-                    ItemModel model = models.get(ws);
-                    boolean behind = changedAt.isPresent() && (model == null || !changedAt.get().isBefore(model.builtAt()));
-                    return behind ? rebuild(ws).replaceWithVoid() : Uni.createFrom().voidItem();
-                }).onFailure().invoke(failure -> Log.warnf(failure, "Model rebuild of workspace %s failed", ws))
+                .onItem().transformToUniAndConcatenate(ws -> refreshIfBehind(ws)
+                        .onFailure().invoke(failure -> Log.warnf(failure, "Model rebuild of workspace %s failed", ws))
                         .onFailure().recoverWithNull())
                 .collect().last()
                 .replaceWithVoid();
+    }
+
+    /** Builds the next version when the workspace changed since the current one was built. */
+    private Uni<Void> refreshIfBehind(String workspace) {
+        return versions.changedAt(workspace).chain(changedAt -> {
+            ItemModel model = models.get(workspace);
+            // Changes noted in the same millisecond as the build started may not be in it: rebuild to be sure.
+            boolean behind = changedAt.isPresent()
+                    && (model == null || !changedAt.get().isBefore(model.builtAt()));
+            return behind ? rebuild(workspace).replaceWithVoid() : Uni.createFrom().voidItem();
+        });
     }
 
     private Uni<ItemModel> build(String workspace) {
@@ -112,6 +143,7 @@ public class ModelService {
                 .call(model -> versions.recordBuilt(workspace, model.version(), builtAt, model.profiles(),
                         model.size(), model.pairs()))
                 .invoke(model -> {
+                    lastChecked.put(workspace, System.nanoTime());
                     models.merge(workspace, model, (old, built) -> built.version() > old.version() ? built : old);
                     Log.infof("Model version %d of workspace %s: %d profiles, %d items, %d pairs in %d ms",
                             model.version(), workspace, model.profiles(), model.size(), model.pairs(),
