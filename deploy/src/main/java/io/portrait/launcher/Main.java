@@ -2,6 +2,7 @@ package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
 import io.portrait.launcher.demo.DemoLoader;
+import io.portrait.launcher.eval.Eval;
 import io.portrait.launcher.suite.GatewayClient;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
@@ -22,6 +23,13 @@ public final class Main {
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
               bench [--events N]     start a throw-away suite and measure the event path (default 10000 events);
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
+              eval recommend --train FILE --test FILE [--k 10]
+                                     evaluate recommendations on an Online Retail time split against a
+                                     popularity baseline and Apache Mahout (see docs/recommendations.md)
+              eval split --data FILE --at DATE [--to DATE] --train OUT --test OUT
+                                     cut an Online Retail file in time, for eval recommend
+              eval recommend-latency [--profiles 100000] [--items 5000]
+                                     measure the recommender's latency on a synthetic workspace
               help                   this text
             """;
 
@@ -37,6 +45,7 @@ public final class Main {
             switch (command) {
                 case "run" -> run(home, rest, out);
                 case "bench" -> EventPathBench.main(home, rest, out);
+                case "eval" -> Eval.main(rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
                     System.err.println("unknown command: " + command);

@@ -1,21 +1,50 @@
 package io.portrait.recommendation.config;
 
+import io.portrait.recommendation.engine.Similarity;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** Tuning of the recommender: time decay, exclusions, list sizes and the bounds of the neighbourhood scan. */
+/** Tuning of the recommender: the model, its rebuilds, list sizes and the business rules applied by default. */
 @ConfigMapping(prefix = "portrait.recommendation")
 public interface RecommendationConfig {
 
-    /** Age at which an interaction counts half as much towards the profile's affinity. */
+    /** Age at which an interaction counts half as much towards affinity and popularity. */
     @WithDefault("30d")
     Duration halfLife();
+
+    /** Co-occurrence measure between items: COOCCURRENCE, JACCARD or LIFT. */
+    @WithDefault("JACCARD")
+    Similarity similarity();
+
+    /** Most similar items kept per item. */
+    @WithDefault("50")
+    int neighboursPerItem();
+
+    /** Profiles two items must share before they count as similar. */
+    @WithDefault("2")
+    int minCooccurrence();
+
+    /** Similarity of an item with itself: how strongly a profile's own items are offered again (0 never). */
+    @WithDefault("1.0")
+    double repeatWeight();
+
+    /** Best sellers kept per popularity group (region, segment, category). */
+    @WithDefault("200")
+    int popularGroupSize();
 
     /** Whether items the profile already bought are left out of its recommendations. */
     @WithDefault("true")
     boolean excludePurchased();
+
+    /** Whether items the catalog marks unavailable are left out. */
+    @WithDefault("true")
+    boolean availableOnly();
+
+    /** Most items of one category in a list (0: no limit). */
+    @WithDefault("0")
+    int maxPerCategory();
 
     /** Items returned when the request asks for 0. */
     @WithDefault("10")
@@ -26,14 +55,14 @@ public interface RecommendationConfig {
     int maxLimit();
 
     /** Most recent items of the profile taken as its history. */
-    @WithDefault("100")
+    @WithDefault("200")
     int maxHistoryItems();
 
-    /** Other profiles sharing an item with the profile that are considered as neighbours. */
-    @WithDefault("200")
-    int maxNeighbours();
+    /** How often workspaces whose interactions changed get a new model version on a schedule. */
+    @WithDefault("5m")
+    Duration rebuildInterval();
 
-    /** Interaction documents read, both to find neighbours and to read what they interacted with. */
-    @WithDefault("5000")
-    int maxNeighbourItems();
+    /** Least time between two checks, made by requests, whether the workspace changed since its model was built. */
+    @WithDefault("10s")
+    Duration refreshCheck();
 }

@@ -1,6 +1,8 @@
 package io.portrait.recommendation.config;
 
-import io.portrait.recommendation.engine.CooccurrenceRecommender;
+import io.portrait.recommendation.engine.Affinity;
+import io.portrait.recommendation.engine.ModelSettings;
+import io.portrait.recommendation.engine.Recommender;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
@@ -14,8 +16,21 @@ public class RecommenderProducer {
 
     @Produces
     @Singleton
-    CooccurrenceRecommender recommender(RecommendationConfig config) {
-        return new CooccurrenceRecommender(config.halfLife(), config.excludePurchased());
+    ModelSettings modelSettings(RecommendationConfig config) {
+        return new ModelSettings(config.similarity(), config.halfLife(), config.neighboursPerItem(),
+                config.minCooccurrence(), config.repeatWeight(), config.popularGroupSize());
+    }
+
+    @Produces
+    @Singleton
+    Affinity affinity(RecommendationConfig config) {
+        return new Affinity(config.halfLife());
+    }
+
+    @Produces
+    @Singleton
+    Recommender recommender() {
+        return new Recommender();
     }
 
     @Produces

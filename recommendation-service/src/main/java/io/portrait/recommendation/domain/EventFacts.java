@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param occurredAt      when the event happened; null when the sender gave no time
  * @param personalization the event's personalization consent; null when it said nothing about it
+ * @param region          the region or country its traits named; null when they named none
  */
 public record EventFacts(
         String eventId,
@@ -15,5 +16,6 @@ public record EventFacts(
         Instant occurredAt,
         List<InteractionLine> interactions,
         List<ProductDetails> products,
-        Boolean personalization) {
+        Boolean personalization,
+        String region) {
 }

@@ -1,9 +1,13 @@
 package io.portrait.recommendation.domain;
 
-/** Catalog attributes an event carried for a sku; any of them may be null. */
-public record ProductDetails(String sku, String name, String category, String brand, Double price) {
+/** Catalog attributes an event or an import carried for a sku; any of them may be null (not said). */
+public record ProductDetails(String sku, String name, String category, String brand, Double price, Boolean available) {
+
+    public ProductDetails(String sku, String name, String category, String brand, Double price) {
+        this(sku, name, category, brand, price, null);
+    }
 
     public boolean hasAttributes() {
-        return name != null || category != null || brand != null || price != null;
+        return name != null || category != null || brand != null || price != null || available != null;
     }
 }

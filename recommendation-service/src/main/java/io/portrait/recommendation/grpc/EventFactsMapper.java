@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Reads what this service needs from resolved events: item interactions from track events (Product Viewed,
  * Product Added, Like / Product Favorited, and one line per product of Order Completed), the product
- * attributes they carry, and the personalization consent.
+ * attributes they carry (sku, name, category, brand, price, availability), the personalization consent, and the
+ * region or country of the traits.
  */
 final class EventFactsMapper {
 
@@ -63,8 +64,12 @@ final class EventFactsMapper {
         });
         List<InteractionLine> interactions = new ArrayList<>();
         kind.ifPresent(k -> lines.forEach((sku, count) -> interactions.add(new InteractionLine(sku, k, count))));
+        String region = text(event.getTraits(), "region");
+        if (region == null) {
+            region = text(event.getTraits(), "country");
+        }
         return new EventFacts(resolved.getEventId(), resolved.getProfileId(), occurredAt(event), interactions,
-                List.copyOf(products.values()), personalization);
+                List.copyOf(products.values()), personalization, region);
     }
 
     private static List<ProductDetails> productsOf(InteractionKind kind, Struct properties) {
@@ -91,7 +96,7 @@ final class EventFactsMapper {
             return Optional.empty();
         }
         return Optional.of(new ProductDetails(sku, text(fields, "name"), text(fields, "category"),
-                text(fields, "brand"), number(fields, "price")));
+                text(fields, "brand"), number(fields, "price"), availability(fields)));
     }
 
     private static String text(Struct fields, String name) {
@@ -110,6 +115,17 @@ final class EventFactsMapper {
             }
             default -> null;
         };
+    }
+
+    /** {@code available: true|false}, or {@code in_stock} as some trackers name it. */
+    private static Boolean availability(Struct fields) {
+        for (String name : new String[] {"available", "in_stock"}) {
+            Value value = fields.getFieldsOrDefault(name, Value.getDefaultInstance());
+            if (value.getKindCase() == Value.KindCase.BOOL_VALUE) {
+                return value.getBoolValue();
+            }
+        }
+        return null;
     }
 
     private static Double number(Struct fields, String name) {

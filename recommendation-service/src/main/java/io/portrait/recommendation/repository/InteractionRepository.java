@@ -10,6 +10,7 @@ import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
@@ -132,6 +133,15 @@ public class InteractionRepository {
                 .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
                 .limit(max);
         return interactions.find(options).map(InteractionRepository::toDomain).collect().asList();
+    }
+
+    /** Every aggregate of the workspace, grouped by profile (ordered by profile, then sku), for a model build. */
+    public Multi<ProfileInteraction> scan(String workspace) {
+        FindOptions options = new FindOptions()
+                .filter(eq(WORKSPACE, workspace))
+                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
+                .sort(Sorts.ascending(PROFILE_ID, SKU));
+        return interactions.find(options).map(InteractionRepository::toDomain);
     }
 
     /** Every item of the profile. */

@@ -19,6 +19,8 @@ import static io.portrait.recommendation.repository.RecommendationStore.CATALOG;
 import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS;
 import static io.portrait.recommendation.repository.RecommendationStore.INTERACTIONS;
 import static io.portrait.recommendation.repository.RecommendationStore.ITEM_STATS;
+import static io.portrait.recommendation.repository.RecommendationStore.MODELS;
+import static io.portrait.recommendation.repository.RecommendationStore.PROFILES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
@@ -52,7 +54,9 @@ public class MongoIndexes {
                 new IndexSpec(CATALOG, Indexes.ascending(WORKSPACE, SKU), UNIQUE),
                 new IndexSpec(CONSENTS, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
                 new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN));
+                new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN),
+                new IndexSpec(MODELS, Indexes.ascending(WORKSPACE), UNIQUE),
+                new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->
                         store.collection(spec.collection()).createIndex(spec.keys(), spec.options()))

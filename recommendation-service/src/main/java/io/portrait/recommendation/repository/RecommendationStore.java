@@ -18,6 +18,8 @@ public class RecommendationStore {
     static final String ALIASES = "aliases";
     static final String APPLIED_EVENTS = "applied_events";
     static final String APPLIED_MERGES = "applied_merges";
+    static final String MODELS = "models";
+    static final String PROFILES = "profiles";
 
     static final String WORKSPACE = "workspace";
     static final String PROFILE_ID = "profile_id";

@@ -10,6 +10,7 @@ import io.portrait.recommendation.repository.CatalogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +24,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns resolved events into interactions, item counters, catalog entries and consents. Events are applied
+ * Turns resolved events into interactions, item counters, catalog entries, consents and regions, and notes the
+ * change so that the workspace's model gets a new version. Events are applied
  * in order, each at most once: applied ones are skipped by id, and every write of a half-applied event is
  * itself guarded by the event id, so redoing it after a failure counts nothing twice.
  */
@@ -36,17 +38,21 @@ public class InteractionService {
     private final ItemStatsRepository itemStats;
     private final CatalogRepository catalog;
     private final ConsentRepository consents;
+    private final ProfileRepository profiles;
+    private final ModelService models;
     private final Clock clock;
 
     InteractionService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
                        ItemStatsRepository itemStats, CatalogRepository catalog, ConsentRepository consents,
-                       Clock clock) {
+                       ProfileRepository profiles, ModelService models, Clock clock) {
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
         this.itemStats = itemStats;
         this.catalog = catalog;
         this.consents = consents;
+        this.profiles = profiles;
+        this.models = models;
         this.clock = clock;
     }
 
@@ -70,6 +76,7 @@ public class InteractionService {
                             })
                             .collect().asList();
                 }))
+                .call(outcomes -> outcomes.contains(Boolean.TRUE) ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(outcomes -> {
                     int applied = (int) outcomes.stream().filter(Boolean::booleanValue).count();
                     Log.debugf("Applied %d events (%d duplicates) in workspace %s", applied, events.size() - applied, ws);
@@ -84,6 +91,9 @@ public class InteractionService {
                 .chain(() -> event.personalization() == null
                         ? Uni.createFrom().voidItem()
                         : consents.record(workspace, profileId, event.personalization(), at))
+                .chain(() -> event.region() == null
+                        ? Uni.createFrom().voidItem()
+                        : profiles.recordRegion(workspace, profileId, event.region(), at))
                 .chain(() -> appliedLog.markEventApplied(workspace, event.eventId()));
     }
 

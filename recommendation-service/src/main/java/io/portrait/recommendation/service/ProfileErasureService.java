@@ -6,6 +6,7 @@ import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deletes everything held for a profile (and for profiles merged into it): item aggregates, consent and
- * aliases. Item counters keep their anonymous purchase counts; only the profile's occurrence is withdrawn.
+ * Deletes everything held for a profile (and for profiles merged into it): item aggregates, consent, region
+ * and segments, and aliases. Item counters keep their anonymous purchase counts; only the profile's occurrence
+ * is withdrawn. The erasure counts as a change, so the next model version no longer holds the profile.
  */
 @ApplicationScoped
 public class ProfileErasureService {
@@ -24,13 +26,17 @@ public class ProfileErasureService {
     private final InteractionRepository interactions;
     private final ItemStatsRepository itemStats;
     private final ConsentRepository consents;
+    private final ProfileRepository profiles;
+    private final ModelService models;
 
     ProfileErasureService(AliasRepository aliases, InteractionRepository interactions, ItemStatsRepository itemStats,
-                          ConsentRepository consents) {
+                          ConsentRepository consents, ProfileRepository profiles, ModelService models) {
         this.aliases = aliases;
         this.interactions = interactions;
         this.itemStats = itemStats;
         this.consents = consents;
+        this.profiles = profiles;
+        this.models = models;
     }
 
     /** Returns true when anything was held for the profile. */
@@ -46,6 +52,7 @@ public class ProfileErasureService {
                     return InOrder.sum(profiles, id -> eraseOne(ws, id));
                 })
                 .chain(removed -> aliases.deleteFor(ws, profileId).map(aliasesRemoved -> removed + aliasesRemoved))
+                .call(removed -> removed > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(removed -> {
                     Log.infof("Erased profile %s in workspace %s (%d documents)", profileId, ws, removed);
                     return removed > 0;
@@ -58,6 +65,7 @@ public class ProfileErasureService {
                         .chain(deleted -> deleted
                                 ? itemStats.adjustProfiles(workspace, item.sku(), -1).replaceWith(1L)
                                 : Uni.createFrom().item(0L))))
-                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
+                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
+                .chain(removed -> profiles.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
     }
 }

@@ -28,14 +28,16 @@ public class ProfileMergeService {
     private final InteractionRepository interactions;
     private final ItemStatsRepository itemStats;
     private final ConsentRepository consents;
+    private final ModelService models;
 
     ProfileMergeService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
-                        ItemStatsRepository itemStats, ConsentRepository consents) {
+                        ItemStatsRepository itemStats, ConsentRepository consents, ModelService models) {
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
         this.itemStats = itemStats;
         this.consents = consents;
+        this.models = models;
     }
 
     /** Returns false when this merge id had been applied before. */
@@ -58,6 +60,7 @@ public class ProfileMergeService {
                 Set<String> merged = new LinkedHashSet<>(mergedIds);
                 merged.remove(survivor);
                 return InOrder.each(merged, mergedId -> mergeOne(ws, survivor, mergedId))
+                        .chain(() -> models.changed(ws))
                         .chain(() -> appliedLog.markMergeApplied(ws, mergeId))
                         .invoke(() -> Log.infof("Merged %d profiles into %s in workspace %s (merge %s)",
                                 merged.size(), survivor, ws, mergeId))

@@ -2,109 +2,149 @@ package io.portrait.recommendation.service;
 
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.Workspaces;
-import io.portrait.recommendation.engine.CooccurrenceRecommender;
-import io.portrait.recommendation.engine.HistoryItem;
-import io.portrait.recommendation.engine.NeighbourItem;
-import io.portrait.recommendation.engine.PopularItem;
+import io.portrait.recommendation.engine.Affinity;
+import io.portrait.recommendation.engine.ItemModel;
+import io.portrait.recommendation.engine.ItemModelBuilder;
+import io.portrait.recommendation.engine.ProfileItem;
+import io.portrait.recommendation.engine.Query;
 import io.portrait.recommendation.engine.Recommendations;
+import io.portrait.recommendation.engine.Recommender;
+import io.portrait.recommendation.engine.Rules;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
-import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads what the recommender needs for one profile, within the configured bounds, and ranks with it:
- * the profile's history, the neighbours sharing its items, their items, item occurrence counts and the
- * best sellers. Profiles that refused personalization, or have no history, get best sellers only.
+ * Recommendations for a profile and similar items for an item. A profile's consent, groups and history are
+ * read live from the store and ranked with the workspace's current model; a profile that refused
+ * personalization is ranked without its history and gets its groups' best sellers, marked as not personalized.
  */
 @ApplicationScoped
 public class RankingService {
 
+    /** Score multiplier of items matching one of the profile's preference tags. */
+    static final double PREFERENCE_BOOST = 1.5;
+
     private final AliasRepository aliases;
     private final ConsentRepository consents;
     private final InteractionRepository interactions;
-    private final ItemStatsRepository itemStats;
-    private final CooccurrenceRecommender recommender;
+    private final ProfileRepository profiles;
+    private final ModelService models;
+    private final Recommender recommender;
+    private final Affinity affinity;
     private final RecommendationConfig config;
     private final Clock clock;
 
     RankingService(AliasRepository aliases, ConsentRepository consents, InteractionRepository interactions,
-                   ItemStatsRepository itemStats, CooccurrenceRecommender recommender, RecommendationConfig config,
-                   Clock clock) {
+                   ProfileRepository profiles, ModelService models, Recommender recommender, Affinity affinity,
+                   RecommendationConfig config, Clock clock) {
         this.aliases = aliases;
         this.consents = consents;
         this.interactions = interactions;
-        this.itemStats = itemStats;
+        this.profiles = profiles;
+        this.models = models;
         this.recommender = recommender;
+        this.affinity = affinity;
         this.config = config;
         this.clock = clock;
     }
 
-    public Uni<Recommendations> recommend(String workspace, String profileId, int limit) {
+    public Uni<Recommendations> recommend(String workspace, String profileId, int limit, ListOptions options) {
         if (profileId == null || profileId.isBlank()) {
             throw new InvalidRequestException("profile_id", "is required");
         }
-        if (limit < 0 || limit > config.maxLimit()) {
-            throw new InvalidRequestException("limit", "must be between 0 and " + config.maxLimit());
-        }
-        int wanted = limit == 0 ? Math.min(config.defaultLimit(), config.maxLimit()) : limit;
+        int wanted = checkLimit(limit);
+        Rules rules = rules(options).withExcludePurchased(config.excludePurchased());
         String ws = Workspaces.normalize(workspace);
-        return aliases.resolve(ws, profileId)
-                .chain(profile -> consents.find(ws, profile).chain(consent -> {
-                    if (consent.isPresent() && !consent.get().personalization()) {
-                        return bestSellersOnly(ws, wanted);
-                    }
-                    return interactions.history(ws, profile, config.maxHistoryItems())
-                            .chain(history -> history.isEmpty()
-                                    ? bestSellersOnly(ws, wanted)
-                                    : personalized(ws, profile, history, wanted));
+        return aliases.resolve(ws, profileId).chain(profile -> Uni.combine().all()
+                .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws))
+                .asTuple()
+                .chain(found -> {
+                    boolean personalize = found.getItem1().map(consent -> consent.personalization()).orElse(true);
+                    ProfileGroups groups = found.getItem2().orElse(ProfileGroups.none(profile));
+                    ItemModel model = found.getItem3();
+                    Uni<Map<String, ProfileItem>> history = personalize
+                            ? interactions.history(ws, profile, config.maxHistoryItems()).map(this::toHistory)
+                            : Uni.createFrom().item(Map.of());
+                    Uni<Void> remembered = options.segments().isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : profiles.recordSegments(ws, profile, options.segments(), clock.instant());
+                    return remembered.chain(() -> history).map(items -> recommender.recommend(model,
+                            new Query(items, personalize, groupsOf(groups, options), rules, boosts(options), wanted)));
                 }));
     }
 
-    private Uni<Recommendations> bestSellersOnly(String workspace, int wanted) {
-        return bestSellers(workspace, wanted).map(popular -> recommender.popular(popular, wanted));
+    public Uni<Recommendations> similar(String workspace, String sku, int limit, ListOptions options) {
+        if (sku == null || sku.isBlank()) {
+            throw new InvalidRequestException("sku", "is required");
+        }
+        int wanted = checkLimit(limit);
+        Rules rules = rules(options);
+        return models.current(Workspaces.normalize(workspace))
+                .map(model -> recommender.similar(model, sku.trim(), wanted, rules));
     }
 
-    private Uni<Recommendations> personalized(String workspace, String profileId, List<ProfileInteraction> history,
-                                              int wanted) {
-        List<String> skus = history.stream().map(ProfileInteraction::sku).toList();
-        int purchased = (int) history.stream().filter(ProfileInteraction::purchased).count();
-        return interactions.neighbours(workspace, skus, profileId, config.maxNeighbours(), config.maxNeighbourItems())
-                .chain(neighbours -> interactions.itemsOf(workspace, neighbours, config.maxNeighbourItems()))
-                .chain(neighbourItems -> {
-                    Set<String> allSkus = new HashSet<>(skus);
-                    neighbourItems.forEach(item -> allSkus.add(item.sku()));
-                    // Enough best sellers to fill the list after skipping ranked and purchased items.
-                    int sellers = 2 * wanted + purchased;
-                    return Uni.combine().all()
-                            .unis(itemStats.occurrences(workspace, allSkus), bestSellers(workspace, sellers))
-                            .asTuple()
-                            .map(counts -> recommender.recommend(clock.instant(),
-                                    history.stream().map(RankingService::toHistoryItem).toList(),
-                                    neighbourItems.stream().map(RankingService::toNeighbourItem).toList(),
-                                    counts.getItem1(), counts.getItem2(), wanted));
-                });
+    private int checkLimit(int limit) {
+        if (limit < 0 || limit > config.maxLimit()) {
+            throw new InvalidRequestException("limit", "must be between 0 and " + config.maxLimit());
+        }
+        return limit == 0 ? Math.min(config.defaultLimit(), config.maxLimit()) : limit;
     }
 
-    private Uni<List<PopularItem>> bestSellers(String workspace, int max) {
-        return itemStats.bestSellers(workspace, max)
-                .map(stats -> stats.stream().map(item -> new PopularItem(item.sku(), item.purchases())).toList());
+    private Rules rules(ListOptions options) {
+        if (options.minPrice() != null && options.maxPrice() != null && options.minPrice() > options.maxPrice()) {
+            throw new InvalidRequestException("min_price", "must not be above max_price");
+        }
+        for (String preference : options.preferences()) {
+            if (!preference.startsWith("category:") && !preference.startsWith("brand:")) {
+                throw new InvalidRequestException("preferences", "must look like category:<name> or brand:<name>, was "
+                        + preference);
+            }
+        }
+        return new Rules(false, Set.copyOf(new HashSet<>(options.categories())), options.minPrice(), options.maxPrice(),
+                config.availableOnly(), config.maxPerCategory(), Set.of());
     }
 
-    private static HistoryItem toHistoryItem(ProfileInteraction item) {
-        return new HistoryItem(item.sku(), item.totalWeight(), item.lastAt(), item.purchased());
+    private static List<String> groupsOf(ProfileGroups stored, ListOptions options) {
+        List<String> groups = new ArrayList<>();
+        options.segments().forEach(segment -> groups.add("segment:" + segment));
+        if (options.segments().isEmpty()) {
+            stored.segments().forEach(segment -> groups.add("segment:" + segment));
+        }
+        if (stored.region() != null) {
+            groups.add("region:" + stored.region());
+        }
+        options.preferences().stream()
+                .filter(preference -> preference.startsWith("category:"))
+                .forEach(preference -> groups.add(ItemModelBuilder.categoryGroup(preference.substring("category:".length()))));
+        return groups;
     }
 
-    private static NeighbourItem toNeighbourItem(ProfileInteraction item) {
-        return new NeighbourItem(item.profileId(), item.sku(), item.purchased());
+    private static Map<String, Double> boosts(ListOptions options) {
+        Map<String, Double> boosts = new HashMap<>();
+        options.preferences().forEach(preference -> boosts.put(preference, PREFERENCE_BOOST));
+        return boosts;
+    }
+
+    private Map<String, ProfileItem> toHistory(List<ProfileInteraction> items) {
+        Instant now = clock.instant();
+        Map<String, ProfileItem> history = new HashMap<>();
+        items.forEach(item -> history.put(item.sku(), ModelService.toProfileItem(item, affinity, now)));
+        return history;
     }
 }

@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
+import io.portrait.proto.recommendation.v1.RebuildModelRequest;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
@@ -15,6 +16,7 @@ import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.ItemStats;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
@@ -92,10 +94,9 @@ class EventSinkGrpcServiceTest {
             assertThat(item.counts()).containsExactly(Map.entry(InteractionKind.PURCHASED, 1L));
             assertThat(item.purchased()).isTrue();
         });
-        // B counted once: half of A's two orders.
-        RecommendResponse popular = await(recommendation.recommend(request(ws, "nobody", 0)));
-        assertThat(popular.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getScore)
-                .containsExactly(tuple("A", 1.0), tuple("B", 0.5));
+        // B's order counted once, A's two orders twice.
+        assertThat(await(itemStats.bestSellers(ws, 10))).extracting(ItemStats::sku, ItemStats::purchases)
+                .containsExactly(tuple("A", 2L), tuple("B", 1L));
     }
 
     @Test
@@ -216,8 +217,10 @@ class EventSinkGrpcServiceTest {
                 Map.of("A", 1L, "B", 1L));
         RecommendResponse response = await(recommendation.recommend(request(ws, "gone", 5)));
         assertThat(response.getPersonalized()).isFalse();
-        // Anonymous purchase counts stay: A was ordered twice, B once.
         assertThat(response.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B");
+        // The model no longer holds the erased profile.
+        assertThat(await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()))
+                .getProfiles()).isEqualTo(1);
     }
 
     @Test

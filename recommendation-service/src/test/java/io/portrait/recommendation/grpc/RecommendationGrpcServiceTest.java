@@ -3,13 +3,20 @@ package io.portrait.recommendation.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
+import io.portrait.proto.recommendation.v1.Basis;
+import io.portrait.proto.recommendation.v1.CatalogItem;
+import io.portrait.proto.recommendation.v1.ImportCatalogRequest;
+import io.portrait.proto.recommendation.v1.RebuildModelRequest;
+import io.portrait.proto.recommendation.v1.RebuildModelResponse;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
+import io.portrait.proto.recommendation.v1.SimilarItemsRequest;
+import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.EventSink;
-import io.portrait.recommendation.engine.CooccurrenceRecommender;
+import io.portrait.recommendation.engine.Recommender;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +31,7 @@ import java.util.stream.IntStream;
 
 import static io.portrait.recommendation.grpc.TestEvents.batch;
 import static io.portrait.recommendation.grpc.TestEvents.consent;
+import static io.portrait.recommendation.grpc.TestEvents.identify;
 import static io.portrait.recommendation.grpc.TestEvents.ordered;
 import static io.portrait.recommendation.grpc.TestEvents.viewed;
 import static io.portrait.recommendation.grpc.TestEvents.workspace;
@@ -37,7 +45,7 @@ import static org.assertj.core.api.Assertions.within;
 class RecommendationGrpcServiceTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String POPULAR = CooccurrenceRecommender.POPULAR_REASON;
+    private static final String POPULAR = Recommender.POPULAR_WITH_ALL;
 
     @GrpcClient("sink")
     EventSink sink;
@@ -54,14 +62,18 @@ class RecommendationGrpcServiceTest {
         RecommendResponse response = await(recommendation.recommend(request(ws, "target", 3)));
 
         assertThat(response.getPersonalized()).isTrue();
-        // B was bought with A by two of A's three other buyers, C by one; A itself was bought already.
-        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
-                .containsExactly(tuple("B", "bought with A"), tuple("C", "bought with A"), tuple("D", POPULAR));
+        assertThat(response.getModelVersion()).isEqualTo(1);
+        // B was bought with A by two of A's three other buyers; C only by one (below the minimum co-occurrence of 2);
+        // A itself was bought already. D and C fill the list as best sellers.
+        assertThat(response.getItemsList())
+                .extracting(RecommendedItem::getSku, RecommendedItem::getReason, RecommendedItem::getBasis,
+                        RecommendedItem::getBecauseSku)
+                .containsExactly(tuple("B", "bought with A", Basis.BASIS_SIMILAR, "A"),
+                        tuple("D", POPULAR, Basis.BASIS_POPULAR, ""), tuple("C", POPULAR, Basis.BASIS_POPULAR, ""));
+        // A's affinity 5 (a fresh purchase) times jaccard(A, B) = 2 / (4 + 2 - 2).
+        assertThat(response.getItems(0).getScore()).isCloseTo(2.5, within(1e-3));
         assertThat(response.getItemsList()).extracting(RecommendedItem::getScore)
                 .isSortedAccordingTo((a, b) -> Double.compare(b, a));
-        // jaccard(A,B) = 2 / (4 + 2 - 2) and jaccard(A,C) = 1 / (4 + 1 - 1), both times A's weight 5.
-        assertThat(response.getItems(0).getScore() / response.getItems(1).getScore())
-                .isCloseTo(2.0, within(1e-6));
     }
 
     @Test
@@ -71,11 +83,11 @@ class RecommendationGrpcServiceTest {
                 .setWorkspace(ws).setMergeId("m").setSurvivorProfileId("target").addMergedProfileIds("old-id")
                 .build()));
 
-        RecommendResponse viaOldId = await(recommendation.recommend(request(ws, "old-id", 3)));
+        RecommendResponse viaOldId = await(recommendation.recommend(request(ws, "old-id", 1)));
 
         assertThat(viaOldId.getPersonalized()).isTrue();
         assertThat(viaOldId.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
-                .containsExactly(tuple("B", "bought with A"), tuple("C", "bought with A"), tuple("D", POPULAR));
+                .containsExactly(tuple("B", "bought with A"));
     }
 
     @Test
@@ -85,9 +97,9 @@ class RecommendationGrpcServiceTest {
         RecommendResponse response = await(recommendation.recommend(request(ws, "stranger", 0)));
 
         assertThat(response.getPersonalized()).isFalse();
-        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B", "D", "C");
+        // Purchases by profile: A 4, B 2, D 2, C 1; E was only viewed, worth a tenth of a purchase.
+        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B", "D", "C", "E");
         assertThat(response.getItemsList()).extracting(RecommendedItem::getReason).containsOnly(POPULAR);
-        assertThat(response.getItems(0).getScore()).isEqualTo(1.0);
     }
 
     @Test
@@ -119,6 +131,94 @@ class RecommendationGrpcServiceTest {
     }
 
     @Test
+    void newInteractionsCountAtOnceForTheProfileAndInTheNextModelVersion() {
+        String ws = shop();
+        assertThat(await(recommendation.recommend(request(ws, "fresh", 1))).getPersonalized()).isFalse();
+
+        await(sink.applyEvents(batch(ws, ordered("fresh", now, "A"))));
+
+        // The profile's own history is read live: B is offered before any rebuild.
+        assertThat(await(recommendation.recommend(request(ws, "fresh", 1))).getItemsList())
+                .extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("B", "bought with A"));
+        RebuildModelResponse rebuilt = await(recommendation.rebuildModel(
+                RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+        assertThat(rebuilt.getVersion()).isEqualTo(2);
+        assertThat(rebuilt.getProfiles()).isEqualTo(8);
+        assertThat(rebuilt.getItems()).isEqualTo(5);
+        assertThat(await(recommendation.recommend(request(ws, "fresh", 1))).getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void bestSellersOfTheProfilesRegionComeFirst() {
+        String ws = shop();
+        await(sink.applyEvents(batch(ws, identify("u4", "country", "Germany", now),
+                identify("u5", "region", "Germany", now), identify("newcomer", "country", "Germany", now))));
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+
+        RecommendResponse response = await(recommendation.recommend(request(ws, "newcomer", 2)));
+
+        assertThat(response.getPersonalized()).isFalse();
+        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("D", "popular in your region"), tuple("A", POPULAR));
+    }
+
+    @Test
+    void theCatalogDescribesFiltersAndBoostsItems() {
+        String ws = shop();
+        await(recommendation.importCatalog(ImportCatalogRequest.newBuilder().setWorkspace(ws)
+                .addItems(CatalogItem.newBuilder().setSku("B").setName("Candle").setCategory("home").setBrand("acme")
+                        .setPrice(4.5))
+                .addItems(CatalogItem.newBuilder().setSku("C").setCategory("home").setAvailable(false))
+                .addItems(CatalogItem.newBuilder().setSku("D").setCategory("garden").setPrice(20))
+                .build()));
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+
+        RecommendResponse all = await(recommendation.recommend(request(ws, "target", 5)));
+        RecommendResponse cheap = await(recommendation.recommend(request(ws, "target", 5).toBuilder()
+                .setMaxPrice(10).build()));
+        RecommendResponse garden = await(recommendation.recommend(request(ws, "target", 5).toBuilder()
+                .addCategories("garden").build()));
+
+        // C is unavailable; E is not in the catalog and passes every filter but the category one.
+        assertThat(all.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("B", "D", "E");
+        assertThat(all.getItems(0)).satisfies(item -> {
+            assertThat(item.getName()).isEqualTo("Candle");
+            assertThat(item.getCategory()).isEqualTo("home");
+            assertThat(item.getBrand()).isEqualTo("acme");
+            assertThat(item.getPrice()).isEqualTo(4.5);
+        });
+        assertThat(cheap.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("B", "E");
+        assertThat(garden.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("D");
+    }
+
+    @Test
+    void preferenceTagsFillAColdStartFromTheirCategory() {
+        String ws = shop();
+        await(recommendation.importCatalog(ImportCatalogRequest.newBuilder().setWorkspace(ws)
+                .addItems(CatalogItem.newBuilder().setSku("D").setCategory("garden")).build()));
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+
+        RecommendResponse response = await(recommendation.recommend(request(ws, "gardener", 2).toBuilder()
+                .addPreferences("category:garden").build()));
+
+        assertThat(response.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("D", "popular in garden"), tuple("A", POPULAR));
+    }
+
+    @Test
+    void similarItemsOfAnItem() {
+        String ws = shop();
+
+        SimilarItemsResponse response = await(recommendation.similarItems(SimilarItemsRequest.newBuilder()
+                .setWorkspace(ws).setSku("A").setLimit(2).build()));
+
+        assertThat(response.getItemsList())
+                .extracting(RecommendedItem::getSku, RecommendedItem::getReason, RecommendedItem::getBasis)
+                .containsExactly(tuple("B", "similar to A", Basis.BASIS_SIMILAR), tuple("D", POPULAR, Basis.BASIS_POPULAR));
+    }
+
+    @Test
     void askingForZeroGivesTheDefaultNumberOfItems() {
         String ws = workspace();
         IntStream.range(0, 12).forEach(i -> await(sink.applyEvents(batch(ws, ordered("buyer-" + i, now, "SKU-" + i)))));
@@ -140,9 +240,23 @@ class RecommendationGrpcServiceTest {
                 });
     }
 
+    @Test
+    void rejectsInvalidOptionsSimilarItemRequestsAndImports() {
+        assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().setMinPrice(5).setMaxPrice(1).build()),
+                "min_price");
+        assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().addPreferences("colour:red").build()),
+                "preferences");
+        assertInvalid(recommendation.similarItems(SimilarItemsRequest.newBuilder().setLimit(1).build()), "sku");
+        assertInvalid(recommendation.importCatalog(ImportCatalogRequest.newBuilder().build()), "items");
+        assertInvalid(recommendation.importCatalog(ImportCatalogRequest.newBuilder()
+                .addItems(CatalogItem.newBuilder().setName("no sku")).build()), "items[0].sku");
+        assertInvalid(recommendation.importCatalog(ImportCatalogRequest.newBuilder()
+                .addItems(CatalogItem.newBuilder().setSku("X").setPrice(-1)).build()), "items[0].price");
+    }
+
     /**
      * A workspace where three others bought A like the target: two also bought B, one C; D is bought by two
-     * profiles who share nothing with the target.
+     * profiles who share nothing with the target; E was only viewed.
      */
     private String shop() {
         String ws = workspace();
@@ -155,6 +269,13 @@ class RecommendationGrpcServiceTest {
                 viewed("u6", "E", now),
                 ordered("target", now, "A"))));
         return ws;
+    }
+
+    private static void assertInvalid(Uni<?> call, String field) {
+        assertThatThrownBy(() -> await(call)).isInstanceOfSatisfying(StatusRuntimeException.class, failure -> {
+            assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(failure.getStatus().getDescription()).startsWith(field);
+        });
     }
 
     private static RecommendRequest request(String workspace, String profileId, int limit) {

@@ -40,6 +40,16 @@ final class TestEvents {
         return track(profileId, "Order Completed", properties, at);
     }
 
+    static ResolvedEvent identify(String profileId, String trait, String value, Instant at) {
+        Event event = Event.newBuilder()
+                .setMessageId(UUID.randomUUID().toString())
+                .setType("identify")
+                .setTimestamp(timestamp(at))
+                .setTraits(Struct.newBuilder().putFields(trait, text(value)).build())
+                .build();
+        return resolved(profileId, event);
+    }
+
     static ResolvedEvent consent(String profileId, boolean personalization, Instant at) {
         Event event = Event.newBuilder()
                 .setMessageId(UUID.randomUUID().toString())

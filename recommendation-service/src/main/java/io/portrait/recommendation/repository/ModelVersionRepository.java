@@ -1,0 +1,82 @@
+package io.portrait.recommendation.repository;
+
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import io.portrait.recommendation.domain.ModelVersion;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.inc;
+import static com.mongodb.client.model.Updates.max;
+import static com.mongodb.client.model.Updates.set;
+import static io.portrait.recommendation.repository.RecommendationStore.MODELS;
+import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
+
+/**
+ * One document per workspace: the number of the latest model version and what it was built from, and when the
+ * workspace's interactions last changed, so that every replica can tell whether its model is behind.
+ */
+@ApplicationScoped
+public class ModelVersionRepository {
+
+    static final String VERSION = "version";
+    static final String CHANGED_AT = "changed_at";
+    static final String BUILT_AT = "built_at";
+    static final String PROFILES = "profiles";
+    static final String ITEMS = "items";
+    static final String PAIRS = "pairs";
+
+    private final ReactiveMongoCollection<Document> models;
+
+    ModelVersionRepository(RecommendationStore store) {
+        this.models = store.collection(MODELS);
+    }
+
+    /** Notes that the workspace's interactions changed at the given time. */
+    public Uni<Void> markChanged(String workspace, Instant at) {
+        UpdateOptions upsert = new UpdateOptions().upsert(true);
+        return models.updateOne(eq(WORKSPACE, workspace), max(CHANGED_AT, Date.from(at)), upsert)
+                .replaceWithVoid()
+                // Two writers created the document at once; the other one's insert stands, update it.
+                .onFailure(GuardedUpsert::isDuplicateKey)
+                .recoverWithUni(() -> models.updateOne(eq(WORKSPACE, workspace), max(CHANGED_AT, Date.from(at)))
+                        .replaceWithVoid());
+    }
+
+    /** When the workspace's interactions last changed; empty when they never did. */
+    public Uni<Optional<Instant>> changedAt(String workspace) {
+        return find(workspace).map(model -> model.map(ModelVersion::changedAt));
+    }
+
+    /** Claims the next version number of the workspace's model. */
+    public Uni<Long> nextVersion(String workspace) {
+        FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
+        return models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options)
+                .onFailure(GuardedUpsert::isDuplicateKey)
+                .recoverWithUni(() -> models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options))
+                .map(document -> ((Number) document.get(VERSION)).longValue());
+    }
+
+    /** Records what a version was built from, unless a later version was recorded meanwhile. */
+    public Uni<Void> recordBuilt(String workspace, long version, Instant builtAt, int profiles, int items, long pairs) {
+        return models.updateOne(eq(WORKSPACE, workspace), combine(
+                        set("latest." + VERSION, version), set("latest." + BUILT_AT, Date.from(builtAt)),
+                        set("latest." + PROFILES, profiles), set("latest." + ITEMS, items), set("latest." + PAIRS, pairs)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<ModelVersion>> find(String workspace) {
+        return models.find(eq(WORKSPACE, workspace)).collect().first().map(document -> Optional.ofNullable(document)
+                .map(d -> new ModelVersion(d.get(VERSION) instanceof Number n ? n.longValue() : 0L,
+                        d.getDate(CHANGED_AT) == null ? null : d.getDate(CHANGED_AT).toInstant())));
+    }
+}
