@@ -80,6 +80,38 @@ public final class RuleJson {
         return root;
     }
 
+    /** Reads and validates an aggregate on its own: {@code {"aggregate": "sum", "property": ..., "of": ..., "lastDays": ...}}. */
+    public static Aggregate aggregate(JsonNode json, FieldCatalog catalog) {
+        Reader reader = new Reader();
+        if (!json.isObject()) {
+            throw new RuleException("$", "expected an object");
+        }
+        Reader.only(json, "$", Set.of("aggregate", "property", "of", "lastDays"));
+        Aggregate aggregate = reader.aggregate(json, "$");
+        RuleValidator.validate(new AggregateCondition(aggregate, RuleOp.GE, new RuleValue.Number(0)), catalog,
+                node -> node instanceof AggregateCondition ? "$" : reader.paths.get(node));
+        return aggregate;
+    }
+
+    /** Reads and validates an event pattern on its own: {@code {"event": ..., "where": [...]}}. */
+    public static EventPattern pattern(JsonNode json, FieldCatalog catalog) {
+        Reader reader = new Reader();
+        EventPattern pattern = reader.pattern(json, "$");
+        RuleValidator.validate(new Did(false, pattern, null, null, null), catalog, reader.paths::get);
+        return pattern;
+    }
+
+    public static ObjectNode aggregateTree(Aggregate aggregate) {
+        ObjectNode out = toTree(new AggregateCondition(aggregate, RuleOp.GE, new RuleValue.Number(0)));
+        out.remove("op");
+        out.remove("value");
+        return out;
+    }
+
+    public static ObjectNode patternTree(EventPattern pattern) {
+        return pattern(pattern);
+    }
+
     public static String write(RuleNode node) {
         return toTree(node).toString();
     }
@@ -204,18 +236,7 @@ public final class RuleJson {
                 node = new Did(negated, first, then, within, days(json, "lastDays", path));
             } else if (json.has("aggregate")) {
                 only(json, path, Set.of("aggregate", "property", "of", "lastDays", "op", "value"));
-                String fnName = text(json.get("aggregate"), path + ".aggregate");
-                AggregateFunction fn = AggregateFunction.fromKeyword(fnName);
-                if (fn == null) {
-                    throw new RuleException(path + ".aggregate",
-                            "expected count, sum, avg, min, max or distinct, found '" + fnName + "'");
-                }
-                String property = json.has("property") ? text(json.get("property"), path + ".property") : null;
-                if (!json.has("of")) {
-                    throw new RuleException(path, "of (the events) is required");
-                }
-                Aggregate aggregate = new Aggregate(fn, property, pattern(json.get("of"), path + ".of"),
-                        days(json, "lastDays", path));
+                Aggregate aggregate = aggregate(json, path);
                 RuleOp op = op(json, path);
                 node = new AggregateCondition(aggregate, op, optionalValue(json, op, path));
             } else {
@@ -223,6 +244,20 @@ public final class RuleJson {
             }
             paths.put(node, path);
             return node;
+        }
+
+        Aggregate aggregate(JsonNode json, String path) {
+            String fnName = text(json.get("aggregate"), path + ".aggregate");
+            AggregateFunction fn = AggregateFunction.fromKeyword(fnName);
+            if (fn == null) {
+                throw new RuleException(path + ".aggregate",
+                        "expected count, sum, avg, min, max or distinct, found '" + fnName + "'");
+            }
+            String property = json.has("property") ? text(json.get("property"), path + ".property") : null;
+            if (!json.has("of")) {
+                throw new RuleException(path, "of (the events) is required");
+            }
+            return new Aggregate(fn, property, pattern(json.get("of"), path + ".of"), days(json, "lastDays", path));
         }
 
         private List<RuleNode> children(JsonNode json, String path, int depth) {
@@ -236,7 +271,7 @@ public final class RuleJson {
             return children;
         }
 
-        private EventPattern pattern(JsonNode json, String path) {
+        EventPattern pattern(JsonNode json, String path) {
             if (!json.isObject()) {
                 throw new RuleException(path, "expected an event such as {\"event\": \"Order Completed\"}");
             }
@@ -347,7 +382,7 @@ public final class RuleJson {
             return json.textValue();
         }
 
-        private static void only(JsonNode json, String path, Set<String> allowed) {
+        static void only(JsonNode json, String path, Set<String> allowed) {
             for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!allowed.contains(name)) {

@@ -59,6 +59,31 @@ public final class RuleText {
         return root;
     }
 
+    /**
+     * Parses an aggregate on its own, e.g. {@code sum(revenue of "Order Completed" last 90d)}: the figure of a
+     * metric or tiered tag.
+     */
+    public static Aggregate parseAggregate(String source, FieldCatalog catalog) {
+        if (source == null || source.isBlank()) {
+            throw new RuleException("line 1, column 1", "the metric is empty");
+        }
+        if (source.length() > RuleLimits.MAX_SOURCE_LENGTH) {
+            throw new RuleException("line 1, column 1",
+                    "the metric is longer than " + RuleLimits.MAX_SOURCE_LENGTH + " characters");
+        }
+        Parser parser = new Parser(new Lexer(source).tokens());
+        Aggregate aggregate = parser.standaloneAggregate();
+        // Validated as a comparison with zero, the one shape every aggregate admits.
+        RuleValidator.validate(new AggregateCondition(aggregate, RuleOp.GE, new RuleValue.Number(0)), catalog,
+                node -> node instanceof AggregateCondition ? parser.positions.get(aggregate) : parser.positions.get(node));
+        return aggregate;
+    }
+
+    public static String formatAggregate(Aggregate aggregate) {
+        String text = format(new AggregateCondition(aggregate, RuleOp.GE, new RuleValue.Number(0)));
+        return text.substring(0, text.length() - " >= 0".length());
+    }
+
     /** Writes the tree in the text form; parsing the result gives an equal tree. */
     public static String format(RuleNode node) {
         StringBuilder out = new StringBuilder();
@@ -215,8 +240,8 @@ public final class RuleText {
                 String position = position();
                 if (c == '"') {
                     tokens.add(new Token(Kind.STRING, string(position), position));
-                } else if (Character.isDigit(c) || (c == '-' && index + 1 < source.length()
-                        && Character.isDigit(source.charAt(index + 1)))) {
+                } else if (isDigit(c) || (c == '-' && index + 1 < source.length()
+                        && isDigit(source.charAt(index + 1)))) {
                     number(position);
                 } else if (isWordStart(c)) {
                     int start = index;
@@ -313,7 +338,7 @@ public final class RuleText {
             if (source.charAt(index) == '-') {
                 index++;
             }
-            while (index < source.length() && Character.isDigit(source.charAt(index))) {
+            while (index < source.length() && isDigit(source.charAt(index))) {
                 index++;
             }
             if (index < source.length() && source.charAt(index) == 'd') {
@@ -327,7 +352,7 @@ public final class RuleText {
             if (index < source.length() && source.charAt(index) == '.') {
                 index++;
                 int digits = index;
-                while (index < source.length() && Character.isDigit(source.charAt(index))) {
+                while (index < source.length() && isDigit(source.charAt(index))) {
                     index++;
                 }
                 if (index == digits) {
@@ -340,7 +365,7 @@ public final class RuleText {
                     index++;
                 }
                 int digits = index;
-                while (index < source.length() && Character.isDigit(source.charAt(index))) {
+                while (index < source.length() && isDigit(source.charAt(index))) {
                     index++;
                 }
                 if (index == digits) {
@@ -354,6 +379,10 @@ public final class RuleText {
                 throw new RuleException(position, "number too long");
             }
             tokens.add(new Token(Kind.NUMBER, source.substring(start, index), position));
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         private static boolean isWordStart(char c) {
@@ -474,7 +503,28 @@ public final class RuleText {
             return node(new Did(negated, first, then, within, window), start);
         }
 
+        Aggregate standaloneAggregate() {
+            Token start = peek();
+            if (start.kind() != Kind.WORD || AggregateFunction.fromKeyword(start.text()) == null
+                    || !(peekAt(1).kind() == Kind.SYMBOL && peekAt(1).text().equals("("))) {
+                throw new RuleException(start.position(), "expected count(, sum(, avg(, min(, max( or distinct(");
+            }
+            index += 2;
+            Aggregate aggregate = aggregateBody(start);
+            if (peek().kind() != Kind.END) {
+                throw new RuleException(peek().position(), "expected the end, found " + describe(peek()));
+            }
+            return aggregate;
+        }
+
         private RuleNode aggregate(Token start) {
+            Aggregate aggregate = aggregateBody(start);
+            RuleOp op = op();
+            RuleValue value = literal();
+            return node(new AggregateCondition(aggregate, op, value), start);
+        }
+
+        private Aggregate aggregateBody(Token start) {
             AggregateFunction fn = AggregateFunction.fromKeyword(start.text());
             String property = null;
             Token token = peek();
@@ -492,9 +542,7 @@ public final class RuleText {
             expectSymbol(")");
             Aggregate aggregate = new Aggregate(fn, property, events, window);
             positions.put(aggregate, start.position());
-            RuleOp op = op();
-            RuleValue value = literal();
-            return node(new AggregateCondition(aggregate, op, value), start);
+            return aggregate;
         }
 
         private EventPattern pattern() {
