@@ -163,7 +163,7 @@ public class TagCatalogGrpcService implements TagCatalog {
                         request.getCode(), request.getTop()),
                 insight -> {
                     GetTagInsightResponse.Builder out = GetTagInsightResponse.newBuilder()
-                            .setVersion(insight.version()).setProfiles(insight.profiles()).setTagged(insight.tagged())
+                            .setValueType(insight.valueType()).setVersion(insight.version()).setProfiles(insight.profiles()).setTagged(insight.tagged())
                             .setCoverage(insight.profiles() == 0 ? 0 : (double) insight.tagged() / insight.profiles());
                     insight.values().forEach(entry -> out.addValues(ValueCount.newBuilder()
                             .setValue(entry.getKey()).setProfiles(entry.getValue())));

@@ -51,7 +51,7 @@ public class ProfileTagService {
     public record ModelScore(String profileId, String value, double score) {
     }
 
-    public record Insight(int version, long profiles, long tagged, List<Map.Entry<String, Long>> values,
+    public record Insight(String valueType, int version, long profiles, long tagged, List<Map.Entry<String, Long>> values,
                           Double min, Double max, Double mean) {
     }
 
@@ -137,9 +137,9 @@ public class ProfileTagService {
                         List<Map.Entry<String, Long>> counts = rows.stream()
                                 .map(row -> Map.entry((String) row[0], ((Number) row[1]).longValue())).toList();
                         if (!"number".equals(definition.valueType())) {
-                            return Uni.createFrom().item(new Insight(version, profiles, tagged, counts, null, null, null));
+                            return Uni.createFrom().item(new Insight(definition.valueType(), version, profiles, tagged, counts, null, null, null));
                         }
-                        return values.numberSummary(workspace, code, version).map(summary -> new Insight(version,
+                        return values.numberSummary(workspace, code, version).map(summary -> new Insight(definition.valueType(), version,
                                 profiles, tagged, counts, number(summary[1]), number(summary[2]), number(summary[3])));
                     })));
         });
