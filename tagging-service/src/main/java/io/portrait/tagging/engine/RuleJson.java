@@ -72,6 +72,15 @@ public final class RuleJson {
         return fromTree(tree, catalog);
     }
 
+    /** Reads a rule this service stored itself (validated when saved), without checking it against a catalog. */
+    public static RuleNode readStored(String json) {
+        try {
+            return new Reader().rule(MAPPER.readTree(json), "$", 0);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored rule is not JSON", e);
+        }
+    }
+
     /** Reads and validates an already parsed JSON tree (e.g. a field of a larger request). */
     public static RuleNode fromTree(JsonNode tree, FieldCatalog catalog) {
         Reader reader = new Reader();

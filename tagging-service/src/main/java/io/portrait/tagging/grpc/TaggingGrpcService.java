@@ -14,6 +14,7 @@ import io.portrait.proto.tagging.v1.Tagging;
 import io.portrait.tagging.domain.ProfileFeatures;
 import io.portrait.tagging.service.FeatureService;
 import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.proto.tagging.v1.SegmentMembership;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.portrait.tagging.service.ProfileTagService;
 import io.quarkus.grpc.GrpcService;
@@ -71,6 +72,9 @@ public class TaggingGrpcService implements Tagging {
                             .setVersion(tag.value().version())
                             .setReason(tag.value().reason())
                             .setUpdatedAt(ProtoTimestamps.toProto(tag.value().updatedAt()))));
+                    tags.segments().forEach(segment -> out.addSegments(SegmentMembership.newBuilder()
+                            .setCode(segment.code()).setName(segment.name())
+                            .setSince(ProtoTimestamps.toProto(segment.since()))));
                     return out.build();
                 });
     }

@@ -14,9 +14,11 @@ public class TaggingProfileData implements ProfileData {
     private final ProfileStateRepository states;
     private final TagValueRepository values;
     private final TaxonomyRepository taxonomy;
+    private final SegmentRepository segments;
 
     TaggingProfileData(EventCounterRepository counters, ProfileStateRepository states, TagValueRepository values,
-                       TaxonomyRepository taxonomy) {
+                       TaxonomyRepository taxonomy, SegmentRepository segments) {
+        this.segments = segments;
         this.counters = counters;
         this.states = states;
         this.values = values;
@@ -31,13 +33,16 @@ public class TaggingProfileData implements ProfileData {
                 .chain(() -> taxonomy.definitions(workspace, null, null))
                 .chain(definitions -> values.moveTo(workspace, survivorId, mergedIds, definitions.stream()
                         .filter(d -> d.kind().equals("manual") || d.kind().equals("model"))
-                        .map(d -> d.code()).toList()));
+                        .map(d -> d.code()).toList()))
+                .chain(() -> segments.leave(workspace, mergedIds))
+                .replaceWithVoid();
     }
 
     @Override
     public Uni<Integer> deleteFor(String workspace, String profileId) {
         return counters.deleteFor(workspace, profileId)
                 .chain(deleted -> states.deleteFor(workspace, profileId).map(more -> deleted + more))
-                .chain(deleted -> values.deleteFor(workspace, profileId).map(more -> deleted + more));
+                .chain(deleted -> values.deleteFor(workspace, profileId).map(more -> deleted + more))
+                .chain(deleted -> segments.deleteFor(workspace, profileId).map(more -> deleted + more));
     }
 }

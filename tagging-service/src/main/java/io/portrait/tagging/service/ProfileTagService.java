@@ -31,10 +31,13 @@ public class ProfileTagService {
     private final TaxonomyRepository taxonomy;
     private final TagValueRepository values;
     private final io.portrait.tagging.repository.ProfileStateRepository states;
+    private final io.portrait.tagging.repository.SegmentRepository segments;
     private final ProfileAliases aliases = new ProfileAliases();
 
     ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
-                      io.portrait.tagging.repository.ProfileStateRepository states) {
+                      io.portrait.tagging.repository.ProfileStateRepository states,
+                      io.portrait.tagging.repository.SegmentRepository segments) {
+        this.segments = segments;
         this.taxonomy = taxonomy;
         this.values = values;
         this.states = states;
@@ -44,7 +47,8 @@ public class ProfileTagService {
     public record ServedTag(TagDefinition definition, StoredTagValue value) {
     }
 
-    public record ProfileTags(String profileId, List<ServedTag> tags) {
+    public record ProfileTags(String profileId, List<ServedTag> tags,
+                              List<io.portrait.tagging.repository.SegmentRepository.Membership> segments) {
     }
 
     /** One model score as pushed. */
@@ -70,8 +74,9 @@ public class ProfileTagService {
                             tags.add(new ServedTag(definition, value));
                         }
                     }
-                    return new ProfileTags(liveId, tags);
-                })));
+                    return tags;
+                }).chain(tags -> segments.membershipsOf(workspace, liveId)
+                        .map(memberships -> new ProfileTags(liveId, tags, memberships)))));
     }
 
     /**
