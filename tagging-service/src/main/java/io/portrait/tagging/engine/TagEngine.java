@@ -21,7 +21,34 @@ import java.util.OptionalDouble;
 /** Computes one tag's value for one profile from its spec; plain Java, no I/O. */
 public final class TagEngine {
 
+    /**
+     * Printed rules and metrics for reasons, by node: formatting them for every value would cost more than
+     * evaluating them. Nodes are immutable records; the cache is bounded by clearing.
+     */
+    private static final Map<Object, String> TEXTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_TEXTS = 10_000;
+
     private TagEngine() {
+    }
+
+    private static String text(RuleNode rule) {
+        return cached(rule, () -> RuleText.format(rule));
+    }
+
+    private static String text(Aggregate aggregate) {
+        return cached(aggregate, () -> RuleText.formatAggregate(aggregate));
+    }
+
+    private static String cached(Object node, java.util.function.Supplier<String> format) {
+        String text = TEXTS.get(node);
+        if (text == null) {
+            if (TEXTS.size() > MAX_TEXTS) {
+                TEXTS.clear();
+            }
+            text = format.get();
+            TEXTS.put(node, text);
+        }
+        return text;
     }
 
     /**
@@ -36,7 +63,7 @@ public final class TagEngine {
                 TagSpec.RuleValueRule candidate = rule.values().get(i);
                 if (RuleEvaluator.matches(candidate.when(), profile, now)) {
                     return Optional.of(new TagValue(candidate.value(),
-                            "rule " + (i + 1) + " matched: " + RuleText.format(candidate.when())));
+                            "rule " + (i + 1) + " matched: " + text(candidate.when())));
                 }
             }
             return Optional.empty();
@@ -46,7 +73,7 @@ public final class TagEngine {
             if (value.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new TagValue(value.getAsDouble(), RuleText.formatAggregate(metric.metric()) + " = "
+            return Optional.of(new TagValue(value.getAsDouble(), text(metric.metric()) + " = "
                     + RuleText.formatNumber(value.getAsDouble())));
         }
         if (spec instanceof FirstLastTag firstLast) {
@@ -118,7 +145,7 @@ public final class TagEngine {
             return Optional.empty();
         }
         double value = metric.getAsDouble();
-        String figure = RuleText.formatAggregate(spec.metric()) + " = " + RuleText.formatNumber(value);
+        String figure = text(spec.metric()) + " = " + RuleText.formatNumber(value);
         List<Tier> tiers = spec.tiers();
         if (!spec.percentiles()) {
             for (Tier tier : tiers) {

@@ -21,10 +21,10 @@ final class BenchmarkTags {
 
     /** 50 tags of every computed kind, as a marketing team would define them, with tag-on-tag rules last. */
     static List<CompiledTag> fifty() {
-        FieldCatalog catalog = FieldCatalog.standard(Map.of("spend_tier", ValueType.STRING, "recency", ValueType.NUMBER));
+        FieldCatalog catalog = FieldCatalog.standard(Map.of("spend_tier", ValueType.STRING, "last_order_days", ValueType.NUMBER));
         List<CompiledTag> tags = new ArrayList<>();
         int n = 0;
-        for (int window : new int[] {7, 30, 90, 180, 365}) {
+        for (int window : new int[] {7, 14, 30, 90, 180, 365}) {
             for (String event : EVENTS) {
                 tags.add(tag("count_" + n++, "{\"kind\": \"metric\", \"metric\": \"count(\\\"" + event + "\\\" last "
                         + window + "d)\"}", catalog));
@@ -38,7 +38,7 @@ final class BenchmarkTags {
             tags.add(tag("categories_" + n++, "{\"kind\": \"metric\", \"metric\": \"distinct(products.category of"
                     + " \\\"Order Completed\\\" last " + window + "d)\"}", catalog));
         }
-        tags.add(tag("recency", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\": \"Order Completed\"},"
+        tags.add(tag("last_order_days", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\": \"Order Completed\"},"
                 + " \"output\": \"days_since\"}", catalog));
         tags.add(tag("first_order", "{\"kind\": \"first_last\", \"which\": \"first\", \"of\": {\"event\":"
                 + " \"Order Completed\"}, \"output\": \"time\"}", catalog));
@@ -60,9 +60,6 @@ final class BenchmarkTags {
         tags.add(tag("cart_abandoner", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
                 + " \"did \\\"Product Added\\\" last 7d and not did \\\"Product Added\\\" then \\\"Order Completed\\\""
                 + " within 1d last 7d\"}]}", catalog));
-        tags.add(tag("app_loyal", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
-                + " \"count(\\\"Order Completed\\\" [channel in [\\\"app\\\", \\\"mini_program\\\"]] last 90d) >= 3\"}]}",
-                catalog));
         tags.add(tag("shanghai_high", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
                 + " \"trait.city = \\\"Shanghai\\\" and tag.spend_tier = \\\"high\\\"\"}]}", catalog));
         tags.add(tag("win_back", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
