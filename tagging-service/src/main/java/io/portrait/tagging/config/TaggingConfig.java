@@ -3,10 +3,28 @@ package io.portrait.tagging.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 @ConfigMapping(prefix = "portrait.tagging")
 public interface TaggingConfig {
 
     /** Most events one ApplyEvents call may carry; a batch is one transaction, so it stays bounded. */
     @WithDefault("1000")
     int maxBatchSize();
+
+    /** Profiles per transaction of a full recompute. */
+    @WithDefault("500")
+    int recomputePageSize();
+
+    /** How long events are kept for windowed tags; rules may look back at most this far. */
+    @WithDefault("P400D")
+    Duration eventRetention();
+
+    /** When the daily refresh of time-window tags runs (Quartz-style cron, server time zone). */
+    @WithDefault("0 30 2 * * ?")
+    String dailyRefreshCron();
+
+    /** Most values one ListTagValues or segment page returns. */
+    @WithDefault("1000")
+    int maxPageSize();
 }

@@ -7,7 +7,13 @@ import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.FeatureEngine;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Checks events field by field and turns them into tagging's events; failures name the field. */
 final class RequestMapper {
@@ -36,6 +42,37 @@ final class RequestMapper {
         return new SinkEvent(eventId, profileId, feature, SinkRequests.occurredAt(
                 event.hasTimestamp() ? event.getTimestamp() : null,
                 event.hasReceivedAt() ? event.getReceivedAt() : null,
-                path));
+                path), event.getChannel(), event.getSource(), map(event.getTraits()), map(event.getProperties()));
+    }
+
+    static Map<String, Object> map(Struct struct) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        struct.getFieldsMap().forEach((key, value) -> {
+            Object converted = value(value);
+            if (converted != null) {
+                map.put(key, converted);
+            }
+        });
+        return map;
+    }
+
+    private static Object value(Value value) {
+        return switch (value.getKindCase()) {
+            case STRING_VALUE -> value.getStringValue();
+            case NUMBER_VALUE -> value.getNumberValue();
+            case BOOL_VALUE -> value.getBoolValue();
+            case STRUCT_VALUE -> map(value.getStructValue());
+            case LIST_VALUE -> {
+                List<Object> items = new ArrayList<>();
+                value.getListValue().getValuesList().forEach(item -> {
+                    Object converted = value(item);
+                    if (converted != null) {
+                        items.add(converted);
+                    }
+                });
+                yield items;
+            }
+            default -> null;
+        };
     }
 }

@@ -13,17 +13,29 @@ import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
 import io.portrait.proto.tagging.v1.Tagging;
 import io.portrait.tagging.domain.ProfileFeatures;
 import io.portrait.tagging.service.FeatureService;
+import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.proto.tagging.v1.SegmentMembership;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.portrait.tagging.service.ProfileTagService;
 import io.quarkus.grpc.GrpcService;
+
+import java.time.Instant;
+import java.util.List;
 import io.smallrye.mutiny.Uni;
 
-/** Tagging's read API. */
+/** Tagging's profile API: features, tags with their reasons, and model scores pushed by scoring. */
 @GrpcService
 public class TaggingGrpcService implements Tagging {
 
-    private final FeatureService features;
+    /** Scores per PutModelScores call: a page of a model run, one transaction. */
+    static final int MAX_SCORES = 10_000;
 
-    TaggingGrpcService(FeatureService features) {
+    private final FeatureService features;
+    private final ProfileTagService profileTags;
+
+    TaggingGrpcService(FeatureService features, ProfileTagService profileTags) {
         this.features = features;
+        this.profileTags = profileTags;
     }
 
     @Override
@@ -47,13 +59,44 @@ public class TaggingGrpcService implements Tagging {
 
     @Override
     public Uni<GetProfileTagsResponse> getProfileTags(GetProfileTagsRequest request) {
-        // Contract agreed ahead of its implementation, which lands with this service's issue.
-        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+        return TagGrpcErrors.respond(() -> profileTags.tagsOf(SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                tags -> {
+                    GetProfileTagsResponse.Builder out = GetProfileTagsResponse.newBuilder()
+                            .setProfileId(tags.profileId());
+                    tags.tags().forEach(tag -> out.addTags(TagValue.newBuilder()
+                            .setCode(tag.definition().code())
+                            .setName(tag.definition().name())
+                            .setValue(tag.value().value())
+                            .setValueType(tag.definition().valueType())
+                            .setVersion(tag.value().version())
+                            .setReason(tag.value().reason())
+                            .setUpdatedAt(ProtoTimestamps.toProto(tag.value().updatedAt()))));
+                    tags.segments().forEach(segment -> out.addSegments(SegmentMembership.newBuilder()
+                            .setCode(segment.code()).setName(segment.name())
+                            .setSince(ProtoTimestamps.toProto(segment.since()))));
+                    return out.build();
+                });
     }
 
     @Override
     public Uni<PutModelScoresResponse> putModelScores(PutModelScoresRequest request) {
-        // Contract agreed ahead of its implementation, which lands with this service's issue.
-        return Uni.createFrom().failure(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+        return TagGrpcErrors.respond(() -> {
+                    String workspace = SinkRequests.workspace(request.getWorkspace());
+                    String code = SinkRequests.requireId(request.getTagCode(), "tag_code");
+                    Instant computedAt = request.hasComputedAt()
+                            ? ProtoTimestamps.toInstant(request.getComputedAt()).orElseThrow(() ->
+                            new InvalidRequestException("computed_at is out of range"))
+                            : Instant.now();
+                    if (request.getScoresCount() > MAX_SCORES) {
+                        throw new InvalidRequestException("scores: at most " + MAX_SCORES + " per call");
+                    }
+                    List<ProfileTagService.ModelScore> scores = SinkRequests.each(request.getScoresList(), "scores",
+                            (score, path) -> new ProfileTagService.ModelScore(
+                                    SinkRequests.requireId(score.getProfileId(), path + ".profile_id"),
+                                    score.getValue(), score.getScore()));
+                    return profileTags.putModelScores(workspace, code, request.getModelVersion(), computedAt, scores);
+                },
+                applied -> PutModelScoresResponse.newBuilder().setApplied(applied).build());
     }
 }

@@ -11,7 +11,11 @@ import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.EventCounts;
 import io.portrait.tagging.engine.FeatureEngine;
 import io.portrait.tagging.engine.FeatureObservation;
+import io.portrait.tagging.engine.ProfileEvent;
 import io.portrait.tagging.repository.EventCounterRepository;
+import io.portrait.tagging.repository.ProfileStateRepository;
+import io.portrait.tagging.repository.TaggingProfileData;
+import io.smallrye.mutiny.Multi;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
@@ -31,10 +35,15 @@ public class FeatureService {
 
     private final SinkWriter<SinkEvent> sink;
     private final EventCounterRepository counters;
+    private final ProfileStateRepository states;
+    private final TagComputeService tags;
 
-    FeatureService(EventCounterRepository counters, TaggingConfig config) {
-        this.sink = new SinkWriter<>(counters, SinkEvent::eventId, config.maxBatchSize());
+    FeatureService(EventCounterRepository counters, ProfileStateRepository states, TaggingProfileData data,
+                   TagComputeService tags, TaggingConfig config) {
+        this.sink = new SinkWriter<>(data, SinkEvent::eventId, config.maxBatchSize());
         this.counters = counters;
+        this.states = states;
+        this.tags = tags;
     }
 
     /**
@@ -46,17 +55,42 @@ public class FeatureService {
         return sink.applyEvents(workspace, events, (toApply, result) -> {
             Set<String> profileIds = toApply.stream().map(SinkEvent::profileId).collect(Collectors.toSet());
             return sink.survivorsOf(workspace, profileIds)
-                    .chain(survivors -> counters.add(workspace,
-                            FeatureEngine.aggregate(observations(toApply, survivors))))
+                    .chain(survivors -> counters.add(workspace, FeatureEngine.aggregate(observations(toApply, survivors)))
+                            .chain(() -> keep(workspace, toApply, survivors))
+                            .chain(() -> tags.refreshProfiles(workspace,
+                                    toApply.stream().map(e -> survivors.getOrDefault(e.profileId(), e.profileId()))
+                                            .collect(Collectors.toSet()),
+                                    toApply.stream().map(SinkEvent::feature).collect(Collectors.toSet()),
+                                    toApply.stream().anyMatch(e -> !e.traits().isEmpty()), false).replaceWithVoid()))
                     .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates",
                             workspace, result.applied(), result.duplicates()));
         });
     }
 
-    /** Combines the merged profiles' counters into the survivor's; false when this merge had been applied before. */
+    /** Traits and events as tag rules read them, in batch order so that later traits win. */
+    private Uni<Void> keep(String workspace, List<SinkEvent> events, Map<String, String> survivors) {
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUniAndConcatenate(event -> {
+                    String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
+                    Uni<Void> traits = event.traits().isEmpty() ? Uni.createFrom().voidItem()
+                            : states.mergeTraits(workspace, profileId, event.traits());
+                    return traits.chain(() -> states.addEvent(workspace, profileId, event.eventId(),
+                            ProfileEvent.of(event.feature(), event.occurredAt(), event.channel(), event.source(),
+                                    event.properties())));
+                })
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /**
+     * Combines everything held for the merged profiles into the survivor's and recomputes the survivor's tags;
+     * false when this merge had been applied before.
+     */
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
-        return sink.applyMerge(workspace, merge);
+        return sink.applyMerge(workspace, merge).call(applied -> applied
+                ? tags.refreshProfiles(workspace, Set.of(merge.survivorId()), Set.of(), true, true)
+                : Uni.createFrom().voidItem());
     }
 
     /** Deletes the profile's counters and the aliases from and to it; false when nothing was held. */

@@ -1,0 +1,47 @@
+package io.portrait.gateway.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** The JSON shapes of the segment API. */
+public final class SegmentViews {
+
+    private SegmentViews() {
+    }
+
+    /** A rule in the text form (a string) or the JSON form (an object). */
+    public record RuleRequest(JsonNode rule) {
+    }
+
+    public record NewSegment(String code, String name, String description, JsonNode rule) {
+    }
+
+    public record Count(long count, long profiles) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Segment(String code, String name, String description, String rule, JsonNode ruleJson, long members,
+                          String refreshedAt) {
+    }
+
+    public record Segments(List<Segment> segments) {
+    }
+
+    public record Refreshed(Segment segment, int entered, int left) {
+    }
+
+    public record Member(String profileId, String since) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Members(List<Member> members, String next) {
+    }
+
+    public record Change(long sequence, String profileId, String change, String at) {
+    }
+
+    public record Changes(List<Change> changes) {
+    }
+}

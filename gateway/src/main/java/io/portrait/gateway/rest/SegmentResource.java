@@ -1,0 +1,145 @@
+package io.portrait.gateway.rest;
+
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.SegmentViews;
+import io.portrait.gateway.service.SegmentService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.util.List;
+import java.util.Map;
+
+@Path("/v1/segments")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "Segments", description = "Audiences defined by tags and traits.")
+public class SegmentResource {
+
+    private static final String ADMIN = "tags:admin";
+    private static final String READ = "profiles:read";
+
+    private final SegmentService segments;
+    private final GatewayConfig config;
+
+    public SegmentResource(SegmentService segments, GatewayConfig config) {
+        this.segments = segments;
+        this.config = config;
+    }
+
+    @POST
+    @Path("/count")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(READ)
+    @Operation(summary = "Count a rule without saving it", description = "The live count while a segment is edited.")
+    @APIResponse(responseCode = "400", description = "Invalid rule.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<SegmentViews.Count> count(SegmentViews.RuleRequest request) {
+        return segments.count(config.defaultWorkspace(), request);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(201)
+    @RolesAllowed(ADMIN)
+    @Operation(summary = "Save a segment", description = "Computes its members at once; a rule combines tag and trait "
+            + "conditions with and / or / not.")
+    @APIResponse(responseCode = "201", description = "The segment.")
+    @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<SegmentViews.Segment> create(SegmentViews.NewSegment segment) {
+        return segments.create(config.defaultWorkspace(), segment);
+    }
+
+    @GET
+    @RolesAllowed(READ)
+    @Operation(summary = "Every segment")
+    public Uni<SegmentViews.Segments> list() {
+        return segments.list(config.defaultWorkspace());
+    }
+
+    @GET
+    @Path("/{code}")
+    @RolesAllowed(READ)
+    @Operation(summary = "A segment")
+    public Uni<SegmentViews.Segment> get(@PathParam("code") String code) {
+        return segments.get(config.defaultWorkspace(), code);
+    }
+
+    @POST
+    @Path("/{code}/refresh")
+    @RolesAllowed(ADMIN)
+    @Operation(summary = "Recompute the members", description = "Who entered and who left is recorded as changes; "
+            + "segments are also refreshed daily.")
+    public Uni<SegmentViews.Refreshed> refresh(@PathParam("code") String code) {
+        return segments.refresh(config.defaultWorkspace(), code);
+    }
+
+    @GET
+    @Path("/{code}/members")
+    @RolesAllowed(READ)
+    @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as after.")
+    public Uni<SegmentViews.Members> members(@PathParam("code") String code,
+                                             @QueryParam("limit") @DefaultValue("100") int limit,
+                                             @QueryParam("after") String after) {
+        if (limit < 1 || limit > 1000) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "\"limit\" must be between 1 and 1000."));
+        }
+        return segments.members(config.defaultWorkspace(), code, limit, after);
+    }
+
+    @GET
+    @Path("/{code}/changes")
+    @RolesAllowed(READ)
+    @Operation(summary = "Membership changes", description = "Who entered and left, in order; pass the last sequence "
+            + "seen as after to resume.")
+    public Uni<SegmentViews.Changes> changes(@PathParam("code") String code,
+                                             @QueryParam("after") @DefaultValue("0") long after,
+                                             @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (after < 0 || limit < 1 || limit > 1000) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "\"after\" must not be negative and \"limit\" must be between 1 and 1000."));
+        }
+        return segments.changes(config.defaultWorkspace(), code, after, limit);
+    }
+
+    @GET
+    @Path("/{code}/members.csv")
+    @Produces("text/csv")
+    @RolesAllowed(READ)
+    @Operation(summary = "Export the members as CSV", description = "profile_id,since with a header line, streamed.")
+    public Multi<String> exportCsv(@PathParam("code") String code) {
+        return RestMulti.fromUniResponse(segments.export(config.defaultWorkspace(), code, true), lines -> lines,
+                ignored -> attachment(code + ".csv"));
+    }
+
+    @GET
+    @Path("/{code}/members.ndjson")
+    @Produces("application/x-ndjson")
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RolesAllowed(READ)
+    @Operation(summary = "Export the members as NDJSON", description = "One {\"profileId\", \"since\"} object per line, "
+            + "streamed.")
+    public Multi<SegmentViews.Member> exportNdjson(@PathParam("code") String code) {
+        return RestMulti.fromUniResponse(segments.exportMembers(config.defaultWorkspace(), code), members -> members,
+                ignored -> attachment(code + ".ndjson"));
+    }
+
+    private static Map<String, List<String>> attachment(String fileName) {
+        return Map.of("Content-Disposition", List.of("attachment; filename=\"" + fileName + "\""));
+    }
+}

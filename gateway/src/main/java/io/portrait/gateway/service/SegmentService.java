@@ -1,0 +1,133 @@
+package io.portrait.gateway.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portrait.gateway.client.SegmentClient;
+import io.portrait.gateway.domain.SegmentViews;
+import io.portrait.proto.tagging.v1.CountSegmentRequest;
+import io.portrait.proto.tagging.v1.CreateSegmentRequest;
+import io.portrait.proto.tagging.v1.GetSegmentRequest;
+import io.portrait.proto.tagging.v1.ListSegmentChangesRequest;
+import io.portrait.proto.tagging.v1.ListSegmentMembersRequest;
+import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
+import io.portrait.proto.tagging.v1.ListSegmentsRequest;
+import io.portrait.proto.tagging.v1.RefreshSegmentRequest;
+import io.portrait.proto.tagging.v1.Segment;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The segment API over tagging's gRPC segments: mapping, and exports page by page. */
+@ApplicationScoped
+public class SegmentService {
+
+    /** Members fetched per call while exporting. */
+    static final int EXPORT_PAGE = 1_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SegmentClient segments;
+
+    public SegmentService(SegmentClient segments) {
+        this.segments = segments;
+    }
+
+    public Uni<SegmentViews.Count> count(String workspace, SegmentViews.RuleRequest request) {
+        String rule = rule(request == null ? null : request.rule());
+        return segments.count(CountSegmentRequest.newBuilder().setWorkspace(workspace).setRule(rule).build())
+                .map(response -> new SegmentViews.Count(response.getCount(), response.getProfiles()));
+    }
+
+    public Uni<SegmentViews.Segment> create(String workspace, SegmentViews.NewSegment segment) {
+        if (segment == null) {
+            throw TagService.invalid("A JSON body is required.");
+        }
+        return segments.create(CreateSegmentRequest.newBuilder().setWorkspace(workspace)
+                        .setCode(orEmpty(segment.code())).setName(orEmpty(segment.name()))
+                        .setDescription(orEmpty(segment.description())).setRule(rule(segment.rule())).build())
+                .map(response -> segment(response.getSegment()));
+    }
+
+    public Uni<SegmentViews.Segment> get(String workspace, String code) {
+        return segments.get(GetSegmentRequest.newBuilder().setWorkspace(workspace).setCode(code).build())
+                .map(response -> segment(response.getSegment()));
+    }
+
+    public Uni<SegmentViews.Segments> list(String workspace) {
+        return segments.list(ListSegmentsRequest.newBuilder().setWorkspace(workspace).build())
+                .map(response -> new SegmentViews.Segments(response.getSegmentsList().stream()
+                        .map(SegmentService::segment).toList()));
+    }
+
+    public Uni<SegmentViews.Refreshed> refresh(String workspace, String code) {
+        return segments.refresh(RefreshSegmentRequest.newBuilder().setWorkspace(workspace).setCode(code).build())
+                .map(response -> new SegmentViews.Refreshed(segment(response.getSegment()), response.getEntered(),
+                        response.getLeft()));
+    }
+
+    public Uni<SegmentViews.Members> members(String workspace, String code, int limit, String after) {
+        return page(workspace, code, limit, after).map(response -> new SegmentViews.Members(
+                response.getMembersList().stream().map(member -> new SegmentViews.Member(member.getProfileId(),
+                        TagService.time(member.getSince()))).toList(),
+                response.getNextAfter().isEmpty() ? null : response.getNextAfter()));
+    }
+
+    public Uni<SegmentViews.Changes> changes(String workspace, String code, long after, int limit) {
+        return segments.changes(ListSegmentChangesRequest.newBuilder().setWorkspace(workspace).setCode(code)
+                        .setAfterSequence(after).setLimit(limit).build())
+                .map(response -> new SegmentViews.Changes(response.getChangesList().stream()
+                        .map(change -> new SegmentViews.Change(change.getSequence(), change.getProfileId(),
+                                change.getChange(), TagService.time(change.getAt()))).toList()));
+    }
+
+    /**
+     * Every member, page after page. The segment is checked first so that an unknown one is a 404, not an empty
+     * export.
+     */
+    public Uni<Multi<SegmentViews.Member>> exportMembers(String workspace, String code) {
+        return get(workspace, code).map(segment -> Multi.createBy().repeating()
+                .uni(() -> new String[] {""}, cursor -> page(workspace, code, EXPORT_PAGE, cursor[0])
+                        .invoke(response -> cursor[0] = response.getNextAfter()))
+                .whilst(response -> !response.getNextAfter().isEmpty())
+                .onItem().transformToIterable(response -> response.getMembersList().stream()
+                        .map(member -> new SegmentViews.Member(member.getProfileId(),
+                                TagService.time(member.getSince())))
+                        .toList()));
+    }
+
+    /** Every member as CSV lines ({@code profile_id,since} after a header line). */
+    public Uni<Multi<String>> export(String workspace, String code, boolean csv) {
+        return exportMembers(workspace, code).map(members -> Multi.createBy().concatenating().streams(
+                Multi.createFrom().item("profile_id,since\n"),
+                members.map(member -> member.profileId() + "," + member.since() + "\n")));
+    }
+
+    private Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
+        return segments.members(ListSegmentMembersRequest.newBuilder().setWorkspace(workspace).setCode(code)
+                .setLimit(limit).setAfter(orEmpty(after)).build());
+    }
+
+    static SegmentViews.Segment segment(Segment segment) {
+        JsonNode ruleJson;
+        try {
+            ruleJson = JSON.readTree(segment.getRuleJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("tagging answered a rule that is not JSON", e);
+        }
+        return new SegmentViews.Segment(segment.getCode(), segment.getName(), segment.getDescription(),
+                segment.getRuleText(), ruleJson, segment.getMembers(),
+                segment.hasRefreshedAt() ? TagService.time(segment.getRefreshedAt()) : null);
+    }
+
+    private static String rule(JsonNode rule) {
+        if (rule == null || rule.isNull()) {
+            throw TagService.invalid("\"rule\" is required: text such as \"tag.vip = \\\"gold\\\"\" or a JSON rule.");
+        }
+        return rule.isTextual() ? rule.textValue() : rule.toString();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

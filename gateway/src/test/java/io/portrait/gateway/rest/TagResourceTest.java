@@ -1,0 +1,171 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.gateway.client.TaggingClient;
+import io.portrait.proto.tagging.v1.AssignTagRequest;
+import io.portrait.proto.tagging.v1.AssignTagResponse;
+import io.portrait.proto.tagging.v1.CreateTagRequest;
+import io.portrait.proto.tagging.v1.CreateTagResponse;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetTagInsightResponse;
+import io.portrait.proto.tagging.v1.PublishTagRequest;
+import io.portrait.proto.tagging.v1.PublishTagResponse;
+import io.portrait.proto.tagging.v1.RecomputeJob;
+import io.portrait.proto.tagging.v1.TagDefinition;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.portrait.proto.tagging.v1.TagVersion;
+import io.portrait.proto.tagging.v1.ValueCount;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+@QuarkusTest
+class TagResourceTest {
+
+    @InjectMock
+    TaggingClient tagging;
+
+    private static final TagDefinition DRAFT = TagDefinition.newBuilder().setCode("buyer_activity").setName("Buyer activity")
+            .setOwner("crm").setCategoryCode("behaviour").setKind("rule").setValueType("string")
+            .setUpdateMode("real_time").setStatus("draft").setLatestVersion(1)
+            .setCreatedAt(Timestamp.newBuilder().setSeconds(1767607200)).build();
+
+    @Test
+    void definesATagWithItsSpecAsJson() {
+        when(tagging.createTag(any())).thenReturn(Uni.createFrom().item(CreateTagResponse.newBuilder()
+                .setDefinition(DRAFT)
+                .setVersion(TagVersion.newBuilder().setVersion(1).setSpecJson("{\"kind\":\"model\"}")).build()));
+
+        given().contentType("application/json").body("""
+                        {"code": "buyer_activity", "name": "Buyer activity", "owner": "crm", "category": "behaviour",
+                         "spec": {"kind": "rule", "values": [{"value": "active", "when": "did \\"Order Completed\\" last 30d"}]}}""")
+                .when().post("/v1/tags")
+                .then().statusCode(201)
+                .body("definition.code", equalTo("buyer_activity"))
+                .body("definition.status", equalTo("draft"))
+                .body("definition.createdAt", equalTo("2026-01-05T10:00:00Z"))
+                .body("definition", not(hasKey("liveVersion")))
+                .body("versions[0].spec.kind", equalTo("model"));
+
+        ArgumentCaptor<CreateTagRequest> sent = ArgumentCaptor.forClass(CreateTagRequest.class);
+        verify(tagging).createTag(sent.capture());
+        assertThat(sent.getValue().getWorkspace()).isEqualTo("default");
+        assertThat(sent.getValue().getDefinition().getCategoryCode()).isEqualTo("behaviour");
+        assertThat(sent.getValue().getSpecJson()).startsWith("{\"kind\":\"rule\",\"values\":[{\"value\":\"active\"");
+    }
+
+    @Test
+    void ruleErrorsBecomeProblems() {
+        when(tagging.createTag(any())).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
+                .withDescription("spec_json: spec.values[0].when: line 1, column 1: unknown trait 'nickname'")
+                .asRuntimeException()));
+
+        given().contentType("application/json").body("{\"code\": \"x\", \"spec\": {\"kind\": \"rule\"}}")
+                .when().post("/v1/tags")
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("/problems/invalid-request"))
+                .body("detail", equalTo("spec_json: spec.values[0].when: line 1, column 1: unknown trait 'nickname'"));
+    }
+
+    @Test
+    void aMissingSpecIsRefusedBeforeTagging() {
+        given().contentType("application/json").body("{\"code\": \"x\"}")
+                .when().post("/v1/tags")
+                .then().statusCode(400).body("detail", equalTo("\"spec\" is required."));
+    }
+
+    @Test
+    void publishingAnswersTheJob() {
+        when(tagging.publishTag(any())).thenReturn(Uni.createFrom().item(PublishTagResponse.newBuilder()
+                .setDefinition(DRAFT).setJob(RecomputeJob.newBuilder().setJobId("j-1").setCode("buyer_activity")
+                        .setVersion(1).setState("running")).build()));
+
+        given().contentType("application/json").body("{\"version\": 1}")
+                .when().post("/v1/tags/buyer_activity/publish")
+                .then().statusCode(202)
+                .body("job.id", equalTo("j-1"))
+                .body("job.state", equalTo("running"));
+
+        ArgumentCaptor<PublishTagRequest> sent = ArgumentCaptor.forClass(PublishTagRequest.class);
+        verify(tagging).publishTag(sent.capture());
+        assertThat(sent.getValue().getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void importsAFileValueByValueAndReportsBadLines() {
+        when(tagging.assignTag(any())).thenAnswer(call -> Uni.createFrom().item(AssignTagResponse.newBuilder()
+                .setAssigned(call.getArgument(0, AssignTagRequest.class).getProfileIdsCount()).build()));
+
+        given().contentType("text/csv").queryParam("file", "kol-2026.csv")
+                .body("profile_id,value\np1,yes\np2,yes\nbroken line\np3,maybe\n")
+                .when().post("/v1/tags/kol/imports")
+                .then().statusCode(200)
+                .body("assigned", equalTo(3))
+                .body("errors.line", contains(4))
+                .body("errors.detail", contains("expected profile_id,value"));
+
+        ArgumentCaptor<AssignTagRequest> sent = ArgumentCaptor.forClass(AssignTagRequest.class);
+        verify(tagging, times(2)).assignTag(sent.capture());
+        assertThat(sent.getAllValues()).extracting(AssignTagRequest::getValue).containsExactly("yes", "maybe");
+        assertThat(sent.getAllValues().get(0).getProfileIdsList()).containsExactly("p1", "p2");
+        assertThat(sent.getAllValues().get(0).getNote()).isEqualTo("imported from kol-2026.csv");
+    }
+
+    @Test
+    void insightShowsCoverageAndNumbersOnlyForNumberTags() {
+        when(tagging.tagInsight(any())).thenReturn(Uni.createFrom().item(GetTagInsightResponse.newBuilder()
+                .setValueType("string").setVersion(2).setProfiles(4).setTagged(3).setCoverage(0.75)
+                .addValues(ValueCount.newBuilder().setValue("high").setProfiles(2))
+                .addValues(ValueCount.newBuilder().setValue("low").setProfiles(1)).build()));
+
+        given().when().get("/v1/tags/spend_tier/insight")
+                .then().statusCode(200)
+                .body("coverage", equalTo(0.75f))
+                .body("values.value", contains("high", "low"))
+                .body("$", not(hasKey("min")));
+        given().queryParam("top", 0).when().get("/v1/tags/spend_tier/insight").then().statusCode(400);
+    }
+
+    @Test
+    void profileTagsCarryTheirReason() {
+        when(tagging.profileTags("default", "p1")).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
+                .setProfileId("p1").addTags(TagValue.newBuilder().setCode("buyer_activity").setName("Buyer activity")
+                        .setValue("active").setValueType("string").setVersion(2)
+                        .setReason("rule 2 matched: did \"Order Completed\" last 30d")
+                        .setUpdatedAt(Timestamp.newBuilder().setSeconds(1767607200))).build()));
+
+        given().when().get("/v1/profiles/p1/tags")
+                .then().statusCode(200)
+                .body("tags.code", contains("buyer_activity"))
+                .body("tags[0].version", equalTo(2))
+                .body("tags[0].reason", equalTo("rule 2 matched: did \"Order Completed\" last 30d"));
+    }
+
+    @Test
+    void unknownTagsAreNotFound() {
+        when(tagging.getTag(any())).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND
+                .withDescription("no tag 'nope'").asRuntimeException()));
+
+        given().when().get("/v1/tags/nope").then().statusCode(404).body("detail", equalTo("no tag 'nope'"));
+    }
+
+    @Test
+    void valuesPagesAreBounded() {
+        given().queryParam("limit", 5000).when().get("/v1/tags/x/values").then().statusCode(400);
+        verify(tagging, times(0)).listTagValues(any());
+    }
+}

@@ -1,0 +1,9 @@
+package io.portrait.tagging.domain;
+
+/** A tag, category, version or job that does not exist in the workspace (gRPC NOT_FOUND). */
+public class NotFoundException extends RuntimeException {
+
+    public NotFoundException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,92 @@
+package io.portrait.tagging.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One event of a profile as rules see it: its name (track event name, else its type), its time, and its
+ * properties flattened to paths ({@code revenue}, {@code products.category}); a path through a list of
+ * objects holds the list of values, one per item.
+ */
+public record ProfileEvent(String name, Instant at, Map<String, Object> properties) {
+
+    public ProfileEvent {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(at, "at");
+        properties = Map.copyOf(properties);
+    }
+
+    /**
+     * Flattens nested properties (JSON-like: maps, lists, strings, numbers, booleans) and adds the event's
+     * channel and source. Numbers become doubles; nulls are left out.
+     */
+    public static ProfileEvent of(String name, Instant at, String channel, String source,
+                                  Map<String, ?> properties) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", properties, flat);
+        if (channel != null && !channel.isEmpty()) {
+            flat.put("channel", channel);
+        }
+        if (source != null && !source.isEmpty()) {
+            flat.put("source", source);
+        }
+        return new ProfileEvent(name, at, flat);
+    }
+
+    private static void flatten(String prefix, Map<String, ?> map, Map<String, Object> out) {
+        map.forEach((key, value) -> put(prefix + key, value, out));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(String path, Object value, Map<String, Object> out) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof Map<?, ?> nested) {
+            flatten(path + ".", (Map<String, ?>) nested, out);
+        } else if (value instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> nested) {
+                    Map<String, Object> itemFlat = new LinkedHashMap<>();
+                    flatten("", (Map<String, ?>) nested, itemFlat);
+                    itemFlat.forEach((key, itemValue) -> append(path + "." + key, itemValue, out));
+                } else if (item != null && !(item instanceof List<?>)) {
+                    append(path, scalar(item), out);
+                }
+            }
+        } else {
+            out.put(path, scalar(value));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void append(String path, Object value, Map<String, Object> out) {
+        Object existing = out.get(path);
+        List<Object> values;
+        if (existing instanceof List<?> list) {
+            values = (List<Object>) list;
+        } else {
+            values = new ArrayList<>();
+            if (existing != null) {
+                values.add(existing);
+            }
+            out.put(path, values);
+        }
+        if (value instanceof List<?> list) {
+            values.addAll(list);
+        } else {
+            values.add(value);
+        }
+    }
+
+    private static Object scalar(Object value) {
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        return value;
+    }
+}

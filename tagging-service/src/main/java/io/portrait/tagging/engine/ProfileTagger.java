@@ -1,0 +1,110 @@
+package io.portrait.tagging.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Evaluates a workspace's computed tags for one profile, in dependency order (a tag that reads {@code tag.x}
+ * after x), feeding each new value to the tags that read it.
+ */
+public final class ProfileTagger {
+
+    private final List<CompiledTag> ordered;
+
+    /**
+     * @throws IllegalArgumentException when the tags read each other in a cycle
+     */
+    public ProfileTagger(List<CompiledTag> tags) {
+        this.ordered = order(tags);
+    }
+
+    public List<CompiledTag> tags() {
+        return ordered;
+    }
+
+    /**
+     * The tags an event batch affects: those reading its event names (or traits, when they changed, or metrics),
+     * and transitively those reading an affected tag. Only real-time tags unless {@code all}.
+     */
+    public List<CompiledTag> affected(Set<String> eventNames, boolean traitsChanged, boolean all) {
+        Set<String> affectedCodes = new HashSet<>();
+        List<CompiledTag> affected = new ArrayList<>();
+        for (CompiledTag tag : ordered) {
+            if (!all && !tag.realTime()) {
+                continue;
+            }
+            boolean hit = all || tag.directlyAffectedBy(eventNames, traitsChanged)
+                    || tag.tagsRead().stream().anyMatch(affectedCodes::contains);
+            if (hit) {
+                affectedCodes.add(tag.code());
+                affected.add(tag);
+            }
+        }
+        return affected;
+    }
+
+    /**
+     * New values of the given tags (a subset of {@link #tags()}, in its order) for the profile; an empty
+     * Optional clears the tag. {@code profile.tags()} holds the current values of every tag by code.
+     */
+    public static Map<CompiledTag, Optional<TagValue>> evaluate(List<CompiledTag> tags, ProfileState profile,
+                                                              Instant now) {
+        Map<CompiledTag, Optional<TagValue>> results = new LinkedHashMap<>();
+        Map<String, Object> current = null;
+        ProfileState state = profile;
+        for (CompiledTag tag : tags) {
+            Optional<TagValue> value = TagEngine.evaluate(tag.spec(), state, now, tag.cutPoints());
+            results.put(tag, value);
+            Object newValue = value.map(TagValue::value).orElse(null);
+            if (!java.util.Objects.equals(newValue, state.tags().get(tag.code()))) {
+                if (current == null) {
+                    current = new HashMap<>(state.tags());
+                }
+                if (newValue == null) {
+                    current.remove(tag.code());
+                } else {
+                    current.put(tag.code(), newValue);
+                }
+                state = state.withTags(current);
+            }
+        }
+        return results;
+    }
+
+    private static List<CompiledTag> order(List<CompiledTag> tags) {
+        List<CompiledTag> ordered = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        Set<String> visiting = new HashSet<>();
+        for (CompiledTag tag : tags) {
+            visit(tag, tags, done, visiting, ordered);
+        }
+        return ordered;
+    }
+
+    private static void visit(CompiledTag tag, List<CompiledTag> all, Set<String> done, Set<String> visiting,
+                              List<CompiledTag> ordered) {
+        if (done.contains(tag.key())) {
+            return;
+        }
+        if (!visiting.add(tag.key())) {
+            throw new IllegalArgumentException("tags read each other in a cycle through '" + tag.code() + "'");
+        }
+        for (String code : tag.tagsRead()) {
+            for (CompiledTag dependency : all) {
+                if (dependency.code().equals(code)) {
+                    visit(dependency, all, done, visiting, ordered);
+                }
+            }
+        }
+        visiting.remove(tag.key());
+        done.add(tag.key());
+        ordered.add(tag);
+    }
+}

@@ -1,0 +1,148 @@
+package io.portrait.tagging.repository;
+
+import io.portrait.common.sink.NativeSql;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Segments, their members and the log of membership changes. */
+@ApplicationScoped
+public class SegmentRepository {
+
+    public record SegmentRow(String code, String name, String description, String rule, long members,
+                             Instant refreshedAt) {
+    }
+
+    public record Member(String profileId, Instant since) {
+    }
+
+    public record Change(long sequence, String profileId, String change, Instant at) {
+    }
+
+    public record Membership(String code, String name, Instant since) {
+    }
+
+    public Uni<Boolean> insert(String workspace, String code, String name, String description, String rule) {
+        return NativeSql.update("""
+                        insert into segment (workspace, code, name, description, rule)
+                        values (:workspace, :code, :name, :description, :rule) on conflict do nothing""",
+                        Map.of("workspace", workspace, "code", code, "name", name, "description", description,
+                                "rule", rule))
+                .map(inserted -> inserted == 1);
+    }
+
+    public Uni<Optional<SegmentRow>> find(String workspace, String code, boolean lock) {
+        return NativeSql.list("select code, name, description, rule, members, refreshed_at from segment"
+                                + " where workspace = :workspace and code = :code" + (lock ? " for update" : ""),
+                        Object[].class, Map.of("workspace", workspace, "code", code))
+                .map(rows -> rows.stream().findFirst().map(SegmentRepository::segment));
+    }
+
+    public Uni<List<SegmentRow>> list(String workspace) {
+        return NativeSql.list("""
+                        select code, name, description, rule, members, refreshed_at from segment
+                        where workspace = :workspace order by code""", Object[].class, Map.of("workspace", workspace))
+                .map(rows -> rows.stream().map(SegmentRepository::segment).toList());
+    }
+
+    public Uni<List<String>> workspaces() {
+        return NativeSql.list("select distinct workspace from segment", String.class, Map.of());
+    }
+
+    public Uni<Long> count(String workspace, SegmentSql.Compiled rule) {
+        return NativeSql.single("select count(*) from " + SegmentSql.PROFILES + " where " + rule.predicate(),
+                Long.class, params(workspace, rule, Map.of()));
+    }
+
+    /** Members who no longer match leave, new matches enter; each recorded as a change. Answers (entered, left). */
+    public Uni<int[]> refresh(String workspace, String code, SegmentSql.Compiled rule) {
+        Map<String, Object> params = params(workspace, rule, Map.of("code", code));
+        return NativeSql.update("""
+                        with gone as (
+                            delete from segment_member m where m.workspace = :ws and m.code = :code
+                            and m.profile_id not in (select p.profile_id from""" + " " + SegmentSql.PROFILES
+                                + " where " + rule.predicate() + """
+                        ) returning m.profile_id)
+                        insert into segment_change (workspace, code, profile_id, change)
+                        select :ws, :code, profile_id, 'left' from gone""", params)
+                .chain(left -> NativeSql.update("""
+                                with came as (
+                                    insert into segment_member (workspace, code, profile_id)
+                                    select :ws, :code, p.profile_id from""" + " " + SegmentSql.PROFILES
+                                        + " where " + rule.predicate() + """
+                                    on conflict do nothing returning profile_id)
+                                insert into segment_change (workspace, code, profile_id, change)
+                                select :ws, :code, profile_id, 'entered' from came""", params)
+                        .map(entered -> new int[] {entered, left}))
+                .call(() -> NativeSql.update("""
+                        update segment set refreshed_at = now(), members = (select count(*) from segment_member
+                            where workspace = :ws and code = :code)
+                        where workspace = :ws and code = :code""", Map.of("ws", workspace, "code", code)));
+    }
+
+    public Uni<List<Member>> members(String workspace, String code, String after, int limit) {
+        return NativeSql.list("""
+                        select profile_id, since from segment_member
+                        where workspace = :workspace and code = :code and profile_id > :after
+                        order by profile_id limit :limit""", Object[].class,
+                        Map.of("workspace", workspace, "code", code, "after", after, "limit", limit))
+                .map(rows -> rows.stream().map(row -> new Member((String) row[0], Rows.instant(row[1]))).toList());
+    }
+
+    public Uni<List<Change>> changes(String workspace, String code, long after, int limit) {
+        return NativeSql.list("""
+                        select sequence, profile_id, change, at from segment_change
+                        where workspace = :workspace and code = :code and sequence > :after
+                        order by sequence limit :limit""", Object[].class,
+                        Map.of("workspace", workspace, "code", code, "after", after, "limit", limit))
+                .map(rows -> rows.stream().map(row -> new Change(Rows.number(row[0]), (String) row[1],
+                        (String) row[2], Rows.instant(row[3]))).toList());
+    }
+
+    public Uni<List<Membership>> membershipsOf(String workspace, String profileId) {
+        return NativeSql.list("""
+                        select s.code, s.name, m.since from segment_member m
+                        join segment s on s.workspace = m.workspace and s.code = m.code
+                        where m.workspace = :workspace and m.profile_id = :profileId order by s.code""",
+                        Object[].class, Map.of("workspace", workspace, "profileId", profileId))
+                .map(rows -> rows.stream().map(row -> new Membership((String) row[0], (String) row[1],
+                        Rows.instant(row[2]))).toList());
+    }
+
+    /** Merged-away profiles leave their segments (the survivor's membership follows at the next refresh). */
+    public Uni<Integer> leave(String workspace, List<String> profileIds) {
+        return NativeSql.update("""
+                        with gone as (delete from segment_member where workspace = :workspace
+                            and profile_id in (:ids) returning code, profile_id)
+                        insert into segment_change (workspace, code, profile_id, change)
+                        select :workspace, code, profile_id, 'left' from gone""",
+                Map.of("workspace", workspace, "ids", profileIds));
+    }
+
+    /** Erasure: the profile's memberships and its change history. */
+    public Uni<Integer> deleteFor(String workspace, String profileId) {
+        Map<String, Object> params = Map.of("workspace", workspace, "profileId", profileId);
+        return NativeSql.update("delete from segment_member where workspace = :workspace and profile_id = :profileId",
+                        params)
+                .chain(members -> NativeSql.update(
+                        "delete from segment_change where workspace = :workspace and profile_id = :profileId", params)
+                        .map(changes -> members + changes));
+    }
+
+    private static Map<String, Object> params(String workspace, SegmentSql.Compiled rule, Map<String, Object> more) {
+        Map<String, Object> params = new HashMap<>(rule.params());
+        params.putAll(more);
+        params.put("ws", workspace);
+        return params;
+    }
+
+    private static SegmentRow segment(Object[] row) {
+        return new SegmentRow((String) row[0], (String) row[1], (String) row[2], (String) row[3], Rows.number(row[4]),
+                Rows.instant(row[5]));
+    }
+}

@@ -1,0 +1,48 @@
+package io.portrait.tagging.repository;
+
+import io.portrait.common.sink.ProfileData;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Everything tagging holds per profile, moved on merges and deleted on erasure together. */
+@ApplicationScoped
+public class TaggingProfileData implements ProfileData {
+
+    private final EventCounterRepository counters;
+    private final ProfileStateRepository states;
+    private final TagValueRepository values;
+    private final TaxonomyRepository taxonomy;
+    private final SegmentRepository segments;
+
+    TaggingProfileData(EventCounterRepository counters, ProfileStateRepository states, TagValueRepository values,
+                       TaxonomyRepository taxonomy, SegmentRepository segments) {
+        this.segments = segments;
+        this.counters = counters;
+        this.states = states;
+        this.values = values;
+        this.taxonomy = taxonomy;
+    }
+
+    /** Computed tag values of the merged profiles are dropped (the survivor's are recomputed); others move. */
+    @Override
+    public Uni<Void> moveTo(String workspace, String survivorId, List<String> mergedIds) {
+        return counters.moveTo(workspace, survivorId, mergedIds)
+                .chain(() -> states.moveTo(workspace, survivorId, mergedIds))
+                .chain(() -> taxonomy.definitions(workspace, null, null))
+                .chain(definitions -> values.moveTo(workspace, survivorId, mergedIds, definitions.stream()
+                        .filter(d -> d.kind().equals("manual") || d.kind().equals("model"))
+                        .map(d -> d.code()).toList()))
+                .chain(() -> segments.leave(workspace, mergedIds))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Integer> deleteFor(String workspace, String profileId) {
+        return counters.deleteFor(workspace, profileId)
+                .chain(deleted -> states.deleteFor(workspace, profileId).map(more -> deleted + more))
+                .chain(deleted -> values.deleteFor(workspace, profileId).map(more -> deleted + more))
+                .chain(deleted -> segments.deleteFor(workspace, profileId).map(more -> deleted + more));
+    }
+}

@@ -1,0 +1,156 @@
+package io.portrait.tagging.service;
+
+import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.common.sink.ProfileAliases;
+import io.portrait.tagging.domain.ConflictException;
+import io.portrait.tagging.domain.StoredTagValue;
+import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.repository.TagValueRepository;
+import io.portrait.tagging.repository.TagValueRepository.Change;
+import io.portrait.tagging.repository.TaxonomyRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** A profile's tags as served, model scores pushed by scoring, and per-tag insight. */
+@ApplicationScoped
+public class ProfileTagService {
+
+    /** Longest model tag value kept; RFM segment names and tiers are short. */
+    private static final int MAX_VALUE_LENGTH = 200;
+
+    private final TaxonomyRepository taxonomy;
+    private final TagValueRepository values;
+    private final io.portrait.tagging.repository.ProfileStateRepository states;
+    private final io.portrait.tagging.repository.SegmentRepository segments;
+    private final ProfileAliases aliases = new ProfileAliases();
+
+    ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
+                      io.portrait.tagging.repository.ProfileStateRepository states,
+                      io.portrait.tagging.repository.SegmentRepository segments) {
+        this.segments = segments;
+        this.taxonomy = taxonomy;
+        this.values = values;
+        this.states = states;
+    }
+
+    /** A served value with its definition. */
+    public record ServedTag(TagDefinition definition, StoredTagValue value) {
+    }
+
+    public record ProfileTags(String profileId, List<ServedTag> tags,
+                              List<io.portrait.tagging.repository.SegmentRepository.Membership> segments) {
+    }
+
+    /** One model score as pushed. */
+    public record ModelScore(String profileId, String value, double score) {
+    }
+
+    public record Insight(String valueType, int version, long profiles, long tagged, List<Map.Entry<String, Long>> values,
+                          Double min, Double max, Double mean) {
+    }
+
+    /** The live-version values of the published tags of the live profile behind {@code profileId}. */
+    @WithSession
+    public Uni<ProfileTags> tagsOf(String workspace, String profileId) {
+        return aliases.liveIdOf(workspace, profileId).chain(liveId -> taxonomy.definitions(workspace, null, null)
+                .chain(definitions -> values.forProfile(workspace, liveId).map(stored -> {
+                    Map<String, TagDefinition> served = definitions.stream()
+                            .filter(d -> d.liveVersion() != null && !TagDefinition.RETIRED.equals(d.status()))
+                            .collect(Collectors.toMap(TagDefinition::code, Function.identity()));
+                    List<ServedTag> tags = new ArrayList<>();
+                    for (StoredTagValue value : stored) {
+                        TagDefinition definition = served.get(value.code());
+                        if (definition != null && definition.liveVersion() == value.version()) {
+                            tags.add(new ServedTag(definition, value));
+                        }
+                    }
+                    return tags;
+                }).chain(tags -> segments.membershipsOf(workspace, liveId)
+                        .map(memberships -> new ProfileTags(liveId, tags, memberships)))));
+    }
+
+    /**
+     * Replaces the values of one model tag for the given profiles (merged-away ids land on their survivor). The
+     * reason records the model version, its time and the score.
+     */
+    @WithTransaction
+    public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
+                                       List<ModelScore> scores) {
+        String version = TagCatalogService.text(modelVersion, "model_version", true);
+        for (int i = 0; i < scores.size(); i++) {
+            ModelScore score = scores.get(i);
+            String value = score.value() == null ? "" : score.value().strip();
+            if (value.isEmpty() || value.length() > MAX_VALUE_LENGTH || value.contains(",")) {
+                throw new InvalidRequestException("scores[" + i + "].value: a non-empty text without commas, at most "
+                        + MAX_VALUE_LENGTH + " characters");
+            }
+            if (!Double.isFinite(score.score())) {
+                throw new InvalidRequestException("scores[" + i + "].score must be a finite number");
+            }
+        }
+        return taxonomy.definition(workspace, tagCode, false).chain(found -> {
+            TagDefinition definition = found.orElseThrow(() ->
+                    new io.portrait.tagging.domain.NotFoundException("no tag '" + tagCode + "'"));
+            if (!definition.kind().equals("model")) {
+                throw new ConflictException("tag '" + tagCode + "' is a " + definition.kind() + " tag, not a model tag",
+                        false);
+            }
+            if (definition.liveVersion() == null || TagDefinition.RETIRED.equals(definition.status())) {
+                throw new ConflictException("tag '" + tagCode + "' is not published", false);
+            }
+            return aliases.survivorsOf(workspace, scores.stream().map(ModelScore::profileId).toList())
+                    .chain(survivors -> {
+                        // The last score of a profile in the request wins, also when two ids merged into one.
+                        Map<String, Change> changes = new LinkedHashMap<>();
+                        for (ModelScore score : scores) {
+                            String id = survivors.getOrDefault(score.profileId(), score.profileId());
+                            changes.put(id, new Change(id, tagCode, definition.liveVersion(), score.value().strip(),
+                                    "model " + version + " computed at " + computedAt + ", score "
+                                            + io.portrait.tagging.engine.TagValue.text(score.score())));
+                        }
+                        return values.apply(workspace, List.copyOf(changes.values())).replaceWith(changes.size());
+                    });
+        });
+    }
+
+    /** Coverage and value distribution of the tag's live version. */
+    @WithSession
+    public Uni<Insight> insight(String workspace, String code, int top) {
+        int limit = top <= 0 ? 20 : Math.min(top, 1000);
+        return taxonomy.definition(workspace, code, false).chain(found -> {
+            TagDefinition definition = found.orElseThrow(() ->
+                    new io.portrait.tagging.domain.NotFoundException("no tag '" + code + "'"));
+            if (definition.liveVersion() == null) {
+                throw new ConflictException("tag '" + code + "' is not published yet", false);
+            }
+            int version = definition.liveVersion();
+            Uni<List<Object[]>> distribution = "list".equals(definition.valueType())
+                    ? values.listDistribution(workspace, code, version, limit)
+                    : values.distribution(workspace, code, version, limit);
+            return states.profileCount(workspace).chain(profiles -> values.count(workspace, code, version)
+                    .chain(tagged -> distribution.chain(rows -> {
+                        List<Map.Entry<String, Long>> counts = rows.stream()
+                                .map(row -> Map.entry((String) row[0], ((Number) row[1]).longValue())).toList();
+                        if (!"number".equals(definition.valueType())) {
+                            return Uni.createFrom().item(new Insight(definition.valueType(), version, profiles, tagged, counts, null, null, null));
+                        }
+                        return values.numberSummary(workspace, code, version).map(summary -> new Insight(definition.valueType(), version,
+                                profiles, tagged, counts, number(summary[1]), number(summary[2]), number(summary[3])));
+                    })));
+        });
+    }
+
+    private static Double number(Object value) {
+        return value == null ? null : ((Number) value).doubleValue();
+    }
+}

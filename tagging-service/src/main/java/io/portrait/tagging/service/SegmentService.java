@@ -1,0 +1,187 @@
+package io.portrait.tagging.service;
+
+import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.tagging.config.TaggingConfig;
+import io.portrait.tagging.domain.ConflictException;
+import io.portrait.tagging.domain.NotFoundException;
+import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.RuleException;
+import io.portrait.tagging.engine.RuleJson;
+import io.portrait.tagging.engine.RuleNode;
+import io.portrait.tagging.engine.SegmentRules;
+import io.portrait.tagging.repository.SegmentRepository;
+import io.portrait.tagging.repository.SegmentRepository.SegmentRow;
+import io.portrait.tagging.repository.SegmentSql;
+import io.portrait.tagging.repository.TaxonomyRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Segments: a rule over tags and traits, counted live, materialized as members with a log of changes. */
+@ApplicationScoped
+public class SegmentService {
+
+    private final SegmentRepository segments;
+    private final TaxonomyRepository taxonomy;
+    private final io.portrait.tagging.repository.ProfileStateRepository states;
+    private final TaggingConfig config;
+
+    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy,
+                   io.portrait.tagging.repository.ProfileStateRepository states, TaggingConfig config) {
+        this.segments = segments;
+        this.taxonomy = taxonomy;
+        this.states = states;
+        this.config = config;
+    }
+
+    /** A segment with its rule read back. */
+    public record SegmentView(SegmentRow row, RuleNode rule) {
+    }
+
+    public record Count(long count, long profiles) {
+    }
+
+    public record Refreshed(SegmentView segment, int entered, int left) {
+    }
+
+    @WithSession
+    public Uni<Count> count(String workspace, String rule) {
+        return compile(workspace, rule).chain(compiled -> segments.count(workspace, compiled.sql())
+                .chain(count -> states.profileCount(workspace).map(profiles -> new Count(count, profiles))));
+    }
+
+    @WithTransaction
+    public Uni<Refreshed> create(String workspace, String code, String name, String description, String rule) {
+        String checkedCode = TagCatalogService.code(code, "code");
+        String checkedName = TagCatalogService.text(name, "name", true);
+        String checkedDescription = TagCatalogService.text(description, "description", false);
+        return compile(workspace, rule).chain(compiled -> segments.insert(workspace, checkedCode, checkedName,
+                        checkedDescription, RuleJson.write(compiled.rule()))
+                .chain(inserted -> {
+                    if (!inserted) {
+                        throw new ConflictException("segment '" + checkedCode + "' exists", true);
+                    }
+                    return refreshLocked(workspace, checkedCode);
+                }));
+    }
+
+    @WithSession
+    public Uni<SegmentView> get(String workspace, String code) {
+        return existing(workspace, code, false).map(SegmentService::view);
+    }
+
+    @WithSession
+    public Uni<List<SegmentView>> list(String workspace) {
+        return segments.list(workspace).map(rows -> rows.stream().map(SegmentService::view).toList());
+    }
+
+    @WithTransaction
+    public Uni<Refreshed> refresh(String workspace, String code) {
+        return refreshLocked(workspace, code);
+    }
+
+    private Uni<Refreshed> refreshLocked(String workspace, String code) {
+        return existing(workspace, code, true).chain(row -> compile(workspace, row.rule())
+                .chain(compiled -> segments.refresh(workspace, code, compiled.sql()))
+                .chain(counts -> existing(workspace, code, false)
+                        .map(updated -> new Refreshed(view(updated), counts[0], counts[1]))));
+    }
+
+    /** One page of members; {@code nextAfter} is empty on the last page. */
+    public record MemberPage(List<SegmentRepository.Member> members, String nextAfter) {
+    }
+
+    @WithSession
+    public Uni<MemberPage> members(String workspace, String code, String after, int limit) {
+        int size = pageSize(limit);
+        return existing(workspace, code, false).chain(row -> segments.members(workspace, code,
+                after == null ? "" : after, size + 1)).map(members -> {
+                    boolean more = members.size() > size;
+                    List<SegmentRepository.Member> page = more ? members.subList(0, size) : members;
+                    return new MemberPage(page, more ? page.get(page.size() - 1).profileId() : "");
+                });
+    }
+
+    @WithSession
+    public Uni<List<SegmentRepository.Change>> changes(String workspace, String code, long after, int limit) {
+        if (after < 0) {
+            throw new InvalidRequestException("after_sequence must not be negative");
+        }
+        return existing(workspace, code, false).chain(row -> segments.changes(workspace, code, after, pageSize(limit)));
+    }
+
+    @WithSession
+    public Uni<List<SegmentRepository.Membership>> membershipsOf(String workspace, String profileId) {
+        return segments.membershipsOf(workspace, profileId);
+    }
+
+    /** Segments follow their tags: every segment is refreshed once a day after the tags' own refresh. */
+    @Scheduled(cron = "${portrait.tagging.daily-refresh-cron}", delayed = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> dailyRefresh() {
+        return Panache.withSession(segments::workspaces)
+                .chain(workspaces -> Multi.createFrom().iterable(workspaces)
+                        .onItem().transformToUniAndConcatenate(workspace -> Panache.withSession(() ->
+                                        segments.list(workspace))
+                                .chain(rows -> Multi.createFrom().iterable(rows)
+                                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
+                                                refreshLocked(workspace, row.code()))
+                                                .onFailure().recoverWithItem(failure -> {
+                                                    Log.warnf("workspace %s: segment %s not refreshed: %s",
+                                                            workspace, row.code(), failure.getMessage());
+                                                    return null;
+                                                }))
+                                        .collect().last()))
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    private int pageSize(int limit) {
+        return limit <= 0 ? 100 : Math.min(limit, config.maxPageSize());
+    }
+
+    private record Compiled(RuleNode rule, SegmentSql.Compiled sql) {
+    }
+
+    /** Parses against the workspace's catalog and compiles to SQL over the tags' live versions. */
+    private Uni<Compiled> compile(String workspace, String rule) {
+        if (rule == null || rule.isBlank()) {
+            return Uni.createFrom().failure(new InvalidRequestException("rule is required"));
+        }
+        return taxonomy.definitions(workspace, null, null).map(definitions -> {
+            FieldCatalog catalog = TagCompiler.catalog(definitions);
+            RuleNode node;
+            try {
+                node = SegmentRules.parse(rule, catalog);
+            } catch (RuleException e) {
+                throw new InvalidRequestException("rule: " + e.getMessage());
+            }
+            Map<String, Integer> live = new HashMap<>();
+            for (TagDefinition definition : definitions) {
+                if (definition.liveVersion() != null && !TagDefinition.RETIRED.equals(definition.status())) {
+                    live.put(definition.code(), definition.liveVersion());
+                }
+            }
+            return new Compiled(node, SegmentSql.compile(node, live, catalog));
+        });
+    }
+
+    private Uni<SegmentRow> existing(String workspace, String code, boolean lock) {
+        return segments.find(workspace, code, lock).map(row -> row.orElseThrow(() ->
+                new NotFoundException("no segment '" + code + "'")));
+    }
+
+    private static SegmentView view(SegmentRow row) {
+        return new SegmentView(row, RuleJson.readStored(row.rule()));
+    }
+}

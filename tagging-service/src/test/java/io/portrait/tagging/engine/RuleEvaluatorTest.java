@@ -1,0 +1,101 @@
+package io.portrait.tagging.engine;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RuleEvaluatorTest {
+
+    static final Instant NOW = Instant.parse("2026-03-31T00:00:00Z");
+
+    static ProfileEvent event(String name, String at, String channel, Map<String, ?> properties) {
+        return ProfileEvent.of(name, Instant.parse(at), channel, "web-shop", properties);
+    }
+
+    /** Mei: a gold member in Shanghai who viewed, added to cart and bought tea this month, and once last year. */
+    static final ProfileState MEI = ProfileState.of("p1",
+            Map.of("city", "Shanghai", "age", 31.0, "marketing_opt_in", true,
+                    "registered_at", "2024-06-01T00:00:00Z"),
+            Map.of("vip", "gold", "interests", List.of("tea", "books")),
+            new EventCounts(6, Instant.parse("2025-03-01T10:00:00Z"), Instant.parse("2026-03-20T09:00:00Z")),
+            List.of(
+                    event("Order Completed", "2025-03-01T10:00:00Z", "pos", Map.of("revenue", 80,
+                            "products", List.of(Map.of("category", "books", "price", 80)))),
+                    event("Product Viewed", "2026-03-10T09:00:00Z", "app", Map.of("category", "tea")),
+                    event("Product Viewed", "2026-03-11T09:00:00Z", "app", Map.of("category", "cups")),
+                    event("Product Added", "2026-03-12T09:00:00Z", "app", Map.of("sku", "TEA-01")),
+                    event("Order Completed", "2026-03-14T09:00:00Z", "app", Map.of("revenue", 268.0,
+                            "products", List.of(Map.of("category", "tea", "price", 134.0, "quantity", 2),
+                                    Map.of("category", "cups", "price", 20, "quantity", 1)))),
+                    event("Order Completed", "2026-03-20T09:00:00Z", "mini_program", Map.of("revenue", 40))));
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "trait.city = \"Shanghai\"|true",
+            "trait.city != \"Shanghai\"|false",
+            "trait.province = \"Zhejiang\"|false",
+            "not trait.province = \"Zhejiang\"|true",
+            "trait.province exists|false",
+            "trait.age >= 31 and trait.age < 40|true",
+            "trait.marketing_opt_in = true|true",
+            "trait.registered_at < \"2025-01-01T00:00:00Z\"|true",
+            "trait.city in [\"Beijing\", \"Shanghai\"]|true",
+            "trait.city contains \"hang\"|true",
+            "tag.vip = \"gold\" and tag.interests contains \"tea\"|true",
+            "tag.interests contains \"music\"|false",
+            "metric.event_count = 6|true",
+            "metric.days_since_last_seen <= 10|true",
+            "metric.days_since_last_seen < 10|false",
+            "metric.first_seen < \"2025-06-01T00:00:00Z\"|true",
+            "did \"Order Completed\" last 30d|true",
+            "did \"Order Completed\" [channel = \"pos\"] last 30d|false",
+            "did \"Order Completed\" [channel = \"pos\"]|true",
+            "did not \"Search\"|true",
+            "did not \"Order Completed\" last 12d|false",
+            "did not \"Order Completed\" last 10d|true",
+            "did \"Order Completed\" [products.category = \"tea\"]|true",
+            "did \"Order Completed\" [products.category != \"tea\", revenue > 50]|true",
+            "did \"Product Added\" then \"Order Completed\" within 3d|true",
+            "did \"Product Added\" then \"Order Completed\" within 1d|false",
+            "did \"Order Completed\" then \"Product Added\" within 30d|false",
+            "did \"Product Viewed\" [category = \"tea\"] then \"Order Completed\" [revenue > 100] within 7d last 30d|true",
+            "count(\"Order Completed\" last 30d) = 2|true",
+            "count(\"Order Completed\") = 3|true",
+            "count(\"Order Completed\" [channel in [\"app\", \"mini_program\"]] last 30d) >= 2|true",
+            "sum(revenue of \"Order Completed\" last 30d) = 308|true",
+            "sum(revenue of \"Order Completed\") = 388|true",
+            "avg(revenue of \"Order Completed\" last 30d) = 154|true",
+            "min(revenue of \"Order Completed\") = 40|true",
+            "max(products.price of \"Order Completed\") = 134|true",
+            "max(revenue of \"Search\") > 0|false",
+            "not max(revenue of \"Search\") > 0|true",
+            "distinct(products.category of \"Order Completed\") = 3|true",
+            "distinct(category of \"Product Viewed\" last 30d) = 2|true",
+            "count(\"Search\") = 0|true",
+    })
+    void evaluates(String rule, boolean expected) {
+        RuleNode tree = RuleText.parse(rule, RuleLanguageTest.CATALOG);
+
+        assertThat(RuleEvaluator.matches(tree, MEI, NOW)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "metric.event_count = 0|true",
+            "metric.last_seen exists|false",
+            "did not \"Order Completed\"|true",
+            "count(\"Order Completed\") = 0|true",
+            "avg(revenue of \"Order Completed\") >= 0|false",
+    })
+    void aNewProfileHasNoActivity(String rule, boolean expected) {
+        ProfileState empty = ProfileState.of("p0", Map.of(), Map.of(), null, List.of());
+
+        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), empty, NOW))
+                .isEqualTo(expected);
+    }
+}

@@ -1,0 +1,179 @@
+package io.portrait.tagging.grpc;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.event.v1.Event;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.proto.tagging.v1.CountSegmentRequest;
+import io.portrait.proto.tagging.v1.CreateCategoryRequest;
+import io.portrait.proto.tagging.v1.CreateSegmentRequest;
+import io.portrait.proto.tagging.v1.CreateTagRequest;
+import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
+import io.portrait.proto.tagging.v1.GetRecomputeJobRequest;
+import io.portrait.proto.tagging.v1.ListSegmentChangesRequest;
+import io.portrait.proto.tagging.v1.ListSegmentMembersRequest;
+import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
+import io.portrait.proto.tagging.v1.PublishTagRequest;
+import io.portrait.proto.tagging.v1.PublishTagResponse;
+import io.portrait.proto.tagging.v1.RefreshSegmentRequest;
+import io.portrait.proto.tagging.v1.RefreshSegmentResponse;
+import io.portrait.proto.tagging.v1.Segment;
+import io.portrait.proto.tagging.v1.SegmentChange;
+import io.portrait.proto.tagging.v1.SegmentMember;
+import io.portrait.proto.tagging.v1.SegmentMembership;
+import io.portrait.proto.tagging.v1.Segments;
+import io.portrait.proto.tagging.v1.TagCatalog;
+import io.portrait.proto.tagging.v1.TagCategory;
+import io.portrait.proto.tagging.v1.TagDefinition;
+import io.portrait.proto.tagging.v1.Tagging;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
+import static io.portrait.tagging.grpc.TestEvents.batch;
+import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
+class SegmentGrpcServiceTest {
+
+    static final String RULE = "tag.orders >= 2 and trait.city in [\"Shanghai\", \"Hangzhou\"] and not tag.kol exists";
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("tagging")
+    Tagging tagging;
+
+    @GrpcClient("catalog")
+    TagCatalog catalog;
+
+    @GrpcClient("segments")
+    Segments segments;
+
+    private static ResolvedEvent order(String eventId, String profileId) {
+        return TestEvents.track(eventId, profileId, "Order Completed", "2026-01-05T10:00:00Z");
+    }
+
+    private static ResolvedEvent lives(String eventId, String profileId, String city) {
+        return ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
+                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("identify").setChannel("web")
+                        .setTimestamp(TestEvents.timestamp("2026-01-01T10:00:00Z"))
+                        .setTraits(Struct.newBuilder().putFields("city", Value.newBuilder().setStringValue(city).build())))
+                .build();
+    }
+
+    private void tag(String ws, String code, String spec) {
+        catalog.createTag(CreateTagRequest.newBuilder().setWorkspace(ws).setDefinition(TagDefinition.newBuilder()
+                .setCode(code).setName(code).setOwner("crm").setCategoryCode("value")).setSpecJson(spec).build())
+                .await().atMost(TIMEOUT);
+        PublishTagResponse published = catalog.publishTag(PublishTagRequest.newBuilder().setWorkspace(ws).setCode(code)
+                .build()).await().atMost(TIMEOUT);
+        if (published.hasJob()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> catalog.getRecomputeJob(GetRecomputeJobRequest
+                    .newBuilder().setWorkspace(ws).setJobId(published.getJob().getJobId()).build())
+                    .await().atMost(TIMEOUT).getJob().getState().equals("completed"));
+        }
+    }
+
+    /** ann, bob (Shanghai, 2 and 1 orders), cai (Beijing, 2 orders), dan (Hangzhou, 3 orders). */
+    private String workspaceWithTags() {
+        String ws = newWorkspace();
+        catalog.createCategory(CreateCategoryRequest.newBuilder().setWorkspace(ws).setCategory(TagCategory.newBuilder()
+                .setCode("value").setName("Value")).build()).await().atMost(TIMEOUT);
+        sink.applyEvents(batch(ws, lives("t1", "ann", "Shanghai"), lives("t2", "bob", "Shanghai"),
+                lives("t3", "cai", "Beijing"), lives("t4", "dan", "Hangzhou"),
+                order("o1", "ann"), order("o2", "ann"), order("o3", "bob"), order("o4", "cai"), order("o5", "cai"),
+                order("o6", "dan"), order("o7", "dan"), order("o8", "dan"))).await().atMost(TIMEOUT);
+        tag(ws, "orders", "{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\")\"}");
+        tag(ws, "kol", "{\"kind\": \"manual\"}");
+        return ws;
+    }
+
+    @Test
+    void countsLiveWhileEditing() {
+        String ws = workspaceWithTags();
+
+        var count = segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws).setRule(RULE).build())
+                .await().atMost(TIMEOUT);
+
+        assertThat(count.getCount()).isEqualTo(2);
+        assertThat(count.getProfiles()).isEqualTo(4);
+        assertThat(segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
+                .setRule("{\"field\": \"tag.orders\", \"op\": \"ge\", \"value\": 3}").build())
+                .await().atMost(TIMEOUT).getCount()).isEqualTo(1);
+        StatusRuntimeException behaviour = catchThrowableOfType(StatusRuntimeException.class, () -> segments
+                .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
+                        .setRule("did \"Order Completed\"").build()).await().atMost(TIMEOUT));
+        assertThat(behaviour.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(behaviour.getStatus().getDescription()).startsWith("rule: $: segments combine tag and trait");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> segments.countSegment(CountSegmentRequest.newBuilder()
+                .setWorkspace(ws).setRule("tag.nope = 1").build()).await().atMost(TIMEOUT));
+    }
+
+    @Test
+    void membersArePagedAndChangesRecorded() {
+        String ws = workspaceWithTags();
+        Segment segment = segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("loyal_east")
+                .setName("Loyal, east").setRule(RULE).build()).await().atMost(TIMEOUT).getSegment();
+        assertThat(segment.getMembers()).isEqualTo(2);
+        assertThat(segment.getRuleText()).isEqualTo(RULE);
+
+        ListSegmentMembersResponse first = segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder()
+                .setWorkspace(ws).setCode("loyal_east").setLimit(1).build()).await().atMost(TIMEOUT);
+        ListSegmentMembersResponse second = segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder()
+                .setWorkspace(ws).setCode("loyal_east").setLimit(1).setAfter(first.getNextAfter()).build())
+                .await().atMost(TIMEOUT);
+        assertThat(first.getMembersList()).extracting(SegmentMember::getProfileId).containsExactly("ann");
+        assertThat(first.getNextAfter()).isEqualTo("ann");
+        assertThat(second.getMembersList()).extracting(SegmentMember::getProfileId).containsExactly("dan");
+        assertThat(second.getNextAfter()).isEmpty();
+
+        // bob orders again (enters), dan becomes a KOL (leaves).
+        sink.applyEvents(batch(ws, order("o9", "bob"))).await().atMost(TIMEOUT);
+        catalog.assignTag(io.portrait.proto.tagging.v1.AssignTagRequest.newBuilder().setWorkspace(ws).setCode("kol")
+                .setValue("yes").addProfileIds("dan").build()).await().atMost(TIMEOUT);
+        RefreshSegmentResponse refreshed = segments.refreshSegment(RefreshSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").build()).await().atMost(TIMEOUT);
+
+        assertThat(refreshed.getEntered()).isEqualTo(1);
+        assertThat(refreshed.getLeft()).isEqualTo(1);
+        assertThat(refreshed.getSegment().getMembers()).isEqualTo(2);
+        var changes = segments.listSegmentChanges(ListSegmentChangesRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").build()).await().atMost(TIMEOUT).getChangesList();
+        assertThat(changes).extracting(SegmentChange::getProfileId, SegmentChange::getChange).containsExactly(
+                tuple("ann", "entered"), tuple("dan", "entered"), tuple("dan", "left"), tuple("bob", "entered"));
+        var resumed = segments.listSegmentChanges(ListSegmentChangesRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").setAfterSequence(changes.get(2).getSequence()).build()).await().atMost(TIMEOUT);
+        assertThat(resumed.getChangesList()).extracting(SegmentChange::getProfileId).containsExactly("bob");
+
+        assertThat(tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws).setProfileId("bob")
+                .build()).await().atMost(TIMEOUT).getSegmentsList()).extracting(SegmentMembership::getCode)
+                .containsExactly("loyal_east");
+
+        sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("bob").build())
+                .await().atMost(TIMEOUT);
+        assertThat(segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").build()).await().atMost(TIMEOUT).getMembersList())
+                .extracting(SegmentMember::getProfileId).containsExactly("ann");
+        assertStatus(Status.Code.ALREADY_EXISTS, () -> segments.createSegment(CreateSegmentRequest.newBuilder()
+                .setWorkspace(ws).setCode("loyal_east").setName("again").setRule(RULE).build()).await().atMost(TIMEOUT));
+        assertStatus(Status.Code.NOT_FOUND, () -> segments.refreshSegment(RefreshSegmentRequest.newBuilder()
+                .setWorkspace(ws).setCode("nope").build()).await().atMost(TIMEOUT));
+    }
+}

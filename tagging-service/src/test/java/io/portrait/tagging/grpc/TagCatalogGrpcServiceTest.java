@@ -1,0 +1,342 @@
+package io.portrait.tagging.grpc;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.portrait.common.sink.ProtoTimestamps;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.event.v1.Event;
+import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.sink.v1.EraseProfileRequest;
+import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.proto.tagging.v1.AssignTagRequest;
+import io.portrait.proto.tagging.v1.CreateCategoryRequest;
+import io.portrait.proto.tagging.v1.CreateTagRequest;
+import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetRecomputeJobRequest;
+import io.portrait.proto.tagging.v1.GetTagInsightRequest;
+import io.portrait.proto.tagging.v1.GetTagInsightResponse;
+import io.portrait.proto.tagging.v1.GetTagRequest;
+import io.portrait.proto.tagging.v1.ListCategoriesRequest;
+import io.portrait.proto.tagging.v1.ListTagValuesRequest;
+import io.portrait.proto.tagging.v1.ListTagValuesResponse;
+import io.portrait.proto.tagging.v1.ListTagsRequest;
+import io.portrait.proto.tagging.v1.ModelScore;
+import io.portrait.proto.tagging.v1.ProfileTagValue;
+import io.portrait.proto.tagging.v1.PublishTagRequest;
+import io.portrait.proto.tagging.v1.PublishTagResponse;
+import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.proto.tagging.v1.RemoveTagRequest;
+import io.portrait.proto.tagging.v1.RetireTagRequest;
+import io.portrait.proto.tagging.v1.ReviseTagRequest;
+import io.portrait.proto.tagging.v1.TagCatalog;
+import io.portrait.proto.tagging.v1.TagCategory;
+import io.portrait.proto.tagging.v1.TagDefinition;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.portrait.proto.tagging.v1.Tagging;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
+import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
+import static io.portrait.tagging.grpc.TestEvents.batch;
+import static io.portrait.tagging.grpc.TestEvents.merge;
+import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
+class TagCatalogGrpcServiceTest {
+
+    static final String ACTIVE_BUYER = """
+            {"kind": "rule", "values": [
+              {"value": "frequent", "when": "count(\\"Order Completed\\" last 30d) >= 2"},
+              {"value": "active", "when": "did \\"Order Completed\\" last 30d"},
+              {"value": "lapsed", "when": "did \\"Order Completed\\""}]}""";
+
+    @GrpcClient("sink")
+    EventSink sink;
+
+    @GrpcClient("tagging")
+    Tagging tagging;
+
+    @GrpcClient("catalog")
+    TagCatalog catalog;
+
+    private static String daysAgo(int days) {
+        return Instant.now().minus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static ResolvedEvent order(String eventId, String profileId, String at, double revenue) {
+        return ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
+                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("track").setName("Order Completed")
+                        .setChannel("app").setTimestamp(TestEvents.timestamp(at))
+                        .setProperties(Struct.newBuilder().putFields("revenue",
+                                Value.newBuilder().setNumberValue(revenue).build())))
+                .build();
+    }
+
+    private static ResolvedEvent identify(String eventId, String profileId, String at, String city) {
+        return ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
+                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("identify").setChannel("web")
+                        .setTimestamp(TestEvents.timestamp(at))
+                        .setTraits(Struct.newBuilder().putFields("city", Value.newBuilder().setStringValue(city).build())))
+                .build();
+    }
+
+    private void category(String ws, String code, String parent) {
+        catalog.createCategory(CreateCategoryRequest.newBuilder().setWorkspace(ws).setCategory(TagCategory.newBuilder()
+                .setCode(code).setName(code).setParentCode(parent)).build()).await().atMost(TIMEOUT);
+    }
+
+    private TagDefinition createTag(String ws, String code, String category, String spec) {
+        return catalog.createTag(CreateTagRequest.newBuilder().setWorkspace(ws)
+                        .setDefinition(TagDefinition.newBuilder().setCode(code).setName("Tag " + code)
+                                .setDescription("test tag").setOwner("crm-team").setCategoryCode(category))
+                        .setSpecJson(spec).build())
+                .await().atMost(TIMEOUT).getDefinition();
+    }
+
+    /** Publishes and waits for the recompute job, if any, to complete. */
+    private PublishTagResponse publish(String ws, String code) {
+        PublishTagResponse response = catalog.publishTag(PublishTagRequest.newBuilder().setWorkspace(ws).setCode(code)
+                .build()).await().atMost(TIMEOUT);
+        if (response.hasJob()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !catalog.getRecomputeJob(GetRecomputeJobRequest
+                    .newBuilder().setWorkspace(ws).setJobId(response.getJob().getJobId()).build())
+                    .await().atMost(TIMEOUT).getJob().getState().equals("running"));
+            assertThat(catalog.getRecomputeJob(GetRecomputeJobRequest.newBuilder().setWorkspace(ws)
+                    .setJobId(response.getJob().getJobId()).build()).await().atMost(TIMEOUT).getJob().getState())
+                    .isEqualTo("completed");
+        }
+        return response;
+    }
+
+    private Map<String, TagValue> tagsOf(String ws, String profileId) {
+        GetProfileTagsResponse response = tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws)
+                .setProfileId(profileId).build()).await().atMost(TIMEOUT);
+        return response.getTagsList().stream().collect(java.util.stream.Collectors.toMap(TagValue::getCode, t -> t));
+    }
+
+    @Test
+    void buildsATaxonomyTree() {
+        String ws = newWorkspace();
+        category(ws, "behaviour", "");
+        category(ws, "purchase", "behaviour");
+
+        assertThat(catalog.listCategories(ListCategoriesRequest.newBuilder().setWorkspace(ws).build())
+                .await().atMost(TIMEOUT).getCategoriesList())
+                .extracting(TagCategory::getCode, TagCategory::getParentCode)
+                .containsExactly(tuple("behaviour", ""), tuple("purchase", "behaviour"));
+        assertStatus(Status.Code.ALREADY_EXISTS, () -> category(ws, "purchase", ""));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> category(ws, "orphan", "missing"));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> category(ws, "Bad Code", ""));
+    }
+
+    @Test
+    void rejectsARuleWithThePositionOfTheError() {
+        String ws = newWorkspace();
+        category(ws, "behaviour", "");
+
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, () -> createTag(ws, "bad",
+                "behaviour", "{\"kind\": \"rule\", \"values\": [{\"value\": \"x\", \"when\": \"trait.nickname = 1\"}]}"));
+
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(error.getStatus().getDescription())
+                .isEqualTo("spec_json: spec.values[0].when: line 1, column 1: unknown trait 'nickname'");
+    }
+
+    @Test
+    void publishingComputesEveryProfileAndEventsKeepValuesCurrent() {
+        String ws = newWorkspace();
+        category(ws, "behaviour", "");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "ann", daysAgo(2), 70),
+                order("e3", "bob", daysAgo(90), 20))).await().atMost(TIMEOUT);
+        TagDefinition draft = createTag(ws, "buyer_activity", "behaviour", ACTIVE_BUYER);
+        assertThat(draft.getStatus()).isEqualTo("draft");
+        assertThat(draft.getLiveVersion()).isZero();
+        // Drafts are not computed.
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+
+        PublishTagResponse published = publish(ws, "buyer_activity");
+
+        assertThat(published.getJob().getVersion()).isEqualTo(1);
+        TagValue ann = tagsOf(ws, "ann").get("buyer_activity");
+        assertThat(ann.getValue()).isEqualTo("frequent");
+        assertThat(ann.getVersion()).isEqualTo(1);
+        assertThat(ann.getReason()).isEqualTo("rule 1 matched: count(\"Order Completed\" last 30d) >= 2");
+        assertThat(tagsOf(ws, "bob").get("buyer_activity").getValue()).isEqualTo("lapsed");
+
+        // Real time: bob orders again and is active at once.
+        sink.applyEvents(batch(ws, order("e4", "bob", daysAgo(1), 10))).await().atMost(TIMEOUT);
+        assertThat(tagsOf(ws, "bob").get("buyer_activity").getValue()).isEqualTo("active");
+        var definition = catalog.getTag(GetTagRequest.newBuilder().setWorkspace(ws).setCode("buyer_activity").build())
+                .await().atMost(TIMEOUT).getDefinition();
+        assertThat(definition.getStatus()).isEqualTo("published");
+        assertThat(definition.getLiveVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewVersionIsServedOnlyOncePublishedAndEarlierValuesStayQueryable() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "cai", daysAgo(3), 500)))
+                .await().atMost(TIMEOUT);
+        createTag(ws, "big_spender", "value", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
+                + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 40\"}]}");
+        publish(ws, "big_spender");
+
+        var revised = catalog.reviseTag(ReviseTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender")
+                .setSpecJson("{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
+                        + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 100\"}]}").build()).await().atMost(TIMEOUT);
+        assertThat(revised.getVersion().getVersion()).isEqualTo(2);
+        assertThat(revised.getDefinition().getLiveVersion()).isEqualTo(1);
+        assertThat(tagsOf(ws, "ann")).containsKey("big_spender");
+
+        publish(ws, "big_spender");
+
+        assertThat(tagsOf(ws, "ann")).doesNotContainKey("big_spender");
+        assertThat(tagsOf(ws, "cai").get("big_spender").getVersion()).isEqualTo(2);
+        ListTagValuesResponse v1 = catalog.listTagValues(ListTagValuesRequest.newBuilder().setWorkspace(ws)
+                .setCode("big_spender").setVersion(1).build()).await().atMost(TIMEOUT);
+        assertThat(v1.getValuesList()).extracting(ProfileTagValue::getProfileId).containsExactly("ann", "cai");
+        assertThat(catalog.getTag(GetTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender").build())
+                .await().atMost(TIMEOUT).getVersionsCount()).isEqualTo(2);
+    }
+
+    @Test
+    void kindsComputeTheirValues() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        sink.applyEvents(batch(ws, identify("e0", "ann", daysAgo(10), "Shanghai"),
+                order("e1", "ann", daysAgo(5), 50), order("e2", "ann", daysAgo(4), 150),
+                order("e3", "bob", daysAgo(4), 10))).await().atMost(TIMEOUT);
+        createTag(ws, "revenue_90d", "value", "{\"kind\": \"metric\", \"metric\": "
+                + "\"sum(revenue of \\\"Order Completed\\\" last 90d)\"}");
+        createTag(ws, "days_since_order", "value", "{\"kind\": \"first_last\", \"which\": \"last\", "
+                + "\"of\": {\"event\": \"Order Completed\"}, \"output\": \"days_since\"}");
+        createTag(ws, "spend_tier", "value", "{\"kind\": \"tiered\", \"metric\": "
+                + "\"sum(revenue of \\\"Order Completed\\\")\", \"tiers\": [{\"value\": \"low\", \"below\": 100}, "
+                + "{\"value\": \"high\"}]}");
+        createTag(ws, "spend_rank", "value", "{\"kind\": \"tiered\", \"metric\": "
+                + "\"sum(revenue of \\\"Order Completed\\\")\", \"percentiles\": [{\"value\": \"top\", \"from\": 50}, "
+                + "{\"value\": \"rest\", \"from\": 0}]}");
+        createTag(ws, "shanghai_high", "value", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
+                + "\"when\": \"trait.city = \\\"Shanghai\\\" and tag.spend_tier = \\\"high\\\"\"}]}");
+        for (String code : new String[] {"revenue_90d", "days_since_order", "spend_tier", "spend_rank", "shanghai_high"}) {
+            publish(ws, code);
+        }
+
+        Map<String, TagValue> ann = tagsOf(ws, "ann");
+        assertThat(ann.get("revenue_90d").getValue()).isEqualTo("200");
+        assertThat(ann.get("revenue_90d").getValueType()).isEqualTo("number");
+        assertThat(ann.get("days_since_order").getValue()).isEqualTo("4");
+        assertThat(ann.get("spend_tier").getValue()).isEqualTo("high");
+        assertThat(ann.get("spend_rank").getValue()).isEqualTo("top");
+        assertThat(ann.get("shanghai_high").getValue()).isEqualTo("yes");
+        assertThat(tagsOf(ws, "bob").get("spend_rank").getValue()).isEqualTo("rest");
+        assertThat(tagsOf(ws, "bob")).doesNotContainKey("shanghai_high");
+
+        GetTagInsightResponse insight = catalog.getTagInsight(GetTagInsightRequest.newBuilder().setWorkspace(ws)
+                .setCode("spend_tier").build()).await().atMost(TIMEOUT);
+        assertThat(insight.getProfiles()).isEqualTo(2);
+        assertThat(insight.getTagged()).isEqualTo(2);
+        assertThat(insight.getCoverage()).isEqualTo(1.0);
+        assertThat(insight.getValuesList()).extracting(v -> v.getValue(), v -> v.getProfiles())
+                .containsExactlyInAnyOrder(tuple("high", 1L), tuple("low", 1L));
+        GetTagInsightResponse revenue = catalog.getTagInsight(GetTagInsightRequest.newBuilder().setWorkspace(ws)
+                .setCode("revenue_90d").build()).await().atMost(TIMEOUT);
+        assertThat(revenue.getMin()).isEqualTo(10.0);
+        assertThat(revenue.getMax()).isEqualTo(200.0);
+    }
+
+    @Test
+    void modelScoresFollowTheContract() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        createTag(ws, "rfm_segment", "value", "{\"kind\": \"model\"}");
+        PutModelScoresRequest scores = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("rfm_segment")
+                .setModelVersion("rfm-2026-03").setComputedAt(ProtoTimestamps.toProto(Instant.parse("2026-03-31T00:00:00Z")))
+                .addScores(ModelScore.newBuilder().setProfileId("ann").setValue("Champions").setScore(5.5))
+                .addScores(ModelScore.newBuilder().setProfileId("bob").setValue("At Risk")).build();
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> tagging.putModelScores(scores).await().atMost(TIMEOUT));
+        publish(ws, "rfm_segment");
+
+        assertThat(tagging.putModelScores(scores).await().atMost(TIMEOUT).getApplied()).isEqualTo(2);
+
+        TagValue ann = tagsOf(ws, "ann").get("rfm_segment");
+        assertThat(ann.getValue()).isEqualTo("Champions");
+        assertThat(ann.getReason()).isEqualTo("model rfm-2026-03 computed at 2026-03-31T00:00:00Z, score 5.5");
+        assertStatus(Status.Code.NOT_FOUND, () -> tagging.putModelScores(scores.toBuilder().setTagCode("nope").build())
+                .await().atMost(TIMEOUT));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
+                .addScores(ModelScore.newBuilder().setProfileId("cai")).build()).await().atMost(TIMEOUT));
+    }
+
+    @Test
+    void manualTagsAreAssignedAndRemovedAndFollowMergesAndErasure() {
+        String ws = newWorkspace();
+        category(ws, "social", "");
+        createTag(ws, "kol", "social", "{\"kind\": \"manual\", \"allowed\": [\"yes\"]}");
+        publish(ws, "kol");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "ann-app", daysAgo(2), 50)))
+                .await().atMost(TIMEOUT);
+        createTag(ws, "orders", "social", "{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\")\"}");
+        publish(ws, "orders");
+
+        assertThat(catalog.assignTag(AssignTagRequest.newBuilder().setWorkspace(ws).setCode("kol").setValue("yes")
+                .addProfileIds("ann-app").setNote("campaign list").build()).await().atMost(TIMEOUT).getAssigned())
+                .isEqualTo(1);
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> catalog.assignTag(AssignTagRequest.newBuilder()
+                .setWorkspace(ws).setCode("kol").setValue("maybe").addProfileIds("ann").build()).await().atMost(TIMEOUT));
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> catalog.assignTag(AssignTagRequest.newBuilder()
+                .setWorkspace(ws).setCode("orders").setValue("1").addProfileIds("ann").build()).await().atMost(TIMEOUT));
+        assertThat(tagsOf(ws, "ann-app").get("kol").getReason()).isEqualTo("assigned: campaign list");
+
+        sink.applyMerge(merge(ws, "m1", "ann", "ann-app")).await().atMost(TIMEOUT);
+
+        Map<String, TagValue> ann = tagsOf(ws, "ann");
+        assertThat(ann.get("kol").getValue()).isEqualTo("yes");
+        assertThat(ann.get("orders").getValue()).isEqualTo("2");
+        assertThat(tagsOf(ws, "ann-app").keySet()).containsExactlyInAnyOrder("kol", "orders");
+
+        assertThat(catalog.removeTag(RemoveTagRequest.newBuilder().setWorkspace(ws).setCode("kol").addProfileIds("ann")
+                .build()).await().atMost(TIMEOUT).getRemoved()).isEqualTo(1);
+        assertThat(tagsOf(ws, "ann")).doesNotContainKey("kol");
+
+        sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("ann").build())
+                .await().atMost(TIMEOUT);
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+    }
+
+    @Test
+    void retiredTagsAreNoLongerServed() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50))).await().atMost(TIMEOUT);
+        createTag(ws, "orders", "value", "{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\")\"}");
+        publish(ws, "orders");
+        assertThat(tagsOf(ws, "ann")).containsKey("orders");
+
+        catalog.retireTag(RetireTagRequest.newBuilder().setWorkspace(ws).setCode("orders").build()).await().atMost(TIMEOUT);
+
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+        assertThat(catalog.listTags(ListTagsRequest.newBuilder().setWorkspace(ws).setStatus("retired").build())
+                .await().atMost(TIMEOUT).getDefinitionsList()).extracting(TagDefinition::getCode).containsExactly("orders");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> catalog.publishTag(PublishTagRequest.newBuilder()
+                .setWorkspace(ws).setCode("orders").build()).await().atMost(TIMEOUT));
+    }
+}
