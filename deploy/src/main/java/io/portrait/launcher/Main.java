@@ -1,6 +1,7 @@
 package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
+import io.portrait.launcher.bench.ProfileViewBench;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.suite.GatewayClient;
 import io.portrait.launcher.suite.Suite;
@@ -22,6 +23,8 @@ public final class Main {
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
               bench [--events N]     start a throw-away suite and measure the event path (default 10000 events);
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
+              bench profile [--rate R] [--seconds S] [--profiles N]
+                                     the profile view's latency at R requests/s (default 500 for 20 s)
               help                   this text
             """;
 
@@ -36,7 +39,13 @@ public final class Main {
         try {
             switch (command) {
                 case "run" -> run(home, rest, out);
-                case "bench" -> EventPathBench.main(home, rest, out);
+                case "bench" -> {
+                    if (!rest.isEmpty() && rest.get(0).equals("profile")) {
+                        ProfileViewBench.main(home, rest.subList(1, rest.size()), out);
+                    } else {
+                        EventPathBench.main(home, rest, out);
+                    }
+                }
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
                     System.err.println("unknown command: " + command);
