@@ -121,6 +121,9 @@ class PrivacyTest {
         given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"Bad Purpose!\": true}")
                 .when().put("/v1/profiles/p-consent/consent")
                 .then().statusCode(400).body("detail", containsString("Bad Purpose!"));
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"marketing\": \"yes\"}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(400).contentType("application/problem+json");
         verify(ingestion, never()).ingest(any());
     }
 
