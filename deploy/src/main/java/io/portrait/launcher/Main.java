@@ -1,6 +1,7 @@
 package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
+import io.portrait.launcher.bench.ProfileViewBench;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.eval.Eval;
 import io.portrait.launcher.suite.GatewayClient;
@@ -23,6 +24,8 @@ public final class Main {
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
               bench [--events N]     start a throw-away suite and measure the event path (default 10000 events);
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
+              bench profile [--rate R] [--seconds S] [--profiles N]
+                                     the profile view's latency at R requests/s (default 500 for 20 s)
               eval recommend --train FILE --test FILE [--k 10]
                                      evaluate recommendations on an Online Retail time split against a
                                      popularity baseline and Apache Mahout (see docs/recommendations.md)
@@ -44,7 +47,13 @@ public final class Main {
         try {
             switch (command) {
                 case "run" -> run(home, rest, out);
-                case "bench" -> EventPathBench.main(home, rest, out);
+                case "bench" -> {
+                    if (!rest.isEmpty() && rest.get(0).equals("profile")) {
+                        ProfileViewBench.main(home, rest.subList(1, rest.size()), out);
+                    } else {
+                        EventPathBench.main(home, rest, out);
+                    }
+                }
                 case "eval" -> Eval.main(rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {

@@ -48,6 +48,17 @@ public final class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.ofString(batch.toString())));
     }
 
+    /** A new API key of the caller's workspace; needs keys:admin. */
+    public Answer createKey(String name, List<String> scopes, int rateLimit) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("name", name);
+        body.putArray("scopes").addAll(scopes.stream().map(mapper.getNodeFactory()::textNode).toList());
+        body.put("rateLimit", rateLimit);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/keys"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     public Answer lookup(String type, String value) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/profiles/lookup?type="
                 + encode(type) + "&value=" + encode(value))).GET());

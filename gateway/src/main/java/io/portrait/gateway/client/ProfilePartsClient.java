@@ -29,6 +29,7 @@ public class ProfilePartsClient {
     private final MutinyScoringStub scoring;
     private final MutinyRecommendationStub recommendation;
     private final long partDeadlineMillis;
+    private final long deadlineMillis;
 
     public ProfilePartsClient(@GrpcClient("tagging") MutinyTaggingStub tagging,
                               @GrpcClient("scoring") MutinyScoringStub scoring,
@@ -38,6 +39,7 @@ public class ProfilePartsClient {
         this.scoring = scoring;
         this.recommendation = recommendation;
         this.partDeadlineMillis = config.profilePartDeadline().toMillis();
+        this.deadlineMillis = config.callDeadline().toMillis();
     }
 
     public Uni<GetProfileFeaturesResponse> features(String workspace, String profileId) {
@@ -66,7 +68,15 @@ public class ProfilePartsClient {
                 .map(GetProfileScoresResponse::getScores);
     }
 
+    /** Recommendations asked for on their own, with the ordinary call deadline. */
     public Uni<RecommendResponse> recommendations(String workspace, String profileId, int limit) {
+        return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                .recommend(RecommendRequest.newBuilder()
+                        .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build());
+    }
+
+    /** Recommendations as a part of the profile view, within the part deadline. */
+    public Uni<RecommendResponse> viewRecommendations(String workspace, String profileId, int limit) {
         return recommendation.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
                 .recommend(RecommendRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build());

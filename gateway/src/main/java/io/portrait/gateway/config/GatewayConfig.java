@@ -33,7 +33,7 @@ public interface GatewayConfig {
     Duration profilePartDeadline();
 
     /** Deadline of reading a profile from identity, the part without which there is no view. */
-    @WithDefault("2s")
+    @WithDefault("10s")
     Duration profileDeadline();
 
     /** The operator's workspace: its key admins may create keys for other workspaces. */

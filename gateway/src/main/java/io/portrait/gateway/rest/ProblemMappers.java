@@ -61,6 +61,15 @@ public class ProblemMappers {
                 "The credential does not hold the scope this operation needs."));
     }
 
+    /** A body that is not JSON of the shape the endpoint takes (e.g. a text where a boolean belongs). */
+    @ServerExceptionMapper({com.fasterxml.jackson.core.JsonProcessingException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+            com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
+    public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return respond(new Problem("invalid-request", "Invalid request", 400,
+                "The body is not JSON of the shape this endpoint takes: " + e.getOriginalMessage()));
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         Log.errorf(e, "unexpected failure");

@@ -82,7 +82,8 @@ public class ErasureService {
         Instant now = clock.instant();
         ErasureReceipt receipt = new ErasureReceipt(UUID.randomUUID().toString(), profileId, "pending", now, actor,
                 null, null, steps);
-        return erasures.insert(workspace, receipt, now)
+        // The first try runs here; background retries may pick the erasure up only after it.
+        return erasures.insert(workspace, receipt, now.plus(config.retryInterval()).plus(config.retryInterval()))
                 .call(() -> audit.record(workspace, actor, "profile.erasure-requested", profileId,
                         Map.of("erasure", receipt.id())))
                 .flatMap(ignored -> attempt(workspace, receipt, true));

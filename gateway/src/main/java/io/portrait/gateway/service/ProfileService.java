@@ -72,7 +72,7 @@ public class ProfileService {
                         part("purchases", parts.purchases(workspace, id).map(ProfileService::purchases)),
                         part("tags", parts.tags(workspace, id)),
                         part("scores", parts.scores(workspace, id).map(ProfileService::scores)),
-                        part("recommendations", parts.recommendations(workspace, id, VIEW_RECOMMENDATIONS)
+                        part("recommendations", parts.viewRecommendations(workspace, id, VIEW_RECOMMENDATIONS)
                                 .map(answer -> recommendations(id, answer))))
                 .asTuple()
                 .map(t -> {

@@ -84,7 +84,7 @@ class PrivacyTest {
         when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
         when(parts.tags(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
         when(parts.scores(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
-        when(parts.recommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.viewRecommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
         when(ingestion.eraseEvents(eq("default"), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
         when(sinks.erase(anyString(), eq("default"), anyString())).thenReturn(Uni.createFrom().item(
@@ -121,6 +121,9 @@ class PrivacyTest {
         given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"Bad Purpose!\": true}")
                 .when().put("/v1/profiles/p-consent/consent")
                 .then().statusCode(400).body("detail", containsString("Bad Purpose!"));
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"marketing\": \"yes\"}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(400).contentType("application/problem+json");
         verify(ingestion, never()).ingest(any());
     }
 

@@ -72,7 +72,7 @@ class ProfileViewTest {
                 .setClv(ClvScore.newBuilder().setHorizonDays(365).setPAlive(0.92)
                         .setClv(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("410.50")))
                 .setChurnRisk("low").setValueTier("high_net_worth").setCluster(-1).setModelVersion("m-1").build()));
-        when(parts.recommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom().item(
+        when(parts.viewRecommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom().item(
                 RecommendResponse.newBuilder().setPersonalized(true)
                         .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01"))
                         .build()));
@@ -102,7 +102,7 @@ class ProfileViewTest {
         when(parts.scores("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         // A part that never answers is cut off by the view's own deadline.
         when(parts.tags("default", ID)).thenReturn(Uni.createFrom().nothing());
-        when(parts.recommendations(anyString(), anyString(), anyInt()))
+        when(parts.viewRecommendations(anyString(), anyString(), anyInt()))
                 .thenReturn(Uni.createFrom().failure(new IllegalStateException("boom")));
         given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
                 .then().statusCode(200)

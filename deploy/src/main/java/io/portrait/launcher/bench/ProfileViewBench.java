@@ -1,0 +1,190 @@
+package io.portrait.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portrait.launcher.suite.AdminKey;
+import io.portrait.launcher.suite.GatewayClient;
+import io.portrait.launcher.suite.Suite;
+import io.portrait.launcher.suite.SuitePorts;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code ./portrait bench profile}: the profile view ({@code GET /v1/profiles/{id}}, every part composed) at a
+ * fixed arrival rate. Requests are sent open-loop on a schedule, and each latency is counted from the time its
+ * request was due, so a slow answer cannot hide the queue behind it (no coordinated omission).
+ */
+public final class ProfileViewBench {
+
+    public record Settings(int rate, int seconds, int profiles) {
+    }
+
+    public record Figures(Settings settings, int requests, double p50, double p95, double p99, double max,
+                          int errors, int degraded, double achievedRate) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ProfileViewBench() {
+    }
+
+    public static void main(Path home, List<String> options, PrintStream out) throws Exception {
+        int rate = 500;
+        int seconds = 20;
+        int profiles = 200;
+        String url = null;
+        String key = null;
+        for (int i = 0; i < options.size(); i++) {
+            switch (options.get(i)) {
+                case "--rate" -> rate = Integer.parseInt(options.get(++i));
+                case "--seconds" -> seconds = Integer.parseInt(options.get(++i));
+                case "--profiles" -> profiles = Integer.parseInt(options.get(++i));
+                case "--url" -> url = options.get(++i);
+                case "--key" -> key = options.get(++i);
+                default -> throw new IllegalArgumentException("unknown option for bench profile: " + options.get(i));
+            }
+        }
+        if (rate < 1 || seconds < 1 || profiles < 1) {
+            throw new IllegalArgumentException("--rate, --seconds and --profiles must be positive");
+        }
+        Settings settings = new Settings(rate, seconds, profiles);
+        if (url != null) {
+            report(measure(new GatewayClient(url, key != null ? key : AdminKey.read(home.resolve(".portrait/admin-key"))),
+                    settings, out), out);
+            return;
+        }
+        Path state = Files.createTempDirectory("portrait-bench");
+        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(38080, 0, 0), false, out))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
+            suite.start();
+            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);
+        } finally {
+            try (var paths = Files.walk(state)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static Figures measure(GatewayClient admin, Settings settings, PrintStream out) throws Exception {
+        // A front end's key: reads profiles (PII masked), with a rate above the one measured.
+        GatewayClient.Answer created = admin.createKey("bench profile", List.of("profiles:read", "events:write"),
+                settings.rate() * 4);
+        if (created.status() != 201) {
+            throw new IllegalStateException("cannot create the bench key: " + created.body());
+        }
+        GatewayClient gateway = new GatewayClient(admin.baseUrl(), created.body().path("token").asText());
+
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        out.printf("Loading %,d profiles ...%n", settings.profiles());
+        List<String> ids = new ArrayList<>();
+        for (int from = 0; from < settings.profiles(); from += 100) {
+            List<ObjectNode> events = new ArrayList<>();
+            for (int i = from; i < Math.min(settings.profiles(), from + 100); i++) {
+                events.add(EventPathBench.event(run + "-p" + i, run + "-p" + i, i));
+            }
+            GatewayClient.Answer answer = gateway.postEvents(events, true);
+            for (JsonNode accepted : answer.body().path("events")) {
+                ids.add(accepted.path("profileId").asText());
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalStateException("no profile was made");
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String base = gateway.baseUrl();
+        String token = created.body().path("token").asText();
+
+        out.printf("Warming up ...%n");
+        run(http, base, token, ids, settings.rate(), Math.min(5, settings.seconds()));
+        out.printf("Measuring the profile view at %,d requests/s for %d s ...%n", settings.rate(), settings.seconds());
+        return run(http, base, token, ids, settings.rate(), settings.seconds()).withSettings(settings);
+    }
+
+    private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate) {
+        Figures withSettings(Settings settings) {
+            return new Figures(settings, requests, EventPathBench.percentile(sortedMillis, 50),
+                    EventPathBench.percentile(sortedMillis, 95), EventPathBench.percentile(sortedMillis, 99),
+                    sortedMillis[sortedMillis.length - 1], errors, degraded, achievedRate);
+        }
+    }
+
+    private static Run run(HttpClient http, String base, String token, List<String> ids, int rate, int seconds)
+            throws Exception {
+        int total = rate * seconds;
+        double[] latencies = new double[total];
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger degraded = new AtomicInteger();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int n = i;
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/profiles/" + ids.get(i % ids.size())))
+                    .header("X-API-Key", token).timeout(Duration.ofSeconds(10)).GET().build();
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .handle((response, failure) -> {
+                        latencies[n] = (System.nanoTime() - due) / 1e6;
+                        if (failure != null || response.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        } else if (response.body().contains("\"degraded\"")) {
+                            degraded.incrementAndGet();
+                        }
+                        return null;
+                    }));
+        }
+        long sent = System.nanoTime();
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        Arrays.sort(latencies);
+        return new Run(total, latencies, errors.get(), degraded.get(), total / ((sent - start) / 1e9));
+    }
+
+    static void report(Figures f, PrintStream out) {
+        out.println();
+        out.printf("Profile view: GET /v1/profiles/{id} over %,d profiles at %,d requests/s for %d s (%,d requests)%n",
+                f.settings().profiles(), f.settings().rate(), f.settings().seconds(), f.requests());
+        row(out, "sent (requests/s)", String.format(Locale.ROOT, "%,.0f", f.achievedRate()));
+        row(out, "p50 (ms)", String.format(Locale.ROOT, "%.1f", f.p50()));
+        row(out, "p95 (ms)", String.format(Locale.ROOT, "%.1f", f.p95()));
+        row(out, "p99 (ms)", String.format(Locale.ROOT, "%.1f", f.p99()));
+        row(out, "max (ms)", String.format(Locale.ROOT, "%.1f", f.max()));
+        row(out, "errors (non-200)", String.valueOf(f.errors()));
+        row(out, "degraded answers", String.valueOf(f.degraded()));
+        out.println(String.format(Locale.ROOT,
+                "{\"benchmark\":\"profile-view\",\"rate\":%d,\"seconds\":%d,\"profiles\":%d,\"requests\":%d,"
+                        + "\"sentPerSecond\":%.1f,\"latencyMillis\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
+                        + "\"errors\":%d,\"degraded\":%d,\"targetP99Millis\":25,\"cores\":%d}",
+                f.settings().rate(), f.settings().seconds(), f.settings().profiles(), f.requests(), f.achievedRate(),
+                f.p50(), f.p95(), f.p99(), f.max(), f.errors(), f.degraded(), Runtime.getRuntime().availableProcessors()));
+    }
+
+    private static void row(PrintStream out, String name, String value) {
+        out.printf("  %-38s %12s%n", name, value);
+    }
+}
