@@ -168,12 +168,15 @@ public final class BgNbdFitter {
             if (x.length >= PARALLEL_FROM) {
                 rows = rows.parallel();
             }
+            // Math rather than FastMath in this loop: the JIT turns Math.log and Math.exp into intrinsics.
             return rows.mapToDouble(i -> {
                 int k = x[i];
-                double whileAlive = -(r + k) * FastMath.log(alpha + t[i]);
+                double whileAlive = -(r + k) * Math.log(alpha + t[i]);
                 double ll = whileAlive;
                 if (dropout && k > 0) {
-                    ll = BgNbdModel.logAddExp(whileAlive, dropTerm[k] - (r + k) * FastMath.log(alpha + tx[i]));
+                    double dropped = dropTerm[k] - (r + k) * Math.log(alpha + tx[i]);
+                    double max = Math.max(whileAlive, dropped);
+                    ll = max + Math.log1p(Math.exp(-Math.abs(whileAlive - dropped)));
                 }
                 return weight[i] * (common[k] + ll);
             }).sum();

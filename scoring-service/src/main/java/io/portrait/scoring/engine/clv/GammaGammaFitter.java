@@ -1,5 +1,7 @@
 package io.portrait.scoring.engine.clv;
 
+import org.hipparchus.special.Gamma;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,10 +54,30 @@ public final class GammaGammaFitter {
                 result.evaluations(), n, onBound, null, note));
     }
 
+    /**
+     * The sum of {@link GammaGammaModel#logLikelihood} over the customers, with the terms that depend on x alone
+     * computed once per distinct x.
+     */
     private static double logLikelihood(GammaGammaModel model, int[] x, double[] value) {
+        double p = model.p();
+        double q = model.q();
+        double gamma = model.gamma();
+        int maxX = 0;
+        for (int k : x) {
+            maxX = Math.max(maxX, k);
+        }
+        double[] perX = new double[maxX + 1];
+        boolean[] done = new boolean[maxX + 1];
         double sum = 0;
+        double base = -Gamma.logGamma(q) + q * Math.log(gamma);
         for (int i = 0; i < x.length; i++) {
-            sum += model.logLikelihood(x[i], value[i]);
+            int k = x[i];
+            double px = p * k;
+            if (!done[k]) {
+                perX[k] = base + Gamma.logGamma(px + q) - Gamma.logGamma(px) + px * Math.log(k);
+                done[k] = true;
+            }
+            sum += perX[k] + (px - 1) * Math.log(value[i]) - (px + q) * Math.log(gamma + k * value[i]);
         }
         return sum;
     }

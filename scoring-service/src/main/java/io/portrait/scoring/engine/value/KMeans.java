@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 public final class KMeans {
 
     private static final int MAX_ITERATIONS = 100;
+    /** Points the centroids are fitted on; beyond it more points move the centroids too little to pay. */
+    static final int FIT_SAMPLE = 50_000;
 
     private final int minK;
     private final int maxK;
@@ -31,17 +33,37 @@ public final class KMeans {
     public record Result(int k, int[] labels, double[][] centroids, int[] sizes, double silhouette) {
     }
 
-    /** The best clustering over k = min..max; null when there are too few distinct points to cluster. */
+    /**
+     * The best clustering over k = min..max; null when there are too few distinct points to cluster. Large
+     * populations are clustered on an evenly spaced sample of {@link #FIT_SAMPLE} points, then every point is
+     * assigned to its nearest centroid.
+     */
     public Result cluster(double[][] points) {
+        double[][] sample = points;
+        if (points.length > FIT_SAMPLE) {
+            sample = new double[FIT_SAMPLE][];
+            for (int s = 0; s < FIT_SAMPLE; s++) {
+                sample[s] = points[(int) ((long) s * points.length / FIT_SAMPLE)];
+            }
+        }
         Result best = null;
-        int distinct = (int) Arrays.stream(points).map(Arrays::toString).distinct().limit(maxK + 1L).count();
+        int distinct = (int) Arrays.stream(sample).map(Arrays::toString).distinct().limit(maxK + 1L).count();
         for (int k = minK; k <= Math.min(maxK, distinct - 1); k++) {
-            Result candidate = lloyd(points, k);
+            Result candidate = lloyd(sample, k);
             if (best == null || candidate.silhouette() > best.silhouette() + 1e-12) {
                 best = candidate;
             }
         }
-        return best;
+        if (best == null || sample == points) {
+            return best;
+        }
+        int[] labels = new int[points.length];
+        int[] sizes = new int[best.k()];
+        for (int i = 0; i < points.length; i++) {
+            labels[i] = nearest(points[i], best.centroids());
+            sizes[labels[i]]++;
+        }
+        return new Result(best.k(), labels, best.centroids(), sizes, best.silhouette());
     }
 
     Result lloyd(double[][] points, int k) {
