@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.DeadLetterPage;
 import io.portrait.gateway.domain.ReplayRequest;
 import io.portrait.gateway.service.IngestionAdminService;
@@ -27,11 +26,11 @@ import java.util.Map;
 public class DeliveryResource {
 
     private final IngestionAdminService admin;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public DeliveryResource(IngestionAdminService admin, GatewayConfig config) {
+    public DeliveryResource(IngestionAdminService admin, CurrentCaller caller) {
         this.admin = admin;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -43,7 +42,7 @@ public class DeliveryResource {
             @Parameter(description = "tagging, scoring or recommendation; all sinks when absent.") @QueryParam("sink") String sink,
             @Parameter(description = "Entries per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
             @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
-        return admin.listDeadLetters(config.defaultWorkspace(), sink, pageSize, pageToken);
+        return admin.listDeadLetters(caller.workspace(), sink, pageSize, pageToken);
     }
 
     @POST
@@ -55,7 +54,7 @@ public class DeliveryResource {
                     + "with fresh attempts. Sinks ignore what they already applied.")
     public Uni<Map<String, Integer>> replay(ReplayRequest request) {
         ReplayRequest replay = request == null ? new ReplayRequest(List.of(), null) : request;
-        return admin.replayDeadLetters(config.defaultWorkspace(), replay.sink(), replay.ids())
+        return admin.replayDeadLetters(caller.workspace(), replay.sink(), replay.ids())
                 .map(replayed -> Map.of("replayed", replayed));
     }
 }

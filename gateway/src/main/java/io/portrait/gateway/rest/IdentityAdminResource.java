@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.MergeView;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.UnbindRequest;
@@ -29,11 +28,11 @@ import java.util.List;
 public class IdentityAdminResource {
 
     private final IdentityAdminService identity;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public IdentityAdminResource(IdentityAdminService identity, GatewayConfig config) {
+    public IdentityAdminResource(IdentityAdminService identity, CurrentCaller caller) {
         this.identity = identity;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -44,7 +43,7 @@ public class IdentityAdminResource {
     @APIResponse(responseCode = "200", description = "The merges.")
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<List<MergeView>> merges(@PathParam("id") String id) {
-        return identity.merges(config.defaultWorkspace(), id);
+        return identity.merges(caller.workspace(), id);
     }
 
     @POST
@@ -63,7 +62,7 @@ public class IdentityAdminResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Body fields \"type\" and \"value\" are both required."));
         }
-        return identity.unbind(config.defaultWorkspace(), id, request.type(), request.value());
+        return identity.unbind(caller.workspace(), id, request.type(), request.value());
     }
 
     @POST
@@ -78,7 +77,7 @@ public class IdentityAdminResource {
     @APIResponse(responseCode = "409", description = "The merge was undone already.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<UnmergeView> unmerge(@PathParam("mergeId") String mergeId, UnmergeRequest request) {
-        return identity.unmerge(config.defaultWorkspace(), mergeId, request == null ? null : request.reason());
+        return identity.unmerge(caller.workspace(), mergeId, request == null ? null : request.reason());
     }
 
     private static boolean blank(String text) {

@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ImportRequest;
 import io.portrait.gateway.domain.ImportView;
 import io.portrait.gateway.service.ImportJobService;
@@ -32,11 +31,11 @@ public class ImportResource {
     static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 
     private final ImportJobService imports;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public ImportResource(ImportJobService imports, GatewayConfig config) {
+    public ImportResource(ImportJobService imports, CurrentCaller caller) {
         this.imports = imports;
-        this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -51,7 +50,7 @@ public class ImportResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Send the import as a JSON object with at least a \"format\"."));
         }
-        return imports.create(config.defaultWorkspace(), request)
+        return imports.create(caller.workspace(), request)
                 .map(job -> Response.created(URI.create("/v1/imports/" + job.id())).entity(job).build());
     }
 
@@ -72,7 +71,7 @@ public class ImportResource {
                     "A chunk is at most " + MAX_CHUNK_BYTES + " bytes; this one is " + data.length + ".")
                     .with("limit", MAX_CHUNK_BYTES));
         }
-        return imports.append(config.defaultWorkspace(), id, seq, data).replaceWith(Response.noContent().build());
+        return imports.append(caller.workspace(), id, seq, data).replaceWith(Response.noContent().build());
     }
 
     @POST
@@ -90,7 +89,7 @@ public class ImportResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Send {\"chunks\": N} with the number of chunks uploaded (at least 1)."));
         }
-        return imports.complete(config.defaultWorkspace(), id, chunks)
+        return imports.complete(caller.workspace(), id, chunks)
                 .map(job -> Response.accepted(job).build());
     }
 
@@ -100,7 +99,7 @@ public class ImportResource {
     @Operation(summary = "An import's status and progress (rows read, accepted, rejected)")
     @APIResponse(responseCode = "404", description = "No such import.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ImportView> get(@PathParam("id") String id) {
-        return imports.get(config.defaultWorkspace(), id);
+        return imports.get(caller.workspace(), id);
     }
 
     @GET
@@ -111,7 +110,7 @@ public class ImportResource {
             description = "CSV with one line per reason a row was rejected: row (1-based, header not counted), field, "
                     + "code, message.")
     public Uni<Response> rejects(@PathParam("id") String id) {
-        return imports.rejectReport(config.defaultWorkspace(), id).map(csv -> Response.ok(csv, "text/csv")
+        return imports.rejectReport(caller.workspace(), id).map(csv -> Response.ok(csv, "text/csv")
                 .header("Content-Disposition", "attachment; filename=\"" + id + "-rejects.csv\"").build());
     }
 }

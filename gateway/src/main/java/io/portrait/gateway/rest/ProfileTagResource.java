@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.service.TagService;
 import io.smallrye.mutiny.Uni;
@@ -19,11 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ProfileTagResource {
 
     private final TagService tags;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public ProfileTagResource(TagService tags, GatewayConfig config) {
+    public ProfileTagResource(TagService tags, CurrentCaller caller) {
         this.tags = tags;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -31,6 +30,6 @@ public class ProfileTagResource {
     @Operation(summary = "A profile's tags", description = "Each published tag's value with the reason it holds "
             + "(the rule that matched, the figure, the model or the assignment) and the version that produced it.")
     public Uni<TagViews.ProfileTags> tags(@PathParam("id") String id) {
-        return tags.profileTags(config.defaultWorkspace(), id);
+        return tags.profileTags(caller.workspace(), id);
     }
 }

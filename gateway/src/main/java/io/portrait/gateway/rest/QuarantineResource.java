@@ -36,10 +36,12 @@ public class QuarantineResource {
     private static final String PII_READ = "pii:read";
 
     private final IngestionAdminService admin;
+    private final CurrentCaller caller;
     private final GatewayConfig config;
 
-    public QuarantineResource(IngestionAdminService admin, GatewayConfig config) {
+    public QuarantineResource(IngestionAdminService admin, CurrentCaller caller, GatewayConfig config) {
         this.admin = admin;
+        this.caller = caller;
         this.config = config;
     }
 
@@ -52,9 +54,9 @@ public class QuarantineResource {
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
             @Parameter(description = "Events per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
             @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken,
-            @Context SecurityContext caller) {
-        return admin.listQuarantine(config.defaultWorkspace(), source, code, pageSize, pageToken,
-                caller.isUserInRole(PII_READ));
+            @Context SecurityContext security) {
+        return admin.listQuarantine(caller.workspace(), source, code, pageSize, pageToken,
+                security.isUserInRole(PII_READ));
     }
 
     @GET
@@ -63,8 +65,8 @@ public class QuarantineResource {
     @Operation(summary = "One quarantined event, as sent, with every reason it was rejected")
     @APIResponse(responseCode = "404", description = "No such event in quarantine.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<QuarantinedEventView> get(@PathParam("id") String id, @Context SecurityContext caller) {
-        return admin.getQuarantined(config.defaultWorkspace(), id, caller.isUserInRole(PII_READ));
+    public Uni<QuarantinedEventView> get(@PathParam("id") String id, @Context SecurityContext security) {
+        return admin.getQuarantined(caller.workspace(), id, security.isUserInRole(PII_READ));
     }
 
     @POST
@@ -80,7 +82,7 @@ public class QuarantineResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Name the quarantined events to replay in \"ids\"."));
         }
-        return admin.replay(config.defaultWorkspace(), request.ids(), null);
+        return admin.replay(caller.workspace(), request.ids(), null);
     }
 
     @POST
@@ -94,7 +96,7 @@ public class QuarantineResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ReplayResult> replayOne(@PathParam("id") String id, byte[] corrected) {
         try {
-            return admin.replay(config.defaultWorkspace(), List.of(id), corrected);
+            return admin.replay(caller.workspace(), List.of(id), corrected);
         } catch (BatchFormatException e) {
             throw new ProblemException(switch (e.reason()) {
                 case MALFORMED_JSON -> new Problem("malformed-json", "Malformed JSON", 400, e.getMessage());

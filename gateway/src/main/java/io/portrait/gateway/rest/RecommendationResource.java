@@ -1,7 +1,6 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.client.RecommendationClient;
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.SimilarItemsView;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
@@ -32,11 +31,11 @@ public class RecommendationResource {
     private static final int MAX_ITEMS = 100;
 
     private final RecommendationClient recommendations;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public RecommendationResource(RecommendationClient recommendations, GatewayConfig config) {
+    public RecommendationResource(RecommendationClient recommendations, CurrentCaller caller) {
         this.recommendations = recommendations;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -64,7 +63,7 @@ public class RecommendationResource {
             throw invalid("Query parameter \"minPrice\" must not be above \"maxPrice\".");
         }
         List<String> wanted = categories == null ? List.of() : categories.stream().filter(c -> !c.isBlank()).toList();
-        return recommendations.similarItems(config.defaultWorkspace(), sku, limit, wanted, minPrice, maxPrice)
+        return recommendations.similarItems(caller.workspace(), sku, limit, wanted, minPrice, maxPrice)
                 .map(answer -> view(sku, answer));
     }
 

@@ -1,7 +1,6 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.client.ScoringClient;
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ScoresView;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,11 +20,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ScoreResource {
 
     private final ScoringClient scoring;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public ScoreResource(ScoringClient scoring, GatewayConfig config) {
+    public ScoreResource(ScoringClient scoring, CurrentCaller caller) {
         this.scoring = scoring;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -38,6 +37,6 @@ public class ScoreResource {
     @APIResponse(responseCode = "404", description = "No such profile, or not scored yet.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ScoresView> profileScores(@PathParam("id") String id) {
-        return scoring.profileScores(config.defaultWorkspace(), id).map(ScoresView::of);
+        return scoring.profileScores(caller.workspace(), id).map(ScoresView::of);
     }
 }

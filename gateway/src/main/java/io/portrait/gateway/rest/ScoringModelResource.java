@@ -1,7 +1,6 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.client.ScoringClient;
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ModelFitView;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,11 +28,11 @@ public class ScoringModelResource {
     private static final int MAX_FITS = 100;
 
     private final ScoringClient scoring;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public ScoringModelResource(ScoringClient scoring, GatewayConfig config) {
+    public ScoringModelResource(ScoringClient scoring, CurrentCaller caller) {
         this.scoring = scoring;
-        this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -46,7 +45,7 @@ public class ScoringModelResource {
     @APIResponse(responseCode = "409", description = "A refit of the workspace is already running.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ModelFitView> refit() {
-        return scoring.refit(config.defaultWorkspace()).map(ModelFitView::of);
+        return scoring.refit(caller.workspace()).map(ModelFitView::of);
     }
 
     @GET
@@ -61,7 +60,7 @@ public class ScoringModelResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameter \"limit\" must be between 1 and " + MAX_FITS + "."));
         }
-        return scoring.fits(config.defaultWorkspace(), limit).map(fits -> fits.stream().map(ModelFitView::of).toList());
+        return scoring.fits(caller.workspace(), limit).map(fits -> fits.stream().map(ModelFitView::of).toList());
     }
 
     @GET
@@ -74,6 +73,6 @@ public class ScoringModelResource {
     @APIResponse(responseCode = "400", description = "Not a version name.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such version.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ModelFitView> model(@PathParam("version") String version) {
-        return scoring.fit(config.defaultWorkspace(), "latest".equals(version) ? "" : version).map(ModelFitView::of);
+        return scoring.fit(caller.workspace(), "latest".equals(version) ? "" : version).map(ModelFitView::of);
     }
 }

@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.gateway.service.SegmentService;
 import io.smallrye.mutiny.Multi;
@@ -35,11 +34,11 @@ public class SegmentResource {
     private static final String READ = "profiles:read";
 
     private final SegmentService segments;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public SegmentResource(SegmentService segments, GatewayConfig config) {
+    public SegmentResource(SegmentService segments, CurrentCaller caller) {
         this.segments = segments;
-        this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -49,7 +48,7 @@ public class SegmentResource {
     @Operation(summary = "Count a rule without saving it", description = "The live count while a segment is edited.")
     @APIResponse(responseCode = "400", description = "Invalid rule.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<SegmentViews.Count> count(SegmentViews.RuleRequest request) {
-        return segments.count(config.defaultWorkspace(), request);
+        return segments.count(caller.workspace(), request);
     }
 
     @POST
@@ -61,14 +60,14 @@ public class SegmentResource {
     @APIResponse(responseCode = "201", description = "The segment.")
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<SegmentViews.Segment> create(SegmentViews.NewSegment segment) {
-        return segments.create(config.defaultWorkspace(), segment);
+        return segments.create(caller.workspace(), segment);
     }
 
     @GET
     @RolesAllowed(READ)
     @Operation(summary = "Every segment")
     public Uni<SegmentViews.Segments> list() {
-        return segments.list(config.defaultWorkspace());
+        return segments.list(caller.workspace());
     }
 
     @GET
@@ -76,7 +75,7 @@ public class SegmentResource {
     @RolesAllowed(READ)
     @Operation(summary = "A segment")
     public Uni<SegmentViews.Segment> get(@PathParam("code") String code) {
-        return segments.get(config.defaultWorkspace(), code);
+        return segments.get(caller.workspace(), code);
     }
 
     @POST
@@ -85,7 +84,7 @@ public class SegmentResource {
     @Operation(summary = "Recompute the members", description = "Who entered and who left is recorded as changes; "
             + "segments are also refreshed daily.")
     public Uni<SegmentViews.Refreshed> refresh(@PathParam("code") String code) {
-        return segments.refresh(config.defaultWorkspace(), code);
+        return segments.refresh(caller.workspace(), code);
     }
 
     @GET
@@ -99,7 +98,7 @@ public class SegmentResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "\"limit\" must be between 1 and 1000."));
         }
-        return segments.members(config.defaultWorkspace(), code, limit, after);
+        return segments.members(caller.workspace(), code, limit, after);
     }
 
     @GET
@@ -114,7 +113,7 @@ public class SegmentResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "\"after\" must not be negative and \"limit\" must be between 1 and 1000."));
         }
-        return segments.changes(config.defaultWorkspace(), code, after, limit);
+        return segments.changes(caller.workspace(), code, after, limit);
     }
 
     @GET
@@ -123,7 +122,7 @@ public class SegmentResource {
     @RolesAllowed(READ)
     @Operation(summary = "Export the members as CSV", description = "profile_id,since with a header line, streamed.")
     public Multi<String> exportCsv(@PathParam("code") String code) {
-        return RestMulti.fromUniResponse(segments.export(config.defaultWorkspace(), code, true), lines -> lines,
+        return RestMulti.fromUniResponse(segments.export(caller.workspace(), code, true), lines -> lines,
                 ignored -> attachment(code + ".csv"));
     }
 
@@ -135,7 +134,7 @@ public class SegmentResource {
     @Operation(summary = "Export the members as NDJSON", description = "One {\"profileId\", \"since\"} object per line, "
             + "streamed.")
     public Multi<SegmentViews.Member> exportNdjson(@PathParam("code") String code) {
-        return RestMulti.fromUniResponse(segments.exportMembers(config.defaultWorkspace(), code), members -> members,
+        return RestMulti.fromUniResponse(segments.exportMembers(caller.workspace(), code), members -> members,
                 ignored -> attachment(code + ".ndjson"));
     }
 

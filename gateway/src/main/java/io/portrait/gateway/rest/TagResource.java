@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.service.TagService;
 import io.smallrye.mutiny.Uni;
@@ -30,11 +29,11 @@ public class TagResource {
     private static final String READ = "profiles:read";
 
     private final TagService tags;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public TagResource(TagService tags, GatewayConfig config) {
+    public TagResource(TagService tags, CurrentCaller caller) {
         this.tags = tags;
-        this.config = config;
+        this.caller = caller;
     }
 
     @GET
@@ -42,7 +41,7 @@ public class TagResource {
     @RolesAllowed(READ)
     @Operation(summary = "The taxonomy", description = "Every category, each with its parent (none at the top).")
     public Uni<TagViews.Categories> categories() {
-        return tags.categories(config.defaultWorkspace());
+        return tags.categories(caller.workspace());
     }
 
     @POST
@@ -56,14 +55,14 @@ public class TagResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<TagViews.Category> createCategory(TagViews.Category category) {
-        return tags.createCategory(config.defaultWorkspace(), category);
+        return tags.createCategory(caller.workspace(), category);
     }
 
     @GET
     @RolesAllowed(READ)
     @Operation(summary = "Tag definitions", description = "Optionally of one category or status (draft, published, retired).")
     public Uni<TagViews.Definitions> list(@QueryParam("category") String category, @QueryParam("status") String status) {
-        return tags.tags(config.defaultWorkspace(), category, status);
+        return tags.tags(caller.workspace(), category, status);
     }
 
     @POST
@@ -77,7 +76,7 @@ public class TagResource {
     @APIResponse(responseCode = "400", description = "Invalid definition or spec.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<TagViews.TagDetails> create(TagViews.NewTag tag) {
-        return tags.create(config.defaultWorkspace(), tag);
+        return tags.create(caller.workspace(), tag);
     }
 
     @GET
@@ -86,7 +85,7 @@ public class TagResource {
     @Operation(summary = "A tag definition with every version of its spec")
     @APIResponse(responseCode = "404", description = "No such tag.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<TagViews.TagDetails> get(@PathParam("code") String code) {
-        return tags.tag(config.defaultWorkspace(), code);
+        return tags.tag(caller.workspace(), code);
     }
 
     @POST
@@ -98,7 +97,7 @@ public class TagResource {
             + "being served until the new one is published.")
     @APIResponse(responseCode = "201", description = "The definition and the new version.")
     public Uni<TagViews.TagDetails> revise(@PathParam("code") String code, TagViews.NewVersion version) {
-        return tags.revise(config.defaultWorkspace(), code, version);
+        return tags.revise(caller.workspace(), code, version);
     }
 
     @POST
@@ -111,7 +110,7 @@ public class TagResource {
     @APIResponse(responseCode = "202", description = "Publishing; the job when there is one.")
     @APIResponse(responseCode = "409", description = "The tag is retired.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<TagViews.Published> publish(@PathParam("code") String code, TagViews.PublishRequest request) {
-        return tags.publish(config.defaultWorkspace(), code, request == null ? null : request.version());
+        return tags.publish(caller.workspace(), code, request == null ? null : request.version());
     }
 
     @POST
@@ -119,7 +118,7 @@ public class TagResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Retire a tag", description = "No longer computed or served; its values stay queryable by version.")
     public Uni<TagViews.Definition> retire(@PathParam("code") String code) {
-        return tags.retire(config.defaultWorkspace(), code);
+        return tags.retire(caller.workspace(), code);
     }
 
     @GET
@@ -127,7 +126,7 @@ public class TagResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Progress of a recompute job")
     public Uni<TagViews.Job> job(@PathParam("id") String id) {
-        return tags.job(config.defaultWorkspace(), id);
+        return tags.job(caller.workspace(), id);
     }
 
     @POST
@@ -136,7 +135,7 @@ public class TagResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Assign a manual tag", description = "Gives the profiles the value; the note is kept as the reason.")
     public Uni<TagViews.Count> assign(@PathParam("code") String code, TagViews.Assignment assignment) {
-        return tags.assign(config.defaultWorkspace(), code, assignment);
+        return tags.assign(caller.workspace(), code, assignment);
     }
 
     @POST
@@ -145,7 +144,7 @@ public class TagResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Remove a manual tag from profiles")
     public Uni<TagViews.Count> remove(@PathParam("code") String code, TagViews.Removal removal) {
-        return tags.remove(config.defaultWorkspace(), code, removal);
+        return tags.remove(caller.workspace(), code, removal);
     }
 
     @POST
@@ -157,7 +156,7 @@ public class TagResource {
     public Uni<TagViews.ImportResult> importFile(@PathParam("code") String code,
                                                  @Parameter(description = "The file name, kept in the reason.")
                                                  @QueryParam("file") String file, String csv) {
-        return tags.importFile(config.defaultWorkspace(), code, csv, file);
+        return tags.importFile(caller.workspace(), code, csv, file);
     }
 
     @GET
@@ -173,7 +172,7 @@ public class TagResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "\"version\" must not be negative and \"limit\" must be between 1 and 1000."));
         }
-        return tags.values(config.defaultWorkspace(), code, version, limit, after);
+        return tags.values(caller.workspace(), code, version, limit, after);
     }
 
     @GET
@@ -186,6 +185,6 @@ public class TagResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "\"top\" must be between 1 and 1000."));
         }
-        return tags.insight(config.defaultWorkspace(), code, top);
+        return tags.insight(caller.workspace(), code, top);
     }
 }

@@ -1,6 +1,5 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.TrackingPlanView;
 import io.portrait.gateway.service.IngestionAdminService;
 import io.smallrye.mutiny.Uni;
@@ -27,11 +26,11 @@ import java.util.List;
 public class TrackingPlanResource {
 
     private final IngestionAdminService admin;
-    private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    public TrackingPlanResource(IngestionAdminService admin, GatewayConfig config) {
+    public TrackingPlanResource(IngestionAdminService admin, CurrentCaller caller) {
         this.admin = admin;
-        this.config = config;
+        this.caller = caller;
     }
 
     @PUT
@@ -48,14 +47,14 @@ public class TrackingPlanResource {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Send the plan as a JSON object with an \"events\" array."));
         }
-        return admin.putPlan(config.defaultWorkspace(), source, plan);
+        return admin.putPlan(caller.workspace(), source, plan);
     }
 
     @GET
     @RolesAllowed("profiles:read")
     @Operation(summary = "Every tracking plan, by source")
     public Uni<List<TrackingPlanView>> list() {
-        return admin.listPlans(config.defaultWorkspace());
+        return admin.listPlans(caller.workspace());
     }
 
     @GET
@@ -64,7 +63,7 @@ public class TrackingPlanResource {
     @Operation(summary = "A source's tracking plan")
     @APIResponse(responseCode = "404", description = "The source has no plan.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<TrackingPlanView> get(@PathParam("source") String source) {
-        return admin.getPlan(config.defaultWorkspace(), source);
+        return admin.getPlan(caller.workspace(), source);
     }
 
     @DELETE
@@ -74,7 +73,7 @@ public class TrackingPlanResource {
     @APIResponse(responseCode = "204", description = "Removed.")
     @APIResponse(responseCode = "404", description = "The source has no plan.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> delete(@PathParam("source") String source) {
-        return admin.deletePlan(config.defaultWorkspace(), source).map(deleted -> {
+        return admin.deletePlan(caller.workspace(), source).map(deleted -> {
             if (!deleted) {
                 throw new ProblemException(new Problem("not-found", "Not found", 404,
                         "Source '" + source + "' has no tracking plan."));

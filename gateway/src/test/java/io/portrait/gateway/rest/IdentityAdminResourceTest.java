@@ -10,6 +10,11 @@ import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.portrait.common.testing.PostgresTestResource;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +28,9 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "key:test", roles = {"events:write", "profiles:read", "pii:read", "tags:admin", "privacy:admin"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class IdentityAdminResourceTest {
 
     private static final String ANN = "4f1c0d3e-0000-4000-8000-000000000001";

@@ -15,6 +15,10 @@ import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.portrait.common.testing.PostgresTestResource;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +37,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
-@TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"})
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class ImportResourceTest {
 
     @InjectMock

@@ -28,6 +28,10 @@ import io.portrait.proto.ingestion.v1.ReplayQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.TrackingPlan;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.portrait.common.testing.PostgresTestResource;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +49,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
 class IngestionAdminResourceTest {
 
     private static final QuarantinedEvent QUARANTINED = QuarantinedEvent.newBuilder()
@@ -62,7 +67,8 @@ class IngestionAdminResourceTest {
     IngestionClient ingestion;
 
     @Test
-    @TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"})
+    @TestSecurity(user = "data-team", roles = {"events:write", "profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void storesATrackingPlanForTheSourceInThePath() {
         ArgumentCaptor<PutTrackingPlanRequest> sent = ArgumentCaptor.forClass(PutTrackingPlanRequest.class);
         when(ingestion.putTrackingPlan(sent.capture())).thenAnswer(call -> Uni.createFrom().item(
@@ -86,7 +92,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "data-team", roles = {"events:write"})
+    @TestSecurity(user = "data-team", roles = {"events:write"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void aPlanIngestionRefusesIsA400AndAMissingOneA404() {
         when(ingestion.putTrackingPlan(any())).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
                 .withDescription("plan.events[0].properties[0].type: type must be one of ...").asRuntimeException()));
@@ -102,7 +109,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "analyst", roles = {"profiles:read"})
+    @TestSecurity(user = "analyst", roles = {"profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void listsTheQuarantineWithIdentifiersMaskedWithoutPiiRead() {
         ArgumentCaptor<ListQuarantinedEventsRequest> sent = ArgumentCaptor.forClass(ListQuarantinedEventsRequest.class);
         when(ingestion.listQuarantinedEvents(sent.capture())).thenReturn(Uni.createFrom().item(
@@ -123,7 +131,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "steward", roles = {"profiles:read", "pii:read"})
+    @TestSecurity(user = "steward", roles = {"profiles:read", "pii:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void showsTheEventAsSentToCallersWithPiiRead() {
         when(ingestion.getQuarantinedEvent(any())).thenReturn(Uni.createFrom().item(
                 GetQuarantinedEventResponse.newBuilder().setEvent(QUARANTINED).build()));
@@ -135,7 +144,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "data-team", roles = {"events:write"})
+    @TestSecurity(user = "data-team", roles = {"events:write"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void replaysOneEventAsCorrected() {
         ArgumentCaptor<ReplayQuarantinedEventsRequest> sent = ArgumentCaptor.forClass(ReplayQuarantinedEventsRequest.class);
         when(ingestion.replayQuarantinedEvents(sent.capture())).thenReturn(Uni.createFrom().item(
@@ -157,7 +167,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "data-team", roles = {"events:write"})
+    @TestSecurity(user = "data-team", roles = {"events:write"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void replaysStoredEventsAndReportsTheOnesStillRejected() {
         when(ingestion.replayQuarantinedEvents(any())).thenReturn(Uni.createFrom().item(
                 ReplayQuarantinedEventsResponse.newBuilder()
@@ -178,7 +189,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "ops", roles = {"profiles:read", "events:write"})
+    @TestSecurity(user = "ops", roles = {"profiles:read", "events:write"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void listsAndReplaysDeadLetters() {
         ArgumentCaptor<ListDeadLettersRequest> listed = ArgumentCaptor.forClass(ListDeadLettersRequest.class);
         ArgumentCaptor<ReplayDeadLettersRequest> replayed = ArgumentCaptor.forClass(ReplayDeadLettersRequest.class);
@@ -206,7 +218,8 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "analyst", roles = {"profiles:read"})
+    @TestSecurity(user = "analyst", roles = {"profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
     void readersMayNotReplay() {
         given().contentType(ContentType.JSON).body("{\"ids\": [\"q-1\"]}")
                 .when().post("/v1/quarantine/replay")

@@ -12,6 +12,11 @@ import io.portrait.proto.tagging.v1.SegmentMember;
 import io.grpc.Status;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.portrait.common.testing.PostgresTestResource;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +30,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "key:test", roles = {"events:write", "profiles:read", "pii:read", "tags:admin", "privacy:admin"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class SegmentResourceTest {
 
     @InjectMock

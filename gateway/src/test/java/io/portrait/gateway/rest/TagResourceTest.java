@@ -18,6 +18,11 @@ import io.portrait.proto.tagging.v1.TagVersion;
 import io.portrait.proto.tagging.v1.ValueCount;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.portrait.common.testing.PostgresTestResource;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -34,6 +39,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+@TestSecurity(user = "key:test", roles = {"events:write", "profiles:read", "pii:read", "tags:admin", "privacy:admin"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
 class TagResourceTest {
 
     @InjectMock
