@@ -41,7 +41,8 @@ public final class RetailCsv {
         return rows;
     }
 
-    static String[] split(String line) {
+    /** Splits one CSV line (RFC 4180 quoting); shared by the demo loader and the evaluation reader. */
+    public static String[] split(String line) {
         List<String> columns = new ArrayList<>(8);
         StringBuilder current = new StringBuilder();
         boolean quoted = false;

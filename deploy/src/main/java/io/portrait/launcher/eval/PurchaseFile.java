@@ -1,5 +1,7 @@
 package io.portrait.launcher.eval;
 
+import io.portrait.launcher.demo.RetailCsv;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +57,7 @@ final class PurchaseFile {
         int number = 1;
         while ((line = reader.readLine()) != null) {
             number++;
-            List<String> columns = split(line);
+            List<String> columns = List.of(RetailCsv.split(line));
             if (columns.size() != 8) {
                 throw new IllegalArgumentException(name + " line " + number + ": expected 8 columns, found " + columns.size());
             }
@@ -76,34 +78,5 @@ final class PurchaseFile {
             }
         }
         return purchases;
-    }
-
-    /** Splits one CSV line (RFC 4180 quoting). */
-    static List<String> split(String line) {
-        List<String> columns = new ArrayList<>(8);
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    current.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    current.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                columns.add(current.toString());
-                current.setLength(0);
-            } else {
-                current.append(c);
-            }
-        }
-        columns.add(current.toString());
-        return columns;
     }
 }

@@ -1,5 +1,7 @@
 package io.portrait.launcher.eval;
 
+import io.portrait.launcher.demo.RetailCsv;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -89,7 +91,7 @@ final class SplitRetail {
                 testOut.newLine();
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    List<String> columns = PurchaseFile.split(line);
+                    List<String> columns = List.of(RetailCsv.split(line));
                     if (columns.size() != 8) {
                         continue;
                     }
