@@ -29,6 +29,8 @@ public final class FellegiSunter {
     private static final int MAX_BLOCK = 400;
     private static final double FLOOR = 1e-6;
     private static final int EM_ITERATIONS = 200;
+    /** Random record pairs that estimate u: enough for a level seen once in 10,000 pairs to be measured. */
+    private static final int RANDOM_PAIRS = 200_000;
 
     /**
      * Blocking passes: records sharing any of these keys become candidate pairs. Each key is selective enough to keep
@@ -43,6 +45,13 @@ public final class FellegiSunter {
             r -> join(r.givenName(), r.postcode()),
             r -> join(r.streetNumber(), r.postcode()),
             r -> sortedNames(r));
+
+    /**
+     * The comparisons each blocking pass holds (nearly) constant among its pairs, by index in {@link #COMPARISONS}:
+     * its key's fields, and with the postcode also the suburb and state that a postcode mostly decides.
+     */
+    private static final int[][] BLOCKED_FIELDS = {{0, 1}, {0, 2}, {1, 2}, {2, 5, 6, 7}, {8}, {0, 5, 6, 7},
+            {3, 5, 6, 7}, {0, 1}};
 
     private final double upper;
     private final double lower;
@@ -126,14 +135,15 @@ public final class FellegiSunter {
     /** {@code leftSize} -1 to dedupe, else the records before it are one list and those after the other. */
     private Linkage run(PersonRecord[] records, int leftSize, boolean keepNonMatches) {
         Pairs pairs = candidatePairs(records, leftSize);
-        long[] histogram = new long[1 << (2 * FIELDS)];
+        long possiblePairs = leftSize < 0 ? (long) records.length * (records.length - 1) / 2
+                : (long) leftSize * (records.length - leftSize);
+        Model model = estimate(pairs, nonMatchLevels(records, leftSize), possiblePairs);
+        double[] probabilities = new double[1 << (2 * FIELDS)];
+        boolean[] seen = new boolean[probabilities.length];
         for (int i = 0; i < pairs.size; i++) {
-            histogram[pairs.codes[i]]++;
-        }
-        Model model = estimate(histogram, EM_ITERATIONS);
-        double[] probabilities = new double[histogram.length];
-        for (int code = 0; code < histogram.length; code++) {
-            if (histogram[code] > 0) {
+            int code = pairs.codes[i];
+            if (!seen[code]) {
+                seen[code] = true;
                 probabilities[code] = model.probability(code);
             }
         }
@@ -205,7 +215,107 @@ public final class FellegiSunter {
         return estimate(histogram, maxIterations);
     }
 
+    /**
+     * u probabilities from random pairs of records, nearly all of them different people: how often each field agrees
+     * or is close by chance. Estimating u this way, rather than by EM over all candidates, keeps EM from taking a
+     * large group of non-matches that agree on the blocked fields (common when candidates are mostly non-matches, as
+     * among millions of records) for the matches. Levels are smoothed so that one never seen still weighs finitely.
+     */
+    static double[][] nonMatchLevels(PersonRecord[] records, int leftSize) {
+        int n = records.length;
+        double[][] counts = new double[FIELDS][LEVELS];
+        if (n >= 2 && (leftSize < 0 || (leftSize > 0 && leftSize < n))) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(20_241_204L);
+            int samples = (int) Math.min(RANDOM_PAIRS, (long) n * (n - 1) / 2);
+            for (int s = 0; s < samples; s++) {
+                int i;
+                int j;
+                if (leftSize < 0) {
+                    i = random.nextInt(n);
+                    j = random.nextInt(n - 1);
+                    j = j >= i ? j + 1 : j;
+                } else {
+                    i = random.nextInt(leftSize);
+                    j = leftSize + random.nextInt(n - leftSize);
+                }
+                int[] pattern = compare(records[i], records[j]);
+                for (int k = 0; k < FIELDS; k++) {
+                    if (pattern[k] >= 0) {
+                        counts[k][pattern[k]]++;
+                    }
+                }
+            }
+        }
+        double[][] u = new double[FIELDS][LEVELS];
+        for (int k = 0; k < FIELDS; k++) {
+            double total = counts[k][0] + counts[k][1] + counts[k][2];
+            for (int level = 0; level < LEVELS; level++) {
+                u[k][level] = (counts[k][level] + 0.5) / (total + 1.5);
+            }
+        }
+        return u;
+    }
+
+    /**
+     * The model of a whole linkage, estimated the way Splink does: u from random pairs ({@link #nonMatchLevels}); m
+     * by EM within each blocking pass over all the pairs sharing its key, u held fixed and the fields the pass blocks
+     * on left out (among a pass's pairs they agree whatever the truth, so they say nothing there about m, and the
+     * other fields of its non-matches look like random pairs); each field's m the average over the passes that
+     * estimate it, weighted by their expected matches; and the prior as the expected matches among all possible
+     * pairs (each pair counted in the first pass that lists it), so that a pair is scored the same whichever pass
+     * found it.
+     */
+    static Model estimate(Pairs pairs, double[][] u, long possiblePairs) {
+        double[][] mSum = new double[FIELDS][LEVELS];
+        double[] mWeight = new double[FIELDS];
+        double expectedMatches = 0;
+        int start = 0;
+        for (int p = 0; p < BLOCKING.size(); p++) {
+            int end = pairs.passEnds[p];
+            int blockedMask = 0;
+            for (int field : BLOCKED_FIELDS[p]) {
+                blockedMask |= 3 << (2 * field);
+            }
+            // Every pair sharing this pass's key, also those listed under an earlier pass: the pairs listed here
+            // alone are the ones the earlier passes missed, biased towards disagreeing on the earlier passes' fields.
+            long[] histogram = new long[1 << (2 * FIELDS)];
+            long sharing = 0;
+            for (int i = 0; i < pairs.size; i++) {
+                if ((pairs.shared[i] & (1 << p)) != 0) {
+                    histogram[pairs.codes[i] & ~blockedMask]++;
+                    sharing++;
+                }
+            }
+            if (sharing > 0) {
+                Model pass = estimate(histogram, EM_ITERATIONS, u, true);
+                double matches = pass.prior() * sharing;
+                expectedMatches += pass.prior() * (end - start);
+                for (int k = 0; k < FIELDS; k++) {
+                    if ((blockedMask & (3 << (2 * k))) == 0) {
+                        for (int level = 0; level < LEVELS; level++) {
+                            mSum[k][level] += matches * pass.m()[k][level];
+                        }
+                        mWeight[k] += matches;
+                    }
+                }
+            }
+            start = end;
+        }
+        double[][] m = new double[FIELDS][];
+        for (int k = 0; k < FIELDS; k++) {
+            m[k] = mWeight[k] > 0 ? new double[] {mSum[k][0] / mWeight[k], mSum[k][1] / mWeight[k],
+                    mSum[k][2] / mWeight[k]} : new double[] {0.05, 0.15, 0.80};
+        }
+        double prior = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, possiblePairs)));
+        return new Model(prior, m, u);
+    }
+
     private static Model estimate(long[] histogram, int maxIterations) {
+        return estimate(histogram, maxIterations, null, false);
+    }
+
+    /** EM over a histogram of patterns; with {@code fixedU}, u stays as given and only m and the prior move. */
+    private static Model estimate(long[] histogram, int maxIterations, double[][] givenU, boolean fixedU) {
         int distinct = 0;
         for (long count : histogram) {
             distinct += count > 0 ? 1 : 0;
@@ -225,7 +335,7 @@ public final class FellegiSunter {
             m[k] = new double[] {0.05, 0.15, 0.80};
             u[k] = new double[] {0.80, 0.15, 0.05};
         }
-        Model model = new Model(0.2, m, u);
+        Model model = new Model(0.2, m, givenU != null ? givenU : u);
         for (int iteration = 0; iteration < maxIterations; iteration++) {
             double[][] mSum = new double[FIELDS][LEVELS];
             double[][] uSum = new double[FIELDS][LEVELS];
@@ -245,7 +355,7 @@ public final class FellegiSunter {
                 }
             }
             double prior = total == 0 ? 0.2 : Math.min(1 - FLOOR, Math.max(FLOOR, matchTotal / total));
-            Model updated = new Model(prior, normalized(mSum), normalized(uSum));
+            Model updated = new Model(prior, normalized(mSum), fixedU ? givenU : normalized(uSum));
             boolean converged = Math.abs(updated.prior() - model.prior()) < 1e-9;
             model = updated;
             if (converged) {
@@ -274,17 +384,23 @@ public final class FellegiSunter {
         int[] a = new int[1024];
         int[] b = new int[1024];
         int[] codes = new int[1024];
+        /** The blocking passes whose key the pair shares, one bit a pass (the pair is listed once, in the first). */
+        int[] shared = new int[1024];
         int size;
+        /** Where each blocking pass's pairs end. */
+        int[] passEnds = new int[BLOCKING.size()];
 
-        void add(int i, int j, int code) {
+        void add(int i, int j, int code, int sharedPasses) {
             if (size == a.length) {
                 int capacity = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, size * 2L));
                 a = Arrays.copyOf(a, capacity);
                 b = Arrays.copyOf(b, capacity);
                 codes = Arrays.copyOf(codes, capacity);
+                shared = Arrays.copyOf(shared, capacity);
             }
             a[size] = i;
             b[size] = j;
+            shared[size] = sharedPasses;
             codes[size++] = code;
         }
 
@@ -294,7 +410,9 @@ public final class FellegiSunter {
                 a = Arrays.copyOf(a, capacity);
                 b = Arrays.copyOf(b, capacity);
                 codes = Arrays.copyOf(codes, capacity);
+                shared = Arrays.copyOf(shared, capacity);
             }
+            System.arraycopy(other.shared, 0, shared, size, other.size);
             System.arraycopy(other.a, 0, a, size, other.size);
             System.arraycopy(other.b, 0, b, size, other.size);
             System.arraycopy(other.codes, 0, codes, size, other.size);
@@ -376,6 +494,7 @@ public final class FellegiSunter {
             for (Pairs pairs : found) {
                 all.addAll(pairs);
             }
+            all.passEnds[p] = all.size;
         }
         return all;
     }
@@ -409,7 +528,14 @@ public final class FellegiSunter {
                         }
                         int low = Math.min(i, j);
                         int high = Math.max(i, j);
-                        pairs.add(low, high, code(records[low], addressForms[low], records[high], addressForms[high]));
+                        int sharedPasses = 1 << pass;
+                        for (int q = pass + 1; q < keys.length; q++) {
+                            if (keys[q][i] != 0 && keys[q][i] == keys[q][j]) {
+                                sharedPasses |= 1 << q;
+                            }
+                        }
+                        pairs.add(low, high, code(records[low], addressForms[low], records[high], addressForms[high]),
+                                sharedPasses);
                     }
                 }
             }
