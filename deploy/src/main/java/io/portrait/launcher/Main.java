@@ -1,6 +1,7 @@
 package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
+import io.portrait.launcher.bench.LinkageBench;
 import io.portrait.launcher.bench.ProfileViewBench;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.eval.Eval;
@@ -26,6 +27,8 @@ public final class Main {
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
               bench profile [--rate R] [--seconds S] [--profiles N]
                                      the profile view's latency at R requests/s (default 500 for 20 s)
+              bench linkage [--records 1000000] [--seed 42]
+                                     probabilistic deduplication of generated person records (no suite)
               eval recommend --train FILE --test FILE [--k 10]
                                      evaluate recommendations on an Online Retail time split against a
                                      popularity baseline and Apache Mahout (see docs/recommendations.md)
@@ -33,6 +36,9 @@ public final class Main {
                                      cut an Online Retail file in time, for eval recommend
               eval recommend-latency [--profiles 100000] [--items 5000]
                                      measure the recommender's latency on a synthetic workspace
+              eval identity --records A.csv [--records B.csv] --truth T.csv
+                                     probabilistic linkage of Febrl-format person records (one file: dedupe;
+                                     two: link across them) scored against true pairs (see docs/identity.md)
               help                   this text
             """;
 
@@ -50,6 +56,8 @@ public final class Main {
                 case "bench" -> {
                     if (!rest.isEmpty() && rest.get(0).equals("profile")) {
                         ProfileViewBench.main(home, rest.subList(1, rest.size()), out);
+                    } else if (!rest.isEmpty() && rest.get(0).equals("linkage")) {
+                        LinkageBench.main(rest.subList(1, rest.size()), out);
                     } else {
                         EventPathBench.main(home, rest, out);
                     }

@@ -2,18 +2,19 @@ package io.portrait.identity.engine.linkage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Probabilistic record linkage (Fellegi–Sunter) for records without a shared key: candidate pairs from several
  * blocking passes, each pair compared field by field into an agreement pattern, m and u probabilities estimated
  * from the patterns by expectation–maximisation (no labelled data needed), and each pair's match probability
  * set against two thresholds: above the upper one a match, between them a pair for review, below a non-match.
+ *
+ * <p>Built for millions of records: blocking keys are 64-bit hashes sorted in primitive arrays, blocks are compared
+ * in parallel, a pair found by an earlier pass is skipped without a shared set, and each pattern is packed into
+ * one int (two bits a field) so that EM runs over a histogram of patterns, not over the pairs.
  */
 public final class FellegiSunter {
 
@@ -23,18 +24,34 @@ public final class FellegiSunter {
             "id_number");
 
     private static final int LEVELS = 3;
+    private static final int FIELDS = 9;
     /** A block larger than this says little (a common surname) and would cost quadratically; it is skipped. */
     private static final int MAX_BLOCK = 400;
     private static final double FLOOR = 1e-6;
+    private static final int EM_ITERATIONS = 200;
+    /** Random record pairs that estimate u: enough for a level seen once in 10,000 pairs to be measured. */
+    private static final int RANDOM_PAIRS = 200_000;
 
-    /** Blocking passes: records sharing any of these keys become candidate pairs. */
+    /**
+     * Blocking passes: records sharing any of these keys become candidate pairs. Each key is selective enough to keep
+     * blocks small among millions of records, and together they forgive an error in any one or two fields.
+     */
     private static final List<Function<PersonRecord, String>> BLOCKING = List.of(
-            r -> join(prefix(r.surname(), 3), prefix(r.givenName(), 1)),
-            r -> r.dateOfBirth(),
-            r -> join(r.postcode(), prefix(r.surname(), 1)),
+            r -> join(r.surname(), prefix(r.givenName(), 2)),
+            r -> join(r.givenName(), r.dateOfBirth()),
+            r -> join(r.surname(), r.dateOfBirth()),
+            r -> join(r.dateOfBirth(), r.postcode()),
             r -> r.idNumber(),
-            r -> join(prefix(r.givenName(), 3), prefix(r.address1(), 3)),
-            r -> join(r.suburb(), prefix(r.givenName(), 1)));
+            r -> join(r.givenName(), r.postcode()),
+            r -> join(r.streetNumber(), r.postcode()),
+            r -> sortedNames(r));
+
+    /**
+     * The comparisons each blocking pass holds (nearly) constant among its pairs, by index in {@link #COMPARISONS}:
+     * its key's fields, and with the postcode also the suburb and state that a postcode mostly decides.
+     */
+    private static final int[][] BLOCKED_FIELDS = {{0, 1}, {0, 2}, {1, 2}, {2, 5, 6, 7}, {8}, {0, 5, 6, 7},
+            {3, 5, 6, 7}, {0, 1}};
 
     private final double upper;
     private final double lower;
@@ -53,6 +70,17 @@ public final class FellegiSunter {
     public record ScoredPair(String a, String b, double probability, Decision decision) {
     }
 
+    /**
+     * The outcome of a large linkage: the estimated model, how many candidate pairs were compared, and only the
+     * pairs at or above the lower threshold (matches and pairs for review).
+     */
+    public record Linkage(Model model, long candidatePairs, List<ScoredPair> decided) {
+
+        public long matches() {
+            return decided.stream().filter(p -> p.decision() == Decision.MATCH).count();
+        }
+    }
+
     /** The estimated model: prior match share among candidates, m[field][level] and u[field][level]. */
     public record Model(double prior, double[][] m, double[][] u) {
 
@@ -67,37 +95,68 @@ public final class FellegiSunter {
             }
             return 1 / (1 + Math.exp(logNon - logMatch));
         }
+
+        double probability(int code) {
+            return probability(unpack(code));
+        }
     }
 
     /** Deduplicates one list: every candidate pair scored and decided. */
     public List<ScoredPair> dedupe(List<PersonRecord> records) {
-        return score(records, candidatePairs(records, null));
+        return run(records.toArray(PersonRecord[]::new), -1, true).decided();
     }
 
     /** Links two lists: only pairs with one record from each. */
     public List<ScoredPair> link(List<PersonRecord> left, List<PersonRecord> right) {
-        List<PersonRecord> all = new ArrayList<>(left);
-        all.addAll(right);
-        boolean[] fromLeft = new boolean[all.size()];
-        Arrays.fill(fromLeft, 0, left.size(), true);
-        return score(all, candidatePairs(all, fromLeft));
+        return run(concat(left, right), left.size(), true).decided();
     }
 
-    private List<ScoredPair> score(List<PersonRecord> records, List<long[]> pairs) {
-        List<int[]> patterns = new ArrayList<>(pairs.size());
-        for (long[] pair : pairs) {
-            patterns.add(compare(records.get((int) pair[0]), records.get((int) pair[1])));
+    /** Like {@link #dedupe}, keeping only matches and pairs for review: for millions of records. */
+    public Linkage dedupeDecided(List<PersonRecord> records) {
+        return run(records.toArray(PersonRecord[]::new), -1, false);
+    }
+
+    /** Like {@link #link}, keeping only matches and pairs for review: for millions of records. */
+    public Linkage linkDecided(List<PersonRecord> left, List<PersonRecord> right) {
+        return run(concat(left, right), left.size(), false);
+    }
+
+    private static PersonRecord[] concat(List<PersonRecord> left, List<PersonRecord> right) {
+        PersonRecord[] all = new PersonRecord[left.size() + right.size()];
+        for (int i = 0; i < left.size(); i++) {
+            all[i] = left.get(i);
         }
-        Model model = estimate(patterns, 200);
-        List<ScoredPair> scored = new ArrayList<>(pairs.size());
-        for (int i = 0; i < pairs.size(); i++) {
-            double probability = model.probability(patterns.get(i));
+        for (int i = 0; i < right.size(); i++) {
+            all[left.size() + i] = right.get(i);
+        }
+        return all;
+    }
+
+    /** {@code leftSize} -1 to dedupe, else the records before it are one list and those after the other. */
+    private Linkage run(PersonRecord[] records, int leftSize, boolean keepNonMatches) {
+        Pairs pairs = candidatePairs(records, leftSize);
+        long possiblePairs = leftSize < 0 ? (long) records.length * (records.length - 1) / 2
+                : (long) leftSize * (records.length - leftSize);
+        Model model = estimate(pairs, nonMatchLevels(records, leftSize), possiblePairs);
+        double[] probabilities = new double[1 << (2 * FIELDS)];
+        boolean[] seen = new boolean[probabilities.length];
+        for (int i = 0; i < pairs.size; i++) {
+            int code = pairs.codes[i];
+            if (!seen[code]) {
+                seen[code] = true;
+                probabilities[code] = model.probability(code);
+            }
+        }
+        List<ScoredPair> scored = new ArrayList<>();
+        for (int i = 0; i < pairs.size; i++) {
+            double probability = probabilities[pairs.codes[i]];
             Decision decision = probability >= upper ? Decision.MATCH
                     : probability >= lower ? Decision.REVIEW : Decision.NON_MATCH;
-            scored.add(new ScoredPair(records.get((int) pairs.get(i)[0]).id(), records.get((int) pairs.get(i)[1]).id(),
-                    probability, decision));
+            if (keepNonMatches || decision != Decision.NON_MATCH) {
+                scored.add(new ScoredPair(records[pairs.a[i]].id(), records[pairs.b[i]].id(), probability, decision));
+            }
         }
-        return scored;
+        return new Linkage(model, pairs.size, scored);
     }
 
     /** The agreement pattern of two records, one level per comparison. */
@@ -107,11 +166,41 @@ public final class FellegiSunter {
                 Comparators.name(a.surname(), b.surname(), a.givenName(), b.givenName()),
                 Comparators.date(a.dateOfBirth(), b.dateOfBirth()),
                 Comparators.exact(a.streetNumber(), b.streetNumber()),
-                Comparators.text(a.address1(), b.address1(), 0.85),
+                Comparators.address(a.address1(), b.address1()),
                 Comparators.text(a.suburb(), b.suburb(), 0.85),
                 Comparators.code(a.postcode(), b.postcode()),
                 Comparators.exact(a.state(), b.state()),
                 Comparators.code(a.idNumber(), b.idNumber())};
+    }
+
+    /** {@link #compare} packed, with the records' address forms made once beforehand. */
+    private static int code(PersonRecord a, String[] addressA, PersonRecord b, String[] addressB) {
+        return (Comparators.name(a.givenName(), b.givenName(), a.surname(), b.surname()) + 1)
+                | (Comparators.name(a.surname(), b.surname(), a.givenName(), b.givenName()) + 1) << 2
+                | (Comparators.date(a.dateOfBirth(), b.dateOfBirth()) + 1) << 4
+                | (Comparators.exact(a.streetNumber(), b.streetNumber()) + 1) << 6
+                | (Comparators.address(a.address1(), addressA, b.address1(), addressB) + 1) << 8
+                | (Comparators.text(a.suburb(), b.suburb(), 0.85) + 1) << 10
+                | (Comparators.code(a.postcode(), b.postcode()) + 1) << 12
+                | (Comparators.exact(a.state(), b.state()) + 1) << 14
+                | (Comparators.code(a.idNumber(), b.idNumber()) + 1) << 16;
+    }
+
+    /** A pattern packed two bits a field: level + 1, so that missing (-1) is 0. */
+    static int pack(int[] pattern) {
+        int code = 0;
+        for (int k = 0; k < pattern.length; k++) {
+            code |= (pattern[k] + 1) << (2 * k);
+        }
+        return code;
+    }
+
+    static int[] unpack(int code) {
+        int[] pattern = new int[FIELDS];
+        for (int k = 0; k < FIELDS; k++) {
+            pattern[k] = ((code >>> (2 * k)) & 3) - 1;
+        }
+        return pattern;
     }
 
     /**
@@ -119,46 +208,156 @@ public final class FellegiSunter {
      * moves by less than 1e-9, or {@code maxIterations}.
      */
     public static Model estimate(List<int[]> patterns, int maxIterations) {
-        Map<List<Integer>, Integer> counts = new HashMap<>();
+        long[] histogram = new long[1 << (2 * FIELDS)];
         for (int[] pattern : patterns) {
-            counts.merge(Arrays.stream(pattern).boxed().toList(), 1, Integer::sum);
+            histogram[pack(pattern)]++;
         }
-        List<int[]> distinct = new ArrayList<>();
-        List<Integer> weights = new ArrayList<>();
-        counts.forEach((pattern, count) -> {
-            distinct.add(pattern.stream().mapToInt(Integer::intValue).toArray());
-            weights.add(count);
-        });
-        int fields = COMPARISONS.size();
-        double[][] m = new double[fields][];
-        double[][] u = new double[fields][];
-        for (int k = 0; k < fields; k++) {
+        return estimate(histogram, maxIterations);
+    }
+
+    /**
+     * u probabilities from random pairs of records, nearly all of them different people: how often each field agrees
+     * or is close by chance. Estimating u this way, rather than by EM over all candidates, keeps EM from taking a
+     * large group of non-matches that agree on the blocked fields (common when candidates are mostly non-matches, as
+     * among millions of records) for the matches. Levels are smoothed so that one never seen still weighs finitely.
+     */
+    static double[][] nonMatchLevels(PersonRecord[] records, int leftSize) {
+        int n = records.length;
+        double[][] counts = new double[FIELDS][LEVELS];
+        if (n >= 2 && (leftSize < 0 || (leftSize > 0 && leftSize < n))) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(20_241_204L);
+            int samples = (int) Math.min(RANDOM_PAIRS, (long) n * (n - 1) / 2);
+            for (int s = 0; s < samples; s++) {
+                int i;
+                int j;
+                if (leftSize < 0) {
+                    i = random.nextInt(n);
+                    j = random.nextInt(n - 1);
+                    j = j >= i ? j + 1 : j;
+                } else {
+                    i = random.nextInt(leftSize);
+                    j = leftSize + random.nextInt(n - leftSize);
+                }
+                int[] pattern = compare(records[i], records[j]);
+                for (int k = 0; k < FIELDS; k++) {
+                    if (pattern[k] >= 0) {
+                        counts[k][pattern[k]]++;
+                    }
+                }
+            }
+        }
+        double[][] u = new double[FIELDS][LEVELS];
+        for (int k = 0; k < FIELDS; k++) {
+            double total = counts[k][0] + counts[k][1] + counts[k][2];
+            for (int level = 0; level < LEVELS; level++) {
+                u[k][level] = (counts[k][level] + 0.5) / (total + 1.5);
+            }
+        }
+        return u;
+    }
+
+    /**
+     * The model of a whole linkage, estimated the way Splink does: u from random pairs ({@link #nonMatchLevels}); m
+     * by EM within each blocking pass over all the pairs sharing its key, u held fixed and the fields the pass blocks
+     * on left out (among a pass's pairs they agree whatever the truth, so they say nothing there about m, and the
+     * other fields of its non-matches look like random pairs); each field's m the average over the passes that
+     * estimate it, weighted by their expected matches; and the prior as the expected matches among all possible
+     * pairs (each pair counted in the first pass that lists it), so that a pair is scored the same whichever pass
+     * found it.
+     */
+    static Model estimate(Pairs pairs, double[][] u, long possiblePairs) {
+        double[][] mSum = new double[FIELDS][LEVELS];
+        double[] mWeight = new double[FIELDS];
+        double expectedMatches = 0;
+        int start = 0;
+        for (int p = 0; p < BLOCKING.size(); p++) {
+            int end = pairs.passEnds[p];
+            int blockedMask = 0;
+            for (int field : BLOCKED_FIELDS[p]) {
+                blockedMask |= 3 << (2 * field);
+            }
+            // Every pair sharing this pass's key, also those listed under an earlier pass: the pairs listed here
+            // alone are the ones the earlier passes missed, biased towards disagreeing on the earlier passes' fields.
+            long[] histogram = new long[1 << (2 * FIELDS)];
+            long sharing = 0;
+            for (int i = 0; i < pairs.size; i++) {
+                if ((pairs.shared[i] & (1 << p)) != 0) {
+                    histogram[pairs.codes[i] & ~blockedMask]++;
+                    sharing++;
+                }
+            }
+            if (sharing > 0) {
+                Model pass = estimate(histogram, EM_ITERATIONS, u, true);
+                double matches = pass.prior() * sharing;
+                expectedMatches += pass.prior() * (end - start);
+                for (int k = 0; k < FIELDS; k++) {
+                    if ((blockedMask & (3 << (2 * k))) == 0) {
+                        for (int level = 0; level < LEVELS; level++) {
+                            mSum[k][level] += matches * pass.m()[k][level];
+                        }
+                        mWeight[k] += matches;
+                    }
+                }
+            }
+            start = end;
+        }
+        double[][] m = new double[FIELDS][];
+        for (int k = 0; k < FIELDS; k++) {
+            m[k] = mWeight[k] > 0 ? new double[] {mSum[k][0] / mWeight[k], mSum[k][1] / mWeight[k],
+                    mSum[k][2] / mWeight[k]} : new double[] {0.05, 0.15, 0.80};
+        }
+        double prior = Math.min(0.5, Math.max(1e-12, expectedMatches / Math.max(1, possiblePairs)));
+        return new Model(prior, m, u);
+    }
+
+    private static Model estimate(long[] histogram, int maxIterations) {
+        return estimate(histogram, maxIterations, null, false);
+    }
+
+    /** EM over a histogram of patterns; with {@code fixedU}, u stays as given and only m and the prior move. */
+    private static Model estimate(long[] histogram, int maxIterations, double[][] givenU, boolean fixedU) {
+        int distinct = 0;
+        for (long count : histogram) {
+            distinct += count > 0 ? 1 : 0;
+        }
+        int[][] patterns = new int[distinct][];
+        double[] weights = new double[distinct];
+        int next = 0;
+        for (int code = 0; code < histogram.length; code++) {
+            if (histogram[code] > 0) {
+                patterns[next] = unpack(code);
+                weights[next++] = histogram[code];
+            }
+        }
+        double[][] m = new double[FIELDS][];
+        double[][] u = new double[FIELDS][];
+        for (int k = 0; k < FIELDS; k++) {
             m[k] = new double[] {0.05, 0.15, 0.80};
             u[k] = new double[] {0.80, 0.15, 0.05};
         }
-        Model model = new Model(0.2, m, u);
+        Model model = new Model(0.2, m, givenU != null ? givenU : u);
         for (int iteration = 0; iteration < maxIterations; iteration++) {
-            double[][] mSum = new double[fields][LEVELS];
-            double[][] uSum = new double[fields][LEVELS];
+            double[][] mSum = new double[FIELDS][LEVELS];
+            double[][] uSum = new double[FIELDS][LEVELS];
             double matchTotal = 0;
             double total = 0;
-            for (int i = 0; i < distinct.size(); i++) {
-                int[] pattern = distinct.get(i);
-                double weight = weights.get(i);
+            for (int i = 0; i < patterns.length; i++) {
+                int[] pattern = patterns[i];
+                double weight = weights[i];
                 double g = model.probability(pattern);
                 matchTotal += weight * g;
                 total += weight;
-                for (int k = 0; k < fields; k++) {
+                for (int k = 0; k < FIELDS; k++) {
                     if (pattern[k] >= 0) {
                         mSum[k][pattern[k]] += weight * g;
                         uSum[k][pattern[k]] += weight * (1 - g);
                     }
                 }
             }
-            double prior = Math.min(1 - FLOOR, Math.max(FLOOR, matchTotal / total));
-            Model next = new Model(prior, normalized(mSum), normalized(uSum));
-            boolean converged = Math.abs(next.prior() - model.prior()) < 1e-9;
-            model = next;
+            double prior = total == 0 ? 0.2 : Math.min(1 - FLOOR, Math.max(FLOOR, matchTotal / total));
+            Model updated = new Model(prior, normalized(mSum), fixedU ? givenU : normalized(uSum));
+            boolean converged = Math.abs(updated.prior() - model.prior()) < 1e-9;
+            model = updated;
             if (converged) {
                 break;
             }
@@ -180,40 +379,209 @@ public final class FellegiSunter {
         return probabilities;
     }
 
+    /** Candidate pairs as record indexes (a &lt; b) with their packed patterns. */
+    static final class Pairs {
+        int[] a = new int[1024];
+        int[] b = new int[1024];
+        int[] codes = new int[1024];
+        /** The blocking passes whose key the pair shares, one bit a pass (the pair is listed once, in the first). */
+        int[] shared = new int[1024];
+        int size;
+        /** Where each blocking pass's pairs end. */
+        int[] passEnds = new int[BLOCKING.size()];
+
+        void add(int i, int j, int code, int sharedPasses) {
+            if (size == a.length) {
+                int capacity = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, size * 2L));
+                a = Arrays.copyOf(a, capacity);
+                b = Arrays.copyOf(b, capacity);
+                codes = Arrays.copyOf(codes, capacity);
+                shared = Arrays.copyOf(shared, capacity);
+            }
+            a[size] = i;
+            b[size] = j;
+            shared[size] = sharedPasses;
+            codes[size++] = code;
+        }
+
+        void addAll(Pairs other) {
+            if (size + other.size > a.length) {
+                int capacity = Math.max(size + other.size, a.length * 2);
+                a = Arrays.copyOf(a, capacity);
+                b = Arrays.copyOf(b, capacity);
+                codes = Arrays.copyOf(codes, capacity);
+                shared = Arrays.copyOf(shared, capacity);
+            }
+            System.arraycopy(other.shared, 0, shared, size, other.size);
+            System.arraycopy(other.a, 0, a, size, other.size);
+            System.arraycopy(other.b, 0, b, size, other.size);
+            System.arraycopy(other.codes, 0, codes, size, other.size);
+            size += other.size;
+        }
+    }
+
     /**
-     * Pairs of record indexes sharing a blocking key in any pass, each pair once; with {@code fromLeft}, only pairs
-     * across the two lists.
+     * Pairs of records sharing a blocking key in any pass, each pair once (in the first pass that finds it), each
+     * compared; with {@code leftSize} &gt;= 0, only pairs across the two lists.
      */
-    static List<long[]> candidatePairs(List<PersonRecord> records, boolean[] fromLeft) {
-        Set<Long> seen = new HashSet<>();
-        List<long[]> pairs = new ArrayList<>();
-        for (Function<PersonRecord, String> key : BLOCKING) {
-            Map<String, List<Integer>> blocks = new HashMap<>();
-            for (int i = 0; i < records.size(); i++) {
-                String value = key.apply(records.get(i));
-                if (value != null) {
-                    blocks.computeIfAbsent(value, v -> new ArrayList<>()).add(i);
+    static Pairs candidatePairs(PersonRecord[] records, int leftSize) {
+        int n = records.length;
+        int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1)));
+        long indexMask = (1L << indexBits) - 1;
+        int passes = BLOCKING.size();
+        // keys[p][i]: record i's key in pass p with the index bits cleared, 0 when it has none or its block is
+        // unused (alone, or larger than MAX_BLOCK): two records share a pass exactly when their keys are equal and
+        // not 0.
+        long[][] keys = new long[passes][];
+        long[][] sorted = new long[passes][];
+        for (int p = 0; p < passes; p++) {
+            Function<PersonRecord, String> key = BLOCKING.get(p);
+            long[] hashes = new long[n];
+            IntStream.range(0, n).parallel().forEach(i -> {
+                String value = key.apply(records[i]);
+                long masked = value == null ? 0 : hash(value) & ~indexMask;
+                hashes[i] = value == null ? 0 : masked == 0 ? 1L << indexBits : masked;
+            });
+            long[] order = new long[n];
+            int present = 0;
+            for (int i = 0; i < n; i++) {
+                if (hashes[i] != 0) {
+                    order[present++] = hashes[i] | i;
                 }
             }
-            for (List<Integer> block : blocks.values()) {
-                if (block.size() < 2 || block.size() > MAX_BLOCK) {
-                    continue;
+            order = Arrays.copyOf(order, present);
+            Arrays.parallelSort(order);
+            for (int start = 0; start < present; ) {
+                int end = blockEnd(order, start, ~indexMask);
+                if (end - start < 2 || end - start > MAX_BLOCK) {
+                    for (int x = start; x < end; x++) {
+                        hashes[(int) (order[x] & indexMask)] = 0;
+                    }
                 }
-                for (int x = 0; x < block.size(); x++) {
-                    for (int y = x + 1; y < block.size(); y++) {
-                        int i = block.get(x);
-                        int j = block.get(y);
-                        if (fromLeft != null && fromLeft[i] == fromLeft[j]) {
+                start = end;
+            }
+            keys[p] = hashes;
+            sorted[p] = order;
+        }
+
+        String[][] addressForms = new String[n][];
+        IntStream.range(0, n).parallel().forEach(i -> addressForms[i] = Comparators.addressForms(records[i].address1()));
+
+        Pairs all = new Pairs();
+        for (int p = 0; p < passes; p++) {
+            long[] order = sorted[p];
+            long[] pass = keys[p];
+            // Blocks cut into chunks of similar work for the parallel stream.
+            List<int[]> chunks = new ArrayList<>();
+            long work = 0;
+            int chunkStart = 0;
+            long target = Math.max(10_000, estimatedPairs(order, pass, indexMask) / 64);
+            for (int start = 0; start < order.length; ) {
+                int end = blockEnd(order, start, ~indexMask);
+                work += (long) (end - start) * (end - start - 1) / 2;
+                start = end;
+                if (work >= target || start == order.length) {
+                    chunks.add(new int[] {chunkStart, start});
+                    chunkStart = start;
+                    work = 0;
+                }
+            }
+            int currentPass = p;
+            List<Pairs> found = chunks.parallelStream()
+                    .map(chunk -> pairsInBlocks(records, addressForms, leftSize, keys, currentPass, order, chunk[0], chunk[1],
+                            indexMask))
+                    .toList();
+            for (Pairs pairs : found) {
+                all.addAll(pairs);
+            }
+            all.passEnds[p] = all.size;
+        }
+        return all;
+    }
+
+    private static long estimatedPairs(long[] order, long[] pass, long indexMask) {
+        long pairs = 0;
+        for (int start = 0; start < order.length; ) {
+            int end = blockEnd(order, start, ~indexMask);
+            pairs += (long) (end - start) * (end - start - 1) / 2;
+            start = end;
+        }
+        return pairs;
+    }
+
+    private static Pairs pairsInBlocks(PersonRecord[] records, String[][] addressForms, int leftSize, long[][] keys,
+                                       int pass, long[] order, int from, int to, long indexMask) {
+        Pairs pairs = new Pairs();
+        long[] blockKeys = keys[pass];
+        for (int start = from; start < to; ) {
+            int end = blockEnd(order, start, ~indexMask);
+            if (blockKeys[(int) (order[start] & indexMask)] != 0) {
+                for (int x = start; x < end; x++) {
+                    for (int y = x + 1; y < end; y++) {
+                        int i = (int) (order[x] & indexMask);
+                        int j = (int) (order[y] & indexMask);
+                        if (leftSize >= 0 && (i < leftSize) == (j < leftSize)) {
                             continue;
                         }
-                        if (seen.add((long) i * records.size() + j)) {
-                            pairs.add(new long[] {i, j});
+                        if (foundEarlier(keys, pass, i, j)) {
+                            continue;
                         }
+                        int low = Math.min(i, j);
+                        int high = Math.max(i, j);
+                        int sharedPasses = 1 << pass;
+                        for (int q = pass + 1; q < keys.length; q++) {
+                            if (keys[q][i] != 0 && keys[q][i] == keys[q][j]) {
+                                sharedPasses |= 1 << q;
+                            }
+                        }
+                        pairs.add(low, high, code(records[low], addressForms[low], records[high], addressForms[high]),
+                                sharedPasses);
                     }
                 }
             }
+            start = end;
         }
         return pairs;
+    }
+
+    private static boolean foundEarlier(long[][] keys, int pass, int i, int j) {
+        for (int q = 0; q < pass; q++) {
+            long key = keys[q][i];
+            if (key != 0 && key == keys[q][j]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int blockEnd(long[] order, int start, long keyMask) {
+        long key = order[start] & keyMask;
+        int end = start + 1;
+        while (end < order.length && (order[end] & keyMask) == key) {
+            end++;
+        }
+        return end;
+    }
+
+    /** 64-bit FNV-1a, finished with a mix so that the high bits (the ones kept) spread well. */
+    private static long hash(String value) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < value.length(); i++) {
+            h ^= value.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** Given name and surname in either order, for records that swapped them. */
+    private static String sortedNames(PersonRecord r) {
+        if (r.givenName() == null || r.surname() == null) {
+            return null;
+        }
+        return r.givenName().compareTo(r.surname()) < 0 ? join(r.givenName(), r.surname()) : join(r.surname(), r.givenName());
     }
 
     private static String prefix(String value, int length) {
