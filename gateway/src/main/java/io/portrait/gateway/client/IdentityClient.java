@@ -2,16 +2,23 @@ package io.portrait.gateway.client;
 
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.AcceptReviewRequest;
+import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
+import io.portrait.proto.identity.v1.ListReviewsRequest;
+import io.portrait.proto.identity.v1.ListReviewsResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
+import io.portrait.proto.identity.v1.MatchReview;
 import io.portrait.proto.identity.v1.MutinyIdentityGrpc.MutinyIdentityStub;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.RejectReviewRequest;
+import io.portrait.proto.identity.v1.RejectReviewResponse;
 import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
 import io.portrait.proto.identity.v1.UnbindIdentifierResponse;
 import io.portrait.proto.identity.v1.UnmergeRequest;
@@ -72,6 +79,23 @@ public class IdentityClient {
     public Uni<UnmergeResponse> unmerge(String workspace, String mergeId, String reason) {
         return timed().unmerge(UnmergeRequest.newBuilder()
                 .setWorkspace(workspace).setMergeId(mergeId).setReason(reason == null ? "" : reason).build());
+    }
+
+    public Uni<ListReviewsResponse> reviews(String workspace, String status, String cursor, int limit) {
+        return timed().listReviews(ListReviewsRequest.newBuilder().setWorkspace(workspace)
+                .setStatus(status == null ? "" : status).setCursor(cursor == null ? "" : cursor).setLimit(limit)
+                .build());
+    }
+
+    public Uni<AcceptReviewResponse> acceptReview(String workspace, String reviewId, String decidedBy) {
+        return timed().acceptReview(AcceptReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
+                .setDecidedBy(decidedBy).build());
+    }
+
+    public Uni<MatchReview> rejectReview(String workspace, String reviewId, String decidedBy) {
+        return timed().rejectReview(RejectReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
+                        .setDecidedBy(decidedBy).build())
+                .map(RejectReviewResponse::getReview);
     }
 
     /** A deadline is a point in time, so every call gets its own. */

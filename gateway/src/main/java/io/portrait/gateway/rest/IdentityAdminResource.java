@@ -1,7 +1,9 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.domain.MergeView;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.ProfileView;
+import io.portrait.gateway.domain.ReviewView;
 import io.portrait.gateway.domain.UnbindRequest;
 import io.portrait.gateway.domain.UnmergeRequest;
 import io.portrait.gateway.domain.UnmergeView;
@@ -9,14 +11,17 @@ import io.portrait.gateway.service.IdentityAdminService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -24,8 +29,11 @@ import java.util.List;
 
 @Path("/v1/identity")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-@Tag(name = "Identity", description = "How profiles were joined, and how to undo a wrong join.")
+@Tag(name = "Identity", description = "How profiles were joined, how to undo a wrong join, and the review queue of "
+        + "probabilistic matches.")
 public class IdentityAdminResource {
+
+    private static final int MAX_REVIEWS = 500;
 
     private final IdentityAdminService identity;
     private final CurrentCaller caller;
@@ -78,6 +86,55 @@ public class IdentityAdminResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<UnmergeView> unmerge(@PathParam("mergeId") String mergeId, UnmergeRequest request) {
         return identity.unmerge(caller.workspace(), mergeId, request == null ? null : request.reason());
+    }
+
+    @GET
+    @Path("/reviews")
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "The review queue of probabilistic matches",
+            description = "Pairs of profiles whose person traits scored between the thresholds: the profile an event "
+                    + "created and the existing profile it resembles, the match probability, how each compared field "
+                    + "agrees, and both sides' person traits (masked unless the caller holds pii:read, and then the "
+                    + "read is audited). In the order they were proposed; page on with the answer's next cursor.")
+    @APIResponse(responseCode = "200", description = "One page of reviews.")
+    @APIResponse(responseCode = "400", description = "Unknown status, bad cursor or limit.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<ReviewView>> reviews(
+            @Parameter(description = "pending, accepted or rejected; all when absent") @QueryParam("status") String status,
+            @Parameter(description = "the previous page's next") @QueryParam("cursor") String cursor,
+            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_REVIEWS) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
+                    "Query parameter \"limit\" must be between 1 and " + MAX_REVIEWS + "."));
+        }
+        return identity.reviews(caller.reader(), status, cursor, limit);
+    }
+
+    @POST
+    @Path("/reviews/{reviewId}/accept")
+    @RolesAllowed("privacy:admin")
+    @Operation(summary = "Accept a review: merge the pair",
+            description = "The older profile survives; the merge is kept in the history with reason \"review\" and "
+                    + "the score. Audited.")
+    @APIResponse(responseCode = "200", description = "The review, accepted, and the merge.")
+    @APIResponse(responseCode = "404", description = "No such review, or one of its profiles was erased.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "Decided already, a profile was merged since, or the pair holds "
+            + "different values of a unique identifier type.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ReviewView.Accepted> accept(@PathParam("reviewId") String reviewId) {
+        return identity.accept(caller.reader(), reviewId);
+    }
+
+    @POST
+    @Path("/reviews/{reviewId}/reject")
+    @RolesAllowed("privacy:admin")
+    @Operation(summary = "Reject a review: the pair are two people",
+            description = "Recorded with who decided; the pair is never proposed again. Audited.")
+    @APIResponse(responseCode = "200", description = "The review, rejected.")
+    @APIResponse(responseCode = "404", description = "No such review.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "Decided already.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<ReviewView> reject(@PathParam("reviewId") String reviewId) {
+        return identity.reject(caller.reader(), reviewId);
     }
 
     private static boolean blank(String text) {

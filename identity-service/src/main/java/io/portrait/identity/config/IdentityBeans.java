@@ -5,12 +5,15 @@ import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.identity.engine.IdentifierLimit;
 import io.portrait.identity.engine.IdentityRules;
+import io.portrait.identity.engine.PersonTraits;
+import io.portrait.identity.engine.ProbabilisticMatcher;
 import io.portrait.identity.engine.Survivorship;
 import io.portrait.identity.engine.SurvivorshipRule;
 import io.portrait.identity.engine.TypeRule;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +55,42 @@ public class IdentityBeans {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
         }
+    }
+
+    @Produces
+    @Singleton
+    PersonTraits personTraits(IdentityConfig config) {
+        try {
+            return new PersonTraits(config.probabilistic().traits());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("portrait.identity.probabilistic.traits: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails the start on thresholds or probabilities that cannot be right, naming the property. */
+    @Produces
+    @Singleton
+    ProbabilisticMatcher probabilisticMatcher(IdentityConfig config) {
+        IdentityConfig.Probabilistic probabilistic = config.probabilistic();
+        try {
+            return new ProbabilisticMatcher(probabilistic.matchPrior(), levels("m", probabilistic.m()),
+                    levels("u", probabilistic.u()), probabilistic.upperThreshold(), probabilistic.lowerThreshold());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("portrait.identity.probabilistic: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, double[]> levels(String name, Map<String, String> configured) {
+        Map<String, double[]> levels = new HashMap<>();
+        configured.forEach((field, text) -> {
+            try {
+                levels.put(field, Arrays.stream(text.split(",")).map(String::strip)
+                        .mapToDouble(Double::parseDouble).toArray());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + "." + field + ": not a list of numbers", e);
+            }
+        });
+        return levels;
     }
 
     /** Fails the start on a rule that cannot be right (unknown type, bad limit or pattern), naming the property. */

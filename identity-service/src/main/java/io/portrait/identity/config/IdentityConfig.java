@@ -21,6 +21,8 @@ public interface IdentityConfig {
 
     Survivorship survivorship();
 
+    Probabilistic probabilistic();
+
     interface Resolve {
 
         /** Transactions tried per sighting before the call answers UNAVAILABLE. */
@@ -73,5 +75,45 @@ public interface IdentityConfig {
 
         /** Regular expressions a whole normalized value is matched against; a match is never stored nor matched. */
         Optional<List<String>> blockedPatterns();
+    }
+
+    /**
+     * Probabilistic matching of events that share no identifier with any profile
+     * ({@code portrait.identity.probabilistic.*}).
+     */
+    interface Probabilistic {
+
+        /** Off: an event sharing no identifier always starts a profile of its own. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** At or above: the event's profile is merged into the candidate. */
+        @WithDefault("0.99")
+        double upperThreshold();
+
+        /** At or above (and below the upper one): the pair is proposed for review. */
+        @WithDefault("0.5")
+        double lowerThreshold();
+
+        /** The share of true matches among the candidates blocking finds for a new event. */
+        @WithDefault("0.01")
+        double matchPrior();
+
+        /** Candidates scored per event, those sharing the most blocking keys first. */
+        @WithDefault("50")
+        int maxCandidates();
+
+        /** Reviews proposed per event at most, best scores first. */
+        @WithDefault("3")
+        int maxReviewsPerEvent();
+
+        /** Linkage field to trait name ({@code traits.date_of_birth=birthday}); unlisted fields are not compared. */
+        Map<String, String> traits();
+
+        /** Per comparison, P(disagree),P(close),P(agree) among true matches ({@code m.surname=0.03,0.05,0.92}). */
+        Map<String, String> m();
+
+        /** The same among non-matches. */
+        Map<String, String> u();
     }
 }

@@ -40,8 +40,16 @@ public class MergeRecord {
     @Column(name = "undo_reason")
     public String undoReason;
 
+    /** identifiers, probabilistic or review. */
+    @Column(nullable = false)
+    public String reason;
+
+    /** The match probability of a merge decided on traits. */
+    public Double score;
+
     public MergeHistoryEntry toHistoryEntry() {
-        return new MergeHistoryEntry(id, survivorId, List.of(mergedIds), mergedAt, causeEventId, undoneAt, undoReason);
+        return new MergeHistoryEntry(id, survivorId, List.of(mergedIds), mergedAt, causeEventId, undoneAt, undoReason,
+                MergeReason.parse(reason), score);
     }
 
     public Merge toMerge() {

@@ -62,6 +62,34 @@ public final class IdentityRules {
         return new MatchDecision(active, demoted, involved);
     }
 
+    /**
+     * Whether two profiles may become one without breaking a rule neither broke already: never with two values of
+     * a unique type, never beyond a limit. For merges decided on traits, where no identifier can be demoted.
+     */
+    public boolean allowsMerge(List<HeldIdentifier> first, List<HeldIdentifier> second, Instant at) {
+        UUID a = new UUID(0, 1);
+        UUID b = new UUID(0, 2);
+        Map<UUID, List<HeldIdentifier>> held = Map.of(a, first, b, second);
+        Set<UUID> involved = Set.of(a, b);
+        List<HeldIdentifier> combined = new ArrayList<>(first);
+        combined.addAll(second);
+        for (Map.Entry<String, List<HeldIdentifier>> entry : byType(combined).entrySet()) {
+            TypeRule rule = rule(entry.getKey());
+            int count = entry.getValue().size();
+            if (rule.unique() && count > 1 && count > worstBefore(involved, held, entry.getKey(), null, at)) {
+                return false;
+            }
+            if (rule.limit().isPresent()) {
+                IdentifierLimit limit = rule.limit().get();
+                long within = countWithin(entry.getValue(), limit, at);
+                if (within > limit.count() && within > worstBefore(involved, held, entry.getKey(), limit, at)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The lowest priority; among equals the later one in the event, so the event's first identifiers are kept. */
     private IdentifierKey lowestPriority(List<IdentifierKey> active) {
         IdentifierKey lowest = null;

@@ -4,6 +4,9 @@ import io.portrait.identity.domain.Workspace;
 import io.portrait.identity.service.IdentityAdminService;
 import io.portrait.identity.service.ProfileService;
 import io.portrait.identity.service.ResolutionService;
+import io.portrait.identity.service.ReviewQueueService;
+import io.portrait.proto.identity.v1.AcceptReviewRequest;
+import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
@@ -11,6 +14,10 @@ import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
+import io.portrait.proto.identity.v1.ListReviewsRequest;
+import io.portrait.proto.identity.v1.ListReviewsResponse;
+import io.portrait.proto.identity.v1.RejectReviewRequest;
+import io.portrait.proto.identity.v1.RejectReviewResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
 import io.portrait.proto.identity.v1.ResolveRequest;
@@ -31,11 +38,14 @@ public class IdentityGrpcService implements Identity {
     private final ResolutionService resolution;
     private final ProfileService profiles;
     private final IdentityAdminService admin;
+    private final ReviewQueueService reviews;
 
-    public IdentityGrpcService(ResolutionService resolution, ProfileService profiles, IdentityAdminService admin) {
+    public IdentityGrpcService(ResolutionService resolution, ProfileService profiles, IdentityAdminService admin,
+                               ReviewQueueService reviews) {
         this.resolution = resolution;
         this.profiles = profiles;
         this.admin = admin;
+        this.reviews = reviews;
     }
 
     @Override
@@ -98,6 +108,36 @@ public class IdentityGrpcService implements Identity {
                         .setSurvivor(ProtoMapping.profile(unmerge.survivor()))
                         .addAllRestored(unmerge.restored().stream().map(ProtoMapping::profile).toList())
                         .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ListReviewsResponse> listReviews(ListReviewsRequest request) {
+        return reviews.list(Workspace.orDefault(request.getWorkspace()), request.getStatus(), request.getCursor(),
+                        request.getLimit())
+                .map(page -> ListReviewsResponse.newBuilder()
+                        .addAllReviews(page.reviews().stream().map(ProtoMapping::review).toList())
+                        .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor())
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<AcceptReviewResponse> acceptReview(AcceptReviewRequest request) {
+        return reviews.accept(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
+                        request.getDecidedBy())
+                .map(decision -> AcceptReviewResponse.newBuilder()
+                        .setReview(ProtoMapping.review(decision))
+                        .setMerge(ProtoMapping.merge(decision.merge()))
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<RejectReviewResponse> rejectReview(RejectReviewRequest request) {
+        return reviews.reject(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
+                        request.getDecidedBy())
+                .map(decision -> RejectReviewResponse.newBuilder().setReview(ProtoMapping.review(decision)).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 

@@ -3,11 +3,14 @@ package io.portrait.identity.grpc;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.portrait.identity.domain.IdentifierValue;
+import io.portrait.identity.domain.MatchReview;
+import io.portrait.identity.domain.ReviewDecision;
 import io.portrait.identity.domain.Merge;
 import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.FieldAgreement;
 import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
@@ -105,6 +108,36 @@ final class ProtoMapping {
         if (entry.undoReason() != null) {
             proto.setUndoReason(entry.undoReason());
         }
+        proto.setReason(entry.reason().wireName());
+        if (entry.score() != null) {
+            proto.setScore(entry.score());
+        }
+        return proto.build();
+    }
+
+    static io.portrait.proto.identity.v1.MatchReview review(ReviewDecision decision) {
+        MatchReview review = decision.review();
+        io.portrait.proto.identity.v1.MatchReview.Builder proto = io.portrait.proto.identity.v1.MatchReview.newBuilder()
+                .setReviewId(review.id().toString())
+                .setProfileId(review.profileId().toString())
+                .setCandidateProfileId(review.candidateId().toString())
+                .setScore(review.score())
+                .setCauseEventId(review.causeEventId())
+                .setStatus(review.status().wireName())
+                .setCreatedAt(timestamp(review.createdAt()))
+                .addAllProfileTraits(decision.profileTraits().stream().map(ProtoMapping::trait).toList())
+                .addAllCandidateTraits(decision.candidateTraits().stream().map(ProtoMapping::trait).toList());
+        review.agreement().forEach((field, level) ->
+                proto.addAgreement(FieldAgreement.newBuilder().setField(field).setLevel(level)));
+        if (review.decidedAt() != null) {
+            proto.setDecidedAt(timestamp(review.decidedAt()));
+        }
+        if (review.decidedBy() != null) {
+            proto.setDecidedBy(review.decidedBy());
+        }
+        if (review.mergeId() != null) {
+            proto.setMergeId(review.mergeId().toString());
+        }
         return proto.build();
     }
 
@@ -123,7 +156,7 @@ final class ProtoMapping {
         return Identifier.newBuilder().setType(identifier.type()).setValue(identifier.value()).build();
     }
 
-    private static ProfileMerge merge(Merge merge) {
+    static ProfileMerge merge(Merge merge) {
         return ProfileMerge.newBuilder()
                 .setMergeId(merge.mergeId().toString())
                 .setSurvivorProfileId(merge.survivorId().toString())

@@ -1,6 +1,7 @@
 package io.portrait.identity.repository;
 
 import io.portrait.identity.domain.Merge;
+import io.portrait.identity.domain.MergeReason;
 import io.portrait.identity.engine.HeldIdentifier;
 import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.engine.ProfileSnapshot;
@@ -182,6 +183,10 @@ public class IdentityGraphRepository {
                 .flatMap(ignored -> tx.preparedQuery(
                                 "update trait_observation set profile_id = $3 where workspace = $1 and profile_id = any($2)")
                         .execute(params(workspace, merged, survivorId)))
+                // A merged-away profile is no candidate any more; the survivor's keys are refreshed by the caller.
+                .flatMap(ignored -> tx.preparedQuery(
+                                "delete from person_block where workspace = $1 and profile_id = any($2)")
+                        .execute(params(workspace, merged)))
                 .flatMap(ignored -> tx.preparedQuery(
                                 "update profile set merged_into = $3 where workspace = $1 and merged_into = any($2)")
                         .execute(params(workspace, merged, survivorId)))
@@ -194,12 +199,20 @@ public class IdentityGraphRepository {
     }
 
     public Uni<Void> insertMergeRecord(SqlConnection tx, String workspace, Merge merge, String causeEventId) {
+        return insertMergeRecord(tx, workspace, merge, causeEventId, MergeReason.IDENTIFIERS, null);
+    }
+
+    /** A merge with why it was made, and the match probability when it was decided on traits. */
+    public Uni<Void> insertMergeRecord(SqlConnection tx, String workspace, Merge merge, String causeEventId,
+                                       MergeReason reason, Double score) {
         return tx.preparedQuery("""
-                        insert into merge_history (id, workspace, survivor_id, merged_ids, cause_event_id, merged_at)
-                        values ($1, $2, $3, $4, $5, $6)
+                        insert into merge_history
+                            (id, workspace, survivor_id, merged_ids, cause_event_id, merged_at, reason, score)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8)
                         """)
                 .execute(params(merge.mergeId(), workspace, merge.survivorId(),
-                        merge.mergedIds().toArray(UUID[]::new), causeEventId, timestamp(merge.mergedAt())))
+                        merge.mergedIds().toArray(UUID[]::new), causeEventId, timestamp(merge.mergedAt()),
+                        reason.wireName(), score))
                 .replaceWithVoid();
     }
 

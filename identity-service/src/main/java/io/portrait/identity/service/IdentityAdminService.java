@@ -42,13 +42,16 @@ public class IdentityAdminService {
     private final ProfileRepository profiles;
     private final MergeRecordRepository merges;
     private final ProfileService profileService;
+    private final PersonMatching matching;
 
     public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
-                                MergeRecordRepository merges, ProfileService profileService) {
+                                MergeRecordRepository merges, ProfileService profileService,
+                                PersonMatching matching) {
         this.graph = graph;
         this.profiles = profiles;
         this.merges = merges;
         this.profileService = profileService;
+        this.matching = matching;
     }
 
     /** The merges that built the profile an id stands for, oldest first, undone ones included. */
@@ -121,6 +124,10 @@ public class IdentityAdminService {
                     chain = chain.flatMap(ignored -> graph.foldedInto(tx, workspace, restored, merge.mergedAt())
                             .flatMap(folded -> graph.restore(tx, workspace, restored, folded, holder))
                             .replaceWithVoid());
+                }
+                // Each side's golden record is its own again: so are the keys it is found by.
+                for (UUID refreshed : toLock) {
+                    chain = chain.flatMap(ignored -> matching.refresh(tx, workspace, refreshed));
                 }
                 return chain
                         .flatMap(ignored -> graph.subtractEvents(tx, workspace, holder, merge.mergedIds()))

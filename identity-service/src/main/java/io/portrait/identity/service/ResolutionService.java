@@ -9,16 +9,21 @@ import io.portrait.identity.domain.MergeRecord;
 import io.portrait.identity.domain.ResolutionContentionException;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
+import io.portrait.identity.domain.MergeReason;
+import io.portrait.identity.engine.HeldIdentifier;
 import io.portrait.identity.engine.IdentifierKey;
 import io.portrait.identity.engine.IdentityRules;
 import io.portrait.identity.engine.MatchDecision;
+import io.portrait.identity.engine.ProbabilisticMatcher;
 import io.portrait.identity.engine.ProfileSnapshot;
 import io.portrait.identity.engine.ProfileStats;
 import io.portrait.identity.engine.ResolutionEngine;
 import io.portrait.identity.engine.ResolutionPlan;
+import io.portrait.identity.engine.linkage.FellegiSunter;
 import io.portrait.identity.repository.IdentityGraphRepository;
 import io.portrait.identity.repository.MergeRecordRepository;
 import io.portrait.identity.repository.NewIdentifier;
+import io.portrait.identity.repository.PersonMatchRepository;
 import io.portrait.identity.repository.ProfileRepository;
 import io.portrait.identity.repository.ResolvedEventRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -62,12 +67,15 @@ public class ResolutionService {
     private final IdentifierProtection protection;
     private final IdentityRules rules;
     private final IdentityConfig.Resolve config;
+    private final IdentityConfig.Probabilistic probabilistic;
+    private final PersonMatching matching;
+    private final PersonMatchRepository personMatches;
     private final Vertx vertx;
 
     public ResolutionService(IdentityGraphRepository graph, ResolvedEventRepository resolvedEvents,
                              ProfileRepository profiles, MergeRecordRepository mergeRecords,
                              IdentifierProtection protection, IdentityRules rules, IdentityConfig config,
-                             Vertx vertx) {
+                             PersonMatching matching, PersonMatchRepository personMatches, Vertx vertx) {
         this.graph = graph;
         this.resolvedEvents = resolvedEvents;
         this.profiles = profiles;
@@ -75,6 +83,9 @@ public class ResolutionService {
         this.protection = protection;
         this.rules = rules;
         this.config = config.resolve();
+        this.probabilistic = config.probabilistic();
+        this.matching = matching;
+        this.personMatches = personMatches;
         this.vertx = vertx;
     }
 
@@ -132,14 +143,16 @@ public class ResolutionService {
         Instant now = now();
         return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> {
             if (owners.isEmpty()) {
+                // No shared identifier: the person traits may still say who this is.
                 MatchDecision decision = rules.decide(sighting.keys(), Map.of(), Map.of(), sighting.occurredAt());
-                return createProfile(tx, workspace, sighting, decision, now);
+                return matching.candidates(tx, workspace, sighting.traits()).flatMap(candidates ->
+                        createProfile(tx, workspace, sighting, decision, now, candidates));
             }
             return lockOwners(tx, workspace, sighting, owners)
                     .flatMap(locked -> graph.listHeld(tx, workspace, Set.copyOf(owners.values())).flatMap(held -> {
                         MatchDecision decision = rules.decide(sighting.keys(), owners, held, sighting.occurredAt());
                         if (decision.owners().isEmpty()) {
-                            return createProfile(tx, workspace, sighting, decision, now);
+                            return createProfile(tx, workspace, sighting, decision, now, List.of());
                         }
                         List<ProfileSnapshot> matched = locked.stream()
                                 .filter(profile -> decision.owners().contains(profile.id()))
@@ -167,17 +180,92 @@ public class ResolutionService {
                 }));
     }
 
+    /**
+     * A new profile for the sighting. With probabilistic candidates: the best one at or above the upper threshold
+     * (locked first, and only if the merge keeps every rule) absorbs the new profile; those between the
+     * thresholds are proposed for review.
+     */
     private Uni<SightingResolution> createProfile(SqlConnection tx, String workspace, PreparedSighting sighting,
-                                                  MatchDecision decision, Instant now) {
+                                                  MatchDecision decision, Instant now,
+                                                  List<ProbabilisticMatcher.Candidate> candidates) {
         UUID profileId = UUID.randomUUID();
         ProfileStats stats = ResolutionEngine.recordEvent(ProfileStats.NONE, sighting.channel(), sighting.occurredAt());
         List<NewIdentifier> unowned = sighting.only(decision.active());
-        return graph.insertProfile(tx, workspace, profileId, now, stats)
-                .flatMap(ignored -> attach(tx, workspace, profileId, unowned, sighting, now))
-                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now,
-                        decision.demoted()))
-                .flatMap(ignored -> observe(tx, workspace, profileId, sighting))
-                .map(ignored -> sighting.resolution(profileId, true, List.of(), decision.demoted()));
+        List<HeldIdentifier> brought = unowned.stream()
+                .map(identifier -> new HeldIdentifier(identifier.key(), sighting.occurredAt()))
+                .toList();
+        Optional<ProbabilisticMatcher.Candidate> best = candidates.stream()
+                .filter(candidate -> candidate.decision() == FellegiSunter.Decision.MATCH)
+                .findFirst();
+        Uni<ProfileSnapshot> lockedBest = best.isEmpty()
+                ? Uni.createFrom().nullItem()
+                : graph.lockProfiles(tx, workspace, List.of(best.get().profileId())).map(locked -> {
+                    if (locked.size() != 1 || !locked.get(0).live()) {
+                        throw new ConcurrentChangeException("the matching profile changed before it was locked");
+                    }
+                    return locked.get(0);
+                });
+        Set<UUID> candidateIds = candidates.stream().map(ProbabilisticMatcher.Candidate::profileId)
+                .collect(java.util.stream.Collectors.toSet());
+        return lockedBest.flatMap(target -> (candidateIds.isEmpty()
+                        ? Uni.createFrom().item(Map.<UUID, List<HeldIdentifier>>of())
+                        : graph.listHeld(tx, workspace, candidateIds))
+                .flatMap(held -> {
+                    // A merge (or a proposal) that would break a rule is never made: different values of a
+                    // unique type are two people, whatever their names say.
+                    List<ProbabilisticMatcher.Candidate> allowed = candidates.stream()
+                            .filter(candidate -> rules.allowsMerge(held.getOrDefault(candidate.profileId(), List.of()),
+                                    brought, sighting.occurredAt()))
+                            .toList();
+                    ProbabilisticMatcher.Candidate merged = target != null && allowed.contains(best.get())
+                            ? best.get() : null;
+                    List<ProbabilisticMatcher.Candidate> proposed = merged != null ? List.of() : allowed.stream()
+                            .limit(probabilistic.maxReviewsPerEvent())
+                            .toList();
+                    Uni<Void> created = graph.insertProfile(tx, workspace, profileId, now, stats)
+                            .flatMap(ignored -> attach(tx, workspace, profileId, unowned, sighting, now))
+                            .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now,
+                                    decision.demoted()))
+                            .flatMap(ignored -> observe(tx, workspace, profileId, sighting));
+                    if (merged != null) {
+                        return created.flatMap(ignored -> absorb(tx, workspace, target,
+                                        new ProfileSnapshot(profileId, now, null, stats), sighting.eventId(),
+                                        merged.score(), now))
+                                .map(merge -> sighting.resolution(merge.survivorId(), false, List.of(merge),
+                                        decision.demoted()));
+                    }
+                    return created
+                            .flatMap(ignored -> propose(tx, workspace, profileId, proposed, sighting.eventId(), now))
+                            .flatMap(ignored -> matching.describesAPerson(sighting.traits())
+                                    ? matching.refresh(tx, workspace, profileId)
+                                    : Uni.createFrom().voidItem())
+                            .map(ignored -> sighting.resolution(profileId, true, List.of(), decision.demoted()));
+                }));
+    }
+
+    /** Folds the event's new profile into the profile its traits matched, recorded as a probabilistic merge. */
+    private Uni<Merge> absorb(SqlConnection tx, String workspace, ProfileSnapshot matched, ProfileSnapshot created,
+                              String eventId, double score, Instant now) {
+        ResolutionPlan plan = ResolutionEngine.plan(List.of(matched, created));
+        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), now);
+        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), now)
+                .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId, MergeReason.PROBABILISTIC,
+                        score))
+                .flatMap(ignored -> graph.updateStats(tx, workspace, plan.targetId(), plan.baseStats()))
+                .flatMap(ignored -> matching.refresh(tx, workspace, plan.targetId()))
+                .invoke(() -> Log.infof("Workspace %s: merged %s into %s on traits (score %.4f, event %s)", workspace,
+                        plan.mergedIds(), plan.targetId(), score, eventId))
+                .replaceWith(merge);
+    }
+
+    private Uni<Void> propose(SqlConnection tx, String workspace, UUID profileId,
+                              List<ProbabilisticMatcher.Candidate> proposed, String eventId, Instant now) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ProbabilisticMatcher.Candidate candidate : proposed) {
+            chain = chain.flatMap(ignored -> personMatches.insertReview(tx, workspace, UUID.randomUUID(), profileId,
+                    candidate.profileId(), candidate.score(), candidate.agreement(), eventId, now).replaceWithVoid());
+        }
+        return chain;
     }
 
     private Uni<SightingResolution> joinProfiles(SqlConnection tx, String workspace, PreparedSighting sighting,
@@ -197,6 +285,10 @@ public class ResolutionService {
                 .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now,
                         decision.demoted()))
                 .flatMap(ignored -> observe(tx, workspace, target, sighting))
+                // The golden record changed if the event brought person traits or profiles were pooled.
+                .flatMap(ignored -> !done.isEmpty() || matching.describesAPerson(sighting.traits())
+                        ? matching.refresh(tx, workspace, target)
+                        : Uni.createFrom().voidItem())
                 .map(ignored -> sighting.resolution(target, false, done, decision.demoted())));
     }
 

@@ -3,6 +3,8 @@ package io.portrait.ingestion.grpc;
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.AcceptReviewRequest;
+import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
@@ -10,10 +12,14 @@ import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
+import io.portrait.proto.identity.v1.ListReviewsRequest;
+import io.portrait.proto.identity.v1.ListReviewsResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.LookupProfileResponse;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.ProfileMerge;
+import io.portrait.proto.identity.v1.RejectReviewRequest;
+import io.portrait.proto.identity.v1.RejectReviewResponse;
 import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.ResolveResponse;
 import io.portrait.proto.identity.v1.Resolution;
@@ -169,6 +175,21 @@ public class InMemoryIdentity implements Identity {
 
     @Override
     public Uni<UnmergeResponse> unmerge(UnmergeRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<ListReviewsResponse> listReviews(ListReviewsRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<AcceptReviewResponse> acceptReview(AcceptReviewRequest request) {
+        return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    @Override
+    public Uni<RejectReviewResponse> rejectReview(RejectReviewRequest request) {
         return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
     }
 }

@@ -159,6 +159,21 @@ public final class FellegiSunter {
         return new Linkage(model, pairs.size, scored);
     }
 
+    /**
+     * The keys one record is blocked under, one per pass that yields a key, each prefixed with its pass number: what
+     * an index of stored records is searched by to find the candidates of a new one.
+     */
+    public static List<String> blockingKeys(PersonRecord record) {
+        List<String> keys = new ArrayList<>();
+        for (int pass = 0; pass < BLOCKING.size(); pass++) {
+            String key = BLOCKING.get(pass).apply(record);
+            if (key != null) {
+                keys.add(pass + ":" + key);
+            }
+        }
+        return keys;
+    }
+
     /** The agreement pattern of two records, one level per comparison. */
     public static int[] compare(PersonRecord a, PersonRecord b) {
         return new int[] {
