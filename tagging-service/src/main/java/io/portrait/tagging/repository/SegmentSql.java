@@ -53,15 +53,29 @@ public final class SegmentSql {
     /** @param liveVersions live version per tag code; a tag without one matches no profile */
     public static Compiled compile(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog) {
         SegmentSql sql = new SegmentSql(liveVersions, catalog);
-        String members = sql.members(rule);
-        return new Compiled("(" + (members == null ? "select p.profile_id from " + PROFILES + " where " + sql.node(rule)
-                : members) + ") p", sql.params);
+        String members = drivable(rule) ? sql.members(rule)
+                : "select p.profile_id from " + PROFILES + " where " + sql.node(rule);
+        return new Compiled("(" + members + ") p", sql.params);
     }
 
     /**
-     * A select of the matching {@code profile_id}s that does not read every profile, or null when the node needs
-     * every profile (a negation on its own, or a disjunction with such a branch).
+     * Whether the node's profiles can be found without reading every profile: not for a negation on its own, nor
+     * for a disjunction with such a branch. Decided before compiling, so that no parameter is bound in vain.
      */
+    private static boolean drivable(RuleNode node) {
+        if (node instanceof FieldCondition) {
+            return true;
+        }
+        if (node instanceof All all) {
+            return all.children().stream().anyMatch(SegmentSql::drivable);
+        }
+        if (node instanceof Any any) {
+            return any.children().stream().allMatch(SegmentSql::drivable);
+        }
+        return false;
+    }
+
+    /** A select of the matching {@code profile_id}s of a {@linkplain #drivable drivable} node. */
     private String members(RuleNode node) {
         if (node instanceof FieldCondition condition) {
             String name = condition.field().substring(condition.field().indexOf('.') + 1);
@@ -70,30 +84,17 @@ public final class SegmentSql {
                     : "select pt.profile_id from profile_trait pt where " + traitFilter(name, condition);
         }
         if (node instanceof All all) {
-            for (RuleNode child : all.children()) {
-                String driver = members(child);
-                if (driver != null) {
-                    List<String> others = new ArrayList<>();
-                    all.children().stream().filter(other -> other != child)
-                            .forEach(other -> others.add("(" + node(other) + ")"));
-                    return others.isEmpty() ? driver : "select p.profile_id from (" + driver + ") p where "
-                            + String.join(" and ", others);
-                }
-            }
-            return null;
+            RuleNode driving = all.children().stream().filter(SegmentSql::drivable).findFirst().orElseThrow();
+            String driver = members(driving);
+            List<String> others = new ArrayList<>();
+            all.children().stream().filter(other -> other != driving)
+                    .forEach(other -> others.add("(" + node(other) + ")"));
+            return others.isEmpty() ? driver : "select p.profile_id from (" + driver + ") p where "
+                    + String.join(" and ", others);
         }
-        if (node instanceof Any any) {
-            List<String> branches = new ArrayList<>();
-            for (RuleNode child : any.children()) {
-                String branch = members(child);
-                if (branch == null) {
-                    return null;
-                }
-                branches.add("(" + branch + ")");
-            }
-            return String.join(" union ", branches);
-        }
-        return null;
+        List<String> branches = new ArrayList<>();
+        ((Any) node).children().forEach(child -> branches.add("(" + members(child) + ")"));
+        return String.join(" union ", branches);
     }
 
     private String node(RuleNode node) {

@@ -124,7 +124,8 @@ class SegmentGrpcServiceTest {
                 "not tag.orders >= 2", 1L,
                 "not tag.kol exists and not trait.city = \"Shanghai\"", 2L,
                 "not tag.orders >= 2 or trait.city = \"Hangzhou\"", 2L,
-                "trait.city = \"Shanghai\" and (tag.orders = 1 or tag.orders = 2)", 2L)).allSatisfy((rule, expected) ->
+                "trait.city = \"Shanghai\" and (tag.orders = 1 or tag.orders = 2)", 2L,
+                "(tag.orders >= 3 or not tag.kol exists) and trait.city = \"Shanghai\"", 2L)).allSatisfy((rule, expected) ->
                 assertThat(segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws).setRule(rule)
                         .build()).await().atMost(TIMEOUT).getCount()).as(rule).isEqualTo(expected));
         StatusRuntimeException behaviour = catchThrowableOfType(StatusRuntimeException.class, () -> segments
