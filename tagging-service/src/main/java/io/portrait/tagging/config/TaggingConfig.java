@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.tagging")
 public interface TaggingConfig {
@@ -27,4 +28,22 @@ public interface TaggingConfig {
     /** Most values one ListTagValues or segment page returns. */
     @WithDefault("1000")
     int maxPageSize();
+
+    /**
+     * How long a replica holds a recompute job without committing a page; past it another replica takes the job
+     * over from its last checkpoint. Longer than the slowest page.
+     */
+    @WithDefault("PT60S")
+    Duration jobLease();
+
+    /** How often a replica looks for jobs to take over or waiting for room (a Quarkus duration, or {@code off}). */
+    @WithDefault("5s")
+    String jobPollInterval();
+
+    /** Most recompute jobs one replica runs at a time. */
+    @WithDefault("2")
+    int maxRunningJobs();
+
+    /** This replica's name in job leases; by default the host name plus a random suffix. */
+    Optional<String> replicaId();
 }

@@ -2,9 +2,20 @@ package io.portrait.tagging.domain;
 
 import java.time.Instant;
 
-/** A full computation of one tag version over all profiles. */
+/**
+ * A full computation of one tag version over all profiles. {@code makeLive}: a publish (serve the version when
+ * done) rather than a refresh of the live one. The replica named {@code owner} holds it until {@code leaseUntil};
+ * {@code checkpoint} is the last profile id done; {@code attempts} counts claims (more than one: a takeover).
+ */
 public record RecomputeJob(String jobId, String workspace, String code, int version, String state, long total,
-                           long done, Instant startedAt, Instant finishedAt, String error) {
+                           long done, Instant startedAt, Instant finishedAt, String error, boolean makeLive,
+                           String checkpoint, String owner, Instant leaseUntil, int attempts) {
+
+    /** A new, unclaimed job. */
+    public static RecomputeJob create(String jobId, String workspace, String code, int version, boolean makeLive) {
+        return new RecomputeJob(jobId, workspace, code, version, RUNNING, 0, 0, null, null, null, makeLive, "",
+                null, null, 0);
+    }
 
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";

@@ -55,7 +55,7 @@ public class SegmentRepository {
     }
 
     public Uni<Long> count(String workspace, SegmentSql.Compiled rule) {
-        return NativeSql.single("select count(*) from " + SegmentSql.PROFILES + " where " + rule.predicate(),
+        return NativeSql.single("select count(*) from " + rule.profiles(),
                 Long.class, params(workspace, rule, Map.of()));
     }
 
@@ -65,16 +65,14 @@ public class SegmentRepository {
         return NativeSql.update("""
                         with gone as (
                             delete from segment_member m where m.workspace = :ws and m.code = :code
-                            and m.profile_id not in (select p.profile_id from""" + " " + SegmentSql.PROFILES
-                                + " where " + rule.predicate() + """
+                            and m.profile_id not in (select p.profile_id from""" + " " + rule.profiles() + """
                         ) returning m.profile_id)
                         insert into segment_change (workspace, code, profile_id, change)
                         select :ws, :code, profile_id, 'left' from gone""", params)
                 .chain(left -> NativeSql.update("""
                                 with came as (
                                     insert into segment_member (workspace, code, profile_id)
-                                    select :ws, :code, p.profile_id from""" + " " + SegmentSql.PROFILES
-                                        + " where " + rule.predicate() + """
+                                    select :ws, :code, p.profile_id from""" + " " + rule.profiles() + """
                                     on conflict do nothing returning profile_id)
                                 insert into segment_change (workspace, code, profile_id, change)
                                 select :ws, :code, profile_id, 'entered' from came""", params)

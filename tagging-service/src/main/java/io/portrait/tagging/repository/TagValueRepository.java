@@ -6,38 +6,84 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
 
 /** Tag values per profile and tag version. */
 @ApplicationScoped
 public class TagValueRepository {
 
-    private static final String UPSERT = """
-            insert into tag_value (workspace, code, version, profile_id, value, reason, updated_at)
-            values (:workspace, :code, :version, :profileId, :value, :reason, now())
-            on conflict (workspace, code, version, profile_id) do update set value = excluded.value,
-                reason = excluded.reason, updated_at = excluded.updated_at
-            where tag_value.value <> excluded.value or tag_value.reason <> excluded.reason""";
-    private static final String DELETE_ONE = """
-            delete from tag_value where workspace = :workspace and code = :code and version = :version
-            and profile_id = :profileId""";
+    /** Rows per statement of a batched write (five parameters each, far below PostgreSQL's 65,535). */
+    private static final int BATCH = 1000;
 
     /** A value to write, or to clear when {@code value} is null. */
     public record Change(String profileId, String code, int version, String value, String reason) {
     }
 
-    /** Applies the changes in order; answers how many rows changed. */
+    /**
+     * Applies the changes (a later change of the same profile, tag and version wins) in a few set-based
+     * statements; answers how many rows changed. Values equal to the stored ones are not rewritten.
+     */
     public Uni<Integer> apply(String workspace, List<Change> changes) {
-        return Multi.createFrom().iterable(changes)
-                .onItem().transformToUniAndConcatenate(change -> change.value() == null
-                        ? NativeSql.update(DELETE_ONE, Map.of("workspace", workspace, "code", change.code(),
-                        "version", change.version(), "profileId", change.profileId()))
-                        : NativeSql.update(UPSERT, Map.of("workspace", workspace, "code", change.code(),
-                        "version", change.version(), "profileId", change.profileId(), "value", change.value(),
-                        "reason", change.reason())))
-                .collect().asList()
-                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+        Map<List<Object>, Change> last = new LinkedHashMap<>();
+        changes.forEach(change -> last.put(List.of(change.profileId(), change.code(), change.version()), change));
+        List<Change> writes = last.values().stream().filter(change -> change.value() != null).toList();
+        List<Change> clears = last.values().stream().filter(change -> change.value() == null).toList();
+        return Multi.createFrom().iterable(batches(writes))
+                .onItem().transformToUniAndConcatenate(batch -> upsert(workspace, batch))
+                .collect().with(Collectors.summingInt(Integer::intValue))
+                .chain(written -> Multi.createFrom().iterable(batches(clears))
+                        .onItem().transformToUniAndConcatenate(batch -> delete(workspace, batch))
+                        .collect().with(Collectors.summingInt(Integer::intValue))
+                        .map(cleared -> written + cleared));
+    }
+
+    private static List<List<Change>> batches(List<Change> changes) {
+        List<List<Change>> batches = new ArrayList<>();
+        for (int from = 0; from < changes.size(); from += BATCH) {
+            batches.add(changes.subList(from, Math.min(changes.size(), from + BATCH)));
+        }
+        return batches;
+    }
+
+    private static Uni<Integer> upsert(String workspace, List<Change> batch) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("workspace", workspace);
+        StringJoiner rows = new StringJoiner(", ");
+        for (int i = 0; i < batch.size(); i++) {
+            Change change = batch.get(i);
+            rows.add("(:workspace, :c" + i + ", :v" + i + ", :p" + i + ", :x" + i + ", :r" + i + ", now())");
+            params.put("c" + i, change.code());
+            params.put("v" + i, change.version());
+            params.put("p" + i, change.profileId());
+            params.put("x" + i, change.value());
+            params.put("r" + i, change.reason());
+        }
+        return NativeSql.update("insert into tag_value (workspace, code, version, profile_id, value, reason,"
+                + " updated_at) values " + rows + """
+                 on conflict (workspace, code, version, profile_id) do update set value = excluded.value,
+                    reason = excluded.reason, updated_at = excluded.updated_at
+                where tag_value.value <> excluded.value or tag_value.reason <> excluded.reason""", params);
+    }
+
+    private static Uni<Integer> delete(String workspace, List<Change> batch) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("workspace", workspace);
+        StringJoiner keys = new StringJoiner(", ");
+        for (int i = 0; i < batch.size(); i++) {
+            Change change = batch.get(i);
+            keys.add("(:c" + i + ", :v" + i + ", :p" + i + ")");
+            params.put("c" + i, change.code());
+            params.put("v" + i, change.version());
+            params.put("p" + i, change.profileId());
+        }
+        return NativeSql.update("delete from tag_value where workspace = :workspace and (code, version, profile_id)"
+                + " in (" + keys + ")", params);
     }
 
     /** The profile's values of the given tag versions ({@code code:version}). */

@@ -131,40 +131,85 @@ public class TaxonomyRepository {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> insertJob(RecomputeJob job) {
+    private static final String JOB_COLUMNS = """
+            job_id, workspace, code, version, state, total, done, started_at, finished_at, error, make_live,
+            checkpoint, owner, lease_until, attempts""";
+
+    /** Inserts an unclaimed job; answers false when a job with that id exists already. */
+    public Uni<Boolean> insertJob(RecomputeJob job) {
         return NativeSql.update("""
-                        insert into recompute_job (job_id, workspace, code, version, state)
-                        values (:jobId, :workspace, :code, :version, 'running')""",
+                        insert into recompute_job (job_id, workspace, code, version, state, make_live)
+                        values (:jobId, :workspace, :code, :version, 'running', :makeLive)
+                        on conflict (job_id) do nothing""",
                         Map.of("jobId", job.jobId(), "workspace", job.workspace(), "code", job.code(),
-                                "version", job.version()))
-                .replaceWithVoid();
+                                "version", job.version(), "makeLive", job.makeLive()))
+                .map(inserted -> inserted == 1);
     }
 
-    public Uni<Void> progress(String jobId, long total, long done) {
-        return NativeSql.update("update recompute_job set total = :total, done = :done where job_id = :jobId",
-                Map.of("jobId", jobId, "total", total, "done", done)).replaceWithVoid();
+    /**
+     * Leases a running job whose lease is free or expired (the given one, or the oldest) to {@code owner}, in the
+     * caller's transaction. {@code skip locked}: replicas claiming at the same moment pass over each other's row.
+     */
+    public Uni<Optional<RecomputeJob>> claimJob(String jobId, String owner, long leaseMillis) {
+        return NativeSql.list("""
+                        select job_id from recompute_job
+                        where state = 'running' and (lease_until is null or lease_until < now())
+                          and (cast(:jobId as text) is null or job_id = cast(:jobId as text))
+                        order by started_at limit 1 for update skip locked""",
+                        String.class, params("jobId", jobId))
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Optional.<RecomputeJob>empty())
+                        : NativeSql.update("""
+                                        update recompute_job set owner = :owner, attempts = attempts + 1,
+                                            lease_until = now() + cast(:lease as double precision) * interval '1 millisecond'
+                                        where job_id = :jobId""",
+                                        Map.of("jobId", ids.get(0), "owner", owner, "lease", leaseMillis))
+                                .chain(() -> jobById(ids.get(0))));
     }
 
-    public Uni<Void> advance(String jobId, long done) {
-        return NativeSql.update("update recompute_job set done = :done where job_id = :jobId",
-                Map.of("jobId", jobId, "done", done)).replaceWithVoid();
-    }
-
-    public Uni<Void> finishJob(String jobId, String state, String error) {
+    /**
+     * Records a committed page and renews the lease, only while {@code owner} still holds it; answers false when
+     * it does not (the lease expired and another replica took the job over).
+     */
+    public Uni<Boolean> checkpoint(String jobId, String owner, long leaseMillis, Long total, long done,
+                                   String checkpoint) {
         return NativeSql.update("""
-                        update recompute_job set state = :state, finished_at = now(), error = cast(:error as text)
-                        where job_id = :jobId""", params("jobId", jobId, "state", state, "error", error))
-                .replaceWithVoid();
+                        update recompute_job set done = :done, checkpoint = :checkpoint,
+                            total = coalesce(cast(:total as bigint), total),
+                            lease_until = now() + cast(:lease as double precision) * interval '1 millisecond'
+                        where job_id = :jobId and owner = :owner and state = 'running'""",
+                        params("jobId", jobId, "owner", owner, "lease", leaseMillis, "total", total, "done", done,
+                                "checkpoint", checkpoint))
+                .map(updated -> updated == 1);
+    }
+
+    /** Ends the job, only while {@code owner} holds it; answers false when it does not. */
+    public Uni<Boolean> finishJob(String jobId, String owner, String state, String error) {
+        return NativeSql.update("""
+                        update recompute_job set state = :state, finished_at = now(), error = cast(:error as text),
+                            lease_until = null
+                        where job_id = :jobId and owner = :owner and state = 'running'""",
+                        params("jobId", jobId, "owner", owner, "state", state, "error", error))
+                .map(updated -> updated == 1);
     }
 
     public Uni<Optional<RecomputeJob>> job(String workspace, String jobId) {
-        return NativeSql.list("""
-                        select job_id, workspace, code, version, state, total, done, started_at, finished_at, error
-                        from recompute_job where workspace = :workspace and job_id = :jobId""",
+        return NativeSql.list("select " + JOB_COLUMNS + " from recompute_job"
+                                + " where workspace = :workspace and job_id = :jobId",
                         Object[].class, Map.of("workspace", workspace, "jobId", jobId))
-                .map(rows -> rows.stream().findFirst().map(row -> new RecomputeJob((String) row[0], (String) row[1],
-                        (String) row[2], Rows.integer(row[3]), (String) row[4], Rows.number(row[5]),
-                        Rows.number(row[6]), Rows.instant(row[7]), Rows.instant(row[8]), (String) row[9])));
+                .map(rows -> rows.stream().findFirst().map(TaxonomyRepository::job));
+    }
+
+    public Uni<Optional<RecomputeJob>> jobById(String jobId) {
+        return NativeSql.list("select " + JOB_COLUMNS + " from recompute_job where job_id = :jobId",
+                        Object[].class, Map.of("jobId", jobId))
+                .map(rows -> rows.stream().findFirst().map(TaxonomyRepository::job));
+    }
+
+    private static RecomputeJob job(Object[] row) {
+        return new RecomputeJob((String) row[0], (String) row[1], (String) row[2], Rows.integer(row[3]),
+                (String) row[4], Rows.number(row[5]), Rows.number(row[6]), Rows.instant(row[7]),
+                Rows.instant(row[8]), (String) row[9], (Boolean) row[10], (String) row[11], (String) row[12],
+                Rows.instant(row[13]), Rows.integer(row[14]));
     }
 
     private static TagDefinition definition(Object[] row) {

@@ -43,14 +43,16 @@ public class TagCatalogService {
     private final TaxonomyRepository taxonomy;
     private final TagValueRepository values;
     private final TagComputeService compute;
+    private final RecomputeJobs jobs;
     private final TaggingConfig config;
     private final ProfileAliases aliases = new ProfileAliases();
 
     TagCatalogService(TaxonomyRepository taxonomy, TagValueRepository values, TagComputeService compute,
-                      TaggingConfig config) {
+                      RecomputeJobs jobs, TaggingConfig config) {
         this.taxonomy = taxonomy;
         this.values = values;
         this.compute = compute;
+        this.jobs = jobs;
         this.config = config;
     }
 
@@ -171,7 +173,7 @@ public class TagCatalogService {
     public Uni<Published> publish(String workspace, String code, int requestedVersion) {
         return publishInTransaction(workspace, code, requestedVersion).invoke(published -> {
             if (published.job() != null) {
-                compute.start(published.job(), true);
+                jobs.drain();
             }
         });
     }
@@ -191,8 +193,7 @@ public class TagCatalogService {
             }
             boolean computed = !definition.kind().equals("manual") && !definition.kind().equals("model");
             if (computed) {
-                RecomputeJob job = new RecomputeJob(UUID.randomUUID().toString(), workspace, code, version,
-                        RecomputeJob.RUNNING, 0, 0, Instant.now(), null, null);
+                RecomputeJob job = RecomputeJob.create(UUID.randomUUID().toString(), workspace, code, version, true);
                 return taxonomy.markPublished(workspace, code, version)
                         .chain(() -> taxonomy.insertJob(job))
                         .chain(() -> taxonomy.job(workspace, job.jobId()))

@@ -1,5 +1,6 @@
 package io.portrait.tagging.service;
 
+import io.portrait.common.sink.NativeSql;
 import io.portrait.tagging.domain.RecomputeJob;
 import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagDefinition;
@@ -10,6 +11,7 @@ import io.portrait.tagging.engine.ProfileState;
 import io.portrait.tagging.engine.ProfileTagger;
 import io.portrait.tagging.engine.TagEngine;
 import io.portrait.tagging.engine.TagSpec;
+import io.portrait.tagging.engine.TagSpecs;
 import io.portrait.tagging.engine.TagValue;
 import io.portrait.tagging.engine.ValueType;
 import io.portrait.tagging.config.TaggingConfig;
@@ -19,12 +21,7 @@ import io.portrait.tagging.repository.TagValueRepository;
 import io.portrait.tagging.repository.TagValueRepository.Change;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -36,12 +33,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Keeps tag values current: incrementally for the profiles of each event batch (affected tags only), fully for a
- * version being published (a job with progress; the previous version is served until it completes), and daily
- * for tags that look at time windows.
+ * Keeps tag values current: incrementally for the profiles of each event batch (affected tags only), and page by
+ * page for the full computations {@link RecomputeJobs} runs (a version being published, the daily refresh).
  */
 @ApplicationScoped
 public class TagComputeService {
@@ -51,17 +48,15 @@ public class TagComputeService {
     private final ProfileStateRepository states;
     private final TagCompiler compiler;
     private final TaggingConfig config;
-    private final Vertx vertx;
     private final Clock clock;
 
     TagComputeService(TaxonomyRepository taxonomy, TagValueRepository values, ProfileStateRepository states,
-                      TagCompiler compiler, TaggingConfig config, Vertx vertx) {
+                      TagCompiler compiler, TaggingConfig config) {
         this.taxonomy = taxonomy;
         this.values = values;
         this.states = states;
         this.compiler = compiler;
         this.config = config;
-        this.vertx = vertx;
         this.clock = Clock.systemUTC();
     }
 
@@ -106,18 +101,31 @@ public class TagComputeService {
         });
     }
 
+    /** Evaluates the tags for the profiles and writes only the values that changed. */
     private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags) {
         Instant now = clock.instant();
-        return states.load(workspace, profileIds).chain(data -> currentValues(workspace, profileIds)
-                .chain(current -> {
+        return states.load(workspace, profileIds).chain(data -> storedValues(workspace, profileIds)
+                .chain(stored -> {
+                    Map<String, Map<String, Object>> current = stored.live();
                     List<Change> changes = new ArrayList<>();
                     for (String profileId : profileIds) {
                         ProfileState state = state(profileId, data.get(profileId), current.getOrDefault(profileId, Map.of()));
-                        ProfileTagger.evaluate(tags, state, now).forEach((tag, value) ->
-                                changes.add(change(profileId, tag, value)));
+                        ProfileTagger.evaluate(tags, state, now).forEach((tag, value) -> {
+                            StoredTagValue before = stored.byKey().get(new ValueKey(profileId, tag.code(), tag.version()));
+                            if (changed(before, value)) {
+                                changes.add(change(profileId, tag, value));
+                            }
+                        });
                     }
-                    return values.apply(workspace, changes);
+                    return changes.isEmpty() ? Uni.createFrom().item(0) : values.apply(workspace, changes);
                 }));
+    }
+
+    private static boolean changed(StoredTagValue before, Optional<TagValue> after) {
+        if (before == null || after.isEmpty()) {
+            return before != null || after.isPresent();
+        }
+        return !before.value().equals(after.get().text()) || !before.reason().equals(after.get().reason());
     }
 
     private static Change change(String profileId, CompiledTag tag, Optional<TagValue> value) {
@@ -125,30 +133,32 @@ public class TagComputeService {
                 .orElseGet(() -> new Change(profileId, tag.code(), tag.version(), null, null));
     }
 
-    /** Current values of the live versions per profile and code, typed, for rules that read other tags. */
-    private Uni<Map<String, Map<String, Object>>> currentValues(String workspace, Set<String> profileIds) {
+    private record ValueKey(String profileId, String code, int version) {
+    }
+
+    /** The profiles' stored values by key, and those of live versions typed per profile and code (rules read them). */
+    private record StoredValues(Map<ValueKey, StoredTagValue> byKey, Map<String, Map<String, Object>> live) {
+    }
+
+    private Uni<StoredValues> storedValues(String workspace, Set<String> profileIds) {
         return taxonomy.definitions(workspace, null, null).chain(definitions -> {
             Map<String, TagDefinition> live = definitions.stream()
                     .filter(d -> d.liveVersion() != null && !TagDefinition.RETIRED.equals(d.status()))
                     .collect(Collectors.toMap(TagDefinition::code, d -> d));
-            if (live.isEmpty()) {
-                return Uni.createFrom().item(Map.of());
-            }
-            return values.forProfiles(workspace, profileIds)
-                    .map(list -> {
-                        Map<String, Map<String, Object>> byProfile = new HashMap<>();
-                        {
-                            for (StoredTagValue value : list) {
-                                TagDefinition definition = live.get(value.code());
-                                if (definition != null && definition.liveVersion() == value.version()) {
-                                    byProfile.computeIfAbsent(value.profileId(), id -> new HashMap<>())
-                                            .put(value.code(), TagValue.parse(value.value(),
-                                                    ValueType.fromWireName(definition.valueType())));
-                                }
-                            }
-                        }
-                        return byProfile;
-                    });
+            return values.forProfiles(workspace, profileIds).map(list -> {
+                Map<ValueKey, StoredTagValue> byKey = new HashMap<>();
+                Map<String, Map<String, Object>> byProfile = new HashMap<>();
+                for (StoredTagValue value : list) {
+                    byKey.put(new ValueKey(value.profileId(), value.code(), value.version()), value);
+                    TagDefinition definition = live.get(value.code());
+                    if (definition != null && definition.liveVersion() == value.version()) {
+                        byProfile.computeIfAbsent(value.profileId(), id -> new HashMap<>())
+                                .put(value.code(), TagValue.parse(value.value(),
+                                        ValueType.fromWireName(definition.valueType())));
+                    }
+                }
+                return new StoredValues(byKey, byProfile);
+            });
         });
     }
 
@@ -159,62 +169,54 @@ public class TagComputeService {
         return new ProfileState(profileId, data.traits(), tags, data.activity(), data.events());
     }
 
-    // ---- full computation ----
+    // ---- full computation (run by RecomputeJobs under a lease) ----
 
-    /** Starts the job on its own context once the publishing transaction has committed. */
-    void start(RecomputeJob job, boolean makeLive) {
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        context.runOnContext(ignored -> run(job, makeLive).subscribe().with(
-                done -> Log.infof("workspace %s: tag %s v%d computed for %d profiles", job.workspace(), job.code(),
-                        job.version(), done),
-                failure -> Log.errorf(failure, "workspace %s: computing tag %s v%d failed", job.workspace(),
-                        job.code(), job.version())));
+    /** Profiles a full computation goes over. */
+    Uni<Long> profileCount(String workspace) {
+        return Panache.withSession(() -> states.profileCount(workspace));
     }
 
-    /** Computes one tag version over every profile, page by page, then (when {@code makeLive}) serves it. */
-    Uni<Long> run(RecomputeJob job, boolean makeLive) {
+    /**
+     * The job's tag version, ready to compute. A job starting afresh computes the cut points of a percentile tier
+     * first (calling {@code heartbeat} per page, it is a pass over every profile); a resumed one keeps those stored.
+     */
+    Uni<CompiledTag> prepare(RecomputeJob job, Supplier<Uni<Void>> heartbeat) {
         String workspace = job.workspace();
-        return Panache.withSession(() -> states.profileCount(workspace)
-                        .chain(total -> taxonomy.progress(job.jobId(), total, 0).replaceWith(total)))
-                .chain(total -> Panache.withSession(() -> computable(workspace)).chain(tags -> {
-                    CompiledTag tag = tags.stream()
-                            .filter(t -> t.code().equals(job.code()) && t.version() == job.version())
-                            .findFirst().orElse(null);
-                    if (tag == null) {
-                        return Uni.createFrom().failure(new IllegalStateException("the version is no longer computable"));
-                    }
-                    Uni<CompiledTag> prepared = tag.spec() instanceof TagSpec.TieredTag tiered && tiered.percentiles()
-                            ? cutPoints(workspace, tag, tiered) : Uni.createFrom().item(tag);
-                    return prepared.chain(ready -> page(job, ready, "", 0L));
-                }))
-                .call(done -> Panache.withTransaction(() -> (makeLive
-                        ? taxonomy.definition(workspace, job.code(), true).chain(definition -> definition
-                        .map(d -> taxonomy.updateState(workspace, job.code(),
-                                TagDefinition.RETIRED.equals(d.status()) ? d.status() : TagDefinition.PUBLISHED,
-                                d.latestVersion(), Math.max(job.version(),
-                                        d.liveVersion() == null ? 0 : d.liveVersion())))
-                        .orElse(Uni.createFrom().voidItem()))
-                        : Uni.createFrom().voidItem())
-                        .chain(() -> taxonomy.finishJob(job.jobId(), RecomputeJob.COMPLETED, null))))
-                .onFailure().call(failure -> Panache.withTransaction(() ->
-                        taxonomy.finishJob(job.jobId(), RecomputeJob.FAILED, failure.getMessage())));
+        return Panache.withSession(() -> computable(workspace)).chain(tags -> {
+            CompiledTag tag = tags.stream()
+                    .filter(t -> t.code().equals(job.code()) && t.version() == job.version())
+                    .findFirst().orElse(null);
+            if (tag == null) {
+                return Uni.createFrom().failure(new IllegalStateException("the version is no longer computable"));
+            }
+            boolean fresh = job.checkpoint().isEmpty();
+            return fresh && tag.spec() instanceof TagSpec.TieredTag tiered && tiered.percentiles()
+                    ? cutPoints(workspace, tag, tiered, heartbeat) : Uni.createFrom().item(tag);
+        });
     }
 
-    private Uni<Long> page(RecomputeJob job, CompiledTag tag, String after, long done) {
+    /** Computes and stores one page of profiles after {@code after}, in the caller's transaction; answers their ids. */
+    Uni<List<String>> computePage(String workspace, CompiledTag tag, String after, int limit) {
+        return states.profileIds(workspace, after, limit).call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
+                : computeAndStore(workspace, Set.copyOf(ids), List.of(tag)));
+    }
+
+    /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */
+    Uni<Void> makeLive(RecomputeJob job) {
         String workspace = job.workspace();
-        return Panache.withTransaction(() -> states.profileIds(workspace, after, config.recomputePageSize())
-                        .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(ids)
-                                : computeAndStore(workspace, Set.copyOf(ids), List.of(tag))
-                                .chain(() -> taxonomy.advance(job.jobId(), done + ids.size()).replaceWith(ids))))
-                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(done)
-                        : page(job, tag, ids.get(ids.size() - 1), done + ids.size()));
+        return taxonomy.definition(workspace, job.code(), true).chain(definition -> definition
+                .map(d -> taxonomy.updateState(workspace, job.code(),
+                        TagDefinition.RETIRED.equals(d.status()) ? d.status() : TagDefinition.PUBLISHED,
+                        d.latestVersion(), Math.max(job.version(), d.liveVersion() == null ? 0 : d.liveVersion())))
+                .orElse(Uni.createFrom().voidItem()));
     }
 
     /** First pass of a percentile tier tag: the metric over the population, cut at each tier's percentile. */
-    private Uni<CompiledTag> cutPoints(String workspace, CompiledTag tag, TagSpec.TieredTag tiered) {
+    private Uni<CompiledTag> cutPoints(String workspace, CompiledTag tag, TagSpec.TieredTag tiered,
+                                       Supplier<Uni<Void>> heartbeat) {
         List<Double> population = new ArrayList<>();
         Instant now = clock.instant();
-        return collectMetric(workspace, tiered, "", population, now).chain(() -> {
+        return collectMetric(workspace, tiered, "", population, now, heartbeat).chain(() -> {
             double[] values = population.stream().mapToDouble(Double::doubleValue).toArray();
             double[] cuts = TagEngine.cutPoints(tiered, values);
             return Panache.withTransaction(() -> taxonomy.setCutPoints(workspace, tag.code(), tag.version(),
@@ -224,7 +226,7 @@ public class TagComputeService {
     }
 
     private Uni<Void> collectMetric(String workspace, TagSpec.TieredTag tiered, String after, List<Double> out,
-                                    Instant now) {
+                                    Instant now, Supplier<Uni<Void>> heartbeat) {
         return Panache.withSession(() -> states.profileIds(workspace, after, config.recomputePageSize())
                         .chain(ids -> states.load(workspace, Set.copyOf(ids)).map(data -> {
                             for (String id : ids) {
@@ -234,42 +236,33 @@ public class TagComputeService {
                             }
                             return ids;
                         })))
+                .call(ids -> heartbeat.get())
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
-                        : collectMetric(workspace, tiered, ids.get(ids.size() - 1), out, now));
+                        : collectMetric(workspace, tiered, ids.get(ids.size() - 1), out, now, heartbeat));
     }
 
     // ---- daily refresh ----
 
-    /** Tags over time windows change with the calendar alone: recompute their live versions once a day. */
-    @Scheduled(cron = "${portrait.tagging.daily-refresh-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> dailyRefresh() {
-        return Panache.withTransaction(() -> states.prune(clock.instant().minus(config.eventRetention())))
-                .chain(() -> Panache.withSession(() -> io.portrait.common.sink.NativeSql.list(
-                        "select distinct workspace from tag_definition where live_version is not null",
-                        String.class, Map.of())))
-                .chain(workspaces -> io.smallrye.mutiny.Multi.createFrom().iterable(workspaces)
-                        .onItem().transformToUniAndConcatenate(this::refreshWorkspace)
-                        .collect().last())
-                .replaceWithVoid();
+    /** Drops retained events past the retention (idempotent, so every replica may run it). */
+    Uni<Integer> prune() {
+        return Panache.withTransaction(() -> states.prune(clock.instant().minus(config.eventRetention())));
     }
 
-    /** Recomputes the workspace's daily and time-window tags in place (same version); answers how many tags. */
-    public Uni<Integer> refreshWorkspace(String workspace) {
+    /** The live tags of a workspace that change with the calendar alone: daily, time-window and tier tags. */
+    Uni<List<CompiledTag>> refreshable(String workspace) {
         return Panache.withSession(() -> taxonomy.definitions(workspace, null, null).chain(definitions ->
-                        computable(workspace).map(tags -> tags.stream()
-                                .filter(tag -> definitions.stream().anyMatch(d -> d.code().equals(tag.code())
-                                        && d.liveVersion() != null && d.liveVersion() == tag.version()))
-                                .filter(tag -> CompiledTag.DAILY.equals(tag.updateMode())
-                                        || io.portrait.tagging.engine.TagSpecs.timeDependent(tag.spec())
-                                        || tag.spec() instanceof TagSpec.TieredTag)
-                                .toList())))
-                .chain(tags -> io.smallrye.mutiny.Multi.createFrom().iterable(tags)
-                        .onItem().transformToUniAndConcatenate(tag -> {
-                            RecomputeJob job = new RecomputeJob(java.util.UUID.randomUUID().toString(), workspace,
-                                    tag.code(), tag.version(), RecomputeJob.RUNNING, 0, 0, clock.instant(), null, null);
-                            return Panache.withTransaction(() -> taxonomy.insertJob(job)).chain(() -> run(job, false));
-                        })
-                        .collect().asList()
-                        .map(List::size));
+                computable(workspace).map(tags -> tags.stream()
+                        .filter(tag -> definitions.stream().anyMatch(d -> d.code().equals(tag.code())
+                                && d.liveVersion() != null && d.liveVersion() == tag.version()))
+                        .filter(tag -> CompiledTag.DAILY.equals(tag.updateMode())
+                                || TagSpecs.timeDependent(tag.spec())
+                                || tag.spec() instanceof TagSpec.TieredTag)
+                        .toList())));
+    }
+
+    /** Workspaces with at least one live tag. */
+    Uni<List<String>> workspacesWithLiveTags() {
+        return Panache.withSession(() -> NativeSql.list(
+                "select distinct workspace from tag_definition where live_version is not null", String.class, Map.of()));
     }
 }

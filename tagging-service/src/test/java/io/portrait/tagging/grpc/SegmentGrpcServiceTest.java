@@ -38,6 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
 import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
@@ -117,6 +118,16 @@ class SegmentGrpcServiceTest {
         assertThat(segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
                 .setRule("{\"field\": \"tag.orders\", \"op\": \"ge\", \"value\": 3}").build())
                 .await().atMost(TIMEOUT).getCount()).isEqualTo(1);
+        // Each shape of the compiled SQL: a union of branches, a negation over every profile, and a union with one.
+        assertThat(Map.of(
+                "tag.orders >= 3 or trait.city = \"Beijing\"", 2L,
+                "not tag.orders >= 2", 1L,
+                "not tag.kol exists and not trait.city = \"Shanghai\"", 2L,
+                "not tag.orders >= 2 or trait.city = \"Hangzhou\"", 2L,
+                "trait.city = \"Shanghai\" and (tag.orders = 1 or tag.orders = 2)", 2L,
+                "(tag.orders >= 3 or not tag.kol exists) and trait.city = \"Shanghai\"", 2L)).allSatisfy((rule, expected) ->
+                assertThat(segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws).setRule(rule)
+                        .build()).await().atMost(TIMEOUT).getCount()).as(rule).isEqualTo(expected));
         StatusRuntimeException behaviour = catchThrowableOfType(StatusRuntimeException.class, () -> segments
                 .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
                         .setRule("did \"Order Completed\"").build()).await().atMost(TIMEOUT));

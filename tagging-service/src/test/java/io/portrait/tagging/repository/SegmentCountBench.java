@@ -1,0 +1,197 @@
+package io.portrait.tagging.repository;
+
+import io.portrait.common.embedded.EmbeddedPostgresServer;
+import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.SegmentRules;
+import io.portrait.tagging.engine.ValueType;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Segment counts over N profiles (default 1,000,000) in an embedded PostgreSQL with tagging's schema: loads the
+ * profiles' traits, activity and the values of six live tags with generate_series, then times the count SQL that
+ * {@link SegmentSql} compiles for typical segments, cold (first run) and warm (p50 and max of the next runs).
+ * {@code --explain} prints each plan (EXPLAIN ANALYZE). Prints a table and a JSON line. Run: see docs/benchmarks.md.
+ */
+public final class SegmentCountBench {
+
+    private static final String WS = "bench";
+    private static final int WARM_RUNS = 7;
+    private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z]\\w*)");
+
+    /** Typical segments: one tag value, tag and traits, a number range with a negation, an or, traits only, none. */
+    static final Map<String, String> SEGMENTS = segments(
+            "one tag value", "tag.buyer_type = \"frequent\"",
+            "tag and trait", "tag.newsletter = \"weekly\" and trait.city in [\"Hangzhou\", \"Shanghai\"]",
+            "range and not", "tag.order_count >= 5 and not tag.rfm_segment = \"hibernating\"",
+            "list item or tier", "tag.favourite_categories contains \"books\" or tag.value_tier = \"gold\"",
+            "traits only", "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]",
+            "untagged", "not tag.buyer_type exists");
+
+    static final Map<String, ValueType> TAGS = Map.of("buyer_type", ValueType.STRING, "value_tier", ValueType.STRING,
+            "rfm_segment", ValueType.STRING, "order_count", ValueType.NUMBER,
+            "favourite_categories", ValueType.LIST, "newsletter", ValueType.STRING);
+
+    private SegmentCountBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int profiles = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 1_000_000;
+        boolean explain = Arrays.asList(args).contains("--explain");
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startEphemeral()) {
+            server.ensureDatabase("tagging");
+            String url = server.jdbcUrl("tagging");
+            Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
+                    .locations("classpath:db/migration").load().migrate();
+            try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER,
+                    EmbeddedPostgresServer.PASSWORD)) {
+                long start = System.nanoTime();
+                load(connection, profiles);
+                double loadSeconds = (System.nanoTime() - start) / 1e9;
+                run(connection, profiles, loadSeconds, explain);
+            }
+        }
+    }
+
+    static void load(Connection connection, int profiles) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(String.format("""
+                    insert into profile_trait (workspace, profile_id, traits)
+                    select '%1$s', 'p' || lpad(cast(g as text), 7, '0'), cast(json_build_object(
+                        'city', (array['Shanghai', 'Beijing', 'Hangzhou', 'Shenzhen', 'Guangzhou', 'Chengdu',
+                                       'Wuhan', 'Nanjing', 'Suzhou', 'Xian'])[1 + g %% 10],
+                        'gender', case when g %% 3 = 0 then 'm' else 'f' end,
+                        'age', 18 + (g * 7919) %% 60,
+                        'member_level', (array['none', 'silver', 'gold', 'platinum'])[1 + (g * 31) %% 4]) as text)
+                    from generate_series(cast(1 as bigint), %2$d) g""", WS, profiles));
+            statement.execute(String.format("""
+                    insert into event_counter (workspace, profile_id, name, event_count, first_at, last_at)
+                    select '%1$s', 'p' || lpad(cast(g as text), 7, '0'), 'Order Completed', 1 + g %% 20,
+                           timestamptz '2025-01-01' + (g %% 300) * interval '1 day',
+                           timestamptz '2025-11-01' + (g %% 30) * interval '1 day'
+                    from generate_series(cast(1 as bigint), %2$d) g""", WS, profiles));
+            // Six live tags, version 1, covering 90 %%, 100 %%, 100 %%, 100 %%, 70 %% and 10 %% of the profiles.
+            statement.execute(String.format("""
+                    insert into tag_value (workspace, code, version, profile_id, value, reason)
+                    select '%1$s', t.code, 1, 'p' || lpad(cast(g as text), 7, '0'), t.value, 'rule v1'
+                    from generate_series(cast(1 as bigint), %2$d) g
+                    cross join lateral (values
+                        ('buyer_type', case when g %% 10 = 0 then null
+                                            else (array['frequent', 'active', 'lapsed'])[1 + (g * 13) %% 3] end),
+                        ('value_tier', (array['gold', 'silver', 'bronze', 'bronze'])[1 + (g * 17) %% 4]),
+                        ('rfm_segment', (array['champions', 'loyal', 'potential', 'at_risk', 'hibernating',
+                                               'lost'])[1 + (g * 7) %% 6]),
+                        ('order_count', cast((g * 37) %% 41 as text)),
+                        ('favourite_categories', case when g %% 10 >= 7 then null
+                            else (array['books', 'toys', 'garden', 'kitchen'])[1 + g %% 4] || ','
+                                 || (array['music', 'sports', 'beauty', 'books'])[1 + (g / 4) %% 4] end),
+                        ('newsletter', case when (g / 10) %% 10 = 3 then 'weekly' end)) as t(code, value)
+                    where t.value is not null""", WS, profiles));
+            statement.execute("vacuum analyze");
+        }
+    }
+
+    private static void run(Connection connection, int profiles, double loadSeconds, boolean explain)
+            throws SQLException {
+        FieldCatalog catalog = FieldCatalog.standard(TAGS);
+        Map<String, Integer> live = new LinkedHashMap<>();
+        TAGS.keySet().forEach(code -> live.put(code, 1));
+        System.out.printf("| segment | profiles matched | cold (ms) | warm p50 (ms) | warm max (ms) |%n");
+        System.out.printf("|---|---|---|---|---|%n");
+        StringBuilder json = new StringBuilder();
+        double worst = 0;
+        for (Map.Entry<String, String> segment : SEGMENTS.entrySet()) {
+            SegmentSql.Compiled compiled = SegmentSql.compile(SegmentRules.parse(segment.getValue(), catalog), live,
+                    catalog);
+            String sql = "select count(*) from " + compiled.profiles();
+            Map<String, Object> params = new LinkedHashMap<>(compiled.params());
+            params.put("ws", WS);
+            if (explain) {
+                explain(connection, sql, params);
+            }
+            long[] nanos = new long[1 + WARM_RUNS];
+            long count = 0;
+            for (int i = 0; i < nanos.length; i++) {
+                long start = System.nanoTime();
+                count = count(connection, sql, params);
+                nanos[i] = System.nanoTime() - start;
+            }
+            double cold = nanos[0] / 1e6;
+            long[] warm = Arrays.copyOfRange(nanos, 1, nanos.length);
+            Arrays.sort(warm);
+            double p50 = warm[warm.length / 2] / 1e6;
+            double max = warm[warm.length - 1] / 1e6;
+            worst = Math.max(worst, Math.max(cold, max));
+            System.out.printf("| %s: `%s` | %,d | %.0f | %.0f | %.0f |%n", segment.getKey(), segment.getValue(), count,
+                    cold, p50, max);
+            json.append(json.isEmpty() ? "" : ",").append(String.format(
+                    "{\"segment\":\"%s\",\"matched\":%d,\"coldMs\":%.1f,\"warmP50Ms\":%.1f,\"warmMaxMs\":%.1f}",
+                    segment.getKey(), count, cold, p50, max));
+        }
+        System.out.printf("{\"benchmark\":\"segment-count\",\"profiles\":%d,\"loadSeconds\":%.1f,\"worstMs\":%.1f,"
+                + "\"segments\":[%s]}%n", profiles, loadSeconds, worst, json);
+    }
+
+    private static long count(Connection connection, String sql, Map<String, Object> params) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, params); ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void explain(Connection connection, String sql, Map<String, Object> params) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "explain (analyze, buffers) " + sql, params);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                System.out.println(rs.getString(1));
+            }
+        }
+    }
+
+    /** Binds named parameters (as Hibernate does, lists expanded) to JDBC positions. */
+    private static PreparedStatement prepare(Connection connection, String sql, Map<String, Object> params)
+            throws SQLException {
+        List<Object> values = new ArrayList<>();
+        Matcher matcher = PARAMETER.matcher(sql);
+        StringBuilder positional = new StringBuilder();
+        while (matcher.find()) {
+            Object value = params.get(matcher.group(1));
+            if (value instanceof Collection<?> items) {
+                values.addAll(items);
+                matcher.appendReplacement(positional, String.join(", ", Collections.nCopies(items.size(), "?")));
+            } else {
+                values.add(value);
+                matcher.appendReplacement(positional, "?");
+            }
+        }
+        matcher.appendTail(positional);
+        PreparedStatement statement = connection.prepareStatement(positional.toString());
+        for (int i = 0; i < values.size(); i++) {
+            statement.setObject(i + 1, values.get(i));
+        }
+        return statement;
+    }
+
+    private static Map<String, String> segments(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

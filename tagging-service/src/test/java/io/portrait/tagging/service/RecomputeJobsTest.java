@@ -1,0 +1,207 @@
+package io.portrait.tagging.service;
+
+import io.portrait.common.sink.NativeSql;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.tagging.domain.RecomputeJob;
+import io.portrait.tagging.domain.TagCategory;
+import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.repository.TaxonomyRepository;
+import io.portrait.tagging.service.RecomputeJobs.Lease;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/** Two job runners on one database play two replicas: each job runs once, and a dead replica's job is taken over. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "tagging"))
+class RecomputeJobsTest {
+
+    private static final int PROFILES = 25;
+    private static final int PAGE = 10;
+    private static final String PARISIAN = """
+            {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Paris\\""},
+                                        {"value": "no", "when": "trait.city exists"}]}""";
+
+    @Inject
+    TaxonomyRepository taxonomy;
+
+    @Inject
+    TagComputeService compute;
+
+    @Inject
+    TagCatalogService catalog;
+
+    @Inject
+    Vertx vertx;
+
+    private RecomputeJobs replica(String name, Duration lease) {
+        return new RecomputeJobs(taxonomy, compute, vertx, name, lease, PAGE, 1);
+    }
+
+    private static <T> T sync(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (Throwable failure) {
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
+    }
+
+    /** A workspace of 25 profiles (odd ones in Paris) with a draft rule tag. */
+    private String workspaceWithTag(String code, String updateMode) {
+        String ws = "ws-" + UUID.randomUUID();
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                insert into profile_trait (workspace, profile_id, traits)
+                select :ws, 'p' || lpad(cast(g as text), 4, '0'),
+                       case when g % 2 = 1 then '{"city":"Paris"}' else '{"city":"Lyon"}' end
+                from generate_series(1, :n) g""", Map.of("ws", ws, "n", PROFILES))));
+        sync(() -> catalog.createCategory(ws, new TagCategory("geo", "Geography", "", null)));
+        sync(() -> catalog.createTag(ws, new TagDefinition(code, "Parisian", "", "crm", "geo", null, null,
+                updateMode, null, 0, null, null, null), PARISIAN));
+        return ws;
+    }
+
+    private RecomputeJob queue(String ws, String code, boolean makeLive) {
+        RecomputeJob job = RecomputeJob.create(UUID.randomUUID().toString(), ws, code, 1, makeLive);
+        sync(() -> Panache.withTransaction(() -> taxonomy.insertJob(job)));
+        return job;
+    }
+
+    private RecomputeJob stored(String ws, String jobId) {
+        return sync(() -> Panache.withSession(() -> taxonomy.job(ws, jobId))).orElseThrow();
+    }
+
+    private long values(String ws, String code) {
+        return sync(() -> Panache.withSession(() -> NativeSql.single(
+                "select count(*) from tag_value where workspace = :ws and code = :code", Long.class,
+                Map.of("ws", ws, "code", code))));
+    }
+
+    @Test
+    void twoReplicasClaimingTogetherRunEveryJobExactlyOnce() throws Exception {
+        String ws = workspaceWithTag("parisian", "real_time");
+        List<RecomputeJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            jobs.add(queue(ws, "parisian", false));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> ran = new ArrayList<>();
+            for (RecomputeJobs replica : List.of(replica("replica-a", Duration.ofMinutes(1)),
+                    replica("replica-b", Duration.ofMinutes(1)))) {
+                ran.add(threads.submit(() -> {
+                    int count = 0;
+                    // Each replica claims one of the jobs at a time, as their pollers would.
+                    for (RecomputeJob job : jobs) {
+                        Optional<Lease> lease = sync(() -> replica.claim(job.jobId()));
+                        if (lease.isPresent()) {
+                            sync(() -> replica.run(lease.get()));
+                            count++;
+                        }
+                    }
+                    return count;
+                }));
+            }
+            assertThat(ran.get(0).get() + ran.get(1).get()).isEqualTo(jobs.size());
+        } finally {
+            threads.shutdown();
+        }
+        for (RecomputeJob job : jobs) {
+            RecomputeJob done = stored(ws, job.jobId());
+            assertThat(done.state()).isEqualTo(RecomputeJob.COMPLETED);
+            assertThat(done.attempts()).as("claims of job %s", job.jobId()).isEqualTo(1);
+            assertThat(done.done()).isEqualTo(PROFILES);
+            assertThat(done.total()).isEqualTo(PROFILES);
+        }
+        assertThat(values(ws, "parisian")).isEqualTo(PROFILES);
+    }
+
+    @Test
+    void aReplicaThatDiesMidJobIsTakenOverFromItsCheckpointAfterTheLease() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        RecomputeJob job = queue(ws, "parisian", true);
+        RecomputeJobs a = replica("replica-a", Duration.ofSeconds(2));
+        RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
+
+        Lease first = sync(() -> a.claim(job.jobId())).orElseThrow();
+        Lease afterOnePage = sync(() -> a.step(first)).orElseThrow();
+        // Replica a stops here, as if it died. Its progress is visible, and nobody else may take the job yet.
+        RecomputeJob stalled = stored(ws, job.jobId());
+        assertThat(stalled.done()).isEqualTo(PAGE);
+        assertThat(stalled.total()).isEqualTo(PROFILES);
+        assertThat(stalled.owner()).isEqualTo("replica-a");
+        assertThat(sync(() -> b.claim(job.jobId()))).isEmpty();
+
+        Lease takenOver = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> sync(() -> b.claim(job.jobId())), Optional::isPresent).orElseThrow();
+        assertThat(takenOver.checkpoint()).isEqualTo("p0010");
+        assertThat(takenOver.done()).isEqualTo(PAGE);
+        assertThat(stored(ws, job.jobId()).attempts()).isEqualTo(2);
+
+        // Replica a wakes up: its next page is refused and rolled back, so profiles 11-20 have no value yet.
+        Throwable refused = catchThrowable(() -> sync(() -> a.step(afterOnePage)));
+        assertThat(refused).isInstanceOf(RecomputeJobs.LeaseLostException.class);
+        assertThat(values(ws, "parisian")).isEqualTo(PAGE);
+        assertThat(stored(ws, job.jobId()).done()).isEqualTo(PAGE);
+
+        sync(() -> b.run(takenOver));
+        RecomputeJob completed = stored(ws, job.jobId());
+        assertThat(completed.state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(completed.done()).isEqualTo(PROFILES);
+        assertThat(completed.owner()).isEqualTo("replica-b");
+        assertThat(values(ws, "parisian")).isEqualTo(PROFILES);
+        TagDefinition live = sync(() -> Panache.withSession(() -> taxonomy.definition(ws, "parisian", false)))
+                .orElseThrow();
+        assertThat(live.liveVersion()).isEqualTo(1);
+        assertThat(live.status()).isEqualTo(TagDefinition.PUBLISHED);
+    }
+
+    @Test
+    void theDailyRefreshIsQueuedOnceWhicheverReplicasFireIt() {
+        String ws = workspaceWithTag("parisian_daily", "daily");
+        RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
+        RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
+        RecomputeJob publish = queue(ws, "parisian_daily", true);
+        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+
+        LocalDate day = LocalDate.of(2026, 3, 1);
+        List<RecomputeJob> queuedByA = sync(() -> a.queueRefresh(ws, day));
+        List<RecomputeJob> queuedByB = sync(() -> b.queueRefresh(ws, day));
+        assertThat(queuedByA).hasSize(1);
+        assertThat(queuedByB).extracting(RecomputeJob::jobId)
+                .containsExactlyElementsOf(queuedByA.stream().map(RecomputeJob::jobId).toList());
+        long rows = sync(() -> Panache.withSession(() -> NativeSql.single(
+                "select count(*) from recompute_job where workspace = :ws and make_live = false", Long.class,
+                Map.of("ws", ws))));
+        assertThat(rows).isEqualTo(1);
+
+        String refreshId = queuedByA.get(0).jobId();
+        sync(() -> b.claim(refreshId).chain(lease -> b.run(lease.orElseThrow())));
+        assertThat(stored(ws, refreshId).state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(sync(() -> a.claim(refreshId))).as("a completed job is not claimable").isEmpty();
+        assertThat(sync(() -> a.queueRefresh(ws, day))).hasSize(1);
+        assertThat(stored(ws, refreshId).state()).as("queueing again the same day does not rerun it")
+                .isEqualTo(RecomputeJob.COMPLETED);
+    }
+}
