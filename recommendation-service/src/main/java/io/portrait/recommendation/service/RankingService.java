@@ -89,8 +89,9 @@ public class RankingService {
                     Uni<Map<String, ProfileItem>> history = personalize
                             ? interactions.history(ws, profile, config.maxHistoryItems()).map(this::toHistory)
                             : Uni.createFrom().item(Map.of());
-                    // Written only when they changed: the next model version counts purchases towards them.
-                    Uni<Void> remembered = Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
+                    // Written only when known and changed: the next model version counts purchases towards them.
+                    boolean known = !options.segments().isEmpty() || taste.degraded() == null;
+                    Uni<Void> remembered = !known || Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
                             ? Uni.createFrom().voidItem()
                             : profiles.recordSegments(ws, profile, segments, clock.instant());
                     return remembered.chain(() -> history).map(items -> recommender.recommend(model,

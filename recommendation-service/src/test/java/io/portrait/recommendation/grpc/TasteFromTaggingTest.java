@@ -107,6 +107,25 @@ class TasteFromTaggingTest {
                 .containsExactly(tuple("B", "bought with A"));
     }
 
+    @Test
+    void segmentsKnownBeforeAreKeptWhileTaggingIsDown() {
+        String ws = shop();
+        InProcessTagging.down = true;
+        // A caller names u4's segment; then u4 is asked about without it while tagging is down.
+        await(recommendation.recommend(request(ws, "u4", 1).toBuilder().addSegments("gardeners").build()));
+        RecommendResponse blind = await(recommendation.recommend(request(ws, "u4", 1)));
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+
+        RecommendResponse newbie = await(recommendation.recommend(request(ws, "newbie", 1).toBuilder()
+                .addSegments("gardeners").build()));
+
+        assertThat(blind.getDegraded()).isNotEmpty();
+        assertThat(newbie.getItemsList()).singleElement().satisfies(item -> {
+            assertThat(item.getSku()).isEqualTo("D");
+            assertThat(item.getReason()).startsWith("popular in segment gardeners (");
+        });
+    }
+
     /** Three others bought A like the target, two of them also B, one C; two more bought only D. */
     private String shop() {
         String ws = workspace();
