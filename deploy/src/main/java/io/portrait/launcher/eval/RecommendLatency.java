@@ -27,14 +27,16 @@ import java.util.SplittableRandom;
  * {@code ./portrait eval recommend-latency}: the time the service spends ranking one request, measured on a
  * synthetic workspace (default 100,000 profiles and 5,000 items): the model is built as the service builds it, then
  * requests for random profiles are timed one by one, each with the profile's affinities computed from its
- * interactions, a region group, the configured business rules (exclude purchased, availability, diversity) and a
- * preference boost. Reading the profile's history from the store is not part of the figure.
+ * interactions, a segment and a region group, the configured business rules (exclude purchased, availability,
+ * diversity) and a category and a brand preference. Reading the profile's history from the store is not part of
+ * the figure, nor is the lookup of its segments and preferences in the service's in-memory cache.
  */
 public final class RecommendLatency {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final int CATEGORIES = 40;
     private static final int REGIONS = 20;
+    private static final int SEGMENTS = 50;
 
     private RecommendLatency() {
     }
@@ -73,7 +75,7 @@ public final class RecommendLatency {
         for (int p = 0; p < profiles; p++) {
             Map<String, ProfileItem> history = affinity.of(touches(random, items), NOW);
             histories.add(history);
-            builder.addProfile(history.values(), List.of("region:" + (p % REGIONS)));
+            builder.addProfile(history.values(), List.of("segment:" + (p % SEGMENTS), "region:" + (p % REGIONS)));
         }
         ItemModel model = builder.build(1);
         long built = System.nanoTime() - t0;
@@ -123,8 +125,10 @@ public final class RecommendLatency {
     private static String recommend(Recommender recommender, ItemModel model, List<Map<String, ProfileItem>> histories,
                                     SplittableRandom random, Rules rules) {
         int profile = random.nextInt(histories.size());
-        Query query = new Query(histories.get(profile), true, List.of("region:" + (profile % REGIONS)), rules,
-                Map.of("category:category-" + (profile % CATEGORIES), 1.5), 10);
+        Query query = new Query(histories.get(profile), true,
+                List.of("segment:" + (profile % SEGMENTS), "region:" + (profile % REGIONS),
+                        "category:category-" + (profile % CATEGORIES)), rules,
+                Map.of("category:category-" + (profile % CATEGORIES), 1.5, "brand:brand-" + (profile % 97), 1.5), 10);
         return recommender.recommend(model, query).items().get(0).sku();
     }
 

@@ -7,7 +7,7 @@ public enum ServiceSpec {
     IDENTITY("identity-service", Store.POSTGRES, "identity", List.of()),
     TAGGING("tagging-service", Store.POSTGRES, "tagging", List.of()),
     SCORING("scoring-service", Store.POSTGRES, "scoring", List.of("tagging")),
-    RECOMMENDATION("recommendation-service", Store.MONGO, "recommendation", List.of()),
+    RECOMMENDATION("recommendation-service", Store.MONGO, "recommendation", List.of("tagging")),
     INGESTION("ingestion-service", Store.MONGO, "ingestion", List.of("identity", "tagging", "scoring", "recommendation")),
     GATEWAY("gateway", Store.POSTGRES, "gateway", List.of("ingestion", "identity", "tagging", "scoring", "recommendation"));
 

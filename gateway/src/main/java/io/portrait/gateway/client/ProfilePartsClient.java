@@ -19,6 +19,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The parts of a profile that the sinks own: features, tags and segments, purchases and scores, recommendations. */
@@ -68,11 +69,18 @@ public class ProfilePartsClient {
                 .map(GetProfileScoresResponse::getScores);
     }
 
-    /** Recommendations asked for on their own, with the ordinary call deadline. */
-    public Uni<RecommendResponse> recommendations(String workspace, String profileId, int limit) {
-        return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
-                .recommend(RecommendRequest.newBuilder()
-                        .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build());
+    /** Recommendations asked for on their own, with the ordinary call deadline and the caller's filters. */
+    public Uni<RecommendResponse> recommendations(String workspace, String profileId, int limit,
+                                                  List<String> categories, Double minPrice, Double maxPrice) {
+        RecommendRequest.Builder request = RecommendRequest.newBuilder()
+                .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).addAllCategories(categories);
+        if (minPrice != null) {
+            request.setMinPrice(minPrice);
+        }
+        if (maxPrice != null) {
+            request.setMaxPrice(maxPrice);
+        }
+        return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).recommend(request.build());
     }
 
     /** Recommendations as a part of the profile view, within the part deadline. */

@@ -1,6 +1,8 @@
 package io.portrait.gateway.client;
 
 import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.proto.recommendation.v1.CatalogItem;
+import io.portrait.proto.recommendation.v1.ImportCatalogRequest;
 import io.portrait.proto.recommendation.v1.MutinyRecommendationGrpc.MutinyRecommendationStub;
 import io.portrait.proto.recommendation.v1.SimilarItemsRequest;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
@@ -11,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** recommendation-service's item-level answers: items similar to an item. */
+/** recommendation-service's item-level calls: items similar to an item, catalog imports. */
 @ApplicationScoped
 public class RecommendationClient {
 
@@ -35,5 +37,12 @@ public class RecommendationClient {
             request.setMaxPrice(maxPrice);
         }
         return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).similarItems(request.build());
+    }
+
+    /** Adds or updates catalog entries; answers how many were stored. */
+    public Uni<Integer> importCatalog(String workspace, List<CatalogItem> items) {
+        return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                .importCatalog(ImportCatalogRequest.newBuilder().setWorkspace(workspace).addAllItems(items).build())
+                .map(response -> response.getImported());
     }
 }

@@ -1,10 +1,14 @@
 package io.portrait.gateway.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
-/** Items for a profile, best first; {@code personalized} is false when they are best sellers only. */
-public record RecommendationsView(String profileId, boolean personalized, List<Item> items) {
-
-    public record Item(String sku, double score, String reason) {
-    }
+/**
+ * Items for a profile, best first; {@code personalized} is false when they are best sellers only, and
+ * {@code degraded} says why when they were chosen without the profile's segments and preference tags.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RecommendationsView(String profileId, boolean personalized, long modelVersion, String degraded,
+                                  List<RecommendedItemView> items) {
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import io.portrait.gateway.service.TimelineService;
 import io.portrait.gateway.domain.Page;
@@ -78,18 +79,25 @@ public class ProfileResource {
     @Path("/{id}/recommendations")
     @Operation(summary = "Next best offers for a profile",
             description = "Items the customer is likely to want, best first, each with the reason it was chosen. "
-                    + "Without personalization consent or history they are best sellers, and personalized is false.")
+                    + "Without personalization consent or history they are best sellers, and personalized is false. "
+                    + "Optional filters: categories and an inclusive price range.")
     @APIResponse(responseCode = "200", description = "The recommendations.")
-    @APIResponse(responseCode = "400", description = "limit out of range.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "400", description = "limit or a price bound out of range.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<RecommendationsView> recommendations(
             @PathParam("id") String id,
-            @Parameter(description = "Number of items, 1 to 100.") @QueryParam("limit") @DefaultValue("10") int limit) {
+            @Parameter(description = "Number of items, 1 to 100.") @QueryParam("limit") @DefaultValue("10") int limit,
+            @Parameter(description = "Only items of these categories.") @QueryParam("category") List<String> categories,
+            @Parameter(description = "Lowest price, inclusive.") @QueryParam("minPrice") Double minPrice,
+            @Parameter(description = "Highest price, inclusive.") @QueryParam("maxPrice") Double maxPrice) {
         if (limit < 1 || limit > MAX_RECOMMENDATIONS) {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + "."));
         }
-        return profiles.recommendations(caller.workspace(), id, limit);
+        RecommendationResource.checkPrices(minPrice, maxPrice);
+        return profiles.recommendations(caller.workspace(), id, limit,
+                RecommendationResource.categories(categories), minPrice, maxPrice);
     }
 
     @GET

@@ -1,13 +1,17 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.client.RecommendationClient;
+import io.portrait.gateway.domain.CatalogImport;
+import io.portrait.gateway.domain.RecommendedItemView;
 import io.portrait.gateway.domain.SimilarItemsView;
-import io.portrait.proto.recommendation.v1.RecommendedItem;
+import io.portrait.proto.recommendation.v1.CatalogItem;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,9 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
-import java.util.Locale;
 
-/** Item-level recommendations: what goes with an item. */
+/** Item-level recommendations: what goes with an item; and the catalog the recommender describes items with. */
 @Path("/v1/items")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "Recommendations", description = "Next best offers and similar items.")
@@ -56,39 +59,67 @@ public class RecommendationResource {
         if (limit < 1 || limit > MAX_ITEMS) {
             throw invalid("Query parameter \"limit\" must be between 1 and " + MAX_ITEMS + ".");
         }
+        checkPrices(minPrice, maxPrice);
+        List<String> wanted = categories(categories);
+        return recommendations.similarItems(caller.workspace(), sku, limit, wanted, minPrice, maxPrice)
+                .map(answer -> view(sku, answer));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("events:write")
+    @Operation(summary = "Import catalog entries",
+            description = "Adds or updates up to 10,000 catalog entries (sku, name, category, brand, price, available); "
+                    + "attributes left out keep their value. All entries are checked first: one bad entry rejects the "
+                    + "whole request. The next model version uses them.")
+    @APIResponse(responseCode = "200", description = "How many entries were stored.")
+    @APIResponse(responseCode = "400", description = "No items, a missing or repeated sku, a negative price, an entry "
+            + "without attributes, or more than 10,000 entries.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<CatalogImport.Result> importCatalog(CatalogImport body) {
+        if (body == null || body.items() == null || body.items().isEmpty()) {
+            throw invalid("Body must hold \"items\", a non-empty list of catalog entries.");
+        }
+        List<CatalogItem> items = body.items().stream().map(RecommendationResource::catalogItem).toList();
+        return recommendations.importCatalog(caller.workspace(), items).map(CatalogImport.Result::new);
+    }
+
+    private static CatalogItem catalogItem(CatalogImport.Entry entry) {
+        CatalogItem.Builder item = CatalogItem.newBuilder();
+        if (entry == null) {
+            return item.build();
+        }
+        item.setSku(orEmpty(entry.sku())).setName(orEmpty(entry.name())).setCategory(orEmpty(entry.category()))
+                .setBrand(orEmpty(entry.brand()));
+        if (entry.price() != null) {
+            item.setPrice(entry.price());
+        }
+        if (entry.available() != null) {
+            item.setAvailable(entry.available());
+        }
+        return item.build();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static SimilarItemsView view(String sku, SimilarItemsResponse answer) {
+        return new SimilarItemsView(sku, answer.getModelVersion(),
+                answer.getItemsList().stream().map(RecommendedItemView::of).toList());
+    }
+
+    /** Price bounds of a list, shared by every list of items. */
+    static void checkPrices(Double minPrice, Double maxPrice) {
         if ((minPrice != null && minPrice < 0) || (maxPrice != null && maxPrice < 0)) {
             throw invalid("Query parameters \"minPrice\" and \"maxPrice\" must not be negative.");
         }
         if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
             throw invalid("Query parameter \"minPrice\" must not be above \"maxPrice\".");
         }
-        List<String> wanted = categories == null ? List.of() : categories.stream().filter(c -> !c.isBlank()).toList();
-        return recommendations.similarItems(caller.workspace(), sku, limit, wanted, minPrice, maxPrice)
-                .map(answer -> view(sku, answer));
     }
 
-    private static SimilarItemsView view(String sku, SimilarItemsResponse answer) {
-        return new SimilarItemsView(sku, answer.getModelVersion(),
-                answer.getItemsList().stream().map(RecommendationResource::item).toList());
-    }
-
-    private static SimilarItemsView.Item item(RecommendedItem item) {
-        return new SimilarItemsView.Item(item.getSku(), item.getScore(), item.getReason(), basis(item),
-                blankToNull(item.getBecauseSku()), blankToNull(item.getName()), blankToNull(item.getCategory()),
-                blankToNull(item.getBrand()), item.hasPrice() ? item.getPrice() : null);
-    }
-
-    /** {@code BASIS_SIMILAR} becomes {@code similar}. */
-    private static String basis(RecommendedItem item) {
-        return switch (item.getBasis()) {
-            case BASIS_HISTORY, BASIS_SIMILAR, BASIS_POPULAR -> item.getBasis().name().substring("BASIS_".length())
-                    .toLowerCase(Locale.ROOT);
-            default -> null;
-        };
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
+    static List<String> categories(List<String> categories) {
+        return categories == null ? List.of() : categories.stream().filter(c -> !c.isBlank()).toList();
     }
 
     private static ProblemException invalid(String detail) {

@@ -8,6 +8,7 @@ import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
+import io.portrait.gateway.domain.RecommendedItemView;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.scoring.v1.MonetaryValue;
@@ -57,9 +58,11 @@ public class ProfileService {
     }
 
     /** Recommendations for the live profile behind {@code profileId} (a merged-away id answers for its survivor). */
-    public Uni<RecommendationsView> recommendations(String workspace, String profileId, int limit) {
+    public Uni<RecommendationsView> recommendations(String workspace, String profileId, int limit,
+                                                    List<String> categories, Double minPrice, Double maxPrice) {
         return identity.profile(workspace, profileId)
-                .flatMap(profile -> parts.recommendations(workspace, profile.getProfileId(), limit)
+                .flatMap(profile -> parts.recommendations(workspace, profile.getProfileId(), limit, categories,
+                                minPrice, maxPrice)
                         .map(answer -> recommendations(profile.getProfileId(), answer)));
     }
 
@@ -109,9 +112,9 @@ public class ProfileService {
     }
 
     static RecommendationsView recommendations(String profileId, RecommendResponse answer) {
-        return new RecommendationsView(profileId, answer.getPersonalized(), answer.getItemsList().stream()
-                .map(i -> new RecommendationsView.Item(i.getSku(), i.getScore(), i.getReason()))
-                .toList());
+        return new RecommendationsView(profileId, answer.getPersonalized(), answer.getModelVersion(),
+                answer.getDegraded().isEmpty() ? null : answer.getDegraded(),
+                answer.getItemsList().stream().map(RecommendedItemView::of).toList());
     }
 
     private static ProfileView.TagView tag(TagValue tag) {

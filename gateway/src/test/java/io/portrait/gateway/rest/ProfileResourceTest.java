@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.proto.recommendation.v1.Basis;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.scoring.v1.MonetaryValue;
@@ -23,6 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -122,17 +125,23 @@ class ProfileResourceTest {
     @Test
     void recommendsForTheSurvivorOfAMergedId() {
         when(identity.profile("default", "old-id")).thenReturn(Uni.createFrom().item(ann()));
-        when(parts.recommendations("default", ann().getProfileId(), 3)).thenReturn(Uni.createFrom().item(
-                RecommendResponse.newBuilder().setPersonalized(true)
-                        .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01"))
+        when(parts.recommendations("default", ann().getProfileId(), 3, List.of("tea"), null, 50.0)).thenReturn(Uni.createFrom().item(
+                RecommendResponse.newBuilder().setPersonalized(true).setModelVersion(3)
+                        .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01")
+                                .setBasis(Basis.BASIS_SIMILAR).setBecauseSku("TEA-01").setCategory("tea"))
                         .build()));
-        given().queryParam("limit", 3)
+        given().queryParam("limit", 3).queryParam("category", "tea").queryParam("maxPrice", 50)
                 .when().get("/v1/profiles/old-id/recommendations")
                 .then().statusCode(200)
                 .body("profileId", equalTo(ann().getProfileId()))
                 .body("personalized", equalTo(true))
                 .body("items[0].sku", equalTo("TEA-02"))
-                .body("items[0].reason", equalTo("bought with TEA-01"));
+                .body("items[0].reason", equalTo("bought with TEA-01"))
+                .body("items[0].basis", equalTo("similar"))
+                .body("items[0].becauseSku", equalTo("TEA-01"))
+                .body("items[0].category", equalTo("tea"))
+                .body("modelVersion", equalTo(3))
+                .body("$", not(hasKey("degraded")));
     }
 
     @Test
@@ -142,6 +151,15 @@ class ProfileResourceTest {
                 .then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", containsString("\"limit\""));
+    }
+
+    @Test
+    void recommendationPriceBoundsAreChecked() {
+        given().queryParam("minPrice", 9).queryParam("maxPrice", 3)
+                .when().get("/v1/profiles/x/recommendations")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("\"minPrice\" must not be above"));
     }
 
     @Test

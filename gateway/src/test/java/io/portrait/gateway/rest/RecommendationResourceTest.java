@@ -3,6 +3,7 @@ package io.portrait.gateway.rest;
 import io.grpc.Status;
 import io.portrait.gateway.client.RecommendationClient;
 import io.portrait.proto.recommendation.v1.Basis;
+import io.portrait.proto.recommendation.v1.CatalogItem;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
 import io.quarkus.test.InjectMock;
@@ -78,6 +79,41 @@ class RecommendationResourceTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("/problems/invalid-request"))
                 .body("detail", containsString(mentioned));
+    }
+
+    @Test
+    void catalogEntriesAreImportedAsGiven() {
+        when(recommendations.importCatalog("default", List.of(
+                CatalogItem.newBuilder().setSku("TEA-01").setName("Longjing").setCategory("tea").setBrand("West Lake")
+                        .setPrice(128.0).setAvailable(true).build(),
+                CatalogItem.newBuilder().setSku("TEA-02").setAvailable(false).build())))
+                .thenReturn(Uni.createFrom().item(2));
+
+        given().contentType("application/json")
+                .body("""
+                        {"items": [{"sku": "TEA-01", "name": "Longjing", "category": "tea", "brand": "West Lake",
+                                    "price": 128.0, "available": true},
+                                   {"sku": "TEA-02", "available": false}]}""")
+                .when().post("/v1/items")
+                .then().statusCode(200)
+                .body("imported", equalTo(2));
+    }
+
+    @Test
+    void aCatalogImportWithoutItemsOrRejectedByTheServiceIsAProblem() {
+        given().contentType("application/json").body("{\"items\": []}")
+                .when().post("/v1/items")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("items"));
+        when(recommendations.importCatalog(eq("default"), any())).thenReturn(Uni.createFrom().failure(
+                Status.INVALID_ARGUMENT.withDescription("items[0].sku: is required").asRuntimeException()));
+
+        given().contentType("application/json").body("{\"items\": [{\"name\": \"no sku\"}]}")
+                .when().post("/v1/items")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("items[0].sku: is required"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Tuning of the recommender: the model, its rebuilds, list sizes and the business rules applied by default. */
 @ConfigMapping(prefix = "portrait.recommendation")
@@ -65,4 +66,39 @@ public interface RecommendationConfig {
     /** Least time between two checks, made by requests, whether the workspace changed since its model was built. */
     @WithDefault("10s")
     Duration refreshCheck();
+
+    /** Where a profile's segments and preference tags come from. */
+    Tagging tagging();
+
+    /** Reading segments and preference tags from tagging-service (GetProfileTags), cached per profile. */
+    interface Tagging {
+
+        /** Off: lists use only the region, and the segments and preferences a caller names. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Longest wait for tagging on the recommend path; past it the list is made without the taste. */
+        @WithDefault("100ms")
+        Duration deadline();
+
+        /** How long a profile's taste is served without asking tagging again (then refreshed in the background). */
+        @WithDefault("60s")
+        Duration freshFor();
+
+        /** How long a profile whose taste could not be read is answered without it before tagging is tried again. */
+        @WithDefault("10s")
+        Duration retryAfter();
+
+        /** Most profiles whose taste is kept in memory. */
+        @WithDefault("100000")
+        int cacheSize();
+
+        /** Codes of the preference tags whose values are categories. */
+        @WithDefault("preferred_categories")
+        List<String> categoryTags();
+
+        /** Codes of the preference tags whose values are brands. */
+        @WithDefault("preferred_brands")
+        List<String> brandTags();
+    }
 }

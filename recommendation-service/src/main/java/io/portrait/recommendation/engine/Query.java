@@ -11,9 +11,16 @@ import java.util.Map;
  * @param groups      popularity groups of the profile, most specific first (segment, region, preferred category);
  *                    {@link ItemModel#ALL} is always tried last
  * @param boosts      score multipliers from preference tags, keyed {@code category:<name>} or {@code brand:<name>}
+ * @param degraded    why the groups or boosts are incomplete (for example tagging did not answer), shown with every
+ *                    popular item; null when complete
  */
 public record Query(Map<String, ProfileItem> history, boolean personalize, List<String> groups, Rules rules,
-                    Map<String, Double> boosts, int limit) {
+                    Map<String, Double> boosts, int limit, String degraded) {
+
+    public Query(Map<String, ProfileItem> history, boolean personalize, List<String> groups, Rules rules,
+                 Map<String, Double> boosts, int limit) {
+        this(history, personalize, groups, rules, boosts, limit, null);
+    }
 
     public Query {
         history = history == null ? Map.of() : history;

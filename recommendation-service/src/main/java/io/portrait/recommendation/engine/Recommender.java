@@ -13,8 +13,9 @@ import java.util.Set;
  * Ranks items with an {@link ItemModel}, SAR style: a candidate's score is the sum over the profile's items of
  * affinity times similarity (an item's similarity with itself being the model's repeat weight), multiplied by
  * the preference boosts of its category and brand. Business rules filter the ranking, diversity caps each
- * category, and lists are filled from the profile's popularity groups, then from all customers. Stateless and
- * thread-safe; each thread reuses its own score arrays.
+ * category, and lists are filled from the profile's popularity groups, then from all customers. An item lifted by a
+ * preference says so in its reason, and so does a best seller of a preferred category. Stateless and thread-safe;
+ * each thread reuses its own score arrays.
  */
 public final class Recommender {
 
@@ -27,9 +28,9 @@ public final class Recommender {
         if (query.personalize() && !query.history().isEmpty()) {
             rankPersonal(model, query, selection);
         }
-        fillPopular(model, query.groups(), selection);
+        fillPopular(model, query.groups(), query.boosts(), query.degraded(), selection);
         boolean personalized = items.stream().anyMatch(item -> item.basis() != ScoredItem.Basis.POPULAR);
-        return new Recommendations(byScore(items), personalized, model.version());
+        return new Recommendations(byScore(items), personalized, model.version(), query.degraded());
     }
 
     /** Items most similar to one item, filled with the best sellers of its category, then of all customers. */
@@ -53,7 +54,7 @@ public final class Recommender {
         }
         String category = model.item(sku).category();
         List<String> groups = category == null ? List.of() : List.of(ItemModelBuilder.categoryGroup(category));
-        fillPopular(model, groups, selection);
+        fillPopular(model, groups, Map.of(), null, selection);
         return new Recommendations(byScore(items), false, model.version());
     }
 
@@ -110,11 +111,15 @@ public final class Recommender {
                 }
                 ProfileItem source = history.get(because[j]);
                 Item item = item(model, history, j);
+                String preferred = preferred(query.boosts(), item);
+                String also = preferred == null ? "" : ", matches your preference for " + preferred;
                 if (item.sku().equals(source.sku())) {
-                    selection.offer(item, score[j], source.purchased() ? "you bought this before" : "you viewed this before",
+                    selection.offer(item, score[j],
+                            (source.purchased() ? "you bought this before" : "you viewed this before") + also,
                             source.sku(), ScoredItem.Basis.HISTORY);
                 } else {
-                    selection.offer(item, score[j], (source.purchased() ? "bought with " : "viewed with ") + source.sku(),
+                    selection.offer(item, score[j],
+                            (source.purchased() ? "bought with " : "viewed with ") + source.sku() + also,
                             source.sku(), ScoredItem.Basis.SIMILAR);
                 }
             }
@@ -189,11 +194,31 @@ public final class Recommender {
         return factor;
     }
 
-    private static void fillPopular(ItemModel model, List<String> groups, Selection selection) {
+    /** The first preference the item matches (its category, else its brand), as shown to the customer; or null. */
+    private static String preferred(Map<String, Double> boosts, Item item) {
+        if (boosts.isEmpty()) {
+            return null;
+        }
+        if (item.category() != null && boosts.getOrDefault("category:" + item.category(), 1.0) > 1.0) {
+            return item.category();
+        }
+        if (item.brand() != null && boosts.getOrDefault("brand:" + item.brand(), 1.0) > 1.0) {
+            return item.brand();
+        }
+        return null;
+    }
+
+    private static void fillPopular(ItemModel model, List<String> groups, Map<String, Double> boosts, String degraded,
+                                    Selection selection) {
         Set<String> tried = new LinkedHashSet<>(groups);
         tried.add(ItemModel.ALL);
         for (String group : tried) {
-            String reason = popularReason(group);
+            String reason = boosts.getOrDefault(group, 1.0) > 1.0 && group.startsWith("category:")
+                    ? "matches your preference for " + group.substring("category:".length())
+                    : popularReason(group);
+            if (degraded != null) {
+                reason = reason + " (" + degraded + ")";
+            }
             for (int i : model.popular(group)) {
                 if (selection.full()) {
                     return;
@@ -214,7 +239,7 @@ public final class Recommender {
         String label = colon < 0 ? group : group.substring(colon + 1);
         return switch (kind) {
             case "region" -> "popular in your region";
-            case "segment" -> "popular in your segment";
+            case "segment" -> "popular in segment " + label;
             case "category" -> "popular in " + label;
             default -> "popular in " + label;
         };

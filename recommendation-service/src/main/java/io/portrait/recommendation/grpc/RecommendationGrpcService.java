@@ -52,6 +52,7 @@ public class RecommendationGrpcService implements Recommendation {
                             .map(recommendations -> RecommendResponse.newBuilder()
                                     .setPersonalized(recommendations.personalized())
                                     .setModelVersion(recommendations.modelVersion())
+                                    .setDegraded(recommendations.degraded() == null ? "" : recommendations.degraded())
                                     .addAllItems(items(model, recommendations))
                                     .build()));
                 })

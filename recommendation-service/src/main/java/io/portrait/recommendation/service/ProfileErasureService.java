@@ -28,15 +28,18 @@ public class ProfileErasureService {
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
     private final ModelService models;
+    private final ProfileTastes tastes;
 
     ProfileErasureService(AliasRepository aliases, InteractionRepository interactions, ItemStatsRepository itemStats,
-                          ConsentRepository consents, ProfileRepository profiles, ModelService models) {
+                          ConsentRepository consents, ProfileRepository profiles, ModelService models,
+                          ProfileTastes tastes) {
         this.aliases = aliases;
         this.interactions = interactions;
         this.itemStats = itemStats;
         this.consents = consents;
         this.profiles = profiles;
         this.models = models;
+        this.tastes = tastes;
     }
 
     /** Returns true when anything was held for the profile. */
@@ -60,6 +63,8 @@ public class ProfileErasureService {
     }
 
     private Uni<Long> eraseOne(String workspace, String profileId) {
+        // Only this replica's memory; other replicas ask tagging (which erases too) once their copy is no longer fresh.
+        tastes.forget(workspace, profileId);
         return interactions.allOf(workspace, profileId)
                 .chain(items -> InOrder.sum(items, item -> interactions.delete(workspace, profileId, item.sku())
                         .chain(deleted -> deleted

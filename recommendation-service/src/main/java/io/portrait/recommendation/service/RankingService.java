@@ -30,9 +30,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Recommendations for a profile and similar items for an item. A profile's consent, groups and history are
- * read live from the store and ranked with the workspace's current model; a profile that refused
- * personalization is ranked without its history and gets its groups' best sellers, marked as not personalized.
+ * Recommendations for a profile and similar items for an item. A profile's consent, region and history are
+ * read live from the store, its segments and preference tags from tagging (cached, see {@link ProfileTastes}),
+ * and ranked with the workspace's current model; a profile that refused personalization is ranked without its
+ * history and gets its groups' best sellers, marked as not personalized. When tagging cannot answer in time the
+ * list is made from the region and the caller's options alone, and says so.
  */
 @ApplicationScoped
 public class RankingService {
@@ -45,19 +47,21 @@ public class RankingService {
     private final InteractionRepository interactions;
     private final ProfileRepository profiles;
     private final ModelService models;
+    private final ProfileTastes tastes;
     private final Recommender recommender;
     private final Affinity affinity;
     private final RecommendationConfig config;
     private final Clock clock;
 
     RankingService(AliasRepository aliases, ConsentRepository consents, InteractionRepository interactions,
-                   ProfileRepository profiles, ModelService models, Recommender recommender, Affinity affinity,
-                   RecommendationConfig config, Clock clock) {
+                   ProfileRepository profiles, ModelService models, ProfileTastes tastes, Recommender recommender,
+                   Affinity affinity, RecommendationConfig config, Clock clock) {
         this.aliases = aliases;
         this.consents = consents;
         this.interactions = interactions;
         this.profiles = profiles;
         this.models = models;
+        this.tastes = tastes;
         this.recommender = recommender;
         this.affinity = affinity;
         this.config = config;
@@ -72,20 +76,27 @@ public class RankingService {
         Rules rules = rules(options).withExcludePurchased(config.excludePurchased());
         String ws = Workspaces.normalize(workspace);
         return aliases.resolve(ws, profileId).chain(profile -> Uni.combine().all()
-                .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws))
+                .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws), tastes.of(ws, profile))
                 .asTuple()
                 .chain(found -> {
                     boolean personalize = found.getItem1().map(consent -> consent.personalization()).orElse(true);
-                    ProfileGroups groups = found.getItem2().orElse(ProfileGroups.none(profile));
+                    ProfileGroups stored = found.getItem2().orElse(ProfileGroups.none(profile));
                     ItemModel model = found.getItem3();
+                    TasteCache.Lookup taste = found.getItem4();
+                    List<String> segments = segments(options, stored, taste);
+                    List<String> preferences = new ArrayList<>(options.preferences());
+                    taste.taste().preferences().stream().filter(p -> !preferences.contains(p)).forEach(preferences::add);
                     Uni<Map<String, ProfileItem>> history = personalize
                             ? interactions.history(ws, profile, config.maxHistoryItems()).map(this::toHistory)
                             : Uni.createFrom().item(Map.of());
-                    Uni<Void> remembered = options.segments().isEmpty()
+                    // Written only when known and changed: the next model version counts purchases towards them.
+                    boolean known = !options.segments().isEmpty() || taste.degraded() == null;
+                    Uni<Void> remembered = !known || Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
                             ? Uni.createFrom().voidItem()
-                            : profiles.recordSegments(ws, profile, options.segments(), clock.instant());
+                            : profiles.recordSegments(ws, profile, segments, clock.instant());
                     return remembered.chain(() -> history).map(items -> recommender.recommend(model,
-                            new Query(items, personalize, groupsOf(groups, options), rules, boosts(options), wanted)));
+                            new Query(items, personalize, groupsOf(segments, stored.region(), preferences), rules,
+                                    boosts(preferences), wanted, taste.degraded())));
                 }));
     }
 
@@ -120,24 +131,35 @@ public class RankingService {
                 config.availableOnly(), config.maxPerCategory(), Set.of());
     }
 
-    private static List<String> groupsOf(ProfileGroups stored, ListOptions options) {
+    /**
+     * The caller's segments when it names them; else tagging's, or none when tagging could not answer (the list then
+     * falls back to region and category best sellers); the stored ones only when tagging is not consulted at all.
+     */
+    private List<String> segments(ListOptions options, ProfileGroups stored, TasteCache.Lookup taste) {
+        if (!options.segments().isEmpty()) {
+            return options.segments();
+        }
+        if (!config.tagging().enabled()) {
+            return stored.segments();
+        }
+        return taste.degraded() == null ? taste.taste().segments() : List.of();
+    }
+
+    private static List<String> groupsOf(List<String> segments, String region, List<String> preferences) {
         List<String> groups = new ArrayList<>();
-        options.segments().forEach(segment -> groups.add("segment:" + segment));
-        if (options.segments().isEmpty()) {
-            stored.segments().forEach(segment -> groups.add("segment:" + segment));
+        segments.forEach(segment -> groups.add("segment:" + segment));
+        if (region != null) {
+            groups.add("region:" + region);
         }
-        if (stored.region() != null) {
-            groups.add("region:" + stored.region());
-        }
-        options.preferences().stream()
+        preferences.stream()
                 .filter(preference -> preference.startsWith("category:"))
                 .forEach(preference -> groups.add(ItemModelBuilder.categoryGroup(preference.substring("category:".length()))));
         return groups;
     }
 
-    private static Map<String, Double> boosts(ListOptions options) {
+    private static Map<String, Double> boosts(List<String> preferences) {
         Map<String, Double> boosts = new HashMap<>();
-        options.preferences().forEach(preference -> boosts.put(preference, PREFERENCE_BOOST));
+        preferences.forEach(preference -> boosts.put(preference, PREFERENCE_BOOST));
         return boosts;
     }
 

@@ -112,8 +112,53 @@ class RecommenderTest {
 
         assertThat(plain.items()).extracting(ScoredItem::sku).containsExactly("A", "B", "C");
         // C (brand other): 2 * 2/3 = 4/3 overtakes A (1) and B (2/3).
-        assertThat(boosted.items()).extracting(ScoredItem::sku).containsExactly("C", "A", "B");
+        assertThat(boosted.items()).extracting(ScoredItem::sku, ScoredItem::reason).containsExactly(
+                tuple("C", "bought with A, matches your preference for other"),
+                tuple("A", "you bought this before"), tuple("B", "bought with A"));
         assertThat(boosted.items().get(0).score()).isCloseTo(4 / 3.0, within(1e-6));
+    }
+
+    @Test
+    void aColdStartIsFilledFromItsSegmentsBeforeItsRegion() {
+        ItemModelBuilder builder = new ItemModelBuilder(Shop.settings(), Shop.NOW);
+        builder.addProfile(Shop.bought("A"), List.of("segment:gardeners", "region:UK"));
+        builder.addProfile(Shop.bought("D"), List.of("segment:gardeners", "region:UK"));
+        builder.addProfile(Shop.bought("D"), List.of("segment:gardeners"));
+        builder.addProfile(Shop.bought("B"), List.of("region:UK"));
+        builder.addProfile(Shop.bought("B"), List.of("region:UK"));
+        builder.addProfile(Shop.bought("B"), List.of("region:UK"));
+        ItemModel segmented = builder.build(1);
+
+        Recommendations result = recommender.recommend(segmented,
+                new Query(Map.of(), true, List.of("segment:gardeners", "region:UK"), Rules.NONE, Map.of(), 3));
+
+        assertThat(result.items()).extracting(ScoredItem::sku, ScoredItem::reason, ScoredItem::basis).containsExactly(
+                tuple("D", "popular in segment gardeners", Basis.POPULAR),
+                tuple("A", "popular in segment gardeners", Basis.POPULAR),
+                tuple("B", "popular in your region", Basis.POPULAR));
+    }
+
+    @Test
+    void bestSellersOfAPreferredCategorySayWhichPreferenceTheyMatch() {
+        Query query = new Query(Map.of(), true, List.of("category:garden"), Rules.NONE,
+                Map.of("category:garden", 1.5), 2);
+
+        assertThat(recommender.recommend(model, query).items()).extracting(ScoredItem::sku, ScoredItem::reason)
+                .containsExactly(tuple("D", "matches your preference for garden"), tuple("A", POPULAR));
+    }
+
+    @Test
+    void aListMadeWithoutTheTasteSaysSoInEveryPopularReason() {
+        String why = "segments and preferences unavailable: tagging is unreachable";
+        Query query = new Query(history("B", 5, true), true, List.of("region:DE"), Rules.NONE, Map.of(), 5, why);
+
+        Recommendations result = recommender.recommend(model, query);
+
+        assertThat(result.degraded()).isEqualTo(why);
+        assertThat(result.items()).extracting(ScoredItem::sku, ScoredItem::reason).containsExactly(
+                tuple("B", "you bought this before"), tuple("A", "bought with B"), tuple("C", "bought with B"),
+                tuple("D", "popular in your region (" + why + ")"));
+        assertThat(recommender.recommend(model, query(history("B", 5, true), Rules.NONE, 4)).degraded()).isNull();
     }
 
     @Test

@@ -203,7 +203,7 @@ class RecommendationGrpcServiceTest {
                 .addPreferences("category:garden").build()));
 
         assertThat(response.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
-                .containsExactly(tuple("D", "popular in garden"), tuple("A", POPULAR));
+                .containsExactly(tuple("D", "matches your preference for garden"), tuple("A", POPULAR));
     }
 
     @Test
