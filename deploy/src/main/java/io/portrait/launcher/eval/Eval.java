@@ -11,16 +11,17 @@ public final class Eval {
 
     public static void main(List<String> args, PrintStream out) {
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("eval needs a subject: recommend, recommend-latency or split\n"
-                    + RecommendEval.USAGE);
+            throw new IllegalArgumentException("eval needs a subject: clv, recommend, recommend-latency or split\n"
+                    + ClvEval.USAGE + "\n" + RecommendEval.USAGE);
         }
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
+            case "clv" -> ClvEval.main(rest, out);
             case "recommend" -> RecommendEval.main(rest, out);
             case "recommend-latency" -> RecommendLatency.main(rest, out);
             case "split" -> SplitRetail.main(rest, out);
             default -> throw new IllegalArgumentException("unknown eval subject: " + args.get(0)
-                    + " (recommend, recommend-latency or split)");
+                    + " (clv, recommend, recommend-latency or split)");
         }
     }
 }
