@@ -1,8 +1,6 @@
 package io.portrait.scoring.engine.value;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
  * Quintile scores relative to the population: 5 for the best fifth, 1 for the worst. Tied values share one score
@@ -16,31 +14,54 @@ public final class RfmQuintiles {
     /** Scores where a higher value is better (frequency, monetary). */
     public static int[] higherIsBetter(double[] values) {
         int n = values.length;
+        // Sorting a primitive copy and finding each value's tie group by binary search avoids boxing n indices.
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
         int[] scores = new int[n];
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
-        int start = 0;
-        while (start < n) {
-            int end = start;
-            while (end + 1 < n && values[order[end + 1]] == values[order[start]]) {
-                end++;
-            }
+        for (int i = 0; i < n; i++) {
+            int start = firstIndexOf(sorted, values[i]);
+            int end = firstIndexAbove(sorted, values[i]) - 1;
             // Mid-rank percentile of the tie group, in (0, 1).
             double percentile = (start + end + 1) / 2.0 / n;
-            int score = Math.min(5, 1 + (int) Math.floor(percentile * 5));
-            for (int i = start; i <= end; i++) {
-                scores[order[i]] = score;
-            }
-            start = end + 1;
+            scores[i] = Math.min(5, 1 + (int) Math.floor(percentile * 5));
         }
         return scores;
+    }
+
+    private static int firstIndexOf(double[] sorted, double value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Double.compare(sorted[mid], value) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static int firstIndexAbove(double[] sorted, double value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Double.compare(sorted[mid], value) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Scores where a lower value is better (recency in days). */
     public static int[] lowerIsBetter(double[] values) {
         double[] negated = new double[values.length];
         for (int i = 0; i < values.length; i++) {
-            negated[i] = -values[i];
+            // 0.0 - v rather than -v: a 0 stays +0.0, which sorts and compares as one value with the other zeros.
+            negated[i] = 0.0 - values[i];
         }
         return higherIsBetter(negated);
     }
