@@ -1,6 +1,7 @@
 package io.portrait.scoring.engine.value;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Quintile scores relative to the population: 5 for the best fifth, 1 for the worst. Tied values share one score
@@ -14,46 +15,30 @@ public final class RfmQuintiles {
     /** Scores where a higher value is better (frequency, monetary). */
     public static int[] higherIsBetter(double[] values) {
         int n = values.length;
-        // Sorting a primitive copy and finding each value's tie group by binary search avoids boxing n indices.
+        // A sorted primitive copy gives each distinct value its tie group; no index is boxed.
         double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int[] scores = new int[n];
-        for (int i = 0; i < n; i++) {
-            int start = firstIndexOf(sorted, values[i]);
-            int end = firstIndexAbove(sorted, values[i]) - 1;
+        Arrays.parallelSort(sorted);
+        double[] distinct = new double[n];
+        int[] distinctScores = new int[n];
+        int groups = 0;
+        int start = 0;
+        while (start < n) {
+            int end = start;
+            while (end + 1 < n && Double.compare(sorted[end + 1], sorted[start]) == 0) {
+                end++;
+            }
             // Mid-rank percentile of the tie group, in (0, 1).
             double percentile = (start + end + 1) / 2.0 / n;
-            scores[i] = Math.min(5, 1 + (int) Math.floor(percentile * 5));
+            distinct[groups] = sorted[start];
+            distinctScores[groups] = Math.min(5, 1 + (int) Math.floor(percentile * 5));
+            groups++;
+            start = end + 1;
         }
+        double[] groupValues = Arrays.copyOf(distinct, groups);
+        int[] scores = new int[n];
+        IntStream.range(0, n).parallel().forEach(i ->
+                scores[i] = distinctScores[Arrays.binarySearch(groupValues, values[i])]);
         return scores;
-    }
-
-    private static int firstIndexOf(double[] sorted, double value) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Double.compare(sorted[mid], value) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int firstIndexAbove(double[] sorted, double value) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Double.compare(sorted[mid], value) <= 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** Scores where a lower value is better (recency in days). */
