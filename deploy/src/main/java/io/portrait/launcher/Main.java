@@ -29,6 +29,9 @@ public final class Main {
                                      the profile view's latency at R requests/s (default 500 for 20 s)
               bench linkage [--records 1000000] [--seed 42]
                                      probabilistic deduplication of generated person records (no suite)
+              eval clv --transactions FILE --calibration-end DATE [--holdout FILE [--holdout-end DATE]]
+                                     fit BG/NBD and Gamma-Gamma on a CDNOW or Online Retail file (plain or gzip)
+                                     up to DATE; with a hold-out, predicted vs actual purchases (docs/scoring.md)
               eval recommend --train FILE --test FILE [--k 10]
                                      evaluate recommendations on an Online Retail time split against a
                                      popularity baseline and Apache Mahout (see docs/recommendations.md)

@@ -11,17 +11,18 @@ public final class Eval {
 
     public static void main(List<String> args, PrintStream out) {
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("eval needs a subject: recommend, recommend-latency, split or identity\n"
-                    + RecommendEval.USAGE + "\n" + IdentityEval.USAGE);
+            throw new IllegalArgumentException("eval needs a subject: clv, identity, recommend, recommend-latency or split\n"
+                    + ClvEval.USAGE + "\n" + IdentityEval.USAGE + "\n" + RecommendEval.USAGE);
         }
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
+            case "clv" -> ClvEval.main(rest, out);
             case "recommend" -> RecommendEval.main(rest, out);
             case "recommend-latency" -> RecommendLatency.main(rest, out);
             case "split" -> SplitRetail.main(rest, out);
             case "identity" -> IdentityEval.main(rest, out);
             default -> throw new IllegalArgumentException("unknown eval subject: " + args.get(0)
-                    + " (recommend, recommend-latency, split or identity)");
+                    + " (clv, identity, recommend, recommend-latency or split)");
         }
     }
 }

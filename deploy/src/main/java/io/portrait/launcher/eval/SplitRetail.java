@@ -2,12 +2,9 @@ package io.portrait.launcher.eval;
 
 import io.portrait.launcher.demo.RetailCsv;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +14,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code ./portrait eval split --data FILE --at DATE [--to DATE] --train OUT --test OUT}: cuts an Online Retail file
@@ -73,39 +69,33 @@ final class SplitRetail {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directory of " + train + " or " + test, e);
         }
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(data))) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-                 BufferedWriter trainOut = Files.newBufferedWriter(train, StandardCharsets.UTF_8);
-                 BufferedWriter testOut = Files.newBufferedWriter(test, StandardCharsets.UTF_8)) {
-                String header = reader.readLine();
-                if (header == null || !header.startsWith("InvoiceNo,StockCode,")) {
-                    throw new IllegalArgumentException(data + " is not in the Online Retail format: header is " + header);
+        try (BufferedReader reader = PurchaseFile.open(data);
+             BufferedWriter trainOut = Files.newBufferedWriter(train, StandardCharsets.UTF_8);
+             BufferedWriter testOut = Files.newBufferedWriter(test, StandardCharsets.UTF_8)) {
+            String header = reader.readLine();
+            if (!PurchaseFile.isHeader(header)) {
+                throw new IllegalArgumentException(data + " is not in the Online Retail format: header is " + header);
+            }
+            trainOut.write(header);
+            trainOut.newLine();
+            testOut.write(header);
+            testOut.newLine();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                List<String> columns = List.of(RetailCsv.split(line));
+                if (columns.size() != 8) {
+                    continue;
                 }
-                trainOut.write(header);
-                trainOut.newLine();
-                testOut.write(header);
-                testOut.newLine();
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    List<String> columns = List.of(RetailCsv.split(line));
-                    if (columns.size() != 8) {
-                        continue;
-                    }
-                    // yyyy-MM-dd HH:mm:ss compares in time order as text.
-                    String date = columns.get(4).trim();
-                    if (date.compareTo(at) < 0) {
-                        trainOut.write(line);
-                        trainOut.newLine();
-                        counts[0]++;
-                    } else if (to == null || date.compareTo(to) < 0) {
-                        testOut.write(line);
-                        testOut.newLine();
-                        counts[1]++;
-                    }
+                // yyyy-MM-dd HH:mm:ss compares in time order as text.
+                String date = columns.get(4).trim();
+                if (date.compareTo(at) < 0) {
+                    trainOut.write(line);
+                    trainOut.newLine();
+                    counts[0]++;
+                } else if (to == null || date.compareTo(to) < 0) {
+                    testOut.write(line);
+                    testOut.newLine();
+                    counts[1]++;
                 }
             }
         } catch (IOException e) {

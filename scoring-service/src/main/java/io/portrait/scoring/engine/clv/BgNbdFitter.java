@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 
 /**
@@ -101,6 +102,14 @@ public final class BgNbdFitter {
         final int customers;
         final int repeatBuyers;
         final double meanT;
+        /**
+         * The distinct T and t_x and each row's index into them: times are whole days in weeks in practice, so the
+         * logarithms of alpha + T and alpha + t_x are taken once per distinct value rather than once per row.
+         */
+        final double[] tValues;
+        final double[] txValues;
+        final int[] tIndex;
+        final int[] txIndex;
 
         private Compressed(int[] x, double[] tx, double[] t, double[] weight, int customers, int repeatBuyers,
                            double meanT) {
@@ -113,6 +122,23 @@ public final class BgNbdFitter {
             this.meanT = meanT;
             this.distinctX = IntStream.of(x).distinct().sorted().toArray();
             this.maxX = distinctX.length == 0 ? 0 : distinctX[distinctX.length - 1];
+            this.tValues = DoubleStream.of(t).distinct().toArray();
+            this.txValues = DoubleStream.of(tx).distinct().toArray();
+            this.tIndex = indexes(t, tValues);
+            this.txIndex = indexes(tx, txValues);
+        }
+
+        /** Where each value sits in {@code distinct}. */
+        private static int[] indexes(double[] values, double[] distinct) {
+            Map<Double, Integer> position = new HashMap<>();
+            for (int i = 0; i < distinct.length; i++) {
+                position.put(distinct[i], i);
+            }
+            int[] index = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                index[i] = position.get(values[i]);
+            }
+            return index;
         }
 
         static Compressed of(List<RepeatHistory> histories) {
@@ -143,6 +169,14 @@ public final class BgNbdFitter {
                     histories.isEmpty() ? 0 : totalT / histories.size());
         }
 
+        private static double[] logAlphaPlus(double alpha, double[] times) {
+            double[] logs = new double[times.length];
+            for (int i = 0; i < times.length; i++) {
+                logs[i] = Math.log(alpha + times[i]);
+            }
+            return logs;
+        }
+
         int size() {
             return x.length;
         }
@@ -164,6 +198,8 @@ public final class BgNbdFitter {
                 }
             }
             boolean dropout = m.dropout();
+            double[] logAlphaT = logAlphaPlus(alpha, tValues);
+            double[] logAlphaTx = dropout ? logAlphaPlus(alpha, txValues) : null;
             IntStream rows = IntStream.range(0, x.length);
             if (x.length >= PARALLEL_FROM) {
                 rows = rows.parallel();
@@ -171,10 +207,10 @@ public final class BgNbdFitter {
             // Math rather than FastMath in this loop: the JIT turns Math.log and Math.exp into intrinsics.
             return rows.mapToDouble(i -> {
                 int k = x[i];
-                double whileAlive = -(r + k) * Math.log(alpha + t[i]);
+                double whileAlive = -(r + k) * logAlphaT[tIndex[i]];
                 double ll = whileAlive;
                 if (dropout && k > 0) {
-                    double dropped = dropTerm[k] - (r + k) * Math.log(alpha + tx[i]);
+                    double dropped = dropTerm[k] - (r + k) * logAlphaTx[txIndex[i]];
                     double max = Math.max(whileAlive, dropped);
                     ll = max + Math.log1p(Math.exp(-Math.abs(whileAlive - dropped)));
                 }

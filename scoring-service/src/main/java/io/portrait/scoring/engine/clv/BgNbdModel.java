@@ -61,25 +61,34 @@ public record BgNbdModel(double r, double alpha, double a, double b, boolean dro
 
     /** Expected purchases in the next {@code t} time units given the history (Fader et al. 2005, eq. 10). */
     public double expectedPurchases(RepeatHistory h, double t) {
+        double ifAlive = expectedPurchasesIfAlive(h.x(), h.t(), t);
+        if (!dropout || h.x() == 0) {
+            return ifAlive;
+        }
+        return ifAlive / (1 + FastMath.exp(logDeadToAliveOdds(h)));
+    }
+
+    /**
+     * Expected purchases in the next {@code t} time units of a customer with {@code x} repeat purchases observed for
+     * {@code observed} time units, given that they are still alive. It does not depend on when the last purchase was,
+     * so customers with the same x and T share it; times P(alive) it is {@link #expectedPurchases(RepeatHistory, double)}.
+     */
+    public double expectedPurchasesIfAlive(int x, double observed, double t) {
         requireHorizon(t);
         if (t == 0) {
             return 0;
         }
         if (!dropout) {
-            return (r + h.x()) * t / (alpha + h.t());
+            return (r + x) * t / (alpha + observed);
         }
         double aa = FastMath.abs(a - 1) < NEAR_ONE ? 1 + NEAR_ONE : a;
-        double c = aa + b + h.x() - 1;
-        double z = t / (alpha + h.t() + t);
-        double logOneMinusZ = -FastMath.log1p(t / (alpha + h.t()));
+        double c = aa + b + x - 1;
+        double z = t / (alpha + observed + t);
+        double logOneMinusZ = -FastMath.log1p(t / (alpha + observed));
         // Euler: 1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z) = 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z).
         double series = Hypergeometric.seriesMinusOne(aa + b - 1 - r, aa - 1, c, z);
         double bracket = -FastMath.expm1((aa - 1) * logOneMinusZ + FastMath.log1p(series));
-        double whileAlive = c / (aa - 1) * bracket;
-        if (h.x() == 0) {
-            return whileAlive;
-        }
-        return whileAlive / (1 + FastMath.exp(logDeadToAliveOdds(h)));
+        return c / (aa - 1) * bracket;
     }
 
     /** Expected purchases of a randomly chosen customer in their first {@code t} time units (eq. 9). */

@@ -2,6 +2,9 @@ package io.portrait.scoring.engine.clv;
 
 import org.hipparchus.util.FastMath;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Customer lifetime value over a finite horizon: the expected purchases of each period, times the expected value
  * of a purchase and the margin, discounted to today. Periods and horizon are in the BG/NBD model's time unit.
@@ -14,6 +17,7 @@ public final class ClvCalculator {
     private final double period;
     private final double margin;
     private final double discountPerPeriod;
+    private final Map<Shape, double[]> schedules = new ConcurrentHashMap<>();
 
     /**
      * @param horizon           how far ahead, in model time units
@@ -52,15 +56,38 @@ public final class ClvCalculator {
 
     /** As {@link #clv(RepeatHistory)} with the expected value per purchase already known. */
     public double clv(RepeatHistory h, double expectedValue) {
-        double total = 0;
+        return predict(h, expectedValue).clv();
+    }
+
+    /** A customer's expected purchases over the horizon, probability of being alive, and CLV. */
+    public record Prediction(double expectedPurchases, double probabilityAlive, double clv) {
+    }
+
+    /**
+     * Predicts one customer. Safe to call from several threads: the purchase schedule, which costs a hypergeometric
+     * series per period, depends only on x and T and is computed once per distinct pair; what depends on the rest
+     * of the history is the probability of being alive, which scales it.
+     */
+    public Prediction predict(RepeatHistory h, double expectedValue) {
+        double[] schedule = schedules.computeIfAbsent(new Shape(h.x(), h.t()), this::scheduleIfAlive);
+        double alive = purchases.probabilityAlive(h);
+        return new Prediction(schedule[0] * alive, alive, margin * expectedValue * schedule[1] * alive);
+    }
+
+    private record Shape(int x, double observed) {
+    }
+
+    /** For a customer alive now: {expected purchases over the horizon, discounted expected purchases}. */
+    private double[] scheduleIfAlive(Shape shape) {
+        double discounted = 0;
         double before = 0;
         int steps = (int) FastMath.ceil(horizon / period - 1e-9);
         for (int i = 1; i <= steps; i++) {
-            double upTo = FastMath.min(i * period, horizon);
-            double expected = purchases.expectedPurchases(h, upTo);
-            total += (expected - before) / FastMath.pow(1 + discountPerPeriod, i);
+            double upTo = i == steps ? horizon : FastMath.min(i * period, horizon);
+            double expected = purchases.expectedPurchasesIfAlive(shape.x(), shape.observed(), upTo);
+            discounted += (expected - before) / FastMath.pow(1 + discountPerPeriod, i);
             before = expected;
         }
-        return margin * expectedValue * total;
+        return new double[]{before, discounted};
     }
 }

@@ -2,6 +2,7 @@ package io.portrait.scoring.engine.value;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * K-Means (k-means++ seeding, Lloyd iterations) with k chosen by the mean silhouette. Seeded, so one population
@@ -58,10 +59,11 @@ public final class KMeans {
             return best;
         }
         int[] labels = new int[points.length];
+        double[][] centroids = best.centroids();
+        IntStream.range(0, points.length).parallel().forEach(i -> labels[i] = nearest(points[i], centroids));
         int[] sizes = new int[best.k()];
-        for (int i = 0; i < points.length; i++) {
-            labels[i] = nearest(points[i], best.centroids());
-            sizes[labels[i]]++;
+        for (int label : labels) {
+            sizes[label]++;
         }
         return new Result(best.k(), labels, best.centroids(), sizes, best.silhouette());
     }

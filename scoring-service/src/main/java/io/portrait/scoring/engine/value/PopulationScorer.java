@@ -59,25 +59,34 @@ public final class PopulationScorer {
     }
 
     public ScoreRun score(List<CustomerPurchases> customers, LocalDate asOf) {
+        CustomerPurchases[] everyone = customers.toArray(CustomerPurchases[]::new);
+        RepeatHistory[] everyHistory = new RepeatHistory[everyone.length];
+        IntStream.range(0, everyone.length).parallel().forEach(i -> everyHistory[i] = history(everyone[i], asOf));
         List<CustomerPurchases> active = new ArrayList<>();
         List<RepeatHistory> histories = new ArrayList<>();
-        for (CustomerPurchases customer : customers) {
-            RepeatHistory h = history(customer, asOf);
-            if (h != null) {
-                active.add(customer);
-                histories.add(h);
+        for (int i = 0; i < everyone.length; i++) {
+            if (everyHistory[i] != null) {
+                active.add(everyone[i]);
+                histories.add(everyHistory[i]);
             }
         }
         int n = active.size();
         double[] recency = new double[n];
         double[] frequency = new double[n];
         double[] monetary = new double[n];
-        for (int i = 0; i < n; i++) {
-            SortedMap<LocalDate, Double> days = active.get(i).dayTotals().headMap(asOf.plusDays(1));
+        double[] engagement = new double[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            CustomerPurchases customer = active.get(i);
+            SortedMap<LocalDate, Double> days = customer.dayTotals().headMap(asOf.plusDays(1));
             recency[i] = ChronoUnit.DAYS.between(days.lastKey(), asOf);
             frequency[i] = days.size();
-            monetary[i] = days.values().stream().mapToDouble(Double::doubleValue).sum();
-        }
+            double sum = 0;
+            for (double value : days.values()) {
+                sum += value;
+            }
+            monetary[i] = sum;
+            engagement[i] = settings.engagement().score(days.keySet(), asOf);
+        });
         int[] r = RfmQuintiles.lowerIsBetter(recency);
         int[] f = RfmQuintiles.higherIsBetter(frequency);
         int[] m = RfmQuintiles.higherIsBetter(monetary);
@@ -98,10 +107,11 @@ public final class PopulationScorer {
                     ClvCalculator.periodRate(settings.annualDiscountRate(), settings.periodDays()));
             IntStream.range(0, n).parallel().forEach(i -> {
                 RepeatHistory h = histories.get(i);
-                expected[i] = purchases.expectedPurchases(h, horizon);
-                alive[i] = purchases.probabilityAlive(h);
                 orderValue[i] = models.spend().model().expectedAverageValue(h.x(), h.meanValue());
-                clv[i] = calculator.clv(h, orderValue[i]);
+                ClvCalculator.Prediction prediction = calculator.predict(h, orderValue[i]);
+                expected[i] = prediction.expectedPurchases();
+                alive[i] = prediction.probabilityAlive();
+                clv[i] = prediction.clv();
             });
         }
         String[] tiers = settings.tiers().valueTiers(models.purchases() != null ? clv : monetary);
@@ -127,7 +137,7 @@ public final class PopulationScorer {
                     r[i], f[i], m[i], settings.segments().segmentOf(r[i], f[i], m[i]),
                     fitted ? expected[i] : null, fitted ? alive[i] : null, fitted ? orderValue[i] : null,
                     fitted ? clv[i] : null, fitted ? settings.tiers().churnRisk(alive[i]) : null, tiers[i],
-                    settings.engagement().score(customer.dayTotals().keySet(), asOf), clusters[i]));
+                    engagement[i], clusters[i]));
         }
         return new ScoreRun(models.purchases(), models.spend(), models.note(), scores, centroids, silhouette,
                 fitSeconds);

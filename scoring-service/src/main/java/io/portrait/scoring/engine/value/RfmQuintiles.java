@@ -1,7 +1,6 @@
 package io.portrait.scoring.engine.value;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
@@ -16,23 +15,29 @@ public final class RfmQuintiles {
     /** Scores where a higher value is better (frequency, monetary). */
     public static int[] higherIsBetter(double[] values) {
         int n = values.length;
-        int[] scores = new int[n];
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
+        // A sorted primitive copy gives each distinct value its tie group; no index is boxed.
+        double[] sorted = values.clone();
+        Arrays.parallelSort(sorted);
+        double[] distinct = new double[n];
+        int[] distinctScores = new int[n];
+        int groups = 0;
         int start = 0;
         while (start < n) {
             int end = start;
-            while (end + 1 < n && values[order[end + 1]] == values[order[start]]) {
+            while (end + 1 < n && Double.compare(sorted[end + 1], sorted[start]) == 0) {
                 end++;
             }
             // Mid-rank percentile of the tie group, in (0, 1).
             double percentile = (start + end + 1) / 2.0 / n;
-            int score = Math.min(5, 1 + (int) Math.floor(percentile * 5));
-            for (int i = start; i <= end; i++) {
-                scores[order[i]] = score;
-            }
+            distinct[groups] = sorted[start];
+            distinctScores[groups] = Math.min(5, 1 + (int) Math.floor(percentile * 5));
+            groups++;
             start = end + 1;
         }
+        double[] groupValues = Arrays.copyOf(distinct, groups);
+        int[] scores = new int[n];
+        IntStream.range(0, n).parallel().forEach(i ->
+                scores[i] = distinctScores[Arrays.binarySearch(groupValues, values[i])]);
         return scores;
     }
 
@@ -40,7 +45,8 @@ public final class RfmQuintiles {
     public static int[] lowerIsBetter(double[] values) {
         double[] negated = new double[values.length];
         for (int i = 0; i < values.length; i++) {
-            negated[i] = -values[i];
+            // 0.0 - v rather than -v: a 0 stays +0.0, which sorts and compares as one value with the other zeros.
+            negated[i] = 0.0 - values[i];
         }
         return higherIsBetter(negated);
     }

@@ -1,6 +1,7 @@
 package io.portrait.scoring.engine.value;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /** Churn risk from P(alive) and value tiers from the CLV percentile; thresholds come from configuration. */
 public final class Tiers {
@@ -51,12 +52,12 @@ public final class Tiers {
      */
     public String[] valueTiers(double[] clv) {
         double[] sorted = clv.clone();
-        Arrays.sort(sorted);
+        Arrays.parallelSort(sorted);
         String[] tiers = new String[clv.length];
-        for (int i = 0; i < clv.length; i++) {
+        IntStream.range(0, clv.length).parallel().forEach(i -> {
             double below = lowerBound(sorted, clv[i]) / (double) clv.length;
             tiers[i] = below >= highNetWorthFrom ? HIGH_NET_WORTH : below >= midFrom ? MID : MASS;
-        }
+        });
         return tiers;
     }
 

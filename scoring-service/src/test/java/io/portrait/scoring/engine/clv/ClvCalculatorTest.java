@@ -34,6 +34,29 @@ class ClvCalculatorTest {
     }
 
     @Test
+    void customersSharingXAndTShareTheScheduleButNotTheirChanceOfBeingAlive() {
+        ClvCalculator calculator = new ClvCalculator(PURCHASES, SPEND, 52, 30 / 7.0, 0.3, ClvCalculator.periodRate(0.1, 30));
+        RepeatHistory recent = new RepeatHistory(2, 38, 38.86, 22.35);
+        RepeatHistory lapsed = new RepeatHistory(2, 5, 38.86, 22.35);
+
+        for (RepeatHistory h : new RepeatHistory[]{CUSTOMER, recent, lapsed, CUSTOMER}) {
+            ClvCalculator.Prediction prediction = calculator.predict(h, 24.66);
+            // Each figure as computed on its own, period by period, from the model.
+            double discounted = 0;
+            double before = 0;
+            for (int i = 1; i <= 13; i++) {
+                double expected = PURCHASES.expectedPurchases(h, Math.min(i * 30 / 7.0, 52));
+                discounted += (expected - before) / Math.pow(1 + ClvCalculator.periodRate(0.1, 30), i);
+                before = expected;
+            }
+            assertThat(prediction.expectedPurchases()).isCloseTo(PURCHASES.expectedPurchases(h, 52), within(1e-12));
+            assertThat(prediction.probabilityAlive()).isEqualTo(PURCHASES.probabilityAlive(h));
+            assertThat(prediction.clv()).isCloseTo(0.3 * 24.66 * discounted, within(1e-9));
+        }
+        assertThat(calculator.predict(lapsed, 24.66).clv()).isLessThan(calculator.predict(recent, 24.66).clv());
+    }
+
+    @Test
     void periodRateCompoundsToTheAnnualRate() {
         assertThat(Math.pow(1 + ClvCalculator.periodRate(0.1, 30), 365 / 30.0)).isCloseTo(1.1, within(1e-12));
     }

@@ -5,6 +5,7 @@ import io.portrait.scoring.engine.clv.BgNbdFitter;
 import io.portrait.scoring.engine.clv.RepeatHistory;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,19 +28,34 @@ class ValueScoringBenchmark {
         List<CustomerPurchases> customers = simulate(n, 0.25, 4.0, 0.8, 2.5, new SplittableRandom(2005));
         List<RepeatHistory> histories = customers.stream().map(c -> PopulationScorer.history(c, AS_OF)).toList();
 
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long start = System.nanoTime();
+        long cpuStart = os.getProcessCpuTime();
         BgNbdFit fit = BgNbdFitter.fit(histories);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
+        double fitCpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
         start = System.nanoTime();
+        cpuStart = os.getProcessCpuTime();
         ScoreRun run = new PopulationScorer(PopulationScorerTest.settings()).score(customers, AS_OF);
         double scoreSeconds = (System.nanoTime() - start) / 1e9;
+        double scoreCpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
-        System.out.printf(Locale.ROOT, "customers=%d bgnbd_fit_s=%.2f (r=%.3f alpha=%.3f a=%.3f b=%.3f ll=%.1f "
-                        + "evaluations=%d) scoring_run_s=%.2f (of which model fits %.2f; profiles=%d clusters=%d)%n",
-                n, fitSeconds, fit.model().r(), fit.model().alpha(), fit.model().a(), fit.model().b(),
-                fit.diagnostics().logLikelihood(), fit.diagnostics().evaluations(), scoreSeconds, run.fitSeconds(),
-                run.scores().size(), run.clusters().size());
+        // CPU seconds next to wall seconds: on a machine shared with other work the wall time mostly measures the
+        // others; CPU seconds over the cores is what the same run needs on a quiet machine at best.
+        System.out.printf(Locale.ROOT, "customers=%d bgnbd_fit_s=%.2f (cpu %.2f; r=%.3f alpha=%.3f a=%.3f b=%.3f "
+                        + "ll=%.1f evaluations=%d) scoring_run_s=%.2f (cpu %.2f; of which model fits %.2f; profiles=%d "
+                        + "clusters=%d) cores=%d load=%.1f%n",
+                n, fitSeconds, fitCpuSeconds, fit.model().r(), fit.model().alpha(), fit.model().a(), fit.model().b(),
+                fit.diagnostics().logLikelihood(), fit.diagnostics().evaluations(), scoreSeconds, scoreCpuSeconds,
+                run.fitSeconds(), run.scores().size(), run.clusters().size(), os.getAvailableProcessors(),
+                os.getSystemLoadAverage());
+        System.out.printf(Locale.ROOT, "{\"customers\": %d, \"bgnbdFitSeconds\": %.2f, \"bgnbdFitCpuSeconds\": %.2f, "
+                        + "\"scoringRunSeconds\": %.2f, \"scoringRunCpuSeconds\": %.2f, \"modelFitSeconds\": %.2f, "
+                        + "\"cores\": %d, \"loadAverage\": %.1f}%n",
+                n, fitSeconds, fitCpuSeconds, scoreSeconds, scoreCpuSeconds, run.fitSeconds(),
+                os.getAvailableProcessors(), os.getSystemLoadAverage());
     }
 
     /**
