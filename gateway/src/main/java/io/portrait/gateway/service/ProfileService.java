@@ -148,6 +148,11 @@ public class ProfileService {
                 profile.getIdentifiersList().stream()
                         .map(i -> new ProfileView.IdentifierView(i.getType(), i.getValue()))
                         .toList(),
+                profile.getTraitsList().stream()
+                        .map(t -> new ProfileView.TraitView(t.getName(), t.getValue(), blankToNull(t.getSource()),
+                                blankToNull(t.getEventId()), instant(t.hasObservedAt(), t.getObservedAt()),
+                                blankToNull(t.getRule())))
+                        .toList(),
                 profile.getChannelsList().stream().sorted().toList(),
                 instant(profile.hasFirstSeen(), profile.getFirstSeen()),
                 instant(profile.hasLastSeen(), profile.getLastSeen()),
