@@ -87,10 +87,25 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Trai
                 recommendations, degraded);
     }
 
-    public ProfileView withParts(List<ActivityView> activity, PurchasesView purchases, List<TagView> tags,
-                                 List<SegmentView> segments, ScoresView scores, RecommendationsView recommendations,
-                                 List<String> degraded) {
-        return new ProfileView(id, identifiers, traits, channels, firstSeen, lastSeen, eventCount, mergedIds, activity,
-                purchases, tags, segments, scores, recommendations, degraded);
+    /** What the services other than identity hold about the profile, and the parts they failed to give. */
+    public record Parts(List<ActivityView> activity, PurchasesView purchases, List<TagView> tags,
+                        List<SegmentView> segments, ScoresView scores, RecommendationsView recommendations,
+                        List<String> degraded) {
+
+        /** The parts as answered for {@code liveId}: a merged-away id asked for is answered for its survivor. */
+        Parts of(String liveId) {
+            return recommendations == null || recommendations.profileId().equals(liveId) ? this
+                    : new Parts(activity, purchases, tags, segments, scores, new RecommendationsView(liveId,
+                            recommendations.personalized(), recommendations.items()), degraded);
+        }
     }
+
+    /** This view with the other services' parts, answered for this (live) profile. */
+    public ProfileView withParts(Parts parts) {
+        Parts live = parts.of(id);
+        return new ProfileView(id, identifiers, traits, channels, firstSeen, lastSeen, eventCount, mergedIds,
+                live.activity(), live.purchases(), live.tags(), live.segments(), live.scores(),
+                live.recommendations(), live.degraded());
+    }
+
 }

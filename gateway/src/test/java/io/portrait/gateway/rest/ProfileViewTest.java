@@ -102,6 +102,28 @@ class ProfileViewTest {
     }
 
     @Test
+    void aMergedAwayIdAnswersForItsSurvivor() {
+        String merged = "4f1c0d3e-0000-4000-8000-0000000000bb";
+        var survivor = identity.profile("default", ID);
+        var features = parts.features("default", ID);
+        var purchases = parts.purchases("default", ID);
+        var tags = parts.tags("default", ID);
+        var scores = parts.scores("default", ID);
+        when(identity.profile("default", merged)).thenReturn(survivor);
+        // The sinks answer a merged-away id for its survivor too, so the parts are asked for with the id given.
+        when(parts.features("default", merged)).thenReturn(features);
+        when(parts.purchases("default", merged)).thenReturn(purchases);
+        when(parts.tags("default", merged)).thenReturn(tags);
+        when(parts.scores("default", merged)).thenReturn(scores);
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + merged)
+                .then().statusCode(200)
+                .body("id", equalTo(ID))
+                .body("purchases.orders", equalTo(3))
+                .body("recommendations.profileId", equalTo(ID))
+                .body("$", not(hasKey("degraded")));
+    }
+
+    @Test
     void goldenRecordTraitsCarryTheirProvenance() {
         String piiReader = GatewayTestKeys.create("default", "profiles:read", "pii:read");
         given().header("X-API-Key", piiReader).when().get("/v1/profiles/" + ID)
