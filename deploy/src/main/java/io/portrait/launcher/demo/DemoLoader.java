@@ -23,6 +23,7 @@ public final class DemoLoader {
 
     public static final String RESOURCE = "/demo/online-retail-demo.csv.gz";
     private static final int BATCH = 250;
+    private static final int ATTEMPTS = 3;
 
     /** @param showcaseOrders completed orders of the showcase customer: what its view shows once the sinks have them all */
     public record Result(int customers, int events, int accepted, int rejected, long millis,
@@ -65,6 +66,10 @@ public final class DemoLoader {
             List<ObjectNode> batch = events.subList(from, Math.min(events.size(), from + BATCH));
             // wait=true: each batch is on profiles before the next goes, so the demo is complete when this returns.
             GatewayClient.Answer answer = gateway.postEvents(batch, true);
+            // A busy machine can outlast the wait; events are stored once per messageId, so sending again is safe.
+            for (int attempt = 1; attempt < ATTEMPTS && (answer.status() == 503 || answer.status() == 504); attempt++) {
+                answer = gateway.postEvents(batch, true);
+            }
             if (answer.status() != 200 && answer.status() != 422) {
                 throw new IllegalStateException("gateway answered " + answer.status() + ": " + answer.body());
             }
