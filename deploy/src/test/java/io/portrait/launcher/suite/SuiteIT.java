@@ -173,7 +173,7 @@ class SuiteIT {
         assertThat(result.rejected()).isZero();
         assertThat(result.accepted()).isEqualTo(result.events());
         // What the launcher prints: the showcase once every service has applied its orders, nothing degraded.
-        DemoLoader.Showcase showcase = loader.awaitShowcase(result, 60_000);
+        DemoLoader.Showcase showcase = loader.awaitShowcase(result, 180_000);
         assertThat(showcase.complete()).isTrue();
         assertThat(showcase.answer().body().path("degraded").isMissingNode()).isTrue();
         assertThat(showcase.answer().body().path("purchases").path("orders").asInt()).isEqualTo(result.showcaseOrders());
