@@ -18,6 +18,9 @@ import java.util.List;
 /** {@code ./portrait <command>}: run the suite locally, or measure it. */
 public final class Main {
 
+    /** How long the launcher waits for the sinks to apply the demo before it prints the showcase anyway. */
+    private static final long SHOWCASE_WAIT_MILLIS = 60_000;
+
     private static final String USAGE = """
             usage: ./portrait <command> [options]
 
@@ -100,8 +103,11 @@ public final class Main {
 
         GatewayClient gateway = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
         DemoLoader.Result result = null;
+        DemoLoader.Showcase showcase = null;
         if (demo) {
-            result = new DemoLoader(gateway, out).load();
+            DemoLoader loader = new DemoLoader(gateway, out);
+            result = loader.load();
+            showcase = loader.awaitShowcase(result, SHOWCASE_WAIT_MILLIS);
         }
         out.println();
         out.println("Portrait is up in " + (System.nanoTime() - started) / 1_000_000_000 + " s.");
@@ -116,8 +122,11 @@ public final class Main {
             String email = result.showcase().email();
             out.println("A demo customer:");
             out.println("  curl -H \"X-API-Key: $(cat .portrait/admin-key)\" '" + gateway.lookupUrl("email", email) + "'");
-            GatewayClient.Answer answer = gateway.lookup("email", email);
-            out.println(DemoLoader.pretty(answer.body()));
+            out.println(DemoLoader.pretty(showcase.answer().body()));
+            if (!showcase.complete()) {
+                out.printf("  (after %.0f s the services were still applying the demo; ask again in a moment for the full view)%n",
+                        showcase.waitedMillis() / 1000.0);
+            }
         }
         out.println("Press Ctrl-C to stop.");
         Thread.currentThread().join();

@@ -11,10 +11,12 @@ import io.portrait.launcher.suite.SuitePorts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +25,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -38,8 +43,13 @@ public final class ProfileViewBench {
     public record Settings(int rate, int seconds, int profiles) {
     }
 
+    /**
+     * @param outcomes       answers by HTTP status, and failures by cause ({@code timeout}, {@code connect}, ...)
+     * @param degradedParts  how often each part was left out of a 200 answer
+     */
     public record Figures(Settings settings, int requests, double p50, double p95, double p99, double max,
-                          int errors, int degraded, double achievedRate) {
+                          int errors, int degraded, double achievedRate, Map<String, Integer> outcomes,
+                          Map<String, Integer> degradedParts, Map<String, String> errorSamples) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -104,12 +114,23 @@ public final class ProfileViewBench {
                 events.add(EventPathBench.event(run + "-p" + i, run + "-p" + i, i));
             }
             GatewayClient.Answer answer = gateway.postEvents(events, true);
+            if (answer.status() != 200) {
+                throw new IllegalStateException("loading profiles: the gateway answered " + answer.status() + ": "
+                        + answer.body());
+            }
+            // An event not yet on a profile when the wait ended has no profileId; reading "" would measure a 404.
             for (JsonNode accepted : answer.body().path("events")) {
-                ids.add(accepted.path("profileId").asText());
+                String id = accepted.path("profileId").asText("");
+                if (!id.isEmpty()) {
+                    ids.add(id);
+                }
             }
         }
         if (ids.isEmpty()) {
             throw new IllegalStateException("no profile was made");
+        }
+        if (ids.size() < settings.profiles()) {
+            out.printf("  %,d of %,d profiles were ready in time; measuring over those%n", ids.size(), settings.profiles());
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -122,11 +143,83 @@ public final class ProfileViewBench {
         return run(http, base, token, ids, settings.rate(), settings.seconds()).withSettings(settings);
     }
 
-    private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate) {
+    private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate,
+                       Outcomes outcomes) {
         Figures withSettings(Settings settings) {
             return new Figures(settings, requests, EventPathBench.percentile(sortedMillis, 50),
                     EventPathBench.percentile(sortedMillis, 95), EventPathBench.percentile(sortedMillis, 99),
-                    sortedMillis[sortedMillis.length - 1], errors, degraded, achievedRate);
+                    sortedMillis[sortedMillis.length - 1], errors, degraded, achievedRate, outcomes.byOutcome(),
+                    outcomes.byDegradedPart(), outcomes.samples());
+        }
+    }
+
+    /** What the answers were: counts per status or failure cause, per degraded part, and one error body of each. */
+    static final class Outcomes {
+        private final Map<String, Integer> byOutcome = new ConcurrentSkipListMap<>();
+        private final Map<String, Integer> byDegradedPart = new ConcurrentSkipListMap<>();
+        private final Map<String, String> samples = new ConcurrentSkipListMap<>();
+
+        /** Counts one answer; answers whether it was an error (not a 200). */
+        boolean count(HttpResponse<String> response, Throwable failure) {
+            if (failure != null) {
+                String cause = cause(failure);
+                byOutcome.merge(cause, 1, Integer::sum);
+                samples.putIfAbsent(cause, String.valueOf(rootOf(failure).getMessage()));
+                return true;
+            }
+            String status = String.valueOf(response.statusCode());
+            byOutcome.merge(status, 1, Integer::sum);
+            if (response.statusCode() != 200) {
+                // The problem+json detail says why (e.g. which service was unavailable).
+                samples.putIfAbsent(status, abbreviate(response.body()));
+                return true;
+            }
+            if (response.body().contains("\"degraded\"")) {
+                try {
+                    for (JsonNode part : MAPPER.readTree(response.body()).path("degraded")) {
+                        byDegradedPart.merge(part.asText(), 1, Integer::sum);
+                    }
+                } catch (IOException e) {
+                    byDegradedPart.merge("(unreadable answer)", 1, Integer::sum);
+                }
+            }
+            return false;
+        }
+
+        Map<String, Integer> byOutcome() {
+            return Map.copyOf(byOutcome);
+        }
+
+        Map<String, Integer> byDegradedPart() {
+            return Map.copyOf(byDegradedPart);
+        }
+
+        Map<String, String> samples() {
+            return Map.copyOf(samples);
+        }
+
+        static String cause(Throwable failure) {
+            Throwable root = rootOf(failure);
+            if (root instanceof HttpTimeoutException) {
+                return "timeout";
+            }
+            if (root instanceof ConnectException) {
+                return "connect";
+            }
+            return root.getClass().getSimpleName();
+        }
+
+        private static Throwable rootOf(Throwable failure) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root;
+        }
+
+        private static String abbreviate(String body) {
+            String text = body == null ? "" : body.replaceAll("\\s+", " ");
+            return text.length() <= 300 ? text : text.substring(0, 300) + "...";
         }
     }
 
@@ -136,6 +229,7 @@ public final class ProfileViewBench {
         double[] latencies = new double[total];
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger degraded = new AtomicInteger();
+        Outcomes outcomes = new Outcomes();
         List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
@@ -151,7 +245,7 @@ public final class ProfileViewBench {
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, failure) -> {
                         latencies[n] = (System.nanoTime() - due) / 1e6;
-                        if (failure != null || response.statusCode() != 200) {
+                        if (outcomes.count(response, failure)) {
                             errors.incrementAndGet();
                         } else if (response.body().contains("\"degraded\"")) {
                             degraded.incrementAndGet();
@@ -162,7 +256,7 @@ public final class ProfileViewBench {
         long sent = System.nanoTime();
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         Arrays.sort(latencies);
-        return new Run(total, latencies, errors.get(), degraded.get(), total / ((sent - start) / 1e9));
+        return new Run(total, latencies, errors.get(), degraded.get(), total / ((sent - start) / 1e9), outcomes);
     }
 
     static void report(Figures f, PrintStream out) {
@@ -176,12 +270,35 @@ public final class ProfileViewBench {
         row(out, "max (ms)", String.format(Locale.ROOT, "%.1f", f.max()));
         row(out, "errors (non-200)", String.valueOf(f.errors()));
         row(out, "degraded answers", String.valueOf(f.degraded()));
-        out.println(String.format(Locale.ROOT,
-                "{\"benchmark\":\"profile-view\",\"rate\":%d,\"seconds\":%d,\"profiles\":%d,\"requests\":%d,"
-                        + "\"sentPerSecond\":%.1f,\"latencyMillis\":{\"p50\":%.2f,\"p95\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
-                        + "\"errors\":%d,\"degraded\":%d,\"targetP99Millis\":25,\"cores\":%d}",
-                f.settings().rate(), f.settings().seconds(), f.settings().profiles(), f.requests(), f.achievedRate(),
-                f.p50(), f.p95(), f.p99(), f.max(), f.errors(), f.degraded(), Runtime.getRuntime().availableProcessors()));
+        new TreeMap<>(f.outcomes()).forEach((outcome, count) -> row(out, "  answered " + outcome, String.valueOf(count)));
+        new TreeMap<>(f.degradedParts()).forEach((part, count) -> row(out, "  without " + part, String.valueOf(count)));
+        new TreeMap<>(f.errorSamples()).forEach((outcome, sample) -> out.printf("  e.g. %s: %s%n", outcome, sample));
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("benchmark", "profile-view");
+        json.put("rate", f.settings().rate());
+        json.put("seconds", f.settings().seconds());
+        json.put("profiles", f.settings().profiles());
+        json.put("requests", f.requests());
+        json.put("sentPerSecond", round(f.achievedRate(), 1));
+        ObjectNode latency = json.putObject("latencyMillis");
+        latency.put("p50", round(f.p50(), 2));
+        latency.put("p95", round(f.p95(), 2));
+        latency.put("p99", round(f.p99(), 2));
+        latency.put("max", round(f.max(), 2));
+        json.put("errors", f.errors());
+        json.put("degraded", f.degraded());
+        ObjectNode outcomes = json.putObject("outcomes");
+        new TreeMap<>(f.outcomes()).forEach(outcomes::put);
+        ObjectNode parts = json.putObject("degradedParts");
+        new TreeMap<>(f.degradedParts()).forEach(parts::put);
+        json.put("targetP99Millis", 25);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        out.println(json);
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
     }
 
     private static void row(PrintStream out, String name, String value) {

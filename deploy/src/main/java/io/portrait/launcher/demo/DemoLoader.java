@@ -23,9 +23,19 @@ public final class DemoLoader {
 
     public static final String RESOURCE = "/demo/online-retail-demo.csv.gz";
     private static final int BATCH = 250;
+    private static final int ATTEMPTS = 3;
 
-    public record Result(int customers, int events, int accepted, int rejected, long millis, DemoEvents.DemoCustomer showcase) {
+    /** @param showcaseOrders completed orders of the showcase customer: what its view shows once the sinks have them all */
+    public record Result(int customers, int events, int accepted, int rejected, long millis,
+                         DemoEvents.DemoCustomer showcase, int showcaseOrders) {
     }
+
+    /** The showcase's view, and whether every service had applied the demo to it when it was read. */
+    public record Showcase(GatewayClient.Answer answer, boolean complete, long waitedMillis) {
+    }
+
+    private static final String ORDER_COMPLETED = "Order Completed";
+    private static final long POLL_MILLIS = 250;
 
     private final GatewayClient gateway;
     private final PrintStream out;
@@ -56,6 +66,10 @@ public final class DemoLoader {
             List<ObjectNode> batch = events.subList(from, Math.min(events.size(), from + BATCH));
             // wait=true: each batch is on profiles before the next goes, so the demo is complete when this returns.
             GatewayClient.Answer answer = gateway.postEvents(batch, true);
+            // A busy machine can outlast the wait; events are stored once per messageId, so sending again is safe.
+            for (int attempt = 1; attempt < ATTEMPTS && (answer.status() == 503 || answer.status() == 504); attempt++) {
+                answer = gateway.postEvents(batch, true);
+            }
             if (answer.status() != 200 && answer.status() != 422) {
                 throw new IllegalStateException("gateway answered " + answer.status() + ": " + answer.body());
             }
@@ -66,7 +80,68 @@ public final class DemoLoader {
         out.println();
         long millis = (System.nanoTime() - started) / 1_000_000;
         int customers = (int) rows.stream().mapToLong(RetailRow::customerId).distinct().count();
-        return new Result(customers, events.size(), accepted, rejected, millis, showcase(rows));
+        DemoEvents.DemoCustomer showcase = showcase(rows);
+        return new Result(customers, events.size(), accepted, rejected, millis, showcase, completedOrders(rows, showcase));
+    }
+
+    /**
+     * Reads the showcase's profile view until tagging and scoring show every one of its orders and no part is
+     * degraded, at most {@code timeout}. wait=true only covers identity: the sinks get the events afterwards,
+     * through their outboxes, and a view read before they are done shows parts missing or degraded.
+     */
+    public Showcase awaitShowcase(Result result, long timeoutMillis) {
+        long started = System.nanoTime();
+        boolean waiting = false;
+        try {
+            while (true) {
+                GatewayClient.Answer answer = gateway.lookup("email", result.showcase().email());
+                long waited = (System.nanoTime() - started) / 1_000_000;
+                boolean complete = complete(answer, result.showcaseOrders());
+                if (complete || waited >= timeoutMillis) {
+                    return new Showcase(answer, complete, waited);
+                }
+                waiting = true;
+                out.printf("\r  waiting for the services to apply the demo: %.0f s", waited / 1000.0);
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the demo", e);
+        } finally {
+            if (waiting) {
+                out.println();
+            }
+        }
+    }
+
+    /**
+     * Whether a view shows all {@code orders} of the customer in tagging's activity and scoring's purchases, with
+     * nothing degraded. Orders carry identifiers known since the sign-up, so they count on the profile directly.
+     */
+    static boolean complete(GatewayClient.Answer answer, int orders) {
+        if (answer.status() != 200 || answer.body() == null) {
+            return false;
+        }
+        JsonNode view = answer.body();
+        if (view.path("degraded").size() > 0) {
+            return false;
+        }
+        long tagged = 0;
+        for (JsonNode activity : view.path("activity")) {
+            if (activity.path("event").asText().equals(ORDER_COMPLETED)) {
+                tagged = activity.path("count").asLong();
+            }
+        }
+        return tagged == orders && view.path("purchases").path("orders").asLong() == orders;
+    }
+
+    /** Invoices of the customer that are not cancellations: each is one Order Completed event. */
+    static int completedOrders(List<RetailRow> rows, DemoEvents.DemoCustomer customer) {
+        return (int) rows.stream()
+                .filter(row -> row.customerId() == customer.id() && !row.cancellation())
+                .map(RetailRow::invoiceNo)
+                .distinct()
+                .count();
     }
 
     /** The customer with invoices on the most channels, most invoices first, lowest id on ties. */

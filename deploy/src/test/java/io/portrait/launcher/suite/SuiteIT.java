@@ -168,9 +168,15 @@ class SuiteIT {
     @Test
     void theDemoDataShowsACustomerAcrossChannelsOnOneProfile() {
         GatewayClient gateway = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
-        DemoLoader.Result result = new DemoLoader(gateway, new PrintStream(OutputStream.nullOutputStream())).load();
+        DemoLoader loader = new DemoLoader(gateway, new PrintStream(OutputStream.nullOutputStream()));
+        DemoLoader.Result result = loader.load();
         assertThat(result.rejected()).isZero();
         assertThat(result.accepted()).isEqualTo(result.events());
+        // What the launcher prints: the showcase once every service has applied its orders, nothing degraded.
+        DemoLoader.Showcase showcase = loader.awaitShowcase(result, 180_000);
+        assertThat(showcase.complete()).isTrue();
+        assertThat(showcase.answer().body().path("degraded").isMissingNode()).isTrue();
+        assertThat(showcase.answer().body().path("purchases").path("orders").asInt()).isEqualTo(result.showcaseOrders());
 
         given().queryParam("type", "email").queryParam("value", result.showcase().email())
                 .when().get("/v1/profiles/lookup")

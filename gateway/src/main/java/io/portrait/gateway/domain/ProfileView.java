@@ -7,13 +7,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One customer as the gateway shows it: who they are (identity), what they did (activity, from tagging), what
+ * One customer as the gateway shows it: who they are (identity and golden-record traits), what they did (activity, from tagging), what
  * they bought and are worth (purchases and scores, from scoring), how they are described (tags and segments) and
  * what to offer them next (recommendations). A part its service holds nothing for yet is absent; a part whose
  * service failed or was too slow is absent and named in {@code degraded}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProfileView(String id, List<IdentifierView> identifiers, List<String> channels, Instant firstSeen,
+public record ProfileView(String id, List<IdentifierView> identifiers, List<TraitView> traits, List<String> channels,
+                          Instant firstSeen,
                           Instant lastSeen, long eventCount, List<String> mergedIds, List<ActivityView> activity,
                           PurchasesView purchases, List<TagView> tags, List<SegmentView> segments, ScoresView scores,
                           RecommendationsView recommendations,
@@ -23,6 +24,18 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Stri
         /** The same identifier with its value masked ({@code 138****5678}, {@code a***@example.com}). */
         public IdentifierView masked() {
             return new IdentifierView(type, PiiMask.mask(type, value));
+        }
+    }
+
+    /**
+     * One trait of the golden record with its provenance: the source and event that set it, when that event
+     * happened, and the survivorship rule that chose it among the values the profile's events brought.
+     */
+    public record TraitView(String name, String value, String source, String eventId, Instant observedAt,
+                            String rule) {
+        /** Trait values are personal data of any shape (names, birthdays, cities): every value is masked. */
+        public TraitView masked() {
+            return new TraitView(name, PiiMask.mask(name, value), source, eventId, observedAt, rule);
         }
     }
 
@@ -60,23 +73,39 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Stri
     }
 
     /** Who the customer is, before the other parts are added. */
-    public static ProfileView identity(String id, List<IdentifierView> identifiers, List<String> channels,
-                                       Instant firstSeen, Instant lastSeen, long eventCount, List<String> mergedIds) {
-        return new ProfileView(id, identifiers, channels, firstSeen, lastSeen, eventCount, mergedIds,
+    public static ProfileView identity(String id, List<IdentifierView> identifiers, List<TraitView> traits,
+                                       List<String> channels, Instant firstSeen, Instant lastSeen, long eventCount,
+                                       List<String> mergedIds) {
+        return new ProfileView(id, identifiers, traits, channels, firstSeen, lastSeen, eventCount, mergedIds,
                 null, null, null, null, null, null, List.of());
     }
 
-    /** The view as a caller without pii:read sees it: every identifier value masked. */
+    /** The view as a caller without pii:read sees it: every identifier and trait value masked. */
     public ProfileView masked() {
         return new ProfileView(id, identifiers == null ? null : identifiers.stream().map(IdentifierView::masked).toList(),
-                channels, firstSeen, lastSeen, eventCount, mergedIds, activity, purchases, tags, segments, scores,
+                traits == null ? null : traits.stream().map(TraitView::masked).toList(), channels, firstSeen, lastSeen, eventCount, mergedIds, activity, purchases, tags, segments, scores,
                 recommendations, degraded);
     }
 
-    public ProfileView withParts(List<ActivityView> activity, PurchasesView purchases, List<TagView> tags,
-                                 List<SegmentView> segments, ScoresView scores, RecommendationsView recommendations,
-                                 List<String> degraded) {
-        return new ProfileView(id, identifiers, channels, firstSeen, lastSeen, eventCount, mergedIds, activity,
-                purchases, tags, segments, scores, recommendations, degraded);
+    /** What the services other than identity hold about the profile, and the parts they failed to give. */
+    public record Parts(List<ActivityView> activity, PurchasesView purchases, List<TagView> tags,
+                        List<SegmentView> segments, ScoresView scores, RecommendationsView recommendations,
+                        List<String> degraded) {
+
+        /** The parts as answered for {@code liveId}: a merged-away id asked for is answered for its survivor. */
+        Parts of(String liveId) {
+            return recommendations == null || recommendations.profileId().equals(liveId) ? this
+                    : new Parts(activity, purchases, tags, segments, scores, new RecommendationsView(liveId,
+                            recommendations.personalized(), recommendations.items()), degraded);
+        }
     }
+
+    /** This view with the other services' parts, answered for this (live) profile. */
+    public ProfileView withParts(Parts parts) {
+        Parts live = parts.of(id);
+        return new ProfileView(id, identifiers, traits, channels, firstSeen, lastSeen, eventCount, mergedIds,
+                live.activity(), live.purchases(), live.tags(), live.segments(), live.scores(),
+                live.recommendations(), live.degraded());
+    }
+
 }

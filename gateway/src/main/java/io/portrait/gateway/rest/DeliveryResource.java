@@ -52,6 +52,7 @@ public class DeliveryResource {
     @Operation(summary = "Replay dead letters",
             description = "Puts the named dead letters (every one of the sink when no ids are given) back in the outbox "
                     + "with fresh attempts. Sinks ignore what they already applied.")
+    @AdminChange("dead-letters.replayed")
     public Uni<Map<String, Integer>> replay(ReplayRequest request) {
         ReplayRequest replay = request == null ? new ReplayRequest(List.of(), null) : request;
         return admin.replayDeadLetters(caller.workspace(), replay.sink(), replay.ids())

@@ -8,6 +8,7 @@ import io.portrait.gateway.domain.UnbindRequest;
 import io.portrait.gateway.domain.UnmergeRequest;
 import io.portrait.gateway.domain.UnmergeView;
 import io.portrait.gateway.service.IdentityAdminService;
+import io.portrait.gateway.service.PiiGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -37,10 +38,12 @@ public class IdentityAdminResource {
 
     private final IdentityAdminService identity;
     private final CurrentCaller caller;
+    private final PiiGuard pii;
 
-    public IdentityAdminResource(IdentityAdminService identity, CurrentCaller caller) {
+    public IdentityAdminResource(IdentityAdminService identity, CurrentCaller caller, PiiGuard pii) {
         this.identity = identity;
         this.caller = caller;
+        this.pii = pii;
     }
 
     @GET
@@ -65,12 +68,16 @@ public class IdentityAdminResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "The profile does not hold it.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "identity.unbound", target = "id")
     public Uni<ProfileView> unbind(@PathParam("id") String id, UnbindRequest request) {
         if (request == null || blank(request.type()) || blank(request.value())) {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
                     "Body fields \"type\" and \"value\" are both required."));
         }
-        return identity.unbind(caller.workspace(), id, request.type(), request.value());
+        PiiGuard.Reader reader = caller.reader();
+        return identity.unbind(reader.workspace(), id, request.type(), request.value())
+                .flatMap(view -> pii.release(reader, view, view.id(), "POST /v1/identity/profiles/{id}/unbind",
+                        ProfileView::masked));
     }
 
     @POST
@@ -84,8 +91,12 @@ public class IdentityAdminResource {
     @APIResponse(responseCode = "404", description = "No such merge.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The merge was undone already.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "identity.unmerged", target = "mergeId")
     public Uni<UnmergeView> unmerge(@PathParam("mergeId") String mergeId, UnmergeRequest request) {
-        return identity.unmerge(caller.workspace(), mergeId, request == null ? null : request.reason());
+        PiiGuard.Reader reader = caller.reader();
+        return identity.unmerge(reader.workspace(), mergeId, request == null ? null : request.reason())
+                .flatMap(view -> pii.release(reader, view, view.survivor().id(),
+                        "POST /v1/identity/merges/{mergeId}/unmerge", UnmergeView::masked));
     }
 
     @GET

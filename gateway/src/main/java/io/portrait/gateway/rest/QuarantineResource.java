@@ -77,6 +77,7 @@ public class QuarantineResource {
             description = "Use it after fixing the tracking plan: each event is validated again; accepted ones leave "
                     + "the quarantine, the others stay with their new reasons.")
     @APIResponse(responseCode = "404", description = "An id is not in quarantine.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange("quarantine.replayed")
     public Uni<ReplayResult> replay(ReplayRequest request) {
         if (request == null || request.ids() == null || request.ids().isEmpty()) {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
@@ -94,6 +95,7 @@ public class QuarantineResource {
                     + "instead of the stored one; without, the stored one is replayed.")
     @APIResponse(responseCode = "404", description = "No such event in quarantine.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "quarantine.replayed", target = "id")
     public Uni<ReplayResult> replayOne(@PathParam("id") String id, byte[] corrected) {
         try {
             return admin.replay(caller.workspace(), List.of(id), corrected);

@@ -44,6 +44,7 @@ public class ScoringModelResource {
     @APIResponse(responseCode = "200", description = "The new model version.")
     @APIResponse(responseCode = "409", description = "A refit of the workspace is already running.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange("scoring.refit")
     public Uni<ModelFitView> refit() {
         return scoring.refit(caller.workspace()).map(ModelFitView::of);
     }

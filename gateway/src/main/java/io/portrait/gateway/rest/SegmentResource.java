@@ -59,6 +59,7 @@ public class SegmentResource {
             + "conditions with and / or / not.")
     @APIResponse(responseCode = "201", description = "The segment.")
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange("segment.created")
     public Uni<SegmentViews.Segment> create(SegmentViews.NewSegment segment) {
         return segments.create(caller.workspace(), segment);
     }
@@ -83,6 +84,7 @@ public class SegmentResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Recompute the members", description = "Who entered and who left is recorded as changes; "
             + "segments are also refreshed daily.")
+    @AdminChange(value = "segment.refreshed", target = "code")
     public Uni<SegmentViews.Refreshed> refresh(@PathParam("code") String code) {
         return segments.refresh(caller.workspace(), code);
     }

@@ -54,6 +54,7 @@ public class TagResource {
     @APIResponse(responseCode = "400", description = "Invalid code or unknown parent.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange("tag.category-created")
     public Uni<TagViews.Category> createCategory(TagViews.Category category) {
         return tags.createCategory(caller.workspace(), category);
     }
@@ -75,6 +76,7 @@ public class TagResource {
     @APIResponse(responseCode = "201", description = "The definition and version 1.")
     @APIResponse(responseCode = "400", description = "Invalid definition or spec.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange("tag.created")
     public Uni<TagViews.TagDetails> create(TagViews.NewTag tag) {
         return tags.create(caller.workspace(), tag);
     }
@@ -96,6 +98,7 @@ public class TagResource {
     @Operation(summary = "Change a tag's rule", description = "Every change is a new version; the live version keeps "
             + "being served until the new one is published.")
     @APIResponse(responseCode = "201", description = "The definition and the new version.")
+    @AdminChange(value = "tag.revised", target = "code")
     public Uni<TagViews.TagDetails> revise(@PathParam("code") String code, TagViews.NewVersion version) {
         return tags.revise(caller.workspace(), code, version);
     }
@@ -109,6 +112,7 @@ public class TagResource {
             + "(see /v1/tags/jobs/{id}); the previous version is served until it completes. Without a version, the latest.")
     @APIResponse(responseCode = "202", description = "Publishing; the job when there is one.")
     @APIResponse(responseCode = "409", description = "The tag is retired.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "tag.published", target = "code")
     public Uni<TagViews.Published> publish(@PathParam("code") String code, TagViews.PublishRequest request) {
         return tags.publish(caller.workspace(), code, request == null ? null : request.version());
     }
@@ -117,6 +121,7 @@ public class TagResource {
     @Path("/{code}/retire")
     @RolesAllowed(ADMIN)
     @Operation(summary = "Retire a tag", description = "No longer computed or served; its values stay queryable by version.")
+    @AdminChange(value = "tag.retired", target = "code")
     public Uni<TagViews.Definition> retire(@PathParam("code") String code) {
         return tags.retire(caller.workspace(), code);
     }
@@ -134,6 +139,7 @@ public class TagResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(ADMIN)
     @Operation(summary = "Assign a manual tag", description = "Gives the profiles the value; the note is kept as the reason.")
+    @AdminChange(value = "tag.assigned", target = "code")
     public Uni<TagViews.Count> assign(@PathParam("code") String code, TagViews.Assignment assignment) {
         return tags.assign(caller.workspace(), code, assignment);
     }
@@ -143,6 +149,7 @@ public class TagResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(ADMIN)
     @Operation(summary = "Remove a manual tag from profiles")
+    @AdminChange(value = "tag.removed", target = "code")
     public Uni<TagViews.Count> remove(@PathParam("code") String code, TagViews.Removal removal) {
         return tags.remove(caller.workspace(), code, removal);
     }
@@ -153,6 +160,7 @@ public class TagResource {
     @RolesAllowed(ADMIN)
     @Operation(summary = "Import a manual tag from a file", description = "CSV lines profile_id,value (an optional "
             + "header line profile_id,value), at most 10,000; lines that cannot be read are listed with their number.")
+    @AdminChange(value = "tag.imported", target = "code")
     public Uni<TagViews.ImportResult> importFile(@PathParam("code") String code,
                                                  @Parameter(description = "The file name, kept in the reason.")
                                                  @QueryParam("file") String file, String csv) {

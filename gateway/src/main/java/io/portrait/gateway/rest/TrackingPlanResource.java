@@ -42,6 +42,7 @@ public class TrackingPlanResource {
                     + "an event that breaks it is rejected and quarantined with the reason.")
     @APIResponse(responseCode = "200", description = "The plan as stored.")
     @APIResponse(responseCode = "400", description = "The plan is not valid.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "tracking-plan.saved", target = "source")
     public Uni<TrackingPlanView> put(@PathParam("source") String source, TrackingPlanView plan) {
         if (plan == null) {
             throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
@@ -72,6 +73,7 @@ public class TrackingPlanResource {
     @Operation(summary = "Remove a source's tracking plan", description = "Its events are no longer held to a plan.")
     @APIResponse(responseCode = "204", description = "Removed.")
     @APIResponse(responseCode = "404", description = "The source has no plan.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @AdminChange(value = "tracking-plan.deleted", target = "source")
     public Uni<Response> delete(@PathParam("source") String source) {
         return admin.deletePlan(caller.workspace(), source).map(deleted -> {
             if (!deleted) {

@@ -49,12 +49,19 @@ public class ProfileService {
         this.partDeadline = config.profilePartDeadline().plusMillis(50);
     }
 
+    /**
+     * Identity and the parts are asked for at once: every sink answers a merged-away id for its survivor, as
+     * identity does, so the parts need not wait for identity's answer. Without a profile the parts are dropped.
+     */
     public Uni<ProfileView> byId(String workspace, String profileId) {
-        return identity.profile(workspace, profileId).flatMap(profile -> compose(workspace, profile));
+        return Uni.combine().all().unis(identity.profile(workspace, profileId), parts(workspace, profileId))
+                .asTuple()
+                .map(t -> view(t.getItem1()).withParts(t.getItem2()));
     }
 
     public Uni<ProfileView> byIdentifier(String workspace, String type, String value) {
-        return identity.lookup(workspace, type, value).flatMap(profile -> compose(workspace, profile));
+        return identity.lookup(workspace, type, value)
+                .flatMap(profile -> parts(workspace, profile.getProfileId()).map(parts -> view(profile).withParts(parts)));
     }
 
     /** Recommendations for the live profile behind {@code profileId} (a merged-away id answers for its survivor). */
@@ -66,10 +73,8 @@ public class ProfileService {
                         .map(answer -> recommendations(profile.getProfileId(), answer)));
     }
 
-    /** The view with every part, asked for in parallel, each within its own deadline. */
-    private Uni<ProfileView> compose(String workspace, Profile profile) {
-        ProfileView base = view(profile);
-        String id = base.id();
+    /** Every part of the view, asked for in parallel, each within its own deadline. */
+    private Uni<ProfileView.Parts> parts(String workspace, String id) {
         return Uni.combine().all().unis(
                         part("activity", parts.features(workspace, id).map(ProfileService::activity)),
                         part("purchases", parts.purchases(workspace, id).map(ProfileService::purchases)),
@@ -86,7 +91,7 @@ public class ProfileService {
                         }
                     }
                     GetProfileTagsResponse tags = t.getItem3().value();
-                    return base.withParts(t.getItem1().value(), t.getItem2().value(),
+                    return new ProfileView.Parts(t.getItem1().value(), t.getItem2().value(),
                             tags == null ? null : tags.getTagsList().stream().map(ProfileService::tag).toList(),
                             tags == null ? null : tags.getSegmentsList().stream()
                                     .map(m -> new ProfileView.SegmentView(m.getCode(), m.getName())).toList(),
@@ -150,6 +155,11 @@ public class ProfileService {
                 profile.getProfileId(),
                 profile.getIdentifiersList().stream()
                         .map(i -> new ProfileView.IdentifierView(i.getType(), i.getValue()))
+                        .toList(),
+                profile.getTraitsList().stream()
+                        .map(t -> new ProfileView.TraitView(t.getName(), t.getValue(), blankToNull(t.getSource()),
+                                blankToNull(t.getEventId()), instant(t.hasObservedAt(), t.getObservedAt()),
+                                blankToNull(t.getRule())))
                         .toList(),
                 profile.getChannelsList().stream().sorted().toList(),
                 instant(profile.hasFirstSeen(), profile.getFirstSeen()),

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
@@ -89,6 +90,28 @@ class IdentityAdminResourceTest {
                 .body("id", equalTo(ANN))
                 .body("identifiers.type", contains("email"))
                 .body("eventCount", equalTo(3));
+    }
+
+    @Test
+    @TestSecurity(user = "key:privacy-admin", roles = {"privacy:admin"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void anUnbindIsAuditedAndMaskedForAnAdminWithoutPiiRead() {
+        String carol = "4f1c0d3e-0000-4000-8000-000000000003";
+        when(identity.unbind("default", carol, "phone", "138 0013 8001")).thenReturn(Uni.createFrom().item(
+                Profile.newBuilder().setProfileId(carol)
+                        .addIdentifiers(Identifier.newBuilder().setType("email").setValue("carol@example.com")).build()));
+
+        given().contentType("application/json").body("{\"type\":\"phone\",\"value\":\"138 0013 8001\"}")
+                .when().post("/v1/identity/profiles/" + carol + "/unbind")
+                .then().statusCode(200)
+                .body("identifiers.value", contains("c***@example.com"));
+        given().queryParam("target", carol).when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items.action", contains("identity.unbound"))
+                .body("items[0].actor", equalTo("key:privacy-admin"))
+                .body("items[0].detail.via", equalTo("POST /v1/identity/profiles/" + carol + "/unbind"))
+                // The identifier that was unbound is PII: it stays out of the audit log.
+                .body(not(containsString("0013")));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.Profile;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.ResourceArg;
@@ -41,6 +42,10 @@ class PiiExposureTest {
                 .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
                 .addIdentifiers(Identifier.newBuilder().setType("phone").setValue("+8613812345678"))
                 .addIdentifiers(Identifier.newBuilder().setType("user_id").setValue("u-12345678"))
+                .addTraits(GoldenTrait.newBuilder().setName("name").setValue("Ann Lee").setSource("crm")
+                        .setEventId("e-1").setRule("source_priority"))
+                .addTraits(GoldenTrait.newBuilder().setName("birthday").setValue("1990-04-01").setSource("web")
+                        .setEventId("e-2").setRule("source_priority"))
                 .build();
     }
 
@@ -58,6 +63,11 @@ class PiiExposureTest {
         given().header("X-API-Key", reader).when().get("/v1/profiles/pii-1")
                 .then().statusCode(200)
                 .body("identifiers.value", containsInAnyOrder("a***@example.com", "138****5678", "u-****78"))
+                // Golden-record traits are personal data too: masked, with their provenance kept.
+                .body("traits.value", containsInAnyOrder("A****e", "19****01"))
+                .body("traits.source", containsInAnyOrder("crm", "web"))
+                .body(not(containsString("Ann Lee")))
+                .body(not(containsString("1990-04-01")))
                 .body(not(containsString("ann@example.com")))
                 .body(not(containsString("12345678\"")));
         given().header("X-API-Key", reader).queryParam("type", "email").queryParam("value", "ann@example.com")
@@ -77,7 +87,8 @@ class PiiExposureTest {
         String keyId = piiReader.substring(4, 20);
         given().header("X-API-Key", piiReader).when().get("/v1/profiles/pii-2")
                 .then().statusCode(200)
-                .body("identifiers.value", containsInAnyOrder("ann@example.com", "+8613812345678", "u-12345678"));
+                .body("identifiers.value", containsInAnyOrder("ann@example.com", "+8613812345678", "u-12345678"))
+                .body("traits.value", containsInAnyOrder("Ann Lee", "1990-04-01"));
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "pii-2")
                 .when().get("/v1/audit")
                 .then().statusCode(200)

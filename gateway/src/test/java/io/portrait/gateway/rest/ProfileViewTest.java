@@ -6,6 +6,7 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
@@ -57,7 +58,10 @@ class ProfileViewTest {
         reader = GatewayTestKeys.create("default", "profiles:read");
         Timestamp at = Timestamp.newBuilder().setSeconds(1767691800).build();
         when(identity.profile("default", ID)).thenReturn(Uni.createFrom().item(Profile.newBuilder().setProfileId(ID)
-                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com")).build()));
+                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
+                .addTraits(GoldenTrait.newBuilder().setName("city").setValue("Shanghai").setSource("web")
+                        .setEventId("e-7").setObservedAt(at).setRule("most_recent"))
+                .build()));
         when(parts.features("default", ID)).thenReturn(Uni.createFrom().item(GetProfileFeaturesResponse.newBuilder()
                 .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(3)).build()));
         when(parts.purchases("default", ID)).thenReturn(Uni.createFrom().item(PurchaseSummary.newBuilder()
@@ -95,6 +99,45 @@ class ProfileViewTest {
                 .body("scores", not(hasKey("cluster")))
                 .body("recommendations.items[0].sku", equalTo("TEA-02"))
                 .body("$", not(hasKey("degraded")));
+    }
+
+    @Test
+    void aMergedAwayIdAnswersForItsSurvivor() {
+        String merged = "4f1c0d3e-0000-4000-8000-0000000000bb";
+        var survivor = identity.profile("default", ID);
+        var features = parts.features("default", ID);
+        var purchases = parts.purchases("default", ID);
+        var tags = parts.tags("default", ID);
+        var scores = parts.scores("default", ID);
+        when(identity.profile("default", merged)).thenReturn(survivor);
+        // The sinks answer a merged-away id for its survivor too, so the parts are asked for with the id given.
+        when(parts.features("default", merged)).thenReturn(features);
+        when(parts.purchases("default", merged)).thenReturn(purchases);
+        when(parts.tags("default", merged)).thenReturn(tags);
+        when(parts.scores("default", merged)).thenReturn(scores);
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + merged)
+                .then().statusCode(200)
+                .body("id", equalTo(ID))
+                .body("purchases.orders", equalTo(3))
+                .body("recommendations.profileId", equalTo(ID))
+                .body("$", not(hasKey("degraded")));
+    }
+
+    @Test
+    void goldenRecordTraitsCarryTheirProvenance() {
+        String piiReader = GatewayTestKeys.create("default", "profiles:read", "pii:read");
+        given().header("X-API-Key", piiReader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("traits[0].name", equalTo("city"))
+                .body("traits[0].value", equalTo("Shanghai"))
+                .body("traits[0].source", equalTo("web"))
+                .body("traits[0].eventId", equalTo("e-7"))
+                .body("traits[0].observedAt", equalTo("2026-01-06T09:30:00Z"))
+                .body("traits[0].rule", equalTo("most_recent"));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("traits[0].value", equalTo("Sh****ai"))
+                .body("traits[0].source", equalTo("web"));
     }
 
     @Test
