@@ -78,12 +78,14 @@ class ProbabilisticMatchingTest {
                 .containsExactlyInAnyOrder("crm_id", "member_card");
         assertThat(reviews("")).isEmpty();
 
-        // A wrong probabilistic merge is split like any other, and each side is found by its own traits again.
+        // A wrong probabilistic merge is split like any other; the two sides are separate profiles again, and a
+        // third record of the same person is matched to one of them (both agree with it equally).
         identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace).setMergeId(merge.getMergeId()).build());
         Resolution third = resolve(person("e3", id("email", "lin@example.com"), "Lin", "Wei", "1990-03-15", "12",
                 "nanjing road", "200001"));
+        assertThat(third.getNewProfile()).isFalse();
         assertThat(third.getMergesList()).hasSize(1);
-        assertThat(third.getProfileId()).isEqualTo(lin);
+        assertThat(third.getMerges(0).getSurvivorProfileId()).isEqualTo(third.getProfileId());
     }
 
     @Test
