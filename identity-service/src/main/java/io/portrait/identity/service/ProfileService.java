@@ -49,7 +49,8 @@ public class ProfileService {
                 .flatMap(id -> Panache.withSession(() -> profiles.findLive(workspace, id)
                         .flatMap(profile -> profile == null
                                 ? Uni.createFrom().failure(new ProfileNotFoundException("no profile " + id))
-                                : view(workspace, profile))));
+                                : graph(workspace, profile))))
+                .flatMap(graph -> view(workspace, graph));
     }
 
     /** Normalizes the value exactly as resolution does, so any spelling of a known identifier finds its profile. */
@@ -62,7 +63,8 @@ public class ProfileService {
                         .flatMap(profile -> profile == null
                                 // The type only: the value is PII and stays out of messages.
                                 ? Uni.createFrom().failure(new ProfileNotFoundException("no profile holds this " + type))
-                                : view(workspace, profile))));
+                                : graph(workspace, profile))))
+                .flatMap(graph -> view(workspace, graph));
     }
 
     /** The match key of an identifier given by a caller, validated as for a lookup. */
@@ -70,13 +72,27 @@ public class ProfileService {
         return protection.keyOf(usable(type, value));
     }
 
-    private Uni<ProfileView> view(String workspace, Profile profile) {
+    /** What the session reads of a live profile: the profile, its identifiers and the ids merged into it. */
+    private record Graph(Profile profile, List<IdentifierLink> links, List<UUID> mergedIds) {
+    }
+
+    private Uni<Graph> graph(String workspace, Profile profile) {
         return identifiers.listByProfile(workspace, profile.id)
                 .flatMap(links -> profiles.findMergedInto(workspace, profile.id)
-                        .flatMap(mergedIds -> traits.listByProfile(workspace, profile.id)
-                                .map(observations -> new ProfileView(profile.id, open(links), sorted(profile.channels),
-                                        profile.firstSeen, profile.lastSeen, profile.eventCount, mergedIds,
-                                        profile.createdAt, survivorship.golden(observations)))));
+                        .map(mergedIds -> new Graph(profile, links, mergedIds)));
+    }
+
+    /**
+     * The trait observations are read from the pool once the session has given its connection back: a read that
+     * held one connection while waiting for a second could, under load, leave every connection of the pool held
+     * by a read that waits for another, and the service would stop answering for good.
+     */
+    private Uni<ProfileView> view(String workspace, Graph graph) {
+        Profile profile = graph.profile();
+        return traits.listByProfile(workspace, profile.id)
+                .map(observations -> new ProfileView(profile.id, open(graph.links()), sorted(profile.channels),
+                        profile.firstSeen, profile.lastSeen, profile.eventCount, graph.mergedIds(),
+                        profile.createdAt, survivorship.golden(observations)));
     }
 
     private List<IdentifierValue> open(List<IdentifierLink> links) {
