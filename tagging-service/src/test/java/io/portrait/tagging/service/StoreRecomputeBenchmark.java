@@ -102,13 +102,14 @@ class StoreRecomputeBenchmark {
 
     /** Profiles {@code from}..{@code to}: traits, and {@code events} events each with pseudo-random content. */
     private static void load(int from, int to, int events) {
-        Map<String, Object> params = Map.of("ws", WS, "from", from, "to", to, "events", events);
+        Map<String, Object> profiles = Map.of("ws", WS, "from", from, "to", to);
+        Map<String, Object> withEvents = Map.of("ws", WS, "from", from, "to", to, "events", events);
         sync(() -> Panache.withTransaction(() -> NativeSql.update("""
                 insert into profile_trait (workspace, profile_id, traits)
                 select :ws, 'p' || lpad(cast(g as text), 7, '0'), cast(json_build_object(
                     'city', (array['Shanghai', 'Beijing', 'Hangzhou', 'Shenzhen', 'Chengdu'])[1 + g % 5],
                     'age', 18 + (g * 7919) % 50) as text)
-                from generate_series(cast(:from as int), cast(:to as int)) g""", params)
+                from generate_series(cast(:from as int), cast(:to as int)) g""", profiles)
                 .chain(() -> NativeSql.update("""
                         insert into profile_event (workspace, profile_id, event_id, name, occurred_at, properties)
                         select :ws, 'p' || lpad(cast(g as text), 7, '0'), g || '-' || i, e.name,
@@ -119,7 +120,8 @@ class StoreRecomputeBenchmark {
                                        'products.price', jsonb_build_array(10 + r / 11 % 100),
                                        'products.quantity', jsonb_build_array(1 + r / 13 % 3),
                                        'channel', e.channel, 'source', 'bench')
-                                       || case when r % 4 = 0 then '{"coupon": "SAVE10"}' else '{}' end
+                                       || cast(case when r % 4 = 0 then '{"coupon": "SAVE10"}' else '{}' end
+                                               as jsonb)
                                    else jsonb_build_object('category', e.category, 'channel', e.channel,
                                        'source', 'bench') end as text)
                         from generate_series(cast(:from as int), cast(:to as int)) g
@@ -131,7 +133,7 @@ class StoreRecomputeBenchmark {
                             (array['tea', 'cups', 'books', 'snacks', 'gifts', 'toys', 'garden',
                                    'kitchen'])[1 + r / 5 % 8] as category,
                             (array['web', 'app', 'mini_program', 'pos'])[1 + r / 40 % 4] as channel) e""",
-                        params))));
+                        withEvents))));
     }
 
     private static long scalar(String sql) {
