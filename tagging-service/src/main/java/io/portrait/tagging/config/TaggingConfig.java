@@ -44,6 +44,13 @@ public interface TaggingConfig {
     @WithDefault("2")
     int maxRunningJobs();
 
+    /**
+     * How long a replica waits after a publish before claiming jobs, so that a burst of publishes (or a script
+     * publishing a whole taxonomy) is computed in one pass over the profiles rather than one pass per version.
+     */
+    @WithDefault("PT2S")
+    Duration jobStartDelay();
+
     /** This replica's name in job leases; by default the host name plus a random suffix. */
     Optional<String> replicaId();
 }

@@ -78,6 +78,16 @@ public final class ProfileTagger {
         return results;
     }
 
+    /** Each tag on the profile as it is: a tag read by another is read with its stored value, not a new one. */
+    public static Map<CompiledTag, Optional<TagValue>> evaluateEach(List<CompiledTag> tags, ProfileState profile,
+                                                                  Instant now) {
+        Map<CompiledTag, Optional<TagValue>> results = new LinkedHashMap<>();
+        for (CompiledTag tag : tags) {
+            results.put(tag, TagEngine.evaluate(tag.spec(), profile, now, tag.cutPoints()));
+        }
+        return results;
+    }
+
     private static List<CompiledTag> order(List<CompiledTag> tags) {
         List<CompiledTag> ordered = new ArrayList<>();
         Set<String> done = new HashSet<>();

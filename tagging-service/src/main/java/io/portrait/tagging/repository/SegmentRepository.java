@@ -55,8 +55,12 @@ public class SegmentRepository {
     }
 
     public Uni<Long> count(String workspace, SegmentSql.Compiled rule) {
-        return NativeSql.single("select count(*) from " + rule.profiles(),
-                Long.class, params(workspace, rule, Map.of()));
+        return NativeSql.single(rule.count(), Long.class, params(workspace, rule, Map.of()));
+    }
+
+    /** Every profile tagging knows (with traits, activity or a tag value): the population segments select from. */
+    public Uni<Long> profileCount(String workspace) {
+        return NativeSql.single(SegmentSql.PROFILE_COUNT, Long.class, Map.of("ws", workspace));
     }
 
     /** Members who no longer match leave, new matches enter; each recorded as a change. Answers (entered, left). */

@@ -16,21 +16,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Compiles a validated segment rule to SQL selecting the matching profile ids of a workspace. Only our own syntax
- * tree is compiled; every name and value from the rule is a bound parameter, never SQL text.
+ * Compiles a validated segment rule to SQL selecting (and counting) the matching profile ids of a workspace. Only
+ * our own syntax tree is compiled; every name and value from the rule is a bound parameter, never SQL text.
  *
- * <p>The set of every profile is a union over three tables (millions of rows at 1M profiles), so it is read only
- * where a negation needs it: a conjunction is driven by the rows of one positive condition (an index range of
- * {@code tag_value} or {@code profile_trait}), the other conditions filter those, and a disjunction is the union of
- * its branches.
+ * <p>Reading every profile is avoided wherever the rule allows it. A conjunction is driven by the rows of one
+ * positive condition (an index range of {@code tag_value}, or else one scan of {@code profile_trait} checking all
+ * its trait conditions at once), the other conditions filter those, and a disjunction is the union of its branches.
+ * A rule that cannot be driven so (a negation on its own, an {@code or} with one) is counted as its complement: all
+ * known profiles ({@code known_profile}, one index) minus the profiles of the negated rule, pushed inward by De
+ * Morgan's laws ({@code not a or b} becomes {@code a and not b}). Every form counts exactly what
+ * {@link #straightforward} counts.
  */
 public final class SegmentSql {
 
-    /** Every profile tagging knows in the workspace, as {@code p.profile_id}. */
-    public static final String PROFILES = """
-            (select profile_id from event_counter where workspace = :ws
-             union select profile_id from profile_trait where workspace = :ws
-             union select profile_id from tag_value where workspace = :ws) p""";
+    /** Every profile tagging knows in the workspace, as {@code p.profile_id}; see V6__known_profile.sql. */
+    public static final String PROFILES = "(select profile_id from known_profile where workspace = :ws) p";
+
+    /** The number of every profile tagging knows in the workspace: one index-only count. */
+    public static final String PROFILE_COUNT = "select count(*) from known_profile where workspace = :ws";
 
     private final Map<String, Integer> liveVersions;
     private final Map<String, ValueType> tagTypes;
@@ -44,18 +47,40 @@ public final class SegmentSql {
     }
 
     /**
-     * The matching profiles as a from-item {@code (...) p} with the column {@code p.profile_id}, and its parameters
-     * (plus {@code ws}, which the caller binds).
+     * The matching profiles as a from-item {@code (...) p} with the column {@code p.profile_id}, a query answering
+     * their number, and the parameters of both (plus {@code ws}, which the caller binds).
      */
-    public record Compiled(String profiles, Map<String, Object> params) {
+    public record Compiled(String profiles, String count, Map<String, Object> params) {
     }
 
     /** @param liveVersions live version per tag code; a tag without one matches no profile */
     public static Compiled compile(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog) {
         SegmentSql sql = new SegmentSql(liveVersions, catalog);
-        String members = drivable(rule) ? sql.members(rule)
-                : "select p.profile_id from " + PROFILES + " where " + sql.node(rule);
-        return new Compiled("(" + members + ") p", sql.params);
+        if (drivable(rule)) {
+            String members = sql.members(rule);
+            return new Compiled("(" + members + ") p", "select count(*) from (" + members + ") p", sql.params);
+        }
+        RuleNode complement = negate(rule);
+        if (drivable(complement)) {
+            String excluded = sql.members(complement);
+            return new Compiled("((select k.profile_id from known_profile k where k.workspace = :ws) except ("
+                    + excluded + ")) p", "select (select count(*) from known_profile k where k.workspace = :ws)"
+                    + " - (select count(*) from (" + excluded + ") x)", sql.params);
+        }
+        return straightforward(rule, sql);
+    }
+
+    /**
+     * The rule evaluated against every known profile, condition by condition: the reference the planned forms are
+     * tested against, and the form of a rule that neither it nor its complement can be driven by a condition.
+     */
+    public static Compiled straightforward(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog) {
+        return straightforward(rule, new SegmentSql(liveVersions, catalog));
+    }
+
+    private static Compiled straightforward(RuleNode rule, SegmentSql sql) {
+        String members = "select p.profile_id from " + PROFILES + " where " + sql.node(rule);
+        return new Compiled("(" + members + ") p", "select count(*) from (" + members + ") p", sql.params);
     }
 
     /**
@@ -70,31 +95,75 @@ public final class SegmentSql {
             return all.children().stream().anyMatch(SegmentSql::drivable);
         }
         if (node instanceof Any any) {
-            return any.children().stream().allMatch(SegmentSql::drivable);
+            return !any.children().isEmpty() && any.children().stream().allMatch(SegmentSql::drivable);
         }
         return false;
     }
 
-    /** A select of the matching {@code profile_id}s of a {@linkplain #drivable drivable} node. */
-    private String members(RuleNode node) {
-        if (node instanceof FieldCondition condition) {
-            String name = condition.field().substring(condition.field().indexOf('.') + 1);
-            return condition.field().startsWith(FieldCatalog.TAG + ".")
-                    ? "select t.profile_id from tag_value t where " + tagFilter(name, condition)
-                    : "select pt.profile_id from profile_trait pt where " + traitFilter(name, condition);
+    /** The node's negation with every {@code not} pushed to the conditions (De Morgan), double negations gone. */
+    static RuleNode negate(RuleNode node) {
+        if (node instanceof Not not) {
+            return not.child();
         }
         if (node instanceof All all) {
-            RuleNode driving = all.children().stream().filter(SegmentSql::drivable).findFirst().orElseThrow();
-            String driver = members(driving);
-            List<String> others = new ArrayList<>();
-            all.children().stream().filter(other -> other != driving)
-                    .forEach(other -> others.add("(" + node(other) + ")"));
-            return others.isEmpty() ? driver : "select p.profile_id from (" + driver + ") p where "
-                    + String.join(" and ", others);
+            return new Any(all.children().stream().map(SegmentSql::negate).toList());
+        }
+        if (node instanceof Any any) {
+            return new All(any.children().stream().map(SegmentSql::negate).toList());
+        }
+        return new Not(node);
+    }
+
+    private static boolean isTrait(RuleNode node) {
+        return node instanceof FieldCondition condition && condition.field().startsWith(FieldCatalog.TRAIT + ".");
+    }
+
+    /**
+     * A select of the matching {@code profile_id}s (each once) of a {@linkplain #drivable drivable} node. In a
+     * conjunction, an index range (a tag condition, or a disjunction of such) drives before the traits, which
+     * need a scan of every profile's traits; the trait conditions are checked together on the profile's one row.
+     */
+    private String members(RuleNode node) {
+        if (node instanceof FieldCondition condition) {
+            return isTrait(condition)
+                    ? "select pt.profile_id from profile_trait pt where " + traitFilter(code(condition), condition)
+                    : "select t.profile_id from tag_value t where " + tagFilter(code(condition), condition);
+        }
+        if (node instanceof All all) {
+            List<FieldCondition> traits = all.children().stream().filter(SegmentSql::isTrait)
+                    .map(FieldCondition.class::cast).toList();
+            RuleNode driving = all.children().stream().filter(child -> !isTrait(child) && drivable(child))
+                    .findFirst().orElse(null);
+            List<String> filters = new ArrayList<>();
+            String driver;
+            if (driving == null) {
+                driver = "select pt.profile_id from profile_trait pt where " + traitFilters(traits);
+            } else {
+                driver = members(driving);
+                if (!traits.isEmpty()) {
+                    filters.add("exists (select 1 from profile_trait pt where pt.profile_id = p.profile_id and "
+                            + traitFilters(traits) + ")");
+                }
+            }
+            all.children().stream().filter(other -> other != driving && !isTrait(other))
+                    .forEach(other -> filters.add("(" + node(other) + ")"));
+            return filters.isEmpty() ? driver : "select p.profile_id from (" + driver + ") p where "
+                    + String.join(" and ", filters);
         }
         List<String> branches = new ArrayList<>();
         ((Any) node).children().forEach(child -> branches.add("(" + members(child) + ")"));
         return String.join(" union ", branches);
+    }
+
+    /** Trait conditions on one row {@code pt} of profile_trait: a profile has one, so each holding there is all. */
+    private String traitFilters(List<FieldCondition> traits) {
+        List<String> filters = new ArrayList<>();
+        traits.forEach(condition -> filters.add("(" + traitFilter(code(condition), condition) + ")"));
+        return String.join(" and ", filters);
+    }
+
+    private static String code(FieldCondition condition) {
+        return condition.field().substring(condition.field().indexOf('.') + 1);
     }
 
     private String node(RuleNode node) {

@@ -167,19 +167,44 @@ public class TaxonomyRepository {
     }
 
     /**
-     * Records a committed page and renews the lease, only while {@code owner} still holds it; answers false when
-     * it does not (the lease expired and another replica took the job over).
+     * Leases, with the {@code leader} just claimed, the other claimable jobs of its workspace at the same checkpoint
+     * (up to {@code limit}), so that one pass over the profiles computes them all: a burst of publishes, or a batch
+     * resumed after its replica died (its jobs share one checkpoint). In the caller's transaction.
      */
-    public Uni<Boolean> checkpoint(String jobId, String owner, long leaseMillis, Long total, long done,
+    public Uni<List<RecomputeJob>> claimCompanions(RecomputeJob leader, String owner, long leaseMillis, int limit) {
+        return NativeSql.list("""
+                        select job_id from recompute_job
+                        where state = 'running' and (lease_until is null or lease_until < now())
+                          and workspace = :workspace and checkpoint = :checkpoint and job_id <> :jobId
+                        order by started_at limit :limit for update skip locked""",
+                        String.class, Map.of("workspace", leader.workspace(), "checkpoint", leader.checkpoint(),
+                                "jobId", leader.jobId(), "limit", limit))
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<RecomputeJob>of())
+                        : NativeSql.update("""
+                                        update recompute_job set owner = :owner, attempts = attempts + 1,
+                                            lease_until = now() + cast(:lease as double precision) * interval '1 millisecond'
+                                        where job_id in (:jobIds)""",
+                                        Map.of("jobIds", ids, "owner", owner, "lease", leaseMillis))
+                                .chain(() -> NativeSql.list("select " + JOB_COLUMNS + " from recompute_job"
+                                        + " where job_id in (:jobIds) order by started_at, job_id", Object[].class,
+                                        Map.of("jobIds", ids)))
+                                .map(rows -> rows.stream().map(TaxonomyRepository::job).toList()));
+    }
+
+    /**
+     * Records a committed page of the jobs (computed in one pass) and renews their lease, only while {@code owner}
+     * still holds every one; answers false when it does not (a lease expired and another replica took it over).
+     */
+    public Uni<Boolean> checkpoint(List<String> jobIds, String owner, long leaseMillis, Long total, long done,
                                    String checkpoint) {
         return NativeSql.update("""
                         update recompute_job set done = :done, checkpoint = :checkpoint,
                             total = coalesce(cast(:total as bigint), total),
                             lease_until = now() + cast(:lease as double precision) * interval '1 millisecond'
-                        where job_id = :jobId and owner = :owner and state = 'running'""",
-                        params("jobId", jobId, "owner", owner, "lease", leaseMillis, "total", total, "done", done,
+                        where job_id in (:jobIds) and owner = :owner and state = 'running'""",
+                        params("jobIds", jobIds, "owner", owner, "lease", leaseMillis, "total", total, "done", done,
                                 "checkpoint", checkpoint))
-                .map(updated -> updated == 1);
+                .map(updated -> updated == jobIds.size());
     }
 
     /** Ends the job, only while {@code owner} holds it; answers false when it does not. */

@@ -17,7 +17,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class RecomputeJobs {
 
+    /** Tag versions one pass computes at most: a page holds every version's values of its profiles in memory. */
+    static final int MAX_JOBS_PER_PASS = 100;
+
     private final TaxonomyRepository taxonomy;
     private final TagComputeService compute;
     private final Vertx vertx;
@@ -39,16 +45,17 @@ public class RecomputeJobs {
     private final int pageSize;
     private final int maxRunning;
     private final AtomicInteger running = new AtomicInteger();
+    private final long startDelayMillis;
 
     @Inject
     RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, TaggingConfig config, Vertx vertx) {
         this(taxonomy, compute, vertx, config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
-                config.recomputePageSize(), config.maxRunningJobs());
+                config.recomputePageSize(), config.maxRunningJobs(), config.jobStartDelay());
     }
 
     /** A runner for replica {@code owner}; tests build a second one to play another replica on the same database. */
     RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, Vertx vertx, String owner, Duration lease,
-                  int pageSize, int maxRunning) {
+                  int pageSize, int maxRunning, Duration startDelay) {
         this.taxonomy = taxonomy;
         this.compute = compute;
         this.vertx = vertx;
@@ -56,6 +63,7 @@ public class RecomputeJobs {
         this.leaseMillis = lease.toMillis();
         this.pageSize = pageSize;
         this.maxRunning = maxRunning;
+        this.startDelayMillis = startDelay.toMillis();
     }
 
     /** The pod name where there is one, made unique so that a restarted replica never shares a lease. */
@@ -64,14 +72,27 @@ public class RecomputeJobs {
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A job this replica holds: the tag version it computes and how far it got. */
-    record Lease(RecomputeJob job, CompiledTag tag, String checkpoint, long done) {
+    /**
+     * Jobs this replica holds and computes in one pass over the profiles (one, or several queued together): their
+     * tag versions, in the jobs' order, and how far they got.
+     */
+    record Lease(List<RecomputeJob> jobs, List<CompiledTag> tags, String checkpoint, long done) {
+
+        /** The job claimed first; the others joined it. */
+        RecomputeJob job() {
+            return jobs.get(0);
+        }
+
+        List<String> jobIds() {
+            return jobs.stream().map(RecomputeJob::jobId).toList();
+        }
     }
 
     /** The lease passed to another replica; this one stops without touching the job. */
     static final class LeaseLostException extends RuntimeException {
-        LeaseLostException(String jobId) {
-            super("the lease of recompute job " + jobId + " passed to another replica", null, false, false);
+        LeaseLostException(List<String> jobIds) {
+            super("the lease of recompute job " + String.join(", ", jobIds) + " passed to another replica", null,
+                    false, false);
         }
     }
 
@@ -81,12 +102,23 @@ public class RecomputeJobs {
 
     // ---- finding work ----
 
-    /** Claims and runs claimable jobs in the background, up to the most this replica runs at once. */
+    /**
+     * Claims and runs claimable jobs in the background (after the start delay, so that versions published together
+     * are claimed together), up to the most this replica runs at once.
+     */
     public void drain() {
         if (running.incrementAndGet() > maxRunning) {
             running.decrementAndGet();
             return;
         }
+        if (startDelayMillis > 0) {
+            vertx.setTimer(startDelayMillis, timer -> claimAndRun());
+        } else {
+            claimAndRun();
+        }
+    }
+
+    private void claimAndRun() {
         VertxContext.getOrCreateDuplicatedContext(vertx).runOnContext(ignored -> claim(null)
                 .chain(lease -> {
                     if (lease.isEmpty()) {
@@ -110,70 +142,113 @@ public class RecomputeJobs {
     }
 
     /**
-     * Leases a claimable job (the given one, or the oldest) and prepares it: counts the profiles when it starts
-     * afresh and computes percentile cut points. Empty when no job is claimable.
+     * Leases a claimable job (the given one, or the oldest) with the workspace's other claimable jobs at the same
+     * checkpoint, and prepares them: counts the profiles when they start afresh and computes percentile cut points.
+     * Empty when no job is claimable.
      */
     Uni<Optional<Lease>> claim(String jobId) {
-        return Panache.withTransaction(() -> taxonomy.claimJob(jobId, owner, leaseMillis))
-                .chain(claimed -> claimed.isEmpty() ? Uni.createFrom().item(Optional.<Lease>empty())
-                        : prepare(claimed.get()).map(Optional::of));
+        return Panache.withTransaction(() -> taxonomy.claimJob(jobId, owner, leaseMillis)
+                        .chain(claimed -> claimed.isEmpty() ? Uni.createFrom().item(List.<RecomputeJob>of())
+                                : taxonomy.claimCompanions(claimed.get(), owner, leaseMillis, MAX_JOBS_PER_PASS - 1)
+                                .map(companions -> concat(claimed.get(), companions))))
+                .chain(jobs -> jobs.isEmpty() ? Uni.createFrom().item(Optional.<Lease>empty()) : prepare(jobs));
     }
 
-    private Uni<Lease> prepare(RecomputeJob job) {
-        if (job.attempts() > 1) {
-            Log.infof("recompute job %s (tag %s v%d) taken over by %s at %d/%d profiles", job.jobId(), job.code(),
-                    job.version(), owner, job.done(), job.total());
+    private Uni<Optional<Lease>> prepare(List<RecomputeJob> jobs) {
+        jobs.stream().filter(job -> job.attempts() > 1).forEach(job -> Log.infof(
+                "recompute job %s (tag %s v%d) taken over by %s at %d/%d profiles", job.jobId(), job.code(),
+                job.version(), owner, job.done(), job.total()));
+        if (jobs.size() > 1) {
+            Log.infof("workspace %s: %d tag versions computed in one pass", jobs.get(0).workspace(), jobs.size());
         }
-        return compute.prepare(job, () -> renew(job, null))
-                .call(() -> compute.profileCount(job.workspace()).chain(total -> renew(job, total)))
-                .map(tag -> new Lease(job, tag, job.checkpoint(), job.done()))
-                .onFailure(failure -> !(failure instanceof LeaseLostException))
-                .call(failure -> fail(job, failure));
+        // A job whose version cannot be prepared fails alone, once the others are prepared (until then every lease
+        // is renewed together).
+        Map<RecomputeJob, Throwable> failed = new LinkedHashMap<>();
+        return Multi.createFrom().iterable(jobs)
+                .onItem().transformToUniAndConcatenate(job -> compute.prepare(job, () -> renew(jobs, null))
+                        .map(Optional::of)
+                        .onFailure(failure -> !(failure instanceof LeaseLostException)).recoverWithItem(failure -> {
+                            failed.put(job, failure);
+                            return Optional.<CompiledTag>empty();
+                        }))
+                .collect().asList()
+                .chain(tags -> {
+                    List<RecomputeJob> kept = new ArrayList<>();
+                    List<CompiledTag> keptTags = new ArrayList<>();
+                    for (int i = 0; i < jobs.size(); i++) {
+                        if (tags.get(i).isPresent()) {
+                            kept.add(jobs.get(i));
+                            keptTags.add(tags.get(i).get());
+                        }
+                    }
+                    Uni<Void> failures = Multi.createFrom().iterable(failed.entrySet())
+                            .onItem().transformToUniAndConcatenate(entry -> fail(entry.getKey(), entry.getValue()))
+                            .collect().last().replaceWithVoid();
+                    if (kept.isEmpty()) {
+                        return failures.replaceWith(Optional.<Lease>empty());
+                    }
+                    RecomputeJob first = kept.get(0);
+                    return failures.chain(() -> compute.profileCount(first.workspace()))
+                            .chain(total -> renew(kept, total))
+                            .replaceWith(Optional.of(new Lease(kept, keptTags, first.checkpoint(), first.done())));
+                });
     }
 
-    /** Renews the lease without moving the checkpoint (and records the total, when given). */
-    private Uni<Void> renew(RecomputeJob job, Long total) {
-        return Panache.withTransaction(() -> taxonomy.checkpoint(job.jobId(), owner, leaseMillis, total, job.done(),
-                job.checkpoint())).invoke(held -> requireHeld(held, job)).replaceWithVoid();
+    /** Renews the leases without moving the checkpoint (and records the total, when given). */
+    private Uni<Void> renew(List<RecomputeJob> jobs, Long total) {
+        RecomputeJob first = jobs.get(0);
+        List<String> ids = jobs.stream().map(RecomputeJob::jobId).toList();
+        return Panache.withTransaction(() -> taxonomy.checkpoint(ids, owner, leaseMillis, total, first.done(),
+                first.checkpoint())).invoke(held -> requireHeld(held, ids)).replaceWithVoid();
     }
 
     // ---- running ----
 
-    /** Runs the job to its end; never fails (a failure marks the job failed, a lost lease leaves it be). */
+    /** Runs the jobs to their end; never fails (a failure marks them failed, a lost lease leaves them be). */
     Uni<Void> run(Lease lease) {
         return step(lease)
                 .chain(next -> next.isPresent() ? run(next.get()) : Uni.createFrom().voidItem())
                 .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
-                    Log.infof("recompute job %s: %s", lease.job().jobId(), lost.getMessage());
+                    Log.infof("recompute: %s", lost.getMessage());
                     return Uni.createFrom().voidItem();
                 })
-                .onFailure().recoverWithUni(failure -> fail(lease.job(), failure).onFailure().recoverWithNull());
+                .onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(lease.jobs())
+                        .onItem().transformToUniAndConcatenate(job -> fail(job, failure).onFailure().recoverWithNull())
+                        .collect().last().replaceWithVoid());
     }
 
     /**
-     * Computes one page and commits it with the checkpoint, or completes the job (serving its version when it is
-     * a publish) when no profile is left. Fails with {@link LeaseLostException}, writing nothing, when another
-     * replica holds the job.
+     * Computes one page for every job's version and commits it with the jobs' checkpoint, or completes the jobs
+     * (serving the versions of publishes) when no profile is left. Fails with {@link LeaseLostException}, writing
+     * nothing, when another replica holds one of the jobs.
      */
     Uni<Optional<Lease>> step(Lease lease) {
-        RecomputeJob job = lease.job();
-        return Panache.withTransaction(() -> compute.computePage(job.workspace(), lease.tag(), lease.checkpoint(),
-                        pageSize)
-                .call(ids -> ids.isEmpty()
-                        ? taxonomy.finishJob(job.jobId(), owner, RecomputeJob.COMPLETED, null)
-                        .invoke(held -> requireHeld(held, job))
-                        .call(() -> job.makeLive() ? compute.makeLive(job) : Uni.createFrom().voidItem())
-                        : taxonomy.checkpoint(job.jobId(), owner, leaseMillis, null, lease.done() + ids.size(),
-                                ids.get(ids.size() - 1))
-                        .invoke(held -> requireHeld(held, job))))
-                .map(ids -> ids.isEmpty() ? Optional.<Lease>empty()
-                        : Optional.of(new Lease(job, lease.tag(), ids.get(ids.size() - 1), lease.done() + ids.size())))
+        List<String> ids = lease.jobIds();
+        return Panache.withTransaction(() -> compute.computePage(lease.job().workspace(), lease.tags(),
+                        lease.checkpoint(), pageSize)
+                .call(page -> page.isEmpty() ? finish(lease)
+                        : taxonomy.checkpoint(ids, owner, leaseMillis, null, lease.done() + page.size(),
+                                page.get(page.size() - 1))
+                        .invoke(held -> requireHeld(held, ids))))
+                .map(page -> page.isEmpty() ? Optional.<Lease>empty()
+                        : Optional.of(new Lease(lease.jobs(), lease.tags(), page.get(page.size() - 1),
+                                lease.done() + page.size())))
                 .invoke(next -> {
                     if (next.isEmpty()) {
-                        Log.infof("workspace %s: tag %s v%d computed for %d profiles", job.workspace(), job.code(),
-                                job.version(), lease.done());
+                        lease.jobs().forEach(job -> Log.infof("workspace %s: tag %s v%d computed for %d profiles",
+                                job.workspace(), job.code(), job.version(), lease.done()));
                     }
                 });
+    }
+
+    /** Completes every job of the lease, in the caller's transaction; publishes serve their version from now. */
+    private Uni<Void> finish(Lease lease) {
+        return Multi.createFrom().iterable(lease.jobs())
+                .onItem().transformToUniAndConcatenate(job -> taxonomy.finishJob(job.jobId(), owner,
+                                RecomputeJob.COMPLETED, null)
+                        .invoke(held -> requireHeld(held, List.of(job.jobId())))
+                        .call(() -> job.makeLive() ? compute.makeLive(job) : Uni.createFrom().voidItem()))
+                .collect().last().replaceWithVoid();
     }
 
     private Uni<Void> fail(RecomputeJob job, Throwable failure) {
@@ -182,10 +257,17 @@ public class RecomputeJobs {
                 String.valueOf(failure.getMessage()))).replaceWithVoid();
     }
 
-    private static void requireHeld(boolean held, RecomputeJob job) {
+    private static void requireHeld(boolean held, List<String> jobIds) {
         if (!held) {
-            throw new LeaseLostException(job.jobId());
+            throw new LeaseLostException(jobIds);
         }
+    }
+
+    private static List<RecomputeJob> concat(RecomputeJob first, List<RecomputeJob> more) {
+        List<RecomputeJob> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(more);
+        return all;
     }
 
     // ---- daily refresh ----

@@ -33,14 +33,11 @@ public class SegmentService {
 
     private final SegmentRepository segments;
     private final TaxonomyRepository taxonomy;
-    private final io.portrait.tagging.repository.ProfileStateRepository states;
     private final TaggingConfig config;
 
-    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy,
-                   io.portrait.tagging.repository.ProfileStateRepository states, TaggingConfig config) {
+    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, TaggingConfig config) {
         this.segments = segments;
         this.taxonomy = taxonomy;
-        this.states = states;
         this.config = config;
     }
 
@@ -57,7 +54,7 @@ public class SegmentService {
     @WithSession
     public Uni<Count> count(String workspace, String rule) {
         return compile(workspace, rule).chain(compiled -> segments.count(workspace, compiled.sql())
-                .chain(count -> states.profileCount(workspace).map(profiles -> new Count(count, profiles))));
+                .chain(count -> segments.profileCount(workspace).map(profiles -> new Count(count, profiles))));
     }
 
     @WithTransaction

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,12 +98,17 @@ public class TagComputeService {
             if (affected.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return computeAndStore(workspace, profileIds, affected);
+            return computeAndStore(workspace, profileIds, affected, true);
         });
     }
 
-    /** Evaluates the tags for the profiles and writes only the values that changed. */
-    private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags) {
+    /**
+     * Evaluates the tags for the profiles and writes only the values that changed. {@code chained}: a tag read by a
+     * later one is read with its new value (live tags kept current); otherwise every tag reads the stored live
+     * values, as a version being computed must until it is served (several computed in one pass as each alone).
+     */
+    private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags,
+                                        boolean chained) {
         Instant now = clock.instant();
         return states.load(workspace, profileIds).chain(data -> storedValues(workspace, profileIds)
                 .chain(stored -> {
@@ -110,7 +116,9 @@ public class TagComputeService {
                     List<Change> changes = new ArrayList<>();
                     for (String profileId : profileIds) {
                         ProfileState state = state(profileId, data.get(profileId), current.getOrDefault(profileId, Map.of()));
-                        ProfileTagger.evaluate(tags, state, now).forEach((tag, value) -> {
+                        Map<CompiledTag, Optional<TagValue>> evaluated = chained
+                                ? ProfileTagger.evaluate(tags, state, now) : ProfileTagger.evaluateEach(tags, state, now);
+                        evaluated.forEach((tag, value) -> {
                             StoredTagValue before = stored.byKey().get(new ValueKey(profileId, tag.code(), tag.version()));
                             if (changed(before, value)) {
                                 changes.add(change(profileId, tag, value));
@@ -195,10 +203,16 @@ public class TagComputeService {
         });
     }
 
-    /** Computes and stores one page of profiles after {@code after}, in the caller's transaction; answers their ids. */
-    Uni<List<String>> computePage(String workspace, CompiledTag tag, String after, int limit) {
+    /**
+     * Computes and stores the tag versions for one page of profiles after {@code after}, in the caller's
+     * transaction; answers their ids.
+     */
+    Uni<List<String>> computePage(String workspace, List<CompiledTag> tags, String after, int limit) {
+        // Two jobs of one version (a publish and a refresh) compute it once: a value is written once per statement.
+        Map<String, CompiledTag> distinct = new LinkedHashMap<>();
+        tags.forEach(tag -> distinct.putIfAbsent(tag.code() + " v" + tag.version(), tag));
         return states.profileIds(workspace, after, limit).call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
-                : computeAndStore(workspace, Set.copyOf(ids), List.of(tag)));
+                : computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false));
     }
 
     /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */

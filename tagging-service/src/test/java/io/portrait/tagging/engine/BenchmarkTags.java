@@ -3,12 +3,13 @@ package io.portrait.tagging.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /** The 50 published tags and the synthetic profiles the tagging benchmarks run on. */
-final class BenchmarkTags {
+public final class BenchmarkTags {
 
     static final Instant NOW = Instant.parse("2026-03-31T00:00:00Z");
     static final String[] EVENTS = {"Order Completed", "Product Viewed", "Product Added", "Search", "Coupon Used"};
@@ -19,58 +20,67 @@ final class BenchmarkTags {
     private BenchmarkTags() {
     }
 
-    /** 50 tags of every computed kind, as a marketing team would define them, with tag-on-tag rules last. */
-    static List<CompiledTag> fifty() {
-        FieldCatalog catalog = FieldCatalog.standard(Map.of("spend_tier", ValueType.STRING, "last_order_days", ValueType.NUMBER));
-        List<CompiledTag> tags = new ArrayList<>();
+    /**
+     * 50 tags of every computed kind, as a marketing team would define them, with tag-on-tag rules last: code and
+     * spec (the JSON a publish takes), in order.
+     */
+    public static Map<String, String> specs() {
+        Map<String, String> tags = new LinkedHashMap<>();
         int n = 0;
         for (int window : new int[] {7, 14, 30, 90, 180, 365}) {
             for (String event : EVENTS) {
-                tags.add(tag("count_" + n++, "{\"kind\": \"metric\", \"metric\": \"count(\\\"" + event + "\\\" last "
-                        + window + "d)\"}", catalog));
+                tags.put("count_" + n++, "{\"kind\": \"metric\", \"metric\": \"count(\\\"" + event + "\\\" last "
+                        + window + "d)\"}");
             }
         }
         for (int window : new int[] {30, 90, 365}) {
-            tags.add(tag("revenue_" + n++, "{\"kind\": \"metric\", \"metric\": \"sum(revenue of \\\"Order Completed\\\""
-                    + " last " + window + "d)\"}", catalog));
-            tags.add(tag("aov_" + n++, "{\"kind\": \"metric\", \"metric\": \"avg(revenue of \\\"Order Completed\\\""
-                    + " last " + window + "d)\"}", catalog));
-            tags.add(tag("categories_" + n++, "{\"kind\": \"metric\", \"metric\": \"distinct(products.category of"
-                    + " \\\"Order Completed\\\" last " + window + "d)\"}", catalog));
+            tags.put("revenue_" + n++, "{\"kind\": \"metric\", \"metric\": \"sum(revenue of \\\"Order Completed\\\""
+                    + " last " + window + "d)\"}");
+            tags.put("aov_" + n++, "{\"kind\": \"metric\", \"metric\": \"avg(revenue of \\\"Order Completed\\\""
+                    + " last " + window + "d)\"}");
+            tags.put("categories_" + n++, "{\"kind\": \"metric\", \"metric\": \"distinct(products.category of"
+                    + " \\\"Order Completed\\\" last " + window + "d)\"}");
         }
-        tags.add(tag("last_order_days", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\": \"Order Completed\"},"
-                + " \"output\": \"days_since\"}", catalog));
-        tags.add(tag("first_order", "{\"kind\": \"first_last\", \"which\": \"first\", \"of\": {\"event\":"
-                + " \"Order Completed\"}, \"output\": \"time\"}", catalog));
-        tags.add(tag("last_channel", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\":"
-                + " \"Order Completed\"}, \"output\": \"property\", \"property\": \"channel\"}", catalog));
-        tags.add(tag("favourite_categories", "{\"kind\": \"preference\", \"property\": \"products.category\", \"of\":"
-                + " {\"event\": \"Order Completed\"}, \"lastDays\": 180, \"top\": 3}", catalog));
-        tags.add(tag("viewed_categories", "{\"kind\": \"preference\", \"property\": \"category\", \"of\":"
-                + " {\"event\": \"Product Viewed\"}, \"lastDays\": 30, \"top\": 3}", catalog));
-        tags.add(tag("spend_tier", "{\"kind\": \"tiered\", \"metric\": \"sum(revenue of \\\"Order Completed\\\")\","
+        tags.put("last_order_days", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\": \"Order Completed\"},"
+                + " \"output\": \"days_since\"}");
+        tags.put("first_order", "{\"kind\": \"first_last\", \"which\": \"first\", \"of\": {\"event\":"
+                + " \"Order Completed\"}, \"output\": \"time\"}");
+        tags.put("last_channel", "{\"kind\": \"first_last\", \"which\": \"last\", \"of\": {\"event\":"
+                + " \"Order Completed\"}, \"output\": \"property\", \"property\": \"channel\"}");
+        tags.put("favourite_categories", "{\"kind\": \"preference\", \"property\": \"products.category\", \"of\":"
+                + " {\"event\": \"Order Completed\"}, \"lastDays\": 180, \"top\": 3}");
+        tags.put("viewed_categories", "{\"kind\": \"preference\", \"property\": \"category\", \"of\":"
+                + " {\"event\": \"Product Viewed\"}, \"lastDays\": 30, \"top\": 3}");
+        tags.put("spend_tier", "{\"kind\": \"tiered\", \"metric\": \"sum(revenue of \\\"Order Completed\\\")\","
                 + " \"tiers\": [{\"value\": \"low\", \"below\": 200}, {\"value\": \"mid\", \"below\": 1000},"
-                + " {\"value\": \"high\"}]}", catalog));
-        tags.add(tag("lifecycle", "{\"kind\": \"rule\", \"values\": ["
+                + " {\"value\": \"high\"}]}");
+        tags.put("lifecycle", "{\"kind\": \"rule\", \"values\": ["
                 + "{\"value\": \"new\", \"when\": \"metric.days_since_first_seen <= 30\"},"
                 + "{\"value\": \"active\", \"when\": \"did \\\"Order Completed\\\" last 30d\"},"
                 + "{\"value\": \"cooling\", \"when\": \"did \\\"Order Completed\\\" last 90d\"},"
                 + "{\"value\": \"at_risk\", \"when\": \"did \\\"Order Completed\\\" last 365d\"},"
-                + "{\"value\": \"lost\", \"when\": \"metric.event_count >= 0\"}]}", catalog));
-        tags.add(tag("cart_abandoner", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
+                + "{\"value\": \"lost\", \"when\": \"metric.event_count >= 0\"}]}");
+        tags.put("cart_abandoner", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
                 + " \"did \\\"Product Added\\\" last 7d and not did \\\"Product Added\\\" then \\\"Order Completed\\\""
-                + " within 1d last 7d\"}]}", catalog));
-        tags.add(tag("shanghai_high", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
-                + " \"trait.city = \\\"Shanghai\\\" and tag.spend_tier = \\\"high\\\"\"}]}", catalog));
-        tags.add(tag("win_back", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
-                + " \"tag.spend_tier in [\\\"mid\\\", \\\"high\\\"] and not did \\\"Order Completed\\\" last 60d\"}]}",
-                catalog));
-        tags.add(tag("coupon_lover", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
+                + " within 1d last 7d\"}]}");
+        tags.put("shanghai_high", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
+                + " \"trait.city = \\\"Shanghai\\\" and tag.spend_tier = \\\"high\\\"\"}]}");
+        tags.put("win_back", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
+                + " \"tag.spend_tier in [\\\"mid\\\", \\\"high\\\"] and not did \\\"Order Completed\\\" last 60d\"}]}");
+        tags.put("coupon_lover", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\":"
                 + " \"count(\\\"Coupon Used\\\" last 180d) >= 2 or sum(revenue of \\\"Order Completed\\\" [coupon exists]"
-                + " last 180d) > 100\"}]}", catalog));
+                + " last 180d) > 100\"}]}");
         if (tags.size() != 50) {
             throw new IllegalStateException("expected 50 tags, got " + tags.size());
         }
+        return tags;
+    }
+
+    /** {@link #specs()} compiled. */
+    static List<CompiledTag> fifty() {
+        FieldCatalog catalog = FieldCatalog.standard(Map.of("spend_tier", ValueType.STRING, "last_order_days", ValueType.NUMBER));
+        List<CompiledTag> tags = new ArrayList<>();
+        specs().forEach((code, spec) -> tags.add(tag(code, spec, catalog)));
         return tags;
     }
 

@@ -8,19 +8,11 @@ import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Segment counts over N profiles (default 1,000,000) in an embedded PostgreSQL with tagging's schema: loads the
@@ -32,16 +24,20 @@ public final class SegmentCountBench {
 
     private static final String WS = "bench";
     private static final int WARM_RUNS = 7;
-    private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-zA-Z]\\w*)");
+    private static final String ALL_PROFILES = "all profiles";
 
-    /** Typical segments: one tag value, tag and traits, a number range with a negation, an or, traits only, none. */
+    /**
+     * Typical segments: one tag value, tag and traits, a number range with a negation, an or, traits only, a lone
+     * negation and a negated or; and the number of all profiles, which every count answers too.
+     */
     static final Map<String, String> SEGMENTS = segments(
             "one tag value", "tag.buyer_type = \"frequent\"",
             "tag and trait", "tag.newsletter = \"weekly\" and trait.city in [\"Hangzhou\", \"Shanghai\"]",
             "range and not", "tag.order_count >= 5 and not tag.rfm_segment = \"hibernating\"",
             "list item or tier", "tag.favourite_categories contains \"books\" or tag.value_tier = \"gold\"",
             "traits only", "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]",
-            "untagged", "not tag.buyer_type exists");
+            "untagged", "not tag.buyer_type exists",
+            "not or", "not tag.value_tier = \"gold\" or trait.gender = \"m\"");
 
     static final Map<String, ValueType> TAGS = Map.of("buyer_type", ValueType.STRING, "value_tier", ValueType.STRING,
             "rfm_segment", ValueType.STRING, "order_count", ValueType.NUMBER,
@@ -115,10 +111,13 @@ public final class SegmentCountBench {
         System.out.printf("|---|---|---|---|---|%n");
         StringBuilder json = new StringBuilder();
         double worst = 0;
-        for (Map.Entry<String, String> segment : SEGMENTS.entrySet()) {
-            SegmentSql.Compiled compiled = SegmentSql.compile(SegmentRules.parse(segment.getValue(), catalog), live,
-                    catalog);
-            String sql = "select count(*) from " + compiled.profiles();
+        Map<String, String> timed = new LinkedHashMap<>(SEGMENTS);
+        timed.put(ALL_PROFILES, "");
+        for (Map.Entry<String, String> segment : timed.entrySet()) {
+            SegmentSql.Compiled compiled = segment.getKey().equals(ALL_PROFILES)
+                    ? new SegmentSql.Compiled("", SegmentSql.PROFILE_COUNT, Map.of())
+                    : SegmentSql.compile(SegmentRules.parse(segment.getValue(), catalog), live, catalog);
+            String sql = compiled.count();
             Map<String, Object> params = new LinkedHashMap<>(compiled.params());
             params.put("ws", WS);
             if (explain) {
@@ -148,43 +147,11 @@ public final class SegmentCountBench {
     }
 
     private static long count(Connection connection, String sql, Map<String, Object> params) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, sql, params); ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return NamedJdbc.single(connection, sql, params);
     }
 
     private static void explain(Connection connection, String sql, Map<String, Object> params) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "explain (analyze, buffers) " + sql, params);
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                System.out.println(rs.getString(1));
-            }
-        }
-    }
-
-    /** Binds named parameters (as Hibernate does, lists expanded) to JDBC positions. */
-    private static PreparedStatement prepare(Connection connection, String sql, Map<String, Object> params)
-            throws SQLException {
-        List<Object> values = new ArrayList<>();
-        Matcher matcher = PARAMETER.matcher(sql);
-        StringBuilder positional = new StringBuilder();
-        while (matcher.find()) {
-            Object value = params.get(matcher.group(1));
-            if (value instanceof Collection<?> items) {
-                values.addAll(items);
-                matcher.appendReplacement(positional, String.join(", ", Collections.nCopies(items.size(), "?")));
-            } else {
-                values.add(value);
-                matcher.appendReplacement(positional, "?");
-            }
-        }
-        matcher.appendTail(positional);
-        PreparedStatement statement = connection.prepareStatement(positional.toString());
-        for (int i = 0; i < values.size(); i++) {
-            statement.setObject(i + 1, values.get(i));
-        }
-        return statement;
+        NamedJdbc.strings(connection, "explain (analyze, buffers) " + sql, params).forEach(System.out::println);
     }
 
     private static Map<String, String> segments(String... pairs) {

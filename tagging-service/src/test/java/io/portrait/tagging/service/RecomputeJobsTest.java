@@ -57,7 +57,7 @@ class RecomputeJobsTest {
     Vertx vertx;
 
     private RecomputeJobs replica(String name, Duration lease) {
-        return new RecomputeJobs(taxonomy, compute, vertx, name, lease, PAGE, 1);
+        return new RecomputeJobs(taxonomy, compute, vertx, name, lease, PAGE, 1, Duration.ZERO);
     }
 
     private static <T> T sync(Supplier<Uni<T>> work) {
@@ -112,12 +112,12 @@ class RecomputeJobsTest {
                     replica("replica-b", Duration.ofMinutes(1)))) {
                 ran.add(threads.submit(() -> {
                     int count = 0;
-                    // Each replica claims one of the jobs at a time, as their pollers would.
+                    // Each replica claims one of the jobs at a time (with those queued with it), as their pollers would.
                     for (RecomputeJob job : jobs) {
                         Optional<Lease> lease = sync(() -> replica.claim(job.jobId()));
                         if (lease.isPresent()) {
                             sync(() -> replica.run(lease.get()));
-                            count++;
+                            count += lease.get().jobs().size();
                         }
                     }
                     return count;
@@ -203,5 +203,46 @@ class RecomputeJobsTest {
         assertThat(sync(() -> a.queueRefresh(ws, day))).hasSize(1);
         assertThat(stored(ws, refreshId).state()).as("queueing again the same day does not rerun it")
                 .isEqualTo(RecomputeJob.COMPLETED);
+    }
+
+    @Test
+    void versionsQueuedTogetherAreComputedInOnePassAndTakenOverTogether() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        sync(() -> catalog.createTag(ws, new TagDefinition("lyonnais", "Lyonnais", "", "crm", "geo", null, null,
+                "real_time", null, 0, null, null, null), """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
+        List<RecomputeJob> queued = List.of(queue(ws, "parisian", true), queue(ws, "lyonnais", true),
+                queue(ws, "parisian", false));
+        RecomputeJobs a = replica("replica-a", Duration.ofSeconds(2));
+        RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
+
+        Lease together = sync(() -> a.claim(null)).orElseThrow();
+        assertThat(together.jobs()).extracting(RecomputeJob::jobId)
+                .containsExactlyElementsOf(queued.stream().map(RecomputeJob::jobId).toList());
+        sync(() -> a.step(together)).orElseThrow();
+        // Replica a dies after one page: every job shows it, and replica b takes them over as one batch again.
+        for (RecomputeJob job : queued) {
+            assertThat(stored(ws, job.jobId()).done()).isEqualTo(PAGE);
+        }
+        Lease takenOver = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> sync(() -> b.claim(null)), Optional::isPresent).orElseThrow();
+        assertThat(takenOver.jobs()).hasSize(3);
+        assertThat(takenOver.checkpoint()).isEqualTo("p0010");
+
+        sync(() -> b.run(takenOver));
+        for (RecomputeJob job : queued) {
+            RecomputeJob completed = stored(ws, job.jobId());
+            assertThat(completed.state()).isEqualTo(RecomputeJob.COMPLETED);
+            assertThat(completed.done()).isEqualTo(PROFILES);
+            assertThat(completed.attempts()).isEqualTo(2);
+        }
+        // parisian: "yes" or "no" for everyone; lyonnais: "yes" for the 12 in Lyon only.
+        assertThat(values(ws, "parisian")).isEqualTo(PROFILES);
+        assertThat(values(ws, "lyonnais")).isEqualTo(PROFILES / 2);
+        for (String code : List.of("parisian", "lyonnais")) {
+            TagDefinition live = sync(() -> Panache.withSession(() -> taxonomy.definition(ws, code, false)))
+                    .orElseThrow();
+            assertThat(live.liveVersion()).as(code).isEqualTo(1);
+        }
     }
 }

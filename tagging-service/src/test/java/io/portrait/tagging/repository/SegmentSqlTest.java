@@ -1,0 +1,208 @@
+package io.portrait.tagging.repository;
+
+import io.portrait.common.embedded.EmbeddedPostgresServer;
+import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.RuleNode;
+import io.portrait.tagging.engine.SegmentRules;
+import io.portrait.tagging.engine.ValueType;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The planned forms of a segment's SQL (driven by a condition, one trait scan, counted as a complement) select and
+ * count exactly what the straightforward form does (every known profile, condition by condition), on profiles
+ * with every mix of traits, activity and tag values, including traits of the wrong type and a tag without a live
+ * version. Also: the known profiles follow the writers (delivery, merge, erasure).
+ */
+class SegmentSqlTest {
+
+    private static final String WS = "segments";
+    private static final Map<String, ValueType> TAGS = Map.of("buyer_type", ValueType.STRING,
+            "order_count", ValueType.NUMBER, "favourite_categories", ValueType.LIST, "newsletter", ValueType.STRING,
+            "draft_tag", ValueType.STRING);
+    private static final FieldCatalog CATALOG = FieldCatalog.standard(TAGS);
+    /** buyer_type's live version is 2 (version 1 holds other values); draft_tag has none. */
+    private static final Map<String, Integer> LIVE = Map.of("buyer_type", 2, "order_count", 1,
+            "favourite_categories", 1, "newsletter", 1);
+
+    private static EmbeddedPostgresServer server;
+    private static Connection connection;
+
+    @BeforeAll
+    static void load() throws SQLException {
+        server = EmbeddedPostgresServer.startEphemeral();
+        server.ensureDatabase("tagging");
+        String url = server.jdbcUrl("tagging");
+        Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
+                .locations("classpath:db/migration").load().migrate();
+        connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+        try (Statement statement = connection.createStatement()) {
+            // 1-240 have traits unless g % 5 = 0; every 17th age is a string; activity unless g % 3 = 0.
+            statement.execute("""
+                    insert into profile_trait (workspace, profile_id, traits)
+                    select 'segments', 'p' || lpad(cast(g as text), 3, '0'), cast(json_build_object(
+                        'city', (array['Shanghai', 'Beijing', 'Hangzhou'])[1 + g % 3],
+                        'gender', case when g % 2 = 0 then 'm' else 'f' end,
+                        'age', case when g % 17 = 0 then to_jsonb(cast(40 as text)) else to_jsonb(18 + g % 50) end,
+                        'member_level', (array['none', 'silver', 'gold', 'platinum'])[1 + g % 4]) as text)
+                    from generate_series(1, 240) g where g % 5 <> 0""");
+            statement.execute("""
+                    insert into event_counter (workspace, profile_id, name, event_count, first_at, last_at)
+                    select 'segments', 'p' || lpad(cast(g as text), 3, '0'), 'Order Completed', 1 + g % 7,
+                           timestamptz '2026-01-01', timestamptz '2026-02-01'
+                    from generate_series(1, 240) g where g % 3 <> 0""");
+            // Tag values, also for 241-260, known by a manual tag only; and another workspace's, never counted.
+            statement.execute("""
+                    insert into tag_value (workspace, code, version, profile_id, value, reason)
+                    select 'segments', t.code, t.version, 'p' || lpad(cast(g as text), 3, '0'), t.value, 'test'
+                    from generate_series(1, 260) g
+                    cross join lateral (values
+                        ('buyer_type', 1, case when g <= 240 then 'frequent' end),
+                        ('buyer_type', 2, case when g <= 240 and g % 4 <> 0
+                                               then (array['frequent', 'lapsed'])[1 + g % 2] end),
+                        ('order_count', 1, case when g <= 240 and g % 6 <> 0 then cast(g % 11 as text) end),
+                        ('favourite_categories', 1, case when g <= 240 and g % 2 = 0
+                            then (array['books,toys', 'garden', 'toys,music'])[1 + g % 3] end),
+                        ('newsletter', 1, case when g % 7 = 0 or g > 240 then 'weekly' end),
+                        ('draft_tag', 1, 'x')) as t(code, version, value)
+                    where t.value is not null""");
+            statement.execute("""
+                    insert into tag_value (workspace, code, version, profile_id, value, reason)
+                    select 'elsewhere', 'buyer_type', 2, 'q' || g, 'lapsed', 'test' from generate_series(1, 30) g""");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        connection.close();
+        server.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // driven by a condition
+            "tag.buyer_type = \"frequent\"",
+            "tag.order_count >= 5 and not tag.buyer_type = \"lapsed\"",
+            "tag.favourite_categories contains \"toys\" or tag.newsletter = \"weekly\"",
+            // traits only: one scan
+            "trait.age >= 30",
+            "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]",
+            "trait.city exists and trait.age < 40",
+            // mixed
+            "tag.newsletter = \"weekly\" and trait.city in [\"Hangzhou\", \"Shanghai\"]",
+            "trait.gender = \"m\" and tag.order_count < 3 and not trait.member_level = \"none\"",
+            "trait.age >= 30 or tag.buyer_type = \"lapsed\"",
+            "(tag.buyer_type = \"frequent\" or trait.city = \"Beijing\") and trait.age > 25",
+            // negations, counted as complements
+            "not tag.buyer_type exists",
+            "not tag.buyer_type = \"lapsed\"",
+            "not trait.age >= 30",
+            "not tag.newsletter = \"weekly\" or trait.gender = \"f\"",
+            "not tag.buyer_type exists and not trait.city = \"Beijing\"",
+            "not (tag.order_count >= 5 or trait.member_level = \"gold\")",
+            "not (tag.buyer_type = \"frequent\" and not trait.gender = \"m\")",
+            // empty segments and their complements
+            "tag.buyer_type = \"nobody\"",
+            "tag.draft_tag = \"x\"",
+            "trait.age > 1000 and tag.buyer_type exists",
+            "not tag.draft_tag exists",
+            "not tag.buyer_type = \"nobody\""})
+    void plannedFormSelectsAndCountsWhatTheStraightforwardOneDoes(String rule) throws SQLException {
+        RuleNode node = SegmentRules.parse(rule, CATALOG);
+        SegmentSql.Compiled planned = SegmentSql.compile(node, LIVE, CATALOG);
+        SegmentSql.Compiled reference = SegmentSql.straightforward(node, LIVE, CATALOG);
+
+        List<String> expected = members(reference);
+        assertThat(members(planned)).isEqualTo(expected);
+        assertThat(count(planned)).isEqualTo(expected.size()).isEqualTo(count(reference));
+    }
+
+    @Test
+    void aNegationIsCountedAsTheComplementOfItsPositiveMatches() throws SQLException {
+        SegmentSql.Compiled untagged = compile("not tag.buyer_type exists");
+        assertThat(untagged.count()).startsWith("select (select count(*) from known_profile");
+        // 260 known: 240 with traits or activity and 20 with a manual tag only; 180 hold buyer_type v2.
+        assertThat(count(untagged)).isEqualTo(260 - 180);
+    }
+
+    @Test
+    void traitConditionsOfAConjunctionAreCheckedInOneScanOfTheTraits() throws SQLException {
+        SegmentSql.Compiled traits = compile(
+                "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]");
+        assertThat(traits.count().split("profile_trait", -1)).hasSize(2);
+        assertThat(count(traits)).isPositive();
+    }
+
+    @Test
+    void aTagConditionDrivesBeforeTheTraits() {
+        SegmentSql.Compiled mixed = compile("trait.city = \"Beijing\" and tag.newsletter = \"weekly\"");
+        assertThat(mixed.count()).contains("from (select t.profile_id from tag_value t");
+    }
+
+    @Test
+    void knownProfilesFollowDeliveryMergeAndErasure() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    insert into profile_trait (workspace, profile_id, traits) values
+                        ('known', 'a', '{}'), ('known', 'b', '{}'), ('known', 'c', '{}')""");
+            statement.execute("""
+                    insert into event_counter (workspace, profile_id, name, event_count, first_at, last_at)
+                    values ('known', 'b', 'Signed Up', 1, now(), now()), ('known', 'd', 'Signed Up', 1, now(), now())
+                    on conflict (workspace, profile_id, name) do update set event_count = 2""");
+            assertThat(known()).containsExactly("a", "b", "c", "d");
+
+            // b merged into a: its rows move (insert for the survivor) and go.
+            statement.execute("delete from event_counter where workspace = 'known' and profile_id = 'b'");
+            assertThat(known()).containsExactly("a", "b", "c", "d");
+            statement.execute("delete from profile_trait where workspace = 'known' and profile_id = 'b'");
+            assertThat(known()).containsExactly("a", "c", "d");
+
+            // c erased, with a manual tag value it held; d keeps a tag value once its activity is gone.
+            statement.execute("""
+                    insert into tag_value (workspace, code, version, profile_id, value, reason)
+                    values ('known', 'vip', 1, 'c', 'yes', 'manual'), ('known', 'vip', 1, 'd', 'yes', 'manual')""");
+            statement.execute("delete from profile_trait where workspace = 'known' and profile_id = 'c'");
+            statement.execute("delete from tag_value where workspace = 'known' and profile_id = 'c'");
+            statement.execute("delete from event_counter where workspace = 'known' and profile_id = 'd'");
+            assertThat(known()).containsExactly("a", "d");
+        }
+    }
+
+    private static List<String> known() throws SQLException {
+        return NamedJdbc.strings(connection,
+                "select profile_id from known_profile where workspace = 'known' order by profile_id", Map.of());
+    }
+
+    private static SegmentSql.Compiled compile(String rule) {
+        return SegmentSql.compile(SegmentRules.parse(rule, CATALOG), LIVE, CATALOG);
+    }
+
+    private static List<String> members(SegmentSql.Compiled compiled) throws SQLException {
+        return NamedJdbc.strings(connection, "select p.profile_id from " + compiled.profiles()
+                + " order by p.profile_id", params(compiled));
+    }
+
+    private static long count(SegmentSql.Compiled compiled) throws SQLException {
+        return NamedJdbc.single(connection, compiled.count(), params(compiled));
+    }
+
+    private static Map<String, Object> params(SegmentSql.Compiled compiled) {
+        Map<String, Object> params = new HashMap<>(compiled.params());
+        params.put("ws", WS);
+        return params;
+    }
+}
