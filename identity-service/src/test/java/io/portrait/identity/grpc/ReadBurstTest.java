@@ -3,8 +3,8 @@ package io.portrait.identity.grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
@@ -19,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +84,13 @@ class ReadBurstTest {
                                     .setWorkspace(workspace).setIdentifier(id("email", "ann@example.com")).build());
                         }
                     } catch (StatusRuntimeException e) {
-                        // Given up by the caller, or an answer that came back in time: both are fine here.
-                        assertThat(e.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
+                        // Given up by the caller, or an answer that came back in time: both are fine here. Under
+                        // cancellations this fast the HTTP/2 server may also close the whole connection (GOAWAY
+                        // "Request stream N is not correct for server connection" when a stream's headers race its
+                        // reset), which the caller sees as UNAVAILABLE; a gRPC channel reconnects on the next call.
+                        // What this test guards is what the service does afterwards, checked below.
+                        assertThat(e.getStatus().getCode()).as("%s", e.getStatus())
+                                .isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
                     }
                 }));
             }
