@@ -44,6 +44,14 @@ public interface IngestionConfig {
     @WithDefault("200ms")
     Duration pollInterval();
 
+    /**
+     * How far an idle worker or relay stretches its poll interval: each look that finds nothing doubles the wait
+     * up to this; a signal or found work brings it back. Bounds how late unsignalled work (another replica's, an
+     * expired lease) is picked up by an idle replica.
+     */
+    @WithDefault("2s")
+    Duration maxPollInterval();
+
     /** How long a claimed batch stays reserved for one worker; it is taken over after that. */
     @WithDefault("30s")
     Duration lease();

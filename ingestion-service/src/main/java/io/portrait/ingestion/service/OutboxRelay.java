@@ -67,7 +67,7 @@ public class OutboxRelay {
         for (String sink : config.sinks()) {
             SinkRelay relay = new SinkRelay(sink, clients.client(sink));
             PollingLoop loop = new PollingLoop("relay to " + sink, relay::deliverRound, signals.resolved(),
-                    config.pollInterval(), backoff);
+                    config.pollInterval(), config.maxPollInterval(), backoff);
             loops.add(loop);
             loop.start();
         }

@@ -16,25 +16,42 @@ import java.util.function.Supplier;
  * Runs rounds of background work one after another without holding a thread in between: the next round starts
  * at once when the last one says more work is waiting, on a signal or after the poll interval when it found
  * nothing, and after an exponential backoff when it failed.
+ *
+ * <p>An idle loop looks less and less often: each wait that ends without a signal doubles the next one, up to
+ * {@code maxPollInterval}; a signal or a round that leaves more work brings it back to {@code pollInterval}. Work
+ * signalled in this process is picked up at once either way; only work nobody signalled here (another replica's,
+ * an expired lease) may wait up to {@code maxPollInterval}. A round on an idle store still reads it (on the embedded
+ * store, a scan of the collection), so an idle service no longer spends a share of a core on looking.
  */
 final class PollingLoop {
 
     private final String name;
     private final Supplier<Uni<Boolean>> round;
     private final Wakeup wakeup;
-    private final Duration pollInterval;
+    private final Backoff idle;
     private final Backoff backoff;
     private volatile boolean running;
     private volatile CompletableFuture<Void> roundDone = CompletableFuture.completedFuture(null);
     private int failures;
+    private volatile int emptyLooks;
 
     /** {@code round} answers true when it may have left work that can be done right away. */
-    PollingLoop(String name, Supplier<Uni<Boolean>> round, Wakeup wakeup, Duration pollInterval, Backoff backoff) {
+    PollingLoop(String name, Supplier<Uni<Boolean>> round, Wakeup wakeup, Duration pollInterval,
+                Duration maxPollInterval, Backoff backoff) {
+        if (maxPollInterval.compareTo(pollInterval) < 0) {
+            throw new IllegalArgumentException(name + ": the longest idle poll interval " + maxPollInterval
+                    + " is shorter than the poll interval " + pollInterval);
+        }
         this.name = name;
         this.round = round;
         this.wakeup = wakeup;
-        this.pollInterval = pollInterval;
+        this.idle = new Backoff(pollInterval, maxPollInterval);
         this.backoff = backoff;
+    }
+
+    /** How long the loop waits next when it finds nothing and nobody signals. */
+    Duration idleWait() {
+        return idle.delay(emptyLooks + 1);
     }
 
     void start() {
@@ -68,10 +85,14 @@ final class PollingLoop {
                 more -> {
                     failures = 0;
                     if (more) {
+                        emptyLooks = 0;
                         // A fresh task instead of a direct call keeps the stack flat however long work lasts.
                         Infrastructure.getDefaultExecutor().execute(this::runRound);
                     } else {
-                        ticket.await(pollInterval).subscribe().with(x -> runRound());
+                        ticket.await(idleWait()).subscribe().with(x -> {
+                            emptyLooks = ticket.signalled() ? 0 : emptyLooks + 1;
+                            runRound();
+                        });
                     }
                 },
                 failure -> {

@@ -58,7 +58,7 @@ public class ResolveWorker {
 
     void start(@Observes StartupEvent startup) {
         loop = new PollingLoop("resolve worker", this::resolveBatch, signals.accepted(), config.pollInterval(),
-                new Backoff(config.retry().initial(), config.retry().max()));
+                config.maxPollInterval(), new Backoff(config.retry().initial(), config.retry().max()));
         loop.start();
     }
 

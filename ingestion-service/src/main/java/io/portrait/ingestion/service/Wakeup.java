@@ -30,6 +30,11 @@ public final class Wakeup {
             this.signalled = signalled;
         }
 
+        /** Whether a signal was given since this ticket was taken. */
+        public boolean signalled() {
+            return signalled.isDone();
+        }
+
         /** Completes on the next signal or after {@code atMost}, whichever comes first; never blocks a thread. */
         public Uni<Void> await(Duration atMost) {
             if (signalled.isDone() || atMost.isZero() || atMost.isNegative()) {

@@ -1,0 +1,86 @@
+package io.portrait.ingestion.service;
+
+import io.portrait.ingestion.engine.Backoff;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class PollingLoopTest {
+
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** Long enough that a loop left at it could not make the rounds asked for below in time. */
+    private static final Duration MAX_POLL = Duration.ofSeconds(10);
+
+    private final Wakeup wakeup = new Wakeup();
+    private final AtomicInteger rounds = new AtomicInteger();
+    private final AtomicBoolean workWaiting = new AtomicBoolean();
+    private PollingLoop loop;
+
+    @AfterEach
+    void stop() {
+        if (loop != null) {
+            loop.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    private void start(Duration maxPoll) {
+        loop = new PollingLoop("test", () -> {
+            rounds.incrementAndGet();
+            return Uni.createFrom().item(workWaiting.getAndSet(false));
+        }, wakeup, POLL, maxPoll, new Backoff(POLL, maxPoll));
+        loop.start();
+    }
+
+    @Test
+    void anIdleLoopStretchesItsWaitUpToTheLongestInterval() {
+        Duration maxPoll = Duration.ofMillis(80);
+        start(maxPoll);
+
+        // 10, 20, 40, 80, 80 ... ms: it keeps looking, at the longest interval.
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.idleWait().equals(maxPoll));
+        int seen = rounds.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> rounds.get() >= seen + 2);
+        assertThat(loop.idleWait()).isEqualTo(maxPoll);
+    }
+
+    @Test
+    void aSignalBringsTheWaitBackToThePollInterval() {
+        start(MAX_POLL);
+        await().atMost(Duration.ofSeconds(10)).until(() -> loop.idleWait().compareTo(Duration.ofMillis(1_000)) > 0);
+
+        int seen = rounds.get();
+        wakeup.signal();
+
+        // Back at 10 ms, the loop looks again four times within 10 + 20 + 40 + 80 ms; left at a second or more,
+        // it would look once more within the 2 s this test waits.
+        await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= seen + 4);
+    }
+
+    @Test
+    void foundWorkBringsTheWaitBackToThePollInterval() {
+        start(MAX_POLL);
+        await().atMost(Duration.ofSeconds(10)).until(() -> loop.idleWait().compareTo(Duration.ofMillis(1_000)) > 0);
+        workWaiting.set(true);
+        // Nobody signals: the loop finds the work at its next look, then looks again at once and from 10 ms on.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !workWaiting.get());
+        int seen = rounds.get();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= seen + 4);
+    }
+
+    @Test
+    void theLongestIntervalCannotBeShorterThanThePollInterval() {
+        assertThatThrownBy(() -> new PollingLoop("test", () -> Uni.createFrom().item(false), wakeup,
+                Duration.ofSeconds(1), POLL, new Backoff(POLL, MAX_POLL)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shorter than the poll interval");
+    }
+}
