@@ -22,6 +22,13 @@ public final class PiiCipher {
     private final SecretKeySpec hashKey;
     private final SecretKeySpec encryptionKey;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * One AES-GCM cipher and one HMAC per thread and key: looking the algorithms up costs about ten times the
+     * work on a short value, and neither object may be shared between threads. Each use initializes the cipher
+     * afresh with its own nonce; the HMAC is keyed once and reset by every doFinal.
+     */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(PiiCipher::newCipher);
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public PiiCipher(byte[] hashKey, byte[] encryptionKey) {
         requireLength("hash key", hashKey);
@@ -44,15 +51,10 @@ public final class PiiCipher {
 
     /** Deterministic keyed hash of a typed value: equal inputs give equal hashes, nothing else does. */
     public byte[] hash(String type, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(hashKey);
-            mac.update(type.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        Mac mac = macs.get();
+        mac.update(type.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** AES-GCM with a random nonce; the result is nonce followed by ciphertext and tag. */
@@ -60,7 +62,7 @@ public final class PiiCipher {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
@@ -75,12 +77,30 @@ public final class PiiCipher {
             throw new IllegalArgumentException("ciphertext too short");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             byte[] plain = cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("ciphertext cannot be opened with this key", e);
+        }
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(hashKey);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }
     }
 

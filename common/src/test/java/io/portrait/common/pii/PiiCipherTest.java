@@ -4,6 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,6 +46,35 @@ class PiiCipherTest {
         byte[] sealed = cipher.encrypt("ann@example.com");
         sealed[sealed.length - 1] ^= 1;
         assertThatThrownBy(() -> cipher.decrypt(sealed)).isInstanceOf(IllegalArgumentException.class);
+        // The thread's cipher is reused: a refusal must leave it able to open the next value.
+        assertThat(cipher.decrypt(cipher.encrypt("bob@example.com"))).isEqualTo("bob@example.com");
+    }
+
+    /** Each thread has its own cipher and HMAC: concurrent use gives every thread its own right answers. */
+    @Test
+    void concurrentUseGivesEveryThreadItsOwnResults() throws Exception {
+        byte[] expectedHash = cipher.hash("email", "ann@example.com");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String value = "person-" + t + "@example.com";
+                results.add(threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        if (!cipher.decrypt(cipher.encrypt(value)).equals(value)
+                                || !Arrays.equals(cipher.hash("email", "ann@example.com"), expectedHash)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -48,52 +48,83 @@ public class IdentityGraphRepository {
         return pool.withTransaction(work);
     }
 
-    public Uni<Boolean> isResolved(SqlConnection tx, String workspace, String eventId) {
-        return tx.preparedQuery("select 1 from resolved_event where workspace = $1 and event_id = $2")
-                .execute(params(workspace, eventId))
-                .map(rows -> rows.size() > 0);
+    /**
+     * What a resolver reads before it locks anything, in one statement: whether the event was resolved before,
+     * which of {@code keys} belong to erased profiles, and the profile each known key is attached to.
+     */
+    public Uni<SightingState> readSighting(SqlConnection tx, String workspace, String eventId,
+                                           List<IdentifierKey> keys) {
+        return tx.preparedQuery("""
+                        select 'resolved' as kind, null::text as type, null::bytea as value_hash, null::uuid as profile_id
+                        from resolved_event
+                        where workspace = $1 and event_id = $2
+                        union all
+                        select 'suppressed', t.type, t.value_hash, null
+                        from erasure_tombstone t
+                        join unnest($3::text[], $4::bytea[]) as wanted (type, value_hash)
+                          on t.type = wanted.type and t.value_hash = wanted.value_hash
+                        where t.workspace = $1
+                        union all
+                        select 'owner', i.type, i.value_hash, i.profile_id
+                        from identifier i
+                        join unnest($3::text[], $4::bytea[]) as wanted (type, value_hash)
+                          on i.type = wanted.type and i.value_hash = wanted.value_hash
+                        where i.workspace = $1
+                        """)
+                .execute(params(workspace, eventId, types(keys), hashes(keys)))
+                .map(rows -> {
+                    boolean resolved = false;
+                    Set<IdentifierKey> suppressed = new HashSet<>();
+                    Map<IdentifierKey, UUID> owners = new HashMap<>();
+                    for (Row row : rows) {
+                        switch (row.getString("kind")) {
+                            case "resolved" -> resolved = true;
+                            case "suppressed" -> suppressed.add(key(row));
+                            default -> owners.put(key(row), row.getUUID("profile_id"));
+                        }
+                    }
+                    return new SightingState(resolved, suppressed, owners);
+                });
     }
 
-    /** The profile each of {@code keys} is attached to; keys not yet known are absent from the map. */
-    public Uni<Map<IdentifierKey, UUID>> findOwners(SqlConnection tx, String workspace, List<IdentifierKey> keys) {
+    /** Before any lock: resolved before or not, the erased keys among the sighting's, the owners of the others. */
+    public record SightingState(boolean resolved, Set<IdentifierKey> suppressed, Map<IdentifierKey, UUID> owners) {
+    }
+
+    /**
+     * Once the owners are locked, in one statement: the owners of {@code keys} again (to see whether they changed
+     * before the locks were taken) and every identifier the locked profiles hold, with the time it was attached.
+     */
+    public Uni<LockedState> readLocked(SqlConnection tx, String workspace, List<IdentifierKey> keys,
+                                       Collection<UUID> lockedIds) {
         return tx.preparedQuery("""
-                        select i.type, i.value_hash, i.profile_id
+                        select true as owner, i.type, i.value_hash, i.profile_id, null::timestamptz as seen_at
                         from identifier i
                         join unnest($2::text[], $3::bytea[]) as wanted (type, value_hash)
                           on i.type = wanted.type and i.value_hash = wanted.value_hash
                         where i.workspace = $1
+                        union all
+                        select false, type, value_hash, profile_id, seen_at from identifier
+                        where workspace = $1 and profile_id = any($4)
                         """)
-                .execute(params(workspace, types(keys), hashes(keys)))
+                .execute(params(workspace, types(keys), hashes(keys), lockedIds.toArray(UUID[]::new)))
                 .map(rows -> {
                     Map<IdentifierKey, UUID> owners = new HashMap<>();
+                    Map<UUID, List<HeldIdentifier>> held = new HashMap<>();
                     for (Row row : rows) {
-                        owners.put(IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes()),
-                                row.getUUID("profile_id"));
+                        if (row.getBoolean("owner")) {
+                            owners.put(key(row), row.getUUID("profile_id"));
+                        } else {
+                            held.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>())
+                                    .add(new HeldIdentifier(key(row), instant(row, "seen_at")));
+                        }
                     }
-                    return owners;
+                    return new LockedState(owners, held);
                 });
     }
 
-    /** Which of {@code keys} belong to erased profiles: they are never collected again. */
-    public Uni<Set<IdentifierKey>> findSuppressed(SqlConnection tx, String workspace, List<IdentifierKey> keys) {
-        if (keys.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
-        }
-        return tx.preparedQuery("""
-                        select t.type, t.value_hash
-                        from erasure_tombstone t
-                        join unnest($2::text[], $3::bytea[]) as wanted (type, value_hash)
-                          on t.type = wanted.type and t.value_hash = wanted.value_hash
-                        where t.workspace = $1
-                        """)
-                .execute(params(workspace, types(keys), hashes(keys)))
-                .map(rows -> {
-                    Set<IdentifierKey> suppressed = new HashSet<>();
-                    for (Row row : rows) {
-                        suppressed.add(IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes()));
-                    }
-                    return suppressed;
-                });
+    /** Under the locks: the current owner of each known key, and what each locked profile holds. */
+    public record LockedState(Map<IdentifierKey, UUID> owners, Map<UUID, List<HeldIdentifier>> held) {
     }
 
     /**
@@ -226,34 +257,50 @@ public class IdentityGraphRepository {
                 .replaceWithVoid();
     }
 
-    /** Records the traits an event brought to a profile, with their provenance; a repeated event adds nothing. */
-    public Uni<Void> insertObservations(SqlConnection tx, String workspace, UUID profileId, String eventId,
-                                        String source, Instant observedAt, Map<String, String> traits) {
-        if (traits.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Counts an event on a profile in one statement: marks it resolved and records the traits it brought, and when
+     * {@code stats} is given (an existing profile) stores the profile's new statistics too. False when another
+     * transaction recorded the event first; the caller then rolls everything back.
+     */
+    public Uni<Boolean> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
+                                    boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted,
+                                    ProfileStats stats, String source, Instant observedAt,
+                                    Map<String, String> traits) {
+        String statsUpdate = stats == null ? "" : """
+                stats as (
+                    update profile set first_seen = $11, last_seen = $12, event_count = $13, channels = $14
+                    where workspace = $1 and id = $3
+                ),
+                """;
+        List<Object> values = new ArrayList<>(Arrays.asList(workspace, eventId, profileId, newProfile,
+                timestamp(resolvedAt), demoted.stream().map(IdentifierKey::toString).toArray(String[]::new),
+                source, timestamp(observedAt), traits.keySet().toArray(String[]::new),
+                traits.values().toArray(String[]::new)));
+        if (stats != null) {
+            values.addAll(Arrays.asList(timestamp(stats.firstSeen()), timestamp(stats.lastSeen()),
+                    stats.eventCount(), channels(stats)));
         }
+        // Data-modifying CTEs run once each whether or not the final select reads them.
         return tx.preparedQuery("""
-                        insert into trait_observation (workspace, event_id, trait, profile_id, value, source, observed_at)
-                        select $1, $2, t.trait, $3, t.value, $4, $5
-                        from unnest($6::text[], $7::text[]) as t (trait, value)
-                        on conflict do nothing
-                        """)
-                .execute(params(workspace, eventId, profileId, source, timestamp(observedAt),
-                        traits.keySet().toArray(String[]::new), traits.values().toArray(String[]::new)))
-                .replaceWithVoid();
-    }
-
-    /** Marks the event counted; false when another transaction recorded it first. */
-    public Uni<Boolean> insertResolvedEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                            boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted) {
-        return tx.preparedQuery("""
-                        insert into resolved_event (workspace, event_id, profile_id, new_profile, resolved_at, demoted)
-                        values ($1, $2, $3, $4, $5, $6)
-                        on conflict do nothing
-                        """)
-                .execute(params(workspace, eventId, profileId, newProfile, timestamp(resolvedAt),
-                        demoted.stream().map(IdentifierKey::toString).toArray(String[]::new)))
-                .map(rows -> rows.rowCount() == 1);
+                        with %s
+                        observed as (
+                            insert into trait_observation
+                                (workspace, event_id, trait, profile_id, value, source, observed_at)
+                            select $1, $2, t.trait, $3, t.value, $7, $8
+                            from unnest($9::text[], $10::text[]) as t (trait, value)
+                            on conflict do nothing
+                        ),
+                        recorded as (
+                            insert into resolved_event
+                                (workspace, event_id, profile_id, new_profile, resolved_at, demoted)
+                            values ($1, $2, $3, $4, $5, $6)
+                            on conflict do nothing
+                            returning 1
+                        )
+                        select count(*) as recorded from recorded
+                        """.formatted(statsUpdate))
+                .execute(Tuple.from(values))
+                .map(rows -> rows.iterator().next().getLong("recorded") == 1);
     }
 
     /** Statement parameters, nulls allowed (nullable timestamps). */
@@ -276,6 +323,10 @@ public class IdentityGraphRepository {
     private static ProfileStats stats(Row row) {
         return new ProfileStats(instant(row, "first_seen"), instant(row, "last_seen"), row.getLong("event_count"),
                 new TreeSet<>(Arrays.asList(row.getArrayOfStrings("channels"))));
+    }
+
+    private static IdentifierKey key(Row row) {
+        return IdentifierKey.of(row.getString("type"), row.getBuffer("value_hash").getBytes());
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -116,10 +116,10 @@ public class ResolutionService {
      * before, by an earlier call or by a concurrent one that won.
      */
     private Uni<Optional<SightingResolution>> attempt(String workspace, PreparedSighting sighting, int attempt) {
-        return graph.inTransaction(tx -> graph.isResolved(tx, workspace, sighting.eventId())
-                        .flatMap(resolved -> resolved
+        return graph.inTransaction(tx -> graph.readSighting(tx, workspace, sighting.eventId(), sighting.keys())
+                        .flatMap(state -> state.resolved()
                                 ? Uni.createFrom().item(Optional.<SightingResolution>empty())
-                                : resolveFresh(tx, workspace, sighting).map(Optional::of)))
+                                : resolveFresh(tx, workspace, sighting, state).map(Optional::of)))
                 .onFailure(ResolutionService::isRetryable).recoverWithUni(conflict -> {
                     if (attempt >= config.maxAttempts()) {
                         Log.warnf("Workspace %s: event %s gave up after %d attempts: %s", workspace,
@@ -133,50 +133,55 @@ public class ResolutionService {
                 });
     }
 
-    /** Identifiers of erased profiles are set aside first: answered as blocked, never stored nor matched. */
-    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting prepared) {
-        return graph.findSuppressed(tx, workspace, prepared.keys())
-                .flatMap(suppressed -> resolveUnsuppressed(tx, workspace, prepared.suppress(suppressed)));
+    /**
+     * Identifiers of erased profiles are set aside first: answered as blocked, never stored nor matched. The
+     * owners were read with them, in the same statement, for every key of the sighting.
+     */
+    private Uni<SightingResolution> resolveFresh(SqlConnection tx, String workspace, PreparedSighting prepared,
+                                                 IdentityGraphRepository.SightingState state) {
+        PreparedSighting sighting = prepared.suppress(state.suppressed());
+        Map<IdentifierKey, UUID> owners = new HashMap<>(state.owners());
+        owners.keySet().removeAll(state.suppressed());
+        Instant now = now();
+        if (owners.isEmpty()) {
+            // No shared identifier: the person traits may still say who this is.
+            MatchDecision decision = rules.decide(sighting.keys(), Map.of(), Map.of(), sighting.occurredAt());
+            return matching.candidates(tx, workspace, sighting.traits()).flatMap(candidates ->
+                    createProfile(tx, workspace, sighting, decision, now, candidates));
+        }
+        return lockOwners(tx, workspace, sighting, owners).flatMap(locked -> {
+            MatchDecision decision = rules.decide(sighting.keys(), owners, locked.held(), sighting.occurredAt());
+            if (decision.owners().isEmpty()) {
+                return createProfile(tx, workspace, sighting, decision, now, List.of());
+            }
+            List<ProfileSnapshot> matched = locked.profiles().stream()
+                    .filter(profile -> decision.owners().contains(profile.id()))
+                    .toList();
+            return joinProfiles(tx, workspace, sighting, owners, matched, decision, now);
+        });
     }
 
-    private Uni<SightingResolution> resolveUnsuppressed(SqlConnection tx, String workspace, PreparedSighting sighting) {
-        Instant now = now();
-        return graph.findOwners(tx, workspace, sighting.keys()).flatMap(owners -> {
-            if (owners.isEmpty()) {
-                // No shared identifier: the person traits may still say who this is.
-                MatchDecision decision = rules.decide(sighting.keys(), Map.of(), Map.of(), sighting.occurredAt());
-                return matching.candidates(tx, workspace, sighting.traits()).flatMap(candidates ->
-                        createProfile(tx, workspace, sighting, decision, now, candidates));
-            }
-            return lockOwners(tx, workspace, sighting, owners)
-                    .flatMap(locked -> graph.listHeld(tx, workspace, Set.copyOf(owners.values())).flatMap(held -> {
-                        MatchDecision decision = rules.decide(sighting.keys(), owners, held, sighting.occurredAt());
-                        if (decision.owners().isEmpty()) {
-                            return createProfile(tx, workspace, sighting, decision, now, List.of());
-                        }
-                        List<ProfileSnapshot> matched = locked.stream()
-                                .filter(profile -> decision.owners().contains(profile.id()))
-                                .toList();
-                        return joinProfiles(tx, workspace, sighting, owners, matched, decision, now);
-                    }));
-        });
+    /** The owning profiles, locked, with every identifier they hold (what the limits count). */
+    private record LockedOwners(List<ProfileSnapshot> profiles, Map<UUID, List<HeldIdentifier>> held) {
     }
 
     /**
      * Locks the profiles owning the sighting's known identifiers, then re-reads the owners: between the first
      * read and the locks another transaction may have merged one of them away or claimed a missing identifier.
+     * The re-read is a statement of its own, after the locks are granted: a statement sees what was committed
+     * when it started, so the read must not start before the lock waits are over.
      */
-    private Uni<List<ProfileSnapshot>> lockOwners(SqlConnection tx, String workspace, PreparedSighting sighting,
-                                                  Map<IdentifierKey, UUID> owners) {
+    private Uni<LockedOwners> lockOwners(SqlConnection tx, String workspace, PreparedSighting sighting,
+                                         Map<IdentifierKey, UUID> owners) {
         Set<UUID> ownerIds = Set.copyOf(owners.values());
         return graph.lockProfiles(tx, workspace, ownerIds)
-                .flatMap(locked -> graph.findOwners(tx, workspace, sighting.keys()).map(current -> {
+                .flatMap(locked -> graph.readLocked(tx, workspace, sighting.keys(), ownerIds).map(current -> {
                     boolean allLive = locked.size() == ownerIds.size()
                             && locked.stream().allMatch(ProfileSnapshot::live);
-                    if (!allLive || !current.equals(owners)) {
+                    if (!allLive || !current.owners().equals(owners)) {
                         throw new ConcurrentChangeException("owning profiles changed before they were locked");
                     }
-                    return locked;
+                    return new LockedOwners(locked, current.held());
                 }));
     }
 
@@ -224,9 +229,8 @@ public class ResolutionService {
                             .toList();
                     Uni<Void> created = graph.insertProfile(tx, workspace, profileId, now, stats)
                             .flatMap(ignored -> attach(tx, workspace, profileId, unowned, sighting, now))
-                            .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), profileId, true, now,
-                                    decision.demoted()))
-                            .flatMap(ignored -> observe(tx, workspace, profileId, sighting));
+                            .flatMap(ignored -> recordEvent(tx, workspace, sighting, profileId, true, now,
+                                    decision.demoted(), null));
                     if (merged != null) {
                         return created.flatMap(ignored -> absorb(tx, workspace, target,
                                         new ProfileSnapshot(profileId, now, null, stats), sighting.eventId(),
@@ -281,20 +285,13 @@ public class ResolutionService {
                 ? merge(tx, workspace, plan, sighting.eventId(), now).map(List::of)
                 : Uni.createFrom().item(List.of());
         return merges.flatMap(done -> attach(tx, workspace, target, missing, sighting, now)
-                .flatMap(ignored -> graph.updateStats(tx, workspace, target, stats))
-                .flatMap(ignored -> recordEvent(tx, workspace, sighting.eventId(), target, false, now,
-                        decision.demoted()))
-                .flatMap(ignored -> observe(tx, workspace, target, sighting))
+                .flatMap(ignored -> recordEvent(tx, workspace, sighting, target, false, now, decision.demoted(),
+                        stats))
                 // The golden record changed if the event brought person traits or profiles were pooled.
                 .flatMap(ignored -> !done.isEmpty() || matching.describesAPerson(sighting.traits())
                         ? matching.refresh(tx, workspace, target)
                         : Uni.createFrom().voidItem())
                 .map(ignored -> sighting.resolution(target, false, done, decision.demoted())));
-    }
-
-    private Uni<Void> observe(SqlConnection tx, String workspace, UUID profileId, PreparedSighting sighting) {
-        return graph.insertObservations(tx, workspace, profileId, sighting.eventId(), sighting.source(),
-                sighting.occurredAt(), sighting.traits());
     }
 
     private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId, Instant now) {
@@ -319,10 +316,15 @@ public class ResolutionService {
         });
     }
 
-    /** A concurrent resolution of the same event id won: start over, and the next attempt replays its answer. */
-    private Uni<Void> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                  boolean newProfile, Instant now, List<IdentifierKey> demoted) {
-        return graph.insertResolvedEvent(tx, workspace, eventId, profileId, newProfile, now, demoted).map(recorded -> {
+    /**
+     * Counts the event on the profile with the traits it brought, and the profile's new statistics when given (one
+     * statement). A concurrent resolution of the same event id won: start over, and the next attempt replays its
+     * answer.
+     */
+    private Uni<Void> recordEvent(SqlConnection tx, String workspace, PreparedSighting sighting, UUID profileId,
+                                  boolean newProfile, Instant now, List<IdentifierKey> demoted, ProfileStats stats) {
+        return graph.recordEvent(tx, workspace, sighting.eventId(), profileId, newProfile, now, demoted, stats,
+                sighting.source(), sighting.occurredAt(), sighting.traits()).map(recorded -> {
             if (!recorded) {
                 throw new ConcurrentChangeException("event was resolved concurrently");
             }
