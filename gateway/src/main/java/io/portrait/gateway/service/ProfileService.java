@@ -87,22 +87,15 @@ public class ProfileService {
                 .map(t -> {
                     GetProfilePortraitResponse portrait = t.getItem1().value();
                     GetProfileValueResponse value = t.getItem2().value();
+                    boolean tagging = t.getItem1().failed() != null;
+                    boolean scoring = t.getItem2().failed() != null;
                     List<String> degraded = new ArrayList<>();
-                    if (t.getItem1().failed() != null) {
-                        degraded.add("activity");
-                    }
-                    if (t.getItem2().failed() != null) {
-                        degraded.add("purchases");
-                    }
-                    if (t.getItem1().failed() != null) {
-                        degraded.add("tags");
-                    }
-                    if (t.getItem2().failed() != null) {
-                        degraded.add("scores");
-                    }
-                    if (t.getItem3().failed() != null) {
-                        degraded.add("recommendations");
-                    }
+                    // In the order the view lists its parts.
+                    addIf(degraded, tagging, "activity");
+                    addIf(degraded, scoring, "purchases");
+                    addIf(degraded, tagging, "tags");
+                    addIf(degraded, scoring, "scores");
+                    addIf(degraded, t.getItem3().failed() != null, "recommendations");
                     return new ProfileView.Parts(
                             portrait == null ? null : activity(portrait),
                             value == null || !value.hasSummary() ? null : purchases(value.getSummary()),
@@ -112,6 +105,12 @@ public class ProfileService {
                             value == null || !value.hasScores() ? null : scores(value.getScores()),
                             t.getItem3().value(), List.copyOf(degraded));
                 });
+    }
+
+    private static void addIf(List<String> degraded, boolean failed, String part) {
+        if (failed) {
+            degraded.add(part);
+        }
     }
 
     /** A call's value, or why it is missing: {@code failed} names its parts when its service failed or was late. */
