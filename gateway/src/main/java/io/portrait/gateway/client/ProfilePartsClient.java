@@ -4,16 +4,11 @@ import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.proto.recommendation.v1.MutinyRecommendationGrpc.MutinyRecommendationStub;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
-import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
-import io.portrait.proto.scoring.v1.GetProfileScoresResponse;
-import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
-import io.portrait.proto.scoring.v1.ProfileScores;
+import io.portrait.proto.scoring.v1.GetProfileValueRequest;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.portrait.proto.scoring.v1.MutinyScoringGrpc.MutinyScoringStub;
-import io.portrait.proto.scoring.v1.PurchaseSummary;
-import io.portrait.proto.tagging.v1.GetProfileFeaturesRequest;
-import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
-import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
-import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetProfilePortraitRequest;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -43,30 +38,18 @@ public class ProfilePartsClient {
         this.deadlineMillis = config.callDeadline().toMillis();
     }
 
-    public Uni<GetProfileFeaturesResponse> features(String workspace, String profileId) {
+    /** Tagging's part of the view: features, tags and segments, in one call. */
+    public Uni<GetProfilePortraitResponse> portrait(String workspace, String profileId) {
         return tagging.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
-                .getProfileFeatures(GetProfileFeaturesRequest.newBuilder()
+                .getProfilePortrait(GetProfilePortraitRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build());
     }
 
-    public Uni<PurchaseSummary> purchases(String workspace, String profileId) {
+    /** Scoring's part of the view: the purchase summary and the scores, in one call. */
+    public Uni<GetProfileValueResponse> value(String workspace, String profileId) {
         return scoring.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
-                .getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder()
-                        .setWorkspace(workspace).setProfileId(profileId).build())
-                .map(response -> response.getSummary());
-    }
-
-    public Uni<GetProfileTagsResponse> tags(String workspace, String profileId) {
-        return tagging.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
-                .getProfileTags(GetProfileTagsRequest.newBuilder()
+                .getProfileValue(GetProfileValueRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build());
-    }
-
-    public Uni<ProfileScores> scores(String workspace, String profileId) {
-        return scoring.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
-                .getProfileScores(GetProfileScoresRequest.newBuilder()
-                        .setWorkspace(workspace).setProfileId(profileId).build())
-                .map(GetProfileScoresResponse::getScores);
     }
 
     /** Recommendations asked for on their own, with the ordinary call deadline and the caller's filters. */

@@ -11,11 +11,11 @@ import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.gateway.domain.RecommendedItemView;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.portrait.proto.scoring.v1.MonetaryValue;
 import io.portrait.proto.scoring.v1.ProfileScores;
 import io.portrait.proto.scoring.v1.PurchaseSummary;
-import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
-import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -73,33 +73,47 @@ public class ProfileService {
                         .map(answer -> recommendations(profile.getProfileId(), answer)));
     }
 
-    /** Every part of the view, asked for in parallel, each within its own deadline. */
+    /**
+     * Every part of the view, asked for in parallel, each within its own deadline: one call per service, tagging
+     * answering activity, tags and segments, scoring purchases and scores. A failed call degrades all its parts.
+     */
     private Uni<ProfileView.Parts> parts(String workspace, String id) {
         return Uni.combine().all().unis(
-                        part("activity", parts.features(workspace, id).map(ProfileService::activity)),
-                        part("purchases", parts.purchases(workspace, id).map(ProfileService::purchases)),
-                        part("tags", parts.tags(workspace, id)),
-                        part("scores", parts.scores(workspace, id).map(ProfileService::scores)),
+                        part("activity and tags", parts.portrait(workspace, id)),
+                        part("purchases and scores", parts.value(workspace, id)),
                         part("recommendations", parts.viewRecommendations(workspace, id, VIEW_RECOMMENDATIONS)
                                 .map(answer -> recommendations(id, answer))))
                 .asTuple()
                 .map(t -> {
+                    GetProfilePortraitResponse portrait = t.getItem1().value();
+                    GetProfileValueResponse value = t.getItem2().value();
+                    boolean tagging = t.getItem1().failed() != null;
+                    boolean scoring = t.getItem2().failed() != null;
                     List<String> degraded = new ArrayList<>();
-                    for (Part<?> p : List.of(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(), t.getItem5())) {
-                        if (p.failed() != null) {
-                            degraded.add(p.failed());
-                        }
-                    }
-                    GetProfileTagsResponse tags = t.getItem3().value();
-                    return new ProfileView.Parts(t.getItem1().value(), t.getItem2().value(),
-                            tags == null ? null : tags.getTagsList().stream().map(ProfileService::tag).toList(),
-                            tags == null ? null : tags.getSegmentsList().stream()
+                    // In the order the view lists its parts.
+                    addIf(degraded, tagging, "activity");
+                    addIf(degraded, scoring, "purchases");
+                    addIf(degraded, tagging, "tags");
+                    addIf(degraded, scoring, "scores");
+                    addIf(degraded, t.getItem3().failed() != null, "recommendations");
+                    return new ProfileView.Parts(
+                            portrait == null ? null : activity(portrait),
+                            value == null || !value.hasSummary() ? null : purchases(value.getSummary()),
+                            portrait == null ? null : portrait.getTagsList().stream().map(ProfileService::tag).toList(),
+                            portrait == null ? null : portrait.getSegmentsList().stream()
                                     .map(m -> new ProfileView.SegmentView(m.getCode(), m.getName())).toList(),
-                            t.getItem4().value(), t.getItem5().value(), List.copyOf(degraded));
+                            value == null || !value.hasScores() ? null : scores(value.getScores()),
+                            t.getItem3().value(), List.copyOf(degraded));
                 });
     }
 
-    /** A part's value, or why it is missing: {@code failed} names the part when its service failed or was late. */
+    private static void addIf(List<String> degraded, boolean failed, String part) {
+        if (failed) {
+            degraded.add(part);
+        }
+    }
+
+    /** A call's value, or why it is missing: {@code failed} names its parts when its service failed or was late. */
     private record Part<T>(T value, String failed) {
     }
 
@@ -110,7 +124,7 @@ public class ProfileService {
                     if (failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                         return new Part<>(null, null);
                     }
-                    Log.warnf("profile view without its %s part: %s", name,
+                    Log.warnf("profile view without its %s: %s", name,
                             failure instanceof StatusRuntimeException e ? e.getStatus().getCode() : failure.getClass().getSimpleName());
                     return new Part<>(null, name);
                 });
@@ -168,8 +182,12 @@ public class ProfileService {
                 profile.getMergedProfileIdsList());
     }
 
-    private static List<ProfileView.ActivityView> activity(GetProfileFeaturesResponse features) {
-        return features.getEventsList().stream()
+    /** Absent, not empty, when tagging has seen no event of the profile. */
+    private static List<ProfileView.ActivityView> activity(GetProfilePortraitResponse portrait) {
+        if (portrait.getEventsCount() == 0) {
+            return null;
+        }
+        return portrait.getEventsList().stream()
                 .map(f -> new ProfileView.ActivityView(f.getName(), f.getCount(),
                         instant(f.hasFirstAt(), f.getFirstAt()), instant(f.hasLastAt(), f.getLastAt())))
                 .toList();

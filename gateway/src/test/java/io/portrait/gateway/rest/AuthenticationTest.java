@@ -5,6 +5,8 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -60,8 +62,8 @@ class AuthenticationTest {
     void anyProfileExists() {
         when(identity.profile(anyString(), anyString())).thenAnswer(call -> Uni.createFrom().item(
                 Profile.newBuilder().setProfileId(call.getArgument(1)).build()));
-        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
-        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
+        when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
+        when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -53,8 +55,8 @@ class PiiExposureTest {
     void annExists() {
         when(identity.profile(anyString(), anyString())).thenAnswer(call -> Uni.createFrom().item(ann(call.getArgument(1))));
         when(identity.lookup(anyString(), anyString(), anyString())).thenReturn(Uni.createFrom().item(ann("pii-lookup")));
-        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
-        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
+        when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
+        when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
     }
 
     @Test

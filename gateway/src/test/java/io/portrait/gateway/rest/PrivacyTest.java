@@ -18,6 +18,8 @@ import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -80,10 +82,8 @@ class PrivacyTest {
         privacyAdmin = GatewayTestKeys.create("default", "privacy:admin");
         when(identity.profile(eq("default"), anyString())).thenAnswer(call -> Uni.createFrom().item(ann(call.getArgument(1))));
         Status none = Status.NOT_FOUND;
-        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
-        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
-        when(parts.tags(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
-        when(parts.scores(any(), any())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
+        when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
         when(parts.viewRecommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
         when(ingestion.eraseEvents(eq("default"), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));

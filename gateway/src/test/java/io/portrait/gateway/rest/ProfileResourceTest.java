@@ -2,7 +2,6 @@ package io.portrait.gateway.rest;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.proto.recommendation.v1.Basis;
@@ -11,9 +10,10 @@ import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.scoring.v1.MonetaryValue;
 import io.portrait.proto.scoring.v1.PurchaseSummary;
 import io.portrait.proto.tagging.v1.EventFeature;
-import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.quarkus.test.InjectMock;
 import io.portrait.common.testing.PostgresTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -51,9 +51,8 @@ class ProfileResourceTest {
 
     @BeforeEach
     void sinksHoldNothingByDefault() {
-        StatusRuntimeException none = Status.NOT_FOUND.asRuntimeException();
-        when(parts.features(any(), any())).thenReturn(Uni.createFrom().failure(none));
-        when(parts.purchases(any(), any())).thenReturn(Uni.createFrom().failure(none));
+        when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
+        when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
     }
 
     private static Profile ann() {
@@ -88,17 +87,18 @@ class ProfileResourceTest {
     void composesActivityAndPurchasesFromTheSinks() {
         String id = ann().getProfileId();
         when(identity.profile("default", id)).thenReturn(Uni.createFrom().item(ann()));
-        when(parts.features("default", id)).thenReturn(Uni.createFrom().item(GetProfileFeaturesResponse.newBuilder()
+        when(parts.portrait("default", id)).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.newBuilder()
                 .setProfileId(id)
                 .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(1)
                         .setFirstAt(Timestamp.newBuilder().setSeconds(1767691800))
                         .setLastAt(Timestamp.newBuilder().setSeconds(1767691800)))
                 .build()));
-        when(parts.purchases("default", id)).thenReturn(Uni.createFrom().item(PurchaseSummary.newBuilder()
-                .setProfileId(id).setOrders(1).setPurchaseDays(1)
-                .setFirstPurchase(Timestamp.newBuilder().setSeconds(1767691800))
-                .setLastPurchase(Timestamp.newBuilder().setSeconds(1767691800))
-                .addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("12.50"))
+        when(parts.value("default", id)).thenReturn(Uni.createFrom().item(GetProfileValueResponse.newBuilder()
+                .setProfileId(id)
+                .setSummary(PurchaseSummary.newBuilder().setProfileId(id).setOrders(1).setPurchaseDays(1)
+                        .setFirstPurchase(Timestamp.newBuilder().setSeconds(1767691800))
+                        .setLastPurchase(Timestamp.newBuilder().setSeconds(1767691800))
+                        .addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("12.50")))
                 .build()));
 
         given().when().get("/v1/profiles/" + id)
@@ -115,7 +115,7 @@ class ProfileResourceTest {
     void aSinkThatIsDownLeavesItsPartOutButNotTheProfile() {
         String id = ann().getProfileId();
         when(identity.profile("default", id)).thenReturn(Uni.createFrom().item(ann()));
-        when(parts.purchases("default", id)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        when(parts.value("default", id)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         given().when().get("/v1/profiles/" + id)
                 .then().statusCode(200)
                 .body("id", equalTo(id))

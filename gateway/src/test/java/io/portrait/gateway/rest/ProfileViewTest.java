@@ -11,13 +11,13 @@ import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.scoring.v1.ClvScore;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.portrait.proto.scoring.v1.MonetaryValue;
 import io.portrait.proto.scoring.v1.ProfileScores;
 import io.portrait.proto.scoring.v1.PurchaseSummary;
 import io.portrait.proto.scoring.v1.RfmScore;
 import io.portrait.proto.tagging.v1.EventFeature;
-import io.portrait.proto.tagging.v1.GetProfileFeaturesResponse;
-import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.tagging.v1.SegmentMembership;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.quarkus.test.InjectMock;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
@@ -62,20 +62,23 @@ class ProfileViewTest {
                 .addTraits(GoldenTrait.newBuilder().setName("city").setValue("Shanghai").setSource("web")
                         .setEventId("e-7").setObservedAt(at).setRule("most_recent"))
                 .build()));
-        when(parts.features("default", ID)).thenReturn(Uni.createFrom().item(GetProfileFeaturesResponse.newBuilder()
-                .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(3)).build()));
-        when(parts.purchases("default", ID)).thenReturn(Uni.createFrom().item(PurchaseSummary.newBuilder()
-                .setOrders(3).addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("88.00")).build()));
-        when(parts.tags("default", ID)).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
+        when(parts.portrait("default", ID)).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.newBuilder()
+                .setProfileId(ID)
+                .addEvents(EventFeature.newBuilder().setName("Order Completed").setCount(3))
                 .addTags(TagValue.newBuilder().setCode("loyal").setName("Loyal").setValue("true").setValueType("boolean")
                         .setReason("orders >= 3").setUpdatedAt(at))
                 .addSegments(SegmentMembership.newBuilder().setCode("vip").setName("VIP"))
                 .build()));
-        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().item(ProfileScores.newBuilder()
-                .setRfm(RfmScore.newBuilder().setR(5).setF(4).setM(3).setSegment("Champions"))
-                .setClv(ClvScore.newBuilder().setHorizonDays(365).setPAlive(0.92)
-                        .setClv(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("410.50")))
-                .setChurnRisk("low").setValueTier("high_net_worth").setCluster(-1).setModelVersion("m-1").build()));
+        when(parts.value("default", ID)).thenReturn(Uni.createFrom().item(GetProfileValueResponse.newBuilder()
+                .setProfileId(ID)
+                .setSummary(PurchaseSummary.newBuilder().setOrders(3)
+                        .addMonetary(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("88.00")))
+                .setScores(ProfileScores.newBuilder()
+                        .setRfm(RfmScore.newBuilder().setR(5).setF(4).setM(3).setSegment("Champions"))
+                        .setClv(ClvScore.newBuilder().setHorizonDays(365).setPAlive(0.92)
+                                .setClv(MonetaryValue.newBuilder().setCurrency("CNY").setAmount("410.50")))
+                        .setChurnRisk("low").setValueTier("high_net_worth").setCluster(-1).setModelVersion("m-1"))
+                .build()));
         when(parts.viewRecommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom().item(
                 RecommendResponse.newBuilder().setPersonalized(true)
                         .addItems(RecommendedItem.newBuilder().setSku("TEA-02").setScore(0.8).setReason("bought with TEA-01"))
@@ -105,16 +108,12 @@ class ProfileViewTest {
     void aMergedAwayIdAnswersForItsSurvivor() {
         String merged = "4f1c0d3e-0000-4000-8000-0000000000bb";
         var survivor = identity.profile("default", ID);
-        var features = parts.features("default", ID);
-        var purchases = parts.purchases("default", ID);
-        var tags = parts.tags("default", ID);
-        var scores = parts.scores("default", ID);
+        var portrait = parts.portrait("default", ID);
+        var value = parts.value("default", ID);
         when(identity.profile("default", merged)).thenReturn(survivor);
         // The sinks answer a merged-away id for its survivor too, so the parts are asked for with the id given.
-        when(parts.features("default", merged)).thenReturn(features);
-        when(parts.purchases("default", merged)).thenReturn(purchases);
-        when(parts.tags("default", merged)).thenReturn(tags);
-        when(parts.scores("default", merged)).thenReturn(scores);
+        when(parts.portrait("default", merged)).thenReturn(portrait);
+        when(parts.value("default", merged)).thenReturn(value);
         given().header("X-API-Key", reader).when().get("/v1/profiles/" + merged)
                 .then().statusCode(200)
                 .body("id", equalTo(ID))
@@ -142,27 +141,43 @@ class ProfileViewTest {
 
     @Test
     void failingAndLateServicesGiveADegradedPartialView() {
-        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         // A part that never answers is cut off by the view's own deadline.
-        when(parts.tags("default", ID)).thenReturn(Uni.createFrom().nothing());
+        when(parts.portrait("default", ID)).thenReturn(Uni.createFrom().nothing());
         when(parts.viewRecommendations(anyString(), anyString(), anyInt()))
                 .thenReturn(Uni.createFrom().failure(new IllegalStateException("boom")));
         given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
                 .then().statusCode(200)
                 .body("id", equalTo(ID))
                 .body("purchases.orders", equalTo(3))
-                .body("degraded", containsInAnyOrder("tags", "scores", "recommendations"))
-                .body("$", not(hasKey("scores")))
+                .body("scores.rfm.segment", equalTo("Champions"))
+                .body("degraded", contains("activity", "tags", "recommendations"))
+                .body("$", not(hasKey("activity")))
                 .body("$", not(hasKey("tags")))
-                .body("$", not(hasKey("segments")));
+                .body("$", not(hasKey("segments")))
+                .body("$", not(hasKey("recommendations")));
+
+        when(parts.value("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("degraded", contains("activity", "purchases", "tags", "scores", "recommendations"))
+                .body("$", not(hasKey("purchases")))
+                .body("$", not(hasKey("scores")));
     }
 
     @Test
     void partsNotThereYetAreAbsentButNotDegraded() {
-        when(parts.scores("default", ID)).thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
+        // What each service answers for a profile it holds nothing for: no events, no summary, no scores.
+        when(parts.portrait("default", ID)).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.newBuilder()
+                .setProfileId(ID).build()));
+        when(parts.value("default", ID)).thenReturn(Uni.createFrom().item(GetProfileValueResponse.newBuilder()
+                .setProfileId(ID).build()));
         given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
                 .then().statusCode(200)
+                .body("$", not(hasKey("activity")))
+                .body("$", not(hasKey("purchases")))
                 .body("$", not(hasKey("scores")))
+                .body("tags", empty())
+                .body("segments", empty())
                 .body("$", not(hasKey("degraded")));
     }
 

@@ -5,6 +5,8 @@ import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.common.sink.SinkRequests;
+import io.portrait.proto.scoring.v1.GetProfileValueRequest;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
 import io.portrait.proto.scoring.v1.GetPurchaseSummaryResponse;
 import io.portrait.proto.scoring.v1.MonetaryValue;
@@ -52,9 +54,12 @@ public class ScoringGrpcService implements Scoring {
     }
 
     private static GetPurchaseSummaryResponse toResponse(ProfileSummary summary) {
-        PurchaseStats stats = summary.stats();
+        return GetPurchaseSummaryResponse.newBuilder().setSummary(summary(summary.profileId(), summary.stats())).build();
+    }
+
+    private static PurchaseSummary summary(String profileId, PurchaseStats stats) {
         PurchaseSummary.Builder proto = PurchaseSummary.newBuilder()
-                .setProfileId(summary.profileId())
+                .setProfileId(profileId)
                 .setOrders(stats.orders())
                 .setPurchaseDays(stats.purchaseDays())
                 .setFirstPurchase(ProtoTimestamps.toProto(stats.firstPurchase()))
@@ -62,7 +67,7 @@ public class ScoringGrpcService implements Scoring {
         stats.monetary().forEach((currency, amount) -> proto.addMonetary(MonetaryValue.newBuilder()
                 .setCurrency(currency)
                 .setAmount(amount.toPlainString())));
-        return GetPurchaseSummaryResponse.newBuilder().setSummary(proto).build();
+        return proto.build();
     }
 
     @Override
@@ -71,6 +76,25 @@ public class ScoringGrpcService implements Scoring {
                         SinkRequests.workspace(request.getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
                 stored -> GetProfileScoresResponse.newBuilder().setScores(ScoreMapper.scores(stored)).build());
+    }
+
+    /** The profile view's scoring part in one call; a part scoring holds nothing for is left unset. */
+    @Override
+    public Uni<GetProfileValueResponse> getProfileValue(GetProfileValueRequest request) {
+        return GrpcErrors.respond(() -> scores.valueOf(
+                        SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                value -> {
+                    GetProfileValueResponse.Builder response = GetProfileValueResponse.newBuilder()
+                            .setProfileId(value.profileId());
+                    if (value.purchases() != null) {
+                        response.setSummary(summary(value.profileId(), value.purchases()));
+                    }
+                    if (value.score() != null) {
+                        response.setScores(ScoreMapper.scores(value.score()));
+                    }
+                    return response.build();
+                });
     }
 
     @Override

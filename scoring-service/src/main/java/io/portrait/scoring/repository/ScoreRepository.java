@@ -1,7 +1,9 @@
 package io.portrait.scoring.repository;
 
 import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
+import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.engine.clv.BgNbdModel;
 import io.portrait.scoring.engine.clv.FitDiagnostics;
 import io.portrait.scoring.engine.clv.GammaGammaModel;
@@ -16,6 +18,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -23,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -76,6 +80,25 @@ public class ScoreRepository {
               and (s.version < $2 or not exists (select 1 from purchase_order o
                                                  where o.workspace = s.workspace and o.profile_id = s.profile_id))""";
     private static final String SELECT_FIT = "select * from model_fit where workspace = $1";
+    // The profile view's scoring part in one round trip: the alias resolved, the orders aggregated, the scores joined.
+    private static final String PROFILE_VALUE = """
+            with live as (
+                select coalesce((select survivor_id from profile_alias where workspace = $1 and merged_id = $2), $2)
+                       as live_id),
+            orders as (
+                select count(*) as orders, count(distinct o.purchase_day) as purchase_days,
+                       min(o.occurred_at) as first_purchase, max(o.occurred_at) as last_purchase
+                from purchase_order o, live where o.workspace = $1 and o.profile_id = live.live_id),
+            revenue as (
+                select array_agg(t.currency order by t.currency) as currencies,
+                       array_agg(t.total::text order by t.currency) as totals
+                from (select o.currency, sum(o.amount) as total from purchase_order o, live
+                      where o.workspace = $1 and o.profile_id = live.live_id and o.amount is not null
+                      group by o.currency) t)
+            select live.live_id, orders.*, revenue.*, s.*, f.currency
+            from live cross join orders cross join revenue
+            left join profile_score s on s.workspace = $1 and s.profile_id = live.live_id
+            left join model_fit f on f.workspace = s.workspace and f.version = s.version""";
 
     private final Pool pool;
 
@@ -162,6 +185,27 @@ public class ScoreRepository {
                         where s.workspace = $1 and s.profile_id = $2""")
                 .execute(Tuple.of(workspace, profileId))
                 .map(rows -> rows.rowCount() == 0 ? null : storedScore(rows.iterator().next()));
+    }
+
+    /** The purchase figures and latest scores of the live profile behind {@code profileId}, in one statement. */
+    public Uni<ProfileValue> profileValue(String workspace, String profileId) {
+        return pool.preparedQuery(PROFILE_VALUE).execute(Tuple.of(workspace, profileId)).map(rows -> {
+            Row row = rows.iterator().next();
+            PurchaseStats purchases = null;
+            if (row.getLong("orders") > 0) {
+                SortedMap<String, BigDecimal> monetary = new TreeMap<>();
+                String[] currencies = row.getArrayOfStrings("currencies");
+                String[] totals = row.getArrayOfStrings("totals");
+                for (int i = 0; currencies != null && i < currencies.length; i++) {
+                    monetary.put(currencies[i], new BigDecimal(totals[i]));
+                }
+                purchases = new PurchaseStats(row.getLong("orders"), row.getLong("purchase_days").intValue(),
+                        row.getOffsetDateTime("first_purchase").toInstant(),
+                        row.getOffsetDateTime("last_purchase").toInstant(), monetary);
+            }
+            StoredScore score = row.getString("profile_id") == null ? null : storedScore(row);
+            return new ProfileValue(row.getString("live_id"), purchases, score);
+        });
     }
 
     /** Scores of one version, for pushing to tagging. */

@@ -4,6 +4,7 @@ package io.portrait.scoring.service;
 public class ModelNotFoundException extends RuntimeException {
 
     public ModelNotFoundException(String message) {
-        super(message);
+        // An answer to the caller, not a fault: no stack trace to fill on every request.
+        super(message, null, false, false);
     }
 }

@@ -4,6 +4,7 @@ package io.portrait.scoring.service;
 public class RefitBusyException extends RuntimeException {
 
     public RefitBusyException(String workspace) {
-        super("a refit of workspace " + workspace + " is already running");
+        // An answer to the caller, not a fault: no stack trace to fill on every request.
+        super("a refit of workspace " + workspace + " is already running", null, false, false);
     }
 }

@@ -5,6 +5,7 @@ import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
 import io.portrait.scoring.engine.OrderParser;
 import io.portrait.scoring.engine.value.Engagement;
@@ -158,6 +159,11 @@ public class ScoreService {
         return scores.liveIdOf(workspace, profileId)
                 .chain(liveId -> scores.score(workspace, liveId))
                 .onItem().ifNull().failWith(() -> new ProfileNotFoundException("scores", profileId));
+    }
+
+    /** The purchase figures and scores of the live profile behind {@code profileId}; parts not held are null. */
+    public Uni<ProfileValue> valueOf(String workspace, String profileId) {
+        return scores.profileValue(workspace, profileId);
     }
 
     /** One version, or the latest when {@code version} is empty. */

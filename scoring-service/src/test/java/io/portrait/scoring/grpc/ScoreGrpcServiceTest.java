@@ -5,6 +5,8 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.scoring.v1.GetModelFitRequest;
 import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
+import io.portrait.proto.scoring.v1.GetProfileValueRequest;
+import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.portrait.proto.scoring.v1.ListModelFitsRequest;
 import io.portrait.proto.scoring.v1.ModelFit;
 import io.portrait.proto.scoring.v1.ProfileScores;
@@ -126,6 +128,12 @@ class ScoreGrpcServiceTest {
         assertThat(p1.getChurnRisk()).isIn("low", "medium", "high");
         assertThat(p1.getValueTier()).isIn("high_net_worth", "mid", "mass");
         assertThat(p1.getCluster()).isBetween(0, fit.getClustersCount() - 1);
+
+        // The profile view's one call answers the same scores, with the purchases they come from.
+        GetProfileValueResponse value = await(scoring.getProfileValue(GetProfileValueRequest.newBuilder()
+                .setWorkspace(ws).setProfileId("p1").build()));
+        assertThat(value.getScores()).isEqualTo(p1);
+        assertThat(value.getSummary().getOrders()).isEqualTo(3);
 
         Map<String, PutModelScoresRequest> pushed = TaggingDouble.received(ws).stream()
                 .collect(Collectors.toMap(PutModelScoresRequest::getTagCode, request -> request));

@@ -51,6 +51,14 @@ public interface TaggingConfig {
     @WithDefault("PT2S")
     Duration jobStartDelay();
 
+    /**
+     * How long a replica serves the tag definitions it read before reading them again. Changes made through this
+     * replica are served at once; this bounds how long one made through another replica takes. {@code PT0S} reads
+     * them on every profile read.
+     */
+    @WithDefault("PT5S")
+    Duration definitionCacheTtl();
+
     /** This replica's name in job leases; by default the host name plus a random suffix. */
     Optional<String> replicaId();
 }

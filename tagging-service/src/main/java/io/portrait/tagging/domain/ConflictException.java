@@ -6,7 +6,8 @@ public class ConflictException extends RuntimeException {
     private final boolean alreadyExists;
 
     public ConflictException(String message, boolean alreadyExists) {
-        super(message);
+        // An answer to the caller, not a fault: no stack trace to fill on every request.
+        super(message, null, false, false);
         this.alreadyExists = alreadyExists;
     }
 

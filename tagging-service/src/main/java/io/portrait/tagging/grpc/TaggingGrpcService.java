@@ -4,6 +4,10 @@ import io.portrait.proto.tagging.v1.PutModelScoresResponse;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
 import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
+import io.portrait.proto.tagging.v1.GetProfilePortraitRequest;
+import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
+import io.portrait.tagging.engine.EventCounts;
+import io.portrait.tagging.repository.SegmentRepository;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.common.sink.SinkRequests;
@@ -23,7 +27,10 @@ import java.time.Instant;
 import java.util.List;
 import io.smallrye.mutiny.Uni;
 
-/** Tagging's profile API: features, tags with their reasons, and model scores pushed by scoring. */
+/**
+ * Tagging's profile API: features, tags with their reasons, both at once for the profile view, and model scores
+ * pushed by scoring.
+ */
 @GrpcService
 public class TaggingGrpcService implements Tagging {
 
@@ -49,11 +56,7 @@ public class TaggingGrpcService implements Tagging {
     private static GetProfileFeaturesResponse toResponse(ProfileFeatures features) {
         GetProfileFeaturesResponse.Builder response = GetProfileFeaturesResponse.newBuilder()
                 .setProfileId(features.profileId());
-        features.counters().forEach((name, counts) -> response.addEvents(EventFeature.newBuilder()
-                .setName(name)
-                .setCount(counts.count())
-                .setFirstAt(ProtoTimestamps.toProto(counts.firstAt()))
-                .setLastAt(ProtoTimestamps.toProto(counts.lastAt()))));
+        features.counters().forEach((name, counts) -> response.addEvents(feature(name, counts)));
         return response.build();
     }
 
@@ -61,22 +64,52 @@ public class TaggingGrpcService implements Tagging {
     public Uni<GetProfileTagsResponse> getProfileTags(GetProfileTagsRequest request) {
         return TagGrpcErrors.respond(() -> profileTags.tagsOf(SinkRequests.workspace(request.getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
-                tags -> {
-                    GetProfileTagsResponse.Builder out = GetProfileTagsResponse.newBuilder()
-                            .setProfileId(tags.profileId());
-                    tags.tags().forEach(tag -> out.addTags(TagValue.newBuilder()
-                            .setCode(tag.definition().code())
-                            .setName(tag.definition().name())
-                            .setValue(tag.value().value())
-                            .setValueType(tag.definition().valueType())
-                            .setVersion(tag.value().version())
-                            .setReason(tag.value().reason())
-                            .setUpdatedAt(ProtoTimestamps.toProto(tag.value().updatedAt()))));
-                    tags.segments().forEach(segment -> out.addSegments(SegmentMembership.newBuilder()
-                            .setCode(segment.code()).setName(segment.name())
-                            .setSince(ProtoTimestamps.toProto(segment.since()))));
+                tags -> GetProfileTagsResponse.newBuilder()
+                        .setProfileId(tags.profileId())
+                        .addAllTags(tags.tags().stream().map(TaggingGrpcService::tag).toList())
+                        .addAllSegments(tags.segments().stream().map(TaggingGrpcService::segment).toList())
+                        .build());
+    }
+
+    /** The profile view's tagging part in one call; never NOT_FOUND, a profile without data has empty lists. */
+    @Override
+    public Uni<GetProfilePortraitResponse> getProfilePortrait(GetProfilePortraitRequest request) {
+        return TagGrpcErrors.respond(() -> profileTags.portraitOf(SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.requireId(request.getProfileId(), "profile_id")),
+                portrait -> {
+                    GetProfilePortraitResponse.Builder out = GetProfilePortraitResponse.newBuilder()
+                            .setProfileId(portrait.profileId());
+                    portrait.features().forEach((name, counts) -> out.addEvents(feature(name, counts)));
+                    portrait.tags().forEach(tag -> out.addTags(tag(tag)));
+                    portrait.segments().forEach(segment -> out.addSegments(segment(segment)));
                     return out.build();
                 });
+    }
+
+    private static EventFeature feature(String name, EventCounts counts) {
+        return EventFeature.newBuilder()
+                .setName(name)
+                .setCount(counts.count())
+                .setFirstAt(ProtoTimestamps.toProto(counts.firstAt()))
+                .setLastAt(ProtoTimestamps.toProto(counts.lastAt()))
+                .build();
+    }
+
+    private static TagValue tag(ProfileTagService.ServedTag tag) {
+        return TagValue.newBuilder()
+                .setCode(tag.definition().code())
+                .setName(tag.definition().name())
+                .setValue(tag.value().value())
+                .setValueType(tag.definition().valueType())
+                .setVersion(tag.value().version())
+                .setReason(tag.value().reason())
+                .setUpdatedAt(ProtoTimestamps.toProto(tag.value().updatedAt()))
+                .build();
+    }
+
+    private static SegmentMembership segment(SegmentRepository.Membership segment) {
+        return SegmentMembership.newBuilder().setCode(segment.code()).setName(segment.name())
+                .setSince(ProtoTimestamps.toProto(segment.since())).build();
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.portrait.common.sink.ProfileAliases;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.engine.EventCounts;
+import io.portrait.tagging.repository.ProfilePortraitRepository;
 import io.portrait.tagging.repository.TagValueRepository;
 import io.portrait.tagging.repository.TagValueRepository.Change;
 import io.portrait.tagging.repository.TaxonomyRepository;
@@ -18,8 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.SortedMap;
 
 /** A profile's tags as served, model scores pushed by scoring, and per-tag insight. */
 @ApplicationScoped
@@ -31,13 +32,15 @@ public class ProfileTagService {
     private final TaxonomyRepository taxonomy;
     private final TagValueRepository values;
     private final io.portrait.tagging.repository.ProfileStateRepository states;
-    private final io.portrait.tagging.repository.SegmentRepository segments;
+    private final ProfilePortraitRepository portraits;
+    private final ServedDefinitions definitions;
     private final ProfileAliases aliases = new ProfileAliases();
 
     ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
                       io.portrait.tagging.repository.ProfileStateRepository states,
-                      io.portrait.tagging.repository.SegmentRepository segments) {
-        this.segments = segments;
+                      ProfilePortraitRepository portraits, ServedDefinitions definitions) {
+        this.portraits = portraits;
+        this.definitions = definitions;
         this.taxonomy = taxonomy;
         this.values = values;
         this.states = states;
@@ -51,6 +54,11 @@ public class ProfileTagService {
                               List<io.portrait.tagging.repository.SegmentRepository.Membership> segments) {
     }
 
+    /** What the profile view shows from tagging; {@code profileId} is the live profile after merges. */
+    public record Portrait(String profileId, SortedMap<String, EventCounts> features, List<ServedTag> tags,
+                           List<io.portrait.tagging.repository.SegmentRepository.Membership> segments) {
+    }
+
     /** One model score as pushed. */
     public record ModelScore(String profileId, String value, double score) {
     }
@@ -60,23 +68,27 @@ public class ProfileTagService {
     }
 
     /** The live-version values of the published tags of the live profile behind {@code profileId}. */
-    @WithSession
     public Uni<ProfileTags> tagsOf(String workspace, String profileId) {
-        return aliases.liveIdOf(workspace, profileId).chain(liveId -> taxonomy.definitions(workspace, null, null)
-                .chain(definitions -> values.forProfile(workspace, liveId).map(stored -> {
-                    Map<String, TagDefinition> served = definitions.stream()
-                            .filter(d -> d.liveVersion() != null && !TagDefinition.RETIRED.equals(d.status()))
-                            .collect(Collectors.toMap(TagDefinition::code, Function.identity()));
+        return portraitOf(workspace, profileId)
+                .map(portrait -> new ProfileTags(portrait.profileId(), portrait.tags(), portrait.segments()));
+    }
+
+    /**
+     * Counters, served tag values and segments of the live profile behind {@code profileId}: one statement, plus
+     * one for the definitions when this replica does not hold them.
+     */
+    public Uni<Portrait> portraitOf(String workspace, String profileId) {
+        return Uni.combine().all().unis(definitions.of(workspace), portraits.portrait(workspace, profileId))
+                .with((served, rows) -> {
                     List<ServedTag> tags = new ArrayList<>();
-                    for (StoredTagValue value : stored) {
+                    for (StoredTagValue value : rows.values()) {
                         TagDefinition definition = served.get(value.code());
                         if (definition != null && definition.liveVersion() == value.version()) {
                             tags.add(new ServedTag(definition, value));
                         }
                     }
-                    return tags;
-                }).chain(tags -> segments.membershipsOf(workspace, liveId)
-                        .map(memberships -> new ProfileTags(liveId, tags, memberships)))));
+                    return new Portrait(rows.profileId(), rows.counters(), tags, rows.segments());
+                });
     }
 
     /**

@@ -39,6 +39,7 @@ public class RecomputeJobs {
 
     private final TaxonomyRepository taxonomy;
     private final TagComputeService compute;
+    private final ServedDefinitions definitions;
     private final Vertx vertx;
     private final String owner;
     private final long leaseMillis;
@@ -48,16 +49,18 @@ public class RecomputeJobs {
     private final long startDelayMillis;
 
     @Inject
-    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, TaggingConfig config, Vertx vertx) {
-        this(taxonomy, compute, vertx, config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
+    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions,
+                  TaggingConfig config, Vertx vertx) {
+        this(taxonomy, compute, definitions, vertx, config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
                 config.recomputePageSize(), config.maxRunningJobs(), config.jobStartDelay());
     }
 
     /** A runner for replica {@code owner}; tests build a second one to play another replica on the same database. */
-    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, Vertx vertx, String owner, Duration lease,
-                  int pageSize, int maxRunning, Duration startDelay) {
+    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions, Vertx vertx,
+                  String owner, Duration lease, int pageSize, int maxRunning, Duration startDelay) {
         this.taxonomy = taxonomy;
         this.compute = compute;
+        this.definitions = definitions;
         this.vertx = vertx;
         this.owner = owner;
         this.leaseMillis = lease.toMillis();
@@ -235,8 +238,12 @@ public class RecomputeJobs {
                                 lease.done() + page.size())))
                 .invoke(next -> {
                     if (next.isEmpty()) {
-                        lease.jobs().forEach(job -> Log.infof("workspace %s: tag %s v%d computed for %d profiles",
-                                job.workspace(), job.code(), job.version(), lease.done()));
+                        lease.jobs().forEach(job -> {
+                            Log.infof("workspace %s: tag %s v%d computed for %d profiles",
+                                    job.workspace(), job.code(), job.version(), lease.done());
+                            // Committed: a publish's version is served from now.
+                            definitions.changed(job.workspace());
+                        });
                     }
                 });
     }

@@ -44,15 +44,17 @@ public class TagCatalogService {
     private final TagValueRepository values;
     private final TagComputeService compute;
     private final RecomputeJobs jobs;
+    private final ServedDefinitions served;
     private final TaggingConfig config;
     private final ProfileAliases aliases = new ProfileAliases();
 
     TagCatalogService(TaxonomyRepository taxonomy, TagValueRepository values, TagComputeService compute,
-                      RecomputeJobs jobs, TaggingConfig config) {
+                      RecomputeJobs jobs, ServedDefinitions served, TaggingConfig config) {
         this.taxonomy = taxonomy;
         this.values = values;
         this.compute = compute;
         this.jobs = jobs;
+        this.served = served;
         this.config = config;
     }
 
@@ -125,8 +127,12 @@ public class TagCatalogService {
     }
 
     /** A new version with the new spec; the kind and value type stay those of the tag. */
-    @WithTransaction
     public Uni<DefinitionAndVersion> reviseTag(String workspace, String code, String specJson) {
+        return reviseInTransaction(workspace, code, specJson).invoke(() -> served.changed(workspace));
+    }
+
+    @WithTransaction
+    Uni<DefinitionAndVersion> reviseInTransaction(String workspace, String code, String specJson) {
         return existing(workspace, code, true).chain(definition -> {
             if (TagDefinition.RETIRED.equals(definition.status())) {
                 throw new ConflictException("tag '" + code + "' is retired", false);
@@ -172,6 +178,7 @@ public class TagCatalogService {
      */
     public Uni<Published> publish(String workspace, String code, int requestedVersion) {
         return publishInTransaction(workspace, code, requestedVersion).invoke(published -> {
+            served.changed(workspace);
             if (published.job() != null) {
                 jobs.drain();
             }
@@ -211,8 +218,12 @@ public class TagCatalogService {
     }
 
     /** Retired tags are no longer computed or served; their values stay queryable by version. */
-    @WithTransaction
     public Uni<TagDefinition> retire(String workspace, String code) {
+        return retireInTransaction(workspace, code).invoke(() -> served.changed(workspace));
+    }
+
+    @WithTransaction
+    Uni<TagDefinition> retireInTransaction(String workspace, String code) {
         return existing(workspace, code, true)
                 .chain(definition -> taxonomy.updateState(workspace, code, TagDefinition.RETIRED,
                         definition.latestVersion(), definition.liveVersion()))

@@ -54,10 +54,13 @@ class RecomputeJobsTest {
     TagCatalogService catalog;
 
     @Inject
+    ServedDefinitions definitions;
+
+    @Inject
     Vertx vertx;
 
     private RecomputeJobs replica(String name, Duration lease) {
-        return new RecomputeJobs(taxonomy, compute, vertx, name, lease, PAGE, 1, Duration.ZERO);
+        return new RecomputeJobs(taxonomy, compute, definitions, vertx, name, lease, PAGE, 1, Duration.ZERO);
     }
 
     private static <T> T sync(Supplier<Uni<T>> work) {
