@@ -16,9 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Portrait's own engine, exactly as the service runs it: every purchased line is an interaction of weight 5 at
- * its invoice time, affinities decay from the end of the training period, the item model is built from all
- * training customers, and a customer's country is its popularity group.
+ * Portrait's own engine with the service's model settings: every purchased line is an interaction of weight 5 at
+ * its invoice time, each decayed by its own age at the end of the training period (as the service decays every
+ * interaction), the item model is built from all training customers, and a customer's country is its popularity
+ * group. The lists differ from the service's in their rules only: the new-items view leaves out what the customer
+ * bought before, as the service does by default ({@code exclude-purchased}); the all-items view keeps it, as the
+ * service does with {@code exclude-purchased=false}. The service's other default rules change nothing here: the
+ * data set marks no item unavailable, and the diversity cap is off by default.
  */
 final class PortraitLists implements ListMaker {
 

@@ -96,7 +96,8 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Trai
         Parts of(String liveId) {
             return recommendations == null || recommendations.profileId().equals(liveId) ? this
                     : new Parts(activity, purchases, tags, segments, scores, new RecommendationsView(liveId,
-                            recommendations.personalized(), recommendations.modelVersion(), recommendations.degraded(),
+                            recommendations.personalized(), recommendations.nonPersonalizedReason(),
+                            recommendations.modelVersion(), recommendations.degraded(),
                             recommendations.items()), degraded);
         }
     }

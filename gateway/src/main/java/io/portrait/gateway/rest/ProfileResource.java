@@ -79,7 +79,8 @@ public class ProfileResource {
     @Path("/{id}/recommendations")
     @Operation(summary = "Next best offers for a profile",
             description = "Items the customer is likely to want, best first, each with the reason it was chosen. "
-                    + "Without personalization consent or history they are best sellers, and personalized is false. "
+                    + "Without personalization consent or history they are best sellers, personalized is false and "
+                    + "nonPersonalizedReason says why (no_consent, no_history). "
                     + "Optional filters: categories and an inclusive price range.")
     @APIResponse(responseCode = "200", description = "The recommendations.")
     @APIResponse(responseCode = "400", description = "limit or a price bound out of range.",

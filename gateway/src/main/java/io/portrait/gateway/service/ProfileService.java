@@ -131,7 +131,9 @@ public class ProfileService {
     }
 
     static RecommendationsView recommendations(String profileId, RecommendResponse answer) {
-        return new RecommendationsView(profileId, answer.getPersonalized(), answer.getModelVersion(),
+        return new RecommendationsView(profileId, answer.getPersonalized(),
+                answer.getNonPersonalizedReason().isEmpty() ? null : answer.getNonPersonalizedReason(),
+                answer.getModelVersion(),
                 answer.getDegraded().isEmpty() ? null : answer.getDegraded(),
                 answer.getItemsList().stream().map(RecommendedItemView::of).toList());
     }

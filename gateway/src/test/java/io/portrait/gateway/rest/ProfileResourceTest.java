@@ -141,7 +141,24 @@ class ProfileResourceTest {
                 .body("items[0].becauseSku", equalTo("TEA-01"))
                 .body("items[0].category", equalTo("tea"))
                 .body("modelVersion", equalTo(3))
-                .body("$", not(hasKey("degraded")));
+                .body("$", not(hasKey("degraded")))
+                .body("$", not(hasKey("nonPersonalizedReason")));
+    }
+
+    @Test
+    void saysWhyRecommendationsAreNotPersonalized() {
+        when(identity.profile("default", "ann")).thenReturn(Uni.createFrom().item(ann()));
+        when(parts.recommendations("default", ann().getProfileId(), 10, List.of(), null, null)).thenReturn(
+                Uni.createFrom().item(RecommendResponse.newBuilder().setPersonalized(false).setModelVersion(2)
+                        .setNonPersonalizedReason("no_consent")
+                        .addItems(RecommendedItem.newBuilder().setSku("TEA-01").setScore(0.99)
+                                .setReason("popular with all customers").setBasis(Basis.BASIS_POPULAR))
+                        .build()));
+        given().when().get("/v1/profiles/ann/recommendations")
+                .then().statusCode(200)
+                .body("personalized", equalTo(false))
+                .body("nonPersonalizedReason", equalTo("no_consent"))
+                .body("items[0].basis", equalTo("popular"));
     }
 
     @Test

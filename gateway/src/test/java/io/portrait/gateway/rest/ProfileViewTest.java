@@ -105,6 +105,18 @@ class ProfileViewTest {
     }
 
     @Test
+    void theRecommendationsPartSaysWhyItIsNotPersonalized() {
+        when(parts.viewRecommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom().item(
+                RecommendResponse.newBuilder().setPersonalized(false).setNonPersonalizedReason("no_history")
+                        .addItems(RecommendedItem.newBuilder().setSku("TEA-01").setReason("popular with all customers"))
+                        .build()));
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("recommendations.personalized", equalTo(false))
+                .body("recommendations.nonPersonalizedReason", equalTo("no_history"));
+    }
+
+    @Test
     void aMergedAwayIdAnswersForItsSurvivor() {
         String merged = "4f1c0d3e-0000-4000-8000-0000000000bb";
         var survivor = identity.profile("default", ID);

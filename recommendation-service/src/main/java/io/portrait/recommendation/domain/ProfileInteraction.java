@@ -10,6 +10,11 @@ import java.util.Map;
  * @param createdBy          event that created this aggregate (decides whether the sku gained a profile)
  * @param firstPurchaseEvent event of the profile's first purchase of the sku, null before any purchase
  * @param recentEvents       ids of the latest events applied here, so a retried event is not counted twice
+ * @param scaledWeight       the sum of every interaction's weight on the half-life's scale (see
+ *                           {@code Affinity#scaled}); null when some interaction is not in it (written before the
+ *                           scale was kept, or with another half-life)
+ * @param scaledLines        the interaction lines summed in {@code scaledWeight}
+ * @param version            how many writes made the aggregate (orders copies of it)
  */
 public record ProfileInteraction(
         String profileId,
@@ -21,7 +26,10 @@ public record ProfileInteraction(
         boolean purchased,
         String createdBy,
         String firstPurchaseEvent,
-        List<String> recentEvents) {
+        List<String> recentEvents,
+        Double scaledWeight,
+        long scaledLines,
+        long version) {
 
     public long totalWeight() {
         return weights.values().stream().mapToLong(Long::longValue).sum();

@@ -30,7 +30,9 @@ public final class Recommender {
         }
         fillPopular(model, query.groups(), query.boosts(), query.degraded(), selection);
         boolean personalized = items.stream().anyMatch(item -> item.basis() != ScoredItem.Basis.POPULAR);
-        return new Recommendations(byScore(items), personalized, model.version(), query.degraded());
+        String notPersonalized = personalized ? null
+                : query.personalize() ? Recommendations.NO_HISTORY : Recommendations.NO_CONSENT;
+        return new Recommendations(byScore(items), personalized, model.version(), query.degraded(), notPersonalized);
     }
 
     /** Items most similar to one item, filled with the best sellers of its category, then of all customers. */

@@ -53,6 +53,8 @@ public class RecommendationGrpcService implements Recommendation {
                                     .setPersonalized(recommendations.personalized())
                                     .setModelVersion(recommendations.modelVersion())
                                     .setDegraded(recommendations.degraded() == null ? "" : recommendations.degraded())
+                                    .setNonPersonalizedReason(recommendations.nonPersonalizedReason() == null ? ""
+                                            : recommendations.nonPersonalizedReason())
                                     .addAllItems(items(model, recommendations))
                                     .build()));
                 })

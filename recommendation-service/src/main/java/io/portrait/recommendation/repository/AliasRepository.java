@@ -47,12 +47,15 @@ public class AliasRepository {
 
     /** The profile that now holds this profile's data: its survivor, or itself. */
     public Uni<String> resolve(String workspace, String profileId) {
-        return survivors(workspace, List.of(profileId)).map(map -> map.getOrDefault(profileId, profileId));
+        // An equality on the unique key, which every MongoDB serves from the index ($in on a compound key is not
+        // served by the embedded one).
+        return aliases.find(RecommendationStore.profileKey(workspace, profileId)).collect().first()
+                .map(alias -> alias == null ? profileId : alias.getString(SURVIVOR_PROFILE_ID));
     }
 
     /** Points the merged profile, and every profile previously merged into it, at the survivor. */
     public Uni<Void> point(String workspace, String mergedId, String survivorId) {
-        return aliases.updateOne(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, mergedId)),
+        return aliases.updateOne(RecommendationStore.profileKey(workspace, mergedId),
                         set(SURVIVOR_PROFILE_ID, survivorId), new UpdateOptions().upsert(true))
                 .chain(() -> aliases.updateMany(and(eq(WORKSPACE, workspace), eq(SURVIVOR_PROFILE_ID, mergedId)),
                         set(SURVIVOR_PROFILE_ID, survivorId)))

@@ -10,13 +10,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
 import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS;
-import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
-import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 
 /** The latest personalization consent each profile gave, by the time of the event that carried it. */
 @ApplicationScoped
@@ -48,7 +44,7 @@ public class ConsentRepository {
     }
 
     private static Bson key(String workspace, String profileId) {
-        return and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId));
+        return RecommendationStore.profileKey(workspace, profileId);
     }
 
     /** A personalization consent and when it was given. */

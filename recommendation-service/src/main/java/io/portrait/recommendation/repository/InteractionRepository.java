@@ -8,6 +8,7 @@ import com.mongodb.client.model.Sorts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.engine.Affinity;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
@@ -23,6 +24,7 @@ import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -38,6 +40,8 @@ import static com.mongodb.client.model.Updates.pushEach;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.setOnInsert;
 import static io.portrait.recommendation.repository.RecommendationStore.INTERACTIONS;
+import static io.portrait.recommendation.repository.RecommendationStore.MIGRATIONS;
+import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_HISTORIES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
@@ -58,15 +62,27 @@ public class InteractionRepository {
     static final String FIRST_PURCHASE_EVENT = "first_purchase_event";
     static final String RECENT_EVENTS = "recent_events";
     static final String MERGED_FROM = "merged_from";
+    /** Per half-life scale: the scaled sum of weights ({@code w}) and the interaction lines in it ({@code n}). */
+    static final String SCALED = "scaled";
 
     /** Events for one profile and item arrive in order and are retried soon, so a short memory is enough. */
     private static final int RECENT_EVENTS_WINDOW = 32;
     private static final int MERGED_FROM_WINDOW = 256;
 
     private final ReactiveMongoCollection<Document> interactions;
+    private final ReactiveMongoCollection<Document> migrations;
+    private final ProfileHistories histories;
+    private final Affinity affinity;
+    private final String scaledWeight;
+    private final String scaledLines;
 
-    InteractionRepository(RecommendationStore store) {
+    InteractionRepository(RecommendationStore store, Affinity affinity) {
+        this.affinity = affinity;
+        this.scaledWeight = SCALED + "." + affinity.scaleName() + ".w";
+        this.scaledLines = SCALED + "." + affinity.scaleName() + ".n";
         this.interactions = store.collection(INTERACTIONS);
+        this.migrations = store.collection(MIGRATIONS);
+        this.histories = new ProfileHistories(store.collection(PROFILE_HISTORIES));
     }
 
     /** Adds one event's interaction with an item; returns the aggregate after it (also when already applied). */
@@ -79,12 +95,16 @@ public class InteractionRepository {
                 inc(COUNTS + "." + kind.field(), (long) line.lines()),
                 max(LAST_AT, when),
                 min(FIRST_AT, when),
+                inc(ProfileHistories.VERSION, 1L),
+                inc(scaledWeight, affinity.scaled(line.weight(), at)),
+                inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
                 kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
         Bson key = key(workspace, profileId, line.sku());
         return GuardedUpsert.apply(interactions, key, RECENT_EVENTS, eventId, RECENT_EVENTS_WINDOW, update)
                 .chain(after -> after != null ? Uni.createFrom().item(after) : interactions.find(key).collect().first())
-                .map(InteractionRepository::toDomain);
+                .map(this::toDomain)
+                .call(after -> histories.put(workspace, after));
     }
 
     /** Records the event as the profile's first purchase of the item; true when it is (or already was) that event. */
@@ -96,13 +116,31 @@ public class InteractionRepository {
                 .map(document -> document != null);
     }
 
-    /** The profile's items, most recently touched first. */
+    /**
+     * The profile's items, most recently touched first: their weights, latest time and whether bought (counts,
+     * first time and event ids are left out). One read of the profile's history document by its unique key.
+     */
     public Uni<List<ProfileInteraction>> history(String workspace, String profileId, int max) {
-        FindOptions options = new FindOptions()
-                .filter(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId)))
-                .sort(Sorts.orderBy(Sorts.descending(LAST_AT), Sorts.ascending(SKU)))
-                .limit(max);
-        return interactions.find(options).map(InteractionRepository::toDomain).collect().asList();
+        return histories.read(workspace, profileId, max);
+    }
+
+    /**
+     * Writes the history document of every profile from its aggregates, once per store (the first start with
+     * history documents); aggregates written meanwhile write their entries themselves, and a copy is idempotent.
+     */
+    public Uni<Long> backfillHistories() {
+        Document done = new Document("_id", PROFILE_HISTORIES);
+        return migrations.find(done).collect().first().chain(marker -> {
+            if (marker != null) {
+                return Uni.createFrom().item(0L);
+            }
+            FindOptions options = new FindOptions().projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM));
+            return interactions.find(options)
+                    .onItem().call(aggregate -> histories.put(aggregate.getString(WORKSPACE), toDomain(aggregate)))
+                    .collect().with(Collectors.counting())
+                    .call(() -> migrations.insertOne(new Document(done).append("at", new Date()))
+                            .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull());
+        });
     }
 
     /**
@@ -132,7 +170,7 @@ public class InteractionRepository {
                 .filter(and(eq(WORKSPACE, workspace), in(PROFILE_ID, profileIds)))
                 .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
                 .limit(max);
-        return interactions.find(options).map(InteractionRepository::toDomain).collect().asList();
+        return interactions.find(options).map(this::toDomain).collect().asList();
     }
 
     /** Every aggregate of the workspace, grouped by profile (ordered by profile, then sku), for a model build. */
@@ -141,13 +179,18 @@ public class InteractionRepository {
                 .filter(eq(WORKSPACE, workspace))
                 .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
                 .sort(Sorts.ascending(PROFILE_ID, SKU));
-        return interactions.find(options).map(InteractionRepository::toDomain);
+        return interactions.find(options).map(this::toDomain);
+    }
+
+    /** Forgets the profile's history document (its items are deleted, or moved to a survivor). */
+    public Uni<Void> forget(String workspace, String profileId) {
+        return histories.removeAll(workspace, profileId);
     }
 
     /** Every item of the profile. */
     public Uni<List<ProfileInteraction>> allOf(String workspace, String profileId) {
-        return interactions.find(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId)))
-                .map(InteractionRepository::toDomain)
+        return interactions.find(RecommendationStore.profileKey(workspace, profileId))
+                .map(this::toDomain)
                 .collect().asList();
     }
 
@@ -169,6 +212,11 @@ public class InteractionRepository {
             updates.add(setOnInsert(CREATED_BY, merged.createdBy()));
         }
         updates.add(merged.purchased() ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
+        updates.add(inc(ProfileHistories.VERSION, 1L));
+        if (merged.scaledWeight() != null) {
+            updates.add(inc(scaledWeight, merged.scaledWeight()));
+            updates.add(inc(scaledLines, merged.scaledLines()));
+        }
         if (!merged.recentEvents().isEmpty()) {
             // Late retries of the merged profile's events now land on the survivor and must stay duplicates.
             updates.add(pushEach(RECENT_EVENTS, merged.recentEvents(), new PushOptions().slice(-RECENT_EVENTS_WINDOW)));
@@ -187,33 +235,50 @@ public class InteractionRepository {
                     return interactions.updateOne(and(key, exists(FIRST_PURCHASE_EVENT, false)),
                                     set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()))
                             .replaceWith(outcome);
-                });
+                })
+                // Also when merged before: a merge that failed after the aggregate was written is redone whole.
+                .call(() -> interactions.find(key).collect().first().chain(after -> after == null
+                        ? Uni.createFrom().voidItem()
+                        : histories.put(workspace, toDomain(after))));
     }
 
     /** Deletes one aggregate; true when it existed. */
     public Uni<Boolean> delete(String workspace, String profileId, String sku) {
-        return interactions.deleteOne(key(workspace, profileId, sku)).map(result -> result.getDeletedCount() > 0);
+        return interactions.deleteOne(key(workspace, profileId, sku))
+                .call(() -> histories.remove(workspace, profileId, sku))
+                .map(result -> result.getDeletedCount() > 0);
     }
 
-    private static Bson key(String workspace, String profileId, String sku) {
-        return and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId), eq(SKU, sku));
+    /** A flat equality document (not {@code $and}): the form the embedded MongoDB serves from the unique index. */
+    private static Document key(String workspace, String profileId, String sku) {
+        return new Document(WORKSPACE, workspace).append(PROFILE_ID, profileId).append(SKU, sku);
     }
 
-    private static ProfileInteraction toDomain(Document document) {
+    private ProfileInteraction toDomain(Document document) {
+        Map<InteractionKind, Long> counts = perKind(document.get(COUNTS, Document.class));
+        Object w = document.getEmbedded(List.of(SCALED, affinity.scaleName(), "w"), Object.class);
+        Object n = document.getEmbedded(List.of(SCALED, affinity.scaleName(), "n"), Object.class);
+        long lines = n instanceof Number number ? number.longValue() : 0;
+        // Complete only when every counted line is in the scaled sum.
+        Double scaled = w instanceof Number number && Double.isFinite(number.doubleValue())
+                && lines == counts.values().stream().mapToLong(Long::longValue).sum() ? number.doubleValue() : null;
         return new ProfileInteraction(
                 document.getString(PROFILE_ID),
                 document.getString(SKU),
                 perKind(document.get(WEIGHTS, Document.class)),
-                perKind(document.get(COUNTS, Document.class)),
+                counts,
                 instant(document.getDate(FIRST_AT)),
                 instant(document.getDate(LAST_AT)),
                 Boolean.TRUE.equals(document.getBoolean(PURCHASED)),
                 document.getString(CREATED_BY),
                 document.getString(FIRST_PURCHASE_EVENT),
-                document.getList(RECENT_EVENTS, String.class, List.of()));
+                document.getList(RECENT_EVENTS, String.class, List.of()),
+                scaled,
+                lines,
+                ProfileHistories.version(document));
     }
 
-    private static Map<InteractionKind, Long> perKind(Document values) {
+    static Map<InteractionKind, Long> perKind(Document values) {
         Map<InteractionKind, Long> perKind = new EnumMap<>(InteractionKind.class);
         if (values != null) {
             for (InteractionKind kind : InteractionKind.values()) {

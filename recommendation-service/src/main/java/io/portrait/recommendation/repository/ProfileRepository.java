@@ -14,7 +14,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
-import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
@@ -65,7 +64,7 @@ public class ProfileRepository {
     }
 
     private static Bson key(String workspace, String profileId) {
-        return and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId));
+        return RecommendationStore.profileKey(workspace, profileId);
     }
 
     private static ProfileGroups toDomain(Document document) {

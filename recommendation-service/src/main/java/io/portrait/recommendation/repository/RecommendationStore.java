@@ -20,6 +20,8 @@ public class RecommendationStore {
     static final String APPLIED_MERGES = "applied_merges";
     static final String MODELS = "models";
     static final String PROFILES = "profiles";
+    static final String PROFILE_HISTORIES = "profile_histories";
+    static final String MIGRATIONS = "migrations";
 
     static final String WORKSPACE = "workspace";
     static final String PROFILE_ID = "profile_id";
@@ -33,5 +35,14 @@ public class RecommendationStore {
 
     ReactiveMongoCollection<Document> collection(String name) {
         return database.getCollection(name);
+    }
+
+    /**
+     * A profile's key as a flat equality document. Not {@code Filters.and}, which renders as {@code $and}: the
+     * embedded MongoDB serves only a flat equality on all of a unique index's fields from the index, and scans the
+     * collection for anything else.
+     */
+    static Document profileKey(String workspace, String profileId) {
+        return new Document(WORKSPACE, workspace).append(PROFILE_ID, profileId);
     }
 }

@@ -182,9 +182,15 @@ public class ModelService {
         }
     }
 
-    /** An aggregate's affinity: its summed weight, decayed by the age of its latest interaction. */
+    /**
+     * An aggregate's affinity: the sum of its interactions' weights, each decayed by its own age; for an aggregate
+     * whose scaled sum is incomplete (written before it was kept, or under another half-life), its summed weight
+     * decayed by the age of its latest interaction.
+     */
     static ProfileItem toProfileItem(ProfileInteraction interaction, Affinity affinity, Instant now) {
-        return new ProfileItem(interaction.sku(), interaction.totalWeight() * affinity.decay(interaction.lastAt(), now),
-                interaction.purchased(), interaction.lastAt());
+        double value = interaction.scaledWeight() != null
+                ? affinity.unscaled(interaction.scaledWeight(), now)
+                : interaction.totalWeight() * affinity.decay(interaction.lastAt(), now);
+        return new ProfileItem(interaction.sku(), value, interaction.purchased(), interaction.lastAt());
     }
 }

@@ -70,6 +70,7 @@ public class ProfileErasureService {
                         .chain(deleted -> deleted
                                 ? itemStats.adjustProfiles(workspace, item.sku(), -1).replaceWith(1L)
                                 : Uni.createFrom().item(0L))))
+                .call(() -> interactions.forget(workspace, profileId))
                 .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
                 .chain(removed -> profiles.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
     }

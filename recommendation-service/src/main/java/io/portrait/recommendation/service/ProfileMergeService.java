@@ -78,6 +78,7 @@ public class ProfileMergeService {
                                 ? itemStats.adjustProfiles(workspace, item.sku(), -1)
                                 : Uni.createFrom().voidItem())
                         .chain(() -> interactions.delete(workspace, mergedId, item.sku()))))
+                .chain(() -> interactions.forget(workspace, mergedId))
                 .chain(() -> consents.find(workspace, mergedId))
                 .chain(consent -> consent.isEmpty()
                         ? Uni.createFrom().voidItem()

@@ -32,9 +32,10 @@ import java.util.Set;
 /**
  * Recommendations for a profile and similar items for an item. A profile's consent, region and history are
  * read live from the store, its segments and preference tags from tagging (cached, see {@link ProfileTastes}),
- * and ranked with the workspace's current model; a profile that refused personalization is ranked without its
- * history and gets its groups' best sellers, marked as not personalized. When tagging cannot answer in time the
- * list is made from the region and the caller's options alone, and says so.
+ * and ranked with the workspace's current model. A profile that refused personalization gets best sellers of its
+ * region, of what the caller names and of all customers, marked as not personalized and why; neither its history nor
+ * tagging is read for it, and nothing about it is remembered. When tagging cannot answer in time the list is made
+ * from the history, the region and the caller's options alone, and says so.
  */
 @ApplicationScoped
 public class RankingService {
@@ -76,28 +77,48 @@ public class RankingService {
         Rules rules = rules(options).withExcludePurchased(config.excludePurchased());
         String ws = Workspaces.normalize(workspace);
         return aliases.resolve(ws, profileId).chain(profile -> Uni.combine().all()
-                .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws), tastes.of(ws, profile))
+                .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws))
                 .asTuple()
                 .chain(found -> {
                     boolean personalize = found.getItem1().map(consent -> consent.personalization()).orElse(true);
                     ProfileGroups stored = found.getItem2().orElse(ProfileGroups.none(profile));
                     ItemModel model = found.getItem3();
-                    TasteCache.Lookup taste = found.getItem4();
-                    List<String> segments = segments(options, stored, taste);
-                    List<String> preferences = new ArrayList<>(options.preferences());
-                    taste.taste().preferences().stream().filter(p -> !preferences.contains(p)).forEach(preferences::add);
-                    Uni<Map<String, ProfileItem>> history = personalize
-                            ? interactions.history(ws, profile, config.maxHistoryItems()).map(this::toHistory)
-                            : Uni.createFrom().item(Map.of());
-                    // Written only when known and changed: the next model version counts purchases towards them.
-                    boolean known = !options.segments().isEmpty() || taste.degraded() == null;
-                    Uni<Void> remembered = !known || Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
-                            ? Uni.createFrom().voidItem()
-                            : profiles.recordSegments(ws, profile, segments, clock.instant());
-                    return remembered.chain(() -> history).map(items -> recommender.recommend(model,
-                            new Query(items, personalize, groupsOf(segments, stored.region(), preferences), rules,
-                                    boosts(preferences), wanted, taste.degraded())));
+                    return personalize
+                            ? personal(ws, profile, stored, model, options, rules, wanted)
+                            : Uni.createFrom().item(anonymous(stored, model, options, rules, wanted));
                 }));
+    }
+
+    /** With consent: the profile's history, and its segments and preference tags from tagging. */
+    private Uni<Recommendations> personal(String ws, String profile, ProfileGroups stored, ItemModel model,
+                                          ListOptions options, Rules rules, int wanted) {
+        return tastes.of(ws, profile).chain(taste -> {
+            List<String> segments = segments(options, stored, taste);
+            List<String> preferences = new ArrayList<>(options.preferences());
+            taste.taste().preferences().stream().filter(p -> !preferences.contains(p)).forEach(preferences::add);
+            // Written only when known and changed: the next model version counts purchases towards them.
+            boolean known = !options.segments().isEmpty() || taste.degraded() == null;
+            Uni<Void> remembered = !known || Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
+                    ? Uni.createFrom().voidItem()
+                    : profiles.recordSegments(ws, profile, segments, clock.instant());
+            return remembered
+                    .chain(() -> interactions.history(ws, profile, config.maxHistoryItems()))
+                    .map(items -> recommender.recommend(model, new Query(toHistory(items), true,
+                            groupsOf(segments, stored.region(), preferences), rules, boosts(preferences), wanted,
+                            taste.degraded())));
+        });
+    }
+
+    /**
+     * Without consent: neither the history nor tagging's segments and preferences (both derived from what the
+     * person did) are read, and nothing is remembered about the profile; only its region, what the caller names and
+     * all customers' best sellers shape the list.
+     */
+    private Recommendations anonymous(ProfileGroups stored, ItemModel model, ListOptions options, Rules rules,
+                                      int wanted) {
+        List<String> preferences = options.preferences();
+        return recommender.recommend(model, new Query(Map.of(), false,
+                groupsOf(options.segments(), stored.region(), preferences), rules, boosts(preferences), wanted));
     }
 
     public Uni<Recommendations> similar(String workspace, String sku, int limit, ListOptions options) {

@@ -45,6 +45,24 @@ class AffinityTest {
     }
 
     @Test
+    void aScaledSumDecaysEachWeightByItsOwnAge() {
+        double sum = affinity.scaled(5, NOW.minus(Duration.ofDays(30))) + affinity.scaled(1, NOW)
+                + affinity.scaled(3, NOW.minus(Duration.ofDays(400)));
+
+        assertThat(affinity.unscaled(sum, NOW)).isCloseTo(5 * 0.5 + 1 + 3 * Math.pow(0.5, 400 / 30.0), within(1e-9));
+        assertThat(affinity.unscaled(sum, NOW.plus(Duration.ofDays(30))))
+                .isCloseTo((5 * 0.5 + 1 + 3 * Math.pow(0.5, 400 / 30.0)) / 2, within(1e-9));
+    }
+
+    @Test
+    void aWeightBeyondTheScalesRangeIsNotANumber() {
+        Affinity hourly = new Affinity(Duration.ofHours(1));
+
+        assertThat(hourly.scaled(5, Affinity.SCALE_EPOCH.plus(Duration.ofDays(365)))).isNaN();
+        assertThat(hourly.scaleName()).isEqualTo("h3600000").isNotEqualTo(affinity.scaleName());
+    }
+
+    @Test
     void rejectsANonPositiveHalfLife() {
         assertThatThrownBy(() -> new Affinity(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -89,7 +89,7 @@ class EventSinkGrpcServiceTest {
         assertThat(initial.getDuplicates()).isEqualTo(1);
         assertThat(redelivered.getApplied()).isZero();
         assertThat(redelivered.getDuplicates()).isEqualTo(3);
-        assertThat(await(interactions.history(ws, "p3", 10))).singleElement().satisfies(item -> {
+        assertThat(await(interactions.allOf(ws, "p3"))).singleElement().satisfies(item -> {
             assertThat(item.weights()).containsExactly(Map.entry(InteractionKind.PURCHASED, 5L));
             assertThat(item.counts()).containsExactly(Map.entry(InteractionKind.PURCHASED, 1L));
             assertThat(item.purchased()).isTrue();
@@ -111,7 +111,7 @@ class EventSinkGrpcServiceTest {
                 TestEvents.track("p", "Product Added", added, now.minusSeconds(60)),
                 ordered("p", now.minusSeconds(30), "A", "A"))));
 
-        ProfileInteraction item = await(interactions.history(ws, "p", 10)).get(0);
+        ProfileInteraction item = await(interactions.allOf(ws, "p")).get(0);
         assertThat(item.weights()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 InteractionKind.VIEWED, 2L, InteractionKind.ADDED, 3L, InteractionKind.PURCHASED, 10L));
         assertThat(item.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(

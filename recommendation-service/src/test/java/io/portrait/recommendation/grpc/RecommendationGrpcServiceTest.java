@@ -97,6 +97,7 @@ class RecommendationGrpcServiceTest {
         RecommendResponse response = await(recommendation.recommend(request(ws, "stranger", 0)));
 
         assertThat(response.getPersonalized()).isFalse();
+        assertThat(response.getNonPersonalizedReason()).isEqualTo("no_history");
         // Purchases by profile: A 4, B 2, D 2, C 1; E was only viewed, worth a tenth of a purchase.
         assertThat(response.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B", "D", "C", "E");
         assertThat(response.getItemsList()).extracting(RecommendedItem::getReason).containsOnly(POPULAR);
@@ -120,6 +121,7 @@ class RecommendationGrpcServiceTest {
         RecommendResponse refused = await(recommendation.recommend(request(ws, "target", 3)));
 
         assertThat(refused.getPersonalized()).isFalse();
+        assertThat(refused.getNonPersonalizedReason()).isEqualTo("no_consent");
         assertThat(refused.getItemsList()).extracting(RecommendedItem::getReason).containsOnly(POPULAR);
         // Not personalized means the profile's own purchases are not used either.
         assertThat(refused.getItemsList()).extracting(RecommendedItem::getSku).containsExactly("A", "B", "D");
@@ -127,7 +129,9 @@ class RecommendationGrpcServiceTest {
         await(sink.applyEvents(batch(ws, consent("target", true, now.plusSeconds(1)))));
         await(sink.applyEvents(batch(ws, consent("target", false, now.minusSeconds(60)))));
 
-        assertThat(await(recommendation.recommend(request(ws, "target", 3))).getPersonalized()).isTrue();
+        RecommendResponse given = await(recommendation.recommend(request(ws, "target", 3)));
+        assertThat(given.getPersonalized()).isTrue();
+        assertThat(given.getNonPersonalizedReason()).isEmpty();
     }
 
     @Test

@@ -10,12 +10,15 @@ import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
 import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.recommendation.domain.Workspaces;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 
 import static io.portrait.recommendation.grpc.TestEvents.batch;
+import static io.portrait.recommendation.grpc.TestEvents.consent;
+import static io.portrait.recommendation.grpc.TestEvents.identify;
 import static io.portrait.recommendation.grpc.TestEvents.ordered;
 import static io.portrait.recommendation.grpc.TestEvents.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +49,9 @@ class TasteFromTaggingTest {
 
     @GrpcClient("recommendation")
     Recommendation recommendation;
+
+    @Inject
+    ProfileRepository profiles;
 
     private final Instant now = Instant.now();
 
@@ -124,6 +132,47 @@ class TasteFromTaggingTest {
             assertThat(item.getSku()).isEqualTo("D");
             assertThat(item.getReason()).startsWith("popular in segment gardeners (");
         });
+    }
+
+    @Test
+    void withoutConsentNeitherTaggingNorTheHistoryIsUsedAndNothingIsRemembered() {
+        String ws = shop();
+        await(sink.applyEvents(batch(ws, consent("target", false, now), identify("u4", "region", "north", now),
+                identify("u5", "region", "north", now), identify("target", "region", "north", now))));
+        await(recommendation.importCatalog(ImportCatalogRequest.newBuilder().setWorkspace(ws)
+                .addItems(CatalogItem.newBuilder().setSku("C").setCategory("home")).build()));
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+        InProcessTagging.profile(ws, "target", List.of("gardeners"), Map.of("preferred_categories", "home"));
+
+        RecommendResponse refused = await(recommendation.recommend(request(ws, "target", 3)));
+        // What the caller names explicitly is used, but not remembered for the profile.
+        RecommendResponse named = await(recommendation.recommend(request(ws, "target", 1).toBuilder()
+                .addSegments("gardeners").addPreferences("category:garden").build()));
+
+        assertThat(refused.getPersonalized()).isFalse();
+        assertThat(refused.getNonPersonalizedReason()).isEqualTo("no_consent");
+        assertThat(refused.getDegraded()).isEmpty();
+        // The region bought D twice and A once; then all customers' best seller B. Neither the history (B bought
+        // with A would be ranked, A excluded as bought) nor tagging's preferred category (C) shaped the list.
+        assertThat(refused.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("D", "popular in your region"), tuple("A", "popular in your region"),
+                        tuple("B", "popular with all customers"));
+        assertThat(named.getNonPersonalizedReason()).isEqualTo("no_consent");
+        assertThat(await(profiles.find(Workspaces.normalize(ws), "target")))
+                .hasValueSatisfying(groups -> assertThat(groups.segments()).isEmpty());
+    }
+
+    @Test
+    void withoutConsentTaggingIsNotAsked() {
+        String ws = shop();
+        await(sink.applyEvents(batch(ws, consent("target", false, now))));
+        InProcessTagging.down = true;
+
+        RecommendResponse refused = await(recommendation.recommend(request(ws, "target", 1)));
+
+        // Tagging being down would show in degraded had it been asked.
+        assertThat(refused.getDegraded()).isEmpty();
+        assertThat(refused.getNonPersonalizedReason()).isEqualTo("no_consent");
     }
 
     /** Three others bought A like the target, two of them also B, one C; two more bought only D. */

@@ -4,21 +4,25 @@ import io.portrait.common.testing.MongoTestResource;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.engine.Affinity;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-/** The guarded writes that make a retried, half-applied event count once. */
+/** The guarded writes that make a retried, half-applied event count once, and the per-profile histories. */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class InteractionRepositoryTest {
@@ -30,6 +34,12 @@ class InteractionRepositoryTest {
 
     @Inject
     ItemStatsRepository itemStats;
+
+    @Inject
+    RecommendationStore store;
+
+    @Inject
+    Affinity affinity;
 
     private final String ws = "ws-" + UUID.randomUUID();
     private final Instant now = Instant.now();
@@ -72,6 +82,68 @@ class InteractionRepositoryTest {
 
         assertThat(await(interactions.allOf(ws, "p"))).singleElement()
                 .satisfies(item -> assertThat(item.counts()).containsEntry(InteractionKind.VIEWED, 16L));
+        // Copies written in any order: the history keeps the latest one.
+        assertThat(await(interactions.history(ws, "p", 10))).singleElement()
+                .satisfies(item -> assertThat(item.totalWeight()).isEqualTo(16L));
+    }
+
+    @Test
+    void theHistoryIsTheProfilesItemsMostRecentFirst() {
+        await(interactions.record(ws, "p", new InteractionLine("a.b", InteractionKind.VIEWED, 1), "e-1", now.minusSeconds(60)));
+        await(interactions.record(ws, "p", new InteractionLine("$c", InteractionKind.PURCHASED, 2), "e-2", now));
+        await(interactions.record(ws, "p", new InteractionLine("a%2Eb", InteractionKind.VIEWED, 1), "e-3", now.minusSeconds(120)));
+        await(interactions.record(ws, "p", new InteractionLine("a.b", InteractionKind.ADDED, 1), "e-4", now.minusSeconds(30)));
+        await(interactions.record(ws, "other", new InteractionLine("z", InteractionKind.VIEWED, 1), "e-5", now));
+
+        List<ProfileInteraction> history = await(interactions.history(ws, "p", 10));
+
+        assertThat(history).extracting(ProfileInteraction::sku).containsExactly("$c", "a.b", "a%2Eb");
+        assertThat(history.get(0).purchased()).isTrue();
+        assertThat(history.get(0).totalWeight()).isEqualTo(10L);
+        assertThat(history.get(1).totalWeight()).isEqualTo(4L);
+        assertThat(history.get(1).lastAt()).isEqualTo(now.minusSeconds(30).truncatedTo(ChronoUnit.MILLIS));
+        assertThat(await(interactions.history(ws, "p", 2))).extracting(ProfileInteraction::sku)
+                .containsExactly("$c", "a.b");
+
+        await(interactions.delete(ws, "p", "a.b"));
+        assertThat(await(interactions.history(ws, "p", 10))).extracting(ProfileInteraction::sku)
+                .containsExactly("$c", "a%2Eb");
+        await(interactions.forget(ws, "p"));
+        assertThat(await(interactions.history(ws, "p", 10))).isEmpty();
+        assertThat(await(interactions.history(ws, "other", 10))).hasSize(1);
+    }
+
+    @Test
+    void everyInteractionDecaysByItsOwnAgeAlsoAcrossAMerge() {
+        Instant monthAgo = now.minus(Duration.ofDays(30));
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.PURCHASED, 1), "e-1", monthAgo));
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-2", now));
+        ProfileInteraction merged = await(interactions.record(ws, "q",
+                new InteractionLine("A", InteractionKind.ADDED, 1), "e-3", monthAgo.minus(Duration.ofDays(30))));
+        await(interactions.mergeInto(ws, "p", merged));
+
+        ProfileInteraction item = await(interactions.history(ws, "p", 10)).get(0);
+
+        // The default half-life is 30 days: 5 halved once, 1 fresh, 3 halved twice.
+        assertThat(affinity.unscaled(item.scaledWeight(), now)).isCloseTo(5 * 0.5 + 1 + 3 * 0.25, within(1e-6));
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement()
+                .satisfies(aggregate -> assertThat(aggregate.scaledLines()).isEqualTo(3));
+    }
+
+    @Test
+    void historiesAreWrittenFromTheAggregatesOnceForAStoreWithoutThem() {
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.PURCHASED, 1), "e-1", now));
+        await(interactions.record(ws, "p", new InteractionLine("B", InteractionKind.VIEWED, 1), "e-2", now));
+        // A store written before history documents existed.
+        await(store.collection(RecommendationStore.PROFILE_HISTORIES).deleteMany(new Document()));
+        await(store.collection(RecommendationStore.MIGRATIONS).deleteMany(new Document()));
+        assertThat(await(interactions.history(ws, "p", 10))).isEmpty();
+
+        assertThat(await(interactions.backfillHistories())).isGreaterThanOrEqualTo(2L);
+
+        assertThat(await(interactions.history(ws, "p", 10))).extracting(ProfileInteraction::sku)
+                .containsExactlyInAnyOrder("A", "B");
+        assertThat(await(interactions.backfillHistories())).isZero();
     }
 
     private static <T> T await(Uni<T> uni) {

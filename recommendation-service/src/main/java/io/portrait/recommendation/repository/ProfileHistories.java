@@ -1,0 +1,120 @@
+package io.portrait.recommendation.repository;
+
+import com.mongodb.client.model.UpdateOptions;
+import io.portrait.recommendation.domain.ProfileInteraction;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Filters.lt;
+import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.unset;
+import static io.portrait.recommendation.repository.RecommendationStore.SKU;
+
+/**
+ * One document per profile holding what the recommend path needs of each of its items (weights, latest time,
+ * purchased), so that a profile's history is one read by the profile's unique key, which every MongoDB (the
+ * embedded one included) serves from its index, instead of a query over all aggregates sorted by time. Kept by
+ * {@link InteractionRepository}, which writes an item's entry from the aggregate after every change of it, so the
+ * entry is always a copy of the aggregate as it was last written.
+ */
+final class ProfileHistories {
+
+    static final String ITEMS = "items";
+    static final String WEIGHTS = "weights";
+    static final String LAST_AT = "last_at";
+    static final String PURCHASED = "purchased";
+    static final String VERSION = "version";
+    static final String SCALED_WEIGHT = "scaled_weight";
+
+    /** Newest first, then by sku, as the aggregates were read before. */
+    private static final Comparator<ProfileInteraction> RECENT_FIRST = Comparator
+            .comparing(ProfileInteraction::lastAt, Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(ProfileInteraction::sku);
+
+    private final ReactiveMongoCollection<Document> histories;
+
+    ProfileHistories(ReactiveMongoCollection<Document> histories) {
+        this.histories = histories;
+    }
+
+    /**
+     * Copies the item's aggregate into the profile's history, unless a later copy of it is there already (two
+     * writes of one item may finish in either order): each aggregate write counts up the aggregate's version.
+     */
+    Uni<Void> put(String workspace, ProfileInteraction aggregate) {
+        String path = path(aggregate.sku());
+        Document weights = new Document();
+        aggregate.weights().forEach((kind, weight) -> weights.append(kind.field(), weight));
+        Document entry = new Document(SKU, aggregate.sku())
+                .append(WEIGHTS, weights)
+                .append(LAST_AT, aggregate.lastAt() == null ? null : Date.from(aggregate.lastAt()))
+                .append(PURCHASED, aggregate.purchased())
+                .append(SCALED_WEIGHT, aggregate.scaledWeight())
+                .append(VERSION, aggregate.version());
+        Bson older = and(RecommendationStore.profileKey(workspace, aggregate.profileId()),
+                or(exists(path + "." + VERSION, false), lt(path + "." + VERSION, aggregate.version())));
+        return histories.updateOne(older, set(path, entry), new UpdateOptions().upsert(true))
+                .replaceWithVoid()
+                // The document exists with a newer copy: the upsert collided with the profile's key.
+                .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull();
+    }
+
+    static long version(Document aggregate) {
+        Object version = aggregate.get(VERSION);
+        return version instanceof Number number ? number.longValue() : 0;
+    }
+
+    Uni<Void> remove(String workspace, String profileId, String sku) {
+        return histories.updateOne(RecommendationStore.profileKey(workspace, profileId), unset(path(sku))).replaceWithVoid();
+    }
+
+    Uni<Void> removeAll(String workspace, String profileId) {
+        return histories.deleteOne(RecommendationStore.profileKey(workspace, profileId)).replaceWithVoid();
+    }
+
+    /** The profile's items, most recently touched first, at most {@code max}. */
+    Uni<List<ProfileInteraction>> read(String workspace, String profileId, int max) {
+        return histories.find(RecommendationStore.profileKey(workspace, profileId)).collect().first().map(document -> {
+            List<ProfileInteraction> items = new ArrayList<>();
+            Document entries = document == null ? null : document.get(ITEMS, Document.class);
+            if (entries != null) {
+                for (Object value : entries.values()) {
+                    if (value instanceof Document entry) {
+                        items.add(toDomain(profileId, entry));
+                    }
+                }
+            }
+            items.sort(RECENT_FIRST);
+            return items.size() > max ? List.copyOf(items.subList(0, max)) : items;
+        });
+    }
+
+    /**
+     * Field names may not contain dots nor start with {@code $}, skus may: they are escaped (percent-encoding of
+     * {@code %}, {@code .} and {@code $}), which keeps distinct skus distinct.
+     */
+    static String path(String sku) {
+        return ITEMS + "." + sku.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+    }
+
+    private static ProfileInteraction toDomain(String profileId, Document entry) {
+        Date lastAt = entry.getDate(LAST_AT);
+        Object scaled = entry.get(SCALED_WEIGHT);
+        return new ProfileInteraction(profileId, entry.getString(SKU),
+                InteractionRepository.perKind(entry.get(WEIGHTS, Document.class)), Map.of(), null,
+                lastAt == null ? null : lastAt.toInstant(), Boolean.TRUE.equals(entry.getBoolean(PURCHASED)),
+                null, null, List.of(), scaled instanceof Number number ? number.doubleValue() : null, 0,
+                version(entry));
+    }
+}
