@@ -37,7 +37,8 @@ public class GraphChangeRepository {
                             List<UUID> profileIds, List<UUID> ownerIds, Instant at) {
         return tx.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(FEED_LOCK))
                 .flatMap(locked -> tx.preparedQuery("""
-                                insert into graph_change (workspace, kind, merge_id, survivor_id, profile_ids, owner_ids, at)
+                                insert into graph_change
+                                    (workspace, kind, merge_id, survivor_id, profile_ids, owner_ids, at)
                                 values ($1, $2, $3, $4, $5, $6, $7)
                                 """)
                         .execute(Tuple.from(Arrays.asList(workspace, kind.wireName(), mergeId, survivorId,

@@ -148,7 +148,8 @@ public class EventRepository {
     /** Whether an event of the workspace accepted before {@code seq} is still waiting to be resolved. */
     public Uni<Boolean> anyPendingBefore(String workspace, long seq) {
         return store.events()
-                .find(Filters.and(Filters.eq("status", PENDING), Filters.lt("seq", seq), Filters.eq("workspace", workspace)),
+                .find(Filters.and(Filters.eq("status", PENDING), Filters.lt("seq", seq),
+                                Filters.eq("workspace", workspace)),
                         new FindOptions().projection(Projections.include("_id")).limit(1))
                 .collect().first()
                 .map(found -> found != null);
