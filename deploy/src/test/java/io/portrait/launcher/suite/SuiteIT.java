@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 /** The packaged suite on embedded stores, driven through the gateway like a front end. */
 @ExtendWith(RunningSuite.class)
@@ -107,7 +108,7 @@ class SuiteIT {
     }
 
     @Test
-    void acceptingAReviewPairBringsTheAbsorbedProfilesActivityAndPurchasesToTheSurvivor() {
+    void acceptingAReviewPairJoinsTheProfilesActivityAndPurchasesAndUnmergingSplitsThemAgain() {
         // A CRM record and a till sign-up of one customer, with no identifier in common: a pair for review.
         List<String> profiles = given().contentType(ContentType.JSON).body("""
                         {"events": [
@@ -135,8 +136,9 @@ class SuiteIT {
         String reviewId = given().queryParam("status", "pending").when().get("/v1/identity/reviews")
                 .then().statusCode(200)
                 .extract().path("items.find { it.profileId == '" + till + "' }.id");
-        given().when().post("/v1/identity/reviews/" + reviewId + "/accept")
-                .then().statusCode(200).body("merge.survivorId", equalTo(crm));
+        String mergeId = given().when().post("/v1/identity/reviews/" + reviewId + "/accept")
+                .then().statusCode(200).body("merge.survivorId", equalTo(crm))
+                .extract().path("merge.mergeId");
 
         // The merge reaches tagging and scoring through identity's graph change feed.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/profiles/" + crm)
@@ -145,6 +147,24 @@ class SuiteIT {
                 .body("activity.event", hasItems("identify", "Order Completed"))
                 .body("purchases.orders", equalTo(1))
                 .body("purchases.monetary[0].amount", equalTo("30")));
+
+        // The operator was wrong after all: the split gives each side its own activity and purchases back.
+        given().contentType(ContentType.JSON).body("{\"reason\": \"two people\"}")
+                .when().post("/v1/identity/merges/" + mergeId + "/unmerge")
+                .then().statusCode(200).body("restored[0].id", equalTo(till));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().when().get("/v1/profiles/" + crm)
+                    .then().statusCode(200)
+                    .body("id", equalTo(crm))
+                    .body("activity.event", contains("identify"))
+                    .body("activity.count", contains(1))
+                    .body("purchases", nullValue());
+            given().when().get("/v1/profiles/" + till)
+                    .then().statusCode(200)
+                    .body("id", equalTo(till))
+                    .body("activity.event", containsInAnyOrder("identify", "Order Completed"))
+                    .body("purchases.orders", equalTo(1));
+        });
     }
 
     @Test
