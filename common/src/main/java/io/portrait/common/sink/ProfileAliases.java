@@ -22,6 +22,8 @@ public final class ProfileAliases {
     private static final String ALIAS = """
             insert into profile_alias (workspace, merged_id, survivor_id) values (:workspace, :mergedId, :survivorId)
             on conflict (workspace, merged_id) do update set survivor_id = excluded.survivor_id""";
+    private static final String REVIVE_ID = """
+            delete from profile_alias where workspace = :workspace and merged_id = :profileId""";
     private static final String FORGET = """
             delete from profile_alias where workspace = :workspace
             and (merged_id = :profileId or survivor_id = :profileId)""";
@@ -60,5 +62,21 @@ public final class ProfileAliases {
     /** Deletes the aliases from and to the profile; answers how many there were. */
     public Uni<Integer> forget(String workspace, String profileId) {
         return NativeSql.update(FORGET, Map.of("workspace", workspace, "profileId", profileId));
+    }
+
+    /**
+     * The restored ids no longer resolve to the survivor: each is live again, or resolves to the restored profile
+     * that had absorbed it before the merge ({@code ownerByRestored} maps an id to itself or to that profile).
+     */
+    public Uni<Void> restore(String workspace, Map<String, String> ownerByRestored) {
+        List<Map.Entry<String, String>> inOrder = ownerByRestored.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey()).toList();
+        return Multi.createFrom().iterable(inOrder)
+                .onItem().transformToUniAndConcatenate(restored -> restored.getKey().equals(restored.getValue())
+                        ? NativeSql.update(REVIVE_ID, Map.of("workspace", workspace, "profileId", restored.getKey()))
+                        : NativeSql.update(ALIAS, Map.of("workspace", workspace, "mergedId", restored.getKey(),
+                                "survivorId", restored.getValue())))
+                .collect().last()
+                .replaceWithVoid();
     }
 }

@@ -12,4 +12,12 @@ public interface ProfileData {
 
     /** Deletes the profile's rows; answers how many there were. */
     Uni<Integer> deleteFor(String workspace, String profileId);
+
+    /**
+     * Deletes the rows the profile's events built, for an unmerge after which the events are delivered again and
+     * rebuild them; what was set from outside the event stream stays. By default events built everything.
+     */
+    default Uni<Integer> deleteBuiltFor(String workspace, String profileId) {
+        return deleteFor(workspace, profileId);
+    }
 }

@@ -3,13 +3,15 @@ package io.portrait.common.sink;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What a sink has already applied (tables {@code applied_event}, {@code applied_merge}), and the per-workspace
- * lock that keeps merges and erasures from interleaving with batches.
+ * What a sink has already applied (tables {@code applied_event}, {@code applied_merge}, which holds unmerges
+ * too), and the per-workspace lock that keeps merges and erasures from interleaving with batches.
  */
 public final class SinkLedger {
 
@@ -23,6 +25,10 @@ public final class SinkLedger {
     private static final String RECORD_MERGE = """
             insert into applied_merge (workspace, merge_id, survivor_id) values (:workspace, :mergeId, :survivorId)
             on conflict (workspace, merge_id) do nothing""";
+    private static final String FORGET_EVENTS = """
+            delete from applied_event where workspace = :workspace and event_id in (:eventIds)""";
+    /** Keeps each statement's parameter list well below what PostgreSQL accepts. */
+    private static final int FORGET_CHUNK = 1000;
 
     /**
      * Batches only add to a sink's data, so they share the lock and run side by side; held until commit.
@@ -58,5 +64,23 @@ public final class SinkLedger {
         return NativeSql.update(RECORD_MERGE,
                         Map.of("workspace", workspace, "mergeId", mergeId, "survivorId", survivorId))
                 .map(inserted -> inserted == 1);
+    }
+
+    /** Records an unmerge under its own key next to the merges; false when it had been applied before. */
+    public Uni<Boolean> recordUnmerge(String workspace, String mergeId, String survivorId) {
+        return recordMerge(workspace, "unmerge:" + mergeId, survivorId);
+    }
+
+    /** Forgets that the events were applied, so that their next delivery is applied again. */
+    public Uni<Void> forgetEvents(String workspace, List<String> eventIds) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < eventIds.size(); from += FORGET_CHUNK) {
+            chunks.add(eventIds.subList(from, Math.min(eventIds.size(), from + FORGET_CHUNK)));
+        }
+        return Multi.createFrom().iterable(chunks)
+                .onItem().transformToUniAndConcatenate(chunk -> NativeSql.update(FORGET_EVENTS,
+                        Map.of("workspace", workspace, "eventIds", chunk)))
+                .collect().last()
+                .replaceWithVoid();
     }
 }

@@ -4,7 +4,9 @@ import com.google.protobuf.Timestamp;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -73,5 +75,29 @@ public final class SinkRequests {
         }
         return new MergeRecord(checkedMergeId, survivorId,
                 each(mergedProfileIds, "merged_profile_ids", SinkRequests::requireId));
+    }
+
+    public static UnmergeRecord unmerge(String mergeId, String survivorProfileId, List<String> restoredProfileIds,
+                                        List<String> ownerProfileIds, List<String> eventIds) {
+        String checkedMergeId = requireId(mergeId, "merge_id");
+        String survivorId = requireId(survivorProfileId, "survivor_profile_id");
+        if (restoredProfileIds.isEmpty()) {
+            throw new InvalidRequestException("restored_profile_ids is required");
+        }
+        if (ownerProfileIds.size() != restoredProfileIds.size()) {
+            throw new InvalidRequestException("owner_profile_ids must name one owner per restored profile, got "
+                    + ownerProfileIds.size() + " for " + restoredProfileIds.size());
+        }
+        List<String> restored = each(restoredProfileIds, "restored_profile_ids", SinkRequests::requireId);
+        List<String> owners = each(ownerProfileIds, "owner_profile_ids", SinkRequests::requireId);
+        Map<String, String> ownerByRestored = new HashMap<>();
+        for (int i = 0; i < restored.size(); i++) {
+            if (restored.get(i).equals(survivorId) || owners.get(i).equals(survivorId)) {
+                throw new InvalidRequestException("restored_profile_ids[" + i + "] no longer belongs to the survivor");
+            }
+            ownerByRestored.put(restored.get(i), owners.get(i));
+        }
+        return new UnmergeRecord(checkedMergeId, survivorId, ownerByRestored,
+                each(eventIds, "event_ids", SinkRequests::requireId));
     }
 }

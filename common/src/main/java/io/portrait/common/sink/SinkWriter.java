@@ -1,5 +1,6 @@
 package io.portrait.common.sink;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -68,6 +70,31 @@ public final class SinkWriter<E> {
                     return data.moveTo(workspace, merge.survivorId(), mergedIds)
                             .chain(() -> aliases.redirect(workspace, merge.survivorId(), mergedIds))
                             .invoke(() -> LOG.debugf("workspace %s: merged %d profiles", workspace, mergedIds.size()))
+                            .replaceWith(true);
+                });
+    }
+
+    /**
+     * Undoes a merge: the restored ids stop resolving to the survivor, and what events built for the survivor and the
+     * restored profiles is deleted with the ledger entries of the events delivered again next, which rebuild each
+     * profile from its own events. False when this unmerge had been applied before.
+     */
+    public Uni<Boolean> applyUnmerge(String workspace, UnmergeRecord unmerge) {
+        Set<String> cleared = new TreeSet<>(unmerge.ownerByRestored().keySet());
+        cleared.add(unmerge.survivorId());
+        return ledger.lockExclusive(workspace)
+                .chain(() -> ledger.recordUnmerge(workspace, unmerge.mergeId(), unmerge.survivorId()))
+                .chain(first -> {
+                    if (!first) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return Multi.createFrom().iterable(cleared)
+                            .onItem().transformToUniAndConcatenate(id -> data.deleteBuiltFor(workspace, id))
+                            .collect().last()
+                            .chain(() -> aliases.restore(workspace, unmerge.ownerByRestored()))
+                            .chain(() -> ledger.forgetEvents(workspace, unmerge.eventIds()))
+                            .invoke(() -> LOG.debugf("workspace %s: unmerged %d profiles from %s", workspace,
+                                    unmerge.ownerByRestored().size(), unmerge.survivorId()))
                             .replaceWith(true);
                 });
     }

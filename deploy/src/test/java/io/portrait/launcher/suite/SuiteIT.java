@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 /** The packaged suite on embedded stores, driven through the gateway like a front end. */
 @ExtendWith(RunningSuite.class)
@@ -104,6 +105,66 @@ class SuiteIT {
         given().queryParam("type", "email").queryParam("value", "bob@example.com")
                 .when().get("/v1/profiles/lookup")
                 .then().statusCode(200).body("id", equalTo(survivor));
+    }
+
+    @Test
+    void acceptingAReviewPairJoinsTheProfilesActivityAndPurchasesAndUnmergingSplitsThemAgain() {
+        // A CRM record and a till sign-up of one customer, with no identifier in common: a pair for review.
+        List<String> profiles = given().contentType(ContentType.JSON).body("""
+                        {"events": [
+                          {"messageId": "it-review-1", "type": "identify", "channel": "crm", "source": "crm",
+                           "timestamp": "2026-02-01T10:00:00Z", "identifiers": {"crm_id": "CRM-IT-77"},
+                           "traits": {"given_name": "Zhenwei", "surname": "Dongfang", "birthday": "1968-04-09",
+                                      "postcode": "530021"}},
+                          {"messageId": "it-review-2", "type": "identify", "channel": "pos", "source": "pos",
+                           "timestamp": "2026-02-02T10:00:00Z", "identifiers": {"member_card": "M-IT-77"},
+                           "traits": {"given_name": "Zhenwei", "surname": "Dongfang", "birthday": "1968/04/09",
+                                      "postcode": "530021"}},
+                          {"messageId": "it-review-3", "type": "track", "event": "Order Completed", "channel": "pos",
+                           "timestamp": "2026-02-02T10:05:00Z", "identifiers": {"member_card": "M-IT-77"},
+                           "properties": {"orderId": "o-it-77", "revenue": 30, "currency": "CNY"}}]}
+                        """)
+                .when().post("/v1/events?wait=true")
+                .then().statusCode(200).body("accepted", equalTo(3))
+                .extract().path("events.profileId");
+        String crm = profiles.get(0);
+        String till = profiles.get(1);
+        assertThat(till).isNotEqualTo(crm).isEqualTo(profiles.get(2));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/profiles/" + till)
+                .then().statusCode(200).body("purchases.orders", equalTo(1)));
+
+        String reviewId = given().queryParam("status", "pending").when().get("/v1/identity/reviews")
+                .then().statusCode(200)
+                .extract().path("items.find { it.profileId == '" + till + "' }.id");
+        String mergeId = given().when().post("/v1/identity/reviews/" + reviewId + "/accept")
+                .then().statusCode(200).body("merge.survivorId", equalTo(crm))
+                .extract().path("merge.mergeId");
+
+        // The merge reaches tagging and scoring through identity's graph change feed.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/profiles/" + crm)
+                .then().statusCode(200)
+                .body("id", equalTo(crm))
+                .body("activity.event", hasItems("identify", "Order Completed"))
+                .body("purchases.orders", equalTo(1))
+                .body("purchases.monetary[0].amount", equalTo("30")));
+
+        // The operator was wrong after all: the split gives each side its own activity and purchases back.
+        given().contentType(ContentType.JSON).body("{\"reason\": \"two people\"}")
+                .when().post("/v1/identity/merges/" + mergeId + "/unmerge")
+                .then().statusCode(200).body("restored[0].id", equalTo(till));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().when().get("/v1/profiles/" + crm)
+                    .then().statusCode(200)
+                    .body("id", equalTo(crm))
+                    .body("activity.event", contains("identify"))
+                    .body("activity.count", contains(1))
+                    .body("purchases", nullValue());
+            given().when().get("/v1/profiles/" + till)
+                    .then().statusCode(200)
+                    .body("id", equalTo(till))
+                    .body("activity.event", containsInAnyOrder("identify", "Order Completed"))
+                    .body("purchases.orders", equalTo(1));
+        });
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.portrait.identity.grpc;
 
 import io.portrait.identity.domain.Workspace;
+import io.portrait.identity.service.GraphChangeService;
 import io.portrait.identity.service.IdentityAdminService;
 import io.portrait.identity.service.ProfileService;
 import io.portrait.identity.service.ResolutionService;
@@ -12,6 +13,8 @@ import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.Identity;
+import io.portrait.proto.identity.v1.ListGraphChangesRequest;
+import io.portrait.proto.identity.v1.ListGraphChangesResponse;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.ListReviewsRequest;
@@ -39,13 +42,15 @@ public class IdentityGrpcService implements Identity {
     private final ProfileService profiles;
     private final IdentityAdminService admin;
     private final ReviewQueueService reviews;
+    private final GraphChangeService changes;
 
     public IdentityGrpcService(ResolutionService resolution, ProfileService profiles, IdentityAdminService admin,
-                               ReviewQueueService reviews) {
+                               ReviewQueueService reviews, GraphChangeService changes) {
         this.resolution = resolution;
         this.profiles = profiles;
         this.admin = admin;
         this.reviews = reviews;
+        this.changes = changes;
     }
 
     @Override
@@ -138,6 +143,16 @@ public class IdentityGrpcService implements Identity {
         return reviews.reject(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
                         request.getDecidedBy())
                 .map(decision -> RejectReviewResponse.newBuilder().setReview(ProtoMapping.review(decision)).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ListGraphChangesResponse> listGraphChanges(ListGraphChangesRequest request) {
+        return changes.list(request.getAllWorkspaces() ? null : Workspace.orDefault(request.getWorkspace()),
+                        request.getAfterSeq(), request.getLimit())
+                .map(found -> ListGraphChangesResponse.newBuilder()
+                        .addAllChanges(found.stream().map(ProtoMapping::graphChange).toList())
+                        .build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 

@@ -2,6 +2,7 @@ package io.portrait.identity.grpc;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.IdentifierValue;
 import io.portrait.identity.domain.MatchReview;
 import io.portrait.identity.domain.ReviewDecision;
@@ -162,6 +163,19 @@ final class ProtoMapping {
                 .setSurvivorProfileId(merge.survivorId().toString())
                 .addAllMergedProfileIds(merge.mergedIds().stream().map(UUID::toString).toList())
                 .setMergedAt(timestamp(merge.mergedAt()))
+                .build();
+    }
+
+    static io.portrait.proto.identity.v1.GraphChange graphChange(GraphChange change) {
+        return io.portrait.proto.identity.v1.GraphChange.newBuilder()
+                .setSeq(change.seq())
+                .setWorkspace(change.workspace())
+                .setKind(change.kind().wireName())
+                .setMergeId(change.mergeId().toString())
+                .setSurvivorProfileId(change.survivorId().toString())
+                .addAllProfileIds(change.profileIds().stream().map(UUID::toString).toList())
+                .addAllOwnerProfileIds(change.ownerIds().stream().map(UUID::toString).toList())
+                .setChangedAt(timestamp(change.at()))
                 .build();
     }
 

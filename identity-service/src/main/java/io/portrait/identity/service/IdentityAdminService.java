@@ -2,12 +2,14 @@ package io.portrait.identity.service;
 
 import io.portrait.identity.domain.ConflictException;
 import io.portrait.identity.domain.Erasure;
+import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.MergeHistoryEntry;
 import io.portrait.identity.domain.MergeRecord;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Unmerge;
 import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.repository.GraphChangeRepository;
 import io.portrait.identity.repository.GraphMaintenanceRepository;
 import io.portrait.identity.repository.GraphMaintenanceRepository.MergeRow;
 import io.portrait.identity.repository.MergeRecordRepository;
@@ -23,7 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -43,15 +47,17 @@ public class IdentityAdminService {
     private final MergeRecordRepository merges;
     private final ProfileService profileService;
     private final PersonMatching matching;
+    private final GraphChangeRepository changes;
 
     public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
                                 MergeRecordRepository merges, ProfileService profileService,
-                                PersonMatching matching) {
+                                PersonMatching matching, GraphChangeRepository changes) {
         this.graph = graph;
         this.profiles = profiles;
         this.merges = merges;
         this.profileService = profileService;
         this.matching = matching;
+        this.changes = changes;
     }
 
     /** The merges that built the profile an id stands for, oldest first, undone ones included. */
@@ -111,6 +117,11 @@ public class IdentityAdminService {
                                 .map(restored -> new Unmerge(survivor, restored))));
     }
 
+    /**
+     * The split, and its entry in the graph change feed in the same transaction: the holder's whole group before the
+     * split with the profile each id belongs to after it, which is what the services keyed by profile need to put
+     * every event back where it belongs.
+     */
     private Uni<Split> split(SqlConnection tx, String workspace, MergeRow merge, Instant now, String reason) {
         return graph.liveId(tx, workspace, merge.survivorId()).flatMap(holder -> {
             List<UUID> toLock = new ArrayList<>(merge.mergedIds());
@@ -119,9 +130,13 @@ public class IdentityAdminService {
                 if (!live.contains(holder)) {
                     throw new ConcurrentChangeException("the survivor was merged away before it was locked");
                 }
-                Uni<Void> chain = Uni.createFrom().voidItem();
+                Map<UUID, UUID> owners = new HashMap<>();
+                Uni<Void> chain = graph.group(tx, workspace, holder)
+                        .invoke(group -> group.forEach(id -> owners.put(id, holder)))
+                        .replaceWithVoid();
                 for (UUID restored : merge.mergedIds()) {
                     chain = chain.flatMap(ignored -> graph.foldedInto(tx, workspace, restored, merge.mergedAt())
+                            .invoke(folded -> folded.forEach(id -> owners.put(id, restored)))
                             .flatMap(folded -> graph.restore(tx, workspace, restored, folded, holder))
                             .replaceWithVoid());
                 }
@@ -132,6 +147,11 @@ public class IdentityAdminService {
                 return chain
                         .flatMap(ignored -> graph.subtractEvents(tx, workspace, holder, merge.mergedIds()))
                         .flatMap(ignored -> graph.markUndone(tx, workspace, merge.id(), now, reason))
+                        .flatMap(ignored -> {
+                            List<UUID> group = owners.keySet().stream().sorted().toList();
+                            return changes.insert(tx, workspace, GraphChange.Kind.UNMERGE, merge.id(), holder, group,
+                                    group.stream().map(owners::get).toList(), now);
+                        })
                         .map(ignored -> new Split(holder, merge.mergedIds()));
             });
         });

@@ -1,6 +1,7 @@
 package io.portrait.identity.service;
 
 import io.portrait.identity.domain.ConflictException;
+import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.MatchReview;
 import io.portrait.identity.domain.Merge;
@@ -13,6 +14,7 @@ import io.portrait.identity.engine.IdentityRules;
 import io.portrait.identity.engine.ProfileSnapshot;
 import io.portrait.identity.engine.ResolutionEngine;
 import io.portrait.identity.engine.ResolutionPlan;
+import io.portrait.identity.repository.GraphChangeRepository;
 import io.portrait.identity.repository.IdentityGraphRepository;
 import io.portrait.identity.repository.PersonMatchRepository;
 import io.quarkus.logging.Log;
@@ -49,14 +51,16 @@ public class ReviewQueueService {
     private final IdentityGraphRepository graph;
     private final PersonMatching matching;
     private final IdentityRules rules;
+    private final GraphChangeRepository changes;
     private final Pool pool;
 
     public ReviewQueueService(PersonMatchRepository store, IdentityGraphRepository graph, PersonMatching matching,
-                              IdentityRules rules, Pool pool) {
+                              IdentityRules rules, GraphChangeRepository changes, Pool pool) {
         this.store = store;
         this.graph = graph;
         this.matching = matching;
         this.rules = rules;
+        this.changes = changes;
         this.pool = pool;
     }
 
@@ -80,7 +84,11 @@ public class ReviewQueueService {
                         }));
     }
 
-    /** Merges the pair (the older profile survives) and marks the review accepted. */
+    /**
+     * Merges the pair (the older profile survives) and marks the review accepted; the merge joins the graph change
+     * feed in the same transaction, so the services keyed by profile learn of it (through ingestion) or nothing
+     * happened.
+     */
     public Uni<ReviewDecision> accept(String workspace, String reviewId, String decidedBy) {
         Instant now = now();
         return Uni.createFrom().item(() -> ProfileService.parseId("review_id", reviewId))
@@ -89,6 +97,9 @@ public class ReviewQueueService {
                                 .flatMap(locked -> mergePair(tx, workspace, review, locked, now))
                                 .flatMap(merge -> store.decide(tx, workspace, id, MatchReview.Status.ACCEPTED, now,
                                                 blankToNull(decidedBy), merge.mergeId())
+                                        .flatMap(ignored -> changes.insert(tx, workspace, GraphChange.Kind.MERGE,
+                                                merge.mergeId(), merge.survivorId(), merge.mergedIds(), List.of(),
+                                                now))
                                         .replaceWith(merge)))))
                 .invoke(merge -> Log.infof("Workspace %s: review %s accepted, merged %s into %s", workspace, reviewId,
                         merge.mergedIds(), merge.survivorId()))

@@ -1,6 +1,8 @@
 package io.portrait.ingestion.client;
 
 import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.proto.identity.v1.GraphChange;
+import io.portrait.proto.identity.v1.ListGraphChangesRequest;
 import io.portrait.proto.identity.v1.MutinyIdentityGrpc.MutinyIdentityStub;
 import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.Resolution;
@@ -13,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Resolves sightings to profiles through the identity service. */
+/** Resolves sightings to profiles through the identity service, and reads the graph changes it made otherwise. */
 @ApplicationScoped
 public class IdentityClient {
 
@@ -36,5 +38,13 @@ public class IdentityClient {
             }
             return response.getResolutionsList();
         });
+    }
+
+    /** Up to {@code limit} graph changes of every workspace after {@code afterSeq}, in the order identity made them. */
+    public Uni<List<GraphChange>> graphChanges(long afterSeq, int limit) {
+        ListGraphChangesRequest request = ListGraphChangesRequest.newBuilder().setAllWorkspaces(true)
+                .setAfterSeq(afterSeq).setLimit(limit).build();
+        return identity.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).listGraphChanges(request)
+                .map(response -> response.getChangesList());
     }
 }

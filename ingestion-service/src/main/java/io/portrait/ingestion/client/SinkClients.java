@@ -5,6 +5,8 @@ import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.ApplyMergeResponse;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeResponse;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EraseProfileResponse;
 import io.portrait.proto.sink.v1.EventSink;
@@ -62,6 +64,11 @@ public class SinkClients {
         @Override
         public Uni<ApplyMergeResponse> applyMerge(ApplyMergeRequest request) {
             return timed().applyMerge(request);
+        }
+
+        @Override
+        public Uni<ApplyUnmergeResponse> applyUnmerge(ApplyUnmergeRequest request) {
+            return timed().applyUnmerge(request);
         }
 
         @Override

@@ -66,6 +66,8 @@ public interface IngestionConfig {
 
     Resolve resolve();
 
+    GraphChanges graphChanges();
+
     Relay relay();
 
     Retry retry();
@@ -101,6 +103,16 @@ public interface IngestionConfig {
     interface Resolve {
         /** Pending events resolved per Resolve call. */
         @WithDefault("200")
+        int batchSize();
+    }
+
+    interface GraphChanges {
+        /** How often identity is asked for graph changes made outside Resolve (an accepted review pair). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Changes read per round. */
+        @WithDefault("100")
         int batchSize();
     }
 

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One thing to deliver to one sink. {@code profileIds} are the profiles whose order it takes part in: the
- * event's profile, or the survivor and the merged profiles of a merge. The payload is the serialized request
+ * event's profile, the survivor and the merged profiles of a merge, or every profile of the group an unmerge
+ * splits. The payload is the serialized request
  * part named by {@code kind}; it is absent when only the ordering fields were read.
  */
 public record OutboxEntry(String id, String sink, String workspace, OutboxPosition position, OutboxKind kind,

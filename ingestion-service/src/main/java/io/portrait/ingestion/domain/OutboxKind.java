@@ -9,7 +9,12 @@ public enum OutboxKind {
     /** Re-key merged profiles onto the survivor (payload: ProfileMerge). */
     MERGE,
     /** Delete everything held for one profile (payload: EraseProfileRequest). */
-    ERASE;
+    ERASE,
+    /**
+     * Undo a merge (payload: ApplyUnmergeRequest); the group's events follow as EVENT entries, each to the profile it
+     * belongs to now.
+     */
+    UNMERGE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

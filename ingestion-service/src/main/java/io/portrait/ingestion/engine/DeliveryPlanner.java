@@ -17,8 +17,8 @@ public final class DeliveryPlanner {
     }
 
     /**
-     * Consecutive events of one workspace share an ApplyEvents call; a merge or an erasure is a call of its own,
-     * so the events after it reach the sink only once it is applied.
+     * Consecutive events of one workspace share an ApplyEvents call; a merge, an unmerge or an erasure is a call of
+     * its own, so the events after it reach the sink only once it is applied.
      */
     public List<DeliveryUnit> plan(List<OutboxEntry> entries) {
         List<OutboxEntry> ordered = entries.stream().sorted(Comparator.comparing(OutboxEntry::position)).toList();

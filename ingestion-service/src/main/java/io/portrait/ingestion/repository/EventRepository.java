@@ -145,6 +145,31 @@ public class EventRepository {
                 .collect().asList();
     }
 
+    /** Whether an event of the workspace accepted before {@code seq} is still waiting to be resolved. */
+    public Uni<Boolean> anyPendingBefore(String workspace, long seq) {
+        return store.events()
+                .find(Filters.and(Filters.eq("status", PENDING), Filters.lt("seq", seq),
+                                Filters.eq("workspace", workspace)),
+                        new FindOptions().projection(Projections.include("_id")).limit(1))
+                .collect().first()
+                .map(found -> found != null);
+    }
+
+    /**
+     * Resolved events of the given profiles accepted before {@code seq}, in sequence order, each with the profile it
+     * was resolved to.
+     */
+    public Uni<List<ResolvedEvent>> resolvedBefore(String workspace, Collection<String> profileIds, long seq) {
+        Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds),
+                Filters.eq("status", RESOLVED), Filters.lt("seq", seq));
+        return store.events()
+                .find(filter, new FindOptions().sort(Sorts.ascending("seq")))
+                .map(d -> ResolvedEvent.newBuilder().setEventId(d.getString("_id"))
+                        .setProfileId(d.getString("profile_id"))
+                        .setEvent(documents.fromDocument(d).cleaned().event()).build())
+                .collect().asList();
+    }
+
     /** Deletes every event of the given profiles; answers how many there were. */
     public Uni<Long> eraseByProfiles(String workspace, Collection<String> profileIds) {
         return store.events().deleteMany(Filters.and(Filters.eq("workspace", workspace),

@@ -61,6 +61,10 @@ public class IngestionStore {
         return database.getCollection("counters");
     }
 
+    ReactiveMongoCollection<Document> checkpoints() {
+        return database.getCollection("checkpoints");
+    }
+
     /** Before the worker and the relays start: the unique index is what makes a message id count once. */
     void createIndexes(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent startup) {
         Uni.combine().all().unis(

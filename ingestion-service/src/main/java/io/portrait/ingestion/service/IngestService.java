@@ -47,7 +47,7 @@ import java.util.UUID;
 public class IngestService {
 
     public static final String DEFAULT_WORKSPACE = "default";
-    private static final String EVENT_SEQUENCE = "events";
+    static final String EVENT_SEQUENCE = "events";
 
     private final EventCleaner cleaner;
     private final EventRepository events;

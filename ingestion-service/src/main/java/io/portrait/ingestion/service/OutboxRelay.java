@@ -15,6 +15,7 @@ import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.identity.v1.ProfileMerge;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.quarkus.logging.Log;
@@ -221,6 +222,8 @@ public class OutboxRelay {
                                     .build()).replaceWithVoid();
                         }
                         case ERASE -> client.eraseProfile(EraseProfileRequest.parseFrom(entries.get(0).payload()))
+                                .replaceWithVoid();
+                        case UNMERGE -> client.applyUnmerge(ApplyUnmergeRequest.parseFrom(entries.get(0).payload()))
                                 .replaceWithVoid();
                     };
                 } catch (InvalidProtocolBufferException e) {

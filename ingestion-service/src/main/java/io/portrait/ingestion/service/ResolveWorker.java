@@ -3,14 +3,13 @@ package io.portrait.ingestion.service;
 import io.portrait.ingestion.client.IdentityClient;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.domain.OutboxEntry;
-import io.portrait.ingestion.domain.OutboxKind;
 import io.portrait.ingestion.domain.OutboxPosition;
 import io.portrait.ingestion.domain.StoredEvent;
 import io.portrait.ingestion.engine.Backoff;
+import io.portrait.ingestion.engine.SinkEntries;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
 import io.portrait.proto.event.v1.ResolvedEvent;
-import io.portrait.proto.identity.v1.ProfileMerge;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.Sighting;
 import io.quarkus.logging.Log;
@@ -117,18 +116,10 @@ public class ResolveWorker {
             ResolvedEvent resolved = ResolvedEvent.newBuilder().setEventId(event.eventId())
                     .setProfileId(resolution.getProfileId()).setEvent(event.cleaned().event()).build();
             for (String sink : config.sinks()) {
-                int ord = 0;
-                for (ProfileMerge merge : resolution.getMergesList()) {
-                    List<String> profiles = new ArrayList<>();
-                    profiles.add(merge.getSurvivorProfileId());
-                    profiles.addAll(merge.getMergedProfileIdsList());
-                    entries.add(new OutboxEntry(OutboxEntry.id(sink, OutboxKind.MERGE, merge.getMergeId()), sink,
-                            event.workspace(), new OutboxPosition(event.seq(), ord++), OutboxKind.MERGE, profiles,
-                            merge.toByteString(), 0));
-                }
-                entries.add(new OutboxEntry(OutboxEntry.id(sink, OutboxKind.EVENT, event.eventId()), sink,
-                        event.workspace(), new OutboxPosition(event.seq(), ord), OutboxKind.EVENT,
-                        List.of(resolution.getProfileId()), resolved.toByteString(), 0));
+                // The merges the event caused first, then the event.
+                entries.addAll(SinkEntries.merges(sink, event.workspace(), event.seq(), resolution.getMergesList()));
+                entries.add(SinkEntries.event(sink, event.workspace(),
+                        new OutboxPosition(event.seq(), resolution.getMergesCount()), resolved));
             }
         }
         return entries;

@@ -9,7 +9,10 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.GraphChange;
 import io.portrait.proto.identity.v1.Identity;
+import io.portrait.proto.identity.v1.ListGraphChangesRequest;
+import io.portrait.proto.identity.v1.ListGraphChangesResponse;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.ListReviewsRequest;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +58,7 @@ public class InMemoryIdentity implements Identity {
     private final Map<String, String> profileByEvent = new HashMap<>();
     private final AtomicInteger unavailableCalls = new AtomicInteger();
     private final AtomicInteger refusedCalls = new AtomicInteger();
+    private final List<GraphChange> graphChanges = new CopyOnWriteArrayList<>();
     private long created;
 
     /** The next {@code calls} Resolve calls answer UNAVAILABLE. */
@@ -108,6 +113,36 @@ public class InMemoryIdentity implements Identity {
         keys.forEach(k -> profileByIdentifier.put(k, profile));
         profileByEvent.put(eventKey, profile);
         return resolution.setProfileId(profile).build();
+    }
+
+    /**
+     * Merges {@code merged} into {@code survivor} as an operator accepting a review pair does, and records the
+     * change in the feed; answers the merge id.
+     */
+    public synchronized String acceptPair(String workspace, String survivor, String merged) {
+        mergedInto.put(merged, survivor);
+        profileByIdentifier.replaceAll((k, p) -> p.equals(merged) ? survivor : p);
+        String mergeId = UUID.randomUUID().toString();
+        graphChanges.add(GraphChange.newBuilder().setSeq(graphChanges.size() + 1).setWorkspace(workspace)
+                .setKind("merge").setMergeId(mergeId).setSurvivorProfileId(survivor).addProfileIds(merged)
+                .setChangedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build());
+        return mergeId;
+    }
+
+    /** Splits a merge {@link #acceptPair} made, as an operator's unmerge does, and records the change in the feed. */
+    public synchronized void splitPair(String workspace, String mergeId, String survivor, String merged) {
+        mergedInto.remove(merged);
+        graphChanges.add(GraphChange.newBuilder().setSeq(graphChanges.size() + 1).setWorkspace(workspace)
+                .setKind("unmerge").setMergeId(mergeId).setSurvivorProfileId(survivor)
+                .addProfileIds(survivor).addOwnerProfileIds(survivor).addProfileIds(merged).addOwnerProfileIds(merged)
+                .setChangedAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build());
+    }
+
+    @Override
+    public Uni<ListGraphChangesResponse> listGraphChanges(ListGraphChangesRequest request) {
+        List<GraphChange> after = graphChanges.stream().filter(c -> c.getSeq() > request.getAfterSeq())
+                .limit(request.getLimit()).toList();
+        return Uni.createFrom().item(ListGraphChangesResponse.newBuilder().addAllChanges(after).build());
     }
 
     private String live(String profile) {

@@ -6,6 +6,8 @@ import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.ApplyMergeResponse;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeResponse;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EraseProfileResponse;
 import io.portrait.proto.sink.v1.EventSink;
@@ -26,11 +28,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 @GrpcService
 public class RecordingEventSink implements EventSink {
 
-    /** One delivered item: an event ("event", its id and profile) or a merge ("merge", its id and survivor). */
+    /**
+     * One delivered item: an event ("event", its id and profile), a merge or an unmerge ("merge", "unmerge", the merge
+     * id and survivor) or an erasure ("erase", the profile twice).
+     */
     public record Delivery(String sink, String workspace, String kind, String id, String profileId) {
     }
 
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final List<ApplyUnmergeRequest> unmerges = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, Status.Code> failureCodes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failedCalls = new ConcurrentHashMap<>();
@@ -81,6 +87,22 @@ public class RecordingEventSink implements EventSink {
                     request.getSurvivorProfileId()));
             return ApplyMergeResponse.newBuilder().setApplied(true).build();
         });
+    }
+
+    @Override
+    public Uni<ApplyUnmergeResponse> applyUnmerge(ApplyUnmergeRequest request) {
+        String sink = SinkNameInterceptor.SINK.get();
+        return failure(sink, request.getWorkspace()).onItem().transform(x -> {
+            deliveries.add(new Delivery(sink, request.getWorkspace(), "unmerge", request.getMergeId(),
+                    request.getSurvivorProfileId()));
+            unmerges.add(request);
+            return ApplyUnmergeResponse.newBuilder().setApplied(true).build();
+        });
+    }
+
+    /** The unmerge requests delivered to any sink, as sent. */
+    public List<ApplyUnmergeRequest> unmerges() {
+        return List.copyOf(unmerges);
     }
 
     @Override

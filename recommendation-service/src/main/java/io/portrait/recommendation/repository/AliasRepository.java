@@ -62,6 +62,11 @@ public class AliasRepository {
                 .replaceWithVoid();
     }
 
+    /** The profile no longer resolves to a survivor: it is live again. */
+    public Uni<Void> revive(String workspace, String profileId) {
+        return aliases.deleteOne(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId))).replaceWithVoid();
+    }
+
     /** Profiles merged into this one. */
     public Uni<List<String>> mergedInto(String workspace, String survivorId) {
         return aliases.find(and(eq(WORKSPACE, workspace), eq(SURVIVOR_PROFILE_ID, survivorId)))

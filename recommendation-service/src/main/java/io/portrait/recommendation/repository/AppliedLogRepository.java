@@ -7,11 +7,17 @@ import org.bson.Document;
 
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.unset;
 import static com.mongodb.client.model.Filters.in;
 import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_EVENTS;
 import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_MERGES;
@@ -19,7 +25,8 @@ import static io.portrait.recommendation.repository.RecommendationStore.WORKSPAC
 
 /**
  * Which events and merges have been applied completely. A marker is written only after everything it
- * stands for, so a call that failed halfway is redone on retry.
+ * stands for, so a call that failed halfway is redone on retry. An unmerge flags the markers of the events it has
+ * delivered again as replays, applied once more.
  */
 @ApplicationScoped
 public class AppliedLogRepository {
@@ -27,6 +34,8 @@ public class AppliedLogRepository {
     static final String EVENT_ID = "event_id";
     static final String MERGE_ID = "merge_id";
     static final String APPLIED_AT = "applied_at";
+    /** Set on the marker of an event to be applied once more after an unmerge: the id of the merge undone. */
+    static final String REPLAY = "replay";
 
     private final ReactiveMongoCollection<Document> events;
     private final ReactiveMongoCollection<Document> merges;
@@ -41,13 +50,19 @@ public class AppliedLogRepository {
         if (eventIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return events.find(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds)))
+        return events.find(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds), exists(REPLAY, false)))
                 .map(document -> document.getString(EVENT_ID))
                 .collect().in(HashSet::new, Set::add);
     }
 
     public Uni<Void> markEventApplied(String workspace, String eventId) {
         return mark(events, new Document(WORKSPACE, workspace).append(EVENT_ID, eventId));
+    }
+
+    /** A replayed event is applied again: its marker no longer waits. */
+    public Uni<Void> markReplayApplied(String workspace, String eventId) {
+        return events.updateOne(and(eq(WORKSPACE, workspace), eq(EVENT_ID, eventId)),
+                combine(unset(REPLAY), set(APPLIED_AT, new Date()))).replaceWithVoid();
     }
 
     public Uni<Boolean> isMergeApplied(String workspace, String mergeId) {
@@ -57,6 +72,28 @@ public class AppliedLogRepository {
 
     public Uni<Void> markMergeApplied(String workspace, String mergeId) {
         return mark(merges, new Document(WORKSPACE, workspace).append(MERGE_ID, mergeId));
+    }
+
+    /**
+     * Marks applied events to be applied once more, as replays: an unmerge emptied their profiles, and ingestion
+     * delivers them again to the profile each belongs to now.
+     */
+    public Uni<Void> markReplays(String workspace, String mergeId, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return events.updateMany(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds)), set(REPLAY, mergeId))
+                .replaceWithVoid();
+    }
+
+    /** Those of the given event ids that wait to be applied once more, with the merge whose undoing asks for it. */
+    public Uni<Map<String, String>> replays(String workspace, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return events.find(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds), exists(REPLAY)))
+                .collect().in(HashMap::new, (map, document) ->
+                        map.put(document.getString(EVENT_ID), document.getString(REPLAY)));
     }
 
     private static Uni<Void> mark(ReactiveMongoCollection<Document> collection, Document marker) {

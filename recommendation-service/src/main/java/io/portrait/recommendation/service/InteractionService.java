@@ -64,18 +64,20 @@ public class InteractionService {
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
         return appliedLog.appliedEvents(ws, eventIds)
-                .chain(alreadyApplied -> aliases.survivors(ws, profileIds).chain(survivors -> {
-                    Set<String> seen = new HashSet<>(alreadyApplied);
-                    return Multi.createFrom().iterable(events)
-                            .onItem().transformToUniAndConcatenate(event -> {
-                                if (!seen.add(event.eventId())) {
-                                    return Uni.createFrom().item(Boolean.FALSE);
-                                }
-                                String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
-                                return applyOne(ws, profileId, event).replaceWith(Boolean.TRUE);
-                            })
-                            .collect().asList();
-                }))
+                .chain(alreadyApplied -> appliedLog.replays(ws, eventIds).chain(replays ->
+                        aliases.survivors(ws, profileIds).chain(survivors -> {
+                            Set<String> seen = new HashSet<>(alreadyApplied);
+                            return Multi.createFrom().iterable(events)
+                                    .onItem().transformToUniAndConcatenate(event -> {
+                                        if (!seen.add(event.eventId())) {
+                                            return Uni.createFrom().item(Boolean.FALSE);
+                                        }
+                                        String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
+                                        return applyOne(ws, profileId, event, replays.get(event.eventId()))
+                                                .replaceWith(Boolean.TRUE);
+                                    })
+                                    .collect().asList();
+                        })))
                 .call(outcomes -> outcomes.contains(Boolean.TRUE) ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(outcomes -> {
                     int applied = (int) outcomes.stream().filter(Boolean::booleanValue).count();
@@ -84,9 +86,15 @@ public class InteractionService {
                 });
     }
 
-    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event) {
+    /**
+     * {@code replayOf}: the merge whose undoing emptied the event's profile after the event had been applied (the item
+     * counters took its purchases then); null for an event applied the first time.
+     */
+    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event, String replayOf) {
         Instant at = event.occurredAt() != null ? event.occurredAt() : clock.instant();
-        return InOrder.each(event.interactions(), line -> record(workspace, profileId, event.eventId(), at, line))
+        return InOrder.each(event.interactions(), line -> replayOf != null
+                        ? replay(workspace, profileId, event.eventId(), replayOf, at, line)
+                        : record(workspace, profileId, event.eventId(), at, line))
                 .chain(() -> InOrder.each(event.products(), product -> catalog.describe(workspace, product, at)))
                 .chain(() -> event.personalization() == null
                         ? Uni.createFrom().voidItem()
@@ -94,7 +102,21 @@ public class InteractionService {
                 .chain(() -> event.region() == null
                         ? Uni.createFrom().voidItem()
                         : profiles.recordRegion(workspace, profileId, event.region(), at))
-                .chain(() -> appliedLog.markEventApplied(workspace, event.eventId()));
+                .chain(() -> replayOf != null
+                        ? appliedLog.markReplayApplied(workspace, event.eventId())
+                        : appliedLog.markEventApplied(workspace, event.eventId()));
+    }
+
+    /** Rebuilds the profile's aggregate; of the item counters only the count of profiles holding the item moves. */
+    private Uni<Void> replay(String workspace, String profileId, String eventId, String replayOf, Instant at,
+                             InteractionLine line) {
+        return interactions.record(workspace, profileId, line, eventId, at)
+                .chain(aggregate -> (line.kind() == InteractionKind.PURCHASED
+                        ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
+                        : Uni.createFrom().item(Boolean.FALSE))
+                        // Counted once per replay however often a failed call is retried.
+                        .chain(ignored -> itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
+                                eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0)));
     }
 
     private Uni<Void> record(String workspace, String profileId, String eventId, Instant at, InteractionLine line) {

@@ -62,7 +62,8 @@ public class ProfileErasureService {
                 });
     }
 
-    private Uni<Long> eraseOne(String workspace, String profileId) {
+    /** Deletes what is held for the profile itself, not its aliases; answers how many documents went. */
+    Uni<Long> eraseOne(String workspace, String profileId) {
         // Only this replica's memory; other replicas ask tagging (which erases too) once their copy is no longer fresh.
         tastes.forget(workspace, profileId);
         return interactions.allOf(workspace, profileId)

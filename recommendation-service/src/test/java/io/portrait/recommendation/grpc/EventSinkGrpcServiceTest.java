@@ -13,6 +13,7 @@ import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.recommendation.domain.InteractionKind;
@@ -193,6 +194,57 @@ class EventSinkGrpcServiceTest {
 
         assertThat(bySku(await(interactions.allOf(ws, "survivor")))).containsOnlyKeys("A", "B", "C");
         assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+    }
+
+    @Test
+    void anUnmergeEmptiesTheGroupSoThatItsEventsDeliveredAgainRebuildEachProfile() {
+        String ws = workspace();
+        Instant earlier = now.minus(Duration.ofDays(1));
+        List<ResolvedEvent> events = List.of(
+                viewed("survivor", "A", earlier),
+                viewed("merged", "A", now),
+                ordered("merged", now, "B"));
+        await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+        await(sink.applyMerge(ApplyMergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
+                .setSurvivorProfileId("survivor").addMergedProfileIds("merged").build()));
+        ApplyUnmergeRequest unmerge = ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
+                .setSurvivorProfileId("survivor").addRestoredProfileIds("merged").addOwnerProfileIds("merged")
+                .addAllEventIds(events.stream().map(ResolvedEvent::getEventId).toList())
+                .build();
+
+        boolean applied = await(sink.applyUnmerge(unmerge)).getApplied();
+        boolean appliedAgain = await(sink.applyUnmerge(unmerge)).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(appliedAgain).isFalse();
+        assertThat(await(interactions.allOf(ws, "survivor"))).isEmpty();
+        assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+        // Ingestion delivers the group's events again, each to the profile it belongs to now.
+        assertThat(await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new)))).getApplied())
+                .isEqualTo(3);
+        Map<String, ProfileInteraction> survivor = bySku(await(interactions.allOf(ws, "survivor")));
+        assertThat(survivor).containsOnlyKeys("A");
+        assertThat(survivor.get("A").counts()).containsExactly(Map.entry(InteractionKind.VIEWED, 1L));
+        assertThat(bySku(await(interactions.allOf(ws, "merged")))).containsOnlyKeys("A", "B");
+        assertThat(await(itemStats.occurrences(ws, List.of("A", "B")))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("A", 2L, "B", 1L));
+
+        // A late event for the restored id stays with it.
+        await(sink.applyEvents(batch(ws, ordered("merged", now, "C"))));
+        assertThat(bySku(await(interactions.allOf(ws, "merged")))).containsOnlyKeys("A", "B", "C");
+        assertThat(bySku(await(interactions.allOf(ws, "survivor")))).containsOnlyKeys("A");
+    }
+
+    @Test
+    void rejectsUnmergesWithoutRestoredProfiles() {
+        ApplyUnmergeRequest unmerge = ApplyUnmergeRequest.newBuilder().setMergeId("m").setSurvivorProfileId("s")
+                .build();
+
+        assertThatThrownBy(() -> await(sink.applyUnmerge(unmerge)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, failure -> {
+                    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(failure.getStatus().getDescription()).contains("restored_profile_ids");
+                });
     }
 
     @Test

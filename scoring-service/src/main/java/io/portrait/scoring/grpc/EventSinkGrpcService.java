@@ -6,6 +6,8 @@ import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.ApplyMergeResponse;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeResponse;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EraseProfileResponse;
 import io.portrait.proto.sink.v1.EventSink;
@@ -46,5 +48,14 @@ public class EventSinkGrpcService implements EventSink {
         return GrpcErrors.respond(() -> purchases.eraseProfile(SinkRequests.workspace(request.getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
                 erased -> EraseProfileResponse.newBuilder().setErased(erased).build());
+    }
+
+    @Override
+    public Uni<ApplyUnmergeResponse> applyUnmerge(ApplyUnmergeRequest request) {
+        return GrpcErrors.respond(() -> purchases.applyUnmerge(SinkRequests.workspace(request.getWorkspace()),
+                        SinkRequests.unmerge(request.getMergeId(), request.getSurvivorProfileId(),
+                                request.getRestoredProfileIdsList(), request.getOwnerProfileIdsList(),
+                                request.getEventIdsList())),
+                applied -> ApplyUnmergeResponse.newBuilder().setApplied(applied).build());
     }
 }

@@ -4,6 +4,7 @@ import io.portrait.common.sink.ApplyResult;
 import io.portrait.common.sink.MergeRecord;
 import io.portrait.common.sink.ProfileNotFoundException;
 import io.portrait.common.sink.SinkWriter;
+import io.portrait.common.sink.UnmergeRecord;
 import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.domain.PurchaseOrder;
@@ -67,6 +68,15 @@ public class PurchaseService {
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
         return sink.applyMerge(workspace, merge);
+    }
+
+    /**
+     * Undoes a merge: the orders of the survivor and the restored profiles are deleted, to be rebuilt from the events
+     * ingestion delivers again next; false when this unmerge had been applied before.
+     */
+    @WithTransaction
+    public Uni<Boolean> applyUnmerge(String workspace, UnmergeRecord unmerge) {
+        return sink.applyUnmerge(workspace, unmerge);
     }
 
     /** Deletes the profile's orders and the aliases from and to it; false when nothing was held. */

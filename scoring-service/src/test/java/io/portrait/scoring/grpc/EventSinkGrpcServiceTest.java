@@ -27,6 +27,7 @@ import static io.portrait.scoring.grpc.TestEvents.newWorkspace;
 import static io.portrait.scoring.grpc.TestEvents.order;
 import static io.portrait.scoring.grpc.TestEvents.props;
 import static io.portrait.scoring.grpc.TestEvents.timestamp;
+import static io.portrait.scoring.grpc.TestEvents.unmerge;
 import static io.portrait.scoring.grpc.TestEvents.track;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -106,6 +107,35 @@ class EventSinkGrpcServiceTest {
         assertThat(summary.getLastPurchase()).isEqualTo(timestamp("2024-04-03T00:00:00Z"));
         assertThat(summary.getMonetary(0).getAmount()).isEqualTo("12");
         assertThat(summary(ws, "B").getProfileId()).isEqualTo("S");
+    }
+
+    @Test
+    void anUnmergeEmptiesTheGroupSoThatItsOrdersDeliveredAgainRebuildEachProfile() {
+        String ws = newWorkspace();
+        ApplyEventsRequest orders = batch(ws,
+                order("a1", "A", "2024-05-01T00:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("b1", "B", "2024-05-02T00:00:00Z", props("orderId", "o2", "revenue", 20)),
+                order("b2", "B", "2024-05-03T00:00:00Z", props("orderId", "o3", "revenue", 30)));
+        await(sink.applyEvents(orders));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        assertThat(summary(ws, "A").getOrders()).isEqualTo(3);
+
+        boolean applied = await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied();
+        boolean again = await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(again).isFalse();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        // Ingestion delivers the group's events again, each to the profile it belongs to now.
+        assertThat(await(sink.applyEvents(orders)).getApplied()).isEqualTo(3);
+        assertThat(summary(ws, "A").getOrders()).isEqualTo(1);
+        assertThat(summary(ws, "A").getMonetary(0).getAmount()).isEqualTo("10");
+        PurchaseSummary restored = summary(ws, "B");
+        assertThat(restored.getProfileId()).isEqualTo("B");
+        assertThat(restored.getOrders()).isEqualTo(2);
+        assertThat(restored.getMonetary(0).getAmount()).isEqualTo("50");
+        assertThat(await(sink.applyEvents(orders)).getDuplicates()).isEqualTo(3);
     }
 
     @Test
@@ -189,6 +219,10 @@ class EventSinkGrpcServiceTest {
         assertInvalid(sink.applyMerge(merge(ws, "m1", "A")), "merged_profile_ids");
         assertInvalid(sink.applyMerge(merge(ws, "m1", "A", "B", "")), "merged_profile_ids[1]");
         assertInvalid(sink.eraseProfile(erase(ws, " ")), "profile_id");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "", "A", "B")), "merge_id");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "")), "restored_profile_ids[0]");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "B").toBuilder().clearOwnerProfileIds().build()),
+                "owner_profile_ids");
     }
 
     private PurchaseSummary summary(String ws, String profileId) {

@@ -9,6 +9,7 @@ import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
 
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +78,19 @@ final class TestEvents {
 
     static ApplyEventsRequest batch(String workspace, ResolvedEvent... events) {
         return ApplyEventsRequest.newBuilder().setWorkspace(workspace).addAllEvents(List.of(events)).build();
+    }
+
+    /** An unmerge giving {@code restored} back to itself; {@code eventIds} are delivered again next. */
+    static ApplyUnmergeRequest unmerge(String workspace, String mergeId, String survivor, String restored,
+                                       String... eventIds) {
+        return ApplyUnmergeRequest.newBuilder()
+                .setWorkspace(workspace)
+                .setMergeId(mergeId)
+                .setSurvivorProfileId(survivor)
+                .addRestoredProfileIds(restored)
+                .addOwnerProfileIds(restored)
+                .addAllEventIds(List.of(eventIds))
+                .build();
     }
 
     static ApplyMergeRequest merge(String workspace, String mergeId, String survivor, String... merged) {

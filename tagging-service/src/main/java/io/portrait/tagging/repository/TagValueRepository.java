@@ -188,6 +188,17 @@ public class TagValueRepository {
                 Map.of("workspace", workspace, "profileId", profileId));
     }
 
+    /** Deletes the profile's values except those of {@code keptCodes}; answers how many went. */
+    public Uni<Integer> deleteFor(String workspace, String profileId, List<String> keptCodes) {
+        if (keptCodes.isEmpty()) {
+            return deleteFor(workspace, profileId);
+        }
+        return NativeSql.update("""
+                        delete from tag_value where workspace = :workspace and profile_id = :profileId
+                        and code not in (:codes)""",
+                Map.of("workspace", workspace, "profileId", profileId, "codes", keptCodes));
+    }
+
     private static List<StoredTagValue> values(List<Object[]> rows) {
         return rows.stream().map(row -> new StoredTagValue((String) row[0], (String) row[1], Rows.integer(row[2]),
                 (String) row[3], (String) row[4], Rows.instant(row[5]))).toList();

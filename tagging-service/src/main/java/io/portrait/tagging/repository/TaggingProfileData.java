@@ -1,6 +1,7 @@
 package io.portrait.tagging.repository;
 
 import io.portrait.common.sink.ProfileData;
+import io.portrait.tagging.domain.TagDefinition;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,11 +32,20 @@ public class TaggingProfileData implements ProfileData {
         return counters.moveTo(workspace, survivorId, mergedIds)
                 .chain(() -> states.moveTo(workspace, survivorId, mergedIds))
                 .chain(() -> taxonomy.definitions(workspace, null, null))
-                .chain(definitions -> values.moveTo(workspace, survivorId, mergedIds, definitions.stream()
-                        .filter(d -> d.kind().equals("manual") || d.kind().equals("model"))
-                        .map(d -> d.code()).toList()))
+                .chain(definitions -> values.moveTo(workspace, survivorId, mergedIds, setFromOutside(definitions)))
                 .chain(() -> segments.leave(workspace, mergedIds))
                 .replaceWithVoid();
+    }
+
+    /** Values of manual and model tags were set from outside the event stream: they stay with the profile. */
+    @Override
+    public Uni<Integer> deleteBuiltFor(String workspace, String profileId) {
+        return counters.deleteFor(workspace, profileId)
+                .chain(deleted -> states.deleteFor(workspace, profileId).map(more -> deleted + more))
+                .chain(deleted -> taxonomy.definitions(workspace, null, null)
+                        .chain(definitions -> values.deleteFor(workspace, profileId, setFromOutside(definitions)))
+                        .map(more -> deleted + more))
+                .chain(deleted -> segments.deleteFor(workspace, profileId).map(more -> deleted + more));
     }
 
     @Override
@@ -44,5 +54,13 @@ public class TaggingProfileData implements ProfileData {
                 .chain(deleted -> states.deleteFor(workspace, profileId).map(more -> deleted + more))
                 .chain(deleted -> values.deleteFor(workspace, profileId).map(more -> deleted + more))
                 .chain(deleted -> segments.deleteFor(workspace, profileId).map(more -> deleted + more));
+    }
+
+    /** Codes of the tags whose values are set from outside (manual, model), not computed from events. */
+    private static List<String> setFromOutside(List<TagDefinition> definitions) {
+        return definitions.stream()
+                .filter(d -> d.kind().equals("manual") || d.kind().equals("model"))
+                .map(TagDefinition::code)
+                .toList();
     }
 }

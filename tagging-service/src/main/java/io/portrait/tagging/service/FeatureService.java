@@ -4,6 +4,7 @@ import io.portrait.common.sink.ApplyResult;
 import io.portrait.common.sink.MergeRecord;
 import io.portrait.common.sink.ProfileNotFoundException;
 import io.portrait.common.sink.SinkWriter;
+import io.portrait.common.sink.UnmergeRecord;
 import io.portrait.tagging.config.TaggingConfig;
 import io.portrait.tagging.domain.EventCounter;
 import io.portrait.tagging.domain.ProfileFeatures;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Keeps per-profile behaviour counters in step with the event stream and identity merges. */
@@ -90,6 +92,20 @@ public class FeatureService {
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
         return sink.applyMerge(workspace, merge).call(applied -> applied
                 ? tags.refreshProfiles(workspace, Set.of(merge.survivorId()), Set.of(), true, true)
+                : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Undoes a merge: what events built for the survivor and the restored profiles is deleted, to be rebuilt from
+     * the events ingestion delivers again next; false when this unmerge had been applied before.
+     */
+    @WithTransaction
+    public Uni<Boolean> applyUnmerge(String workspace, UnmergeRecord unmerge) {
+        Set<String> profiles = new TreeSet<>(unmerge.ownerByRestored().values());
+        profiles.add(unmerge.survivorId());
+        // Manual and model tags stay; segments and computed tags follow them until the events are back.
+        return sink.applyUnmerge(workspace, unmerge).call(applied -> applied
+                ? tags.refreshProfiles(workspace, profiles, Set.of(), true, true)
                 : Uni.createFrom().voidItem());
     }
 

@@ -29,6 +29,7 @@ import static io.portrait.tagging.grpc.TestEvents.merge;
 import static io.portrait.tagging.grpc.TestEvents.newWorkspace;
 import static io.portrait.tagging.grpc.TestEvents.timestamp;
 import static io.portrait.tagging.grpc.TestEvents.track;
+import static io.portrait.tagging.grpc.TestEvents.unmerge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @QuarkusTest
@@ -163,6 +164,39 @@ class EventSinkGrpcServiceTest {
     }
 
     @Test
+    void anUnmergeEmptiesTheGroupSoThatItsEventsDeliveredAgainRebuildEachProfile() {
+        String ws = newWorkspace();
+        ApplyEventsRequest events = batch(ws,
+                track("a1", "A", "Like", "2024-05-01T00:00:00Z"),
+                track("b1", "B", "Like", "2024-05-02T00:00:00Z"),
+                track("b2", "B", "Share", "2024-05-03T00:00:00Z"));
+        await(sink.applyEvents(events));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        assertThat(features(ws, "A").get("Like").getCount()).isEqualTo(2);
+
+        boolean applied = await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied();
+        boolean again = await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied();
+
+        assertThat(applied).isTrue();
+        assertThat(again).isFalse();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        // Ingestion delivers the group's events again, each to the profile it belongs to now.
+        ApplyEventsResponse redelivered = await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-05-01T00:00:00Z"),
+                track("b1", "B", "Like", "2024-05-02T00:00:00Z"),
+                track("b2", "B", "Share", "2024-05-03T00:00:00Z"))));
+        assertThat(redelivered.getApplied()).isEqualTo(3);
+        assertThat(features(ws, "A")).containsOnlyKeys("Like");
+        assertThat(features(ws, "A").get("Like").getCount()).isEqualTo(1);
+        GetProfileFeaturesResponse restored = await(tagging.getProfileFeatures(
+                GetProfileFeaturesRequest.newBuilder().setWorkspace(ws).setProfileId("B").build()));
+        assertThat(restored.getProfileId()).isEqualTo("B");
+        assertThat(features(ws, "B")).containsOnlyKeys("Like", "Share");
+        assertThat(await(sink.applyEvents(events)).getDuplicates()).isEqualTo(3);
+    }
+
+    @Test
     void workspacesAreIsolatedAndEmptyMeansDefault() {
         String ws = newWorkspace();
         String profile = "p-" + ws;
@@ -212,6 +246,12 @@ class EventSinkGrpcServiceTest {
         assertInvalid(sink.applyMerge(merge(ws, "m1", "A")), "merged_profile_ids");
         assertInvalid(sink.applyMerge(merge(ws, "m1", "A", "B", "")), "merged_profile_ids[1]");
         assertInvalid(sink.eraseProfile(erase(ws, "")), "profile_id");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "", "A", "B")), "merge_id");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "")), "restored_profile_ids[0]");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "B").toBuilder().clearOwnerProfileIds().build()),
+                "owner_profile_ids");
+        assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "B").toBuilder().clearRestoredProfileIds()
+                .clearOwnerProfileIds().build()), "restored_profile_ids");
     }
 
     private Map<String, EventFeature> features(String ws, String profileId) {
