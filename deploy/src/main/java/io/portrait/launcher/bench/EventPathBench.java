@@ -66,7 +66,7 @@ public final class EventPathBench {
             return;
         }
         Path state = Files.createTempDirectory("portrait-bench");
-        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(38080, 0, 0), false, out))) {
+        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
             Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
             suite.start();
             report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
+import io.portrait.launcher.suite.ServiceSpec;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
 
@@ -32,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code ./portrait bench profile}: the profile view ({@code GET /v1/profiles/{id}}, every part composed) at a
@@ -53,6 +57,9 @@ public final class ProfileViewBench {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** One sink's count of delivered outbox entries in ingestion's Prometheus metrics. */
+    private static final Pattern DELIVERED =
+            Pattern.compile("(?m)^portrait_ingestion_outbox_delivered_total\\{sink=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)$");
 
     private ProfileViewBench() {
     }
@@ -79,14 +86,16 @@ public final class ProfileViewBench {
         Settings settings = new Settings(rate, seconds, profiles);
         if (url != null) {
             report(measure(new GatewayClient(url, key != null ? key : AdminKey.read(home.resolve(".portrait/admin-key"))),
-                    settings, out), out);
+                    settings, out, loaded -> { }), out);
             return;
         }
         Path state = Files.createTempDirectory("portrait-bench");
-        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(38080, 0, 0), false, out))) {
+        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
             Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
             suite.start();
-            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);
+            String metrics = suite.url(ServiceSpec.INGESTION) + "/q/metrics";
+            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out,
+                    loaded -> awaitDelivered(metrics, loaded, out)), out);
         } finally {
             try (var paths = Files.walk(state)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -96,7 +105,12 @@ public final class ProfileViewBench {
         }
     }
 
-    public static Figures measure(GatewayClient admin, Settings settings, PrintStream out) throws Exception {
+    /**
+     * Measures the view. {@code settle} is given the number of events loaded and returns once the suite has applied
+     * them everywhere (own suite), or at once (a suite at {@code --url}, whose other traffic the bench cannot see).
+     */
+    public static Figures measure(GatewayClient admin, Settings settings, PrintStream out, IntConsumer settle)
+            throws Exception {
         // A front end's key: reads profiles (PII masked), with a rate above the one measured.
         GatewayClient.Answer created = admin.createKey("bench profile", List.of("profiles:read", "events:write"),
                 settings.rate() * 4);
@@ -132,6 +146,7 @@ public final class ProfileViewBench {
         if (ids.size() < settings.profiles()) {
             out.printf("  %,d of %,d profiles were ready in time; measuring over those%n", ids.size(), settings.profiles());
         }
+        settle.accept(settings.profiles());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         String base = gateway.baseUrl();
@@ -141,6 +156,48 @@ public final class ProfileViewBench {
         run(http, base, token, ids, settings.rate(), Math.min(5, settings.seconds()));
         out.printf("Measuring the profile view at %,d requests/s for %d s ...%n", settings.rate(), settings.seconds());
         return run(http, base, token, ids, settings.rate(), settings.seconds()).withSettings(settings);
+    }
+
+    /**
+     * Waits until ingestion has delivered at least {@code events} entries to every sink, read from its metrics
+     * ({@code portrait_ingestion_outbox_delivered_total}), at most 10 minutes: the view is measured on data every
+     * service holds, not while the sinks are still applying the load (parts would then miss their deadlines because
+     * of the writes, which the event-path bench measures).
+     */
+    static void awaitDelivered(String metricsUrl, int events, PrintStream out) {
+        HttpClient http = HttpClient.newHttpClient();
+        long started = System.nanoTime();
+        Map<String, Double> delivered = Map.of();
+        try {
+            while (System.nanoTime() - started < Duration.ofMinutes(10).toNanos()) {
+                String body = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                delivered = deliveredPerSink(body);
+                if (delivered.size() >= 3 && delivered.values().stream().allMatch(count -> count >= events)) {
+                    out.printf("  every sink has the %,d events (%.1f s)%n", events,
+                            (System.nanoTime() - started) / 1e9);
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading ingestion's metrics at " + metricsUrl, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the sinks", e);
+        }
+        out.printf("  the sinks had not applied the %,d events after 10 minutes (%s); measuring anyway%n", events,
+                delivered);
+    }
+
+    /** {@code portrait_ingestion_outbox_delivered_total{sink="tagging"} 100.0} lines, per sink. */
+    static Map<String, Double> deliveredPerSink(String metrics) {
+        Map<String, Double> delivered = new TreeMap<>();
+        Matcher line = DELIVERED.matcher(metrics);
+        while (line.find()) {
+            delivered.put(line.group(1), Double.parseDouble(line.group(2)));
+        }
+        return delivered;
     }
 
     private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate,
@@ -159,31 +216,45 @@ public final class ProfileViewBench {
         private final Map<String, Integer> byDegradedPart = new ConcurrentSkipListMap<>();
         private final Map<String, String> samples = new ConcurrentSkipListMap<>();
 
-        /** Counts one answer; answers whether it was an error (not a 200). */
-        boolean count(HttpResponse<String> response, Throwable failure) {
+        enum Kind { COMPLETE, DEGRADED, ERROR }
+
+        /**
+         * Counts one answer: an error (no 200), degraded (a 200 whose top-level {@code degraded} array names a part),
+         * or complete. Only the top-level array counts; the word also appears inside parts (a recommendation's
+         * reason, a tag's description).
+         */
+        Kind count(HttpResponse<String> response, Throwable failure) {
             if (failure != null) {
                 String cause = cause(failure);
                 byOutcome.merge(cause, 1, Integer::sum);
                 samples.putIfAbsent(cause, String.valueOf(rootOf(failure).getMessage()));
-                return true;
+                return Kind.ERROR;
             }
-            String status = String.valueOf(response.statusCode());
+            return count(response.statusCode(), response.body());
+        }
+
+        Kind count(int statusCode, String body) {
+            String status = String.valueOf(statusCode);
             byOutcome.merge(status, 1, Integer::sum);
-            if (response.statusCode() != 200) {
+            if (statusCode != 200) {
                 // The problem+json detail says why (e.g. which service was unavailable).
-                samples.putIfAbsent(status, abbreviate(response.body()));
-                return true;
+                samples.putIfAbsent(status, abbreviate(body));
+                return Kind.ERROR;
             }
-            if (response.body().contains("\"degraded\"")) {
-                try {
-                    for (JsonNode part : MAPPER.readTree(response.body()).path("degraded")) {
-                        byDegradedPart.merge(part.asText(), 1, Integer::sum);
-                    }
-                } catch (IOException e) {
-                    byDegradedPart.merge("(unreadable answer)", 1, Integer::sum);
-                }
+            if (!body.contains("\"degraded\"")) {
+                return Kind.COMPLETE;
             }
-            return false;
+            JsonNode parts;
+            try {
+                parts = MAPPER.readTree(body).path("degraded");
+            } catch (IOException e) {
+                byDegradedPart.merge("(unreadable answer)", 1, Integer::sum);
+                return Kind.DEGRADED;
+            }
+            for (JsonNode part : parts) {
+                byDegradedPart.merge(part.asText(), 1, Integer::sum);
+            }
+            return parts.isEmpty() ? Kind.COMPLETE : Kind.DEGRADED;
         }
 
         Map<String, Integer> byOutcome() {
@@ -245,10 +316,10 @@ public final class ProfileViewBench {
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, failure) -> {
                         latencies[n] = (System.nanoTime() - due) / 1e6;
-                        if (outcomes.count(response, failure)) {
-                            errors.incrementAndGet();
-                        } else if (response.body().contains("\"degraded\"")) {
-                            degraded.incrementAndGet();
+                        switch (outcomes.count(response, failure)) {
+                            case ERROR -> errors.incrementAndGet();
+                            case DEGRADED -> degraded.incrementAndGet();
+                            case COMPLETE -> { }
                         }
                         return null;
                     }));

@@ -11,6 +11,16 @@ public record SuitePorts(Map<ServiceSpec, Integer> services, int postgres, int m
         return fromBase(8080, 15432, 27018);
     }
 
+    /**
+     * A throw-away suite for a benchmark: services on 28080–28085, stores on any free port. Below Linux's ephemeral
+     * range (32768–60999 by default) on purpose: a client that dials a service inside that range before it listens
+     * can be given that very port as its own source port (a TCP self-connection), which then keeps the service from
+     * binding it.
+     */
+    public static SuitePorts forBenchmarks() {
+        return fromBase(28080, 0, 0);
+    }
+
     /** Services on consecutive ports from {@code base}, in the order gateway, ingestion, identity, tagging, scoring, recommendation. */
     public static SuitePorts fromBase(int base, int postgres, int mongo) {
         Map<ServiceSpec, Integer> services = new EnumMap<>(ServiceSpec.class);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,5 +21,36 @@ class ProfileViewBenchTest {
                 .isEqualTo("connect");
         assertThat(ProfileViewBench.Outcomes.cause(new CompletionException(new IOException("closed"))))
                 .isEqualTo("IOException");
+    }
+
+    @Test
+    void deliveriesAreReadPerSinkFromIngestionsMetrics() {
+        String metrics = """
+                # TYPE portrait_ingestion_outbox_delivered_total counter
+                portrait_ingestion_outbox_delivered_total{sink="recommendation"} 61.0
+                portrait_ingestion_outbox_delivered_total{sink="scoring"} 100.0
+                portrait_ingestion_outbox_delivered_total{sink="tagging"} 1.0E2
+                portrait_ingestion_outbox_failed_total{sink="tagging"} 3.0
+                """;
+
+        assertThat(ProfileViewBench.deliveredPerSink(metrics))
+                .containsExactly(Map.entry("recommendation", 61.0), Map.entry("scoring", 100.0),
+                        Map.entry("tagging", 100.0));
+    }
+
+    @Test
+    void onlyTheTopLevelDegradedListMarksAnAnswerDegraded() {
+        ProfileViewBench.Outcomes outcomes = new ProfileViewBench.Outcomes();
+
+        assertThat(outcomes.count(200, """
+                {"profileId":"p1","degraded":[],"recommendations":{"items":[{"reason":"degraded: popular items"}]}}"""))
+                .isEqualTo(ProfileViewBench.Outcomes.Kind.COMPLETE);
+        assertThat(outcomes.count(200, """
+                {"profileId":"p1","degraded":["scores","recommendations"]}"""))
+                .isEqualTo(ProfileViewBench.Outcomes.Kind.DEGRADED);
+        assertThat(outcomes.count(503, "{\"title\":\"Service Unavailable\"}"))
+                .isEqualTo(ProfileViewBench.Outcomes.Kind.ERROR);
+        assertThat(outcomes.byDegradedPart()).containsOnly(Map.entry("scores", 1), Map.entry("recommendations", 1));
+        assertThat(outcomes.byOutcome()).containsOnly(Map.entry("200", 2), Map.entry("503", 1));
     }
 }
