@@ -22,13 +22,16 @@ import static io.portrait.recommendation.repository.RecommendationStore.MODELS;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 
 /**
- * One document per workspace: the number of the latest model version and what it was built from, and when the
- * workspace's interactions last changed, so that every replica can tell whether its model is behind.
+ * One document per workspace: the number of the latest model version and what it was built from, and a counter of
+ * the changes noted in the workspace (with the time of the last), so that every replica can tell whether its model
+ * is behind: a counter, not a time, because a change noted in the same millisecond as a build started cannot be
+ * told apart from one just before it by time alone.
  */
 @ApplicationScoped
 public class ModelVersionRepository {
 
     static final String VERSION = "version";
+    static final String CHANGES = "changes";
     static final String CHANGED_AT = "changed_at";
     static final String BUILT_AT = "built_at";
     static final String PROFILES = "profiles";
@@ -41,20 +44,20 @@ public class ModelVersionRepository {
         this.models = store.collection(MODELS);
     }
 
-    /** Notes that the workspace's interactions changed at the given time. */
+    /** Notes one change of the workspace's interactions, catalog or profiles, made at the given time. */
     public Uni<Void> markChanged(String workspace, Instant at) {
         UpdateOptions upsert = new UpdateOptions().upsert(true);
-        return models.updateOne(eq(WORKSPACE, workspace), max(CHANGED_AT, Date.from(at)), upsert)
+        var change = combine(inc(CHANGES, 1L), max(CHANGED_AT, Date.from(at)));
+        return models.updateOne(eq(WORKSPACE, workspace), change, upsert)
                 .replaceWithVoid()
                 // Two writers created the document at once; the other one's insert stands, update it.
                 .onFailure(GuardedUpsert::isDuplicateKey)
-                .recoverWithUni(() -> models.updateOne(eq(WORKSPACE, workspace), max(CHANGED_AT, Date.from(at)))
-                        .replaceWithVoid());
+                .recoverWithUni(() -> models.updateOne(eq(WORKSPACE, workspace), change).replaceWithVoid());
     }
 
-    /** When the workspace's interactions last changed; empty when they never did. */
-    public Uni<Optional<Instant>> changedAt(String workspace) {
-        return find(workspace).map(model -> model.map(ModelVersion::changedAt));
+    /** How many changes were noted in the workspace so far; 0 when none. */
+    public Uni<Long> changes(String workspace) {
+        return find(workspace).map(model -> model.map(ModelVersion::changes).orElse(0L));
     }
 
     /** Claims the next version number of the workspace's model. */
@@ -77,6 +80,7 @@ public class ModelVersionRepository {
     public Uni<Optional<ModelVersion>> find(String workspace) {
         return models.find(eq(WORKSPACE, workspace)).collect().first().map(document -> Optional.ofNullable(document)
                 .map(d -> new ModelVersion(d.get(VERSION) instanceof Number n ? n.longValue() : 0L,
+                        d.get(CHANGES) instanceof Number n ? n.longValue() : 0L,
                         d.getDate(CHANGED_AT) == null ? null : d.getDate(CHANGED_AT).toInstant())));
     }
 }

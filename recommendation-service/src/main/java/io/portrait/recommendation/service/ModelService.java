@@ -49,6 +49,8 @@ public class ModelService {
     private final ConcurrentMap<String, ItemModel> models = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Uni<ItemModel>> building = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Long> lastChecked = new ConcurrentHashMap<>();
+    /** Per workspace, the store's change counter read when the current model's build began. */
+    private final ConcurrentMap<String, Long> builtFrom = new ConcurrentHashMap<>();
     private final long refreshCheckNanos;
 
     ModelService(InteractionRepository interactions, CatalogRepository catalog, ProfileRepository profiles,
@@ -111,19 +113,20 @@ public class ModelService {
                 .replaceWithVoid();
     }
 
-    /** Builds the next version when the workspace changed since the current one was built. */
+    /** Builds the next version when changes were noted in the workspace since the current one started. */
     private Uni<Void> refreshIfBehind(String workspace) {
-        return versions.changedAt(workspace).chain(changedAt -> {
-            ItemModel model = models.get(workspace);
-            // Changes noted in the same millisecond as the build started may not be in it: rebuild to be sure.
-            boolean behind = changedAt.isPresent()
-                    && (model == null || !changedAt.get().isBefore(model.builtAt()));
+        return versions.changes(workspace).chain(changes -> {
+            boolean behind = !models.containsKey(workspace) || changes > builtFrom.getOrDefault(workspace, 0L);
             return behind ? rebuild(workspace).replaceWithVoid() : Uni.createFrom().voidItem();
         });
     }
 
     private Uni<ItemModel> build(String workspace) {
-        // The store keeps change times in milliseconds: compare like with like.
+        // Read before the scan: every change counted here was written before the scan began, so it is in the model.
+        return versions.changes(workspace).chain(changes -> build(workspace, changes));
+    }
+
+    private Uni<ItemModel> build(String workspace, long changes) {
         Instant builtAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long started = System.nanoTime();
         return profiles.all(workspace)
@@ -144,6 +147,7 @@ public class ModelService {
                         model.size(), model.pairs()))
                 .invoke(model -> {
                     lastChecked.put(workspace, System.nanoTime());
+                    builtFrom.merge(workspace, changes, Math::max);
                     models.merge(workspace, model, (old, built) -> built.version() > old.version() ? built : old);
                     Log.infof("Model version %d of workspace %s: %d profiles, %d items, %d pairs in %d ms",
                             model.version(), workspace, model.profiles(), model.size(), model.pairs(),
