@@ -30,8 +30,9 @@ public final class Main {
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
               bench profile [--rate R] [--seconds S] [--profiles N]
                                      the profile view's latency at R requests/s (default 500 for 20 s)
-              bench linkage [--records 1000000] [--seed 42]
-                                     probabilistic deduplication of generated person records (no suite)
+              bench linkage [--records 1000000] [--seed 42] [--phones]
+                                     probabilistic deduplication of generated person records (no suite);
+                                     --phones gives them phone numbers (the source of the phone priors)
               eval clv --transactions FILE --calibration-end DATE [--holdout FILE [--holdout-end DATE]]
                                      fit BG/NBD and Gamma-Gamma on a CDNOW or Online Retail file (plain or gzip)
                                      up to DATE; with a hold-out, predicted vs actual purchases (docs/scoring.md)

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./portrait bench linkage [--records N] [--seed S]}: probabilistic deduplication of N generated person
- * records (default 1,000,000; see {@link PersonGenerator}) by identity-service's Fellegi–Sunter engine, with
- * precision and recall against the generator's truth. Prints the figures, then one JSON line.
+ * {@code ./portrait bench linkage [--records N] [--seed S] [--phones]}: probabilistic deduplication of N generated
+ * person records (default 1,000,000; see {@link PersonGenerator}) by identity-service's Fellegi–Sunter engine, with
+ * precision and recall against the generator's truth. Prints the figures, the m and u probabilities EM estimated
+ * for each comparison, then one JSON line. {@code --phones} gives the records phone numbers: where the shipped phone
+ * priors of resolution come from (Febrl has no phones).
  */
 public final class LinkageBench {
 
-    static final String USAGE = "usage: ./portrait bench linkage [--records 1000000] [--seed 42]";
+    static final String USAGE = "usage: ./portrait bench linkage [--records 1000000] [--seed 42] [--phones]";
 
     private LinkageBench() {
     }
@@ -26,8 +28,13 @@ public final class LinkageBench {
     public static void main(List<String> options, PrintStream out) {
         int count = 1_000_000;
         long seed = 42;
+        boolean phones = false;
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
+            if (option.equals("--phones")) {
+                phones = true;
+                continue;
+            }
             if (i + 1 >= options.size()) {
                 throw new IllegalArgumentException("option " + option + " needs a value\n" + USAGE);
             }
@@ -47,7 +54,8 @@ public final class LinkageBench {
         }
 
         long t0 = System.nanoTime();
-        PersonGenerator.People people = new PersonGenerator(seed).generate(count);
+        PersonGenerator.People people = (phones ? PersonGenerator.withPhones(seed) : new PersonGenerator(seed))
+                .generate(count);
         double generateSeconds = (System.nanoTime() - t0) / 1e9;
         long truePairs = people.truePairs();
         out.printf(Locale.ROOT, "Generated %,d records of %,d people (%,d true pairs) in %.1f s%n", count,
@@ -82,12 +90,24 @@ public final class LinkageBench {
         out.printf(Locale.ROOT, "Precision %.4f, recall %.4f in %.1f s (%,.0f records/s; %.1f s of CPU), peak heap %,d MB,"
                 + " %d cores, load average %.1f%n", precision, recall, seconds, count / seconds, cpuSeconds,
                 peakHeap >> 20, cores, load);
-        out.printf(Locale.ROOT, "{\"benchmark\":\"linkage\",\"records\":%d,\"truePairs\":%d,\"candidatePairs\":%d,"
+        printModel(linkage.model(), out);
+        out.printf(Locale.ROOT, "{\"benchmark\":\"linkage\",\"phones\":%b,\"records\":%d,\"truePairs\":%d,\"candidatePairs\":%d,"
                         + "\"pairsFound\":%d,\"review\":%d,\"precision\":%.6f,\"recall\":%.6f,\"seconds\":%.3f,\"cpuSeconds\":%.3f,"
                         + "\"generateSeconds\":%.3f,\"peakHeapBytes\":%d,\"maxHeapBytes\":%d,\"cores\":%d,"
                         + "\"loadAverage\":%.2f}%n",
-                count, truePairs, linkage.candidatePairs(), found, review, precision, recall, seconds, cpuSeconds, generateSeconds,
+                phones, count, truePairs, linkage.candidatePairs(), found, review, precision, recall, seconds, cpuSeconds, generateSeconds,
                 peakHeap, Runtime.getRuntime().maxMemory(), cores, load);
+    }
+
+    /** P(disagree), P(close), P(agree) per comparison among matches (m) and non-matches (u), as EM found them. */
+    private static void printModel(FellegiSunter.Model model, PrintStream out) {
+        out.println("m and u per comparison (disagree, close, agree):");
+        for (int k = 0; k < FellegiSunter.COMPARISONS.size(); k++) {
+            double[] m = model.m()[k];
+            double[] u = model.u()[k];
+            out.printf(Locale.ROOT, "  %-14s m %.4f,%.4f,%.4f   u %.6f,%.6f,%.6f%n", FellegiSunter.COMPARISONS.get(k),
+                    m[0], m[1], m[2], u[0], u[1], u[2]);
+        }
     }
 
     /** CPU time of the whole process (every thread), to read the seconds on a machine shared with other work. */

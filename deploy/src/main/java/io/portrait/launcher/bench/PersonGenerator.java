@@ -12,6 +12,12 @@ import java.util.SplittableRandom;
  * frequencies (a few very common surnames, a long tail), and about a third of them get one to three more records
  * with typos, missing fields, nicknames, day and month swapped, digits transposed, given name and surname swapped,
  * abbreviated or glued street types, or a move to another address. Deterministic for a seed.
+ *
+ * <p>With phones ({@link #withPhones}), records also carry a mobile number written the ways people and systems
+ * write it ({@code 0412 345 678}, {@code +61 412 345 678}, {@code 0412345678}), some shared by a household, and
+ * the duplicates carry the errors phones get: missing, the last four digits only (a till), one digit wrong or two
+ * transposed, or a new number. Phones come from a random stream of their own, so every other field is the same
+ * as without them for the same seed.
  */
 public final class PersonGenerator {
 
@@ -53,6 +59,9 @@ public final class PersonGenerator {
     private static final String[] STATES = {"nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"};
 
     private final SplittableRandom random;
+    /** Null without phones; its own stream so that the other fields do not depend on whether phones are made. */
+    private final SplittableRandom phoneRandom;
+    private String lastPhone;
     private final String[] surnames;
     private final double[] surnameWeights;
     private final double[] givenWeights;
@@ -62,7 +71,17 @@ public final class PersonGenerator {
     private final String[] suburbStates;
 
     public PersonGenerator(long seed) {
+        this(seed, false);
+    }
+
+    /** Records with phone numbers; every other field as {@code new PersonGenerator(seed)} makes it. */
+    public static PersonGenerator withPhones(long seed) {
+        return new PersonGenerator(seed, true);
+    }
+
+    private PersonGenerator(long seed, boolean phones) {
         random = new SplittableRandom(seed);
+        phoneRandom = phones ? new SplittableRandom(seed ^ 0x70686f6e65L) : null;
         surnames = distinctWords(30_000, 2);
         surnameWeights = zipf(surnames.length, 10, 0.9);
         givenWeights = zipf(GIVEN_NAMES.length, 5, 1.0);
@@ -103,11 +122,13 @@ public final class PersonGenerator {
         while (records.size() < count) {
             String[] original = person();
             int copies = random.nextDouble() < 0.35 ? 1 + random.nextInt(3) : 0;
+            String phone = phoneRandom == null ? null : phone();
             for (int c = 0; c <= copies && records.size() < count; c++) {
                 String[] fields = c == 0 ? original : corrupt(original);
                 person[records.size()] = people;
+                String written = phone == null ? null : written(c == 0 ? phone : corruptPhone(phone));
                 records.add(new PersonRecord(Integer.toString(records.size()), fields[0], fields[1], fields[2],
-                        fields[3], fields[4], fields[5], fields[6], fields[7], fields[8], fields[9]));
+                        fields[3], fields[4], fields[5], fields[6], fields[7], fields[8], fields[9], written));
             }
             people++;
         }
@@ -170,6 +191,63 @@ public final class PersonGenerator {
             }
         }
         return f;
+    }
+
+    /**
+     * A person's mobile number as ten digits ({@code 04} and eight more), or null for the fifth who give none; one
+     * in forty shares the previous person's (a household number).
+     */
+    private String phone() {
+        if (phoneRandom.nextDouble() < 0.2) {
+            return null;
+        }
+        if (lastPhone != null && phoneRandom.nextDouble() < 0.025) {
+            return lastPhone;
+        }
+        lastPhone = String.format(Locale.ROOT, "04%08d", phoneRandom.nextInt(100_000_000));
+        return lastPhone;
+    }
+
+    /**
+     * A duplicate's phone: missing (a quarter), the last four digits only (a till, 8%), one digit wrong or two
+     * transposed (4%), another number (5%), else the same.
+     */
+    private String corruptPhone(String phone) {
+        double x = phoneRandom.nextDouble();
+        if (x < 0.25) {
+            return null;
+        }
+        if (x < 0.33) {
+            return phone.substring(phone.length() - 4);
+        }
+        if (x < 0.37) {
+            StringBuilder s = new StringBuilder(phone);
+            int at = 2 + phoneRandom.nextInt(phone.length() - 3);
+            if (phoneRandom.nextBoolean()) {
+                char c = s.charAt(at);
+                s.setCharAt(at, s.charAt(at + 1));
+                s.setCharAt(at + 1, c);
+            } else {
+                s.setCharAt(at, (char) ('0' + (s.charAt(at) - '0' + 1 + phoneRandom.nextInt(9)) % 10));
+            }
+            return s.toString();
+        }
+        if (x < 0.42) {
+            return String.format(Locale.ROOT, "04%08d", phoneRandom.nextInt(100_000_000));
+        }
+        return phone;
+    }
+
+    /** A number as written: {@code 0412 345 678}, {@code +61 412 345 678} or {@code 0412345678}; fragments as kept. */
+    private String written(String phone) {
+        if (phone == null || phone.length() < 10) {
+            return phone;
+        }
+        return switch (phoneRandom.nextInt(3)) {
+            case 0 -> phone.substring(0, 4) + " " + phone.substring(4, 7) + " " + phone.substring(7);
+            case 1 -> "+61 " + phone.substring(1, 4) + " " + phone.substring(4, 7) + " " + phone.substring(7);
+            default -> phone;
+        };
     }
 
     private String nickname(String given) {

@@ -86,8 +86,11 @@ public class IdentityAdminResource {
     @RolesAllowed("privacy:admin")
     @Operation(summary = "Split a wrong merge",
             description = "Each profile the merge folded away comes back with the identifiers it brought; the "
-                    + "survivor keeps the rest. The merge stays in the history, marked undone with the reason.")
-    @APIResponse(responseCode = "200", description = "The survivor and the restored profiles.")
+                    + "survivor keeps the rest. Both sides are then replayed under the current matching rules: an "
+                    + "identifier blocked now, a second value of a unique type or one beyond its type's limit is "
+                    + "detached (no longer matched) and listed in `detached` with the reason. The merge stays in "
+                    + "the history, marked undone with the reason.")
+    @APIResponse(responseCode = "200", description = "The survivor, the restored profiles and the detached identifiers.")
     @APIResponse(responseCode = "404", description = "No such merge.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The merge was undone already.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))

@@ -127,7 +127,11 @@ public class IdentityAdminService {
     public Uni<UnmergeView> unmerge(String workspace, String mergeId, String reason) {
         return identity.unmerge(workspace, mergeId, reason)
                 .map(response -> new UnmergeView(ProfileService.view(response.getSurvivor()),
-                        response.getRestoredList().stream().map(ProfileService::view).toList()));
+                        response.getRestoredList().stream().map(ProfileService::view).toList(),
+                        response.getDetachedList().stream().map(detached -> new UnmergeView.DetachedView(
+                                detached.getProfileId(), new ProfileView.IdentifierView(
+                                        detached.getIdentifier().getType(), detached.getIdentifier().getValue()),
+                                detached.getReason())).toList()));
     }
 
     private static MergeView merge(MergeHistoryEntry entry) {

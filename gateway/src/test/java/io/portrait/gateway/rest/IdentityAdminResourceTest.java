@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.DetachedIdentifier;
 import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
@@ -131,6 +132,8 @@ class IdentityAdminResourceTest {
                         .setSurvivor(Profile.newBuilder().setProfileId(ANN).setEventCount(2))
                         .addRestored(Profile.newBuilder().setProfileId(BOB).setEventCount(1)
                                 .addIdentifiers(Identifier.newBuilder().setType("member_card").setValue("M-1")))
+                        .addDetached(DetachedIdentifier.newBuilder().setProfileId(BOB).setReason("blocked")
+                                .setIdentifier(Identifier.newBuilder().setType("phone").setValue("+8613800000000")))
                         .build()));
 
         given().contentType("application/json").body("{\"reason\":\"shared card\"}")
@@ -139,7 +142,30 @@ class IdentityAdminResourceTest {
                 .body("survivor.id", equalTo(ANN))
                 .body("survivor.eventCount", equalTo(2))
                 .body("restored.id", contains(BOB))
-                .body("restored[0].identifiers.value", contains("M-1"));
+                .body("restored[0].identifiers.value", contains("M-1"))
+                .body("detached.profileId", contains(BOB))
+                .body("detached[0].identifier.type", equalTo("phone"))
+                .body("detached[0].identifier.value", equalTo("+8613800000000"))
+                .body("detached[0].reason", equalTo("blocked"));
+    }
+
+    @Test
+    @TestSecurity(user = "key:privacy-admin", roles = {"privacy:admin"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void anUnmergeMasksTheDetachedIdentifiersForAnAdminWithoutPiiRead() {
+        when(identity.unmerge("default", MERGE, null)).thenReturn(Uni.createFrom().item(
+                UnmergeResponse.newBuilder()
+                        .setSurvivor(Profile.newBuilder().setProfileId(ANN))
+                        .addRestored(Profile.newBuilder().setProfileId(BOB))
+                        .addDetached(DetachedIdentifier.newBuilder().setProfileId(ANN).setReason("limit")
+                                .setIdentifier(Identifier.newBuilder().setType("email").setValue("ann@example.com")))
+                        .build()));
+
+        given().contentType("application/json").body("{}")
+                .when().post("/v1/identity/merges/" + MERGE + "/unmerge")
+                .then().statusCode(200)
+                .body("detached[0].identifier.value", equalTo("a***@example.com"))
+                .body("detached[0].reason", equalTo("limit"));
     }
 
     @Test

@@ -3,10 +3,12 @@ package io.portrait.identity.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,27 +69,65 @@ public final class IdentityRules {
      * a unique type, never beyond a limit. For merges decided on traits, where no identifier can be demoted.
      */
     public boolean allowsMerge(List<HeldIdentifier> first, List<HeldIdentifier> second, Instant at) {
+        return ruleBrokenByMerge(first, second, at).isEmpty();
+    }
+
+    /**
+     * Replays a profile's identifiers under the current rules, as resolution would attach them one after the other
+     * in the order the person was seen with them (among identifiers seen at once, the higher priority first): a
+     * blocked value is detached; so is one that would give the profile a second value of a unique type, or more
+     * identifiers of a type than its limit allows in the window around when it was seen. What an unmerge applies to
+     * each side of a split, so that a split never leaves a profile matched on what the rules now forbid.
+     */
+    public Replay replay(List<StoredIdentifier> identifiers) {
+        List<StoredIdentifier> ordered = new ArrayList<>(identifiers);
+        ordered.sort(Comparator.comparing(StoredIdentifier::seenAt)
+                .thenComparing(identifier -> -rule(identifier.key().type()).priority())
+                .thenComparing(identifier -> identifier.key().toString()));
+        List<StoredIdentifier> kept = new ArrayList<>();
+        List<HeldIdentifier> held = new ArrayList<>();
+        List<Replay.Detached> detached = new ArrayList<>();
+        for (StoredIdentifier identifier : ordered) {
+            if (blocks(identifier.key().type(), identifier.value())) {
+                detached.add(new Replay.Detached(identifier, Replay.Reason.BLOCKED));
+                continue;
+            }
+            Optional<Replay.Reason> broken = ruleBrokenByMerge(held, List.of(identifier.held()), identifier.seenAt());
+            if (broken.isPresent()) {
+                detached.add(new Replay.Detached(identifier, broken.get()));
+            } else {
+                kept.add(identifier);
+                held.add(identifier.held());
+            }
+        }
+        return new Replay(kept, detached);
+    }
+
+    /** The rule two profiles would break together that neither broke already, if any; a unique type first. */
+    private Optional<Replay.Reason> ruleBrokenByMerge(List<HeldIdentifier> first, List<HeldIdentifier> second,
+                                                     Instant at) {
         UUID a = new UUID(0, 1);
         UUID b = new UUID(0, 2);
         Map<UUID, List<HeldIdentifier>> held = Map.of(a, first, b, second);
         Set<UUID> involved = Set.of(a, b);
         List<HeldIdentifier> combined = new ArrayList<>(first);
         combined.addAll(second);
+        Optional<Replay.Reason> broken = Optional.empty();
         for (Map.Entry<String, List<HeldIdentifier>> entry : byType(combined).entrySet()) {
             TypeRule rule = rule(entry.getKey());
             int count = entry.getValue().size();
             if (rule.unique() && count > 1 && count > worstBefore(involved, held, entry.getKey(), null, at)) {
-                return false;
+                return Optional.of(Replay.Reason.UNIQUE);
             }
             if (rule.limit().isPresent()) {
                 IdentifierLimit limit = rule.limit().get();
                 long within = countWithin(entry.getValue(), limit, at);
                 if (within > limit.count() && within > worstBefore(involved, held, entry.getKey(), limit, at)) {
-                    return false;
+                    broken = Optional.of(Replay.Reason.LIMIT);
                 }
             }
         }
-        return true;
+        return broken;
     }
 
     /** The lowest priority; among equals the later one in the event, so the event's first identifiers are kept. */

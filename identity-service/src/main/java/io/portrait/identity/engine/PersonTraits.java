@@ -16,9 +16,9 @@ public final class PersonTraits {
 
     /** The linkage fields a trait can feed, named as the engine's comparisons are. */
     public static final List<String> FIELDS = List.of("given_name", "surname", "street_number", "address_1",
-            "address_2", "suburb", "postcode", "state", "date_of_birth", "id_number");
+            "address_2", "suburb", "postcode", "state", "date_of_birth", "id_number", "phone");
 
-    private static final Set<String> DIGIT_FIELDS = Set.of("date_of_birth", "id_number");
+    private static final Set<String> DIGIT_FIELDS = Set.of("date_of_birth", "id_number", "phone");
 
     private final Map<String, String> traitByField;
 
@@ -51,7 +51,7 @@ public final class PersonTraits {
         traitByField.forEach((name, trait) -> field.put(name, value(name, traits.get(trait))));
         return new PersonRecord(id, field.get("given_name"), field.get("surname"), field.get("street_number"),
                 field.get("address_1"), field.get("address_2"), field.get("suburb"), field.get("postcode"),
-                field.get("state"), field.get("date_of_birth"), field.get("id_number"));
+                field.get("state"), field.get("date_of_birth"), field.get("id_number"), field.get("phone"));
     }
 
     /** The golden record's values by trait name. */

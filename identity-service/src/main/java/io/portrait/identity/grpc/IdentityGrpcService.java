@@ -112,6 +112,7 @@ public class IdentityGrpcService implements Identity {
                 .map(unmerge -> UnmergeResponse.newBuilder()
                         .setSurvivor(ProtoMapping.profile(unmerge.survivor()))
                         .addAllRestored(unmerge.restored().stream().map(ProtoMapping::profile).toList())
+                        .addAllDetached(unmerge.detached().stream().map(ProtoMapping::detached).toList())
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }

@@ -11,6 +11,7 @@ import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.DetachedIdentifier;
 import io.portrait.proto.identity.v1.FieldAgreement;
 import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
@@ -150,6 +151,14 @@ final class ProtoMapping {
                 .setEventId(trait.eventId())
                 .setObservedAt(timestamp(trait.observedAt()))
                 .setRule(trait.rule().wireName())
+                .build();
+    }
+
+    static DetachedIdentifier detached(io.portrait.identity.domain.DetachedIdentifier detached) {
+        return DetachedIdentifier.newBuilder()
+                .setProfileId(detached.profileId().toString())
+                .setIdentifier(identifier(detached.identifier()))
+                .setReason(detached.reason())
                 .build();
     }
 

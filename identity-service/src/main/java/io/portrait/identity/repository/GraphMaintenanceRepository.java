@@ -15,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -75,6 +77,44 @@ public class GraphMaintenanceRepository {
                         """)
                 .execute(Tuple.of(workspace, profileId, key.type(), Buffer.buffer(key.hashBytes())))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Every identifier the given profiles hold, sealed, with when the person was first seen with it. */
+    public Uni<Map<UUID, List<SealedIdentifier>>> listIdentifiers(SqlConnection tx, String workspace,
+                                                                  Collection<UUID> profileIds) {
+        return tx.preparedQuery("""
+                        select profile_id, type, value_hash, value_enc, seen_at from identifier
+                        where workspace = $1 and profile_id = any($2)
+                        order by profile_id, seen_at, type, value_hash
+                        """)
+                .execute(Tuple.of(workspace, profileIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, List<SealedIdentifier>> held = new HashMap<>();
+                    for (Row row : rows) {
+                        held.computeIfAbsent(row.getUUID("profile_id"), id -> new ArrayList<>())
+                                .add(new SealedIdentifier(IdentifierKey.of(row.getString("type"),
+                                        row.getBuffer("value_hash").getBytes()), row.getBuffer("value_enc").getBytes(),
+                                        row.getOffsetDateTime("seen_at").toInstant()));
+                    }
+                    return held;
+                });
+    }
+
+    /** Deletes identifiers of a profile; a later event carrying one resolves it anew. Answers how many went. */
+    public Uni<Integer> deleteIdentifiers(SqlConnection tx, String workspace, UUID profileId,
+                                          List<IdentifierKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery("""
+                        delete from identifier i
+                        using unnest($3::text[], $4::bytea[]) as gone (type, value_hash)
+                        where i.workspace = $1 and i.profile_id = $2 and i.type = gone.type
+                          and i.value_hash = gone.value_hash
+                        """)
+                .execute(Tuple.of(workspace, profileId, keys.stream().map(IdentifierKey::type).toArray(String[]::new),
+                        keys.stream().map(key -> Buffer.buffer(key.hashBytes())).toArray(Buffer[]::new)))
+                .map(rows -> rows.rowCount());
     }
 
     /** A merge, locked; null when unknown. */
@@ -199,6 +239,10 @@ public class GraphMaintenanceRepository {
 
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** An identifier as stored: match key, sealed value, when the person was first seen with it. */
+    public record SealedIdentifier(IdentifierKey key, byte[] sealedValue, Instant seenAt) {
     }
 
     /** One merge as unmerge needs it. */

@@ -1,14 +1,19 @@
 package io.portrait.identity.service;
 
 import io.portrait.identity.domain.ConflictException;
+import io.portrait.identity.domain.DetachedIdentifier;
 import io.portrait.identity.domain.Erasure;
 import io.portrait.identity.domain.GraphChange;
+import io.portrait.identity.domain.IdentifierValue;
 import io.portrait.identity.domain.MergeHistoryEntry;
 import io.portrait.identity.domain.MergeRecord;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Unmerge;
 import io.portrait.identity.engine.IdentifierKey;
+import io.portrait.identity.engine.IdentityRules;
+import io.portrait.identity.engine.Replay;
+import io.portrait.identity.engine.StoredIdentifier;
 import io.portrait.identity.repository.GraphChangeRepository;
 import io.portrait.identity.repository.GraphMaintenanceRepository;
 import io.portrait.identity.repository.GraphMaintenanceRepository.MergeRow;
@@ -48,16 +53,21 @@ public class IdentityAdminService {
     private final ProfileService profileService;
     private final PersonMatching matching;
     private final GraphChangeRepository changes;
+    private final IdentityRules rules;
+    private final IdentifierProtection protection;
 
     public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
                                 MergeRecordRepository merges, ProfileService profileService,
-                                PersonMatching matching, GraphChangeRepository changes) {
+                                PersonMatching matching, GraphChangeRepository changes, IdentityRules rules,
+                                IdentifierProtection protection) {
         this.graph = graph;
         this.profiles = profiles;
         this.merges = merges;
         this.profileService = profileService;
         this.matching = matching;
         this.changes = changes;
+        this.rules = rules;
+        this.protection = protection;
     }
 
     /** The merges that built the profile an id stands for, oldest first, undone ones included. */
@@ -94,7 +104,9 @@ public class IdentityAdminService {
 
     /**
      * Splits a merge: each profile it folded away is live again with the identifiers it (and whatever it had
-     * absorbed before) brought; the holder keeps the rest, including identifiers attached after the merge.
+     * absorbed before) brought; the holder keeps the rest, including identifiers attached after the merge. Then
+     * both sides are replayed under the current rules: what those forbid on a side (a value blocked since, a second
+     * value of a unique type, more of a type than its limit allows) is detached from it and answered.
      */
     public Uni<Unmerge> unmerge(String workspace, String mergeId, String reason) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -108,19 +120,21 @@ public class IdentityAdminService {
                     }
                     return split(tx, workspace, merge, now, reason);
                 })))
-                .invoke(holder -> Log.infof("Workspace %s: unmerged %s", workspace, mergeId))
-                .flatMap(holder -> profileService.get(workspace, holder.holder().toString())
-                        .flatMap(survivor -> Multi.createFrom().iterable(holder.restored())
+                .invoke(split -> Log.infof("Workspace %s: unmerged %s; %d identifiers detached under the current rules",
+                        workspace, mergeId, split.detached().size()))
+                .flatMap(split -> profileService.get(workspace, split.holder().toString())
+                        .flatMap(survivor -> Multi.createFrom().iterable(split.restored())
                                 .onItem().transformToUniAndConcatenate(restored ->
                                         profileService.get(workspace, restored.toString()))
                                 .collect().asList()
-                                .map(restored -> new Unmerge(survivor, restored))));
+                                .map(restored -> new Unmerge(survivor, restored, split.detached()))));
     }
 
     /**
      * The split, and its entry in the graph change feed in the same transaction: the holder's whole group before the
      * split with the profile each id belongs to after it, which is what the services keyed by profile need to put
-     * every event back where it belongs.
+     * every event back where it belongs. Once the identifiers are back with the profiles that brought them, each
+     * side is replayed under the current rules ({@link IdentityRules#replay}) and loses what they forbid there.
      */
     private Uni<Split> split(SqlConnection tx, String workspace, MergeRow merge, Instant now, String reason) {
         return graph.liveId(tx, workspace, merge.survivorId()).flatMap(holder -> {
@@ -140,6 +154,8 @@ public class IdentityAdminService {
                             .flatMap(folded -> graph.restore(tx, workspace, restored, folded, holder))
                             .replaceWithVoid());
                 }
+                List<DetachedIdentifier> detached = new ArrayList<>();
+                chain = chain.flatMap(ignored -> replay(tx, workspace, toLock)).invoke(detached::addAll).replaceWithVoid();
                 // Each side's golden record is its own again: so are the keys it is found by.
                 for (UUID refreshed : toLock) {
                     chain = chain.flatMap(ignored -> matching.refresh(tx, workspace, refreshed));
@@ -152,8 +168,40 @@ public class IdentityAdminService {
                             return changes.insert(tx, workspace, GraphChange.Kind.UNMERGE, merge.id(), holder, group,
                                     group.stream().map(owners::get).toList(), now);
                         })
-                        .map(ignored -> new Split(holder, merge.mergedIds()));
+                        .map(ignored -> new Split(holder, merge.mergedIds(), detached));
             });
+        });
+    }
+
+    /**
+     * Replays each side of a split under the current rules and deletes from it the identifiers they forbid there,
+     * as unbind does: they are matched no more, and a later event carrying one resolves it anew.
+     */
+    private Uni<List<DetachedIdentifier>> replay(SqlConnection tx, String workspace, List<UUID> sides) {
+        return graph.listIdentifiers(tx, workspace, sides).flatMap(held -> {
+            List<DetachedIdentifier> detached = new ArrayList<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (UUID side : sides) {
+                List<StoredIdentifier> identifiers = held.getOrDefault(side, List.of()).stream()
+                        .map(sealed -> new StoredIdentifier(sealed.key(), protection.open(sealed.sealedValue()),
+                                sealed.seenAt()))
+                        .toList();
+                Replay replay = rules.replay(identifiers);
+                if (replay.detached().isEmpty()) {
+                    continue;
+                }
+                replay.detached().forEach(gone -> detached.add(new DetachedIdentifier(side,
+                        new IdentifierValue(gone.identifier().key().type(), gone.identifier().value()),
+                        gone.reason().wireName())));
+                List<IdentifierKey> keys = replay.detached().stream().map(gone -> gone.identifier().key()).toList();
+                chain = chain.flatMap(ignored -> graph.deleteIdentifiers(tx, workspace, side, keys).map(deleted -> {
+                    if (deleted != keys.size()) {
+                        throw new ConcurrentChangeException("an identifier of a split profile changed meanwhile");
+                    }
+                    return null;
+                }));
+            }
+            return chain.map(ignored -> detached);
         });
     }
 
@@ -203,7 +251,7 @@ public class IdentityAdminService {
                 || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
     }
 
-    private record Split(UUID holder, List<UUID> restored) {
+    private record Split(UUID holder, List<UUID> restored, List<DetachedIdentifier> detached) {
     }
 
     private record UnbindTarget(UUID profileId, IdentifierKey key) {

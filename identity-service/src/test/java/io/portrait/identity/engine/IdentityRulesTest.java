@@ -122,6 +122,54 @@ class IdentityRulesTest {
                 words(owners).stream().map(IdentityRulesTest::profile).toList());
     }
 
+    /**
+     * Each case: one side of a split ({@code type:value@days} before now, when the person was first seen with it);
+     * what it keeps, and what is detached with the rule that detached it ({@code type:value=reason}).
+     */
+    static Stream<Arguments> replays() {
+        return Stream.of(
+                Arguments.of("a side within the rules keeps everything",
+                        "user_id:u1@9 email:a@8 email:b@7 device_id:d1@1", "user_id:u1 email:a email:b device_id:d1", ""),
+                Arguments.of("a value blocked now is detached",
+                        "email:a@9 email:test@example.com@8", "email:a", "email:test@example.com=blocked"),
+                Arguments.of("a value matching a blocked pattern is detached, and counts for no limit",
+                        "email:x@mailinator.com@9 email:a@8 email:b@7", "email:a email:b",
+                        "email:x@mailinator.com=blocked"),
+                Arguments.of("email limit 2 ever: the earliest two stay, whatever order they are listed in",
+                        "email:c@1 email:a@9 email:b@5", "email:a email:b", "email:c=limit"),
+                Arguments.of("device limit 2 weekly: a third device within a week of the others is detached",
+                        "device_id:d1@20 device_id:d2@6 device_id:d3@5 device_id:d4@4",
+                        "device_id:d1 device_id:d2 device_id:d3", "device_id:d4=limit"),
+                Arguments.of("unique user id: the later value is detached",
+                        "user_id:u2@3 user_id:u1@9 anonymous_id:x@2", "user_id:u1 anonymous_id:x", "user_id:u2=unique"),
+                Arguments.of("unique and limited: a second crm id breaks uniqueness first",
+                        "crm_id:c1@9 crm_id:c2@1", "crm_id:c1", "crm_id:c2=unique"),
+                Arguments.of("two values of a unique type seen at once: one is kept, by key order on every replica",
+                        "user_id:u2@0 user_id:u1@0 anonymous_id:x@0", "user_id:u1 anonymous_id:x", "user_id:u2=unique"),
+                Arguments.of("unconfigured types have no limit",
+                        "member_card:m1@3 member_card:m2@2 member_card:m3@1", "member_card:m1 member_card:m2 member_card:m3",
+                        ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replays")
+    void replaysASideOfASplitUnderTheCurrentRules(String name, String side, String kept, String detached) {
+        List<StoredIdentifier> identifiers = words(side).stream().map(entry -> {
+            int at = entry.lastIndexOf('@');
+            String[] typeAndValue = entry.substring(0, at).split(":", 2);
+            return new StoredIdentifier(new IdentifierKey(typeAndValue[0], "h-" + typeAndValue[1]), typeAndValue[1],
+                    NOW.minus(Duration.ofDays(Long.parseLong(entry.substring(at + 1)))));
+        }).toList();
+
+        Replay replay = RULES.replay(identifiers);
+
+        assertThat(replay.kept()).extracting(identifier -> identifier.key().type() + ":" + identifier.value())
+                .containsExactlyInAnyOrderElementsOf(words(kept));
+        assertThat(replay.detached()).extracting(d -> d.identifier().key().type() + ":" + d.identifier().value()
+                        + "=" + d.reason().wireName())
+                .containsExactlyInAnyOrderElementsOf(words(detached));
+    }
+
     @ParameterizedTest(name = "{0}:{1} blocked = {2}")
     @CsvSource({
             "email, test@example.com, true",

@@ -30,7 +30,8 @@ class ProbabilisticMatcherTest {
             "suburb", new double[] {0.089, 0.271, 0.64},
             "postcode", new double[] {0.029, 0.207, 0.764},
             "state", new double[] {0.059, 0.001, 0.94},
-            "id_number", new double[] {0.066, 0.074, 0.86});
+            "id_number", new double[] {0.066, 0.074, 0.86},
+            "phone", new double[] {0.095, 0.17, 0.735});
     private static final Map<String, double[]> U = Map.of(
             "given_name", new double[] {0.88, 0.05, 0.07},
             "surname", new double[] {0.49, 0.14, 0.37},
@@ -40,13 +41,14 @@ class ProbabilisticMatcherTest {
             "suburb", new double[] {0.876, 0.002, 0.122},
             "postcode", new double[] {0.859, 0.01, 0.131},
             "state", new double[] {0.794, 0.001, 0.205},
-            "id_number", new double[] {0.998, 0.001, 0.001});
+            "id_number", new double[] {0.998, 0.001, 0.001},
+            "phone", new double[] {0.998, 0.001, 0.001});
 
     private static final ProbabilisticMatcher MATCHER = new ProbabilisticMatcher(0.01, M, U, 0.99, 0.5);
 
     private static final PersonTraits TRAITS = new PersonTraits(Map.of("given_name", "given_name",
             "surname", "surname", "date_of_birth", "birthday", "street_number", "street_number",
-            "address_1", "address", "suburb", "city", "postcode", "postcode", "id_number", "phone"));
+            "address_1", "address", "suburb", "city", "postcode", "postcode", "phone", "phone"));
 
     private static final PersonRecord LIN = TRAITS.record("lin", Map.of("given_name", "Lin", "surname", "Wei",
             "birthday", "1990-03-15", "street_number", "12", "address", "nanjing road", "city", "Shanghai",
@@ -63,8 +65,12 @@ class ProbabilisticMatcherTest {
             "given_name=Lin;surname=Wei | NON_MATCH",
             // Same name, another birth date and address.
             "given_name=Lin;surname=Wei;birthday=1972-11-02;street_number=7;address=huaihai road;postcode=200031 | NON_MATCH",
-            // Name and the phone's last four digits agree (one written with the country code).
-            "given_name=Lin;surname=Wei;phone=+86 139 1234 5678 | REVIEW"})
+            // Name and phone agree (one written with the country code): likely, not sure.
+            "given_name=Lin;surname=Wei;phone=+86 139 1234 5678 | REVIEW",
+            // Name, birth date and the last four digits a till kept: the fragment tips it into a match.
+            "given_name=Lin;surname=Wei;birthday=1990-03-15;phone=5678 | MATCH",
+            // The same with four digits that do not end her number: not her.
+            "given_name=Lin;surname=Wei;birthday=1990-03-15;phone=1234 | NON_MATCH"})
     void decidesByTheWeightOfTheEvidence(String traits, FellegiSunter.Decision expected) {
         Map<String, String> values = new java.util.HashMap<>();
         for (String pair : traits.split(";")) {
@@ -94,8 +100,33 @@ class ProbabilisticMatcherTest {
                 Map.entry("given_name", "agree"), Map.entry("surname", "agree"),
                 Map.entry("date_of_birth", "close"), Map.entry("street_number", "missing"),
                 Map.entry("address_1", "missing"), Map.entry("suburb", "missing"), Map.entry("postcode", "agree"),
-                Map.entry("state", "missing"), Map.entry("id_number", "missing"));
+                Map.entry("state", "missing"), Map.entry("id_number", "missing"), Map.entry("phone", "missing"));
         assertThat(ranked.get(1).decision()).isEqualTo(FellegiSunter.Decision.NON_MATCH);
+    }
+
+    @Test
+    void phonesAreComparedAsPhoneNumbersNotAsCodes() {
+        Map<String, String> nameAndBirth = Map.of("given_name", "Lin", "surname", "Wei", "birthday", "1990-03-15");
+        Map<String, String> withFragment = new java.util.HashMap<>(nameAndBirth);
+        withFragment.put("phone", "5678");
+        Map<String, String> withPrefix = new java.util.HashMap<>(nameAndBirth);
+        withPrefix.put("phone", "+86 139 1234 5678");
+
+        ProbabilisticMatcher.Candidate without = rankAgainstLin(nameAndBirth);
+        ProbabilisticMatcher.Candidate fragment = rankAgainstLin(withFragment);
+        ProbabilisticMatcher.Candidate prefixed = rankAgainstLin(withPrefix);
+
+        // A till's last four digits are close (a code comparison would call them different: too short).
+        assertThat(fragment.agreement()).containsEntry("phone", "close").containsEntry("id_number", "missing");
+        assertThat(fragment.score()).isGreaterThan(without.score());
+        assertThat(without.decision()).isEqualTo(FellegiSunter.Decision.REVIEW);
+        // The same national number with a country code agrees, and weighs more than a fragment.
+        assertThat(prefixed.agreement()).containsEntry("phone", "agree");
+        assertThat(prefixed.score()).isGreaterThan(fragment.score());
+    }
+
+    private static ProbabilisticMatcher.Candidate rankAgainstLin(Map<String, String> traits) {
+        return MATCHER.rank(TRAITS.record("new", traits), Map.of(UUID.randomUUID(), LIN)).get(0);
     }
 
     @Test
@@ -135,7 +166,7 @@ class ProbabilisticMatcherTest {
                 "given_name", "  Lin ", "nickname", "L"));
 
         assertThat(person.dateOfBirth()).isEqualTo("19900315");
-        assertThat(person.idNumber()).isEqualTo("8613912345678");
+        assertThat(person.phone()).isEqualTo("8613912345678");
         assertThat(person.givenName()).isEqualTo("lin");
         assertThat(TRAITS.describesAPerson(Map.of("nickname", "L", "vip", "true"))).isFalse();
         assertThat(TRAITS.describesAPerson(Map.of("surname", "Wei"))).isTrue();

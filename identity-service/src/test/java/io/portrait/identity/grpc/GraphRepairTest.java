@@ -83,6 +83,8 @@ class GraphRepairTest {
         Profile restored = split.getRestored(0);
         assertThat(restored.getProfileId()).isEqualTo(bob);
         assertThat(values(restored)).containsExactlyInAnyOrder("+8613800138001", "M-1");
+        // Neither side breaks a rule in force: nothing is detached.
+        assertThat(split.getDetachedList()).isEmpty();
         assertThat(restored.getEventCount()).isEqualTo(1);
         assertThat(profile(bob).getProfileId()).isEqualTo(bob);
         assertThat(lookup("member_card", "M-1").getProfileId()).isEqualTo(bob);

@@ -89,6 +89,30 @@ class ProbabilisticMatchingTest {
     }
 
     @Test
+    void theLastDigitsOfAPhoneAreComparedWithTheWholeNumber() {
+        String zhou = resolve(withPhone(person("e1", id("crm_id", "C-9"), "Qiang", "Zhou", "1983-06-09", null, null,
+                null), "+86 139 1111 2468")).getProfileId();
+
+        // The till kept the last four digits: with the name and birth date that is enough to merge.
+        Resolution till = resolve(withPhone(person("e2", id("member_card", "M-9"), "qiang", "zhou", "19830609", null,
+                null, null), "2468"));
+        // Four digits that do not end his number: someone else of the same name and birthday.
+        Resolution other = resolve(withPhone(person("e3", id("member_card", "M-10"), "Qiang", "Zhou", "1983-06-09",
+                null, null, null), "1357"));
+
+        assertThat(till.getProfileId()).isEqualTo(zhou);
+        assertThat(till.getMergesList()).hasSize(1);
+        assertThat(other.getNewProfile()).isTrue();
+        assertThat(other.getMergesList()).isEmpty();
+        assertThat(reviews("pending")).isEmpty();
+    }
+
+    private static Sighting withPhone(Sighting sighting, String phone) {
+        return sighting.toBuilder().setTraits(sighting.getTraits().toBuilder()
+                .putFields("phone", Value.newBuilder().setStringValue(phone).build())).build();
+    }
+
+    @Test
     void aLikelyMatchStartsAProfileAndProposesThePairForReview() {
         String mei = resolve(person("e1", id("crm_id", "C-2"), "Mei", "Chen", "1985-12-01", null, null, "100001"))
                 .getProfileId();

@@ -21,10 +21,12 @@ public final class FellegiSunter {
     /** Fields compared, in pattern order. */
     public static final List<String> COMPARISONS = List.of(
             "given_name", "surname", "date_of_birth", "street_number", "address_1", "suburb", "postcode", "state",
-            "id_number");
+            "id_number", "phone");
 
     private static final int LEVELS = 3;
-    private static final int FIELDS = 9;
+    private static final int FIELDS = 10;
+    /** Digits of a phone number it is blocked by: its last eight. */
+    private static final int PHONE_KEY_DIGITS = 8;
     /** A block larger than this says little (a common surname) and would cost quadratically; it is skipped. */
     private static final int MAX_BLOCK = 400;
     private static final double FLOOR = 1e-6;
@@ -44,14 +46,15 @@ public final class FellegiSunter {
             r -> r.idNumber(),
             r -> join(r.givenName(), r.postcode()),
             r -> join(r.streetNumber(), r.postcode()),
-            r -> sortedNames(r));
+            r -> sortedNames(r),
+            r -> phoneKey(r.phone()));
 
     /**
      * The comparisons each blocking pass holds (nearly) constant among its pairs, by index in {@link #COMPARISONS}:
      * its key's fields, and with the postcode also the suburb and state that a postcode mostly decides.
      */
     private static final int[][] BLOCKED_FIELDS = {{0, 1}, {0, 2}, {1, 2}, {2, 5, 6, 7}, {8}, {0, 5, 6, 7},
-            {3, 5, 6, 7}, {0, 1}};
+            {3, 5, 6, 7}, {0, 1}, {9}};
 
     private final double upper;
     private final double lower;
@@ -185,7 +188,8 @@ public final class FellegiSunter {
                 Comparators.text(a.suburb(), b.suburb(), 0.85),
                 Comparators.code(a.postcode(), b.postcode()),
                 Comparators.exact(a.state(), b.state()),
-                Comparators.code(a.idNumber(), b.idNumber())};
+                Comparators.code(a.idNumber(), b.idNumber()),
+                Comparators.phone(a.phone(), b.phone())};
     }
 
     /** {@link #compare} packed, with the records' address forms made once beforehand. */
@@ -198,7 +202,8 @@ public final class FellegiSunter {
                 | (Comparators.text(a.suburb(), b.suburb(), 0.85) + 1) << 10
                 | (Comparators.code(a.postcode(), b.postcode()) + 1) << 12
                 | (Comparators.exact(a.state(), b.state()) + 1) << 14
-                | (Comparators.code(a.idNumber(), b.idNumber()) + 1) << 16;
+                | (Comparators.code(a.idNumber(), b.idNumber()) + 1) << 16
+                | (Comparators.phone(a.phone(), b.phone()) + 1) << 18;
     }
 
     /** A pattern packed two bits a field: level + 1, so that missing (-1) is 0. */
@@ -589,6 +594,18 @@ public final class FellegiSunter {
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         return h;
+    }
+
+    /**
+     * A phone number's last eight digits: the same with or without a country or trunk prefix, selective among
+     * millions. A fragment of fewer digits (a till that kept the last four) gives no key; the other passes find it.
+     */
+    static String phoneKey(String phone) {
+        if (phone == null) {
+            return null;
+        }
+        String digits = phone.replaceAll("\\D", "");
+        return digits.length() < PHONE_KEY_DIGITS ? null : digits.substring(digits.length() - PHONE_KEY_DIGITS);
     }
 
     /** Given name and surname in either order, for records that swapped them. */

@@ -2,11 +2,20 @@ package io.portrait.identity.engine.linkage;
 
 /**
  * A person as a CRM or POS import describes them, without any shared key. Missing fields are null. Values are
- * compared after {@link #clean}: lower case, trimmed, inner spaces collapsed.
+ * compared after {@link #clean}: lower case, trimmed, inner spaces collapsed. {@code phone} is a phone number as
+ * written (any prefix or punctuation), or a fragment of one; Febrl's records have none.
  */
 public record PersonRecord(String id, String givenName, String surname, String streetNumber, String address1,
                            String address2, String suburb, String postcode, String state, String dateOfBirth,
-                           String idNumber) {
+                           String idNumber, String phone) {
+
+    /** A record without a phone number, as Febrl's are. */
+    public PersonRecord(String id, String givenName, String surname, String streetNumber, String address1,
+                        String address2, String suburb, String postcode, String state, String dateOfBirth,
+                        String idNumber) {
+        this(id, givenName, surname, streetNumber, address1, address2, suburb, postcode, state, dateOfBirth, idNumber,
+                null);
+    }
 
     public PersonRecord {
         givenName = clean(givenName);
@@ -19,6 +28,7 @@ public record PersonRecord(String id, String givenName, String surname, String s
         state = clean(state);
         dateOfBirth = clean(dateOfBirth);
         idNumber = clean(idNumber);
+        phone = clean(phone);
     }
 
     static String clean(String value) {

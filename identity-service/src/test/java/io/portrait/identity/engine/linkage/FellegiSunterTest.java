@@ -108,6 +108,62 @@ class FellegiSunterTest {
     }
 
     @Test
+    void phonesAreAComparisonOfTheirOwnComparedAsPhoneNumbers() {
+        PersonRecord mobile = person("a", "0412 345 678");
+        int phone = FellegiSunter.COMPARISONS.indexOf("phone");
+
+        assertThat(FellegiSunter.compare(mobile, person("b", "+61 412 345 678"))[phone]).isEqualTo(Comparators.AGREE);
+        assertThat(FellegiSunter.compare(mobile, person("c", "5678"))[phone]).isEqualTo(Comparators.CLOSE);
+        assertThat(FellegiSunter.compare(mobile, person("d", "0412 345 687"))[phone]).isEqualTo(Comparators.CLOSE);
+        assertThat(FellegiSunter.compare(mobile, person("e", "1234"))[phone]).isEqualTo(Comparators.DISAGREE);
+        assertThat(FellegiSunter.compare(mobile, person("f", null))[phone]).isEqualTo(Comparators.MISSING);
+        // Febrl's records carry none: the id number stays a code, the phone is missing.
+        PersonRecord febrl = new PersonRecord("g", "lin", "wei", null, null, null, null, null, null, null, "5678");
+        assertThat(FellegiSunter.compare(febrl, mobile)[phone]).isEqualTo(Comparators.MISSING);
+    }
+
+    @Test
+    void recordsAreBlockedOnTheLastEightDigitsOfTheirPhone() {
+        List<String> local = FellegiSunter.blockingKeys(person("a", "0412 345 678"));
+        List<String> international = FellegiSunter.blockingKeys(person("b", "+61 412 345 678"));
+
+        assertThat(local).contains("8:12345678");
+        assertThat(international).contains("8:12345678");
+        assertThat(FellegiSunter.blockingKeys(person("c", "5678"))).noneMatch(key -> key.startsWith("8:"));
+    }
+
+    @Test
+    void patternsPackTwoBitsAFieldWithThePhoneLast() {
+        int[] pattern = {2, 1, 0, -1, 2, 2, 1, -1, -1, 1};
+
+        assertThat(FellegiSunter.unpack(FellegiSunter.pack(pattern))).containsExactly(pattern);
+        assertThat(FellegiSunter.pack(pattern) >>> 18).isEqualTo(2);
+    }
+
+    @Test
+    void expectationMaximisationLearnsThePhonesWeight() {
+        // Matches agree on names and mostly on the phone; non-matches agree on names now and then, never on it.
+        List<int[]> patterns = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            int phone = i % 10 == 0 ? Comparators.CLOSE : Comparators.AGREE;
+            patterns.add(new int[] {2, 2, 2, -1, -1, -1, -1, -1, -1, phone});
+            patterns.add(new int[] {i % 7 == 0 ? 2 : 0, 0, i % 5 == 0 ? 2 : 0, -1, -1, -1, -1, -1, -1, 0});
+            patterns.add(new int[] {0, i % 3 == 0 ? 2 : 0, 0, -1, -1, -1, -1, -1, -1, -1});
+        }
+
+        FellegiSunter.Model model = FellegiSunter.estimate(patterns, 200);
+
+        assertThat(model.m()[9][Comparators.AGREE]).isGreaterThan(0.85);
+        assertThat(model.u()[9][Comparators.AGREE]).isLessThan(0.01);
+        assertThat(model.probability(new int[] {0, 2, 0, -1, -1, -1, -1, -1, -1, 2}))
+                .isGreaterThan(model.probability(new int[] {0, 2, 0, -1, -1, -1, -1, -1, -1, 0}));
+    }
+
+    private static PersonRecord person(String id, String phone) {
+        return new PersonRecord(id, "lin", "wei", null, null, null, null, null, null, "19900315", null, phone);
+    }
+
+    @Test
     void swappedGivenAndSurnameIsClose() {
         assertThat(Comparators.name("wei", "lin", "lin", "wei")).isEqualTo(Comparators.CLOSE);
     }
