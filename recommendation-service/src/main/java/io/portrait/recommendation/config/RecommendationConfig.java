@@ -70,6 +70,33 @@ public interface RecommendationConfig {
     /** Where a profile's segments and preference tags come from. */
     Tagging tagging();
 
+    /** Following tagging's segment membership changes, so that every member of a segment counts towards it. */
+    Segments segments();
+
+    /** The segment follower: reads tagging's ListSegmentChanges for every segment of every workspace with interactions. */
+    interface Segments {
+
+        /** Off: a profile's segments are learnt only when it is served (from GetProfileTags) or named by a caller. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long the follower waits after a round that found every segment read to its end. */
+        @WithDefault("10s")
+        Duration followInterval();
+
+        /** Changes read per call (tagging answers at most its page size, 1,000 by default). */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Longest wait for one answer of tagging. */
+        @WithDefault("5s")
+        Duration deadline();
+
+        /** Longest wait between rounds while tagging fails (the wait doubles from the follow interval up to this). */
+        @WithDefault("5m")
+        Duration retryMax();
+    }
+
     /** Reading segments and preference tags from tagging-service (GetProfileTags), cached per profile. */
     interface Tagging {
 

@@ -11,6 +11,8 @@ import org.bson.Document;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import static com.mongodb.client.model.Filters.eq;
@@ -75,6 +77,15 @@ public class ModelVersionRepository {
                         set("latest." + VERSION, version), set("latest." + BUILT_AT, Date.from(builtAt)),
                         set("latest." + PROFILES, profiles), set("latest." + ITEMS, items), set("latest." + PAIRS, pairs)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Every workspace with a model document: each whose interactions, catalog, merges or erasures ever changed, or
+     * whose model was ever built.
+     */
+    public Uni<List<String>> workspaces() {
+        return models.find().map(document -> document.getString(WORKSPACE)).filter(Objects::nonNull)
+                .collect().asList();
     }
 
     public Uni<Optional<ModelVersion>> find(String workspace) {

@@ -23,6 +23,7 @@ import static io.portrait.recommendation.repository.RecommendationStore.MODELS;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_HISTORIES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
+import static io.portrait.recommendation.repository.RecommendationStore.SEGMENT_CURSORS;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 
@@ -58,7 +59,8 @@ public class MongoIndexes {
                 new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN),
                 new IndexSpec(MODELS, Indexes.ascending(WORKSPACE), UNIQUE),
                 new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE));
+                new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
+                new IndexSpec(SEGMENT_CURSORS, Indexes.ascending(WORKSPACE, SegmentCursorRepository.SEGMENT), UNIQUE));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->
                         store.collection(spec.collection()).createIndex(spec.keys(), spec.options()))

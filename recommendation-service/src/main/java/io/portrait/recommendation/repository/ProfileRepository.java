@@ -1,6 +1,8 @@
 package io.portrait.recommendation.repository;
 
+import com.mongodb.client.model.UpdateOptions;
 import io.portrait.recommendation.domain.ProfileGroups;
+import io.portrait.recommendation.domain.SegmentMemberships;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -9,29 +11,41 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.max;
 import static com.mongodb.client.model.Updates.set;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 
 /**
- * The popularity groups of each profile: its region, as the latest event that named one said, and its segments,
- * as the latest caller that named them said. The model counts a profile's purchases towards each of its groups.
+ * The popularity groups of each profile: its region, as the latest event that named one said, and its segments.
+ * The model counts a profile's purchases towards each of its groups.
+ *
+ * <p>Segments are kept as statements, per segment code the latest time the profile was known to be in it
+ * ({@code segments_in.<code>}) and out of it ({@code segments_out.<code>}), each written with {@code $max} under the
+ * profile's unique key alone: statements from tagging's membership changes and from the lists tagging gives when a
+ * profile is served commute, so the fresher one wins whatever the order of the writes. A document written before
+ * statements were kept holds the list ({@code segments}) and the time it was known ({@code segments_at}); it is read
+ * as the statements that list made then.
  */
 @ApplicationScoped
 public class ProfileRepository {
 
     static final String REGION = "region";
     static final String REGION_AT = "region_at";
-    static final String SEGMENTS = "segments";
-    static final String SEGMENTS_AT = "segments_at";
+    static final String SEGMENTS_IN = "segments_in";
+    static final String SEGMENTS_OUT = "segments_out";
+    static final String LEGACY_SEGMENTS = "segments";
+    static final String LEGACY_SEGMENTS_AT = "segments_at";
 
     private final ReactiveMongoCollection<Document> profiles;
 
@@ -44,9 +58,23 @@ public class ProfileRepository {
                 combine(set(REGION, region), set(REGION_AT, Date.from(at))));
     }
 
-    public Uni<Void> recordSegments(String workspace, String profileId, Collection<String> segments, Instant at) {
-        return LatestWins.upsert(profiles, key(workspace, profileId), SEGMENTS_AT, at,
-                combine(set(SEGMENTS, List.copyOf(segments)), set(SEGMENTS_AT, Date.from(at))));
+    /** Adds statements about the profile's segments; a statement older than the one held for its segment is lost. */
+    public Uni<Void> recordSegments(String workspace, String profileId, SegmentMemberships statements) {
+        if (statements.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Bson> updates = new ArrayList<>();
+        statements.in().forEach((code, at) -> updates.add(max(SEGMENTS_IN + "." + SegmentFields.escape(code),
+                Date.from(at))));
+        statements.out().forEach((code, at) -> updates.add(max(SEGMENTS_OUT + "." + SegmentFields.escape(code),
+                Date.from(at))));
+        Bson key = key(workspace, profileId);
+        Bson update = combine(updates);
+        return profiles.updateOne(key, update, new UpdateOptions().upsert(true))
+                .replaceWithVoid()
+                // Two writers created the document at once; the other one's insert stands, update it.
+                .onFailure(GuardedUpsert::isDuplicateKey)
+                .recoverWithUni(() -> profiles.updateOne(key, update).replaceWithVoid());
     }
 
     public Uni<Optional<ProfileGroups>> find(String workspace, String profileId) {
@@ -68,7 +96,26 @@ public class ProfileRepository {
     }
 
     private static ProfileGroups toDomain(Document document) {
-        return new ProfileGroups(document.getString(PROFILE_ID), document.getString(REGION),
-                document.getList(SEGMENTS, String.class, List.of()));
+        SegmentMemberships memberships = new SegmentMemberships(times(document, SEGMENTS_IN),
+                times(document, SEGMENTS_OUT));
+        Date legacyAt = document.getDate(LEGACY_SEGMENTS_AT);
+        if (legacyAt != null) {
+            List<String> legacy = document.getList(LEGACY_SEGMENTS, String.class, List.of());
+            memberships = memberships.with(memberships.listed(legacy, legacyAt.toInstant()));
+        }
+        return new ProfileGroups(document.getString(PROFILE_ID), document.getString(REGION), memberships);
+    }
+
+    private static Map<String, Instant> times(Document document, String field) {
+        Document statements = document.get(field, Document.class);
+        Map<String, Instant> times = new HashMap<>();
+        if (statements != null) {
+            statements.forEach((code, at) -> {
+                if (at instanceof Date date) {
+                    times.put(SegmentFields.unescape(code), date.toInstant());
+                }
+            });
+        }
+        return times;
     }
 }

@@ -13,7 +13,7 @@ import java.time.Clock;
 public class ProfileTastes {
 
     private static final Uni<TasteCache.Lookup> NOTHING =
-            Uni.createFrom().item(new TasteCache.Lookup(ProfileTaste.NONE, null));
+            Uni.createFrom().item(new TasteCache.Lookup(ProfileTaste.NONE, null, null));
 
     private final boolean enabled;
     private final TasteCache cache;

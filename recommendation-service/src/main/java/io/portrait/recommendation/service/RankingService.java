@@ -4,6 +4,7 @@ import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.domain.SegmentMemberships;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.engine.Affinity;
 import io.portrait.recommendation.engine.ItemModel;
@@ -93,14 +94,14 @@ public class RankingService {
     private Uni<Recommendations> personal(String ws, String profile, ProfileGroups stored, ItemModel model,
                                           ListOptions options, Rules rules, int wanted) {
         return tastes.of(ws, profile).chain(taste -> {
-            List<String> segments = segments(options, stored, taste);
+            SegmentMemberships told = told(options, stored, taste);
+            List<String> segments = segments(options, stored, told);
             List<String> preferences = new ArrayList<>(options.preferences());
             taste.taste().preferences().stream().filter(p -> !preferences.contains(p)).forEach(preferences::add);
-            // Written only when known and changed: the next model version counts purchases towards them.
-            boolean known = !options.segments().isEmpty() || taste.degraded() == null;
-            Uni<Void> remembered = !known || Set.copyOf(segments).equals(Set.copyOf(stored.segments()))
+            // Written only when it changes the profile's segments: the next model version counts purchases towards them.
+            Uni<Void> remembered = told == null || !stored.memberships().changedBy(told)
                     ? Uni.createFrom().voidItem()
-                    : profiles.recordSegments(ws, profile, segments, clock.instant());
+                    : profiles.recordSegments(ws, profile, told);
             return remembered
                     .chain(() -> interactions.history(ws, profile, config.maxHistoryItems()))
                     .map(items -> recommender.recommend(model, new Query(toHistory(items), true,
@@ -153,17 +154,34 @@ public class RankingService {
     }
 
     /**
-     * The caller's segments when it names them; else tagging's, or none when tagging could not answer (the list then
-     * falls back to region and category best sellers); the stored ones only when tagging is not consulted at all.
+     * What this request learnt of the profile's segments, as statements about each: the caller's segments, which the
+     * profile is in as of now (a caller does not say that it left the others); or else tagging's whole list, as of
+     * when tagging was asked (in each listed segment, out of every other one known); null when it learnt nothing
+     * (tagging not consulted, or not answering).
      */
-    private List<String> segments(ListOptions options, ProfileGroups stored, TasteCache.Lookup taste) {
+    private SegmentMemberships told(ListOptions options, ProfileGroups stored, TasteCache.Lookup taste) {
+        if (!options.segments().isEmpty()) {
+            return SegmentMemberships.entered(options.segments(), clock.instant());
+        }
+        if (taste.degraded() != null || taste.readAt() == null) {
+            return null;
+        }
+        return stored.memberships().listed(taste.taste().segments(), taste.readAt());
+    }
+
+    /**
+     * The caller's segments when it names them; else tagging's, unless the store knows fresher (a membership change
+     * followed since tagging was asked, see {@link SegmentFollower}); none when tagging could not answer (the list
+     * then falls back to region and category best sellers); the stored ones when tagging is not consulted at all.
+     */
+    private List<String> segments(ListOptions options, ProfileGroups stored, SegmentMemberships told) {
         if (!options.segments().isEmpty()) {
             return options.segments();
         }
-        if (!config.tagging().enabled()) {
-            return stored.segments();
+        if (told != null) {
+            return stored.memberships().with(told).members();
         }
-        return taste.degraded() == null ? taste.taste().segments() : List.of();
+        return config.tagging().enabled() ? List.of() : stored.segments();
     }
 
     private static List<String> groupsOf(List<String> segments, String region, List<String> preferences) {

@@ -22,14 +22,20 @@ import java.util.function.BiFunction;
  */
 public final class TasteCache {
 
-    /** A taste, and why it is missing when tagging could not give it (null when it could). */
-    public record Lookup(ProfileTaste taste, String degraded) {
+    /**
+     * A taste; why it is missing when tagging could not give it (null when it could); and the time tagging was asked
+     * for it, so that it tells what tagging knew at least as of then (null without a taste).
+     */
+    public record Lookup(ProfileTaste taste, String degraded, Instant readAt) {
     }
 
     private record Key(String workspace, String profileId) {
     }
 
-    /** The latest known taste (null after a failed first load) and the state of its loads. */
+    /**
+     * The latest known taste (null after a failed first load), when tagging was asked for it, and the state of its
+     * loads.
+     */
     private record Entry(ProfileTaste taste, Instant loadedAt, Instant failedAt, String failure, boolean refreshing) {
     }
 
@@ -57,26 +63,27 @@ public final class TasteCache {
         Instant now = clock.instant();
         Entry entry = entries.get(key);
         if (entry != null && entry.taste() != null) {
+            Lookup cached = new Lookup(entry.taste(), null, entry.loadedAt());
             if (entry.loadedAt().plus(freshFor).isAfter(now)) {
-                return Uni.createFrom().item(new Lookup(entry.taste(), null));
+                return Uni.createFrom().item(cached);
             }
             if (!entry.refreshing() && mayRetry(entry, now)) {
                 refreshInBackground(key, entry);
             }
-            return Uni.createFrom().item(new Lookup(entry.taste(), null));
+            return Uni.createFrom().item(cached);
         }
         if (entry != null && !mayRetry(entry, now)) {
-            return Uni.createFrom().item(new Lookup(ProfileTaste.NONE, entry.failure()));
+            return Uni.createFrom().item(new Lookup(ProfileTaste.NONE, entry.failure(), null));
         }
         return loader.apply(workspace, profileId)
                 .map(taste -> {
-                    put(key, new Entry(taste, clock.instant(), null, null, false));
-                    return new Lookup(taste, null);
+                    put(key, new Entry(taste, now, null, null, false));
+                    return new Lookup(taste, null, now);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     String why = describe(failure);
                     put(key, new Entry(null, null, clock.instant(), why, false));
-                    return new Lookup(ProfileTaste.NONE, why);
+                    return new Lookup(ProfileTaste.NONE, why, null);
                 });
     }
 
@@ -98,8 +105,9 @@ public final class TasteCache {
         if (!entries.replace(key, stale, refreshing)) {
             return;
         }
+        Instant asked = clock.instant();
         loader.apply(key.workspace(), key.profileId()).subscribe().with(
-                taste -> put(key, new Entry(taste, clock.instant(), null, null, false)),
+                taste -> put(key, new Entry(taste, asked, null, null, false)),
                 failure -> entries.computeIfPresent(key, (k, current) -> new Entry(current.taste(), current.loadedAt(),
                         clock.instant(), describe(failure), false)));
     }

@@ -30,11 +30,12 @@ class TasteCacheTest {
 
     @Test
     void aFreshTasteIsServedWithoutAskingAgain() {
-        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null));
+        Instant asked = now.get();
+        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null, asked));
         now.set(now.get().plusSeconds(59));
         answer.set(Uni.createFrom().item(COOK));
 
-        assertThat(get("p1").taste()).isEqualTo(GARDENER);
+        assertThat(get("p1")).as("what tagging knew when it was asked").isEqualTo(new TasteCache.Lookup(GARDENER, null, asked));
         assertThat(loads).containsExactly("ws/p1");
     }
 
@@ -44,8 +45,10 @@ class TasteCacheTest {
         now.set(now.get().plusSeconds(61));
         answer.set(Uni.createFrom().item(COOK));
 
+        Instant refreshed = now.get();
+
         assertThat(get("p1").taste()).as("the stale taste, not a wait").isEqualTo(GARDENER);
-        assertThat(get("p1").taste()).as("the refreshed taste").isEqualTo(COOK);
+        assertThat(get("p1")).as("the refreshed taste").isEqualTo(new TasteCache.Lookup(COOK, null, refreshed));
         assertThat(loads).containsExactly("ws/p1", "ws/p1");
     }
 
@@ -64,18 +67,19 @@ class TasteCacheTest {
 
         now.set(now.get().plusSeconds(1));
         answer.set(Uni.createFrom().item(COOK));
-        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(COOK, null));
+        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(COOK, null, now.get()));
         assertThat(loads).hasSize(2);
     }
 
     @Test
     void aFailedRefreshKeepsServingTheLastTaste() {
+        Instant asked = now.get();
         get("p1");
         now.set(now.get().plusSeconds(61));
         answer.set(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
 
-        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null));
-        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null));
+        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null, asked));
+        assertThat(get("p1")).isEqualTo(new TasteCache.Lookup(GARDENER, null, asked));
         assertThat(loads).as("no second refresh within the retry interval").hasSize(2);
     }
 

@@ -1,0 +1,88 @@
+package io.portrait.recommendation.repository;
+
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.recommendation.domain.ProfileGroups;
+import io.portrait.recommendation.domain.SegmentMemberships;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Segment statements as the store keeps them: the fresher wins whatever the order of the writes. */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class ProfileRepositoryTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+    @Inject
+    ProfileRepository profiles;
+
+    @Inject
+    SegmentCursorRepository cursors;
+
+    @Inject
+    RecommendationStore store;
+
+    private final String ws = "ws-" + UUID.randomUUID();
+
+    @Test
+    void anOlderStatementWrittenLaterLoses() {
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("gold", false, T0.plusSeconds(20))));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("gold", true, T0.plusSeconds(10))));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("silver", true, T0.plusSeconds(10))));
+
+        ProfileGroups groups = await(profiles.find(ws, "p")).orElseThrow();
+
+        assertThat(groups.segments()).containsExactly("silver");
+        assertThat(groups.memberships().in()).containsEntry("gold", T0.plusSeconds(10));
+        assertThat(groups.memberships().out()).containsEntry("gold", T0.plusSeconds(20));
+    }
+
+    @Test
+    void anyCodeACallerNamesIsKeptAsItIs() {
+        List<String> codes = List.of("spring.sale", "$vip", "100%", "a%2Eb");
+
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.entered(codes, T0)));
+
+        assertThat(await(profiles.find(ws, "p")).orElseThrow().segments())
+                .containsExactlyInAnyOrderElementsOf(codes);
+    }
+
+    @Test
+    void aListWrittenBeforeStatementsWereKeptReadsAsTheStatementsItMadeThen() {
+        await(store.collection(RecommendationStore.PROFILES).insertOne(new Document("workspace", ws)
+                .append("profile_id", "p").append("segments", List.of("gold", "silver"))
+                .append("segments_at", Date.from(T0.plusSeconds(10)))));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("silver", false, T0.plusSeconds(20))));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("bronze", true, T0.plusSeconds(5))));
+
+        assertThat(await(profiles.find(ws, "p")).orElseThrow().segments()).containsExactly("gold");
+    }
+
+    @Test
+    void aCursorOnlyMovesForward() {
+        assertThat(await(cursors.position(ws, "gold"))).isZero();
+
+        await(cursors.advance(ws, "gold", 42, T0));
+        await(cursors.advance(ws, "gold", 17, T0));
+
+        assertThat(await(cursors.position(ws, "gold"))).isEqualTo(42);
+        assertThat(await(cursors.position(ws, "silver"))).isZero();
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}
