@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * API key tokens: {@code ptk_<keyId>_<secret>}. The key id is public (it names the key in lists and audit
@@ -16,9 +15,21 @@ import java.util.regex.Pattern;
 public final class ApiKeySecrets {
 
     public static final String PREFIX = "ptk_";
-    private static final Pattern KEY_ID = Pattern.compile("[a-z0-9]{16}");
-    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final int KEY_ID_LENGTH = 16;
+    private static final int SECRET_LENGTH = 43;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    /**
+     * Every request hashes the secret it presents; looking SHA-256 up among the security providers each time cost
+     * more than the hash itself, so each thread keeps its own digest.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    });
 
     private final SecureRandom random;
 
@@ -34,7 +45,7 @@ public final class ApiKeySecrets {
     }
 
     public String newKeyId() {
-        char[] id = new char[16];
+        char[] id = new char[KEY_ID_LENGTH];
         for (int i = 0; i < id.length; i++) {
             id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
@@ -47,26 +58,43 @@ public final class ApiKeySecrets {
         return new Token(keyId, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
 
-    /** The token's parts, or empty when the text cannot be a Portrait API key at all. */
+    /**
+     * The token's parts, or empty when the text cannot be a Portrait API key at all: a 16-character key id of
+     * lower-case letters and digits and a 43-character URL-safe Base64 secret. Checked character by character,
+     * as it runs on every request.
+     */
     public static Optional<Token> parse(String text) {
-        if (text == null || !text.startsWith(PREFIX) || text.length() != PREFIX.length() + 16 + 1 + 43) {
+        int idStart = PREFIX.length();
+        int secretStart = idStart + KEY_ID_LENGTH + 1;
+        if (text == null || !text.startsWith(PREFIX) || text.length() != secretStart + SECRET_LENGTH
+                || text.charAt(secretStart - 1) != '_') {
             return Optional.empty();
         }
-        String keyId = text.substring(PREFIX.length(), PREFIX.length() + 16);
-        char separator = text.charAt(PREFIX.length() + 16);
-        String secret = text.substring(PREFIX.length() + 17);
-        if (separator != '_' || !KEY_ID.matcher(keyId).matches() || !SECRET.matcher(secret).matches()) {
-            return Optional.empty();
+        for (int i = idStart; i < secretStart - 1; i++) {
+            if (!isKeyIdChar(text.charAt(i))) {
+                return Optional.empty();
+            }
         }
-        return Optional.of(new Token(keyId, secret));
+        for (int i = secretStart; i < text.length(); i++) {
+            if (!isSecretChar(text.charAt(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Token(text.substring(idStart, secretStart - 1), text.substring(secretStart)));
+    }
+
+    private static boolean isKeyIdChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isSecretChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     }
 
     public static byte[] hash(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
+        return digest.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Constant-time, so the comparison leaks nothing about how much of a guess was right. */

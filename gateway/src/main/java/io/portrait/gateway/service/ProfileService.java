@@ -19,12 +19,16 @@ import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Composes the profile view from the services that own its parts: identity answers who the customer is (and
@@ -37,6 +41,11 @@ public class ProfileService {
 
     /** Recommendations shown in the profile view; the recommendations endpoint gives more. */
     static final int VIEW_RECOMMENDATIONS = 5;
+
+    /** The parts each service answers, as the log names them when a service leaves them out. */
+    private static final String TAGGING = "activity and tags";
+    private static final String SCORING = "purchases and scores";
+    private static final String RECOMMENDATION = "recommendations";
 
     private final IdentityClient identity;
     private final ProfilePartsClient parts;
@@ -52,11 +61,16 @@ public class ProfileService {
     /**
      * Identity and the parts are asked for at once: every sink answers a merged-away id for its survivor, as
      * identity does, so the parts need not wait for identity's answer. Without a profile the parts are dropped.
+     * The four calls are joined in one step: each operator of the chain costs a context capture on the event loop.
      */
     public Uni<ProfileView> byId(String workspace, String profileId) {
-        return Uni.combine().all().unis(identity.profile(workspace, profileId), parts(workspace, profileId))
-                .asTuple()
-                .map(t -> view(t.getItem1()).withParts(t.getItem2()));
+        ScheduledExecutorService timers = timers();
+        return Uni.combine().all().unis(identity.profile(workspace, profileId),
+                        part(TAGGING, parts.portrait(workspace, profileId), timers),
+                        part(SCORING, parts.value(workspace, profileId), timers),
+                        part(RECOMMENDATION, parts.viewRecommendations(workspace, profileId, VIEW_RECOMMENDATIONS), timers))
+                .with((profile, portrait, value, recommendations) ->
+                        view(profile).withParts(parts(profileId, portrait, value, recommendations)));
     }
 
     public Uni<ProfileView> byIdentifier(String workspace, String type, String value) {
@@ -78,33 +92,34 @@ public class ProfileService {
      * answering activity, tags and segments, scoring purchases and scores. A failed call degrades all its parts.
      */
     private Uni<ProfileView.Parts> parts(String workspace, String id) {
+        ScheduledExecutorService timers = timers();
         return Uni.combine().all().unis(
-                        part("activity and tags", parts.portrait(workspace, id)),
-                        part("purchases and scores", parts.value(workspace, id)),
-                        part("recommendations", parts.viewRecommendations(workspace, id, VIEW_RECOMMENDATIONS)
-                                .map(answer -> recommendations(id, answer))))
-                .asTuple()
-                .map(t -> {
-                    GetProfilePortraitResponse portrait = t.getItem1().value();
-                    GetProfileValueResponse value = t.getItem2().value();
-                    boolean tagging = t.getItem1().failed() != null;
-                    boolean scoring = t.getItem2().failed() != null;
-                    List<String> degraded = new ArrayList<>();
-                    // In the order the view lists its parts.
-                    addIf(degraded, tagging, "activity");
-                    addIf(degraded, scoring, "purchases");
-                    addIf(degraded, tagging, "tags");
-                    addIf(degraded, scoring, "scores");
-                    addIf(degraded, t.getItem3().failed() != null, "recommendations");
-                    return new ProfileView.Parts(
-                            portrait == null ? null : activity(portrait),
-                            value == null || !value.hasSummary() ? null : purchases(value.getSummary()),
-                            portrait == null ? null : portrait.getTagsList().stream().map(ProfileService::tag).toList(),
-                            portrait == null ? null : portrait.getSegmentsList().stream()
-                                    .map(m -> new ProfileView.SegmentView(m.getCode(), m.getName())).toList(),
-                            value == null || !value.hasScores() ? null : scores(value.getScores()),
-                            t.getItem3().value(), List.copyOf(degraded));
-                });
+                        part(TAGGING, parts.portrait(workspace, id), timers),
+                        part(SCORING, parts.value(workspace, id), timers),
+                        part(RECOMMENDATION, parts.viewRecommendations(workspace, id, VIEW_RECOMMENDATIONS), timers))
+                .with((portrait, value, recommendations) -> parts(id, portrait, value, recommendations));
+    }
+
+    private static ProfileView.Parts parts(String id, Part<GetProfilePortraitResponse> tagging,
+                                           Part<GetProfileValueResponse> scoring, Part<RecommendResponse> recommendation) {
+        GetProfilePortraitResponse portrait = tagging.value();
+        GetProfileValueResponse value = scoring.value();
+        List<String> degraded = new ArrayList<>();
+        // In the order the view lists its parts.
+        addIf(degraded, tagging.failed(), "activity");
+        addIf(degraded, scoring.failed(), "purchases");
+        addIf(degraded, tagging.failed(), "tags");
+        addIf(degraded, scoring.failed(), "scores");
+        addIf(degraded, recommendation.failed(), "recommendations");
+        return new ProfileView.Parts(
+                portrait == null ? null : activity(portrait),
+                value == null || !value.hasSummary() ? null : purchases(value.getSummary()),
+                portrait == null ? null : portrait.getTagsList().stream().map(ProfileService::tag).toList(),
+                portrait == null ? null : portrait.getSegmentsList().stream()
+                        .map(m -> new ProfileView.SegmentView(m.getCode(), m.getName())).toList(),
+                value == null || !value.hasScores() ? null : scores(value.getScores()),
+                recommendation.value() == null ? null : recommendations(id, recommendation.value()),
+                List.copyOf(degraded));
     }
 
     private static void addIf(List<String> degraded, boolean failed, String part) {
@@ -113,21 +128,43 @@ public class ProfileService {
         }
     }
 
-    /** A call's value, or why it is missing: {@code failed} names its parts when its service failed or was late. */
-    private record Part<T>(T value, String failed) {
+    /** A call's value, or why it is missing: {@code failed} when its service failed or was late. */
+    private record Part<T>(T value, boolean failed) {
     }
 
-    private <T> Uni<Part<T>> part(String name, Uni<T> call) {
-        return call.ifNoItem().after(partDeadline).failWith(() -> Status.DEADLINE_EXCEEDED.asRuntimeException())
-                .map(value -> new Part<T>(value, null))
-                .onFailure().recoverWithItem(failure -> {
-                    if (failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                        return new Part<>(null, null);
+    /** A part left out of the view, with the one log line that says why. */
+    private static <T> Part<T> missing(String name, String cause) {
+        Log.warnf("profile view without its %s: %s", name, cause);
+        return new Part<>(null, true);
+    }
+
+    /**
+     * The call as a part: its value; nothing when its service holds nothing for the profile ({@code NOT_FOUND});
+     * failed when the service failed or did not answer within the part deadline. The gRPC deadline ends the call;
+     * this timer, a little later, ends the wait even if a call never settled.
+     */
+    private <T> Uni<Part<T>> part(String name, Uni<T> call, ScheduledExecutorService timers) {
+        return call.onItemOrFailure().transform((value, failure) -> {
+                    if (failure == null) {
+                        return new Part<>(value, false);
                     }
-                    Log.warnf("profile view without its %s: %s", name,
-                            failure instanceof StatusRuntimeException e ? e.getStatus().getCode() : failure.getClass().getSimpleName());
-                    return new Part<>(null, name);
-                });
+                    if (failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                        return new Part<T>(null, false);
+                    }
+                    return ProfileService.<T>missing(name, failure instanceof StatusRuntimeException e
+                            ? e.getStatus().getCode().name() : failure.getClass().getSimpleName());
+                })
+                .ifNoItem().after(partDeadline).on(timers)
+                .recoverWithItem(() -> missing(name, Status.Code.DEADLINE_EXCEEDED.name()));
+    }
+
+    /**
+     * Where the parts' timers run: on the event loop the view is composed on, whose timer queue is its own (no
+     * lock, no other thread woken), or, off an event loop, on Mutiny's default scheduler.
+     */
+    private static ScheduledExecutorService timers() {
+        return Vertx.currentContext() instanceof ContextInternal context ? context.nettyEventLoop()
+                : Infrastructure.getDefaultWorkerPool();
     }
 
     static RecommendationsView recommendations(String profileId, RecommendResponse answer) {

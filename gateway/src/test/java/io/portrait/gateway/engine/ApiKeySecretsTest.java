@@ -31,9 +31,32 @@ class ApiKeySecretsTest {
     @ValueSource(strings = {"ptk_", "Bearer abc", "ptk_ABCDEFGHIJKLMNOP_TestOnlyAdminSecretOfTheGatewayTests0000000",
             "ptk_testadmin0000001-TestOnlyAdminSecretOfTheGatewayTests0000000",
             "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests000000",
-            "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests00000/0"})
+            "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests00000/0",
+            "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests00000+0",
+            "ptk_testadmin_000001_TestOnlyAdminSecretOfTheGatewayTests0000000",
+            "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests0000000 ",
+            "ptk_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests000000é",
+            "PTK_testadmin0000001_TestOnlyAdminSecretOfTheGatewayTests0000000"})
     void malformedTokensAreNotKeys(String text) {
         assertThat(ApiKeySecrets.parse(text)).isEmpty();
+    }
+
+    @Test
+    void aKeyIdOfLettersAndDigitsAndASecretOfUrlSafeBase64AreAKey() {
+        assertThat(ApiKeySecrets.parse("ptk_testadmin0000001_Test-Only_AdminSecretOfTheGatewayTests00000"))
+                .contains(new ApiKeySecrets.Token("testadmin0000001", "Test-Only_AdminSecretOfTheGatewayTests00000"));
+    }
+
+    @Test
+    void theSameSecretHashesTheSameOnEveryThread() throws InterruptedException {
+        String secret = secrets.newToken(secrets.newKeyId()).secret();
+        byte[] here = ApiKeySecrets.hash(secret);
+        byte[][] there = new byte[1][];
+        Thread other = new Thread(() -> there[0] = ApiKeySecrets.hash(secret));
+        other.start();
+        other.join();
+        assertThat(there[0]).isEqualTo(here);
+        assertThat(ApiKeySecrets.hash(secret)).isEqualTo(here);
     }
 
     @Test
