@@ -41,6 +41,13 @@ public interface ScoringConfig {
         /** How long a replica holds a workspace's refit lease before another may take it over. */
         @WithDefault("30m")
         Duration lease();
+
+        /**
+         * How long an on-demand refit waits for a running refit of the workspace (the schedule's, or another
+         * caller's) to finish before it answers that one is running.
+         */
+        @WithDefault("10s")
+        Duration waitForRunning();
     }
 
     interface Clv {

@@ -23,7 +23,6 @@ import io.portrait.proto.scoring.v1.ListModelFitsRequest;
 import io.portrait.proto.scoring.v1.ListModelFitsResponse;
 import io.portrait.proto.scoring.v1.RefitModelsRequest;
 import io.portrait.proto.scoring.v1.RefitModelsResponse;
-import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.service.ModelNotFoundException;
 import io.portrait.scoring.service.RefitBusyException;
 import io.portrait.scoring.service.ScoreService;
@@ -99,8 +98,7 @@ public class ScoringGrpcService implements Scoring {
 
     @Override
     public Uni<RefitModelsResponse> refitModels(RefitModelsRequest request) {
-        return GrpcErrors.respond(() -> known(scores.refit(SinkRequests.workspace(request.getWorkspace()),
-                        ModelFitRecord.ON_DEMAND)),
+        return GrpcErrors.respond(() -> known(scores.refitOnDemand(SinkRequests.workspace(request.getWorkspace()))),
                 fit -> RefitModelsResponse.newBuilder().setFit(ScoreMapper.fit(fit)).build());
     }
 

@@ -50,6 +50,7 @@ public class ScoreService {
     private final String currency;
     private final int horizonDays;
     private final Duration lease;
+    private final Duration waitForRunning;
     private final Clock clock = Clock.systemUTC();
 
     ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config) {
@@ -58,6 +59,7 @@ public class ScoreService {
         this.currency = OrderParser.currency(config.defaultCurrency(), config.defaultCurrency()).orElseThrow();
         this.horizonDays = config.clv().horizonDays();
         this.lease = config.refit().lease();
+        this.waitForRunning = config.refit().waitForRunning();
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
                 config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),
@@ -84,6 +86,25 @@ public class ScoreService {
                     .call(() -> scores.releaseLease(workspace, holder))
                     .onFailure().call(() -> scores.releaseLease(workspace, holder));
         });
+    }
+
+    /**
+     * An on-demand refit: when another refit of the workspace is running, waits for it to finish (up to
+     * {@code refit.wait-for-running}) and then refits, so that the caller's refit sees every order it has sent.
+     *
+     * @throws RefitBusyException (as a failure) when the running refit did not finish in that time
+     */
+    public Uni<ModelFitRecord> refitOnDemand(String workspace) {
+        Uni<ModelFitRecord> attempt = Uni.createFrom().deferred(() -> refit(workspace, ModelFitRecord.ON_DEMAND));
+        if (waitForRunning.isZero()) {
+            return attempt;
+        }
+        return attempt.onFailure(RefitBusyException.class).retry()
+                .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(2))
+                .expireIn(waitForRunning.toMillis())
+                // Out of time: Mutiny wraps the last failure; the caller is told the refit is still running.
+                .onFailure(failure -> failure.getCause() instanceof RefitBusyException)
+                .transform(Throwable::getCause);
     }
 
     /** Refits every workspace holding purchases, one after the other; a failing workspace does not stop the rest. */

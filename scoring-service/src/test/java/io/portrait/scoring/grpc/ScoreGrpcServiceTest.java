@@ -18,6 +18,7 @@ import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
 import io.portrait.scoring.engine.value.RfmSegments;
+import io.portrait.scoring.repository.ScoreRepository;
 import io.portrait.scoring.service.RefitJob;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
@@ -29,6 +30,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -63,6 +65,9 @@ class ScoreGrpcServiceTest {
     @Inject
     Pool pool;
 
+    @Inject
+    ScoreRepository scoreRepository;
+
     @AfterEach
     void taggingUp() {
         TaggingDouble.unavailable = false;
@@ -94,6 +99,29 @@ class ScoreGrpcServiceTest {
     private ProfileScores scores(String ws, String profileId) {
         return await(scoring.getProfileScores(GetProfileScoresRequest.newBuilder()
                 .setWorkspace(ws).setProfileId(profileId).build())).getScores();
+    }
+
+    @Test
+    void anOnDemandRefitWaitsForARunningOneAndAnswersBusyOnlyWhenItDoesNotFinish() throws Exception {
+        String ws = newWorkspace();
+        seed(ws);
+        // Another replica's refit holds the workspace's lease for a moment, then finishes.
+        assertThat(await(scoreRepository.claimLease(ws, "another-replica", Duration.ofMinutes(5)))).isTrue();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            await(scoreRepository.releaseLease(ws, "another-replica"));
+        });
+        releaser.start();
+        assertThat(refit(ws).getStatus()).isEqualTo("fitted");
+        releaser.join();
+
+        // One that does not finish within refit.wait-for-running (3 s in tests): the caller is told it is running.
+        assertThat(await(scoreRepository.claimLease(ws, "stuck-replica", Duration.ofMinutes(5)))).isTrue();
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> refit(ws));
     }
 
     @Test
