@@ -1,5 +1,6 @@
 package io.portrait.ingestion.service;
 
+import io.portrait.common.polling.Wakeup;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.repository.EventRepository;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package io.portrait.ingestion.service;
 
+import io.portrait.common.polling.Wakeup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,9 +1,11 @@
 package io.portrait.ingestion.service;
 
+import io.portrait.common.polling.Backoff;
+import io.portrait.common.polling.PollingLoop;
+import io.portrait.common.polling.Wakeup;
 import io.portrait.ingestion.client.IdentityClient;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.domain.OutboxEntry;
-import io.portrait.ingestion.engine.Backoff;
 import io.portrait.ingestion.engine.SinkEntries;
 import io.portrait.ingestion.repository.CheckpointRepository;
 import io.portrait.ingestion.repository.EventRepository;

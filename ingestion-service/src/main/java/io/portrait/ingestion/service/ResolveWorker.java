@@ -1,11 +1,12 @@
 package io.portrait.ingestion.service;
 
+import io.portrait.common.polling.Backoff;
+import io.portrait.common.polling.PollingLoop;
 import io.portrait.ingestion.client.IdentityClient;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.domain.OutboxEntry;
 import io.portrait.ingestion.domain.OutboxPosition;
 import io.portrait.ingestion.domain.StoredEvent;
-import io.portrait.ingestion.engine.Backoff;
 import io.portrait.ingestion.engine.SinkEntries;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;

@@ -1,6 +1,9 @@
 package io.portrait.recommendation.service;
 
 import io.grpc.Status;
+import io.portrait.common.polling.Backoff;
+import io.portrait.common.polling.PollingLoop;
+import io.portrait.common.polling.Wakeup;
 import io.portrait.recommendation.client.SegmentChangesClient;
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.MembershipChange;
@@ -72,8 +75,10 @@ public class SegmentFollower {
             Log.info("Segment follower off: segments are learnt only from the profiles served");
             return;
         }
-        loop = new PollingLoop("segment follower", this::followRound, settings.followInterval(),
-                settings.retryMax());
+        Duration interval = settings.followInterval();
+        // A steady pace: nothing in this process signals news of tagging's log, and an idle look stays cheap.
+        loop = new PollingLoop("segment follower", this::followRound, new Wakeup(), interval, interval,
+                new Backoff(interval, settings.retryMax()));
         loop.start();
     }
 

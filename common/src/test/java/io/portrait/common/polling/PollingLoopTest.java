@@ -1,6 +1,5 @@
-package io.portrait.ingestion.service;
+package io.portrait.common.polling;
 
-import io.portrait.ingestion.engine.Backoff;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * Both ways the services use the loop: ingestion's workers stretch an idle wait and come back on a signal or found
+ * work; recommendation's segment follower (and ingestion's graph change worker) keep a steady interval, follow a round
+ * that left work at once and retry failed rounds. Every check is "enough rounds happened", never a measured time.
+ */
 class PollingLoopTest {
 
     private static final Duration POLL = Duration.ofMillis(10);
@@ -77,10 +81,55 @@ class PollingLoopTest {
     }
 
     @Test
+    void aSteadyLoopKeepsItsInterval() {
+        Duration interval = Duration.ofMillis(20);
+        loop = new PollingLoop("steady", () -> {
+            rounds.incrementAndGet();
+            return Uni.createFrom().item(false);
+        }, new Wakeup(), interval, interval, new Backoff(interval, Duration.ofSeconds(1)));
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 3);
+        assertThat(loop.idleWait()).isEqualTo(interval);
+    }
+
+    @Test
+    void aRoundThatLeftWorkIsFollowedAtOnce() {
+        // Rounds 1-3 leave work; with an hour's interval, the fourth round comes within the wait only if they did
+        // not wait.
+        Duration hour = Duration.ofHours(1);
+        loop = new PollingLoop("test", () -> Uni.createFrom().item(rounds.incrementAndGet() < 4), new Wakeup(), hour,
+                hour, new Backoff(hour, hour));
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 4);
+    }
+
+    @Test
+    void failedRoundsAreRetried() {
+        // Two failures wait 10 then 20 ms (the backoff), not the hour a round that found nothing would wait.
+        loop = new PollingLoop("test", () -> rounds.incrementAndGet() <= 2
+                ? Uni.createFrom().failure(new IllegalStateException("tagging is down"))
+                : Uni.createFrom().item(true), new Wakeup(), Duration.ofHours(1), Duration.ofHours(1),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)));
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 4);
+    }
+
+    @Test
     void theLongestIntervalCannotBeShorterThanThePollInterval() {
         assertThatThrownBy(() -> new PollingLoop("test", () -> Uni.createFrom().item(false), wakeup,
                 Duration.ofSeconds(1), POLL, new Backoff(POLL, MAX_POLL)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("shorter than the poll interval");
+    }
+
+    @Test
+    void thePollIntervalMustBePositive() {
+        assertThatThrownBy(() -> new PollingLoop("test", () -> Uni.createFrom().item(false), wakeup,
+                Duration.ZERO, MAX_POLL, new Backoff(POLL, MAX_POLL)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
     }
 }

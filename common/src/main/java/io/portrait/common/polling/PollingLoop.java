@@ -1,9 +1,8 @@
-package io.portrait.ingestion.service;
+package io.portrait.common.polling;
 
-import io.portrait.ingestion.engine.Backoff;
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +21,15 @@ import java.util.function.Supplier;
  * signalled in this process is picked up at once either way; only work nobody signalled here (another replica's,
  * an expired lease) may wait up to {@code maxPollInterval}. A round on an idle store still reads it (on the embedded
  * store, a scan of the collection), so an idle service no longer spends a share of a core on looking.
+ *
+ * <p>A loop that should look at a steady pace passes the same interval twice and a {@link Wakeup} nobody signals
+ * (recommendation's segment follower, ingestion's graph change worker); its failed rounds then wait as long as
+ * {@code backoff} says, typically doubling from that interval. One loop for every service, so they all stop, retry
+ * and log alike.
  */
-final class PollingLoop {
+public final class PollingLoop {
+
+    private static final Logger LOG = Logger.getLogger(PollingLoop.class);
 
     private final String name;
     private final Supplier<Uni<Boolean>> round;
@@ -36,8 +42,11 @@ final class PollingLoop {
     private volatile int emptyLooks;
 
     /** {@code round} answers true when it may have left work that can be done right away. */
-    PollingLoop(String name, Supplier<Uni<Boolean>> round, Wakeup wakeup, Duration pollInterval,
-                Duration maxPollInterval, Backoff backoff) {
+    public PollingLoop(String name, Supplier<Uni<Boolean>> round, Wakeup wakeup, Duration pollInterval,
+                       Duration maxPollInterval, Backoff backoff) {
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException(name + ": the poll interval must be positive, was " + pollInterval);
+        }
         if (maxPollInterval.compareTo(pollInterval) < 0) {
             throw new IllegalArgumentException(name + ": the longest idle poll interval " + maxPollInterval
                     + " is shorter than the poll interval " + pollInterval);
@@ -50,11 +59,11 @@ final class PollingLoop {
     }
 
     /** How long the loop waits next when it finds nothing and nobody signals. */
-    Duration idleWait() {
+    public Duration idleWait() {
         return idle.delay(emptyLooks + 1);
     }
 
-    void start() {
+    public void start() {
         running = true;
         Infrastructure.getDefaultExecutor().execute(this::runRound);
     }
@@ -63,12 +72,12 @@ final class PollingLoop {
      * Stops starting rounds and waits a little for the one in flight, so that it finishes its writes before the
      * store client closes instead of leaving its claims to expire.
      */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         running = false;
         try {
             roundDone.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            Log.warnf("%s: stopped with a round still in flight; its leases will expire", name);
+            LOG.warnf("%s: stopped with a round still in flight; its leases will expire", name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -99,7 +108,7 @@ final class PollingLoop {
                     failures++;
                     Duration delay = backoff.delay(failures);
                     if (running) {
-                        Log.warnf("%s: round failed (%d in a row), retrying in %d ms: %s", name, failures,
+                        LOG.warnf("%s: round failed (%d in a row), retrying in %d ms: %s", name, failures,
                                 delay.toMillis(), failure.toString());
                     }
                     Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe().with(x -> runRound());

@@ -1,4 +1,4 @@
-package io.portrait.ingestion.service;
+package io.portrait.common.polling;
 
 import io.smallrye.mutiny.Uni;
 

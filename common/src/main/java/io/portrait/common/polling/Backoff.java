@@ -1,4 +1,4 @@
-package io.portrait.ingestion.engine;
+package io.portrait.common.polling;
 
 import java.time.Duration;
 
