@@ -28,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;

@@ -1,20 +1,14 @@
 package io.portrait.identity.grpc;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
-import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
-import io.portrait.proto.identity.v1.ListMergesRequest;
-import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.Resolution;
-import io.portrait.proto.identity.v1.ResolveRequest;
-import io.portrait.proto.identity.v1.Sighting;
 import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
 import io.portrait.proto.identity.v1.UnmergeRequest;
 import io.portrait.proto.identity.v1.UnmergeResponse;
@@ -23,18 +17,19 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.assertStatus;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
+import static io.portrait.identity.grpc.GraphFixture.values;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** Merge history, unbind, unmerge and erasure through the gRPC API, on the real graph. */
@@ -53,27 +48,33 @@ class GraphRepairTest {
     @Inject
     Pool pool;
 
-    private final String workspace = "repair-" + UUID.randomUUID();
+    private GraphFixture graph;
+
+    @BeforeEach
+    void freshWorkspace() {
+        graph = new GraphFixture(identity, pool, "repair-");
+    }
 
     @Test
     void unmergeGivesEachMergedProfileBackWhatItBrought() {
-        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
-        String bob = resolve(sighting("e2", "pos", T2, id("phone", "+8613800138001"), id("member_card", "M-1")))
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        String bob = graph.resolve(sighting("e2", "pos", T2, id("phone", "+8613800138001"), id("member_card", "M-1")))
                 .getProfileId();
         // A wrong merge: a shared card number typed at the till joins Ann and Bob.
-        Resolution join = resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"), id("member_card", "M-1")));
+        Resolution join = graph.resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"),
+                id("member_card", "M-1")));
         assertThat(join.getProfileId()).isEqualTo(ann);
         String mergeId = join.getMerges(0).getMergeId();
         // After the merge Ann's profile gains a new identifier; it stays with her when the merge is split.
-        resolve(sighting("e4", "web", T4, id("email", "ann@example.com"), id("anonymous_id", "cookie-9")));
+        graph.resolve(sighting("e4", "web", T4, id("email", "ann@example.com"), id("anonymous_id", "cookie-9")));
 
-        List<MergeHistoryEntry> history = merges(bob);
+        List<MergeHistoryEntry> history = graph.merges(bob);
         assertThat(history).extracting(MergeHistoryEntry::getMergeId, MergeHistoryEntry::getSurvivorProfileId,
                 MergeHistoryEntry::getCauseEventId).containsExactly(tuple(mergeId, ann, "e3"));
         assertThat(history.get(0).getMergedProfileIdsList()).containsExactly(bob);
         assertThat(history.get(0).hasUndoneAt()).isFalse();
 
-        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(mergeId).setReason("shared card at the till").build());
 
         assertThat(split.getSurvivor().getProfileId()).isEqualTo(ann);
@@ -86,122 +87,94 @@ class GraphRepairTest {
         // Neither side breaks a rule in force: nothing is detached.
         assertThat(split.getDetachedList()).isEmpty();
         assertThat(restored.getEventCount()).isEqualTo(1);
-        assertThat(profile(bob).getProfileId()).isEqualTo(bob);
-        assertThat(lookup("member_card", "M-1").getProfileId()).isEqualTo(bob);
-        assertThat(profile(ann).getMergedProfileIdsList()).isEmpty();
+        assertThat(graph.profile(bob).getProfileId()).isEqualTo(bob);
+        assertThat(graph.lookup("member_card", "M-1").getProfileId()).isEqualTo(bob);
+        assertThat(graph.profile(ann).getMergedProfileIdsList()).isEmpty();
 
-        MergeHistoryEntry undone = merges(ann).get(0);
+        MergeHistoryEntry undone = graph.merges(ann).get(0);
         assertThat(undone.hasUndoneAt()).isTrue();
         assertThat(undone.getUndoReason()).isEqualTo("shared card at the till");
-        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(mergeId).build()), Status.Code.FAILED_PRECONDITION);
-        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND);
-        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId("not-a-merge").build()), Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     void unmergeRestoresWhatTheMergedProfileHadAbsorbedBefore() {
-        String a = resolve(sighting("e1", "web", T1, id("email", "a@example.com"))).getProfileId();
-        String b = resolve(sighting("e2", "web", T2, id("phone", "+8613800138002"))).getProfileId();
-        String c = resolve(sighting("e3", "web", T3, id("anonymous_id", "c-1"))).getProfileId();
+        String a = graph.resolve(sighting("e1", "web", T1, id("email", "a@example.com"))).getProfileId();
+        String b = graph.resolve(sighting("e2", "web", T2, id("phone", "+8613800138002"))).getProfileId();
+        String c = graph.resolve(sighting("e3", "web", T3, id("anonymous_id", "c-1"))).getProfileId();
         // C into B first, then B into A.
-        resolve(sighting("e4", "web", T3, id("phone", "+8613800138002"), id("anonymous_id", "c-1")));
-        Resolution second = resolve(sighting("e5", "web", T4, id("email", "a@example.com"),
+        graph.resolve(sighting("e4", "web", T3, id("phone", "+8613800138002"), id("anonymous_id", "c-1")));
+        Resolution second = graph.resolve(sighting("e5", "web", T4, id("email", "a@example.com"),
                 id("phone", "+8613800138002")));
         assertThat(second.getMerges(0).getMergedProfileIdsList()).containsExactly(b);
-        assertThat(profile(c).getProfileId()).isEqualTo(a);
+        assertThat(graph.profile(c).getProfileId()).isEqualTo(a);
 
-        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(second.getMerges(0).getMergeId()).build());
 
         assertThat(values(split.getSurvivor())).containsExactly("a@example.com");
         assertThat(values(split.getRestored(0))).containsExactlyInAnyOrder("+8613800138002", "c-1");
         assertThat(split.getRestored(0).getMergedProfileIdsList()).containsExactly(c);
-        assertThat(profile(c).getProfileId()).isEqualTo(b);
+        assertThat(graph.profile(c).getProfileId()).isEqualTo(b);
     }
 
     @Test
     void unbindRemovesOneIdentifierWhichThenResolvesAnew() {
-        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"), id("phone", "+8613800138003")))
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"),
+                        id("phone", "+8613800138003")))
                 .getProfileId();
 
-        Profile after = identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+        Profile after = identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(graph.workspace())
                 .setProfileId(ann).setIdentifier(id("phone", "138 0013 8003")).build()).getProfile();
 
         assertThat(values(after)).containsExactly("ann@example.com");
-        assertStatus(() -> lookup("phone", "+8613800138003"), Status.Code.NOT_FOUND);
-        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> graph.lookup("phone", "+8613800138003"), Status.Code.NOT_FOUND);
+        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder()
+                .setWorkspace(graph.workspace())
                 .setProfileId(ann).setIdentifier(id("phone", "+8613800138003")).build()), Status.Code.NOT_FOUND);
-        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder()
+                .setWorkspace(graph.workspace())
                 .setProfileId(ann).setIdentifier(id("phone", "not a phone")).build()), Status.Code.INVALID_ARGUMENT);
-        Resolution later = resolve(sighting("e2", "pos", T2, id("phone", "+8613800138003")));
+        Resolution later = graph.resolve(sighting("e2", "pos", T2, id("phone", "+8613800138003")));
         assertThat(later.getProfileId()).isNotEqualTo(ann);
         assertThat(later.getNewProfile()).isTrue();
     }
 
     @Test
     void eraseDeletesTheProfileAndSuppressesItsIdentifiersForGood() {
-        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
-        String other = resolve(sighting("e2", "app", T2, id("device_id", "dev-1"))).getProfileId();
-        resolve(sighting("e3", "app", T3, id("email", "ann@example.com"), id("device_id", "dev-1")));
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        String other = graph.resolve(sighting("e2", "app", T2, id("device_id", "dev-1"))).getProfileId();
+        graph.resolve(sighting("e3", "app", T3, id("email", "ann@example.com"), id("device_id", "dev-1")));
 
         // Erasing by the merged-away id erases the person it stands for.
-        EraseProfileResponse erased = identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(workspace)
+        EraseProfileResponse erased = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                .setWorkspace(graph.workspace())
                 .setProfileId(other).setReason("data subject request").build());
 
         assertThat(erased.getErasedProfileIdsList()).containsExactlyInAnyOrder(ann, other);
         assertThat(erased.getIdentifiersSuppressed()).isEqualTo(2);
-        assertStatus(() -> profile(ann), Status.Code.NOT_FOUND);
-        assertStatus(() -> profile(other), Status.Code.NOT_FOUND);
-        assertStatus(() -> lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
+        assertStatus(() -> graph.profile(ann), Status.Code.NOT_FOUND);
+        assertStatus(() -> graph.profile(other), Status.Code.NOT_FOUND);
+        assertStatus(() -> graph.lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
         for (String table : List.of("profile", "identifier", "resolved_event", "merge_history")) {
-            assertThat(count("select count(*) from " + table + " where workspace = $1")).as(table).isZero();
+            assertThat(graph.count("select count(*) from " + table + " where workspace = $1")).as(table).isZero();
         }
-        assertThat(count("select count(*) from erasure_tombstone where workspace = $1")).isEqualTo(2);
+        assertThat(graph.count("select count(*) from erasure_tombstone where workspace = $1")).isEqualTo(2);
 
         // The same person comes back: the event is kept on a profile of its own, the identifiers are not collected.
-        Resolution back = resolve(sighting("e4", "web", T4, id("email", "Ann@Example.com"), id("anonymous_id", "new")));
+        Resolution back = graph.resolve(sighting("e4", "web", T4, id("email", "Ann@Example.com"),
+                id("anonymous_id", "new")));
         assertThat(back.getBlockedIdentifiersList()).extracting(Identifier::getType, Identifier::getValue)
                 .containsExactly(tuple("email", "ann@example.com"));
-        assertThat(values(profile(back.getProfileId()))).containsExactly("new");
-        assertStatus(() -> lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
+        assertThat(values(graph.profile(back.getProfileId()))).containsExactly("new");
+        assertStatus(() -> graph.lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
 
-        assertStatus(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(workspace)
+        assertStatus(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(graph.workspace())
                 .setProfileId(ann).build()), Status.Code.NOT_FOUND);
-    }
-
-    private Resolution resolve(Sighting sighting) {
-        return identity.resolve(ResolveRequest.newBuilder().setWorkspace(workspace).addSightings(sighting).build())
-                .getResolutions(0);
-    }
-
-    private List<MergeHistoryEntry> merges(String profileId) {
-        return identity.listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId)
-                .build()).getMergesList();
-    }
-
-    private Profile profile(String id) {
-        return identity.getProfile(GetProfileRequest.newBuilder().setWorkspace(workspace).setProfileId(id).build())
-                .getProfile();
-    }
-
-    private Profile lookup(String type, String value) {
-        return identity.lookupProfile(LookupProfileRequest.newBuilder().setWorkspace(workspace)
-                .setIdentifier(id(type, value)).build()).getProfile();
-    }
-
-    private long count(String sql) {
-        return pool.preparedQuery(sql).execute(Tuple.of(workspace)).await().indefinitely().iterator().next().getLong(0);
-    }
-
-    private static List<String> values(Profile profile) {
-        return profile.getIdentifiersList().stream().map(Identifier::getValue).toList();
-    }
-
-    private static void assertStatus(Runnable call, Status.Code code) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
     }
 }

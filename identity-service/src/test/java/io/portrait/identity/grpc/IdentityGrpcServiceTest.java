@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -326,20 +328,6 @@ class IdentityGrpcServiceTest {
         List<Row> rows = new ArrayList<>();
         pool.preparedQuery(query).execute(Tuple.from(List.of(params))).await().indefinitely().forEach(rows::add);
         return rows;
-    }
-
-    static Sighting sighting(String eventId, String channel, Instant occurredAt, Identifier... identifiers) {
-        return Sighting.newBuilder()
-                .setEventId(eventId)
-                .setChannel(channel)
-                .setOccurredAt(Timestamp.newBuilder()
-                        .setSeconds(occurredAt.getEpochSecond()).setNanos(occurredAt.getNano()))
-                .addAllIdentifiers(List.of(identifiers))
-                .build();
-    }
-
-    static Identifier id(String type, String value) {
-        return Identifier.newBuilder().setType(type).setValue(value).build();
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -2,25 +2,23 @@ package io.portrait.identity.grpc;
 
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
-import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
-import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.Resolution;
-import io.portrait.proto.identity.v1.ResolveRequest;
-import io.portrait.proto.identity.v1.Sighting;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -34,12 +32,21 @@ class MatchingRulesTest {
     @GrpcClient("identity")
     IdentityGrpc.IdentityBlockingStub identity;
 
-    private final String workspace = "rules-" + UUID.randomUUID();
+    @Inject
+    Pool pool;
+
+    private GraphFixture graph;
+
+    @BeforeEach
+    void freshWorkspace() {
+        graph = new GraphFixture(identity, pool, "rules-");
+    }
 
     @Test
     void aSharedDeviceNeverMergesTwoUserIds() {
-        Resolution alice = resolve(sighting("e1", "app", T1, id("user_id", "alice"), id("device_id", "shared-tablet")));
-        Resolution bob = resolve(sighting("e2", "app", T1.plusSeconds(60),
+        Resolution alice = graph.resolve(sighting("e1", "app", T1, id("user_id", "alice"),
+                id("device_id", "shared-tablet")));
+        Resolution bob = graph.resolve(sighting("e2", "app", T1.plusSeconds(60),
                 id("user_id", "bob"), id("device_id", "shared-tablet")));
 
         assertThat(bob.getProfileId()).isNotEqualTo(alice.getProfileId());
@@ -48,12 +55,12 @@ class MatchingRulesTest {
         assertThat(bob.getDemotedIdentifiersList()).extracting(Identifier::getType, Identifier::getValue)
                 .containsExactly(tuple("device_id", "shared-tablet"));
         // The device stays where it was first seen; Bob's profile holds only his user id.
-        assertThat(lookup("device_id", "shared-tablet").getProfileId()).isEqualTo(alice.getProfileId());
-        assertThat(profile(bob.getProfileId()).getIdentifiersList()).extracting(Identifier::getType)
+        assertThat(graph.lookup("device_id", "shared-tablet").getProfileId()).isEqualTo(alice.getProfileId());
+        assertThat(graph.profile(bob.getProfileId()).getIdentifiersList()).extracting(Identifier::getType)
                 .containsExactly("user_id");
 
         // Resolving the event again answers the same demotion.
-        Resolution again = resolve(sighting("e2", "app", T1.plusSeconds(60),
+        Resolution again = graph.resolve(sighting("e2", "app", T1.plusSeconds(60),
                 id("user_id", "bob"), id("device_id", "shared-tablet")));
         assertThat(again.getProfileId()).isEqualTo(bob.getProfileId());
         assertThat(again.getDemotedIdentifiersList()).isEqualTo(bob.getDemotedIdentifiersList());
@@ -61,63 +68,48 @@ class MatchingRulesTest {
 
     @Test
     void aSixthDeviceInOneWeekIsDemotedButANewWeekIsFine() {
-        String profileId = resolve(sighting("e0", "app", T1, id("user_id", "carol"))).getProfileId();
+        String profileId = graph.resolve(sighting("e0", "app", T1, id("user_id", "carol"))).getProfileId();
         for (int d = 1; d <= 5; d++) {
-            Resolution r = resolve(sighting("e" + d, "app", T1.plus(Duration.ofHours(d)),
+            Resolution r = graph.resolve(sighting("e" + d, "app", T1.plus(Duration.ofHours(d)),
                     id("user_id", "carol"), id("device_id", "dev-" + d)));
             assertThat(r.getDemotedIdentifiersList()).as("device %d", d).isEmpty();
         }
 
-        Resolution sixth = resolve(sighting("e6", "app", T1.plus(Duration.ofDays(2)),
+        Resolution sixth = graph.resolve(sighting("e6", "app", T1.plus(Duration.ofDays(2)),
                 id("user_id", "carol"), id("device_id", "dev-6")));
-        Resolution nextMonth = resolve(sighting("e7", "app", T1.plus(Duration.ofDays(30)),
+        Resolution nextMonth = graph.resolve(sighting("e7", "app", T1.plus(Duration.ofDays(30)),
                 id("user_id", "carol"), id("device_id", "dev-7")));
 
         assertThat(sixth.getProfileId()).isEqualTo(profileId);
         assertThat(sixth.getDemotedIdentifiersList()).extracting(Identifier::getValue).containsExactly("dev-6");
         assertThat(nextMonth.getProfileId()).isEqualTo(profileId);
         assertThat(nextMonth.getDemotedIdentifiersList()).isEmpty();
-        assertThat(profile(profileId).getIdentifiersList()).filteredOn(i -> i.getType().equals("device_id"))
+        assertThat(graph.profile(profileId).getIdentifiersList()).filteredOn(i -> i.getType().equals("device_id"))
                 .extracting(Identifier::getValue)
                 .containsExactlyInAnyOrder("dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-7");
     }
 
     @Test
     void blockedValuesAreAnsweredBackButNeverStoredNorMatched() {
-        Resolution first = resolve(sighting("e1", "web", T1,
+        Resolution first = graph.resolve(sighting("e1", "web", T1,
                 id("email", "Someone@Mailinator.com"), id("phone", "138 0000 0000"), id("anonymous_id", "a-1")));
-        Resolution second = resolve(sighting("e2", "web", T1, id("email", "someone@mailinator.com"),
+        Resolution second = graph.resolve(sighting("e2", "web", T1, id("email", "someone@mailinator.com"),
                 id("anonymous_id", "a-2")));
 
         assertThat(first.getBlockedIdentifiersList()).extracting(Identifier::getType, Identifier::getValue)
                 .containsExactly(tuple("email", "someone@mailinator.com"), tuple("phone", "+8613800000000"));
         assertThat(second.getProfileId()).isNotEqualTo(first.getProfileId());
-        assertThat(profile(first.getProfileId()).getIdentifiersList()).extracting(Identifier::getType)
+        assertThat(graph.profile(first.getProfileId()).getIdentifiersList()).extracting(Identifier::getType)
                 .containsExactly("anonymous_id");
     }
 
     @Test
     void anEventWithOnlyBlockedIdentifiersStillLandsOnAProfile() {
-        Resolution resolution = resolve(sighting("e1", "web", T1, id("email", "x@mailinator.com")));
+        Resolution resolution = graph.resolve(sighting("e1", "web", T1, id("email", "x@mailinator.com")));
 
         assertThat(resolution.getNewProfile()).isTrue();
-        Profile profile = profile(resolution.getProfileId());
+        Profile profile = graph.profile(resolution.getProfileId());
         assertThat(profile.getIdentifiersList()).isEmpty();
         assertThat(profile.getEventCount()).isEqualTo(1);
-    }
-
-    private Resolution resolve(Sighting sighting) {
-        return identity.resolve(ResolveRequest.newBuilder().setWorkspace(workspace).addSightings(sighting).build())
-                .getResolutions(0);
-    }
-
-    private Profile profile(String id) {
-        return identity.getProfile(GetProfileRequest.newBuilder().setWorkspace(workspace).setProfileId(id).build())
-                .getProfile();
-    }
-
-    private Profile lookup(String type, String value) {
-        return identity.lookupProfile(LookupProfileRequest.newBuilder().setWorkspace(workspace)
-                .setIdentifier(id(type, value)).build()).getProfile();
     }
 }

@@ -28,8 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.UUID;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,19 +1,13 @@
 package io.portrait.identity.grpc;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.identity.repository.NewIdentifier;
 import io.portrait.identity.service.IdentifierProtection;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.DetachedIdentifier;
-import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
-import io.portrait.proto.identity.v1.LookupProfileRequest;
-import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.Resolution;
-import io.portrait.proto.identity.v1.ResolveRequest;
-import io.portrait.proto.identity.v1.Sighting;
 import io.portrait.proto.identity.v1.UnmergeRequest;
 import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.grpc.GrpcClient;
@@ -24,18 +18,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.id;
-import static io.portrait.identity.grpc.IdentityGrpcServiceTest.sighting;
+import static io.portrait.identity.grpc.GraphFixture.assertStatus;
+import static io.portrait.identity.grpc.GraphFixture.id;
+import static io.portrait.identity.grpc.GraphFixture.sighting;
+import static io.portrait.identity.grpc.GraphFixture.values;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -64,22 +59,27 @@ class UnmergeUnderCurrentRulesTest {
     @Inject
     IdentifierProtection protection;
 
-    private final String workspace = "replay-" + UUID.randomUUID();
+    private GraphFixture graph;
+
+    @BeforeEach
+    void freshWorkspace() {
+        graph = new GraphFixture(identity, pool, "replay-");
+    }
 
     @Test
     void aNumberBlockedSinceTheWrongMergeLinksTheTwoProfilesNoMore() {
-        String ann = resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
-        String bob = resolve(sighting("e2", "pos", T2, id("member_card", "M-7"), id("phone", "+8613800138077")))
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        String bob = graph.resolve(sighting("e2", "pos", T2, id("member_card", "M-7"), id("phone", "+8613800138077")))
                 .getProfileId();
-        Resolution join = resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"),
+        Resolution join = graph.resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"),
                 id("phone", "+8613800138077")));
         assertThat(join.getMergesList()).hasSize(1);
         // The number that joined them was the service desk's, typed at the till for both; the operator has blocked
         // it since. The graph holds it as resolution stored it before the block.
         reseal("phone", "+8613800138077", DESK_PHONE);
-        assertThat(lookup("phone", DESK_PHONE).getProfileId()).isEqualTo(ann);
+        assertThat(graph.lookup("phone", DESK_PHONE).getProfileId()).isEqualTo(ann);
 
-        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(join.getMerges(0).getMergeId()).setReason("service desk number").build());
 
         assertThat(split.getDetachedList()).extracting(DetachedIdentifier::getProfileId,
@@ -88,38 +88,39 @@ class UnmergeUnderCurrentRulesTest {
                 .containsExactly(tuple(bob, "phone", DESK_PHONE, "blocked"));
         assertThat(values(split.getSurvivor())).containsExactly("ann@example.com");
         assertThat(values(split.getRestored(0))).containsExactly("M-7");
-        assertNotFound(() -> lookup("phone", DESK_PHONE));
-        assertThat(count("select count(*) from identifier where workspace = $1 and type = 'phone'")).isZero();
+        assertStatus(() -> graph.lookup("phone", DESK_PHONE), Status.Code.NOT_FOUND);
+        assertThat(graph.count("select count(*) from identifier where workspace = $1 and type = 'phone'")).isZero();
 
         // Events carrying the number again join neither profile to the other.
-        Resolution annAgain = resolve(sighting("e4", "web", T4, id("email", "ann@example.com"),
+        Resolution annAgain = graph.resolve(sighting("e4", "web", T4, id("email", "ann@example.com"),
                 id("phone", "138 0000 0000")));
-        Resolution bobAgain = resolve(sighting("e5", "pos", T5, id("member_card", "M-7"), id("phone", DESK_PHONE)));
+        Resolution bobAgain = graph.resolve(sighting("e5", "pos", T5, id("member_card", "M-7"),
+                id("phone", DESK_PHONE)));
         assertThat(annAgain.getProfileId()).isEqualTo(ann);
         assertThat(bobAgain.getProfileId()).isEqualTo(bob);
         assertThat(annAgain.getMergesList()).isEmpty();
         assertThat(bobAgain.getMergesList()).isEmpty();
-        assertThat(profile(bob).getProfileId()).isEqualTo(bob);
-        assertThat(profile(ann).getMergedProfileIdsList()).isEmpty();
+        assertThat(graph.profile(bob).getProfileId()).isEqualTo(bob);
+        assertThat(graph.profile(ann).getMergedProfileIdsList()).isEmpty();
     }
 
     @Test
     void eachSideKeepsTheEarliestIdentifiersItsLimitsAllowAndOneValueOfAUniqueType() {
-        String ann = resolve(sighting("e1", "web", T1, id("user_id", "u-ann"), id("email", "ann@example.com")))
+        String ann = graph.resolve(sighting("e1", "web", T1, id("user_id", "u-ann"), id("email", "ann@example.com")))
                 .getProfileId();
-        String bob = resolve(sighting("e2", "pos", T2, id("phone", "+8613800138078"), id("member_card", "M-1")))
+        String bob = graph.resolve(sighting("e2", "pos", T2, id("phone", "+8613800138078"), id("member_card", "M-1")))
                 .getProfileId();
-        resolve(sighting("e3", "pos", T3, id("phone", "+8613800138078"), id("member_card", "M-2")));
-        resolve(sighting("e4", "pos", T4, id("phone", "+8613800138078"), id("member_card", "M-3")));
+        graph.resolve(sighting("e3", "pos", T3, id("phone", "+8613800138078"), id("member_card", "M-2")));
+        graph.resolve(sighting("e4", "pos", T4, id("phone", "+8613800138078"), id("member_card", "M-3")));
         // Attached under looser rules, before member cards were limited to 3 and user ids made unique: Bob's
         // oldest card, and a second user id on Ann's profile seen after her own.
         plant(bob, "member_card", "M-0", T1);
         plant(ann, "user_id", "u-old", T3);
-        Resolution join = resolve(sighting("e5", "web", T5, id("email", "ann@example.com"),
+        Resolution join = graph.resolve(sighting("e5", "web", T5, id("email", "ann@example.com"),
                 id("phone", "+8613800138078")));
         assertThat(join.getMergesList()).hasSize(1);
 
-        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+        UnmergeResponse split = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId(join.getMerges(0).getMergeId()).build());
 
         // The latest card goes (the limit keeps the three seen first), and the later user id.
@@ -128,11 +129,11 @@ class UnmergeUnderCurrentRulesTest {
                 .containsExactlyInAnyOrder(tuple(bob, "M-3", "limit"), tuple(ann, "u-old", "unique"));
         assertThat(values(split.getSurvivor())).containsExactlyInAnyOrder("u-ann", "ann@example.com");
         assertThat(values(split.getRestored(0))).containsExactlyInAnyOrder("+8613800138078", "M-0", "M-1", "M-2");
-        assertNotFound(() -> lookup("member_card", "M-3"));
-        assertNotFound(() -> lookup("user_id", "u-old"));
+        assertStatus(() -> graph.lookup("member_card", "M-3"), Status.Code.NOT_FOUND);
+        assertStatus(() -> graph.lookup("user_id", "u-old"), Status.Code.NOT_FOUND);
 
         // Resolution now agrees with the split: Bob holds all the cards he may, so the detached one is demoted.
-        Resolution card = resolve(sighting("e6", "pos", T5.plusSeconds(60), id("member_card", "M-0"),
+        Resolution card = graph.resolve(sighting("e6", "pos", T5.plusSeconds(60), id("member_card", "M-0"),
                 id("member_card", "M-3")));
         assertThat(card.getProfileId()).isEqualTo(bob);
         assertThat(card.getDemotedIdentifiersList()).extracting(Identifier::getType, Identifier::getValue)
@@ -147,7 +148,7 @@ class UnmergeUnderCurrentRulesTest {
                         update identifier set value_hash = $4, value_enc = $5
                         where workspace = $1 and type = $2 and value_hash = $3
                         """)
-                .execute(Tuple.from(Arrays.asList(workspace, type, Buffer.buffer(before.key().hashBytes()),
+                .execute(Tuple.from(Arrays.asList(graph.workspace(), type, Buffer.buffer(before.key().hashBytes()),
                         Buffer.buffer(after.key().hashBytes()), Buffer.buffer(after.sealedValue()))))
                 .await().indefinitely().rowCount();
         assertThat(updated).isEqualTo(1);
@@ -162,36 +163,8 @@ class UnmergeUnderCurrentRulesTest {
                                                 created_at, first_event_id, seen_at)
                         values ($1, $2, $3, $4, $5, $5, $6, 'planted', $6)
                         """)
-                .execute(Tuple.from(Arrays.asList(workspace, type, Buffer.buffer(identifier.key().hashBytes()),
+                .execute(Tuple.from(Arrays.asList(graph.workspace(), type, Buffer.buffer(identifier.key().hashBytes()),
                         Buffer.buffer(identifier.sealedValue()), profile, seenAt.atOffset(ZoneOffset.UTC))))
                 .await().indefinitely();
-    }
-
-    private Resolution resolve(Sighting sighting) {
-        return identity.resolve(ResolveRequest.newBuilder().setWorkspace(workspace).addSightings(sighting).build())
-                .getResolutions(0);
-    }
-
-    private Profile profile(String id) {
-        return identity.getProfile(GetProfileRequest.newBuilder().setWorkspace(workspace).setProfileId(id).build())
-                .getProfile();
-    }
-
-    private Profile lookup(String type, String value) {
-        return identity.lookupProfile(LookupProfileRequest.newBuilder().setWorkspace(workspace)
-                .setIdentifier(id(type, value)).build()).getProfile();
-    }
-
-    private long count(String sql) {
-        return pool.preparedQuery(sql).execute(Tuple.of(workspace)).await().indefinitely().iterator().next().getLong(0);
-    }
-
-    private static List<String> values(Profile profile) {
-        return profile.getIdentifiersList().stream().map(Identifier::getValue).toList();
-    }
-
-    private static void assertNotFound(Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
     }
 }
