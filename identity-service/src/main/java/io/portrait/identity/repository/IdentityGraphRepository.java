@@ -259,13 +259,15 @@ public class IdentityGraphRepository {
 
     /**
      * Counts an event on a profile in one statement: marks it resolved and records the traits it brought, and when
-     * {@code stats} is given (an existing profile) stores the profile's new statistics too. False when another
-     * transaction recorded the event first; the caller then rolls everything back.
+     * {@code stats} is given (an existing profile) stores the profile's new statistics too. When {@code mustHold}
+     * is not empty, the same statement counts how many of those identifiers the profile holds now: a caller that
+     * decided without reading them under the lock learns whether they moved, and rolls everything back if so.
+     * {@link Recorded#ALREADY_RECORDED} when another transaction recorded the event first.
      */
-    public Uni<Boolean> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
-                                    boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted,
-                                    ProfileStats stats, String source, Instant observedAt,
-                                    Map<String, String> traits) {
+    public Uni<Recorded> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
+                                     boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted,
+                                     ProfileStats stats, String source, Instant observedAt,
+                                     Map<String, String> traits, List<IdentifierKey> mustHold) {
         String statsUpdate = stats == null ? "" : """
                 stats as (
                     update profile set first_seen = $11, last_seen = $12, event_count = $13, channels = $14
@@ -279,6 +281,17 @@ public class IdentityGraphRepository {
         if (stats != null) {
             values.addAll(Arrays.asList(timestamp(stats.firstSeen()), timestamp(stats.lastSeen()),
                     stats.eventCount(), channels(stats)));
+        }
+        String held = "0";
+        if (!mustHold.isEmpty()) {
+            int first = values.size() + 1;
+            held = """
+                    (select count(*) from identifier i
+                     join unnest($%d::text[], $%d::bytea[]) as wanted (type, value_hash)
+                       on i.type = wanted.type and i.value_hash = wanted.value_hash
+                     where i.workspace = $1 and i.profile_id = $3)""".formatted(first, first + 1);
+            values.add(types(mustHold));
+            values.add(hashes(mustHold));
         }
         // Data-modifying CTEs run once each whether or not the final select reads them.
         return tx.preparedQuery("""
@@ -297,11 +310,20 @@ public class IdentityGraphRepository {
                             on conflict do nothing
                             returning 1
                         )
-                        select count(*) as recorded from recorded
-                        """.formatted(statsUpdate))
+                        select (select count(*) from recorded) as recorded, %s as held
+                        """.formatted(statsUpdate, held))
                 .execute(Tuple.from(values))
-                .map(rows -> rows.iterator().next().getLong("recorded") == 1);
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    if (row.getLong("held") != mustHold.size()) {
+                        return Recorded.OWNERS_CHANGED;
+                    }
+                    return row.getLong("recorded") == 1 ? Recorded.RECORDED : Recorded.ALREADY_RECORDED;
+                });
     }
+
+    /** What {@link #recordEvent} did. */
+    public enum Recorded { RECORDED, ALREADY_RECORDED, OWNERS_CHANGED }
 
     /** Statement parameters, nulls allowed (nullable timestamps). */
     private static Tuple params(Object... values) {

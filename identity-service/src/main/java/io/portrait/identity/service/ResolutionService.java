@@ -149,6 +149,11 @@ public class ResolutionService {
             return matching.candidates(tx, workspace, sighting.traits()).flatMap(candidates ->
                     createProfile(tx, workspace, sighting, decision, now, candidates));
         }
+        Set<UUID> ownerIds = Set.copyOf(owners.values());
+        if (ownerIds.size() == 1 && owners.size() == sighting.identifiers().size()
+                && !matching.describesAPerson(sighting.traits())) {
+            return returning(tx, workspace, sighting, ownerIds.iterator().next(), now);
+        }
         return lockOwners(tx, workspace, sighting, owners).flatMap(locked -> {
             MatchDecision decision = rules.decide(sighting.keys(), owners, locked.held(), sighting.occurredAt());
             if (decision.owners().isEmpty()) {
@@ -158,6 +163,35 @@ public class ResolutionService {
                     .filter(profile -> decision.owners().contains(profile.id()))
                     .toList();
             return joinProfiles(tx, workspace, sighting, owners, matched, decision, now);
+        });
+    }
+
+    /**
+     * The common case, a returning visitor: every identifier of the sighting is already held by one profile and
+     * the event brings no person traits. Nothing is attached, so no rule can be broken (a profile never breaks a
+     * rule with what it already holds) and the identifiers the profile holds need not be read; the golden record
+     * does not change. Two statements after the first read: lock the profile (and read its statistics), then count
+     * the event, which in the same statement checks that the profile still holds every identifier. That check
+     * must follow the lock (a statement sees what was committed when it started); if another resolver, an unbind
+     * or an unmerge moved one away in between, the transaction is rolled back and retried from the start.
+     */
+    private Uni<SightingResolution> returning(SqlConnection tx, String workspace, PreparedSighting sighting,
+                                              UUID owner, Instant now) {
+        return graph.lockProfiles(tx, workspace, List.of(owner)).flatMap(locked -> {
+            if (locked.size() != 1 || !locked.get(0).live()) {
+                throw new ConcurrentChangeException("the owning profile changed before it was locked");
+            }
+            ProfileStats stats = ResolutionEngine.recordEvent(locked.get(0).stats(), sighting.channel(),
+                    sighting.occurredAt());
+            return graph.recordEvent(tx, workspace, sighting.eventId(), owner, false, now, List.of(), stats,
+                            sighting.source(), sighting.occurredAt(), sighting.traits(), sighting.keys())
+                    .map(recorded -> switch (recorded) {
+                        case RECORDED -> sighting.resolution(owner, false, List.of(), List.of());
+                        case OWNERS_CHANGED -> throw new ConcurrentChangeException(
+                                "an identifier left the owning profile before it was locked");
+                        case ALREADY_RECORDED -> throw new ConcurrentChangeException(
+                                "event was resolved concurrently");
+                    });
         });
     }
 
@@ -324,8 +358,8 @@ public class ResolutionService {
     private Uni<Void> recordEvent(SqlConnection tx, String workspace, PreparedSighting sighting, UUID profileId,
                                   boolean newProfile, Instant now, List<IdentifierKey> demoted, ProfileStats stats) {
         return graph.recordEvent(tx, workspace, sighting.eventId(), profileId, newProfile, now, demoted, stats,
-                sighting.source(), sighting.occurredAt(), sighting.traits()).map(recorded -> {
-            if (!recorded) {
+                sighting.source(), sighting.occurredAt(), sighting.traits(), List.of()).map(recorded -> {
+            if (recorded != IdentityGraphRepository.Recorded.RECORDED) {
                 throw new ConcurrentChangeException("event was resolved concurrently");
             }
             return null;
