@@ -2,6 +2,7 @@ package io.portrait.recommendation.repository;
 
 import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
@@ -10,10 +11,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.set;
 import static io.portrait.recommendation.repository.RecommendationStore.ALIASES;
@@ -35,12 +36,19 @@ public class AliasRepository {
         this.aliases = store.collection(ALIASES);
     }
 
-    /** The survivor of each given profile that was merged away; profiles not merged are absent. */
+    /**
+     * The survivor of each given profile that was merged away; profiles not merged are absent. One lookup by the
+     * unique key per profile: the embedded MongoDB answers {@code $in} on a compound key by scanning every alias,
+     * which every delivery of events paid.
+     */
     public Uni<Map<String, String>> survivors(String workspace, Collection<String> profileIds) {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return aliases.find(and(eq(WORKSPACE, workspace), in(PROFILE_ID, profileIds)))
+        return Multi.createFrom().iterable(profileIds)
+                .onItem().transformToUniAndMerge(profileId ->
+                        aliases.find(RecommendationStore.profileKey(workspace, profileId)).collect().first())
+                .filter(Objects::nonNull)
                 .collect().in(HashMap::new, (map, document) ->
                         map.put(document.getString(PROFILE_ID), document.getString(SURVIVOR_PROFILE_ID)));
     }
@@ -64,7 +72,7 @@ public class AliasRepository {
 
     /** The profile no longer resolves to a survivor: it is live again. */
     public Uni<Void> revive(String workspace, String profileId) {
-        return aliases.deleteOne(and(eq(WORKSPACE, workspace), eq(PROFILE_ID, profileId))).replaceWithVoid();
+        return aliases.deleteOne(RecommendationStore.profileKey(workspace, profileId)).replaceWithVoid();
     }
 
     /** Profiles merged into this one. */

@@ -1,6 +1,7 @@
 package io.portrait.recommendation.repository;
 
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
@@ -10,11 +11,11 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
@@ -45,28 +46,47 @@ public class AppliedLogRepository {
         this.merges = store.collection(APPLIED_MERGES);
     }
 
-    /** Those of the given event ids that were applied before. */
-    public Uni<Set<String>> appliedEvents(String workspace, Collection<String> eventIds) {
+    /**
+     * The markers of those of the given events that were applied before: which are done, and which wait to be
+     * applied once more (with the merge whose undoing asks for it). One lookup by the unique key per event: the
+     * embedded MongoDB answers {@code $in} on a compound key by scanning every marker ever written, which every
+     * delivery of events paid twice.
+     */
+    public Uni<EventMarkers> eventMarkers(String workspace, Collection<String> eventIds) {
         if (eventIds.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(new EventMarkers(Set.of(), Map.of()));
         }
-        return events.find(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds), exists(REPLAY, false)))
-                .map(document -> document.getString(EVENT_ID))
-                .collect().in(HashSet::new, Set::add);
+        return Multi.createFrom().iterable(eventIds)
+                .onItem().transformToUniAndMerge(eventId -> events.find(eventKey(workspace, eventId)).collect().first())
+                .filter(Objects::nonNull)
+                .collect().asList()
+                .map(markers -> {
+                    Set<String> applied = new HashSet<>();
+                    Map<String, String> replays = new HashMap<>();
+                    for (Document marker : markers) {
+                        String replay = marker.getString(REPLAY);
+                        if (marker.containsKey(REPLAY)) {
+                            replays.put(marker.getString(EVENT_ID), replay);
+                        } else {
+                            applied.add(marker.getString(EVENT_ID));
+                        }
+                    }
+                    return new EventMarkers(applied, replays);
+                });
     }
 
     public Uni<Void> markEventApplied(String workspace, String eventId) {
-        return mark(events, new Document(WORKSPACE, workspace).append(EVENT_ID, eventId));
+        return mark(events, eventKey(workspace, eventId));
     }
 
     /** A replayed event is applied again: its marker no longer waits. */
     public Uni<Void> markReplayApplied(String workspace, String eventId) {
-        return events.updateOne(and(eq(WORKSPACE, workspace), eq(EVENT_ID, eventId)),
+        return events.updateOne(eventKey(workspace, eventId),
                 combine(unset(REPLAY), set(APPLIED_AT, new Date()))).replaceWithVoid();
     }
 
     public Uni<Boolean> isMergeApplied(String workspace, String mergeId) {
-        return merges.find(and(eq(WORKSPACE, workspace), eq(MERGE_ID, mergeId))).collect().first()
+        return merges.find(new Document(WORKSPACE, workspace).append(MERGE_ID, mergeId)).collect().first()
                 .map(document -> document != null);
     }
 
@@ -86,14 +106,9 @@ public class AppliedLogRepository {
                 .replaceWithVoid();
     }
 
-    /** Those of the given event ids that wait to be applied once more, with the merge whose undoing asks for it. */
-    public Uni<Map<String, String>> replays(String workspace, Collection<String> eventIds) {
-        if (eventIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return events.find(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds), exists(REPLAY)))
-                .collect().in(HashMap::new, (map, document) ->
-                        map.put(document.getString(EVENT_ID), document.getString(REPLAY)));
+    /** A marker's unique key as a flat equality document, which the embedded MongoDB serves from the index. */
+    private static Document eventKey(String workspace, String eventId) {
+        return new Document(WORKSPACE, workspace).append(EVENT_ID, eventId);
     }
 
     private static Uni<Void> mark(ReactiveMongoCollection<Document> collection, Document marker) {
@@ -101,5 +116,9 @@ public class AppliedLogRepository {
         return collection.insertOne(marker.append(APPLIED_AT, new Date()))
                 .replaceWithVoid()
                 .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull();
+    }
+
+    /** Events applied before, and those waiting to be applied once more by the merge whose undoing asks for it. */
+    public record EventMarkers(Set<String> applied, Map<String, String> replays) {
     }
 }

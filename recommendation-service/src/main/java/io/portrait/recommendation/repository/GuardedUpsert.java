@@ -13,7 +13,6 @@ import org.bson.conversions.Bson;
 import java.util.List;
 
 import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.ne;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.pushEach;
@@ -60,10 +59,11 @@ final class GuardedUpsert {
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(returned);
         return collection.findOneAndUpdate(and(key, ne(tokens, token)), guarded, options)
                 .map(document -> new Result(true, document))
+                // Read by the key alone, which the embedded MongoDB serves from the index, and look for the token here.
                 .onFailure(GuardedUpsert::isDuplicateKey).recoverWithUni(failure ->
-                        collection.find(and(key, eq(tokens, token))).collect().first()
+                        collection.find(key).collect().first()
                                 .chain(existing -> {
-                                    if (existing != null) {
+                                    if (holds(existing, tokens, token)) {
                                         return Uni.createFrom().item(new Result(false, null));
                                     }
                                     if (attempt >= ATTEMPTS) {
@@ -71,6 +71,10 @@ final class GuardedUpsert {
                                     }
                                     return attempt(collection, key, tokens, token, window, update, returned, attempt + 1);
                                 }));
+    }
+
+    private static boolean holds(Document document, String tokens, String token) {
+        return document != null && document.get(tokens) instanceof List<?> applied && applied.contains(token);
     }
 
     /** Whether the update was applied now, and the document it returned. */

@@ -91,7 +91,7 @@ public class ItemStatsRepository {
     }
 
     private static Bson key(String workspace, String sku) {
-        return and(eq(WORKSPACE, workspace), eq(SKU, sku));
+        return RecommendationStore.skuKey(workspace, sku);
     }
 
     private static ItemStats toDomain(Document document) {

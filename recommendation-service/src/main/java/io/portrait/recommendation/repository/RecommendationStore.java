@@ -46,4 +46,9 @@ public class RecommendationStore {
     static Document profileKey(String workspace, String profileId) {
         return new Document(WORKSPACE, workspace).append(PROFILE_ID, profileId);
     }
+
+    /** An item's key as a flat equality document, for the same reason as {@link #profileKey}. */
+    static Document skuKey(String workspace, String sku) {
+        return new Document(WORKSPACE, workspace).append(SKU, sku);
+    }
 }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -63,21 +64,23 @@ public class InteractionService {
         String ws = Workspaces.normalize(workspace);
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
-        return appliedLog.appliedEvents(ws, eventIds)
-                .chain(alreadyApplied -> appliedLog.replays(ws, eventIds).chain(replays ->
-                        aliases.survivors(ws, profileIds).chain(survivors -> {
-                            Set<String> seen = new HashSet<>(alreadyApplied);
-                            return Multi.createFrom().iterable(events)
-                                    .onItem().transformToUniAndConcatenate(event -> {
-                                        if (!seen.add(event.eventId())) {
-                                            return Uni.createFrom().item(Boolean.FALSE);
-                                        }
-                                        String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
-                                        return applyOne(ws, profileId, event, replays.get(event.eventId()))
-                                                .replaceWith(Boolean.TRUE);
-                                    })
-                                    .collect().asList();
-                        })))
+        return appliedLog.eventMarkers(ws, eventIds)
+                .chain(markers -> {
+                    Map<String, String> replays = markers.replays();
+                    return aliases.survivors(ws, profileIds).chain(survivors -> {
+                        Set<String> seen = new HashSet<>(markers.applied());
+                        return Multi.createFrom().iterable(events)
+                                .onItem().transformToUniAndConcatenate(event -> {
+                                    if (!seen.add(event.eventId())) {
+                                        return Uni.createFrom().item(Boolean.FALSE);
+                                    }
+                                    String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
+                                    return applyOne(ws, profileId, event, replays.get(event.eventId()))
+                                            .replaceWith(Boolean.TRUE);
+                                })
+                                .collect().asList();
+                    });
+                })
                 .call(outcomes -> outcomes.contains(Boolean.TRUE) ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(outcomes -> {
                     int applied = (int) outcomes.stream().filter(Boolean::booleanValue).count();
