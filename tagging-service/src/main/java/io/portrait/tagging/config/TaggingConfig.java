@@ -17,6 +17,14 @@ public interface TaggingConfig {
     @WithDefault("500")
     int recomputePageSize();
 
+    /**
+     * Pages of one recompute pass computed at the same time, each in its own transaction on its own connection
+     * (1: one page after the other). Bounded by the datasource's pool; the store does most of a page's work, so
+     * concurrent pages keep its cores busy while one page waits for its writes.
+     */
+    @WithDefault("2")
+    int recomputeConcurrency();
+
     /** How long events are kept for windowed tags; rules may look back at most this far. */
     @WithDefault("P400D")
     Duration eventRetention();

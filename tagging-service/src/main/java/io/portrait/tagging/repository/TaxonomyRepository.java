@@ -194,11 +194,13 @@ public class TaxonomyRepository {
     /**
      * Records a committed page of the jobs (computed in one pass) and renews their lease, only while {@code owner}
      * still holds every one; answers false when it does not (a lease expired and another replica took it over).
+     * Progress never moves back: pages committed concurrently may record theirs out of order.
      */
     public Uni<Boolean> checkpoint(List<String> jobIds, String owner, long leaseMillis, Long total, long done,
                                    String checkpoint) {
         return NativeSql.update("""
-                        update recompute_job set done = :done, checkpoint = :checkpoint,
+                        update recompute_job set done = greatest(done, :done),
+                            checkpoint = case when :done >= done then :checkpoint else checkpoint end,
                             total = coalesce(cast(:total as bigint), total),
                             lease_until = now() + cast(:lease as double precision) * interval '1 millisecond'
                         where job_id in (:jobIds) and owner = :owner and state = 'running'""",

@@ -7,9 +7,11 @@ import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Runs recompute jobs (publishes and the daily refresh) under a lease in the database, so that with several
@@ -45,6 +48,7 @@ public class RecomputeJobs {
     private final long leaseMillis;
     private final int pageSize;
     private final int maxRunning;
+    private final int concurrency;
     private final AtomicInteger running = new AtomicInteger();
     private final long startDelayMillis;
 
@@ -52,12 +56,13 @@ public class RecomputeJobs {
     RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions,
                   TaggingConfig config, Vertx vertx) {
         this(taxonomy, compute, definitions, vertx, config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
-                config.recomputePageSize(), config.maxRunningJobs(), config.jobStartDelay());
+                config.recomputePageSize(), config.recomputeConcurrency(), config.maxRunningJobs(),
+                config.jobStartDelay());
     }
 
     /** A runner for replica {@code owner}; tests build a second one to play another replica on the same database. */
     RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions, Vertx vertx,
-                  String owner, Duration lease, int pageSize, int maxRunning, Duration startDelay) {
+                  String owner, Duration lease, int pageSize, int concurrency, int maxRunning, Duration startDelay) {
         this.taxonomy = taxonomy;
         this.compute = compute;
         this.definitions = definitions;
@@ -65,6 +70,7 @@ public class RecomputeJobs {
         this.owner = owner;
         this.leaseMillis = lease.toMillis();
         this.pageSize = pageSize;
+        this.concurrency = Math.max(1, concurrency);
         this.maxRunning = maxRunning;
         this.startDelayMillis = startDelay.toMillis();
     }
@@ -209,8 +215,7 @@ public class RecomputeJobs {
 
     /** Runs the jobs to their end; never fails (a failure marks them failed, a lost lease leaves them be). */
     Uni<Void> run(Lease lease) {
-        return step(lease)
-                .chain(next -> next.isPresent() ? run(next.get()) : Uni.createFrom().voidItem())
+        return pass(lease)
                 .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
                     Log.infof("recompute: %s", lost.getMessage());
                     return Uni.createFrom().voidItem();
@@ -218,6 +223,66 @@ public class RecomputeJobs {
                 .onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(lease.jobs())
                         .onItem().transformToUniAndConcatenate(job -> fail(job, failure).onFailure().recoverWithNull())
                         .collect().last().replaceWithVoid());
+    }
+
+    /** Computes the pages after the lease's checkpoint, then completes the jobs. */
+    private Uni<Void> pass(Lease lease) {
+        Uni<Lease> pages = concurrency > 1 ? concurrentPages(lease) : Uni.createFrom().item(lease);
+        // Sequentially, or once the concurrent pages are committed: the next page (none, unless profiles arrived
+        // after the last one) and the end of the jobs.
+        return pages.chain(this::step)
+                .chain(next -> next.isPresent() ? pass(next.get()) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Computes every page after the lease's checkpoint, {@code concurrency} pages at a time, each in its own
+     * transaction on its own connection: its values, and the jobs' progress and lease renewed only while this
+     * replica still holds them, as {@link #step} does. The pages' ids are read one page after the other (the
+     * boundaries); the checkpoint only moves to the end of the pages committed in order, so a replica taking the
+     * jobs over recomputes at most the pages that were in flight (their writes are changed-only). Answers the
+     * lease at the end of the last page; fails with the first page's failure, once the pages in flight are done.
+     */
+    private Uni<Lease> concurrentPages(Lease lease) {
+        ConcurrentPass pass = new ConcurrentPass(lease);
+        String workspace = lease.job().workspace();
+        List<String> ids = lease.jobIds();
+        return Multi.createBy().repeating()
+                .uni(() -> onOwnConnection(() -> Panache.withSession(() -> compute.pageIds(workspace, pass.after(),
+                        pageSize))))
+                .until(page -> page.isEmpty() || pass.failed())
+                .map(pass::handOut)
+                .onItem().transformToUni(page -> onOwnConnection(() -> pass.failed() ? Uni.createFrom().voidItem()
+                        : Panache.withTransaction(() -> compute.computeProfiles(workspace, lease.tags(), page.ids())
+                                        .chain(() -> {
+                                            ConcurrentPass.Progress through = pass.committedThrough(page);
+                                            return taxonomy.checkpoint(ids, owner, leaseMillis, null, through.done(),
+                                                    through.checkpoint());
+                                        })
+                                        .invoke(held -> requireHeld(held, ids)))
+                                .invoke(() -> pass.committed(page))
+                                .replaceWithVoid()
+                                .onFailure().recoverWithUni(failure -> {
+                                    // The other pages in flight finish (each checks the lease); no new one starts.
+                                    pass.fail(failure);
+                                    return Uni.createFrom().voidItem();
+                                })))
+                .merge(concurrency)
+                .collect().last()
+                .map(ignored -> {
+                    pass.rethrow();
+                    return pass.end();
+                });
+    }
+
+    /**
+     * Runs {@code work} on a new duplicated context: its own session, so its own connection from the pool. The
+     * context is flagged safe (isolated), as Panache requires, since nothing else runs on it.
+     */
+    private <T> Uni<T> onOwnConnection(Supplier<Uni<T>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> Uni.createFrom().deferred(() -> work.get())
+                .subscribe().with(emitter::complete, emitter::fail)));
     }
 
     /**
@@ -229,7 +294,9 @@ public class RecomputeJobs {
         List<String> ids = lease.jobIds();
         return Panache.withTransaction(() -> compute.computePage(lease.job().workspace(), lease.tags(),
                         lease.checkpoint(), pageSize)
-                .call(page -> page.isEmpty() ? finish(lease)
+                // The last pages of a concurrent pass may have recorded an earlier checkpoint: record the end first.
+                .call(page -> page.isEmpty() ? taxonomy.checkpoint(ids, owner, leaseMillis, null, lease.done(),
+                                lease.checkpoint()).invoke(held -> requireHeld(held, ids)).chain(() -> finish(lease))
                         : taxonomy.checkpoint(ids, owner, leaseMillis, null, lease.done() + page.size(),
                                 page.get(page.size() - 1))
                         .invoke(held -> requireHeld(held, ids))))

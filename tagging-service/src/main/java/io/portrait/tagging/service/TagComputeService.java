@@ -208,11 +208,23 @@ public class TagComputeService {
      * transaction; answers their ids.
      */
     Uni<List<String>> computePage(String workspace, List<CompiledTag> tags, String after, int limit) {
+        return pageIds(workspace, after, limit).call(ids -> computeProfiles(workspace, tags, ids));
+    }
+
+    /** The ids of the page of profiles after {@code after} (exclusive), in order, in the caller's session. */
+    Uni<List<String>> pageIds(String workspace, String after, int limit) {
+        return states.profileIds(workspace, after, limit);
+    }
+
+    /** Computes and stores the tag versions for the given profiles (one page), in the caller's transaction. */
+    Uni<Void> computeProfiles(String workspace, List<CompiledTag> tags, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         // Two jobs of one version (a publish and a refresh) compute it once: a value is written once per statement.
         Map<String, CompiledTag> distinct = new LinkedHashMap<>();
         tags.forEach(tag -> distinct.putIfAbsent(tag.code() + " v" + tag.version(), tag));
-        return states.profileIds(workspace, after, limit).call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
-                : computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false));
+        return computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false).replaceWithVoid();
     }
 
     /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */

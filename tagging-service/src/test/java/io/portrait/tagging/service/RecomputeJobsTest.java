@@ -40,6 +40,8 @@ class RecomputeJobsTest {
 
     private static final int PROFILES = 25;
     private static final int PAGE = 10;
+    /** Pages computed at once by a replica's run: the 25 profiles are three pages, committed concurrently. */
+    private static final int CONCURRENCY = 3;
     private static final String PARISIAN = """
             {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Paris\\""},
                                         {"value": "no", "when": "trait.city exists"}]}""";
@@ -60,7 +62,8 @@ class RecomputeJobsTest {
     Vertx vertx;
 
     private RecomputeJobs replica(String name, Duration lease) {
-        return new RecomputeJobs(taxonomy, compute, definitions, vertx, name, lease, PAGE, 1, Duration.ZERO);
+        return new RecomputeJobs(taxonomy, compute, definitions, vertx, name, lease, PAGE, CONCURRENCY, 1,
+                Duration.ZERO);
     }
 
     private static <T> T sync(Supplier<Uni<T>> work) {
