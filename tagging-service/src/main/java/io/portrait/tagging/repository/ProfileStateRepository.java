@@ -93,13 +93,19 @@ public class ProfileStateRepository {
         })));
     }
 
-    /** Profile ids known to tagging after {@code after} (exclusive), in order: the pages of a full computation. */
+    /**
+     * Profile ids known to tagging after {@code after} (exclusive), in order: the pages of a full computation. Each
+     * side of the union is limited on its own, so a page reads {@code limit} ids from each index instead of every
+     * remaining profile (which made a recompute quadratic in the number of profiles).
+     */
     public Uni<List<String>> profileIds(String workspace, String after, int limit) {
         return NativeSql.list("""
                         select profile_id from (
-                            select profile_id from event_counter where workspace = :workspace and profile_id > :after
+                            (select distinct profile_id from event_counter
+                             where workspace = :workspace and profile_id > :after order by profile_id limit :limit)
                             union
-                            select profile_id from profile_trait where workspace = :workspace and profile_id > :after
+                            (select profile_id from profile_trait
+                             where workspace = :workspace and profile_id > :after order by profile_id limit :limit)
                         ) ids order by profile_id limit :limit""",
                 String.class, Map.of("workspace", workspace, "after", after, "limit", limit));
     }

@@ -104,6 +104,20 @@ public class TagValueRepository {
                 .map(TagValueRepository::values);
     }
 
+    /**
+     * The values of the profiles from {@code first} to {@code last} (both inclusive): one page of a full
+     * computation. A range is one index probe whatever the table's statistics say; an {@code in} list of a page's
+     * 500 ids, planned while a first computation is filling an empty table, was read as every row of the workspace
+     * filtered by id (a plan that grew with every page written).
+     */
+    public Uni<List<StoredTagValue>> forRange(String workspace, String first, String last) {
+        return NativeSql.list("""
+                        select profile_id, code, version, value, reason, updated_at from tag_value
+                        where workspace = :workspace and profile_id >= :first and profile_id <= :last""",
+                        Object[].class, Map.of("workspace", workspace, "first", first, "last", last))
+                .map(TagValueRepository::values);
+    }
+
     public Uni<List<StoredTagValue>> forProfiles(String workspace, java.util.Collection<String> profileIds) {
         return NativeSql.list("""
                         select profile_id, code, version, value, reason, updated_at from tag_value

@@ -98,7 +98,8 @@ public class TagComputeService {
             if (affected.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return computeAndStore(workspace, profileIds, affected, true);
+            return computeAndStore(workspace, profileIds, affected, true,
+                    values.forProfiles(workspace, profileIds));
         });
     }
 
@@ -108,9 +109,9 @@ public class TagComputeService {
      * values, as a version being computed must until it is served (several computed in one pass as each alone).
      */
     private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags,
-                                        boolean chained) {
+                                        boolean chained, Uni<List<StoredTagValue>> storedRead) {
         Instant now = clock.instant();
-        return states.load(workspace, profileIds).chain(data -> storedValues(workspace, profileIds)
+        return states.load(workspace, profileIds).chain(data -> storedValues(workspace, storedRead)
                 .chain(stored -> {
                     Map<String, Map<String, Object>> current = stored.live();
                     List<Change> changes = new ArrayList<>();
@@ -148,12 +149,13 @@ public class TagComputeService {
     private record StoredValues(Map<ValueKey, StoredTagValue> byKey, Map<String, Map<String, Object>> live) {
     }
 
-    private Uni<StoredValues> storedValues(String workspace, Set<String> profileIds) {
+    /** The stored values {@code storedRead} answers (it may hold other profiles too: they are not looked up). */
+    private Uni<StoredValues> storedValues(String workspace, Uni<List<StoredTagValue>> storedRead) {
         return taxonomy.definitions(workspace, null, null).chain(definitions -> {
             Map<String, TagDefinition> live = definitions.stream()
                     .filter(d -> d.liveVersion() != null && !TagDefinition.RETIRED.equals(d.status()))
                     .collect(Collectors.toMap(TagDefinition::code, d -> d));
-            return values.forProfiles(workspace, profileIds).map(list -> {
+            return storedRead.map(list -> {
                 Map<ValueKey, StoredTagValue> byKey = new HashMap<>();
                 Map<String, Map<String, Object>> byProfile = new HashMap<>();
                 for (StoredTagValue value : list) {
@@ -216,7 +218,10 @@ public class TagComputeService {
         return states.profileIds(workspace, after, limit);
     }
 
-    /** Computes and stores the tag versions for the given profiles (one page), in the caller's transaction. */
+    /**
+     * Computes and stores the tag versions for one page of profiles (ids in order, as {@link #pageIds} answers
+     * them), in the caller's transaction.
+     */
     Uni<Void> computeProfiles(String workspace, List<CompiledTag> tags, List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -224,7 +229,9 @@ public class TagComputeService {
         // Two jobs of one version (a publish and a refresh) compute it once: a value is written once per statement.
         Map<String, CompiledTag> distinct = new LinkedHashMap<>();
         tags.forEach(tag -> distinct.putIfAbsent(tag.code() + " v" + tag.version(), tag));
-        return computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false).replaceWithVoid();
+        // A page is a contiguous run of ids in order: its stored values are read as a range.
+        return computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false,
+                values.forRange(workspace, ids.get(0), ids.get(ids.size() - 1))).replaceWithVoid();
     }
 
     /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */
