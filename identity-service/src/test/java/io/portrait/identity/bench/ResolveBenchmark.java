@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.common.testing.StatementStatistics;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.MutinyIdentityGrpc;
 import io.portrait.proto.identity.v1.ResolveRequest;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing about time. Run with
  * {@code mvn -pl identity-service -am verify -DskipITs -Dtest=ResolveBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dportrait.bench.rate=1000 -Dportrait.bench.seconds=30 -Dportrait.bench.profiles=20000}). Its name keeps
- * it out of the normal test run.
+ * it out of the normal test run. With {@code -Dportrait.embedded-postgres.statement-statistics=true} it also prints
+ * the statements that took the database's time during the measured run (from {@code pg_stat_statements}).
  */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "identity"))
@@ -72,8 +74,10 @@ class ResolveBenchmark {
         System.out.println("Warming up ...");
         run(rate, Math.min(5, seconds), profiles, "warm");
         System.out.printf("Measuring Resolve at %,d requests/s for %d s ...%n", rate, seconds);
+        StatementStatistics.reset();
         Run measured = run(rate, seconds, profiles, "run");
         report(measured, rate, seconds, profiles);
+        StatementStatistics.print(15, System.out);
         assertThat(measured.requests()).isEqualTo(rate * seconds);
     }
 

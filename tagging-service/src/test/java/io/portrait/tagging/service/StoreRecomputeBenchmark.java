@@ -1,8 +1,8 @@
 package io.portrait.tagging.service;
 
-import io.portrait.common.embedded.EmbeddedPostgresServer;
 import io.portrait.common.sink.NativeSql;
 import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.common.testing.StatementStatistics;
 import io.portrait.tagging.domain.TagCategory;
 import io.portrait.tagging.domain.TagDefinition;
 import io.portrait.tagging.engine.BenchmarkTags;
@@ -77,12 +77,7 @@ class StoreRecomputeBenchmark {
                 .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
         System.gc();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        boolean statements = Boolean.getBoolean(EmbeddedPostgresServer.STATEMENT_STATISTICS);
-        if (statements) {
-            sync(() -> Panache.withSession(() -> NativeSql.update("create extension if not exists pg_stat_statements",
-                    Map.of()).chain(() -> NativeSql.list("select cast(pg_stat_statements_reset() as text)",
-                    String.class, Map.of()))));
-        }
+        StatementStatistics.reset();
         long start = System.nanoTime();
         specs.keySet().forEach(code -> sync(() -> catalog.publish(WS, code, 0)));
         long completed;
@@ -106,21 +101,8 @@ class StoreRecomputeBenchmark {
                         + "\"passes\":%d,\"rowsWritten\":%d,\"peakHeapMb\":%d}%n", profiles, events, specs.size(),
                 Runtime.getRuntime().availableProcessors(), loadSeconds, seconds, perSecond, passes, rows,
                 peakHeap >> 20);
-        if (statements) {
-            printStatements();
-        }
+        StatementStatistics.print(15, System.out);
         assertThat(failed).isZero();
-    }
-
-    /** The statements that took the database's time during the recompute, most first. */
-    private static void printStatements() {
-        List<String> top = sync(() -> Panache.withSession(() -> NativeSql.list("""
-                select format('%s ms total, %s calls, %s rows, %s ms mean: %s', round(cast(total_exec_time as numeric)),
-                              calls, rows, round(cast(mean_exec_time as numeric), 2),
-                              left(regexp_replace(query, '\\s+', ' ', 'g'), 300))
-                from pg_stat_statements order by total_exec_time desc limit 15""", String.class, Map.of())));
-        System.out.println("database time by statement (pg_stat_statements):");
-        top.forEach(line -> System.out.println("  " + line));
     }
 
     /** Profiles {@code from}..{@code to}: traits, and {@code events} events each with pseudo-random content. */
