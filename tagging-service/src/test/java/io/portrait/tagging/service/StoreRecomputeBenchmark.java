@@ -113,7 +113,7 @@ class StoreRecomputeBenchmark {
                 insert into profile_trait (workspace, profile_id, traits)
                 select :ws, 'p' || lpad(cast(g as text), 7, '0'), cast(json_build_object(
                     'city', (array['Shanghai', 'Beijing', 'Hangzhou', 'Shenzhen', 'Chengdu'])[1 + g % 5],
-                    'age', 18 + (g * 7919) % 50) as text)
+                    'age', 18 + (cast(g as bigint) * 7919) % 50) as text)
                 from generate_series(cast(:from as int), cast(:to as int)) g""", profiles)
                 .chain(() -> NativeSql.update("""
                         insert into profile_event (workspace, profile_id, event_id, name, occurred_at, properties)
