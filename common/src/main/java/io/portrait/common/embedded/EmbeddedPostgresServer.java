@@ -46,9 +46,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setPort(port));
     }
 
+    /** Whether servers started in this JVM load {@code pg_stat_statements} (see {@link #STATEMENT_STATISTICS}). */
+    public static boolean statementStatistics() {
+        return Boolean.getBoolean(STATEMENT_STATISTICS);
+    }
+
     private static EmbeddedPostgresServer start(EmbeddedPostgres.Builder builder) {
         builder.setServerConfig("max_connections", "300");
-        if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
+        if (statementStatistics()) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("pg_stat_statements.track", "all");
         }
