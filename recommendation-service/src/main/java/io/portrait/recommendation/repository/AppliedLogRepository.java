@@ -115,7 +115,7 @@ public class AppliedLogRepository {
         // A concurrent delivery of the same event or merge may have marked it first; both did the same work.
         return collection.insertOne(marker.append(APPLIED_AT, new Date()))
                 .replaceWithVoid()
-                .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull();
+                .onFailure(MongoErrors::isDuplicateKey).recoverWithNull();
     }
 
     /** Events applied before, and those waiting to be applied once more by the merge whose undoing asks for it. */

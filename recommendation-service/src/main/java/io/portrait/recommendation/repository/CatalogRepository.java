@@ -82,7 +82,7 @@ public class CatalogRepository {
         if (product.available() != null) {
             updates.add(set(AVAILABLE, product.available()));
         }
-        Bson key = RecommendationStore.skuKey(workspace, product.sku());
+        Document key = RecommendationStore.skuKey(workspace, product.sku());
         return LatestWins.upsert(catalog, key, SEEN_AT, at, combine(updates));
     }
 

@@ -4,7 +4,6 @@ import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.Date;
@@ -43,7 +42,7 @@ public class ConsentRepository {
         return consents.deleteOne(key(workspace, profileId)).map(result -> result.getDeletedCount() > 0);
     }
 
-    private static Bson key(String workspace, String profileId) {
+    private static Document key(String workspace, String profileId) {
         return RecommendationStore.profileKey(workspace, profileId);
     }
 

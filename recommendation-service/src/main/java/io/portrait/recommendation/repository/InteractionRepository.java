@@ -1,9 +1,7 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.PushOptions;
-import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
@@ -28,10 +26,8 @@ import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.in;
 import static com.mongodb.client.model.Filters.ne;
-import static com.mongodb.client.model.Filters.or;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.max;
@@ -95,25 +91,22 @@ public class InteractionRepository {
                 inc(COUNTS + "." + kind.field(), (long) line.lines()),
                 max(LAST_AT, when),
                 min(FIRST_AT, when),
-                inc(ProfileHistories.VERSION, 1L),
                 inc(scaledWeight, affinity.scaled(line.weight(), at)),
                 inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
                 kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
-        Bson key = key(workspace, profileId, line.sku());
-        return GuardedUpsert.apply(interactions, key, RECENT_EVENTS, eventId, RECENT_EVENTS_WINDOW, update)
-                .chain(after -> after != null ? Uni.createFrom().item(after) : interactions.find(key).collect().first())
-                .map(this::toDomain)
+        return GuardedUpsert.apply(interactions, key(workspace, profileId, line.sku()), RECENT_EVENTS, eventId,
+                        RECENT_EVENTS_WINDOW, update)
+                .map(write -> toDomain(write.after()))
                 .call(after -> histories.put(workspace, after));
     }
 
     /** Records the event as the profile's first purchase of the item; true when it is (or already was) that event. */
     public Uni<Boolean> claimFirstPurchase(String workspace, String profileId, String sku, String eventId) {
-        Bson unclaimedOrMine = and(key(workspace, profileId, sku),
-                or(exists(FIRST_PURCHASE_EVENT, false), eq(FIRST_PURCHASE_EVENT, eventId)));
-        return interactions.findOneAndUpdate(unclaimedOrMine, set(FIRST_PURCHASE_EVENT, eventId),
-                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
-                .map(document -> document != null);
+        return VersionedWrite.apply(interactions, key(workspace, profileId, sku),
+                        current -> current == null || current.containsKey(FIRST_PURCHASE_EVENT) ? null
+                                : set(FIRST_PURCHASE_EVENT, eventId))
+                .map(write -> write.after() != null && eventId.equals(write.after().getString(FIRST_PURCHASE_EVENT)));
     }
 
     /**
@@ -139,7 +132,7 @@ public class InteractionRepository {
                     .onItem().call(aggregate -> histories.put(aggregate.getString(WORKSPACE), toDomain(aggregate)))
                     .collect().with(Collectors.counting())
                     .call(() -> migrations.insertOne(new Document(done).append("at", new Date()))
-                            .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull());
+                            .onFailure(MongoErrors::isDuplicateKey).recoverWithNull());
         });
     }
 
@@ -212,7 +205,6 @@ public class InteractionRepository {
             updates.add(setOnInsert(CREATED_BY, merged.createdBy()));
         }
         updates.add(merged.purchased() ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
-        updates.add(inc(ProfileHistories.VERSION, 1L));
         if (merged.scaledWeight() != null) {
             updates.add(inc(scaledWeight, merged.scaledWeight()));
             updates.add(inc(scaledLines, merged.scaledLines()));
@@ -221,25 +213,21 @@ public class InteractionRepository {
             // Late retries of the merged profile's events now land on the survivor and must stay duplicates.
             updates.add(pushEach(RECENT_EVENTS, merged.recentEvents(), new PushOptions().slice(-RECENT_EVENTS_WINDOW)));
         }
-        Bson key = key(workspace, survivorId, merged.sku());
-        return GuardedUpsert.applyReturningBefore(interactions, key, MERGED_FROM, merged.profileId(),
-                        MERGED_FROM_WINDOW, combine(updates))
-                .chain(result -> {
-                    if (!result.applied()) {
-                        return Uni.createFrom().item(MergeOutcome.ALREADY_MERGED);
+        updates.add(pushEach(MERGED_FROM, List.of(merged.profileId()), new PushOptions().slice(-MERGED_FROM_WINDOW)));
+        Bson update = combine(updates);
+        Bson claimingFirstPurchase = merged.firstPurchaseEvent() == null ? update
+                : combine(update, set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()));
+        return VersionedWrite.apply(interactions, key(workspace, survivorId, merged.sku()), current -> {
+                    if (GuardedUpsert.holds(current, MERGED_FROM, merged.profileId())) {
+                        return null;
                     }
-                    MergeOutcome outcome = result.document() == null ? MergeOutcome.MOVED : MergeOutcome.COMBINED;
-                    if (merged.firstPurchaseEvent() == null) {
-                        return Uni.createFrom().item(outcome);
-                    }
-                    return interactions.updateOne(and(key, exists(FIRST_PURCHASE_EVENT, false)),
-                                    set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()))
-                            .replaceWith(outcome);
+                    return current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update : claimingFirstPurchase;
                 })
                 // Also when merged before: a merge that failed after the aggregate was written is redone whole.
-                .call(() -> interactions.find(key).collect().first().chain(after -> after == null
-                        ? Uni.createFrom().voidItem()
-                        : histories.put(workspace, toDomain(after))));
+                .call(write -> write.after() == null ? Uni.createFrom().voidItem()
+                        : histories.put(workspace, toDomain(write.after())))
+                .map(write -> !write.written() ? MergeOutcome.ALREADY_MERGED
+                        : write.before() == null ? MergeOutcome.MOVED : MergeOutcome.COMBINED);
     }
 
     /** Deletes one aggregate; true when it existed. */

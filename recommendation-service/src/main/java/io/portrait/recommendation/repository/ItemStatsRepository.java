@@ -90,7 +90,7 @@ public class ItemStatsRepository {
                 .collect().in(HashMap::new, (map, document) -> map.put(document.getString(SKU), count(document, PROFILES)));
     }
 
-    private static Bson key(String workspace, String sku) {
+    private static Document key(String workspace, String sku) {
         return RecommendationStore.skuKey(workspace, sku);
     }
 

@@ -1,6 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import org.bson.Document;
@@ -9,27 +8,21 @@ import org.bson.conversions.Bson;
 import java.time.Instant;
 import java.util.Date;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.exists;
-import static com.mongodb.client.model.Filters.lte;
-import static com.mongodb.client.model.Filters.or;
-
 /**
  * An upsert that only applies when it is at least as recent as what the document holds, so replayed or
- * late events never overwrite newer values. A newer document makes the upsert collide with the unique key;
- * the collision is retried once as a plain update in case another writer created the document meanwhile.
+ * late events never overwrite newer values: a {@link VersionedWrite} that skips a document whose time is later.
  */
 final class LatestWins {
 
     private LatestWins() {
     }
 
-    static Uni<Void> upsert(ReactiveMongoCollection<Document> collection, Bson key, String timeField, Instant at,
+    static Uni<Void> upsert(ReactiveMongoCollection<Document> collection, Document key, String timeField, Instant at,
                             Bson update) {
-        Bson notNewer = and(key, or(exists(timeField, false), lte(timeField, Date.from(at))));
-        return collection.updateOne(notNewer, update, new UpdateOptions().upsert(true))
-                .replaceWithVoid()
-                .onFailure(GuardedUpsert::isDuplicateKey)
-                .recoverWithUni(() -> collection.updateOne(notNewer, update).replaceWithVoid());
+        Date when = Date.from(at);
+        return VersionedWrite.apply(collection, key, current -> {
+            Date held = current == null ? null : current.getDate(timeField);
+            return held != null && held.after(when) ? null : update;
+        }).replaceWithVoid();
     }
 }

@@ -53,7 +53,7 @@ public class ModelVersionRepository {
         return models.updateOne(eq(WORKSPACE, workspace), change, upsert)
                 .replaceWithVoid()
                 // Two writers created the document at once; the other one's insert stands, update it.
-                .onFailure(GuardedUpsert::isDuplicateKey)
+                .onFailure(MongoErrors::isDuplicateKey)
                 .recoverWithUni(() -> models.updateOne(eq(WORKSPACE, workspace), change).replaceWithVoid());
     }
 
@@ -66,7 +66,7 @@ public class ModelVersionRepository {
     public Uni<Long> nextVersion(String workspace) {
         FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
         return models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options)
-                .onFailure(GuardedUpsert::isDuplicateKey)
+                .onFailure(MongoErrors::isDuplicateKey)
                 .recoverWithUni(() -> models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options))
                 .map(document -> ((Number) document.get(VERSION)).longValue());
     }

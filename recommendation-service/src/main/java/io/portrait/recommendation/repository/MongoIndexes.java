@@ -26,10 +26,13 @@ import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_
 import static io.portrait.recommendation.repository.RecommendationStore.SEGMENT_CURSORS;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
+import static io.portrait.recommendation.repository.VersionedWrite.VERSION;
 
 /**
  * Creates the indexes before the service takes traffic. The unique ones carry idempotency (applied events
- * and merges) and the one-document-per-key aggregates, so the service does not start without them.
+ * and merges) and the one-document-per-key aggregates, so the service does not start without them. Each
+ * collection written by {@link VersionedWrite} also has a unique index over its key and version, implied by the
+ * key's own, for the embedded MongoDB to serve the write's filter from (see there).
  */
 @ApplicationScoped
 public class MongoIndexes {
@@ -48,18 +51,24 @@ public class MongoIndexes {
                 new IndexSpec(APPLIED_EVENTS, Indexes.ascending(WORKSPACE, AppliedLogRepository.EVENT_ID), UNIQUE),
                 new IndexSpec(APPLIED_MERGES, Indexes.ascending(WORKSPACE, AppliedLogRepository.MERGE_ID), UNIQUE),
                 new IndexSpec(INTERACTIONS, Indexes.ascending(WORKSPACE, PROFILE_ID, SKU), UNIQUE),
+                new IndexSpec(INTERACTIONS, Indexes.ascending(WORKSPACE, PROFILE_ID, SKU, VERSION), UNIQUE),
                 new IndexSpec(INTERACTIONS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE, SKU),
                         Indexes.descending(InteractionRepository.LAST_AT)), PLAIN),
                 new IndexSpec(ITEM_STATS, Indexes.ascending(WORKSPACE, SKU), UNIQUE),
+                new IndexSpec(ITEM_STATS, Indexes.ascending(WORKSPACE, SKU, VERSION), UNIQUE),
                 new IndexSpec(ITEM_STATS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE),
                         Indexes.descending(ItemStatsRepository.PURCHASES), Indexes.ascending(SKU)), PLAIN),
                 new IndexSpec(CATALOG, Indexes.ascending(WORKSPACE, SKU), UNIQUE),
+                new IndexSpec(CATALOG, Indexes.ascending(WORKSPACE, SKU, VERSION), UNIQUE),
                 new IndexSpec(CONSENTS, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
+                new IndexSpec(CONSENTS, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
                 new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
                 new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN),
                 new IndexSpec(MODELS, Indexes.ascending(WORKSPACE), UNIQUE),
                 new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
+                new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
                 new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
+                new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
                 new IndexSpec(SEGMENT_CURSORS, Indexes.ascending(WORKSPACE, SegmentCursorRepository.SEGMENT), UNIQUE));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->

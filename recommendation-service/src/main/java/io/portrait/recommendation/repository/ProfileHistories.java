@@ -1,11 +1,9 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,10 +11,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.exists;
-import static com.mongodb.client.model.Filters.lt;
-import static com.mongodb.client.model.Filters.or;
+import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
@@ -34,7 +30,8 @@ final class ProfileHistories {
     static final String WEIGHTS = "weights";
     static final String LAST_AT = "last_at";
     static final String PURCHASED = "purchased";
-    static final String VERSION = "version";
+    /** An entry's copy of its aggregate's version. */
+    static final String VERSION = VersionedWrite.VERSION;
     static final String SCALED_WEIGHT = "scaled_weight";
 
     /** Newest first, then by sku, as the aggregates were read before. */
@@ -53,7 +50,7 @@ final class ProfileHistories {
      * writes of one item may finish in either order): each aggregate write counts up the aggregate's version.
      */
     Uni<Void> put(String workspace, ProfileInteraction aggregate) {
-        String path = path(aggregate.sku());
+        String sku = escape(aggregate.sku());
         Document weights = new Document();
         aggregate.weights().forEach((kind, weight) -> weights.append(kind.field(), weight));
         Document entry = new Document(SKU, aggregate.sku())
@@ -62,12 +59,12 @@ final class ProfileHistories {
                 .append(PURCHASED, aggregate.purchased())
                 .append(SCALED_WEIGHT, aggregate.scaledWeight())
                 .append(VERSION, aggregate.version());
-        Bson older = and(RecommendationStore.profileKey(workspace, aggregate.profileId()),
-                or(exists(path + "." + VERSION, false), lt(path + "." + VERSION, aggregate.version())));
-        return histories.updateOne(older, set(path, entry), new UpdateOptions().upsert(true))
-                .replaceWithVoid()
-                // The document exists with a newer copy: the upsert collided with the profile's key.
-                .onFailure(GuardedUpsert::isDuplicateKey).recoverWithNull();
+        return VersionedWrite.apply(histories, RecommendationStore.profileKey(workspace, aggregate.profileId()),
+                current -> {
+                    Document items = current == null ? null : current.get(ITEMS, Document.class);
+                    Document held = items == null ? null : items.get(sku, Document.class);
+                    return held != null && version(held) >= aggregate.version() ? null : set(ITEMS + "." + sku, entry);
+                }).replaceWithVoid();
     }
 
     static long version(Document aggregate) {
@@ -76,7 +73,9 @@ final class ProfileHistories {
     }
 
     Uni<Void> remove(String workspace, String profileId, String sku) {
-        return histories.updateOne(RecommendationStore.profileKey(workspace, profileId), unset(path(sku))).replaceWithVoid();
+        // Counts the version up, so that a copy decided before the removal does not bring the entry back.
+        return histories.updateOne(RecommendationStore.profileKey(workspace, profileId),
+                combine(unset(ITEMS + "." + escape(sku)), inc(VersionedWrite.VERSION, 1L))).replaceWithVoid();
     }
 
     Uni<Void> removeAll(String workspace, String profileId) {
@@ -104,8 +103,8 @@ final class ProfileHistories {
      * Field names may not contain dots nor start with {@code $}, skus may: they are escaped (percent-encoding of
      * {@code %}, {@code .} and {@code $}), which keeps distinct skus distinct.
      */
-    static String path(String sku) {
-        return ITEMS + "." + sku.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+    static String escape(String sku) {
+        return sku.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
     }
 
     private static ProfileInteraction toDomain(String profileId, Document entry) {

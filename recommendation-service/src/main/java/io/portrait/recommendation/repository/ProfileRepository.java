@@ -73,7 +73,7 @@ public class ProfileRepository {
         return profiles.updateOne(key, update, new UpdateOptions().upsert(true))
                 .replaceWithVoid()
                 // Two writers created the document at once; the other one's insert stands, update it.
-                .onFailure(GuardedUpsert::isDuplicateKey)
+                .onFailure(MongoErrors::isDuplicateKey)
                 .recoverWithUni(() -> profiles.updateOne(key, update).replaceWithVoid());
     }
 
@@ -91,7 +91,7 @@ public class ProfileRepository {
         return profiles.deleteOne(key(workspace, profileId)).map(result -> result.getDeletedCount() > 0);
     }
 
-    private static Bson key(String workspace, String profileId) {
+    private static Document key(String workspace, String profileId) {
         return RecommendationStore.profileKey(workspace, profileId);
     }
 

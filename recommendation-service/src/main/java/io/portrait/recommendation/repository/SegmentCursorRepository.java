@@ -46,7 +46,7 @@ public class SegmentCursorRepository {
         return cursors.updateOne(key, update, new UpdateOptions().upsert(true))
                 .replaceWithVoid()
                 // Two replicas created the cursor at once; the other one's insert stands, update it.
-                .onFailure(GuardedUpsert::isDuplicateKey)
+                .onFailure(MongoErrors::isDuplicateKey)
                 .recoverWithUni(() -> cursors.updateOne(key, update).replaceWithVoid());
     }
 

@@ -88,6 +88,70 @@ class InteractionRepositoryTest {
     }
 
     @Test
+    void oneEventDeliveredSeveralTimesAtOnceCountsOnce() {
+        InteractionLine line = new InteractionLine("A", InteractionKind.PURCHASED, 1);
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-0", now));
+        List<Uni<ProfileInteraction>> deliveries = IntStream.range(0, 8)
+                .mapToObj(i -> interactions.record(ws, "p", line, "e-1", now))
+                .toList();
+        List<Uni<Void>> statDeliveries = IntStream.range(0, 8)
+                .mapToObj(i -> itemStats.record(ws, "A", "e-1", 1, 1, 1))
+                .toList();
+
+        await(Uni.join().all(deliveries).andFailFast());
+        await(Uni.join().all(statDeliveries).andFailFast());
+
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
+            assertThat(item.counts()).containsEntry(InteractionKind.PURCHASED, 1L).containsEntry(InteractionKind.VIEWED, 1L);
+            assertThat(item.version()).isEqualTo(2);
+        });
+        assertThat(await(interactions.history(ws, "p", 10))).singleElement()
+                .satisfies(item -> assertThat(item.totalWeight()).isEqualTo(6L));
+        assertThat(await(itemStats.bestSellers(ws, 10))).singleElement()
+                .satisfies(stats -> assertThat(stats.purchases()).isEqualTo(1));
+    }
+
+    @Test
+    void aMergeRedeliveredWhileTheFirstIsRunningIsAppliedOnce() {
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-1", now));
+        InteractionLine purchase = new InteractionLine("A", InteractionKind.PURCHASED, 1);
+        await(interactions.record(ws, "q", purchase, "e-2", now));
+        assertThat(await(interactions.claimFirstPurchase(ws, "q", "A", "e-2"))).isTrue();
+        ProfileInteraction claimed = await(interactions.allOf(ws, "q")).get(0);
+
+        List<InteractionRepository.MergeOutcome> outcomes = await(Uni.join().all(
+                interactions.mergeInto(ws, "p", claimed), interactions.mergeInto(ws, "p", claimed)).andFailFast());
+
+        assertThat(outcomes).containsExactlyInAnyOrder(InteractionRepository.MergeOutcome.COMBINED,
+                InteractionRepository.MergeOutcome.ALREADY_MERGED);
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
+            assertThat(item.counts()).containsEntry(InteractionKind.PURCHASED, 1L).containsEntry(InteractionKind.VIEWED, 1L);
+            assertThat(item.firstPurchaseEvent()).isEqualTo("e-2");
+        });
+        // A late retry of the merged profile's event now lands on the survivor and stays a duplicate.
+        assertThat(await(interactions.record(ws, "p", purchase, "e-2", now)).counts())
+                .containsEntry(InteractionKind.PURCHASED, 1L);
+    }
+
+    @Test
+    void anAggregateWrittenBeforeVersionsIsUpdatedAndVersionedFromThen() {
+        await(store.collection(RecommendationStore.INTERACTIONS).insertOne(new Document(RecommendationStore.WORKSPACE, ws)
+                .append(RecommendationStore.PROFILE_ID, "p").append(RecommendationStore.SKU, "A")
+                .append(InteractionRepository.WEIGHTS, new Document(InteractionKind.VIEWED.field(), 1L))
+                .append(InteractionRepository.COUNTS, new Document(InteractionKind.VIEWED.field(), 1L))));
+
+        ProfileInteraction after = await(interactions.record(ws, "p",
+                new InteractionLine("A", InteractionKind.VIEWED, 1), "e-1", now));
+        ProfileInteraction again = await(interactions.record(ws, "p",
+                new InteractionLine("A", InteractionKind.VIEWED, 1), "e-2", now));
+
+        assertThat(after.counts()).containsEntry(InteractionKind.VIEWED, 2L);
+        assertThat(after.version()).isEqualTo(1);
+        assertThat(again.counts()).containsEntry(InteractionKind.VIEWED, 3L);
+        assertThat(again.version()).isEqualTo(2);
+    }
+
+    @Test
     void theHistoryIsTheProfilesItemsMostRecentFirst() {
         await(interactions.record(ws, "p", new InteractionLine("a.b", InteractionKind.VIEWED, 1), "e-1", now.minusSeconds(60)));
         await(interactions.record(ws, "p", new InteractionLine("$c", InteractionKind.PURCHASED, 2), "e-2", now));

@@ -51,6 +51,16 @@ class ProfileRepositoryTest {
     }
 
     @Test
+    void aRegionFromAnOlderEventWrittenLaterLoses() {
+        await(profiles.recordRegion(ws, "p", "north", T0.plusSeconds(20)));
+        await(profiles.recordRegion(ws, "p", "south", T0.plusSeconds(10)));
+        assertThat(await(profiles.find(ws, "p")).orElseThrow().region()).isEqualTo("north");
+
+        await(profiles.recordRegion(ws, "p", "east", T0.plusSeconds(20)));
+        assertThat(await(profiles.find(ws, "p")).orElseThrow().region()).isEqualTo("east");
+    }
+
+    @Test
     void anyCodeACallerNamesIsKeptAsItIs() {
         List<String> codes = List.of("spring.sale", "$vip", "100%", "a%2Eb");
 
