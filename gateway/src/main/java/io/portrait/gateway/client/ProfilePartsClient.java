@@ -24,7 +24,7 @@ public class ProfilePartsClient {
     private final MutinyTaggingStub tagging;
     private final MutinyScoringStub scoring;
     private final MutinyRecommendationStub recommendation;
-    private final long partDeadlineMillis;
+    private final long partCallDeadlineMillis;
     private final long deadlineMillis;
 
     public ProfilePartsClient(@GrpcClient("tagging") MutinyTaggingStub tagging,
@@ -34,20 +34,21 @@ public class ProfilePartsClient {
         this.tagging = tagging;
         this.scoring = scoring;
         this.recommendation = recommendation;
-        this.partDeadlineMillis = config.profilePartDeadline().toMillis();
+        // The view waits for a part only up to the part deadline, but lets its call run on (see GatewayConfig).
+        this.partCallDeadlineMillis = config.profileDeadline().toMillis();
         this.deadlineMillis = config.callDeadline().toMillis();
     }
 
     /** Tagging's part of the view: features, tags and segments, in one call. */
     public Uni<GetProfilePortraitResponse> portrait(String workspace, String profileId) {
-        return tagging.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
+        return tagging.withDeadlineAfter(partCallDeadlineMillis, TimeUnit.MILLISECONDS)
                 .getProfilePortrait(GetProfilePortraitRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build());
     }
 
     /** Scoring's part of the view: the purchase summary and the scores, in one call. */
     public Uni<GetProfileValueResponse> value(String workspace, String profileId) {
-        return scoring.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
+        return scoring.withDeadlineAfter(partCallDeadlineMillis, TimeUnit.MILLISECONDS)
                 .getProfileValue(GetProfileValueRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build());
     }
@@ -66,9 +67,9 @@ public class ProfilePartsClient {
         return recommendation.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).recommend(request.build());
     }
 
-    /** Recommendations as a part of the profile view, within the part deadline. */
+    /** Recommendations as a part of the profile view. */
     public Uni<RecommendResponse> viewRecommendations(String workspace, String profileId, int limit) {
-        return recommendation.withDeadlineAfter(partDeadlineMillis, TimeUnit.MILLISECONDS)
+        return recommendation.withDeadlineAfter(partCallDeadlineMillis, TimeUnit.MILLISECONDS)
                 .recommend(RecommendRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).setLimit(limit).build());
     }

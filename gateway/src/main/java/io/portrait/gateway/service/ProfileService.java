@@ -54,8 +54,7 @@ public class ProfileService {
     public ProfileService(IdentityClient identity, ProfilePartsClient parts, GatewayConfig config) {
         this.identity = identity;
         this.parts = parts;
-        // The gRPC deadline ends the call; this ends the wait even if a call never settles, a little later.
-        this.partDeadline = config.profilePartDeadline().plusMillis(50);
+        this.partDeadline = config.profilePartDeadline();
     }
 
     /**
@@ -140,11 +139,13 @@ public class ProfileService {
 
     /**
      * The call as a part: its value; nothing when its service holds nothing for the profile ({@code NOT_FOUND});
-     * failed when the service failed or did not answer within the part deadline. The gRPC deadline ends the call;
-     * this timer, a little later, ends the wait even if a call never settled.
+     * failed when the service failed or did not answer within the part deadline. At the deadline the view stops
+     * waiting but does not cancel the call (see {@link GatewayConfig#profilePartDeadline()}): the call is subscribed
+     * on its own, and only its outcome is passed on.
      */
     private <T> Uni<Part<T>> part(String name, Uni<T> call, ScheduledExecutorService timers) {
-        return call.onItemOrFailure().transform((value, failure) -> {
+        Uni<T> detached = Uni.createFrom().emitter(emitter -> call.subscribe().with(emitter::complete, emitter::fail));
+        return detached.onItemOrFailure().transform((value, failure) -> {
                     if (failure == null) {
                         return new Part<>(value, false);
                     }
@@ -152,7 +153,9 @@ public class ProfileService {
                         return new Part<T>(null, false);
                     }
                     return ProfileService.<T>missing(name, failure instanceof StatusRuntimeException e
-                            ? e.getStatus().getCode().name() : failure.getClass().getSimpleName());
+                            ? e.getStatus().getCode().name() + (e.getStatus().getDescription() == null ? ""
+                                    : " (" + e.getStatus().getDescription() + ")")
+                            : failure.getClass().getSimpleName());
                 })
                 .ifNoItem().after(partDeadline).on(timers)
                 .recoverWithItem(() -> missing(name, Status.Code.DEADLINE_EXCEEDED.name()));

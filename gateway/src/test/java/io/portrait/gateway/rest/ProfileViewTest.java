@@ -28,7 +28,10 @@ import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -174,6 +177,20 @@ class ProfileViewTest {
                 .body("degraded", contains("activity", "purchases", "tags", "scores", "recommendations"))
                 .body("$", not(hasKey("purchases")))
                 .body("$", not(hasKey("scores")));
+    }
+
+    @Test
+    void aLatePartIsLeftOutWithoutCancellingItsCall() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        when(parts.viewRecommendations(anyString(), anyString(), anyInt())).thenReturn(Uni.createFrom()
+                .<RecommendResponse>nothing().onCancellation().invoke(() -> cancelled.set(true)));
+
+        given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
+                .then().statusCode(200)
+                .body("degraded", contains("recommendations"))
+                .body("tags[0].code", equalTo("loyal"));
+
+        assertThat(cancelled).isFalse();
     }
 
     @Test
