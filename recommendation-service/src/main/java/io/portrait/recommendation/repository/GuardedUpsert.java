@@ -7,6 +7,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.util.List;
+import java.util.function.Function;
 
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.pushEach;
@@ -26,11 +27,20 @@ final class GuardedUpsert {
      */
     static Uni<VersionedWrite.Result> apply(ReactiveMongoCollection<Document> collection, Document key,
                                             String tokens, String token, int window, Bson update) {
-        return VersionedWrite.apply(collection, key, current -> holds(current, tokens, token) ? null
-                : combine(update, pushEach(tokens, List.of(token), new PushOptions().slice(-window))));
+        return apply(collection, key, tokens, token, window, current -> update);
     }
 
-    static boolean holds(Document document, String tokens, String token) {
+    /**
+     * Like {@link #apply(ReactiveMongoCollection, Document, String, String, int, Bson)}, with the update chosen
+     * from the document as read (null when there is none yet).
+     */
+    static Uni<VersionedWrite.Result> apply(ReactiveMongoCollection<Document> collection, Document key,
+                                            String tokens, String token, int window, Function<Document, Bson> update) {
+        return VersionedWrite.apply(collection, key, current -> holds(current, tokens, token) ? null
+                : combine(update.apply(current), pushEach(tokens, List.of(token), new PushOptions().slice(-window))));
+    }
+
+    private static boolean holds(Document document, String tokens, String token) {
         return document != null && document.get(tokens) instanceof List<?> applied && applied.contains(token);
     }
 }

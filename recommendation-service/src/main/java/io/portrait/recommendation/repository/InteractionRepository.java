@@ -213,16 +213,14 @@ public class InteractionRepository {
             // Late retries of the merged profile's events now land on the survivor and must stay duplicates.
             updates.add(pushEach(RECENT_EVENTS, merged.recentEvents(), new PushOptions().slice(-RECENT_EVENTS_WINDOW)));
         }
-        updates.add(pushEach(MERGED_FROM, List.of(merged.profileId()), new PushOptions().slice(-MERGED_FROM_WINDOW)));
         Bson update = combine(updates);
+        // The merged profile's first purchase of the item becomes the survivor's unless it had one.
         Bson claimingFirstPurchase = merged.firstPurchaseEvent() == null ? update
                 : combine(update, set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()));
-        return VersionedWrite.apply(interactions, key(workspace, survivorId, merged.sku()), current -> {
-                    if (GuardedUpsert.holds(current, MERGED_FROM, merged.profileId())) {
-                        return null;
-                    }
-                    return current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update : claimingFirstPurchase;
-                })
+        return GuardedUpsert.apply(interactions, key(workspace, survivorId, merged.sku()), MERGED_FROM,
+                        merged.profileId(), MERGED_FROM_WINDOW,
+                        current -> current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update
+                                : claimingFirstPurchase)
                 // Also when merged before: a merge that failed after the aggregate was written is redone whole.
                 .call(write -> write.after() == null ? Uni.createFrom().voidItem()
                         : histories.put(workspace, toDomain(write.after())))
