@@ -7,6 +7,8 @@ import io.grpc.StatusRuntimeException;
 import io.portrait.recommendation.domain.InvalidRequestException;
 import io.quarkus.logging.Log;
 
+import java.util.ConcurrentModificationException;
+
 /** The one place that turns failures into gRPC status codes. */
 final class GrpcErrors {
 
@@ -19,6 +21,10 @@ final class GrpcErrors {
         }
         if (failure instanceof InvalidRequestException invalid) {
             return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof ConcurrentModificationException contention) {
+            Log.warnf("Recommendation store contended: %s", contention.getMessage());
+            return Status.ABORTED.withDescription("a document kept changing; retry").asRuntimeException();
         }
         if (failure instanceof MongoException) {
             Log.warnf(failure, "Recommendation store failed");

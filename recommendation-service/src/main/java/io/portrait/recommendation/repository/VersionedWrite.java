@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.util.ConcurrentModificationException;
 import java.util.function.Function;
 
 import static com.mongodb.client.model.Updates.combine;
@@ -27,7 +28,10 @@ final class VersionedWrite {
     /** Counted up by every versioned write; absent on documents no versioned write has touched yet. */
     static final String VERSION = "version";
 
-    /** Writers of one document retry at once; past this many lost races the caller's own retry takes over. */
+    /**
+     * Writers of one document retry at once; past this many lost races the write fails with a
+     * {@link ConcurrentModificationException} and the caller's own retry (a delivery's) takes over.
+     */
     private static final int ATTEMPTS = 16;
 
     private VersionedWrite() {
@@ -62,7 +66,7 @@ final class VersionedWrite {
                             return Uni.createFrom().item(new Result(current, after, true));
                         }
                         if (attempt >= ATTEMPTS) {
-                            return Uni.createFrom().failure(new IllegalStateException(
+                            return Uni.createFrom().failure(new ConcurrentModificationException(
                                     "document " + key.toJson() + " changed under " + ATTEMPTS + " writes in a row"));
                         }
                         return attempt(collection, key, decide, attempt + 1);
