@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.bson.conversions.Bson;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.portrait.recommendation.repository.RecommendationStore.ALIASES;
@@ -47,35 +48,40 @@ public class MongoIndexes {
     }
 
     void onStart(@Observes StartupEvent event) {
-        List<IndexSpec> specs = List.of(
-                new IndexSpec(APPLIED_EVENTS, Indexes.ascending(WORKSPACE, AppliedLogRepository.EVENT_ID), UNIQUE),
-                new IndexSpec(APPLIED_MERGES, Indexes.ascending(WORKSPACE, AppliedLogRepository.MERGE_ID), UNIQUE),
-                new IndexSpec(INTERACTIONS, Indexes.ascending(WORKSPACE, PROFILE_ID, SKU), UNIQUE),
-                new IndexSpec(INTERACTIONS, Indexes.ascending(WORKSPACE, PROFILE_ID, SKU, VERSION), UNIQUE),
-                new IndexSpec(INTERACTIONS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE, SKU),
-                        Indexes.descending(InteractionRepository.LAST_AT)), PLAIN),
-                new IndexSpec(ITEM_STATS, Indexes.ascending(WORKSPACE, SKU), UNIQUE),
-                new IndexSpec(ITEM_STATS, Indexes.ascending(WORKSPACE, SKU, VERSION), UNIQUE),
-                new IndexSpec(ITEM_STATS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE),
-                        Indexes.descending(ItemStatsRepository.PURCHASES), Indexes.ascending(SKU)), PLAIN),
-                new IndexSpec(CATALOG, Indexes.ascending(WORKSPACE, SKU), UNIQUE),
-                new IndexSpec(CATALOG, Indexes.ascending(WORKSPACE, SKU, VERSION), UNIQUE),
-                new IndexSpec(CONSENTS, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(CONSENTS, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
-                new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN),
-                new IndexSpec(MODELS, Indexes.ascending(WORKSPACE), UNIQUE),
-                new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(PROFILES, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
-                new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID), UNIQUE),
-                new IndexSpec(PROFILE_HISTORIES, Indexes.ascending(WORKSPACE, PROFILE_ID, VERSION), UNIQUE),
-                new IndexSpec(SEGMENT_CURSORS, Indexes.ascending(WORKSPACE, SegmentCursorRepository.SEGMENT), UNIQUE));
+        List<IndexSpec> specs = new ArrayList<>();
+        specs.add(unique(APPLIED_EVENTS, WORKSPACE, AppliedLogRepository.EVENT_ID));
+        specs.add(unique(APPLIED_MERGES, WORKSPACE, AppliedLogRepository.MERGE_ID));
+        specs.addAll(versionedKey(INTERACTIONS, WORKSPACE, PROFILE_ID, SKU));
+        specs.add(new IndexSpec(INTERACTIONS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE, SKU),
+                Indexes.descending(InteractionRepository.LAST_AT)), PLAIN));
+        specs.addAll(versionedKey(ITEM_STATS, WORKSPACE, SKU));
+        specs.add(new IndexSpec(ITEM_STATS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE),
+                Indexes.descending(ItemStatsRepository.PURCHASES), Indexes.ascending(SKU)), PLAIN));
+        specs.addAll(versionedKey(CATALOG, WORKSPACE, SKU));
+        specs.addAll(versionedKey(CONSENTS, WORKSPACE, PROFILE_ID));
+        specs.add(unique(ALIASES, WORKSPACE, PROFILE_ID));
+        specs.add(new IndexSpec(ALIASES, Indexes.ascending(WORKSPACE, AliasRepository.SURVIVOR_PROFILE_ID), PLAIN));
+        specs.add(unique(MODELS, WORKSPACE));
+        specs.addAll(versionedKey(PROFILES, WORKSPACE, PROFILE_ID));
+        specs.addAll(versionedKey(PROFILE_HISTORIES, WORKSPACE, PROFILE_ID));
+        specs.add(unique(SEGMENT_CURSORS, WORKSPACE, SegmentCursorRepository.SEGMENT));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->
                         store.collection(spec.collection()).createIndex(spec.keys(), spec.options()))
                 .collect().asList()
                 .await().atMost(Duration.ofSeconds(60));
         Log.infof("MongoDB indexes ready (%d)", specs.size());
+    }
+
+    private static IndexSpec unique(String collection, String... key) {
+        return new IndexSpec(collection, Indexes.ascending(key), UNIQUE);
+    }
+
+    /** A collection written by {@link VersionedWrite}: its unique key, and the key with the version. */
+    private static List<IndexSpec> versionedKey(String collection, String... key) {
+        List<String> withVersion = new ArrayList<>(List.of(key));
+        withVersion.add(VERSION);
+        return List.of(unique(collection, key), new IndexSpec(collection, Indexes.ascending(withVersion), UNIQUE));
     }
 
     private record IndexSpec(String collection, Bson keys, IndexOptions options) {

@@ -50,7 +50,7 @@ final class ProfileHistories {
      * writes of one item may finish in either order): each aggregate write counts up the aggregate's version.
      */
     Uni<Void> put(String workspace, ProfileInteraction aggregate) {
-        String sku = escape(aggregate.sku());
+        String field = escape(aggregate.sku());
         Document weights = new Document();
         aggregate.weights().forEach((kind, weight) -> weights.append(kind.field(), weight));
         Document entry = new Document(SKU, aggregate.sku())
@@ -62,8 +62,8 @@ final class ProfileHistories {
         return VersionedWrite.apply(histories, RecommendationStore.profileKey(workspace, aggregate.profileId()),
                 current -> {
                     Document items = current == null ? null : current.get(ITEMS, Document.class);
-                    Document held = items == null ? null : items.get(sku, Document.class);
-                    return held != null && version(held) >= aggregate.version() ? null : set(ITEMS + "." + sku, entry);
+                    Document held = items == null ? null : items.get(field, Document.class);
+                    return held != null && version(held) >= aggregate.version() ? null : set(ITEMS + "." + field, entry);
                 }).replaceWithVoid();
     }
 
