@@ -104,6 +104,13 @@ public interface IngestionConfig {
         /** Pending events resolved per Resolve call. */
         @WithDefault("200")
         int batchSize();
+
+        /**
+         * How often pending events that are not in the resolve queue are looked for and queued (a request that failed
+         * between storing its events and queueing them); also done once at start.
+         */
+        @WithDefault("5m")
+        Duration requeueInterval();
     }
 
     interface GraphChanges {

@@ -61,8 +61,7 @@ class EventDocuments {
                 .append("consent", event.getConsentMap().entrySet().stream()
                         .map(c -> new Document("purpose", c.getKey()).append("granted", c.getValue()))
                         .toList())
-                .append("status", PENDING)
-                .append("lease_until", NEVER_LEASED);
+                .append("status", PENDING);
         if (event.hasTraits()) {
             document.append("traits", new Binary(values.sealText(json(event.getTraits()))));
         }

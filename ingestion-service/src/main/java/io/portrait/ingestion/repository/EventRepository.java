@@ -12,12 +12,12 @@ import io.portrait.ingestion.domain.EventKey;
 import io.portrait.ingestion.domain.StoredEvent;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.quarkus.mongodb.FindOptions;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -25,13 +25,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.portrait.ingestion.repository.EventDocuments.NEVER_LEASED;
 import static io.portrait.ingestion.repository.EventDocuments.PENDING;
 import static io.portrait.ingestion.repository.EventDocuments.RESOLVED;
 
 /**
  * Accepted events, one document each, unique per (workspace, source, message id). An event is pending until the
- * resolve worker has recorded its profile; workers claim pending events with a lease so replicas share the work.
+ * resolve worker has recorded its profile; workers claim the pending events from the {@link ResolveQueue}.
  */
 @ApplicationScoped
 public class EventRepository {
@@ -72,42 +71,34 @@ public class EventRepository {
                         d -> d.getString("_id"));
     }
 
-    /**
-     * Claims up to {@code limit} pending events, oldest sequence first, that no live lease holds, and answers
-     * those this claim won (another replica may win some of them), in sequence order.
-     */
-    public Uni<List<StoredEvent>> claimPending(int limit, Duration lease, String owner) {
-        Date now = new Date();
-        Bson claimable = Filters.and(Filters.eq("status", PENDING), Filters.lte("lease_until", now));
+    /** The given events that are still pending, in sequence order; events resolved since, or erased, are left out. */
+    public Uni<List<StoredEvent>> findPending(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        // By id alone, which any store answers from the _id index.
         return store.events()
-                .find(claimable, new FindOptions().sort(Sorts.ascending("seq")).limit(limit)
-                        .projection(Projections.include("_id")))
-                .map(d -> d.getString("_id"))
-                .collect().asList()
-                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<StoredEvent>of()) : store.events()
-                        .updateMany(Filters.and(Filters.in("_id", ids), claimable), Updates.combine(
-                                Updates.set("lease_owner", owner),
-                                Updates.set("lease_until", Date.from(now.toInstant().plus(lease)))))
-                        // Looked up by id alone, which any store answers from the _id index; ownership is
-                        // checked here.
-                        .flatMap(claimed -> store.events()
-                                .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq")))
-                                .filter(d -> owner.equals(d.getString("lease_owner")))
-                                .map(documents::fromDocument)
-                                .collect().asList()));
+                .find(Filters.in("_id", eventIds), new FindOptions().sort(Sorts.ascending("seq")))
+                .filter(d -> PENDING.equals(d.getString("status")))
+                .map(documents::fromDocument)
+                .collect().asList();
     }
 
-    /** Gives claimed events back at once, for the next round or another replica to retry. */
-    public Uni<Void> release(String owner) {
+    /**
+     * Every pending event, as the resolve queue holds it: to queue again what a failure between storing and queueing
+     * left out. A real MongoDB answers from the {@code (status, seq)} index; the embedded server reads every event.
+     */
+    public Multi<StoredEvent.Ref> pendingRefs() {
         return store.events()
-                .updateMany(Filters.and(Filters.eq("lease_owner", owner), Filters.eq("status", PENDING)),
-                        Updates.combine(Updates.unset("lease_owner"), Updates.set("lease_until", NEVER_LEASED)))
-                .replaceWithVoid();
+                .find(Filters.eq("status", PENDING), new FindOptions().projection(Projections.include("workspace", "seq")))
+                .map(d -> new StoredEvent.Ref(d.getString("_id"), d.getString("workspace"),
+                        d.get("seq", Number.class).longValue()));
     }
 
     /**
      * Records the profile of each resolved event. Keyed by id alone (an indexed point update): should the lease have
      * passed to another worker meanwhile, it resolves the same events idempotently and writes the same outcome.
+     * ({@code lease_owner} is unset for events stored when the lease was kept on the event.)
      */
     public Uni<Void> markResolved(Map<String, String> profileByEventId) {
         if (profileByEventId.isEmpty()) {

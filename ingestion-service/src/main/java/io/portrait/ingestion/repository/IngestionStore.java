@@ -33,6 +33,10 @@ public class IngestionStore {
         return database.getCollection("events");
     }
 
+    ReactiveMongoCollection<Document> resolveQueue() {
+        return database.getCollection("resolve_queue");
+    }
+
     ReactiveMongoCollection<Document> outbox() {
         return database.getCollection("outbox");
     }
@@ -74,6 +78,10 @@ public class IngestionStore {
                         new IndexModel(Indexes.ascending("status", "seq"), new IndexOptions().name("pending_by_seq")),
                         new IndexModel(Indexes.ascending("workspace", "profile_id", "timestamp"),
                                 new IndexOptions().name("timeline")))),
+                resolveQueue().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("_id", ResolveQueue.VERSION),
+                                new IndexOptions().unique(true).name("claim")),
+                        new IndexModel(Indexes.ascending("seq"), new IndexOptions().name("by_seq")))),
                 quarantine().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace", "source"), new IndexOptions().name("by_source")))),
                 imports().createIndexes(List.of(
@@ -85,6 +93,8 @@ public class IngestionStore {
                 trackingPlans().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace"), new IndexOptions().name("by_workspace")))),
                 outbox().createIndexes(List.of(
+                        new IndexModel(Indexes.ascending("_id", "lease_until"),
+                                new IndexOptions().unique(true).name("claim")),
                         new IndexModel(Indexes.ascending("sink", "status", "seq", "ord"),
                                 new IndexOptions().name("due_by_position")),
                         new IndexModel(Indexes.ascending("sink", "status", "profile_ids", "seq"),
@@ -93,6 +103,6 @@ public class IngestionStore {
                                 new IndexOptions().name("dead_letters")))))
                 .discardItems()
                 .await().atMost(Duration.ofSeconds(60));
-        Log.info("MongoDB indexes of events and outbox are in place");
+        Log.info("MongoDB indexes of events, resolve queue and outbox are in place");
     }
 }

@@ -3,10 +3,12 @@ package io.portrait.ingestion.repository;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.OutboxEntry;
 import io.portrait.ingestion.domain.OutboxKind;
@@ -63,14 +65,34 @@ public class OutboxRepository {
                 .recoverWithNull();
     }
 
+    /**
+     * A pending entry with the end of its last lease (or its retry time) as read: it is due once that has passed, and a
+     * claim compares it.
+     */
+    public record Pending(OutboxEntry entry, Date leaseUntil) {
+
+        public boolean dueAt(Date time) {
+            return !leaseUntil.after(time);
+        }
+    }
+
     /** The oldest pending entries of a sink that may be claimed now, in delivery order. */
-    public Uni<List<OutboxEntry>> findDue(String sink, int limit) {
+    public Uni<List<Pending>> findDue(String sink, int limit) {
         Bson due = Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING),
                 Filters.lte("lease_until", new Date()));
+        return find(due, limit);
+    }
+
+    /** The oldest pending entries of a sink, due or not (leased, waiting for a retry), in delivery order. */
+    public Uni<List<Pending>> findPending(String sink, int limit) {
+        return find(Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING)), limit);
+    }
+
+    private Uni<List<Pending>> find(Bson filter, int limit) {
         return store.outbox()
-                .find(due, new FindOptions().sort(Sorts.ascending("seq", "ord")).limit(limit)
+                .find(filter, new FindOptions().sort(Sorts.ascending("seq", "ord")).limit(limit)
                         .projection(Projections.exclude("payload")))
-                .map(d -> fromDocument(d, false))
+                .map(d -> new Pending(fromDocument(d, false), d.getDate("lease_until")))
                 .collect().asList();
     }
 
@@ -88,19 +110,26 @@ public class OutboxRepository {
                 .collect().asList();
     }
 
-    /** Leases the given entries that are still claimable; answers those this owner holds now, with payloads. */
-    public Uni<List<OutboxEntry>> claim(List<String> ids, String owner, Duration lease) {
-        if (ids.isEmpty()) {
+    /**
+     * Leases the given entries where nothing changed them since they were read; answers those this owner holds now,
+     * with payloads. Each lease is a compare-and-set on the entry's id and {@code lease_until} as read, a flat equality
+     * on exactly the fields of a unique index, which every store answers from that index. Equality with a time that
+     * had passed when it was read means no live lease, and every claim, release, retry and put-off moves it.
+     */
+    public Uni<List<OutboxEntry>> claim(List<Pending> due, String owner, Duration lease) {
+        if (due.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Instant now = Instant.now();
-        return store.outbox()
-                .updateMany(Filters.and(Filters.in("_id", ids), Filters.eq("status", PENDING),
-                                Filters.lte("lease_until", Date.from(now))),
-                        Updates.combine(Updates.set("lease_owner", owner),
-                                Updates.set("lease_until", Date.from(now.plus(lease)))))
+        Date until = Date.from(Instant.now().plus(lease));
+        List<UpdateOneModel<Document>> leases = due.stream()
+                .map(d -> new UpdateOneModel<Document>(
+                        new Document("_id", d.entry().id()).append("lease_until", d.leaseUntil()),
+                        Updates.combine(Updates.set("lease_owner", owner), Updates.set("lease_until", until))))
+                .toList();
+        List<String> ids = due.stream().map(d -> d.entry().id()).toList();
+        return store.outbox().bulkWrite(leases, new BulkWriteOptions().ordered(false))
                 // Looked up by id alone, which any store answers from the _id index; ownership is checked here.
-                .flatMap(claimed -> store.outbox()
+                .flatMap(written -> store.outbox()
                         .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq", "ord")))
                         .filter(d -> owner.equals(d.getString("lease_owner")))
                         .map(d -> fromDocument(d, true))

@@ -10,6 +10,7 @@ import io.portrait.ingestion.engine.EventCleaner;
 import io.portrait.ingestion.domain.Quarantined;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.QuarantineRepository;
+import io.portrait.ingestion.repository.ResolveQueue;
 import io.portrait.ingestion.repository.TrackingPlanRepository;
 import io.portrait.ingestion.repository.SequenceRepository;
 import io.portrait.proto.ingestion.v1.Acceptance;
@@ -51,6 +52,7 @@ public class IngestService {
 
     private final EventCleaner cleaner;
     private final EventRepository events;
+    private final ResolveQueue queue;
     private final SequenceRepository sequences;
     private final AppliedWaiter waiter;
     private final EventSignals signals;
@@ -59,13 +61,14 @@ public class IngestService {
     private final TrackingPlanRepository plans;
     private final QuarantineRepository quarantine;
 
-    public IngestService(EventCleaner cleaner, EventRepository events, SequenceRepository sequences,
+    public IngestService(EventCleaner cleaner, EventRepository events, ResolveQueue queue, SequenceRepository sequences,
                          AppliedWaiter waiter, EventSignals signals, IngestionConfig config, MeterRegistry metrics,
                          TrackingPlanRepository plans, QuarantineRepository quarantine) {
         this.plans = plans;
         this.quarantine = quarantine;
         this.cleaner = cleaner;
         this.events = events;
+        this.queue = queue;
         this.sequences = sequences;
         this.waiter = waiter;
         this.signals = signals;
@@ -226,15 +229,19 @@ public class IngestService {
             for (CleanedEvent event : firsts.values()) {
                 stored.add(new StoredEvent(UUID.randomUUID().toString(), workspace, seq++, event));
             }
-            return events.insertNew(stored).flatMap(existing -> events.findIds(workspace, existing).map(earlier -> {
-                Map<EventKey, String> ids = new HashMap<>();
-                stored.forEach(e -> ids.put(e.cleaned().key(), e.eventId()));
-                ids.putAll(earlier);
-                if (existing.size() < stored.size()) {
-                    signals.accepted().signal();
-                }
-                return respond(batch, ids, existing);
-            }));
+            // Stored, then queued: a failure in between leaves pending events that the resolve worker queues again.
+            return events.insertNew(stored)
+                    .call(existing -> queue.enqueue(stored.stream()
+                            .filter(e -> !existing.contains(e.cleaned().key())).map(StoredEvent::ref).toList()))
+                    .flatMap(existing -> events.findIds(workspace, existing).map(earlier -> {
+                        Map<EventKey, String> ids = new HashMap<>();
+                        stored.forEach(e -> ids.put(e.cleaned().key(), e.eventId()));
+                        ids.putAll(earlier);
+                        if (existing.size() < stored.size()) {
+                            signals.accepted().signal();
+                        }
+                        return respond(batch, ids, existing);
+                    }));
         });
     }
 

@@ -29,6 +29,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -101,26 +102,50 @@ public class OutboxRelay {
             }
         }
 
-        /** One round; true when it may have left deliverable entries behind. */
+        /**
+         * One round; true when it may have left deliverable entries behind. It reads the sink's oldest pending
+         * entries, due or not: when they are all of them, or all due, what must wait for an entry held elsewhere is
+         * known from that one read. Otherwise (a full page with held entries in it) due entries may lie beyond the
+         * page, so it reads the due ones and then what holds them up.
+         */
         Uni<Boolean> deliverRound() {
             int batchSize = config.relay().batchSize();
-            return outbox.findDue(sink, batchSize).flatMap(candidates -> {
-                if (candidates.isEmpty()) {
-                    return Uni.createFrom().item(false);
+            Date now = new Date();
+            return outbox.findPending(sink, batchSize).flatMap(pending -> {
+                List<OutboxRepository.Pending> due = pending.stream().filter(p -> p.dueAt(now)).toList();
+                if (pending.size() < batchSize || due.size() == pending.size()) {
+                    List<OutboxEntry> held = pending.stream().filter(p -> !p.dueAt(now))
+                            .map(OutboxRepository.Pending::entry).toList();
+                    return claimAndDeliver(due, held, batchSize);
                 }
-                Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
-                        .collect(Collectors.toSet());
-                long maxSeq = candidates.get(candidates.size() - 1).position().seq();
-                return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates)).flatMap(earlier -> {
-                    OrderGate gate = new OrderGate();
-                    earlier.forEach(gate::hold);
-                    List<OutboxEntry> eligible = candidates.stream().filter(gate::pass).toList();
-                    Round round = new Round("relay-" + sink + "-" + UUID.randomUUID());
-                    return outbox.claim(ids(eligible), round.owner, config.lease())
-                            .flatMap(claimed -> round.deliver(eligible, claimed))
-                            .replaceWith(candidates.size() == batchSize && !eligible.isEmpty());
+                return outbox.findDue(sink, batchSize).flatMap(dueAnywhere -> {
+                    if (dueAnywhere.isEmpty()) {
+                        return Uni.createFrom().item(false);
+                    }
+                    List<OutboxEntry> candidates = entries(dueAnywhere);
+                    Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
+                            .collect(Collectors.toSet());
+                    long maxSeq = candidates.get(candidates.size() - 1).position().seq();
+                    return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates))
+                            .flatMap(earlier -> claimAndDeliver(dueAnywhere, earlier, batchSize));
                 });
             });
+        }
+
+        /** Claims the due entries that nothing held comes before, and delivers what the claim won. */
+        private Uni<Boolean> claimAndDeliver(List<OutboxRepository.Pending> due, List<OutboxEntry> held, int batchSize) {
+            if (due.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            OrderGate gate = new OrderGate();
+            held.forEach(gate::hold);
+            List<OutboxEntry> eligible = entries(due).stream().filter(gate::pass).toList();
+            Set<String> eligibleIds = Set.copyOf(ids(eligible));
+            Round round = new Round("relay-" + sink + "-" + UUID.randomUUID());
+            return outbox.claim(due.stream().filter(d -> eligibleIds.contains(d.entry().id())).toList(),
+                            round.owner, config.lease())
+                    .flatMap(claimed -> round.deliver(eligible, claimed))
+                    .replaceWith(due.size() == batchSize && !eligible.isEmpty());
         }
 
         /** The entries one claim won, delivered call after call. */
@@ -233,6 +258,10 @@ public class OutboxRelay {
                 }
             }
         }
+    }
+
+    private static List<OutboxEntry> entries(List<OutboxRepository.Pending> pending) {
+        return pending.stream().map(OutboxRepository.Pending::entry).toList();
     }
 
     private static List<String> ids(List<OutboxEntry> entries) {

@@ -10,6 +10,7 @@ import io.portrait.ingestion.domain.StoredEvent;
 import io.portrait.ingestion.engine.SinkEntries;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
+import io.portrait.ingestion.repository.ResolveQueue;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.Sighting;
@@ -22,34 +23,43 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Turns pending events into resolved ones: claims a batch (oldest sequence first) under a lease, asks identity for
- * the profile of each event in sequence order, writes the outbox entries of every sink (the merges an event caused
- * first, then the event) and only then marks the events resolved. If anything fails the events stay pending and are
- * tried again after a backoff; a replica that dies mid-batch leaves them to whoever claims them after the lease.
+ * Turns pending events into resolved ones: claims a batch from the resolve queue (oldest sequence first) under a
+ * lease, asks identity for the profile of each event in sequence order, writes the outbox entries of every sink (the
+ * merges an event caused first, then the event) and only then marks the events resolved and takes them off the
+ * queue. If anything fails the events stay pending and queued and are tried again after a backoff; a replica that
+ * dies mid-batch leaves them to whoever claims them after the lease.
  */
 @ApplicationScoped
 public class ResolveWorker {
 
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final int REQUEUE_CHUNK = 1_000;
 
     private final EventRepository events;
+    private final ResolveQueue queue;
     private final OutboxRepository outbox;
     private final IdentityClient identity;
     private final EventSignals signals;
     private final IngestionConfig config;
     private PollingLoop loop;
+    /** Only the polling loop's one round at a time reads and moves it. */
+    private Instant nextRequeue = Instant.MIN;
 
-    public ResolveWorker(EventRepository events, OutboxRepository outbox, IdentityClient identity,
+    public ResolveWorker(EventRepository events, ResolveQueue queue, OutboxRepository outbox, IdentityClient identity,
                          EventSignals signals, IngestionConfig config) {
         this.events = events;
+        this.queue = queue;
         this.outbox = outbox;
         this.identity = identity;
         this.signals = signals;
@@ -72,20 +82,47 @@ public class ResolveWorker {
     Uni<Boolean> resolveBatch() {
         String owner = "resolve-" + UUID.randomUUID();
         int batchSize = config.resolve().batchSize();
-        return events.claimPending(batchSize, config.lease(), owner).flatMap(claimed -> {
-            if (claimed.isEmpty()) {
+        return requeueIfDue().chain(() -> queue.claim(batchSize, config.lease(), owner)).flatMap(ids -> {
+            if (ids.isEmpty()) {
                 return Uni.createFrom().item(false);
             }
-            return resolve(claimed)
-                    .call(resolutions -> outbox.insert(outboxEntries(claimed, resolutions)))
-                    .call(resolutions -> events.markResolved(profiles(resolutions)))
-                    .invoke(resolutions -> {
-                        Log.debugf("resolved %d events", resolutions.size());
-                        signals.resolved().signal();
-                    })
-                    .onFailure().call(() -> events.release(owner))
-                    .replaceWith(claimed.size() == batchSize);
+            return events.findPending(ids)
+                    // Resolved by an earlier claim whose entry came back (queued again meanwhile): nothing to do.
+                    .call(pending -> queue.remove(stale(ids, pending)))
+                    .flatMap(pending -> pending.isEmpty() ? Uni.createFrom().voidItem() : resolve(pending)
+                            .call(resolutions -> outbox.insert(outboxEntries(pending, resolutions)))
+                            .call(resolutions -> events.markResolved(profiles(resolutions)))
+                            .call(resolutions -> queue.remove(resolutions.keySet()))
+                            .invoke(resolutions -> {
+                                Log.debugf("resolved %d events", resolutions.size());
+                                signals.resolved().signal();
+                            })
+                            .replaceWithVoid())
+                    .onFailure().call(() -> queue.release(owner))
+                    .replaceWith(ids.size() == batchSize);
         });
+    }
+
+    /**
+     * Queues again, at start and then every {@code portrait.ingestion.resolve.requeue-interval}, the pending events
+     * that are not queued: stored by a request that failed before it queued them.
+     */
+    private Uni<Void> requeueIfDue() {
+        Instant now = Instant.now();
+        if (now.isBefore(nextRequeue)) {
+            return Uni.createFrom().voidItem();
+        }
+        nextRequeue = now.plus(config.resolve().requeueInterval());
+        // Streamed in chunks, so a backlog of any size is queued in bounded memory.
+        return events.pendingRefs().group().intoLists().of(REQUEUE_CHUNK)
+                .onItem().transformToUniAndConcatenate(queue::enqueue)
+                .collect().last().replaceWithVoid();
+    }
+
+    private static List<String> stale(List<String> claimed, List<StoredEvent> pending) {
+        Set<String> found = new HashSet<>();
+        pending.forEach(e -> found.add(e.eventId()));
+        return claimed.stream().filter(id -> !found.contains(id)).toList();
     }
 
     /** Resolutions by event id; one Resolve call per workspace, each in sequence order. */
