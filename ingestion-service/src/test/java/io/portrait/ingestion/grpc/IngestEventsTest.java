@@ -177,57 +177,65 @@ class IngestEventsTest {
     void takesOverEventsLeftPendingByAReplicaOnceItsLeaseExpires() {
         String workspace = workspace();
         Acceptance accepted = ingest(workspace, true, track("m-1", "user_id=u-1")).getAccepted(0);
-        Document stored = events().find(Filters.eq("_id", accepted.getEventId())).first();
-        await("taken off the queue once resolved").atMost(Duration.ofSeconds(5)).until(() ->
-                resolveQueue().countDocuments(Filters.eq("_id", accepted.getEventId())) == 0);
+        await("taken off the queue once resolved").atMost(Duration.ofSeconds(5)).until(() -> !queued(accepted));
         // As if a replica had claimed the event and died before recording its profile.
-        events().updateOne(Filters.eq("_id", accepted.getEventId()),
-                Updates.combine(Updates.set("status", "pending"), Updates.unset("profile_id")));
-        resolveQueue().insertOne(new Document("_id", accepted.getEventId()).append("workspace", workspace)
-                .append("seq", stored.getLong("seq")).append("lease_owner", "crashed-replica")
+        setPendingAgain(accepted);
+        resolveQueue().insertOne(queueEntry(accepted, workspace).append("lease_owner", "crashed-replica")
                 .append("lease_until", Date.from(Instant.now().plusSeconds(5))).append("version", 1L));
 
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "pending".equals(
-                events().find(Filters.eq("_id", accepted.getEventId())).first().getString("status")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "resolved".equals(
-                events().find(Filters.eq("_id", accepted.getEventId())).first().getString("status")));
-
-        assertThat(events().find(Filters.eq("_id", accepted.getEventId())).first().getString("profile_id"))
-                .isEqualTo(accepted.getProfileId());
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                resolveQueue().countDocuments(Filters.eq("_id", accepted.getEventId())) == 0);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> "pending".equals(status(accepted)));
+        assertResolvedAgainAndDequeued(accepted);
     }
 
     @Test
     void queuesAgainAPendingEventThatAFailureLeftOutOfTheQueue() {
-        String workspace = workspace();
-        Acceptance accepted = ingest(workspace, true, track("m-1", "user_id=u-1")).getAccepted(0);
+        Acceptance accepted = ingest(workspace(), true, track("m-1", "user_id=u-1")).getAccepted(0);
         // As if the request had failed after storing the event and before queueing it.
-        events().updateOne(Filters.eq("_id", accepted.getEventId()),
-                Updates.combine(Updates.set("status", "pending"), Updates.unset("profile_id")));
+        setPendingAgain(accepted);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> "resolved".equals(
-                events().find(Filters.eq("_id", accepted.getEventId())).first().getString("status")));
-
-        assertThat(events().find(Filters.eq("_id", accepted.getEventId())).first().getString("profile_id"))
-                .isEqualTo(accepted.getProfileId());
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                resolveQueue().countDocuments(Filters.eq("_id", accepted.getEventId())) == 0);
+        assertResolvedAgainAndDequeued(accepted);
     }
 
     @Test
     void dropsAQueueEntryWhoseEventIsResolvedAlready() {
         String workspace = workspace();
         Acceptance accepted = ingest(workspace, true, track("m-1", "user_id=u-1")).getAccepted(0);
-        Document before = events().find(Filters.eq("_id", accepted.getEventId())).first();
+        Date resolvedAt = storedEvent(accepted).getDate("resolved_at");
         // Queued again by a requeue that read the event just before it was resolved.
-        resolveQueue().insertOne(new Document("_id", accepted.getEventId()).append("workspace", workspace)
-                .append("seq", before.getLong("seq")).append("lease_until", new Date(0)).append("version", 0L));
+        resolveQueue().insertOne(queueEntry(accepted, workspace).append("lease_until", new Date(0))
+                .append("version", 0L));
 
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                resolveQueue().countDocuments(Filters.eq("_id", accepted.getEventId())) == 0);
-        Document after = events().find(Filters.eq("_id", accepted.getEventId())).first();
-        assertThat(after.getDate("resolved_at")).as("not resolved a second time").isEqualTo(before.getDate("resolved_at"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !queued(accepted));
+        assertThat(storedEvent(accepted).getDate("resolved_at")).as("not resolved a second time").isEqualTo(resolvedAt);
+    }
+
+    private Document storedEvent(Acceptance accepted) {
+        return events().find(Filters.eq("_id", accepted.getEventId())).first();
+    }
+
+    private String status(Acceptance accepted) {
+        return storedEvent(accepted).getString("status");
+    }
+
+    private boolean queued(Acceptance accepted) {
+        return resolveQueue().countDocuments(Filters.eq("_id", accepted.getEventId())) > 0;
+    }
+
+    private Document queueEntry(Acceptance accepted, String workspace) {
+        return new Document("_id", accepted.getEventId()).append("workspace", workspace)
+                .append("seq", storedEvent(accepted).getLong("seq"));
+    }
+
+    private void setPendingAgain(Acceptance accepted) {
+        events().updateOne(Filters.eq("_id", accepted.getEventId()),
+                Updates.combine(Updates.set("status", "pending"), Updates.unset("profile_id")));
+    }
+
+    private void assertResolvedAgainAndDequeued(Acceptance accepted) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "resolved".equals(status(accepted)));
+        assertThat(storedEvent(accepted).getString("profile_id")).isEqualTo(accepted.getProfileId());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !queued(accepted));
     }
 
     @Test
