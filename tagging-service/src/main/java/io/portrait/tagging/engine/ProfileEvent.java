@@ -1,11 +1,14 @@
 package io.portrait.tagging.engine;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One event of a profile as rules see it: its name (track event name, else its type), its time, and its
@@ -20,9 +23,14 @@ public record ProfileEvent(String name, Instant at, Map<String, Object> properti
         properties = Map.copyOf(properties);
     }
 
+    /** The property paths the catalog types as numbers; ingestion sends amounts among them as decimal text. */
+    private static final Set<String> NUMBER_PATHS = FieldCatalog.EVENT_PROPERTIES.entrySet().stream()
+            .filter(e -> e.getValue() == ValueType.NUMBER).map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+
     /**
      * Flattens nested properties (JSON-like: maps, lists, strings, numbers, booleans) and adds the event's
-     * channel and source. Numbers become doubles; nulls are left out.
+     * channel and source. Numbers become doubles, and so does decimal text at a path the catalog types as a number
+     * ({@code revenue "12.50"}, {@code products.price "0.79"}: amounts as ingestion writes them); nulls are left out.
      */
     public static ProfileEvent of(String name, Instant at, String channel, String source,
                                   Map<String, ?> properties) {
@@ -55,11 +63,11 @@ public record ProfileEvent(String name, Instant at, Map<String, Object> properti
                     flatten("", (Map<String, ?>) nested, itemFlat);
                     itemFlat.forEach((key, itemValue) -> append(path + "." + key, itemValue, out));
                 } else if (item != null && !(item instanceof List<?>)) {
-                    append(path, scalar(item), out);
+                    append(path, item, out);
                 }
             }
         } else {
-            out.put(path, scalar(value));
+            out.put(path, scalar(path, value));
         }
     }
 
@@ -77,15 +85,22 @@ public record ProfileEvent(String name, Instant at, Map<String, Object> properti
             out.put(path, values);
         }
         if (value instanceof List<?> list) {
-            values.addAll(list);
+            list.forEach(item -> values.add(scalar(path, item)));
         } else {
-            values.add(value);
+            values.add(scalar(path, value));
         }
     }
 
-    private static Object scalar(Object value) {
+    private static Object scalar(String path, Object value) {
         if (value instanceof Number number) {
             return number.doubleValue();
+        }
+        if (value instanceof String text && NUMBER_PATHS.contains(path)) {
+            try {
+                return new BigDecimal(text.trim()).doubleValue();
+            } catch (NumberFormatException notDecimal) {
+                return value;
+            }
         }
         return value;
     }

@@ -84,6 +84,25 @@ class RuleEvaluatorTest {
         assertThat(RuleEvaluator.matches(tree, MEI, NOW)).isEqualTo(expected);
     }
 
+    /** Amounts as ingestion sends them: decimal text, which the catalog's number fields read as numbers. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "sum(revenue of \"Order Completed\") = 20.5|true",
+            "max(products.price of \"Order Completed\") = 3.75|true",
+            "did \"Order Completed\" [products.sku = \"22163\"]|true",
+            "did \"Order Completed\" [orderId = \"571665\"]|true",
+    })
+    void readsAmountsSentAsDecimalText(String rule, boolean expected) {
+        ProfileState ann = ProfileState.of("p2", Map.of(), Map.of(), null, List.of(
+                event("Order Completed", "2026-03-01T10:00:00Z", "web", Map.of("orderId", "571665", "revenue", "12.50",
+                        "products", List.of(Map.of("sku", "22163", "price", "0.79", "quantity", 24)))),
+                event("Order Completed", "2026-03-02T10:00:00Z", "web", Map.of("revenue", "8.00",
+                        "products", List.of(Map.of("sku", "22592", "price", "3.75", "quantity", 1))))));
+
+        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), ann, NOW))
+                .isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "metric.event_count = 0|true",
