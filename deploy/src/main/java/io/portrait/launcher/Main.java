@@ -3,9 +3,11 @@ package io.portrait.launcher;
 import io.portrait.launcher.bench.EventPathBench;
 import io.portrait.launcher.bench.LinkageBench;
 import io.portrait.launcher.bench.ProfileViewBench;
+import io.portrait.launcher.demo.DemoEvents;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.eval.Eval;
 import io.portrait.launcher.suite.GatewayClient;
+import io.portrait.launcher.suite.ServiceSpec;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
 
@@ -13,13 +15,16 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code ./portrait <command>}: run the suite locally, or measure it. */
 public final class Main {
 
     /** How long the launcher waits for the sinks to apply the demo before it prints the showcase anyway. */
     private static final long SHOWCASE_WAIT_MILLIS = 60_000;
+    private static final String SCORING_CURRENCY_VARIABLE = "PORTRAIT_SCORING_DEFAULT_CURRENCY";
 
     private static final String USAGE = """
             usage: ./portrait <command> [options]
@@ -93,7 +98,15 @@ public final class Main {
             }
         }
         long started = System.nanoTime();
-        Suite suite = new Suite(new Suite.Options(home, home.resolve(".portrait"), SuitePorts.standard(), true, out));
+        Map<ServiceSpec, Map<String, String>> settings = new EnumMap<>(ServiceSpec.class);
+        if (demo && System.getenv(SCORING_CURRENCY_VARIABLE) == null) {
+            // Monetary values and CLV are reported in one currency; the demo's orders are all in pounds.
+            settings.put(ServiceSpec.SCORING, Map.of("portrait.scoring.default-currency", DemoEvents.CURRENCY));
+            out.println("Scores are reported in " + DemoEvents.CURRENCY + ", the demo data's currency ("
+                    + SCORING_CURRENCY_VARIABLE + " sets another).");
+        }
+        Suite suite = new Suite(new Suite.Options(home, home.resolve(".portrait"), SuitePorts.standard(), true, out,
+                settings));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println();
             out.println("Stopping Portrait ...");

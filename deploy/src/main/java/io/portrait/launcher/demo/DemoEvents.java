@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public final class DemoEvents {
 
+    /** The Online Retail shop's currency: every demo order is in pounds sterling. */
+    public static final String CURRENCY = "GBP";
+
     /** Invoice dates are UK shop time. */
     private static final ZoneId SHOP_ZONE = ZoneId.of("Europe/London");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -140,7 +143,7 @@ public final class DemoEvents {
             revenue = revenue.add(line.unitPrice().multiply(BigDecimal.valueOf(quantity)));
         }
         properties.put("revenue", revenue.setScale(2, RoundingMode.HALF_UP));
-        properties.put("currency", "GBP");
+        properties.put("currency", CURRENCY);
         events.add(new Timed(at, order));
         return events;
     }

@@ -36,8 +36,18 @@ public final class Suite implements AutoCloseable {
      * @param home       the repository root, where each module's {@code target/quarkus-app} lives
      * @param stateDir   logs, keys and (when persistent) store data
      * @param persistent keep store data in {@code stateDir} across restarts; otherwise throw-away stores
+     * @param settings   configuration given to single services, on top of what the suite sets
      */
-    public record Options(Path home, Path stateDir, SuitePorts ports, boolean persistent, PrintStream out) {
+    public record Options(Path home, Path stateDir, SuitePorts ports, boolean persistent, PrintStream out,
+                          Map<ServiceSpec, Map<String, String>> settings) {
+
+        public Options {
+            settings = Map.copyOf(settings);
+        }
+
+        public Options(Path home, Path stateDir, SuitePorts ports, boolean persistent, PrintStream out) {
+            this(home, stateDir, ports, persistent, out, Map.of());
+        }
     }
 
     private final Options options;
@@ -139,6 +149,7 @@ public final class Suite implements AutoCloseable {
         if (spec == ServiceSpec.GATEWAY) {
             config.put("portrait.gateway.admin-key", adminKey);
         }
+        config.putAll(options.settings().getOrDefault(spec, Map.of()));
         return config;
     }
 
