@@ -2,13 +2,9 @@ package io.portrait.ingestion.repository;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.OutboxEntry;
 import io.portrait.ingestion.domain.OutboxKind;
@@ -54,15 +50,8 @@ public class OutboxRepository {
 
     /** Adds the entries; entries already present (a batch resolved twice after a lost lease) are kept as they are. */
     public Uni<Void> insert(List<OutboxEntry> entries) {
-        if (entries.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
         Date now = new Date();
-        List<Document> documents = entries.stream().map(e -> toDocument(e, now)).toList();
-        return store.outbox().insertMany(documents, new InsertManyOptions().ordered(false))
-                .replaceWithVoid()
-                .onFailure(f -> f instanceof MongoBulkWriteException e && MongoErrors.onlyDuplicateKeys(e))
-                .recoverWithNull();
+        return MongoWrites.insertIgnoringDuplicates(store.outbox(), entries.stream().map(e -> toDocument(e, now)).toList());
     }
 
     /**
@@ -117,23 +106,14 @@ public class OutboxRepository {
      * had passed when it was read means no live lease, and every claim, release, retry and put-off moves it.
      */
     public Uni<List<OutboxEntry>> claim(List<Pending> due, String owner, Duration lease) {
-        if (due.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
         Date until = Date.from(Instant.now().plus(lease));
-        List<UpdateOneModel<Document>> leases = due.stream()
-                .map(d -> new UpdateOneModel<Document>(
-                        new Document("_id", d.entry().id()).append("lease_until", d.leaseUntil()),
-                        Updates.combine(Updates.set("lease_owner", owner), Updates.set("lease_until", until))))
-                .toList();
-        List<String> ids = due.stream().map(d -> d.entry().id()).toList();
-        return store.outbox().bulkWrite(leases, new BulkWriteOptions().ordered(false))
-                // Looked up by id alone, which any store answers from the _id index; ownership is checked here.
-                .flatMap(written -> store.outbox()
-                        .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq", "ord")))
-                        .filter(d -> owner.equals(d.getString("lease_owner")))
-                        .map(d -> fromDocument(d, true))
-                        .collect().asList());
+        return MongoWrites.leaseWhereUnchanged(store.outbox(),
+                        due.stream().map(d -> new Document("_id", d.entry().id()).append("lease_until", d.leaseUntil()))
+                                .toList(),
+                        Updates.combine(Updates.set("lease_owner", owner), Updates.set("lease_until", until)),
+                        owner, Sorts.ascending("seq", "ord"))
+                .map(d -> fromDocument(d, true))
+                .collect().asList();
     }
 
     /** The sink took the entries; whoever holds them now, they need no further delivery. */

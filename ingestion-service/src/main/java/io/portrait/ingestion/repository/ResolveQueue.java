@@ -1,12 +1,8 @@
 package io.portrait.ingestion.repository;
 
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.StoredEvent;
 import io.quarkus.mongodb.FindOptions;
@@ -45,18 +41,13 @@ public class ResolveQueue {
 
     /** Queues the events; those queued already are left as they are. */
     public Uni<Void> enqueue(Collection<StoredEvent.Ref> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<Document> entries = events.stream().map(e -> new Document("_id", e.eventId())
-                .append("workspace", e.workspace())
-                .append("seq", e.seq())
-                .append("lease_until", NEVER_LEASED)
-                .append(VERSION, 0L)).toList();
-        return store.resolveQueue().insertMany(entries, new InsertManyOptions().ordered(false))
-                .replaceWithVoid()
-                .onFailure(f -> f instanceof MongoBulkWriteException e && MongoErrors.onlyDuplicateKeys(e))
-                .recoverWithNull();
+        return MongoWrites.insertIgnoringDuplicates(store.resolveQueue(), events.stream()
+                .map(e -> new Document("_id", e.eventId())
+                        .append("workspace", e.workspace())
+                        .append("seq", e.seq())
+                        .append("lease_until", NEVER_LEASED)
+                        .append(VERSION, 0L))
+                .toList());
     }
 
     /**
@@ -65,29 +56,18 @@ public class ResolveQueue {
      */
     public Uni<List<String>> claim(int limit, Duration lease, String owner) {
         Date now = new Date();
+        Date until = Date.from(now.toInstant().plus(lease));
         return store.resolveQueue()
                 .find(Filters.lte("lease_until", now), new FindOptions().sort(Sorts.ascending("seq")).limit(limit)
                         .projection(Projections.include(VERSION)))
+                .map(d -> new Document("_id", d.get("_id")).append(VERSION, d.get(VERSION)))
                 .collect().asList()
-                .flatMap(due -> {
-                    if (due.isEmpty()) {
-                        return Uni.createFrom().item(List.<String>of());
-                    }
-                    Date until = Date.from(now.toInstant().plus(lease));
-                    List<UpdateOneModel<Document>> leases = due.stream()
-                            .map(d -> new UpdateOneModel<Document>(
-                                    new Document("_id", d.get("_id")).append(VERSION, d.get(VERSION)),
-                                    Updates.combine(Updates.set("lease_owner", owner), Updates.set("lease_until", until),
-                                            Updates.inc(VERSION, 1L))))
-                            .toList();
-                    List<Object> ids = due.stream().map(d -> d.get("_id")).toList();
-                    return store.resolveQueue().bulkWrite(leases, new BulkWriteOptions().ordered(false))
-                            .flatMap(written -> store.resolveQueue()
-                                    .find(Filters.in("_id", ids), new FindOptions().sort(Sorts.ascending("seq")))
-                                    .filter(d -> owner.equals(d.getString("lease_owner")))
-                                    .map(d -> d.getString("_id"))
-                                    .collect().asList());
-                });
+                .flatMap(due -> MongoWrites.leaseWhereUnchanged(store.resolveQueue(), due,
+                                Updates.combine(Updates.set("lease_owner", owner), Updates.set("lease_until", until),
+                                        Updates.inc(VERSION, 1L)),
+                                owner, Sorts.ascending("seq"))
+                        .map(d -> d.getString("_id"))
+                        .collect().asList());
     }
 
     /** Gives the owner's entries back at once, for the next round or another replica to retry. */

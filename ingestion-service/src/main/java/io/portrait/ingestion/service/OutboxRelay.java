@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -112,11 +113,11 @@ public class OutboxRelay {
             int batchSize = config.relay().batchSize();
             Date now = new Date();
             return outbox.findPending(sink, batchSize).flatMap(pending -> {
-                List<OutboxRepository.Pending> due = pending.stream().filter(p -> p.dueAt(now)).toList();
-                if (pending.size() < batchSize || due.size() == pending.size()) {
-                    List<OutboxEntry> held = pending.stream().filter(p -> !p.dueAt(now))
-                            .map(OutboxRepository.Pending::entry).toList();
-                    return claimAndDeliver(due, held, batchSize);
+                Map<Boolean, List<OutboxRepository.Pending>> byDue = pending.stream()
+                        .collect(Collectors.partitioningBy(p -> p.dueAt(now)));
+                List<OutboxRepository.Pending> held = byDue.get(false);
+                if (pending.size() < batchSize || held.isEmpty()) {
+                    return claimAndDeliver(byDue.get(true), entries(held), batchSize);
                 }
                 return outbox.findDue(sink, batchSize).flatMap(dueAnywhere -> {
                     if (dueAnywhere.isEmpty()) {
