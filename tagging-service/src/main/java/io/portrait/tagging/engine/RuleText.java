@@ -11,6 +11,9 @@ import io.portrait.tagging.engine.RuleNode.FieldCondition;
 import io.portrait.tagging.engine.RuleNode.Not;
 import io.portrait.tagging.engine.RuleNode.PropertyCondition;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,6 +40,8 @@ import java.util.Set;
  * Example: {@code did "Order Completed" [channel = "app"] last 30d and not tag.vip = "gold"}.
  */
 public final class RuleText {
+
+    private static final MathContext SIGNIFICANT_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
 
     private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "did", "then", "within", "last", "of",
             "in", "contains", "exists", "true", "false");
@@ -184,11 +189,22 @@ public final class RuleText {
         }
     }
 
+    /**
+     * A number in plain decimal with at most 15 significant digits, all that a double holds reliably: a sum of
+     * amounts reads as the amounts add up ({@code 11938.26}, not {@code 11938.259999999997}), and no exponent.
+     */
     static String formatNumber(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return Double.toString(value);
+        if (!Double.isFinite(value)) {
+            return Double.toString(value);
+        }
+        BigDecimal decimal = BigDecimal.valueOf(value);
+        if (decimal.precision() > SIGNIFICANT_DIGITS.getPrecision()) {
+            decimal = decimal.round(SIGNIFICANT_DIGITS);
+        }
+        return decimal.stripTrailingZeros().toPlainString();
     }
 
     private static void quote(String text, StringBuilder out) {
