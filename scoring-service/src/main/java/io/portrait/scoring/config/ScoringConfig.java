@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 
 @ConfigMapping(prefix = "portrait.scoring")
 public interface ScoringConfig {
@@ -12,6 +13,12 @@ public interface ScoringConfig {
     /** ISO 4217 code for orders that name no currency; monetary values and CLV are in this currency. */
     @WithDefault("CNY")
     String defaultCurrency();
+
+    /**
+     * A workspace's own currency, in place of the default: {@code portrait.scoring.workspace-currency.uk-shop=GBP}
+     * (quote a workspace name with dots: {@code workspace-currency."a.b"}).
+     */
+    Map<String, String> workspaceCurrency();
 
     /** Most events one ApplyEvents call may carry; a batch is one transaction, so it stays bounded. */
     @WithDefault("1000")

@@ -13,6 +13,7 @@ import io.portrait.scoring.engine.OrderParser;
 import io.portrait.scoring.engine.Purchase;
 import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.engine.PurchaseSummarizer;
+import io.portrait.scoring.engine.WorkspaceCurrencies;
 import io.portrait.scoring.repository.PurchaseOrderRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -30,14 +31,12 @@ public class PurchaseService {
 
     private final SinkWriter<SinkEvent> sink;
     private final PurchaseOrderRepository orders;
-    private final String defaultCurrency;
+    private final WorkspaceCurrencies currencies;
 
     PurchaseService(PurchaseOrderRepository orders, ScoringConfig config) {
         this.sink = new SinkWriter<>(orders, SinkEvent::eventId, config.maxBatchSize());
         this.orders = orders;
-        this.defaultCurrency = OrderParser.currency(config.defaultCurrency(), config.defaultCurrency())
-                .orElseThrow(() -> new IllegalStateException(
-                        "portrait.scoring.default-currency must be a three-letter ISO 4217 code"));
+        this.currencies = new WorkspaceCurrencies(config.defaultCurrency(), config.workspaceCurrency());
     }
 
     /**
@@ -46,6 +45,7 @@ public class PurchaseService {
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
+        String defaultCurrency = currencies.of(workspace);
         return sink.applyEvents(workspace, events, (toApply, result) -> {
             List<Purchase> purchases = toApply.stream()
                     .filter(event -> OrderParser.isOrder(event.type(), event.name()))

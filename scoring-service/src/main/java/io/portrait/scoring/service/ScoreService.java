@@ -7,7 +7,7 @@ import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
-import io.portrait.scoring.engine.OrderParser;
+import io.portrait.scoring.engine.WorkspaceCurrencies;
 import io.portrait.scoring.engine.value.Engagement;
 import io.portrait.scoring.engine.value.KMeans;
 import io.portrait.scoring.engine.value.PopulationScorer;
@@ -47,7 +47,7 @@ public class ScoreService {
     private final ScoreRepository scores;
     private final TaggingClient tagging;
     private final PopulationScorer scorer;
-    private final String currency;
+    private final WorkspaceCurrencies currencies;
     private final int horizonDays;
     private final Duration lease;
     private final Duration waitForRunning;
@@ -56,7 +56,7 @@ public class ScoreService {
     ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config) {
         this.scores = scores;
         this.tagging = tagging;
-        this.currency = OrderParser.currency(config.defaultCurrency(), config.defaultCurrency()).orElseThrow();
+        this.currencies = new WorkspaceCurrencies(config.defaultCurrency(), config.workspaceCurrency());
         this.horizonDays = config.clv().horizonDays();
         this.lease = config.refit().lease();
         this.waitForRunning = config.refit().waitForRunning();
@@ -125,6 +125,7 @@ public class ScoreService {
     private Uni<ModelFitRecord> refitHoldingLease(String workspace, String trigger) {
         Instant now = clock.instant();
         LocalDate asOf = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        String currency = currencies.of(workspace);
         return scores.purchases(workspace, currency)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(customers -> scorer.score(customers, asOf))

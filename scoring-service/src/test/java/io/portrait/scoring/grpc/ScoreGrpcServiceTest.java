@@ -177,6 +177,25 @@ class ScoreGrpcServiceTest {
     }
 
     @Test
+    void aWorkspaceWithItsOwnCurrencyIsScoredInIt() {
+        // %test.portrait.scoring.workspace-currency.uk-shop=GBP; every other workspace uses the default, CNY.
+        String ws = "uk-shop";
+        seed(ws);
+
+        ModelFit fit = refit(ws);
+
+        assertThat(fit.getStatus()).isEqualTo("fitted");
+        assertThat(fit.getCurrency()).isEqualTo("GBP");
+        ProfileScores p1 = scores(ws, "p1");
+        assertThat(p1.getRfm().getMonetary().getCurrency()).isEqualTo("GBP");
+        assertThat(p1.getRfm().getMonetary().getAmount()).isEqualTo("33.00");
+        assertThat(p1.getClv().getClv().getCurrency()).isEqualTo("GBP");
+        GetProfileValueResponse value = await(scoring.getProfileValue(GetProfileValueRequest.newBuilder()
+                .setWorkspace(ws).setProfileId("p1").build()));
+        assertThat(value.getSummary().getMonetaryList()).extracting(m -> m.getCurrency()).containsExactly("GBP");
+    }
+
+    @Test
     void refitsAreVersionedAndKeepTheirDiagnostics() {
         String ws = newWorkspace();
         seed(ws);

@@ -1,0 +1,28 @@
+package io.portrait.scoring.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkspaceCurrenciesTest {
+
+    @Test
+    void aWorkspaceWithoutItsOwnCurrencyUsesTheDefault() {
+        WorkspaceCurrencies currencies = new WorkspaceCurrencies("CNY", Map.of("uk-shop", "gbp"));
+
+        assertThat(currencies.of("uk-shop")).isEqualTo("GBP");
+        assertThat(currencies.of("default")).isEqualTo("CNY");
+    }
+
+    @Test
+    void aCodeThatIsNotThreeLettersFailsNamingItsSetting() {
+        assertThatThrownBy(() -> new WorkspaceCurrencies("CNY", Map.of("uk-shop", "pounds")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("portrait.scoring.workspace-currency.\"uk-shop\" must be a three-letter ISO 4217 code, not 'pounds'");
+        assertThatThrownBy(() -> new WorkspaceCurrencies(" ", Map.of()))
+                .hasMessageStartingWith("portrait.scoring.default-currency must be");
+    }
+}
