@@ -13,6 +13,7 @@ import io.portrait.launcher.suite.SuitePorts;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -119,9 +120,9 @@ public final class Main {
         DemoLoader.Result result = null;
         DemoLoader.Showcase showcase = null;
         if (demo) {
-            DemoLoader loader = new DemoLoader(gateway, out);
+            DemoLoader loader = new DemoLoader(gateway, out, LocalDate.now());
             result = loader.load();
-            showcase = loader.awaitShowcase(result, SHOWCASE_WAIT_MILLIS);
+            showcase = loader.finish(result, SHOWCASE_WAIT_MILLIS);
         }
         out.println();
         out.println("Portrait is up in " + (System.nanoTime() - started) / 1_000_000_000 + " s.");

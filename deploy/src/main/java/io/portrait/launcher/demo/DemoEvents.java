@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,6 +24,10 @@ import java.util.Map;
  * alone; POS purchases carry the member card and the phone. A web sign-up ties user id, email and phone together,
  * so identity resolution has real work to do: every customer ends as one profile with identifiers from
  * several channels. All identifiers are synthetic.
+ *
+ * <p>The data set ends in 2011. Recency, churn risk and CLV are measured from today, so the whole timeline is
+ * moved forward by whole weeks (weekdays and the spacing of every customer's orders unchanged) until its last
+ * order falls in the week before {@code today}.
  */
 public final class DemoEvents {
 
@@ -66,8 +72,9 @@ public final class DemoEvents {
         return bucket < 5 ? Channel.WEB : bucket < 8 ? Channel.APP : Channel.POS;
     }
 
-    /** All events for the rows, in time order. */
-    public static List<ObjectNode> events(List<RetailRow> rows) {
+    /** All events for the rows, in time order, moved forward so that the last order is in the week before {@code today}. */
+    public static List<ObjectNode> events(List<RetailRow> rows, LocalDate today) {
+        long weeks = weeksToShift(rows, today);
         Map<String, List<RetailRow>> invoices = new LinkedHashMap<>();
         Map<Long, RetailRow> firstRowOfCustomer = new LinkedHashMap<>();
         for (RetailRow row : rows) {
@@ -76,18 +83,29 @@ public final class DemoEvents {
                     (a, b) -> b.invoiceDate().isBefore(a.invoiceDate()) ? b : a);
         }
         List<Timed> timed = new ArrayList<>();
-        firstRowOfCustomer.values().forEach(first -> timed.add(signUp(first)));
-        invoices.values().forEach(lines -> timed.addAll(invoiceEvents(lines)));
+        firstRowOfCustomer.values().forEach(first -> timed.add(signUp(first, weeks)));
+        invoices.values().forEach(lines -> timed.addAll(invoiceEvents(lines, weeks)));
         timed.sort(Comparator.comparing(Timed::at).thenComparing(t -> t.event().get("messageId").asText()));
         return timed.stream().map(Timed::event).toList();
+    }
+
+    /**
+     * Whole weeks that put the rows' last invoice in the seven days before {@code today} (shop time); none when it
+     * is there already or later.
+     */
+    public static long weeksToShift(List<RetailRow> rows, LocalDate today) {
+        LocalDate last = rows.stream().map(row -> row.invoiceDate().toLocalDate()).max(Comparator.naturalOrder())
+                .orElse(today);
+        long days = ChronoUnit.DAYS.between(last, today.minusDays(1));
+        return days <= 0 ? 0 : days / 7;
     }
 
     private record Timed(Instant at, ObjectNode event) {
     }
 
-    private static Timed signUp(RetailRow first) {
+    private static Timed signUp(RetailRow first, long weeks) {
         DemoCustomer customer = new DemoCustomer(first.customerId());
-        Instant at = utc(first.invoiceDate().minusDays(1));
+        Instant at = utc(first.invoiceDate().minusDays(1), weeks);
         ObjectNode event = base("demo-signup-" + customer.id(), "identify", "web", at);
         ObjectNode ids = event.putObject("identifiers");
         ids.put("user_id", customer.userId());
@@ -98,11 +116,11 @@ public final class DemoEvents {
         return new Timed(at, event);
     }
 
-    private static List<Timed> invoiceEvents(List<RetailRow> lines) {
+    private static List<Timed> invoiceEvents(List<RetailRow> lines, long weeks) {
         RetailRow head = lines.get(0);
         DemoCustomer customer = new DemoCustomer(head.customerId());
         Channel channel = channelOf(head.invoiceNo());
-        Instant at = utc(head.invoiceDate());
+        Instant at = utc(head.invoiceDate(), weeks);
         List<Timed> events = new ArrayList<>();
         if (channel == Channel.APP) {
             Instant opened = at.minusSeconds(180);
@@ -135,11 +153,14 @@ public final class DemoEvents {
         BigDecimal revenue = BigDecimal.ZERO;
         for (RetailRow line : lines) {
             int quantity = Math.abs(line.quantity());
-            products.addObject()
-                    .put("sku", line.stockCode())
-                    .put("name", line.description())
-                    .put("price", line.unitPrice())
-                    .put("quantity", quantity);
+            // Postage, carriage and adjustments count in what the customer paid, but are not products they chose.
+            if (line.merchandise()) {
+                products.addObject()
+                        .put("sku", line.stockCode())
+                        .put("name", line.description())
+                        .put("price", line.unitPrice())
+                        .put("quantity", quantity);
+            }
             revenue = revenue.add(line.unitPrice().multiply(BigDecimal.valueOf(quantity)));
         }
         properties.put("revenue", revenue.setScale(2, RoundingMode.HALF_UP));
@@ -158,7 +179,7 @@ public final class DemoEvents {
         return event;
     }
 
-    private static Instant utc(LocalDateTime shopTime) {
-        return shopTime.atZone(SHOP_ZONE).toInstant();
+    private static Instant utc(LocalDateTime shopTime, long weeks) {
+        return shopTime.plusWeeks(weeks).atZone(SHOP_ZONE).toInstant();
     }
 }

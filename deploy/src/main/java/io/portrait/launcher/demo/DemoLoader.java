@@ -3,6 +3,7 @@ package io.portrait.launcher.demo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portrait.launcher.suite.GatewayClient;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +20,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Loads the shipped Online Retail subset through the gateway, as a front end would send it. */
+/**
+ * Loads the shipped Online Retail subset through the gateway, as a front end would send it: the starter taxonomy's
+ * tags first (so they are computed event by event), then the events, dated up to the past week; once every service
+ * has applied the showcase customer's orders, a scoring refit (which pushes the model tags) and the segments.
+ */
 public final class DemoLoader {
 
     public static final String RESOURCE = "/demo/online-retail-demo.csv.gz";
@@ -34,15 +40,24 @@ public final class DemoLoader {
     public record Showcase(GatewayClient.Answer answer, boolean complete, long waitedMillis) {
     }
 
+    /** The refit's model version and whether it pushed the model tags. */
+    public record Refit(String modelVersion, boolean tagsPushed) {
+    }
+
     private static final String ORDER_COMPLETED = "Order Completed";
     private static final long POLL_MILLIS = 250;
 
     private final GatewayClient gateway;
     private final PrintStream out;
+    private final LocalDate today;
+    private final DemoTaxonomy taxonomy;
 
-    public DemoLoader(GatewayClient gateway, PrintStream out) {
+    /** @param today the demo's orders are dated up to the week before this day */
+    public DemoLoader(GatewayClient gateway, PrintStream out, LocalDate today) {
         this.gateway = gateway;
         this.out = out;
+        this.today = today;
+        this.taxonomy = new DemoTaxonomy(gateway);
     }
 
     public static List<RetailRow> shippedRows() {
@@ -57,8 +72,11 @@ public final class DemoLoader {
     }
 
     public Result load() {
+        DemoTaxonomy.Applied tags = taxonomy.defineTags();
+        out.printf("  starter taxonomy: %d tags published, %d kept as they were%n", tags.published().size(),
+                tags.kept().size());
         List<RetailRow> rows = shippedRows();
-        List<ObjectNode> events = DemoEvents.events(rows);
+        List<ObjectNode> events = DemoEvents.events(rows, today);
         long started = System.nanoTime();
         int accepted = 0;
         int rejected = 0;
@@ -85,9 +103,37 @@ public final class DemoLoader {
     }
 
     /**
-     * Reads the showcase's profile view until tagging and scoring show every one of its orders and no part is
-     * degraded, at most {@code timeout}. wait=true only covers identity: the sinks get the events afterwards,
-     * through their outboxes, and a view read before they are done shows parts missing or degraded.
+     * Waits for the showcase (at most {@code timeoutMillis}, see {@link #awaitShowcase}), then refits the scores so
+     * that they count every order and push the model tags, saves or refreshes the segments, and reads the view the
+     * launcher prints.
+     */
+    public Showcase finish(Result result, long timeoutMillis) {
+        Showcase applied = awaitShowcase(result, timeoutMillis);
+        Refit refit = refitScores();
+        DemoTaxonomy.Applied segments = taxonomy.defineSegments();
+        out.printf("  scores refitted (model %s%s); segments: %d saved, %d refreshed%n", refit.modelVersion(),
+                refit.tagsPushed() ? ", model tags pushed" : ", model tags not pushed", segments.published().size(),
+                segments.kept().size());
+        GatewayClient.Answer view = gateway.lookup("email", result.showcase().email());
+        return new Showcase(view, applied.complete() && complete(view, result.showcaseOrders()), applied.waitedMillis());
+    }
+
+    /** An on-demand refit; one already running makes it wait, and a busy machine may answer 409: asked again. */
+    public Refit refitScores() {
+        GatewayClient.Answer answer = gateway.post("/v1/scoring/refits", JsonNodeFactory.instance.objectNode());
+        for (int attempt = 1; attempt < ATTEMPTS && answer.status() == 409; attempt++) {
+            answer = gateway.post("/v1/scoring/refits", JsonNodeFactory.instance.objectNode());
+        }
+        if (answer.status() != 200) {
+            throw new IllegalStateException("scoring refit: the gateway answered " + answer.status() + ": " + answer.body());
+        }
+        return new Refit(answer.body().path("modelVersion").asText(), answer.body().path("tagsPushed").asBoolean());
+    }
+
+    /**
+     * Reads the showcase's profile view until tagging, scoring and recommendation show every one of its orders and
+     * no part is degraded, at most {@code timeout}. wait=true only covers identity: the sinks get the events
+     * afterwards, through their outboxes, and a view read before they are done shows parts missing or degraded.
      */
     public Showcase awaitShowcase(Result result, long timeoutMillis) {
         long started = System.nanoTime();
@@ -115,8 +161,9 @@ public final class DemoLoader {
     }
 
     /**
-     * Whether a view shows all {@code orders} of the customer in tagging's activity and scoring's purchases, with
-     * nothing degraded. Orders carry identifiers known since the sign-up, so they count on the profile directly.
+     * Whether a view shows all {@code orders} of the customer in tagging's activity and scoring's purchases,
+     * recommendations made from them, and nothing degraded. Orders carry identifiers known since the sign-up, so
+     * they count on the profile directly.
      */
     static boolean complete(GatewayClient.Answer answer, int orders) {
         if (answer.status() != 200 || answer.body() == null) {
@@ -132,7 +179,8 @@ public final class DemoLoader {
                 tagged = activity.path("count").asLong();
             }
         }
-        return tagged == orders && view.path("purchases").path("orders").asLong() == orders;
+        return tagged == orders && view.path("purchases").path("orders").asLong() == orders
+                && view.path("recommendations").path("personalized").asBoolean();
     }
 
     /** Invoices of the customer that are not cancellations: each is one Order Completed event. */

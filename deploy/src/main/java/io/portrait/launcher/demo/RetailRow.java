@@ -20,4 +20,12 @@ public record RetailRow(String invoiceNo, String stockCode, String description, 
     public boolean cancellation() {
         return invoiceNo.startsWith("C");
     }
+
+    /**
+     * Whether the line is an item the shop sells. The data set's items have numeric stock codes (85123A, 22423);
+     * the others are charges and adjustments on the invoice: POST (postage), C2 (carriage), M (manual), D (discount).
+     */
+    public boolean merchandise() {
+        return !stockCode.isEmpty() && Character.isDigit(stockCode.charAt(0));
+    }
 }

@@ -50,13 +50,30 @@ public final class GatewayClient {
 
     /** A new API key of the caller's workspace; needs keys:admin. */
     public Answer createKey(String name, List<String> scopes, int rateLimit) {
+        return createKey(name, scopes, rateLimit, null);
+    }
+
+    /** A new API key of {@code workspace} (the caller's when null); another workspace needs a default-workspace admin. */
+    public Answer createKey(String name, List<String> scopes, int rateLimit, String workspace) {
         ObjectNode body = mapper.createObjectNode();
         body.put("name", name);
         body.putArray("scopes").addAll(scopes.stream().map(mapper.getNodeFactory()::textNode).toList());
         body.put("rateLimit", rateLimit);
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/keys"))
+        if (workspace != null) {
+            body.put("workspace", workspace);
+        }
+        return post("/v1/keys", body);
+    }
+
+    /** POSTs a JSON body to a path of the gateway, e.g. {@code /v1/tags}. */
+    public Answer post(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    public Answer get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
     public Answer lookup(String type, String value) {

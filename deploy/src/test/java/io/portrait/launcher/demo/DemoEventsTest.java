@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -22,13 +26,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DemoEventsTest {
 
+    private static final LocalDate TODAY = LocalDate.of(2026, 12, 6);
+    private static final ZoneId SHOP = ZoneId.of("Europe/London");
+
     private static List<RetailRow> rows;
     private static List<ObjectNode> events;
 
     @BeforeAll
     static void load() {
         rows = DemoLoader.shippedRows();
-        events = DemoEvents.events(rows);
+        events = DemoEvents.events(rows, TODAY);
+    }
+
+    @Test
+    void movesTheTimelineForwardByWholeWeeksSoTheLastOrderIsInThePastWeek() {
+        LocalDate lastOrder = events.stream().filter(e -> e.get("messageId").asText().startsWith("demo-order-"))
+                .map(e -> LocalDate.ofInstant(Instant.parse(e.get("timestamp").asText()), SHOP))
+                .max(Comparator.naturalOrder()).orElseThrow();
+        assertThat(lastOrder).isBetween(TODAY.minusDays(7), TODAY.minusDays(1));
+
+        // As recorded when "today" is inside the data set; moved, each event keeps its shop time and weekday.
+        List<ObjectNode> recorded = DemoEvents.events(rows, LocalDate.of(2011, 10, 1));
+        assertThat(DemoEvents.weeksToShift(rows, LocalDate.of(2011, 10, 1))).isZero();
+        long weeks = DemoEvents.weeksToShift(rows, TODAY);
+        assertThat(weeks).isPositive();
+        assertThat(recorded).hasSameSizeAs(events);
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).get("messageId")).isEqualTo(recorded.get(i).get("messageId"));
+            LocalDateTime then = LocalDateTime.ofInstant(Instant.parse(recorded.get(i).get("timestamp").asText()), SHOP);
+            LocalDateTime now = LocalDateTime.ofInstant(Instant.parse(events.get(i).get("timestamp").asText()), SHOP);
+            assertThat(now).isEqualTo(then.plusWeeks(weeks));
+        }
+        assertThat(recorded.get(0).get("timestamp").asText()).startsWith("2010-11-30");
     }
 
     @Test
@@ -111,11 +140,30 @@ class DemoEventsTest {
                 .findFirst().orElseThrow();
         String invoice = order.at("/properties/orderId").asText();
         List<RetailRow> lines = rows.stream().filter(r -> r.invoiceNo().equals(invoice)).toList();
-        assertThat(order.at("/properties/products")).hasSize(lines.size());
+        assertThat(order.at("/properties/products")).hasSize((int) lines.stream().filter(RetailRow::merchandise).count());
         BigDecimal revenue = lines.stream().map(r -> r.unitPrice().multiply(BigDecimal.valueOf(r.quantity())))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(order.at("/properties/revenue").decimalValue()).isEqualByComparingTo(revenue);
         assertThat(order.get("timestamp").asText()).endsWith("Z");
+    }
+
+    @Test
+    void postageAndAdjustmentsCountInRevenueButAreNotProducts() {
+        ObjectNode order = events.stream()
+                .filter(e -> e.get("messageId").asText().startsWith("demo-order-") && e.get("event").asText().equals("Order Completed"))
+                .filter(e -> rows.stream().anyMatch(r -> r.invoiceNo().equals(e.at("/properties/orderId").asText())
+                        && r.stockCode().equals("POST")))
+                .findFirst().orElseThrow();
+        String invoice = order.at("/properties/orderId").asText();
+        List<RetailRow> lines = rows.stream().filter(r -> r.invoiceNo().equals(invoice)).toList();
+        assertThat(order.at("/properties/products").findValuesAsText("sku"))
+                .isNotEmpty().doesNotContain("POST")
+                .hasSize((int) lines.stream().filter(RetailRow::merchandise).count());
+        BigDecimal paid = lines.stream().map(r -> r.unitPrice().multiply(BigDecimal.valueOf(r.quantity())))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(order.at("/properties/revenue").decimalValue()).isEqualByComparingTo(paid);
+        assertThat(events).flatExtracting(e -> e.at("/properties/products").findValuesAsText("sku"))
+                .allSatisfy(sku -> assertThat(Character.isDigit(sku.charAt(0))).as(sku).isTrue());
     }
 
     @Test

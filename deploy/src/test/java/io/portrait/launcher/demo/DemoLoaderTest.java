@@ -17,12 +17,13 @@ class DemoLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            every order in tagging and scoring | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 3}} | true
-            scoring still behind               | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 2}} | false
-            tagging still behind               | 200 | {"activity": [{"event": "Order Completed", "count": 1}], "purchases": {"orders": 3}} | false
+            every order in every part          | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 3}, "recommendations": {"personalized": true}} | true
+            scoring still behind               | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 2}, "recommendations": {"personalized": true}} | false
+            tagging still behind               | 200 | {"activity": [{"event": "Order Completed", "count": 1}], "purchases": {"orders": 3}, "recommendations": {"personalized": true}} | false
+            recommendations still popular only | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 3}, "recommendations": {"personalized": false, "nonPersonalizedReason": "no_history"}} | false
             no parts yet                       | 200 | {"id": "p-1"} | false
             a part degraded                    | 200 | {"activity": [{"event": "Order Completed", "count": 3}], "purchases": {"orders": 3}, "degraded": ["recommendations"]} | false
-            other events do not count          | 200 | {"activity": [{"event": "Application Opened", "count": 3}], "purchases": {"orders": 3}} | false
+            other events do not count          | 200 | {"activity": [{"event": "Application Opened", "count": 3}], "purchases": {"orders": 3}, "recommendations": {"personalized": true}} | false
             not found yet                      | 404 | {"type": "/problems/not-found"} | false
             """)
     void completeOnlyWhenEveryOrderIsShownAndNothingDegraded(String caseName, int status, String body, boolean complete)

@@ -1,5 +1,6 @@
 package io.portrait.launcher.suite;
 
+import io.portrait.launcher.demo.DemoEvents;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -7,12 +8,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Starts the packaged suite once for all suite-level tests of a run (throw-away embedded stores, ports from
  * 28080) and stops it when the run ends.
  */
 public class RunningSuite implements BeforeAllCallback {
+
+    /** The workspace SuiteIT loads the demo into. */
+    public static final String DEMO_WORKSPACE = "demo";
 
     private static Suite suite;
 
@@ -28,7 +33,12 @@ public class RunningSuite implements BeforeAllCallback {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Suite started = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(28080, 0, 0), false, System.out));
+        // The API guide's examples are in the default workspace and in yuan; SuiteIT runs the demo, whose orders are
+        // in pounds, in a workspace of its own, scored in pounds as `./portrait run` scores it.
+        Map<ServiceSpec, Map<String, String>> settings = Map.of(ServiceSpec.SCORING,
+                Map.of("portrait.scoring.workspace-currency." + DEMO_WORKSPACE, DemoEvents.CURRENCY));
+        Suite started = new Suite(new Suite.Options(home, state, SuitePorts.fromBase(28080, 0, 0), false, System.out,
+                settings));
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .put(RunningSuite.class.getName(), (ExtensionContext.Store.CloseableResource) started::close);
         suite = started.start();
