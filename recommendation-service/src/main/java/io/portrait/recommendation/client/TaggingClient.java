@@ -1,5 +1,6 @@
 package io.portrait.recommendation.client;
 
+import io.portrait.common.tags.TagListText;
 import io.portrait.proto.tagging.v1.GetProfileTagsRequest;
 import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
@@ -57,12 +58,12 @@ public class TaggingClient {
         return new ProfileTaste(segments, new ArrayList<>(preferences));
     }
 
-    /** Tagging joins list values with ','; a single value is a list of one. */
+    /** A list value's items ({@link TagListText}); a single value is a list of one. */
     private static List<String> values(String text) {
         List<String> values = new ArrayList<>();
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                values.add(part.trim());
+        for (String item : TagListText.split(text)) {
+            if (!item.isBlank()) {
+                values.add(item.strip());
             }
         }
         return values;

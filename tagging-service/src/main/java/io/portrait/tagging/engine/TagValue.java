@@ -1,9 +1,10 @@
 package io.portrait.tagging.engine;
 
+import io.portrait.common.tags.TagListText;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * A computed tag value with the reason it holds. {@code value} is a String, Double, Boolean, Instant or
@@ -16,7 +17,7 @@ public record TagValue(Object value, String reason) {
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** The wire text: numbers in plain decimal, times in ISO-8601 UTC, lists joined by ','. */
+    /** The wire text: numbers in plain decimal, times in ISO-8601 UTC, lists as {@link TagListText}. */
     public static String text(Object value) {
         if (value instanceof Double number) {
             return RuleText.formatNumber(number);
@@ -25,7 +26,7 @@ public record TagValue(Object value, String reason) {
             return instant.toString();
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).collect(Collectors.joining(","));
+            return TagListText.join(list);
         }
         return String.valueOf(value);
     }
@@ -37,7 +38,7 @@ public record TagValue(Object value, String reason) {
                 case NUMBER -> Double.parseDouble(text);
                 case BOOLEAN -> Boolean.parseBoolean(text);
                 case TIMESTAMP -> Instant.parse(text);
-                case LIST -> text.isEmpty() ? List.of() : List.of(text.split(","));
+                case LIST -> List.copyOf(TagListText.split(text));
                 case STRING -> text;
             };
         } catch (RuntimeException e) {

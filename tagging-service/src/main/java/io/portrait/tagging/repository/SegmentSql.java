@@ -1,5 +1,6 @@
 package io.portrait.tagging.repository;
 
+import io.portrait.common.tags.TagListText;
 import io.portrait.tagging.engine.FieldCatalog;
 import io.portrait.tagging.engine.RuleNode;
 import io.portrait.tagging.engine.RuleNode.All;
@@ -231,10 +232,11 @@ public final class SegmentSql {
                 : type == ValueType.BOOLEAN ? ValueType.BOOLEAN : ValueType.STRING, condition.op(), condition.value());
     }
 
-    /** {@code column op value}; tag values are text: numbers in plain decimal, times ISO, lists comma-joined. */
+    /** {@code column op value}; tag values are text: numbers in plain decimal, times ISO, lists as {@link TagListText}. */
     private String compare(String column, ValueType type, RuleOp op, RuleValue value) {
         if (type == ValueType.LIST) {
-            return bind(((RuleValue.Text) value).value()) + " = any(string_to_array(" + column + ", ','))";
+            return bind(TagListText.encodeItem(((RuleValue.Text) value).value())) + " = any(string_to_array(" + column
+                    + ", ','))";
         }
         if (op == RuleOp.CONTAINS) {
             return "strpos(" + column + ", " + bind(((RuleValue.Text) value).value()) + ") > 0";

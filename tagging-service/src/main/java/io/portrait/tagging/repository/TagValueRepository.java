@@ -163,7 +163,7 @@ public class TagValueRepository {
                 Object[].class, Map.of("workspace", workspace, "code", code, "version", version, "top", top));
     }
 
-    /** Items of list values (comma-joined), most frequent first. */
+    /** Items of list values, most frequent first, as written in the stored text ({@code TagListText}). */
     public Uni<List<Object[]>> listDistribution(String workspace, String code, int version, int top) {
         return NativeSql.list("""
                         select item, count(*) from tag_value, unnest(string_to_array(value, ',')) as item

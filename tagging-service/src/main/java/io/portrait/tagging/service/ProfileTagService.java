@@ -2,6 +2,7 @@ package io.portrait.tagging.service;
 
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.ProfileAliases;
+import io.portrait.common.tags.TagListText;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagDefinition;
@@ -146,13 +147,15 @@ public class ProfileTagService {
                 throw new ConflictException("tag '" + code + "' is not published yet", false);
             }
             int version = definition.liveVersion();
-            Uni<List<Object[]>> distribution = "list".equals(definition.valueType())
+            boolean list = "list".equals(definition.valueType());
+            Uni<List<Object[]>> distribution = list
                     ? values.listDistribution(workspace, code, version, limit)
                     : values.distribution(workspace, code, version, limit);
             return states.profileCount(workspace).chain(profiles -> values.count(workspace, code, version)
                     .chain(tagged -> distribution.chain(rows -> {
                         List<Map.Entry<String, Long>> counts = rows.stream()
-                                .map(row -> Map.entry((String) row[0], ((Number) row[1]).longValue())).toList();
+                                .map(row -> Map.entry(list ? TagListText.decodeItem((String) row[0]) : (String) row[0],
+                                        ((Number) row[1]).longValue())).toList();
                         if (!"number".equals(definition.valueType())) {
                             return Uni.createFrom().item(new Insight(definition.valueType(), version, profiles, tagged, counts, null, null, null));
                         }

@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TagValueTest {
@@ -30,5 +34,31 @@ class TagValueTest {
         }
         assertThat(TagValue.text(sum)).isEqualTo("11938.26");
         assertThat(TagValue.parse(TagValue.text(sum), ValueType.NUMBER)).isEqualTo(11938.26);
+    }
+
+    @Test
+    void aListItemWithACommaStaysOneItem() {
+        String text = TagValue.text(List.of("Toys, Kids & Baby", "Books"));
+
+        assertThat(text).isEqualTo("Toys%2C Kids & Baby,Books");
+        assertThat(TagValue.parse(text, ValueType.LIST)).isEqualTo(List.of("Toys, Kids & Baby", "Books"));
+    }
+
+    @Test
+    void aPreferenceForProductNamesWithCommasCountsEachNameWhole() {
+        TagSpec spec = TagSpecs.parse("""
+                {"kind": "preference", "property": "products.name", "of": {"event": "Order Completed"}, "top": 2}""",
+                RuleLanguageTest.CATALOG);
+        Map<String, Object> card = Map.of("sku", "22029", "name", "BIRTHDAY CARD, RETRO SPOT");
+        Map<String, Object> tins = Map.of("sku", "22720", "name", "SET OF 3 CAKE TINS PANTRY DESIGN");
+        ProfileState buyer = ProfileState.of("p1", Map.of(), Map.of(), null, List.of(
+                RuleEvaluatorTest.event("Order Completed", "2026-03-01T10:00:00Z", "web", Map.of("products", List.of(card, tins))),
+                RuleEvaluatorTest.event("Order Completed", "2026-03-02T10:00:00Z", "pos", Map.of("products", List.of(card)))));
+
+        TagValue value = TagEngine.evaluate(spec, buyer, Instant.parse("2026-03-03T00:00:00Z"), null).orElseThrow();
+
+        assertThat(value.text()).isEqualTo("BIRTHDAY CARD%2C RETRO SPOT,SET OF 3 CAKE TINS PANTRY DESIGN");
+        assertThat(TagValue.parse(value.text(), ValueType.LIST))
+                .isEqualTo(List.of("BIRTHDAY CARD, RETRO SPOT", "SET OF 3 CAKE TINS PANTRY DESIGN"));
     }
 }

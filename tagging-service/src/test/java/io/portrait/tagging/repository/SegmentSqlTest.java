@@ -4,6 +4,7 @@ import io.portrait.common.embedded.EmbeddedPostgresServer;
 import io.portrait.tagging.engine.FieldCatalog;
 import io.portrait.tagging.engine.RuleNode;
 import io.portrait.tagging.engine.SegmentRules;
+import io.portrait.tagging.engine.TagValue;
 import io.portrait.tagging.engine.ValueType;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -137,6 +139,32 @@ class SegmentSqlTest {
         assertThat(untagged.count()).startsWith("select (select count(*) from known_profile");
         // 260 known: 240 with traits or activity and 20 with a manual tag only; 180 hold buyer_type v2.
         assertThat(count(untagged)).isEqualTo(260 - 180);
+    }
+
+    @Test
+    void aListItemWithACommaIsOneItem() throws SQLException {
+        // Written by the engine as a preference tag writes it: p241-p243 prefer one category whose name has a comma.
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into tag_value (workspace, code, version, profile_id, value, reason)
+                values ('segments', 'favourite_categories', 1, ?, ?, 'test')""")) {
+            for (String profile : List.of("p241", "p242", "p243")) {
+                insert.setString(1, profile);
+                insert.setString(2, TagValue.text(List.of("toys, kids & baby", "books")));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try {
+            assertThat(members(compile("tag.favourite_categories contains \"toys, kids & baby\"")))
+                    .containsExactly("p241", "p242", "p243");
+            assertThat(members(compile("tag.favourite_categories contains \"toys\""))).doesNotContain("p241");
+            assertThat(members(compile("tag.favourite_categories contains \"books\""))).contains("p241", "p242", "p243");
+        } finally {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("delete from tag_value where workspace = 'segments' and code = 'favourite_categories'"
+                        + " and profile_id in ('p241', 'p242', 'p243')");
+            }
+        }
     }
 
     @Test
