@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import java.time.Duration;
 import java.io.OutputStream;
 import java.util.List;
@@ -266,6 +267,11 @@ class SuiteIT {
                 .containsKeys("lifetime_spend", "spend_band", "days_since_last_order", "first_order_at",
                         "favourite_products", "rfm_segment", "value_tier", "churn_risk", "cluster");
         assertThat(tags.get("rfm_segment")).isEqualTo(view.path("scores").path("rfm").path("segment").asText());
+        // Favourite products by name: three items, each a product name (some of the data set's names hold commas).
+        JsonNode favourites = StreamSupport.stream(view.path("tags").spliterator(), false)
+                .filter(tag -> tag.path("code").asText().equals("favourite_products")).findFirst().orElseThrow();
+        assertThat(favourites.path("items")).hasSize(3)
+                .allSatisfy(item -> assertThat(item.asText()).matches("[A-Z0-9].*"));
         assertThat(new BigDecimal(tags.get("lifetime_spend")))
                 .isEqualByComparingTo(new BigDecimal(view.path("purchases").path("monetary").path(0).path("amount").asText()));
 

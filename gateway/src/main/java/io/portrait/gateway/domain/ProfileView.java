@@ -51,8 +51,10 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Trai
     public record MoneyView(String currency, String amount) {
     }
 
+    /** {@code items}: a list tag's items, decoded from {@code value} (where a comma inside an item reads {@code %2C}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TagView(String code, String name, String value, String valueType, String reason, Instant updatedAt) {
+    public record TagView(String code, String name, String value, List<String> items, String valueType, String reason,
+                          Instant updatedAt) {
     }
 
     public record SegmentView(String code, String name) {

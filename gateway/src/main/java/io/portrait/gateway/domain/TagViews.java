@@ -2,6 +2,7 @@ package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portrait.common.tags.TagListText;
 
 import java.util.List;
 
@@ -86,8 +87,15 @@ public final class TagViews {
                           Double min, Double max, Double mean) {
     }
 
-    public record ProfileTag(String code, String name, String value, String valueType, int version, String reason,
-                             String updatedAt) {
+    /** {@code items}: a list tag's items, decoded from {@code value} (where a comma inside an item reads {@code %2C}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProfileTag(String code, String name, String value, List<String> items, String valueType, int version,
+                             String reason, String updatedAt) {
+
+        /** The items of a list value; null for every other type. */
+        public static List<String> items(String value, String valueType) {
+            return "list".equals(valueType) ? TagListText.split(value) : null;
+        }
     }
 
     public record ProfileTags(String profileId, List<ProfileTag> tags) {

@@ -9,6 +9,7 @@ import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.gateway.domain.RecommendedItemView;
+import io.portrait.gateway.domain.TagViews;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
 import io.portrait.proto.scoring.v1.GetProfileValueResponse;
@@ -179,7 +180,8 @@ public class ProfileService {
     }
 
     private static ProfileView.TagView tag(TagValue tag) {
-        return new ProfileView.TagView(tag.getCode(), tag.getName(), tag.getValue(), tag.getValueType(),
+        return new ProfileView.TagView(tag.getCode(), tag.getName(), tag.getValue(),
+                TagViews.ProfileTag.items(tag.getValue(), tag.getValueType()), tag.getValueType(),
                 tag.getReason().isEmpty() ? null : tag.getReason(), instant(tag.hasUpdatedAt(), tag.getUpdatedAt()));
     }
 

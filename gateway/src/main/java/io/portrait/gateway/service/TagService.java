@@ -196,7 +196,8 @@ public class TagService {
     public Uni<TagViews.ProfileTags> profileTags(String workspace, String profileId) {
         return tagging.profileTags(workspace, profileId).map(response -> new TagViews.ProfileTags(
                 response.getProfileId(), response.getTagsList().stream().map(tag -> new TagViews.ProfileTag(
-                tag.getCode(), tag.getName(), tag.getValue(), tag.getValueType(), tag.getVersion(), tag.getReason(),
+                tag.getCode(), tag.getName(), tag.getValue(), TagViews.ProfileTag.items(tag.getValue(), tag.getValueType()),
+                tag.getValueType(), tag.getVersion(), tag.getReason(),
                 time(tag.getUpdatedAt()))).toList()));
     }
 
