@@ -73,8 +73,8 @@ public final class DemoLoader {
 
     public Result load() {
         DemoTaxonomy.Applied tags = taxonomy.defineTags();
-        out.printf("  starter taxonomy: %d tags published, %d kept as they were%n", tags.published().size(),
-                tags.kept().size());
+        out.printf("  starter taxonomy: %d tags published, %d kept as they were%n", tags.created().size(),
+                tags.existing().size());
         List<RetailRow> rows = shippedRows();
         List<ObjectNode> events = DemoEvents.events(rows, today);
         long started = System.nanoTime();
@@ -112,8 +112,8 @@ public final class DemoLoader {
         Refit refit = refitScores();
         DemoTaxonomy.Applied segments = taxonomy.defineSegments();
         out.printf("  scores refitted (model %s%s); segments: %d saved, %d refreshed%n", refit.modelVersion(),
-                refit.tagsPushed() ? ", model tags pushed" : ", model tags not pushed", segments.published().size(),
-                segments.kept().size());
+                refit.tagsPushed() ? ", model tags pushed" : ", model tags not pushed", segments.created().size(),
+                segments.existing().size());
         GatewayClient.Answer view = gateway.lookup("email", result.showcase().email());
         return new Showcase(view, applied.complete() && complete(view, result.showcaseOrders()), applied.waitedMillis());
     }

@@ -22,8 +22,8 @@ public final class DemoTaxonomy {
     private static final int CONFLICT = 409;
     private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
 
-    /** What applying the taxonomy did: new tags published, and tags and segments that were there already. */
-    public record Applied(List<String> published, List<String> kept) {
+    /** What applying the taxonomy did: what it made (tags published, segments saved), and what existed already. */
+    public record Applied(List<String> created, List<String> existing) {
     }
 
     private final GatewayClient gateway;
