@@ -142,6 +142,11 @@ public final class Main {
                 out.printf("  (after %.0f s the services were still applying the demo; ask again in a moment for the full view)%n",
                         showcase.waitedMillis() / 1000.0);
             }
+            out.println("Try next (docs/operations.md, \"The demo\"):");
+            for (String path : List.of("/v1/tags", "/v1/tags/favourite_products/insight",
+                    "/v1/segments/win_back/members.csv", "/v1/scoring/models/latest")) {
+                out.println("  curl -H \"X-API-Key: $(cat .portrait/admin-key)\" '" + suite.gatewayUrl() + path + "'");
+            }
         }
         out.println("Press Ctrl-C to stop.");
         Thread.currentThread().join();
