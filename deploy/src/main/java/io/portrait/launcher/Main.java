@@ -143,8 +143,7 @@ public final class Main {
                         showcase.waitedMillis() / 1000.0);
             }
             out.println("Try next (docs/operations.md, \"The demo\"):");
-            for (String path : List.of("/v1/tags", "/v1/tags/favourite_products/insight",
-                    "/v1/segments/win_back/members.csv", "/v1/scoring/models/latest")) {
+            for (String path : DemoLoader.TRY_NEXT) {
                 out.println("  curl -H \"X-API-Key: $(cat .portrait/admin-key)\" '" + suite.gatewayUrl() + path + "'");
             }
         }

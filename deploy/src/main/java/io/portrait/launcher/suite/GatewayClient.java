@@ -76,6 +76,12 @@ public final class GatewayClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
+    /** The status of a GET, whatever its body is (JSON, CSV, NDJSON). */
+    public int status(String path) {
+        return exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     public Answer lookup(String type, String value) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/profiles/lookup?type="
                 + encode(type) + "&value=" + encode(value))).GET());
@@ -86,12 +92,18 @@ public final class GatewayClient {
     }
 
     private Answer send(HttpRequest.Builder request) {
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        String body = response.body();
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60))
-                            .header("X-API-Key", apiKey).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String body = response.body();
             return new Answer(response.statusCode(), body == null || body.isEmpty() ? null : mapper.readTree(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException("gateway answered " + response.statusCode() + " with a body that is not JSON", e);
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(60)).header("X-API-Key", apiKey).build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException("gateway call failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -294,6 +294,8 @@ class SuiteIT {
                 .allSatisfy(item -> assertThat(item.path("reason").asText()).contains("with "));
         assertThat(gateway.get("/v1/segments/gold_omnichannel/members?limit=1000").body().path("members"))
                 .extracting(member -> member.path("profileId").asText()).contains(id);
+        // The calls the launcher suggests next all answer.
+        assertThat(DemoLoader.TRY_NEXT).allSatisfy(path -> assertThat(gateway.status(path)).as(path).isEqualTo(200));
     }
 
     private static String event(String messageId, String channel, String identifiers) {
