@@ -50,7 +50,7 @@ public final class Recommender {
             int[] neighbours = model.neighbours(item);
             float[] similarities = model.similarities(item);
             for (int k = 0; k < neighbours.length && !selection.full(); k++) {
-                selection.offer(model.item(neighbours[k]), similarities[k], "similar to " + sku, sku,
+                selection.offer(model.item(neighbours[k]), similarities[k], "similar to " + label(model, sku), sku,
                         ScoredItem.Basis.SIMILAR);
             }
         }
@@ -121,7 +121,7 @@ public final class Recommender {
                             source.sku(), ScoredItem.Basis.HISTORY);
                 } else {
                     selection.offer(item, score[j],
-                            (source.purchased() ? "bought with " : "viewed with ") + source.sku() + also,
+                            (source.purchased() ? "bought with " : "viewed with ") + label(model, source.sku()) + also,
                             source.sku(), ScoredItem.Basis.SIMILAR);
                 }
             }
@@ -176,6 +176,12 @@ public final class Recommender {
                 seen[touched[t]] = false;
             }
         }
+    }
+
+    /** How a reason names an item: by the catalog's name when it has one (people read it), else by its SKU. */
+    private static String label(ItemModel model, String sku) {
+        String name = model.item(sku).name();
+        return name == null || name.isBlank() ? sku : name;
     }
 
     private static Item item(ItemModel model, List<ProfileItem> history, int j) {

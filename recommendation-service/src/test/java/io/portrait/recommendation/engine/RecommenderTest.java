@@ -29,8 +29,8 @@ class RecommenderTest {
         assertThat(result.modelVersion()).isEqualTo(7);
         assertThat(result.items()).extracting(ScoredItem::sku, ScoredItem::reason, ScoredItem::basis).containsExactly(
                 tuple("B", "you bought this before", Basis.HISTORY),
-                tuple("A", "bought with B", Basis.SIMILAR),
-                tuple("C", "bought with B", Basis.SIMILAR),
+                tuple("A", "bought with Candle", Basis.SIMILAR),
+                tuple("C", "bought with Candle", Basis.SIMILAR),
                 tuple("D", POPULAR, Basis.POPULAR));
         // 5 * 1 (the repeat weight), 5 * 2/3, 5 * 1/3, then below the last ranked item.
         assertThat(result.items()).extracting(ScoredItem::score).satisfies(scores -> {
@@ -113,8 +113,8 @@ class RecommenderTest {
         assertThat(plain.items()).extracting(ScoredItem::sku).containsExactly("A", "B", "C");
         // C (brand other): 2 * 2/3 = 4/3 overtakes A (1) and B (2/3).
         assertThat(boosted.items()).extracting(ScoredItem::sku, ScoredItem::reason).containsExactly(
-                tuple("C", "bought with A, matches your preference for other"),
-                tuple("A", "you bought this before"), tuple("B", "bought with A"));
+                tuple("C", "bought with Lantern, matches your preference for other"),
+                tuple("A", "you bought this before"), tuple("B", "bought with Lantern"));
         assertThat(boosted.items().get(0).score()).isCloseTo(4 / 3.0, within(1e-6));
     }
 
@@ -156,7 +156,7 @@ class RecommenderTest {
 
         assertThat(result.degraded()).isEqualTo(why);
         assertThat(result.items()).extracting(ScoredItem::sku, ScoredItem::reason).containsExactly(
-                tuple("B", "you bought this before"), tuple("A", "bought with B"), tuple("C", "bought with B"),
+                tuple("B", "you bought this before"), tuple("A", "bought with Candle"), tuple("C", "bought with Candle"),
                 tuple("D", "popular in your region (" + why + ")"));
         assertThat(recommender.recommend(model, query(history("B", 5, true), Rules.NONE, 4)).degraded()).isNull();
     }
@@ -175,7 +175,7 @@ class RecommenderTest {
 
         assertThat(result.personalized()).isFalse();
         assertThat(result.items()).extracting(ScoredItem::sku, ScoredItem::reason, ScoredItem::because).containsExactly(
-                tuple("B", "similar to A", "A"), tuple("C", "similar to A", "A"), tuple("D", POPULAR, null));
+                tuple("B", "similar to Lantern", "A"), tuple("C", "similar to Lantern", "A"), tuple("D", POPULAR, null));
     }
 
     @Test
