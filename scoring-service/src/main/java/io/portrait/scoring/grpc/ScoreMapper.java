@@ -39,7 +39,8 @@ final class ScoreMapper {
                 .setCluster(s.cluster())
                 .setModelVersion(ScoreService.versionName(stored.version()))
                 .setScoredAt(ProtoTimestamps.toProto(stored.scoredAt()));
-        if (s.clv() != null) {
+        if (s.clv() != null && Double.isFinite(s.clv()) && s.expectedOrderValue() != null
+                && Double.isFinite(s.expectedOrderValue())) {
             proto.setClv(ClvScore.newBuilder()
                     .setHorizonDays(stored.horizonDays())
                     .setExpectedPurchases(s.expectedPurchases())

@@ -37,6 +37,12 @@ public final class PopulationScorer {
      * the last purchase day, T from the first purchase day to {@code asOf}; the mean value over repeat days only.
      * Days after {@code asOf} are left out; null when none is left.
      */
+    /** Whether every figure of a prediction is a finite number, so it can be stored, served and pushed. */
+    static boolean finite(double orderValue, ClvCalculator.Prediction prediction) {
+        return Double.isFinite(orderValue) && Double.isFinite(prediction.expectedPurchases())
+                && Double.isFinite(prediction.probabilityAlive()) && Double.isFinite(prediction.clv());
+    }
+
     public static RepeatHistory history(CustomerPurchases customer, LocalDate asOf) {
         Map<LocalDate, Double> days = customer.dayTotals().headMap(asOf.plusDays(1));
         if (days.isEmpty()) {
@@ -99,6 +105,7 @@ public final class PopulationScorer {
         double[] alive = new double[n];
         double[] orderValue = new double[n];
         double[] clv = new double[n];
+        boolean[] predicted = new boolean[n];
         if (models.purchases() != null) {
             BgNbdModel purchases = models.purchases().model();
             double horizon = settings.horizonDays() / DAYS_PER_WEEK;
@@ -109,9 +116,12 @@ public final class PopulationScorer {
                 RepeatHistory h = histories.get(i);
                 orderValue[i] = models.spend().model().expectedAverageValue(h.x(), h.meanValue());
                 ClvCalculator.Prediction prediction = calculator.predict(h, orderValue[i]);
+                predicted[i] = finite(orderValue[i], prediction);
                 expected[i] = prediction.expectedPurchases();
                 alive[i] = prediction.probabilityAlive();
-                clv[i] = prediction.clv();
+                // A customer the fitted model cannot predict (a figure that is not a number, as a fit on a few
+                // customers can give) keeps RFM, tier and cluster but no CLV; it is not ranked up on no evidence.
+                clv[i] = predicted[i] ? prediction.clv() : 0;
             });
         }
         String[] tiers = settings.tiers().valueTiers(models.purchases() != null ? clv : monetary);
@@ -132,7 +142,7 @@ public final class PopulationScorer {
         List<ProfileScore> scores = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             CustomerPurchases customer = active.get(i);
-            boolean fitted = models.purchases() != null;
+            boolean fitted = models.purchases() != null && predicted[i];
             scores.add(new ProfileScore(customer.profileId(), (int) recency[i], (int) frequency[i], monetary[i],
                     r[i], f[i], m[i], settings.segments().segmentOf(r[i], f[i], m[i]),
                     fitted ? expected[i] : null, fitted ? alive[i] : null, fitted ? orderValue[i] : null,

@@ -1,5 +1,6 @@
 package io.portrait.scoring.engine.value;
 
+import io.portrait.scoring.engine.clv.ClvCalculator;
 import io.portrait.scoring.engine.clv.RepeatHistory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,14 @@ class PopulationScorerTest {
         List<CustomerPurchases> list = new ArrayList<>();
         byCustomer.forEach((id, days) -> list.add(new CustomerPurchases("c" + id, days)));
         return list;
+    }
+
+    @Test
+    void aPredictionIsKeptOnlyWhenEveryFigureIsANumber() {
+        assertThat(PopulationScorer.finite(771.94, new ClvCalculator.Prediction(12.4, 0.997, 2738.93))).isTrue();
+        assertThat(PopulationScorer.finite(771.94, new ClvCalculator.Prediction(12.4, 0.997, Double.NaN))).isFalse();
+        assertThat(PopulationScorer.finite(771.94, new ClvCalculator.Prediction(Double.POSITIVE_INFINITY, 1, 5))).isFalse();
+        assertThat(PopulationScorer.finite(Double.NaN, new ClvCalculator.Prediction(12.4, 0.997, 2738.93))).isFalse();
     }
 
     @Test
