@@ -88,7 +88,21 @@ public record BgNbdModel(double r, double alpha, double a, double b, boolean dro
         // Euler: 1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; c; z) = 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; c; z).
         double series = Hypergeometric.seriesMinusOne(aa + b - 1 - r, aa - 1, c, z);
         double bracket = -FastMath.expm1((aa - 1) * logOneMinusZ + FastMath.log1p(series));
-        return c / (aa - 1) * bracket;
+        double expected = c / (aa - 1) * bracket;
+        return Double.isFinite(expected) ? expected : expectedPurchasesIfAliveFixedDropout(x, observed, t);
+    }
+
+    /**
+     * The same expectation when the drop-out probability is the same for every customer, p = a/(a+b): the limit of
+     * the Beta mixing distribution as a and b grow with their ratio fixed. E[X(t) | lambda, p] = (1 - e^(-lambda p
+     * t)) / p (Fader et al. 2005, eq. 5), averaged over lambda ~ Gamma(r+x, alpha+T). The series above overflows
+     * when a fit runs a and b to tens of thousands (a population too small or too young to show how drop-out
+     * varies), where the mixing no longer matters and this closed form is exact to O(1/(a+b)).
+     */
+    double expectedPurchasesIfAliveFixedDropout(int x, double observed, double t) {
+        double p = a / (a + b);
+        double logRatio = -FastMath.log1p(p * t / (alpha + observed));
+        return -FastMath.expm1((r + x) * logRatio) / p;
     }
 
     /** Expected purchases of a randomly chosen customer in their first {@code t} time units (eq. 9). */
