@@ -3,7 +3,6 @@ package io.portrait.launcher.demo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portrait.launcher.suite.GatewayClient;
 
@@ -124,9 +123,9 @@ public final class DemoLoader {
 
     /** An on-demand refit; one already running makes it wait, and a busy machine may answer 409: asked again. */
     public Refit refitScores() {
-        GatewayClient.Answer answer = gateway.post("/v1/scoring/refits", JsonNodeFactory.instance.objectNode());
+        GatewayClient.Answer answer = gateway.post("/v1/scoring/refits");
         for (int attempt = 1; attempt < ATTEMPTS && answer.status() == 409; attempt++) {
-            answer = gateway.post("/v1/scoring/refits", JsonNodeFactory.instance.objectNode());
+            answer = gateway.post("/v1/scoring/refits");
         }
         if (answer.status() != 200) {
             throw new IllegalStateException("scoring refit: the gateway answered " + answer.status() + ": " + answer.body());

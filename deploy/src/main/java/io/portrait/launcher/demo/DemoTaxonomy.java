@@ -2,7 +2,6 @@ package io.portrait.launcher.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.portrait.launcher.suite.GatewayClient;
 
 import java.io.IOException;
@@ -20,7 +19,6 @@ public final class DemoTaxonomy {
 
     public static final String RESOURCE = "/demo/taxonomy.json";
     private static final int CONFLICT = 409;
-    private static final JsonNode EMPTY = JsonNodeFactory.instance.objectNode();
 
     /** What applying the taxonomy did: what it made (tags published, segments saved), and what existed already. */
     public record Applied(List<String> created, List<String> existing) {
@@ -67,7 +65,7 @@ public final class DemoTaxonomy {
             boolean created = expect(gateway.post("/v1/tags", tag), "tag " + code, 201);
             // A tag left in draft (a run stopped between the two calls) is published now; others are kept as they are.
             if (created || draft(code)) {
-                expect(gateway.post("/v1/tags/" + code + "/publish", EMPTY), "publishing " + code, 202);
+                expect(gateway.post("/v1/tags/" + code + "/publish"), "publishing " + code, 202);
                 published.add(code);
             } else {
                 kept.add(code);
@@ -85,7 +83,7 @@ public final class DemoTaxonomy {
             if (expect(gateway.post("/v1/segments", segment), "segment " + code, 201)) {
                 saved.add(code);
             } else {
-                expect(gateway.post("/v1/segments/" + code + "/refresh", EMPTY),
+                expect(gateway.post("/v1/segments/" + code + "/refresh"),
                         "refreshing segment " + code, 200);
                 refreshed.add(code);
             }

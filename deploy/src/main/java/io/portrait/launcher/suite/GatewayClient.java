@@ -65,6 +65,11 @@ public final class GatewayClient {
         return post("/v1/keys", body);
     }
 
+    /** POSTs an empty JSON object, as commands such as publish, refresh and refit take. */
+    public Answer post(String path) {
+        return post(path, mapper.createObjectNode());
+    }
+
     /** POSTs a JSON body to a path of the gateway, e.g. {@code /v1/tags}. */
     public Answer post(String path, JsonNode body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))

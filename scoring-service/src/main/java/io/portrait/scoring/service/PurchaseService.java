@@ -33,10 +33,10 @@ public class PurchaseService {
     private final PurchaseOrderRepository orders;
     private final WorkspaceCurrencies currencies;
 
-    PurchaseService(PurchaseOrderRepository orders, ScoringConfig config) {
+    PurchaseService(PurchaseOrderRepository orders, ScoringConfig config, WorkspaceCurrencies currencies) {
         this.sink = new SinkWriter<>(orders, SinkEvent::eventId, config.maxBatchSize());
         this.orders = orders;
-        this.currencies = new WorkspaceCurrencies(config.defaultCurrency(), config.workspaceCurrency());
+        this.currencies = currencies;
     }
 
     /**

@@ -53,10 +53,10 @@ public class ScoreService {
     private final Duration waitForRunning;
     private final Clock clock = Clock.systemUTC();
 
-    ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config) {
+    ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config, WorkspaceCurrencies currencies) {
         this.scores = scores;
         this.tagging = tagging;
-        this.currencies = new WorkspaceCurrencies(config.defaultCurrency(), config.workspaceCurrency());
+        this.currencies = currencies;
         this.horizonDays = config.clv().horizonDays();
         this.lease = config.refit().lease();
         this.waitForRunning = config.refit().waitForRunning();
