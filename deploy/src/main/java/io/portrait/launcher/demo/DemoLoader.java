@@ -22,7 +22,8 @@ import java.util.TreeSet;
 /**
  * Loads the shipped Online Retail subset through the gateway, as a front end would send it: the starter taxonomy's
  * tags first (so they are computed event by event), then the events, dated up to the past week; once every service
- * has applied the showcase customer's orders, a scoring refit (which pushes the model tags) and the segments.
+ * has applied the showcase customer's orders and every other event, a scoring refit (which pushes the model tags)
+ * and the segments.
  */
 public final class DemoLoader {
 
@@ -112,6 +113,11 @@ public final class DemoLoader {
      */
     public Showcase finish(Result result, long timeoutMillis) {
         Showcase applied = awaitShowcase(result, timeoutMillis);
+        JsonNode delivery = awaitDelivered(Math.max(0, timeoutMillis - applied.waitedMillis()));
+        if (!delivery.path("caughtUp").asBoolean()) {
+            out.printf("  some customers are still on their way to the services (%s); the next scheduled refit scores them%n",
+                    delivery);
+        }
         Refit refit = refitScores();
         DemoTaxonomy.Applied segments = taxonomy.defineSegments();
         out.printf("  scores refitted (model %s%s); segments: %d saved, %d refreshed%n", refit.modelVersion(),
@@ -131,6 +137,32 @@ public final class DemoLoader {
             throw new IllegalStateException("scoring refit: the gateway answered " + answer.status() + ": " + answer.body());
         }
         return new Refit(answer.body().path("modelVersion").asText(), answer.body().path("tagsPushed").asBoolean());
+    }
+
+    /**
+     * Reads the workspace's delivery status until every accepted event is on its profile in every service, at most
+     * {@code timeoutMillis}, and answers the last status read: the refit then scores every demo customer, not only
+     * those applied when the showcase was.
+     */
+    public JsonNode awaitDelivered(long timeoutMillis) {
+        long started = System.nanoTime();
+        try {
+            while (true) {
+                GatewayClient.Answer answer = gateway.get("/v1/delivery");
+                if (answer.status() != 200) {
+                    throw new IllegalStateException("delivery status: the gateway answered " + answer.status() + ": "
+                            + answer.body());
+                }
+                if (answer.body().path("caughtUp").asBoolean()
+                        || (System.nanoTime() - started) / 1_000_000 >= timeoutMillis) {
+                    return answer.body();
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the demo", e);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.portrait.launcher.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.demo.DemoTaxonomy;
+import io.portrait.launcher.demo.RetailRow;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
@@ -255,6 +256,11 @@ class SuiteIT {
         assertThat(view.path("degraded").isMissingNode()).isTrue();
         assertThat(view.path("purchases").path("orders").asInt()).isEqualTo(result.showcaseOrders());
         assertThat(view.path("recommendations").path("personalized").asBoolean()).isTrue();
+        // The refit came once every service had applied every event, so it scored every customer with an order.
+        assertThat(gateway.get("/v1/delivery").body().path("caughtUp").asBoolean()).isTrue();
+        long buyers = DemoLoader.shippedRows().stream().filter(row -> !row.cancellation())
+                .mapToLong(RetailRow::customerId).distinct().count();
+        assertThat(gateway.get("/v1/scoring/models/latest").body().path("profiles").asLong()).isEqualTo(buyers);
         // The demo's dates end in the past week, so recency is days, not the years since the data set was recorded.
         assertThat(view.path("scores").path("rfm").path("recencyDays").asInt()).isBetween(1, 30);
 

@@ -23,6 +23,8 @@ import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
 import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
@@ -107,6 +109,10 @@ public class IngestionClient {
 
     public Uni<ReplayDeadLettersResponse> replayDeadLetters(ReplayDeadLettersRequest request) {
         return timed().replayDeadLetters(request);
+    }
+
+    public Uni<GetDeliveryStatusResponse> deliveryStatus(GetDeliveryStatusRequest request) {
+        return timed().getDeliveryStatus(request);
     }
 
     public Uni<CreateImportResponse> createImport(CreateImportRequest request) {

@@ -56,7 +56,7 @@ public final class EventBatchReader {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
-                    "The body is not valid JSON" + where + ": " + e.getOriginalMessage());
+                    "The body is not valid JSON" + where + ": " + JsonErrors.describe(e));
         } catch (IOException e) {
             // Reading from memory: only the parser itself can fail, and that is the case above.
             throw new UncheckedIOException(e);

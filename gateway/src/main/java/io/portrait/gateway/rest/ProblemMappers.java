@@ -1,13 +1,16 @@
 package io.portrait.gateway.rest;
 
 import io.grpc.StatusException;
+import io.portrait.gateway.engine.JsonErrors;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -30,8 +33,20 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, HttpHeaders headers) {
+        if (e instanceof NotFoundException && e.getCause() instanceof IllegalArgumentException wrongType) {
+            // JAX-RS answers 404 for a query or path parameter it cannot convert (limit=abc): that is a bad request.
+            return respond(new Problem("invalid-request", "Invalid request", 400,
+                    "A query or path parameter is not of its type (" + wrongType.getMessage()
+                            + "); see the operation's parameters in the OpenAPI document at /q/openapi."));
+        }
         int status = e.getResponse().getStatus();
+        if (status == 415) {
+            String sent = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+            return respond(new Problem("unsupported-media-type", "Unsupported Media Type", 415,
+                    "This operation does not take a body of Content-Type " + (sent == null ? "(none sent)" : "'" + sent + "'")
+                            + "; most take application/json, see the operation in the OpenAPI document at /q/openapi."));
+        }
         String title = Response.Status.fromStatusCode(status) == null
                 ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
         String slug = switch (status) {
@@ -67,7 +82,7 @@ public class ProblemMappers {
             com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
     public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
         return respond(new Problem("invalid-request", "Invalid request", 400,
-                "The body is not JSON of the shape this endpoint takes: " + e.getOriginalMessage()));
+                "The body is not JSON of the shape this endpoint takes: " + JsonErrors.describe(e)));
     }
 
     @ServerExceptionMapper

@@ -12,6 +12,7 @@ import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.DeadLetterPage;
 import io.portrait.gateway.domain.DeadLetterView;
+import io.portrait.gateway.domain.DeliveryStatusView;
 import io.portrait.gateway.domain.FieldError;
 import io.portrait.gateway.domain.QuarantinePage;
 import io.portrait.gateway.domain.QuarantinedEventView;
@@ -25,6 +26,7 @@ import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.DeadLetter;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.EventRule;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
 import io.portrait.proto.ingestion.v1.GetQuarantinedEventRequest;
 import io.portrait.proto.ingestion.v1.GetTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
@@ -147,6 +149,14 @@ public class IngestionAdminService {
     public Uni<Integer> replayDeadLetters(String workspace, String sink, List<String> ids) {
         return ingestion.replayDeadLetters(ReplayDeadLettersRequest.newBuilder().setWorkspace(workspace)
                 .setSink(nullToEmpty(sink)).addAllIds(ids == null ? List.of() : ids).build()).map(r -> r.getReplayed());
+    }
+
+    public Uni<DeliveryStatusView> deliveryStatus(String workspace) {
+        return ingestion.deliveryStatus(GetDeliveryStatusRequest.newBuilder().setWorkspace(workspace).build())
+                .map(r -> DeliveryStatusView.of(r.getResolving(), r.getSinksList().stream()
+                        .map(s -> new DeliveryStatusView.SinkView(s.getSink(), s.getPending(), s.getDead(),
+                                s.hasOldestPendingSince() ? instant(s.getOldestPendingSince()) : null))
+                        .toList()));
     }
 
     private static TrackingPlanView view(TrackingPlan plan) {

@@ -55,6 +55,13 @@ class EventBatchReaderTest {
     }
 
     @Test
+    void anUnclosedObjectSaysWhereItOpenedWithoutTheParsersInternals() {
+        assertThatThrownBy(() -> read("{\"events\": [\n  {\"type\": \"track\""))
+                .hasMessage("The body is not valid JSON at line 2, column 19: Unexpected end-of-input: expected close"
+                        + " marker for Object (opened at line 2, column 3)");
+    }
+
+    @Test
     void readsEveryFieldOfAWellShapedEvent() {
         List<ReadEvent> read = read("""
                 {"events": [{"messageId": "m-2", "type": "track", "event": "Order Completed", "channel": "pos",

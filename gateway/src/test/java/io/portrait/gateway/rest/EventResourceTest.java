@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasSize;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
@@ -111,6 +112,18 @@ class EventResourceTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("/problems/malformed-json"))
                 .body("detail", containsString("not valid JSON"));
+        verify(ingestion, never()).ingest(any());
+    }
+
+    @Test
+    void aBodyOfAnotherMediaTypeIsAProblemNamingIt() {
+        given().contentType(ContentType.TEXT).body("messageId,type")
+                .when().post("/v1/events")
+                .then().statusCode(415)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/unsupported-media-type"))
+                .body("detail", containsString("'text/plain"))
+                .body("detail", not(containsString("@Consumes")));
         verify(ingestion, never()).ingest(any());
     }
 

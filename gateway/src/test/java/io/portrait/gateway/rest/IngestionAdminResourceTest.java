@@ -8,6 +8,9 @@ import io.portrait.gateway.client.IngestionClient;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.DeadLetter;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
+import io.portrait.proto.ingestion.v1.SinkBacklog;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.EventRule;
 import io.portrait.proto.ingestion.v1.FieldError;
@@ -215,6 +218,38 @@ class IngestionAdminResourceTest {
         assertThat(listed.getValue().getSink()).isEqualTo("scoring");
         assertThat(replayed.getValue().getSink()).isEqualTo("scoring");
         assertThat(replayed.getValue().getIdsList()).isEmpty();
+    }
+
+    @Test
+    @TestSecurity(user = "ops", roles = {"profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "brand-b"))
+    void theDeliveryStatusIsTheCallersWorkspacesAndCaughtUpOnlyWhenNothingIsPending() {
+        ArgumentCaptor<GetDeliveryStatusRequest> asked = ArgumentCaptor.forClass(GetDeliveryStatusRequest.class);
+        when(ingestion.deliveryStatus(asked.capture())).thenReturn(
+                Uni.createFrom().item(GetDeliveryStatusResponse.newBuilder().setResolving(0)
+                        .addSinks(SinkBacklog.newBuilder().setSink("tagging").setDead(2))
+                        .addSinks(SinkBacklog.newBuilder().setSink("scoring").setPending(3)
+                                .setOldestPendingSince(Timestamp.newBuilder().setSeconds(1_772_359_200)))
+                        .build()),
+                Uni.createFrom().item(GetDeliveryStatusResponse.newBuilder().setResolving(0)
+                        .addSinks(SinkBacklog.newBuilder().setSink("tagging").setDead(2))
+                        .addSinks(SinkBacklog.newBuilder().setSink("scoring"))
+                        .build()));
+
+        given().when().get("/v1/delivery")
+                .then().statusCode(200)
+                .body("resolving", equalTo(0))
+                .body("sinks[0].sink", equalTo("tagging"))
+                .body("sinks[0].dead", equalTo(2))
+                .body("sinks[0].oldestPendingSince", nullValue())
+                .body("sinks[1].pending", equalTo(3))
+                .body("sinks[1].oldestPendingSince", equalTo("2026-03-01T10:00:00Z"))
+                .body("caughtUp", equalTo(false));
+        given().when().get("/v1/delivery")
+                .then().statusCode(200)
+                .body("caughtUp", equalTo(true));
+
+        assertThat(asked.getValue().getWorkspace()).isEqualTo("brand-b");
     }
 
     @Test

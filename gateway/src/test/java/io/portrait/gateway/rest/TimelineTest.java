@@ -114,6 +114,12 @@ class TimelineTest {
                 .then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", containsString("\"limit\""));
+        given().header("X-API-Key", reader).queryParam("limit", "ten")
+                .when().get("/v1/profiles/p-1/events")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-request"))
+                .body("detail", containsString("\"ten\""));
         verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), eq(1000), any());
         verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), anyInt(), eq("x"));
     }

@@ -1,6 +1,7 @@
 package io.portrait.ingestion.grpc;
 
 import io.portrait.ingestion.service.DeadLetterService;
+import io.portrait.ingestion.service.DeliveryStatusService;
 import io.portrait.ingestion.service.ImportService;
 import io.portrait.ingestion.service.IngestService;
 import io.portrait.ingestion.service.ProfileEventsService;
@@ -27,6 +28,8 @@ import io.portrait.proto.ingestion.v1.GetTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Ingestion;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
 import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
@@ -57,11 +60,13 @@ public class IngestionGrpcService implements Ingestion {
     private final DeadLetterService deadLetters;
     private final ProfileEventsService profileEvents;
     private final ImportService imports;
+    private final DeliveryStatusService deliveryStatus;
 
     public IngestionGrpcService(IngestService ingest, TrackingPlanService plans, QuarantineService quarantine,
                                 DeadLetterService deadLetters, ProfileEventsService profileEvents,
-                                ImportService imports) {
+                                ImportService imports, DeliveryStatusService deliveryStatus) {
         this.imports = imports;
+        this.deliveryStatus = deliveryStatus;
         this.ingest = ingest;
         this.plans = plans;
         this.quarantine = quarantine;
@@ -132,6 +137,11 @@ public class IngestionGrpcService implements Ingestion {
     @Override
     public Uni<ListDeadLettersResponse> listDeadLetters(ListDeadLettersRequest request) {
         return call(() -> deadLetters.list(request));
+    }
+
+    @Override
+    public Uni<GetDeliveryStatusResponse> getDeliveryStatus(GetDeliveryStatusRequest request) {
+        return call(() -> deliveryStatus.status(request));
     }
 
     @Override

@@ -168,6 +168,23 @@ public class OutboxRepository {
         return store.outbox().updateMany(later, Updates.max("lease_until", Date.from(until))).replaceWithVoid();
     }
 
+    /** What a sink has still to apply of a workspace: pending and dead entries, and since when the oldest waits. */
+    public record Backlog(String sink, long pending, long dead, Instant oldestPendingSince) {
+    }
+
+    public Uni<Backlog> backlog(String workspace, String sink) {
+        Bson pending = Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", PENDING),
+                Filters.eq("sink", sink));
+        Bson dead = Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", DEAD), Filters.eq("sink", sink));
+        Uni<Instant> oldest = store.outbox()
+                .find(pending, new FindOptions().sort(Sorts.ascending("seq", "ord")).limit(1)
+                        .projection(Projections.include("created_at")))
+                .map(d -> d.getDate("created_at").toInstant())
+                .collect().first();
+        return Uni.combine().all().unis(store.outbox().countDocuments(pending), store.outbox().countDocuments(dead), oldest)
+                .with((pendingCount, deadCount, since) -> new Backlog(sink, pendingCount, deadCount, since));
+    }
+
     /** Dead entries of a workspace (and sink, when given) in id order, after {@code afterId} when given. */
     public Uni<List<DeadLetter>> listDead(String workspace, String sink, int limit, String afterId) {
         List<Bson> filters = new ArrayList<>(List.of(Filters.eq("workspace", workspace), Filters.eq("status", DEAD)));

@@ -78,6 +78,11 @@ public class ResolveQueue {
                 .replaceWithVoid();
     }
 
+    /** How many events of the workspace wait to be resolved. */
+    public Uni<Long> count(String workspace) {
+        return store.resolveQueue().countDocuments(Filters.eq("workspace", workspace));
+    }
+
     /** Takes the events off the queue: resolved, or found resolved already. */
     public Uni<Void> remove(Collection<String> eventIds) {
         if (eventIds.isEmpty()) {

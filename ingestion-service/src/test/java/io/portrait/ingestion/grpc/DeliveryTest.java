@@ -17,6 +17,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import io.grpc.StatusRuntimeException;
 import io.portrait.proto.ingestion.v1.DeadLetter;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
+import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
+import io.portrait.proto.ingestion.v1.SinkBacklog;
 import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
 import io.portrait.proto.ingestion.v1.ReplayDeadLettersRequest;
@@ -26,6 +29,7 @@ import org.bson.types.Binary;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -179,6 +183,48 @@ class DeliveryTest {
             release.complete(null);
         }
         await().atMost(DELIVERY).until(() -> delivered("scoring", workspace).size() == 2);
+    }
+
+    private GetDeliveryStatusResponse status(String workspace) {
+        return ingestion.getDeliveryStatus(GetDeliveryStatusRequest.newBuilder().setWorkspace(workspace).build())
+                .await().atMost(CALL);
+    }
+
+    private static SinkBacklog backlog(GetDeliveryStatusResponse status, String sink) {
+        return status.getSinksList().stream().filter(s -> s.getSink().equals(sink)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theDeliveryStatusCountsWhatEachSinkHasStillToApply() {
+        String workspace = workspace();
+        String dead = workspace();
+        sinks.fail("recommendation", dead, Integer.MAX_VALUE, Status.Code.INTERNAL);
+        CompletableFuture<Void> release = sinks.hold("scoring", workspace);
+        Instant before = Instant.now();
+        try {
+            ingest(workspace, track("m-1", "user_id=u-1"), track("m-2", "user_id=u-2"));
+            ingest(dead, track("m-1", "user_id=u-1"));
+            await().atMost(DELIVERY).until(() -> delivered("tagging", workspace).size() == 2
+                    && delivered("recommendation", workspace).size() == 2);
+
+            GetDeliveryStatusResponse held = status(workspace);
+            assertThat(held.getResolving()).isZero();
+            assertThat(held.getSinksList()).extracting(SinkBacklog::getSink).containsExactlyElementsOf(SINKS);
+            assertThat(backlog(held, "tagging").getPending()).isZero();
+            assertThat(backlog(held, "tagging").hasOldestPendingSince()).isFalse();
+            assertThat(backlog(held, "scoring").getPending()).as("one call held, the other entry behind it").isEqualTo(2);
+            assertThat(backlog(held, "scoring").getOldestPendingSince().getSeconds())
+                    .isBetween(before.getEpochSecond(), Instant.now().getEpochSecond());
+            assertThat(backlog(held, "scoring").getDead()).isZero();
+        } finally {
+            release.complete(null);
+        }
+        await().atMost(DELIVERY).until(() -> status(workspace).getSinksList().stream().allMatch(s -> s.getPending() == 0));
+
+        await().atMost(DELIVERY).until(() -> backlog(status(dead), "recommendation").getDead() == 1);
+        GetDeliveryStatusResponse withDead = status(dead);
+        assertThat(backlog(withDead, "recommendation").getPending()).as("a dead letter is not pending").isZero();
+        assertThat(backlog(withDead, "tagging").getDead()).isZero();
     }
 
     @Test
