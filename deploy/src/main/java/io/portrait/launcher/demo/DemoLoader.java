@@ -113,10 +113,11 @@ public final class DemoLoader {
      */
     public Showcase finish(Result result, long timeoutMillis) {
         Showcase applied = awaitShowcase(result, timeoutMillis);
-        JsonNode delivery = awaitDelivered(Math.max(0, timeoutMillis - applied.waitedMillis()));
-        if (!delivery.path("caughtUp").asBoolean()) {
-            out.printf("  some customers are still on their way to the services (%s); the next scheduled refit scores them%n",
-                    delivery);
+        // The refit reads scoring's purchases and the segments tagging's values; recommendation may take longer.
+        long behind = awaitDelivered(Math.max(0, timeoutMillis - applied.waitedMillis()), "tagging", "scoring");
+        if (behind > 0) {
+            out.printf("  %,d events still on their way to tagging and scoring; the next scheduled refit and segment"
+                    + " refresh count them%n", behind);
         }
         Refit refit = refitScores();
         DemoTaxonomy.Applied segments = taxonomy.defineSegments();
@@ -140,11 +141,11 @@ public final class DemoLoader {
     }
 
     /**
-     * Reads the workspace's delivery status until every accepted event is on its profile in every service, at most
-     * {@code timeoutMillis}, and answers the last status read: the refit then scores every demo customer, not only
-     * those applied when the showcase was.
+     * Reads the workspace's delivery status until no accepted event waits for its profile and none of the given
+     * sinks has an entry left to apply, at most {@code timeoutMillis}; answers how many are still on their way (0 when
+     * delivered). The refit then scores every demo customer, not only those applied when the showcase was.
      */
-    public JsonNode awaitDelivered(long timeoutMillis) {
+    public long awaitDelivered(long timeoutMillis, String... sinks) {
         long started = System.nanoTime();
         try {
             while (true) {
@@ -153,9 +154,9 @@ public final class DemoLoader {
                     throw new IllegalStateException("delivery status: the gateway answered " + answer.status() + ": "
                             + answer.body());
                 }
-                if (answer.body().path("caughtUp").asBoolean()
-                        || (System.nanoTime() - started) / 1_000_000 >= timeoutMillis) {
-                    return answer.body();
+                long behind = behind(answer.body(), Set.of(sinks));
+                if (behind == 0 || (System.nanoTime() - started) / 1_000_000 >= timeoutMillis) {
+                    return behind;
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -163,6 +164,17 @@ public final class DemoLoader {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the demo", e);
         }
+    }
+
+    /** Events waiting for their profile plus the entries the given sinks have still to apply. */
+    static long behind(JsonNode status, Set<String> sinks) {
+        long behind = status.path("resolving").asLong();
+        for (JsonNode sink : status.path("sinks")) {
+            if (sinks.contains(sink.path("sink").asText())) {
+                behind += sink.path("pending").asLong();
+            }
+        }
+        return behind;
     }
 
     /**

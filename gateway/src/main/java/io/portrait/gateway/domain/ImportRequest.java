@@ -16,5 +16,7 @@ public record ImportRequest(
                 + "identifiers.<type>, traits.<name>, properties.<name>, consent.<purpose>. Without it, columns must "
                 + "be named by their fields.", example = "{\"mail\": \"identifiers.email\", \"sex\": \"traits.gender\"}")
         Map<String, String> mapping,
-        @Schema(description = "For your reference.") String fileName) {
+        @Schema(description = "For your reference.") String fileName,
+        @Schema(description = "The file's character set: UTF-8 when absent; GB18030 (or GBK) for a CSV saved by Excel on "
+                + "Chinese Windows, Big5, Shift_JIS, ...", example = "GB18030") String encoding) {
 }

@@ -12,6 +12,8 @@ public record ImportView(String id,
                          @Schema(enumeration = {"uploading", "queued", "running", "done", "failed"}) String status,
                          String format, String source, String type, String event, String channel,
                          Map<String, String> mapping, String fileName,
+                         @Schema(description = "The file's character set, by its canonical name.", example = "GB18030")
+                         String encoding,
                          long rowsRead, long rowsAccepted, long rowsRejected, long bytes,
                          String createdAt, String updatedAt, String error) {
 }

@@ -34,7 +34,8 @@ public class ImportJobService {
     public Uni<ImportView> create(String workspace, ImportRequest request) {
         ImportSpec.Builder spec = ImportSpec.newBuilder()
                 .setFormat(text(request.format())).setSource(text(request.source())).setType(text(request.type()))
-                .setEvent(text(request.event())).setChannel(text(request.channel())).setFileName(text(request.fileName()));
+                .setEvent(text(request.event())).setChannel(text(request.channel())).setFileName(text(request.fileName()))
+                .setEncoding(text(request.encoding()));
         if (request.mapping() != null) {
             spec.putAllMapping(request.mapping());
         }
@@ -91,6 +92,7 @@ public class ImportJobService {
         return new ImportView(job.getId(), job.getStatus(), spec.getFormat(), emptyToNull(spec.getSource()),
                 emptyToNull(spec.getType()), emptyToNull(spec.getEvent()), emptyToNull(spec.getChannel()),
                 spec.getMappingCount() == 0 ? null : spec.getMappingMap(), emptyToNull(spec.getFileName()),
+                emptyToNull(spec.getEncoding()),
                 job.getRowsRead(), job.getRowsAccepted(), job.getRowsRejected(), job.getBytes(),
                 instant(job.getCreatedAt()), instant(job.getUpdatedAt()), emptyToNull(job.getError()));
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,10 @@ import java.util.Map;
  * Reads an import file row by row from a stream, holding one row at a time: CSV with a header row (quoted fields
  * may span lines; a UTF-8 byte order mark is skipped) or NDJSON, one JSON object per line (blank lines skipped).
  * A row that cannot be read is reported as such and reading goes on with the next one where the format allows.
+ *
+ * <p>The file is decoded in the job's character set (UTF-8 unless the job names another). Bytes that are not text in
+ * it never reach a profile as replacement characters: the row holding them is reported, naming the column and the
+ * encoding to try, since the usual cause is a file saved in another one (GB18030 from Excel on Chinese Windows).
  */
 public final class ImportReader implements Closeable {
 
@@ -33,24 +38,41 @@ public final class ImportReader implements Closeable {
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES).enable(CsvParser.Feature.IGNORE_TRAILING_UNMAPPABLE).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private final Charset charset;
     private final MappingIterator<Map<String, String>> csv;
     private final BufferedReader ndjson;
     private long number;
     private boolean broken;
 
-    public ImportReader(String format, InputStream input) {
+    /** @param encoding a character set name; UTF-8 when empty */
+    public ImportReader(String format, String encoding, InputStream input) {
+        this.charset = encoding.isEmpty() ? StandardCharsets.UTF_8 : charset(encoding);
+        if (charset == null) {
+            throw new IllegalArgumentException("unknown character set '" + encoding + "'");
+        }
         InputStream in = skipBom(input);
         try {
             if (format.equals("csv")) {
                 this.csv = CSV.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
-                        .readValues(new InputStreamReader(in, StandardCharsets.UTF_8));
+                        .readValues(new InputStreamReader(in, charset));
                 this.ndjson = null;
             } else {
                 this.csv = null;
-                this.ndjson = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+                this.ndjson = new BufferedReader(new InputStreamReader(in, charset), 64 * 1024);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The character set of that name, or null when the runtime has none. */
+    public static Charset charset(String name) {
+        try {
+            return Charset.forName(name.strip());
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -75,9 +97,16 @@ public final class ImportReader implements Closeable {
                 return null;
             }
             Map<String, String> values = csv.nextValue();
+            long row = ++number;
             Map<String, Value> columns = new LinkedHashMap<>();
-            values.forEach((k, v) -> columns.put(k, Value.newBuilder().setStringValue(v == null ? "" : v).build()));
-            return new Row(++number, columns, null);
+            for (Map.Entry<String, String> cell : values.entrySet()) {
+                String value = cell.getValue() == null ? "" : cell.getValue();
+                if (cell.getKey().indexOf(REPLACEMENT) >= 0 || value.indexOf(REPLACEMENT) >= 0) {
+                    return new Row(row, Map.of(), notText("column '" + cell.getKey() + "'"));
+                }
+                columns.put(cell.getKey(), Value.newBuilder().setStringValue(value).build());
+            }
+            return new Row(row, columns, null);
         } catch (IOException | RuntimeException e) {
             // The CSV parser cannot find its footing again after a broken row: the rest of the file is unread.
             broken = true;
@@ -95,6 +124,9 @@ public final class ImportReader implements Closeable {
                 }
             } while (line.isBlank());
             long row = ++number;
+            if (line.indexOf(REPLACEMENT) >= 0) {
+                return new Row(row, Map.of(), notText("line"));
+            }
             try {
                 Object parsed = JSON.readValue(line, Object.class);
                 if (!(parsed instanceof Map<?, ?> map)) {
@@ -109,6 +141,12 @@ public final class ImportReader implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private String notText(String where) {
+        return "the " + where + " holds bytes that are not " + charset.name() + " text; if the file was saved in another"
+                + " character set (GB18030 or GBK from Excel on Chinese Windows, Big5, ...), import it again with that"
+                + " \"encoding\"";
     }
 
     private static String firstLine(String message) {

@@ -1,6 +1,7 @@
 package io.portrait.ingestion.service;
 
 import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.engine.ImportReader;
 import io.portrait.ingestion.engine.ImportRowMapper;
 import io.portrait.ingestion.repository.ImportRepository;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
@@ -15,6 +16,8 @@ import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -40,13 +43,16 @@ public class ImportService {
         ImportSpec spec = request.getSpec().toBuilder()
                 .setFormat(request.getSpec().getFormat().strip().toLowerCase(Locale.ROOT))
                 .setSource(request.getSpec().getSource().strip())
+                .setEncoding(request.getSpec().getEncoding().strip())
                 .build();
         List<FieldError> errors = ImportRowMapper.validate(spec);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors.get(0).getField(), errors.stream()
                     .map(e -> e.getField() + " " + e.getCode() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
         }
-        return imports.create(IngestService.workspace(request.getWorkspace()), spec);
+        Charset charset = spec.getEncoding().isEmpty() ? StandardCharsets.UTF_8 : ImportReader.charset(spec.getEncoding());
+        return imports.create(IngestService.workspace(request.getWorkspace()),
+                spec.toBuilder().setEncoding(charset.name()).build());
     }
 
     public Uni<Void> append(AppendImportChunkRequest request) {

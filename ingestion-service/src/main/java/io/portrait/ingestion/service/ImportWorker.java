@@ -135,7 +135,8 @@ public class ImportWorker {
         }
         ImportRowMapper mapper = new ImportRowMapper(id, spec);
         int batchSize = config.imports().batchSize();
-        try (ImportReader reader = new ImportReader(spec.getFormat(), new ChunkStream(id, job.getInteger("chunks")))) {
+        try (ImportReader reader = new ImportReader(spec.getFormat(), spec.getEncoding(),
+                new ChunkStream(id, job.getInteger("chunks")))) {
             reader.skip(read);
             while (running) {
                 List<Long> rows = new ArrayList<>(batchSize);

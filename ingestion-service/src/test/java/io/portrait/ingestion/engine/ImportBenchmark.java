@@ -54,7 +54,7 @@ class ImportBenchmark {
             long rejected = 0;
             long started = System.nanoTime();
             Instant received = Instant.now();
-            try (InputStream in = Files.newInputStream(file); ImportReader reader = new ImportReader("csv", in)) {
+            try (InputStream in = Files.newInputStream(file); ImportReader reader = new ImportReader("csv", "", in)) {
                 ImportReader.Row row;
                 while ((row = reader.next()) != null) {
                     if (row.error() == null && cleaner.clean(mapper.map(row.number(), row.columns()), received).accepted()) {

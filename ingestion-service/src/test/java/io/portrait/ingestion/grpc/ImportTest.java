@@ -19,6 +19,8 @@ import io.portrait.proto.ingestion.v1.ImportSpec;
 import io.portrait.proto.ingestion.v1.Ingestion;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -148,6 +150,47 @@ class ImportTest {
     }
 
     @Test
+    void importsAFileSavedInGb18030WhenTheJobNamesItAndRejectsItsRowsWhenItDoesNot() {
+        String workspace = workspace();
+        // What Excel on Chinese Windows saves as "CSV": GBK/GB18030 bytes, no byte order mark.
+        byte[] file = """
+                member,mail,name,sex
+                M-1,zhang.wei@example.com,张伟,男
+                M-2,ascii.only@example.com,Li,F
+                """.getBytes(java.nio.charset.Charset.forName("GB18030"));
+        ImportSpec spec = ImportSpec.newBuilder().setFormat("csv").setSource("crm-gbk").setType("identify").setChannel("crm")
+                .putMapping("member", "identifiers.member_card").putMapping("mail", "identifiers.email")
+                .putMapping("name", "traits.name").putMapping("sex", "traits.gender").build();
+
+        ImportJob asUtf8 = create(workspace, spec);
+        assertThat(asUtf8.getSpec().getEncoding()).isEqualTo("UTF-8");
+        append(workspace, asUtf8.getId(), 0, file);
+        complete(workspace, asUtf8.getId(), 1);
+        ImportJob unreadable = awaitDone(workspace, asUtf8.getId());
+        // The row with Chinese text is refused, with the way out; the other row has nothing to misread.
+        assertThat(unreadable.getRowsAccepted()).isEqualTo(1);
+        FieldError reason = rejects(workspace, asUtf8.getId(), 10).get(0).getErrors(0);
+        assertThat(reason.getCode()).isEqualTo("unreadable");
+        assertThat(reason.getMessage()).contains("column 'name'", "not UTF-8 text", "\"encoding\"");
+        assertThat(events().countDocuments(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", asUtf8.getId() + "-1")))).as("no garbled name stored").isZero();
+
+        ImportJob asGb = create(workspace, spec.toBuilder().setEncoding(" gbk ").build());
+        assertThat(asGb.getSpec().getEncoding()).isEqualTo("GBK");
+        append(workspace, asGb.getId(), 0, file);
+        complete(workspace, asGb.getId(), 1);
+        assertThat(awaitDone(workspace, asGb.getId()).getRowsAccepted()).isEqualTo(2);
+        await().atMost(JOB).until(() -> events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", asGb.getId() + "-1"))).first().getString("profile_id") != null);
+        String profile = events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", asGb.getId() + "-1"))).first().getString("profile_id");
+        ListProfileEventsResponse timeline = ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder()
+                .setWorkspace(workspace).addProfileIds(profile).build()).await().atMost(CALL);
+        assertThat(timeline.getEvents(0).getEvent().getTraits().getFieldsOrThrow("name").getStringValue())
+                .isEqualTo("张伟");
+    }
+
+    @Test
     void importsNdjsonWhoseKeysNameTheFields() {
         String workspace = workspace();
         String file = """
@@ -202,6 +245,8 @@ class ImportTest {
         assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xlsx").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status(() -> create(workspace, crmSpec().toBuilder().putMapping("x", "address").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status(() -> create(workspace, crmSpec().toBuilder().setEncoding("klingon").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status(() -> job(workspace, "imp-nope"))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status(() -> job(workspace(), created.getId()))).as("another workspace's job")

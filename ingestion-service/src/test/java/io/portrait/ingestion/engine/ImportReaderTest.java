@@ -1,0 +1,73 @@
+package io.portrait.ingestion.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Decoding an import file in the job's character set, and refusing rows whose bytes are not text in it. */
+class ImportReaderTest {
+
+    private static final Charset GB18030 = Charset.forName("GB18030");
+
+    private static ImportReader reader(String format, String encoding, byte[] file) {
+        return new ImportReader(format, encoding, new ByteArrayInputStream(file));
+    }
+
+    @Test
+    void readsCsvInTheNamedCharacterSet() {
+        byte[] file = "name,city\n欧阳娜娜,广州\n".getBytes(GB18030);
+        try (ImportReader reader = reader("csv", "GB18030", file)) {
+            ImportReader.Row row = reader.next();
+            assertThat(row.error()).isNull();
+            assertThat(row.columns().get("name").getStringValue()).isEqualTo("欧阳娜娜");
+            assertThat(row.columns().get("city").getStringValue()).isEqualTo("广州");
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void aCsvRowThatIsNotTextInTheFilesCharacterSetIsRefusedAndTheNextOneRead() {
+        byte[] header = "name,city\n".getBytes(StandardCharsets.UTF_8);
+        byte[] gbRow = "欧阳娜娜,Guangzhou\n".getBytes(GB18030);
+        byte[] utf8Row = "Ann,上海\n".getBytes(StandardCharsets.UTF_8);
+        byte[] file = new byte[header.length + gbRow.length + utf8Row.length];
+        System.arraycopy(header, 0, file, 0, header.length);
+        System.arraycopy(gbRow, 0, file, header.length, gbRow.length);
+        System.arraycopy(utf8Row, 0, file, header.length + gbRow.length, utf8Row.length);
+
+        try (ImportReader reader = reader("csv", "", file)) {
+            ImportReader.Row refused = reader.next();
+            assertThat(refused.number()).isEqualTo(1);
+            assertThat(refused.error()).contains("column 'name'", "not UTF-8 text", "GB18030");
+            assertThat(refused.columns()).isEmpty();
+            ImportReader.Row next = reader.next();
+            assertThat(next.error()).isNull();
+            assertThat(next.columns().get("city").getStringValue()).isEqualTo("上海");
+        }
+    }
+
+    @Test
+    void anNdjsonLineThatIsNotTextIsRefused() {
+        byte[] file = "{\"traits.name\": \"张伟\"}\n".getBytes(GB18030);
+        try (ImportReader reader = reader("ndjson", "", file)) {
+            assertThat(reader.next().error()).contains("line holds bytes that are not UTF-8 text");
+        }
+        try (ImportReader reader = reader("ndjson", "GBK", file)) {
+            assertThat(reader.next().columns().get("traits.name").getStringValue()).isEqualTo("张伟");
+        }
+    }
+
+    @Test
+    void knowsCharacterSetsByAnyOfTheirNames() {
+        assertThat(ImportReader.charset(" gbk ")).isEqualTo(Charset.forName("GBK"));
+        assertThat(ImportReader.charset("utf8")).isEqualTo(StandardCharsets.UTF_8);
+        assertThat(ImportReader.charset("klingon")).isNull();
+        assertThat(ImportReader.charset("not a name!")).isNull();
+        assertThatThrownBy(() -> reader("csv", "klingon", new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    }
+}
