@@ -46,7 +46,8 @@ public final class DemoLoader {
 
     /** Gateway calls the launcher suggests once the demo is loaded: the taxonomy, an insight, an audience, the models. */
     public static final List<String> TRY_NEXT = List.of("/v1/tags", "/v1/tags/favourite_products/insight",
-            "/v1/segments/win_back/members.csv", "/v1/scoring/models/latest");
+            "/v1/segments/win_back/members.csv?identifiers=email&tags=loyalty,favourite_products",
+            "/v1/scoring/models/latest");
 
     private static final String ORDER_COMPLETED = "Order Completed";
     private static final long POLL_MILLIS = 250;

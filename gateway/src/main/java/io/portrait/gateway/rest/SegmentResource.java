@@ -1,6 +1,9 @@
 package io.portrait.gateway.rest;
 
+import io.portrait.gateway.domain.ExportRow;
 import io.portrait.gateway.domain.SegmentViews;
+import io.portrait.gateway.engine.ExportColumns;
+import io.portrait.gateway.service.AudienceExportService;
 import io.portrait.gateway.service.SegmentService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -34,10 +38,12 @@ public class SegmentResource {
     private static final String READ = "profiles:read";
 
     private final SegmentService segments;
+    private final AudienceExportService exports;
     private final CurrentCaller caller;
 
-    public SegmentResource(SegmentService segments, CurrentCaller caller) {
+    public SegmentResource(SegmentService segments, AudienceExportService exports, CurrentCaller caller) {
         this.segments = segments;
+        this.exports = exports;
         this.caller = caller;
     }
 
@@ -122,10 +128,16 @@ public class SegmentResource {
     @Path("/{code}/members.csv")
     @Produces("text/csv")
     @RolesAllowed(READ)
-    @Operation(summary = "Export the members as CSV", description = "profile_id,since with a header line, streamed.")
-    public Multi<String> exportCsv(@PathParam("code") String code) {
-        return RestMulti.fromUniResponse(segments.export(caller.workspace(), code, true), lines -> lines,
-                ignored -> attachment(code + ".csv"));
+    @Operation(summary = "Export the members as CSV", description = "profile_id,since and the asked identifiers, traits "
+            + "and tags (columns named identifiers.<type>, traits.<name>, tags.<code>; several values in one cell "
+            + "separated by '; '), with a header line, streamed. Identifiers and traits are masked without pii:read; "
+            + "with it the export is audited.")
+    public Multi<String> exportCsv(@PathParam("code") String code,
+                                   @Parameter(description = IDENTIFIERS) @QueryParam("identifiers") String identifiers,
+                                   @Parameter(description = TRAITS) @QueryParam("traits") String traits,
+                                   @Parameter(description = TAGS) @QueryParam("tags") String tags) {
+        return RestMulti.fromUniResponse(exports.csv(caller.workspace(), code, columns(identifiers, traits, tags),
+                caller.reader()), lines -> lines, ignored -> attachment(code + ".csv"));
     }
 
     @GET
@@ -133,11 +145,28 @@ public class SegmentResource {
     @Produces("application/x-ndjson")
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @RolesAllowed(READ)
-    @Operation(summary = "Export the members as NDJSON", description = "One {\"profileId\", \"since\"} object per line, "
-            + "streamed.")
-    public Multi<SegmentViews.Member> exportNdjson(@PathParam("code") String code) {
-        return RestMulti.fromUniResponse(segments.exportMembers(caller.workspace(), code), members -> members,
-                ignored -> attachment(code + ".ndjson"));
+    @Operation(summary = "Export the members as NDJSON", description = "One {\"profileId\", \"since\"} object per line "
+            + "with the asked \"identifiers\" (type to values), \"traits\" and \"tags\" (code to value, a list tag's "
+            + "items as a list), streamed. Identifiers and traits are masked without pii:read; with it the export is "
+            + "audited.")
+    public Multi<ExportRow> exportNdjson(@PathParam("code") String code,
+                                         @Parameter(description = IDENTIFIERS) @QueryParam("identifiers") String identifiers,
+                                         @Parameter(description = TRAITS) @QueryParam("traits") String traits,
+                                         @Parameter(description = TAGS) @QueryParam("tags") String tags) {
+        return RestMulti.fromUniResponse(exports.ndjson(caller.workspace(), code, columns(identifiers, traits, tags),
+                caller.reader()), rows -> rows, ignored -> attachment(code + ".ndjson"));
+    }
+
+    private static final String IDENTIFIERS = "Identifier types to add, comma-separated, e.g. email,phone.";
+    private static final String TRAITS = "Golden-record traits to add, comma-separated, e.g. name,city.";
+    private static final String TAGS = "Tag codes whose values to add, comma-separated, e.g. loyalty,spend_band.";
+
+    private static ExportColumns columns(String identifiers, String traits, String tags) {
+        try {
+            return ExportColumns.parse(identifiers, traits, tags);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400, e.getMessage()));
+        }
     }
 
     private static Map<String, List<String>> attachment(String fileName) {

@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.domain.ImportRequest;
 import io.portrait.gateway.domain.ImportView;
+import io.portrait.gateway.engine.CsvCell;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
 import io.portrait.proto.ingestion.v1.CreateImportRequest;
@@ -69,22 +70,13 @@ public class ImportJobService {
                 .setPageSize(REJECT_PAGE).setPageToken(token).build()).flatMap(page -> {
             for (ImportReject reject : page.getRejectsList()) {
                 for (FieldError error : reject.getErrorsList()) {
-                    csv.append(reject.getRow()).append(',').append(cell(error.getField())).append(',')
-                            .append(cell(error.getCode())).append(',').append(cell(error.getMessage())).append('\n');
+                    csv.append(reject.getRow()).append(',').append(CsvCell.of(error.getField())).append(',')
+                            .append(CsvCell.of(error.getCode())).append(',').append(CsvCell.of(error.getMessage())).append('\n');
                 }
             }
             return page.getNextPageToken().isEmpty() ? Uni.createFrom().voidItem()
                     : page(workspace, id, page.getNextPageToken(), csv);
         });
-    }
-
-    /** RFC 4180 quoting; a leading formula character is defused so spreadsheets show the text. */
-    static String cell(String value) {
-        String text = value.matches("^[=+\\-@].*") ? "'" + value : value;
-        if (text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r")) {
-            return "\"" + text.replace("\"", "\"\"") + "\"";
-        }
-        return text;
     }
 
     private static ImportView view(ImportJob job) {

@@ -14,16 +14,12 @@ import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
 import io.portrait.proto.tagging.v1.ListSegmentsRequest;
 import io.portrait.proto.tagging.v1.RefreshSegmentRequest;
 import io.portrait.proto.tagging.v1.Segment;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The segment API over tagging's gRPC segments: mapping, and exports page by page. */
+/** The segment API over tagging's gRPC segments; exports are {@link AudienceExportService}'s. */
 @ApplicationScoped
 public class SegmentService {
-
-    /** Members fetched per call while exporting. */
-    static final int EXPORT_PAGE = 1_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -81,29 +77,7 @@ public class SegmentService {
                                 change.getChange(), TagService.time(change.getAt()))).toList()));
     }
 
-    /**
-     * Every member, page after page. The segment is checked first so that an unknown one is a 404, not an empty
-     * export.
-     */
-    public Uni<Multi<SegmentViews.Member>> exportMembers(String workspace, String code) {
-        return get(workspace, code).map(segment -> Multi.createBy().repeating()
-                .uni(() -> new String[] {""}, cursor -> page(workspace, code, EXPORT_PAGE, cursor[0])
-                        .invoke(response -> cursor[0] = response.getNextAfter()))
-                .whilst(response -> !response.getNextAfter().isEmpty())
-                .onItem().transformToIterable(response -> response.getMembersList().stream()
-                        .map(member -> new SegmentViews.Member(member.getProfileId(),
-                                TagService.time(member.getSince())))
-                        .toList()));
-    }
-
-    /** Every member as CSV lines ({@code profile_id,since} after a header line). */
-    public Uni<Multi<String>> export(String workspace, String code, boolean csv) {
-        return exportMembers(workspace, code).map(members -> Multi.createBy().concatenating().streams(
-                Multi.createFrom().item("profile_id,since\n"),
-                members.map(member -> member.profileId() + "," + member.since() + "\n")));
-    }
-
-    private Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
+    Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
         return segments.members(ListSegmentMembersRequest.newBuilder().setWorkspace(workspace).setCode(code)
                 .setLimit(limit).setAfter(orEmpty(after)).build());
     }

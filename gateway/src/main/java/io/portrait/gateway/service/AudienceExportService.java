@@ -1,0 +1,162 @@
+package io.portrait.gateway.service;
+
+import io.grpc.Status;
+import io.portrait.common.pii.PiiMask;
+import io.portrait.common.tags.TagListText;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.TaggingClient;
+import io.portrait.gateway.domain.ExportRow;
+import io.portrait.gateway.engine.ExportColumns;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GoldenTrait;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetTagRequest;
+import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
+import io.portrait.proto.tagging.v1.SegmentMember;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An audience as a file for the tools that act on it (an email or SMS sender, an ad platform, a call list): every
+ * member of a segment, page after page, with the identifiers, traits and tag values asked for, read from identity
+ * and tagging member by member. Identifiers and traits are masked unless the caller holds pii:read, in which case
+ * the export is audited as one PII read of the segment.
+ */
+@ApplicationScoped
+public class AudienceExportService {
+
+    /** Members fetched per call when the export carries nothing but membership. */
+    static final int MEMBERS_PAGE = 1_000;
+    /** Members fetched per call when each is also read from identity or tagging (all of a page at once). */
+    static final int ENRICHED_PAGE = 100;
+
+    private final SegmentService segments;
+    private final IdentityClient identity;
+    private final TaggingClient tagging;
+    private final AuditService audit;
+
+    public AudienceExportService(SegmentService segments, IdentityClient identity, TaggingClient tagging,
+                                 AuditService audit) {
+        this.segments = segments;
+        this.identity = identity;
+        this.tagging = tagging;
+        this.audit = audit;
+    }
+
+    /** The export as CSV lines: the header of {@link ExportColumns#header()}, then one line per member. */
+    public Uni<Multi<String>> csv(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader) {
+        return rows(workspace, code, columns, reader, "GET /v1/segments/{code}/members.csv")
+                .map(rows -> Multi.createBy().concatenating().streams(
+                        Multi.createFrom().item(String.join(",", columns.header()) + "\n"),
+                        rows.map(row -> row.csvLine(columns))));
+    }
+
+    /** The export as rows, for NDJSON. */
+    public Uni<Multi<ExportRow>> ndjson(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader) {
+        return rows(workspace, code, columns, reader, "GET /v1/segments/{code}/members.ndjson");
+    }
+
+    /**
+     * The segment and the asked tags are checked before the first line, so an unknown one is a 404 or a 400, not
+     * an export cut short.
+     */
+    private Uni<Multi<ExportRow>> rows(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader,
+                                       String via) {
+        boolean clear = reader.mayReadPii();
+        return segments.get(workspace, code)
+                .call(() -> knownTags(workspace, columns.tags()))
+                .call(() -> columns.carriesPii() && clear
+                        ? audit.record(workspace, reader.actor(), AuditService.PII_READ, "segment:" + code,
+                                Map.of("via", via, "columns", columns.header()))
+                        : Uni.createFrom().voidItem())
+                .map(segment -> Multi.createBy().repeating()
+                        .uni(() -> new String[] {""}, cursor -> segments.page(workspace, code,
+                                        columns.needsIdentity() || columns.needsTags() ? ENRICHED_PAGE : MEMBERS_PAGE, cursor[0])
+                                .invoke(page -> cursor[0] = page.getNextAfter()))
+                        .whilst(page -> !page.getNextAfter().isEmpty())
+                        .onItem().transformToUniAndConcatenate(page -> rows(workspace, page, columns, clear))
+                        .onItem().transformToIterable(rows -> rows));
+    }
+
+    private Uni<Void> knownTags(String workspace, List<String> codes) {
+        if (codes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(codes.stream().map(code -> tagging.getTag(GetTagRequest.newBuilder()
+                        .setWorkspace(workspace).setCode(code).build())
+                        .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
+                        .transform(e -> TagService.invalid("\"tags\": no tag '" + code + "' in this workspace.")))
+                .toList()).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<List<ExportRow>> rows(String workspace, ListSegmentMembersResponse page, ExportColumns columns,
+                                      boolean clear) {
+        if (page.getMembersCount() == 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(page.getMembersList().stream().map(member -> row(workspace, member, columns, clear))
+                .toList()).andFailFast();
+    }
+
+    private Uni<ExportRow> row(String workspace, SegmentMember member, ExportColumns columns, boolean clear) {
+        String id = member.getProfileId();
+        Uni<Optional<Profile>> profile = columns.needsIdentity()
+                ? identity.profile(workspace, id).map(Optional::of)
+                        // Erased since it was counted a member: the row keeps its id and nothing more.
+                        .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
+                        .recoverWithItem(Optional.empty())
+                : Uni.createFrom().item(Optional.empty());
+        Uni<List<TagValue>> tags = columns.needsTags()
+                ? tagging.profileTags(workspace, id).map(GetProfileTagsResponse::getTagsList)
+                : Uni.createFrom().item(List.of());
+        return Uni.combine().all().unis(profile, tags).with((found, values) -> new ExportRow(id,
+                TagService.time(member.getSince()), identifiers(found, columns, clear), traits(found, columns, clear),
+                tagValues(values, columns)));
+    }
+
+    private static Map<String, List<String>> identifiers(Optional<Profile> profile, ExportColumns columns,
+                                                         boolean clear) {
+        Map<String, List<String>> identifiers = new LinkedHashMap<>();
+        profile.ifPresent(p -> {
+            for (Identifier identifier : p.getIdentifiersList()) {
+                if (columns.identifiers().contains(identifier.getType())) {
+                    identifiers.computeIfAbsent(identifier.getType(), type -> new ArrayList<>()).add(clear
+                            ? identifier.getValue() : PiiMask.mask(identifier.getType(), identifier.getValue()));
+                }
+            }
+        });
+        return identifiers;
+    }
+
+    private static Map<String, String> traits(Optional<Profile> profile, ExportColumns columns, boolean clear) {
+        Map<String, String> traits = new LinkedHashMap<>();
+        profile.ifPresent(p -> {
+            for (GoldenTrait trait : p.getTraitsList()) {
+                if (columns.traits().contains(trait.getName())) {
+                    traits.put(trait.getName(), clear ? trait.getValue() : PiiMask.mask(trait.getName(), trait.getValue()));
+                }
+            }
+        });
+        return traits;
+    }
+
+    private static Map<String, Object> tagValues(List<TagValue> values, ExportColumns columns) {
+        Map<String, Object> tags = new LinkedHashMap<>();
+        for (TagValue value : values) {
+            if (columns.tags().contains(value.getCode())) {
+                tags.put(value.getCode(), "list".equals(value.getValueType())
+                        ? TagListText.split(value.getValue()) : value.getValue());
+            }
+        }
+        return tags;
+    }
+}

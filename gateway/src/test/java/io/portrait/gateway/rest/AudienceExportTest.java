@@ -1,0 +1,150 @@
+package io.portrait.gateway.rest;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.gateway.client.IdentityClient;
+import io.portrait.gateway.client.SegmentClient;
+import io.portrait.gateway.client.TaggingClient;
+import io.portrait.proto.event.v1.Identifier;
+import io.portrait.proto.identity.v1.GoldenTrait;
+import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
+import io.portrait.proto.tagging.v1.GetSegmentResponse;
+import io.portrait.proto.tagging.v1.GetTagRequest;
+import io.portrait.proto.tagging.v1.GetTagResponse;
+import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
+import io.portrait.proto.tagging.v1.Segment;
+import io.portrait.proto.tagging.v1.SegmentMember;
+import io.portrait.proto.tagging.v1.TagValue;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.SecurityAttribute;
+import io.quarkus.test.security.TestSecurity;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** An audience exported with the identifiers, traits and tags a sending tool needs; PII masked or audited. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
+class AudienceExportTest {
+
+    @InjectMock
+    SegmentClient segments;
+
+    @InjectMock
+    IdentityClient identity;
+
+    @InjectMock
+    TaggingClient tagging;
+
+    private static final Timestamp SINCE = Timestamp.newBuilder().setSeconds(1767607200).build();
+
+    @BeforeEach
+    void anAudienceOfTwoWithOneErasedSinceItWasCounted() {
+        when(segments.get(any())).thenReturn(Uni.createFrom().item(GetSegmentResponse.newBuilder()
+                .setSegment(Segment.newBuilder().setCode("win_back").setRuleJson("{}")).build()));
+        when(segments.members(any())).thenReturn(Uni.createFrom().item(ListSegmentMembersResponse.newBuilder()
+                .addMembers(SegmentMember.newBuilder().setProfileId("p1").setSince(SINCE))
+                .addMembers(SegmentMember.newBuilder().setProfileId("p2").setSince(SINCE)).build()));
+        when(identity.profile(any(), eq("p1"))).thenReturn(Uni.createFrom().item(Profile.newBuilder().setProfileId("p1")
+                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann@example.com"))
+                .addIdentifiers(Identifier.newBuilder().setType("email").setValue("ann.lee@example.com"))
+                .addIdentifiers(Identifier.newBuilder().setType("phone").setValue("+8613812345678"))
+                .addIdentifiers(Identifier.newBuilder().setType("device_id").setValue("d-1"))
+                .addTraits(GoldenTrait.newBuilder().setName("name").setValue("Ann, Lee")).build()));
+        when(identity.profile(any(), eq("p2"))).thenReturn(Uni.createFrom().failure(
+                Status.NOT_FOUND.withDescription("erased").asRuntimeException()));
+        when(tagging.getTag(any())).thenReturn(Uni.createFrom().item(GetTagResponse.getDefaultInstance()));
+        when(tagging.getTag(argThat(request -> request != null && request.getCode().equals("nope"))))
+                .thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException()));
+        when(tagging.profileTags(any(), eq("p1"))).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
+                .addTags(TagValue.newBuilder().setCode("loyalty").setValue("loyal").setValueType("string"))
+                .addTags(TagValue.newBuilder().setCode("favourite_products").setValueType("list")
+                        .setValue("PARTY BUNTING,Toys%2C Kids & Baby"))
+                .addTags(TagValue.newBuilder().setCode("spend_band").setValue("gold").setValueType("string")).build()));
+        when(tagging.profileTags(any(), eq("p2"))).thenReturn(Uni.createFrom().item(
+                GetProfileTagsResponse.getDefaultInstance()));
+    }
+
+    @Test
+    @TestSecurity(user = "key:crm", roles = {"profiles:read", "pii:read", "privacy:admin"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void aPiiReaderGetsIdentifiersTraitsAndTagsInClearAndTheExportIsAudited() {
+        String csv = given().queryParam("identifiers", "email,phone").queryParam("traits", "name")
+                .queryParam("tags", "loyalty,favourite_products")
+                .when().get("/v1/segments/win_back/members.csv")
+                .then().statusCode(200).contentType("text/csv")
+                .extract().asString();
+
+        assertThat(csv).isEqualTo("""
+                profile_id,since,identifiers.email,identifiers.phone,traits.name,tags.loyalty,tags.favourite_products
+                p1,2026-01-05T10:00:00Z,ann@example.com; ann.lee@example.com,+8613812345678,"Ann, Lee",loyal,"PARTY BUNTING; Toys, Kids & Baby"
+                p2,2026-01-05T10:00:00Z,,,,,
+                """);
+        given().queryParam("action", "pii.read").queryParam("target", "segment:win_back")
+                .when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].detail.via", equalTo("GET /v1/segments/{code}/members.csv"));
+    }
+
+    @Test
+    @TestSecurity(user = "key:front", roles = {"profiles:read"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void withoutPiiReadIdentifiersAndTraitsAreMasked() {
+        String ndjson = given().queryParam("identifiers", "email").queryParam("traits", "name")
+                .queryParam("tags", "favourite_products")
+                .when().get("/v1/segments/win_back/members.ndjson")
+                .then().statusCode(200).contentType("application/x-ndjson")
+                .extract().asString();
+
+        assertThat(ndjson.strip().split("\n")).containsExactly(
+                "{\"profileId\":\"p1\",\"since\":\"2026-01-05T10:00:00Z\",\"identifiers\":{\"email\":[\"a***@example.com\","
+                        + "\"a***@example.com\"]},\"traits\":{\"name\":\"An****ee\"},\"tags\":{\"favourite_products\":"
+                        + "[\"PARTY BUNTING\",\"Toys, Kids & Baby\"]}}",
+                "{\"profileId\":\"p2\",\"since\":\"2026-01-05T10:00:00Z\"}");
+    }
+
+    @Test
+    @TestSecurity(user = "key:front", roles = {"profiles:read"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void membershipAloneReadsNeitherIdentityNorTagging() {
+        given().when().get("/v1/segments/win_back/members.csv")
+                .then().statusCode(200)
+                .body(equalTo("profile_id,since\np1,2026-01-05T10:00:00Z\np2,2026-01-05T10:00:00Z\n"));
+        verify(identity, never()).profile(any(), any());
+        verify(tagging, never()).profileTags(any(), any());
+    }
+
+    @Test
+    @TestSecurity(user = "key:front", roles = {"profiles:read"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void columnsItCannotFillAreRefusedBeforeTheFirstLine() {
+        given().queryParam("identifiers", "email,passport").when().get("/v1/segments/win_back/members.csv")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("unknown identifier type 'passport'"));
+        given().queryParam("tags", "loyalty,nope").when().get("/v1/segments/win_back/members.csv")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("no tag 'nope'"));
+        given().queryParam("traits", "Name;DROP").when().get("/v1/segments/win_back/members.ndjson")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'Name;DROP' is not a name"));
+        verify(tagging, never()).profileTags(any(), any());
+    }
+}
