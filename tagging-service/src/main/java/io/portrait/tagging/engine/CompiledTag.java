@@ -57,7 +57,7 @@ public record CompiledTag(String code, int version, TagSpec spec, String updateM
             collect(not.child(), events, reads, tags);
         } else if (node instanceof FieldCondition condition) {
             String field = condition.field();
-            if (field.startsWith(FieldCatalog.TRAIT + ".")) {
+            if (FieldCatalog.heldWithTraits(field)) {
                 reads[0] = true;
             } else if (field.startsWith(FieldCatalog.METRIC + ".")) {
                 reads[1] = true;

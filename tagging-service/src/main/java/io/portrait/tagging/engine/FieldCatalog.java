@@ -3,10 +3,14 @@ package io.portrait.tagging.engine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * What rules may refer to, with types: profile traits, tags (by code), profile metrics and event properties.
- * A rule naming anything else is rejected when it is saved, not when it runs.
+ * What rules may refer to, with types: profile traits, tags (by code), profile metrics, consent per purpose and
+ * event properties. A rule naming anything else is rejected when it is saved, not when it runs.
+ *
+ * <p>Consent is held with the traits, under {@code consent.<purpose>} (a key no trait name can take): each event's
+ * consent map is applied like its traits, the latest event's value winning.
  */
 public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType> tags,
                            Map<String, ValueType> metrics, Map<String, ValueType> eventProperties) {
@@ -14,6 +18,10 @@ public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType>
     public static final String TRAIT = "trait";
     public static final String TAG = "tag";
     public static final String METRIC = "metric";
+    public static final String CONSENT = "consent";
+
+    /** How consent purposes are named (personalization, marketing, analytics, ...): each is a boolean field. */
+    public static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     /** Metrics every profile has, computed from its events. */
     public static final Map<String, ValueType> PROFILE_METRICS = ordered(
@@ -87,8 +95,19 @@ public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType>
             case TRAIT -> traits.get(name);
             case TAG -> tags.get(name);
             case METRIC -> metrics.get(name);
+            case CONSENT -> PURPOSE.matcher(name).matches() ? ValueType.BOOLEAN : null;
             default -> null;
         };
+    }
+
+    /** Whether the field is read from the profile's traits: {@code trait.<name>} or {@code consent.<purpose>}. */
+    public static boolean heldWithTraits(String field) {
+        return field.startsWith(TRAIT + ".") || field.startsWith(CONSENT + ".");
+    }
+
+    /** The key of a {@linkplain #heldWithTraits trait-held} field in the profile's traits. */
+    public static String traitKey(String field) {
+        return field.startsWith(CONSENT + ".") ? field : field.substring(TRAIT.length() + 1);
     }
 
     private static Map<String, ValueType> ordered(Object... pairs) {

@@ -59,7 +59,10 @@ public final class RuleEvaluator {
         return value.isPresent() && compare(value.getAsDouble(), condition.op(), condition.value());
     }
 
-    /** The value of {@code trait.x}, {@code tag.x} or {@code metric.x}; null when the profile has none. */
+    /**
+     * The value of {@code trait.x}, {@code tag.x}, {@code metric.x} or {@code consent.x}; null when the profile has
+     * none (a purpose it never gave or withdrew consent for).
+     */
     public static Object fieldValue(String field, ProfileState profile, Instant now) {
         int dot = field.indexOf('.');
         String name = field.substring(dot + 1);
@@ -67,6 +70,7 @@ public final class RuleEvaluator {
             case FieldCatalog.TRAIT -> profile.traits().get(name);
             case FieldCatalog.TAG -> profile.tags().get(name);
             case FieldCatalog.METRIC -> metric(name, profile.activity(), now);
+            case FieldCatalog.CONSENT -> profile.traits().get(FieldCatalog.traitKey(field));
             default -> null;
         };
     }

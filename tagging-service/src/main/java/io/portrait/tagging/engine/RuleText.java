@@ -31,7 +31,7 @@ import java.util.Set;
  * unary     := "not" unary | "(" or ")" | did | aggregate | field
  * did       := "did" ["not"] pattern ["then" pattern "within" DAYS] ["last" DAYS]
  * aggregate := FN "(" [PROPERTY "of"] pattern ["last" DAYS] ")" op literal      FN: count sum avg min max distinct
- * field     := ("trait" | "tag" | "metric") "." NAME op [literal]
+ * field     := ("trait" | "tag" | "metric" | "consent") "." NAME op [literal]
  * pattern   := STRING ["[" PROPERTY op [literal] ("," PROPERTY op [literal])* "]"]
  * op        := "=" | "!=" | "&lt;" | "&lt;=" | "&gt;" | "&gt;=" | "in" | "contains" | "exists"
  * literal   := STRING | NUMBER | "true" | "false" | "[" literal ("," literal)* "]"

@@ -88,11 +88,15 @@ public final class RuleValidator {
         int dot = field.indexOf('.');
         String namespace = dot < 0 ? "" : field.substring(0, dot);
         if (!namespace.equals(FieldCatalog.TRAIT) && !namespace.equals(FieldCatalog.TAG)
-                && !namespace.equals(FieldCatalog.METRIC)) {
-            throw new RuleException(where, "'" + field + "' is not a field: write trait.<name>, tag.<code> or"
-                    + " metric.<name>");
+                && !namespace.equals(FieldCatalog.METRIC) && !namespace.equals(FieldCatalog.CONSENT)) {
+            throw new RuleException(where, "'" + field + "' is not a field: write trait.<name>, tag.<code>,"
+                    + " metric.<name> or consent.<purpose>");
         }
         ValueType type = catalog.fieldType(field);
+        if (type == null && namespace.equals(FieldCatalog.CONSENT)) {
+            throw new RuleException(where, "'" + field.substring(dot + 1) + "' is not a consent purpose: lower-case"
+                    + " letters, digits and _, such as consent.marketing");
+        }
         if (type == null) {
             throw new RuleException(where, "unknown " + namespace + " '" + field.substring(dot + 1) + "'");
         }

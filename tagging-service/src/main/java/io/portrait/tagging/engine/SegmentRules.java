@@ -35,12 +35,12 @@ public final class SegmentRules {
             check(not.child(), path + ".not");
         } else if (node instanceof FieldCondition condition) {
             if (!condition.field().startsWith(FieldCatalog.TAG + ".")
-                    && !condition.field().startsWith(FieldCatalog.TRAIT + ".")) {
-                throw new RuleException(path, "segments combine tag and trait conditions; '" + condition.field()
-                        + "' belongs in a tag");
+                    && !FieldCatalog.heldWithTraits(condition.field())) {
+                throw new RuleException(path, "segments combine tag, trait and consent conditions; '"
+                        + condition.field() + "' belongs in a tag");
             }
         } else {
-            throw new RuleException(path, "segments combine tag and trait conditions; define a tag for behaviour"
+            throw new RuleException(path, "segments combine tag, trait and consent conditions; define a tag for behaviour"
                     + " (did, aggregates) and use it here");
         }
     }

@@ -6,6 +6,7 @@ import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.FeatureEngine;
+import io.portrait.tagging.engine.FieldCatalog;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -42,7 +43,18 @@ final class RequestMapper {
         return new SinkEvent(eventId, profileId, feature, SinkRequests.occurredAt(
                 event.hasTimestamp() ? event.getTimestamp() : null,
                 event.hasReceivedAt() ? event.getReceivedAt() : null,
-                path), event.getChannel(), event.getSource(), map(event.getTraits()), map(event.getProperties()));
+                path), event.getChannel(), event.getSource(), traits(event), map(event.getProperties()));
+    }
+
+    /** The event's traits, and its consent per purpose held with them as {@code consent.<purpose>}. */
+    static Map<String, Object> traits(Event event) {
+        Map<String, Object> traits = map(event.getTraits());
+        event.getConsentMap().forEach((purpose, given) -> {
+            if (FieldCatalog.PURPOSE.matcher(purpose).matches()) {
+                traits.put(FieldCatalog.CONSENT + "." + purpose, given);
+            }
+        });
+        return traits;
     }
 
     static Map<String, Object> map(Struct struct) {

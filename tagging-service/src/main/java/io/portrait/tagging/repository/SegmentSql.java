@@ -38,13 +38,13 @@ public final class SegmentSql {
 
     private final Map<String, Integer> liveVersions;
     private final Map<String, ValueType> tagTypes;
-    private final Map<String, ValueType> traitTypes;
+    private final FieldCatalog catalog;
     private final Map<String, Object> params = new HashMap<>();
 
     private SegmentSql(Map<String, Integer> liveVersions, FieldCatalog catalog) {
         this.liveVersions = liveVersions;
         this.tagTypes = catalog.tags();
-        this.traitTypes = catalog.traits();
+        this.catalog = catalog;
     }
 
     /**
@@ -116,7 +116,7 @@ public final class SegmentSql {
     }
 
     private static boolean isTrait(RuleNode node) {
-        return node instanceof FieldCondition condition && condition.field().startsWith(FieldCatalog.TRAIT + ".");
+        return node instanceof FieldCondition condition && FieldCatalog.heldWithTraits(condition.field());
     }
 
     /**
@@ -127,7 +127,7 @@ public final class SegmentSql {
     private String members(RuleNode node) {
         if (node instanceof FieldCondition condition) {
             return isTrait(condition)
-                    ? "select pt.profile_id from profile_trait pt where " + traitFilter(code(condition), condition)
+                    ? "select pt.profile_id from profile_trait pt where " + traitFilter(condition)
                     : "select t.profile_id from tag_value t where " + tagFilter(code(condition), condition);
         }
         if (node instanceof All all) {
@@ -159,7 +159,7 @@ public final class SegmentSql {
     /** Trait conditions on one row {@code pt} of profile_trait: a profile has one, so each holding there is all. */
     private String traitFilters(List<FieldCondition> traits) {
         List<String> filters = new ArrayList<>();
-        traits.forEach(condition -> filters.add("(" + traitFilter(code(condition), condition) + ")"));
+        traits.forEach(condition -> filters.add("(" + traitFilter(condition) + ")"));
         return String.join(" and ", filters);
     }
 
@@ -179,7 +179,7 @@ public final class SegmentSql {
         }
         FieldCondition condition = (FieldCondition) node;
         String name = condition.field().substring(condition.field().indexOf('.') + 1);
-        return condition.field().startsWith(FieldCatalog.TAG + ".") ? tag(name, condition) : trait(name, condition);
+        return condition.field().startsWith(FieldCatalog.TAG + ".") ? tag(name, condition) : trait(condition);
     }
 
     private String join(List<RuleNode> children, String separator) {
@@ -206,20 +206,20 @@ public final class SegmentSql {
         return filter + " and " + compare("t.value", tagTypes.get(code), condition.op(), condition.value());
     }
 
-    private String trait(String name, FieldCondition condition) {
+    private String trait(FieldCondition condition) {
         return "exists (select 1 from profile_trait pt where pt.profile_id = p.profile_id and "
-                + traitFilter(name, condition) + ")";
+                + traitFilter(condition) + ")";
     }
 
-    /** The condition on a row {@code pt} of profile_trait. */
-    private String traitFilter(String name, FieldCondition condition) {
-        String k = bind(name);
+    /** The condition on a row {@code pt} of profile_trait: a trait, or a consent purpose held with the traits. */
+    private String traitFilter(FieldCondition condition) {
+        String k = bind(FieldCatalog.traitKey(condition.field()));
         String json = "pt.traits_json";
         String filter = "pt.workspace = :ws and jsonb_exists(" + json + ", " + k + ")";
         if (condition.op() == RuleOp.EXISTS) {
             return filter;
         }
-        ValueType type = traitTypes.get(name);
+        ValueType type = catalog.fieldType(condition.field());
         String text = "(" + json + " ->> " + k + ")";
         String typed = switch (type) {
             // CASE guarantees the cast only sees numbers.

@@ -106,6 +106,54 @@ class SegmentGrpcServiceTest {
         return ws;
     }
 
+    private static ResolvedEvent consents(String eventId, String profileId, boolean marketing, String at) {
+        return ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
+                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("identify").setChannel("web")
+                        .setTimestamp(TestEvents.timestamp(at)).putConsent("marketing", marketing))
+                .build();
+    }
+
+    @Test
+    void segmentsAndTagsReadTheConsentTheLatestEventGave() {
+        String ws = workspaceWithTags();
+        sink.applyEvents(batch(ws, consents("c1", "ann", true, "2026-01-02T10:00:00Z"),
+                consents("c2", "bob", true, "2026-01-02T10:00:00Z"),
+                consents("c3", "bob", false, "2026-01-03T10:00:00Z"))).await().atMost(TIMEOUT);
+        tag(ws, "contactable", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\": \"consent.marketing = true\"},"
+                + " {\"value\": \"no\", \"when\": \"metric.event_count > 0\"}]}");
+
+        assertThat(Map.of(
+                "consent.marketing = true", 1L,
+                "consent.marketing = false", 1L,
+                "consent.marketing exists", 2L,
+                "not consent.marketing = true", 3L,
+                "tag.orders >= 2 and consent.marketing = true", 1L,
+                "trait.city = \"Shanghai\" and not consent.marketing = true", 1L)).allSatisfy((rule, expected) ->
+                assertThat(segments.countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws).setRule(rule)
+                        .build()).await().atMost(TIMEOUT).getCount()).as(rule).isEqualTo(expected));
+        assertThat(contactable(ws, "ann")).isEqualTo("yes");
+        assertThat(contactable(ws, "bob")).isEqualTo("no");
+
+        // Withdrawn over any channel: the tag follows at once, like any trait.
+        sink.applyEvents(batch(ws, consents("c4", "ann", false, "2026-01-04T10:00:00Z"))).await().atMost(TIMEOUT);
+        assertThat(contactable(ws, "ann")).isEqualTo("no");
+
+        StatusRuntimeException badPurpose = catchThrowableOfType(StatusRuntimeException.class, () -> segments
+                .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
+                        .setRule("consent.Marketing = true").build()).await().atMost(TIMEOUT));
+        assertThat(badPurpose.getStatus().getDescription()).contains("'Marketing' is not a consent purpose");
+        StatusRuntimeException notBoolean = catchThrowableOfType(StatusRuntimeException.class, () -> segments
+                .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
+                        .setRule("consent.marketing = \"yes\"").build()).await().atMost(TIMEOUT));
+        assertThat(notBoolean.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    private String contactable(String ws, String profileId) {
+        return tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws).setProfileId(profileId)
+                        .build()).await().atMost(TIMEOUT).getTagsList().stream()
+                .filter(tag -> tag.getCode().equals("contactable")).map(tag -> tag.getValue()).findFirst().orElse(null);
+    }
+
     @Test
     void countsLiveWhileEditing() {
         String ws = workspaceWithTags();
@@ -132,7 +180,7 @@ class SegmentGrpcServiceTest {
                 .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
                         .setRule("did \"Order Completed\"").build()).await().atMost(TIMEOUT));
         assertThat(behaviour.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(behaviour.getStatus().getDescription()).startsWith("rule: $: segments combine tag and trait");
+        assertThat(behaviour.getStatus().getDescription()).startsWith("rule: $: segments combine tag, trait and consent");
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> segments.countSegment(CountSegmentRequest.newBuilder()
                 .setWorkspace(ws).setRule("tag.nope = 1").build()).await().atMost(TIMEOUT));
     }
