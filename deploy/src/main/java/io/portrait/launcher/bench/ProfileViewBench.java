@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
-import io.portrait.launcher.suite.ServiceSpec;
 import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
 
@@ -34,8 +33,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code ./portrait bench profile}: the profile view ({@code GET /v1/profiles/{id}}, every part composed) at a
@@ -57,9 +54,6 @@ public final class ProfileViewBench {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** One sink's count of delivered outbox entries in ingestion's Prometheus metrics. */
-    private static final Pattern DELIVERED =
-            Pattern.compile("(?m)^portrait_ingestion_outbox_delivered_total\\{sink=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)$");
 
     private ProfileViewBench() {
     }
@@ -93,9 +87,8 @@ public final class ProfileViewBench {
         try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
             Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
             suite.start();
-            String metrics = suite.url(ServiceSpec.INGESTION) + "/q/metrics";
-            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out,
-                    loaded -> awaitDelivered(metrics, loaded, out)), out);
+            GatewayClient admin = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
+            report(measure(admin, settings, out, loaded -> awaitDelivered(admin, loaded, out)), out);
         } finally {
             try (var paths = Files.walk(state)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -159,45 +152,29 @@ public final class ProfileViewBench {
     }
 
     /**
-     * Waits until ingestion has delivered at least {@code events} entries to every sink, read from its metrics
-     * ({@code portrait_ingestion_outbox_delivered_total}), at most 10 minutes: the view is measured on data every
-     * service holds, not while the sinks are still applying the load (parts would then miss their deadlines because
-     * of the writes, which the event-path bench measures).
+     * Waits until every service has applied the loaded events ({@code GET /v1/delivery} caught up), at most 10
+     * minutes: the view is measured on data every service holds, not while the sinks are still applying the load
+     * (parts would then miss their deadlines because of the writes, which the event-path bench measures).
      */
-    static void awaitDelivered(String metricsUrl, int events, PrintStream out) {
-        HttpClient http = HttpClient.newHttpClient();
+    static void awaitDelivered(GatewayClient admin, int events, PrintStream out) {
         long started = System.nanoTime();
-        Map<String, Double> delivered = Map.of();
+        JsonNode status = null;
         try {
             while (System.nanoTime() - started < Duration.ofMinutes(10).toNanos()) {
-                String body = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                delivered = deliveredPerSink(body);
-                if (delivered.size() >= 3 && delivered.values().stream().allMatch(count -> count >= events)) {
-                    out.printf("  every sink has the %,d events (%.1f s)%n", events,
+                status = admin.get("/v1/delivery").body();
+                if (status != null && status.path("caughtUp").asBoolean()) {
+                    out.printf("  every service has the %,d events (%.1f s)%n", events,
                             (System.nanoTime() - started) / 1e9);
                     return;
                 }
                 Thread.sleep(500);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading ingestion's metrics at " + metricsUrl, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the sinks", e);
         }
-        out.printf("  the sinks had not applied the %,d events after 10 minutes (%s); measuring anyway%n", events,
-                delivered);
-    }
-
-    /** {@code portrait_ingestion_outbox_delivered_total{sink="tagging"} 100.0} lines, per sink. */
-    static Map<String, Double> deliveredPerSink(String metrics) {
-        Map<String, Double> delivered = new TreeMap<>();
-        Matcher line = DELIVERED.matcher(metrics);
-        while (line.find()) {
-            delivered.put(line.group(1), Double.parseDouble(line.group(2)));
-        }
-        return delivered;
+        out.printf("  the services had not applied the %,d events after 10 minutes (%s); measuring anyway%n", events,
+                status);
     }
 
     private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate,

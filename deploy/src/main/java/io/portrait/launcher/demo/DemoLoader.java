@@ -22,8 +22,8 @@ import java.util.TreeSet;
 /**
  * Loads the shipped Online Retail subset through the gateway, as a front end would send it: the starter taxonomy's
  * tags first (so they are computed event by event), then the events, dated up to the past week; once every service
- * has applied the showcase customer's orders and every other event, a scoring refit (which pushes the model tags)
- * and the segments.
+ * has applied the showcase customer's orders, and tagging and scoring every other event, a scoring refit (which
+ * pushes the model tags) and the segments.
  */
 public final class DemoLoader {
 

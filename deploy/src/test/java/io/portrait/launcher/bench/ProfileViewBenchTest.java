@@ -24,21 +24,6 @@ class ProfileViewBenchTest {
     }
 
     @Test
-    void deliveriesAreReadPerSinkFromIngestionsMetrics() {
-        String metrics = """
-                # TYPE portrait_ingestion_outbox_delivered_total counter
-                portrait_ingestion_outbox_delivered_total{sink="recommendation"} 61.0
-                portrait_ingestion_outbox_delivered_total{sink="scoring"} 100.0
-                portrait_ingestion_outbox_delivered_total{sink="tagging"} 1.0E2
-                portrait_ingestion_outbox_failed_total{sink="tagging"} 3.0
-                """;
-
-        assertThat(ProfileViewBench.deliveredPerSink(metrics))
-                .containsExactly(Map.entry("recommendation", 61.0), Map.entry("scoring", 100.0),
-                        Map.entry("tagging", 100.0));
-    }
-
-    @Test
     void onlyTheTopLevelDegradedListMarksAnAnswerDegraded() {
         ProfileViewBench.Outcomes outcomes = new ProfileViewBench.Outcomes();
 
