@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
 
 /**
  * Cleans the free-form parts of an event, traits and properties, so every sink reads one form: empty strings are
- * missing values, gender is {@code male | female | other | unknown}, a birthday is an ISO date, an age a whole
+ * missing values, texts are trimmed with inner runs of spaces made one, gender is {@code male | female | other | unknown}, a birthday is an ISO date, an age a whole
  * number, amounts are exact decimals (as text, so no binary rounding creeps in) with an ISO 4217 currency, and
  * quantities are whole numbers. A value that cannot be read is an error naming its path, never a silent guess.
  */
 public final class AttributeCleaner {
+
+    private static final Pattern HORIZONTAL_SPACE = Pattern.compile("[ \\t\\u00A0\\u3000]{2,}|[\\t\\u00A0\\u3000]");
 
     /** Property names that hold money, at the top level of properties and on product lines. */
     public static final Set<String> AMOUNTS = Set.of(
@@ -63,7 +65,7 @@ public final class AttributeCleaner {
 
     /** Clean traits; {@code today} bounds birthdays (none in the future). */
     public Struct traits(Struct traits, LocalDate today, List<FieldError> errors) {
-        Struct.Builder cleaned = withoutEmptyStrings(traits).toBuilder();
+        Struct.Builder cleaned = tidyStrings(traits).toBuilder();
         Value gender = cleaned.getFieldsMap().get("gender");
         if (gender != null) {
             gender(gender).ifPresentOrElse(g -> cleaned.putFields("gender", text(g)),
@@ -90,7 +92,7 @@ public final class AttributeCleaner {
      * an amount always names its currency (the configured default when it did not).
      */
     public Struct properties(Struct properties, List<FieldError> errors) {
-        Struct.Builder cleaned = withoutEmptyStrings(properties).toBuilder();
+        Struct.Builder cleaned = tidyStrings(properties).toBuilder();
         boolean hasAmount = amounts(cleaned, "properties", errors);
         Value products = cleaned.getFieldsMap().get("products");
         if (products != null) {
@@ -259,10 +261,10 @@ public final class AttributeCleaner {
     }
 
     /** A copy without blank strings anywhere inside: a blank is a value nobody sent. */
-    static Struct withoutEmptyStrings(Struct struct) {
+    static Struct tidyStrings(Struct struct) {
         Struct.Builder cleaned = Struct.newBuilder();
         struct.getFieldsMap().forEach((key, value) -> {
-            Value kept = withoutEmptyStrings(value);
+            Value kept = tidyStrings(value);
             if (kept != null) {
                 cleaned.putFields(key, kept);
             }
@@ -270,14 +272,14 @@ public final class AttributeCleaner {
         return cleaned.build();
     }
 
-    private static Value withoutEmptyStrings(Value value) {
+    private static Value tidyStrings(Value value) {
         return switch (value.getKindCase()) {
-            case STRING_VALUE -> value.getStringValue().isBlank() ? null : value;
-            case STRUCT_VALUE -> Value.newBuilder().setStructValue(withoutEmptyStrings(value.getStructValue())).build();
+            case STRING_VALUE -> value.getStringValue().isBlank() ? null : text(tidy(value.getStringValue()));
+            case STRUCT_VALUE -> Value.newBuilder().setStructValue(tidyStrings(value.getStructValue())).build();
             case LIST_VALUE -> {
                 ListValue.Builder list = ListValue.newBuilder();
                 for (Value item : value.getListValue().getValuesList()) {
-                    Value kept = withoutEmptyStrings(item);
+                    Value kept = tidyStrings(item);
                     if (kept != null) {
                         list.addValues(kept);
                     }
@@ -286,6 +288,14 @@ public final class AttributeCleaner {
             }
             default -> value;
         };
+    }
+
+    /**
+     * A text as it was meant: without surrounding white space and with runs of spaces and tabs inside made one space
+     * ({@code "HAND OVER THE CHOCOLATE   SIGN "} is {@code "HAND OVER THE CHOCOLATE SIGN"}); line breaks are kept.
+     */
+    static String tidy(String text) {
+        return HORIZONTAL_SPACE.matcher(text.strip()).replaceAll(" ");
     }
 
     private static Value text(String text) {

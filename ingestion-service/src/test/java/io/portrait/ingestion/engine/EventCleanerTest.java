@@ -220,6 +220,29 @@ class EventCleanerTest {
         assertThat(cleaned.event().getName()).isEqualTo("Order Completed");
     }
 
+    @Test
+    void tidiesTextsTrimmedWithInnerRunsOfSpacesMadeOneButKeepsLineBreaks() {
+        Struct products = Struct.newBuilder().putFields("sku", text("22423"))
+                .putFields("name", text("HAND OVER THE CHOCOLATE   SIGN ")).build();
+        CollectedEvent event = valid().setName("Order Completed")
+                .setProperties(Struct.newBuilder().putFields("products", list(products))
+                        .putFields("orderId", text("o-9"))
+                        .putFields("note", text("  gift wrap,\tplease\nleave at the door  ")))
+                .setTraits(Struct.newBuilder().putFields("name", text("张\u3000三")).putFields("city", text("   ")))
+                .build();
+
+        CleaningResult result = cleaner.clean(event, RECEIVED);
+        assertThat(result.errors()).isEmpty();
+        CleanedEvent cleaned = result.event();
+
+        assertThat(cleaned.event().getProperties().getFieldsOrThrow("products").getListValue().getValues(0)
+                .getStructValue().getFieldsOrThrow("name").getStringValue()).isEqualTo("HAND OVER THE CHOCOLATE SIGN");
+        assertThat(cleaned.event().getProperties().getFieldsOrThrow("note").getStringValue())
+                .isEqualTo("gift wrap, please\nleave at the door");
+        assertThat(cleaned.event().getTraits().getFieldsOrThrow("name").getStringValue()).isEqualTo("张 三");
+        assertThat(cleaned.event().getTraits().containsFields("city")).isFalse();
+    }
+
     @ParameterizedTest(name = "gender {0} -> {1}")
     @CsvSource({"男, male", "女, female", "M, male", "f, female", "Male, male", "FEMALE, female", "1, male", "2, female",
             "女士, female", "0, unknown", "保密, unknown", "other, other"})
