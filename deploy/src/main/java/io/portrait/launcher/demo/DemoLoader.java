@@ -125,6 +125,11 @@ public final class DemoLoader {
         out.printf("  scores refitted (model %s%s); segments: %d saved, %d refreshed%n", refit.modelVersion(),
                 refit.tagsPushed() ? ", model tags pushed" : ", model tags not pushed", segments.created().size(),
                 segments.existing().size());
+        long learning = awaitDelivered(0, "recommendation");
+        if (learning > 0) {
+            out.printf("  recommendation is still learning from %,d entries of the demo (GET /v1/delivery shows when it"
+                    + " is done); until then other customers may get best sellers%n", learning);
+        }
         GatewayClient.Answer view = gateway.lookup("email", result.showcase().email());
         return new Showcase(view, applied.complete() && complete(view, result.showcaseOrders()), applied.waitedMillis());
     }
