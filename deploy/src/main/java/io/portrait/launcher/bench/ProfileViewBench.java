@@ -158,23 +158,13 @@ public final class ProfileViewBench {
      */
     static void awaitDelivered(GatewayClient admin, int events, PrintStream out) {
         long started = System.nanoTime();
-        JsonNode status = null;
-        try {
-            while (System.nanoTime() - started < Duration.ofMinutes(10).toNanos()) {
-                status = admin.get("/v1/delivery").body();
-                if (status != null && status.path("caughtUp").asBoolean()) {
-                    out.printf("  every service has the %,d events (%.1f s)%n", events,
-                            (System.nanoTime() - started) / 1e9);
-                    return;
-                }
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the sinks", e);
+        long behind = admin.awaitDelivered(Duration.ofMinutes(10));
+        if (behind == 0) {
+            out.printf("  every service has the %,d events (%.1f s)%n", events, (System.nanoTime() - started) / 1e9);
+        } else {
+            out.printf("  the services had not applied the %,d events after 10 minutes (%,d entries still on their way);"
+                    + " measuring anyway%n", events, behind);
         }
-        out.printf("  the services had not applied the %,d events after 10 minutes (%s); measuring anyway%n", events,
-                status);
     }
 
     private record Run(int requests, double[] sortedMillis, int errors, int degraded, double achievedRate,

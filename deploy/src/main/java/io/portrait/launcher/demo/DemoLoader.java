@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -115,7 +116,8 @@ public final class DemoLoader {
     public Showcase finish(Result result, long timeoutMillis) {
         Showcase applied = awaitShowcase(result, timeoutMillis);
         // The refit reads scoring's purchases and the segments tagging's values; recommendation may take longer.
-        long behind = awaitDelivered(Math.max(0, timeoutMillis - applied.waitedMillis()), "tagging", "scoring");
+        long behind = gateway.awaitDelivered(Duration.ofMillis(Math.max(0, timeoutMillis - applied.waitedMillis())),
+                "tagging", "scoring");
         if (behind > 0) {
             out.printf("  %,d events still on their way to tagging and scoring; the next scheduled refit and segment"
                     + " refresh count them%n", behind);
@@ -125,7 +127,7 @@ public final class DemoLoader {
         out.printf("  scores refitted (model %s%s); segments: %d saved, %d refreshed%n", refit.modelVersion(),
                 refit.tagsPushed() ? ", model tags pushed" : ", model tags not pushed", segments.created().size(),
                 segments.existing().size());
-        long learning = awaitDelivered(0, "recommendation");
+        long learning = gateway.awaitDelivered(Duration.ZERO, "recommendation");
         if (learning > 0) {
             out.printf("  recommendation is still learning from %,d entries of the demo (GET /v1/delivery shows when it"
                     + " is done); until then other customers may get best sellers%n", learning);
@@ -144,43 +146,6 @@ public final class DemoLoader {
             throw new IllegalStateException("scoring refit: the gateway answered " + answer.status() + ": " + answer.body());
         }
         return new Refit(answer.body().path("modelVersion").asText(), answer.body().path("tagsPushed").asBoolean());
-    }
-
-    /**
-     * Reads the workspace's delivery status until no accepted event waits for its profile and none of the given
-     * sinks has an entry left to apply, at most {@code timeoutMillis}; answers how many are still on their way (0 when
-     * delivered). The refit then scores every demo customer, not only those applied when the showcase was.
-     */
-    public long awaitDelivered(long timeoutMillis, String... sinks) {
-        long started = System.nanoTime();
-        try {
-            while (true) {
-                GatewayClient.Answer answer = gateway.get("/v1/delivery");
-                if (answer.status() != 200) {
-                    throw new IllegalStateException("delivery status: the gateway answered " + answer.status() + ": "
-                            + answer.body());
-                }
-                long behind = behind(answer.body(), Set.of(sinks));
-                if (behind == 0 || (System.nanoTime() - started) / 1_000_000 >= timeoutMillis) {
-                    return behind;
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the demo", e);
-        }
-    }
-
-    /** Events waiting for their profile plus the entries the given sinks have still to apply. */
-    static long behind(JsonNode status, Set<String> sinks) {
-        long behind = status.path("resolving").asLong();
-        for (JsonNode sink : status.path("sinks")) {
-            if (sinks.contains(sink.path("sink").asText())) {
-                behind += sink.path("pending").asLong();
-            }
-        }
-        return behind;
     }
 
     /**

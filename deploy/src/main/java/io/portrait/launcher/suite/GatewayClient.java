@@ -14,12 +14,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The few gateway calls the launcher and the benchmarks make, over plain HTTP like any front end. */
 public final class GatewayClient {
 
     public record Answer(int status, JsonNode body) {
     }
+
+    private static final long POLL_MILLIS = 250;
 
     private final String baseUrl;
     private final String apiKey;
@@ -85,6 +88,43 @@ public final class GatewayClient {
     public int status(String path) {
         return exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
+    }
+
+    /**
+     * Reads {@code GET /v1/delivery} until nothing of the caller's workspace waits for its profile or for the given
+     * sinks (every sink when none is given), at most {@code timeout}; answers how many are still on their way, 0 when
+     * delivered. Dead letters are not on their way: they wait for a replay.
+     */
+    public long awaitDelivered(Duration timeout, String... sinks) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                Answer answer = get("/v1/delivery");
+                if (answer.status() != 200) {
+                    throw new IllegalStateException("delivery status: the gateway answered " + answer.status() + ": "
+                            + answer.body());
+                }
+                long behind = behind(answer.body(), Set.of(sinks));
+                if (behind == 0 || System.nanoTime() >= deadline) {
+                    return behind;
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for delivery", e);
+        }
+    }
+
+    /** Events waiting for their profile plus the entries the given sinks (all when empty) have still to apply. */
+    static long behind(JsonNode status, Set<String> sinks) {
+        long behind = status.path("resolving").asLong();
+        for (JsonNode sink : status.path("sinks")) {
+            if (sinks.isEmpty() || sinks.contains(sink.path("sink").asText())) {
+                behind += sink.path("pending").asLong();
+            }
+        }
+        return behind;
     }
 
     public Answer lookup(String type, String value) {

@@ -1,6 +1,5 @@
 package io.portrait.launcher.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.launcher.suite.GatewayClient;
 import org.junit.jupiter.api.Test;
@@ -8,11 +7,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** When the launcher considers the showcase customer's view complete enough to print, and the demo delivered. */
+/** When the launcher considers the showcase customer's view complete enough to print. */
 class DemoLoaderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,18 +29,6 @@ class DemoLoaderTest {
     void completeOnlyWhenEveryOrderIsShownAndNothingDegraded(String caseName, int status, String body, boolean complete)
             throws Exception {
         assertThat(DemoLoader.complete(new GatewayClient.Answer(status, JSON.readTree(body)), 3)).isEqualTo(complete);
-    }
-
-    @Test
-    void behindCountsWhatWaitsForAProfileAndWhatTheNamedSinksHaveStillToApply() throws Exception {
-        JsonNode status = JSON.readTree("""
-                {"resolving": 2, "caughtUp": false, "sinks": [{"sink": "tagging", "pending": 3, "dead": 9},
-                 {"sink": "scoring", "pending": 0, "dead": 0}, {"sink": "recommendation", "pending": 1185, "dead": 0}]}""");
-
-        assertThat(DemoLoader.behind(status, Set.of("tagging", "scoring"))).isEqualTo(5);
-        assertThat(DemoLoader.behind(status, Set.of("scoring"))).isEqualTo(2);
-        assertThat(DemoLoader.behind(JSON.readTree("{\"resolving\": 0, \"sinks\": [{\"sink\": \"scoring\", \"pending\": 0}]}"),
-                Set.of("tagging", "scoring"))).isZero();
     }
 
     @Test

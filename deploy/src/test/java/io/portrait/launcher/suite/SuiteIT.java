@@ -257,7 +257,7 @@ class SuiteIT {
         assertThat(view.path("purchases").path("orders").asInt()).isEqualTo(result.showcaseOrders());
         assertThat(view.path("recommendations").path("personalized").asBoolean()).isTrue();
         // The refit came once tagging and scoring had applied every event, so it scored every customer with an order.
-        assertThat(loader.awaitDelivered(0, "tagging", "scoring")).isZero();
+        assertThat(gateway.awaitDelivered(Duration.ZERO, "tagging", "scoring")).isZero();
         long buyers = DemoLoader.shippedRows().stream().filter(row -> !row.cancellation())
                 .mapToLong(RetailRow::customerId).distinct().count();
         assertThat(gateway.get("/v1/scoring/models/latest").body().path("profiles").asLong()).isEqualTo(buyers);

@@ -1,8 +1,8 @@
 package io.portrait.gateway.rest;
 
 import io.grpc.StatusException;
-import io.portrait.gateway.engine.JsonErrors;
 import io.grpc.StatusRuntimeException;
+import io.portrait.gateway.engine.JsonErrors;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;

@@ -2,10 +2,10 @@ package io.portrait.gateway.service;
 
 import io.grpc.Status;
 import io.portrait.common.pii.PiiMask;
-import io.portrait.common.tags.TagListText;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
 import io.portrait.gateway.domain.ExportRow;
+import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.engine.ExportColumns;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.GoldenTrait;
@@ -153,8 +153,8 @@ public class AudienceExportService {
         Map<String, Object> tags = new LinkedHashMap<>();
         for (TagValue value : values) {
             if (columns.tags().contains(value.getCode())) {
-                tags.put(value.getCode(), "list".equals(value.getValueType())
-                        ? TagListText.split(value.getValue()) : value.getValue());
+                List<String> items = TagViews.ProfileTag.items(value.getValue(), value.getValueType());
+                tags.put(value.getCode(), items != null ? items : value.getValue());
             }
         }
         return tags;

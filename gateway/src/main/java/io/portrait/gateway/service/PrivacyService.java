@@ -1,5 +1,6 @@
 package io.portrait.gateway.service;
 
+import io.portrait.common.consent.ConsentPurpose;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.domain.ConsentState;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Consent and the data subject's rights. Consent given over the API becomes an event like any other (an
@@ -38,7 +38,6 @@ public class PrivacyService {
     }
 
     public static final String CONSENT_SOURCE = "privacy-api";
-    private static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final int MAX_PURPOSES = 20;
     /** Identifier types preferred to carry the consent event, most stable first. */
     private static final List<String> CARRIERS = List.of("user_id", "crm_id", "member_card", "email", "phone");
@@ -67,7 +66,7 @@ public class PrivacyService {
                     + " purposes to true or false, e.g. {\"personalization\": false}.");
         }
         purposes.forEach((purpose, given) -> {
-            if (purpose == null || !PURPOSE.matcher(purpose).matches() || given == null) {
+            if (!ConsentPurpose.isValid(purpose) || given == null) {
                 throw new InvalidPrivacyRequest("Purpose \"" + purpose + "\" must be lower-case letters, digits or '_'"
                         + " (at most 40) and map to true or false.");
             }

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * Cleans the free-form parts of an event, traits and properties, so every sink reads one form: empty strings are
- * missing values, texts are trimmed with inner runs of spaces made one, gender is {@code male | female | other | unknown}, a birthday is an ISO date, an age a whole
- * number, amounts are exact decimals (as text, so no binary rounding creeps in) with an ISO 4217 currency, and
+ * missing values, texts are trimmed with inner runs of spaces made one, gender is
+ * {@code male | female | other | unknown}, a birthday is an ISO date, an age a whole number, amounts are exact decimals (as text, so no binary rounding creeps in) with an ISO 4217 currency, and
  * quantities are whole numbers. A value that cannot be read is an error naming its path, never a silent guess.
  */
 public final class AttributeCleaner {

@@ -48,7 +48,7 @@ public final class ImportReader implements Closeable {
 
     /** @param encoding a character set name; UTF-8 when empty */
     public ImportReader(String format, String encoding, InputStream input) {
-        this.charset = encoding.isEmpty() ? StandardCharsets.UTF_8 : charset(encoding);
+        this.charset = charset(encoding);
         if (charset == null) {
             throw new IllegalArgumentException("unknown character set '" + encoding + "'");
         }
@@ -67,8 +67,11 @@ public final class ImportReader implements Closeable {
         }
     }
 
-    /** The character set of that name, or null when the runtime has none. */
+    /** The character set of that name (UTF-8 when blank), or null when the runtime has none. */
     public static Charset charset(String name) {
+        if (name.isBlank()) {
+            return StandardCharsets.UTF_8;
+        }
         try {
             return Charset.forName(name.strip());
         } catch (IllegalArgumentException e) {

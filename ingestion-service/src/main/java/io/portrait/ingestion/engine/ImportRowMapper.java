@@ -42,7 +42,7 @@ public final class ImportRowMapper {
         if (!FORMATS.contains(spec.getFormat())) {
             errors.add(error("spec.format", "unknown_format", "format must be csv or ndjson"));
         }
-        if (!spec.getEncoding().isEmpty() && ImportReader.charset(spec.getEncoding()) == null) {
+        if (ImportReader.charset(spec.getEncoding()) == null) {
             errors.add(error("spec.encoding", "unknown_encoding", "'" + spec.getEncoding() + "' is not a character set"
                     + " this service reads; use UTF-8 (the default), GB18030, GBK, Big5, Shift_JIS, ..."));
         }

@@ -16,8 +16,6 @@ import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -50,9 +48,8 @@ public class ImportService {
             throw new InvalidRequestException(errors.get(0).getField(), errors.stream()
                     .map(e -> e.getField() + " " + e.getCode() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
         }
-        Charset charset = spec.getEncoding().isEmpty() ? StandardCharsets.UTF_8 : ImportReader.charset(spec.getEncoding());
         return imports.create(IngestService.workspace(request.getWorkspace()),
-                spec.toBuilder().setEncoding(charset.name()).build());
+                spec.toBuilder().setEncoding(ImportReader.charset(spec.getEncoding()).name()).build());
     }
 
     public Uni<Void> append(AppendImportChunkRequest request) {

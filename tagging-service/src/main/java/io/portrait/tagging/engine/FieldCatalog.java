@@ -1,9 +1,10 @@
 package io.portrait.tagging.engine;
 
+import io.portrait.common.consent.ConsentPurpose;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What rules may refer to, with types: profile traits, tags (by code), profile metrics, consent per purpose and
@@ -19,9 +20,6 @@ public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType>
     public static final String TAG = "tag";
     public static final String METRIC = "metric";
     public static final String CONSENT = "consent";
-
-    /** How consent purposes are named (personalization, marketing, analytics, ...): each is a boolean field. */
-    public static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     /** Metrics every profile has, computed from its events. */
     public static final Map<String, ValueType> PROFILE_METRICS = ordered(
@@ -95,7 +93,7 @@ public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType>
             case TRAIT -> traits.get(name);
             case TAG -> tags.get(name);
             case METRIC -> metrics.get(name);
-            case CONSENT -> PURPOSE.matcher(name).matches() ? ValueType.BOOLEAN : null;
+            case CONSENT -> ConsentPurpose.isValid(name) ? ValueType.BOOLEAN : null;
             default -> null;
         };
     }

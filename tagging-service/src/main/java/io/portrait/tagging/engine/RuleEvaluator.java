@@ -67,10 +67,9 @@ public final class RuleEvaluator {
         int dot = field.indexOf('.');
         String name = field.substring(dot + 1);
         return switch (field.substring(0, dot)) {
-            case FieldCatalog.TRAIT -> profile.traits().get(name);
+            case FieldCatalog.TRAIT, FieldCatalog.CONSENT -> profile.traits().get(FieldCatalog.traitKey(field));
             case FieldCatalog.TAG -> profile.tags().get(name);
             case FieldCatalog.METRIC -> metric(name, profile.activity(), now);
-            case FieldCatalog.CONSENT -> profile.traits().get(FieldCatalog.traitKey(field));
             default -> null;
         };
     }

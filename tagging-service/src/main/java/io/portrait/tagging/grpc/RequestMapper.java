@@ -1,5 +1,6 @@
 package io.portrait.tagging.grpc;
 
+import io.portrait.common.consent.ConsentPurpose;
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.event.v1.Event;
@@ -50,7 +51,7 @@ final class RequestMapper {
     static Map<String, Object> traits(Event event) {
         Map<String, Object> traits = map(event.getTraits());
         event.getConsentMap().forEach((purpose, given) -> {
-            if (FieldCatalog.PURPOSE.matcher(purpose).matches()) {
+            if (ConsentPurpose.isValid(purpose)) {
                 traits.put(FieldCatalog.CONSENT + "." + purpose, given);
             }
         });
