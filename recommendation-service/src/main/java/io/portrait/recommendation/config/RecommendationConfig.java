@@ -59,6 +59,13 @@ public interface RecommendationConfig {
     @WithDefault("200")
     int maxHistoryItems();
 
+    /**
+     * Profiles whose events of one delivery are applied at the same time; each profile's events one after the other,
+     * in the order delivered. 1 applies the whole delivery in order.
+     */
+    @WithDefault("4")
+    int applyConcurrency();
+
     /** How often workspaces whose interactions changed get a new model version on a schedule. */
     @WithDefault("5m")
     Duration rebuildInterval();

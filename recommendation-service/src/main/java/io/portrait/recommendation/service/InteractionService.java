@@ -1,5 +1,6 @@
 package io.portrait.recommendation.service;
 
+import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
@@ -18,7 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +29,10 @@ import java.util.stream.Collectors;
 
 /**
  * Turns resolved events into interactions, item counters, catalog entries, consents and regions, and notes the
- * change so that the workspace's model gets a new version. Events are applied
- * in order, each at most once: applied ones are skipped by id, and every write of a half-applied event is
- * itself guarded by the event id, so redoing it after a failure counts nothing twice.
+ * change so that the workspace's model gets a new version. A profile's events are applied in order and several
+ * profiles at once (the writes they share, an item's counters and its catalog entry, are compare-and-set); each
+ * event at most once: applied ones are skipped by id, and every write of a half-applied event is itself guarded by
+ * the event id, so redoing it after a failure counts nothing twice.
  */
 @ApplicationScoped
 public class InteractionService {
@@ -42,10 +46,12 @@ public class InteractionService {
     private final ProfileRepository profiles;
     private final ModelService models;
     private final Clock clock;
+    private final int applyConcurrency;
 
     InteractionService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
                        ItemStatsRepository itemStats, CatalogRepository catalog, ConsentRepository consents,
-                       ProfileRepository profiles, ModelService models, Clock clock) {
+                       ProfileRepository profiles, ModelService models, Clock clock,
+                       RecommendationConfig config) {
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
@@ -55,6 +61,7 @@ public class InteractionService {
         this.profiles = profiles;
         this.models = models;
         this.clock = clock;
+        this.applyConcurrency = config.applyConcurrency();
     }
 
     public Uni<ApplyResult> apply(String workspace, List<EventFacts> events) {
@@ -65,28 +72,39 @@ public class InteractionService {
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
         return appliedLog.eventMarkers(ws, eventIds)
-                .chain(markers -> {
-                    Map<String, String> replays = markers.replays();
-                    return aliases.survivors(ws, profileIds).chain(survivors -> {
-                        Set<String> seen = new HashSet<>(markers.applied());
-                        return Multi.createFrom().iterable(events)
-                                .onItem().transformToUniAndConcatenate(event -> {
-                                    if (!seen.add(event.eventId())) {
-                                        return Uni.createFrom().item(Boolean.FALSE);
-                                    }
-                                    String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
-                                    return applyOne(ws, profileId, event, replays.get(event.eventId()))
-                                            .replaceWith(Boolean.TRUE);
-                                })
-                                .collect().asList();
-                    });
-                })
-                .call(outcomes -> outcomes.contains(Boolean.TRUE) ? models.changed(ws) : Uni.createFrom().voidItem())
-                .map(outcomes -> {
-                    int applied = (int) outcomes.stream().filter(Boolean::booleanValue).count();
-                    Log.debugf("Applied %d events (%d duplicates) in workspace %s", applied, events.size() - applied, ws);
-                    return new ApplyResult(applied, events.size() - applied);
+                .chain(markers -> aliases.survivors(ws, profileIds).chain(survivors -> {
+                    Map<String, List<EventFacts>> byProfile = toApply(events, markers.applied(), survivors);
+                    return Multi.createFrom().iterable(byProfile.entrySet())
+                            .onItem().transformToUni(profile -> InOrder.each(profile.getValue(),
+                                            event -> applyOne(ws, profile.getKey(), event, markers.replays().get(event.eventId())))
+                                    .replaceWith(profile.getValue().size()))
+                            .merge(applyConcurrency)
+                            .collect().in(() -> new int[1], (total, applied) -> total[0] += applied)
+                            .map(total -> total[0]);
+                }))
+                .call(applied -> applied > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
+                .map(applied -> {
+                    ApplyResult result = new ApplyResult(applied, events.size() - applied);
+                    Log.debugf("Applied %d events (%d duplicates) in workspace %s", result.applied(), result.duplicates(), ws);
+                    return result;
                 });
+    }
+
+    /**
+     * The events not applied yet, by the profile they now belong to (a merged profile's events go to its survivor),
+     * each profile's in the order delivered; an event delivered twice in one call counts once.
+     */
+    static Map<String, List<EventFacts>> toApply(List<EventFacts> events, Set<String> applied,
+                                                 Map<String, String> survivors) {
+        Set<String> seen = new HashSet<>(applied);
+        Map<String, List<EventFacts>> byProfile = new LinkedHashMap<>();
+        for (EventFacts event : events) {
+            if (seen.add(event.eventId())) {
+                String profileId = survivors.getOrDefault(event.profileId(), event.profileId());
+                byProfile.computeIfAbsent(profileId, id -> new ArrayList<>()).add(event);
+            }
+        }
+        return byProfile;
     }
 
     /**

@@ -101,6 +101,31 @@ class EventSinkGrpcServiceTest {
     }
 
     @Test
+    void countsEveryOrderOfManyProfilesAppliedAtOnceInOneDelivery() {
+        String ws = workspace();
+        int profiles = 24;
+        ResolvedEvent[] events = new ResolvedEvent[profiles * 3];
+        for (int p = 0; p < profiles; p++) {
+            events[3 * p] = viewed("p" + p, "A", now.minusSeconds(90));
+            events[3 * p + 1] = ordered("p" + p, now.minusSeconds(60), "A", "B");
+            events[3 * p + 2] = ordered("p" + p, now.minusSeconds(30), "A");
+        }
+
+        ApplyEventsResponse applied = await(sink.applyEvents(batch(ws, events)));
+
+        assertThat(applied.getApplied()).isEqualTo(profiles * 3);
+        // The profiles' writes to A's and B's counters raced; none is lost or counted twice.
+        assertThat(await(itemStats.bestSellers(ws, 10)))
+                .extracting(ItemStats::sku, ItemStats::purchases, ItemStats::buyers, ItemStats::profiles)
+                .containsExactly(tuple("A", 2L * profiles, (long) profiles, (long) profiles),
+                        tuple("B", (long) profiles, (long) profiles, (long) profiles));
+        assertThat(await(interactions.allOf(ws, "p7"))).extracting(ProfileInteraction::sku, item -> item.counts())
+                .containsExactlyInAnyOrder(
+                        tuple("A", Map.of(InteractionKind.VIEWED, 1L, InteractionKind.PURCHASED, 2L)),
+                        tuple("B", Map.of(InteractionKind.PURCHASED, 1L)));
+    }
+
+    @Test
     void aggregatesInteractionsPerProfileAndItem() {
         String ws = workspace();
         Instant earlier = now.minus(Duration.ofHours(2));
