@@ -54,7 +54,7 @@ public class ApiKeyResource {
             return keys.create(caller.workspace(), caller.actor(), request)
                     .map(issued -> Response.status(201).entity(issued).build());
         } catch (ApiKeyService.InvalidKeyRequest e) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400, e.getMessage()));
+            throw ProblemException.invalidRequest(e.getMessage());
         } catch (ApiKeyService.ForbiddenWorkspace e) {
             throw new ProblemException(new Problem("forbidden", "Forbidden", 403, e.getMessage()));
         }

@@ -45,16 +45,14 @@ public class AuditResource {
             @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor,
             @Parameter(description = "Entries per page, 1 to 500.") @QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameter \"limit\" must be between 1 and " + MAX_LIMIT + "."));
+            throw ProblemException.invalidRequest("Query parameter \"limit\" must be between 1 and " + MAX_LIMIT + ".");
         }
         Long before = null;
         if (cursor != null) {
             try {
                 before = Long.parseLong(cursor);
             } catch (NumberFormatException e) {
-                throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                        "Query parameter \"cursor\" is not a cursor this API gave out."));
+                throw ProblemException.invalidRequest("Query parameter \"cursor\" is not a cursor this API gave out.");
             }
         }
         return audit.list(caller.workspace(), action, target, actor, before, limit);

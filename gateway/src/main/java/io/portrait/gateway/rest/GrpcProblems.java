@@ -11,8 +11,7 @@ public final class GrpcProblems {
     public static Problem toProblem(Status status) {
         String detail = status.getDescription();
         return switch (status.getCode()) {
-            case INVALID_ARGUMENT, OUT_OF_RANGE -> new Problem("invalid-request", "Invalid request", 400,
-                    orDefault(detail, "The request is not valid."));
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> Problem.invalidRequest(orDefault(detail, "The request is not valid."));
             case NOT_FOUND -> new Problem("not-found", "Not found", 404,
                     orDefault(detail, "Nothing matches the request."));
             case ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION -> new Problem("conflict", "Conflict", 409,

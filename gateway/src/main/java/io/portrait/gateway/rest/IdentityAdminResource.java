@@ -71,8 +71,7 @@ public class IdentityAdminResource {
     @AdminChange(value = "identity.unbound", target = "id")
     public Uni<ProfileView> unbind(@PathParam("id") String id, UnbindRequest request) {
         if (request == null || blank(request.type()) || blank(request.value())) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Body fields \"type\" and \"value\" are both required."));
+            throw ProblemException.invalidRequest("Body fields \"type\" and \"value\" are both required.");
         }
         PiiGuard.Reader reader = caller.reader();
         return identity.unbind(reader.workspace(), id, request.type(), request.value())
@@ -118,8 +117,8 @@ public class IdentityAdminResource {
             @Parameter(description = "the previous page's next") @QueryParam("cursor") String cursor,
             @Parameter(description = "1 to 500, default 50") @QueryParam("limit") @DefaultValue("50") int limit) {
         if (limit < 1 || limit > MAX_REVIEWS) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameter \"limit\" must be between 1 and " + MAX_REVIEWS + "."));
+            throw ProblemException.invalidRequest(
+                    "Query parameter \"limit\" must be between 1 and " + MAX_REVIEWS + ".");
         }
         return identity.reviews(caller.reader(), status, cursor, limit);
     }

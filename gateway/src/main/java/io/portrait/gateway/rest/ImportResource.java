@@ -47,8 +47,7 @@ public class ImportResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> create(ImportRequest request) {
         if (request == null) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Send the import as a JSON object with at least a \"format\"."));
+            throw ProblemException.invalidRequest("Send the import as a JSON object with at least a \"format\".");
         }
         return imports.create(caller.workspace(), request)
                 .map(job -> Response.created(URI.create("/v1/imports/" + job.id())).entity(job).build());
@@ -86,8 +85,8 @@ public class ImportResource {
     public Uni<Response> complete(@PathParam("id") String id, Map<String, Integer> body) {
         Integer chunks = body == null ? null : body.get("chunks");
         if (chunks == null || chunks < 1) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Send {\"chunks\": N} with the number of chunks uploaded (at least 1)."));
+            throw ProblemException.invalidRequest(
+                    "Send {\"chunks\": N} with the number of chunks uploaded (at least 1).");
         }
         return imports.complete(caller.workspace(), id, chunks)
                 .map(job -> Response.accepted(job).build());

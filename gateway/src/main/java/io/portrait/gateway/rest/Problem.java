@@ -30,6 +30,11 @@ public final class Problem {
         this.detail = detail;
     }
 
+    /** A 400 for a request that breaks the API's rules, saying which rule. */
+    public static Problem invalidRequest(String detail) {
+        return new Problem("invalid-request", "Invalid request", 400, detail);
+    }
+
     public Problem with(String member, Object value) {
         extensions.put(member, value);
         return this;

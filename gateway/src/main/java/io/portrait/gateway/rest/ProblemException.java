@@ -10,6 +10,11 @@ public class ProblemException extends RuntimeException {
         this.problem = problem;
     }
 
+    /** Ends the request with a 400 {@link Problem#invalidRequest}. */
+    public static ProblemException invalidRequest(String detail) {
+        return new ProblemException(Problem.invalidRequest(detail));
+    }
+
     public Problem problem() {
         return problem;
     }

@@ -36,8 +36,7 @@ public class ProblemMappers {
     public Response web(WebApplicationException e, HttpHeaders headers) {
         if (e instanceof NotFoundException && e.getCause() instanceof IllegalArgumentException wrongType) {
             // JAX-RS answers 404 for a query or path parameter it cannot convert (limit=abc): that is a bad request.
-            return respond(new Problem("invalid-request", "Invalid request", 400,
-                    "A query or path parameter is not of its type (" + wrongType.getMessage()
+            return respond(Problem.invalidRequest("A query or path parameter is not of its type (" + wrongType.getMessage()
                             + "); see the operation's parameters in the OpenAPI document at /q/openapi."));
         }
         int status = e.getResponse().getStatus();
@@ -81,8 +80,7 @@ public class ProblemMappers {
             com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
             com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
     public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
-        return respond(new Problem("invalid-request", "Invalid request", 400,
-                "The body is not JSON of the shape this endpoint takes: " + JsonErrors.describe(e)));
+        return respond(Problem.invalidRequest("The body is not JSON of the shape this endpoint takes: " + JsonErrors.describe(e)));
     }
 
     @ServerExceptionMapper

@@ -93,8 +93,8 @@ public class ProfileResource {
             @Parameter(description = "Lowest price, inclusive.") @QueryParam("minPrice") Double minPrice,
             @Parameter(description = "Highest price, inclusive.") @QueryParam("maxPrice") Double maxPrice) {
         if (limit < 1 || limit > MAX_RECOMMENDATIONS) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + "."));
+            throw ProblemException.invalidRequest(
+                    "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + ".");
         }
         RecommendationResource.checkPrices(minPrice, maxPrice);
         return profiles.recommendations(caller.workspace(), id, limit,
@@ -115,8 +115,8 @@ public class ProfileResource {
             @Parameter(description = "Events per page, 1 to 200.") @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > MAX_TIMELINE_PAGE) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameter \"limit\" must be between 1 and " + MAX_TIMELINE_PAGE + "."));
+            throw ProblemException.invalidRequest(
+                    "Query parameter \"limit\" must be between 1 and " + MAX_TIMELINE_PAGE + ".");
         }
         PiiGuard.Reader reader = caller.reader();
         return timeline.page(reader.workspace(), id, limit, cursor)
@@ -136,8 +136,7 @@ public class ProfileResource {
             @Parameter(description = "Identifier type, e.g. email, phone, user_id.", required = true) @QueryParam("type") String type,
             @Parameter(description = "Identifier value.", required = true) @QueryParam("value") String value) {
         if (type == null || type.isBlank() || value == null || value.isBlank()) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameters \"type\" and \"value\" are both required."));
+            throw ProblemException.invalidRequest("Query parameters \"type\" and \"value\" are both required.");
         }
         PiiGuard.Reader reader = caller.reader();
         return profiles.byIdentifier(reader.workspace(), type, value)
@@ -169,7 +168,7 @@ public class ProfileResource {
         try {
             return privacy.recordConsent(caller.workspace(), caller.actor(), id, purposes);
         } catch (PrivacyService.InvalidPrivacyRequest e) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400, e.getMessage()));
+            throw ProblemException.invalidRequest(e.getMessage());
         }
     }
 

@@ -80,8 +80,7 @@ public class QuarantineResource {
     @AdminChange("quarantine.replayed")
     public Uni<ReplayResult> replay(ReplayRequest request) {
         if (request == null || request.ids() == null || request.ids().isEmpty()) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Name the quarantined events to replay in \"ids\"."));
+            throw ProblemException.invalidRequest("Name the quarantined events to replay in \"ids\".");
         }
         return admin.replay(caller.workspace(), request.ids(), null);
     }
@@ -104,7 +103,7 @@ public class QuarantineResource {
                 case MALFORMED_JSON -> new Problem("malformed-json", "Malformed JSON", 400, e.getMessage());
                 case EVENT_TOO_LARGE -> new Problem("payload-too-large", "Event too large", 413, e.getMessage())
                         .with("limit", config.maxEventBytes());
-                default -> new Problem("invalid-request", "Invalid request", 400, e.getMessage());
+                default -> Problem.invalidRequest(e.getMessage());
             });
         }
     }

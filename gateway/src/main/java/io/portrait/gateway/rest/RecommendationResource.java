@@ -123,6 +123,6 @@ public class RecommendationResource {
     }
 
     private static ProblemException invalid(String detail) {
-        return new ProblemException(new Problem("invalid-request", "Invalid request", 400, detail));
+        return ProblemException.invalidRequest(detail);
     }
 }

@@ -58,8 +58,7 @@ public class ScoringModelResource {
     public Uni<List<ModelFitView>> models(
             @Parameter(description = "Number of versions, 1 to 100.") @QueryParam("limit") @DefaultValue("20") int limit) {
         if (limit < 1 || limit > MAX_FITS) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Query parameter \"limit\" must be between 1 and " + MAX_FITS + "."));
+            throw ProblemException.invalidRequest("Query parameter \"limit\" must be between 1 and " + MAX_FITS + ".");
         }
         return scoring.fits(caller.workspace(), limit).map(fits -> fits.stream().map(ModelFitView::of).toList());
     }

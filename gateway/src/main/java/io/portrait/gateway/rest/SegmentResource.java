@@ -103,8 +103,7 @@ public class SegmentResource {
                                              @QueryParam("limit") @DefaultValue("100") int limit,
                                              @QueryParam("after") String after) {
         if (limit < 1 || limit > 1000) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "\"limit\" must be between 1 and 1000."));
+            throw ProblemException.invalidRequest("\"limit\" must be between 1 and 1000.");
         }
         return segments.members(caller.workspace(), code, limit, after);
     }
@@ -118,8 +117,8 @@ public class SegmentResource {
                                              @QueryParam("after") @DefaultValue("0") long after,
                                              @QueryParam("limit") @DefaultValue("100") int limit) {
         if (after < 0 || limit < 1 || limit > 1000) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "\"after\" must not be negative and \"limit\" must be between 1 and 1000."));
+            throw ProblemException.invalidRequest(
+                    "\"after\" must not be negative and \"limit\" must be between 1 and 1000.");
         }
         return segments.changes(caller.workspace(), code, after, limit);
     }
@@ -165,7 +164,7 @@ public class SegmentResource {
         try {
             return ExportColumns.parse(identifiers, traits, tags);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400, e.getMessage()));
+            throw ProblemException.invalidRequest(e.getMessage());
         }
     }
 

@@ -177,8 +177,8 @@ public class TagResource {
                                           @QueryParam("limit") @DefaultValue("100") int limit,
                                           @QueryParam("after") String after) {
         if (version < 0 || limit < 1 || limit > 1000) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "\"version\" must not be negative and \"limit\" must be between 1 and 1000."));
+            throw ProblemException.invalidRequest(
+                    "\"version\" must not be negative and \"limit\" must be between 1 and 1000.");
         }
         return tags.values(caller.workspace(), code, version, limit, after);
     }
@@ -190,8 +190,7 @@ public class TagResource {
             + "known, profiles holding a value, the most frequent values, and min / max / mean for numbers.")
     public Uni<TagViews.Insight> insight(@PathParam("code") String code, @QueryParam("top") @DefaultValue("20") int top) {
         if (top < 1 || top > 1000) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "\"top\" must be between 1 and 1000."));
+            throw ProblemException.invalidRequest("\"top\" must be between 1 and 1000.");
         }
         return tags.insight(caller.workspace(), code, top);
     }

@@ -45,8 +45,7 @@ public class TrackingPlanResource {
     @AdminChange(value = "tracking-plan.saved", target = "source")
     public Uni<TrackingPlanView> put(@PathParam("source") String source, TrackingPlanView plan) {
         if (plan == null) {
-            throw new ProblemException(new Problem("invalid-request", "Invalid request", 400,
-                    "Send the plan as a JSON object with an \"events\" array."));
+            throw ProblemException.invalidRequest("Send the plan as a JSON object with an \"events\" array.");
         }
         return admin.putPlan(caller.workspace(), source, plan);
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
 import io.portrait.gateway.client.TaggingClient;
 import io.portrait.gateway.domain.TagViews;
-import io.portrait.gateway.rest.Problem;
 import io.portrait.gateway.rest.ProblemException;
 import io.portrait.proto.tagging.v1.AssignTagRequest;
 import io.portrait.proto.tagging.v1.CreateCategoryRequest;
@@ -246,6 +245,6 @@ public class TagService {
     }
 
     static ProblemException invalid(String detail) {
-        return new ProblemException(new Problem("invalid-request", "Invalid request", 400, detail));
+        return ProblemException.invalidRequest(detail);
     }
 }
