@@ -33,9 +33,11 @@ public final class SinkEntries {
         return entries;
     }
 
+    /** An event; one that gives or withdraws consent is urgent, so that the change does not wait for others' backlog. */
     public static OutboxEntry event(String sink, String workspace, OutboxPosition position, ResolvedEvent event) {
         return new OutboxEntry(OutboxEntry.id(sink, OutboxKind.EVENT, event.getEventId()), sink, workspace, position,
-                OutboxKind.EVENT, List.of(event.getProfileId()), event.toByteString(), 0);
+                OutboxKind.EVENT, List.of(event.getProfileId()), event.toByteString(), 0,
+                event.getEvent().getConsentCount() > 0);
     }
 
     /**

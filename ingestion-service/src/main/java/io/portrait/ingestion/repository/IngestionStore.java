@@ -97,6 +97,8 @@ public class IngestionStore {
                                 new IndexOptions().unique(true).name("claim")),
                         new IndexModel(Indexes.ascending("sink", "status", "seq", "ord"),
                                 new IndexOptions().name("due_by_position")),
+                        new IndexModel(Indexes.ascending("sink", OutboxRepository.URGENT, "status", "seq", "ord"),
+                                new IndexOptions().name("urgent_by_position")),
                         new IndexModel(Indexes.ascending("sink", "status", "profile_ids", "seq"),
                                 new IndexOptions().name("undelivered_by_profile")),
                         new IndexModel(Indexes.ascending("workspace", "status", "sink"),

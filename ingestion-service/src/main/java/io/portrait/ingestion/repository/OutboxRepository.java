@@ -39,6 +39,7 @@ public class OutboxRepository {
 
     static final String PENDING = "pending";
     static final String DEAD = "dead";
+    static final String URGENT = "urgent";
 
     private final IngestionStore store;
     private final StoredValues values;
@@ -70,6 +71,12 @@ public class OutboxRepository {
         Bson due = Filters.and(Filters.eq("sink", sink), Filters.eq("status", PENDING),
                 Filters.lte("lease_until", new Date()));
         return find(due, limit);
+    }
+
+    /** The oldest urgent entries of a sink that may be claimed now, in delivery order. */
+    public Uni<List<Pending>> findUrgentDue(String sink, int limit) {
+        return find(Filters.and(Filters.eq("sink", sink), Filters.eq(URGENT, true), Filters.eq("status", PENDING),
+                Filters.lte("lease_until", new Date())), limit);
     }
 
     /** The oldest pending entries of a sink, due or not (leased, waiting for a retry), in delivery order. */
@@ -248,7 +255,7 @@ public class OutboxRepository {
 
     /** The payload carries the event with its identifiers and traits, so it is sealed as a whole. */
     private Document toDocument(OutboxEntry entry, Date now) {
-        return new Document("_id", entry.id())
+        Document document = new Document("_id", entry.id())
                 .append("sink", entry.sink())
                 .append("workspace", entry.workspace())
                 .append("seq", entry.position().seq())
@@ -261,6 +268,8 @@ public class OutboxRepository {
                 .append("attempts", entry.attempts())
                 .append("lease_until", NEVER_LEASED)
                 .append("created_at", now);
+        // Only on urgent entries, so that the index over it holds few of them.
+        return entry.urgent() ? document.append(URGENT, true) : document;
     }
 
     private OutboxEntry fromDocument(Document document, boolean withPayload) {
@@ -273,6 +282,7 @@ public class OutboxRepository {
                 document.getList("profile_ids", String.class),
                 withPayload ? ByteString.copyFrom(values.open(document.get("payload", Binary.class).getData()))
                         : null,
-                document.getInteger("attempts", 0));
+                document.getInteger("attempts", 0),
+                document.getBoolean(URGENT, false));
     }
 }

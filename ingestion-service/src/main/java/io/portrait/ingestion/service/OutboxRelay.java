@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
 /**
  * Delivers the outbox to the sinks, at least once and in order per profile. Every sink has its own loop, claims
  * and retry state, so a slow or dead sink holds up nobody else. Within a sink, an entry goes out only when no
- * earlier entry of one of its profiles is still undelivered; a failed call is retried with exponential backoff and
- * dead-lettered after the configured number of attempts.
+ * earlier entry of one of its profiles is still undelivered; entries go out oldest first, except that a consent change
+ * goes ahead of other profiles' entries. A failed call is retried with exponential backoff and dead-lettered after the
+ * configured number of attempts.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -103,13 +104,36 @@ public class OutboxRelay {
             }
         }
 
-        /**
-         * One round; true when it may have left deliverable entries behind. It reads the sink's oldest pending
-         * entries, due or not: when they are all of them, or all due, what must wait for an entry held elsewhere is
-         * known from that one read. Otherwise (a full page with held entries in it) due entries may lie beyond the
-         * page, so it reads the due ones and then what holds them up.
-         */
+        /** One round: the urgent entries, then the oldest; true when it may have left deliverable entries behind. */
         Uni<Boolean> deliverRound() {
+            return deliverUrgent().flatMap(urgentLeft -> deliverInOrder().map(left -> left || urgentLeft));
+        }
+
+        /**
+         * Urgent entries (consent changes) first, each as soon as no earlier entry of its profiles is undelivered, so
+         * that a withdrawal takes effect without waiting for other profiles' backlog.
+         */
+        private Uni<Boolean> deliverUrgent() {
+            int batchSize = config.relay().batchSize();
+            return outbox.findUrgentDue(sink, batchSize).flatMap(urgent -> {
+                if (urgent.isEmpty()) {
+                    return Uni.createFrom().item(false);
+                }
+                List<OutboxEntry> candidates = entries(urgent);
+                Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
+                        .collect(Collectors.toSet());
+                long maxSeq = candidates.get(candidates.size() - 1).position().seq();
+                return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates))
+                        .flatMap(earlier -> claimAndDeliver(urgent, earlier, batchSize));
+            });
+        }
+
+        /**
+         * Reads the sink's oldest pending entries, due or not: when they are all of them, or all due, what must wait
+         * for an entry held elsewhere is known from that one read. Otherwise (a full page with held entries in it)
+         * due entries may lie beyond the page, so it reads the due ones and then what holds them up.
+         */
+        private Uni<Boolean> deliverInOrder() {
             int batchSize = config.relay().batchSize();
             Date now = new Date();
             return outbox.findPending(sink, batchSize).flatMap(pending -> {

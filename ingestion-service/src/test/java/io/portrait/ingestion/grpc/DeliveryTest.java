@@ -185,6 +185,41 @@ class DeliveryTest {
         await().atMost(DELIVERY).until(() -> delivered("scoring", workspace).size() == 2);
     }
 
+    @Test
+    void aConsentChangeGoesAheadOfOtherProfilesBacklogButNotOfItsOwnProfilesEarlierEvents() {
+        String workspace = workspace();
+        CompletableFuture<Void> release = sinks.hold("scoring", workspace);
+        String withdrawal;
+        String ownEarlier;
+        String ownConsent;
+        List<String> backlog;
+        try {
+            ingest(workspace, track("m-0", "user_id=u-0"));
+            CollectedEvent[] others = new CollectedEvent[12];
+            for (int i = 0; i < others.length; i++) {
+                others[i] = track("m-" + (i + 1), "user_id=u-" + (i + 1));
+            }
+            backlog = ingest(workspace, others);
+            ownEarlier = backlog.get(2);
+            withdrawal = ingest(workspace, track("c-1", "user_id=u-new").toBuilder()
+                    .putConsent("personalization", false).build()).get(0);
+            ownConsent = ingest(workspace, track("c-2", "user_id=u-3").toBuilder()
+                    .putConsent("marketing", true).build()).get(0);
+            await().atMost(DELIVERY).until(() -> delivered("tagging", workspace).size() == 15);
+        } finally {
+            release.complete(null);
+        }
+        await().atMost(DELIVERY).until(() -> delivered("scoring", workspace).size() == 15);
+
+        List<String> order = delivered("scoring", workspace);
+        // Held back behind twelve other profiles' events, relayed four at a time in this profile, yet delivered
+        // before the last of them.
+        assertThat(order.indexOf("event:" + withdrawal)).isLessThan(order.indexOf("event:" + backlog.get(11)));
+        assertThat(order.indexOf("event:" + ownConsent)).isLessThan(order.indexOf("event:" + backlog.get(11)));
+        assertThat(order.indexOf("event:" + ownConsent)).as("after the profile's own earlier event")
+                .isGreaterThan(order.indexOf("event:" + ownEarlier));
+    }
+
     private GetDeliveryStatusResponse status(String workspace) {
         return ingestion.getDeliveryStatus(GetDeliveryStatusRequest.newBuilder().setWorkspace(workspace).build())
                 .await().atMost(CALL);
