@@ -115,17 +115,7 @@ public class OutboxRelay {
          */
         private Uni<Boolean> deliverUrgent() {
             int batchSize = config.relay().batchSize();
-            return outbox.findUrgentDue(sink, batchSize).flatMap(urgent -> {
-                if (urgent.isEmpty()) {
-                    return Uni.createFrom().item(false);
-                }
-                List<OutboxEntry> candidates = entries(urgent);
-                Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
-                        .collect(Collectors.toSet());
-                long maxSeq = candidates.get(candidates.size() - 1).position().seq();
-                return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates))
-                        .flatMap(earlier -> claimAndDeliver(urgent, earlier, batchSize));
-            });
+            return outbox.findUrgentDue(sink, batchSize).flatMap(urgent -> deliverBehindEarlier(urgent, batchSize));
         }
 
         /**
@@ -143,18 +133,21 @@ public class OutboxRelay {
                 if (pending.size() < batchSize || held.isEmpty()) {
                     return claimAndDeliver(byDue.get(true), entries(held), batchSize);
                 }
-                return outbox.findDue(sink, batchSize).flatMap(dueAnywhere -> {
-                    if (dueAnywhere.isEmpty()) {
-                        return Uni.createFrom().item(false);
-                    }
-                    List<OutboxEntry> candidates = entries(dueAnywhere);
-                    Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
-                            .collect(Collectors.toSet());
-                    long maxSeq = candidates.get(candidates.size() - 1).position().seq();
-                    return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates))
-                            .flatMap(earlier -> claimAndDeliver(dueAnywhere, earlier, batchSize));
-                });
+                return outbox.findDue(sink, batchSize).flatMap(due -> deliverBehindEarlier(due, batchSize));
             });
+        }
+
+        /** Delivers due entries read out of the sink's order: those that no undelivered earlier entry holds up. */
+        private Uni<Boolean> deliverBehindEarlier(List<OutboxRepository.Pending> due, int batchSize) {
+            if (due.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            List<OutboxEntry> candidates = entries(due);
+            Set<String> profiles = candidates.stream().flatMap(e -> e.profileIds().stream())
+                    .collect(Collectors.toSet());
+            long maxSeq = candidates.get(candidates.size() - 1).position().seq();
+            return outbox.findUndeliveredBefore(sink, profiles, maxSeq, ids(candidates))
+                    .flatMap(earlier -> claimAndDeliver(due, earlier, batchSize));
         }
 
         /** Claims the due entries that nothing held comes before, and delivers what the claim won. */
