@@ -84,6 +84,23 @@ public class InteractionRepository {
     /** Adds one event's interaction with an item; returns the aggregate after it (also when already applied). */
     public Uni<ProfileInteraction> record(String workspace, String profileId, InteractionLine line, String eventId,
                                           Instant at) {
+        return aggregate(workspace, profileId, line, eventId, at).call(after -> histories.put(workspace, after));
+    }
+
+    /**
+     * Adds one event's interactions, line after line, then copies the items into the profile's history in one
+     * write; returns each line's aggregate after it, in the lines' order (also when already applied).
+     */
+    public Uni<List<ProfileInteraction>> recordAll(String workspace, String profileId, List<InteractionLine> lines,
+                                                   String eventId, Instant at) {
+        return Multi.createFrom().iterable(lines)
+                .onItem().transformToUniAndConcatenate(line -> aggregate(workspace, profileId, line, eventId, at))
+                .collect().asList()
+                .call(aggregates -> histories.putAll(workspace, profileId, aggregates));
+    }
+
+    private Uni<ProfileInteraction> aggregate(String workspace, String profileId, InteractionLine line,
+                                              String eventId, Instant at) {
         InteractionKind kind = line.kind();
         Date when = Date.from(at);
         Bson update = combine(
@@ -97,8 +114,7 @@ public class InteractionRepository {
                 kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
         return GuardedUpsert.apply(interactions, key(workspace, profileId, line.sku()), RECENT_EVENTS, eventId,
                         RECENT_EVENTS_WINDOW, update)
-                .map(write -> toDomain(write.after()))
-                .call(after -> histories.put(workspace, after));
+                .map(write -> toDomain(write.after()));
     }
 
     /** Records the event as the profile's first purchase of the item; true when it is (or already was) that event. */

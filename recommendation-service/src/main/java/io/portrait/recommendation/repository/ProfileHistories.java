@@ -4,10 +4,12 @@ import io.portrait.recommendation.domain.ProfileInteraction;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,21 +52,41 @@ final class ProfileHistories {
      * writes of one item may finish in either order): each aggregate write counts up the aggregate's version.
      */
     Uni<Void> put(String workspace, ProfileInteraction aggregate) {
-        String field = escape(aggregate.sku());
+        return putAll(workspace, aggregate.profileId(), List.of(aggregate));
+    }
+
+    /** {@link #put} for several aggregates of one profile in one write; of one item's, the latest counts. */
+    Uni<Void> putAll(String workspace, String profileId, List<ProfileInteraction> aggregates) {
+        Map<String, ProfileInteraction> latest = new LinkedHashMap<>();
+        for (ProfileInteraction aggregate : aggregates) {
+            latest.merge(aggregate.sku(), aggregate, (a, b) -> b.version() >= a.version() ? b : a);
+        }
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return VersionedWrite.apply(histories, RecommendationStore.profileKey(workspace, profileId), current -> {
+            Document items = current == null ? null : current.get(ITEMS, Document.class);
+            List<Bson> copies = new ArrayList<>();
+            for (ProfileInteraction aggregate : latest.values()) {
+                String field = escape(aggregate.sku());
+                Document held = items == null ? null : items.get(field, Document.class);
+                if (held == null || version(held) < aggregate.version()) {
+                    copies.add(set(ITEMS + "." + field, entry(aggregate)));
+                }
+            }
+            return copies.isEmpty() ? null : combine(copies);
+        }).replaceWithVoid();
+    }
+
+    private static Document entry(ProfileInteraction aggregate) {
         Document weights = new Document();
         aggregate.weights().forEach((kind, weight) -> weights.append(kind.field(), weight));
-        Document entry = new Document(SKU, aggregate.sku())
+        return new Document(SKU, aggregate.sku())
                 .append(WEIGHTS, weights)
                 .append(LAST_AT, aggregate.lastAt() == null ? null : Date.from(aggregate.lastAt()))
                 .append(PURCHASED, aggregate.purchased())
                 .append(SCALED_WEIGHT, aggregate.scaledWeight())
                 .append(VERSION, aggregate.version());
-        return VersionedWrite.apply(histories, RecommendationStore.profileKey(workspace, aggregate.profileId()),
-                current -> {
-                    Document items = current == null ? null : current.get(ITEMS, Document.class);
-                    Document held = items == null ? null : items.get(field, Document.class);
-                    return held != null && version(held) >= aggregate.version() ? null : set(ITEMS + "." + field, entry);
-                }).replaceWithVoid();
     }
 
     static long version(Document aggregate) {

@@ -4,6 +4,7 @@ import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
+import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Turns resolved events into interactions, item counters, catalog entries, consents and regions, and notes the
@@ -76,7 +78,8 @@ public class InteractionService {
                     Map<String, List<EventFacts>> byProfile = toApply(events, markers.applied(), survivors);
                     return Multi.createFrom().iterable(byProfile.entrySet())
                             .onItem().transformToUni(profile -> InOrder.each(profile.getValue(),
-                                            event -> applyOne(ws, profile.getKey(), event, markers.replays().get(event.eventId())))
+                                            event -> applyOne(ws, profile.getKey(), event,
+                                                    markers.replays().get(event.eventId())))
                                     .replaceWith(profile.getValue().size()))
                             .merge(applyConcurrency)
                             .collect().in(() -> new int[1], (total, applied) -> total[0] += applied)
@@ -85,7 +88,8 @@ public class InteractionService {
                 .call(applied -> applied > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(applied -> {
                     ApplyResult result = new ApplyResult(applied, events.size() - applied);
-                    Log.debugf("Applied %d events (%d duplicates) in workspace %s", result.applied(), result.duplicates(), ws);
+                    Log.debugf("Applied %d events (%d duplicates) in workspace %s", result.applied(),
+                            result.duplicates(), ws);
                     return result;
                 });
     }
@@ -113,9 +117,13 @@ public class InteractionService {
      */
     private Uni<Void> applyOne(String workspace, String profileId, EventFacts event, String replayOf) {
         Instant at = event.occurredAt() != null ? event.occurredAt() : clock.instant();
-        return InOrder.each(event.interactions(), line -> replayOf != null
-                        ? replay(workspace, profileId, event.eventId(), replayOf, at, line)
-                        : record(workspace, profileId, event.eventId(), at, line))
+        List<InteractionLine> lines = event.interactions();
+        return interactions.recordAll(workspace, profileId, lines, event.eventId(), at)
+                .chain(aggregates -> InOrder.each(IntStream.range(0, lines.size()).boxed().toList(), i ->
+                        replayOf != null
+                                ? countReplayed(workspace, profileId, event.eventId(), replayOf, lines.get(i),
+                                        aggregates.get(i))
+                                : count(workspace, profileId, event.eventId(), lines.get(i), aggregates.get(i))))
                 .chain(() -> InOrder.each(event.products(), product -> catalog.describe(workspace, product, at)))
                 .chain(() -> event.personalization() == null
                         ? Uni.createFrom().voidItem()
@@ -128,27 +136,30 @@ public class InteractionService {
                         : appliedLog.markEventApplied(workspace, event.eventId()));
     }
 
-    /** Rebuilds the profile's aggregate; of the item counters only the count of profiles holding the item moves. */
-    private Uni<Void> replay(String workspace, String profileId, String eventId, String replayOf, Instant at,
-                             InteractionLine line) {
-        return interactions.record(workspace, profileId, line, eventId, at)
-                .chain(aggregate -> (line.kind() == InteractionKind.PURCHASED
-                        ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
-                        : Uni.createFrom().item(Boolean.FALSE))
-                        // Counted once per replay however often a failed call is retried.
-                        .chain(ignored -> itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
-                                eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0)));
+    /**
+     * A replayed line, its aggregate rebuilt: of the item counters only the count of profiles holding the item
+     * moves.
+     */
+    private Uni<Void> countReplayed(String workspace, String profileId, String eventId, String replayOf,
+                                    InteractionLine line, ProfileInteraction aggregate) {
+        return (line.kind() == InteractionKind.PURCHASED
+                ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
+                : Uni.createFrom().item(Boolean.FALSE))
+                // Counted once per replay however often a failed call is retried.
+                .chain(ignored -> itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
+                        eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0));
     }
 
-    private Uni<Void> record(String workspace, String profileId, String eventId, Instant at, InteractionLine line) {
+    /** A line recorded in its profile's aggregate, counted in the item's counters. */
+    private Uni<Void> count(String workspace, String profileId, String eventId, InteractionLine line,
+                            ProfileInteraction aggregate) {
         boolean purchase = line.kind() == InteractionKind.PURCHASED;
-        return interactions.record(workspace, profileId, line, eventId, at)
-                .chain(aggregate -> (purchase
-                        ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
-                        : Uni.createFrom().item(Boolean.FALSE))
-                        .chain(firstPurchase -> itemStats.record(workspace, line.sku(), eventId,
-                                eventId.equals(aggregate.createdBy()) ? 1 : 0,
-                                purchase ? 1 : 0,
-                                firstPurchase ? 1 : 0)));
+        return (purchase
+                ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
+                : Uni.createFrom().item(Boolean.FALSE))
+                .chain(firstPurchase -> itemStats.record(workspace, line.sku(), eventId,
+                        eventId.equals(aggregate.createdBy()) ? 1 : 0,
+                        purchase ? 1 : 0,
+                        firstPurchase ? 1 : 0));
     }
 }

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 /** The guarded writes that make a retried, half-applied event count once, and the per-profile histories. */
@@ -56,6 +57,25 @@ class InteractionRepositoryTest {
         assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-1"))).isTrue();
         assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-1"))).isTrue();
         assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-2"))).isFalse();
+    }
+
+    @Test
+    void recordsAnEventsLinesAndCopiesThemIntoTheHistoryInOneGo() {
+        List<InteractionLine> lines = List.of(new InteractionLine("A", InteractionKind.PURCHASED, 2),
+                new InteractionLine("B", InteractionKind.PURCHASED, 1));
+        await(interactions.record(ws, "p", new InteractionLine("C", InteractionKind.VIEWED, 1), "e-0",
+                now.minusSeconds(60)));
+
+        List<ProfileInteraction> first = await(interactions.recordAll(ws, "p", lines, "e-1", now));
+        List<ProfileInteraction> again = await(interactions.recordAll(ws, "p", lines, "e-1", now));
+
+        assertThat(first).extracting(ProfileInteraction::sku).containsExactly("A", "B");
+        assertThat(again).extracting(ProfileInteraction::weights).isEqualTo(first.stream()
+                .map(ProfileInteraction::weights).toList());
+        assertThat(await(interactions.history(ws, "p", 10)))
+                .extracting(ProfileInteraction::sku, ProfileInteraction::totalWeight)
+                .containsExactlyInAnyOrder(tuple("A", 10L), tuple("B", 5L), tuple("C", 1L));
+        assertThat(await(interactions.recordAll(ws, "p", List.of(), "e-2", now))).isEmpty();
     }
 
     @Test
