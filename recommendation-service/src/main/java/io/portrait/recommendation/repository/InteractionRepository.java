@@ -22,6 +22,7 @@ import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.and;
@@ -112,17 +113,13 @@ public class InteractionRepository {
                 inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
                 kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
+        // The profile's first purchase of the item is claimed by the write that records it.
+        Function<Document, Bson> decide = kind != InteractionKind.PURCHASED ? current -> update
+                : current -> current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update
+                        : combine(update, set(FIRST_PURCHASE_EVENT, eventId));
         return GuardedUpsert.apply(interactions, key(workspace, profileId, line.sku()), RECENT_EVENTS, eventId,
-                        RECENT_EVENTS_WINDOW, update)
+                        RECENT_EVENTS_WINDOW, decide)
                 .map(write -> toDomain(write.after()));
-    }
-
-    /** Records the event as the profile's first purchase of the item; true when it is (or already was) that event. */
-    public Uni<Boolean> claimFirstPurchase(String workspace, String profileId, String sku, String eventId) {
-        return VersionedWrite.apply(interactions, key(workspace, profileId, sku),
-                        current -> current == null || current.containsKey(FIRST_PURCHASE_EVENT) ? null
-                                : set(FIRST_PURCHASE_EVENT, eventId))
-                .map(write -> write.after() != null && eventId.equals(write.after().getString(FIRST_PURCHASE_EVENT)));
     }
 
     /**

@@ -121,9 +121,8 @@ public class InteractionService {
         return interactions.recordAll(workspace, profileId, lines, event.eventId(), at)
                 .chain(aggregates -> InOrder.each(IntStream.range(0, lines.size()).boxed().toList(), i ->
                         replayOf != null
-                                ? countReplayed(workspace, profileId, event.eventId(), replayOf, lines.get(i),
-                                        aggregates.get(i))
-                                : count(workspace, profileId, event.eventId(), lines.get(i), aggregates.get(i))))
+                                ? countReplayed(workspace, event.eventId(), replayOf, lines.get(i), aggregates.get(i))
+                                : count(workspace, event.eventId(), lines.get(i), aggregates.get(i))))
                 .chain(() -> InOrder.each(event.products(), product -> catalog.describe(workspace, product, at)))
                 .chain(() -> event.personalization() == null
                         ? Uni.createFrom().voidItem()
@@ -138,28 +137,23 @@ public class InteractionService {
 
     /**
      * A replayed line, its aggregate rebuilt: of the item counters only the count of profiles holding the item
-     * moves.
+     * moves. Counted once per replay however often a failed call is retried.
      */
-    private Uni<Void> countReplayed(String workspace, String profileId, String eventId, String replayOf,
-                                    InteractionLine line, ProfileInteraction aggregate) {
-        return (line.kind() == InteractionKind.PURCHASED
-                ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
-                : Uni.createFrom().item(Boolean.FALSE))
-                // Counted once per replay however often a failed call is retried.
-                .chain(ignored -> itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
-                        eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0));
+    private Uni<Void> countReplayed(String workspace, String eventId, String replayOf, InteractionLine line,
+                                    ProfileInteraction aggregate) {
+        return itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
+                eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0);
     }
 
-    /** A line recorded in its profile's aggregate, counted in the item's counters. */
-    private Uni<Void> count(String workspace, String profileId, String eventId, InteractionLine line,
-                            ProfileInteraction aggregate) {
+    /**
+     * A line recorded in its profile's aggregate, counted in the item's counters: a profile more when the event
+     * created the aggregate, a buyer more when it was the profile's first purchase of the item.
+     */
+    private Uni<Void> count(String workspace, String eventId, InteractionLine line, ProfileInteraction aggregate) {
         boolean purchase = line.kind() == InteractionKind.PURCHASED;
-        return (purchase
-                ? interactions.claimFirstPurchase(workspace, profileId, line.sku(), eventId)
-                : Uni.createFrom().item(Boolean.FALSE))
-                .chain(firstPurchase -> itemStats.record(workspace, line.sku(), eventId,
-                        eventId.equals(aggregate.createdBy()) ? 1 : 0,
-                        purchase ? 1 : 0,
-                        firstPurchase ? 1 : 0));
+        return itemStats.record(workspace, line.sku(), eventId,
+                eventId.equals(aggregate.createdBy()) ? 1 : 0,
+                purchase ? 1 : 0,
+                purchase && eventId.equals(aggregate.firstPurchaseEvent()) ? 1 : 0);
     }
 }

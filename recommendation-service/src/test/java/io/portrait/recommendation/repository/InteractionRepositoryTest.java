@@ -54,9 +54,9 @@ class InteractionRepositoryTest {
 
         assertThat(again.weights()).isEqualTo(first.weights()).containsEntry(InteractionKind.PURCHASED, 5L);
         assertThat(again.createdBy()).isEqualTo("e-1");
-        assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-1"))).isTrue();
-        assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-1"))).isTrue();
-        assertThat(await(interactions.claimFirstPurchase(ws, "p", "A", "e-2"))).isFalse();
+        assertThat(again.firstPurchaseEvent()).isEqualTo("e-1");
+        assertThat(await(interactions.record(ws, "p", line, "e-2", now)).firstPurchaseEvent())
+                .as("a later purchase is not the first").isEqualTo("e-1");
     }
 
     @Test
@@ -135,8 +135,7 @@ class InteractionRepositoryTest {
     void aMergeRedeliveredWhileTheFirstIsRunningIsAppliedOnce() {
         await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-1", now));
         InteractionLine purchase = new InteractionLine("A", InteractionKind.PURCHASED, 1);
-        await(interactions.record(ws, "q", purchase, "e-2", now));
-        assertThat(await(interactions.claimFirstPurchase(ws, "q", "A", "e-2"))).isTrue();
+        assertThat(await(interactions.record(ws, "q", purchase, "e-2", now)).firstPurchaseEvent()).isEqualTo("e-2");
         ProfileInteraction claimed = await(interactions.allOf(ws, "q")).get(0);
 
         List<InteractionRepository.MergeOutcome> outcomes = await(Uni.join().all(
