@@ -2,12 +2,12 @@ package io.portrait.gateway.rest;
 
 import io.portrait.gateway.domain.ExportRow;
 import io.portrait.gateway.domain.SegmentViews;
-import io.portrait.gateway.engine.ExportColumns;
 import io.portrait.gateway.service.AudienceExportService;
 import io.portrait.gateway.service.SegmentService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -131,11 +130,8 @@ public class SegmentResource {
             + "and tags (columns named identifiers.<type>, traits.<name>, tags.<code>; several values in one cell "
             + "separated by '; '), with a header line, streamed. Identifiers and traits are masked without pii:read; "
             + "with it the export is audited.")
-    public Multi<String> exportCsv(@PathParam("code") String code,
-                                   @Parameter(description = IDENTIFIERS) @QueryParam("identifiers") String identifiers,
-                                   @Parameter(description = TRAITS) @QueryParam("traits") String traits,
-                                   @Parameter(description = TAGS) @QueryParam("tags") String tags) {
-        return RestMulti.fromUniResponse(exports.csv(caller.workspace(), code, columns(identifiers, traits, tags),
+    public Multi<String> exportCsv(@PathParam("code") String code, @BeanParam ExportQuery query) {
+        return RestMulti.fromUniResponse(exports.csv(caller.workspace(), code, query.columns(),
                 caller.reader()), lines -> lines, ignored -> attachment(code + ".csv"));
     }
 
@@ -148,24 +144,9 @@ public class SegmentResource {
             + "with the asked \"identifiers\" (type to values), \"traits\" and \"tags\" (code to value, a list tag's "
             + "items as a list), streamed. Identifiers and traits are masked without pii:read; with it the export is "
             + "audited.")
-    public Multi<ExportRow> exportNdjson(@PathParam("code") String code,
-                                         @Parameter(description = IDENTIFIERS) @QueryParam("identifiers") String identifiers,
-                                         @Parameter(description = TRAITS) @QueryParam("traits") String traits,
-                                         @Parameter(description = TAGS) @QueryParam("tags") String tags) {
-        return RestMulti.fromUniResponse(exports.ndjson(caller.workspace(), code, columns(identifiers, traits, tags),
+    public Multi<ExportRow> exportNdjson(@PathParam("code") String code, @BeanParam ExportQuery query) {
+        return RestMulti.fromUniResponse(exports.ndjson(caller.workspace(), code, query.columns(),
                 caller.reader()), rows -> rows, ignored -> attachment(code + ".ndjson"));
-    }
-
-    private static final String IDENTIFIERS = "Identifier types to add, comma-separated, e.g. email,phone.";
-    private static final String TRAITS = "Golden-record traits to add, comma-separated, e.g. name,city.";
-    private static final String TAGS = "Tag codes whose values to add, comma-separated, e.g. loyalty,spend_band.";
-
-    private static ExportColumns columns(String identifiers, String traits, String tags) {
-        try {
-            return ExportColumns.parse(identifiers, traits, tags);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidRequest(e.getMessage());
-        }
     }
 
     private static Map<String, List<String>> attachment(String fileName) {
