@@ -1,6 +1,7 @@
 package io.portrait.launcher;
 
 import io.portrait.launcher.bench.EventPathBench;
+import io.portrait.launcher.bench.ExportBench;
 import io.portrait.launcher.bench.LinkageBench;
 import io.portrait.launcher.bench.ProfileViewBench;
 import io.portrait.launcher.demo.DemoEvents;
@@ -36,6 +37,9 @@ public final class Main {
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
               bench profile [--rate R] [--seconds S] [--profiles N]
                                      the profile view's latency at R requests/s (default 500 for 20 s)
+              bench export [--members N]
+                                     an audience's CSV export, membership alone and with identifiers, traits
+                                     and a tag (default 20000 members)
               bench linkage [--records 1000000] [--seed 42] [--phones]
                                      probabilistic deduplication of generated person records (no suite);
                                      --phones gives them phone numbers (the source of the phone priors)
@@ -69,6 +73,8 @@ public final class Main {
                 case "bench" -> {
                     if (!rest.isEmpty() && rest.get(0).equals("profile")) {
                         ProfileViewBench.main(home, rest.subList(1, rest.size()), out);
+                    } else if (!rest.isEmpty() && rest.get(0).equals("export")) {
+                        ExportBench.main(home, rest.subList(1, rest.size()), out);
                     } else if (!rest.isEmpty() && rest.get(0).equals("linkage")) {
                         LinkageBench.main(rest.subList(1, rest.size()), out);
                     } else {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -82,6 +83,32 @@ public final class GatewayClient {
 
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    /** A streamed GET (an export) read to its end: its status, lines and bytes. */
+    public record Lines(int status, long lines, long bytes) {
+    }
+
+    /** GETs a text body such as a CSV or NDJSON export and counts it as it arrives, without holding it. */
+    public Lines lines(String path) {
+        HttpResponse<InputStream> response = exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long lines = 0;
+        long bytes = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream body = response.body()) {
+            for (int read; (read = body.read(buffer)) > 0; ) {
+                bytes += read;
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " failed: " + e.getMessage(), e);
+        }
+        return new Lines(response.statusCode(), lines, bytes);
     }
 
     /** The status of a GET, whatever its body is (JSON, CSV, NDJSON). */

@@ -8,6 +8,8 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.GetProfilesRequest;
+import io.portrait.proto.identity.v1.GetProfilesResponse;
 import io.portrait.proto.identity.v1.ListMergesRequest;
 import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.ListReviewsRequest;
@@ -27,6 +29,8 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 @ApplicationScoped
@@ -46,6 +50,13 @@ public class IdentityClient {
         return timed().getProfile(GetProfileRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).build())
                 .map(GetProfileResponse::getProfile);
+    }
+
+    /** The live profiles of several ids in one call, by the id as asked; ids without a profile are absent. */
+    public Uni<Map<String, Profile>> profiles(String workspace, List<String> profileIds) {
+        return timed().getProfiles(GetProfilesRequest.newBuilder()
+                        .setWorkspace(workspace).addAllProfileIds(profileIds).build())
+                .map(GetProfilesResponse::getProfilesMap);
     }
 
     public Uni<Profile> lookup(String workspace, String type, String value) {

@@ -10,7 +10,6 @@ import io.portrait.gateway.engine.ExportColumns;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.Profile;
-import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.GetTagRequest;
 import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
 import io.portrait.proto.tagging.v1.SegmentMember;
@@ -27,17 +26,16 @@ import java.util.Optional;
 
 /**
  * An audience as a file for the tools that act on it (an email or SMS sender, an ad platform, a call list): every
- * member of a segment, page after page, with the identifiers, traits and tag values asked for, read from identity
- * and tagging member by member. Identifiers and traits are masked unless the caller holds pii:read, in which case
- * the export is audited as one PII read of the segment.
+ * member of a segment, page after page, with the identifiers, traits and tag values asked for. Each page is two
+ * reads whatever its size: tagging answers the members with their values of the asked tags, identity the page's
+ * profiles in one call. Identifiers and traits are masked unless the caller holds pii:read, in which case the
+ * export is audited as one PII read of the segment.
  */
 @ApplicationScoped
 public class AudienceExportService {
 
-    /** Members fetched per call when the export carries nothing but membership. */
-    static final int MEMBERS_PAGE = 1_000;
-    /** Members fetched per call when each is also read from identity or tagging (all of a page at once). */
-    static final int ENRICHED_PAGE = 100;
+    /** Members per page: one call to tagging, and one to identity when identifiers or traits are asked. */
+    static final int PAGE = 1_000;
 
     private final SegmentService segments;
     private final IdentityClient identity;
@@ -79,8 +77,8 @@ public class AudienceExportService {
                                 Map.of("via", via, "columns", columns.header()))
                         : Uni.createFrom().voidItem())
                 .map(segment -> Multi.createBy().repeating()
-                        .uni(() -> new String[] {""}, cursor -> segments.page(workspace, code,
-                                        columns.needsIdentity() || columns.needsTags() ? ENRICHED_PAGE : MEMBERS_PAGE, cursor[0])
+                        .uni(() -> new String[] {""}, cursor -> segments.page(workspace, code, PAGE, cursor[0],
+                                        columns.tags())
                                 .invoke(page -> cursor[0] = page.getNextAfter()))
                         .whilst(page -> !page.getNextAfter().isEmpty())
                         .onItem().transformToUniAndConcatenate(page -> rows(workspace, page, columns, clear))
@@ -103,24 +101,16 @@ public class AudienceExportService {
         if (page.getMembersCount() == 0) {
             return Uni.createFrom().item(List.of());
         }
-        return Uni.join().all(page.getMembersList().stream().map(member -> row(workspace, member, columns, clear))
-                .toList()).andFailFast();
-    }
-
-    private Uni<ExportRow> row(String workspace, SegmentMember member, ExportColumns columns, boolean clear) {
-        String id = member.getProfileId();
-        Uni<Optional<Profile>> profile = columns.needsIdentity()
-                ? identity.profile(workspace, id).map(Optional::of)
-                        // Erased since it was counted a member: the row keeps its id and nothing more.
-                        .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
-                        .recoverWithItem(Optional.empty())
-                : Uni.createFrom().item(Optional.empty());
-        Uni<List<TagValue>> tags = columns.needsTags()
-                ? tagging.profileTags(workspace, id).map(GetProfileTagsResponse::getTagsList)
-                : Uni.createFrom().item(List.of());
-        return Uni.combine().all().unis(profile, tags).with((found, values) -> new ExportRow(id,
-                TagService.time(member.getSince()), identifiers(found, columns, clear), traits(found, columns, clear),
-                tagValues(values, columns)));
+        // A member erased since it was counted has no profile: its row keeps its id and nothing more.
+        Uni<Map<String, Profile>> profiles = columns.needsIdentity()
+                ? identity.profiles(workspace, page.getMembersList().stream().map(SegmentMember::getProfileId).toList())
+                : Uni.createFrom().item(Map.of());
+        return profiles.map(found -> page.getMembersList().stream().map(member -> {
+            Optional<Profile> profile = Optional.ofNullable(found.get(member.getProfileId()));
+            return new ExportRow(member.getProfileId(), TagService.time(member.getSince()),
+                    identifiers(profile, columns, clear), traits(profile, columns, clear),
+                    tagValues(member.getTagsList(), columns));
+        }).toList());
     }
 
     private static Map<String, List<String>> identifiers(Optional<Profile> profile, ExportColumns columns,

@@ -17,6 +17,8 @@ import io.portrait.proto.tagging.v1.Segment;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
+
 /** The segment API over tagging's gRPC segments; exports are {@link AudienceExportService}'s. */
 @ApplicationScoped
 public class SegmentService {
@@ -78,8 +80,14 @@ public class SegmentService {
     }
 
     Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
+        return page(workspace, code, limit, after, List.of());
+    }
+
+    /** One page of members, each with its values of the tags {@code tagCodes}. */
+    Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after,
+                                         List<String> tagCodes) {
         return segments.members(ListSegmentMembersRequest.newBuilder().setWorkspace(workspace).setCode(code)
-                .setLimit(limit).setAfter(orEmpty(after)).build());
+                .setLimit(limit).setAfter(orEmpty(after)).addAllTagCodes(tagCodes).build());
     }
 
     static SegmentViews.Segment segment(Segment segment) {

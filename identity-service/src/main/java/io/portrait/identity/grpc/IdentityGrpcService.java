@@ -12,6 +12,8 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.GetProfilesRequest;
+import io.portrait.proto.identity.v1.GetProfilesResponse;
 import io.portrait.proto.identity.v1.Identity;
 import io.portrait.proto.identity.v1.ListGraphChangesRequest;
 import io.portrait.proto.identity.v1.ListGraphChangesResponse;
@@ -66,6 +68,17 @@ public class IdentityGrpcService implements Identity {
     public Uni<GetProfileResponse> getProfile(GetProfileRequest request) {
         return profiles.get(Workspace.orDefault(request.getWorkspace()), request.getProfileId())
                 .map(view -> GetProfileResponse.newBuilder().setProfile(ProtoMapping.profile(view)).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<GetProfilesResponse> getProfiles(GetProfilesRequest request) {
+        return profiles.get(Workspace.orDefault(request.getWorkspace()), request.getProfileIdsList())
+                .map(views -> {
+                    GetProfilesResponse.Builder response = GetProfilesResponse.newBuilder();
+                    views.forEach((id, view) -> response.putProfiles(id, ProtoMapping.profile(view)));
+                    return response.build();
+                })
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 

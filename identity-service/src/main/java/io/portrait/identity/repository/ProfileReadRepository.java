@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -46,11 +49,39 @@ public class ProfileReadRepository {
                 where c.hops < %d
             )
             select seen.profiles as seen, live.id, live.created_at, live.first_seen, live.last_seen, live.event_count,
-                   live.channels, identifiers.types, identifiers.sealed, merged.ids as merged_ids,
-                   observations.traits, observations.trait_values, observations.sources, observations.event_ids,
-                   observations.observed_at
+                   live.channels, %s
             from (select count(*) as profiles from chain) seen
             left join chain live on live.merged_into is null
+            %s""";
+
+    /**
+     * Many ids at once: one chain per asked id ({@code requested}), and one answer row per asked id that is known,
+     * its live profile's columns null when the chain is too long.
+     */
+    private static final String READ_MANY = """
+            with recursive chain (requested, id, merged_into, hops) as (
+                select p.id, p.id, p.merged_into, 0
+                from profile p
+                where p.workspace = $1 and p.id = any($2)
+                union all
+                select c.requested, p.id, p.merged_into, c.hops + 1
+                from chain c
+                join profile p on p.workspace = $1 and p.id = c.merged_into
+                where c.hops < %d
+            )
+            select asked.requested, live.id, live.created_at, live.first_seen, live.last_seen, live.event_count,
+                   live.channels, %s
+            from (select distinct requested from chain) asked
+            left join chain found on found.requested = asked.requested and found.merged_into is null
+            left join profile live on live.workspace = $1 and live.id = found.id
+            %s""";
+
+    /** What is read of a live profile besides its own row; {@code live} is the live profile's row. */
+    private static final String HELD_COLUMNS = """
+            identifiers.types, identifiers.sealed, merged.ids as merged_ids,
+                   observations.traits, observations.trait_values, observations.sources, observations.event_ids,
+                   observations.observed_at""";
+    private static final String HELD_JOINS = """
             left join lateral (
                 select array_agg(i.type order by i.type, i.created_at, i.id) as types,
                        array_agg(i.value_enc order by i.type, i.created_at, i.id) as sealed
@@ -73,11 +104,13 @@ public class ProfileReadRepository {
             ) observations on true
             """;
 
-    private static final String BY_ID = READ.formatted("$2", MAX_HOPS);
+    private static final String BY_ID = READ.formatted("$2", MAX_HOPS, HELD_COLUMNS, HELD_JOINS);
 
     private static final String BY_IDENTIFIER = READ.formatted(
             "(select i.profile_id from identifier i where i.workspace = $1 and i.type = $2 and i.value_hash = $3)",
-            MAX_HOPS);
+            MAX_HOPS, HELD_COLUMNS, HELD_JOINS);
+
+    private static final String BY_IDS = READ_MANY.formatted(MAX_HOPS, HELD_COLUMNS, HELD_JOINS);
 
     private final Pool pool;
 
@@ -107,18 +140,47 @@ public class ProfileReadRepository {
                 .map(rows -> live(rows, "the profile holding an identifier of type " + key.type()));
     }
 
+    /**
+     * The live profiles the ids stand for, by the id as asked, in one statement (one snapshot); unknown ids are
+     * absent.
+     */
+    public Uni<Map<UUID, StoredProfile>> findLive(String workspace, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(BY_IDS).execute(Tuple.of(workspace, ids.toArray(UUID[]::new))).map(rows -> {
+            Map<UUID, StoredProfile> found = new LinkedHashMap<>();
+            for (Row row : rows) {
+                UUID requested = row.getUUID("requested");
+                if (row.getUUID("id") == null) {
+                    throw tooLong("profile " + requested);
+                }
+                found.put(requested, stored(row));
+            }
+            return found;
+        });
+    }
+
     private static Optional<StoredProfile> live(RowSet<Row> rows, String what) {
         Row row = rows.iterator().next();
         if (row.getUUID("id") == null) {
             if (row.getLong("seen") > 0) {
-                throw new IllegalStateException(what + " is not within " + MAX_HOPS + " merge hops of a live profile");
+                throw tooLong(what);
             }
             return Optional.empty();
         }
-        return Optional.of(new StoredProfile(row.getUUID("id"), instant(row.getOffsetDateTime("created_at")),
+        return Optional.of(stored(row));
+    }
+
+    private static IllegalStateException tooLong(String what) {
+        return new IllegalStateException(what + " is not within " + MAX_HOPS + " merge hops of a live profile");
+    }
+
+    private static StoredProfile stored(Row row) {
+        return new StoredProfile(row.getUUID("id"), instant(row.getOffsetDateTime("created_at")),
                 instant(row.getOffsetDateTime("first_seen")), instant(row.getOffsetDateTime("last_seen")),
                 row.getLong("event_count"), Arrays.asList(row.getArrayOfStrings("channels")), identifiers(row),
-                uuids(row.getArrayOfUUIDs("merged_ids")), observations(row)));
+                uuids(row.getArrayOfUUIDs("merged_ids")), observations(row));
     }
 
     private static List<SealedIdentifier> identifiers(Row row) {

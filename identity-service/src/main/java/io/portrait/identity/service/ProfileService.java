@@ -13,13 +13,19 @@ import io.portrait.identity.repository.ProfileReadRepository.StoredProfile;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Reads profiles by id or by identifier; merged-away ids answer with their survivor. */
 @ApplicationScoped
 public class ProfileService {
+
+    /** Most ids one {@link #get(String, List)} reads. */
+    public static final int MAX_IDS = 1_000;
 
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -39,6 +45,38 @@ public class ProfileService {
         return Uni.createFrom().item(() -> parseId(profileId))
                 .flatMap(id -> profiles.findLive(workspace, id)
                         .map(found -> view(found.orElseThrow(() -> new ProfileNotFoundException("no profile " + id)))));
+    }
+
+    /**
+     * The live profiles of up to {@link #MAX_IDS} ids in one read, by the id as asked; an id without a profile
+     * (unknown, erased) is left out. A malformed id fails the whole request.
+     */
+    public Uni<Map<String, ProfileView>> get(String workspace, List<String> profileIds) {
+        return Uni.createFrom().item(() -> parseIds(profileIds))
+                .flatMap(asked -> profiles.findLive(workspace, asked.keySet()).map(found -> {
+                    Map<String, ProfileView> views = new LinkedHashMap<>();
+                    asked.forEach((id, spellings) -> {
+                        StoredProfile profile = found.get(id);
+                        if (profile != null) {
+                            ProfileView view = view(profile);
+                            spellings.forEach(spelling -> views.put(spelling, view));
+                        }
+                    });
+                    return views;
+                }));
+    }
+
+    private static Map<UUID, List<String>> parseIds(List<String> profileIds) {
+        if (profileIds.size() > MAX_IDS) {
+            throw new InvalidRequestException("profile_ids", "holds " + profileIds.size() + " ids; at most "
+                    + MAX_IDS + " per request");
+        }
+        Map<UUID, List<String>> asked = new LinkedHashMap<>();
+        for (int i = 0; i < profileIds.size(); i++) {
+            String spelling = profileIds.get(i);
+            asked.computeIfAbsent(parseId("profile_ids[" + i + "]", spelling), id -> new ArrayList<>()).add(spelling);
+        }
+        return asked;
     }
 
     /** Normalizes the value exactly as resolution does, so any spelling of a known identifier finds its profile. */

@@ -5,7 +5,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
+import io.portrait.identity.service.ProfileService;
 import io.portrait.proto.identity.v1.GetProfileRequest;
+import io.portrait.proto.identity.v1.GetProfilesRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.Profile;
@@ -28,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.portrait.identity.grpc.GraphFixture.id;
@@ -164,6 +168,48 @@ class IdentityGrpcServiceTest {
                 workspace, UUID.fromString(p1))).isEmpty();
         assertThat(sql("select merged_at from profile where workspace = $1 and merged_into is not null", workspace))
                 .hasSize(2).allSatisfy(row -> assertThat(row.getOffsetDateTime("merged_at")).isNotNull());
+    }
+
+    @Test
+    void manyProfilesAreReadAtOnceByTheIdAsAsked() {
+        String p1 = resolveOne(sighting("e1", "web", T1, id("anonymous_id", "x"), id("email", "kim@example.com")))
+                .getProfileId();
+        String p2 = resolveOne(sighting("e2", "web", T1, id("anonymous_id", "y"))).getProfileId();
+        String p3 = resolveOne(sighting("e3", "app", T2, id("anonymous_id", "z"))).getProfileId();
+        resolveOne(sighting("e4", "app", T3, id("anonymous_id", "x"), id("anonymous_id", "y")));
+        String unknown = UUID.randomUUID().toString();
+
+        Map<String, Profile> profiles = identity.getProfiles(GetProfilesRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(p2).addProfileIds(unknown).addProfileIds(p3).addProfileIds(p1)
+                .addProfileIds(p3.toUpperCase(Locale.ROOT)).build()).getProfilesMap();
+
+        // Each known id answers exactly what GetProfile answers for it (a merged-away id its survivor); the unknown
+        // one is left out.
+        assertThat(profiles).containsOnlyKeys(p1, p2, p3, p3.toUpperCase(Locale.ROOT));
+        assertThat(profiles.get(p1)).isEqualTo(getProfile(p1));
+        assertThat(profiles.get(p2)).isEqualTo(getProfile(p1));
+        assertThat(profiles.get(p3)).isEqualTo(getProfile(p3)).isEqualTo(profiles.get(p3.toUpperCase(Locale.ROOT)));
+        assertThat(profiles.get(p1).getIdentifiersList()).extracting(Identifier::getValue)
+                .contains("kim@example.com");
+        assertThat(profiles.get(p1).getMergedProfileIdsList()).containsExactly(p2);
+        // Another workspace sees none of them; nothing asked, nothing answered.
+        assertThat(identity.getProfiles(GetProfilesRequest.newBuilder().setWorkspace(workspace + "-other")
+                .addProfileIds(p1).build()).getProfilesMap()).isEmpty();
+        assertThat(identity.getProfiles(GetProfilesRequest.newBuilder().setWorkspace(workspace).build())
+                .getProfilesMap()).isEmpty();
+    }
+
+    @Test
+    void aReadOfManyProfilesRejectsAMalformedIdOrTooManyIds() {
+        String p1 = resolveOne(sighting("e1", "web", T1, id("anonymous_id", "x"))).getProfileId();
+
+        assertInvalid(() -> identity.getProfiles(GetProfilesRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(p1).addProfileIds("1-2-3-4-5").build()), "profile_ids[1]");
+        GetProfilesRequest.Builder tooMany = GetProfilesRequest.newBuilder().setWorkspace(workspace);
+        for (int i = 0; i <= ProfileService.MAX_IDS; i++) {
+            tooMany.addProfileIds(UUID.randomUUID().toString());
+        }
+        assertInvalid(() -> identity.getProfiles(tooMany.build()), "profile_ids");
     }
 
     @Test

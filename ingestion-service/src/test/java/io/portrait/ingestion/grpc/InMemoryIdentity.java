@@ -9,6 +9,8 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
+import io.portrait.proto.identity.v1.GetProfilesRequest;
+import io.portrait.proto.identity.v1.GetProfilesResponse;
 import io.portrait.proto.identity.v1.GraphChange;
 import io.portrait.proto.identity.v1.Identity;
 import io.portrait.proto.identity.v1.ListGraphChangesRequest;
@@ -160,6 +162,17 @@ public class InMemoryIdentity implements Identity {
         }
         return Uni.createFrom().item(GetProfileResponse.newBuilder()
                 .setProfile(profile(request.getWorkspace(), live(request.getProfileId()))).build());
+    }
+
+    @Override
+    public synchronized Uni<GetProfilesResponse> getProfiles(GetProfilesRequest request) {
+        GetProfilesResponse.Builder response = GetProfilesResponse.newBuilder();
+        for (String id : request.getProfileIdsList()) {
+            if (createdAt.containsKey(id)) {
+                response.putProfiles(id, profile(request.getWorkspace(), live(id)));
+            }
+        }
+        return Uni.createFrom().item(response.build());
     }
 
     @Override

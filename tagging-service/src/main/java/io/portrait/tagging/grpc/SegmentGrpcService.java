@@ -26,6 +26,8 @@ import io.portrait.tagging.service.SegmentService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
+import java.util.List;
+
 /** Segments over gRPC. */
 @GrpcService
 public class SegmentGrpcService implements Segments {
@@ -75,12 +77,14 @@ public class SegmentGrpcService implements Segments {
     @Override
     public Uni<ListSegmentMembersResponse> listSegmentMembers(ListSegmentMembersRequest request) {
         return TagGrpcErrors.respond(() -> segments.members(SinkRequests.workspace(request.getWorkspace()),
-                        request.getCode(), request.getAfter(), request.getLimit()),
+                        request.getCode(), request.getAfter(), request.getLimit(), request.getTagCodesList()),
                 page -> {
                     ListSegmentMembersResponse.Builder out = ListSegmentMembersResponse.newBuilder()
                             .setNextAfter(page.nextAfter());
                     page.members().forEach(member -> out.addMembers(SegmentMember.newBuilder()
-                            .setProfileId(member.profileId()).setSince(ProtoTimestamps.toProto(member.since()))));
+                            .setProfileId(member.profileId()).setSince(ProtoTimestamps.toProto(member.since()))
+                            .addAllTags(page.tags().getOrDefault(member.profileId(), List.of()).stream()
+                                    .map(TaggingGrpcService::tag).toList())));
                     return out.build();
                 });
     }

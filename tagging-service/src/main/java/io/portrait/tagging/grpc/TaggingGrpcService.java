@@ -95,7 +95,7 @@ public class TaggingGrpcService implements Tagging {
                 .build();
     }
 
-    private static TagValue tag(ProfileTagService.ServedTag tag) {
+    static TagValue tag(ProfileTagService.ServedTag tag) {
         return TagValue.newBuilder()
                 .setCode(tag.definition().code())
                 .setName(tag.definition().name())

@@ -126,6 +126,20 @@ public class TagValueRepository {
                 .map(TagValueRepository::values);
     }
 
+    /** The profiles' values of the given tags, every version; for the served ones, see the caller. */
+    public Uni<List<StoredTagValue>> forProfiles(String workspace, java.util.Collection<String> profileIds,
+                                                 java.util.Collection<String> codes) {
+        if (profileIds.isEmpty() || codes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return NativeSql.list("""
+                        select profile_id, code, version, value, reason, updated_at from tag_value
+                        where workspace = :workspace and profile_id in (:ids) and code in (:codes)""",
+                        Object[].class, Map.of("workspace", workspace, "ids", List.copyOf(profileIds),
+                                "codes", List.copyOf(codes)))
+                .map(TagValueRepository::values);
+    }
+
     /** Copies one version's values to another (manual and model tags keep their values across versions). */
     public Uni<Integer> copyVersion(String workspace, String code, int from, int to) {
         return NativeSql.update("""

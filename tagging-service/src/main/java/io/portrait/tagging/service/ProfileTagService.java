@@ -93,6 +93,31 @@ public class ProfileTagService {
     }
 
     /**
+     * The served values of the given tags for many live profiles at once (an audience export's page), by profile
+     * id; a profile without any of them is absent. Codes of tags that are not served (unknown, draft, retired)
+     * have no values.
+     */
+    public Uni<Map<String, List<ServedTag>>> servedTags(String workspace, List<String> profileIds,
+                                                        List<String> codes) {
+        if (profileIds.isEmpty() || codes.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Uni.combine().all().unis(definitions.of(workspace), values.forProfiles(workspace, profileIds, codes))
+                .with((served, stored) -> {
+                    Map<String, List<ServedTag>> tags = new LinkedHashMap<>();
+                    for (StoredTagValue value : stored) {
+                        TagDefinition definition = served.get(value.code());
+                        if (definition != null && definition.liveVersion() == value.version()) {
+                            tags.computeIfAbsent(value.profileId(), id -> new ArrayList<>())
+                                    .add(new ServedTag(definition, value));
+                        }
+                    }
+                    tags.values().forEach(list -> list.sort(java.util.Comparator.comparing(tag -> tag.definition().code())));
+                    return tags;
+                });
+    }
+
+    /**
      * Replaces the values of one model tag for the given profiles (merged-away ids land on their survivor). The
      * reason records the model version, its time and the score.
      */

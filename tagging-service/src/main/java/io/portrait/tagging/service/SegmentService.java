@@ -31,13 +31,19 @@ import java.util.Map;
 @ApplicationScoped
 public class SegmentService {
 
+    /** Most tag codes whose values one page of members may carry. */
+    public static final int MAX_MEMBER_TAGS = 64;
+
     private final SegmentRepository segments;
     private final TaxonomyRepository taxonomy;
+    private final ProfileTagService profileTags;
     private final TaggingConfig config;
 
-    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, TaggingConfig config) {
+    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, ProfileTagService profileTags,
+                   TaggingConfig config) {
         this.segments = segments;
         this.taxonomy = taxonomy;
+        this.profileTags = profileTags;
         this.config = config;
     }
 
@@ -94,18 +100,30 @@ public class SegmentService {
                         .map(updated -> new Refreshed(view(updated), counts[0], counts[1]))));
     }
 
-    /** One page of members; {@code nextAfter} is empty on the last page. */
-    public record MemberPage(List<SegmentRepository.Member> members, String nextAfter) {
+    /**
+     * One page of members; {@code nextAfter} is empty on the last page. {@code tags} holds the asked tags' served
+     * values by member id (a member without any is absent).
+     */
+    public record MemberPage(List<SegmentRepository.Member> members, String nextAfter,
+                             Map<String, List<ProfileTagService.ServedTag>> tags) {
     }
 
+    /** One page of members, each with its served values of {@code tagCodes} (none asked, none read). */
     @WithSession
-    public Uni<MemberPage> members(String workspace, String code, String after, int limit) {
+    public Uni<MemberPage> members(String workspace, String code, String after, int limit, List<String> tagCodes) {
         int size = pageSize(limit);
+        if (tagCodes.size() > MAX_MEMBER_TAGS) {
+            throw new InvalidRequestException("tag_codes holds " + tagCodes.size() + " codes; at most "
+                    + MAX_MEMBER_TAGS);
+        }
         return existing(workspace, code, false).chain(row -> segments.members(workspace, code,
-                after == null ? "" : after, size + 1)).map(members -> {
+                after == null ? "" : after, size + 1)).chain(members -> {
                     boolean more = members.size() > size;
                     List<SegmentRepository.Member> page = more ? members.subList(0, size) : members;
-                    return new MemberPage(page, more ? page.get(page.size() - 1).profileId() : "");
+                    String nextAfter = more ? page.get(page.size() - 1).profileId() : "";
+                    return profileTags.servedTags(workspace,
+                                    page.stream().map(SegmentRepository.Member::profileId).toList(), tagCodes)
+                            .map(tags -> new MemberPage(page, nextAfter, tags));
                 });
     }
 

@@ -38,6 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static io.portrait.common.testing.GrpcTestCalls.TIMEOUT;
@@ -186,6 +187,41 @@ class SegmentGrpcServiceTest {
         assertThat(behaviour.getStatus().getDescription()).startsWith("rule: $: segments combine tag, trait and consent");
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> segments.countSegment(CountSegmentRequest.newBuilder()
                 .setWorkspace(ws).setRule("tag.nope = 1").build()).await().atMost(TIMEOUT));
+    }
+
+    @Test
+    void membersCarryTheServedValuesOfTheAskedTags() {
+        String ws = workspaceWithTags();
+        catalog.assignTag(io.portrait.proto.tagging.v1.AssignTagRequest.newBuilder().setWorkspace(ws).setCode("kol")
+                .setValue("yes").addProfileIds("cai").build()).await().atMost(TIMEOUT);
+        segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("buyers").setName("Buyers")
+                .setRule("tag.orders >= 2").build()).await().atMost(TIMEOUT);
+
+        ListSegmentMembersResponse page = segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder()
+                .setWorkspace(ws).setCode("buyers").addTagCodes("orders").addTagCodes("kol").addTagCodes("nope")
+                .build()).await().atMost(TIMEOUT);
+
+        assertThat(page.getMembersList()).extracting(SegmentMember::getProfileId).containsExactly("ann", "cai", "dan");
+        assertThat(page.getMembersList()).allSatisfy(member -> assertThat(member.getTagsList())
+                // Exactly what the profile's own tags say of the asked codes, nothing of the others.
+                .isEqualTo(tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws)
+                        .setProfileId(member.getProfileId()).build()).await().atMost(TIMEOUT).getTagsList().stream()
+                        .filter(tag -> List.of("orders", "kol").contains(tag.getCode())).toList()));
+        assertThat(page.getMembersList()).extracting(member -> member.getTagsList().stream()
+                        .map(tag -> tag.getCode() + "=" + tag.getValue()).toList())
+                .containsExactly(List.of("orders=2"), List.of("kol=yes", "orders=2"), List.of("orders=3"));
+        // Nothing asked, nothing read.
+        assertThat(segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder().setWorkspace(ws)
+                .setCode("buyers").build()).await().atMost(TIMEOUT).getMembersList())
+                .allSatisfy(member -> assertThat(member.getTagsList()).isEmpty());
+
+        ListSegmentMembersRequest.Builder tooMany = ListSegmentMembersRequest.newBuilder().setWorkspace(ws)
+                .setCode("buyers");
+        for (int i = 0; i <= io.portrait.tagging.service.SegmentService.MAX_MEMBER_TAGS; i++) {
+            tooMany.addTagCodes("t" + i);
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> segments.listSegmentMembers(tooMany.build())
+                .await().atMost(TIMEOUT));
     }
 
     @Test
