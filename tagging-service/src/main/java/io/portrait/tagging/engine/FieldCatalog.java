@@ -10,8 +10,8 @@ import java.util.Objects;
  * What rules may refer to, with types: profile traits, tags (by code), profile metrics, consent per purpose and
  * event properties. A rule naming anything else is rejected when it is saved, not when it runs.
  *
- * <p>Consent is held with the traits, under {@code consent.<purpose>} (a key no trait name can take): each event's
- * consent map is applied like its traits, the latest event's value winning.
+ * <p>Consent is held with the traits, under the reserved {@code consent.<purpose>} keys (see {@link ProfileTraits}):
+ * for each purpose the latest event's value wins, also across a merge.
  */
 public record FieldCatalog(Map<String, ValueType> traits, Map<String, ValueType> tags,
                            Map<String, ValueType> metrics, Map<String, ValueType> eventProperties) {

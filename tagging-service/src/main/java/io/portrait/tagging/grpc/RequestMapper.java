@@ -1,17 +1,17 @@
 package io.portrait.tagging.grpc;
 
-import io.portrait.common.consent.ConsentPurpose;
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.engine.FeatureEngine;
-import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.ProfileTraits;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,21 +41,11 @@ final class RequestMapper {
             String field = FeatureEngine.EVENT_TYPES.contains(event.getType()) ? ".event.name" : ".event.type";
             throw new InvalidRequestException(path + field + ": " + e.getMessage());
         }
-        return new SinkEvent(eventId, profileId, feature, SinkRequests.occurredAt(
-                event.hasTimestamp() ? event.getTimestamp() : null,
-                event.hasReceivedAt() ? event.getReceivedAt() : null,
-                path), event.getChannel(), event.getSource(), traits(event), map(event.getProperties()));
-    }
-
-    /** The event's traits, and its consent per purpose held with them as {@code consent.<purpose>}. */
-    static Map<String, Object> traits(Event event) {
-        Map<String, Object> traits = map(event.getTraits());
-        event.getConsentMap().forEach((purpose, given) -> {
-            if (ConsentPurpose.isValid(purpose)) {
-                traits.put(FieldCatalog.CONSENT + "." + purpose, given);
-            }
-        });
-        return traits;
+        Instant occurredAt = SinkRequests.occurredAt(event.hasTimestamp() ? event.getTimestamp() : null,
+                event.hasReceivedAt() ? event.getReceivedAt() : null, path);
+        return new SinkEvent(eventId, profileId, feature, occurredAt, event.getChannel(), event.getSource(),
+                ProfileTraits.ofEvent(map(event.getTraits()), event.getConsentMap(), occurredAt),
+                map(event.getProperties()));
     }
 
     static Map<String, Object> map(Struct struct) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.common.sink.NativeSql;
 import io.portrait.tagging.engine.EventCounts;
 import io.portrait.tagging.engine.ProfileEvent;
+import io.portrait.tagging.engine.ProfileTraits;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,13 +31,13 @@ public class ProfileStateRepository {
     public record ProfileData(Map<String, Object> traits, EventCounts activity, List<ProfileEvent> events) {
     }
 
-    /** Shallow-merges the traits into the profile's (later keys win). */
+    /** Applies an event's traits to the profile's ({@link ProfileTraits#apply}). */
     public Uni<Void> mergeTraits(String workspace, String profileId, Map<String, Object> traits) {
         return NativeSql.list("select traits from profile_trait where workspace = :workspace and profile_id = :id"
                                 + " for update", String.class, Map.of("workspace", workspace, "id", profileId))
                 .chain(rows -> {
                     Map<String, Object> merged = rows.isEmpty() ? new LinkedHashMap<>() : read(rows.get(0));
-                    merged.putAll(traits);
+                    ProfileTraits.apply(merged, traits);
                     return NativeSql.update("""
                                     insert into profile_trait (workspace, profile_id, traits) values (:workspace, :id, :traits)
                                     on conflict (workspace, profile_id) do update set traits = excluded.traits,
@@ -137,17 +138,17 @@ public class ProfileStateRepository {
                     if (rows.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    // The survivor's own traits win over those of the profiles merged into it.
-                    Map<String, Object> merged = new LinkedHashMap<>();
+                    // The survivor's own traits win over those of the profiles merged into it; consent goes by time.
+                    List<Map<String, Object>> mergedAway = new ArrayList<>();
                     Map<String, Object> survivor = Map.of();
                     for (Object[] row : rows) {
                         if (survivorId.equals(row[0])) {
                             survivor = read((String) row[1]);
                         } else {
-                            merged.putAll(read((String) row[1]));
+                            mergedAway.add(read((String) row[1]));
                         }
                     }
-                    merged.putAll(survivor);
+                    Map<String, Object> merged = ProfileTraits.merge(survivor, mergedAway);
                     return NativeSql.update("""
                                     insert into profile_trait (workspace, profile_id, traits) values (:workspace, :id, :traits)
                                     on conflict (workspace, profile_id) do update set traits = excluded.traits,

@@ -147,6 +147,33 @@ class SegmentGrpcServiceTest {
         assertThat(notBoolean.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
+    @Test
+    void consentFollowsTheLatestEventAcrossAMergeAndNoTraitCanSetIt() {
+        String ws = workspaceWithTags();
+        // ann agreed a year ago; eve, whom a later event shows to be ann, withdrew yesterday; bob withdrew.
+        sink.applyEvents(batch(ws, consents("c1", "ann", true, "2025-01-02T10:00:00Z"),
+                consents("c2", "eve", false, "2026-01-03T10:00:00Z"),
+                consents("c3", "bob", false, "2026-01-02T10:00:00Z"))).await().atMost(TIMEOUT);
+        // A trait spelled like the consent is not consent.
+        sink.applyEvents(batch(ws, ResolvedEvent.newBuilder().setEventId("t9").setProfileId("bob")
+                .setEvent(Event.newBuilder().setMessageId("m-t9").setType("identify").setChannel("crm")
+                        .setTimestamp(TestEvents.timestamp("2026-01-04T10:00:00Z"))
+                        .setTraits(Struct.newBuilder().putFields("consent.marketing",
+                                Value.newBuilder().setBoolValue(true).build())))
+                .build())).await().atMost(TIMEOUT);
+        assertCounts(ws, Map.of("consent.marketing = true", 1L, "consent.marketing = false", 2L));
+
+        // Merged into ann, eve's later withdrawal stands although the survivor's other traits win.
+        sink.applyMerge(TestEvents.merge(ws, "m1", "ann", "eve")).await().atMost(TIMEOUT);
+        assertCounts(ws, Map.of("consent.marketing = true", 0L, "consent.marketing = false", 2L));
+
+        // An event older than what is held does not bring an earlier consent back; a newer one does.
+        sink.applyEvents(batch(ws, consents("c4", "ann", true, "2025-06-01T10:00:00Z"))).await().atMost(TIMEOUT);
+        assertCounts(ws, Map.of("consent.marketing = true", 0L));
+        sink.applyEvents(batch(ws, consents("c5", "ann", true, "2026-02-01T10:00:00Z"))).await().atMost(TIMEOUT);
+        assertCounts(ws, Map.of("consent.marketing = true", 1L, "consent.marketing = false", 1L));
+    }
+
     /** Each rule's count in the workspace. */
     private void assertCounts(String ws, Map<String, Long> expectedCounts) {
         assertThat(expectedCounts).allSatisfy((rule, expected) ->
