@@ -61,7 +61,8 @@ public interface RecommendationConfig {
 
     /**
      * Profiles whose events of one delivery are applied at the same time; each profile's events one after the other,
-     * in the order delivered. 1 applies the whole delivery in order.
+     * in the order delivered. 1 applies one profile after another (profiles in the order of their first event); at
+     * least 1, checked when the service starts.
      */
     @WithDefault("4")
     int applyConcurrency();

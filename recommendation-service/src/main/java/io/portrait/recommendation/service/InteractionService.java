@@ -14,6 +14,7 @@ import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ItemStatsRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,7 @@ import java.util.stream.IntStream;
  * the event id, so redoing it after a failure counts nothing twice.
  */
 @ApplicationScoped
+@Startup // a wrong apply-concurrency stops the start instead of failing every delivery
 public class InteractionService {
 
     private final AppliedLogRepository appliedLog;
@@ -63,6 +65,10 @@ public class InteractionService {
         this.profiles = profiles;
         this.models = models;
         this.clock = clock;
+        if (config.applyConcurrency() < 1) {
+            throw new IllegalArgumentException("portrait.recommendation.apply-concurrency must be at least 1, was "
+                    + config.applyConcurrency());
+        }
         this.applyConcurrency = config.applyConcurrency();
     }
 
