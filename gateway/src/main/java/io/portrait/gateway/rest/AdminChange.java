@@ -19,4 +19,10 @@ public @interface AdminChange {
 
     /** The path parameter naming what was changed (the audit target); none when empty. */
     String target() default "";
+
+    /**
+     * For a call that creates something: the property of the answer naming it (dotted, e.g. {@code definition.code}),
+     * the audit target when {@link #target()} is empty.
+     */
+    String createdTarget() default "";
 }

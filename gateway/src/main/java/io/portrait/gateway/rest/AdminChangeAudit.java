@@ -1,5 +1,7 @@
 package io.portrait.gateway.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.gateway.service.AuditService;
 import io.portrait.gateway.service.CallerIdentity;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
@@ -20,10 +22,12 @@ public class AdminChangeAudit {
 
     private final CurrentIdentityAssociation identities;
     private final AuditService audit;
+    private final ObjectMapper json;
 
-    public AdminChangeAudit(CurrentIdentityAssociation identities, AuditService audit) {
+    public AdminChangeAudit(CurrentIdentityAssociation identities, AuditService audit, ObjectMapper json) {
         this.identities = identities;
         this.audit = audit;
+        this.json = json;
     }
 
     @ServerResponseFilter
@@ -33,8 +37,9 @@ public class AdminChangeAudit {
         if (change == null || response.getStatus() < 200 || response.getStatus() >= 300) {
             return Uni.createFrom().voidItem();
         }
-        String target = change.target().isEmpty() ? null
-                : request.getUriInfo().getPathParameters().getFirst(change.target());
+        String target = !change.target().isEmpty()
+                ? request.getUriInfo().getPathParameters().getFirst(change.target())
+                : created(response.getEntity(), change.createdTarget());
         String via = request.getMethod() + " " + request.getUriInfo().getPath();
         return identities.getDeferredIdentity().flatMap(identity -> {
             String workspace = identity.getAttribute(CallerIdentity.WORKSPACE);
@@ -42,5 +47,17 @@ public class AdminChangeAudit {
             return audit.record(workspace, actor == null ? identity.getPrincipal().getName() : actor, change.value(),
                     target, Map.of("via", via, "status", response.getStatus()));
         });
+    }
+
+    /** The answer's property at {@code path} (dotted), or null when there is none. */
+    private String created(Object answer, String path) {
+        if (path.isEmpty() || answer == null) {
+            return null;
+        }
+        JsonNode node = json.valueToTree(answer);
+        for (String name : path.split("\\.")) {
+            node = node.path(name);
+        }
+        return node.isValueNode() ? node.asText() : null;
     }
 }

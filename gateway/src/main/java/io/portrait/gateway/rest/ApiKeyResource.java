@@ -45,17 +45,20 @@ public class ApiKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an API key",
             description = "The answer holds the key's token once; only a hash is stored. Admins of the default "
-                    + "(operator) workspace may create keys for another workspace.")
+                    + "(operator) workspace may create keys for another workspace. A key gets at most the scopes "
+                    + "of the caller creating it.")
     @APIResponse(responseCode = "201", description = "The key and its token.")
+    @APIResponse(responseCode = "403", description = "A scope the caller does not hold, or another workspace.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "400", description = "Missing name, unknown scope or bad workspace.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> create(ApiKeyRequest request) {
         try {
-            return keys.create(caller.workspace(), caller.actor(), request)
+            return keys.create(caller.workspace(), caller.actor(), caller.scopes(), request)
                     .map(issued -> Response.status(201).entity(issued).build());
         } catch (ApiKeyService.InvalidKeyRequest e) {
             throw ProblemException.invalidRequest(e.getMessage());
-        } catch (ApiKeyService.ForbiddenWorkspace e) {
+        } catch (ApiKeyService.ForbiddenWorkspace | ApiKeyService.ForbiddenScopes e) {
             throw new ProblemException(new Problem("forbidden", "Forbidden", 403, e.getMessage()));
         }
     }

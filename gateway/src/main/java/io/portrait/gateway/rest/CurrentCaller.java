@@ -6,6 +6,8 @@ import io.portrait.gateway.service.PiiGuard;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 
+import java.util.Set;
+
 /**
  * The authenticated caller of the current request. Resources take the workspace from here and pass it on every
  * call to a service, so a caller only ever reaches its own workspace's data.
@@ -32,6 +34,11 @@ public class CurrentCaller {
     public String actor() {
         String actor = identity.getAttribute(CallerIdentity.ACTOR);
         return actor == null ? identity.getPrincipal().getName() : actor;
+    }
+
+    /** The scopes the caller holds. */
+    public Set<String> scopes() {
+        return identity.getRoles();
     }
 
     public boolean has(Scope scope) {

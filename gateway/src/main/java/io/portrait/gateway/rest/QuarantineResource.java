@@ -7,6 +7,7 @@ import io.portrait.gateway.domain.ReplayRequest;
 import io.portrait.gateway.domain.ReplayResult;
 import io.portrait.gateway.engine.BatchFormatException;
 import io.portrait.gateway.service.IngestionAdminService;
+import io.portrait.gateway.service.PiiGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -17,9 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -33,30 +32,31 @@ import java.util.List;
 @Tag(name = "Quarantine", description = "Rejected events, kept with their reasons until they are replayed.")
 public class QuarantineResource {
 
-    private static final String PII_READ = "pii:read";
-
     private final IngestionAdminService admin;
     private final CurrentCaller caller;
+    private final PiiGuard pii;
     private final GatewayConfig config;
 
-    public QuarantineResource(IngestionAdminService admin, CurrentCaller caller, GatewayConfig config) {
+    public QuarantineResource(IngestionAdminService admin, CurrentCaller caller, PiiGuard pii, GatewayConfig config) {
         this.admin = admin;
         this.caller = caller;
+        this.pii = pii;
         this.config = config;
     }
 
     @GET
     @RolesAllowed("profiles:read")
     @Operation(summary = "List quarantined events",
-            description = "Identifier values are masked and trait values hidden unless the caller holds pii:read.")
+            description = "Identifier values are masked and trait values hidden unless the caller holds pii:read; a read "
+                    + "in clear is audited as pii.read of quarantine.")
     public Uni<QuarantinePage> list(
             @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
             @Parameter(description = "Events per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
-            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken,
-            @Context SecurityContext security) {
-        return admin.listQuarantine(caller.workspace(), source, code, pageSize, pageToken,
-                security.isUserInRole(PII_READ));
+            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
+        PiiGuard.Reader reader = caller.reader();
+        return admin.listQuarantine(reader.workspace(), source, code, pageSize, pageToken, reader.mayReadPii())
+                .flatMap(page -> pii.audited(reader, page, "quarantine", "GET /v1/quarantine"));
     }
 
     @GET
@@ -65,8 +65,10 @@ public class QuarantineResource {
     @Operation(summary = "One quarantined event, as sent, with every reason it was rejected")
     @APIResponse(responseCode = "404", description = "No such event in quarantine.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<QuarantinedEventView> get(@PathParam("id") String id, @Context SecurityContext security) {
-        return admin.getQuarantined(caller.workspace(), id, security.isUserInRole(PII_READ));
+    public Uni<QuarantinedEventView> get(@PathParam("id") String id) {
+        PiiGuard.Reader reader = caller.reader();
+        return admin.getQuarantined(reader.workspace(), id, reader.mayReadPii())
+                .flatMap(event -> pii.audited(reader, event, "quarantine:" + id, "GET /v1/quarantine/{id}"));
     }
 
     @POST

@@ -64,7 +64,7 @@ public class SegmentResource {
             + "conditions with and / or / not.")
     @APIResponse(responseCode = "201", description = "The segment.")
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @AdminChange("segment.created")
+    @AdminChange(value = "segment.created", createdTarget = "code")
     public Uni<SegmentViews.Segment> create(SegmentViews.NewSegment segment) {
         return segments.create(caller.workspace(), segment);
     }

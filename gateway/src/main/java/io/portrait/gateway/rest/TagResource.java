@@ -54,7 +54,7 @@ public class TagResource {
     @APIResponse(responseCode = "400", description = "Invalid code or unknown parent.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @AdminChange("tag.category-created")
+    @AdminChange(value = "tag.category-created", createdTarget = "code")
     public Uni<TagViews.Category> createCategory(TagViews.Category category) {
         return tags.createCategory(caller.workspace(), category);
     }
@@ -76,7 +76,7 @@ public class TagResource {
     @APIResponse(responseCode = "201", description = "The definition and version 1.")
     @APIResponse(responseCode = "400", description = "Invalid definition or spec.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The code is taken.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @AdminChange("tag.created")
+    @AdminChange(value = "tag.created", createdTarget = "definition.code")
     public Uni<TagViews.TagDetails> create(TagViews.NewTag tag) {
         return tags.create(caller.workspace(), tag);
     }

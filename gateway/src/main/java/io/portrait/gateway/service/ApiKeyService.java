@@ -44,6 +44,13 @@ public class ApiKeyService {
         }
     }
 
+    /** A key may not grant a scope its creator does not hold. */
+    public static class ForbiddenScopes extends RuntimeException {
+        public ForbiddenScopes(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private record Cached(Optional<ApiKey> key, long until) {
     }
 
@@ -102,7 +109,12 @@ public class ApiKeyService {
         });
     }
 
-    public Uni<IssuedApiKey> create(String callerWorkspace, String actor, ApiKeyRequest request) {
+    /**
+     * @param callerScopes the scopes the creating caller holds: the new key gets at most those, so keys:admin alone
+     *                     cannot make a key that reads PII or erases profiles
+     */
+    public Uni<IssuedApiKey> create(String callerWorkspace, String actor, Set<String> callerScopes,
+                                    ApiKeyRequest request) {
         if (request == null) {
             throw new InvalidKeyRequest("The body must be a key request with \"name\" and \"scopes\".");
         }
@@ -111,6 +123,11 @@ public class ApiKeyService {
             throw new InvalidKeyRequest("\"name\" is required, at most " + MAX_NAME + " characters.");
         }
         List<String> scopes = scopes(request.scopes());
+        List<String> notHeld = scopes.stream().filter(scope -> !callerScopes.contains(scope)).toList();
+        if (!notHeld.isEmpty()) {
+            throw new ForbiddenScopes("A key may grant only scopes its creator holds; this caller does not hold "
+                    + String.join(", ", notHeld) + ".");
+        }
         if (request.rateLimit() != null && (request.rateLimit() < 1 || request.rateLimit() > MAX_RATE)) {
             throw new InvalidKeyRequest("\"rateLimit\" must be between 1 and " + MAX_RATE + " requests per second.");
         }

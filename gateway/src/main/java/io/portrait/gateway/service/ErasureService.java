@@ -82,8 +82,13 @@ public class ErasureService {
         Instant now = clock.instant();
         ErasureReceipt receipt = new ErasureReceipt(UUID.randomUUID().toString(), profileId, "pending", now, actor,
                 null, null, steps);
+        // An id identity does not know (or cannot be one) is a 404 before any receipt or audit entry is written.
         // The first try runs here; background retries may pick the erasure up only after it.
-        return erasures.insert(workspace, receipt, now.plus(config.retryInterval()).plus(config.retryInterval()))
+        return identity.profile(workspace, profileId)
+                .onFailure(ErasureService::noSuchId)
+                .transform(failure -> new NoSuchProfile("No profile '" + profileId + "'."))
+                .flatMap(known -> erasures.insert(workspace, receipt,
+                        now.plus(config.retryInterval()).plus(config.retryInterval())))
                 .call(() -> audit.record(workspace, actor, "profile.erasure-requested", profileId,
                         Map.of("erasure", receipt.id())))
                 .flatMap(ignored -> attempt(workspace, receipt, true));
@@ -107,7 +112,7 @@ public class ErasureService {
                     return erased;
                 })
                 .onFailure().recoverWithUni(failure -> {
-                    if (notFound(failure) && first) {
+                    if (first && noSuchId(failure)) {
                         return Uni.createFrom().failure(new NoSuchProfile("No profile '" + receipt.profileId() + "'."));
                     }
                     if (notFound(failure)) {
@@ -198,6 +203,12 @@ public class ErasureService {
 
     private static boolean notFound(Throwable failure) {
         return failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    }
+
+    /** Identity knows no such profile: unknown, or not an id at all (which it refuses as invalid). */
+    private static boolean noSuchId(Throwable failure) {
+        return notFound(failure) || failure instanceof StatusRuntimeException e
+                && e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT;
     }
 
     private static String describe(Throwable failure) {

@@ -32,7 +32,20 @@ public class PiiGuard {
         if (!reader.mayReadPii()) {
             return Uni.createFrom().item(mask.apply(answer));
         }
-        return audit.record(reader.workspace(), reader.actor(), AuditService.PII_READ, profileId, Map.of("via", via))
+        return audited(reader, answer, profileId, via);
+    }
+
+    /**
+     * For an answer already built masked or in clear by the caller's right (e.g. a quarantined event, which has no
+     * profile): a clear one is audited before it leaves.
+     *
+     * @param target what was read, the audit target (e.g. {@code quarantine:<id>})
+     */
+    public <T> Uni<T> audited(Reader reader, T answer, String target, String via) {
+        if (!reader.mayReadPii()) {
+            return Uni.createFrom().item(answer);
+        }
+        return audit.record(reader.workspace(), reader.actor(), AuditService.PII_READ, target, Map.of("via", via))
                 .replaceWith(answer);
     }
 }

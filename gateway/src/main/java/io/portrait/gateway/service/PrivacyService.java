@@ -10,6 +10,9 @@ import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.portrait.proto.ingestion.v1.Rejection;
+import io.portrait.gateway.rest.Problem;
+import io.portrait.gateway.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -86,8 +89,10 @@ public class PrivacyService {
             return ingestion.ingest(IngestEventsRequest.newBuilder().setWorkspace(workspace).addEvents(event).build())
                     .map(answer -> {
                         if (answer.getAcceptedCount() == 0) {
-                            throw new IllegalStateException("ingestion rejected the consent event: "
-                                    + answer.getRejectedList());
+                            // E.g. the profile's identifier was blocked after it was attached: nothing is recorded.
+                            throw new ProblemException(new Problem("unprocessable", "Consent not recorded", 422,
+                                    "Ingestion refused the event that would carry this consent ("
+                                            + rejectionCodes(answer.getRejectedList()) + "); nothing was recorded."));
                         }
                         return new ConsentState(profile.getProfileId(), new TreeMap<>(purposes), now,
                                 answer.getAccepted(0).getEventId());
@@ -95,6 +100,13 @@ public class PrivacyService {
                     .call(state -> audit.record(workspace, actor, "consent.recorded", profile.getProfileId(),
                             Map.of("purposes", new TreeMap<>(purposes), "eventId", state.eventId())));
         });
+    }
+
+    /** The error codes only: the rejected fields may hold the profile's identifier. */
+    private static String rejectionCodes(List<Rejection> rejections) {
+        return rejections.stream().flatMap(rejection -> rejection.getErrorsList().stream())
+                .map(error -> error.getField() + ": " + error.getCode()).distinct()
+                .reduce((a, b) -> a + ", " + b).orElse("no reason given");
     }
 
     private static Identifier carrier(Profile profile) {

@@ -63,22 +63,13 @@ public class TimelineService {
                 new TreeMap<>(e.getConsentMap()));
     }
 
-    /** The same event as a caller without pii:read sees it: identifiers and every trait text masked. */
+    /** The same event as a caller without pii:read sees it: identifiers and every trait value masked. */
     public static TimelineEvent masked(TimelineEvent event) {
-        Map<String, Object> traits = maskTraits(event.traits());
+        Map<String, Object> traits = Structs.masked(event.traits());
         return new TimelineEvent(event.eventId(), event.profileId(), event.messageId(), event.type(), event.name(),
                 event.channel(), event.source(), event.timestamp(), event.receivedAt(),
                 event.identifiers().stream().map(ProfileView.IdentifierView::masked).toList(), traits,
                 event.properties(), event.consent());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> maskTraits(Map<String, Object> traits) {
-        Map<String, Object> masked = new java.util.LinkedHashMap<>();
-        traits.forEach((key, value) -> masked.put(key, value instanceof String text
-                ? io.portrait.common.pii.PiiMask.mask(key, text)
-                : value instanceof Map<?, ?> nested ? maskTraits((Map<String, Object>) nested) : value));
-        return masked;
     }
 
     private static Instant instant(boolean present, Timestamp timestamp) {

@@ -122,7 +122,7 @@ class AuthenticationTest {
 
     @Test
     void aWorkspaceAdminCannotMintKeysForAnotherWorkspace() {
-        String acmeAdmin = GatewayTestKeys.create("acme", "keys:admin");
+        String acmeAdmin = GatewayTestKeys.create("acme", "keys:admin", "profiles:read");
         given().header("X-API-Key", acmeAdmin).contentType(ContentType.JSON)
                 .body("{\"name\": \"sneaky\", \"scopes\": [\"profiles:read\"], \"workspace\": \"default\"}")
                 .when().post("/v1/keys")
@@ -144,6 +144,20 @@ class AuthenticationTest {
                 .body("items.id", hasItem(own))
                 .body("items.id", not(hasItem(defaultKey)))
                 .body("items.workspace", not(hasItem("default")));
+    }
+
+    @Test
+    void aKeyAdminGrantsOnlyScopesItHolds() {
+        String keyAdmin = GatewayTestKeys.create("default", "keys:admin", "profiles:read");
+        given().header("X-API-Key", keyAdmin).contentType(ContentType.JSON)
+                .body("{\"name\": \"escalate\", \"scopes\": [\"profiles:read\", \"pii:read\", \"privacy:admin\"]}")
+                .when().post("/v1/keys")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("detail", containsString("does not hold pii:read, privacy:admin"));
+        given().header("X-API-Key", keyAdmin).contentType(ContentType.JSON)
+                .body("{\"name\": \"front end\", \"scopes\": [\"profiles:read\"]}")
+                .when().post("/v1/keys")
+                .then().statusCode(201);
     }
 
     @Test
@@ -206,7 +220,7 @@ class AuthenticationTest {
 
     @Test
     void aSignedJwtWithScopeAndWorkspaceIsACaller() {
-        String token = Jwt.issuer("portrait").subject("crm-app").claim("scope", "profiles:read events:write")
+        String token = Jwt.issuer("portrait").audience("portrait").subject("crm-app").claim("scope", "profiles:read events:write")
                 .claim("workspace", "acme").expiresIn(300).sign();
         given().auth().oauth2(token).when().get("/v1/profiles/p-2").then().statusCode(200);
         verify(identity).profile("acme", "p-2");
@@ -214,16 +228,22 @@ class AuthenticationTest {
     }
 
     @Test
-    void jwtsThatAreExpiredForeignOrWithoutWorkspaceAre401() {
-        String expired = Jwt.issuer("portrait").subject("a").claim("scope", "profiles:read").claim("workspace", "acme")
+    void jwtsThatAreExpiredForeignForAnotherAudienceOrWithoutWorkspaceAre401() {
+        String expired = Jwt.issuer("portrait").audience("portrait").subject("a").claim("scope", "profiles:read").claim("workspace", "acme")
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).sign();
-        String otherIssuer = Jwt.issuer("someone-else").subject("a").claim("scope", "profiles:read")
+        String otherIssuer = Jwt.issuer("someone-else").audience("portrait").subject("a").claim("scope", "profiles:read")
                 .claim("workspace", "acme").expiresIn(300).sign();
-        String noWorkspace = Jwt.issuer("portrait").subject("a").claim("scope", "profiles:read").expiresIn(300).sign();
-        String unsigned = Jwt.issuer("portrait").subject("a").claim("scope", "profiles:read")
+        String noWorkspace = Jwt.issuer("portrait").audience("portrait").subject("a").claim("scope", "profiles:read")
+                .expiresIn(300).sign();
+        // Issued by the same provider to another application.
+        String otherAudience = Jwt.issuer("portrait").audience("billing-app").subject("a")
+                .claim("scope", "profiles:read").claim("workspace", "acme").expiresIn(300).sign();
+        String noAudience = Jwt.issuer("portrait").subject("a").claim("scope", "profiles:read")
+                .claim("workspace", "acme").expiresIn(300).sign();
+        String unsigned = Jwt.issuer("portrait").audience("portrait").subject("a").claim("scope", "profiles:read")
                 .claim("workspace", "acme").expiresIn(300)
                 .signWithSecret("a-shared-secret-nobody-configured-for-portrait-0123456789");
-        for (String token : List.of(expired, otherIssuer, noWorkspace, unsigned)) {
+        for (String token : List.of(expired, otherIssuer, noWorkspace, otherAudience, noAudience, unsigned)) {
             given().auth().oauth2(token).when().get("/v1/profiles/p-3")
                     .then().statusCode(401).contentType("application/problem+json");
         }

@@ -134,9 +134,9 @@ class IngestionAdminResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "steward", roles = {"profiles:read", "pii:read"},
+    @TestSecurity(user = "steward", roles = {"profiles:read", "pii:read", "privacy:admin"},
         attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
-    void showsTheEventAsSentToCallersWithPiiRead() {
+    void showsTheEventAsSentToCallersWithPiiReadAndAuditsTheRead() {
         when(ingestion.getQuarantinedEvent(any())).thenReturn(Uni.createFrom().item(
                 GetQuarantinedEventResponse.newBuilder().setEvent(QUARANTINED).build()));
 
@@ -144,6 +144,12 @@ class IngestionAdminResourceTest {
                 .then().statusCode(200)
                 .body("event.identifiers.email", equalTo("ann@example.com"))
                 .body("event.traits.name", equalTo("Ann"));
+        given().queryParam("action", "pii.read").queryParam("target", "quarantine:q-1")
+                .when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.hasSize(1))
+                .body("items[0].actor", equalTo("steward"))
+                .body("items[0].detail.via", equalTo("GET /v1/quarantine/{id}"));
     }
 
     @Test

@@ -114,6 +114,21 @@ class PrivacyTest {
     }
 
     @Test
+    void consentThatIngestionRefusesIsA422NotA500() {
+        when(ingestion.ingest(any())).thenReturn(Uni.createFrom().item(IngestEventsResponse.newBuilder()
+                .addRejected(io.portrait.proto.ingestion.v1.Rejection.newBuilder().setIndex(0)
+                        .addErrors(io.portrait.proto.ingestion.v1.FieldError.newBuilder()
+                                .setField("identifiers.user_id").setCode("blocked_value")
+                                .setMessage("'ann-1' is a blocked value")))
+                .build()));
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"marketing\": false}")
+                .when().put("/v1/profiles/p-consent/consent")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("identifiers.user_id: blocked_value"))
+                .body("detail", org.hamcrest.Matchers.not(containsString("ann-1")));
+    }
+
+    @Test
     void consentBodiesAreChecked() {
         given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{}")
                 .when().put("/v1/profiles/p-consent/consent")
@@ -211,6 +226,24 @@ class PrivacyTest {
                 .then().statusCode(404).contentType("application/problem+json");
         verify(ingestion, never()).eraseEvents(any(), any());
         verify(sinks, never()).erase(anyString(), anyString(), eq("p-none"));
+    }
+
+    @Test
+    void erasingWhatCannotBeAProfileIdIsA404WithoutReceiptOrAuditEntry() {
+        when(identity.profile(eq("default"), eq("not-a-uuid"))).thenReturn(Uni.createFrom().failure(
+                Status.INVALID_ARGUMENT.withDescription("profile_id: is not a UUID").asRuntimeException()));
+        when(identity.profile(eq("default"), eq("p-gone"))).thenReturn(Uni.createFrom().failure(
+                Status.NOT_FOUND.asRuntimeException()));
+
+        for (String id : List.of("not-a-uuid", "p-gone")) {
+            given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/" + id)
+                    .then().statusCode(404).contentType("application/problem+json");
+            given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", id)
+                    .when().get("/v1/audit")
+                    .then().statusCode(200).body("items", hasSize(0));
+        }
+        verify(identity, never()).erase(anyString(), eq("not-a-uuid"), anyString());
+        verify(identity, never()).erase(anyString(), eq("p-gone"), anyString());
     }
 
     @Test

@@ -74,6 +74,11 @@ class TagResourceTest {
         assertThat(sent.getValue().getWorkspace()).isEqualTo("default");
         assertThat(sent.getValue().getDefinition().getCategoryCode()).isEqualTo("behaviour");
         assertThat(sent.getValue().getSpecJson()).startsWith("{\"kind\":\"rule\",\"values\":[{\"value\":\"active\"");
+        // The new tag is the audit entry's target, as a path parameter is for changes.
+        given().queryParam("action", "tag.created").queryParam("target", "buyer_activity")
+                .when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items.target", contains("buyer_activity"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
@@ -49,7 +50,12 @@ class TimelineTest {
                         .setMessageId("m-" + id).setType("track").setName("Order Completed").setChannel("pos")
                         .setSource("default").setTimestamp(Timestamp.newBuilder().setSeconds(seconds))
                         .addIdentifiers(Identifier.newBuilder().setType("phone").setValue("+8613812345678"))
-                        .setTraits(Struct.newBuilder().putFields("name", Value.newBuilder().setStringValue("Ann Lee").build()))
+                        .setTraits(Struct.newBuilder()
+                                .putFields("name", Value.newBuilder().setStringValue("Ann Lee").build())
+                                .putFields("emails", Value.newBuilder().setListValue(ListValue.newBuilder()
+                                        .addValues(Value.newBuilder().setStringValue("ann@example.com"))).build())
+                                .putFields("mobile", Value.newBuilder().setNumberValue(13912345678d).build())
+                                .putFields("vip", Value.newBuilder().setBoolValue(true).build()))
                         .setProperties(Struct.newBuilder().putFields("revenue", Value.newBuilder().setNumberValue(12.5).build()))
                         .putConsent("personalization", true))
                 .build();
@@ -97,13 +103,20 @@ class TimelineTest {
                 .then().statusCode(200)
                 .body("items[0].identifiers[0].value", equalTo("138****5678"))
                 .body("items[0].traits.name", equalTo("A****e"))
-                .body(not(containsString("Ann Lee")));
+                // Texts in lists and numbers are masked too; only true/false stay.
+                .body("items[0].traits.emails", hasSize(1))
+                .body("items[0].traits.vip", equalTo(true))
+                .body(not(containsString("Ann Lee")))
+                .body(not(containsString("ann@example.com")))
+                .body(not(containsString("13912345678")));
         String piiReader = GatewayTestKeys.create("default", "profiles:read", "pii:read");
         given().header("X-API-Key", piiReader).queryParam("limit", 2)
                 .when().get("/v1/profiles/p-1/events")
                 .then().statusCode(200)
                 .body("items[0].identifiers[0].value", equalTo("+8613812345678"))
-                .body("items[0].traits.name", equalTo("Ann Lee"));
+                .body("items[0].traits.name", equalTo("Ann Lee"))
+                .body("items[0].traits.emails[0]", equalTo("ann@example.com"))
+                .body("items[0].traits.mobile", equalTo(13912345678L));
     }
 
     @Test
