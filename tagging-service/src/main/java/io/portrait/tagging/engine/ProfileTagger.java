@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Evaluates a workspace's computed tags for one profile, in dependency order (a tag that reads {@code tag.x}
@@ -56,12 +57,25 @@ public final class ProfileTagger {
      */
     public static Map<CompiledTag, Optional<TagValue>> evaluate(List<CompiledTag> tags, ProfileState profile,
                                                               Instant now) {
+        return evaluate(tags, profile, now, tag -> true);
+    }
+
+    /**
+     * As {@link #evaluate(List, ProfileState, Instant)}, feeding forward only the new values of the tags
+     * {@code served} accepts: while a tag's next version is computed alongside its live one, the tags that read it
+     * go on reading the live version's value.
+     */
+    public static Map<CompiledTag, Optional<TagValue>> evaluate(List<CompiledTag> tags, ProfileState profile,
+                                                              Instant now, Predicate<CompiledTag> served) {
         Map<CompiledTag, Optional<TagValue>> results = new LinkedHashMap<>();
         Map<String, Object> current = null;
         ProfileState state = profile;
         for (CompiledTag tag : tags) {
             Optional<TagValue> value = TagEngine.evaluate(tag.spec(), state, now, tag.cutPoints());
             results.put(tag, value);
+            if (!served.test(tag)) {
+                continue;
+            }
             Object newValue = value.map(TagValue::value).orElse(null);
             if (!java.util.Objects.equals(newValue, state.tags().get(tag.code()))) {
                 if (current == null) {

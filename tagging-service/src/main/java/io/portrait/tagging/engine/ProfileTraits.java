@@ -82,7 +82,7 @@ public final class ProfileTraits {
      */
     private static void takeNewerConsent(Map<String, Object> into, Map<String, Object> from, boolean winsTies) {
         from.forEach((name, value) -> {
-            if (!name.startsWith(PREFIX) || name.endsWith(AT)) {
+            if (!name.startsWith(PREFIX) || isTime(name)) {
                 return;
             }
             String at = name + AT;
@@ -96,6 +96,11 @@ public final class ProfileTraits {
                 }
             }
         });
+    }
+
+    /** {@code consent.<purpose>.at}: a purpose has no dot, so a second one marks the time (also of a purpose "at"). */
+    private static boolean isTime(String name) {
+        return name.indexOf('.', PREFIX.length()) >= 0;
     }
 
     /** A stored time; consent stored before times were kept counts as the oldest. */

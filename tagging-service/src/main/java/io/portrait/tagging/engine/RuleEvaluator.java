@@ -92,7 +92,7 @@ public final class RuleEvaluator {
         Instant from = windowStart(did.windowDays(), now);
         if (did.then() == null) {
             for (ProfileEvent event : events) {
-                if (inWindow(event, from, now) && matches(did.first(), event)) {
+                if (inWindow(event, from) && matches(did.first(), event)) {
                     return true;
                 }
             }
@@ -102,7 +102,7 @@ public final class RuleEvaluator {
         // Events are oldest first: for each first-step event, look ahead for a second step within the gap.
         for (int i = 0; i < events.size(); i++) {
             ProfileEvent first = events.get(i);
-            if (!inWindow(first, from, now) || !matches(did.first(), first)) {
+            if (!inWindow(first, from) || !matches(did.first(), first)) {
                 continue;
             }
             Instant deadline = first.at().plus(within);
@@ -132,7 +132,7 @@ public final class RuleEvaluator {
         double max = Double.NEGATIVE_INFINITY;
         Set<Object> distinct = aggregate.fn() == RuleNode.AggregateFunction.DISTINCT ? new HashSet<>() : null;
         for (ProfileEvent event : events) {
-            if (!inWindow(event, from, now) || !matches(aggregate.events(), event)) {
+            if (!inWindow(event, from) || !matches(aggregate.events(), event)) {
                 continue;
             }
             count++;
@@ -167,7 +167,7 @@ public final class RuleEvaluator {
         Instant from = windowStart(windowDays, now);
         List<ProfileEvent> matching = new ArrayList<>();
         for (ProfileEvent event : events) {
-            if (inWindow(event, from, now) && matches(pattern, event)) {
+            if (inWindow(event, from) && matches(pattern, event)) {
                 matching.add(event);
             }
         }
@@ -190,8 +190,13 @@ public final class RuleEvaluator {
         return windowDays == null ? null : now.minus(Duration.ofDays(windowDays));
     }
 
-    private static boolean inWindow(ProfileEvent event, Instant from, Instant now) {
-        return (from == null || event.at().isAfter(from)) && !event.at().isAfter(now);
+    /**
+     * Within the window from {@code from} on (every event when there is none). An event stamped a little after now
+     * (a till whose clock runs fast; ingestion keeps such a time when it is within its allowed skew) counts: it
+     * happened, and a tag without a window is not evaluated again when its time comes.
+     */
+    private static boolean inWindow(ProfileEvent event, Instant from) {
+        return from == null || event.at().isAfter(from);
     }
 
     private static List<?> items(Object value) {

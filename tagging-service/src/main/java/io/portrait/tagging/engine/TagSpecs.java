@@ -342,6 +342,13 @@ public final class TagSpecs {
         return codes;
     }
 
+    /** The codes of the tags a rule (a tag's condition or a segment's) reads. */
+    public static Set<String> tagsRead(RuleNode rule) {
+        Set<String> codes = new HashSet<>();
+        collectTags(rule, codes);
+        return codes;
+    }
+
     private static void collectTags(RuleNode node, Set<String> codes) {
         if (node instanceof RuleNode.All all) {
             all.children().forEach(child -> collectTags(child, codes));

@@ -116,14 +116,23 @@ public class SegmentRepository {
                         Rows.instant(row[2]))).toList());
     }
 
-    /** Merged-away profiles leave their segments (the survivor's membership follows at the next refresh). */
+    /**
+     * Merged-away profiles leave their segments (the survivor's membership follows at the next refresh). Each
+     * segment's changes are written under its row's lock, as a refresh writes them: the sequence numbers of one
+     * segment's log then commit in order, so a reader paging by sequence never passes one not yet committed.
+     */
     public Uni<Integer> leave(String workspace, List<String> profileIds) {
-        return NativeSql.update("""
+        Map<String, Object> params = Map.of("workspace", workspace, "ids", profileIds);
+        return NativeSql.list("""
+                        select code from segment where workspace = :workspace and code in (
+                            select code from segment_member where workspace = :workspace and profile_id in (:ids))
+                        order by code for update""", String.class, params)
+                .chain(codes -> codes.isEmpty() ? Uni.createFrom().item(0) : NativeSql.update("""
                         with gone as (delete from segment_member where workspace = :workspace
-                            and profile_id in (:ids) returning code, profile_id)
+                            and profile_id in (:ids) and code in (:codes) returning code, profile_id)
                         insert into segment_change (workspace, code, profile_id, change)
                         select :workspace, code, profile_id, 'left' from gone""",
-                Map.of("workspace", workspace, "ids", profileIds));
+                        Map.of("workspace", workspace, "ids", profileIds, "codes", codes)));
     }
 
     /** Erasure: the profile's memberships and its change history. */

@@ -37,15 +37,18 @@ public class TaggingProfileData implements ProfileData {
                 .replaceWithVoid();
     }
 
-    /** Values of manual and model tags were set from outside the event stream: they stay with the profile. */
+    /**
+     * Values of manual and model tags were set from outside the event stream: they stay with the profile. So do its
+     * segment memberships and their change log: the next refresh records who left and who entered, which those
+     * following the changes must see (deleting them would drop a member without a "left").
+     */
     @Override
     public Uni<Integer> deleteBuiltFor(String workspace, String profileId) {
         return counters.deleteFor(workspace, profileId)
                 .chain(deleted -> states.deleteFor(workspace, profileId).map(more -> deleted + more))
                 .chain(deleted -> taxonomy.definitions(workspace, null, null)
                         .chain(definitions -> values.deleteFor(workspace, profileId, setFromOutside(definitions)))
-                        .map(more -> deleted + more))
-                .chain(deleted -> segments.deleteFor(workspace, profileId).map(more -> deleted + more));
+                        .map(more -> deleted + more));
     }
 
     @Override

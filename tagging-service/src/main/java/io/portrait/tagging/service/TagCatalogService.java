@@ -14,9 +14,11 @@ import io.portrait.tagging.engine.CompiledTag;
 import io.portrait.tagging.engine.FieldCatalog;
 import io.portrait.tagging.engine.ProfileTagger;
 import io.portrait.tagging.engine.RuleException;
+import io.portrait.tagging.engine.RuleJson;
 import io.portrait.tagging.engine.RuleLimits;
 import io.portrait.tagging.engine.TagSpec;
 import io.portrait.tagging.engine.TagSpecs;
+import io.portrait.tagging.repository.SegmentRepository;
 import io.portrait.tagging.repository.TagValueRepository;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -46,10 +48,12 @@ public class TagCatalogService {
     private final RecomputeJobs jobs;
     private final ServedDefinitions served;
     private final TaggingConfig config;
+    private final SegmentRepository segments;
     private final ProfileAliases aliases = new ProfileAliases();
 
     TagCatalogService(TaxonomyRepository taxonomy, TagValueRepository values, TagComputeService compute,
-                      RecomputeJobs jobs, ServedDefinitions served, TaggingConfig config) {
+                      RecomputeJobs jobs, ServedDefinitions served, TaggingConfig config, SegmentRepository segments) {
+        this.segments = segments;
         this.taxonomy = taxonomy;
         this.values = values;
         this.compute = compute;
@@ -222,12 +226,34 @@ public class TagCatalogService {
         return retireInTransaction(workspace, code).invoke(() -> served.changed(workspace));
     }
 
+    /**
+     * Refused while a segment or a computed tag reads the tag: its rule could no longer be checked against the
+     * catalog, so the segment would stop refreshing (its members frozen) and the tag would read a value nobody keeps.
+     */
     @WithTransaction
     Uni<TagDefinition> retireInTransaction(String workspace, String code) {
         return existing(workspace, code, true)
+                .call(() -> readers(workspace, code).invoke(readers -> {
+                    if (!readers.isEmpty()) {
+                        throw new ConflictException("tag '" + code + "' is read by " + String.join(", ", readers)
+                                + "; change or retire those first", false);
+                    }
+                }))
                 .chain(definition -> taxonomy.updateState(workspace, code, TagDefinition.RETIRED,
                         definition.latestVersion(), definition.liveVersion()))
                 .chain(() -> existing(workspace, code, false));
+    }
+
+    /** The segments and the other computed tags whose rules read tag {@code code}, e.g. "segment vip_east". */
+    private Uni<List<String>> readers(String workspace, String code) {
+        return segments.list(workspace).chain(rows -> compute.computable(workspace).map(tags -> {
+            List<String> readers = new ArrayList<>();
+            rows.stream().filter(row -> TagSpecs.tagsRead(RuleJson.readStored(row.rule())).contains(code))
+                    .forEach(row -> readers.add("segment " + row.code()));
+            tags.stream().filter(tag -> !tag.code().equals(code) && tag.tagsRead().contains(code))
+                    .forEach(tag -> readers.add("tag " + tag.code()));
+            return readers;
+        }));
     }
 
     @WithSession

@@ -117,8 +117,11 @@ public class TagComputeService {
                     List<Change> changes = new ArrayList<>();
                     for (String profileId : profileIds) {
                         ProfileState state = state(profileId, data.get(profileId), current.getOrDefault(profileId, Map.of()));
+                        // Only a served version's new value is what later tags read; a version being computed is not.
                         Map<CompiledTag, Optional<TagValue>> evaluated = chained
-                                ? ProfileTagger.evaluate(tags, state, now) : ProfileTagger.evaluateEach(tags, state, now);
+                                ? ProfileTagger.evaluate(tags, state, now,
+                                        tag -> Integer.valueOf(tag.version()).equals(stored.liveVersions().get(tag.code())))
+                                : ProfileTagger.evaluateEach(tags, state, now);
                         evaluated.forEach((tag, value) -> {
                             StoredTagValue before = stored.byKey().get(new ValueKey(profileId, tag.code(), tag.version()));
                             if (changed(before, value)) {
@@ -145,8 +148,12 @@ public class TagComputeService {
     private record ValueKey(String profileId, String code, int version) {
     }
 
-    /** The profiles' stored values by key, and those of live versions typed per profile and code (rules read them). */
-    private record StoredValues(Map<ValueKey, StoredTagValue> byKey, Map<String, Map<String, Object>> live) {
+    /**
+     * The profiles' stored values by key, those of live versions typed per profile and code (rules read them), and
+     * the live version of each served tag.
+     */
+    private record StoredValues(Map<ValueKey, StoredTagValue> byKey, Map<String, Map<String, Object>> live,
+                                Map<String, Integer> liveVersions) {
     }
 
     /** The stored values {@code storedRead} answers (it may hold other profiles too: they are not looked up). */
@@ -167,7 +174,9 @@ public class TagComputeService {
                                         ValueType.fromWireName(definition.valueType())));
                     }
                 }
-                return new StoredValues(byKey, byProfile);
+                Map<String, Integer> liveVersions = new HashMap<>();
+                live.forEach((code, definition) -> liveVersions.put(code, definition.liveVersion()));
+                return new StoredValues(byKey, byProfile, liveVersions);
             });
         });
     }

@@ -38,6 +38,15 @@ class ProfileTraitsTest {
     }
 
     @Test
+    void aPurposeNamedAtIsAPurposeLikeAnyOther() {
+        Map<String, Object> stored = new LinkedHashMap<>();
+
+        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of(), Map.of("at", true), T1));
+
+        assertThat(stored).containsEntry("consent.at", true).containsEntry("consent.at.at", T1.toString());
+    }
+
+    @Test
     void consentStoredWithoutATimeGivesWayToAnyEvent() {
         Map<String, Object> stored = new LinkedHashMap<>(Map.of("consent.marketing", true));
 

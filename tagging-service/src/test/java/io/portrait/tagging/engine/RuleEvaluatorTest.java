@@ -103,6 +103,21 @@ class RuleEvaluatorTest {
                 .isEqualTo(expected);
     }
 
+    /** A till whose clock runs three minutes fast: its order counts now, not only once its time has come. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "did \"Order Completed\"|true",
+            "did \"Order Completed\" last 30d|true",
+            "count(\"Order Completed\") = 1|true",
+    })
+    void anEventStampedAFewMinutesAheadCounts(String rule, boolean expected) {
+        ProfileState lin = ProfileState.of("p3", Map.of(), Map.of(), null, List.of(
+                event("Order Completed", NOW.plusSeconds(180).toString(), "pos", Map.of("revenue", 10))));
+
+        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), lin, NOW))
+                .isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "metric.event_count = 0|true",

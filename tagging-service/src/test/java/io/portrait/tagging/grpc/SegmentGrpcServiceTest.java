@@ -252,6 +252,27 @@ class SegmentGrpcServiceTest {
     }
 
     @Test
+    void aTagASegmentOrAnotherTagReadsCannotBeRetired() {
+        String ws = workspaceWithTags();
+        segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("loyal_east")
+                .setName("Loyal, east").setRule(RULE).build()).await().atMost(TIMEOUT);
+        tag(ws, "big_buyer", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\": \"tag.orders >= 3\"}]}");
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> catalog
+                .retireTag(io.portrait.proto.tagging.v1.RetireTagRequest.newBuilder().setWorkspace(ws)
+                        .setCode("orders").build()).await().atMost(TIMEOUT));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(refused.getStatus().getDescription())
+                .isEqualTo("tag 'orders' is read by segment loyal_east, tag big_buyer; change or retire those first");
+        // The segment still refreshes; a tag nobody reads retires.
+        assertThat(segments.refreshSegment(RefreshSegmentRequest.newBuilder().setWorkspace(ws).setCode("loyal_east")
+                .build()).await().atMost(TIMEOUT).getSegment().getMembers()).isEqualTo(2);
+        catalog.retireTag(io.portrait.proto.tagging.v1.RetireTagRequest.newBuilder().setWorkspace(ws)
+                .setCode("big_buyer").build()).await().atMost(TIMEOUT);
+    }
+
+    @Test
     void membersArePagedAndChangesRecorded() {
         String ws = workspaceWithTags();
         Segment segment = segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("loyal_east")
