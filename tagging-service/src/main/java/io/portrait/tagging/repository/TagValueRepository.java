@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,14 @@ public class TagValueRepository {
     }
 
     /**
+     * A change computed from what was read earlier in a longer job (a page of a full computation): written only if
+     * the stored row is still what was read, absent ({@code readAt} null) or last written at {@code readAt}. A
+     * real-time update committed in between was computed from newer events and stays.
+     */
+    public record GuardedChange(Change change, Instant readAt) {
+    }
+
+    /**
      * Applies the changes (a later change of the same profile, tag and version wins) in a few set-based
      * statements; answers how many rows changed. Values equal to the stored ones are not rewritten.
      */
@@ -45,8 +54,61 @@ public class TagValueRepository {
                         .map(cleared -> written + cleared));
     }
 
-    private static List<List<Change>> batches(List<Change> changes) {
-        List<List<Change>> batches = new ArrayList<>();
+    /**
+     * Applies changes each guarded by the row as read ({@link GuardedChange}); answers how many rows changed. Rows
+     * that changed since they were read are left as they are.
+     */
+    public Uni<Integer> applyGuarded(String workspace, List<GuardedChange> changes) {
+        List<Map<String, Object>> inserts = new ArrayList<>();
+        List<Map<String, Object>> updates = new ArrayList<>();
+        List<Map<String, Object>> deletes = new ArrayList<>();
+        for (GuardedChange guarded : changes) {
+            Change change = guarded.change();
+            if (guarded.readAt() == null) {
+                if (change.value() != null) {
+                    inserts.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
+                            "x", change.value(), "r", change.reason()));
+                }
+            } else if (change.value() != null) {
+                updates.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
+                        "x", change.value(), "r", change.reason(), "e", guarded.readAt().toString()));
+            } else {
+                deletes.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
+                        "e", guarded.readAt().toString()));
+            }
+        }
+        return each(workspace, inserts, GUARDED_INSERT).chain(inserted -> each(workspace, updates, GUARDED_UPDATE)
+                .chain(updated -> each(workspace, deletes, GUARDED_DELETE)
+                        .map(deleted -> inserted + updated + deleted)));
+    }
+
+    private static final String GUARDED_INSERT = """
+            insert into tag_value (workspace, code, version, profile_id, value, reason, updated_at)
+            select :workspace, r.c, r.v, r.p, r.x, r.r, now()
+            from json_to_recordset(cast(cast(:rows as text) as json)) as r(p text, c text, v integer, x text, r text)
+            on conflict (workspace, code, version, profile_id) do nothing""";
+    private static final String GUARDED_UPDATE = """
+            update tag_value t set value = r.x, reason = r.r, updated_at = now()
+            from json_to_recordset(cast(cast(:rows as text) as json))
+                as r(p text, c text, v integer, x text, r text, e timestamptz)
+            where t.workspace = :workspace and t.code = r.c and t.version = r.v and t.profile_id = r.p
+                and t.updated_at = r.e""";
+    private static final String GUARDED_DELETE = """
+            delete from tag_value t using json_to_recordset(cast(cast(:rows as text) as json))
+                as r(p text, c text, v integer, e timestamptz)
+            where t.workspace = :workspace and t.code = r.c and t.version = r.v and t.profile_id = r.p
+                and t.updated_at = r.e""";
+
+    /** Runs {@code sql} over the rows, {@link #BATCH} at a time; answers the rows it changed. */
+    private static Uni<Integer> each(String workspace, List<Map<String, Object>> rows, String sql) {
+        return Multi.createFrom().iterable(batches(rows))
+                .onItem().transformToUniAndConcatenate(batch -> NativeSql.update(sql,
+                        Map.of("workspace", workspace, "rows", json(batch))))
+                .collect().with(Collectors.summingInt(Integer::intValue));
+    }
+
+    private static <T> List<List<T>> batches(List<T> changes) {
+        List<List<T>> batches = new ArrayList<>();
         for (int from = 0; from < changes.size(); from += BATCH) {
             batches.add(changes.subList(from, Math.min(changes.size(), from + BATCH)));
         }

@@ -1,6 +1,7 @@
 package io.portrait.tagging.service;
 
 import io.portrait.common.sink.NativeSql;
+import io.portrait.common.sink.SinkLedger;
 import io.portrait.tagging.domain.RecomputeJob;
 import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagDefinition;
@@ -19,6 +20,7 @@ import io.portrait.tagging.repository.ProfileStateRepository;
 import io.portrait.tagging.repository.ProfileStateRepository.ProfileData;
 import io.portrait.tagging.repository.TagValueRepository;
 import io.portrait.tagging.repository.TagValueRepository.Change;
+import io.portrait.tagging.repository.TagValueRepository.GuardedChange;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -49,6 +51,7 @@ public class TagComputeService {
     private final ProfileStateRepository states;
     private final TagCompiler compiler;
     private final TaggingConfig config;
+    private final SinkLedger ledger = new SinkLedger();
     private final Clock clock;
 
     TagComputeService(TaxonomyRepository taxonomy, TagValueRepository values, ProfileStateRepository states,
@@ -115,7 +118,12 @@ public class TagComputeService {
                 .chain(stored -> {
                     Map<String, Map<String, Object>> current = stored.live();
                     List<Change> changes = new ArrayList<>();
+                    List<GuardedChange> guarded = new ArrayList<>();
+                    Set<String> holdingValues = stored.profiles();
                     for (String profileId : profileIds) {
+                        if (data.get(profileId) == null && !holdingValues.contains(profileId)) {
+                            continue; // erased or merged away since its id was listed: nothing to tag
+                        }
                         ProfileState state = state(profileId, data.get(profileId), current.getOrDefault(profileId, Map.of()));
                         // Only a served version's new value is what later tags read; a version being computed is not.
                         Map<CompiledTag, Optional<TagValue>> evaluated = chained
@@ -125,9 +133,17 @@ public class TagComputeService {
                         evaluated.forEach((tag, value) -> {
                             StoredTagValue before = stored.byKey().get(new ValueKey(profileId, tag.code(), tag.version()));
                             if (changed(before, value)) {
-                                changes.add(change(profileId, tag, value));
+                                if (chained) {
+                                    changes.add(change(profileId, tag, value));
+                                } else {
+                                    guarded.add(new GuardedChange(change(profileId, tag, value),
+                                            before == null ? null : before.updatedAt()));
+                                }
                             }
                         });
+                    }
+                    if (!chained) {
+                        return guarded.isEmpty() ? Uni.createFrom().item(0) : values.applyGuarded(workspace, guarded);
                     }
                     return changes.isEmpty() ? Uni.createFrom().item(0) : values.apply(workspace, changes);
                 }));
@@ -154,6 +170,11 @@ public class TagComputeService {
      */
     private record StoredValues(Map<ValueKey, StoredTagValue> byKey, Map<String, Map<String, Object>> live,
                                 Map<String, Integer> liveVersions) {
+
+        /** The profiles holding any stored value. */
+        Set<String> profiles() {
+            return byKey.keySet().stream().map(ValueKey::profileId).collect(Collectors.toSet());
+        }
     }
 
     /** The stored values {@code storedRead} answers (it may hold other profiles too: they are not looked up). */
@@ -238,9 +259,13 @@ public class TagComputeService {
         // Two jobs of one version (a publish and a refresh) compute it once: a value is written once per statement.
         Map<String, CompiledTag> distinct = new LinkedHashMap<>();
         tags.forEach(tag -> distinct.putIfAbsent(tag.code() + " v" + tag.version(), tag));
+        // The workspace lock shared with event batches: no merge or erasure commits between the page's reads and
+        // its writes (it would have the page write values of a profile that is gone). A real-time update that
+        // commits in between stays: the page writes a value only where the row is still as it read it.
         // A page is a contiguous run of ids in order: its stored values are read as a range.
-        return computeAndStore(workspace, Set.copyOf(ids), List.copyOf(distinct.values()), false,
-                values.forRange(workspace, ids.get(0), ids.get(ids.size() - 1))).replaceWithVoid();
+        return ledger.lockShared(workspace).chain(() -> computeAndStore(workspace, Set.copyOf(ids),
+                List.copyOf(distinct.values()), false, values.forRange(workspace, ids.get(0), ids.get(ids.size() - 1))))
+                .replaceWithVoid();
     }
 
     /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */

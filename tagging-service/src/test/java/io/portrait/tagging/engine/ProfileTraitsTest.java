@@ -15,26 +15,29 @@ class ProfileTraitsTest {
     private static final Instant T2 = Instant.parse("2026-01-02T10:00:00Z");
 
     @Test
-    void anEventsTraitsCannotSetConsentAndItsConsentCarriesItsTime() {
+    void anEventsTraitsCannotSetConsentOrTimesAndEachKeyCarriesTheEventsTime() {
         Map<String, Object> event = ProfileTraits.ofEvent(
-                Map.of("city", "Hangzhou", "consent.marketing", true, "consent.marketing.at", T2.toString()),
+                Map.of("city", "Hangzhou", "consent.marketing", true, ProfileTraits.TIMES, Map.of("city", "x")),
                 Map.of("analytics", false, "Not A Purpose", true), T1);
 
-        assertThat(event).containsOnly(Map.entry("city", "Hangzhou"), Map.entry("consent.analytics", false),
-                Map.entry("consent.analytics.at", T1.toString()));
+        assertThat(event).containsOnlyKeys("city", "consent.analytics", ProfileTraits.TIMES)
+                .containsEntry("city", "Hangzhou").containsEntry("consent.analytics", false)
+                .containsEntry(ProfileTraits.TIMES, Map.of("city", T1.toString(), "consent.analytics", T1.toString()));
     }
 
     @Test
-    void aLaterEventWinsAndAnOlderOneLeavesConsentAlone() {
+    void aLaterEventWinsAndAnOlderOneLeavesWhatWasSaidLater() {
         Map<String, Object> stored = new LinkedHashMap<>(ProfileTraits.ofEvent(Map.of("city", "Hangzhou"),
                 Map.of("marketing", false), T2));
 
-        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of("city", "Shanghai"), Map.of("marketing", true), T1));
-        assertThat(stored).containsEntry("city", "Shanghai").containsEntry("consent.marketing", false)
-                .containsEntry("consent.marketing.at", T2.toString());
+        // A backfill of an older record: its city and its consent are older than what is held.
+        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of("city", "Shanghai", "name", "Ann"),
+                Map.of("marketing", true), T1));
+        assertThat(stored).containsEntry("city", "Hangzhou").containsEntry("name", "Ann")
+                .containsEntry("consent.marketing", false);
 
-        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of(), Map.of("marketing", true), T2));
-        assertThat(stored).containsEntry("consent.marketing", true);
+        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of("city", "Beijing"), Map.of("marketing", true), T2));
+        assertThat(stored).containsEntry("city", "Beijing").containsEntry("consent.marketing", true);
     }
 
     @Test
@@ -43,31 +46,31 @@ class ProfileTraitsTest {
 
         ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of(), Map.of("at", true), T1));
 
-        assertThat(stored).containsEntry("consent.at", true).containsEntry("consent.at.at", T1.toString());
+        assertThat(stored).containsEntry("consent.at", true);
     }
 
     @Test
-    void consentStoredWithoutATimeGivesWayToAnyEvent() {
-        Map<String, Object> stored = new LinkedHashMap<>(Map.of("consent.marketing", true));
+    void valuesStoredWithoutATimeGiveWayToAnyEvent() {
+        Map<String, Object> stored = new LinkedHashMap<>(Map.of("consent.marketing", true, "city", "Lyon"));
 
-        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of(), Map.of("marketing", false), T1));
+        ProfileTraits.apply(stored, ProfileTraits.ofEvent(Map.of("city", "Paris"), Map.of("marketing", false), T1));
 
-        assertThat(stored).containsEntry("consent.marketing", false).containsEntry("consent.marketing.at", T1.toString());
+        assertThat(stored).containsEntry("consent.marketing", false).containsEntry("city", "Paris");
     }
 
     @Test
-    void aMergeKeepsTheSurvivorsTraitsButTheLatestConsent() {
-        Map<String, Object> survivor = ProfileTraits.ofEvent(Map.of("city", "Hangzhou"),
-                Map.of("marketing", true, "analytics", true), T1);
-        Map<String, Object> newer = ProfileTraits.ofEvent(Map.of("city", "Beijing", "name", "Ann"),
-                Map.of("marketing", false), T2);
-        Map<String, Object> sameTime = ProfileTraits.ofEvent(Map.of(), Map.of("analytics", false), T1);
+    void aMergeKeepsTheLatestValueOfEachKeyAndTheSurvivorsOnATie() {
+        Map<String, Object> survivor = ProfileTraits.ofEvent(Map.of("city", "Hangzhou", "gender", "female"),
+                Map.of("marketing", true, "analytics", true), T2);
+        Map<String, Object> older = ProfileTraits.ofEvent(Map.of("city", "Beijing", "name", "Ann"),
+                Map.of("marketing", false), T1);
+        Map<String, Object> sameTime = ProfileTraits.ofEvent(Map.of("gender", "unknown"), Map.of("analytics", false), T2);
+        Map<String, Object> newer = ProfileTraits.ofEvent(Map.of(), Map.of("marketing", false), T2.plusSeconds(1));
 
-        Map<String, Object> merged = ProfileTraits.merge(survivor, List.of(newer, sameTime));
+        Map<String, Object> merged = ProfileTraits.merge(survivor, List.of(older, sameTime, newer));
 
         assertThat(merged).containsEntry("city", "Hangzhou").containsEntry("name", "Ann")
-                .containsEntry("consent.marketing", false).containsEntry("consent.marketing.at", T2.toString())
-                // A tie keeps the survivor's.
-                .containsEntry("consent.analytics", true);
+                .containsEntry("gender", "female").containsEntry("consent.analytics", true)
+                .containsEntry("consent.marketing", false);
     }
 }

@@ -3,8 +3,13 @@ package io.portrait.tagging.service;
 import io.portrait.common.sink.NativeSql;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.tagging.domain.RecomputeJob;
+import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagCategory;
 import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.engine.CompiledTag;
+import io.portrait.tagging.repository.TagValueRepository;
+import io.portrait.tagging.repository.TagValueRepository.Change;
+import io.portrait.tagging.repository.TagValueRepository.GuardedChange;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.portrait.tagging.service.RecomputeJobs.Lease;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -18,6 +23,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +57,9 @@ class RecomputeJobsTest {
 
     @Inject
     TagComputeService compute;
+
+    @Inject
+    TagValueRepository tagValues;
 
     @Inject
     TagCatalogService catalog;
@@ -102,6 +111,50 @@ class RecomputeJobsTest {
         return sync(() -> Panache.withSession(() -> NativeSql.single(
                 "select count(*) from tag_value where workspace = :ws and code = :code", Long.class,
                 Map.of("ws", ws, "code", code))));
+    }
+
+    @Test
+    void aPageWritesOnlyWhereTheRowIsStillAsItWasRead() {
+        String ws = "ws-" + UUID.randomUUID();
+        sync(() -> Panache.withTransaction(() -> tagValues.apply(ws, List.of(
+                new Change("p1", "t", 1, "old", "r"), new Change("p2", "t", 1, "old", "r")))));
+        Instant p1At = sync(() -> Panache.withSession(() -> tagValues.forProfile(ws, "p1"))).get(0).updatedAt();
+        // A real-time update of p3 commits after the page read it absent.
+        sync(() -> Panache.withTransaction(() -> tagValues.apply(ws, List.of(new Change("p3", "t", 1, "live", "r")))));
+
+        int written = sync(() -> Panache.withTransaction(() -> tagValues.applyGuarded(ws, List.of(
+                new GuardedChange(new Change("p1", "t", 1, "page", "r"), p1At),
+                new GuardedChange(new Change("p2", "t", 1, "page", "r"), p1At.minusSeconds(60)),
+                new GuardedChange(new Change("p2", "t", 1, null, null), p1At.minusSeconds(60)),
+                new GuardedChange(new Change("p3", "t", 1, "page", "r"), null),
+                new GuardedChange(new Change("p4", "t", 1, "page", "r"), null)))));
+
+        assertThat(written).isEqualTo(2);
+        for (String[] expected : new String[][] {{"p1", "page"}, {"p2", "old"}, {"p3", "live"}, {"p4", "page"}}) {
+            assertThat(sync(() -> Panache.withSession(() -> tagValues.forProfile(ws, expected[0]))))
+                    .extracting(StoredTagValue::value).as(expected[0]).containsExactly(expected[1]);
+        }
+    }
+
+    @Test
+    void aProfileErasedAfterItsPageWasListedGetsNoValues() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        // A rule that gives even a profile without data a value.
+        sync(() -> catalog.createTag(ws, new TagDefinition("located", "Located", "", "crm", "geo", null, null,
+                "real_time", null, 0, null, null, null), """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city exists"},
+                                            {"value": "unknown", "when": "not trait.city exists"}]}"""));
+        sync(() -> catalog.publish(ws, "located", 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(1).equals(sync(() -> Panache.withSession(
+                () -> taxonomy.definition(ws, "located", false))).orElseThrow().liveVersion()));
+        List<CompiledTag> tags = sync(() -> Panache.withSession(() -> compute.computable(ws)));
+
+        // p9999 was listed on a page, then erased (or merged away) before the page was computed.
+        sync(() -> Panache.withTransaction(() -> compute.computeProfiles(ws, tags, List.of("p0001", "p9999"))));
+
+        assertThat(sync(() -> Panache.withSession(() -> tagValues.forProfile(ws, "p0001"))))
+                .extracting(StoredTagValue::value).containsExactly("yes");
+        assertThat(sync(() -> Panache.withSession(() -> tagValues.forProfile(ws, "p9999")))).isEmpty();
     }
 
     @Test
