@@ -52,6 +52,23 @@ public final class ProfileTagger {
     }
 
     /**
+     * The tags that read any of {@code codes}, directly or through another tag, in dependency order: what must be
+     * computed again when those tags' values change outside the event path (an assignment, a model's scores, a
+     * new version served, a daily refresh).
+     */
+    public List<CompiledTag> readersOf(Set<String> codes) {
+        Set<String> changed = new HashSet<>(codes);
+        List<CompiledTag> readers = new ArrayList<>();
+        for (CompiledTag tag : ordered) {
+            if (!codes.contains(tag.code()) && tag.tagsRead().stream().anyMatch(changed::contains)) {
+                readers.add(tag);
+                changed.add(tag.code());
+            }
+        }
+        return readers;
+    }
+
+    /**
      * New values of the given tags (a subset of {@link #tags()}, in its order) for the profile; an empty
      * Optional clears the tag. {@code profile.tags()} holds the current values of every tag by code.
      */
@@ -88,16 +105,6 @@ public final class ProfileTagger {
                 }
                 state = state.withTags(current);
             }
-        }
-        return results;
-    }
-
-    /** Each tag on the profile as it is: a tag read by another is read with its stored value, not a new one. */
-    public static Map<CompiledTag, Optional<TagValue>> evaluateEach(List<CompiledTag> tags, ProfileState profile,
-                                                                  Instant now) {
-        Map<CompiledTag, Optional<TagValue>> results = new LinkedHashMap<>();
-        for (CompiledTag tag : tags) {
-            results.put(tag, TagEngine.evaluate(tag.spec(), profile, now, tag.cutPoints()));
         }
         return results;
     }

@@ -35,11 +35,13 @@ public class ProfileTagService {
     private final io.portrait.tagging.repository.ProfileStateRepository states;
     private final ProfilePortraitRepository portraits;
     private final ServedDefinitions definitions;
+    private final TagComputeService compute;
     private final ProfileAliases aliases = new ProfileAliases();
 
     ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
                       io.portrait.tagging.repository.ProfileStateRepository states,
-                      ProfilePortraitRepository portraits, ServedDefinitions definitions) {
+                      ProfilePortraitRepository portraits, ServedDefinitions definitions, TagComputeService compute) {
+        this.compute = compute;
         this.portraits = portraits;
         this.definitions = definitions;
         this.taxonomy = taxonomy;
@@ -156,7 +158,9 @@ public class ProfileTagService {
                                     "model " + version + " computed at " + computedAt + ", score "
                                             + io.portrait.tagging.engine.TagValue.text(score.score())));
                         }
-                        return values.apply(workspace, List.copyOf(changes.values())).replaceWith(changes.size());
+                        return values.apply(workspace, List.copyOf(changes.values()))
+                                .call(() -> compute.refreshReaders(workspace, changes.keySet(), tagCode))
+                                .replaceWith(changes.size());
                     });
         });
     }

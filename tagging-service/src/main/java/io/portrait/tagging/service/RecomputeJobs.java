@@ -24,9 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs recompute jobs (publishes and the daily refresh) under a lease in the database, so that with several
@@ -315,14 +318,22 @@ public class RecomputeJobs {
                 });
     }
 
-    /** Completes every job of the lease, in the caller's transaction; publishes serve their version from now. */
+    /**
+     * Completes every job of the lease, in the caller's transaction; publishes serve their version from now, and the
+     * live tags reading a tag now served in a new version are queued for a refresh.
+     */
     private Uni<Void> finish(Lease lease) {
+        Set<String> madeLive = lease.jobs().stream().filter(RecomputeJob::makeLive).map(RecomputeJob::code)
+                .collect(Collectors.toCollection(TreeSet::new));
         return Multi.createFrom().iterable(lease.jobs())
                 .onItem().transformToUniAndConcatenate(job -> taxonomy.finishJob(job.jobId(), owner,
                                 RecomputeJob.COMPLETED, null)
                         .invoke(held -> requireHeld(held, List.of(job.jobId())))
                         .call(() -> job.makeLive() ? compute.makeLive(job) : Uni.createFrom().voidItem()))
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .call(() -> madeLive.isEmpty() ? Uni.createFrom().voidItem()
+                        : compute.queueReaders(lease.job().workspace(), madeLive, lease.job().jobId()))
+                .replaceWithVoid();
     }
 
     private Uni<Void> fail(RecomputeJob job, Throwable failure) {

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The governed side of tags: the taxonomy, definitions and their versions, publishing and retiring. */
 @ApplicationScoped
@@ -280,7 +281,11 @@ public class TagCatalogService {
                 profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct().forEach(id ->
                         changes.add(new TagValueRepository.Change(id, code, manual.definition().liveVersion(),
                                 checkedValue, reason)));
-                return values.apply(workspace, changes).replaceWith(changes.size());
+                // The tags that read this one follow at once, as they follow an event.
+                return values.apply(workspace, changes)
+                        .call(() -> compute.refreshReaders(workspace, changes.stream()
+                                .map(TagValueRepository.Change::profileId).collect(Collectors.toSet()), code))
+                        .replaceWith(changes.size());
             });
         });
     }
@@ -291,8 +296,12 @@ public class TagCatalogService {
     @WithTransaction
     public Uni<Integer> remove(String workspace, String code, List<String> profileIds) {
         return manualTag(workspace, code).chain(manual -> aliases.survivorsOf(workspace, profileIds)
-                .chain(survivors -> values.delete(workspace, code, manual.definition().liveVersion(),
-                        profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct().toList())));
+                .chain(survivors -> {
+                    List<String> ids = profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct()
+                            .toList();
+                    return values.delete(workspace, code, manual.definition().liveVersion(), ids)
+                            .call(() -> compute.refreshReaders(workspace, Set.copyOf(ids), code));
+                }));
     }
 
     private Uni<ManualContext> manualTag(String workspace, String code) {

@@ -23,6 +23,7 @@ import io.portrait.tagging.repository.TagValueRepository.Change;
 import io.portrait.tagging.repository.TagValueRepository.GuardedChange;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -101,49 +102,67 @@ public class TagComputeService {
             if (affected.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return computeAndStore(workspace, profileIds, affected, true,
+            return computeAndStore(workspace, profileIds, affected, false,
                     values.forProfiles(workspace, profileIds));
         });
     }
 
     /**
-     * Evaluates the tags for the profiles and writes only the values that changed. {@code chained}: a tag read by a
-     * later one is read with its new value (live tags kept current); otherwise every tag reads the stored live
-     * values, as a version being computed must until it is served (several computed in one pass as each alone).
+     * Recomputes, for the profiles, the real-time tags that read tag {@code code} (directly or through another), in
+     * the caller's transaction: after its values changed outside the event path (assigned, removed, or pushed by a
+     * model).
+     */
+    public Uni<Integer> refreshReaders(String workspace, Set<String> profileIds, String code) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return computable(workspace).chain(tags -> {
+            List<CompiledTag> readers = tags.isEmpty() ? List.of() : new ProfileTagger(tags).readersOf(Set.of(code))
+                    .stream().filter(CompiledTag::realTime).toList();
+            return readers.isEmpty() ? Uni.createFrom().item(0)
+                    : computeAndStore(workspace, profileIds, readers, false,
+                            values.forProfiles(workspace, profileIds));
+        });
+    }
+
+    /**
+     * Evaluates the tags (in dependency order) for the profiles and writes only the values that changed. A served
+     * version's new value is read by the tags after it that read it (live tags kept current); a version being
+     * computed is not read by any until it is served, so several versions computed in one pass each come out as
+     * they would alone. {@code guarded}: each value is written only where the stored row is still as read here (a
+     * page of a long job, see {@link TagValueRepository#applyGuarded}).
      */
     private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags,
-                                        boolean chained, Uni<List<StoredTagValue>> storedRead) {
+                                        boolean guarded, Uni<List<StoredTagValue>> storedRead) {
         Instant now = clock.instant();
         return states.load(workspace, profileIds).chain(data -> storedValues(workspace, storedRead)
                 .chain(stored -> {
                     Map<String, Map<String, Object>> current = stored.live();
                     List<Change> changes = new ArrayList<>();
-                    List<GuardedChange> guarded = new ArrayList<>();
+                    List<GuardedChange> guardedChanges = new ArrayList<>();
                     Set<String> holdingValues = stored.profiles();
                     for (String profileId : profileIds) {
                         if (data.get(profileId) == null && !holdingValues.contains(profileId)) {
                             continue; // erased or merged away since its id was listed: nothing to tag
                         }
                         ProfileState state = state(profileId, data.get(profileId), current.getOrDefault(profileId, Map.of()));
-                        // Only a served version's new value is what later tags read; a version being computed is not.
-                        Map<CompiledTag, Optional<TagValue>> evaluated = chained
-                                ? ProfileTagger.evaluate(tags, state, now,
-                                        tag -> Integer.valueOf(tag.version()).equals(stored.liveVersions().get(tag.code())))
-                                : ProfileTagger.evaluateEach(tags, state, now);
+                        Map<CompiledTag, Optional<TagValue>> evaluated = ProfileTagger.evaluate(tags, state, now,
+                                tag -> Integer.valueOf(tag.version()).equals(stored.liveVersions().get(tag.code())));
                         evaluated.forEach((tag, value) -> {
                             StoredTagValue before = stored.byKey().get(new ValueKey(profileId, tag.code(), tag.version()));
                             if (changed(before, value)) {
-                                if (chained) {
-                                    changes.add(change(profileId, tag, value));
-                                } else {
-                                    guarded.add(new GuardedChange(change(profileId, tag, value),
+                                if (guarded) {
+                                    guardedChanges.add(new GuardedChange(change(profileId, tag, value),
                                             before == null ? null : before.updatedAt()));
+                                } else {
+                                    changes.add(change(profileId, tag, value));
                                 }
                             }
                         });
                     }
-                    if (!chained) {
-                        return guarded.isEmpty() ? Uni.createFrom().item(0) : values.applyGuarded(workspace, guarded);
+                    if (guarded) {
+                        return guardedChanges.isEmpty() ? Uni.createFrom().item(0)
+                                : values.applyGuarded(workspace, guardedChanges);
                     }
                     return changes.isEmpty() ? Uni.createFrom().item(0) : values.apply(workspace, changes);
                 }));
@@ -263,8 +282,11 @@ public class TagComputeService {
         // its writes (it would have the page write values of a profile that is gone). A real-time update that
         // commits in between stays: the page writes a value only where the row is still as it read it.
         // A page is a contiguous run of ids in order: its stored values are read as a range.
-        return ledger.lockShared(workspace).chain(() -> computeAndStore(workspace, Set.copyOf(ids),
-                List.copyOf(distinct.values()), false, values.forRange(workspace, ids.get(0), ids.get(ids.size() - 1))))
+        // Chained in dependency order: a live version refreshed in this pass (a daily refresh) feeds its new value to
+        // the tags after it that read it; a version not yet served feeds nothing (see computeAndStore).
+        List<CompiledTag> ordered = new ProfileTagger(List.copyOf(distinct.values())).tags();
+        return ledger.lockShared(workspace).chain(() -> computeAndStore(workspace, Set.copyOf(ids), ordered,
+                        true, values.forRange(workspace, ids.get(0), ids.get(ids.size() - 1))))
                 .replaceWithVoid();
     }
 
@@ -315,16 +337,47 @@ public class TagComputeService {
         return Panache.withTransaction(() -> states.prune(clock.instant().minus(config.eventRetention())));
     }
 
-    /** The live tags of a workspace that change with the calendar alone: daily, time-window and tier tags. */
+    /**
+     * The live tags of a workspace that change with the calendar alone (daily, time-window and tier tags), and the
+     * live tags that read them: refreshed in one pass, in dependency order, each reader sees the new values.
+     */
     Uni<List<CompiledTag>> refreshable(String workspace) {
-        return Panache.withSession(() -> taxonomy.definitions(workspace, null, null).chain(definitions ->
-                computable(workspace).map(tags -> tags.stream()
+        return Panache.withSession(() -> liveTags(workspace).map(live -> {
+            List<CompiledTag> calendar = live.stream()
+                    .filter(tag -> CompiledTag.DAILY.equals(tag.updateMode())
+                            || TagSpecs.timeDependent(tag.spec())
+                            || tag.spec() instanceof TagSpec.TieredTag)
+                    .toList();
+            List<CompiledTag> refreshed = new ArrayList<>(calendar);
+            if (!live.isEmpty()) {
+                refreshed.addAll(new ProfileTagger(live).readersOf(
+                        calendar.stream().map(CompiledTag::code).collect(Collectors.toSet())));
+            }
+            return refreshed;
+        }));
+    }
+
+    /**
+     * After versions of {@code codes} were made live (in the caller's transaction): queues a refresh of the live
+     * tags that read them, directly or through another, which were computed against the previous values.
+     */
+    Uni<Void> queueReaders(String workspace, Set<String> codes, String cause) {
+        return liveTags(workspace).chain(live -> Multi.createFrom().iterable(live.isEmpty() ? List.<CompiledTag>of()
+                        : new ProfileTagger(live).readersOf(codes))
+                .onItem().transformToUniAndConcatenate(reader -> taxonomy.insertJob(RecomputeJob.create(
+                        "readers-" + cause + "-" + reader.code() + "-v" + reader.version(), workspace, reader.code(),
+                        reader.version(), false)))
+                .collect().asList().replaceWithVoid());
+    }
+
+    /** The computable tags' live versions, in the caller's session. */
+    private Uni<List<CompiledTag>> liveTags(String workspace) {
+        return taxonomy.definitions(workspace, null, null).chain(definitions -> computable(workspace)
+                .map(tags -> tags.stream()
                         .filter(tag -> definitions.stream().anyMatch(d -> d.code().equals(tag.code())
-                                && d.liveVersion() != null && d.liveVersion() == tag.version()))
-                        .filter(tag -> CompiledTag.DAILY.equals(tag.updateMode())
-                                || TagSpecs.timeDependent(tag.spec())
-                                || tag.spec() instanceof TagSpec.TieredTag)
-                        .toList())));
+                                && d.liveVersion() != null && d.liveVersion() == tag.version()
+                                && !TagDefinition.RETIRED.equals(d.status())))
+                        .toList()));
     }
 
     /** Workspaces with at least one live tag. */

@@ -272,6 +272,39 @@ class SegmentGrpcServiceTest {
                 .setCode("big_buyer").build()).await().atMost(TIMEOUT);
     }
 
+    private String valueOf(String ws, String profileId, String code) {
+        return tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws).setProfileId(profileId)
+                        .build()).await().atMost(TIMEOUT).getTagsList().stream()
+                .filter(tag -> tag.getCode().equals(code)).map(tag -> tag.getValue()).findFirst().orElse(null);
+    }
+
+    @Test
+    void tagsReadingAnotherFollowItsAssignmentsAndItsNewVersion() {
+        String ws = workspaceWithTags();
+        tag(ws, "influencer", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\": \"tag.kol = \\\"yes\\\"\"}]}");
+        tag(ws, "big_buyer", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", \"when\": \"tag.orders >= 2\"}]}");
+        assertThat(valueOf(ws, "ann", "big_buyer")).isEqualTo("yes");
+
+        // An assignment outside the event path: the tag reading it follows in the same call.
+        catalog.assignTag(io.portrait.proto.tagging.v1.AssignTagRequest.newBuilder().setWorkspace(ws).setCode("kol")
+                .setValue("yes").addProfileIds("ann").build()).await().atMost(TIMEOUT);
+        assertThat(valueOf(ws, "ann", "influencer")).isEqualTo("yes");
+        catalog.removeTag(io.portrait.proto.tagging.v1.RemoveTagRequest.newBuilder().setWorkspace(ws).setCode("kol")
+                .addProfileIds("ann").build()).await().atMost(TIMEOUT);
+        assertThat(valueOf(ws, "ann", "influencer")).isNull();
+
+        // orders v2 counts only the orders of a channel nobody used: once it is served, big_buyer follows it.
+        catalog.reviseTag(io.portrait.proto.tagging.v1.ReviseTagRequest.newBuilder().setWorkspace(ws).setCode("orders")
+                .setSpecJson("{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\" [channel = \\\"none\\\"])\"}")
+                .build()).await().atMost(TIMEOUT);
+        catalog.publishTag(PublishTagRequest.newBuilder().setWorkspace(ws).setCode("orders").build())
+                .await().atMost(TIMEOUT);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(valueOf(ws, "ann", "orders")).isIn("0", null);
+            assertThat(valueOf(ws, "ann", "big_buyer")).isNull();
+        });
+    }
+
     @Test
     void membersArePagedAndChangesRecorded() {
         String ws = workspaceWithTags();
