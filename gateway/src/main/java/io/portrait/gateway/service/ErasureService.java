@@ -132,7 +132,8 @@ public class ErasureService {
                     if (!steps.get("ingestion").done()) {
                         rest.add(ingestion.eraseEvents(workspace, erased)
                                 .invoke(answer -> steps.put("ingestion", steps.get("ingestion").erased(clock.instant(),
-                                        Map.of("eventsErased", answer.getEventsErased()))))
+                                        Map.of("eventsErased", answer.getEventsErased(),
+                                                "quarantinedEventsErased", answer.getQuarantinedEventsErased()))))
                                 .onFailure().invoke(f -> steps.put("ingestion", steps.get("ingestion").failed(describe(f))))
                                 .onFailure().recoverWithNull().replaceWithVoid());
                     }

@@ -160,6 +160,14 @@ public final class EventCleaner {
         return CleaningResult.accepted(new CleanedEvent(cleaned, identifiers, clamped));
     }
 
+    /**
+     * The identifiers of an event normalized as an accepted event's are, leaving out those that cannot be (what a
+     * quarantined event is found by when its person is erased).
+     */
+    public List<CleanedIdentifier> normalizable(List<Identifier> sent) {
+        return identifiers(sent, new ArrayList<>());
+    }
+
     /** Normalized identifiers, each (type, value) once; invalid ones become errors. */
     private List<CleanedIdentifier> identifiers(List<Identifier> sent, List<FieldError> errors) {
         Map<String, CleanedIdentifier> unique = new LinkedHashMap<>();

@@ -162,6 +162,16 @@ public class EventRepository {
     }
 
     /** Deletes every event of the given profiles; answers how many there were. */
+    /** The lookup hashes of every identifier the profiles' stored events carry. */
+    public Uni<Set<String>> identifierHashes(String workspace, Collection<String> profileIds) {
+        return store.events().find(Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds)),
+                        new FindOptions().projection(Projections.include("identifiers")))
+                .onItem().transformToIterable(document -> document.getList("identifiers", Document.class, List.of()))
+                .map(identifier -> identifier.getString("hash"))
+                .filter(java.util.Objects::nonNull)
+                .collect().asSet();
+    }
+
     public Uni<Long> eraseByProfiles(String workspace, Collection<String> profileIds) {
         return store.events().deleteMany(Filters.and(Filters.eq("workspace", workspace),
                 Filters.in("profile_id", profileIds))).map(result -> result.getDeletedCount());

@@ -8,6 +8,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.Quarantined;
+import io.portrait.ingestion.engine.EventCleaner;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
 import io.quarkus.mongodb.FindOptions;
@@ -38,12 +39,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class QuarantineRepository {
 
+    private static final String IDENTIFIER_HASHES = "identifier_hashes";
+
     private final IngestionStore store;
     private final StoredValues values;
+    private final EventCleaner cleaner;
 
-    public QuarantineRepository(IngestionStore store, StoredValues values) {
+    public QuarantineRepository(IngestionStore store, StoredValues values, EventCleaner cleaner) {
         this.store = store;
         this.values = values;
+        this.cleaner = cleaner;
     }
 
     /** The quarantine id of an event: stable for a message id, random without one. */
@@ -76,11 +81,24 @@ public class QuarantineRepository {
                     Updates.set("errors", entry.errors().stream().map(e -> new Document("field", e.getField())
                             .append("code", e.getCode()).append("message", e.getMessage())).toList()),
                     Updates.set("codes", entry.errors().stream().map(FieldError::getCode).distinct().toList()),
+                    // The lookup hashes of its identifiers, as a stored event keeps them: erasing a person finds
+                    // the rejected events that carried one of theirs.
+                    Updates.set(IDENTIFIER_HASHES, cleaner.normalizable(entry.event().getIdentifiersList()).stream()
+                            .map(i -> values.hash(i.type(), i.value())).distinct().toList()),
                     Updates.set("last_attempt_at", now),
                     Updates.setOnInsert("received_at", Date.from(entry.receivedAt())),
                     Updates.inc("attempts", 1)), new UpdateOptions().upsert(true)));
         }
         return store.quarantine().bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
+    }
+
+    /** Removes the workspace's entries carrying an identifier with one of the lookup hashes; answers how many. */
+    public Uni<Long> eraseHolding(String workspace, Collection<String> identifierHashes) {
+        if (identifierHashes.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        return store.quarantine().deleteMany(Filters.and(Filters.eq("workspace", workspace),
+                Filters.in(IDENTIFIER_HASHES, identifierHashes))).map(r -> r.getDeletedCount());
     }
 
     /** Removes the entries, answering how many there were. */

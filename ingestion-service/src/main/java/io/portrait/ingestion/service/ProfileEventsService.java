@@ -3,6 +3,7 @@ package io.portrait.ingestion.service;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
+import io.portrait.ingestion.repository.QuarantineRepository;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
@@ -21,9 +22,12 @@ public class ProfileEventsService {
 
     private final EventRepository events;
     private final OutboxRepository outbox;
+    private final QuarantineRepository quarantine;
     private final IngestionConfig config;
 
-    public ProfileEventsService(EventRepository events, OutboxRepository outbox, IngestionConfig config) {
+    public ProfileEventsService(EventRepository events, OutboxRepository outbox, QuarantineRepository quarantine,
+                                IngestionConfig config) {
+        this.quarantine = quarantine;
         this.events = events;
         this.outbox = outbox;
         this.config = config;
@@ -63,13 +67,16 @@ public class ProfileEventsService {
     public Uni<EraseProfileEventsResponse> erase(EraseProfileEventsRequest request) {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
-        return events.eraseByProfiles(workspace, profileIds).flatMap(erased -> outbox.eraseEvents(workspace, profileIds)
-                .map(entries -> {
-                    Log.infof("erased %d events and %d outbox entries of %d profiles", erased, entries,
-                            profileIds.size());
-                    return EraseProfileEventsResponse.newBuilder().setEventsErased(erased)
-                            .setOutboxEntriesErased(entries).build();
-                }));
+        // The person's identifiers, read from their events before those go: the quarantine's rejected events that
+        // carried one of them are theirs too.
+        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> quarantine.eraseHolding(workspace, hashes))
+                .flatMap(quarantined -> events.eraseByProfiles(workspace, profileIds)
+                        .flatMap(erased -> outbox.eraseEvents(workspace, profileIds).map(entries -> {
+                            Log.infof("erased %d events, %d outbox entries and %d quarantined events of %d profiles",
+                                    erased, entries, quarantined, profileIds.size());
+                            return EraseProfileEventsResponse.newBuilder().setEventsErased(erased)
+                                    .setOutboxEntriesErased(entries).setQuarantinedEventsErased(quarantined).build();
+                        })));
     }
 
     private static List<String> profileIds(List<String> requested) {

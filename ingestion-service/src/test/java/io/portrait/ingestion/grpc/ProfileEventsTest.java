@@ -15,6 +15,7 @@ import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Ingestion;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
@@ -126,6 +127,28 @@ class ProfileEventsTest {
         List<String> ids = response.getAcceptedList().stream().map(Acceptance::getEventId).toList();
         assertThat(mongo.getDatabase("ingestion").getCollection("events").countDocuments(Filters.in("_id", ids)))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void erasingAProfileAlsoErasesTheRejectedEventsThatCarriedItsIdentifiers() {
+        String workspace = workspace();
+        IngestEventsResponse accepted = ingest(workspace, track("m-1", "user_id=u-1", "email=ann@example.com"));
+        String erased = accepted.getAccepted(0).getProfileId();
+        // Rejected (no time it can read): Ann's, spelled otherwise, and someone else's.
+        IngestEventsResponse rejected = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(track("m-2", "email= Ann@Example.COM ").toBuilder().setTimestamp("yesterday").build())
+                .addEvents(track("m-3", "email=bob@example.com").toBuilder().setTimestamp("yesterday").build())
+                .build()).await().atMost(CALL);
+        assertThat(rejected.getRejectedCount()).isEqualTo(2);
+
+        EraseProfileEventsResponse result = ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder()
+                .setWorkspace(workspace).addProfileIds(erased).build()).await().atMost(CALL);
+
+        assertThat(result.getEventsErased()).isEqualTo(1);
+        assertThat(result.getQuarantinedEventsErased()).isEqualTo(1);
+        assertThat(ingestion.listQuarantinedEvents(ListQuarantinedEventsRequest.newBuilder().setWorkspace(workspace)
+                        .build()).await().atMost(CALL).getEventsList())
+                .extracting(q -> q.getEvent().getMessageId()).containsExactly("m-3");
     }
 
     @Test
