@@ -46,7 +46,9 @@ public final class AttributeCleaner {
             Map.entry("未知", "unknown"), Map.entry("保密", "unknown"));
     private static final Map<String, String> CURRENCY_ALIASES = Map.of(
             "RMB", "CNY", "元", "CNY", "人民币", "CNY", "¥", "CNY", "￥", "CNY", "$", "USD", "€", "EUR", "£", "GBP");
-    private static final Pattern MONEY_DECORATION = Pattern.compile("[\\s,¥￥$€£元]|RMB|CNY|USD|EUR|GBP");
+    private static final Pattern CURRENCY_MARK = Pattern.compile("[¥￥$€£元]|RMB|CNY|USD|EUR|GBP");
+    /** Digits with an optional sign and decimals; a comma only between groups of three digits (1,299.00). */
+    private static final Pattern PLAIN_AMOUNT = Pattern.compile("[+-]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?");
     private static final Pattern AGE = Pattern.compile("^(\\d{1,3})\\s*(岁|周岁|years?)?$");
     private static final Pattern CHINESE_DATE = Pattern.compile("^(\\d{4})年(\\d{1,2})月(\\d{1,2})日?$");
     private static final List<DateTimeFormatter> DATES = List.of(
@@ -93,7 +95,9 @@ public final class AttributeCleaner {
      */
     public Struct properties(Struct properties, List<FieldError> errors) {
         Struct.Builder cleaned = tidyStrings(properties).toBuilder();
-        boolean hasAmount = amounts(cleaned, "properties", errors);
+        // The currency each amount written with one names, by field: it must agree with the event's currency.
+        Map<String, String> marks = new java.util.LinkedHashMap<>();
+        boolean hasAmount = amounts(cleaned, "properties", errors, marks);
         Value products = cleaned.getFieldsMap().get("products");
         if (products != null) {
             if (!products.hasListValue()) {
@@ -108,7 +112,7 @@ public final class AttributeCleaner {
                         continue;
                     }
                     Struct.Builder line = sent.get(i).getStructValue().toBuilder();
-                    hasAmount |= amounts(line, path, errors);
+                    hasAmount |= amounts(line, path, errors, marks);
                     Value quantity = line.getFieldsMap().get("quantity");
                     if (quantity != null) {
                         quantity(quantity).ifPresentOrElse(
@@ -122,24 +126,49 @@ public final class AttributeCleaner {
             }
         }
         Value currency = cleaned.getFieldsMap().get("currency");
+        Optional<String> named = Optional.empty();
         if (currency != null) {
-            currency(currency).ifPresentOrElse(c -> cleaned.putFields("currency", text(c)),
+            named = currency(currency);
+            named.ifPresentOrElse(c -> cleaned.putFields("currency", text(c)),
                     () -> errors.add(error("properties.currency", "invalid_value",
                             "currency must be an ISO 4217 code such as CNY or USD")));
         } else if (hasAmount) {
-            cleaned.putFields("currency", text(defaultCurrency));
+            // No currency named: the amounts' own mark, when they agree on one, else the configured default.
+            Set<String> distinct = new java.util.TreeSet<>(marks.values());
+            named = Optional.of(distinct.size() == 1 ? distinct.iterator().next() : defaultCurrency);
+            cleaned.putFields("currency", text(named.get()));
+        }
+        if (named.isPresent()) {
+            String eventCurrency = named.get();
+            marks.forEach((field, mark) -> {
+                if (!mark.equals(eventCurrency)) {
+                    errors.add(error(field, "currency_mismatch", "the amount is written in " + mark
+                            + " but the event's currency is " + eventCurrency));
+                }
+            });
         }
         return cleaned.build();
     }
 
+    /** The currency an amount written as text names ({@code "¥88"}, {@code "USD 12"}), if any. */
+    static Optional<String> currencyMark(Value value) {
+        if (!value.hasStringValue()) {
+            return Optional.empty();
+        }
+        Matcher mark = CURRENCY_MARK.matcher(value.getStringValue().toUpperCase(Locale.ROOT));
+        return mark.find() ? Optional.of(CURRENCY_ALIASES.getOrDefault(mark.group(), mark.group())) : Optional.empty();
+    }
+
     /** Rewrites the amounts found directly in {@code fields}; true when there was at least one. */
-    private static boolean amounts(Struct.Builder fields, String path, List<FieldError> errors) {
+    private static boolean amounts(Struct.Builder fields, String path, List<FieldError> errors,
+                                   Map<String, String> marks) {
         boolean found = false;
         for (Map.Entry<String, Value> field : Map.copyOf(fields.getFieldsMap()).entrySet()) {
             if (!AMOUNTS.contains(field.getKey())) {
                 continue;
             }
             found = true;
+            currencyMark(field.getValue()).ifPresent(mark -> marks.put(path + "." + field.getKey(), mark));
             Optional<BigDecimal> amount = decimal(field.getValue());
             if (amount.isPresent()) {
                 fields.putFields(field.getKey(), text(amount.get().toPlainString()));
@@ -225,12 +254,14 @@ public final class AttributeCleaner {
             return Optional.of(decimal.scale() < 0 ? decimal.setScale(0) : decimal);
         }
         if (value.hasStringValue()) {
-            String text = MONEY_DECORATION.matcher(value.getStringValue().toUpperCase(Locale.ROOT)).replaceAll("");
-            try {
-                return text.isEmpty() ? Optional.empty() : Optional.of(new BigDecimal(text));
-            } catch (NumberFormatException e) {
+            // A comma is read only as a thousands separator: "12,50" (a decimal comma?) or "1.299,00" is refused,
+            // never guessed.
+            String text = CURRENCY_MARK.matcher(value.getStringValue().toUpperCase(Locale.ROOT)).replaceAll("")
+                    .replaceAll("\\s", "");
+            if (!PLAIN_AMOUNT.matcher(text).matches()) {
                 return Optional.empty();
             }
+            return Optional.of(new BigDecimal(text.replace(",", "")));
         }
         return Optional.empty();
     }

@@ -111,6 +111,9 @@ public final class ImportRowMapper {
         return event.build();
     }
 
+    /** The largest whole number every smaller one of which a double holds exactly (2^53). */
+    private static final double EXACT_INTEGER = 9_007_199_254_740_992d;
+
     private static boolean consent(Value value) {
         if (value.hasBoolValue()) {
             return value.getBoolValue();
@@ -128,7 +131,7 @@ public final class ImportRowMapper {
             case STRING_VALUE -> value.getStringValue();
             case NUMBER_VALUE -> {
                 double number = value.getNumberValue();
-                yield number == Math.rint(number) && Math.abs(number) < 1e15
+                yield number == Math.rint(number) && Math.abs(number) <= EXACT_INTEGER
                         ? String.valueOf((long) number) : String.valueOf(number);
             }
             case BOOL_VALUE -> String.valueOf(value.getBoolValue());
@@ -145,6 +148,12 @@ public final class ImportRowMapper {
             return Value.newBuilder().setStringValue(text).build();
         }
         if (json instanceof Number number) {
+            // A whole number a double cannot hold exactly (a member card, a snowflake id) is kept as its digits:
+            // as a double, 9100000000000001 and 9100000000000002 would be one value.
+            if ((number instanceof Long || number instanceof java.math.BigInteger)
+                    && Math.abs(number.doubleValue()) > EXACT_INTEGER) {
+                return Value.newBuilder().setStringValue(number.toString()).build();
+            }
             return Value.newBuilder().setNumberValue(number.doubleValue()).build();
         }
         if (json instanceof Boolean bool) {

@@ -148,7 +148,11 @@ public class OutboxRepository {
      * Records a failed delivery of entries that were tried together: each now has used {@code attempts}; it is
      * claimable again from {@code retryAt}, or dead (kept, never retried) when {@code retryAt} is null.
      */
-    public Uni<Void> markFailed(String owner, List<OutboxEntry> entries, int attempts, Instant retryAt, String error) {
+    /**
+     * Counts one more attempt on each entry (its own count); dead-letters them when {@code retryAt} is null, else puts
+     * them back until then.
+     */
+    public Uni<Void> markFailed(String owner, List<OutboxEntry> entries, Instant retryAt, String error) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -158,7 +162,7 @@ public class OutboxRepository {
                 : Updates.set("lease_until", Date.from(retryAt));
         return store.outbox()
                 .updateMany(Filters.and(Filters.in("_id", ids(entries)), Filters.eq("lease_owner", owner)),
-                        Updates.combine(outcome, Updates.set("attempts", attempts), Updates.set("last_error", error),
+                        Updates.combine(outcome, Updates.inc("attempts", 1), Updates.set("last_error", error),
                                 Updates.set("last_attempt_at", now), Updates.unset("lease_owner")))
                 .replaceWithVoid();
     }

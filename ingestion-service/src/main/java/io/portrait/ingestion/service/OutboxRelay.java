@@ -215,24 +215,30 @@ public class OutboxRelay {
              */
             private Uni<Void> failed(List<DeliveryUnit> units, int index, List<OutboxEntry> entries, Throwable failure) {
                 Status status = Status.fromThrowable(failure);
-                int attempts = entries.stream().mapToInt(OutboxEntry::attempts).max().orElse(0) + 1;
-                boolean dead = attempts >= config.retry().maxAttempts();
-                Instant retry = dead ? null : Instant.now().plus(backoff.delay(attempts));
+                // Each entry counts its own attempts: one sent alongside an entry that failed many times before
+                // (a poison event of another profile) is not dead-lettered with it.
+                int maxAttempts = config.retry().maxAttempts();
+                List<OutboxEntry> dying = entries.stream().filter(e -> e.attempts() + 1 >= maxAttempts).toList();
+                List<OutboxEntry> retrying = entries.stream().filter(e -> e.attempts() + 1 < maxAttempts).toList();
+                int attempts = retrying.stream().mapToInt(OutboxEntry::attempts).max().orElse(0) + 1;
+                Instant retry = retrying.isEmpty() ? null : Instant.now().plus(backoff.delay(attempts));
                 String error = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
                 metrics.counter("portrait.ingestion.outbox.failed", "sink", sink).increment(entries.size());
-                Uni<Void> marked = outbox.markFailed(owner, entries, attempts, retry, error);
-                if (dead) {
-                    metrics.counter("portrait.ingestion.outbox.dead", "sink", sink).increment(entries.size());
+                Uni<Void> marked = outbox.markFailed(owner, dying, null, error)
+                        .flatMap(x -> outbox.markFailed(owner, retrying, retry, error));
+                if (!dying.isEmpty()) {
+                    metrics.counter("portrait.ingestion.outbox.dead", "sink", sink).increment(dying.size());
                     Log.errorf("%s: %d %s entries dead-lettered after %d attempts, last failure %s", sink,
-                            entries.size(), units.get(index).kind().wireName(), attempts, status.getCode());
-                } else {
-                    entries.forEach(gate::hold);
+                            dying.size(), units.get(index).kind().wireName(), maxAttempts, status.getCode());
+                }
+                if (!retrying.isEmpty()) {
+                    retrying.forEach(gate::hold);
                     retryAt = retryAt == null || retry.isAfter(retryAt) ? retry : retryAt;
                     Log.warnf("%s: delivering %d %s entries failed (attempt %d, %s), retrying in %d ms", sink,
-                            entries.size(), units.get(index).kind().wireName(), attempts, status.getCode(),
+                            retrying.size(), units.get(index).kind().wireName(), attempts, status.getCode(),
                             backoff.delay(attempts).toMillis());
-                    long fromSeq = entries.stream().mapToLong(e -> e.position().seq()).min().orElseThrow();
-                    Set<String> profiles = entries.stream().flatMap(e -> e.profileIds().stream())
+                    long fromSeq = retrying.stream().mapToLong(e -> e.position().seq()).min().orElseThrow();
+                    Set<String> profiles = retrying.stream().flatMap(e -> e.profileIds().stream())
                             .collect(Collectors.toSet());
                     marked = marked.flatMap(x -> outbox.putOff(sink, profiles, fromSeq, retry));
                 }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class EventCleanerTest {
@@ -300,6 +301,32 @@ class EventCleanerTest {
         Struct line = cleaned.getFieldsOrThrow("products").getListValue().getValues(0).getStructValue();
         assertThat(line.getFieldsOrThrow("price").getStringValue()).isEqualTo("19.99");
         assertThat(line.getFieldsOrThrow("quantity").getNumberValue()).isEqualTo(2);
+    }
+
+    /** A decimal comma cannot be told from a thousands separator: refused, never guessed. */
+    @ParameterizedTest(name = "amount {0} is refused")
+    @CsvSource({"'12,50'", "'1.299,00'", "'1,29'", "'12.5.0'", "'ten'"})
+    void refusesAmountsItWouldHaveToGuess(String sent) {
+        Struct properties = Struct.newBuilder().putFields("revenue", text(sent)).build();
+
+        CleaningResult result = cleaner.clean(valid().setProperties(properties).build(), RECEIVED);
+
+        assertThat(result.errors()).extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(tuple("properties.revenue", "invalid_value"));
+    }
+
+    @Test
+    void anAmountWrittenInACurrencyGivesTheEventItsCurrencyAndMustAgreeWithANamedOne() {
+        CleaningResult dollars = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("revenue", text("$88")).build()).build(), RECEIVED);
+        assertThat(dollars.errors()).isEmpty();
+        assertThat(dollars.event().event().getProperties().getFieldsOrThrow("currency").getStringValue())
+                .isEqualTo("USD");
+
+        CleaningResult conflicting = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("revenue", text("USD 12")).putFields("currency", text("CNY")).build()).build(), RECEIVED);
+        assertThat(conflicting.errors()).extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(tuple("properties.revenue", "currency_mismatch"));
     }
 
     @ParameterizedTest(name = "currency {0} -> {1}")

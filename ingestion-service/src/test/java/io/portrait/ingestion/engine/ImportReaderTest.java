@@ -63,6 +63,26 @@ class ImportReaderTest {
     }
 
     @Test
+    void longNumericIdsInNdjsonKeepEveryDigit() {
+        byte[] file = ("{\"message_id\": 1234567890123456789, \"identifiers.member_card\": 9100000000000001,"
+                + " \"identifiers.user_id\": 1234567890123456, \"type\": \"identify\"}\n"
+                + "{\"message_id\": 1234567890123456790, \"identifiers.member_card\": 9100000000000002,"
+                + " \"type\": \"identify\"}\n").getBytes(StandardCharsets.UTF_8);
+        ImportRowMapper mapper = new ImportRowMapper("job-1", io.portrait.proto.ingestion.v1.ImportSpec.newBuilder()
+                .setFormat("ndjson").build());
+        try (ImportReader reader = reader("ndjson", "", file)) {
+            var first = mapper.map(1, reader.next().columns());
+            var second = mapper.map(2, reader.next().columns());
+
+            assertThat(first.getMessageId()).isEqualTo("1234567890123456789");
+            assertThat(second.getMessageId()).isEqualTo("1234567890123456790");
+            assertThat(first.getIdentifiersList()).extracting(i -> i.getType() + "=" + i.getValue())
+                    .containsExactly("member_card=9100000000000001", "user_id=1234567890123456");
+            assertThat(second.getIdentifiers(0).getValue()).isEqualTo("9100000000000002");
+        }
+    }
+
+    @Test
     void knowsCharacterSetsByAnyOfTheirNames() {
         assertThat(ImportReader.charset(" gbk ")).isEqualTo(Charset.forName("GBK"));
         assertThat(ImportReader.charset("utf8")).isEqualTo(StandardCharsets.UTF_8);
