@@ -140,10 +140,14 @@ public class IdentityAdminService {
         return graph.liveId(tx, workspace, merge.survivorId()).flatMap(holder -> {
             List<UUID> toLock = new ArrayList<>(merge.mergedIds());
             toLock.add(holder);
-            return graph.lockLive(tx, workspace, toLock).flatMap(live -> {
+            return graph.lockLive(tx, workspace, toLock).call(live -> {
                 if (!live.contains(holder)) {
                     throw new ConcurrentChangeException("the survivor was merged away before it was locked");
                 }
+                // Read again under the locks: a concurrent unmerge may have moved the ids this one restores to
+                // another holder after the holder was looked up (it would split off an empty profile).
+                return stillHeldBy(tx, workspace, merge.mergedIds(), holder);
+            }).flatMap(live -> {
                 Map<UUID, UUID> owners = new HashMap<>();
                 Uni<Void> chain = graph.group(tx, workspace, holder)
                         .invoke(group -> group.forEach(id -> owners.put(id, holder)))
@@ -232,8 +236,23 @@ public class IdentityAdminService {
                     throw new ConcurrentChangeException("profile was merged away before it was locked");
                 }
                 return live;
-            });
+            }).call(locked -> stillHeldBy(tx, workspace, List.of(id), locked));
         });
+    }
+
+    /**
+     * Fails (to be retried) unless every id stands for {@code holder}, read after the holder's lock: an unmerge that
+     * committed in between may have restored one of them, and erasing or splitting the old holder would then act
+     * on the wrong person.
+     */
+    private Uni<Void> stillHeldBy(SqlConnection tx, String workspace, List<UUID> ids, UUID holder) {
+        return Multi.createFrom().iterable(ids)
+                .onItem().transformToUniAndConcatenate(id -> graph.liveId(tx, workspace, id).invoke(now -> {
+                    if (!holder.equals(now)) {
+                        throw new ConcurrentChangeException("profile " + id + " no longer stands for " + holder);
+                    }
+                }))
+                .collect().last().replaceWithVoid();
     }
 
     private <T> Uni<T> retried(Function<SqlConnection, Uni<T>> work) {
