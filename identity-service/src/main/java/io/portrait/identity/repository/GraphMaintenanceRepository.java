@@ -178,14 +178,26 @@ public class GraphMaintenanceRepository {
                         .map(ignored -> moved.rowCount()));
     }
 
-    /** The events a restored profile had taken with it leave the holder's count. */
-    public Uni<Void> subtractEvents(SqlConnection tx, String workspace, UUID holderId, List<UUID> restored) {
+    /**
+     * The events restored profiles had taken with them leave the count of every profile that absorbed them: the
+     * merge's survivor, and each profile it was later merged into (their rows keep the count they had when merged
+     * away, which a later unmerge of those merges takes off again), up to the live holder.
+     */
+    public Uni<Void> subtractEvents(SqlConnection tx, String workspace, UUID survivorId, Instant mergedAt,
+                                    List<UUID> restored) {
         return tx.preparedQuery("""
+                        with recursive absorbed (id, at) as (
+                            select $2::uuid, $3::timestamptz
+                            union
+                            select m.survivor_id, m.merged_at
+                            from merge_history m join absorbed a on a.id = any(m.merged_ids)
+                            where m.workspace = $1 and m.undone_at is null and m.merged_at > a.at
+                        )
                         update profile set event_count = greatest(0, event_count - (
-                            select coalesce(sum(r.event_count), 0) from profile r where r.workspace = $1 and r.id = any($3)))
-                        where workspace = $1 and id = $2
+                            select coalesce(sum(r.event_count), 0) from profile r where r.workspace = $1 and r.id = any($4)))
+                        where workspace = $1 and id in (select id from absorbed)
                         """)
-                .execute(Tuple.of(workspace, holderId, restored.toArray(UUID[]::new)))
+                .execute(Tuple.of(workspace, survivorId, utc(mergedAt), restored.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }
 

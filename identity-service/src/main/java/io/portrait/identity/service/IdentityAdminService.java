@@ -165,7 +165,8 @@ public class IdentityAdminService {
                     chain = chain.flatMap(ignored -> matching.refresh(tx, workspace, refreshed));
                 }
                 return chain
-                        .flatMap(ignored -> graph.subtractEvents(tx, workspace, holder, merge.mergedIds()))
+                        .flatMap(ignored -> graph.subtractEvents(tx, workspace, merge.survivorId(), merge.mergedAt(),
+                                merge.mergedIds()))
                         .flatMap(ignored -> graph.markUndone(tx, workspace, merge.id(), now, reason))
                         .flatMap(ignored -> {
                             List<UUID> group = owners.keySet().stream().sorted().toList();

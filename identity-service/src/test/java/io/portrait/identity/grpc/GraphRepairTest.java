@@ -124,6 +124,32 @@ class GraphRepairTest {
     }
 
     @Test
+    void undoingNestedMergesInEitherOrderGivesEveryoneBackTheirOwnEvents() {
+        String x = graph.resolve(sighting("e1", "web", T1, id("email", "x@example.com"))).getProfileId();
+        String y = graph.resolve(sighting("e2", "web", T2, id("phone", "+8613800138003"))).getProfileId();
+        graph.resolve(sighting("e3", "web", T2, id("phone", "+8613800138003")));
+        String z = graph.resolve(sighting("e4", "web", T3, id("anonymous_id", "z-1"))).getProfileId();
+        // Z into Y, then Y (with Z) into X.
+        String first = graph.resolve(sighting("e5", "web", T3, id("phone", "+8613800138003"), id("anonymous_id", "z-1")))
+                .getMerges(0).getMergeId();
+        String second = graph.resolve(sighting("e6", "web", T4, id("email", "x@example.com"),
+                id("phone", "+8613800138003"))).getMerges(0).getMergeId();
+        assertThat(graph.profile(x).getEventCount()).isEqualTo(6);
+
+        // The inner merge first: its survivor Y is merged away into X, and both counts held Z's event.
+        identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace()).setMergeId(first).build());
+        assertThat(graph.profile(x).getEventCount()).isEqualTo(5);
+        assertThat(graph.profile(z).getEventCount()).isEqualTo(1);
+        UnmergeResponse outer = identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
+                .setMergeId(second).build());
+
+        assertThat(outer.getSurvivor().getEventCount()).as("x: e1, e6").isEqualTo(2);
+        assertThat(outer.getRestored(0).getProfileId()).isEqualTo(y);
+        assertThat(outer.getRestored(0).getEventCount()).as("y: e2, e3, e5").isEqualTo(3);
+        assertThat(graph.profile(z).getEventCount()).as("z: e4").isEqualTo(1);
+    }
+
+    @Test
     void unbindRemovesOneIdentifierWhichThenResolvesAnew() {
         String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"),
                         id("phone", "+8613800138003")))
