@@ -82,16 +82,38 @@ public class GraphChangeWorker {
         }
     }
 
+    /** The change at the head of the feed that waits (an unmerge), with the sequence number it waits behind. */
+    private record Held(long feedSeq, long seq) {
+    }
+
+    private volatile Held held;
+
     /** One round; true when it passed on a full batch, so more may be waiting. */
     Uni<Boolean> passOnBatch() {
         int batchSize = config.graphChanges().batchSize();
         return checkpoints.get(FEED)
                 .flatMap(after -> identity.graphChanges(after, batchSize))
-                .flatMap(changes -> changes.isEmpty()
-                        ? Uni.createFrom().item(0)
-                        : sequences.reserve(IngestService.EVENT_SEQUENCE, changes.size())
-                                .flatMap(firstSeq -> passOn(changes, 0, firstSeq)))
+                .flatMap(changes -> {
+                    if (changes.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Held waiting = held;
+                    if (waiting != null && changes.get(0).getSeq() == waiting.feedSeq()) {
+                        // It keeps waiting behind the number it first took: a new number each round would wait
+                        // behind every event accepted meanwhile, and under steady traffic for ever.
+                        return passOne(changes.get(0), waiting.seq()).flatMap(passed -> !passed
+                                ? Uni.createFrom().item(0)
+                                : reserveAndPassOn(changes.subList(1, changes.size())).map(more -> more + 1));
+                    }
+                    return reserveAndPassOn(changes);
+                })
                 .map(passed -> passed == batchSize);
+    }
+
+    private Uni<Integer> reserveAndPassOn(List<GraphChange> changes) {
+        return changes.isEmpty() ? Uni.createFrom().item(0)
+                : sequences.reserve(IngestService.EVENT_SEQUENCE, changes.size())
+                        .flatMap(firstSeq -> passOn(changes, 0, firstSeq));
     }
 
     /** Passes on the changes from {@code index} on, in order; answers how many of the batch are passed on. */
@@ -99,19 +121,26 @@ public class GraphChangeWorker {
         if (index == changes.size()) {
             return Uni.createFrom().item(index);
         }
-        GraphChange change = changes.get(index);
+        return passOne(changes.get(index), seq).flatMap(passed -> passed
+                ? passOn(changes, index + 1, seq + 1) : Uni.createFrom().item(index));
+    }
+
+    /** Passes on one change at {@code seq}; false while it has to wait (it is then held with that number). */
+    private Uni<Boolean> passOne(GraphChange change, long seq) {
         return entries(change, seq).flatMap(entries -> {
             if (entries.isEmpty()) {
-                return Uni.createFrom().item(index);
+                held = new Held(change.getSeq(), seq);
+                return Uni.createFrom().item(false);
             }
             return outbox.insert(entries.get())
                     .flatMap(written -> checkpoints.advance(FEED, change.getSeq()))
                     .invoke(() -> {
+                        held = null;
                         Log.debugf("workspace %s: passed on the %s %s", change.getWorkspace(), change.getKind(),
                                 change.getMergeId());
                         signals.resolved().signal();
                     })
-                    .flatMap(advanced -> passOn(changes, index + 1, seq + 1));
+                    .replaceWith(true);
         });
     }
 
