@@ -17,7 +17,9 @@ public class MergeRecordRepository implements PanacheRepositoryBase<MergeRecord,
         return list("workspace = ?1 and survivorId in ?2", Sort.by("mergedAt").and("id"), workspace, profileIds);
     }
 
+    /** The merges an event caused that still stand (an undone one is not announced again to a redelivery). */
     public Uni<List<MergeRecord>> listCausedBy(String workspace, String eventId) {
-        return list("workspace = ?1 and causeEventId = ?2", Sort.by("mergedAt").and("id"), workspace, eventId);
+        return list("workspace = ?1 and causeEventId = ?2 and undoneAt is null", Sort.by("mergedAt").and("id"),
+                workspace, eventId);
     }
 }

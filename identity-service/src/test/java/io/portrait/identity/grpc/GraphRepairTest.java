@@ -100,6 +100,9 @@ class GraphRepairTest {
                 .setMergeId(UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND);
         assertStatus(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(graph.workspace())
                 .setMergeId("not-a-merge").build()), Status.Code.INVALID_ARGUMENT);
+        // A redelivery of the event that caused the merge does not announce the undone merge again.
+        assertThat(graph.resolve(sighting("e3", "pos", T3, id("email", "ann@example.com"),
+                id("member_card", "M-1"))).getMergesList()).isEmpty();
     }
 
     @Test
