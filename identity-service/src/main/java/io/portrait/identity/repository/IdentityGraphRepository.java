@@ -179,7 +179,8 @@ public class IdentityGraphRepository {
     }
 
     /**
-     * Attaches identifiers to a profile unless another transaction already owns them; answers how many rows
+     * Attaches identifiers to a profile unless another transaction already owns them or an erasure has suppressed
+     * them since they were read (the caller then starts over and finds them suppressed); answers how many rows
      * were inserted. Sorted, so concurrent inserts of overlapping sets take the index locks in one order.
      */
     public Uni<Integer> insertIdentifiers(SqlConnection tx, String workspace, UUID profileId,
@@ -193,6 +194,8 @@ public class IdentityGraphRepository {
                              first_event_id, seen_at)
                         select $1, n.type, n.value_hash, n.value_enc, $5, $5, $6, $7, $8
                         from unnest($2::text[], $3::bytea[], $4::bytea[]) as n (type, value_hash, value_enc)
+                        where not exists (select 1 from erasure_tombstone t
+                                          where t.workspace = $1 and t.type = n.type and t.value_hash = n.value_hash)
                         order by n.type, n.value_hash
                         on conflict (workspace, type, value_hash) do nothing
                         """)
