@@ -2,16 +2,10 @@ package io.portrait.launcher.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
-import io.portrait.launcher.suite.Suite;
-import io.portrait.launcher.suite.SuitePorts;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,19 +54,7 @@ public final class EventPathBench {
             }
         }
         Settings settings = new Settings(events, batch, 2, Math.max(1, events / 10));
-        if (url != null) {
-            report(measure(new GatewayClient(url, key != null ? key : AdminKey.read(home.resolve(".portrait/admin-key"))),
-                    settings, out), out);
-            return;
-        }
-        Path state = Files.createTempDirectory("portrait-bench");
-        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
-            suite.start();
-            report(measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);
-        } finally {
-            deleteTree(state);
-        }
+        BenchTarget.measure(home, url, key, out, (admin, own) -> report(measure(admin, settings, out), out));
     }
 
     public static Figures measure(GatewayClient gateway, Settings settings, PrintStream out) throws Exception {
@@ -198,13 +180,5 @@ public final class EventPathBench {
             return os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
         }
         return 0;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,20 +3,15 @@ package io.portrait.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
-import io.portrait.launcher.suite.Suite;
-import io.portrait.launcher.suite.SuitePorts;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -65,23 +60,7 @@ public final class ExportBench {
             throw new IllegalArgumentException("--members must be positive");
         }
         Settings settings = new Settings(members);
-        if (url != null) {
-            report(settings, measure(new GatewayClient(url, key != null ? key
-                    : AdminKey.read(home.resolve(".portrait/admin-key"))), settings, out), out);
-            return;
-        }
-        Path state = Files.createTempDirectory("portrait-bench");
-        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
-            suite.start();
-            report(settings, measure(new GatewayClient(suite.gatewayUrl(), suite.adminKey()), settings, out), out);
-        } finally {
-            try (var paths = Files.walk(state)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        BenchTarget.measure(home, url, key, out, (admin, own) -> report(settings, measure(admin, settings, out), out));
     }
 
     /** Loads the audience (a run of its own: its tag and segment codes are new) and times both downloads. */

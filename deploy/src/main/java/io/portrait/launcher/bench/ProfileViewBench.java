@@ -3,26 +3,20 @@ package io.portrait.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portrait.launcher.suite.AdminKey;
 import io.portrait.launcher.suite.GatewayClient;
-import io.portrait.launcher.suite.Suite;
-import io.portrait.launcher.suite.SuitePorts;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,24 +72,8 @@ public final class ProfileViewBench {
             throw new IllegalArgumentException("--rate, --seconds and --profiles must be positive");
         }
         Settings settings = new Settings(rate, seconds, profiles);
-        if (url != null) {
-            report(measure(new GatewayClient(url, key != null ? key : AdminKey.read(home.resolve(".portrait/admin-key"))),
-                    settings, out, loaded -> { }), out);
-            return;
-        }
-        Path state = Files.createTempDirectory("portrait-bench");
-        try (Suite suite = new Suite(new Suite.Options(home, state, SuitePorts.forBenchmarks(), false, out))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(suite::close));
-            suite.start();
-            GatewayClient admin = new GatewayClient(suite.gatewayUrl(), suite.adminKey());
-            report(measure(admin, settings, out, loaded -> awaitDelivered(admin, loaded, out)), out);
-        } finally {
-            try (var paths = Files.walk(state)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        BenchTarget.measure(home, url, key, out, (admin, own) -> report(measure(admin, settings, out,
+                own ? loaded -> awaitDelivered(admin, loaded, out) : loaded -> { }), out));
     }
 
     /**
