@@ -1,11 +1,9 @@
 package io.portrait.gateway.engine;
 
-import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.portrait.common.pii.PiiMask;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,25 +18,24 @@ public final class Structs {
     private Structs() {
     }
 
-    public static Map<String, Object> toMap(Struct struct, boolean maskText) {
+    public static Map<String, Object> toMap(Struct struct, boolean masked) {
         Map<String, Object> map = new LinkedHashMap<>();
-        struct.getFieldsMap().forEach((key, value) -> map.put(key, toJava(key, value, maskText)));
-        return map;
+        struct.getFieldsMap().forEach((key, value) -> map.put(key, toJava(value)));
+        return masked ? masked(map) : map;
     }
 
-    private static Object toJava(String key, Value value, boolean maskText) {
+    private static Object toJava(Value value) {
         return switch (value.getKindCase()) {
             case NULL_VALUE, KIND_NOT_SET -> null;
             case BOOL_VALUE -> value.getBoolValue();
-            case NUMBER_VALUE -> maskText ? PiiMask.mask(key, String.valueOf(number(value.getNumberValue())))
-                    : number(value.getNumberValue());
-            case STRING_VALUE -> maskText ? PiiMask.mask(key, value.getStringValue()) : value.getStringValue();
-            case STRUCT_VALUE -> toMap(value.getStructValue(), maskText);
-            case LIST_VALUE -> list(key, value.getListValue(), maskText);
+            case NUMBER_VALUE -> number(value.getNumberValue());
+            case STRING_VALUE -> value.getStringValue();
+            case STRUCT_VALUE -> toMap(value.getStructValue(), false);
+            case LIST_VALUE -> value.getListValue().getValuesList().stream().map(Structs::toJava).toList();
         };
     }
 
-    /** An already converted map masked as {@link #toMap(Struct, boolean)} masks. */
+    /** A converted map with every text and number masked by its key, in lists and nested maps too. */
     public static Map<String, Object> masked(Map<String, Object> map) {
         Map<String, Object> masked = new LinkedHashMap<>();
         map.forEach((key, value) -> masked.put(key, masked(key, value)));
@@ -60,12 +57,6 @@ public final class Structs {
             return list.stream().map(item -> masked(key, item)).toList();
         }
         return value;
-    }
-
-    private static List<Object> list(String key, ListValue values, boolean maskText) {
-        List<Object> list = new ArrayList<>();
-        values.getValuesList().forEach(v -> list.add(toJava(key, v, maskText)));
-        return list;
     }
 
     private static Object number(double n) {

@@ -45,7 +45,18 @@ public class GraphMaintenanceRepository {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("live"));
     }
 
-    /** Locks the profiles, in id order like resolution does; answers the ids that are live. */
+    /** The live profile each of the ids stands for (itself or its survivor); unknown ids are absent. */
+    public Uni<Map<UUID, UUID>> liveIds(SqlConnection tx, String workspace, Collection<UUID> ids) {
+        return tx.preparedQuery("select id, coalesce(merged_into, id) as live from profile where workspace = $1 and id = any($2)")
+                .execute(Tuple.of(workspace, ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, UUID> live = new HashMap<>();
+                    rows.forEach(row -> live.put(row.getUUID("id"), row.getUUID("live")));
+                    return live;
+                });
+    }
+
+        /** Locks the profiles, in id order like resolution does; answers the ids that are live. */
     public Uni<List<UUID>> lockLive(SqlConnection tx, String workspace, Collection<UUID> ids) {
         return tx.preparedQuery("""
                         select id, merged_into from profile where workspace = $1 and id = any($2)

@@ -247,13 +247,13 @@ public class IdentityAdminService {
      * on the wrong person.
      */
     private Uni<Void> stillHeldBy(SqlConnection tx, String workspace, List<UUID> ids, UUID holder) {
-        return Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(id -> graph.liveId(tx, workspace, id).invoke(now -> {
-                    if (!holder.equals(now)) {
-                        throw new ConcurrentChangeException("profile " + id + " no longer stands for " + holder);
-                    }
-                }))
-                .collect().last().replaceWithVoid();
+        return graph.liveIds(tx, workspace, ids).invoke(live -> {
+            for (UUID id : ids) {
+                if (!holder.equals(live.get(id))) {
+                    throw new ConcurrentChangeException("profile " + id + " no longer stands for " + holder);
+                }
+            }
+        }).replaceWithVoid();
     }
 
     private <T> Uni<T> retried(Function<SqlConnection, Uni<T>> work) {

@@ -35,20 +35,8 @@ public final class ProfileTagger {
      * and transitively those reading an affected tag. Only real-time tags unless {@code all}.
      */
     public List<CompiledTag> affected(Set<String> eventNames, boolean traitsChanged, boolean all) {
-        Set<String> affectedCodes = new HashSet<>();
-        List<CompiledTag> affected = new ArrayList<>();
-        for (CompiledTag tag : ordered) {
-            if (!all && !tag.realTime()) {
-                continue;
-            }
-            boolean hit = all || tag.directlyAffectedBy(eventNames, traitsChanged)
-                    || tag.tagsRead().stream().anyMatch(affectedCodes::contains);
-            if (hit) {
-                affectedCodes.add(tag.code());
-                affected.add(tag);
-            }
-        }
-        return affected;
+        return spread(Set.of(), tag -> all || tag.realTime(),
+                tag -> all || tag.directlyAffectedBy(eventNames, traitsChanged));
     }
 
     /**
@@ -57,15 +45,24 @@ public final class ProfileTagger {
      * new version served, a daily refresh).
      */
     public List<CompiledTag> readersOf(Set<String> codes) {
-        Set<String> changed = new HashSet<>(codes);
-        List<CompiledTag> readers = new ArrayList<>();
+        return spread(codes, tag -> !codes.contains(tag.code()), tag -> false);
+    }
+
+    /**
+     * The {@code eligible} tags hit {@code directly}, or reading a changed tag (those of {@code changed} and every
+     * tag hit before them, in dependency order).
+     */
+    private List<CompiledTag> spread(Set<String> changed, Predicate<CompiledTag> eligible,
+                                     Predicate<CompiledTag> directly) {
+        Set<String> hitCodes = new HashSet<>(changed);
+        List<CompiledTag> hit = new ArrayList<>();
         for (CompiledTag tag : ordered) {
-            if (!codes.contains(tag.code()) && tag.tagsRead().stream().anyMatch(changed::contains)) {
-                readers.add(tag);
-                changed.add(tag.code());
+            if (eligible.test(tag) && (directly.test(tag) || tag.tagsRead().stream().anyMatch(hitCodes::contains))) {
+                hitCodes.add(tag.code());
+                hit.add(tag);
             }
         }
-        return readers;
+        return hit;
     }
 
     /**

@@ -66,15 +66,12 @@ public class TagValueRepository {
             Change change = guarded.change();
             if (guarded.readAt() == null) {
                 if (change.value() != null) {
-                    inserts.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
-                            "x", change.value(), "r", change.reason()));
+                    inserts.add(row(change));
                 }
-            } else if (change.value() != null) {
-                updates.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
-                        "x", change.value(), "r", change.reason(), "e", guarded.readAt().toString()));
             } else {
-                deletes.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(),
-                        "e", guarded.readAt().toString()));
+                Map<String, Object> row = new LinkedHashMap<>(row(change));
+                row.put("e", guarded.readAt().toString());
+                (change.value() != null ? updates : deletes).add(row);
             }
         }
         return each(workspace, inserts, GUARDED_INSERT).chain(inserted -> each(workspace, updates, GUARDED_UPDATE)
@@ -121,11 +118,7 @@ public class TagValueRepository {
      * bound as text and cast: bound as {@code json} directly, the client would send the string as a JSON scalar.
      */
     private static Uni<Integer> upsert(String workspace, List<Change> batch) {
-        List<Map<String, Object>> rows = new ArrayList<>(batch.size());
-        for (Change change : batch) {
-            rows.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version(), "x", change.value(),
-                    "r", change.reason()));
-        }
+        List<Map<String, Object>> rows = batch.stream().map(TagValueRepository::row).toList();
         return NativeSql.update("""
                 insert into tag_value (workspace, code, version, profile_id, value, reason, updated_at)
                 select :workspace, r.c, r.v, r.p, r.x, r.r, now()
@@ -138,15 +131,20 @@ public class TagValueRepository {
     }
 
     private static Uni<Integer> delete(String workspace, List<Change> batch) {
-        List<Map<String, Object>> rows = new ArrayList<>(batch.size());
-        for (Change change : batch) {
-            rows.add(Map.of("p", change.profileId(), "c", change.code(), "v", change.version()));
-        }
+        List<Map<String, Object>> rows = batch.stream().map(TagValueRepository::row).toList();
         return NativeSql.update("""
                 delete from tag_value t using json_to_recordset(cast(cast(:rows as text) as json))
                     as r(p text, c text, v integer)
                 where t.workspace = :workspace and t.code = r.c and t.version = r.v and t.profile_id = r.p""",
                 Map.of("workspace", workspace, "rows", json(rows)));
+    }
+
+    /** A change as a row of the JSON parameter: profile, code, version, and value and reason unless it clears. */
+    private static Map<String, Object> row(Change change) {
+        return change.value() == null
+                ? Map.of("p", change.profileId(), "c", change.code(), "v", change.version())
+                : Map.of("p", change.profileId(), "c", change.code(), "v", change.version(), "x", change.value(),
+                        "r", change.reason());
     }
 
     private static String json(List<Map<String, Object>> rows) {
@@ -188,7 +186,7 @@ public class TagValueRepository {
                 .map(TagValueRepository::values);
     }
 
-    /** The profiles' values of the given tags, every version; for the served ones, see the caller. */
+    /** The profiles' values of the given tags, every version, by profile and code; for the served ones, see the caller. */
     public Uni<List<StoredTagValue>> forProfiles(String workspace, java.util.Collection<String> profileIds,
                                                  java.util.Collection<String> codes) {
         if (profileIds.isEmpty() || codes.isEmpty()) {
@@ -196,7 +194,8 @@ public class TagValueRepository {
         }
         return NativeSql.list("""
                         select profile_id, code, version, value, reason, updated_at from tag_value
-                        where workspace = :workspace and profile_id in (:ids) and code in (:codes)""",
+                        where workspace = :workspace and profile_id in (:ids) and code in (:codes)
+                        order by profile_id, code, version""",
                         Object[].class, Map.of("workspace", workspace, "ids", List.copyOf(profileIds),
                                 "codes", List.copyOf(codes)))
                 .map(TagValueRepository::values);

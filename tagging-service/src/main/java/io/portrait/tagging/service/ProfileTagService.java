@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /** A profile's tags as served, model scores pushed by scoring, and per-tag insight. */
@@ -85,10 +86,7 @@ public class ProfileTagService {
                 .with((served, rows) -> {
                     List<ServedTag> tags = new ArrayList<>();
                     for (StoredTagValue value : rows.values()) {
-                        TagDefinition definition = served.get(value.code());
-                        if (definition != null && definition.liveVersion() == value.version()) {
-                            tags.add(new ServedTag(definition, value));
-                        }
+                        served(served, value).ifPresent(tags::add);
                     }
                     return new Portrait(rows.profileId(), rows.counters(), tags, rows.segments());
                 });
@@ -108,15 +106,18 @@ public class ProfileTagService {
                 .with((served, stored) -> {
                     Map<String, List<ServedTag>> tags = new LinkedHashMap<>();
                     for (StoredTagValue value : stored) {
-                        TagDefinition definition = served.get(value.code());
-                        if (definition != null && definition.liveVersion() == value.version()) {
-                            tags.computeIfAbsent(value.profileId(), id -> new ArrayList<>())
-                                    .add(new ServedTag(definition, value));
-                        }
+                        served(served, value).ifPresent(tag ->
+                                tags.computeIfAbsent(value.profileId(), id -> new ArrayList<>()).add(tag));
                     }
-                    tags.values().forEach(list -> list.sort(java.util.Comparator.comparing(tag -> tag.definition().code())));
                     return tags;
                 });
+    }
+
+    /** The value with its definition when it is served: its tag published and not retired, it of the live version. */
+    private static Optional<ServedTag> served(Map<String, TagDefinition> served, StoredTagValue value) {
+        TagDefinition definition = served.get(value.code());
+        return definition != null && definition.liveVersion() == value.version()
+                ? Optional.of(new ServedTag(definition, value)) : Optional.empty();
     }
 
     /**

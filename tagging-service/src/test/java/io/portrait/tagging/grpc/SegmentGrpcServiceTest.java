@@ -182,9 +182,7 @@ class SegmentGrpcServiceTest {
     }
 
     private String contactable(String ws, String profileId) {
-        return tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws).setProfileId(profileId)
-                        .build()).await().atMost(TIMEOUT).getTagsList().stream()
-                .filter(tag -> tag.getCode().equals("contactable")).map(tag -> tag.getValue()).findFirst().orElse(null);
+        return valueOf(ws, profileId, "contactable");
     }
 
     @Test
