@@ -12,7 +12,6 @@ import io.portrait.tagging.engine.RuleNode.PropertyCondition;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -274,27 +273,16 @@ public final class RuleEvaluator {
         }
         if (expected instanceof RuleValue.Text text) {
             if (actual instanceof Instant instant) {
-                Instant other = instant(text.value());
-                return other == null ? null : instant.compareTo(other);
+                Instant other = TimeText.parse(text.value());
+                return other == null ? null : TimeText.comparable(instant).compareTo(other);
             }
             if (actual instanceof String value) {
-                Instant left = instant(value);
-                Instant right = left == null ? null : instant(text.value());
+                Instant left = TimeText.parse(value);
+                Instant right = left == null ? null : TimeText.parse(text.value());
                 return right != null ? left.compareTo(right) : value.compareTo(text.value());
             }
         }
         return null;
-    }
-
-    private static Instant instant(String text) {
-        if (text.length() < 20 || text.length() > 35) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** Convenience for the engine's own figures: {@code value op expected}. */

@@ -11,8 +11,6 @@ import io.portrait.tagging.engine.RuleNode.FieldCondition;
 import io.portrait.tagging.engine.RuleNode.Not;
 import io.portrait.tagging.engine.RuleNode.PropertyCondition;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -233,11 +231,12 @@ public final class RuleValidator {
             case STRING -> value instanceof RuleValue.Text;
             case NUMBER -> value instanceof RuleValue.Number;
             case BOOLEAN -> value instanceof RuleValue.Bool;
-            case TIMESTAMP -> value instanceof RuleValue.Text text && isInstant(text.value());
+            case TIMESTAMP -> value instanceof RuleValue.Text text && TimeText.parse(text.value()) != null;
             case LIST -> false;
         };
         if (!fits) {
-            String expected = type == ValueType.TIMESTAMP ? "a time such as \"2026-01-31T00:00:00Z\""
+            String expected = type == ValueType.TIMESTAMP
+                    ? "a time such as \"2026-01-31T00:00:00Z\", \"2026-01-31T08:00:00+08:00\" or \"2026-01-31\""
                     : "a " + type.wireName();
             throw new RuleException(where, "'" + name + "' is compared with " + expected);
         }
@@ -247,15 +246,6 @@ public final class RuleValidator {
     private static void text(RuleValue value, String where) {
         if (value instanceof RuleValue.Text text && text.value().length() > RuleLimits.MAX_STRING_LENGTH) {
             throw new RuleException(where, "text longer than " + RuleLimits.MAX_STRING_LENGTH + " characters");
-        }
-    }
-
-    static boolean isInstant(String text) {
-        try {
-            Instant.parse(text);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
         }
     }
 }

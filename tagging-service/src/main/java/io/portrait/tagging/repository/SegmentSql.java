@@ -9,6 +9,7 @@ import io.portrait.tagging.engine.RuleNode.FieldCondition;
 import io.portrait.tagging.engine.RuleNode.Not;
 import io.portrait.tagging.engine.RuleOp;
 import io.portrait.tagging.engine.RuleValue;
+import io.portrait.tagging.engine.TimeText;
 import io.portrait.tagging.engine.ValueType;
 
 import java.util.ArrayList;
@@ -228,8 +229,8 @@ public final class SegmentSql {
             case BOOLEAN -> "(case when jsonb_typeof(" + json + " -> " + k + ") = 'boolean' then " + text + " end)";
             default -> text;
         };
-        return filter + " and " + compare(typed, type == ValueType.NUMBER ? ValueType.NUMBER
-                : type == ValueType.BOOLEAN ? ValueType.BOOLEAN : ValueType.STRING, condition.op(), condition.value());
+        return filter + " and " + compare(typed, type == ValueType.LIST ? ValueType.STRING : type, condition.op(),
+                condition.value());
     }
 
     /** {@code column op value}; tag values are text: numbers in plain decimal, times ISO, lists as {@link TagListText}. */
@@ -241,6 +242,9 @@ public final class SegmentSql {
         if (op == RuleOp.CONTAINS) {
             return "strpos(" + column + ", " + bind(((RuleValue.Text) value).value()) + ") > 0";
         }
+        if (type == ValueType.TIMESTAMP) {
+            return time(column, op, value);
+        }
         String operand = type == ValueType.NUMBER && !column.startsWith("(case")
                 ? "cast(" + column + " as double precision)" : column;
         if (op == RuleOp.IN) {
@@ -248,7 +252,28 @@ public final class SegmentSql {
             ((RuleValue.ListOf) value).values().forEach(item -> items.add(literal(item)));
             return operand + " in (" + bind(items) + ")";
         }
-        String symbol = switch (op) {
+        return operand + " " + symbol(op) + " " + bind(literal(value));
+    }
+
+    /**
+     * A time compared as the engine compares it ({@link TimeText}): by the instant when the value names one (the
+     * rule's value always does, the validator sees to it), else as text.
+     */
+    private String time(String column, RuleOp op, RuleValue value) {
+        if (op == RuleOp.IN) {
+            List<String> each = new ArrayList<>();
+            ((RuleValue.ListOf) value).values().forEach(item -> each.add(time(column, RuleOp.EQ, item)));
+            return "(" + String.join(" or ", each) + ")";
+        }
+        String text = ((RuleValue.Text) value).value();
+        String symbol = symbol(op);
+        return "(case when portrait_time(" + column + ") is not null then portrait_time(" + column + ") " + symbol
+                + " cast(" + bind(TimeText.parse(text).toString()) + " as timestamptz) else " + column + " " + symbol
+                + " " + bind(text) + " end)";
+    }
+
+    private static String symbol(RuleOp op) {
+        return switch (op) {
             case EQ -> "=";
             case NE -> "<>";
             case LT -> "<";
@@ -257,7 +282,6 @@ public final class SegmentSql {
             case GE -> ">=";
             default -> throw new IllegalStateException(op.name());
         };
-        return operand + " " + symbol + " " + bind(literal(value));
     }
 
     private static Object literal(RuleValue value) {

@@ -1,10 +1,15 @@
 package io.portrait.tagging.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.common.embedded.EmbeddedPostgresServer;
 import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.ProfileState;
+import io.portrait.tagging.engine.RuleEvaluator;
 import io.portrait.tagging.engine.RuleNode;
 import io.portrait.tagging.engine.SegmentRules;
 import io.portrait.tagging.engine.TagValue;
+import io.portrait.tagging.engine.TimeText;
 import io.portrait.tagging.engine.ValueType;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +23,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +49,8 @@ class SegmentSqlTest {
     /** buyer_type's live version is 2 (version 1 holds other values); draft_tag has none. */
     private static final Map<String, Integer> LIVE = Map.of("buyer_type", 2, "order_count", 1,
             "favourite_categories", 1, "newsletter", 1);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedPostgresServer server;
     private static Connection connection;
@@ -207,6 +218,101 @@ class SegmentSqlTest {
             statement.execute("delete from tag_value where workspace = 'known' and profile_id = 'c'");
             statement.execute("delete from event_counter where workspace = 'known' and profile_id = 'd'");
             assertThat(known()).containsExactly("a", "d");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "2026-11-01", "2026-11-01T00:00:00Z", "2026-11-01T08:00:00+08:00", "2026-10-31T19:30:00-04:30",
+            "2026-11-01T00:00:00.5Z", "2026-11-01T00:00:00.1234567Z", "2026-11-01T00:00:00.999999999Z",
+            "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-29", "2026-11-01T00:00:00+15:59",
+            // not times of the grammar: compared as text on both sides
+            "2026-02-30", "2025-02-29T00:00:00Z", "2026-13-01", "0000-01-01", "2026-11-01T24:00:00Z",
+            "2026-11-01T23:59:60Z", "2026-11-01T00:00:00+16:00", "2026-11-01T00:00Z", "2026-11-01T00:00:00",
+            "2026-11-01 00:00:00Z", "20261101", "1 Nov 2026", "2026-11-01T00:00:00.Z"})
+    void theDatabaseReadsATimeAsTheEngineDoes(String text) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement("select portrait_time(?)")) {
+            read.setString(1, text);
+            try (var rows = read.executeQuery()) {
+                rows.next();
+                OffsetDateTime time = rows.getObject(1, java.time.OffsetDateTime.class);
+                assertThat(time == null ? null : time.toInstant()).isEqualTo(TimeText.parse(text));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tag.last_order_at >= \"2026-11-01T00:00:00+08:00\"",
+            "tag.last_order_at < \"2026-11-01T00:00:00Z\"",
+            "tag.last_order_at = \"2026-11-01T00:00:00Z\"",
+            "tag.last_order_at > \"2026-11-01\"",
+            "tag.last_order_at in [\"2026-11-01T08:00:00+08:00\", \"2026-11-01T00:00:00.5Z\"]",
+            "trait.registered_at >= \"2026-11-01T00:00:00Z\"",
+            "trait.registered_at != \"2026-11-01T00:00:00Z\"",
+            "trait.registered_at <= \"2026-11-01T08:00:00+08:00\" and tag.last_order_at exists",
+            "trait.birthday >= \"1990-01-01\"",
+            "not trait.registered_at < \"2026-11-01T00:00:00Z\"",
+            "not tag.last_order_at > \"2026-10-31T23:00:00Z\" or trait.birthday < \"1990-01-01T00:00:00Z\""})
+    void timesAreComparedByTheInstantTheyName(String rule) throws SQLException {
+        // Stored as the engine writes a time tag (Instant.toString, fractions as they come) and as traits arrive.
+        Map<String, String> lastOrder = Map.of(
+                "t1", "2026-11-01T00:00:00Z", "t2", "2026-11-01T00:00:00.500Z", "t3", "2026-10-31T16:00:00Z",
+                "t4", "2026-10-31T15:59:59.999999Z", "t5", "2026-11-01T00:00:00.000000001Z");
+        Map<String, Map<String, Object>> traits = Map.of(
+                "t1", Map.of("registered_at", "2026-11-01T08:00:00+08:00", "birthday", "1990-01-01"),
+                "t2", Map.of("registered_at", "2026-11-01", "birthday", "1989-12-31"),
+                "t3", Map.of("registered_at", "2026-11-01T00:00:00.5Z"),
+                "t4", Map.of("registered_at", "not a time", "birthday", "1990-06-30"),
+                "t6", Map.of("registered_at", "2026-02-30T00:00:00Z"),
+                "t7", Map.of("registered_at", "2026-11-01T07:59:59+08:00"));
+        FieldCatalog catalog = FieldCatalog.standard(Map.of("last_order_at", ValueType.TIMESTAMP));
+        Map<String, Integer> live = Map.of("last_order_at", 1);
+        try (PreparedStatement tag = connection.prepareStatement("""
+                     insert into tag_value (workspace, code, version, profile_id, value, reason)
+                     values ('times', 'last_order_at', 1, ?, ?, 'test')""");
+             PreparedStatement trait = connection.prepareStatement(
+                     "insert into profile_trait (workspace, profile_id, traits) values ('times', ?, ?)")) {
+            for (var entry : lastOrder.entrySet()) {
+                tag.setString(1, entry.getKey());
+                tag.setString(2, entry.getValue());
+                tag.addBatch();
+            }
+            tag.executeBatch();
+            for (var entry : traits.entrySet()) {
+                trait.setString(1, entry.getKey());
+                trait.setString(2, JSON.writeValueAsString(entry.getValue()));
+                trait.addBatch();
+            }
+            trait.executeBatch();
+
+            RuleNode node = SegmentRules.parse(rule, catalog);
+            List<String> expected = new ArrayList<>();
+            for (String profile : new TreeSet<>(List.of("t1", "t2", "t3", "t4", "t5", "t6", "t7"))) {
+                Map<String, Object> tags = lastOrder.containsKey(profile)
+                        ? Map.of("last_order_at", TagValue.parse(lastOrder.get(profile), ValueType.TIMESTAMP))
+                        : Map.of();
+                ProfileState state = ProfileState.of(profile, traits.getOrDefault(profile, Map.of()), tags, null,
+                        List.of());
+                if (RuleEvaluator.matches(node, state, Instant.parse("2026-12-01T00:00:00Z"))) {
+                    expected.add(profile);
+                }
+            }
+            for (SegmentSql.Compiled compiled : List.of(SegmentSql.compile(node, live, catalog),
+                    SegmentSql.straightforward(node, live, catalog))) {
+                Map<String, Object> params = new HashMap<>(compiled.params());
+                params.put("ws", "times");
+                assertThat(NamedJdbc.strings(connection, "select p.profile_id from " + compiled.profiles()
+                        + " order by p.profile_id", params)).as(compiled.profiles()).isEqualTo(expected);
+                assertThat(NamedJdbc.single(connection, compiled.count(), params)).isEqualTo(expected.size());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("delete from tag_value where workspace = 'times'");
+                statement.execute("delete from profile_trait where workspace = 'times'");
+            }
         }
     }
 
