@@ -1,6 +1,7 @@
 package io.portrait.ingestion.config;
 
 import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.ingestion.engine.AttributeCleaner;
 import io.portrait.ingestion.engine.EventCleaner;
 import jakarta.enterprise.inject.Produces;
@@ -18,6 +19,7 @@ public class EngineProducers {
         List<Pattern> blocked = config.blockedIdentifierPatterns().orElse(List.of()).stream()
                 .map(Pattern::compile).toList();
         return new EventCleaner(new IdentifierNormalizer(config.defaultRegion(), blocked), config.maxFutureSkew(),
-                new AttributeCleaner(config.defaultCurrency()), config.maxEventBytes());
+                new AttributeCleaner(new WorkspaceCurrencies("portrait.ingestion", config.defaultCurrency(),
+                        config.workspaceCurrency())), config.maxEventBytes());
     }
 }

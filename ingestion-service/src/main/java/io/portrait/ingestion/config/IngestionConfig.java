@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "portrait.ingestion")
@@ -25,6 +26,12 @@ public interface IngestionConfig {
     /** ISO 4217 currency of amounts sent without one. */
     @WithDefault("CNY")
     String defaultCurrency();
+
+    /**
+     * A workspace's own currency for amounts sent without one, in place of the default:
+     * {@code portrait.ingestion.workspace-currency.uk-shop=GBP} (quote a workspace name with dots).
+     */
+    Map<String, String> workspaceCurrency();
 
     /**
      * Extra identifier values (regular expressions, matched against the whole value) that are placeholders and

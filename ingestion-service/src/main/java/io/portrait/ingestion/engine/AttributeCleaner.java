@@ -3,6 +3,7 @@ package io.portrait.ingestion.engine;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.proto.ingestion.v1.FieldError;
 
 import java.math.BigDecimal;
@@ -59,10 +60,15 @@ public final class AttributeCleaner {
     private static final LocalDate OLDEST_BIRTHDAY = LocalDate.of(1900, 1, 1);
     private static final int MAX_AGE = 130;
 
-    private final String defaultCurrency;
+    private final WorkspaceCurrencies currencies;
 
+    /** Every workspace's amounts without a currency get {@code defaultCurrency}. */
     public AttributeCleaner(String defaultCurrency) {
-        this.defaultCurrency = defaultCurrency.toUpperCase(Locale.ROOT);
+        this(new WorkspaceCurrencies("portrait.ingestion", defaultCurrency, Map.of()));
+    }
+
+    public AttributeCleaner(WorkspaceCurrencies currencies) {
+        this.currencies = currencies;
     }
 
     /** Clean traits; {@code today} bounds birthdays (none in the future). */
@@ -94,6 +100,11 @@ public final class AttributeCleaner {
      * an amount always names its currency (the configured default when it did not).
      */
     public Struct properties(Struct properties, List<FieldError> errors) {
+        return properties(properties, "", errors);
+    }
+
+    /** Clean an event's properties; amounts without a currency get the {@code workspace}'s. */
+    public Struct properties(Struct properties, String workspace, List<FieldError> errors) {
         Struct.Builder cleaned = tidyStrings(properties).toBuilder();
         // The currency each amount written with one names, by field: it must agree with the event's currency.
         Map<String, String> marks = new java.util.LinkedHashMap<>();
@@ -135,7 +146,7 @@ public final class AttributeCleaner {
         } else if (hasAmount) {
             // No currency named: the amounts' own mark, when they agree on one, else the configured default.
             Set<String> distinct = new java.util.TreeSet<>(marks.values());
-            named = Optional.of(distinct.size() == 1 ? distinct.iterator().next() : defaultCurrency);
+            named = Optional.of(distinct.size() == 1 ? distinct.iterator().next() : currencies.of(workspace));
             cleaned.putFields("currency", text(named.get()));
         }
         if (named.isPresent()) {

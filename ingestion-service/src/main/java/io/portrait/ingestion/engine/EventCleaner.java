@@ -62,8 +62,15 @@ public final class EventCleaner {
         return clean(raw, receivedAt, null);
     }
 
-    /** {@code plan}: the tracking plan of the event's source, null when it has none. */
     public CleaningResult clean(CollectedEvent raw, Instant receivedAt, TrackingPlan plan) {
+        return clean("", raw, receivedAt, plan);
+    }
+
+    /**
+     * {@code workspace}: whose currency amounts without one get; {@code plan}: the tracking plan of the event's
+     * source, null when it has none.
+     */
+    public CleaningResult clean(String workspace, CollectedEvent raw, Instant receivedAt, TrackingPlan plan) {
         // Mongo keeps milliseconds; cutting here keeps the stored and the delivered event identical.
         Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
         List<FieldError> errors = new ArrayList<>();
@@ -125,7 +132,7 @@ public final class EventCleaner {
         Struct traits = raw.hasTraits()
                 ? attributes.traits(raw.getTraits(), received.atOffset(ZoneOffset.UTC).toLocalDate().plusDays(1), errors)
                 : null;
-        Struct properties = raw.hasProperties() ? attributes.properties(raw.getProperties(), errors) : null;
+        Struct properties = raw.hasProperties() ? attributes.properties(raw.getProperties(), workspace, errors) : null;
         if (type.equals("track") && ORDER_EVENTS.contains(name)) {
             Struct props = properties == null ? Struct.getDefaultInstance() : properties;
             if (!props.containsFields("orderId") && !props.containsFields("order_id")) {

@@ -150,7 +150,8 @@ public class IngestService {
         collected.forEach(e -> sources.add(sourceOf(e)));
         return plans.forSources(workspace, sources)
                 // Normalizing thousands of phone numbers is real CPU work: keep it off the event loop.
-                .flatMap(plansBySource -> Uni.createFrom().item(() -> cleanAll(collected, receivedAt, plansBySource))
+                .flatMap(plansBySource -> Uni.createFrom()
+                        .item(() -> cleanAll(workspace, collected, receivedAt, plansBySource))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .flatMap(batch -> store(workspace, batch)
                         .call(response -> settleQuarantine(workspace, collected, quarantineIds, response, receivedAt)));
@@ -201,11 +202,12 @@ public class IngestService {
         return Duration.ofSeconds(timeout.getSeconds(), timeout.getNanos());
     }
 
-    private CleanBatch cleanAll(List<CollectedEvent> collected, Instant receivedAt, Map<String, TrackingPlan> plans) {
+    private CleanBatch cleanAll(String workspace, List<CollectedEvent> collected, Instant receivedAt,
+                                Map<String, TrackingPlan> plans) {
         CleanBatch batch = new CleanBatch();
         for (int index = 0; index < collected.size(); index++) {
             CollectedEvent raw = collected.get(index);
-            CleaningResult result = cleaner.clean(raw, receivedAt, plans.get(sourceOf(raw)));
+            CleaningResult result = cleaner.clean(workspace, raw, receivedAt, plans.get(sourceOf(raw)));
             if (result.accepted()) {
                 batch.accepted.put(index, result.event());
             } else {

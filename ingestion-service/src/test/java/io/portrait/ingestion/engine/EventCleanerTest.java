@@ -4,6 +4,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.ingestion.domain.CleanedEvent;
 import io.portrait.ingestion.domain.CleanedIdentifier;
 import io.portrait.proto.event.v1.Identifier;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -282,6 +284,20 @@ class EventCleanerTest {
 
         assertThat(result.errors()).isEmpty();
         assertThat(result.event().event().getTraits().getFieldsOrThrow("age").getNumberValue()).isEqualTo(expected);
+    }
+
+    @Test
+    void anAmountWithoutACurrencyGetsItsWorkspacesOwn() {
+        EventCleaner brands = new EventCleaner(IdentifierNormalizer.withDefaults(), Duration.ofMinutes(10),
+                new AttributeCleaner(new WorkspaceCurrencies("portrait.ingestion", "CNY", Map.of("uk-shop", "GBP"))),
+                32 * 1024);
+        CollectedEvent order = valid().setName("Order Completed").setProperties(Struct.newBuilder()
+                .putFields("orderId", text("o-1")).putFields("revenue", text("20")).build()).build();
+
+        assertThat(brands.clean("uk-shop", order, RECEIVED, null).event().event().getProperties()
+                .getFieldsOrThrow("currency").getStringValue()).isEqualTo("GBP");
+        assertThat(brands.clean("cn-shop", order, RECEIVED, null).event().event().getProperties()
+                .getFieldsOrThrow("currency").getStringValue()).isEqualTo("CNY");
     }
 
     @ParameterizedTest(name = "amount {0} -> {1}")

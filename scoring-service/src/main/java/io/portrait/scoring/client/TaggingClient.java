@@ -27,12 +27,18 @@ public class TaggingClient {
         this.deadlineMillis = config.push().deadline().toMillis();
     }
 
-    /** Replaces one model tag's values for the given profiles; answers how many tagging applied. */
+    /**
+     * Replaces one model tag's values for the given profiles and clears it for the others; answers how many values
+     * tagging set or removed.
+     */
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
-                                       List<ModelScore> scores) {
+                                       List<ModelScore> scores, List<String> cleared) {
         Uni<Integer> chain = Uni.createFrom().item(0);
-        for (int from = 0; from < scores.size(); from += batchSize) {
-            List<ModelScore> slice = scores.subList(from, Math.min(scores.size(), from + batchSize));
+        for (int from = 0; from < Math.max(scores.size(), cleared.size()); from += batchSize) {
+            List<ModelScore> slice = scores.subList(Math.min(scores.size(), from),
+                    Math.min(scores.size(), from + batchSize));
+            List<String> clearedSlice = cleared.subList(Math.min(cleared.size(), from),
+                    Math.min(cleared.size(), from + batchSize));
             chain = chain.chain(applied -> tagging.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                     .putModelScores(PutModelScoresRequest.newBuilder()
                             .setWorkspace(workspace)
@@ -40,6 +46,7 @@ public class TaggingClient {
                             .setModelVersion(modelVersion)
                             .setComputedAt(ProtoTimestamps.toProto(computedAt))
                             .addAllScores(slice)
+                            .addAllClearedProfileIds(clearedSlice)
                             .build())
                     .map(response -> applied + response.getApplied()));
         }

@@ -1,6 +1,6 @@
 package io.portrait.scoring.config;
 
-import io.portrait.scoring.engine.WorkspaceCurrencies;
+import io.portrait.common.money.WorkspaceCurrencies;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -11,6 +11,6 @@ public class ScoringBeans {
     @Produces
     @Singleton
     WorkspaceCurrencies workspaceCurrencies(ScoringConfig config) {
-        return new WorkspaceCurrencies(config.defaultCurrency(), config.workspaceCurrency());
+        return new WorkspaceCurrencies("portrait.scoring", config.defaultCurrency(), config.workspaceCurrency());
     }
 }

@@ -1,7 +1,11 @@
 package io.portrait.scoring.engine;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,8 +88,21 @@ public final class OrderParser {
         return Optional.empty();
     }
 
+    /** Longest order id kept as sent; a longer one is kept as its SHA-256, which still tells orders apart. */
+    static final int MAX_ORDER_ID = 200;
+
     private static Optional<String> orderId(Map<String, Object> properties) {
-        return id(properties.get("orderId")).or(() -> id(properties.get("order_id")));
+        return id(properties.get("orderId")).or(() -> id(properties.get("order_id")))
+                .map(id -> id.length() <= MAX_ORDER_ID ? id : "sha256:" + sha256(id));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static Optional<String> id(Object value) {

@@ -39,17 +39,24 @@ public class ScoreRepository {
     private static final int WRITE_BATCH = 1000;
 
     private static final String PURCHASE_DAYS = """
+            -- Capped (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past 1.8e308.
             select profile_id, purchase_day,
-                   coalesce(sum(amount) filter (where currency = $2), 0)::float8 as day_total
+                   least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300)::float8 as day_total
             from purchase_order where workspace = $1
             group by profile_id, purchase_day
             order by profile_id, purchase_day""";
+    // Not when the workspace was fitted within $4 seconds (a scheduled refit another replica just ran).
     private static final String CLAIM_LEASE = """
             insert into refit_lease (workspace, holder, expires_at)
-            values ($1, $2, now() + make_interval(secs => $3))
+            select $1, $2, now() + make_interval(secs => $3)
+            where not exists (select 1 from model_fit
+                              where workspace = $1 and fitted_at > now() - make_interval(secs => $4))
             on conflict (workspace) do update set holder = excluded.holder, expires_at = excluded.expires_at
             where refit_lease.expires_at < now()
             returning holder""";
+    private static final String RENEW_LEASE = """
+            update refit_lease set expires_at = now() + make_interval(secs => $3)
+            where workspace = $1 and holder = $2 returning holder""";
     private static final String INSERT_FIT = """
             insert into model_fit (workspace, version, fitted_at, as_of, currency, trigger, profiles, note,
                 bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_dropout, bgnbd_log_likelihood, bgnbd_iterations,
@@ -138,7 +145,22 @@ public class ScoreRepository {
 
     /** True when this holder now holds the workspace's refit lease. */
     public Uni<Boolean> claimLease(String workspace, String holder, Duration duration) {
-        return pool.preparedQuery(CLAIM_LEASE).execute(Tuple.of(workspace, holder, (double) duration.toSeconds()))
+        return claimLease(workspace, holder, duration, Duration.ZERO);
+    }
+
+    /**
+     * True when this holder now holds the workspace's refit lease; false while another holds it, or when the
+     * workspace was fitted within {@code unlessFittedWithin}.
+     */
+    public Uni<Boolean> claimLease(String workspace, String holder, Duration duration, Duration unlessFittedWithin) {
+        return pool.preparedQuery(CLAIM_LEASE).execute(Tuple.of(workspace, holder, (double) duration.toSeconds(),
+                        unlessFittedWithin.toMillis() / 1000.0))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Extends the lease while this holder still holds it; false when it passed to another replica. */
+    public Uni<Boolean> renewLease(String workspace, String holder, Duration duration) {
+        return pool.preparedQuery(RENEW_LEASE).execute(Tuple.of(workspace, holder, (double) duration.toSeconds()))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -13,11 +13,12 @@ import io.portrait.scoring.engine.OrderParser;
 import io.portrait.scoring.engine.Purchase;
 import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.engine.PurchaseSummarizer;
-import io.portrait.scoring.engine.WorkspaceCurrencies;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.scoring.repository.PurchaseOrderRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Keeps per-profile purchases in step with the event stream and identity merges. */
+@Startup // built at start, so a bad setting stops the start-up with its reason, not a refit or a delivery
 @ApplicationScoped
 public class PurchaseService {
 

@@ -7,7 +7,7 @@ import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
-import io.portrait.scoring.engine.WorkspaceCurrencies;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.scoring.engine.value.Engagement;
 import io.portrait.scoring.engine.value.KMeans;
 import io.portrait.scoring.engine.value.PopulationScorer;
@@ -18,24 +18,30 @@ import io.portrait.scoring.engine.value.ScoringSettings;
 import io.portrait.scoring.engine.value.Tiers;
 import io.portrait.scoring.repository.ScoreRepository;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Refits the value models of a workspace, stores the version with its diagnostics and every profile's scores, and
  * pushes the model tags to tagging. The computation runs on a worker thread, never on the event loop.
  */
+@Startup // built at start, so a bad setting stops the start-up with its reason, not a refit or a delivery
 @ApplicationScoped
 public class ScoreService {
 
@@ -43,6 +49,7 @@ public class ScoreService {
     public static final String VALUE_TIER = "value_tier";
     public static final String CHURN_RISK = "churn_risk";
     public static final String CLUSTER = "cluster";
+    private static final Pattern SCHEDULE_PERIOD = Pattern.compile("(\\d{1,9})([SMHD])");
 
     private final ScoreRepository scores;
     private final TaggingClient tagging;
@@ -50,6 +57,7 @@ public class ScoreService {
     private final WorkspaceCurrencies currencies;
     private final int horizonDays;
     private final Duration lease;
+    private final Duration scheduledFreshness;
     private final Duration waitForRunning;
     private final Clock clock = Clock.systemUTC();
 
@@ -59,6 +67,7 @@ public class ScoreService {
         this.currencies = currencies;
         this.horizonDays = config.clv().horizonDays();
         this.lease = config.refit().lease();
+        this.scheduledFreshness = scheduledFreshness(config.refit().every());
         this.waitForRunning = config.refit().waitForRunning();
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
@@ -78,14 +87,42 @@ public class ScoreService {
      */
     public Uni<ModelFitRecord> refit(String workspace, String trigger) {
         String holder = UUID.randomUUID().toString();
-        return scores.claimLease(workspace, holder, lease).chain(claimed -> {
+        // Every replica runs the schedule: one that finds the workspace fitted since its last turn leaves it.
+        Duration unlessFittedWithin = ModelFitRecord.SCHEDULED.equals(trigger) ? scheduledFreshness : Duration.ZERO;
+        return scores.claimLease(workspace, holder, lease, unlessFittedWithin).chain(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().failure(new RefitBusyException(workspace));
             }
-            return refitHoldingLease(workspace, trigger)
+            return refitHoldingLease(workspace, holder, trigger)
                     .call(() -> scores.releaseLease(workspace, holder))
                     .onFailure().call(() -> scores.releaseLease(workspace, holder));
         });
+    }
+
+    /**
+     * How recent a fit makes a scheduled refit leave the workspace: 90 % of the schedule's period (the replicas'
+     * schedules drift by the refits before it), none when the schedule is off or not a plain period.
+     */
+    static Duration scheduledFreshness(String every) {
+        String text = every.strip().toUpperCase(Locale.ROOT);
+        Duration duration;
+        Matcher period = SCHEDULE_PERIOD.matcher(text);
+        if (period.matches()) {
+            long amount = Long.parseLong(period.group(1));
+            duration = switch (period.group(2)) {
+                case "S" -> Duration.ofSeconds(amount);
+                case "M" -> Duration.ofMinutes(amount);
+                case "H" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } else {
+            try {
+                duration = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                return Duration.ZERO;
+            }
+        }
+        return duration.isNegative() ? Duration.ZERO : duration.multipliedBy(9).dividedBy(10);
     }
 
     /**
@@ -122,7 +159,7 @@ public class ScoreService {
         });
     }
 
-    private Uni<ModelFitRecord> refitHoldingLease(String workspace, String trigger) {
+    private Uni<ModelFitRecord> refitHoldingLease(String workspace, String holder, String trigger) {
         Instant now = clock.instant();
         LocalDate asOf = LocalDate.ofInstant(now, ZoneOffset.UTC);
         String currency = currencies.of(workspace);
@@ -136,29 +173,38 @@ public class ScoreService {
                             run.spend() == null ? null : run.spend().model(),
                             run.spend() == null ? null : run.spend().diagnostics(),
                             run.clusters(), run.silhouette(), run.fitSeconds(), false, null);
-                    return scores.save(workspace, fit, run.scores(), horizonDays)
+                    // A refit that outlived its lease saves nothing: another replica may be refitting.
+                    return scores.renewLease(workspace, holder, lease)
+                            .invoke(held -> {
+                                if (!held) {
+                                    throw new RefitBusyException(workspace);
+                                }
+                            })
+                            .chain(() -> scores.save(workspace, fit, run.scores(), horizonDays))
                             .invoke(version -> Log.infof("workspace %s: model v%d, %d profiles scored%s", workspace,
                                     version, run.scores().size(), run.note() == null ? "" : " (" + run.note() + ")"))
-                            .chain(version -> push(workspace, version, now, run)
+                            .chain(version -> push(workspace, version, now)
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)
                                             .chain(() -> scores.fit(workspace, version))));
                 });
     }
 
-    /** Pushes the four model tags; answers null when tagging took them all, else why not. */
-    private Uni<String> push(String workspace, int version, Instant computedAt, ScoreRun run) {
+    /**
+     * Pushes the four model tags from the scores stored for this version (a profile erased or merged away while the
+     * models were fitted is not among them), clearing churn risk and cluster where this version gives none; answers
+     * null when tagging took them all, else why not.
+     */
+    private Uni<String> push(String workspace, int version, Instant computedAt) {
         String modelVersion = versionName(version);
-        List<ProfileScore> all = run.scores();
-        return tagging.putModelScores(workspace, RFM_SEGMENT, modelVersion, computedAt,
-                        modelScores(all, s -> true, ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m()))
-                .chain(() -> tagging.putModelScores(workspace, VALUE_TIER, modelVersion, computedAt,
-                        modelScores(all, s -> true, ProfileScore::valueTier,
-                                s -> s.clv() != null ? s.clv() : s.monetary())))
-                .chain(() -> tagging.putModelScores(workspace, CHURN_RISK, modelVersion, computedAt,
-                        modelScores(all, s -> s.churnRisk() != null, ProfileScore::churnRisk,
-                                ProfileScore::probabilityAlive)))
-                .chain(() -> tagging.putModelScores(workspace, CLUSTER, modelVersion, computedAt,
-                        modelScores(all, s -> s.cluster() >= 0, s -> Integer.toString(s.cluster()), s -> s.cluster())))
+        return scores.scoresOf(workspace, version)
+                .chain(all -> put(workspace, RFM_SEGMENT, modelVersion, computedAt, all, s -> true,
+                        ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m())
+                        .chain(() -> put(workspace, VALUE_TIER, modelVersion, computedAt, all, s -> true,
+                                ProfileScore::valueTier, s -> s.clv() != null ? s.clv() : s.monetary()))
+                        .chain(() -> put(workspace, CHURN_RISK, modelVersion, computedAt, all,
+                                s -> s.churnRisk() != null, ProfileScore::churnRisk, ProfileScore::probabilityAlive))
+                        .chain(() -> put(workspace, CLUSTER, modelVersion, computedAt, all, s -> s.cluster() >= 0,
+                                s -> Integer.toString(s.cluster()), s -> s.cluster())))
                 .map(applied -> (String) null)
                 .onFailure().recoverWithItem(failure -> {
                     Log.warnf("workspace %s: model tags of v%d not pushed to tagging: %s", workspace, version,
@@ -167,13 +213,16 @@ public class ScoreService {
                 });
     }
 
-    private static List<ModelScore> modelScores(List<ProfileScore> scores, Predicate<ProfileScore> include,
-                                                Function<ProfileScore, String> value,
-                                                Function<ProfileScore, Number> number) {
-        return scores.stream().filter(include)
+    /** One model tag: a value for the profiles {@code include} takes, the tag cleared for the others. */
+    private Uni<Integer> put(String workspace, String tagCode, String modelVersion, Instant computedAt,
+                             List<ProfileScore> all, Predicate<ProfileScore> include,
+                             Function<ProfileScore, String> value, Function<ProfileScore, Number> number) {
+        List<ModelScore> given = all.stream().filter(include)
                 .map(s -> ModelScore.newBuilder().setProfileId(s.profileId()).setValue(value.apply(s))
                         .setScore(number.apply(s).doubleValue()).build())
                 .toList();
+        List<String> cleared = all.stream().filter(include.negate()).map(ProfileScore::profileId).toList();
+        return tagging.putModelScores(workspace, tagCode, modelVersion, computedAt, given, cleared);
     }
 
     /** The latest scores of the live profile behind {@code profileId}. */

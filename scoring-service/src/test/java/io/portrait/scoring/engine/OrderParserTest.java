@@ -98,6 +98,21 @@ class OrderParserTest {
     }
 
     @Test
+    void anOrderIdTooLongForTheIndexIsKeptAsItsHash() {
+        String longId = "o".repeat(5000);
+        Purchase purchase = OrderParser.parse("p1", "e1", Instant.parse("2026-01-01T00:00:00Z"),
+                Map.of("orderId", longId), "CNY");
+        assertThat(purchase.orderId()).startsWith("sha256:").hasSize(7 + 64);
+        assertThat(OrderParser.parse("p1", "e2", Instant.parse("2026-01-02T00:00:00Z"), Map.of("orderId", longId),
+                "CNY").orderId()).isEqualTo(purchase.orderId());
+        assertThat(OrderParser.parse("p1", "e3", Instant.parse("2026-01-02T00:00:00Z"),
+                Map.of("orderId", longId + "x"), "CNY").orderId()).isNotEqualTo(purchase.orderId());
+        String longest = "o".repeat(OrderParser.MAX_ORDER_ID);
+        assertThat(OrderParser.parse("p1", "e4", Instant.parse("2026-01-02T00:00:00Z"), Map.of("orderId", longest),
+                "CNY").orderId()).isEqualTo(longest);
+    }
+
+    @Test
     void purchaseDayIsTheUtcDate() {
         Purchase purchase = OrderParser.parse("p1", "e1", AT, Map.of("currency", "jpy", "revenue", 500.0), "CNY");
 

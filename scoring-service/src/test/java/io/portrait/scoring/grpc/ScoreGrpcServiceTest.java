@@ -267,6 +267,36 @@ class ScoreGrpcServiceTest {
         assertThat(a.hasClv()).isFalse();
         assertThat(a.getChurnRisk()).isEmpty();
         assertThat(a.getRfm().getSegment()).isNotEmpty();
+        // Churn risk an earlier version gave must not stay served: the push clears it for both.
+        Map<String, PutModelScoresRequest> pushed = TaggingDouble.received(ws).stream()
+                .collect(Collectors.toMap(PutModelScoresRequest::getTagCode, request -> request));
+        assertThat(pushed.get("churn_risk").getScoresList()).isEmpty();
+        assertThat(pushed.get("churn_risk").getClearedProfileIdsList()).containsExactly("a", "b");
+        assertThat(pushed.get("rfm_segment").getScoresList()).extracting(ModelScore::getProfileId)
+                .containsExactly("a", "b");
+        assertThat(pushed.get("rfm_segment").getClearedProfileIdsList()).isEmpty();
+    }
+
+    @Test
+    void aWorkspaceFittedSinceTheLastTurnIsLeftByTheScheduleAndALostLeaseIsNotRenewed() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+
+        // Another replica's schedule comes round: the workspace was fitted a moment ago.
+        assertThat(await(scoreRepository.claimLease(ws, "scheduled", Duration.ofMinutes(5), Duration.ofHours(1))))
+                .isFalse();
+        await(pool.preparedQuery("update model_fit set fitted_at = fitted_at - interval '2 hours' where workspace = $1")
+                .execute(Tuple.of(ws)));
+        assertThat(await(scoreRepository.claimLease(ws, "scheduled", Duration.ofMinutes(5), Duration.ofHours(1))))
+                .isTrue();
+
+        // Its lease ran out and another replica took the workspace: the first may not renew it.
+        await(pool.preparedQuery("update refit_lease set expires_at = now() - interval '1 second' where workspace = $1")
+                .execute(Tuple.of(ws)));
+        assertThat(await(scoreRepository.claimLease(ws, "other", Duration.ofMinutes(5)))).isTrue();
+        assertThat(await(scoreRepository.renewLease(ws, "scheduled", Duration.ofMinutes(5)))).isFalse();
+        assertThat(await(scoreRepository.renewLease(ws, "other", Duration.ofMinutes(5)))).isTrue();
     }
 
     @Test

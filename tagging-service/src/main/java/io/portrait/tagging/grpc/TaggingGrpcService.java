@@ -128,7 +128,13 @@ public class TaggingGrpcService implements Tagging {
                             (score, path) -> new ProfileTagService.ModelScore(
                                     SinkRequests.requireId(score.getProfileId(), path + ".profile_id"),
                                     score.getValue(), score.getScore()));
-                    return profileTags.putModelScores(workspace, code, request.getModelVersion(), computedAt, scores);
+                    if (request.getClearedProfileIdsCount() > MAX_SCORES) {
+                        throw new InvalidRequestException("cleared_profile_ids: at most " + MAX_SCORES + " per call");
+                    }
+                    List<String> cleared = SinkRequests.each(request.getClearedProfileIdsList(), "cleared_profile_ids",
+                            SinkRequests::requireId);
+                    return profileTags.putModelScores(workspace, code, request.getModelVersion(), computedAt, scores,
+                            cleared);
                 },
                 applied -> PutModelScoresResponse.newBuilder().setApplied(applied).build());
     }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,15 @@ public class ProfileStateRepository {
                              where workspace = :workspace and profile_id > :after order by profile_id limit :limit)
                         ) ids order by profile_id limit :limit""",
                 String.class, Map.of("workspace", workspace, "after", after, "limit", limit));
+    }
+
+    /** Which of {@code profileIds} tagging holds anything of (traits, activity or a tag value). */
+    public Uni<Set<String>> known(String workspace, Collection<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return NativeSql.list("select profile_id from known_profile where workspace = :workspace and profile_id in (:ids)",
+                String.class, Map.of("workspace", workspace, "ids", List.copyOf(profileIds))).map(Set::copyOf);
     }
 
     public Uni<Long> profileCount(String workspace) {

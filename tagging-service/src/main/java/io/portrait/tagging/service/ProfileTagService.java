@@ -2,6 +2,7 @@ package io.portrait.tagging.service;
 
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.ProfileAliases;
+import io.portrait.common.sink.SinkLedger;
 import io.portrait.common.tags.TagListText;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.StoredTagValue;
@@ -18,10 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 
 /** A profile's tags as served, model scores pushed by scoring, and per-tag insight. */
@@ -38,6 +41,7 @@ public class ProfileTagService {
     private final ServedDefinitions definitions;
     private final TagComputeService compute;
     private final ProfileAliases aliases = new ProfileAliases();
+    private final SinkLedger ledger = new SinkLedger();
 
     ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
                       io.portrait.tagging.repository.ProfileStateRepository states,
@@ -121,12 +125,14 @@ public class ProfileTagService {
     }
 
     /**
-     * Replaces the values of one model tag for the given profiles (merged-away ids land on their survivor). The
-     * reason records the model version, its time and the score.
+     * Replaces the values of one model tag for the given profiles and removes it from the cleared ones (merged-away
+     * ids land on their survivor, whose own score wins over theirs). Under the workspace lock the sink's batches
+     * share, a profile tagging holds nothing of is skipped: one erased while the model ran is not tagged again. The
+     * reason records the model version, its time and the score. Answers the values set and those removed.
      */
     @WithTransaction
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
-                                       List<ModelScore> scores) {
+                                       List<ModelScore> scores, List<String> cleared) {
         String version = TagCatalogService.text(modelVersion, "model_version", true);
         for (int i = 0; i < scores.size(); i++) {
             ModelScore score = scores.get(i);
@@ -149,19 +155,40 @@ public class ProfileTagService {
             if (definition.liveVersion() == null || TagDefinition.RETIRED.equals(definition.status())) {
                 throw new ConflictException("tag '" + tagCode + "' is not published", false);
             }
-            return aliases.survivorsOf(workspace, scores.stream().map(ModelScore::profileId).toList())
+            List<String> ids = new ArrayList<>(scores.stream().map(ModelScore::profileId).toList());
+            ids.addAll(cleared);
+            return ledger.lockShared(workspace)
+                    .chain(() -> aliases.survivorsOf(workspace, ids))
                     .chain(survivors -> {
-                        // The last score of a profile in the request wins, also when two ids merged into one.
-                        Map<String, Change> changes = new LinkedHashMap<>();
-                        for (ModelScore score : scores) {
-                            String id = survivors.getOrDefault(score.profileId(), score.profileId());
-                            changes.put(id, new Change(id, tagCode, definition.liveVersion(), score.value().strip(),
-                                    "model " + version + " computed at " + computedAt + ", score "
-                                            + io.portrait.tagging.engine.TagValue.text(score.score())));
-                        }
-                        return values.apply(workspace, List.copyOf(changes.values()))
-                                .call(() -> compute.refreshReaders(workspace, changes.keySet(), tagCode))
-                                .replaceWith(changes.size());
+                        Map<String, String> live = new LinkedHashMap<>();
+                        ids.forEach(id -> live.put(id, survivors.getOrDefault(id, id)));
+                        return states.known(workspace, Set.copyOf(live.values())).chain(known -> {
+                            Map<String, Change> changes = new LinkedHashMap<>();
+                            Set<String> own = new HashSet<>();
+                            for (ModelScore score : scores) {
+                                String id = live.get(score.profileId());
+                                boolean isOwn = id.equals(score.profileId());
+                                // A profile's own score wins over one of a profile merged into it since the run.
+                                if (!known.contains(id) || (own.contains(id) && !isOwn)) {
+                                    continue;
+                                }
+                                if (isOwn) {
+                                    own.add(id);
+                                }
+                                changes.put(id, new Change(id, tagCode, definition.liveVersion(), score.value().strip(),
+                                        "model " + version + " computed at " + computedAt + ", score "
+                                                + io.portrait.tagging.engine.TagValue.text(score.score())));
+                            }
+                            List<String> removed = cleared.stream().map(live::get)
+                                    .filter(id -> known.contains(id) && !changes.containsKey(id)).distinct().toList();
+                            Set<String> touched = new HashSet<>(changes.keySet());
+                            touched.addAll(removed);
+                            return values.apply(workspace, List.copyOf(changes.values()))
+                                    .chain(() -> removed.isEmpty() ? Uni.createFrom().item(0)
+                                            : values.delete(workspace, tagCode, definition.liveVersion(), removed))
+                                    .call(() -> compute.refreshReaders(workspace, touched, tagCode))
+                                    .map(deleted -> changes.size() + deleted);
+                        });
                     });
         });
     }

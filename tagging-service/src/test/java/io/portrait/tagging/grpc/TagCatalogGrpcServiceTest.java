@@ -268,6 +268,8 @@ class TagCatalogGrpcServiceTest {
         String ws = newWorkspace();
         category(ws, "value", "");
         createTag(ws, "rfm_segment", "value", "{\"kind\": \"model\"}");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 70)))
+                .await().atMost(TIMEOUT);
         PutModelScoresRequest scores = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("rfm_segment")
                 .setModelVersion("rfm-2026-03").setComputedAt(ProtoTimestamps.toProto(Instant.parse("2026-03-31T00:00:00Z")))
                 .addScores(ModelScore.newBuilder().setProfileId("ann").setValue("Champions").setScore(5.5))
@@ -284,6 +286,51 @@ class TagCatalogGrpcServiceTest {
                 .await().atMost(TIMEOUT));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
                 .addScores(ModelScore.newBuilder().setProfileId("cai")).build()).await().atMost(TIMEOUT));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
+                .addClearedProfileIds(" ").build()).await().atMost(TIMEOUT));
+    }
+
+    @Test
+    void aModelRunClearsWhatItNoLongerGivesAndTagsNoProfileTaggingDoesNotHold() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        createTag(ws, "churn_risk", "value", "{\"kind\": \"model\"}");
+        publish(ws, "churn_risk");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 70),
+                order("e3", "cai", daysAgo(2), 20))).await().atMost(TIMEOUT);
+        PutModelScoresRequest v1 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v1").addScores(ModelScore.newBuilder().setProfileId("ann").setValue("low"))
+                .addScores(ModelScore.newBuilder().setProfileId("bob").setValue("high"))
+                .addScores(ModelScore.newBuilder().setProfileId("cai").setValue("medium"))
+                .addScores(ModelScore.newBuilder().setProfileId("never-delivered").setValue("high")).build();
+        assertThat(tagging.putModelScores(v1).await().atMost(TIMEOUT).getApplied()).isEqualTo(3);
+        assertThat(tagsOf(ws, "never-delivered")).isEmpty();
+
+        // v2 gives bob no churn risk (say its prediction was not a number): v1's "high" must not stay served.
+        PutModelScoresRequest v2 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v2").addScores(ModelScore.newBuilder().setProfileId("ann").setValue("medium"))
+                .addClearedProfileIds("bob").build();
+        assertThat(tagging.putModelScores(v2).await().atMost(TIMEOUT).getApplied()).isEqualTo(2);
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("medium");
+        assertThat(tagsOf(ws, "bob")).doesNotContainKey("churn_risk");
+
+        // Erased while the model ran: its score arrives after tagging deleted everything it held.
+        sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("ann").build())
+                .await().atMost(TIMEOUT);
+        assertThat(tagging.putModelScores(v2).await().atMost(TIMEOUT).getApplied()).isZero();
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+
+        // cai merged into bob while the model ran: bob's own score wins, in whichever order they come.
+        sink.applyMerge(merge(ws, "m1", "bob", "cai")).await().atMost(TIMEOUT);
+        for (boolean survivorFirst : new boolean[]{true, false}) {
+            ModelScore own = ModelScore.newBuilder().setProfileId("bob").setValue("low").build();
+            ModelScore absorbed = ModelScore.newBuilder().setProfileId("cai").setValue("high").build();
+            PutModelScoresRequest v3 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                    .setModelVersion("v3").addScores(survivorFirst ? own : absorbed)
+                    .addScores(survivorFirst ? absorbed : own).build();
+            assertThat(tagging.putModelScores(v3).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+            assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("low");
+        }
     }
 
     @Test

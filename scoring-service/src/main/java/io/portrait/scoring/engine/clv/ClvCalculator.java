@@ -27,15 +27,7 @@ public final class ClvCalculator {
      */
     public ClvCalculator(BgNbdModel purchases, GammaGammaModel spend, double horizon, double period, double margin,
                          double discountPerPeriod) {
-        if (!(horizon > 0) || !(period > 0) || !Double.isFinite(horizon) || !Double.isFinite(period)) {
-            throw new IllegalArgumentException("horizon and period must be positive, got " + horizon + ", " + period);
-        }
-        if (!(margin >= 0 && margin <= 1)) {
-            throw new IllegalArgumentException("margin must be between 0 and 1, got " + margin);
-        }
-        if (!(discountPerPeriod >= 0) || !Double.isFinite(discountPerPeriod)) {
-            throw new IllegalArgumentException("discount rate must be finite and not negative, got " + discountPerPeriod);
-        }
+        checkSettings(horizon, period, margin, discountPerPeriod);
         this.purchases = purchases;
         this.spend = spend;
         this.horizon = horizon;
@@ -45,6 +37,19 @@ public final class ClvCalculator {
     }
 
     /** The per-period rate equivalent to an annual rate, for periods of {@code periodDays} days. */
+    /** Refuses settings no CLV can be computed with, naming the figure. */
+    public static void checkSettings(double horizon, double period, double margin, double discountPerPeriod) {
+        if (!(horizon > 0) || !(period > 0) || !Double.isFinite(horizon) || !Double.isFinite(period)) {
+            throw new IllegalArgumentException("horizon and period must be positive, got " + horizon + ", " + period);
+        }
+        if (!(margin >= 0 && margin <= 1)) {
+            throw new IllegalArgumentException("margin must be between 0 and 1, got " + margin);
+        }
+        if (!(discountPerPeriod >= 0) || !Double.isFinite(discountPerPeriod)) {
+            throw new IllegalArgumentException("discount rate must be finite and not negative, got " + discountPerPeriod);
+        }
+    }
+
     public static double periodRate(double annualRate, double periodDays) {
         return FastMath.pow(1 + annualRate, periodDays / 365.0) - 1;
     }

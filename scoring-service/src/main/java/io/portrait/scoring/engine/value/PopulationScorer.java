@@ -32,17 +32,17 @@ public final class PopulationScorer {
         this.settings = settings;
     }
 
-    /**
-     * The BG/NBD history of a customer as of {@code asOf}, in weeks: x repeat purchase days, tx from the first to
-     * the last purchase day, T from the first purchase day to {@code asOf}; the mean value over repeat days only.
-     * Days after {@code asOf} are left out; null when none is left.
-     */
     /** Whether every figure of a prediction is a finite number, so it can be stored, served and pushed. */
     static boolean finite(double orderValue, ClvCalculator.Prediction prediction) {
         return Double.isFinite(orderValue) && Double.isFinite(prediction.expectedPurchases())
                 && Double.isFinite(prediction.probabilityAlive()) && Double.isFinite(prediction.clv());
     }
 
+    /**
+     * The BG/NBD history of a customer as of {@code asOf}, in weeks: x repeat purchase days, tx from the first to
+     * the last purchase day, T from the first purchase day to {@code asOf}; the mean value over repeat days only.
+     * Days after {@code asOf} are left out; null when none is left.
+     */
     public static RepeatHistory history(CustomerPurchases customer, LocalDate asOf) {
         Map<LocalDate, Double> days = customer.dayTotals().headMap(asOf.plusDays(1));
         if (days.isEmpty()) {
@@ -55,13 +55,25 @@ public final class PopulationScorer {
             if (first == null) {
                 first = day.getKey();
             } else {
-                repeatValue += day.getValue();
+                repeatValue += value(day.getValue());
             }
             last = day.getKey();
         }
         int x = days.size() - 1;
         return new RepeatHistory(x, ChronoUnit.DAYS.between(first, last) / DAYS_PER_WEEK,
                 ChronoUnit.DAYS.between(first, asOf) / DAYS_PER_WEEK, x == 0 ? 0 : repeatValue / x);
+    }
+
+    /** The most a day counts for: sums over any real number of days stay finite (the purchases' query caps too). */
+    public static final double MAX_DAY_VALUE = 1e300;
+
+    /**
+     * A day's value as the models read it: a day whose orders add up to less than nothing (a refund booked as a
+     * negative order) is a purchase day worth 0, as is a figure that is not a number; at most
+     * {@link #MAX_DAY_VALUE}.
+     */
+    static double value(double dayTotal) {
+        return Double.isFinite(dayTotal) && dayTotal > 0 ? Math.min(dayTotal, MAX_DAY_VALUE) : 0;
     }
 
     public ScoreRun score(List<CustomerPurchases> customers, LocalDate asOf) {
@@ -88,7 +100,7 @@ public final class PopulationScorer {
             frequency[i] = days.size();
             double sum = 0;
             for (double value : days.values()) {
-                sum += value;
+                sum += value(value);
             }
             monetary[i] = sum;
             engagement[i] = settings.engagement().score(days.keySet(), asOf);
@@ -167,7 +179,13 @@ public final class PopulationScorer {
             return new Models(null, null, "not fitted: " + repeatBuyers + " repeat buyers (" + valued
                     + " with a purchase value), at least 2 with a value needed");
         }
-        return new Models(BgNbdFitter.fit(histories), GammaGammaFitter.fit(histories), null);
+        try {
+            return new Models(BgNbdFitter.fit(histories), GammaGammaFitter.fit(histories), null);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // Data the models cannot be fitted to (values so large the optimum is not a finite number): the run
+            // still gives RFM, tiers on spend and clusters, and says why there is no CLV.
+            return new Models(null, null, "not fitted: " + e.getMessage());
+        }
     }
 
     private record Clustering(int[] labels, List<ClusterCentroid> centroids, double silhouette) {

@@ -1,5 +1,7 @@
 package io.portrait.scoring.engine.value;
 
+import io.portrait.scoring.engine.clv.ClvCalculator;
+
 /**
  * What a scoring run needs besides the data.
  *
@@ -12,4 +14,10 @@ package io.portrait.scoring.engine.value;
 public record ScoringSettings(int horizonDays, int periodDays, double margin, double annualDiscountRate,
                               int minCustomers, RfmSegments segments, Tiers tiers, Engagement engagement,
                               KMeans kMeans) {
+
+    /** Settings a fitted refit could not compute a CLV with are refused here, before any refit. */
+    public ScoringSettings {
+        ClvCalculator.checkSettings(horizonDays, periodDays, margin,
+                ClvCalculator.periodRate(annualDiscountRate, periodDays));
+    }
 }

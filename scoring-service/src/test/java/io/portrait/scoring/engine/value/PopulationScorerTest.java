@@ -4,6 +4,8 @@ import io.portrait.scoring.engine.clv.ClvCalculator;
 import io.portrait.scoring.engine.clv.RepeatHistory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,6 +69,40 @@ class PopulationScorerTest {
         assertThat(PopulationScorer.finite(771.94, new ClvCalculator.Prediction(12.4, 0.997, Double.NaN))).isFalse();
         assertThat(PopulationScorer.finite(771.94, new ClvCalculator.Prediction(Double.POSITIVE_INFINITY, 1, 5))).isFalse();
         assertThat(PopulationScorer.finite(Double.NaN, new ClvCalculator.Prediction(12.4, 0.997, 2738.93))).isFalse();
+    }
+
+    @Test
+    void aRefundDayIsAPurchaseDayWorthNothing() {
+        List<CustomerPurchases> population = new ArrayList<>(customers);
+        population.add(new CustomerPurchases("refunded", new TreeMap<>(Map.of(
+                LocalDate.of(1997, 1, 1), 100.0, LocalDate.of(1997, 1, 10), -20.0))));
+        ScoreRun scored = new PopulationScorer(settings()).score(population, CALIBRATION_END);
+
+        ProfileScore refunded = scored.scores().stream().filter(s -> s.profileId().equals("refunded")).findFirst()
+                .orElseThrow();
+        assertThat(refunded.frequency()).isEqualTo(2);
+        assertThat(refunded.monetary()).isEqualTo(100.0);
+        assertThat(PopulationScorer.history(population.get(population.size() - 1), CALIBRATION_END).meanValue())
+                .isZero();
+        assertThat(scored.purchases()).isNotNull();
+        assertThat(refunded.clv()).isNotNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(doubles = {1e15, 1e100, 1e200, 1e300, 1.7e308})
+    void extremeValuesStillGiveEveryoneRfmTiersAndNoCLVThatIsNotANumber(double value) {
+        List<CustomerPurchases> population = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            population.add(new CustomerPurchases("whale" + i, new TreeMap<>(Map.of(LocalDate.of(1997, 1, 1), value,
+                    LocalDate.of(1997, 2, 1 + i), value * (1 + i % 3) / 3, LocalDate.of(1997, 3, 1 + i), value))));
+        }
+        ScoreRun scored = new PopulationScorer(settings()).score(population, CALIBRATION_END);
+
+        assertThat(scored.scores()).hasSize(20).allSatisfy(score -> {
+            assertThat(score.segment()).isNotBlank();
+            assertThat(score.valueTier()).isNotBlank();
+            assertThat(score.clv() == null || Double.isFinite(score.clv())).isTrue();
+        });
     }
 
     @Test

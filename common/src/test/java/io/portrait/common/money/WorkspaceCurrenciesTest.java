@@ -1,4 +1,4 @@
-package io.portrait.scoring.engine;
+package io.portrait.common.money;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ class WorkspaceCurrenciesTest {
 
     @Test
     void aWorkspaceWithoutItsOwnCurrencyUsesTheDefault() {
-        WorkspaceCurrencies currencies = new WorkspaceCurrencies("CNY", Map.of("uk-shop", "gbp"));
+        WorkspaceCurrencies currencies = new WorkspaceCurrencies("portrait.scoring", "CNY", Map.of("uk-shop", "gbp"));
 
         assertThat(currencies.of("uk-shop")).isEqualTo("GBP");
         assertThat(currencies.of("default")).isEqualTo("CNY");
@@ -19,10 +19,10 @@ class WorkspaceCurrenciesTest {
 
     @Test
     void aCodeThatIsNotThreeLettersFailsNamingItsSetting() {
-        assertThatThrownBy(() -> new WorkspaceCurrencies("CNY", Map.of("uk-shop", "pounds")))
+        assertThatThrownBy(() -> new WorkspaceCurrencies("portrait.scoring", "CNY", Map.of("uk-shop", "pounds")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("portrait.scoring.workspace-currency.\"uk-shop\" must be a three-letter ISO 4217 code, not 'pounds'");
-        assertThatThrownBy(() -> new WorkspaceCurrencies(" ", Map.of()))
-                .hasMessageStartingWith("portrait.scoring.default-currency must be");
+        assertThatThrownBy(() -> new WorkspaceCurrencies("portrait.ingestion", " ", Map.of()))
+                .hasMessageStartingWith("portrait.ingestion.default-currency must be");
     }
 }
