@@ -9,9 +9,11 @@ import org.bson.conversions.Bson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
@@ -35,6 +37,11 @@ final class ProfileHistories {
     /** An entry's copy of its aggregate's version. */
     static final String VERSION = VersionedWrite.VERSION;
     static final String SCALED_WEIGHT = "scaled_weight";
+    /**
+     * Most items one profile's history keeps (a crawler viewing the whole catalogue would otherwise outgrow a
+     * document); the recommend path reads the most recent few hundred of them.
+     */
+    static final int MAX_ENTRIES = 5_000;
 
     /** Newest first, then by sku, as the aggregates were read before. */
     private static final Comparator<ProfileInteraction> RECENT_FIRST = Comparator
@@ -43,8 +50,15 @@ final class ProfileHistories {
 
     private final ReactiveMongoCollection<Document> histories;
 
+    private final int maxEntries;
+
     ProfileHistories(ReactiveMongoCollection<Document> histories) {
+        this(histories, MAX_ENTRIES);
+    }
+
+    ProfileHistories(ReactiveMongoCollection<Document> histories, int maxEntries) {
         this.histories = histories;
+        this.maxEntries = maxEntries;
     }
 
     /**
@@ -67,15 +81,37 @@ final class ProfileHistories {
         return VersionedWrite.apply(histories, RecommendationStore.profileKey(workspace, profileId), current -> {
             Document items = current == null ? null : current.get(ITEMS, Document.class);
             List<Bson> copies = new ArrayList<>();
+            Set<String> written = new HashSet<>();
+            int added = 0;
             for (ProfileInteraction aggregate : latest.values()) {
                 String field = escape(aggregate.sku());
                 Document held = items == null ? null : items.get(field, Document.class);
                 if (held == null || version(held) < aggregate.version()) {
                     copies.add(set(ITEMS + "." + field, entry(aggregate)));
+                    written.add(field);
+                    added += held == null ? 1 : 0;
                 }
+            }
+            if (items != null && items.size() + added > maxEntries) {
+                evictions(items, written, items.size() + added - maxEntries)
+                        .forEach(field -> copies.add(unset(ITEMS + "." + field)));
             }
             return copies.isEmpty() ? null : combine(copies);
         }).replaceWithVoid();
+    }
+
+    /**
+     * The entries that make room: the least recently touched, items only viewed or added before any bought (those
+     * keep a bought item out of the profile's lists). The aggregates stay; the model reads them, not this copy.
+     */
+    private static List<String> evictions(Document items, Set<String> written, int count) {
+        Comparator<Map.Entry<String, Object>> order = Comparator
+                .comparing((Map.Entry<String, Object> e) -> e.getValue() instanceof Document entry
+                        && Boolean.TRUE.equals(entry.getBoolean(PURCHASED)))
+                .thenComparing(e -> e.getValue() instanceof Document entry && entry.getDate(LAST_AT) != null
+                        ? entry.getDate(LAST_AT) : new Date(0));
+        return items.entrySet().stream().filter(e -> !written.contains(e.getKey())).sorted(order).limit(count)
+                .map(Map.Entry::getKey).toList();
     }
 
     private static Document entry(ProfileInteraction aggregate) {

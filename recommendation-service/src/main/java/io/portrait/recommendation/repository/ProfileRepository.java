@@ -22,6 +22,7 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.max;
 import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
@@ -89,6 +90,33 @@ public class ProfileRepository {
 
     public Uni<Boolean> delete(String workspace, String profileId) {
         return profiles.deleteOne(key(workspace, profileId)).map(result -> result.getDeletedCount() > 0);
+    }
+
+    /**
+     * A merge: the merged profile's region goes to the survivor when it is the later one, and the merged profile's
+     * document goes (tagging tells the segments it left). Repeatable: a retry finds the document gone or moves the
+     * same region again.
+     */
+    public Uni<Void> mergeInto(String workspace, String survivorId, String mergedId) {
+        return profiles.find(key(workspace, mergedId)).collect().first().chain(document -> {
+            if (document == null) {
+                return Uni.createFrom().voidItem();
+            }
+            String region = document.getString(REGION);
+            Date at = document.getDate(REGION_AT);
+            Uni<Void> moved = region == null || at == null ? Uni.createFrom().voidItem()
+                    : recordRegion(workspace, survivorId, region, at.toInstant());
+            return moved.chain(() -> profiles.deleteOne(key(workspace, mergedId))).replaceWithVoid();
+        });
+    }
+
+    /**
+     * An unmerge replays the profiles' events, which name their regions again; the segment statements stay, as
+     * tagging keeps the memberships across an unmerge and tells no new "entered".
+     */
+    public Uni<Void> clearRegion(String workspace, String profileId) {
+        return profiles.updateOne(key(workspace, profileId), combine(unset(REGION), unset(REGION_AT)))
+                .replaceWithVoid();
     }
 
     private static Document key(String workspace, String profileId) {

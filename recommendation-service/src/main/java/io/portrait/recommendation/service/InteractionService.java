@@ -82,6 +82,7 @@ public class InteractionService {
         return appliedLog.eventMarkers(ws, eventIds)
                 .chain(markers -> aliases.survivors(ws, profileIds).chain(survivors -> {
                     Map<String, List<EventFacts>> byProfile = toApply(events, markers.applied(), survivors);
+                    List<EventFacts> applying = byProfile.values().stream().flatMap(List::stream).toList();
                     return Multi.createFrom().iterable(byProfile.entrySet())
                             .onItem().transformToUni(profile -> InOrder.each(profile.getValue(),
                                             event -> applyOne(ws, profile.getKey(), event,
@@ -89,9 +90,16 @@ public class InteractionService {
                                     .replaceWith(profile.getValue().size()))
                             .merge(applyConcurrency)
                             .collect().in(() -> new int[1], (total, applied) -> total[0] += applied)
-                            .map(total -> total[0]);
+                            .map(total -> total[0])
+                            .call(applied -> applied > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
+                            // Marked applied last: a call that fails before this (the change not yet signalled)
+                            // is retried whole, each write counting an event once, and signals the change then.
+                            .call(() -> Multi.createFrom().iterable(applying)
+                                    .onItem().transformToUni(event -> markers.replays().get(event.eventId()) != null
+                                            ? appliedLog.markReplayApplied(ws, event.eventId())
+                                            : appliedLog.markEventApplied(ws, event.eventId()))
+                                    .merge(applyConcurrency).collect().last());
                 }))
-                .call(applied -> applied > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
                 .map(applied -> {
                     ApplyResult result = new ApplyResult(applied, events.size() - applied);
                     Log.debugf("Applied %d events (%d duplicates) in workspace %s", result.applied(),
@@ -135,10 +143,7 @@ public class InteractionService {
                         : consents.record(workspace, profileId, event.personalization(), at))
                 .chain(() -> event.region() == null
                         ? Uni.createFrom().voidItem()
-                        : profiles.recordRegion(workspace, profileId, event.region(), at))
-                .chain(() -> replayOf != null
-                        ? appliedLog.markReplayApplied(workspace, event.eventId())
-                        : appliedLog.markEventApplied(workspace, event.eventId()));
+                        : profiles.recordRegion(workspace, profileId, event.region(), at));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +56,9 @@ public class ProfileErasureService {
                     return InOrder.sum(profiles, id -> eraseOne(ws, id));
                 })
                 .chain(removed -> aliases.deleteFor(ws, profileId).map(aliasesRemoved -> removed + aliasesRemoved))
-                .call(removed -> removed > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
+                // Always: a retried erasure finds nothing left to delete, yet its first attempt may have failed
+                // before the change was signalled, and the model would keep what the profile bought.
+                .call(() -> models.changed(ws))
                 .map(removed -> {
                     Log.infof("Erased profile %s in workspace %s (%d documents)", profileId, ws, removed);
                     return removed > 0;
@@ -64,6 +67,28 @@ public class ProfileErasureService {
 
     /** Deletes what is held for the profile itself, not its aliases; answers how many documents went. */
     Uni<Long> eraseOne(String workspace, String profileId) {
+        return clearBehaviour(workspace, profileId)
+                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
+                .chain(removed -> profiles.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
+    }
+
+    /**
+     * Clears a profile whose events an unmerge replays: what it did, its consent and region (the replayed events
+     * say them again), not its segment statements (see {@link ProfileRepository#clearRegion}). {@code refused}: the
+     * profile the merge made refused personalization, and the refusal stands, dated at the epoch so that any
+     * replayed consent overrides it, rather than personalizing until the replay reaches the event that said it.
+     */
+    Uni<Void> clearForReplay(String workspace, String profileId, boolean refused) {
+        return clearBehaviour(workspace, profileId)
+                .call(() -> consents.delete(workspace, profileId))
+                .call(() -> refused ? consents.record(workspace, profileId, false, Instant.EPOCH)
+                        : Uni.createFrom().voidItem())
+                .call(() -> profiles.clearRegion(workspace, profileId))
+                .replaceWithVoid();
+    }
+
+    /** The profile's interactions (and the items' counts of profiles holding them) and its history. */
+    private Uni<Long> clearBehaviour(String workspace, String profileId) {
         // Only this replica's memory; other replicas ask tagging (which erases too) once their copy is no longer fresh.
         tastes.forget(workspace, profileId);
         return interactions.allOf(workspace, profileId)
@@ -71,8 +96,6 @@ public class ProfileErasureService {
                         .chain(deleted -> deleted
                                 ? itemStats.adjustProfiles(workspace, item.sku(), -1).replaceWith(1L)
                                 : Uni.createFrom().item(0L))))
-                .call(() -> interactions.forget(workspace, profileId))
-                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
-                .chain(removed -> profiles.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
+                .call(() -> interactions.forget(workspace, profileId));
     }
 }

@@ -8,6 +8,7 @@ import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.InteractionRepository.MergeOutcome;
 import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * Re-keys merged profiles onto their survivor: aliases first (so late events already land on the survivor),
- * then each item aggregate, then the consent. Each step is idempotent, and the merge is marked applied last.
+ * then each item aggregate, then the region and the consent. Each step is idempotent, and the merge is marked
+ * applied last.
  */
 @ApplicationScoped
 public class ProfileMergeService {
@@ -28,10 +30,13 @@ public class ProfileMergeService {
     private final InteractionRepository interactions;
     private final ItemStatsRepository itemStats;
     private final ConsentRepository consents;
+    private final ProfileRepository profiles;
     private final ModelService models;
 
     ProfileMergeService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
-                        ItemStatsRepository itemStats, ConsentRepository consents, ModelService models) {
+                        ItemStatsRepository itemStats, ConsentRepository consents, ProfileRepository profiles,
+                        ModelService models) {
+        this.profiles = profiles;
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
@@ -79,6 +84,7 @@ public class ProfileMergeService {
                                 : Uni.createFrom().voidItem())
                         .chain(() -> interactions.delete(workspace, mergedId, item.sku()))))
                 .chain(() -> interactions.forget(workspace, mergedId))
+                .chain(() -> profiles.mergeInto(workspace, survivorId, mergedId))
                 .chain(() -> consents.find(workspace, mergedId))
                 .chain(consent -> consent.isEmpty()
                         ? Uni.createFrom().voidItem()

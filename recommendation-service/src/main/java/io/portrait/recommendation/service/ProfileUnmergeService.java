@@ -4,6 +4,7 @@ import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
+import io.portrait.recommendation.repository.ConsentRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +26,13 @@ public class ProfileUnmergeService {
     private final AppliedLogRepository appliedLog;
     private final AliasRepository aliases;
     private final ProfileErasureService erasures;
+    private final ConsentRepository consents;
     private final ModelService models;
 
     ProfileUnmergeService(AppliedLogRepository appliedLog, AliasRepository aliases, ProfileErasureService erasures,
-                          ModelService models) {
+                          ConsentRepository consents, ModelService models) {
         this.appliedLog = appliedLog;
+        this.consents = consents;
         this.aliases = aliases;
         this.erasures = erasures;
         this.models = models;
@@ -60,7 +63,9 @@ public class ProfileUnmergeService {
             }
             TreeSet<String> cleared = new TreeSet<>(ownerByRestored.keySet());
             cleared.add(survivorId);
-            return InOrder.sum(cleared, id -> erasures.eraseOne(ws, id))
+            return consents.find(ws, survivorId)
+                    .map(consent -> consent.isPresent() && !consent.get().personalization())
+                    .chain(refused -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id, refused)))
                     .chain(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
                             restored.getKey().equals(restored.getValue())
                                     ? aliases.revive(ws, restored.getKey())

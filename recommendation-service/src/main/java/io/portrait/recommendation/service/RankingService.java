@@ -103,10 +103,16 @@ public class RankingService {
                     ? Uni.createFrom().voidItem()
                     : profiles.recordSegments(ws, profile, told);
             return remembered
-                    .chain(() -> interactions.history(ws, profile, config.maxHistoryItems()))
-                    .map(items -> recommender.recommend(model, new Query(toHistory(items), true,
-                            groupsOf(segments, stored.region(), preferences), rules, boosts(preferences), wanted,
-                            taste.degraded())));
+                    .chain(() -> interactions.history(ws, profile, Integer.MAX_VALUE))
+                    .map(items -> {
+                        // The most recent items shape the list; every item ever bought stays out of it.
+                        List<ProfileInteraction> recent = items.subList(0,
+                                Math.min(items.size(), config.maxHistoryItems()));
+                        return recommender.recommend(model, new Query(toHistory(recent), true,
+                                groupsOf(segments, stored.region(), preferences),
+                                boughtBefore(rules, items.subList(recent.size(), items.size())), boosts(preferences),
+                                wanted, taste.degraded()));
+                    });
         });
     }
 
@@ -200,6 +206,16 @@ public class RankingService {
         Map<String, Double> boosts = new HashMap<>();
         preferences.forEach(preference -> boosts.put(preference, PREFERENCE_BOOST));
         return boosts;
+    }
+
+    /** The rules, also leaving out the older items bought (when purchases are left out) beyond the history read. */
+    static Rules boughtBefore(Rules rules, List<ProfileInteraction> older) {
+        if (!rules.excludePurchased()) {
+            return rules;
+        }
+        Set<String> excluded = new HashSet<>(rules.excludeSkus());
+        older.stream().filter(ProfileInteraction::purchased).forEach(item -> excluded.add(item.sku()));
+        return excluded.size() == rules.excludeSkus().size() ? rules : rules.withExcludeSkus(excluded);
     }
 
     private Map<String, ProfileItem> toHistory(List<ProfileInteraction> items) {

@@ -19,9 +19,11 @@ import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.ItemStats;
 import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.domain.SegmentMemberships;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ItemStatsRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.common.WithTestResource;
@@ -42,6 +44,7 @@ import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
 import static io.portrait.recommendation.grpc.TestEvents.batch;
 import static io.portrait.recommendation.grpc.TestEvents.consent;
+import static io.portrait.recommendation.grpc.TestEvents.identify;
 import static io.portrait.recommendation.grpc.TestEvents.ordered;
 import static io.portrait.recommendation.grpc.TestEvents.text;
 import static io.portrait.recommendation.grpc.TestEvents.viewed;
@@ -70,6 +73,9 @@ class EventSinkGrpcServiceTest {
 
     @Inject
     ConsentRepository consents;
+
+    @Inject
+    ProfileRepository profiles;
 
     @Inject
     ReactiveMongoClient mongo;
@@ -190,7 +196,8 @@ class EventSinkGrpcServiceTest {
                 viewed("survivor", "A", earlier),
                 viewed("merged", "A", now),
                 ordered("merged", now, "B"),
-                consent("merged", false, now))));
+                consent("merged", false, now),
+                identify("merged", "region", "Shanghai", now))));
         ApplyMergeRequest merge = ApplyMergeRequest.newBuilder()
                 .setWorkspace(ws).setMergeId("m-1").setSurvivorProfileId("survivor").addMergedProfileIds("merged")
                 .build();
@@ -213,6 +220,10 @@ class EventSinkGrpcServiceTest {
                 Map.of("A", 1L, "B", 1L));
         assertThat(await(consents.find(ws, "survivor"))).hasValueSatisfying(c -> assertThat(c.personalization()).isFalse());
         assertThat(await(consents.find(ws, "merged"))).isEmpty();
+        // The merged profile's region (the survivor named none) now counts the survivor's purchases there.
+        assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(p -> assertThat(p.region())
+                .isEqualTo("Shanghai"));
+        assertThat(await(profiles.find(ws, "merged"))).isEmpty();
 
         // A late event for the merged id lands on the survivor.
         await(sink.applyEvents(batch(ws, ordered("merged", now, "C"))));
@@ -230,8 +241,10 @@ class EventSinkGrpcServiceTest {
                 viewed("merged", "A", now),
                 ordered("merged", now, "B"));
         await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+        await(sink.applyEvents(batch(ws, consent("survivor", false, earlier))));
         await(sink.applyMerge(ApplyMergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
                 .setSurvivorProfileId("survivor").addMergedProfileIds("merged").build()));
+        await(profiles.recordSegments(ws, "survivor", SegmentMemberships.change("vip", true, earlier)));
         ApplyUnmergeRequest unmerge = ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
                 .setSurvivorProfileId("survivor").addRestoredProfileIds("merged").addOwnerProfileIds("merged")
                 .addAllEventIds(events.stream().map(ResolvedEvent::getEventId).toList())
@@ -244,6 +257,15 @@ class EventSinkGrpcServiceTest {
         assertThat(appliedAgain).isFalse();
         assertThat(await(interactions.allOf(ws, "survivor"))).isEmpty();
         assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+        // The refusal the merged profile held stands until a replayed event says otherwise; tagging keeps the
+        // memberships across an unmerge (and tells no new "entered"), so the statements stay.
+        assertThat(await(consents.find(ws, "survivor"))).hasValueSatisfying(c ->
+                assertThat(c.personalization()).isFalse());
+        assertThat(await(consents.find(ws, "merged"))).hasValueSatisfying(c ->
+                assertThat(c.personalization()).isFalse());
+        assertThat(await(recommendation.recommend(request(ws, "merged", 5))).getPersonalized()).isFalse();
+        assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(p ->
+                assertThat(p.memberships().isMember("vip")).isTrue());
         // Ingestion delivers the group's events again, each to the profile it belongs to now.
         assertThat(await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new)))).getApplied())
                 .isEqualTo(3);

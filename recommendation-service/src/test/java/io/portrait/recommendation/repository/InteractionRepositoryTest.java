@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -227,6 +228,25 @@ class InteractionRepositoryTest {
         assertThat(await(interactions.history(ws, "p", 10))).extracting(ProfileInteraction::sku)
                 .containsExactlyInAnyOrder("A", "B");
         assertThat(await(interactions.backfillHistories())).isZero();
+    }
+
+    @Test
+    void aFullHistoryMakesRoomWithItsOldestItemsNotBought() {
+        ProfileHistories histories = new ProfileHistories(store.collection(RecommendationStore.PROFILE_HISTORIES), 3);
+        await(histories.putAll(ws, "crawler", List.of(
+                item("bought-long-ago", true, now.minusSeconds(5000)), item("viewed-long-ago", false, now.minusSeconds(4000)),
+                item("viewed", false, now.minusSeconds(3000)))));
+
+        await(histories.put(ws, item("new", false, now)));
+        await(histories.put(ws, item("newer", false, now.plusSeconds(1))));
+
+        assertThat(await(histories.read(ws, "crawler", 10))).extracting(ProfileInteraction::sku)
+                .containsExactly("newer", "new", "bought-long-ago");
+    }
+
+    private static ProfileInteraction item(String sku, boolean purchased, Instant at) {
+        return new ProfileInteraction("crawler", sku, Map.of(InteractionKind.VIEWED, 1L), Map.of(), at, at, purchased,
+                "e", null, List.of(), 1.0, 1, 1);
     }
 
     private static <T> T await(Uni<T> uni) {
