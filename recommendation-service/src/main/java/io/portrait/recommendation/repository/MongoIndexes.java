@@ -19,7 +19,6 @@ import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_
 import static io.portrait.recommendation.repository.RecommendationStore.CATALOG;
 import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS;
 import static io.portrait.recommendation.repository.RecommendationStore.INTERACTIONS;
-import static io.portrait.recommendation.repository.RecommendationStore.ITEM_STATS;
 import static io.portrait.recommendation.repository.RecommendationStore.MODELS;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILES;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_HISTORIES;
@@ -54,9 +53,6 @@ public class MongoIndexes {
         specs.addAll(versionedKey(INTERACTIONS, WORKSPACE, PROFILE_ID, SKU));
         specs.add(new IndexSpec(INTERACTIONS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE, SKU),
                 Indexes.descending(InteractionRepository.LAST_AT)), PLAIN));
-        specs.addAll(versionedKey(ITEM_STATS, WORKSPACE, SKU));
-        specs.add(new IndexSpec(ITEM_STATS, Indexes.compoundIndex(Indexes.ascending(WORKSPACE),
-                Indexes.descending(ItemStatsRepository.PURCHASES), Indexes.ascending(SKU)), PLAIN));
         specs.addAll(versionedKey(CATALOG, WORKSPACE, SKU));
         specs.addAll(versionedKey(CONSENTS, WORKSPACE, PROFILE_ID));
         specs.add(unique(ALIASES, WORKSPACE, PROFILE_ID));

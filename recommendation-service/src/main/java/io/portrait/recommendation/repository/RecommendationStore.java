@@ -12,7 +12,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RecommendationStore {
 
     static final String INTERACTIONS = "interactions";
-    static final String ITEM_STATS = "item_stats";
     static final String CATALOG = "catalog";
     static final String CONSENTS = "consents";
     static final String ALIASES = "aliases";

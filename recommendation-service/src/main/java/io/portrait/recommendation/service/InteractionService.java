@@ -2,16 +2,12 @@ package io.portrait.recommendation.service;
 
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.EventFacts;
-import io.portrait.recommendation.domain.InteractionKind;
-import io.portrait.recommendation.domain.InteractionLine;
-import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.CatalogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
-import io.portrait.recommendation.repository.ItemStatsRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -28,12 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
- * Turns resolved events into interactions, item counters, catalog entries, consents and regions, and notes the
- * change so that the workspace's model gets a new version. A profile's events are applied in order and several
- * profiles at once (the writes they share, an item's counters and its catalog entry, are compare-and-set); each
+ * Turns resolved events into interactions, catalog entries, consents and regions, and notes the change so that the
+ * workspace's model gets a new version. A profile's events are applied in order and several profiles at once (the
+ * write they share, an item's catalog entry, is a compare-and-set); each
  * event at most once: applied ones are skipped by id, and every write of a half-applied event is itself guarded by
  * the event id, so redoing it after a failure counts nothing twice.
  */
@@ -44,7 +39,6 @@ public class InteractionService {
     private final AppliedLogRepository appliedLog;
     private final AliasRepository aliases;
     private final InteractionRepository interactions;
-    private final ItemStatsRepository itemStats;
     private final CatalogRepository catalog;
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
@@ -53,13 +47,12 @@ public class InteractionService {
     private final int applyConcurrency;
 
     InteractionService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
-                       ItemStatsRepository itemStats, CatalogRepository catalog, ConsentRepository consents,
+                       CatalogRepository catalog, ConsentRepository consents,
                        ProfileRepository profiles, ModelService models, Clock clock,
                        RecommendationConfig config) {
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
-        this.itemStats = itemStats;
         this.catalog = catalog;
         this.consents = consents;
         this.profiles = profiles;
@@ -85,8 +78,7 @@ public class InteractionService {
                     List<EventFacts> applying = byProfile.values().stream().flatMap(List::stream).toList();
                     return Multi.createFrom().iterable(byProfile.entrySet())
                             .onItem().transformToUni(profile -> InOrder.each(profile.getValue(),
-                                            event -> applyOne(ws, profile.getKey(), event,
-                                                    markers.replays().get(event.eventId())))
+                                            event -> applyOne(ws, profile.getKey(), event))
                                     .replaceWith(profile.getValue().size()))
                             .merge(applyConcurrency)
                             .collect().in(() -> new int[1], (total, applied) -> total[0] += applied)
@@ -125,18 +117,9 @@ public class InteractionService {
         return byProfile;
     }
 
-    /**
-     * {@code replayOf}: the merge whose undoing emptied the event's profile after the event had been applied (the item
-     * counters took its purchases then); null for an event applied the first time.
-     */
-    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event, String replayOf) {
+    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event) {
         Instant at = event.occurredAt() != null ? event.occurredAt() : clock.instant();
-        List<InteractionLine> lines = event.interactions();
-        return interactions.recordAll(workspace, profileId, lines, event.eventId(), at)
-                .chain(aggregates -> InOrder.each(IntStream.range(0, lines.size()).boxed().toList(), i ->
-                        replayOf != null
-                                ? countReplayed(workspace, event.eventId(), replayOf, lines.get(i), aggregates.get(i))
-                                : count(workspace, event.eventId(), lines.get(i), aggregates.get(i))))
+        return interactions.recordAll(workspace, profileId, event.interactions(), event.eventId(), at)
                 .chain(() -> InOrder.each(event.products(), product -> catalog.describe(workspace, product, at)))
                 .chain(() -> event.personalization() == null
                         ? Uni.createFrom().voidItem()
@@ -144,27 +127,5 @@ public class InteractionService {
                 .chain(() -> event.region() == null
                         ? Uni.createFrom().voidItem()
                         : profiles.recordRegion(workspace, profileId, event.region(), at));
-    }
-
-    /**
-     * A replayed line, its aggregate rebuilt: of the item counters only the count of profiles holding the item
-     * moves. Counted once per replay however often a failed call is retried.
-     */
-    private Uni<Void> countReplayed(String workspace, String eventId, String replayOf, InteractionLine line,
-                                    ProfileInteraction aggregate) {
-        return itemStats.record(workspace, line.sku(), eventId + "@unmerge:" + replayOf,
-                eventId.equals(aggregate.createdBy()) ? 1 : 0, 0, 0);
-    }
-
-    /**
-     * A line recorded in its profile's aggregate, counted in the item's counters: a profile more when the event
-     * created the aggregate, a buyer more when it was the profile's first purchase of the item.
-     */
-    private Uni<Void> count(String workspace, String eventId, InteractionLine line, ProfileInteraction aggregate) {
-        boolean purchase = line.kind() == InteractionKind.PURCHASED;
-        return itemStats.record(workspace, line.sku(), eventId,
-                eventId.equals(aggregate.createdBy()) ? 1 : 0,
-                purchase ? 1 : 0,
-                purchase && eventId.equals(aggregate.firstPurchaseEvent()) ? 1 : 0);
     }
 }

@@ -5,7 +5,6 @@ import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
-import io.portrait.recommendation.repository.ItemStatsRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -25,18 +24,15 @@ public class ProfileErasureService {
 
     private final AliasRepository aliases;
     private final InteractionRepository interactions;
-    private final ItemStatsRepository itemStats;
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
     private final ModelService models;
     private final ProfileTastes tastes;
 
-    ProfileErasureService(AliasRepository aliases, InteractionRepository interactions, ItemStatsRepository itemStats,
-                          ConsentRepository consents, ProfileRepository profiles, ModelService models,
-                          ProfileTastes tastes) {
+    ProfileErasureService(AliasRepository aliases, InteractionRepository interactions, ConsentRepository consents,
+                          ProfileRepository profiles, ModelService models, ProfileTastes tastes) {
         this.aliases = aliases;
         this.interactions = interactions;
-        this.itemStats = itemStats;
         this.consents = consents;
         this.profiles = profiles;
         this.models = models;
@@ -87,15 +83,13 @@ public class ProfileErasureService {
                 .replaceWithVoid();
     }
 
-    /** The profile's interactions (and the items' counts of profiles holding them) and its history. */
+    /** The profile's interactions and its history. */
     private Uni<Long> clearBehaviour(String workspace, String profileId) {
         // Only this replica's memory; other replicas ask tagging (which erases too) once their copy is no longer fresh.
         tastes.forget(workspace, profileId);
         return interactions.allOf(workspace, profileId)
                 .chain(items -> InOrder.sum(items, item -> interactions.delete(workspace, profileId, item.sku())
-                        .chain(deleted -> deleted
-                                ? itemStats.adjustProfiles(workspace, item.sku(), -1).replaceWith(1L)
-                                : Uni.createFrom().item(0L))))
+                        .map(deleted -> deleted ? 1L : 0L)))
                 .call(() -> interactions.forget(workspace, profileId));
     }
 }

@@ -6,8 +6,6 @@ import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
-import io.portrait.recommendation.repository.InteractionRepository.MergeOutcome;
-import io.portrait.recommendation.repository.ItemStatsRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -28,19 +26,16 @@ public class ProfileMergeService {
     private final AppliedLogRepository appliedLog;
     private final AliasRepository aliases;
     private final InteractionRepository interactions;
-    private final ItemStatsRepository itemStats;
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
     private final ModelService models;
 
     ProfileMergeService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
-                        ItemStatsRepository itemStats, ConsentRepository consents, ProfileRepository profiles,
-                        ModelService models) {
+                        ConsentRepository consents, ProfileRepository profiles, ModelService models) {
         this.profiles = profiles;
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
-        this.itemStats = itemStats;
         this.consents = consents;
         this.models = models;
     }
@@ -78,10 +73,6 @@ public class ProfileMergeService {
         return aliases.point(workspace, mergedId, survivorId)
                 .chain(() -> interactions.allOf(workspace, mergedId))
                 .chain(items -> InOrder.each(items, item -> interactions.mergeInto(workspace, survivorId, item)
-                        .chain(outcome -> outcome == MergeOutcome.COMBINED
-                                // Two profiles holding the item are now one.
-                                ? itemStats.adjustProfiles(workspace, item.sku(), -1)
-                                : Uni.createFrom().voidItem())
                         .chain(() -> interactions.delete(workspace, mergedId, item.sku()))))
                 .chain(() -> interactions.forget(workspace, mergedId))
                 .chain(() -> profiles.mergeInto(workspace, survivorId, mergedId))

@@ -16,9 +16,8 @@ import java.util.TreeSet;
 
 /**
  * Undoes a merge: what is held for the survivor and the restored profiles is deleted and their events marked as
- * replays, so that ingestion's delivering them again next rebuilds each profile from its own (item counters count
- * each profile holding an item again, purchases not twice); the restored ids stop resolving to the survivor. Each
- * step is idempotent, and the unmerge is marked applied last.
+ * replays, so that ingestion's delivering them again next rebuilds each profile from its own; the restored ids stop
+ * resolving to the survivor. Each step is idempotent, and the unmerge is marked applied last.
  */
 @ApplicationScoped
 public class ProfileUnmergeService {

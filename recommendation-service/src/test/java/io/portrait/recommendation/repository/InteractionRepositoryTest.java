@@ -35,9 +35,6 @@ class InteractionRepositoryTest {
     InteractionRepository interactions;
 
     @Inject
-    ItemStatsRepository itemStats;
-
-    @Inject
     RecommendationStore store;
 
     @Inject
@@ -80,19 +77,6 @@ class InteractionRepositoryTest {
     }
 
     @Test
-    void countsItemStatsOncePerEvent() {
-        await(itemStats.record(ws, "A", "e-1", 1, 1, 1));
-        await(itemStats.record(ws, "A", "e-1", 1, 1, 1));
-        await(itemStats.record(ws, "A", "e-2", 0, 1, 0));
-
-        assertThat(await(itemStats.bestSellers(ws, 10))).singleElement().satisfies(stats -> {
-            assertThat(stats.purchases()).isEqualTo(2);
-            assertThat(stats.buyers()).isEqualTo(1);
-            assertThat(stats.profiles()).isEqualTo(1);
-        });
-    }
-
-    @Test
     void concurrentEventsOnANewItemAreAllCounted() {
         InteractionLine line = new InteractionLine("A", InteractionKind.VIEWED, 1);
         List<Uni<ProfileInteraction>> writes = IntStream.range(0, 16)
@@ -115,12 +99,8 @@ class InteractionRepositoryTest {
         List<Uni<ProfileInteraction>> deliveries = IntStream.range(0, 8)
                 .mapToObj(i -> interactions.record(ws, "p", line, "e-1", now))
                 .toList();
-        List<Uni<Void>> statDeliveries = IntStream.range(0, 8)
-                .mapToObj(i -> itemStats.record(ws, "A", "e-1", 1, 1, 1))
-                .toList();
 
         await(Uni.join().all(deliveries).andFailFast());
-        await(Uni.join().all(statDeliveries).andFailFast());
 
         assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
             assertThat(item.counts()).containsEntry(InteractionKind.PURCHASED, 1L).containsEntry(InteractionKind.VIEWED, 1L);
@@ -128,8 +108,6 @@ class InteractionRepositoryTest {
         });
         assertThat(await(interactions.history(ws, "p", 10))).singleElement()
                 .satisfies(item -> assertThat(item.totalWeight()).isEqualTo(6L));
-        assertThat(await(itemStats.bestSellers(ws, 10))).singleElement()
-                .satisfies(stats -> assertThat(stats.purchases()).isEqualTo(1));
     }
 
     @Test
