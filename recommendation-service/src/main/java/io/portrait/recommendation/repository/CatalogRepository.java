@@ -1,8 +1,8 @@
 package io.portrait.recommendation.repository;
 
 import io.portrait.recommendation.domain.ProductDetails;
-import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.portrait.recommendation.engine.Item;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -27,7 +30,7 @@ import static io.portrait.recommendation.repository.RecommendationStore.WORKSPAC
 
 /**
  * The items events and catalog imports described: sku, name, category, brand, price and availability, each
- * attribute as of the latest event or import that carried it.
+ * attribute as of the latest event that carried it, or the latest import.
  */
 @ApplicationScoped
 public class CatalogRepository {
@@ -38,6 +41,8 @@ public class CatalogRepository {
     static final String PRICE = "price";
     static final String AVAILABLE = "available";
     static final String SEEN_AT = "seen_at";
+    /** Suffix of an attribute's own time: {@code price_at} is when the price held was said. */
+    static final String AT = "_at";
 
     private final ReactiveMongoCollection<Document> catalog;
 
@@ -60,30 +65,53 @@ public class CatalogRepository {
                 .collect().asMap(Item::sku);
     }
 
-    /** Sets the attributes the event carried, unless a later event already described the item. */
+    /** Sets each attribute the event carried, unless a later event or an import already set that attribute. */
     public Uni<Void> describe(String workspace, ProductDetails product, Instant at) {
+        return describe(workspace, product, at, false);
+    }
+
+    /**
+     * An import states the catalog as it is: its attributes win over what events said, also over an event stamped
+     * a few minutes ahead of this clock (which keeps its time, so older events still do not overwrite them).
+     */
+    public Uni<Void> importEntry(String workspace, ProductDetails product, Instant at) {
+        return describe(workspace, product, at, true);
+    }
+
+    private Uni<Void> describe(String workspace, ProductDetails product, Instant at, boolean stated) {
         if (!product.hasAttributes()) {
             return Uni.createFrom().voidItem();
         }
-        List<Bson> updates = new ArrayList<>();
-        updates.add(set(SEEN_AT, Date.from(at)));
-        if (product.name() != null) {
-            updates.add(set(NAME, product.name()));
-        }
-        if (product.category() != null) {
-            updates.add(set(CATEGORY, product.category()));
-        }
-        if (product.brand() != null) {
-            updates.add(set(BRAND, product.brand()));
-        }
-        if (product.price() != null) {
-            updates.add(set(PRICE, product.price()));
-        }
-        if (product.available() != null) {
-            updates.add(set(AVAILABLE, product.available()));
-        }
+        Map<String, Object> carried = new LinkedHashMap<>();
+        carried.put(NAME, product.name());
+        carried.put(CATEGORY, product.category());
+        carried.put(BRAND, product.brand());
+        carried.put(PRICE, product.price());
+        carried.put(AVAILABLE, product.available());
+        carried.values().removeIf(Objects::isNull);
+        Date when = Date.from(at);
         Document key = RecommendationStore.skuKey(workspace, product.sku());
-        return LatestWins.upsert(catalog, key, SEEN_AT, at, combine(updates));
+        return VersionedWrite.apply(catalog, key, current -> {
+            Date seen = current == null ? null : current.getDate(SEEN_AT);
+            List<Bson> updates = new ArrayList<>();
+            carried.forEach((field, value) -> {
+                // An entry written before attributes had their own times holds each as of the entry's time.
+                Date held = current == null || !current.containsKey(field) ? null
+                        : Optional.ofNullable(current.getDate(field + AT)).orElse(seen);
+                boolean later = held != null && held.after(when);
+                if (stated || !later) {
+                    updates.add(set(field, value));
+                    updates.add(set(field + AT, later ? held : when));
+                }
+            });
+            if (updates.isEmpty()) {
+                return null;
+            }
+            if (seen == null || when.after(seen)) {
+                updates.add(set(SEEN_AT, when));
+            }
+            return combine(updates);
+        }).replaceWithVoid();
     }
 
     private static Item toItem(Document document) {

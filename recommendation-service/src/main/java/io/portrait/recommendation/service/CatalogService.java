@@ -58,7 +58,7 @@ public class CatalogService {
         }
         String ws = Workspaces.normalize(workspace);
         Instant at = clock.instant();
-        return InOrder.each(items, item -> catalog.describe(ws, item, at))
+        return InOrder.each(items, item -> catalog.importEntry(ws, item, at))
                 .call(() -> models.changed(ws))
                 .replaceWith(items.size());
     }

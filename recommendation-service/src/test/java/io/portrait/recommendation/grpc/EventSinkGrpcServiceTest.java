@@ -6,6 +6,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.recommendation.v1.CatalogItem;
+import io.portrait.proto.recommendation.v1.ImportCatalogRequest;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
 import io.portrait.proto.recommendation.v1.RebuildModelRequest;
 import io.portrait.proto.recommendation.v1.RecommendResponse;
@@ -179,6 +181,35 @@ class EventSinkGrpcServiceTest {
         assertThat(entry.getString("brand")).isEqualTo("Leaf");
         assertThat(entry.getDouble("price")).isEqualTo(12.5);
         assertThat(await(consents.find(ws, "p"))).hasValueSatisfying(c -> assertThat(c.personalization()).isTrue());
+    }
+
+    @Test
+    void eachCatalogAttributeKeepsItsLatestValueAndAnImportStatesTheCatalog() {
+        String ws = workspace();
+        Struct named = Struct.newBuilder().putFields("sku", text("TEA-2")).putFields("name", text("Oolong")).build();
+        // Another profile's older event (or a historical import of events): its name is older, its category new.
+        Struct categorized = Struct.newBuilder().putFields("sku", text("TEA-2")).putFields("name", text("Old name"))
+                .putFields("category", text("tea")).build();
+        // A till whose clock runs a few minutes ahead.
+        Struct ahead = Struct.newBuilder().putFields("sku", text("TEA-2"))
+                .putFields("price", Value.newBuilder().setNumberValue(10).build()).build();
+        await(sink.applyEvents(batch(ws, TestEvents.track("p", "Product Viewed", named, now))));
+        await(sink.applyEvents(batch(ws, TestEvents.track("q", "Product Viewed", categorized, now.minusSeconds(3600)),
+                TestEvents.track("q", "Product Viewed", ahead, now.plusSeconds(300)))));
+
+        await(recommendation.importCatalog(ImportCatalogRequest.newBuilder().setWorkspace(ws)
+                .addItems(CatalogItem.newBuilder().setSku("TEA-2").setPrice(8).setAvailable(false)).build()));
+        await(sink.applyEvents(batch(ws, TestEvents.track("r", "Product Viewed", Struct.newBuilder()
+                .putFields("sku", text("TEA-2")).putFields("price", Value.newBuilder().setNumberValue(12).build())
+                .build(), now.minusSeconds(60)))));
+
+        Document entry = await(mongo.getDatabase("recommendation").getCollection("catalog")
+                .find(and(eq("workspace", ws), eq("sku", "TEA-2"))).collect().first());
+        assertThat(entry.getString("name")).isEqualTo("Oolong");
+        assertThat(entry.getString("category")).isEqualTo("tea");
+        assertThat(entry.getDouble("price")).as("the import wins, and an event older than the one it overrode does not")
+                .isEqualTo(8.0);
+        assertThat(entry.getBoolean("available")).isFalse();
     }
 
     @Test
