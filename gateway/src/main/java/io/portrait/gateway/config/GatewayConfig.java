@@ -56,6 +56,8 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    AuthFailures authFailures();
+
     Erasure erasure();
 
     interface Erasure {
@@ -66,6 +68,20 @@ public interface GatewayConfig {
         /** The longest wait between two tries of one erasure. */
         @WithDefault("10m")
         Duration maxBackoff();
+    }
+
+    /**
+     * Failed API-key authentications per client address: each costs a key lookup, so one address guessing keys
+     * is answered 429 once it has used these up, before any lookup.
+     */
+    interface AuthFailures {
+        /** Failures an address may make per minute (refill rate). */
+        @WithDefault("60")
+        int perMinute();
+
+        /** Failures an address may make at once after a quiet spell (bucket size). */
+        @WithDefault("20")
+        int burst();
     }
 
     interface RateLimit {

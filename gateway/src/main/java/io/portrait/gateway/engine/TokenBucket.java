@@ -26,15 +26,34 @@ public final class TokenBucket {
     }
 
     public synchronized Decision take(long now) {
-        if (now > updatedAt) {
-            tokens = Math.min(capacity, tokens + (now - updatedAt) * tokensPerNano);
-            updatedAt = now;
-        }
+        refill(now);
         if (tokens >= 1) {
             tokens -= 1;
             return new Decision(true, 0, tokens);
         }
-        long wait = (long) Math.ceil((1 - tokens) / tokensPerNano);
-        return new Decision(false, wait, tokens);
+        return refused();
+    }
+
+    /** What {@link #take} would decide, without taking a token. */
+    public synchronized Decision peek(long now) {
+        refill(now);
+        return tokens >= 1 ? new Decision(true, 0, tokens) : refused();
+    }
+
+    /** Whether the bucket is full again, so that forgetting it changes nothing. */
+    public synchronized boolean isFull(long now) {
+        refill(now);
+        return tokens >= capacity;
+    }
+
+    private void refill(long now) {
+        if (now > updatedAt) {
+            tokens = Math.min(capacity, tokens + (now - updatedAt) * tokensPerNano);
+            updatedAt = now;
+        }
+    }
+
+    private Decision refused() {
+        return new Decision(false, (long) Math.ceil((1 - tokens) / tokensPerNano), tokens);
     }
 }

@@ -3,6 +3,7 @@ package io.portrait.gateway.rest;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.portrait.gateway.engine.JsonErrors;
+import io.portrait.gateway.service.TooManyFailedAuthentications;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -56,6 +57,16 @@ public class ProblemMappers {
             default -> status >= 500 ? "internal" : "invalid-request";
         };
         return respond(new Problem(slug, title, status, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyFailures(TooManyFailedAuthentications e) {
+        return Response.status(429).type(Problem.MEDIA_TYPE)
+                .header("Retry-After", e.retryAfterSeconds())
+                .entity(new Problem("too-many-failed-authentications", "Too many failed authentications", 429,
+                        "This address sent too many unknown, revoked or wrong API keys; retry after "
+                                + e.retryAfterSeconds() + " s."))
+                .build();
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
