@@ -38,12 +38,12 @@ public class IdentityClient {
 
     private final MutinyIdentityStub identity;
     private final long deadlineMillis;
-    private final long eraseDeadlineMillis;
+    private final long changeDeadlineMillis;
 
     public IdentityClient(@GrpcClient("identity") MutinyIdentityStub identity, GatewayConfig config) {
         this.identity = identity;
         this.deadlineMillis = config.profileDeadline().toMillis();
-        this.eraseDeadlineMillis = config.callDeadline().toMillis();
+        this.changeDeadlineMillis = config.callDeadline().toMillis();
     }
 
     public Uni<Profile> profile(String workspace, String profileId) {
@@ -69,8 +69,7 @@ public class IdentityClient {
 
     /** Erases the profile (and every id merged into it); answers the ids that were erased. */
     public Uni<EraseProfileResponse> erase(String workspace, String profileId, String reason) {
-        return identity.withDeadlineAfter(eraseDeadlineMillis, TimeUnit.MILLISECONDS)
-                .eraseProfile(EraseProfileRequest.newBuilder()
+        return changing().eraseProfile(EraseProfileRequest.newBuilder()
                         .setWorkspace(workspace).setProfileId(profileId).setReason(reason).build());
     }
 
@@ -79,7 +78,7 @@ public class IdentityClient {
     }
 
     public Uni<Profile> unbind(String workspace, String profileId, String type, String value) {
-        return timed().unbindIdentifier(UnbindIdentifierRequest.newBuilder()
+        return changing().unbindIdentifier(UnbindIdentifierRequest.newBuilder()
                         .setWorkspace(workspace)
                         .setProfileId(profileId)
                         .setIdentifier(Identifier.newBuilder().setType(type).setValue(value))
@@ -88,7 +87,7 @@ public class IdentityClient {
     }
 
     public Uni<UnmergeResponse> unmerge(String workspace, String mergeId, String reason) {
-        return timed().unmerge(UnmergeRequest.newBuilder()
+        return changing().unmerge(UnmergeRequest.newBuilder()
                 .setWorkspace(workspace).setMergeId(mergeId).setReason(reason == null ? "" : reason).build());
     }
 
@@ -99,18 +98,26 @@ public class IdentityClient {
     }
 
     public Uni<AcceptReviewResponse> acceptReview(String workspace, String reviewId, String decidedBy) {
-        return timed().acceptReview(AcceptReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
+        return changing().acceptReview(AcceptReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
                 .setDecidedBy(decidedBy).build());
     }
 
     public Uni<MatchReview> rejectReview(String workspace, String reviewId, String decidedBy) {
-        return timed().rejectReview(RejectReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
+        return changing().rejectReview(RejectReviewRequest.newBuilder().setWorkspace(workspace).setReviewId(reviewId)
                         .setDecidedBy(decidedBy).build())
                 .map(RejectReviewResponse::getReview);
     }
 
-    /** A deadline is a point in time, so every call gets its own. */
+    /** A deadline is a point in time, so every call gets its own: reads the profile deadline, */
     private MutinyIdentityStub timed() {
         return identity.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * changes the longer call deadline: a change the gateway stopped waiting for may still commit, and would then
+     * leave no audit entry (only answered changes are audited).
+     */
+    private MutinyIdentityStub changing() {
+        return identity.withDeadlineAfter(changeDeadlineMillis, TimeUnit.MILLISECONDS);
     }
 }

@@ -79,6 +79,14 @@ public class ErasureRepository {
                 .map(rows -> list(rows).stream().findFirst());
     }
 
+    /** The latest erasure asked for the profile id, or for a profile it had been merged into. */
+    public Uni<Optional<Stored>> latestFor(String workspace, String profileId) {
+        return pool.preparedQuery("select " + COLUMNS + " from erasure where workspace = $1"
+                        + " and (profile_id = $2 or $2 = any(erased_ids)) order by requested_at desc limit 1")
+                .execute(Tuple.of(workspace, profileId))
+                .map(rows -> list(rows).stream().findFirst());
+    }
+
     /** Incomplete erasures whose next try is due, oldest first. */
     public Uni<List<Stored>> due(Instant now, int limit) {
         return pool.preparedQuery("select " + COLUMNS + " from erasure where completed_at is null and next_try_at <= $1"

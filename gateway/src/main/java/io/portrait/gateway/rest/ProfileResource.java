@@ -164,6 +164,8 @@ public class ProfileResource {
     @APIResponse(responseCode = "400", description = "Not a map of purposes to booleans.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "422", description = "Nothing recorded: the profile holds no identifier to carry the "
+            + "consent, or ingestion refused the event.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<ConsentState> recordConsent(@PathParam("id") String id, Map<String, Boolean> purposes) {
         try {
             return privacy.recordConsent(caller.workspace(), caller.actor(), id, purposes);

@@ -75,8 +75,19 @@ public class ErasureService {
         }
     }
 
-    /** Erases now as far as the services allow; the receipt says which services still have to. */
+    /**
+     * Erases now as far as the services allow; the receipt says which services still have to. A profile identity no
+     * longer knows because an erasure already took it answers that erasure's receipt (a retry after a lost answer
+     * gets it back); an id never erased is a {@link NoSuchProfile}.
+     */
     public Uni<ErasureReceipt> erase(String workspace, String actor, String profileId) {
+        return eraseKnown(workspace, actor, profileId)
+                .onFailure(NoSuchProfile.class).recoverWithUni(unknown -> erasures.latestFor(workspace, profileId)
+                        .map(earlier -> earlier.map(ErasureRepository.Stored::receipt)
+                                .orElseThrow(() -> (NoSuchProfile) unknown)));
+    }
+
+    private Uni<ErasureReceipt> eraseKnown(String workspace, String actor, String profileId) {
         Map<String, ErasureReceipt.Step> steps = new LinkedHashMap<>();
         ErasureReceipt.SERVICES.forEach(service -> steps.put(service, ErasureReceipt.Step.pending()));
         Instant now = clock.instant();

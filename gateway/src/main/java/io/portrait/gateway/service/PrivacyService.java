@@ -116,7 +116,10 @@ public class PrivacyService {
                     return rank < 0 ? CARRIERS.size() : rank;
                 }))
                 .map(i -> Identifier.newBuilder().setType(i.getType()).setValue(i.getValue()).build())
-                .orElseThrow(() -> new InvalidPrivacyRequest("The profile has no identifier to record consent with."));
+                // Consent travels on an event, and an event needs an identifier to reach the profile (one unbound
+                // or erased of every identifier has none): refused as such, not as a bad request.
+                .orElseThrow(() -> new ProblemException(new Problem("unprocessable", "Consent not recorded", 422,
+                        "The profile holds no identifier to carry the consent event; nothing was recorded.")));
     }
 
     /** The latest consent per purpose among the profile's events (newest first), with when it was given. */

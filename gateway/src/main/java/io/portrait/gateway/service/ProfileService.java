@@ -109,6 +109,7 @@ public class ProfileService {
         addIf(degraded, tagging.failed(), "activity");
         addIf(degraded, scoring.failed(), "purchases");
         addIf(degraded, tagging.failed(), "tags");
+        addIf(degraded, tagging.failed(), "segments");
         addIf(degraded, scoring.failed(), "scores");
         addIf(degraded, recommendation.failed(), "recommendations");
         return new ProfileView.Parts(

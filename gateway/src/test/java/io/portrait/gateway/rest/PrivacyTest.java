@@ -48,6 +48,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -129,6 +130,17 @@ class PrivacyTest {
     }
 
     @Test
+    void consentForAProfileWithoutIdentifiersIsA422NotA500() {
+        when(identity.profile(eq("default"), eq("p-bare"))).thenReturn(Uni.createFrom().item(
+                Profile.newBuilder().setProfileId("p-bare").build()));
+        given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{\"marketing\": false}")
+                .when().put("/v1/profiles/p-bare/consent")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("no identifier"));
+        verify(ingestion, never()).ingest(any());
+    }
+
+    @Test
     void consentBodiesAreChecked() {
         given().header("X-API-Key", privacyAdmin).contentType(ContentType.JSON).body("{}")
                 .when().put("/v1/profiles/p-consent/consent")
@@ -189,6 +201,17 @@ class PrivacyTest {
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-erase")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items.action", hasItem("profile.erased"));
+
+        // The answer was lost and the client asks again: identity no longer knows the profile, the receipt stands.
+        for (String gone : List.of("p-erase", "p-erase-old")) {
+            when(identity.profile(eq("default"), eq(gone))).thenReturn(Uni.createFrom().failure(
+                    Status.NOT_FOUND.asRuntimeException()));
+        }
+        given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-erase")
+                .then().statusCode(200).body("id", equalTo(receipt)).body("status", equalTo("complete"));
+        given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-erase-old")
+                .then().statusCode(200).body("id", equalTo(receipt));
+        verify(identity, times(1)).erase(eq("default"), eq("p-erase"), anyString());
     }
 
     @Test

@@ -171,7 +171,7 @@ class ProfileViewTest {
                 .body("id", equalTo(ID))
                 .body("purchases.orders", equalTo(3))
                 .body("scores.rfm.segment", equalTo("Champions"))
-                .body("degraded", contains("activity", "tags", "recommendations"))
+                .body("degraded", contains("activity", "tags", "segments", "recommendations"))
                 .body("$", not(hasKey("activity")))
                 .body("$", not(hasKey("tags")))
                 .body("$", not(hasKey("segments")))
@@ -180,7 +180,7 @@ class ProfileViewTest {
         when(parts.value("default", ID)).thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         given().header("X-API-Key", reader).when().get("/v1/profiles/" + ID)
                 .then().statusCode(200)
-                .body("degraded", contains("activity", "purchases", "tags", "scores", "recommendations"))
+                .body("degraded", contains("activity", "purchases", "tags", "segments", "scores", "recommendations"))
                 .body("$", not(hasKey("purchases")))
                 .body("$", not(hasKey("scores")));
     }
