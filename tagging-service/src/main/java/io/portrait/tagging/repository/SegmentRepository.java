@@ -120,6 +120,7 @@ public class SegmentRepository {
      * Merged-away profiles leave their segments (the survivor's membership follows at the next refresh). Each
      * segment's changes are written under its row's lock, as a refresh writes them: the sequence numbers of one
      * segment's log then commit in order, so a reader paging by sequence never passes one not yet committed.
+     * Answers how many segments the profiles left; each segment's count of members goes down by those who left.
      */
     public Uni<Integer> leave(String workspace, List<String> profileIds) {
         Map<String, Object> params = Map.of("workspace", workspace, "ids", profileIds);
@@ -129,20 +130,23 @@ public class SegmentRepository {
                         order by code for update""", String.class, params)
                 .chain(codes -> codes.isEmpty() ? Uni.createFrom().item(0) : NativeSql.update("""
                         with gone as (delete from segment_member where workspace = :workspace
-                            and profile_id in (:ids) and code in (:codes) returning code, profile_id)
-                        insert into segment_change (workspace, code, profile_id, change)
-                        select :workspace, code, profile_id, 'left' from gone""",
+                                and profile_id in (:ids) and code in (:codes) returning code, profile_id),
+                            logged as (insert into segment_change (workspace, code, profile_id, change)
+                                select :workspace, code, profile_id, 'left' from gone)
+                        update segment s set members = greatest(0, s.members - g.left_count)
+                        from (select code, count(*) as left_count from gone group by code) g
+                        where s.workspace = :workspace and s.code = g.code""",
                         Map.of("workspace", workspace, "ids", profileIds, "codes", codes)));
     }
 
-    /** Erasure: the profile's memberships and its change history. */
+    /**
+     * Erasure: the profile's change history goes, and it leaves its segments as a merged-away profile does, so that
+     * the systems following a segment's changes drop the person too (the "left" holds the pseudonymous id alone).
+     */
     public Uni<Integer> deleteFor(String workspace, String profileId) {
-        Map<String, Object> params = Map.of("workspace", workspace, "profileId", profileId);
-        return NativeSql.update("delete from segment_member where workspace = :workspace and profile_id = :profileId",
-                        params)
-                .chain(members -> NativeSql.update(
-                        "delete from segment_change where workspace = :workspace and profile_id = :profileId", params)
-                        .map(changes -> members + changes));
+        return NativeSql.update("delete from segment_change where workspace = :workspace and profile_id = :profileId",
+                        Map.of("workspace", workspace, "profileId", profileId))
+                .chain(changes -> leave(workspace, List.of(profileId)).map(left -> changes + left));
     }
 
     private static Map<String, Object> params(String workspace, SegmentSql.Compiled rule, Map<String, Object> more) {

@@ -348,6 +348,13 @@ class SegmentGrpcServiceTest {
         assertThat(segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder().setWorkspace(ws)
                 .setCode("loyal_east").build()).await().atMost(TIMEOUT).getMembersList())
                 .extracting(SegmentMember::getProfileId).containsExactly("ann");
+        // Followers learn that the erased person left; its earlier changes are gone, the count follows.
+        assertThat(segments.listSegmentChanges(ListSegmentChangesRequest.newBuilder().setWorkspace(ws)
+                        .setCode("loyal_east").build()).await().atMost(TIMEOUT).getChangesList())
+                .extracting(SegmentChange::getProfileId, SegmentChange::getChange).containsExactly(
+                        tuple("ann", "entered"), tuple("dan", "entered"), tuple("dan", "left"), tuple("bob", "left"));
+        assertThat(segments.getSegment(io.portrait.proto.tagging.v1.GetSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").build()).await().atMost(TIMEOUT).getSegment().getMembers()).isEqualTo(1);
         assertStatus(Status.Code.ALREADY_EXISTS, () -> segments.createSegment(CreateSegmentRequest.newBuilder()
                 .setWorkspace(ws).setCode("loyal_east").setName("again").setRule(RULE).build()).await().atMost(TIMEOUT));
         assertStatus(Status.Code.NOT_FOUND, () -> segments.refreshSegment(RefreshSegmentRequest.newBuilder()
