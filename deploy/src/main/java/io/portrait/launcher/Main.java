@@ -13,7 +13,9 @@ import io.portrait.launcher.suite.Suite;
 import io.portrait.launcher.suite.SuitePorts;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,6 +94,11 @@ public final class Main {
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("portrait: " + e.getMessage());
             System.exit(1);
+        } catch (UncheckedIOException e) {
+            // A file that cannot be read as asked (not UTF-8, a truncated archive, gone meanwhile).
+            System.err.println("portrait: " + e.getMessage() + (e.getCause() == null || e.getCause().getMessage() == null
+                    ? "" : ": " + e.getCause().getMessage()));
+            System.exit(1);
         }
     }
 
@@ -107,9 +114,11 @@ public final class Main {
         long started = System.nanoTime();
         Map<ServiceSpec, Map<String, String>> settings = new EnumMap<>(ServiceSpec.class);
         if (demo && System.getenv(SCORING_CURRENCY_VARIABLE) == null) {
-            // Monetary values and CLV are reported in one currency; the demo's orders are all in pounds.
+            // Monetary values and CLV are reported in one currency; the demo's orders are all in pounds. Ingestion
+            // gives the same currency to amounts sent without one, so an order sent by hand counts in the scores too.
             settings.put(ServiceSpec.SCORING, Map.of("portrait.scoring.default-currency", DemoEvents.CURRENCY));
-            out.println("Scores are reported in " + DemoEvents.CURRENCY + ", the demo data's currency ("
+            settings.put(ServiceSpec.INGESTION, Map.of("portrait.ingestion.default-currency", DemoEvents.CURRENCY));
+            out.println("Amounts are in " + DemoEvents.CURRENCY + ", the demo data's currency ("
                     + SCORING_CURRENCY_VARIABLE + " sets another).");
         }
         Suite suite = new Suite(new Suite.Options(home, home.resolve(".portrait"), SuitePorts.standard(), true, out,
@@ -154,6 +163,12 @@ public final class Main {
             }
         }
         out.println("Press Ctrl-C to stop.");
+        String failure = suite.awaitServiceExit(Duration.ofSeconds(2));
+        if (failure != null) {
+            // The shutdown hook stops the rest; a suite missing a service is not left looking up.
+            System.err.println(failure);
+            System.exit(1);
+        }
         Thread.currentThread().join();
     }
 }

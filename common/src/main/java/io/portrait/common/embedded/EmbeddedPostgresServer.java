@@ -38,12 +38,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return start(EmbeddedPostgres.builder());
     }
 
-    /** A server whose data lives in {@code dataDirectory} and survives restarts. */
+    /**
+     * A server whose data lives in {@code dataDirectory} and survives restarts, also a crash of the machine: it
+     * syncs its writes ({@code fsync=on}, where the throw-away servers of tests skip it), while a commit does not
+     * wait for the disk ({@code synchronous_commit=off}: a crash may lose the last moment's transactions, never
+     * corrupt the data).
+     */
     public static EmbeddedPostgresServer startPersistent(Path dataDirectory, int port) {
         return start(EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
-                .setPort(port));
+                .setPort(port)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("synchronous_commit", "off"));
     }
 
     /** Whether servers started in this JVM load {@code pg_stat_statements} (see {@link #STATEMENT_STATISTICS}). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,21 +41,10 @@ public final class EventPathBench {
     }
 
     public static void main(Path home, List<String> options, PrintStream out) throws Exception {
-        int events = 10_000;
-        int batch = 500;
-        String url = null;
-        String key = null;
-        for (int i = 0; i < options.size(); i++) {
-            switch (options.get(i)) {
-                case "--events" -> events = Integer.parseInt(options.get(++i));
-                case "--batch" -> batch = Integer.parseInt(options.get(++i));
-                case "--url" -> url = options.get(++i);
-                case "--key" -> key = options.get(++i);
-                default -> throw new IllegalArgumentException("unknown option for bench: " + options.get(i));
-            }
-        }
-        Settings settings = new Settings(events, batch, 2, Math.max(1, events / 10));
-        BenchTarget.measure(home, url, key, out, (admin, own) -> report(measure(admin, settings, out), out));
+        BenchOptions parsed = BenchOptions.parse("bench", options, Set.of("--events", "--batch", "--url", "--key"));
+        int events = parsed.positive("--events", 10_000);
+        Settings settings = new Settings(events, parsed.positive("--batch", 500), 2, Math.max(1, events / 10));
+        BenchTarget.measure(home, parsed.text("--url"), parsed.text("--key"), out, (admin, own) -> report(measure(admin, settings, out), out));
     }
 
     public static Figures measure(GatewayClient gateway, Settings settings, PrintStream out) throws Exception {

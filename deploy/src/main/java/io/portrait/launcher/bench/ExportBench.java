@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -45,22 +46,9 @@ public final class ExportBench {
     }
 
     public static void main(Path home, List<String> options, PrintStream out) throws Exception {
-        int members = 20_000;
-        String url = null;
-        String key = null;
-        for (int i = 0; i < options.size(); i++) {
-            switch (options.get(i)) {
-                case "--members" -> members = Integer.parseInt(options.get(++i));
-                case "--url" -> url = options.get(++i);
-                case "--key" -> key = options.get(++i);
-                default -> throw new IllegalArgumentException("unknown option for bench export: " + options.get(i));
-            }
-        }
-        if (members < 1) {
-            throw new IllegalArgumentException("--members must be positive");
-        }
-        Settings settings = new Settings(members);
-        BenchTarget.measure(home, url, key, out, (admin, own) -> report(settings, measure(admin, settings, out), out));
+        BenchOptions parsed = BenchOptions.parse("bench export", options, Set.of("--members", "--url", "--key"));
+        Settings settings = new Settings(parsed.positive("--members", 20_000));
+        BenchTarget.measure(home, parsed.text("--url"), parsed.text("--key"), out, (admin, own) -> report(settings, measure(admin, settings, out), out));
     }
 
     /** Loads the audience (a run of its own: its tag and segment codes are new) and times both downloads. */

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,26 +54,11 @@ public final class ProfileViewBench {
     }
 
     public static void main(Path home, List<String> options, PrintStream out) throws Exception {
-        int rate = 500;
-        int seconds = 20;
-        int profiles = 200;
-        String url = null;
-        String key = null;
-        for (int i = 0; i < options.size(); i++) {
-            switch (options.get(i)) {
-                case "--rate" -> rate = Integer.parseInt(options.get(++i));
-                case "--seconds" -> seconds = Integer.parseInt(options.get(++i));
-                case "--profiles" -> profiles = Integer.parseInt(options.get(++i));
-                case "--url" -> url = options.get(++i);
-                case "--key" -> key = options.get(++i);
-                default -> throw new IllegalArgumentException("unknown option for bench profile: " + options.get(i));
-            }
-        }
-        if (rate < 1 || seconds < 1 || profiles < 1) {
-            throw new IllegalArgumentException("--rate, --seconds and --profiles must be positive");
-        }
-        Settings settings = new Settings(rate, seconds, profiles);
-        BenchTarget.measure(home, url, key, out, (admin, own) -> report(measure(admin, settings, out,
+        BenchOptions parsed = BenchOptions.parse("bench profile", options,
+                Set.of("--rate", "--seconds", "--profiles", "--url", "--key"));
+        Settings settings = new Settings(parsed.positive("--rate", 500), parsed.positive("--seconds", 20),
+                parsed.positive("--profiles", 200));
+        BenchTarget.measure(home, parsed.text("--url"), parsed.text("--key"), out, (admin, own) -> report(measure(admin, settings, out,
                 own ? loaded -> awaitDelivered(admin, loaded, out) : loaded -> { }), out));
     }
 

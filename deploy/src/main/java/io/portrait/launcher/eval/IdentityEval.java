@@ -9,9 +9,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,39 +41,46 @@ public final class IdentityEval {
             files.add(records);
         }
         Set<String> truth = TruthFile.read(options.truth());
-        Set<String> ids = new HashSet<>();
+        Map<String, Integer> fileOf = new HashMap<>();
         for (int f = 0; f < files.size(); f++) {
             for (PersonRecord record : files.get(f)) {
-                if (!ids.add(record.id())) {
+                if (fileOf.putIfAbsent(record.id(), f) != null) {
                     throw new IllegalArgumentException("record id " + record.id() + " appears twice in "
                             + (files.size() == 1 ? options.records().get(0) : "the two files"));
                 }
             }
         }
-        long known = truth.stream().filter(pair -> {
+        // The pairs the task can find: both records in the input, and in linkage one in each file.
+        Set<String> findable = new HashSet<>();
+        for (String pair : truth) {
             String[] both = pair.split("\u0000");
-            return ids.contains(both[0]) && ids.contains(both[1]);
-        }).count();
-        if (known == 0) {
-            throw new IllegalArgumentException(options.truth() + " names no pair of the records' ids: is it the truth of"
-                    + " another data set?");
+            Integer a = fileOf.get(both[0]);
+            Integer b = fileOf.get(both[1]);
+            if (a != null && b != null && (files.size() == 1 || !a.equals(b))) {
+                findable.add(pair);
+            }
+        }
+        if (findable.isEmpty()) {
+            throw new IllegalArgumentException(options.truth() + " names no pair of the records' ids"
+                    + (files.size() == 1 ? "" : " across the two files") + ": is it the truth of another data set?");
         }
 
         out.printf(Locale.ROOT, "Records: %s (%s)%n", files.size() == 1
                 ? String.format(Locale.ROOT, "%,d", files.get(0).size())
                 : String.format(Locale.ROOT, "%,d x %,d", files.get(0).size(), files.get(1).size()),
                 files.size() == 1 ? "deduplication" : "linkage, pairs across the two files only");
-        out.printf(Locale.ROOT, "True pairs: %,d%s%n", truth.size(),
-                known < truth.size() ? String.format(Locale.ROOT, " (%,d name records not in the input)", truth.size() - known) : "");
+        out.printf(Locale.ROOT, "True pairs: %,d%s%n", findable.size(), findable.size() < truth.size()
+                ? String.format(Locale.ROOT, " (of %,d in the truth file; the others name records not in the input%s)",
+                truth.size(), files.size() == 1 ? "" : " or two of one file") : "");
 
         long started = System.nanoTime();
         Found found = options.engine().equals("duke") ? DukeLinkage.find(files)
                 : portrait(files, options.upper(), options.lower());
         double seconds = (System.nanoTime() - started) / 1e9;
 
-        long truePositives = found.matches().stream().filter(truth::contains).count();
+        long truePositives = found.matches().stream().filter(findable::contains).count();
         double precision = found.matches().isEmpty() ? 0 : (double) truePositives / found.matches().size();
-        double recall = (double) truePositives / truth.size();
+        double recall = (double) truePositives / findable.size();
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         out.printf(Locale.ROOT, "Engine: %s, thresholds %.3f (match) / %.3f (review)%n", options.engine(),
                 options.engine().equals("duke") ? DukeLinkage.MATCH : options.upper(),

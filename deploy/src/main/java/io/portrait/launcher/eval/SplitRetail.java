@@ -53,6 +53,12 @@ final class SplitRetail {
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("no such file: " + data);
         }
+        Path source = data.toAbsolutePath().normalize();
+        if (train.toAbsolutePath().normalize().equals(test.toAbsolutePath().normalize())
+                || source.equals(train.toAbsolutePath().normalize()) || source.equals(test.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--data, --train and --test must be three different files"
+                    + " (writing one would empty the other)\n" + USAGE);
+        }
         long[] counts = split(data, at, to, train, test);
         out.printf(Locale.ROOT, "%,d rows before %s to %s, %,d rows from %s%s to %s%n", counts[0], at, train, counts[1],
                 at, to == null ? "" : " to " + to, test);

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -35,12 +34,7 @@ public final class AdminKey {
                 return Files.readString(file, StandardCharsets.UTF_8).strip();
             }
             String key = generate(new SecureRandom());
-            Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the state directory's own permissions are what protects it.
-            }
+            OwnerOnly.write(file, key + "\n");
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);

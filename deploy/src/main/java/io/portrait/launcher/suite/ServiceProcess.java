@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,13 @@ final class ServiceProcess {
         this.process = process;
     }
 
-    static ServiceProcess start(ServiceSpec spec, Path jar, int port, Map<String, String> config, Path logDir) {
+    /**
+     * {@code secrets} go into the process's environment ({@code portrait.pii.hash-key} as
+     * {@code PORTRAIT_PII_HASH_KEY}), which only its owner can read; {@code config} onto its command line, which every
+     * user of the machine can.
+     */
+    static ServiceProcess start(ServiceSpec spec, Path jar, int port, Map<String, String> config,
+                                Map<String, String> secrets, Path logDir) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.add("-Xmx512m");
@@ -42,14 +49,19 @@ final class ServiceProcess {
         Path log = logDir.resolve(spec.module() + ".log");
         try {
             Files.createDirectories(logDir);
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            secrets.forEach((key, value) -> builder.environment().put(environmentName(key), value));
+            Process process = builder.start();
             return new ServiceProcess(spec, port, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + spec.module(), e);
         }
+    }
+
+    /** The environment variable a property is read from: upper case, every other character an underscore. */
+    static String environmentName(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     private static String javaBinary() {
@@ -106,6 +118,10 @@ final class ServiceProcess {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    int exitCode() {
+        return process.exitValue();
     }
 
     static String tail(Path file, int lines) {

@@ -7,8 +7,8 @@ import io.portrait.common.pii.PiiCipher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -92,7 +92,7 @@ public final class Suite implements AutoCloseable {
         for (ServiceSpec spec : ServiceSpec.values()) {
             requireFree(spec.module(), options.ports().of(spec));
         }
-        Path state = createDirectories(options.stateDir());
+        Path state = OwnerOnly.directory(options.stateDir());
         options.out().println("Starting PostgreSQL and MongoDB (embedded) ...");
         if (options.persistent()) {
             requireFree("PostgreSQL", options.ports().postgres());
@@ -115,8 +115,8 @@ public final class Suite implements AutoCloseable {
         options.out().println("Starting " + ServiceSpec.values().length + " services ...");
         for (ServiceSpec spec : ServiceSpec.values()) {
             requireOpen();
-            services.add(ServiceProcess.start(spec, jars.get(spec), options.ports().of(spec), config(spec, keys),
-                    state.resolve("logs")));
+            services.add(ServiceProcess.start(spec, jars.get(spec), options.ports().of(spec), config(spec),
+                    secrets(spec, keys), state.resolve("logs")));
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (ServiceProcess service : services) {
@@ -132,7 +132,16 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    private Map<String, String> config(ServiceSpec spec, Map<String, String> keys) {
+    /** The keys a service needs; passed in its environment, which only its owner can read (not on its command line). */
+    private Map<String, String> secrets(ServiceSpec spec, Map<String, String> keys) {
+        Map<String, String> secrets = new LinkedHashMap<>(keys);
+        if (spec == ServiceSpec.GATEWAY) {
+            secrets.put("portrait.gateway.admin-key", adminKey);
+        }
+        return secrets;
+    }
+
+    private Map<String, String> config(ServiceSpec spec) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.http.host", HOST);
         config.put("quarkus.http.port", String.valueOf(options.ports().of(spec)));
@@ -144,10 +153,6 @@ public final class Suite implements AutoCloseable {
         for (String client : spec.calls()) {
             config.put("quarkus.grpc.clients." + client + ".host", HOST);
             config.put("quarkus.grpc.clients." + client + ".port", String.valueOf(options.ports().of(client)));
-        }
-        config.putAll(keys);
-        if (spec == ServiceSpec.GATEWAY) {
-            config.put("portrait.gateway.admin-key", adminKey);
         }
         config.putAll(options.settings().getOrDefault(spec, Map.of()));
         return config;
@@ -164,9 +169,9 @@ public final class Suite implements AutoCloseable {
             } else {
                 keys.setProperty("portrait.pii.hash-key", PiiCipher.newKey());
                 keys.setProperty("portrait.pii.encryption-key", PiiCipher.newKey());
-                try (Writer writer = Files.newBufferedWriter(file)) {
-                    keys.store(writer, "Local PII keys of this Portrait state directory; keep them secret.");
-                }
+                StringWriter text = new StringWriter();
+                keys.store(text, "Local PII keys of this Portrait state directory; keep them secret.");
+                OwnerOnly.write(file, text.toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
@@ -208,6 +213,23 @@ public final class Suite implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
+    }
+
+    /**
+     * Blocks while every service runs; answers why when one stopped on its own (a crash, running out of memory),
+     * with the last lines of its log. Answers null when the suite is being closed.
+     */
+    public String awaitServiceExit(Duration every) throws InterruptedException {
+        while (!closed) {
+            for (ServiceProcess service : services) {
+                if (!service.alive() && !closed) {
+                    return service.spec().module() + " stopped unexpectedly (exit code " + service.exitCode()
+                            + "); last lines of " + service.log() + ":\n" + ServiceProcess.tail(service.log(), 25);
+                }
+            }
+            Thread.sleep(every.toMillis());
+        }
+        return null;
     }
 
     /** Stops the services (all in parallel), then the stores. Safe to call twice, and while start is running. */

@@ -40,6 +40,26 @@ class IdentityEvalTest {
     }
 
     @Test
+    void recallCountsOnlyThePairsTheTaskCanFind(@TempDir Path dir) throws Exception {
+        // The truth of the whole data set: the cross-file pairs, one pair inside the originals (which linkage never
+        // compares) and one of records that are not in the input.
+        Path truth = dir.resolve("truth.csv");
+        List<String> rows = new ArrayList<>(Files.readAllLines(Path.of(fixture("true_pairs.csv"))));
+        rows.add("rec-0-org,rec-1-org");
+        rows.add("rec-9999-org,rec-9999-dup-0");
+        Files.write(truth, rows);
+        List<String> plain = run("--records", fixture("originals.csv"), "--records", fixture("duplicates.csv"),
+                "--truth", fixture("true_pairs.csv"));
+
+        List<String> lines = run("--records", fixture("originals.csv"), "--records", fixture("duplicates.csv"),
+                "--truth", truth.toString());
+
+        assertThat(lines).contains("True pairs: 500 (of 502 in the truth file; the others name records not in the"
+                + " input or two of one file)");
+        assertThat(figure(lines.get(lines.size() - 1), "recall")).isEqualTo(figure(plain.get(plain.size() - 1), "recall"));
+    }
+
+    @Test
     void dukeRunsTheSameTaskForTheComparison() throws Exception {
         List<String> lines = run("--records", fixture("originals.csv"), "--records", fixture("duplicates.csv"),
                 "--truth", fixture("true_pairs.csv"), "--engine", "duke");

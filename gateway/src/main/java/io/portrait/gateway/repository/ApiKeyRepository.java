@@ -38,11 +38,16 @@ public class ApiKeyRepository {
                 .replaceWithVoid();
     }
 
-    /** Creates the key, or gives an existing one with the same id this secret and scopes back and reactivates it. */
+    /**
+     * Creates the key, or gives an existing one with the same id these scopes and this secret. A revoked key stays
+     * revoked while its secret is the same (a restart does not bring back a key an admin revoked); a new secret
+     * for the id makes it active again.
+     */
     public Uni<Void> upsert(ApiKey key) {
         return pool.preparedQuery("insert into api_key (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                         + " on conflict (id) do update set workspace = excluded.workspace, scopes = excluded.scopes,"
-                        + " secret_hash = excluded.secret_hash, revoked_at = null")
+                        + " secret_hash = excluded.secret_hash, revoked_at = case when api_key.secret_hash ="
+                        + " excluded.secret_hash then api_key.revoked_at end")
                 .execute(Tuple.tuple().addValue(key.id()).addValue(key.workspace()).addValue(key.name())
                         .addArrayOfString(key.scopes().toArray(String[]::new)).addValue(key.rateLimit())
                         .addValue(Buffer.buffer(key.secretHash())).addValue(utc(key.createdAt()))

@@ -79,7 +79,8 @@ public class ApiKeyService {
                             Arrays.stream(Scope.values()).map(Scope::value).toList(), null,
                             ApiKeySecrets.hash(parsed.secret()), clock.instant(), "configuration", null, null))
                     .await().indefinitely();
-            Log.infof("admin key %s of workspace %s is active", parsed.keyId(), config.defaultWorkspace());
+            Log.infof("admin key %s of workspace %s is configured (active unless revoked)", parsed.keyId(),
+                    config.defaultWorkspace());
         });
     }
 

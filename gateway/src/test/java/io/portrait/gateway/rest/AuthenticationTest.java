@@ -4,6 +4,9 @@ import io.grpc.Status;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.ProfilePartsClient;
+import io.portrait.gateway.domain.ApiKey;
+import io.portrait.gateway.engine.ApiKeySecrets;
+import io.portrait.gateway.repository.ApiKeyRepository;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.scoring.v1.GetProfileValueResponse;
@@ -57,6 +60,9 @@ class AuthenticationTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ApiKeyRepository keyRepository;
 
     @BeforeEach
     void anyProfileExists() {
@@ -276,5 +282,23 @@ class AuthenticationTest {
         }
         assertThat(statuses).contains(200, 429);
         assertThat(Integer.parseInt(retryAfter)).isPositive();
+    }
+
+    @Test
+    void aConfiguredKeyAnAdminRevokedStaysRevokedAcrossRestartsUntilItGetsANewSecret() {
+        java.util.function.Function<String, ApiKey> configured = secret -> new ApiKey("cfgkey0000000001", "default",
+                "admin", List.of("profiles:read"), null, ApiKeySecrets.hash(secret), Instant.now(),
+                "configuration", null, null);
+        keyRepository.upsert(configured.apply("first-secret")).await().indefinitely();
+        keyRepository.revoke("default", "cfgkey0000000001", Instant.now()).await().indefinitely();
+
+        // The gateway starts again with the same configured key.
+        keyRepository.upsert(configured.apply("first-secret")).await().indefinitely();
+        assertThat(keyRepository.find("cfgkey0000000001").await().indefinitely())
+                .hasValueSatisfying(key -> assertThat(key.active()).isFalse());
+
+        keyRepository.upsert(configured.apply("a-new-secret")).await().indefinitely();
+        assertThat(keyRepository.find("cfgkey0000000001").await().indefinitely())
+                .hasValueSatisfying(key -> assertThat(key.active()).isTrue());
     }
 }
