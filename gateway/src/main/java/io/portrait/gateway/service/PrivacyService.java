@@ -3,16 +3,18 @@ package io.portrait.gateway.service;
 import io.portrait.common.consent.ConsentPurpose;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.domain.AuditEntry;
 import io.portrait.gateway.domain.ConsentState;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.ProfileExport;
 import io.portrait.gateway.domain.TimelineEvent;
+import io.portrait.gateway.rest.Problem;
+import io.portrait.gateway.rest.ProblemException;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.Rejection;
-import io.portrait.gateway.rest.Problem;
-import io.portrait.gateway.rest.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,6 +49,8 @@ public class PrivacyService {
     /** Events read for consent and export; a profile with more is exported up to this many, newest first. */
     static final int MAX_EXPORT_EVENTS = 10_000;
     private static final int PAGE = 500;
+    /** Most audit entries an export holds. */
+    static final int MAX_EXPORT_AUDIT = 500;
 
     private final IdentityClient identity;
     private final IngestionClient ingestion;
@@ -149,30 +153,62 @@ public class PrivacyService {
         return new ConsentState(profileId, purposes, latest, eventId);
     }
 
-    /** Everything held about the profile, in clear: the caller is a privacy admin answering its owner. */
+    /**
+     * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. The audit trail
+     * is the entries on the profile and on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}.
+     */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.byId(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
-                .flatMap(profile -> allEvents(workspace, profile))
-                .flatMap(events -> audit.list(workspace, null, view.id(), null, null, 500)
-                        .map(trail -> new ProfileExport(clock.instant(), view, consentOf(view.id(), events).purposes(),
-                                events, events.size() >= MAX_EXPORT_EVENTS, trail.items())))
+                .flatMap(profile -> events(workspace, profile).flatMap(events -> auditTrail(workspace, profile)
+                        .map(trail -> new ProfileExport(clock.instant(), view,
+                                consentOf(view.id(), events.events()).purposes(), events.events(), events.truncated(),
+                                trail))))
                 .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
                         Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size()))));
     }
 
-    private Uni<List<TimelineEvent>> allEvents(String workspace, Profile profile) {
+    private Uni<List<AuditEntry>> auditTrail(String workspace, Profile profile) {
+        List<Uni<List<AuditEntry>>> perId = ids(profile).stream()
+                .map(id -> audit.list(workspace, null, id, null, null, MAX_EXPORT_AUDIT).map(Page::items))
+                .toList();
+        return Uni.join().all(perId).andFailFast().map(lists -> lists.stream().flatMap(List::stream)
+                .sorted(Comparator.comparingLong(AuditEntry::id).reversed()).limit(MAX_EXPORT_AUDIT).toList());
+    }
+
+    private static List<String> ids(Profile profile) {
         List<String> ids = new ArrayList<>();
         ids.add(profile.getProfileId());
         ids.addAll(profile.getMergedProfileIdsList());
-        List<TimelineEvent> events = new ArrayList<>();
-        return page(workspace, ids, "", events).replaceWith(events);
+        return ids;
     }
 
-    private Uni<Void> page(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
+    /** The newest events of the profile and every id merged into it; {@code truncated} when older ones were left. */
+    private record Events(List<TimelineEvent> events, boolean truncated) {
+    }
+
+    private Uni<List<TimelineEvent>> allEvents(String workspace, Profile profile) {
+        return events(workspace, profile).map(Events::events);
+    }
+
+    private Uni<Events> events(String workspace, Profile profile) {
+        List<TimelineEvent> events = new ArrayList<>();
+        return page(workspace, ids(profile), "", events).map(more -> new Events(events, more));
+    }
+
+    /** Reads pages into {@code into} up to {@link #MAX_EXPORT_EVENTS}; answers whether events were left unread. */
+    private Uni<Boolean> page(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
         return ingestion.events(workspace, ids, PAGE, token).flatMap(answer -> {
-            answer.getEventsList().forEach(e -> into.add(TimelineService.event(e, false)));
-            if (answer.getNextPageToken().isEmpty() || into.size() >= MAX_EXPORT_EVENTS) {
-                return Uni.createFrom().voidItem();
+            for (var event : answer.getEventsList()) {
+                if (into.size() == MAX_EXPORT_EVENTS) {
+                    return Uni.createFrom().item(true);
+                }
+                into.add(TimelineService.event(event, false));
+            }
+            if (answer.getNextPageToken().isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            if (into.size() == MAX_EXPORT_EVENTS) {
+                return Uni.createFrom().item(true);
             }
             return page(workspace, ids, answer.getNextPageToken(), into);
         });

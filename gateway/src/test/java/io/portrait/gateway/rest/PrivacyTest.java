@@ -7,6 +7,7 @@ import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.gateway.client.SinkEraseClient;
+import io.portrait.gateway.service.AuditService;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.event.v1.ResolvedEvent;
@@ -26,12 +27,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -68,6 +71,9 @@ class PrivacyTest {
 
     @InjectMock
     SinkEraseClient sinks;
+
+    @Inject
+    AuditService auditService;
 
     private String privacyAdmin;
 
@@ -274,13 +280,17 @@ class PrivacyTest {
         when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
+        // Something done to the id before it was merged into p-export belongs to the person too.
+        auditService.record("default", "key:someone", "identity.unbound", "p-export-old", Map.of()).await()
+                .indefinitely();
         given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-export/export")
                 .then().statusCode(200)
                 .header("Content-Disposition", containsString("profile-p-export.json"))
                 .body("profile.identifiers.value", hasItem("ann@example.com"))
                 .body("consent.personalization", equalTo(true))
                 .body("events", hasSize(1))
-                .body("truncated", equalTo(false));
+                .body("truncated", equalTo(false))
+                .body("audit.target", hasItem("p-export-old"));
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-export").queryParam("action", "pii.read")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"));
