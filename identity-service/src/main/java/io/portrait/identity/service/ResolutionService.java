@@ -268,7 +268,7 @@ public class ResolutionService {
                     if (merged != null) {
                         return created.flatMap(ignored -> absorb(tx, workspace, target,
                                         new ProfileSnapshot(profileId, now, null, stats), sighting.eventId(),
-                                        merged.score(), now))
+                                        merged.score()))
                                 .map(merge -> sighting.resolution(merge.survivorId(), false, List.of(merge),
                                         decision.demoted()));
                     }
@@ -283,10 +283,11 @@ public class ResolutionService {
 
     /** Folds the event's new profile into the profile its traits matched, recorded as a probabilistic merge. */
     private Uni<Merge> absorb(SqlConnection tx, String workspace, ProfileSnapshot matched, ProfileSnapshot created,
-                              String eventId, double score, Instant now) {
+                              String eventId, double score) {
         ResolutionPlan plan = ResolutionEngine.plan(List.of(matched, created));
-        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), now);
-        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), now)
+        Instant at = now();
+        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
+        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
                 .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId, MergeReason.PROBABILISTIC,
                         score))
                 .flatMap(ignored -> graph.updateStats(tx, workspace, plan.targetId(), plan.baseStats()))
@@ -316,7 +317,7 @@ public class ResolutionService {
                 .filter(identifier -> !owners.containsKey(identifier.key()))
                 .toList();
         Uni<List<Merge>> merges = plan.kind() == ResolutionPlan.Kind.MERGE
-                ? merge(tx, workspace, plan, sighting.eventId(), now).map(List::of)
+                ? merge(tx, workspace, plan, sighting.eventId()).map(List::of)
                 : Uni.createFrom().item(List.of());
         return merges.flatMap(done -> attach(tx, workspace, target, missing, sighting, now)
                 .flatMap(ignored -> recordEvent(tx, workspace, sighting, target, false, now, decision.demoted(),
@@ -328,9 +329,14 @@ public class ResolutionService {
                 .map(ignored -> sighting.resolution(target, false, done, decision.demoted())));
     }
 
-    private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId, Instant now) {
-        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), now);
-        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), now)
+    /**
+     * Merges under the locks this transaction holds on the profiles, timed now rather than when the sighting came
+     * in: a merge that waited for another's locks is then the later one, which unmerges of nested merges rely on.
+     */
+    private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId) {
+        Instant at = now();
+        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
+        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
                 .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId))
                 .map(ignored -> merge);
     }

@@ -90,16 +90,16 @@ public class ReviewQueueService {
      * happened.
      */
     public Uni<ReviewDecision> accept(String workspace, String reviewId, String decidedBy) {
-        Instant now = now();
         return Uni.createFrom().item(() -> ProfileService.parseId("review_id", reviewId))
                 .flatMap(id -> retried(tx -> pending(tx, workspace, id).flatMap(review ->
                         graph.lockProfiles(tx, workspace, List.of(review.profileId(), review.candidateId()))
-                                .flatMap(locked -> mergePair(tx, workspace, review, locked, now))
-                                .flatMap(merge -> store.decide(tx, workspace, id, MatchReview.Status.ACCEPTED, now,
-                                                blankToNull(decidedBy), merge.mergeId())
+                                // Timed under the locks, as every merge is (see ResolutionService#merge).
+                                .flatMap(locked -> mergePair(tx, workspace, review, locked, now()))
+                                .flatMap(merge -> store.decide(tx, workspace, id, MatchReview.Status.ACCEPTED,
+                                                merge.mergedAt(), blankToNull(decidedBy), merge.mergeId())
                                         .flatMap(ignored -> changes.insert(tx, workspace, GraphChange.Kind.MERGE,
                                                 merge.mergeId(), merge.survivorId(), merge.mergedIds(), List.of(),
-                                                now))
+                                                merge.mergedAt()))
                                         .replaceWith(merge)))))
                 .invoke(merge -> Log.infof("Workspace %s: review %s accepted, merged %s into %s", workspace, reviewId,
                         merge.mergedIds(), merge.survivorId()))
