@@ -161,7 +161,6 @@ public class EventRepository {
                 .collect().asList();
     }
 
-    /** Deletes every event of the given profiles; answers how many there were. */
     /** The lookup hashes of every identifier the profiles' stored events carry. */
     public Uni<Set<String>> identifierHashes(String workspace, Collection<String> profileIds) {
         return store.events().find(Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds)),
@@ -172,6 +171,24 @@ public class EventRepository {
                 .collect().asSet();
     }
 
+    /**
+     * Deletes the events not resolved yet that carry one of the identifiers (an erased person's events still on their
+     * way to identity); answers their ids, so their places in the resolve queue can go too. Reads the workspace's
+     * events, as the field has no index: an erasure is rare.
+     */
+    public Uni<List<String>> erasePendingHolding(String workspace, Collection<String> identifierHashes) {
+        if (identifierHashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Bson pending = Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", EventDocuments.PENDING),
+                Filters.in("identifiers.hash", identifierHashes));
+        return store.events().find(pending, new FindOptions().projection(Projections.include("_id")))
+                .map(d -> d.getString("_id")).collect().asList()
+                .call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
+                        : store.events().deleteMany(Filters.and(pending, Filters.in("_id", ids))).replaceWithVoid());
+    }
+
+    /** Deletes every event of the given profiles; answers how many there were. */
     public Uni<Long> eraseByProfiles(String workspace, Collection<String> profileIds) {
         return store.events().deleteMany(Filters.and(Filters.eq("workspace", workspace),
                 Filters.in("profile_id", profileIds))).map(result -> result.getDeletedCount());

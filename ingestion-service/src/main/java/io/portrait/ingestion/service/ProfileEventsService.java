@@ -4,6 +4,7 @@ import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
 import io.portrait.ingestion.repository.QuarantineRepository;
+import io.portrait.ingestion.repository.ResolveQueue;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
@@ -23,11 +24,13 @@ public class ProfileEventsService {
     private final EventRepository events;
     private final OutboxRepository outbox;
     private final QuarantineRepository quarantine;
+    private final ResolveQueue queue;
     private final IngestionConfig config;
 
     public ProfileEventsService(EventRepository events, OutboxRepository outbox, QuarantineRepository quarantine,
-                                IngestionConfig config) {
+                                ResolveQueue queue, IngestionConfig config) {
         this.quarantine = quarantine;
+        this.queue = queue;
         this.events = events;
         this.outbox = outbox;
         this.config = config;
@@ -69,7 +72,10 @@ public class ProfileEventsService {
         String workspace = IngestService.workspace(request.getWorkspace());
         // The person's identifiers, read from their events before those go: the quarantine's rejected events that
         // carried one of them are theirs too.
-        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> quarantine.eraseHolding(workspace, hashes))
+        // So are the events that carry one and are still waiting to be resolved: left, they would reach identity
+        // after the erasure.
+        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> quarantine.eraseHolding(workspace, hashes)
+                        .call(() -> events.erasePendingHolding(workspace, hashes).call(queue::remove)))
                 .flatMap(quarantined -> events.eraseByProfiles(workspace, profileIds)
                         .flatMap(erased -> outbox.eraseEvents(workspace, profileIds).map(entries -> {
                             Log.infof("erased %d events, %d outbox entries and %d quarantined events of %d profiles",

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static io.portrait.ingestion.grpc.TestEvents.track;
 import static io.portrait.ingestion.grpc.TestEvents.workspace;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -48,6 +49,10 @@ class ProfileEventsTest {
     @Inject
     @GrpcService
     RecordingEventSink sinks;
+
+    @Inject
+    @GrpcService
+    InMemoryIdentity identity;
 
     private IngestEventsResponse ingest(String workspace, CollectedEvent... events) {
         IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
@@ -149,6 +154,36 @@ class ProfileEventsTest {
         assertThat(ingestion.listQuarantinedEvents(ListQuarantinedEventsRequest.newBuilder().setWorkspace(workspace)
                         .build()).await().atMost(CALL).getEventsList())
                 .extracting(q -> q.getEvent().getMessageId()).containsExactly("m-3");
+    }
+
+    @Test
+    void erasingAProfileAlsoErasesItsEventsStillWaitingToBeResolved() {
+        String workspace = workspace();
+        String erased = ingest(workspace, track("m-1", "user_id=u-1", "email=ann@example.com")).getAccepted(0)
+                .getProfileId();
+        identity.beUnavailable(Integer.MAX_VALUE);
+        String waiting;
+        try {
+            // Ann's next event, and someone else's, are accepted while identity cannot resolve them.
+            IngestEventsResponse pending = ingestion.ingestEvents(IngestEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addEvents(track("m-2", "email=ann@example.com"))
+                    .addEvents(track("m-3", "user_id=u-2")).build()).await().atMost(CALL);
+            waiting = pending.getAccepted(0).getEventId();
+
+            ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                    .addProfileIds(erased).build()).await().atMost(CALL);
+        } finally {
+            identity.beUnavailable(0);
+        }
+
+        // Gone, and off the resolve queue: it never reaches identity after the erasure.
+        assertThat(mongo.getDatabase("ingestion").getCollection("events").countDocuments(Filters.eq("_id", waiting)))
+                .isZero();
+        assertThat(mongo.getDatabase("ingestion").getCollection("resolve_queue")
+                .countDocuments(Filters.eq("_id", waiting))).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "resolved".equals(mongo.getDatabase("ingestion")
+                .getCollection("events").find(Filters.and(Filters.eq("workspace", workspace),
+                        Filters.eq("message_id", "m-3"))).first().getString("status")));
     }
 
     @Test
