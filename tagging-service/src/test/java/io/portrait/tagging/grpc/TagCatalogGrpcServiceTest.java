@@ -76,6 +76,15 @@ class TagCatalogGrpcServiceTest {
     @GrpcClient("catalog")
     TagCatalog catalog;
 
+    /** A new workspace with one category holding one published tag. */
+    private String withPublishedTag(String category, String code, String spec) {
+        String ws = newWorkspace();
+        category(ws, category, "");
+        createTag(ws, code, category, spec);
+        publish(ws, code);
+        return ws;
+    }
+
     private static String daysAgo(int days) {
         return Instant.now().minus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
     }
@@ -292,10 +301,7 @@ class TagCatalogGrpcServiceTest {
 
     @Test
     void aModelRunClearsWhatItNoLongerGivesAndTagsNoProfileTaggingDoesNotHold() {
-        String ws = newWorkspace();
-        category(ws, "value", "");
-        createTag(ws, "churn_risk", "value", "{\"kind\": \"model\"}");
-        publish(ws, "churn_risk");
+        String ws = withPublishedTag("value", "churn_risk", "{\"kind\": \"model\"}");
         sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 70),
                 order("e3", "cai", daysAgo(2), 20))).await().atMost(TIMEOUT);
         PutModelScoresRequest v1 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
@@ -335,10 +341,7 @@ class TagCatalogGrpcServiceTest {
 
     @Test
     void manualTagsAreAssignedAndRemovedAndFollowMergesAndErasure() {
-        String ws = newWorkspace();
-        category(ws, "social", "");
-        createTag(ws, "kol", "social", "{\"kind\": \"manual\", \"allowed\": [\"yes\"]}");
-        publish(ws, "kol");
+        String ws = withPublishedTag("social", "kol", "{\"kind\": \"manual\", \"allowed\": [\"yes\"]}");
         sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "ann-app", daysAgo(2), 50)))
                 .await().atMost(TIMEOUT);
         createTag(ws, "orders", "social", "{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\")\"}");
