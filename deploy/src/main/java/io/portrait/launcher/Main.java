@@ -113,7 +113,12 @@ public final class Main {
         }
         long started = System.nanoTime();
         Map<ServiceSpec, Map<String, String>> settings = new EnumMap<>(ServiceSpec.class);
-        if (demo && System.getenv(SCORING_CURRENCY_VARIABLE) == null) {
+        String currency = System.getenv(SCORING_CURRENCY_VARIABLE);
+        if (currency != null) {
+            // Scoring reads it from the environment it inherits; ingestion gives the same currency to amounts sent
+            // without one, or those would count for nothing in the scores.
+            settings.put(ServiceSpec.INGESTION, Map.of("portrait.ingestion.default-currency", currency));
+        } else if (demo) {
             // Monetary values and CLV are reported in one currency; the demo's orders are all in pounds. Ingestion
             // gives the same currency to amounts sent without one, so an order sent by hand counts in the scores too.
             settings.put(ServiceSpec.SCORING, Map.of("portrait.scoring.default-currency", DemoEvents.CURRENCY));

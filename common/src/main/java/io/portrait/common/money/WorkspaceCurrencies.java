@@ -1,5 +1,6 @@
 package io.portrait.common.money;
 
+import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,9 +37,15 @@ public final class WorkspaceCurrencies {
 
     private static String code(String currency, String setting) {
         String code = currency == null ? "" : currency.strip().toUpperCase(Locale.ROOT);
-        if (!CODE.matcher(code).matches()) {
-            throw new IllegalArgumentException(setting + " must be a three-letter ISO 4217 code, not '" + currency + "'");
+        if (CODE.matcher(code).matches()) {
+            try {
+                // Events are normalized to ISO codes ("RMB" arrives as CNY): a setting of another spelling would
+                // never match an order's currency.
+                return Currency.getInstance(code).getCurrencyCode();
+            } catch (IllegalArgumentException e) {
+                // not a currency: answered below
+            }
         }
-        return code;
+        throw new IllegalArgumentException(setting + " must be a three-letter ISO 4217 code, not '" + currency + "'");
     }
 }

@@ -24,5 +24,8 @@ class WorkspaceCurrenciesTest {
                 .hasMessage("portrait.scoring.workspace-currency.\"uk-shop\" must be a three-letter ISO 4217 code, not 'pounds'");
         assertThatThrownBy(() -> new WorkspaceCurrencies("portrait.ingestion", " ", Map.of()))
                 .hasMessageStartingWith("portrait.ingestion.default-currency must be");
+        // Three letters, but no currency: an order's currency (normalized to ISO) would never match it.
+        assertThatThrownBy(() -> new WorkspaceCurrencies("portrait.scoring", "RMB", Map.of()))
+                .hasMessage("portrait.scoring.default-currency must be a three-letter ISO 4217 code, not 'RMB'");
     }
 }

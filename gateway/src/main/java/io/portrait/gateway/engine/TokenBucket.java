@@ -34,6 +34,11 @@ public final class TokenBucket {
         return refused();
     }
 
+    /** Gives back a token taken for something that turned out not to count (up to the capacity). */
+    public synchronized void refund() {
+        tokens = Math.min(capacity, tokens + 1);
+    }
+
     /** What {@link #take} would decide, without taking a token. */
     public synchronized Decision peek(long now) {
         refill(now);

@@ -3,7 +3,6 @@ package io.portrait.gateway.rest;
 import io.portrait.gateway.service.ApiKeyAuthenticationRequest;
 import io.portrait.gateway.service.FailedAuthentications;
 import io.portrait.gateway.service.TooManyFailedAuthentications;
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -42,13 +41,12 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         }
         SocketAddress remote = context.request().remoteAddress();
         String address = remote == null ? "unknown" : remote.hostAddress();
-        long wait = failures.retryAfterSeconds(address, System.nanoTime());
+        long wait = failures.attempt(address, System.nanoTime());
         if (wait > 0) {
             return Uni.createFrom().failure(new TooManyFailedAuthentications(wait));
         }
         return identityProviderManager.authenticate(new ApiKeyAuthenticationRequest(token.strip()))
-                .onFailure(AuthenticationFailedException.class)
-                .invoke(() -> failures.failed(address, System.nanoTime()));
+                .invoke(() -> failures.succeeded(address));
     }
 
     @Override

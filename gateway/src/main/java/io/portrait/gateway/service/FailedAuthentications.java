@@ -5,13 +5,18 @@ import io.portrait.gateway.engine.TokenBucket;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Failed API-key authentications per client address, as a token bucket each (in this replica's memory): an address
- * that used its failures up is refused before its key is looked up, until the bucket refills. Successful
- * authentications cost nothing here.
+ * that used its failures up is refused before its key is looked up, until the bucket refills. Every attempt takes a
+ * token before the lookup and a successful one gives it back, so successful authentications cost nothing here and
+ * concurrent guesses cannot slip past.
  */
 @ApplicationScoped
 public class FailedAuthentications {
@@ -19,7 +24,11 @@ public class FailedAuthentications {
     /** Past this many addresses the full buckets are forgotten (they would change nothing). */
     private static final int MAX_ADDRESSES = 100_000;
 
+    /** At most one sweep of the full buckets a second, however many failures come once the map is full. */
+    private static final long PURGE_EVERY_NANOS = 1_000_000_000L;
+
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private volatile long purgedAt = Long.MIN_VALUE / 2;
     private final double perSecond;
     private final int burst;
 
@@ -36,21 +45,44 @@ public class FailedAuthentications {
         this.burst = burst;
     }
 
-    /** Whole seconds until the address may try again; 0 when it may now. Counts nothing. */
-    public long retryAfterSeconds(String address, long now) {
-        TokenBucket bucket = buckets.get(address);
-        if (bucket == null) {
-            return 0;
+    /**
+     * Takes a token for an authentication from the address before its key is looked up (so requests in flight at
+     * once each need one); answers 0 when it may go on, else the whole seconds until it may try again.
+     * {@link #succeeded} gives the token back.
+     */
+    public long attempt(String address, long now) {
+        String client = client(address);
+        if (buckets.size() >= MAX_ADDRESSES && now - purgedAt >= PURGE_EVERY_NANOS) {
+            purgedAt = now;
+            buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
-        TokenBucket.Decision decision = bucket.peek(now);
+        TokenBucket.Decision decision = buckets.computeIfAbsent(client,
+                ignored -> new TokenBucket(perSecond, burst, now)).take(now);
         return decision.allowed() ? 0 : Math.max(1, (decision.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
     }
 
-    /** Counts one failed authentication of the address. */
-    public void failed(String address, long now) {
-        if (buckets.size() >= MAX_ADDRESSES) {
-            buckets.values().removeIf(bucket -> bucket.isFull(now));
+    /** The authentication succeeded: it does not count against the address. */
+    public void succeeded(String address) {
+        TokenBucket bucket = buckets.get(client(address));
+        if (bucket != null) {
+            bucket.refund();
         }
-        buckets.computeIfAbsent(address, ignored -> new TokenBucket(perSecond, burst, now)).take(now);
+    }
+
+    /**
+     * Whom the buckets count: an IPv4 address, or an IPv6 address's /64 (one client is given a whole /64, and
+     * could otherwise change address for every guess).
+     */
+    static String client(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address; // IPv4 (or no address): as it is; never a name to look up
+        }
+        try {
+            InetAddress parsed = InetAddress.getByName(address);
+            return parsed instanceof Inet6Address
+                    ? HexFormat.of().formatHex(parsed.getAddress(), 0, 8) + "::/64" : parsed.getHostAddress();
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 }

@@ -39,9 +39,9 @@ public class ScoreRepository {
     private static final int WRITE_BATCH = 1000;
 
     private static final String PURCHASE_DAYS = """
-            -- Capped (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past 1.8e308.
+            -- Bounded (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past ±1.8e308.
             select profile_id, purchase_day,
-                   least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300)::float8 as day_total
+                   greatest(least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300), -1e300)::float8 as day_total
             from purchase_order where workspace = $1
             group by profile_id, purchase_day
             order by profile_id, purchase_day""";

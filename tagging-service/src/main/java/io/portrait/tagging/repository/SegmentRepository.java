@@ -144,7 +144,10 @@ public class SegmentRepository {
      * the systems following a segment's changes drop the person too (the "left" holds the pseudonymous id alone).
      */
     public Uni<Integer> deleteFor(String workspace, String profileId) {
-        return NativeSql.update("delete from segment_change where workspace = :workspace and profile_id = :profileId",
+        // Its "left" changes stay: a retried erasure would otherwise delete the one it wrote, which followers need.
+        return NativeSql.update("""
+                        delete from segment_change where workspace = :workspace and profile_id = :profileId
+                            and change <> 'left'""",
                         Map.of("workspace", workspace, "profileId", profileId))
                 .chain(changes -> leave(workspace, List.of(profileId)).map(left -> changes + left));
     }

@@ -268,7 +268,8 @@ public final class SegmentSql {
         String text = ((RuleValue.Text) value).value();
         String symbol = symbol(op);
         return "(case when portrait_time(" + column + ") is not null then portrait_time(" + column + ") " + symbol
-                + " cast(" + bind(TimeText.parse(text).toString()) + " as timestamptz) else " + column + " " + symbol
+                + " cast(cast(" + bind(TimeText.parse(text).toString()) + " as text) as timestamptz) else " + column
+                + " " + symbol
                 + " " + bind(text) + " end)";
     }
 

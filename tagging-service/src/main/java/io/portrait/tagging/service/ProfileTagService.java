@@ -179,7 +179,9 @@ public class ProfileTagService {
                                         "model " + version + " computed at " + computedAt + ", score "
                                                 + io.portrait.tagging.engine.TagValue.text(score.score())));
                             }
-                            List<String> removed = cleared.stream().map(live::get)
+                            // Only a profile's own id clears it: that a merged-away id has no value says nothing
+                            // of its survivor.
+                            List<String> removed = cleared.stream().filter(id -> live.get(id).equals(id))
                                     .filter(id -> known.contains(id) && !changes.containsKey(id)).distinct().toList();
                             Set<String> touched = new HashSet<>(changes.keySet());
                             touched.addAll(removed);

@@ -337,6 +337,11 @@ class TagCatalogGrpcServiceTest {
             assertThat(tagging.putModelScores(v3).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
             assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("low");
         }
+        // That the absorbed id has no value says nothing of its survivor.
+        assertThat(tagging.putModelScores(PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v4").addClearedProfileIds("cai").build()).await().atMost(TIMEOUT).getApplied())
+                .isZero();
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("low");
     }
 
     @Test
