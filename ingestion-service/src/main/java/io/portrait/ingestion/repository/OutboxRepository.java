@@ -145,12 +145,9 @@ public class OutboxRepository {
     }
 
     /**
-     * Records a failed delivery of entries that were tried together: each now has used {@code attempts}; it is
-     * claimable again from {@code retryAt}, or dead (kept, never retried) when {@code retryAt} is null.
-     */
-    /**
      * Counts one more attempt on each entry (its own count); dead-letters them when {@code retryAt} is null, else puts
-     * them back until then.
+     * them back until then. A dead-lettered unmerge takes the events it re-sends with it: delivered without it, a
+     * sink would skip them as applied, and the unmerge replayed later would empty the profiles for good.
      */
     public Uni<Void> markFailed(String owner, List<OutboxEntry> entries, Instant retryAt, String error) {
         if (entries.isEmpty()) {
@@ -160,11 +157,37 @@ public class OutboxRepository {
         Bson outcome = retryAt == null
                 ? Updates.combine(Updates.set("status", DEAD), Updates.set("dead_at", now))
                 : Updates.set("lease_until", Date.from(retryAt));
-        return store.outbox()
+        Uni<Void> marked = store.outbox()
                 .updateMany(Filters.and(Filters.in("_id", ids(entries)), Filters.eq("lease_owner", owner)),
                         Updates.combine(outcome, Updates.inc("attempts", 1), Updates.set("last_error", error),
                                 Updates.set("last_attempt_at", now), Updates.unset("lease_owner")))
                 .replaceWithVoid();
+        List<Bson> resent = entries.stream().filter(entry -> entry.kind() == OutboxKind.UNMERGE)
+                .map(entry -> resentBy(entry.id())).toList();
+        if (retryAt != null || resent.isEmpty()) {
+            return marked;
+        }
+        return marked.call(() -> store.outbox().updateMany(Filters.and(Filters.eq("status", PENDING),
+                        Filters.or(resent)), Updates.combine(Updates.set("status", DEAD), Updates.set("dead_at", now),
+                        Updates.set("last_error", "held with the dead-lettered unmerge that re-sends it"))));
+    }
+
+    /**
+     * The entries an unmerge entry re-sends to its sink ({@link io.portrait.ingestion.engine.SinkEntries#unmerge}):
+     * {@code <sink>:event:<event id>@unmerge:<merge id>}.
+     */
+    private static Bson resentBy(String unmergeEntryId) {
+        String unmerge = ":" + OutboxKind.UNMERGE.wireName() + ":";
+        int at = unmergeEntryId.indexOf(unmerge);
+        String sink = unmergeEntryId.substring(0, at);
+        String mergeId = unmergeEntryId.substring(at + unmerge.length());
+        return Filters.regex("_id", "^" + literal(sink + ":" + OutboxKind.EVENT.wireName() + ":") + ".*"
+                + literal("@unmerge:" + mergeId) + "$");
+    }
+
+    /** Text matched as it is, in the regular expressions of every store (each other character escaped). */
+    private static String literal(String text) {
+        return text.replaceAll("[^A-Za-z0-9]", "\\\\$0");
     }
 
     /**
@@ -222,7 +245,11 @@ public class OutboxRepository {
             filters.add(Filters.eq("sink", sink));
         }
         if (!ids.isEmpty()) {
-            filters.add(Filters.in("_id", ids));
+            // An unmerge named comes back with the events it re-sends, which were dead-lettered with it.
+            List<Bson> named = new ArrayList<>(List.of(Filters.in("_id", ids)));
+            ids.stream().filter(id -> id.contains(":" + OutboxKind.UNMERGE.wireName() + ":"))
+                    .forEach(id -> named.add(resentBy(id)));
+            filters.add(named.size() == 1 ? named.get(0) : Filters.or(named));
         }
         return store.outbox().updateMany(Filters.and(filters), Updates.combine(
                         Updates.set("status", PENDING), Updates.set("attempts", 0),

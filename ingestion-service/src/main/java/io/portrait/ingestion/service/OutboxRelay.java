@@ -8,6 +8,7 @@ import io.portrait.common.polling.PollingLoop;
 import io.portrait.ingestion.client.SinkClients;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.domain.OutboxEntry;
+import io.portrait.ingestion.domain.OutboxKind;
 import io.portrait.ingestion.engine.DeliveryPlanner;
 import io.portrait.ingestion.engine.DeliveryUnit;
 import io.portrait.ingestion.engine.OrderGate;
@@ -227,6 +228,9 @@ public class OutboxRelay {
                 Uni<Void> marked = outbox.markFailed(owner, dying, null, error)
                         .flatMap(x -> outbox.markFailed(owner, retrying, retry, error));
                 if (!dying.isEmpty()) {
+                    // The events an unmerge re-sends die with it (see OutboxRepository#markFailed): none of its
+                    // profiles' later entries goes out in this round.
+                    dying.stream().filter(e -> e.kind() == OutboxKind.UNMERGE).forEach(gate::hold);
                     metrics.counter("portrait.ingestion.outbox.dead", "sink", sink).increment(dying.size());
                     Log.errorf("%s: %d %s entries dead-lettered after %d attempts, last failure %s", sink,
                             dying.size(), units.get(index).kind().wireName(), maxAttempts, status.getCode());

@@ -4,11 +4,13 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.grpc.Status;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.ingestion.grpc.RecordingEventSink.Delivery;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Ingestion;
+import io.portrait.proto.ingestion.v1.ReplayDeadLettersRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
@@ -138,6 +140,36 @@ class GraphChangeTest {
                     assertThat(unmerge.getOwnerProfileIdsList()).containsExactly(restored);
                     assertThat(unmerge.getEventIdsList()).containsExactlyInAnyOrderElementsOf(eventIds);
                 });
+    }
+
+    @Test
+    void aDeadLetteredUnmergeHoldsTheEventsItResendsUntilItIsReplayed() {
+        String workspace = workspace();
+        List<String> profiles = twoProfiles(workspace);
+        String survivor = profiles.get(0);
+        String restored = profiles.get(1);
+        String mergeId = identity.acceptPair(workspace, survivor, restored);
+        await().atMost(DELIVERY).until(() -> kinds("recommendation", workspace).contains("merge"));
+        // Recommendation refuses the unmerge until it is dead-lettered (4 attempts in tests).
+        sinks.fail("recommendation", workspace, 4, Status.Code.INTERNAL);
+
+        identity.splitPair(workspace, mergeId, survivor, restored);
+
+        await().atMost(DELIVERY).until(() -> kinds("tagging", workspace).size() == 6);
+        await().atMost(DELIVERY).until(() -> sinks.failedCalls("recommendation", workspace) == 4);
+        // Delivered without the unmerge they would be skipped as applied, and the unmerge replayed later would
+        // empty the profiles for good: they wait, dead, with it.
+        await().atMost(DELIVERY).until(() -> mongo.getDatabase("ingestion").getCollection("outbox").countDocuments(
+                Filters.and(Filters.eq("workspace", workspace), Filters.eq("sink", "recommendation"),
+                        Filters.eq("status", "dead"))) == 3);
+        assertThat(kinds("recommendation", workspace)).containsExactly("event", "event", "merge");
+
+        ingestion.replayDeadLetters(ReplayDeadLettersRequest.newBuilder().setWorkspace(workspace)
+                .setSink("recommendation").addIds("recommendation:unmerge:" + mergeId).build()).await().atMost(CALL);
+
+        await().atMost(DELIVERY).until(() -> kinds("recommendation", workspace).size() == 6);
+        assertThat(kinds("recommendation", workspace)).containsExactly("event", "event", "merge", "unmerge", "event",
+                "event");
     }
 
     /** Two profiles, each with one event delivered everywhere; answers their ids in creation order. */
