@@ -107,13 +107,10 @@ class GraphChangeTest {
     @Test
     void anUnmergeEmptiesTheGroupThenDeliversEachEventAgainToTheProfileItBelongsToNow() {
         String workspace = workspace();
-        List<String> profiles = twoProfiles(workspace);
-        String survivor = profiles.get(0);
-        String restored = profiles.get(1);
-        String mergeId = identity.acceptPair(workspace, survivor, restored);
-        for (String sink : SINKS) {
-            await().atMost(DELIVERY).until(() -> kinds(sink, workspace).contains("merge"));
-        }
+        Merged pair = mergedPair(workspace, SINKS);
+        String survivor = pair.survivor();
+        String restored = pair.restored();
+        String mergeId = pair.mergeId();
         // An event after the merge lands on the survivor.
         ingest(workspace, track("m-3", "user_id=u-1"));
         for (String sink : SINKS) {
@@ -145,15 +142,12 @@ class GraphChangeTest {
     @Test
     void aDeadLetteredUnmergeHoldsTheEventsItResendsUntilItIsReplayed() {
         String workspace = workspace();
-        List<String> profiles = twoProfiles(workspace);
-        String survivor = profiles.get(0);
-        String restored = profiles.get(1);
-        String mergeId = identity.acceptPair(workspace, survivor, restored);
-        await().atMost(DELIVERY).until(() -> kinds("recommendation", workspace).contains("merge"));
+        Merged pair = mergedPair(workspace, List.of("recommendation"));
+        String mergeId = pair.mergeId();
         // Recommendation refuses the unmerge until it is dead-lettered (4 attempts in tests).
         sinks.fail("recommendation", workspace, 4, Status.Code.INTERNAL);
 
-        identity.splitPair(workspace, mergeId, survivor, restored);
+        identity.splitPair(workspace, mergeId, pair.survivor(), pair.restored());
 
         await().atMost(DELIVERY).until(() -> kinds("tagging", workspace).size() == 6);
         await().atMost(DELIVERY).until(() -> sinks.failedCalls("recommendation", workspace) == 4);
@@ -170,6 +164,19 @@ class GraphChangeTest {
         await().atMost(DELIVERY).until(() -> kinds("recommendation", workspace).size() == 6);
         assertThat(kinds("recommendation", workspace)).containsExactly("event", "event", "merge", "unmerge", "event",
                 "event");
+    }
+
+    /** Two profiles merged by an accepted pair, the merge delivered to {@code deliveredTo}. */
+    private record Merged(String survivor, String restored, String mergeId) {
+    }
+
+    private Merged mergedPair(String workspace, List<String> deliveredTo) {
+        List<String> profiles = twoProfiles(workspace);
+        String mergeId = identity.acceptPair(workspace, profiles.get(0), profiles.get(1));
+        for (String sink : deliveredTo) {
+            await().atMost(DELIVERY).until(() -> kinds(sink, workspace).contains("merge"));
+        }
+        return new Merged(profiles.get(0), profiles.get(1), mergeId);
     }
 
     /** Two profiles, each with one event delivered everywhere; answers their ids in creation order. */
