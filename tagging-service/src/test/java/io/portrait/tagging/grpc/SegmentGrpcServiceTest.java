@@ -73,10 +73,16 @@ class SegmentGrpcServiceTest {
     }
 
     private static ResolvedEvent lives(String eventId, String profileId, String city) {
+        return identify(eventId, profileId, "web", "2026-01-01T10:00:00Z", "city",
+                Value.newBuilder().setStringValue(city).build());
+    }
+
+    /** An identify event of the profile that sets one trait. */
+    private static ResolvedEvent identify(String eventId, String profileId, String channel, String at, String trait,
+                                          Value value) {
         return ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
-                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("identify").setChannel("web")
-                        .setTimestamp(TestEvents.timestamp("2026-01-01T10:00:00Z"))
-                        .setTraits(Struct.newBuilder().putFields("city", Value.newBuilder().setStringValue(city).build())))
+                .setEvent(Event.newBuilder().setMessageId("m-" + eventId).setType("identify").setChannel(channel)
+                        .setTimestamp(TestEvents.timestamp(at)).setTraits(Struct.newBuilder().putFields(trait, value)))
                 .build();
     }
 
@@ -155,12 +161,8 @@ class SegmentGrpcServiceTest {
                 consents("c2", "eve", false, "2026-01-03T10:00:00Z"),
                 consents("c3", "bob", false, "2026-01-02T10:00:00Z"))).await().atMost(TIMEOUT);
         // A trait spelled like the consent is not consent.
-        sink.applyEvents(batch(ws, ResolvedEvent.newBuilder().setEventId("t9").setProfileId("bob")
-                .setEvent(Event.newBuilder().setMessageId("m-t9").setType("identify").setChannel("crm")
-                        .setTimestamp(TestEvents.timestamp("2026-01-04T10:00:00Z"))
-                        .setTraits(Struct.newBuilder().putFields("consent.marketing",
-                                Value.newBuilder().setBoolValue(true).build())))
-                .build())).await().atMost(TIMEOUT);
+        sink.applyEvents(batch(ws, identify("t9", "bob", "crm", "2026-01-04T10:00:00Z", "consent.marketing",
+                Value.newBuilder().setBoolValue(true).build()))).await().atMost(TIMEOUT);
         assertCounts(ws, Map.of("consent.marketing = true", 1L, "consent.marketing = false", 2L));
 
         // Merged into ann, eve's later withdrawal stands although the survivor's other traits win.
@@ -177,12 +179,8 @@ class SegmentGrpcServiceTest {
     @Test
     void timesCountByTheInstantTheyName() {
         String ws = workspaceWithTags();
-        sink.applyEvents(batch(ws, ResolvedEvent.newBuilder().setEventId("r1").setProfileId("ann")
-                .setEvent(Event.newBuilder().setMessageId("m-r1").setType("identify").setChannel("crm")
-                        .setTimestamp(TestEvents.timestamp("2026-01-02T10:00:00Z"))
-                        .setTraits(Struct.newBuilder().putFields("registered_at",
-                                Value.newBuilder().setStringValue("2026-01-01T08:30:00+08:00").build())))
-                .build())).await().atMost(TIMEOUT);
+        sink.applyEvents(batch(ws, identify("r1", "ann", "crm", "2026-01-02T10:00:00Z", "registered_at",
+                Value.newBuilder().setStringValue("2026-01-01T08:30:00+08:00").build()))).await().atMost(TIMEOUT);
 
         // 08:30 in Shanghai is 00:30 UTC: compared as text it would sort after "2026-01-01T01:00:00Z".
         assertCounts(ws, Map.of(
