@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class ServiceProcess {
         Path log = logDir.resolve(spec.module() + ".log");
         try {
             Files.createDirectories(logDir);
+            keepPrevious(log);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             secrets.forEach((key, value) -> builder.environment().put(environmentName(key), value));
@@ -56,6 +58,18 @@ final class ServiceProcess {
             return new ServiceProcess(spec, port, log, process);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + spec.module(), e);
+        }
+    }
+
+    /**
+     * The log of the previous start stays readable as {@code <service>.previous.log} (the one before it is dropped),
+     * so the reason a suite stopped is still there after it is started again.
+     */
+    static void keepPrevious(Path log) throws IOException {
+        if (Files.exists(log)) {
+            String name = log.getFileName().toString();
+            Path previous = log.resolveSibling(name.substring(0, name.length() - ".log".length()) + ".previous.log");
+            Files.move(log, previous, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
