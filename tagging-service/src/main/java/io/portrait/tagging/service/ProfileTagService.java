@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.stream.Collectors;
 
 /** A profile's tags as served, model scores pushed by scoring, and per-tag insight. */
 @ApplicationScoped
@@ -68,6 +69,9 @@ public class ProfileTagService {
     }
 
     /** One model score as pushed. */
+    /** Ends the reason of a model value that came from a profile merged into its holder since the run. */
+    static final String ABSORBED = ", of merged profile ";
+
     public record ModelScore(String profileId, String value, double score) {
     }
 
@@ -128,7 +132,9 @@ public class ProfileTagService {
      * Replaces the values of one model tag for the given profiles and removes it from the cleared ones (merged-away
      * ids land on their survivor, whose own score wins over theirs). Under the workspace lock the sink's batches
      * share, a profile tagging holds nothing of is skipped: one erased while the model ran is not tagged again. The
-     * reason records the model version, its time and the score. Answers the values set and those removed.
+     * reason records the model version, its time and the score, and the merged-away id a value came from; a survivor
+     * holding its own score of the run keeps it when a merged-away id's comes in a later page. Answers the values set
+     * and those removed.
      */
     @WithTransaction
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
@@ -162,37 +168,79 @@ public class ProfileTagService {
                     .chain(survivors -> {
                         Map<String, String> live = new LinkedHashMap<>();
                         ids.forEach(id -> live.put(id, survivors.getOrDefault(id, id)));
-                        return states.known(workspace, Set.copyOf(live.values())).chain(known -> {
-                            Map<String, Change> changes = new LinkedHashMap<>();
-                            Set<String> own = new HashSet<>();
-                            for (ModelScore score : scores) {
-                                String id = live.get(score.profileId());
-                                boolean isOwn = id.equals(score.profileId());
-                                // A profile's own score wins over one of a profile merged into it since the run.
-                                if (!known.contains(id) || (own.contains(id) && !isOwn)) {
-                                    continue;
-                                }
-                                if (isOwn) {
-                                    own.add(id);
-                                }
-                                changes.put(id, new Change(id, tagCode, definition.liveVersion(), score.value().strip(),
-                                        "model " + version + " computed at " + computedAt + ", score "
-                                                + io.portrait.tagging.engine.TagValue.text(score.score())));
-                            }
-                            // Only a profile's own id clears it: that a merged-away id has no value says nothing
-                            // of its survivor.
-                            List<String> removed = cleared.stream().filter(id -> live.get(id).equals(id))
-                                    .filter(id -> known.contains(id) && !changes.containsKey(id)).distinct().toList();
-                            Set<String> touched = new HashSet<>(changes.keySet());
-                            touched.addAll(removed);
-                            return values.apply(workspace, List.copyOf(changes.values()))
-                                    .chain(() -> removed.isEmpty() ? Uni.createFrom().item(0)
-                                            : values.delete(workspace, tagCode, definition.liveVersion(), removed))
-                                    .call(() -> compute.refreshReaders(workspace, touched, tagCode))
-                                    .map(deleted -> changes.size() + deleted);
-                        });
+                        Set<String> absorbing = scores.stream()
+                                .filter(score -> !live.get(score.profileId()).equals(score.profileId()))
+                                .map(score -> live.get(score.profileId())).collect(Collectors.toSet());
+                        String run = "model " + version + " computed at ";
+                        return states.known(workspace, Set.copyOf(live.values())).chain(known ->
+                                ownScoresHeld(workspace, tagCode, definition.liveVersion(), absorbing, run)
+                                        .chain(ownHeld -> {
+                                            ModelChanges model = modelChanges(tagCode, definition.liveVersion(),
+                                                    run + computedAt + ", score ", scores, cleared, live, known,
+                                                    ownHeld);
+                                            return values.apply(workspace, model.changes())
+                                                    .chain(() -> model.removed().isEmpty() ? Uni.createFrom().item(0)
+                                                            : values.delete(workspace, tagCode,
+                                                                    definition.liveVersion(), model.removed()))
+                                                    .call(() -> compute.refreshReaders(workspace, model.touched(),
+                                                            tagCode))
+                                                    .map(deleted -> model.changes().size() + deleted);
+                                        }));
                     });
         });
+    }
+
+    private record ModelChanges(List<Change> changes, List<String> removed) {
+        Set<String> touched() {
+            Set<String> touched = new HashSet<>(removed);
+            changes.forEach(change -> touched.add(change.profileId()));
+            return touched;
+        }
+    }
+
+    /**
+     * The values a page of a model run sets and removes. {@code live}: each id's survivor (itself when not merged);
+     * {@code known}: the profiles tagging holds; {@code ownHeld}: survivors already holding their own score of the run.
+     */
+    private static ModelChanges modelChanges(String tagCode, int version, String reason, List<ModelScore> scores,
+                                             List<String> cleared, Map<String, String> live, Set<String> known,
+                                             Set<String> ownHeld) {
+        Map<String, Change> changes = new LinkedHashMap<>();
+        Set<String> own = new HashSet<>(ownHeld);
+        for (ModelScore score : scores) {
+            String id = live.get(score.profileId());
+            boolean isOwn = id.equals(score.profileId());
+            // A profile's own score of this run wins over one of a profile merged into it since the run, whether it
+            // came earlier in this request or in an earlier page.
+            if (!known.contains(id) || (own.contains(id) && !isOwn)) {
+                continue;
+            }
+            if (isOwn) {
+                own.add(id);
+            }
+            changes.put(id, new Change(id, tagCode, version, score.value().strip(),
+                    reason + io.portrait.tagging.engine.TagValue.text(score.score())
+                            + (isOwn ? "" : ABSORBED + score.profileId())));
+        }
+        // Only a profile's own id clears it: that a merged-away id has no value says nothing of its survivor.
+        List<String> removed = cleared.stream().filter(id -> live.get(id).equals(id))
+                .filter(id -> known.contains(id) && !changes.containsKey(id)).distinct().toList();
+        return new ModelChanges(List.copyOf(changes.values()), removed);
+    }
+
+    /**
+     * The survivors among {@code profileIds} whose value of the tag already is their own score of this model version
+     * (an earlier page of its run; {@code run} is the reason's beginning), which a merged-away id's must not replace.
+     */
+    private Uni<Set<String>> ownScoresHeld(String workspace, String tagCode, int version, Set<String> profileIds,
+                                           String run) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return values.forProfiles(workspace, profileIds, List.of(tagCode)).map(stored -> stored.stream()
+                .filter(value -> value.version() == version && value.reason() != null
+                        && value.reason().startsWith(run) && !value.reason().contains(ABSORBED))
+                .map(StoredTagValue::profileId).collect(Collectors.toSet()));
     }
 
     /** Coverage and value distribution of the tag's live version. */

@@ -337,11 +337,27 @@ class TagCatalogGrpcServiceTest {
             assertThat(tagging.putModelScores(v3).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
             assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("low");
         }
+        // The run's pages come in separate requests: bob's own score, in whichever page, still wins over cai's.
+        PutModelScoresRequest ownPage = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v5").addScores(ModelScore.newBuilder().setProfileId("bob").setValue("medium"))
+                .build();
+        PutModelScoresRequest absorbedPage = PutModelScoresRequest.newBuilder().setWorkspace(ws)
+                .setTagCode("churn_risk").setModelVersion("v5")
+                .addScores(ModelScore.newBuilder().setProfileId("cai").setValue("high").setScore(0.9)).build();
+        tagging.putModelScores(ownPage).await().atMost(TIMEOUT);
+        assertThat(tagging.putModelScores(absorbedPage).await().atMost(TIMEOUT).getApplied()).isZero();
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("medium");
+        PutModelScoresRequest absorbedFirst = absorbedPage.toBuilder().setModelVersion("v6").build();
+        assertThat(tagging.putModelScores(absorbedFirst).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getReason()).endsWith(", score 0.9, of merged profile cai");
+        tagging.putModelScores(ownPage.toBuilder().setModelVersion("v6").build()).await().atMost(TIMEOUT);
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("medium");
+
         // That the absorbed id has no value says nothing of its survivor.
         assertThat(tagging.putModelScores(PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
                 .setModelVersion("v4").addClearedProfileIds("cai").build()).await().atMost(TIMEOUT).getApplied())
                 .isZero();
-        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("low");
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("medium");
     }
 
     @Test
