@@ -1,11 +1,10 @@
 package io.portrait.ingestion.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.google.protobuf.Value;
 
 import java.io.BufferedReader;
@@ -21,12 +20,14 @@ import java.util.Map;
 
 /**
  * Reads an import file row by row from a stream, holding one row at a time: CSV with a header row (quoted fields
- * may span lines; a UTF-8 byte order mark is skipped) or NDJSON, one JSON object per line (blank lines skipped).
- * A row that cannot be read is reported as such and reading goes on with the next one where the format allows.
+ * may span lines; blank lines and lines of empty cells skipped; see {@link CsvRecords}) or NDJSON, one JSON object
+ * per line (blank lines skipped). A row that cannot be read is reported as such and reading goes on with the next
+ * one. An empty file has no rows; a CSV header that cannot be read fails the file ({@link UnreadableFileException}).
  *
- * <p>The file is decoded in the job's character set (UTF-8 unless the job names another). Bytes that are not text in
- * it never reach a profile as replacement characters: the row holding them is reported, naming the column and the
- * encoding to try, since the usual cause is a file saved in another one (GB18030 from Excel on Chinese Windows).
+ * <p>The file is decoded in the job's character set (UTF-8 unless the job names another; a file that starts with
+ * the UTF-8 byte order mark is UTF-8 whatever the job names). Bytes that are not text in it never reach a profile
+ * as replacement characters: the row holding them is reported, naming the column and the encoding to try, since
+ * the usual cause is a file saved in another one (GB18030 from Excel on Chinese Windows).
  */
 public final class ImportReader implements Closeable {
 
@@ -34,37 +35,36 @@ public final class ImportReader implements Closeable {
     public record Row(long number, Map<String, Value> columns, String error) {
     }
 
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.TRIM_SPACES)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).enable(CsvParser.Feature.IGNORE_TRAILING_UNMAPPABLE).build();
+    /** The file as a whole cannot be read (its CSV header); no row of it can be. */
+    public static final class UnreadableFileException extends RuntimeException {
+        UnreadableFileException(String message) {
+            super(message);
+        }
+    }
+
+    private static final ObjectReader CSV_RECORD = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES)
+            .readerFor(String[].class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final char REPLACEMENT = '\uFFFD';
 
     private final Charset charset;
-    private final MappingIterator<Map<String, String>> csv;
-    private final BufferedReader ndjson;
+    private final BufferedReader text;
+    private final CsvRecords csv;
+    /** The CSV header's column names; null before it is read. */
+    private String[] header;
     private long number;
-    private boolean broken;
 
     /** @param encoding a character set name; UTF-8 when empty */
     public ImportReader(String format, String encoding, InputStream input) {
-        this.charset = charset(encoding);
-        if (charset == null) {
+        Charset named = charset(encoding);
+        if (named == null) {
             throw new IllegalArgumentException("unknown character set '" + encoding + "'");
         }
-        InputStream in = skipBom(input);
-        try {
-            if (format.equals("csv")) {
-                this.csv = CSV.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
-                        .readValues(new InputStreamReader(in, charset));
-                this.ndjson = null;
-            } else {
-                this.csv = null;
-                this.ndjson = new BufferedReader(new InputStreamReader(in, charset), 64 * 1024);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(input, 3);
+        this.charset = skipBom(in) ? StandardCharsets.UTF_8 : named;
+        this.text = new BufferedReader(new InputStreamReader(in, charset), 64 * 1024);
+        this.csv = format.equals("csv") ? new CsvRecords(text) : null;
     }
 
     /** The character set of that name (UTF-8 when blank), or null when the runtime has none. */
@@ -92,36 +92,94 @@ public final class ImportReader implements Closeable {
     }
 
     private Row nextCsv() {
-        if (broken) {
-            return null;
-        }
         try {
-            if (!csv.hasNextValue()) {
+            if (header == null && !readHeader()) {
                 return null;
             }
-            Map<String, String> values = csv.nextValue();
-            long row = ++number;
-            Map<String, Value> columns = new LinkedHashMap<>();
-            for (Map.Entry<String, String> cell : values.entrySet()) {
-                String value = cell.getValue() == null ? "" : cell.getValue();
-                if (cell.getKey().indexOf(REPLACEMENT) >= 0 || value.indexOf(REPLACEMENT) >= 0) {
-                    return new Row(row, Map.of(), notText("column '" + cell.getKey() + "'"));
+            CsvRecords.Record record;
+            String[] cells;
+            do {
+                record = csv.next();
+                if (record == null) {
+                    return null;
                 }
-                columns.put(cell.getKey(), Value.newBuilder().setStringValue(value).build());
+                cells = record.unclosedQuote() || record.text().isBlank() ? null : cells(record.text());
+            } while (!record.unclosedQuote() && (record.text().isBlank() || (cells != null && allEmpty(cells))));
+            long row = ++number;
+            if (record.unclosedQuote()) {
+                return new Row(row, Map.of(), "not a CSV row: a quoted field is not closed (the row's first line is"
+                        + " skipped and reading goes on with the next line)");
+            }
+            if (cells == null) {
+                return new Row(row, Map.of(), "not a CSV row: " + csvError(record.text()));
+            }
+            Map<String, Value> columns = new LinkedHashMap<>();
+            for (int i = 0; i < Math.min(cells.length, header.length); i++) {
+                String value = cells[i] == null ? "" : cells[i];
+                if (header[i].indexOf(REPLACEMENT) >= 0 || value.indexOf(REPLACEMENT) >= 0) {
+                    return new Row(row, Map.of(), notText("column '" + header[i] + "'"));
+                }
+                columns.put(header[i], Value.newBuilder().setStringValue(value).build());
             }
             return new Row(row, columns, null);
-        } catch (IOException | RuntimeException e) {
-            // The CSV parser cannot find its footing again after a broken row: the rest of the file is unread.
-            broken = true;
-            return new Row(++number, Map.of(), "not a CSV row (reading stopped here): " + firstLine(e.getMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** Reads the header, the first record that is not blank; false when the file has none. */
+    private boolean readHeader() throws IOException {
+        CsvRecords.Record record;
+        do {
+            record = csv.next();
+            if (record == null) {
+                return false;
+            }
+        } while (!record.unclosedQuote() && record.text().isBlank());
+        String[] names = record.unclosedQuote() ? null : cells(record.text());
+        if (names == null) {
+            throw new UnreadableFileException("the header row is not CSV: " + (record.unclosedQuote()
+                    ? "a quoted column name is not closed" : csvError(record.text())));
+        }
+        header = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            header[i] = names[i] == null ? "" : names[i].strip();
+        }
+        return true;
+    }
+
+    /** The record's cells, or null when it is not CSV. */
+    private static String[] cells(String record) {
+        try {
+            return CSV_RECORD.readValue(record);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String csvError(String record) {
+        try {
+            CSV_RECORD.readValue(record);
+            return "unreadable";
+        } catch (IOException e) {
+            return firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
+        }
+    }
+
+    private static boolean allEmpty(String[] cells) {
+        for (String cell : cells) {
+            if (cell != null && !cell.isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Row nextJson() {
         try {
             String line;
             do {
-                line = ndjson.readLine();
+                line = text.readLine();
                 if (line == null) {
                     return null;
                 }
@@ -160,8 +218,8 @@ public final class ImportReader implements Closeable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static InputStream skipBom(InputStream input) {
-        java.io.PushbackInputStream in = new java.io.PushbackInputStream(input, 3);
+    /** Reads past a UTF-8 byte order mark; true when there was one. */
+    private static boolean skipBom(java.io.PushbackInputStream in) {
         try {
             byte[] head = new byte[3];
             int read = in.readNBytes(head, 0, 3);
@@ -169,7 +227,7 @@ public final class ImportReader implements Closeable {
             if (!bom && read > 0) {
                 in.unread(head, 0, read);
             }
-            return in;
+            return bom;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -178,11 +236,7 @@ public final class ImportReader implements Closeable {
     @Override
     public void close() {
         try {
-            if (csv != null) {
-                csv.close();
-            } else {
-                ndjson.close();
-            }
+            text.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

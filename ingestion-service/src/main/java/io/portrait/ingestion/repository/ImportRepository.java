@@ -125,6 +125,7 @@ public class ImportRepository {
         return store.imports().updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("lease_owner", owner)),
                         Updates.combine(Updates.set("rows_read", read), Updates.set("rows_accepted", accepted),
                                 Updates.set("rows_rejected", rejected), Updates.set("updated_at", now),
+                                Updates.set("failures", 0),
                                 Updates.set("lease_until", Date.from(now.toInstant().plus(lease)))))
                 .map(result -> result.getMatchedCount() > 0);
     }
@@ -138,10 +139,14 @@ public class ImportRepository {
                 .replaceWithVoid();
     }
 
-    /** Gives a job back for a later try (e.g. the store hiccuped), keeping its checkpoint. */
+    /**
+     * Gives a job back for a later try (e.g. the store hiccuped), keeping its checkpoint and counting the failure
+     * ({@code failures}, back to 0 with the next progress).
+     */
     public Uni<Void> release(String id, String owner, Instant retryAt) {
         return store.imports().updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("lease_owner", owner)),
-                Updates.combine(Updates.unset("lease_owner"), Updates.set("lease_until", Date.from(retryAt))))
+                Updates.combine(Updates.unset("lease_owner"), Updates.set("lease_until", Date.from(retryAt)),
+                        Updates.inc("failures", 1)))
                 .replaceWithVoid();
     }
 

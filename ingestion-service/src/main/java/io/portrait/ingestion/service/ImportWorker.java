@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public class ImportWorker {
 
     private static final Duration CALL = Duration.ofMinutes(2);
+    /** Attempts of one job that may fail in a row, no row read in between, before it is given up as failed. */
+    static final int MAX_FAILURES = 10;
 
     private final ImportRepository imports;
     private final IngestService ingest;
@@ -116,9 +118,18 @@ public class ImportWorker {
         try {
             run(job, owner);
         } catch (RuntimeException e) {
-            // The store or ingestion failed: keep the checkpoint and let this or another replica try again.
-            Log.warnf("import %s stopped, retrying later: %s", id, e.toString());
-            imports.release(id, owner, Instant.now().plus(config.retry().max())).await().atMost(CALL);
+            // The store or ingestion failed: keep the checkpoint and let this or another replica try again, unless
+            // the job has failed that many times in a row without a row read: then it will not get further.
+            int failures = job.get("failures", Number.class) == null ? 1 : job.get("failures", Number.class).intValue() + 1;
+            if (failures >= MAX_FAILURES) {
+                Log.warnf("import %s failed %d times in a row, giving up: %s", id, failures, e.toString());
+                imports.finish(id, owner, ImportRepository.FAILED, "stopped after " + failures
+                        + " attempts in a row failed; the last one: " + e.getMessage()).await().atMost(CALL);
+            } else {
+                Log.warnf("import %s stopped, retrying later (attempt %d of %d): %s", id, failures, MAX_FAILURES,
+                        e.toString());
+                imports.release(id, owner, Instant.now().plus(config.retry().max())).await().atMost(CALL);
+            }
         }
         return true;
     }
@@ -173,6 +184,9 @@ public class ImportWorker {
                 }
                 metrics.counter("portrait.ingestion.import.rows").increment(batch);
             }
+        } catch (ImportReader.UnreadableFileException e) {
+            imports.finish(id, owner, ImportRepository.FAILED, e.getMessage()).await().atMost(CALL);
+            return;
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().contains("is missing")) {
                 imports.finish(id, owner, ImportRepository.FAILED, e.getMessage()).await().atMost(CALL);

@@ -90,4 +90,70 @@ class ImportReaderTest {
         assertThat(ImportReader.charset("not a name!")).isNull();
         assertThatThrownBy(() -> reader("csv", "klingon", new byte[0])).isInstanceOf(IllegalArgumentException.class);
     }
+
+    private static java.util.List<ImportReader.Row> rows(String csv) {
+        java.util.List<ImportReader.Row> rows = new java.util.ArrayList<>();
+        try (ImportReader reader = reader("csv", "", csv.getBytes(StandardCharsets.UTF_8))) {
+            for (ImportReader.Row row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void aRowThatIsNotCsvCostsThatRowOnlyAndTheRestOfTheFileIsRead() {
+        java.util.List<ImportReader.Row> rows = rows(
+                "name,mobile\n\"Zhang\"Wei,13800138000\n\"Li, Na\",13900139000\n\"multi\nline\",1\n");
+
+        assertThat(rows).extracting(ImportReader.Row::number).containsExactly(1L, 2L, 3L);
+        assertThat(rows.get(0).error()).startsWith("not a CSV row: Unexpected character ('W'");
+        assertThat(rows.get(1).error()).isNull();
+        assertThat(rows.get(1).columns().get("name").getStringValue()).isEqualTo("Li, Na");
+        assertThat(rows.get(2).columns().get("name").getStringValue()).isEqualTo("multi\nline");
+    }
+
+    @Test
+    void aQuoteNeverClosedCostsItsLineAndReadingGoesOnWithTheNextLine() {
+        java.util.List<ImportReader.Row> rows = rows("name,mobile\r\n\"Zhang Wei,13800138000\r\nLi Na,13900139000\r\n");
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).error()).contains("a quoted field is not closed");
+        assertThat(rows.get(1).error()).isNull();
+        assertThat(rows.get(1).columns().get("name").getStringValue()).isEqualTo("Li Na");
+        assertThat(rows.get(1).columns().get("mobile").getStringValue()).isEqualTo("13900139000");
+    }
+
+    @Test
+    void blankLinesAndLinesOfEmptyCellsAreNoRowsAndExtraCellsAreIgnored() {
+        java.util.List<ImportReader.Row> rows = rows("\n name , mobile \n\n,,\n  , \nAnn,138,extra\nBob\n,,,\n");
+
+        assertThat(rows).extracting(ImportReader.Row::number).containsExactly(1L, 2L);
+        assertThat(rows.get(0).columns()).containsOnlyKeys("name", "mobile");
+        assertThat(rows.get(0).columns().get("mobile").getStringValue()).isEqualTo("138");
+        assertThat(rows.get(1).columns()).containsOnlyKeys("name");
+    }
+
+    @Test
+    void anEmptyFileHasNoRowsAndAnUnreadableHeaderFailsTheFile() {
+        assertThat(rows("")).isEmpty();
+        assertThat(rows("\uFEFF\n\n")).isEmpty();
+        assertThatThrownBy(() -> rows("\"name\"x,mobile\nAnn,138\n"))
+                .isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessageStartingWith("the header row is not CSV: Unexpected character ('x'");
+    }
+
+    @Test
+    void aFileStartingWithTheUtf8ByteOrderMarkIsUtf8WhateverTheJobNames() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = "name,city\n张伟,广州\n".getBytes(StandardCharsets.UTF_8);
+        byte[] file = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, file, 0, bom.length);
+        System.arraycopy(text, 0, file, bom.length, text.length);
+        try (ImportReader reader = reader("csv", "GBK", file)) {
+            ImportReader.Row row = reader.next();
+            assertThat(row.columns().get("name").getStringValue()).isEqualTo("张伟");
+            assertThat(row.columns().get("city").getStringValue()).isEqualTo("广州");
+        }
+    }
 }

@@ -236,6 +236,51 @@ class ImportTest {
     }
 
     @Test
+    void aBrokenRowCostsThatRowAnEmptyFileIsDoneAndAnUnreadableHeaderFailsTheJob() {
+        String workspace = workspace();
+        ImportJob broken = create(workspace, crmSpec());
+        append(workspace, broken.getId(), 0, """
+                customer,mail
+                C-1,"ann"@example.com
+                C-2,bob@example.com
+                ,,
+                """.getBytes(StandardCharsets.UTF_8));
+        complete(workspace, broken.getId(), 1);
+        ImportJob done = awaitDone(workspace, broken.getId());
+        assertThat(done.getRowsRead()).isEqualTo(2);
+        assertThat(done.getRowsAccepted()).isEqualTo(1);
+        assertThat(rejects(workspace, broken.getId(), 10)).extracting(r -> r.getRow() + ":" + r.getErrors(0).getCode())
+                .containsExactly("1:unreadable");
+
+        ImportJob empty = create(workspace, crmSpec());
+        append(workspace, empty.getId(), 0, new byte[0]);
+        complete(workspace, empty.getId(), 1);
+        assertThat(awaitDone(workspace, empty.getId()).getRowsRead()).isZero();
+
+        ImportJob badHeader = create(workspace, crmSpec());
+        append(workspace, badHeader.getId(), 0, "\"customer\"x,mail\nC-1,ann@example.com\n".getBytes(StandardCharsets.UTF_8));
+        complete(workspace, badHeader.getId(), 1);
+        await().atMost(JOB).until(() -> job(workspace, badHeader.getId()).getStatus().equals("failed"));
+        assertThat(job(workspace, badHeader.getId()).getError()).startsWith("the header row is not CSV");
+    }
+
+    @Test
+    void aJobThatFailsTenTimesInARowIsGivenUpAsFailed() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec());
+        append(workspace, created.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        // A chunk that no longer opens (as if sealed with a key since replaced), and nine failed attempts before.
+        mongo.getDatabase("ingestion").getCollection("import_chunks").updateOne(Filters.eq("job", created.getId()),
+                Updates.set("data", new org.bson.types.Binary(new byte[]{1, 2, 3})));
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", created.getId()),
+                Updates.set("failures", 9));
+        complete(workspace, created.getId(), 1);
+
+        await().atMost(JOB).until(() -> job(workspace, created.getId()).getStatus().equals("failed"));
+        assertThat(job(workspace, created.getId()).getError()).startsWith("stopped after 10 attempts in a row failed");
+    }
+
+    @Test
     void refusesBadSpecsIncompleteUploadsAndUnknownJobs() {
         String workspace = workspace();
         ImportJob created = create(workspace, crmSpec());
