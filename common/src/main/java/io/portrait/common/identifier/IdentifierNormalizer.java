@@ -84,6 +84,12 @@ public final class IdentifierNormalizer {
             if (!phones.isValidNumber(number)) {
                 return NormalizedIdentifier.invalid("phone", "invalid_format", "not a valid phone number");
             }
+            if (number.hasExtension()) {
+                // "13800138000;13900139000" parses as a number with the second as its extension, and "x123" is a
+                // desk behind a switchboard many people share: either way not one person's number.
+                return NormalizedIdentifier.invalid("phone", "invalid_format",
+                        "one phone number without an extension (two numbers or an extension were sent)");
+            }
             return NormalizedIdentifier.ok("phone", phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
         } catch (NumberParseException e) {
             return NormalizedIdentifier.invalid("phone", "invalid_format", "not a phone number");

@@ -33,6 +33,8 @@ class IdentifierNormalizerTest {
             "email,     not-an-email,   invalid_format",
             "phone,     12345,          invalid_format",
             "phone,     call me,        invalid_format",
+            "phone,     '13800138000;13900139000', invalid_format",
+            "phone,     '010 6552 9988 x123',      invalid_format",
             "email,     '   ',          required",
             "passport,  X123,           unknown_type",
     })

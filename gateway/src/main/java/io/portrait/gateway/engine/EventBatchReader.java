@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
-import com.google.protobuf.util.JsonFormat;
+import io.portrait.common.json.JsonValues;
 import io.portrait.gateway.domain.FieldError;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
@@ -211,10 +210,10 @@ public final class EventBatchReader {
             return Optional.empty();
         }
         try {
-            Struct.Builder struct = Struct.newBuilder();
-            JsonFormat.parser().merge(mapper.writeValueAsString(node), struct);
-            return Optional.of(struct.build());
-        } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+            // Through plain Java values, not protobuf's JSON parser: that one makes every number a double, and two
+            // 19-digit order numbers would become one.
+            return Optional.of(JsonValues.struct(mapper.treeToValue(node, Map.class)));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             errors.add(new FieldError(field, "invalid_value", "Field \"" + field + "\" cannot be read: " + e.getMessage()));
             return Optional.empty();
         }

@@ -84,6 +84,23 @@ class EventBatchReaderTest {
         });
     }
 
+    @Test
+    void wholeNumbersBeyondWhatADoubleHoldsKeepEveryDigit() {
+        List<ReadEvent> read = read("""
+                {"events": [{"properties": {"orderId": 1234567890123456789, "other": 1234567890123456788,
+                  "huge": 123456789012345678901234567890, "count": 3, "price": 9.99,
+                  "products": [{"sku": 9007199254740993, "quantity": 2}]}}]}
+                """);
+        var properties = read.get(0).event().getProperties().getFieldsMap();
+        assertThat(properties.get("orderId").getStringValue()).isEqualTo("1234567890123456789");
+        assertThat(properties.get("other").getStringValue()).isEqualTo("1234567890123456788");
+        assertThat(properties.get("huge").getStringValue()).isEqualTo("123456789012345678901234567890");
+        assertThat(properties.get("count").getNumberValue()).isEqualTo(3);
+        assertThat(properties.get("price").getNumberValue()).isEqualTo(9.99);
+        assertThat(properties.get("products").getListValue().getValues(0).getStructValue().getFieldsMap()
+                .get("sku").getStringValue()).isEqualTo("9007199254740993");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"not an event\"                                   | ''",

@@ -48,6 +48,13 @@ public final class AttributeCleaner {
     private static final Map<String, String> CURRENCY_ALIASES = Map.of(
             "RMB", "CNY", "元", "CNY", "人民币", "CNY", "¥", "CNY", "￥", "CNY", "$", "USD", "€", "EUR", "£", "GBP");
     private static final Pattern CURRENCY_MARK = Pattern.compile("[¥￥$€£元]|RMB|CNY|USD|EUR|GBP");
+    /**
+     * Signs several currencies write their amounts with: an amount written with one agrees with any of them, and
+     * without a named currency it is the workspace's when that is one of them, else the first (the usual reading).
+     */
+    private static final Map<String, List<String>> SHARED_SIGNS = Map.of(
+            "$", List.of("USD", "HKD", "SGD", "AUD", "CAD", "NZD", "TWD", "MXN"),
+            "¥", List.of("CNY", "JPY"), "￥", List.of("CNY", "JPY"));
     /** Digits with an optional sign and decimals; a comma only between groups of three digits (1,299.00). */
     private static final Pattern PLAIN_AMOUNT = Pattern.compile("[+-]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?");
     private static final Pattern AGE = Pattern.compile("^(\\d{1,3})\\s*(岁|周岁|years?)?$");
@@ -144,15 +151,15 @@ public final class AttributeCleaner {
                     () -> errors.add(error("properties.currency", "invalid_value",
                             "currency must be an ISO 4217 code such as CNY or USD")));
         } else if (hasAmount) {
-            // No currency named: the amounts' own mark, when they agree on one, else the configured default.
-            Set<String> distinct = new java.util.TreeSet<>(marks.values());
-            named = Optional.of(distinct.size() == 1 ? distinct.iterator().next() : currencies.of(workspace));
+            // No currency named: the one the amounts' marks agree on (the workspace's among them when they allow
+            // it), else the workspace's.
+            named = Optional.of(agreedCurrency(marks.values(), currencies.of(workspace)));
             cleaned.putFields("currency", text(named.get()));
         }
         if (named.isPresent()) {
             String eventCurrency = named.get();
             marks.forEach((field, mark) -> {
-                if (!mark.equals(eventCurrency)) {
+                if (!currenciesOf(mark).contains(eventCurrency)) {
                     errors.add(error(field, "currency_mismatch", "the amount is written in " + mark
                             + " but the event's currency is " + eventCurrency));
                 }
@@ -161,13 +168,41 @@ public final class AttributeCleaner {
         return cleaned.build();
     }
 
-    /** The currency an amount written as text names ({@code "¥88"}, {@code "USD 12"}), if any. */
+    /**
+     * The currency mark of an amount written as text ({@code "¥88"}, {@code "USD 12"}), if any: an ISO code, or a
+     * sign several currencies share ({@code $}, {@code ¥}).
+     */
     static Optional<String> currencyMark(Value value) {
         if (!value.hasStringValue()) {
             return Optional.empty();
         }
         Matcher mark = CURRENCY_MARK.matcher(value.getStringValue().toUpperCase(Locale.ROOT));
-        return mark.find() ? Optional.of(CURRENCY_ALIASES.getOrDefault(mark.group(), mark.group())) : Optional.empty();
+        if (!mark.find()) {
+            return Optional.empty();
+        }
+        String found = mark.group().equals("￥") ? "¥" : mark.group();
+        return Optional.of(SHARED_SIGNS.containsKey(found) ? found : CURRENCY_ALIASES.getOrDefault(found, found));
+    }
+
+    /** The currencies a mark can stand for. */
+    private static List<String> currenciesOf(String mark) {
+        return SHARED_SIGNS.getOrDefault(mark, List.of(mark));
+    }
+
+    /**
+     * The currency every mark allows, preferring the workspace's, then the first mark's usual reading; the
+     * workspace's when the marks allow none in common (each disagreeing one is then refused).
+     */
+    static String agreedCurrency(java.util.Collection<String> marks, String workspaceCurrency) {
+        if (marks.isEmpty()) {
+            return workspaceCurrency;
+        }
+        List<String> common = new java.util.ArrayList<>(currenciesOf(marks.iterator().next()));
+        marks.forEach(mark -> common.retainAll(currenciesOf(mark)));
+        if (common.isEmpty() || common.contains(workspaceCurrency)) {
+            return workspaceCurrency;
+        }
+        return common.get(0);
     }
 
     /** Rewrites the amounts found directly in {@code fields}; true when there was at least one. */
@@ -232,8 +267,8 @@ public final class AttributeCleaner {
             }
         }
         try {
-            // A full timestamp: the date it was in UTC.
-            return java.time.OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+            // A full timestamp: the calendar date it names (a birthday is a date, the offset only says where).
+            return java.time.OffsetDateTime.parse(text).toLocalDate();
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -44,6 +44,8 @@ public final class EventCleaner {
     public static final Set<String> ORDER_EVENTS = Set.of("Order Completed", "Order Refunded", "Order Cancelled");
 
     private static final Pattern EPOCH_MILLIS = Pattern.compile("^\\d{12,13}$");
+    /** The earliest event time accepted: earlier ones are placeholders (0001-01-01) that no sink can store. */
+    static final Instant EARLIEST_TIMESTAMP = Instant.EPOCH;
 
     private final IdentifierNormalizer normalizer;
     private final Duration maxFutureSkew;
@@ -76,6 +78,13 @@ public final class EventCleaner {
         List<FieldError> errors = new ArrayList<>();
         if (raw.getSerializedSize() > maxEventBytes) {
             errors.add(error("", "too_large", "an event is at most " + maxEventBytes + " bytes"));
+            return CleaningResult.rejected(errors);
+        }
+
+        String nul = NulCharacters.firstIn(raw);
+        if (nul != null) {
+            // PostgreSQL text cannot hold it: stored here, the event would fail in every sink that keeps it as text.
+            errors.add(error(nul, "invalid_value", "text must not contain the NUL character (U+0000)"));
             return CleaningResult.rejected(errors);
         }
 
@@ -114,6 +123,10 @@ public final class EventCleaner {
             if (parsed == null) {
                 errors.add(error("timestamp", "invalid_format",
                         "timestamp must be ISO-8601 with an offset or Z, e.g. 2026-01-05T10:00:00+08:00"));
+            } else if (parsed.isBefore(EARLIEST_TIMESTAMP)) {
+                // A placeholder such as 0001-01-01 (.NET's MinValue): no sink can store it, so it would be accepted
+                // here and then fail every delivery.
+                errors.add(error("timestamp", "invalid_value", "timestamp must be on or after 1970-01-01T00:00:00Z"));
             } else if (parsed.isAfter(received.plus(maxFutureSkew))) {
                 clamped = true;
             } else {
@@ -159,8 +172,7 @@ public final class EventCleaner {
         if (properties != null) {
             event.setProperties(properties);
         }
-        Event cleaned = event.build();
-        PlanValidator.check(plan, cleaned, errors);
+        Event cleaned = PlanValidator.check(plan, event.build(), errors);
         if (!errors.isEmpty()) {
             return CleaningResult.rejected(errors);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.google.protobuf.Value;
+import io.portrait.common.json.JsonValues;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -194,7 +195,7 @@ public final class ImportReader implements Closeable {
                     return new Row(row, Map.of(), "a line must be one JSON object");
                 }
                 Map<String, Value> columns = new LinkedHashMap<>();
-                map.forEach((k, v) -> columns.put(String.valueOf(k), ImportRowMapper.value(v)));
+                map.forEach((k, v) -> columns.put(String.valueOf(k), JsonValues.value(v)));
                 return new Row(row, columns, null);
             } catch (JsonProcessingException e) {
                 return new Row(row, Map.of(), "not JSON: " + firstLine(e.getOriginalMessage()));

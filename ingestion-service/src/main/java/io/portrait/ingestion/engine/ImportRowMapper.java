@@ -1,9 +1,8 @@
 package io.portrait.ingestion.engine;
 
-import com.google.protobuf.ListValue;
-import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.portrait.common.json.JsonValues;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
@@ -111,9 +110,6 @@ public final class ImportRowMapper {
         return event.build();
     }
 
-    /** The largest whole number every smaller one of which a double holds exactly (2^53). */
-    private static final double EXACT_INTEGER = 9_007_199_254_740_992d;
-
     private static boolean consent(Value value) {
         if (value.hasBoolValue()) {
             return value.getBoolValue();
@@ -131,45 +127,12 @@ public final class ImportRowMapper {
             case STRING_VALUE -> value.getStringValue();
             case NUMBER_VALUE -> {
                 double number = value.getNumberValue();
-                yield number == Math.rint(number) && Math.abs(number) <= EXACT_INTEGER
+                yield number == Math.rint(number) && Math.abs(number) <= JsonValues.EXACT_INTEGER
                         ? String.valueOf((long) number) : String.valueOf(number);
             }
             case BOOL_VALUE -> String.valueOf(value.getBoolValue());
             default -> value.toString();
         };
-    }
-
-    /** A JSON value as a protobuf value. */
-    public static Value value(Object json) {
-        if (json == null) {
-            return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
-        }
-        if (json instanceof String text) {
-            return Value.newBuilder().setStringValue(text).build();
-        }
-        if (json instanceof Number number) {
-            // A whole number a double cannot hold exactly (a member card, a snowflake id) is kept as its digits:
-            // as a double, 9100000000000001 and 9100000000000002 would be one value.
-            if ((number instanceof Long || number instanceof java.math.BigInteger)
-                    && Math.abs(number.doubleValue()) > EXACT_INTEGER) {
-                return Value.newBuilder().setStringValue(number.toString()).build();
-            }
-            return Value.newBuilder().setNumberValue(number.doubleValue()).build();
-        }
-        if (json instanceof Boolean bool) {
-            return Value.newBuilder().setBoolValue(bool).build();
-        }
-        if (json instanceof Map<?, ?> map) {
-            Struct.Builder struct = Struct.newBuilder();
-            map.forEach((k, v) -> struct.putFields(String.valueOf(k), value(v)));
-            return Value.newBuilder().setStructValue(struct).build();
-        }
-        if (json instanceof List<?> list) {
-            ListValue.Builder values = ListValue.newBuilder();
-            list.forEach(v -> values.addValues(value(v)));
-            return Value.newBuilder().setListValue(values).build();
-        }
-        return Value.newBuilder().setStringValue(json.toString()).build();
     }
 
     private static FieldError error(String field, String code, String message) {

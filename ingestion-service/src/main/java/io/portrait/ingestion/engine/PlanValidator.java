@@ -58,10 +58,14 @@ public final class PlanValidator {
         return errors;
     }
 
-    /** The plan's verdict on one cleaned event; {@code plan} null means the source has no plan. */
-    public static void check(TrackingPlan plan, Event event, List<FieldError> errors) {
+    /**
+     * The plan's verdict on one cleaned event ({@code plan} null means the source has no plan), and the event as
+     * the plan types it: a boolean property sent as text ({@code true}, {@code no}, ...: every cell of a CSV import
+     * is text) becomes a boolean.
+     */
+    public static Event check(TrackingPlan plan, Event event, List<FieldError> errors) {
         if (plan == null) {
-            return;
+            return event;
         }
         String name = event.getType().equals("track") ? event.getName() : event.getType();
         EventRule rule = plan.getEventsList().stream().filter(r -> r.getEvent().equals(name)).findFirst().orElse(null);
@@ -70,12 +74,20 @@ public final class PlanValidator {
                 errors.add(error("event", "unplanned_event",
                         "event '" + name + "' is not in the tracking plan of source '" + plan.getSource() + "'"));
             }
-            return;
+            return event;
         }
         String part = event.getType().equals("identify") ? "traits" : "properties";
         Struct values = part.equals("traits") ? event.getTraits() : event.getProperties();
+        Struct.Builder typed = values.toBuilder();
+        boolean retyped = false;
         for (PropertyRule property : rule.getPropertiesList()) {
             Value value = values.getFieldsMap().get(property.getName());
+            Boolean flag = property.getType().equals("boolean") && value != null ? booleanText(value) : null;
+            if (flag != null) {
+                value = Value.newBuilder().setBoolValue(flag).build();
+                typed.putFields(property.getName(), value);
+                retyped = true;
+            }
             String path = part + "." + property.getName();
             if (value == null || value.hasNullValue()) {
                 if (property.getRequired()) {
@@ -87,6 +99,23 @@ public final class PlanValidator {
                         + "' as " + property.getType()));
             }
         }
+        if (!retyped) {
+            return event;
+        }
+        return part.equals("traits") ? event.toBuilder().setTraits(typed).build()
+                : event.toBuilder().setProperties(typed).build();
+    }
+
+    /** A yes or no written as text, or null when the value is not such a text. */
+    private static Boolean booleanText(Value value) {
+        if (!value.hasStringValue()) {
+            return null;
+        }
+        return switch (value.getStringValue().strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "y", "1", "是" -> Boolean.TRUE;
+            case "false", "no", "n", "0", "否" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     /** Decimal amounts travel as text, so a number may also be numeric text. */

@@ -69,6 +69,17 @@ class EventCleanerTest {
                 arguments("timestamp without offset", edit(e -> e.setTimestamp("2026-03-01T10:00:00")),
                         List.of("timestamp:invalid_format")),
                 arguments("timestamp not a date", edit(e -> e.setTimestamp("yesterday")), List.of("timestamp:invalid_format")),
+                arguments("timestamp a placeholder no sink can store", edit(e -> e.setTimestamp("0001-01-01T00:00:00+08:00")),
+                        List.of("timestamp:invalid_value")),
+                arguments("timestamp before 1970", edit(e -> e.setTimestamp("1969-12-31T23:59:59Z")),
+                        List.of("timestamp:invalid_value")),
+                arguments("a NUL in a trait", edit(e -> e.setTraits(Struct.newBuilder().putFields("name", text("Lin\0")))),
+                        List.of("traits.name:invalid_value")),
+                arguments("a NUL in a nested property", edit(e -> e.setProperties(Struct.newBuilder()
+                                .putFields("products", list(Struct.newBuilder().putFields("sku", text("S\0")).build())))),
+                        List.of("properties.products[0].sku:invalid_value")),
+                arguments("a NUL in an identifier", edit(e -> e.clearIdentifiers().addIdentifiers(id("user_id", "u\0"))),
+                        List.of("identifiers[0].value:invalid_value")),
                 arguments("invalid email beside a valid phone",
                         edit(e -> e.clearIdentifiers().addIdentifiers(id("email", "not-an-email"))
                                 .addIdentifiers(id("phone", "13800138000"))),
@@ -267,7 +278,8 @@ class EventCleanerTest {
 
     @ParameterizedTest(name = "birthday {0} -> {1}")
     @CsvSource({"1990-04-01, 1990-04-01", "1990/4/1, 1990-04-01", "1990.04.01, 1990-04-01", "19900401, 1990-04-01",
-            "1990年4月1日, 1990-04-01", "1990-04-01T23:30:00-02:00, 1990-04-02"})
+            "1990年4月1日, 1990-04-01", "1990-04-01T23:30:00-02:00, 1990-04-01",
+            "1990-04-01T00:00:00+08:00, 1990-04-01"})
     void normalizesBirthdays(String sent, String expected) {
         CleaningResult result = cleaner.clean(valid().setTraits(Struct.newBuilder().putFields("birthday", text(sent))).build(),
                 RECEIVED);
@@ -345,6 +357,29 @@ class EventCleanerTest {
                 .containsExactly(tuple("properties.revenue", "currency_mismatch"));
     }
 
+    @Test
+    void aSignSeveralCurrenciesShareAgreesWithEachOfThem() {
+        for (String[] sent : new String[][]{{"$88", "HKD"}, {"$88", "SGD"}, {"¥1000", "JPY"}, {"￥1000", "CNY"}}) {
+            CleaningResult result = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                    .putFields("revenue", text(sent[0])).putFields("currency", text(sent[1])).build()).build(), RECEIVED);
+            assertThat(result.errors()).as(sent[0] + " in " + sent[1]).isEmpty();
+        }
+        CleaningResult yenAsDollars = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("revenue", text("¥1000")).putFields("currency", text("USD")).build()).build(), RECEIVED);
+        assertThat(yenAsDollars.errors()).extracting(FieldError::getCode).containsExactly("currency_mismatch");
+
+        // Without a named currency, "$" is the workspace's dollar, and USD where the workspace has none.
+        EventCleaner shops = new EventCleaner(IdentifierNormalizer.withDefaults(), Duration.ofMinutes(10),
+                new AttributeCleaner(new WorkspaceCurrencies("portrait.ingestion", "CNY", Map.of("hk-shop", "HKD"))),
+                32 * 1024);
+        CollectedEvent dollars = valid().setProperties(Struct.newBuilder().putFields("revenue", text("$88"))
+                .putFields("price", text("$5")).build()).build();
+        assertThat(shops.clean("hk-shop", dollars, RECEIVED, null).event().event().getProperties()
+                .getFieldsOrThrow("currency").getStringValue()).isEqualTo("HKD");
+        assertThat(shops.clean("cn-shop", dollars, RECEIVED, null).event().event().getProperties()
+                .getFieldsOrThrow("currency").getStringValue()).isEqualTo("USD");
+    }
+
     @ParameterizedTest(name = "currency {0} -> {1}")
     @CsvSource({"usd, USD", "RMB, CNY", "¥, CNY", "' eur ', EUR"})
     void normalizesCurrencies(String sent, String expected) {
@@ -404,6 +439,28 @@ class EventCleanerTest {
         assertThat(unplanned.errors()).extracting(FieldError::getCode).containsExactly("unplanned_event");
         assertThat(allowed.accepted()).isTrue();
         assertThat(fits.accepted()).isTrue();
+    }
+
+    @Test
+    void aBooleanThePlanDeclaresMayComeAsTextAsEveryCellOfACsvDoes() {
+        TrackingPlan plan = TrackingPlan.newBuilder().setSource("shop").addEvents(EventRule.newBuilder()
+                        .setEvent("Product Viewed")
+                        .addProperties(PropertyRule.newBuilder().setName("in_stock").setType("boolean"))
+                        .addProperties(PropertyRule.newBuilder().setName("gift").setType("boolean")))
+                .build();
+
+        CleaningResult text = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("in_stock", text(" TRUE ")).putFields("gift", text("否"))).build(), RECEIVED, plan);
+        CleaningResult unreadable = cleaner.clean(valid().setProperties(Struct.newBuilder()
+                .putFields("in_stock", text("perhaps"))).build(), RECEIVED, plan);
+
+        assertThat(text.errors()).isEmpty();
+        Struct properties = text.event().event().getProperties();
+        assertThat(properties.getFieldsOrThrow("in_stock").getBoolValue()).isTrue();
+        assertThat(properties.getFieldsOrThrow("gift").hasBoolValue()).isTrue();
+        assertThat(properties.getFieldsOrThrow("gift").getBoolValue()).isFalse();
+        assertThat(unreadable.errors()).extracting(e -> e.getField() + ":" + e.getCode())
+                .containsExactly("properties.in_stock:wrong_type");
     }
 
     @Test
