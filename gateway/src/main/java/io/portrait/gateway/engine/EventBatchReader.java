@@ -135,7 +135,13 @@ public final class EventBatchReader {
         }
         setText(json, "channel", errors, event::setChannel);
         setText(json, "source", errors, event::setSource);
-        setText(json, "timestamp", errors, event::setTimestamp);
+        JsonNode timestamp = json.get("timestamp");
+        if (timestamp != null && timestamp.isIntegralNumber()) {
+            // Epoch milliseconds, as many SDKs send them: ingestion reads their digits.
+            event.setTimestamp(timestamp.asText());
+        } else {
+            setText(json, "timestamp", errors, event::setTimestamp);
+        }
         readIdentifiers(json.get("identifiers"), event, errors);
         readStruct(json, "traits", errors).ifPresent(event::setTraits);
         readStruct(json, "properties", errors).ifPresent(event::setProperties);

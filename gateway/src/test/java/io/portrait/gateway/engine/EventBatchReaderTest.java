@@ -85,6 +85,12 @@ class EventBatchReaderTest {
     }
 
     @Test
+    void aTimestampMayComeAsEpochMilliseconds() {
+        assertThat(read("{\"events\": [{\"timestamp\": 1767225600000}]}").get(0).event().getTimestamp())
+                .isEqualTo("1767225600000");
+    }
+
+    @Test
     void wholeNumbersBeyondWhatADoubleHoldsKeepEveryDigit() {
         List<ReadEvent> read = read("""
                 {"events": [{"properties": {"orderId": 1234567890123456789, "other": 1234567890123456788,
@@ -111,6 +117,7 @@ class EventBatchReaderTest {
             "{\"traits\": \"Ann\"}                              | traits",
             "{\"properties\": [1, 2]}                           | properties",
             "{\"consent\": {\"marketing\": \"yes\"}}            | consent.marketing",
+            "{\"timestamp\": 1.5}                               | timestamp",
     })
     void reportsBadlyShapedItemsByFieldAndKeepsTheOthers(String item, String field) {
         List<ReadEvent> read = read("{\"events\": [" + item + ", {\"messageId\": \"ok\"}]}");

@@ -217,9 +217,11 @@ public final class EventCleaner {
         if (EPOCH_MILLIS.matcher(value).matches()) {
             return Instant.ofEpochMilli(Long.parseLong(value));
         }
+        // A space for the T, and an offset without its colon (+0800, as strftime's %z writes it), are read too.
+        String iso = value.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T")
+                .replaceFirst("([+-]\\d{2})(\\d{2})$", "$1:$2");
         try {
-            return OffsetDateTime.parse(value.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T"),
-                    DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

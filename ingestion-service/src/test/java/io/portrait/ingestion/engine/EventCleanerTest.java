@@ -406,7 +406,7 @@ class EventCleanerTest {
     }
 
     @ParameterizedTest(name = "timestamp {0}")
-    @CsvSource({"2026-03-01 18:00:00+08:00", "1772359200000"})
+    @CsvSource({"2026-03-01 18:00:00+08:00", "1772359200000", "2026-03-01T18:00:00+0800", "2026-03-01T18:00:00.000+0800"})
     void readsOtherTimestampSpellings(String sent) {
         CleaningResult result = cleaner.clean(valid().setTimestamp(sent).build(), RECEIVED);
 
