@@ -1,6 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.SegmentMemberships;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -47,6 +46,8 @@ public class ProfileRepository {
     static final String SEGMENTS_OUT = "segments_out";
     static final String LEGACY_SEGMENTS = "segments";
     static final String LEGACY_SEGMENTS_AT = "segments_at";
+    /** Set on the document of an erased profile, which then holds nothing else and takes no writes. */
+    static final String ERASED_AT = "erased_at";
 
     private final ReactiveMongoCollection<Document> profiles;
 
@@ -54,12 +55,21 @@ public class ProfileRepository {
         this.profiles = store.collection(PROFILES);
     }
 
+    /** The profile's region, unless the document holds a later one; nothing for an erased profile. */
     public Uni<Void> recordRegion(String workspace, String profileId, String region, Instant at) {
-        return LatestWins.upsert(profiles, key(workspace, profileId), REGION_AT, at,
-                combine(set(REGION, region), set(REGION_AT, Date.from(at))));
+        Date when = Date.from(at);
+        return VersionedWrite.apply(profiles, key(workspace, profileId), current -> {
+            Date held = current == null ? null : current.getDate(REGION_AT);
+            return erased(current) || held != null && held.after(when) ? null
+                    : combine(set(REGION, region), set(REGION_AT, when));
+        }).replaceWithVoid();
     }
 
-    /** Adds statements about the profile's segments; a statement older than the one held for its segment is lost. */
+    /**
+     * Adds statements about the profile's segments; a statement older than the one held for its segment is lost.
+     * Nothing for an erased profile: tagging tells that it left its segments, and a request in flight may still
+     * tell what it was in, after the erasure.
+     */
     public Uni<Void> recordSegments(String workspace, String profileId, SegmentMemberships statements) {
         if (statements.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -69,27 +79,35 @@ public class ProfileRepository {
                 Date.from(at))));
         statements.out().forEach((code, at) -> updates.add(max(SEGMENTS_OUT + "." + SegmentFields.escape(code),
                 Date.from(at))));
-        Bson key = key(workspace, profileId);
         Bson update = combine(updates);
-        return profiles.updateOne(key, update, new UpdateOptions().upsert(true))
-                .replaceWithVoid()
-                // Two writers created the document at once; the other one's insert stands, update it.
-                .onFailure(MongoErrors::isDuplicateKey)
-                .recoverWithUni(() -> profiles.updateOne(key, update).replaceWithVoid());
+        return VersionedWrite.apply(profiles, key(workspace, profileId), current -> erased(current) ? null : update)
+                .replaceWithVoid();
     }
 
+    /** The profile's groups; empty when it has none or was erased. */
     public Uni<Optional<ProfileGroups>> find(String workspace, String profileId) {
         return profiles.find(key(workspace, profileId)).collect().first()
-                .map(document -> Optional.ofNullable(document).map(ProfileRepository::toDomain));
+                .map(document -> Optional.ofNullable(document).filter(d -> !erased(d)).map(ProfileRepository::toDomain));
     }
 
     /** Every profile of the workspace that has a group. */
     public Multi<ProfileGroups> all(String workspace) {
-        return profiles.find(eq(WORKSPACE, workspace)).map(ProfileRepository::toDomain);
+        return profiles.find(eq(WORKSPACE, workspace)).filter(d -> !erased(d)).map(ProfileRepository::toDomain);
     }
 
-    public Uni<Boolean> delete(String workspace, String profileId) {
-        return profiles.deleteOne(key(workspace, profileId)).map(result -> result.getDeletedCount() > 0);
+    /**
+     * Erases the profile's groups, leaving a marker of the erasure in their place, so that no write arriving after
+     * it (a segment change, a request in flight) brings any back. Answers whether anything was held.
+     */
+    public Uni<Boolean> erase(String workspace, String profileId, Instant at) {
+        return VersionedWrite.apply(profiles, key(workspace, profileId), current -> erased(current) ? null
+                        : combine(set(ERASED_AT, Date.from(at)), unset(REGION), unset(REGION_AT), unset(SEGMENTS_IN),
+                        unset(SEGMENTS_OUT), unset(LEGACY_SEGMENTS), unset(LEGACY_SEGMENTS_AT)))
+                .map(result -> result.before() != null && !erased(result.before()));
+    }
+
+    private static boolean erased(Document document) {
+        return document != null && document.containsKey(ERASED_AT);
     }
 
     /**
@@ -99,7 +117,7 @@ public class ProfileRepository {
      */
     public Uni<Void> mergeInto(String workspace, String survivorId, String mergedId) {
         return profiles.find(key(workspace, mergedId)).collect().first().chain(document -> {
-            if (document == null) {
+            if (document == null || erased(document)) {
                 return Uni.createFrom().voidItem();
             }
             String region = document.getString(REGION);

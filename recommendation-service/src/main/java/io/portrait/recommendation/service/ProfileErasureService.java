@@ -65,7 +65,8 @@ public class ProfileErasureService {
     Uni<Long> eraseOne(String workspace, String profileId) {
         return clearBehaviour(workspace, profileId)
                 .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
-                .chain(removed -> profiles.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
+                .chain(removed -> profiles.erase(workspace, profileId, Instant.now())
+                        .map(held -> removed + (held ? 1 : 0)));
     }
 
     /**

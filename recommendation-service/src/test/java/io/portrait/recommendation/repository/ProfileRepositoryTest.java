@@ -82,6 +82,31 @@ class ProfileRepositoryTest {
     }
 
     @Test
+    void nothingWrittenAfterAnErasureBringsTheProfileBack() {
+        await(profiles.recordRegion(ws, "p", "north", T0));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("gold", true, T0)));
+
+        assertThat(await(profiles.erase(ws, "p", T0.plusSeconds(30)))).isTrue();
+        // Tagging tells the erased profile left its segments; a request in flight tells what it was in.
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.change("gold", false, T0.plusSeconds(31))));
+        await(profiles.recordSegments(ws, "p", SegmentMemberships.entered(List.of("silver"), T0.plusSeconds(32))));
+        await(profiles.recordRegion(ws, "p", "south", T0.plusSeconds(33)));
+        await(profiles.mergeInto(ws, "survivor", "p"));
+
+        assertThat(await(profiles.find(ws, "p"))).isEmpty();
+        assertThat(await(profiles.find(ws, "survivor"))).isEmpty();
+        assertThat(await(profiles.all(ws).collect().asList())).isEmpty();
+        Document held = await(store.collection(RecommendationStore.PROFILES)
+                .find(new Document("workspace", ws).append("profile_id", "p")).collect().first());
+        assertThat(held.keySet()).containsExactlyInAnyOrder("_id", "workspace", "profile_id", "erased_at", "version");
+        assertThat(await(profiles.erase(ws, "p", T0.plusSeconds(40)))).as("nothing held the second time").isFalse();
+        // Erased before anything was held: the marker stands against what comes late all the same.
+        assertThat(await(profiles.erase(ws, "q", T0))).isFalse();
+        await(profiles.recordSegments(ws, "q", SegmentMemberships.change("gold", false, T0.plusSeconds(1))));
+        assertThat(await(profiles.find(ws, "q"))).isEmpty();
+    }
+
+    @Test
     void aCursorOnlyMovesForward() {
         assertThat(await(cursors.position(ws, "gold"))).isZero();
 
