@@ -46,7 +46,7 @@ public class IdentityBeans {
         Map<String, SurvivorshipRule> rules = new HashMap<>();
         config.survivorship().traits().forEach((trait, rule) -> rules.put(trait, rule(prefix + "traits." + trait, rule)));
         return new Survivorship(rule(prefix + "default-rule", config.survivorship().defaultRule()), rules,
-                config.survivorship().sourcePriority().orElse(List.of()));
+                config.survivorship().sourcePriority().map(ListSetting::items).orElse(List.of()));
     }
 
     private static SurvivorshipRule rule(String property, String text) {
@@ -110,7 +110,7 @@ public class IdentityBeans {
                 throw new IllegalArgumentException(prefix + "limit: " + e.getMessage(), e);
             }
             Set<String> blockedValues = new HashSet<>();
-            for (String value : rule.blockedValues().orElse(List.of())) {
+            for (String value : rule.blockedValues().map(ListSetting::items).orElse(List.of())) {
                 NormalizedIdentifier normalized = normalizer.normalize(type, value);
                 // A value the normalizer rejects can never reach matching; blocking it is a configuration mistake.
                 if (normalized.outcome() == NormalizedIdentifier.Outcome.INVALID) {
@@ -119,16 +119,20 @@ public class IdentityBeans {
                 }
                 blockedValues.add(normalized.value());
             }
-            List<Pattern> blockedPatterns = rule.blockedPatterns().orElse(List.of()).stream().map(regex -> {
-                try {
-                    return Pattern.compile(regex);
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException(prefix + "blocked-patterns: " + e.getDescription(), e);
-                }
-            }).toList();
+            List<Pattern> blockedPatterns = rule.blockedPatterns().map(ListSetting::items).orElse(List.of()).stream()
+                    .map(regex -> pattern(prefix + "blocked-patterns", regex))
+                    .toList();
             rules.put(type, new TypeRule(rule.priority(), rule.unique(), Optional.ofNullable(limit),
                     blockedValues, blockedPatterns));
         });
         return new IdentityRules(rules);
+    }
+
+    private static Pattern pattern(String property, String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(property + ": " + e.getDescription(), e);
+        }
     }
 }

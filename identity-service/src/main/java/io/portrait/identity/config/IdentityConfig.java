@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +49,11 @@ public interface IdentityConfig {
         @WithDefault("most-recent")
         String defaultRule();
 
-        /** Sources from most to least trusted, for source-priority; unlisted sources rank last. */
-        Optional<List<String>> sourcePriority();
+        /**
+         * Sources from most to least trusted, for source-priority, comma-separated; unlisted sources rank last. Read as
+         * one string and split by {@link ListSetting}, as every list setting here is.
+         */
+        Optional<String> sourcePriority();
 
         /** A rule per trait name ({@code portrait.identity.survivorship.traits.<name>=most-frequent}). */
         Map<String, String> traits();
@@ -70,11 +72,18 @@ public interface IdentityConfig {
         /** {@code <count> ever|daily|weekly|monthly|yearly} or {@code <count> per <ISO-8601 duration>}. */
         Optional<String> limit();
 
-        /** Values never stored nor matched, compared after normalization (so any spelling of them is blocked). */
-        Optional<List<String>> blockedValues();
+        /**
+         * Values never stored nor matched, compared after normalization (so any spelling of them is blocked);
+         * comma-separated, split by {@link ListSetting}.
+         */
+        Optional<String> blockedValues();
 
-        /** Regular expressions a whole normalized value is matched against; a match is never stored nor matched. */
-        Optional<List<String>> blockedPatterns();
+        /**
+         * Regular expressions a whole normalized value is matched against; a match is never stored nor matched.
+         * Comma-separated, a comma inside a pattern written {@code \,}; split by {@link ListSetting}, which keeps
+         * every other backslash (SmallRye's list conversion would drop them).
+         */
+        Optional<String> blockedPatterns();
     }
 
     /**

@@ -41,7 +41,8 @@ public final class IdentityRules {
      * @param owners      the live profile owning each identifier already known (unknown ones are absent)
      * @param held        every identifier held by each of those owners
      * @param at          when the event happened: new identifiers are seen then, and windows of limits are centred
-     *                    on it (an event arriving late is judged by its own week, not by today's)
+     *                    on it (an event arriving late is judged by its own week, not by today's) as well as
+     *                    counted around each identifier's first sighting, as {@link #replay} counts them
      */
     public MatchDecision decide(List<IdentifierKey> identifiers, Map<IdentifierKey, UUID> owners,
                                 Map<UUID, List<HeldIdentifier>> held, Instant at) {
@@ -66,7 +67,8 @@ public final class IdentityRules {
 
     /**
      * Whether two profiles may become one without breaking a rule neither broke already: never with two values of
-     * a unique type, never beyond a limit. For merges decided on traits, where no identifier can be demoted.
+     * a unique type, never beyond a limit in any window {@link #replay} would count it in, so that the replay of an
+     * unmerge never detaches what a merge let in. For merges decided on traits, where no identifier can be demoted.
      */
     public boolean allowsMerge(List<HeldIdentifier> first, List<HeldIdentifier> second, Instant at) {
         return ruleBrokenByMerge(first, second, at).isEmpty();
@@ -106,25 +108,18 @@ public final class IdentityRules {
     /** The rule two profiles would break together that neither broke already, if any; a unique type first. */
     private Optional<Replay.Reason> ruleBrokenByMerge(List<HeldIdentifier> first, List<HeldIdentifier> second,
                                                      Instant at) {
-        UUID a = new UUID(0, 1);
-        UUID b = new UUID(0, 2);
-        Map<UUID, List<HeldIdentifier>> held = Map.of(a, first, b, second);
-        Set<UUID> involved = Set.of(a, b);
         List<HeldIdentifier> combined = new ArrayList<>(first);
         combined.addAll(second);
         Optional<Replay.Reason> broken = Optional.empty();
         for (Map.Entry<String, List<HeldIdentifier>> entry : byType(combined).entrySet()) {
-            TypeRule rule = rule(entry.getKey());
-            int count = entry.getValue().size();
-            if (rule.unique() && count > 1 && count > worstBefore(involved, held, entry.getKey(), null, at)) {
-                return Optional.of(Replay.Reason.UNIQUE);
-            }
-            if (rule.limit().isPresent()) {
-                IdentifierLimit limit = rule.limit().get();
-                long within = countWithin(entry.getValue(), limit, at);
-                if (within > limit.count() && within > worstBefore(involved, held, entry.getKey(), limit, at)) {
-                    broken = Optional.of(Replay.Reason.LIMIT);
+            String type = entry.getKey();
+            Optional<Replay.Reason> reason = ruleBrokenTogether(type, entry.getValue(),
+                    List.of(ofType(first, type), ofType(second, type)), at);
+            if (reason.isPresent()) {
+                if (reason.get() == Replay.Reason.UNIQUE) {
+                    return reason;
                 }
+                broken = reason;
             }
         }
         return broken;
@@ -157,46 +152,92 @@ public final class IdentityRules {
                 combined.addAll(held.getOrDefault(owner, List.of()));
             }
         }
-        Map<String, List<HeldIdentifier>> byType = byType(combined);
-        for (Map.Entry<String, List<HeldIdentifier>> entry : byType.entrySet()) {
-            TypeRule rule = rule(entry.getKey());
-            if (rule.unique()) {
-                int worstBefore = worstBefore(involved, held, entry.getKey(), null, at);
-                if (entry.getValue().size() > 1 && entry.getValue().size() > worstBefore) {
-                    return true;
-                }
-            }
-            if (rule.limit().isPresent()) {
-                IdentifierLimit limit = rule.limit().get();
-                long within = countWithin(entry.getValue(), limit, at);
-                if (within > limit.count() && within > worstBefore(involved, held, entry.getKey(), limit, at)) {
-                    return true;
-                }
+        for (Map.Entry<String, List<HeldIdentifier>> entry : byType(combined).entrySet()) {
+            String type = entry.getKey();
+            List<List<HeldIdentifier>> before = involved.stream()
+                    .map(owner -> ofType(held.getOrDefault(owner, List.of()), type))
+                    .toList();
+            if (ruleBrokenTogether(type, entry.getValue(), before, at).isPresent()) {
+                return true;
             }
         }
         return false;
     }
 
-    /** The most identifiers of {@code type} (within the limit's window) any single involved profile holds now. */
-    private static int worstBefore(Set<UUID> involved, Map<UUID, List<HeldIdentifier>> held, String type,
-                                   IdentifierLimit limit, Instant at) {
-        int worst = 0;
-        for (UUID owner : involved) {
-            List<HeldIdentifier> ofType = held.getOrDefault(owner, List.of()).stream()
-                    .filter(h -> h.key().type().equals(type)).toList();
-            worst = (int) Math.max(worst, limit == null ? ofType.size() : countWithin(ofType, limit, at));
+    /**
+     * The rule of {@code type} that its identifiers break together (one profile's after a merge, or after an event
+     * attached new ones at {@code at}) and that none of the profiles holding some of them before broke alone.
+     *
+     * @param together every identifier of the type the profile would hold
+     * @param before   those each involved profile holds now
+     */
+    private Optional<Replay.Reason> ruleBrokenTogether(String type, List<HeldIdentifier> together,
+                                                       List<List<HeldIdentifier>> before, Instant at) {
+        TypeRule rule = rule(type);
+        if (rule.unique() && together.size() > 1 && together.size() > mostHeld(before, Window.EVER)) {
+            return Optional.of(Replay.Reason.UNIQUE);
         }
-        return worst;
+        if (rule.limit().isPresent()) {
+            IdentifierLimit limit = rule.limit().get();
+            for (Window window : windows(limit, together, at)) {
+                long within = window.count(together);
+                if (within > limit.count() && within > mostHeld(before, window)) {
+                    return Optional.of(Replay.Reason.LIMIT);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    /** Identifiers first seen less than one window before or after {@code at}. */
-    private static long countWithin(List<HeldIdentifier> identifiers, IdentifierLimit limit, Instant at) {
+    /**
+     * Every window a limit is counted in for these identifiers: the one centred on {@code at}, as an event is judged
+     * by its own week; and the one ending at each identifier's first sighting, where the replay of an unmerge counts
+     * it (the identifiers seen up to it within the window). Without the latter, two profiles whose identifiers were
+     * seen in one week would merge whenever the event joining them came later, and their unmerge would then detach
+     * what the merge let in.
+     */
+    private static List<Window> windows(IdentifierLimit limit, List<HeldIdentifier> identifiers, Instant at) {
         if (limit.ever()) {
-            return identifiers.size();
+            return List.of(Window.EVER);
         }
-        return identifiers.stream()
-                .filter(h -> Duration.between(h.seenAt(), at).abs().compareTo(limit.window()) < 0)
-                .count();
+        Set<Window> windows = new LinkedHashSet<>();
+        windows.add(Window.centredOn(at, limit.window()));
+        identifiers.forEach(identifier -> windows.add(Window.endingAt(identifier.seenAt(), limit.window())));
+        return List.copyOf(windows);
+    }
+
+    /** The most identifiers any one involved profile holds in the window. */
+    private static long mostHeld(List<List<HeldIdentifier>> before, Window window) {
+        return before.stream().mapToLong(window::count).max().orElse(0);
+    }
+
+    private static List<HeldIdentifier> ofType(List<HeldIdentifier> identifiers, String type) {
+        return identifiers.stream().filter(identifier -> identifier.key().type().equals(type)).toList();
+    }
+
+    /**
+     * A span of event time a limit is counted in, both ends exclusive: identifiers first seen inside it count. The
+     * whole of time for a limit without a window.
+     */
+    private record Window(Instant after, Instant before) {
+
+        static final Window EVER = new Window(Instant.MIN, Instant.MAX);
+
+        /** Less than one window before or after {@code at}. */
+        static Window centredOn(Instant at, Duration window) {
+            return new Window(at.minus(window), at.plus(window));
+        }
+
+        /** Less than one window before {@code seenAt}, up to it included. */
+        static Window endingAt(Instant seenAt, Duration window) {
+            return new Window(seenAt.minus(window), seenAt.plusNanos(1));
+        }
+
+        long count(List<HeldIdentifier> identifiers) {
+            return identifiers.stream()
+                    .filter(identifier -> identifier.seenAt().isAfter(after) && identifier.seenAt().isBefore(before))
+                    .count();
+        }
     }
 
     private static Map<String, List<HeldIdentifier>> byType(List<HeldIdentifier> identifiers) {

@@ -4,9 +4,9 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.portrait.identity.domain.ConflictException;
+import io.portrait.identity.domain.ContentionException;
 import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.ProfileNotFoundException;
-import io.portrait.identity.domain.ResolutionContentionException;
 import io.quarkus.logging.Log;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -31,7 +31,8 @@ final class GrpcErrors {
         if (failure instanceof ConflictException) {
             return Status.FAILED_PRECONDITION.withDescription(failure.getMessage()).asRuntimeException();
         }
-        if (failure instanceof ResolutionContentionException) {
+        if (failure instanceof ContentionException) {
+            // Retried already with backoff; the caller may try again later, nothing was committed.
             return Status.UNAVAILABLE.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (isStoreUnreachable(failure)) {

@@ -24,7 +24,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -33,19 +32,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * Repairs of the identity graph: merge history, unbinding an identifier, splitting a wrong merge, erasure. Each is
- * one transaction under the profile row locks resolution takes, retried whole when a resolution got in the way.
+ * one transaction under the profile row locks resolution takes, retried whole when a resolution got in the way
+ * (answered UNAVAILABLE, nothing done, when that keeps happening).
  */
 @ApplicationScoped
 public class IdentityAdminService {
 
-    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
-    private static final int MAX_ATTEMPTS = 5;
 
     private final GraphMaintenanceRepository graph;
     private final ProfileRepository profiles;
@@ -55,11 +52,12 @@ public class IdentityAdminService {
     private final GraphChangeRepository changes;
     private final IdentityRules rules;
     private final IdentifierProtection protection;
+    private final ConflictRetry retry;
 
     public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
                                 MergeRecordRepository merges, ProfileService profileService,
                                 PersonMatching matching, GraphChangeRepository changes, IdentityRules rules,
-                                IdentifierProtection protection) {
+                                IdentifierProtection protection, ConflictRetry retry) {
         this.graph = graph;
         this.profiles = profiles;
         this.merges = merges;
@@ -68,6 +66,7 @@ public class IdentityAdminService {
         this.changes = changes;
         this.rules = rules;
         this.protection = protection;
+        this.retry = retry;
     }
 
     /** The merges that built the profile an id stands for, oldest first, undone ones included. */
@@ -89,15 +88,17 @@ public class IdentityAdminService {
     public Uni<ProfileView> unbind(String workspace, String profileId, String type, String value) {
         return Uni.createFrom().item(() -> new UnbindTarget(ProfileService.parseId("profile_id", profileId),
                         profileService.keyOf(type, value)))
-                .flatMap(target -> retried(tx -> lockedLive(tx, workspace, target.profileId())
-                        .flatMap(live -> graph.deleteIdentifier(tx, workspace, live, target.key()).map(deleted -> {
-                            if (!deleted) {
-                                // The type only: the value is PII.
-                                throw new ProfileNotFoundException(
-                                        "profile " + target.profileId() + " holds no such " + type);
-                            }
-                            return live;
-                        }))))
+                .flatMap(target -> retried(workspace, "unbind from " + target.profileId(), tx ->
+                        lockedLive(tx, workspace, target.profileId())
+                                .flatMap(live -> graph.deleteIdentifier(tx, workspace, live, target.key())
+                                        .map(deleted -> {
+                                            if (!deleted) {
+                                                // The type only: the value is PII.
+                                                throw new ProfileNotFoundException(
+                                                        "profile " + target.profileId() + " holds no such " + type);
+                                            }
+                                            return live;
+                                        }))))
                 .invoke(live -> Log.infof("Workspace %s: unbound a %s from profile %s", workspace, type, live))
                 .flatMap(live -> profileService.get(workspace, live.toString()));
     }
@@ -111,15 +112,7 @@ public class IdentityAdminService {
     public Uni<Unmerge> unmerge(String workspace, String mergeId, String reason) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return Uni.createFrom().item(() -> ProfileService.parseId("merge_id", mergeId))
-                .flatMap(id -> retried(tx -> graph.lockMerge(tx, workspace, id).flatMap(merge -> {
-                    if (merge == null) {
-                        return Uni.createFrom().failure(new ProfileNotFoundException("no merge " + id));
-                    }
-                    if (merge.undone()) {
-                        return Uni.createFrom().failure(new ConflictException("merge " + id + " was undone already"));
-                    }
-                    return split(tx, workspace, merge, now, reason);
-                })))
+                .flatMap(id -> retried(workspace, "unmerge " + id, tx -> splitMerge(tx, workspace, id, now, reason)))
                 .invoke(split -> Log.infof("Workspace %s: unmerged %s; %d identifiers detached under the current rules",
                         workspace, mergeId, split.detached().size()))
                 .flatMap(split -> profileService.get(workspace, split.holder().toString())
@@ -128,6 +121,19 @@ public class IdentityAdminService {
                                         profileService.get(workspace, restored.toString()))
                                 .collect().asList()
                                 .map(restored -> new Unmerge(survivor, restored, split.detached()))));
+    }
+
+    /** Locks the merge and splits it; NOT_FOUND when unknown, a conflict when undone already. */
+    private Uni<Split> splitMerge(SqlConnection tx, String workspace, UUID id, Instant now, String reason) {
+        return graph.lockMerge(tx, workspace, id).flatMap(merge -> {
+            if (merge == null) {
+                return Uni.createFrom().failure(new ProfileNotFoundException("no merge " + id));
+            }
+            if (merge.undone()) {
+                return Uni.createFrom().failure(new ConflictException("merge " + id + " was undone already"));
+            }
+            return split(tx, workspace, merge, now, reason);
+        });
     }
 
     /**
@@ -217,7 +223,7 @@ public class IdentityAdminService {
     public Uni<Erasure> erase(String workspace, String profileId, String reason) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return Uni.createFrom().item(() -> ProfileService.parseId("profile_id", profileId))
-                .flatMap(id -> retried(tx -> lockedLive(tx, workspace, id)
+                .flatMap(id -> retried(workspace, "erasure of " + id, tx -> lockedLive(tx, workspace, id)
                         .flatMap(live -> graph.group(tx, workspace, live)
                                 .flatMap(group -> graph.lockLive(tx, workspace, group)
                                         .flatMap(ignored -> graph.erase(tx, workspace, live, group, now, reason))
@@ -256,19 +262,9 @@ public class IdentityAdminService {
         }).replaceWithVoid();
     }
 
-    private <T> Uni<T> retried(Function<SqlConnection, Uni<T>> work) {
-        return attempt(work, 1);
-    }
-
-    private <T> Uni<T> attempt(Function<SqlConnection, Uni<T>> work, int attempt) {
-        return graph.inTransaction(work)
-                .onFailure(failure -> attempt < MAX_ATTEMPTS && isRetryable(failure))
-                .recoverWithUni(conflict -> attempt(work, attempt + 1));
-    }
-
-    private static boolean isRetryable(Throwable failure) {
-        return failure instanceof ConcurrentChangeException
-                || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
+    /** One transaction, retried whole as resolution's are; UNAVAILABLE once the retries run out. */
+    private <T> Uni<T> retried(String workspace, String operation, Function<SqlConnection, Uni<T>> work) {
+        return retry.run(workspace, operation, () -> graph.inTransaction(work));
     }
 
     private record Split(UUID holder, List<UUID> restored, List<DetachedIdentifier> detached) {

@@ -6,7 +6,6 @@ import io.portrait.identity.domain.IdentifierValue;
 import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.Merge;
 import io.portrait.identity.domain.MergeRecord;
-import io.portrait.identity.domain.ResolutionContentionException;
 import io.portrait.identity.domain.Sighting;
 import io.portrait.identity.domain.SightingResolution;
 import io.portrait.identity.domain.MergeReason;
@@ -30,9 +29,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -47,7 +44,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Resolves sightings to profiles. Each sighting is one transaction that is retried whole when a concurrent
@@ -57,36 +53,31 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class ResolutionService {
 
-    /** PostgreSQL serialization_failure and deadlock_detected: the transaction may simply be run again. */
-    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
-
     private final IdentityGraphRepository graph;
     private final ResolvedEventRepository resolvedEvents;
     private final ProfileRepository profiles;
     private final MergeRecordRepository mergeRecords;
     private final IdentifierProtection protection;
     private final IdentityRules rules;
-    private final IdentityConfig.Resolve config;
     private final IdentityConfig.Probabilistic probabilistic;
     private final PersonMatching matching;
     private final PersonMatchRepository personMatches;
-    private final Vertx vertx;
+    private final ConflictRetry retry;
 
     public ResolutionService(IdentityGraphRepository graph, ResolvedEventRepository resolvedEvents,
                              ProfileRepository profiles, MergeRecordRepository mergeRecords,
                              IdentifierProtection protection, IdentityRules rules, IdentityConfig config,
-                             PersonMatching matching, PersonMatchRepository personMatches, Vertx vertx) {
+                             PersonMatching matching, PersonMatchRepository personMatches, ConflictRetry retry) {
         this.graph = graph;
         this.resolvedEvents = resolvedEvents;
         this.profiles = profiles;
         this.mergeRecords = mergeRecords;
         this.protection = protection;
         this.rules = rules;
-        this.config = config.resolve();
         this.probabilistic = config.probabilistic();
         this.matching = matching;
         this.personMatches = personMatches;
-        this.vertx = vertx;
+        this.retry = retry;
     }
 
     /** Resolves the sightings in order, one after the other; all are validated before any is resolved. */
@@ -98,7 +89,7 @@ public class ResolutionService {
     }
 
     private Uni<SightingResolution> resolveOne(String workspace, PreparedSighting sighting) {
-        return attempt(workspace, sighting, 1).flatMap(fresh -> {
+        return attempt(workspace, sighting).flatMap(fresh -> {
             if (fresh.isEmpty()) {
                 return replay(workspace, sighting);
             }
@@ -115,22 +106,12 @@ public class ResolutionService {
      * One transaction, retried whole on a conflict a bounded number of times. Empty when the event was resolved
      * before, by an earlier call or by a concurrent one that won.
      */
-    private Uni<Optional<SightingResolution>> attempt(String workspace, PreparedSighting sighting, int attempt) {
-        return graph.inTransaction(tx -> graph.readSighting(tx, workspace, sighting.eventId(), sighting.keys())
+    private Uni<Optional<SightingResolution>> attempt(String workspace, PreparedSighting sighting) {
+        return retry.run(workspace, "event " + sighting.eventId(), () -> graph.inTransaction(tx ->
+                graph.readSighting(tx, workspace, sighting.eventId(), sighting.keys())
                         .flatMap(state -> state.resolved()
                                 ? Uni.createFrom().item(Optional.<SightingResolution>empty())
-                                : resolveFresh(tx, workspace, sighting, state).map(Optional::of)))
-                .onFailure(ResolutionService::isRetryable).recoverWithUni(conflict -> {
-                    if (attempt >= config.maxAttempts()) {
-                        Log.warnf("Workspace %s: event %s gave up after %d attempts: %s", workspace,
-                                sighting.eventId(), attempt, conflict.getMessage());
-                        return Uni.createFrom().failure(
-                                new ResolutionContentionException(sighting.eventId(), attempt, conflict));
-                    }
-                    Log.debugf("Workspace %s: event %s attempt %d conflicted (%s), retrying", workspace,
-                            sighting.eventId(), attempt, conflict.getMessage());
-                    return pause(attempt).flatMap(ignored -> attempt(workspace, sighting, attempt + 1));
-                });
+                                : resolveFresh(tx, workspace, sighting, state).map(Optional::of))));
     }
 
     /**
@@ -387,22 +368,6 @@ public class ResolutionService {
                                         Arrays.stream(event.demoted).map(IdentifierKey::parse).toList())))));
     }
 
-    private Uni<Void> pause(int attempt) {
-        long capMillis = Math.min(config.maxRetryBackoff().toMillis(),
-                config.retryBackoff().toMillis() << Math.min(attempt - 1, 20));
-        long delayMillis = ThreadLocalRandom.current().nextLong(capMillis + 1);
-        if (delayMillis == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        // A Vert.x timer, not a Mutiny delay: the retry must continue on this request's Vert.x context.
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(delayMillis, timer -> emitter.complete(null)));
-    }
-
-    private static boolean isRetryable(Throwable failure) {
-        return failure instanceof ConcurrentChangeException
-                || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
-    }
-
     /** Validates every sighting and turns its identifiers into match keys and sealed values. */
     private List<PreparedSighting> prepare(List<Sighting> sightings) {
         List<PreparedSighting> prepared = new ArrayList<>(sightings.size());
@@ -412,6 +377,7 @@ public class ResolutionService {
             if (sighting.eventId() == null || sighting.eventId().isBlank()) {
                 throw new InvalidRequestException(field + ".event_id", "is required");
             }
+            refuseNulCharacters(field, sighting);
             // Keyed by match key: the same identifier twice in one sighting is one identifier.
             Map<IdentifierKey, NewIdentifier> usable = new LinkedHashMap<>();
             Map<IdentifierKey, IdentifierValue> values = new HashMap<>();
@@ -443,6 +409,37 @@ public class ResolutionService {
                     sighting.channel(), occurredAt, sighting.traits(), source));
         }
         return prepared;
+    }
+
+    /**
+     * PostgreSQL text cannot hold U+0000: a sighting carrying one would fail every attempt of its batch, so it is
+     * refused before anything is resolved, naming the field (never the value, which may be personal data).
+     */
+    private static void refuseNulCharacters(String field, Sighting sighting) {
+        refuseNul(field + ".event_id", sighting.eventId());
+        refuseNul(field + ".channel", sighting.channel());
+        refuseNul(field + ".source", sighting.source());
+        for (int j = 0; j < sighting.identifiers().size(); j++) {
+            IdentifierValue identifier = sighting.identifiers().get(j);
+            refuseNul(field + ".identifiers[" + j + "].type", identifier.type());
+            refuseNul(field + ".identifiers[" + j + "].value", identifier.value());
+        }
+        sighting.traits().forEach((name, value) -> {
+            if (hasNul(name)) {
+                throw new InvalidRequestException(field + ".traits", "a trait name holds a NUL character (U+0000)");
+            }
+            refuseNul(field + ".traits." + name, value);
+        });
+    }
+
+    private static void refuseNul(String field, String value) {
+        if (hasNul(value)) {
+            throw new InvalidRequestException(field, "holds a NUL character (U+0000), which cannot be stored");
+        }
+    }
+
+    private static boolean hasNul(String value) {
+        return value != null && value.indexOf('\0') >= 0;
     }
 
     /** PostgreSQL keeps microseconds; truncating here makes what we answer equal what we store. */

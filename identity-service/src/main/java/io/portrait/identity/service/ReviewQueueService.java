@@ -21,7 +21,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -44,8 +43,6 @@ public class ReviewQueueService {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
-    private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01");
-    private static final int MAX_ATTEMPTS = 5;
 
     private final PersonMatchRepository store;
     private final IdentityGraphRepository graph;
@@ -53,15 +50,18 @@ public class ReviewQueueService {
     private final IdentityRules rules;
     private final GraphChangeRepository changes;
     private final Pool pool;
+    private final ConflictRetry retry;
 
     public ReviewQueueService(PersonMatchRepository store, IdentityGraphRepository graph, PersonMatching matching,
-                              IdentityRules rules, GraphChangeRepository changes, Pool pool) {
+                              IdentityRules rules, GraphChangeRepository changes, Pool pool,
+                              ConflictRetry retry) {
         this.store = store;
         this.graph = graph;
         this.matching = matching;
         this.rules = rules;
         this.changes = changes;
         this.pool = pool;
+        this.retry = retry;
     }
 
     /**
@@ -91,8 +91,9 @@ public class ReviewQueueService {
      */
     public Uni<ReviewDecision> accept(String workspace, String reviewId, String decidedBy) {
         return Uni.createFrom().item(() -> ProfileService.parseId("review_id", reviewId))
-                .flatMap(id -> retried(tx -> pending(tx, workspace, id).flatMap(review ->
-                        graph.lockProfiles(tx, workspace, List.of(review.profileId(), review.candidateId()))
+                .flatMap(id -> retried(workspace, "acceptance of review " + id, tx -> pending(tx, workspace, id)
+                        .flatMap(review -> graph.lockProfiles(tx, workspace,
+                                        List.of(review.profileId(), review.candidateId()))
                                 // Timed under the locks, as every merge is (see ResolutionService#merge).
                                 .flatMap(locked -> mergePair(tx, workspace, review, locked, now()))
                                 .flatMap(merge -> store.decide(tx, workspace, id, MatchReview.Status.ACCEPTED,
@@ -110,8 +111,9 @@ public class ReviewQueueService {
     public Uni<ReviewDecision> reject(String workspace, String reviewId, String decidedBy) {
         Instant now = now();
         return Uni.createFrom().item(() -> ProfileService.parseId("review_id", reviewId))
-                .flatMap(id -> retried(tx -> pending(tx, workspace, id).flatMap(review ->
-                        store.decide(tx, workspace, id, MatchReview.Status.REJECTED, now, blankToNull(decidedBy), null))))
+                .flatMap(id -> retried(workspace, "rejection of review " + id, tx -> pending(tx, workspace, id)
+                        .flatMap(review -> store.decide(tx, workspace, id, MatchReview.Status.REJECTED, now,
+                                blankToNull(decidedBy), null))))
                 .invoke(() -> Log.infof("Workspace %s: review %s rejected", workspace, reviewId))
                 .flatMap(ignored -> decided(workspace, reviewId, null));
     }
@@ -192,19 +194,9 @@ public class ReviewQueueService {
         return traits.getOrDefault(id, List.of());
     }
 
-    private <T> Uni<T> retried(Function<SqlConnection, Uni<T>> work) {
-        return attempt(work, 1);
-    }
-
-    private <T> Uni<T> attempt(Function<SqlConnection, Uni<T>> work, int attempt) {
-        return store.inTransaction(work)
-                .onFailure(failure -> attempt < MAX_ATTEMPTS && isRetryable(failure))
-                .recoverWithUni(conflict -> attempt(work, attempt + 1));
-    }
-
-    private static boolean isRetryable(Throwable failure) {
-        return failure instanceof ConcurrentChangeException
-                || failure instanceof PgException pg && RETRYABLE_SQL_STATES.contains(pg.getSqlState());
+    /** One transaction, retried whole as resolution's are; UNAVAILABLE once the retries run out. */
+    private <T> Uni<T> retried(String workspace, String operation, Function<SqlConnection, Uni<T>> work) {
+        return retry.run(workspace, operation, () -> store.inTransaction(work));
     }
 
     private static long parseCursor(String cursor) {

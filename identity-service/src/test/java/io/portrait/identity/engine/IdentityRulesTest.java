@@ -87,6 +87,15 @@ class IdentityRulesTest {
                 Arguments.of("the window is centred on the event: a late event counts the devices after it",
                         "device_id:d3 user_id:u1", "user_id:u1=P1 device_id:d1=P1@-2 device_id:d2=P1@-3",
                         "user_id:u1", "device_id:d3", "P1"),
+                Arguments.of("device limit 2 weekly: profiles whose devices were first seen in one week long ago do not"
+                                + " merge, whenever the event joining them comes",
+                        "user_id:u1 email:a", "user_id:u1=P1 device_id:d1=P1@40 device_id:d2=P1@40 email:a=P2"
+                                + " device_id:d3=P2@39",
+                        "user_id:u1", "email:a", "P1"),
+                Arguments.of("device limit 2 weekly: profiles whose devices were seen weeks apart merge",
+                        "user_id:u1 email:a", "user_id:u1=P1 device_id:d1=P1@40 device_id:d2=P1@40 email:a=P2"
+                                + " device_id:d3=P2@20",
+                        "user_id:u1 email:a", "", "P1 P2"),
                 Arguments.of("a profile already over a tightened limit still receives known identifiers",
                         "email:a anonymous_id:y", "email:a=P1 email:b=P1 email:c=P1",
                         "email:a anonymous_id:y", "", "P1"),
@@ -154,12 +163,7 @@ class IdentityRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("replays")
     void replaysASideOfASplitUnderTheCurrentRules(String name, String side, String kept, String detached) {
-        List<StoredIdentifier> identifiers = words(side).stream().map(entry -> {
-            int at = entry.lastIndexOf('@');
-            String[] typeAndValue = entry.substring(0, at).split(":", 2);
-            return new StoredIdentifier(new IdentifierKey(typeAndValue[0], "h-" + typeAndValue[1]), typeAndValue[1],
-                    NOW.minus(Duration.ofDays(Long.parseLong(entry.substring(at + 1)))));
-        }).toList();
+        List<StoredIdentifier> identifiers = stored(side);
 
         Replay replay = RULES.replay(identifiers);
 
@@ -168,6 +172,44 @@ class IdentityRulesTest {
         assertThat(replay.detached()).extracting(d -> d.identifier().key().type() + ":" + d.identifier().value()
                         + "=" + d.reason().wireName())
                 .containsExactlyInAnyOrderElementsOf(words(detached));
+    }
+
+    /**
+     * Each case: two profiles ({@code type:value@days} before now, when first seen), whether they may merge now, as
+     * resolution (on traits) and an accepted review ask. A merge allowed between two sides that each keep the rules
+     * must replay whole: the replay an unmerge runs on either part of it would otherwise detach what the merge let in.
+     */
+    static Stream<Arguments> merges() {
+        return Stream.of(
+                Arguments.of("devices first seen in one week, long before the merge, exceed the limit together",
+                        "user_id:u1@41 device_id:d1@40 device_id:d2@40", "email:a@39 device_id:d3@39", false),
+                Arguments.of("a side's devices after the other's, within a week, exceed it too",
+                        "device_id:d1@40 device_id:d2@40", "device_id:d3@34", false),
+                Arguments.of("devices seen weeks apart keep it",
+                        "device_id:d1@40 device_id:d2@40", "device_id:d3@20", true),
+                Arguments.of("a chain of devices each within a week of the last, never three in one week, keeps it",
+                        "device_id:d1@40 device_id:d2@34", "device_id:d3@28", true),
+                Arguments.of("devices around the merge itself still count",
+                        "device_id:d1@1 device_id:d2@2", "device_id:d3@3", false),
+                Arguments.of("a side over a tightened limit may merge with one that adds nothing in its week",
+                        "device_id:d1@40 device_id:d2@40 device_id:d3@40", "device_id:d4@10", true),
+                Arguments.of("different values of a unique type never merge",
+                        "user_id:u1@9", "user_id:u2@8", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("merges")
+    void mergesAgreeWithTheReplayOfTheMergedProfile(String name, String first, String second, boolean allowed) {
+        List<StoredIdentifier> a = stored(first);
+        List<StoredIdentifier> b = stored(second);
+
+        assertThat(RULES.allowsMerge(held(a), held(b), NOW)).isEqualTo(allowed);
+
+        List<StoredIdentifier> merged = new ArrayList<>(a);
+        merged.addAll(b);
+        if (allowed && RULES.replay(a).detached().isEmpty() && RULES.replay(b).detached().isEmpty()) {
+            assertThat(RULES.replay(merged).detached()).as("detached on replay of the merged profile").isEmpty();
+        }
     }
 
     @ParameterizedTest(name = "{0}:{1} blocked = {2}")
@@ -209,6 +251,20 @@ class IdentityRulesTest {
     @Test
     void unconfiguredTypesGetTheDefaultRule() {
         assertThat(RULES.rule("wechat_openid")).isEqualTo(TypeRule.DEFAULT);
+    }
+
+    /** {@code type:value@days} entries, each first seen that many days before now. */
+    private static List<StoredIdentifier> stored(String text) {
+        return words(text).stream().map(entry -> {
+            int at = entry.lastIndexOf('@');
+            String[] typeAndValue = entry.substring(0, at).split(":", 2);
+            return new StoredIdentifier(new IdentifierKey(typeAndValue[0], "h-" + typeAndValue[1]), typeAndValue[1],
+                    NOW.minus(Duration.ofDays(Long.parseLong(entry.substring(at + 1)))));
+        }).toList();
+    }
+
+    private static List<HeldIdentifier> held(List<StoredIdentifier> identifiers) {
+        return identifiers.stream().map(StoredIdentifier::held).toList();
     }
 
     private static List<IdentifierKey> keys(String text) {

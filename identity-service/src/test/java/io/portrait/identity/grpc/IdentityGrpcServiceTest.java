@@ -1,6 +1,8 @@
 package io.portrait.identity.grpc;
 
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
@@ -341,6 +343,45 @@ class IdentityGrpcServiceTest {
 
         assertInvalid(() -> identity.resolve(ResolveRequest.newBuilder().setWorkspace(workspace)
                 .addSightings(sighting("", "web", T1, id("email", "ivy@example.com"))).build()), "sightings[0].event_id");
+    }
+
+    /**
+     * PostgreSQL stores no NUL character in text: a sighting carrying one would fail on every retry of its batch, so
+     * it is refused, naming where it is, before any sighting of the request is resolved.
+     */
+    @ParameterizedTest(name = "NUL in {0}")
+    @CsvSource({
+            "trait value, sightings[1].traits.given_name",
+            "trait name, sightings[1].traits",
+            "identifier value, sightings[1].identifiers[1].value",
+            "identifier type, sightings[1].identifiers[1].type",
+            "event id, sightings[1].event_id",
+            "channel, sightings[1].channel",
+            "source, sightings[1].source",
+    })
+    void resolveRefusesANulCharacterNamingTheField(String where, String field) {
+        String nul = "\0";
+        Sighting.Builder bad = sighting("e2", "web", T1, id("email", "una@example.com")).toBuilder();
+        switch (where) {
+            case "trait value" -> bad.setTraits(Struct.newBuilder()
+                    .putFields("given_name", Value.newBuilder().setStringValue("Una" + nul).build()));
+            case "trait name" -> bad.setTraits(Struct.newBuilder()
+                    .putFields("given" + nul, Value.newBuilder().setStringValue("Una").build()));
+            case "identifier value" -> bad.addIdentifiers(id("user_id", "u" + nul + "1"));
+            case "identifier type" -> bad.addIdentifiers(id("user" + nul + "_id", "u1"));
+            case "event id" -> bad.setEventId("e" + nul + "2");
+            case "channel" -> bad.setChannel("web" + nul);
+            case "source" -> bad.setSource("crm" + nul);
+            default -> throw new IllegalArgumentException(where);
+        }
+        ResolveRequest request = ResolveRequest.newBuilder()
+                .setWorkspace(workspace)
+                .addSightings(sighting("e1", "web", T1, id("email", "ivy@example.com")))
+                .addSightings(bad)
+                .build();
+
+        assertInvalid(() -> identity.resolve(request), field);
+        assertThat(sql("select 1 from profile where workspace = $1", workspace)).isEmpty();
     }
 
     @Test

@@ -156,6 +156,24 @@ class ProbabilisticMatchingTest {
     }
 
     @Test
+    void aNameInCharactersAndTheSameNameInPinyinAreCandidatesForEachOther() {
+        String characters = resolve(person("e1", id("crm_id", "C-9"), "伟", "王", "1990-03-15", null, null, null))
+                .getProfileId();
+
+        Resolution pinyin = resolve(person("e2", id("member_card", "M-9"), "Wei", "Wang", "19900315", null, null,
+                null));
+
+        assertThat(pinyin.getNewProfile()).isTrue();
+        assertThat(reviews("pending")).singleElement().satisfies(review -> {
+            assertThat(review.getProfileId()).isEqualTo(pinyin.getProfileId());
+            assertThat(review.getCandidateProfileId()).isEqualTo(characters);
+            assertThat(review.getAgreementList()).extracting(FieldAgreement::getField, FieldAgreement::getLevel)
+                    .contains(tuple("given_name", "close"), tuple("surname", "close"),
+                            tuple("date_of_birth", "agree"));
+        });
+    }
+
+    @Test
     void aRejectedPairIsRecordedAndCannotBeAcceptedAfterwards() {
         resolve(person("e1", id("crm_id", "C-3"), "Jun", "Li", "1979-06-30", null, null, "310000"));
         resolve(person("e2", id("member_card", "M-3"), "Jun", "Li", "19790630", null, null, "310000"));

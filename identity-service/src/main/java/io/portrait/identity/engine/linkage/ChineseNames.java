@@ -54,8 +54,7 @@ public final class ChineseNames {
      */
     public static Set<String> readings(String name) {
         List<StringBuilder> readings = new ArrayList<>(List.of(new StringBuilder()));
-        String latin = Normalizer.normalize(name.toLowerCase(Locale.ROOT).replace("ü", "v").replace("u:", "v"),
-                Normalizer.Form.NFD);
+        String latin = latin(name);
         for (int i = 0; i < latin.length(); ) {
             int codePoint = latin.codePointAt(i);
             i += Character.charCount(codePoint);
@@ -83,6 +82,28 @@ public final class ChineseNames {
         Set<String> distinct = new LinkedHashSet<>();
         readings.forEach(reading -> distinct.add(reading.toString()));
         return distinct;
+    }
+
+    /**
+     * Lower case, decomposed, with ü as v: decomposing first turns every ü, toned or not (ǖ ǘ ǚ ǜ), into u and a
+     * diaeresis, which becomes v before the loop in {@link #readings} drops the tone marks left.
+     */
+    private static String latin(String name) {
+        return Normalizer.normalize(name.toLowerCase(Locale.ROOT), Normalizer.Form.NFD)
+                .replace("u\u0308", "v")
+                .replace("u:", "v");
+    }
+
+    /** Whether the value holds a letter outside ASCII: a Han character, or a tone mark or other accent. */
+    public static boolean hasNonAsciiLetter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0x7F && (Character.isLetter(c) || Character.isSurrogate(c)
+                    || Character.getType(c) == Character.NON_SPACING_MARK)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -102,10 +102,12 @@ public final class Comparators {
 
     /**
      * Names: exact, Jaro–Winkler ≥ 0.88, or different; given name and surname swapped between the two records counts
-     * as close. Chinese names in characters are compared through their pinyin ({@link ChineseNames}).
+     * as close. A name with a letter outside ASCII — Chinese characters, pinyin with tone marks, an accent — is
+     * compared through its toneless pinyin or unaccented spelling ({@link ChineseNames}), so {@code 王}, {@code Wáng}
+     * and {@code Wang} meet; plain ASCII names (Febrl's among them) keep plain Jaro–Winkler.
      */
     public static int name(String a, String b, String otherA, String otherB) {
-        int direct = a != null && b != null && (ChineseNames.hasHan(a) || ChineseNames.hasHan(b))
+        int direct = a != null && b != null && (ChineseNames.hasNonAsciiLetter(a) || ChineseNames.hasNonAsciiLetter(b))
                 ? ChineseNames.compare(a, b, 0.88) : text(a, b, 0.88);
         if (direct == DISAGREE && a != null && b != null && (a.equals(otherB) || b.equals(otherA))) {
             return CLOSE;

@@ -2,7 +2,11 @@ package io.portrait.identity.engine.linkage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -34,20 +38,27 @@ public final class FellegiSunter {
     /** Random record pairs that estimate u: enough for a level seen once in 10,000 pairs to be measured. */
     private static final int RANDOM_PAIRS = 200_000;
 
+    /** Spellings of one name a record is blocked under: a Chinese name's readings (曾 zeng / ceng), at most. */
+    private static final int MAX_NAME_FORMS = 4;
+    /** Keys of one record in one pass at most (a surname's readings times the given name's). */
+    private static final int MAX_PASS_KEYS = 8;
+
     /**
      * Blocking passes: records sharing any of these keys become candidate pairs. Each key is selective enough to keep
-     * blocks small among millions of records, and together they forgive an error in any one or two fields.
+     * blocks small among millions of records, and together they forgive an error in any one or two fields. Names
+     * enter a key as {@link #nameForms}, so that a name in characters and the same name in pinyin share it; a record
+     * has one key in a pass, none, or one per reading of a Chinese name.
      */
-    private static final List<Function<PersonRecord, String>> BLOCKING = List.of(
-            r -> join(r.surname(), prefix(r.givenName(), 2)),
-            r -> join(r.givenName(), r.dateOfBirth()),
-            r -> join(r.surname(), r.dateOfBirth()),
-            r -> join(r.dateOfBirth(), r.postcode()),
-            r -> r.idNumber(),
-            r -> join(r.givenName(), r.postcode()),
-            r -> join(r.streetNumber(), r.postcode()),
-            r -> sortedNames(r),
-            r -> phoneKey(r.phone()));
+    private static final List<Function<PersonRecord, List<String>>> BLOCKING = List.of(
+            r -> joinAll(nameForms(r.surname()), prefixes(nameForms(r.givenName()), 2)),
+            r -> joinAll(nameForms(r.givenName()), one(r.dateOfBirth())),
+            r -> joinAll(nameForms(r.surname()), one(r.dateOfBirth())),
+            r -> one(join(r.dateOfBirth(), r.postcode())),
+            r -> one(r.idNumber()),
+            r -> joinAll(nameForms(r.givenName()), one(r.postcode())),
+            r -> one(join(r.streetNumber(), r.postcode())),
+            FellegiSunter::sortedNames,
+            r -> one(phoneKey(r.phone())));
 
     /**
      * The comparisons each blocking pass holds (nearly) constant among its pairs, by index in {@link #COMPARISONS}:
@@ -163,14 +174,14 @@ public final class FellegiSunter {
     }
 
     /**
-     * The keys one record is blocked under, one per pass that yields a key, each prefixed with its pass number: what
-     * an index of stored records is searched by to find the candidates of a new one.
+     * The keys one record is blocked under, each prefixed with its pass number (one per pass that yields a key, or one
+     * per reading of a Chinese name): what an index of stored records is searched by to find the candidates of a new
+     * one.
      */
     public static List<String> blockingKeys(PersonRecord record) {
         List<String> keys = new ArrayList<>();
         for (int pass = 0; pass < BLOCKING.size(); pass++) {
-            String key = BLOCKING.get(pass).apply(record);
-            if (key != null) {
+            for (String key : BLOCKING.get(pass).apply(record)) {
                 keys.add(pass + ":" + key);
             }
         }
@@ -441,46 +452,34 @@ public final class FellegiSunter {
     }
 
     /**
-     * Pairs of records sharing a blocking key in any pass, each pair once (in the first pass that finds it), each
-     * compared; with {@code leftSize} &gt;= 0, only pairs across the two lists.
+     * Pairs of records sharing a blocking key in any pass, each pair once (in the first pass that finds it, in the
+     * block of the first key they share there), each compared; with {@code leftSize} &gt;= 0, only pairs across the
+     * two lists.
      */
     static Pairs candidatePairs(PersonRecord[] records, int leftSize) {
         int n = records.length;
         int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1)));
         long indexMask = (1L << indexBits) - 1;
         int passes = BLOCKING.size();
-        // keys[p][i]: record i's key in pass p with the index bits cleared, 0 when it has none or its block is
-        // unused (alone, or larger than MAX_BLOCK): two records share a pass exactly when their keys are equal and
-        // not 0.
-        long[][] keys = new long[passes][];
+        // keys[p]: each record's keys in pass p, hashed with the index bits cleared; a key of a block that is unused
+        // (alone, or larger than MAX_BLOCK) is cleared, so two records share a pass exactly when they share a key.
+        PassKeys[] keys = new PassKeys[passes];
         long[][] sorted = new long[passes][];
         for (int p = 0; p < passes; p++) {
-            Function<PersonRecord, String> key = BLOCKING.get(p);
-            long[] hashes = new long[n];
-            IntStream.range(0, n).parallel().forEach(i -> {
-                String value = key.apply(records[i]);
-                long masked = value == null ? 0 : hash(value) & ~indexMask;
-                hashes[i] = value == null ? 0 : masked == 0 ? 1L << indexBits : masked;
-            });
-            long[] order = new long[n];
-            int present = 0;
-            for (int i = 0; i < n; i++) {
-                if (hashes[i] != 0) {
-                    order[present++] = hashes[i] | i;
-                }
-            }
-            order = Arrays.copyOf(order, present);
+            PassKeys pass = PassKeys.of(records, BLOCKING.get(p), indexBits);
+            // One entry (key | record index) per key of each record, sorted: a block is a run of one key.
+            long[] order = pass.entries();
             Arrays.parallelSort(order);
-            for (int start = 0; start < present; ) {
+            for (int start = 0; start < order.length; ) {
                 int end = blockEnd(order, start, ~indexMask);
                 if (end - start < 2 || end - start > MAX_BLOCK) {
                     for (int x = start; x < end; x++) {
-                        hashes[(int) (order[x] & indexMask)] = 0;
+                        pass.clear((int) (order[x] & indexMask), order[x] & ~indexMask);
                     }
                 }
                 start = end;
             }
-            keys[p] = hashes;
+            keys[p] = pass;
             sorted[p] = order;
         }
 
@@ -490,12 +489,11 @@ public final class FellegiSunter {
         Pairs all = new Pairs();
         for (int p = 0; p < passes; p++) {
             long[] order = sorted[p];
-            long[] pass = keys[p];
             // Blocks cut into chunks of similar work for the parallel stream.
             List<int[]> chunks = new ArrayList<>();
             long work = 0;
             int chunkStart = 0;
-            long target = Math.max(10_000, estimatedPairs(order, pass, indexMask) / 64);
+            long target = Math.max(10_000, estimatedPairs(order, indexMask) / 64);
             for (int start = 0; start < order.length; ) {
                 int end = blockEnd(order, start, ~indexMask);
                 work += (long) (end - start) * (end - start - 1) / 2;
@@ -519,7 +517,7 @@ public final class FellegiSunter {
         return all;
     }
 
-    private static long estimatedPairs(long[] order, long[] pass, long indexMask) {
+    private static long estimatedPairs(long[] order, long indexMask) {
         long pairs = 0;
         for (int start = 0; start < order.length; ) {
             int end = blockEnd(order, start, ~indexMask);
@@ -529,13 +527,14 @@ public final class FellegiSunter {
         return pairs;
     }
 
-    private static Pairs pairsInBlocks(PersonRecord[] records, String[][] addressForms, int leftSize, long[][] keys,
+    private static Pairs pairsInBlocks(PersonRecord[] records, String[][] addressForms, int leftSize, PassKeys[] keys,
                                        int pass, long[] order, int from, int to, long indexMask) {
         Pairs pairs = new Pairs();
-        long[] blockKeys = keys[pass];
+        PassKeys blockKeys = keys[pass];
         for (int start = from; start < to; ) {
             int end = blockEnd(order, start, ~indexMask);
-            if (blockKeys[(int) (order[start] & indexMask)] != 0) {
+            long blockKey = order[start] & ~indexMask;
+            if (blockKeys.has((int) (order[start] & indexMask), blockKey)) {
                 for (int x = start; x < end; x++) {
                     for (int y = x + 1; y < end; y++) {
                         int i = (int) (order[x] & indexMask);
@@ -543,14 +542,15 @@ public final class FellegiSunter {
                         if (leftSize >= 0 && (i < leftSize) == (j < leftSize)) {
                             continue;
                         }
-                        if (foundEarlier(keys, pass, i, j)) {
+                        // Listed once: in the first pass the two share a key, in the block of the first such key.
+                        if (foundEarlier(keys, pass, i, j) || blockKeys.firstShared(i, j) != blockKey) {
                             continue;
                         }
                         int low = Math.min(i, j);
                         int high = Math.max(i, j);
                         int sharedPasses = 1 << pass;
                         for (int q = pass + 1; q < keys.length; q++) {
-                            if (keys[q][i] != 0 && keys[q][i] == keys[q][j]) {
+                            if (keys[q].firstShared(i, j) != 0) {
                                 sharedPasses |= 1 << q;
                             }
                         }
@@ -564,14 +564,131 @@ public final class FellegiSunter {
         return pairs;
     }
 
-    private static boolean foundEarlier(long[][] keys, int pass, int i, int j) {
+    private static boolean foundEarlier(PassKeys[] keys, int pass, int i, int j) {
         for (int q = 0; q < pass; q++) {
-            long key = keys[q][i];
-            if (key != 0 && key == keys[q][j]) {
+            if (keys[q].firstShared(i, j) != 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * One blocking pass's keys per record, hashed with the index bits cleared; 0 for none (or for a key of an unused
+     * block). Nearly every record has one key or none, kept in a flat array; the few with several (a Chinese name
+     * with more than one reading) are marked {@link #SEVERAL} there and keep theirs in a map.
+     */
+    private static final class PassKeys {
+
+        /** Never a key: keys have their index bits, this one's lowest among them, cleared. */
+        private static final long SEVERAL = 1;
+
+        private final long[] one;
+        private final Map<Integer, long[]> several;
+
+        private PassKeys(long[] one, Map<Integer, long[]> several) {
+            this.one = one;
+            this.several = several;
+        }
+
+        static PassKeys of(PersonRecord[] records, Function<PersonRecord, List<String>> pass, int indexBits) {
+            long[][] hashes = new long[records.length][];
+            IntStream.range(0, records.length).parallel()
+                    .forEach(i -> hashes[i] = hashes(pass.apply(records[i]), indexBits));
+            long[] one = new long[records.length];
+            Map<Integer, long[]> several = new HashMap<>();
+            for (int i = 0; i < records.length; i++) {
+                if (hashes[i].length == 1) {
+                    one[i] = hashes[i][0];
+                } else if (hashes[i].length > 1) {
+                    one[i] = SEVERAL;
+                    several.put(i, hashes[i]);
+                }
+            }
+            return new PassKeys(one, several);
+        }
+
+        /** The distinct hashes of a record's keys, with the index bits cleared (and never 0). */
+        private static long[] hashes(List<String> keys, int indexBits) {
+            long indexMask = (1L << indexBits) - 1;
+            long[] hashes = new long[keys.size()];
+            int distinct = 0;
+            for (String key : keys) {
+                long masked = hash(key) & ~indexMask;
+                long hash = masked == 0 ? 1L << indexBits : masked;
+                boolean seen = false;
+                for (int k = 0; k < distinct; k++) {
+                    seen |= hashes[k] == hash;
+                }
+                if (!seen) {
+                    hashes[distinct++] = hash;
+                }
+            }
+            return distinct == hashes.length ? hashes : Arrays.copyOf(hashes, distinct);
+        }
+
+        /** Every record's every key, ORed with the record's index. */
+        long[] entries() {
+            int count = 0;
+            for (long key : one) {
+                count += key != 0 && key != SEVERAL ? 1 : 0;
+            }
+            for (long[] keys : several.values()) {
+                count += keys.length;
+            }
+            long[] entries = new long[count];
+            int next = 0;
+            for (int i = 0; i < one.length; i++) {
+                if (one[i] == SEVERAL) {
+                    for (long key : several.get(i)) {
+                        entries[next++] = key | i;
+                    }
+                } else if (one[i] != 0) {
+                    entries[next++] = one[i] | i;
+                }
+            }
+            return entries;
+        }
+
+        /** Forgets the record's key of an unused block. */
+        void clear(int record, long key) {
+            if (one[record] == SEVERAL) {
+                long[] keys = several.get(record);
+                for (int k = 0; k < keys.length; k++) {
+                    keys[k] = keys[k] == key ? 0 : keys[k];
+                }
+            } else if (one[record] == key) {
+                one[record] = 0;
+            }
+        }
+
+        boolean has(int record, long key) {
+            if (one[record] != SEVERAL) {
+                return one[record] != 0 && one[record] == key;
+            }
+            for (long own : several.get(record)) {
+                if (own != 0 && own == key) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The smallest key both records have, or 0 when they share none. */
+        long firstShared(int i, int j) {
+            long a = one[i];
+            long b = one[j];
+            if (a != SEVERAL && b != SEVERAL) {
+                return a == b ? a : 0;
+            }
+            long first = 0;
+            for (long key : a == SEVERAL ? several.get(i) : new long[] {a}) {
+                if (key != 0 && has(j, key) && (first == 0 || Long.compareUnsigned(key, first) < 0)) {
+                    first = key;
+                }
+            }
+            return first;
+        }
     }
 
     private static int blockEnd(long[] order, int start, long keyMask) {
@@ -609,15 +726,58 @@ public final class FellegiSunter {
     }
 
     /** Given name and surname in either order, for records that swapped them. */
-    private static String sortedNames(PersonRecord r) {
-        if (r.givenName() == null || r.surname() == null) {
-            return null;
+    private static List<String> sortedNames(PersonRecord r) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String given : nameForms(r.givenName())) {
+            for (String surname : nameForms(r.surname())) {
+                if (keys.size() < MAX_PASS_KEYS) {
+                    keys.add(given.compareTo(surname) < 0 ? join(given, surname) : join(surname, given));
+                }
+            }
         }
-        return r.givenName().compareTo(r.surname()) < 0 ? join(r.givenName(), r.surname()) : join(r.surname(), r.givenName());
+        return List.copyOf(keys);
     }
 
-    private static String prefix(String value, int length) {
-        return value == null ? null : value.substring(0, Math.min(length, value.length()));
+    /**
+     * How a name enters a blocking key. A name with a letter outside ASCII is written as its toneless pinyin, one
+     * form per reading ({@code 王伟}, {@code Wáng Wěi} and {@code wangwei} all give {@code wangwei}; {@code 曾}
+     * gives {@code zeng} and {@code ceng}), as the name comparator reads it; a plain ASCII name (Febrl's, a
+     * western one) is kept as it is, so its keys are what they always were.
+     */
+    static List<String> nameForms(String name) {
+        if (name == null) {
+            return List.of();
+        }
+        if (!ChineseNames.hasNonAsciiLetter(name)) {
+            return List.of(name);
+        }
+        List<String> forms = ChineseNames.readings(name).stream()
+                .filter(reading -> !reading.isEmpty())
+                .limit(MAX_NAME_FORMS)
+                .toList();
+        // Characters pinyin4j cannot read: the name as written is still a key.
+        return forms.isEmpty() ? List.of(name) : forms;
+    }
+
+    /** Every {@code a|b}, at most {@link #MAX_PASS_KEYS}; none when either side has no value. */
+    private static List<String> joinAll(List<String> as, List<String> bs) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String a : as) {
+            for (String b : bs) {
+                if (keys.size() < MAX_PASS_KEYS) {
+                    keys.add(join(a, b));
+                }
+            }
+        }
+        return List.copyOf(keys);
+    }
+
+    private static List<String> prefixes(List<String> values, int length) {
+        return values.stream().map(value -> value.substring(0, Math.min(length, value.length()))).distinct().toList();
+    }
+
+    private static List<String> one(String key) {
+        return key == null ? List.of() : List.of(key);
     }
 
     private static String join(String a, String b) {

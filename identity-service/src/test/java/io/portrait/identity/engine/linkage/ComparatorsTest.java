@@ -40,12 +40,36 @@ class ComparatorsTest {
             "吕伟, lv wei, 1",
             "吕伟, lü wei, 1",
             "王伟, wang wie, 1",
+            "吕, Lǚ, 1",
+            "吕伟, Lǘ Wěi, 1",
+            "女, NǙ, 1",
+            "Wáng, Wang, 2",
+            "Lǐ, Li, 2",
+            "Wáng Wěi, wangwei, 2",
+            "Lǚ, lv, 2",
+            "Lǚ, lü, 2",
+            "Lǚ, Lu, 0",
+            "José, Jose, 2",
             "王伟, 李娜, 0",
             "陈, chan, 0",
             "王伟, , -1",
     })
     void chineseNamesInCharactersAndPinyin(String a, String b, int level) {
         assertThat(Comparators.name(a, b, null, null)).isEqualTo(level);
+    }
+
+    /** Plain ASCII names, Febrl's among them, are compared by Jaro–Winkler as they always were. */
+    @ParameterizedTest(name = "{0} vs {1} -> {2}")
+    @CsvSource({
+            "wang, wang, 2",
+            "wangwei, wang wei, 1",
+            "mary ann, maryann, 1",
+            "jonathan, jonathon, 1",
+            "li, lu, 0",
+    })
+    void asciiNamesKeepJaroWinkler(String a, String b, int level) {
+        assertThat(Comparators.name(a, b, null, null)).isEqualTo(level)
+                .isEqualTo(Comparators.text(a, b, 0.88));
     }
 
     @Test

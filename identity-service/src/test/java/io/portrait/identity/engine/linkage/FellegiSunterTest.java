@@ -132,6 +132,51 @@ class FellegiSunterTest {
         assertThat(FellegiSunter.blockingKeys(person("c", "5678"))).noneMatch(key -> key.startsWith("8:"));
     }
 
+    /** Characters, pinyin with and without tones: one person's name blocks under one key, whatever the script. */
+    @ParameterizedTest(name = "{0} {1} / {2} {3}")
+    @CsvSource({
+            "伟, 王, Wei, Wang",
+            "伟, 王, Wěi, Wáng",
+            "伟, 曾, wei, ceng",
+            "伟, 曾, wei, zeng",
+            "伟, 吕, Wei, Lǚ",
+    })
+    void namesInCharactersAndInPinyinShareBlockingKeys(String given, String surname, String pinyinGiven,
+                                                       String pinyinSurname) {
+        List<String> characters = FellegiSunter.blockingKeys(named("a", given, surname, "19900315", "200040"));
+        List<String> pinyin = FellegiSunter.blockingKeys(named("b", pinyinGiven, pinyinSurname, "19900315",
+                "310000"));
+
+        // Given name + birth date, surname + birth date, and the two names in either order.
+        assertThat(characters).containsAll(pinyin.stream()
+                .filter(key -> key.startsWith("1:") || key.startsWith("2:") || key.startsWith("7:")).toList());
+        assertThat(FellegiSunter.candidatePairs(new PersonRecord[] {
+                named("a", given, surname, "19900315", "200040"),
+                named("b", pinyinGiven, pinyinSurname, "19900315", "310000")}, -1).size).isEqualTo(1);
+    }
+
+    @Test
+    void aNameReadSeveralWaysHasAKeyPerReadingAndAPairIsListedOnce() {
+        assertThat(FellegiSunter.blockingKeys(named("a", "伟", "曾", "19900315", null)))
+                .contains("1:wei|19900315", "2:zeng|19900315", "2:ceng|19900315", "0:zeng|we", "0:ceng|we");
+        // Two records of 曾伟 share both readings' keys in several passes: one pair, listed in the first pass.
+        FellegiSunter.Pairs pairs = FellegiSunter.candidatePairs(new PersonRecord[] {
+                named("a", "伟", "曾", "19900315", "200040"), named("b", "伟", "曾", "19900315", "200040")}, -1);
+        assertThat(pairs.size).isEqualTo(1);
+        assertThat(pairs.passEnds[0]).isEqualTo(1);
+    }
+
+    @Test
+    void asciiNamesAreBlockedAsWritten() {
+        assertThat(FellegiSunter.blockingKeys(named("a", "mary ann", "o'brien", "19900315", "2600")))
+                .containsExactly("0:o'brien|ma", "1:mary ann|19900315", "2:o'brien|19900315", "3:19900315|2600",
+                        "5:mary ann|2600", "7:mary ann|o'brien");
+    }
+
+    private static PersonRecord named(String id, String given, String surname, String dateOfBirth, String postcode) {
+        return new PersonRecord(id, given, surname, null, null, null, null, postcode, null, dateOfBirth, null);
+    }
+
     @Test
     void patternsPackTwoBitsAFieldWithThePhoneLast() {
         int[] pattern = {2, 1, 0, -1, 2, 2, 1, -1, -1, 1};
