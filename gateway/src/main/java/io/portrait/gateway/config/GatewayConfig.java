@@ -17,6 +17,13 @@ public interface GatewayConfig {
     @WithDefault("32768")
     int maxEventBytes();
 
+    /**
+     * Largest request body, but for uploads (an import chunk, a catalog import), which may reach
+     * {@code quarkus.http.limits.max-body-size}; see {@code RequestSizeFilter}.
+     */
+    @WithDefault("1M")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
     /** Largest request body of POST /v1/events, in bytes. */
     @WithDefault("512000")
     int maxBatchBytes();

@@ -9,11 +9,12 @@ import java.time.Instant;
 
 /**
  * A profile's value scores from the latest model version. {@code clv} and {@code churnRisk} are absent when the
- * workspace had too few customers to fit the models; {@code cluster} is -1 when it was too small to cluster.
+ * workspace had too few customers to fit the models; {@code cluster} when it was too small to cluster (as in the
+ * profile view), {@code valueTier} when the run gave none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScoresView(String profileId, String modelVersion, Instant scoredAt, RfmView rfm, ClvView clv,
-                         String churnRisk, String valueTier, double engagement, int cluster) {
+                         String churnRisk, String valueTier, double engagement, Integer cluster) {
 
     /** Recency in days, frequency in purchase days, monetary total; quintile scores 1 to 5 and the segment. */
     public record RfmView(int recencyDays, int frequency, MoneyView monetary, int r, int f, int m, String segment) {
@@ -31,8 +32,9 @@ public record ScoresView(String profileId, String modelVersion, Instant scoredAt
                 Instant.ofEpochSecond(s.getScoredAt().getSeconds(), s.getScoredAt().getNanos()),
                 new RfmView(s.getRfm().getRecencyDays(), s.getRfm().getFrequency(), money(s.getRfm().getMonetary()),
                         s.getRfm().getR(), s.getRfm().getF(), s.getRfm().getM(), s.getRfm().getSegment()),
-                clv, s.getChurnRisk().isEmpty() ? null : s.getChurnRisk(), s.getValueTier(), s.getEngagement(),
-                s.getCluster());
+                clv, s.getChurnRisk().isEmpty() ? null : s.getChurnRisk(),
+                s.getValueTier().isEmpty() ? null : s.getValueTier(), s.getEngagement(),
+                s.getCluster() < 0 ? null : s.getCluster());
     }
 
     static MoneyView money(MonetaryValue value) {

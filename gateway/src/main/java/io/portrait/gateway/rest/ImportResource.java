@@ -27,7 +27,7 @@ import java.util.Map;
 @Tag(name = "Imports", description = "CRM, POS and survey files (CSV, NDJSON) as events, with progress and a reject report.")
 public class ImportResource {
 
-    /** Largest chunk of an upload; ingestion refuses larger ones. */
+    /** Largest chunk of an upload, the HTTP limit of uploads (see {@link RequestSizeFilter}); ingestion's too. */
     static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 
     private final ImportJobService imports;

@@ -40,6 +40,10 @@ public class ProblemMappers {
             return respond(Problem.invalidRequest("A query or path parameter is not of its type (" + wrongType.getMessage()
                             + "); see the operation's parameters in the OpenAPI document at /q/openapi."));
         }
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException unreadable) {
+            // The REST layer wraps what Jackson could not read in a bare 400; say what and where, as POST /v1/events.
+            return unreadableBody(unreadable);
+        }
         int status = e.getResponse().getStatus();
         if (status == 415) {
             String sent = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
@@ -91,6 +95,10 @@ public class ProblemMappers {
             com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
             com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
     public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamReadException) {
+            return respond(new Problem("malformed-json", "Malformed JSON", 400,
+                    "The body is not valid JSON: " + JsonErrors.describe(e)));
+        }
         return respond(Problem.invalidRequest("The body is not JSON of the shape this endpoint takes: " + JsonErrors.describe(e)));
     }
 

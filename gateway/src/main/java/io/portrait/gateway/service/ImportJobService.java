@@ -37,9 +37,7 @@ public class ImportJobService {
                 .setFormat(text(request.format())).setSource(text(request.source())).setType(text(request.type()))
                 .setEvent(text(request.event())).setChannel(text(request.channel())).setFileName(text(request.fileName()))
                 .setEncoding(text(request.encoding()));
-        if (request.mapping() != null) {
-            spec.putAllMapping(request.mapping());
-        }
+        spec.putAllMapping(RequestLists.entries(request.mapping(), "mapping"));
         return ingestion.createImport(CreateImportRequest.newBuilder().setWorkspace(workspace).setSpec(spec).build())
                 .map(r -> view(r.getJob()));
     }

@@ -71,13 +71,13 @@ public class IngestionAdminService {
     public Uni<TrackingPlanView> putPlan(String workspace, String source, TrackingPlanView plan) {
         TrackingPlan.Builder proto = TrackingPlan.newBuilder().setSource(source)
                 .setAllowUnplannedEvents(plan.allowUnplannedEvents());
-        for (TrackingPlanView.EventRuleView event : plan.events() == null ? List.<TrackingPlanView.EventRuleView>of()
-                : plan.events()) {
+        List<TrackingPlanView.EventRuleView> events = RequestLists.items(plan.events(), "events");
+        for (int i = 0; i < events.size(); i++) {
+            TrackingPlanView.EventRuleView event = events.get(i);
             EventRule.Builder rule = EventRule.newBuilder().setEvent(nullToEmpty(event.event()));
-            if (event.properties() != null) {
-                event.properties().forEach(p -> rule.addProperties(PropertyRule.newBuilder()
-                        .setName(nullToEmpty(p.name())).setType(nullToEmpty(p.type())).setRequired(p.required())));
-            }
+            RequestLists.items(event.properties(), "events[" + i + "].properties").forEach(p -> rule.addProperties(
+                    PropertyRule.newBuilder().setName(nullToEmpty(p.name())).setType(nullToEmpty(p.type()))
+                            .setRequired(p.required())));
             proto.addEvents(rule);
         }
         return ingestion.putTrackingPlan(PutTrackingPlanRequest.newBuilder().setWorkspace(workspace)
@@ -116,7 +116,7 @@ public class IngestionAdminService {
     /** Replays stored events, or one event as corrected by {@code correctedBody} (an event in the POST /v1/events shape). */
     public Uni<ReplayResult> replay(String workspace, List<String> ids, byte[] correctedBody) {
         ReplayQuarantinedEventsRequest.Builder request = ReplayQuarantinedEventsRequest.newBuilder()
-                .setWorkspace(workspace).addAllIds(ids);
+                .setWorkspace(workspace).addAllIds(RequestLists.items(ids, "ids"));
         if (correctedBody != null && correctedBody.length > 0) {
             ReadEvent corrected = reader.readOne(correctedBody);
             if (!corrected.readable()) {
@@ -148,7 +148,7 @@ public class IngestionAdminService {
 
     public Uni<Integer> replayDeadLetters(String workspace, String sink, List<String> ids) {
         return ingestion.replayDeadLetters(ReplayDeadLettersRequest.newBuilder().setWorkspace(workspace)
-                .setSink(nullToEmpty(sink)).addAllIds(ids == null ? List.of() : ids).build()).map(r -> r.getReplayed());
+                .setSink(nullToEmpty(sink)).addAllIds(RequestLists.items(ids, "ids")).build()).map(r -> r.getReplayed());
     }
 
     public Uni<DeliveryStatusView> deliveryStatus(String workspace) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
+import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
 import io.portrait.gateway.domain.TagViews;
+import io.portrait.gateway.rest.Problem;
 import io.portrait.gateway.rest.ProblemException;
 import io.portrait.proto.tagging.v1.AssignTagRequest;
 import io.portrait.proto.tagging.v1.CreateCategoryRequest;
@@ -44,9 +46,11 @@ public class TagService {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TaggingClient tagging;
+    private final IdentityClient identity;
 
-    public TagService(TaggingClient tagging) {
+    public TagService(TaggingClient tagging, IdentityClient identity) {
         this.tagging = tagging;
+        this.identity = identity;
     }
 
     public Uni<TagViews.Category> createCategory(String workspace, TagViews.Category category) {
@@ -117,18 +121,41 @@ public class TagService {
                 .map(response -> job(response.getJob()));
     }
 
+    /** Assigns to profiles of the caller's workspace only (a merged id's to its survivor); any other id is a 404. */
     public Uni<TagViews.Count> assign(String workspace, String code, TagViews.Assignment assignment) {
         require(assignment, "body");
-        return tagging.assignTag(AssignTagRequest.newBuilder().setWorkspace(workspace).setCode(code)
-                        .setValue(orEmpty(assignment.value())).setNote(orEmpty(assignment.note()))
-                        .addAllProfileIds(assignment.profileIds() == null ? List.of() : assignment.profileIds()).build())
-                .map(response -> new TagViews.Count(response.getAssigned()));
+        List<String> ids = RequestLists.items(assignment.profileIds(), "profileIds");
+        return liveIds(workspace, ids).chain(live -> {
+            List<String> unknown = ids.stream().filter(id -> !live.containsKey(id)).distinct().toList();
+            if (!unknown.isEmpty()) {
+                throw new ProblemException(new Problem("not-found", "Not found", 404, "No profile "
+                        + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
+                        + (unknown.size() > 5 ? " (" + unknown.size() + " ids in all)" : "")
+                        + " in this workspace; nothing was assigned."));
+            }
+            return tagging.assignTag(AssignTagRequest.newBuilder().setWorkspace(workspace).setCode(code)
+                            .setValue(orEmpty(assignment.value())).setNote(orEmpty(assignment.note()))
+                            .addAllProfileIds(ids.stream().map(live::get).distinct().toList()).build())
+                    .map(response -> new TagViews.Count(response.getAssigned()));
+        });
+    }
+
+    /** The live profile id of each of {@code ids} that is a profile of the workspace (a survivor for a merged id). */
+    private Uni<Map<String, String>> liveIds(String workspace, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return identity.profiles(workspace, ids.stream().distinct().toList()).map(profiles -> {
+            Map<String, String> live = new java.util.HashMap<>();
+            profiles.forEach((id, profile) -> live.put(id, profile.getProfileId()));
+            return live;
+        });
     }
 
     public Uni<TagViews.Count> remove(String workspace, String code, TagViews.Removal removal) {
         require(removal, "body");
         return tagging.removeTag(RemoveTagRequest.newBuilder().setWorkspace(workspace).setCode(code)
-                        .addAllProfileIds(removal.profileIds() == null ? List.of() : removal.profileIds()).build())
+                        .addAllProfileIds(RequestLists.items(removal.profileIds(), "profileIds")).build())
                 .map(response -> new TagViews.Count(response.getRemoved()));
     }
 
@@ -142,6 +169,7 @@ public class TagService {
             throw invalid("The file has more than " + MAX_IMPORT_LINES + " lines.");
         }
         Map<String, List<String>> byValue = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
         List<TagViews.ImportError> errors = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -156,18 +184,30 @@ public class TagService {
                 continue;
             }
             byValue.computeIfAbsent(value, v -> new ArrayList<>()).add(id);
+            lineOf.putIfAbsent(id, i + 1);
         }
         if (byValue.isEmpty()) {
             throw invalid("The file holds no profile_id,value line.");
         }
         String note = "imported from " + (fileName == null || fileName.isBlank() ? "a file" : fileName.strip());
-        return Multi.createFrom().iterable(byValue.entrySet())
-                .onItem().transformToUniAndConcatenate(entry -> tagging.assignTag(AssignTagRequest.newBuilder()
-                        .setWorkspace(workspace).setCode(code).setValue(entry.getKey()).setNote(note)
-                        .addAllProfileIds(entry.getValue()).build()))
-                .collect().asList()
-                .map(responses -> new TagViews.ImportResult(
-                        responses.stream().mapToInt(response -> response.getAssigned()).sum(), errors));
+        return liveIds(workspace, List.copyOf(lineOf.keySet())).chain(live -> {
+            lineOf.forEach((id, line) -> {
+                if (!live.containsKey(id)) {
+                    errors.add(new TagViews.ImportError(line, "no profile with this id in this workspace"));
+                }
+            });
+            errors.sort(java.util.Comparator.comparingInt(TagViews.ImportError::line));
+            return Multi.createFrom().iterable(byValue.entrySet())
+                    .map(entry -> Map.entry(entry.getKey(), entry.getValue().stream().filter(live::containsKey)
+                            .map(live::get).distinct().toList()))
+                    .filter(entry -> !entry.getValue().isEmpty())
+                    .onItem().transformToUniAndConcatenate(entry -> tagging.assignTag(AssignTagRequest.newBuilder()
+                            .setWorkspace(workspace).setCode(code).setValue(entry.getKey()).setNote(note)
+                            .addAllProfileIds(entry.getValue()).build()))
+                    .collect().asList()
+                    .map(responses -> new TagViews.ImportResult(
+                            responses.stream().mapToInt(response -> response.getAssigned()).sum(), errors));
+        });
     }
 
     public Uni<TagViews.TagValues> values(String workspace, String code, int version, int limit, String after) {
@@ -192,8 +232,10 @@ public class TagService {
                 });
     }
 
+    /** The tags of a profile of the caller's workspace (a merged id's survivor's); 404 for any other id. */
     public Uni<TagViews.ProfileTags> profileTags(String workspace, String profileId) {
-        return tagging.profileTags(workspace, profileId).map(response -> new TagViews.ProfileTags(
+        return identity.profile(workspace, profileId).chain(profile -> tagging.profileTags(workspace,
+                profile.getProfileId())).map(response -> new TagViews.ProfileTags(
                 response.getProfileId(), response.getTagsList().stream().map(tag -> new TagViews.ProfileTag(
                 tag.getCode(), tag.getName(), tag.getValue(), TagViews.ProfileTag.items(tag.getValue(), tag.getValueType()),
                 tag.getValueType(), tag.getVersion(), tag.getReason(),

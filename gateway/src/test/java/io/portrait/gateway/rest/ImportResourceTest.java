@@ -116,12 +116,26 @@ class ImportResourceTest {
     }
 
     @Test
+    void aChunkMayBeLargerThanOtherRequestsUpToItsOwnLimit() {
+        when(ingestion.appendImportChunk(any())).thenReturn(Uni.createFrom().item(
+                AppendImportChunkResponse.getDefaultInstance()));
+        byte[] chunk = new byte[3 * 1024 * 1024];
+
+        given().contentType("application/octet-stream").body(chunk)
+                .when().put("/v1/imports/imp-1/chunks/0")
+                .then().statusCode(204);
+        verify(ingestion).appendImportChunk(org.mockito.ArgumentMatchers.argThat(request ->
+                request.getData().size() == chunk.length));
+    }
+
+    @Test
     void refusesOversizedChunksAndCompletionWithoutACount() {
         byte[] big = new byte[4 * 1024 * 1024 + 1];
 
         given().contentType("application/octet-stream").body(big)
                 .when().put("/v1/imports/imp-1/chunks/0")
-                .then().statusCode(413).contentType("application/problem+json");
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("limit", equalTo(4 * 1024 * 1024));
         given().contentType(ContentType.JSON).body("{}")
                 .when().post("/v1/imports/imp-1/complete")
                 .then().statusCode(400).contentType("application/problem+json");

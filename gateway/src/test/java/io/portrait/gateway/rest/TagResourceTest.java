@@ -2,7 +2,9 @@ package io.portrait.gateway.rest;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
+import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.tagging.v1.AssignTagRequest;
 import io.portrait.proto.tagging.v1.AssignTagResponse;
 import io.portrait.proto.tagging.v1.CreateTagRequest;
@@ -27,6 +29,9 @@ import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import java.util.List;
+import java.util.Map;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -34,6 +39,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -46,6 +53,25 @@ class TagResourceTest {
 
     @InjectMock
     TaggingClient tagging;
+
+    @InjectMock
+    IdentityClient identity;
+
+    /** Identity knows p1, p2 and p3 (p3 merged into p2) in the caller's workspace, and no other id. */
+    @org.junit.jupiter.api.BeforeEach
+    void knownProfiles() {
+        Map<String, Profile> known = Map.of("p1", Profile.newBuilder().setProfileId("p1").build(),
+                "p2", Profile.newBuilder().setProfileId("p2").build(),
+                "p3", Profile.newBuilder().setProfileId("p2").build());
+        when(identity.profiles(eq("default"), any())).thenAnswer(call -> Uni.createFrom().item(
+                call.<List<String>>getArgument(1).stream().filter(known::containsKey)
+                        .collect(java.util.stream.Collectors.toMap(id -> id, known::get))));
+        when(identity.profile(eq("default"), any())).thenAnswer(call -> {
+            Profile profile = known.get(call.<String>getArgument(1));
+            return profile == null ? Uni.createFrom().failure(Status.NOT_FOUND.withDescription("no profile").asRuntimeException())
+                    : Uni.createFrom().item(profile);
+        });
+    }
 
     private static final TagDefinition DRAFT = TagDefinition.newBuilder().setCode("buyer_activity").setName("Buyer activity")
             .setOwner("crm").setCategoryCode("behaviour").setKind("rule").setValueType("string")
@@ -124,17 +150,18 @@ class TagResourceTest {
                 .setAssigned(call.getArgument(0, AssignTagRequest.class).getProfileIdsCount()).build()));
 
         given().contentType("text/csv").queryParam("file", "kol-2026.csv")
-                .body("profile_id,value\np1,yes\np2,yes\nbroken line\np3,maybe\n")
+                .body("profile_id,value\np1,yes\np2,yes\nbroken line\np3,maybe\nelsewhere,yes\n")
                 .when().post("/v1/tags/kol/imports")
                 .then().statusCode(200)
                 .body("assigned", equalTo(3))
-                .body("errors.line", contains(4))
-                .body("errors.detail", contains("expected profile_id,value"));
+                .body("errors.line", contains(4, 6))
+                .body("errors.detail", contains("expected profile_id,value", "no profile with this id in this workspace"));
 
         ArgumentCaptor<AssignTagRequest> sent = ArgumentCaptor.forClass(AssignTagRequest.class);
         verify(tagging, times(2)).assignTag(sent.capture());
         assertThat(sent.getAllValues()).extracting(AssignTagRequest::getValue).containsExactly("yes", "maybe");
         assertThat(sent.getAllValues().get(0).getProfileIdsList()).containsExactly("p1", "p2");
+        assertThat(sent.getAllValues().get(1).getProfileIdsList()).as("a merged id's survivor").containsExactly("p2");
         assertThat(sent.getAllValues().get(0).getNote()).isEqualTo("imported from kol-2026.csv");
     }
 
@@ -166,6 +193,26 @@ class TagResourceTest {
                 .body("tags.code", contains("buyer_activity"))
                 .body("tags[0].version", equalTo(2))
                 .body("tags[0].reason", equalTo("rule 2 matched: did \"Order Completed\" last 30d"));
+    }
+
+    @Test
+    void aProfileOfAnotherWorkspaceHasNoTagsToReadOrAssign() {
+        given().when().get("/v1/profiles/elsewhere/tags")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().contentType("application/json").body("{\"value\": \"yes\", \"profileIds\": [\"p1\", \"elsewhere\"]}")
+                .when().post("/v1/tags/kol/assignments")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("No profile elsewhere in this workspace; nothing was assigned."));
+        given().contentType("application/json").body("{\"value\": \"yes\", \"profileIds\": [null]}")
+                .when().post("/v1/tags/kol/assignments")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("\"profileIds[0]\" is null; send a value or leave it out."));
+        given().contentType("application/json").body("{\"value\": yes}")
+                .when().post("/v1/tags/kol/assignments")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/malformed-json"));
+        verify(tagging, never()).assignTag(any());
+        verify(tagging, never()).profileTags(any(), any());
     }
 
     @Test
