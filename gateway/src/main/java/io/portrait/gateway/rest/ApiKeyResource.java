@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.portrait.gateway.domain.ApiKey;
 import io.portrait.gateway.domain.ApiKeyRequest;
 import io.portrait.gateway.domain.IssuedApiKey;
@@ -47,7 +48,8 @@ public class ApiKeyResource {
             description = "The answer holds the key's token once; only a hash is stored. Admins of the default "
                     + "(operator) workspace may create keys for another workspace. A key gets at most the scopes "
                     + "of the caller creating it.")
-    @APIResponse(responseCode = "201", description = "The key and its token.")
+    @APIResponse(responseCode = "201", description = "The key and its token.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IssuedApiKey.class)))
     @APIResponse(responseCode = "403", description = "A scope the caller does not hold, or another workspace.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "400", description = "Missing name, unknown scope or bad workspace.",

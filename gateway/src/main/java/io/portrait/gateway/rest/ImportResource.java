@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.portrait.gateway.domain.ImportRequest;
 import io.portrait.gateway.domain.ImportView;
 import io.portrait.gateway.service.ImportJobService;
@@ -42,7 +43,8 @@ public class ImportResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("events:write")
     @Operation(summary = "Start an import", description = "Creates the job; then upload the file in chunks and complete it.")
-    @APIResponse(responseCode = "201", description = "The job, waiting for its file.")
+    @APIResponse(responseCode = "201", description = "The job, waiting for its file.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportView.class)))
     @APIResponse(responseCode = "400", description = "Unknown format or mapping field.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> create(ImportRequest request) {
@@ -79,7 +81,8 @@ public class ImportResource {
     @RolesAllowed("events:write")
     @Operation(summary = "Finish the upload and start the import",
             description = "Body: {\"chunks\": N}, the number of chunks sent. The job is queued only when all are stored.")
-    @APIResponse(responseCode = "202", description = "The job, queued.")
+    @APIResponse(responseCode = "202", description = "The job, queued.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportView.class)))
     @APIResponse(responseCode = "409", description = "Chunks are missing, or the job is not uploading.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> complete(@PathParam("id") String id, Map<String, Integer> body) {

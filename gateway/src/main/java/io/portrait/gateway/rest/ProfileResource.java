@@ -1,5 +1,7 @@
 package io.portrait.gateway.rest;
 
+import io.portrait.gateway.domain.ProfileExport;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.RecommendationsView;
 import io.portrait.gateway.service.PiiGuard;
@@ -181,8 +183,11 @@ public class ProfileResource {
             + "into it (and suppresses its identifiers), then ingestion, tagging, scoring and recommendation erase what "
             + "they hold. The receipt gives each service's result; services that could not erase yet are retried "
             + "until they have (follow the receipt at /v1/erasures/{id}).")
-    @APIResponse(responseCode = "200", description = "Erased in every service; the receipt.")
-    @APIResponse(responseCode = "202", description = "Erased in some services, the others are being retried; the receipt.")
+    @APIResponse(responseCode = "200", description = "Erased in every service; the receipt.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErasureReceipt.class)))
+    @APIResponse(responseCode = "202", description = "Erased in some services, the others are being retried; the receipt.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ErasureReceipt.class)))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> erase(@PathParam("id") String id) {
         return erasure.erase(caller.workspace(), caller.actor(), id)
@@ -196,6 +201,8 @@ public class ProfileResource {
     @Path("/{id}/export")
     @Operation(summary = "Everything held about a profile", description = "The profile with identifiers in clear, "
             + "consent, every event and the audit trail: the answer to a data subject's access request. Audited.")
+    @APIResponse(responseCode = "200", description = "Everything held, as a JSON attachment.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileExport.class)))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> export(@PathParam("id") String id) {
         return privacy.export(caller.workspace(), caller.actor(), id)

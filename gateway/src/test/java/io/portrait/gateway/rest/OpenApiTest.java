@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 @QuarkusTest
@@ -21,6 +22,43 @@ class OpenApiTest {
                 .body(containsString("/v1/events"))
                 .body(containsString("/v1/profiles/lookup"))
                 .body(containsString("\"EventBatch\""));
+    }
+
+    @Test
+    void errorsAndEveryAnswerBuiltByHandHaveTheirSchemas() {
+        io.restassured.path.json.JsonPath api = given().queryParam("format", "json")
+                .when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(api.getList("components.schemas.Problem.required", String.class))
+                .containsExactly("type", "title", "status");
+        assertThat(api.getString("paths.'/v1/events'.post.responses.'422'.content.'application/problem+json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/Problem");
+        assertThat(api.getString("paths.'/v1/keys'.post.responses.'201'.content.'application/json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/IssuedApiKey");
+        assertThat(api.getString("paths.'/v1/imports'.post.responses.'201'.content.'application/json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/Import");
+        assertThat(api.getString("paths.'/v1/profiles/{id}'.delete.responses.'202'.content.'application/json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/ErasureReceipt");
+        assertThat(api.getString("paths.'/v1/profiles/{id}/export'.get.responses.'200'.content.'application/json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/ProfileExport");
+        // No error answer is left without its schema.
+        java.util.Map<String, java.util.Map<String, Object>> paths = api.getMap("paths");
+        java.util.List<String> untyped = new java.util.ArrayList<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            if (!(operation instanceof java.util.Map<?, ?> op) || !(op.get("responses") instanceof java.util.Map<?, ?> responses)) {
+                return;
+            }
+            responses.forEach((code, response) -> {
+                if (String.valueOf(code).compareTo("400") >= 0 && response instanceof java.util.Map<?, ?> answer
+                        && answer.get("content") instanceof java.util.Map<?, ?> content
+                        && content.get("application/problem+json") instanceof java.util.Map<?, ?> problem
+                        && problem.get("schema") == null) {
+                    untyped.add(method + " " + path + " " + code);
+                }
+            });
+        }));
+        assertThat(untyped).isEmpty();
     }
 
     @Test
