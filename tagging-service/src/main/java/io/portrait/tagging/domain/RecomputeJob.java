@@ -17,6 +17,14 @@ public record RecomputeJob(String jobId, String workspace, String code, int vers
                 null, null, 0);
     }
 
+    /** The id of a daily refresh job starts with it: {@code refresh-<day>-<workspace>-<code>-v<version>}. */
+    public static final String DAILY_REFRESH_PREFIX = "refresh-";
+
+    /** A job of the daily refresh, recomputing a live version in place. */
+    public boolean dailyRefresh() {
+        return jobId.startsWith(DAILY_REFRESH_PREFIX);
+    }
+
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";

@@ -91,13 +91,15 @@ public record ProfileEvent(String name, Instant at, Map<String, Object> properti
         }
     }
 
+    /** A number as a double; decimal text at a number path too, unless it is out of a double's range. */
     private static Object scalar(String path, Object value) {
         if (value instanceof Number number) {
             return number.doubleValue();
         }
         if (value instanceof String text && NUMBER_PATHS.contains(path)) {
             try {
-                return new BigDecimal(text.trim()).doubleValue();
+                double number = new BigDecimal(text.trim()).doubleValue();
+                return Double.isFinite(number) ? number : value;
             } catch (NumberFormatException notDecimal) {
                 return value;
             }

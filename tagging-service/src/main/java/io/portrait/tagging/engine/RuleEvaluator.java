@@ -15,14 +15,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
  * Interprets a validated rule tree against one profile. A condition on a value the profile does not have is
- * false (so {@code not} of it is true); a list value matches when any of its items does.
+ * false (so {@code not} of it is true); a list value matches when any of its items does. A value that cannot be
+ * compared with the rule's (a trait of the wrong type for its field: a number in a time, text in a number, a list or
+ * an object in a text) holds for {@code exists} only: every other condition on it is false, {@code !=} included.
+ * Segments count in SQL what rules evaluate here ({@code SegmentSql}), by the same rule.
  */
 public final class RuleEvaluator {
+
+    /** A trait's list or object: it exists, and no condition of the rule language compares it. */
+    private static final Object INCOMPARABLE = new Object();
 
     private RuleEvaluator() {
     }
@@ -48,7 +55,9 @@ public final class RuleEvaluator {
             return !matches(not.child(), profile, now);
         }
         if (node instanceof FieldCondition condition) {
-            return compare(fieldValue(condition.field(), profile, now), condition.op(), condition.value());
+            Object value = fieldValue(condition.field(), profile, now);
+            return compare(FieldCatalog.heldWithTraits(condition.field()) ? traitValue(value) : value,
+                    condition.op(), condition.value());
         }
         if (node instanceof Did did) {
             return did.negated() != did(did, profile.events(), now);
@@ -71,6 +80,14 @@ public final class RuleEvaluator {
             case FieldCatalog.METRIC -> metric(name, profile.activity(), now);
             default -> null;
         };
+    }
+
+    /**
+     * Traits are scalars of the catalog's types; a list or an object one holds (as sent) is not a list of values
+     * to match one by one, as a list tag's is, but a value of the wrong type.
+     */
+    private static Object traitValue(Object value) {
+        return value instanceof List<?> || value instanceof Map<?, ?> ? INCOMPARABLE : value;
     }
 
     private static Object metric(String name, EventCounts activity, Instant now) {
@@ -98,7 +115,8 @@ public final class RuleEvaluator {
             return false;
         }
         Duration within = Duration.ofDays(did.withinDays());
-        // Events are oldest first: for each first-step event, look ahead for a second step within the gap.
+        // Events are oldest first: for each first-step event, look ahead for a second step within the gap. A second
+        // step stamped a little after now counts, as any event does (see inWindow).
         for (int i = 0; i < events.size(); i++) {
             ProfileEvent first = events.get(i);
             if (!inWindow(first, from) || !matches(did.first(), first)) {
@@ -107,7 +125,7 @@ public final class RuleEvaluator {
             Instant deadline = first.at().plus(within);
             for (int j = i + 1; j < events.size(); j++) {
                 ProfileEvent second = events.get(j);
-                if (second.at().isAfter(deadline) || second.at().isAfter(now)) {
+                if (second.at().isAfter(deadline)) {
                     break;
                 }
                 if (matches(did.then(), second)) {
@@ -142,7 +160,7 @@ public final class RuleEvaluator {
             for (Object item : items(value)) {
                 if (distinct != null) {
                     distinct.add(item);
-                } else if (item instanceof Double number) {
+                } else if (item instanceof Double number && Double.isFinite(number)) {
                     values++;
                     sum += number;
                     min = Math.min(min, number);
@@ -178,11 +196,28 @@ public final class RuleEvaluator {
             return false;
         }
         for (PropertyCondition condition : pattern.where()) {
-            if (!compare(event.properties().get(condition.property()), condition.op(), condition.value())) {
+            if (!compareProperty(event.properties().get(condition.property()), condition.op(), condition.value())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * An event property compared as {@link #compare} does, except that {@code contains} on a product field (the
+     * list of the lines' values) looks inside each line's text: {@code products.name contains "Tea"} holds for a
+     * line "Green Tea". A list tag's {@code contains} matches an item whole: its items are values, not text.
+     */
+    private static boolean compareProperty(Object actual, RuleOp op, RuleValue expected) {
+        if (op == RuleOp.CONTAINS && actual instanceof List<?> lines) {
+            for (Object line : lines) {
+                if (compareScalar(line, RuleOp.CONTAINS, expected)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return compare(actual, op, expected);
     }
 
     private static Instant windowStart(Integer windowDays, Instant now) {
@@ -250,7 +285,7 @@ public final class RuleEvaluator {
         }
         Integer order = order(actual, expected);
         if (order == null) {
-            return op == RuleOp.NE;
+            return false;
         }
         return switch (op) {
             case EQ -> order == 0;
@@ -279,10 +314,30 @@ public final class RuleEvaluator {
             if (actual instanceof String value) {
                 Instant left = TimeText.parse(value);
                 Instant right = left == null ? null : TimeText.parse(text.value());
-                return right != null ? left.compareTo(right) : value.compareTo(text.value());
+                return right != null ? left.compareTo(right) : compareCodePoints(value, text.value());
             }
         }
         return null;
+    }
+
+    /**
+     * Text in the order of its code points, which is the order of its UTF-8 bytes: the order segments compare text
+     * in (collation "C"), whatever the database's collation. ({@link String#compareTo} orders UTF-16 units, which
+     * differs for characters beyond U+FFFF.)
+     */
+    static int compareCodePoints(String left, String right) {
+        int i = 0;
+        int j = 0;
+        while (i < left.length() && j < right.length()) {
+            int a = left.codePointAt(i);
+            int b = right.codePointAt(j);
+            if (a != b) {
+                return Integer.compare(a, b);
+            }
+            i += Character.charCount(a);
+            j += Character.charCount(b);
+        }
+        return Boolean.compare(i < left.length(), j < right.length());
     }
 
     /** Convenience for the engine's own figures: {@code value op expected}. */

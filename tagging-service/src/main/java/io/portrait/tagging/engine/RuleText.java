@@ -43,6 +43,9 @@ public final class RuleText {
 
     private static final MathContext SIGNIFICANT_DIGITS = new MathContext(15, RoundingMode.HALF_EVEN);
 
+    /** Longest number the lexer (and the JSON form) reads; a literal longer in plain decimal gets an exponent. */
+    private static final int MAX_NUMBER_LENGTH = 40;
+
     private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "did", "then", "within", "last", "of",
             "in", "contains", "exists", "true", "false");
 
@@ -174,7 +177,7 @@ public final class RuleText {
         if (value instanceof RuleValue.Text text) {
             quote(text.value(), out);
         } else if (value instanceof RuleValue.Number number) {
-            out.append(formatNumber(number.value()));
+            out.append(formatLiteral(number.value()));
         } else if (value instanceof RuleValue.Bool bool) {
             out.append(bool.value());
         } else if (value instanceof RuleValue.ListOf list) {
@@ -190,8 +193,21 @@ public final class RuleText {
     }
 
     /**
-     * A number in plain decimal with at most 15 significant digits, all that a double holds reliably: a sum of
-     * amounts reads as the amounts add up ({@code 11938.26}, not {@code 11938.259999999997}), and no exponent.
+     * A rule's literal, exactly as the double it holds (the shortest decimal that reads back as it), so that a
+     * printed rule parses to the same rule: {@code 1234567890123456} stays that, not {@code 1234567890123460}. Plain
+     * decimal, or with an exponent ({@code 1E+300}) where plain decimal would be longer than a number may be.
+     */
+    public static String formatLiteral(double value) {
+        BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
+        String plain = decimal.toPlainString();
+        return plain.length() <= MAX_NUMBER_LENGTH ? plain : decimal.toString();
+    }
+
+    /**
+     * A computed figure (a tag's value, a metric in a reason) in plain decimal with at most 15 significant digits,
+     * all that a double holds reliably after arithmetic: a sum of amounts reads as the amounts add up
+     * ({@code 11938.26}, not {@code 11938.259999999997}), and no exponent. Not for a rule's literals
+     * ({@link #formatLiteral}), which are printed exactly.
      */
     static String formatNumber(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
@@ -391,7 +407,7 @@ public final class RuleText {
             if (index < source.length() && isWordPart(source.charAt(index))) {
                 throw new RuleException(position, "malformed number");
             }
-            if (index - start > 40) {
+            if (index - start > MAX_NUMBER_LENGTH) {
                 throw new RuleException(position, "number too long");
             }
             tokens.add(new Token(Kind.NUMBER, source.substring(start, index), position));

@@ -22,6 +22,16 @@ public final class SegmentRules {
         return root;
     }
 
+    /**
+     * Reads a segment's stored rule (see {@link RuleJson#parseStored}), validated against the catalog as it is now
+     * and checked for the segment restriction.
+     */
+    public static RuleNode parseStored(String json, FieldCatalog catalog) {
+        RuleNode root = RuleJson.parseStored(json, catalog);
+        check(root, "$");
+        return root;
+    }
+
     private static void check(RuleNode node, String path) {
         if (node instanceof All all) {
             for (int i = 0; i < all.children().size(); i++) {

@@ -70,7 +70,8 @@ public final class TagEngine {
         }
         if (spec instanceof MetricTag metric) {
             OptionalDouble value = RuleEvaluator.aggregate(metric.metric(), profile.events(), now);
-            if (value.isEmpty()) {
+            // A sum past a double's range is no number a number tag can hold.
+            if (value.isEmpty() || !Double.isFinite(value.getAsDouble())) {
                 return Optional.empty();
             }
             return Optional.of(new TagValue(value.getAsDouble(), text(metric.metric()) + " = "
@@ -98,17 +99,24 @@ public final class TagEngine {
         return switch (spec.output()) {
             case TIME -> Optional.of(new TagValue(event.at(), which));
             case DAYS_SINCE -> Optional.of(new TagValue((double) Duration.between(event.at(), now).toDays(), which));
-            case PROPERTY -> {
-                Object value = event.properties().get(spec.property());
-                if (value == null || (value instanceof List<?> list && list.isEmpty())) {
-                    yield Optional.empty();
-                }
-                if (value instanceof List<?> list) {
-                    value = list.get(0);
-                }
-                yield Optional.of(new TagValue(value, which + ", " + spec.property()));
-            }
+            case PROPERTY -> propertyValue(spec, event.properties().get(spec.property()))
+                    .map(value -> new TagValue(value, which + ", " + spec.property()));
         };
+    }
+
+    /**
+     * The property's value as the tag's type holds it: of a product field (one value per line) the first line's.
+     * A number tag takes only a finite number, so text a till sent as a quantity ("2 pcs", kept as text since it is
+     * not a decimal) gives no value; stored as a number it would break every comparison with it.
+     */
+    private static Optional<Object> propertyValue(FirstLastTag spec, Object value) {
+        List<?> items = value instanceof List<?> list ? list : value == null ? List.of() : List.of(value);
+        for (Object item : items) {
+            if (spec.propertyType() != ValueType.NUMBER || item instanceof Double number && Double.isFinite(number)) {
+                return Optional.of(item);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<TagValue> preference(PreferenceTag spec, ProfileState profile, Instant now) {
@@ -151,7 +159,7 @@ public final class TagEngine {
             for (Tier tier : tiers) {
                 if (tier.bound() == null || value < tier.bound()) {
                     return Optional.of(new TagValue(tier.value(), figure + (tier.bound() == null ? ""
-                            : ", below " + RuleText.formatNumber(tier.bound()))));
+                            : ", below " + RuleText.formatLiteral(tier.bound()))));
                 }
             }
             return Optional.empty();
@@ -162,7 +170,7 @@ public final class TagEngine {
         for (int i = 0; i < tiers.size(); i++) {
             if (value >= cutPoints[i]) {
                 return Optional.of(new TagValue(tiers.get(i).value(), figure + ", at or above the "
-                        + RuleText.formatNumber(tiers.get(i).bound()) + "th percentile ("
+                        + RuleText.formatLiteral(tiers.get(i).bound()) + "th percentile ("
                         + RuleText.formatNumber(cutPoints[i]) + ")"));
             }
         }

@@ -179,10 +179,28 @@ public class ProfileStateRepository {
                         .map(traits -> events + traits));
     }
 
-    /** Deletes events older than the retention; answers how many. */
-    public Uni<Integer> prune(Instant before) {
-        return NativeSql.update("delete from profile_event where occurred_at < :before",
-                Map.of("before", Rows.time(before)));
+    /** The workspaces holding events older than {@code before}. */
+    public Uni<List<String>> workspacesWithEventsBefore(Instant before) {
+        return NativeSql.list("select distinct workspace from profile_event where occurred_at < :before",
+                String.class, Map.of("before", Rows.time(before)));
+    }
+
+    /**
+     * Deletes the events older than {@code before} of up to {@code limit} profiles of the workspace; answers those
+     * profiles (fewer than {@code limit}: none has any left).
+     */
+    public Uni<List<String>> prune(String workspace, Instant before, int limit) {
+        return NativeSql.list("""
+                        with doomed as (
+                            select distinct profile_id from profile_event
+                            where workspace = :workspace and occurred_at < :before
+                            limit :limit),
+                        gone as (
+                            delete from profile_event e using doomed d
+                            where e.workspace = :workspace and e.profile_id = d.profile_id and e.occurred_at < :before
+                            returning e.profile_id)
+                        select distinct profile_id from gone""",
+                String.class, Map.of("workspace", workspace, "before", Rows.time(before), "limit", limit));
     }
 
     private static List<String> concat(List<String> ids, String id) {

@@ -212,11 +212,17 @@ public final class SegmentSql {
                 + traitFilter(condition) + ")";
     }
 
-    /** The condition on a row {@code pt} of profile_trait: a trait, or a consent purpose held with the traits. */
+    /**
+     * The condition on a row {@code pt} of profile_trait: a trait, or a consent purpose held with the traits. A trait
+     * exists when it holds a value (JSON null is none, as for the engine). It is compared only when its JSON type is
+     * the field's (a string for text and times): a value of another type reads as null, so, as the engine has it, it
+     * matches no condition but {@code exists}, {@code !=} included.
+     */
     private String traitFilter(FieldCondition condition) {
         String k = bind(FieldCatalog.traitKey(condition.field()));
         String json = "pt.traits_json";
-        String filter = "pt.workspace = :ws and jsonb_exists(" + json + ", " + k + ")";
+        String jsonType = "jsonb_typeof(" + json + " -> " + k + ")";
+        String filter = "pt.workspace = :ws and " + jsonType + " <> 'null'";
         if (condition.op() == RuleOp.EXISTS) {
             return filter;
         }
@@ -224,16 +230,18 @@ public final class SegmentSql {
         String text = "(" + json + " ->> " + k + ")";
         String typed = switch (type) {
             // CASE guarantees the cast only sees numbers.
-            case NUMBER -> "(case when jsonb_typeof(" + json + " -> " + k + ") = 'number' then cast(" + text
-                    + " as double precision) end)";
-            case BOOLEAN -> "(case when jsonb_typeof(" + json + " -> " + k + ") = 'boolean' then " + text + " end)";
-            default -> text;
+            case NUMBER -> "(case when " + jsonType + " = 'number' then cast(" + text + " as double precision) end)";
+            case BOOLEAN -> "(case when " + jsonType + " = 'boolean' then " + text + " end)";
+            default -> "(case when " + jsonType + " = 'string' then " + text + " end)";
         };
         return filter + " and " + compare(typed, type == ValueType.LIST ? ValueType.STRING : type, condition.op(),
                 condition.value());
     }
 
-    /** {@code column op value}; tag values are text: numbers in plain decimal, times ISO, lists as {@link TagListText}. */
+    /**
+     * {@code column op value}; tag values are text: numbers in plain decimal (read through {@code portrait_number},
+     * null for any other text), times ISO, lists as {@link TagListText}. Trait columns come typed (a CASE).
+     */
     private String compare(String column, ValueType type, RuleOp op, RuleValue value) {
         if (type == ValueType.LIST) {
             return bind(TagListText.encodeItem(((RuleValue.Text) value).value())) + " = any(string_to_array(" + column
@@ -246,7 +254,7 @@ public final class SegmentSql {
             return time(column, op, value);
         }
         String operand = type == ValueType.NUMBER && !column.startsWith("(case")
-                ? "cast(" + column + " as double precision)" : column;
+                ? "portrait_number(" + column + ")" : column;
         if (op == RuleOp.IN) {
             List<Object> items = new ArrayList<>();
             ((RuleValue.ListOf) value).values().forEach(item -> items.add(literal(item)));
@@ -257,7 +265,10 @@ public final class SegmentSql {
 
     /**
      * A time compared as the engine compares it ({@link TimeText}): by the instant when the value names one (the
-     * rule's value always does, the validator sees to it), else as text.
+     * rule's value always does, the validator sees to it), else as text in the order of its characters (collation
+     * "C", the engine's code point order), not the database's collation: en_US, say, sorts "2026/01/01" before
+     * "2026-11-01" and "z" before "Z". Only here is text ordered; equality, which an index on the values serves, is
+     * the same in every deterministic collation.
      */
     private String time(String column, RuleOp op, RuleValue value) {
         if (op == RuleOp.IN) {
@@ -269,8 +280,7 @@ public final class SegmentSql {
         String symbol = symbol(op);
         return "(case when portrait_time(" + column + ") is not null then portrait_time(" + column + ") " + symbol
                 + " cast(cast(" + bind(TimeText.parse(text).toString()) + " as text) as timestamptz) else " + column
-                + " " + symbol
-                + " " + bind(text) + " end)";
+                + " collate \"C\" " + symbol + " " + bind(text) + " end)";
     }
 
     private static String symbol(RuleOp op) {

@@ -247,11 +247,14 @@ public class TagValueRepository {
                 Object[].class, Map.of("workspace", workspace, "code", code, "version", version, "top", top));
     }
 
-    /** Count, min, max and mean of a number tag's values. */
+    /**
+     * Count, min, max and mean of a number tag's values; min, max and mean leave out a value that is not a number
+     * (text stored before number tags refused it), which the count includes.
+     */
     public Uni<Object[]> numberSummary(String workspace, String code, int version) {
         return NativeSql.single("""
-                        select count(*), min(cast(value as double precision)), max(cast(value as double precision)),
-                            avg(cast(value as double precision))
+                        select count(*), min(portrait_number(value)), max(portrait_number(value)),
+                            avg(portrait_number(value))
                         from tag_value where workspace = :workspace and code = :code and version = :version""",
                 Object[].class, Map.of("workspace", workspace, "code", code, "version", version));
     }

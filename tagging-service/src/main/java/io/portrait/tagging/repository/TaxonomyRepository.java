@@ -219,6 +219,38 @@ public class TaxonomyRepository {
                 .map(updated -> updated == 1);
     }
 
+    /**
+     * Whether a publish of another version of the job's tag was queued after the job (and has not failed): the
+     * later publish is the one to serve, whichever job completes last.
+     */
+    public Uni<Boolean> publishedSince(String jobId) {
+        return NativeSql.list("""
+                        select 1 from recompute_job this join recompute_job later
+                            on later.workspace = this.workspace and later.code = this.code
+                        where this.job_id = :jobId and later.make_live and later.version <> this.version
+                          and later.state <> 'failed' and later.queued > this.queued
+                        limit 1""", Integer.class, Map.of("jobId", jobId))
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** Whether a publish of a version of the tag other than {@code version} is still being computed. */
+    public Uni<Boolean> publishPending(String workspace, String code, int version) {
+        return NativeSql.list("""
+                        select 1 from recompute_job
+                        where workspace = :workspace and code = :code and version <> :version and make_live
+                          and state = 'running'
+                        limit 1""", Integer.class, Map.of("workspace", workspace, "code", code, "version", version))
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** The workspace's daily refresh jobs still running (queued or being computed). */
+    public Uni<Long> runningRefreshJobs(String workspace) {
+        return NativeSql.single("""
+                        select count(*) from recompute_job
+                        where workspace = :workspace and state = 'running' and job_id like :prefix""",
+                Long.class, Map.of("workspace", workspace, "prefix", RecomputeJob.DAILY_REFRESH_PREFIX + "%"));
+    }
+
     public Uni<Optional<RecomputeJob>> job(String workspace, String jobId) {
         return NativeSql.list("select " + JOB_COLUMNS + " from recompute_job"
                                 + " where workspace = :workspace and job_id = :jobId",

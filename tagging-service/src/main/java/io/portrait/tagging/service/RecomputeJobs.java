@@ -46,6 +46,7 @@ public class RecomputeJobs {
     private final TaxonomyRepository taxonomy;
     private final TagComputeService compute;
     private final ServedDefinitions definitions;
+    private final SegmentService segments;
     private final Vertx vertx;
     private final String owner;
     private final long leaseMillis;
@@ -57,18 +58,21 @@ public class RecomputeJobs {
 
     @Inject
     RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions,
-                  TaggingConfig config, Vertx vertx) {
-        this(taxonomy, compute, definitions, vertx, config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
+                  SegmentService segments, TaggingConfig config, Vertx vertx) {
+        this(taxonomy, compute, definitions, segments, vertx,
+                config.replicaId().orElseGet(RecomputeJobs::replicaName), config.jobLease(),
                 config.recomputePageSize(), config.recomputeConcurrency(), config.maxRunningJobs(),
                 config.jobStartDelay());
     }
 
     /** A runner for replica {@code owner}; tests build a second one to play another replica on the same database. */
-    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions, Vertx vertx,
-                  String owner, Duration lease, int pageSize, int concurrency, int maxRunning, Duration startDelay) {
+    RecomputeJobs(TaxonomyRepository taxonomy, TagComputeService compute, ServedDefinitions definitions,
+                  SegmentService segments, Vertx vertx, String owner, Duration lease, int pageSize, int concurrency,
+                  int maxRunning, Duration startDelay) {
         this.taxonomy = taxonomy;
         this.compute = compute;
         this.definitions = definitions;
+        this.segments = segments;
         this.vertx = vertx;
         this.owner = owner;
         this.leaseMillis = lease.toMillis();
@@ -216,7 +220,10 @@ public class RecomputeJobs {
 
     // ---- running ----
 
-    /** Runs the jobs to their end; never fails (a failure marks them failed, a lost lease leaves them be). */
+    /**
+     * Runs the jobs to their end; never fails (a failure marks them failed, a lost lease leaves them be). When they
+     * were the workspace's last daily refresh jobs, its segments are refreshed next.
+     */
     Uni<Void> run(Lease lease) {
         return pass(lease)
                 .onFailure(LeaseLostException.class).recoverWithUni(lost -> {
@@ -225,7 +232,27 @@ public class RecomputeJobs {
                 })
                 .onFailure().recoverWithUni(failure -> Multi.createFrom().iterable(lease.jobs())
                         .onItem().transformToUniAndConcatenate(job -> fail(job, failure).onFailure().recoverWithNull())
-                        .collect().last().replaceWithVoid());
+                        .collect().last().replaceWithVoid())
+                .call(() -> refreshSegmentsAfterTags(lease));
+    }
+
+    /**
+     * Segments read tag values, so they are refreshed once the workspace's daily tag refresh has ended (the last of
+     * its jobs completed or failed), not at a time of day that may come before it. Checked after the jobs' end is
+     * committed: replicas ending the last two jobs at once then both see none left (the segments are refreshed
+     * twice, harmlessly) rather than each see the other's still running.
+     */
+    private Uni<Void> refreshSegmentsAfterTags(Lease lease) {
+        if (lease.jobs().stream().noneMatch(RecomputeJob::dailyRefresh)) {
+            return Uni.createFrom().voidItem();
+        }
+        String workspace = lease.job().workspace();
+        return Panache.withSession(() -> taxonomy.runningRefreshJobs(workspace))
+                .chain(running -> running > 0 ? Uni.createFrom().voidItem() : segments.refreshAll(workspace))
+                .onFailure().recoverWithItem(failure -> {
+                    Log.errorf(failure, "workspace %s: segments not refreshed after the tags", workspace);
+                    return null;
+                });
     }
 
     /** Computes the pages after the lease's checkpoint, then completes the jobs. */
@@ -360,6 +387,8 @@ public class RecomputeJobs {
     /**
      * Tags over time windows change with the calendar alone: once a day their live versions are recomputed in
      * place. Every replica fires this; the jobs have one id per tag version and day, so they are queued once.
+     * Segments of a workspace are refreshed when its last refresh job ends ({@link #run}); those of a workspace
+     * without any (no tag there changes with the calendar) right away.
      */
     @Scheduled(cron = "${portrait.tagging.daily-refresh-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> dailyRefresh() {
@@ -368,8 +397,20 @@ public class RecomputeJobs {
                 .chain(compute::workspacesWithLiveTags)
                 .chain(workspaces -> Multi.createFrom().iterable(workspaces)
                         .onItem().transformToUniAndConcatenate(workspace -> queueRefresh(workspace, day))
-                        .collect().asList())
+                        .filter(jobs -> !jobs.isEmpty())
+                        .map(jobs -> jobs.get(0).workspace())
+                        .collect().asSet())
                 .invoke(this::drain)
+                .chain(this::refreshSegmentsWithoutTagRefresh);
+    }
+
+    /** Refreshes the segments of the workspaces whose tags have no refresh today, one workspace after the other. */
+    private Uni<Void> refreshSegmentsWithoutTagRefresh(Set<String> refreshing) {
+        return segments.workspaces()
+                .chain(workspaces -> Multi.createFrom().iterable(workspaces)
+                        .filter(workspace -> !refreshing.contains(workspace))
+                        .onItem().transformToUniAndConcatenate(segments::refreshAll)
+                        .collect().last())
                 .replaceWithVoid();
     }
 
@@ -378,8 +419,8 @@ public class RecomputeJobs {
         return compute.refreshable(workspace).chain(tags -> Panache.withTransaction(() -> Multi.createFrom()
                 .iterable(tags)
                 .onItem().transformToUniAndConcatenate(tag -> {
-                    RecomputeJob job = RecomputeJob.create("refresh-" + day + "-" + workspace + "-" + tag.code()
-                            + "-v" + tag.version(), workspace, tag.code(), tag.version(), false);
+                    RecomputeJob job = RecomputeJob.create(RecomputeJob.DAILY_REFRESH_PREFIX + day + "-" + workspace
+                            + "-" + tag.code() + "-v" + tag.version(), workspace, tag.code(), tag.version(), false);
                     return taxonomy.insertJob(job).replaceWith(job);
                 })
                 .collect().asList()));

@@ -18,7 +18,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Segments: a rule over tags and traits, counted live, materialized as members with a log of changes. */
 @ApplicationScoped
@@ -59,7 +59,7 @@ public class SegmentService {
 
     @WithSession
     public Uni<Count> count(String workspace, String rule) {
-        return compile(workspace, rule).chain(compiled -> segments.count(workspace, compiled.sql())
+        return compile(workspace, rule, SegmentRules::parse).chain(compiled -> segments.count(workspace, compiled.sql())
                 .chain(count -> segments.profileCount(workspace).map(profiles -> new Count(count, profiles))));
     }
 
@@ -68,7 +68,7 @@ public class SegmentService {
         String checkedCode = TagCatalogService.code(code, "code");
         String checkedName = TagCatalogService.text(name, "name", true);
         String checkedDescription = TagCatalogService.text(description, "description", false);
-        return compile(workspace, rule).chain(compiled -> segments.insert(workspace, checkedCode, checkedName,
+        return compile(workspace, rule, SegmentRules::parse).chain(compiled -> segments.insert(workspace, checkedCode, checkedName,
                         checkedDescription, RuleJson.write(compiled.rule()))
                 .chain(inserted -> {
                     if (!inserted) {
@@ -94,7 +94,7 @@ public class SegmentService {
     }
 
     private Uni<Refreshed> refreshLocked(String workspace, String code) {
-        return existing(workspace, code, true).chain(row -> compile(workspace, row.rule())
+        return existing(workspace, code, true).chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored)
                 .chain(compiled -> segments.refresh(workspace, code, compiled.sql()))
                 .chain(counts -> existing(workspace, code, false)
                         .map(updated -> new Refreshed(view(updated), counts[0], counts[1]))));
@@ -140,23 +140,25 @@ public class SegmentService {
         return segments.membershipsOf(workspace, profileId);
     }
 
-    /** Segments follow their tags: every segment is refreshed once a day after the tags' own refresh. */
-    @Scheduled(cron = "${portrait.tagging.daily-refresh-cron}", delayed = "5m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> dailyRefresh() {
-        return Panache.withSession(segments::workspaces)
-                .chain(workspaces -> Multi.createFrom().iterable(workspaces)
-                        .onItem().transformToUniAndConcatenate(workspace -> Panache.withSession(() ->
-                                        segments.list(workspace))
-                                .chain(rows -> Multi.createFrom().iterable(rows)
-                                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
-                                                refreshLocked(workspace, row.code()))
-                                                .onFailure().recoverWithItem(failure -> {
-                                                    Log.warnf("workspace %s: segment %s not refreshed: %s",
-                                                            workspace, row.code(), failure.getMessage());
-                                                    return null;
-                                                }))
-                                        .collect().last()))
+    /** The workspaces holding segments. */
+    public Uni<List<String>> workspaces() {
+        return Panache.withSession(segments::workspaces);
+    }
+
+    /**
+     * Refreshes every segment of the workspace, each in its own transaction; one that fails is logged and the others
+     * go on. The daily refresh calls it once the workspace's tags are refreshed (see {@link RecomputeJobs}).
+     */
+    public Uni<Void> refreshAll(String workspace) {
+        return Panache.withSession(() -> segments.list(workspace))
+                .chain(rows -> Multi.createFrom().iterable(rows)
+                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
+                                        refreshLocked(workspace, row.code()))
+                                .onFailure().recoverWithItem(failure -> {
+                                    Log.warnf("workspace %s: segment %s not refreshed: %s",
+                                            workspace, row.code(), failure.getMessage());
+                                    return null;
+                                }))
                         .collect().last())
                 .replaceWithVoid();
     }
@@ -168,8 +170,12 @@ public class SegmentService {
     private record Compiled(RuleNode rule, SegmentSql.Compiled sql) {
     }
 
-    /** Parses against the workspace's catalog and compiles to SQL over the tags' live versions. */
-    private Uni<Compiled> compile(String workspace, String rule) {
+    /**
+     * Parses against the workspace's catalog and compiles to SQL over the tags' live versions. {@code parser}: a
+     * caller's rule is parsed with the limits on what callers may send ({@link SegmentRules#parse}), a stored one
+     * without them ({@link SegmentRules#parseStored}).
+     */
+    private Uni<Compiled> compile(String workspace, String rule, BiFunction<String, FieldCatalog, RuleNode> parser) {
         if (rule == null || rule.isBlank()) {
             return Uni.createFrom().failure(new InvalidRequestException("rule is required"));
         }
@@ -177,7 +183,7 @@ public class SegmentService {
             FieldCatalog catalog = TagCompiler.catalog(definitions);
             RuleNode node;
             try {
-                node = SegmentRules.parse(rule, catalog);
+                node = parser.apply(rule, catalog);
             } catch (RuleException e) {
                 throw new InvalidRequestException("rule: " + e.getMessage());
             }

@@ -200,26 +200,40 @@ public class TagCatalogService {
             if (version < 1 || version > definition.latestVersion()) {
                 throw new NotFoundException("tag '" + code + "' has no version " + version);
             }
-            if (definition.liveVersion() != null && definition.liveVersion() == version) {
-                return Uni.createFrom().item(new Published(definition, null));
-            }
             boolean computed = !definition.kind().equals("manual") && !definition.kind().equals("model");
-            if (computed) {
+            boolean live = definition.liveVersion() != null && definition.liveVersion() == version;
+            if (!computed) {
+                return live ? Uni.createFrom().item(new Published(definition, null))
+                        : publishAtOnce(workspace, definition, version);
+            }
+            // Publishing the live version again is a no-op, unless another version's publish is pending: then this
+            // one, the later, must win when that completes (see TagComputeService.makeLive), so it gets a job too.
+            Uni<Boolean> needsJob = live ? taxonomy.publishPending(workspace, code, version)
+                    : Uni.createFrom().item(true);
+            return needsJob.chain(queue -> {
+                if (!queue) {
+                    return Uni.createFrom().item(new Published(definition, null));
+                }
                 RecomputeJob job = RecomputeJob.create(UUID.randomUUID().toString(), workspace, code, version, true);
                 return taxonomy.markPublished(workspace, code, version)
                         .chain(() -> taxonomy.insertJob(job))
                         .chain(() -> taxonomy.job(workspace, job.jobId()))
                         .map(stored -> new Published(definition, stored.orElseThrow()));
-            }
-            Uni<Integer> carry = definition.liveVersion() == null ? Uni.createFrom().item(0)
-                    : values.copyVersion(workspace, code, definition.liveVersion(), version);
-            return taxonomy.markPublished(workspace, code, version)
-                    .chain(() -> carry)
-                    .chain(() -> taxonomy.updateState(workspace, code, TagDefinition.PUBLISHED,
-                            definition.latestVersion(), version))
-                    .chain(() -> existing(workspace, code, false))
-                    .map(updated -> new Published(updated, null));
+            });
         });
+    }
+
+    /** Manual and model tags carry their values over to the version and serve it at once. */
+    private Uni<Published> publishAtOnce(String workspace, TagDefinition definition, int version) {
+        String code = definition.code();
+        Uni<Integer> carry = definition.liveVersion() == null ? Uni.createFrom().item(0)
+                : values.copyVersion(workspace, code, definition.liveVersion(), version);
+        return taxonomy.markPublished(workspace, code, version)
+                .chain(() -> carry)
+                .chain(() -> taxonomy.updateState(workspace, code, TagDefinition.PUBLISHED,
+                        definition.latestVersion(), version))
+                .chain(() -> existing(workspace, code, false))
+                .map(updated -> new Published(updated, null));
     }
 
     /** Retired tags are no longer computed or served; their values stay queryable by version. */

@@ -131,12 +131,16 @@ public class TagComputeService {
      * computed is not read by any until it is served, so several versions computed in one pass each come out as
      * they would alone. {@code guarded}: each value is written only where the stored row is still as read here (a
      * page of a long job, see {@link TagValueRepository#applyGuarded}).
+     *
+     * <p>The stored values are read before the traits and events: a real-time update committing between the two
+     * reads is then newer than the row the guard compares with, and is kept. Read the other way round, its row would
+     * be the guard's reference while the page computed from the events before it, and the page would overwrite it.
      */
     private Uni<Integer> computeAndStore(String workspace, Set<String> profileIds, List<CompiledTag> tags,
                                         boolean guarded, Uni<List<StoredTagValue>> storedRead) {
         Instant now = clock.instant();
-        return states.load(workspace, profileIds).chain(data -> storedValues(workspace, storedRead)
-                .chain(stored -> {
+        return storedValues(workspace, storedRead).chain(stored -> states.load(workspace, profileIds)
+                .chain(data -> {
                     Map<String, Map<String, Object>> current = stored.live();
                     List<Change> changes = new ArrayList<>();
                     List<GuardedChange> guardedChanges = new ArrayList<>();
@@ -290,13 +294,19 @@ public class TagComputeService {
                 .replaceWithVoid();
     }
 
-    /** Serves the job's version (unless the tag was retired meanwhile, or a later version is live already). */
+    /**
+     * Serves the version of a publish job, earlier than the live one or not (publishing an earlier version rolls
+     * back to it), unless another version was published after it: the last publish wins, whichever of their jobs
+     * completes last. A tag retired meanwhile stays retired.
+     */
     Uni<Void> makeLive(RecomputeJob job) {
         String workspace = job.workspace();
         return taxonomy.definition(workspace, job.code(), true).chain(definition -> definition
-                .map(d -> taxonomy.updateState(workspace, job.code(),
-                        TagDefinition.RETIRED.equals(d.status()) ? d.status() : TagDefinition.PUBLISHED,
-                        d.latestVersion(), Math.max(job.version(), d.liveVersion() == null ? 0 : d.liveVersion())))
+                .map(d -> taxonomy.publishedSince(job.jobId()).chain(superseded -> superseded
+                        ? Uni.createFrom().voidItem()
+                        : taxonomy.updateState(workspace, job.code(),
+                                TagDefinition.RETIRED.equals(d.status()) ? d.status() : TagDefinition.PUBLISHED,
+                                d.latestVersion(), job.version())))
                 .orElse(Uni.createFrom().voidItem()));
     }
 
@@ -332,9 +342,45 @@ public class TagComputeService {
 
     // ---- daily refresh ----
 
-    /** Drops retained events past the retention (idempotent, so every replica may run it). */
+    /**
+     * Drops retained events past the retention (idempotent, so every replica may run it), and recomputes every tag
+     * of the profiles that lost events: the rules read only the events kept, also those without a window
+     * ({@code count("Order Completed")}), which the daily refresh does not recompute. Answers how many profiles lost
+     * events.
+     */
     Uni<Integer> prune() {
-        return Panache.withTransaction(() -> states.prune(clock.instant().minus(config.eventRetention())));
+        Instant before = clock.instant().minus(config.eventRetention());
+        return Panache.withSession(() -> states.workspacesWithEventsBefore(before))
+                .chain(workspaces -> Multi.createFrom().iterable(workspaces)
+                        .onItem().transformToUniAndConcatenate(workspace -> prune(workspace, before, 0))
+                        .collect().with(Collectors.summingInt(Integer::intValue)));
+    }
+
+    /**
+     * Prunes the workspace a page of profiles at a time, each page in its own transaction with its profiles'
+     * tags recomputed. The workspace lock comes first, as for a page of a recompute: a merge, which moves events,
+     * never holds it while waiting for the rows this deletes.
+     */
+    private Uni<Integer> prune(String workspace, Instant before, int pruned) {
+        int limit = config.recomputePageSize();
+        return Panache.withTransaction(() -> ledger.lockShared(workspace)
+                        .chain(() -> states.prune(workspace, before, limit))
+                        .call(profiles -> recomputeEveryTag(workspace, Set.copyOf(profiles))))
+                .chain(profiles -> profiles.size() < limit ? Uni.createFrom().item(pruned + profiles.size())
+                        : prune(workspace, before, pruned + profiles.size()));
+    }
+
+    /**
+     * Recomputes every computed tag of the profiles, in the caller's transaction, writing a value only where the
+     * stored row is still as read (see {@link #computeAndStore}): it runs beside the event path.
+     */
+    private Uni<Integer> recomputeEveryTag(String workspace, Set<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return computable(workspace).chain(tags -> tags.isEmpty() ? Uni.createFrom().item(0)
+                : computeAndStore(workspace, profileIds, new ProfileTagger(tags).tags(), true,
+                        values.forProfiles(workspace, profileIds)));
     }
 
     /**

@@ -103,18 +103,80 @@ class RuleEvaluatorTest {
                 .isEqualTo(expected);
     }
 
-    /** A till whose clock runs three minutes fast: its order counts now, not only once its time has come. */
+    /**
+     * A till whose clock runs three minutes fast: its order counts now, not only once its time has come, also as the
+     * second step of a sequence.
+     */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "did \"Order Completed\"|true",
             "did \"Order Completed\" last 30d|true",
             "count(\"Order Completed\") = 1|true",
+            "did \"Product Added\" then \"Order Completed\" within 1d|true",
+            "did \"Product Added\" then \"Order Completed\" within 1d last 30d|true",
     })
     void anEventStampedAFewMinutesAheadCounts(String rule, boolean expected) {
         ProfileState lin = ProfileState.of("p3", Map.of(), Map.of(), null, List.of(
+                event("Product Added", NOW.minusSeconds(3600).toString(), "pos", Map.of("sku", "TEA-01")),
                 event("Order Completed", NOW.plusSeconds(180).toString(), "pos", Map.of("revenue", 10))));
 
         assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), lin, NOW))
+                .isEqualTo(expected);
+    }
+
+    /**
+     * {@code contains} on a product field looks inside each line's text (any line may hold it); on a list tag it
+     * matches an item whole.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "did \"Order Completed\" [products.name contains \"Tea\"]|true",
+            "did \"Order Completed\" [products.name contains \"Cup\"]|true",
+            "did \"Order Completed\" [products.name contains \"tea\"]|false",
+            "did \"Order Completed\" [products.name contains \"Coffee\"]|false",
+            "did \"Order Completed\" [products.name = \"Tea\"]|false",
+            "did \"Order Completed\" [products.name = \"Green Tea\"]|true",
+            "did \"Order Completed\" [products.name != \"Green Tea\"]|false",
+            "count(\"Order Completed\" [products.category contains \"drink\"]) = 1|true",
+            "tag.interests contains \"te\"|false",
+            "tag.interests contains \"tea\"|true",
+    })
+    void containsLooksInsideEachProductLine(String rule, boolean expected) {
+        ProfileState jun = ProfileState.of("p4", Map.of(), Map.of("interests", List.of("tea", "books")), null,
+                List.of(event("Order Completed", "2026-03-01T10:00:00Z", "app", Map.of("products", List.of(
+                        Map.of("name", "Green Tea", "category", "drinks"),
+                        Map.of("name", "Tea Cup", "category", "kitchen"))))));
+
+        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), jun, NOW))
+                .isEqualTo(expected);
+    }
+
+    /**
+     * A trait of the wrong type for its field (a number where text or a time is expected, text where a number is)
+     * matches no condition but {@code exists}, whatever the operator; segments count it the same way.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "trait.age != 30|false",
+            "trait.age = 40|false",
+            "trait.age exists|true",
+            "not trait.age = 40|true",
+            "trait.marketing_opt_in != false|false",
+            "trait.registered_at < \"2026-01-01\"|false",
+            "trait.registered_at != \"2026-01-01\"|false",
+            "trait.city = \"Shanghai\"|false",
+            "trait.city != \"Beijing\"|false",
+            "trait.city contains \"Shanghai\"|false",
+            "trait.city exists|true",
+            "trait.country exists|false",
+    })
+    void aTraitOfTheWrongTypeMatchesOnlyExists(String rule, boolean expected) {
+        Map<String, Object> traits = new java.util.HashMap<>(Map.of("age", "40", "marketing_opt_in", "yes",
+                "registered_at", 1705312800000L, "city", List.of("Shanghai", "Beijing")));
+        traits.put("country", null);
+        ProfileState odd = ProfileState.of("p5", traits, Map.of(), null, List.of());
+
+        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), odd, NOW))
                 .isEqualTo(expected);
     }
 

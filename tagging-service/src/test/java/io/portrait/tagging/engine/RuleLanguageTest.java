@@ -71,12 +71,52 @@ class RuleLanguageTest {
             "avg(products.price of \"Order Completed\") >= 50.25",
             "distinct(products.category of \"Product Viewed\" last 30d) >= 5",
             "tag.orders_90d != -1 and trait.gender = \"f\\\"\\\\\\n\"",
+            "trait.age = 1234567890123456",
+            "trait.age < 0.12345678901234567",
+            "trait.age > -98765432109876.54321",
+            "trait.age < 1e300 and trait.age > 1e-300",
     })
     void formattingAndReparsingGivesTheSameTree(String text) {
         RuleNode tree = RuleText.parse(text, CATALOG);
 
         assertThat(RuleText.parse(RuleText.format(tree), CATALOG)).isEqualTo(tree);
         assertThat(RuleJson.parse(RuleJson.write(tree), CATALOG)).isEqualTo(tree);
+    }
+
+    /** Rule literals print exactly as the double they hold, unlike tag values, which keep 15 significant digits. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "trait.age = 1234567890123456|trait.age = 1234567890123456",
+            "trait.age = 0.12345678901234567|trait.age = 0.12345678901234566",
+            "trait.age = 1e300|trait.age = 1E+300",
+            "trait.age = 2.50|trait.age = 2.5",
+            "trait.age = -0.000001|trait.age = -0.000001",
+    })
+    void literalsPrintExactly(String text, String printed) {
+        assertThat(RuleText.format(RuleText.parse(text, CATALOG))).isEqualTo(printed);
+    }
+
+    /**
+     * The stored JSON of a rule given in the text form may be longer than the text (a segment or tag value of 99
+     * conditions): it is read back without the limit on what a caller may send.
+     */
+    @Test
+    void aStoredRuleLongerThanTheInputLimitIsReadBack() {
+        List<String> cities = new java.util.ArrayList<>();
+        for (int i = 0; i < 99; i++) {
+            cities.add("trait.city = \"" + String.format("%040d", i) + "\"");
+        }
+        String text = String.join(" or ", cities);
+        RuleNode rule = RuleText.parse(text, CATALOG);
+        String stored = RuleJson.write(rule);
+        assertThat(text.length()).isLessThanOrEqualTo(RuleLimits.MAX_SOURCE_LENGTH);
+        assertThat(stored.length()).isGreaterThan(RuleLimits.MAX_SOURCE_LENGTH);
+
+        assertThat(RuleJson.parseStored(stored, CATALOG)).isEqualTo(rule);
+        assertThat(SegmentRules.parseStored(stored, CATALOG)).isEqualTo(rule);
+        String spec = TagSpecs.toJson(TagSpecs.parse("{\"kind\": \"rule\", \"values\": [{\"value\": \"far\", \"when\": "
+                + new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(text) + "}]}", CATALOG)).toString();
+        assertThat(((TagSpec.RuleTag) TagSpecs.parse(spec, CATALOG)).values().get(0).when()).isEqualTo(rule);
     }
 
     @Test

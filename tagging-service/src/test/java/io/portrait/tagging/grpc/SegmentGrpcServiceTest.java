@@ -320,6 +320,32 @@ class SegmentGrpcServiceTest {
         });
     }
 
+    /**
+     * A rule within the limits, whose stored JSON is longer than the 8,000 characters a caller may send (99 cities of
+     * 40 characters or-ed: 5,738 characters of text, 8,226 of JSON), is saved and refreshed like any other.
+     */
+    @Test
+    void aRuleWhoseStoredFormIsLongerThanItsTextIsSavedAndRefreshed() {
+        String ws = workspaceWithTags();
+        List<String> cities = new java.util.ArrayList<>(List.of("trait.city = \"Hangzhou\""));
+        for (int i = 1; i < 99; i++) {
+            cities.add("trait.city = \"" + String.format("City %035d", i) + "\"");
+        }
+        String rule = String.join(" or ", cities);
+
+        Segment segment = segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("far_cities")
+                .setName("Far cities").setRule(rule).build()).await().atMost(TIMEOUT).getSegment();
+
+        assertThat(rule.length()).isLessThan(8_000);
+        assertThat(segment.getRuleJson().length()).isGreaterThan(8_000);
+        assertThat(segment.getMembers()).isEqualTo(1);
+        sink.applyEvents(batch(ws, lives("t5", "eve", "Hangzhou"))).await().atMost(TIMEOUT);
+        RefreshSegmentResponse refreshed = segments.refreshSegment(RefreshSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("far_cities").build()).await().atMost(TIMEOUT);
+        assertThat(refreshed.getEntered()).isEqualTo(1);
+        assertThat(refreshed.getSegment().getMembers()).isEqualTo(2);
+    }
+
     @Test
     void membersArePagedAndChangesRecorded() {
         String ws = workspaceWithTags();

@@ -121,8 +121,13 @@ class TagCatalogGrpcServiceTest {
 
     /** Publishes and waits for the recompute job, if any, to complete. */
     private PublishTagResponse publish(String ws, String code) {
+        return publish(ws, code, 0);
+    }
+
+    /** Publishes the version (0: the latest) and waits for the recompute job, if any, to complete. */
+    private PublishTagResponse publish(String ws, String code, int version) {
         PublishTagResponse response = catalog.publishTag(PublishTagRequest.newBuilder().setWorkspace(ws).setCode(code)
-                .build()).await().atMost(TIMEOUT);
+                .setVersion(version).build()).await().atMost(TIMEOUT);
         if (response.hasJob()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !catalog.getRecomputeJob(GetRecomputeJobRequest
                     .newBuilder().setWorkspace(ws).setJobId(response.getJob().getJobId()).build())
@@ -224,6 +229,32 @@ class TagCatalogGrpcServiceTest {
         assertThat(v1.getValuesList()).extracting(ProfileTagValue::getProfileId).containsExactly("ann", "cai");
         assertThat(catalog.getTag(GetTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender").build())
                 .await().atMost(TIMEOUT).getVersionsCount()).isEqualTo(2);
+    }
+
+    /** Rolling back: publishing an earlier version serves it again once it is computed. */
+    @Test
+    void publishingAnEarlierVersionServesItAgain() {
+        String ws = newWorkspace();
+        category(ws, "value", "");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "cai", daysAgo(3), 500)))
+                .await().atMost(TIMEOUT);
+        createTag(ws, "big_spender", "value", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
+                + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 40\"}]}");
+        publish(ws, "big_spender");
+        catalog.reviseTag(ReviseTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender")
+                .setSpecJson("{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
+                        + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 100\"}]}").build())
+                .await().atMost(TIMEOUT);
+        publish(ws, "big_spender");
+        assertThat(tagsOf(ws, "ann")).doesNotContainKey("big_spender");
+
+        PublishTagResponse rolledBack = publish(ws, "big_spender", 1);
+
+        assertThat(rolledBack.getJob().getVersion()).isEqualTo(1);
+        assertThat(catalog.getTag(GetTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender").build())
+                .await().atMost(TIMEOUT).getDefinition().getLiveVersion()).isEqualTo(1);
+        assertThat(tagsOf(ws, "ann").get("big_spender").getVersion()).isEqualTo(1);
+        assertThat(tagsOf(ws, "cai").get("big_spender").getVersion()).isEqualTo(1);
     }
 
     @Test

@@ -316,6 +316,158 @@ class SegmentSqlTest {
         }
     }
 
+    /**
+     * Values a field's type does not expect: traits of the wrong JSON type (a number in a time, text in a number, an
+     * array or an object in a text, a JSON null) and number tags holding text (written before number tags refused
+     * it). An incomparable value matches no condition but {@code exists}, whatever the operator: the segment's SQL
+     * selects exactly the profiles the engine's rule evaluation does, and no count fails on such a value.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "trait.registered_at < \"2026-01-01T00:00:00Z\"",
+            "trait.registered_at >= \"2026-11-01\"",
+            "trait.registered_at != \"2026-11-01T00:00:00Z\"",
+            "trait.registered_at in [\"2026-11-01\", \"2026-01-01\"]",
+            "trait.registered_at exists",
+            "trait.age != 30",
+            "trait.age >= 40",
+            "trait.age in [30, 40]",
+            "trait.age exists",
+            "not trait.age = 30",
+            "trait.marketing_opt_in != false",
+            "trait.marketing_opt_in = true",
+            "trait.city = \"Paris\"",
+            "trait.city != \"Paris\"",
+            "trait.city contains \"a\"",
+            "trait.city in [\"123\", \"Paris\"]",
+            "trait.city exists",
+            "not trait.city exists",
+            "tag.last_qty > 1",
+            "tag.last_qty != 3",
+            "tag.last_qty in [3, 0.5]",
+            "tag.last_qty exists",
+            "tag.last_qty > 1 and trait.city = \"Paris\"",
+            "not tag.last_qty < 1 or trait.age != 30"})
+    void incomparableValuesSelectWhatTheEngineSays(String rule) throws SQLException {
+        Map<String, Map<String, Object>> traits = new HashMap<>();
+        traits.put("o1", traits("registered_at", 1705312800000L, "age", "40", "marketing_opt_in", "yes", "city", 123));
+        traits.put("o2", traits("registered_at", "2026/01/01", "age", 30, "marketing_opt_in", false, "city", "Paris"));
+        traits.put("o3", traits("registered_at", "2026-11-01T00:00:00Z", "age", null, "marketing_opt_in", true,
+                "city", List.of("Paris", "Lyon")));
+        traits.put("o4", traits("registered_at", true, "age", 41.5, "city", Map.of("name", "Paris")));
+        traits.put("o5", traits("registered_at", "2026-11-01T00:00:00z", "age", "abc", "city", null));
+        traits.put("o6", traits());
+        Map<String, String> lastQty = Map.of("o1", "2 pcs", "o2", "3", "o3", "0.5", "o4", "1e5", "o7", "Infinity",
+                "o8", "12");
+        assertEngineAndSqlAgree(connection, "odd", rule, Map.of("last_qty", ValueType.NUMBER), traits, lastQty);
+    }
+
+    /**
+     * Text a time-valued field holds that is not a time is ordered by its characters, as Java orders them, whatever
+     * the database's collation: en_US (common in production) sorts "2026/01/01" before "2026-11-01" and "z" before
+     * "Z", Java the other way round. A database without such a locale here, the values column gets an ICU one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tag.seen_at > \"2026-11-01T00:00:00Z\"",
+            "tag.seen_at <= \"2026-11-01T00:00:00Z\"",
+            "tag.seen_at < \"2026-01-01\""})
+    void textIsOrderedAsJavaOrdersItWhateverTheCollation(String rule) throws SQLException {
+        try (Connection collated = collatedDatabase()) {
+            assertEngineAndSqlAgree(collated, "collated", rule, Map.of("seen_at", ValueType.TIMESTAMP), Map.of(),
+                    Map.of("c1", "2026-11-01T00:00:00z", "c2", "2026/01/01", "c3", "2026-11-01T00:00:00Z",
+                            "c4", "A2026", "c5", "a2026"));
+        }
+    }
+
+    private static Connection collatedDatabase() throws SQLException {
+        server.ensureDatabase("collated");
+        String url = server.jdbcUrl("collated");
+        Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
+                .locations("classpath:db/migration").load().migrate();
+        Connection collated = DriverManager.getConnection(url, EmbeddedPostgresServer.USER,
+                EmbeddedPostgresServer.PASSWORD);
+        try (Statement statement = collated.createStatement()) {
+            statement.execute("alter table tag_value alter column value type text collate \"en-US-x-icu\"");
+        }
+        return collated;
+    }
+
+    private static Map<String, Object> traits(Object... pairs) {
+        Map<String, Object> traits = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            traits.put((String) pairs[i], pairs[i + 1]);
+        }
+        return traits;
+    }
+
+    /**
+     * Stores the traits and the values of one tag (live version 1) in the workspace, and checks that the rule's
+     * planned and straightforward SQL select and count the profiles the engine matches; removes them again.
+     */
+    private static void assertEngineAndSqlAgree(Connection db, String ws, String rule, Map<String, ValueType> tags,
+                                                Map<String, Map<String, Object>> traits,
+                                                Map<String, String> tagValues) throws SQLException {
+        String code = tags.keySet().iterator().next();
+        FieldCatalog catalog = FieldCatalog.standard(tags);
+        Map<String, Integer> live = Map.of(code, 1);
+        try (PreparedStatement tag = db.prepareStatement("""
+                     insert into tag_value (workspace, code, version, profile_id, value, reason)
+                     values (?, ?, 1, ?, ?, 'test')""");
+             PreparedStatement trait = db.prepareStatement(
+                     "insert into profile_trait (workspace, profile_id, traits) values (?, ?, ?)")) {
+            for (var entry : tagValues.entrySet()) {
+                tag.setString(1, ws);
+                tag.setString(2, code);
+                tag.setString(3, entry.getKey());
+                tag.setString(4, entry.getValue());
+                tag.addBatch();
+            }
+            tag.executeBatch();
+            for (var entry : traits.entrySet()) {
+                trait.setString(1, ws);
+                trait.setString(2, entry.getKey());
+                trait.setString(3, JSON.writeValueAsString(entry.getValue()));
+                trait.addBatch();
+            }
+            trait.executeBatch();
+
+            RuleNode node = SegmentRules.parse(rule, catalog);
+            List<String> expected = new ArrayList<>();
+            TreeSet<String> profiles = new TreeSet<>(traits.keySet());
+            profiles.addAll(tagValues.keySet());
+            for (String profile : profiles) {
+                // The traits as the service reads them back from the store.
+                Map<String, Object> stored = traits.containsKey(profile)
+                        ? JSON.readValue(JSON.writeValueAsString(traits.get(profile)), Map.class) : Map.of();
+                Map<String, Object> values = tagValues.containsKey(profile)
+                        ? Map.of(code, TagValue.parse(tagValues.get(profile), tags.get(code))) : Map.of();
+                ProfileState state = ProfileState.of(profile, stored, values, null, List.of());
+                if (RuleEvaluator.matches(node, state, Instant.parse("2026-12-01T00:00:00Z"))) {
+                    expected.add(profile);
+                }
+            }
+            for (SegmentSql.Compiled compiled : List.of(SegmentSql.compile(node, live, catalog),
+                    SegmentSql.straightforward(node, live, catalog))) {
+                Map<String, Object> params = new HashMap<>(compiled.params());
+                params.put("ws", ws);
+                assertThat(NamedJdbc.strings(db, "select p.profile_id from " + compiled.profiles()
+                        + " order by p.profile_id", params)).as(compiled.profiles()).isEqualTo(expected);
+                assertThat(NamedJdbc.single(db, compiled.count(), params)).isEqualTo(expected.size());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            try (PreparedStatement clear = db.prepareStatement("delete from tag_value where workspace = ?");
+                 PreparedStatement clearTraits = db.prepareStatement("delete from profile_trait where workspace = ?")) {
+                clear.setString(1, ws);
+                clear.execute();
+                clearTraits.setString(1, ws);
+                clearTraits.execute();
+            }
+        }
+    }
+
     private static List<String> known() throws SQLException {
         return NamedJdbc.strings(connection,
                 "select profile_id from known_profile where workspace = 'known' order by profile_id", Map.of());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,13 @@ class RecomputeJobsTest {
     ServedDefinitions definitions;
 
     @Inject
+    SegmentService segments;
+
+    @Inject
     Vertx vertx;
 
     private RecomputeJobs replica(String name, Duration lease) {
-        return new RecomputeJobs(taxonomy, compute, definitions, vertx, name, lease, PAGE, CONCURRENCY, 1,
+        return new RecomputeJobs(taxonomy, compute, definitions, segments, vertx, name, lease, PAGE, CONCURRENCY, 1,
                 Duration.ZERO);
     }
 
@@ -98,13 +102,26 @@ class RecomputeJobsTest {
     }
 
     private RecomputeJob queue(String ws, String code, boolean makeLive) {
-        RecomputeJob job = RecomputeJob.create(UUID.randomUUID().toString(), ws, code, 1, makeLive);
+        return queue(ws, code, 1, makeLive);
+    }
+
+    private RecomputeJob queue(String ws, String code, int version, boolean makeLive) {
+        RecomputeJob job = RecomputeJob.create(UUID.randomUUID().toString(), ws, code, version, makeLive);
         sync(() -> Panache.withTransaction(() -> taxonomy.insertJob(job)));
         return job;
     }
 
     private RecomputeJob stored(String ws, String jobId) {
         return sync(() -> Panache.withSession(() -> taxonomy.job(ws, jobId))).orElseThrow();
+    }
+
+    private Integer liveVersion(String ws, String code) {
+        return sync(() -> Panache.withSession(() -> taxonomy.definition(ws, code, false))).orElseThrow().liveVersion();
+    }
+
+    private List<String> valuesOf(String ws, String profileId) {
+        return sync(() -> Panache.withSession(() -> tagValues.forProfile(ws, profileId))).stream()
+                .map(StoredTagValue::value).toList();
     }
 
     private long values(String ws, String code) {
@@ -303,5 +320,83 @@ class RecomputeJobsTest {
                     .orElseThrow();
             assertThat(live.liveVersion()).as(code).isEqualTo(1);
         }
+    }
+
+    /**
+     * Rolling back: v2 is published, then v1 while v2's job is still running. v1's job completes first and is served;
+     * v2's completing afterwards does not replace it, since the later publish wins.
+     */
+    @Test
+    void theLastPublishIsServedWhicheverJobCompletesLast() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
+        RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
+        RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
+        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
+        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
+        RecomputeJob publishV1 = queue(ws, "parisian", 1, true);
+
+        sync(() -> b.claim(publishV1.jobId()).chain(lease -> b.run(lease.orElseThrow())));
+        assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
+        sync(() -> a.run(v2));
+
+        assertThat(stored(ws, publishV2.jobId()).state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
+    }
+
+    /** A daily tag's segment follows the tag's daily refresh: refreshed once the workspace's refresh jobs complete. */
+    @Test
+    void segmentsAreRefreshedOnceTheDailyRefreshOfTheirTagsCompletes() {
+        String ws = workspaceWithTag("parisian_daily", "daily");
+        RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
+        RecomputeJob publish = queue(ws, "parisian_daily", true);
+        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        sync(() -> segments.create(ws, "parisians", "Parisians", "", "tag.parisian_daily = \"yes\""));
+        // p0002 moves to Paris: a daily tag follows at the refresh.
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update profile_trait set traits = '{"city":"Paris"}' where workspace = :ws and profile_id = 'p0002'""",
+                Map.of("ws", ws))));
+
+        List<RecomputeJob> refresh = sync(() -> a.queueRefresh(ws, LocalDate.of(2026, 3, 2)));
+        sync(() -> a.claim(refresh.get(0).jobId()).chain(lease -> a.run(lease.orElseThrow())));
+
+        assertThat(valuesOf(ws, "p0002")).containsExactly("yes");
+        assertThat(sync(() -> segments.get(ws, "parisians")).row().members()).isEqualTo(PROFILES / 2 + 2);
+    }
+
+    /**
+     * Events past the retention are pruned, and the tags of their profiles recomputed: a count without a window
+     * reads only the events kept, at once, not only when the profile's next event comes.
+     */
+    @Test
+    void pruningEventsRecomputesTheTagsOfTheirProfiles() {
+        String ws = "ws-" + UUID.randomUUID();
+        Instant old = Instant.now().minus(Duration.ofDays(500));
+        Instant recent = Instant.now().minus(Duration.ofDays(10));
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                insert into profile_event (workspace, profile_id, event_id, name, occurred_at, properties) values
+                    (:ws, 'p1', 'e1', 'Order Completed', :old, '{}'),
+                    (:ws, 'p1', 'e2', 'Order Completed', :recent, '{}'),
+                    (:ws, 'p2', 'e3', 'Order Completed', :recent, '{}')""",
+                Map.of("ws", ws, "old", old.atOffset(ZoneOffset.UTC), "recent", recent.atOffset(ZoneOffset.UTC)))
+                .chain(() -> NativeSql.update("""
+                        insert into event_counter (workspace, profile_id, name, event_count, first_at, last_at)
+                        values (:ws, 'p1', 'Order Completed', 2, :old, :recent),
+                               (:ws, 'p2', 'Order Completed', 1, :recent, :recent)""",
+                        Map.of("ws", ws, "old", old.atOffset(ZoneOffset.UTC), "recent", recent.atOffset(ZoneOffset.UTC))))));
+        sync(() -> catalog.createCategory(ws, new TagCategory("value", "Value", "", null)));
+        sync(() -> catalog.createTag(ws, new TagDefinition("orders", "Orders", "", "crm", "value", null, null,
+                "real_time", null, 0, null, null, null), """
+                {"kind": "metric", "metric": "count(\\"Order Completed\\")"}"""));
+        RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
+        RecomputeJob publish = queue(ws, "orders", true);
+        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        assertThat(valuesOf(ws, "p1")).containsExactly("2");
+
+        sync(() -> compute.prune());
+
+        assertThat(valuesOf(ws, "p1")).containsExactly("1");
+        assertThat(valuesOf(ws, "p2")).containsExactly("1");
     }
 }
