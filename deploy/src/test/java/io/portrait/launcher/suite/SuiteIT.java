@@ -298,7 +298,7 @@ class SuiteIT {
         assertThat(recommendations.path("personalized").asBoolean()).isTrue();
         assertThat(recommendations.path("items")).hasSize(5)
                 .allSatisfy(item -> assertThat(item.path("reason").asText()).contains("with "));
-        assertThat(gateway.get("/v1/segments/gold_omnichannel/members?limit=1000").body().path("members"))
+        assertThat(gateway.get("/v1/segments/gold_omnichannel/members?limit=1000").body().path("items"))
                 .extracting(member -> member.path("profileId").asText()).contains(id);
         // The calls the launcher suggests next all answer.
         assertThat(DemoLoader.TRY_NEXT).allSatisfy(path -> assertThat(gateway.status(path)).as(path).isEqualTo(200));

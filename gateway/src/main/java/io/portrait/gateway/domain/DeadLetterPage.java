@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
-/** One page of dead letters; {@code nextPageToken} is absent on the last page. */
+/** One page of dead letters; {@code next} (the {@code cursor} of the next page) is absent on the last page. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeadLetterPage(List<DeadLetterView> deadLetters, String nextPageToken) {
+public record DeadLetterPage(List<DeadLetterView> items, String next) {
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
-/** One page of the quarantine; {@code nextPageToken} is absent on the last page. */
+/** One page of the quarantine; {@code next} (the {@code cursor} of the next page) is absent on the last page. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record QuarantinePage(List<QuarantinedEventView> events, String nextPageToken) {
+public record QuarantinePage(List<QuarantinedEventView> items, String next) {
 }

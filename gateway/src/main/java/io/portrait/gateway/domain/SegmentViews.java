@@ -36,7 +36,7 @@ public final class SegmentViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Members(List<Member> members, String next) {
+    public record Members(List<Member> items, String next) {
     }
 
     public record Change(long sequence, String profileId, String change, String at) {

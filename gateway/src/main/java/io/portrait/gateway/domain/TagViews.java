@@ -76,7 +76,7 @@ public final class TagViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TagValues(int version, List<TagValueItem> values, String next) {
+    public record TagValues(int version, List<TagValueItem> items, String next) {
     }
 
     public record ValueCount(String value, long profiles) {

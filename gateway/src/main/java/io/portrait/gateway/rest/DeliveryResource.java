@@ -40,9 +40,12 @@ public class DeliveryResource {
                     + "retried on their own.")
     public Uni<DeadLetterPage> list(
             @Parameter(description = "tagging, scoring or recommendation; all sinks when absent.") @QueryParam("sink") String sink,
-            @Parameter(description = "Entries per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
-            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
-        return admin.listDeadLetters(caller.workspace(), sink, pageSize, pageToken);
+            @Parameter(description = "Entries per page, up to 500.") @QueryParam("limit") Integer limit,
+            @Parameter(description = "next of the previous page.") @QueryParam("cursor") String cursor,
+            @Parameter(deprecated = true, description = "Former name of limit.") @QueryParam("pageSize") Integer pageSize,
+            @Parameter(deprecated = true, description = "Former name of cursor.") @QueryParam("pageToken") String pageToken) {
+        return admin.listDeadLetters(caller.workspace(), sink, Paging.limit(limit, pageSize, 50, 500),
+                Paging.cursor(cursor, pageToken));
     }
 
     @POST

@@ -52,10 +52,13 @@ public class QuarantineResource {
     public Uni<QuarantinePage> list(
             @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
-            @Parameter(description = "Events per page, up to 500.") @QueryParam("pageSize") @DefaultValue("50") int pageSize,
-            @Parameter(description = "nextPageToken of the previous page.") @QueryParam("pageToken") String pageToken) {
+            @Parameter(description = "Events per page, up to 500.") @QueryParam("limit") Integer limit,
+            @Parameter(description = "next of the previous page.") @QueryParam("cursor") String cursor,
+            @Parameter(deprecated = true, description = "Former name of limit.") @QueryParam("pageSize") Integer pageSize,
+            @Parameter(deprecated = true, description = "Former name of cursor.") @QueryParam("pageToken") String pageToken) {
         PiiGuard.Reader reader = caller.reader();
-        return admin.listQuarantine(reader.workspace(), source, code, pageSize, pageToken, reader.mayReadPii())
+        return admin.listQuarantine(reader.workspace(), source, code, Paging.limit(limit, pageSize, 50, 500),
+                        Paging.cursor(cursor, pageToken), reader.mayReadPii())
                 .flatMap(page -> pii.audited(reader, page, "quarantine", "GET /v1/quarantine"));
     }
 

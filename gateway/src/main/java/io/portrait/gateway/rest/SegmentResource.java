@@ -18,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -97,10 +98,13 @@ public class SegmentResource {
     @GET
     @Path("/{code}/members")
     @RolesAllowed(READ)
-    @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as after.")
+    @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as cursor.")
     public Uni<SegmentViews.Members> members(@PathParam("code") String code,
                                              @QueryParam("limit") @DefaultValue("100") int limit,
-                                             @QueryParam("after") String after) {
+                                             @QueryParam("cursor") String cursor,
+                                             @Parameter(deprecated = true, description = "Former name of cursor.")
+                                             @QueryParam("after") String formerCursor) {
+        String after = Paging.cursor(cursor, formerCursor);
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalidRequest("\"limit\" must be between 1 and 1000.");
         }

@@ -171,11 +171,14 @@ public class TagResource {
     @Path("/{code}/values")
     @RolesAllowed(READ)
     @Operation(summary = "Values of a tag version by profile", description = "The live version unless one is given; "
-            + "earlier versions stay queryable. Pages of up to 1,000; pass next as after for the next page.")
+            + "earlier versions stay queryable. Pages of up to 1,000; pass next as cursor for the next page.")
     public Uni<TagViews.TagValues> values(@PathParam("code") String code,
                                           @QueryParam("version") @DefaultValue("0") int version,
                                           @QueryParam("limit") @DefaultValue("100") int limit,
-                                          @QueryParam("after") String after) {
+                                          @QueryParam("cursor") String cursor,
+                                          @Parameter(deprecated = true, description = "Former name of cursor.")
+                                          @QueryParam("after") String formerCursor) {
+        String after = Paging.cursor(cursor, formerCursor);
         if (version < 0 || limit < 1 || limit > 1000) {
             throw ProblemException.invalidRequest(
                     "\"version\" must not be negative and \"limit\" must be between 1 and 1000.");

@@ -119,18 +119,27 @@ class IngestionAdminResourceTest {
         when(ingestion.listQuarantinedEvents(sent.capture())).thenReturn(Uni.createFrom().item(
                 ListQuarantinedEventsResponse.newBuilder().addEvents(QUARANTINED).setNextPageToken("t-2").build()));
 
-        given().when().get("/v1/quarantine?code=missing_property&pageSize=10")
+        given().when().get("/v1/quarantine?code=missing_property&limit=10&cursor=t-1")
                 .then().statusCode(200)
-                .body("events[0].id", equalTo("q-1"))
-                .body("events[0].errors.code", contains("missing_property"))
-                .body("events[0].event.event", equalTo("Product Viewed"))
-                .body("events[0].event.identifiers.email", equalTo("a***@example.com"))
-                .body("events[0].event.traits.name", equalTo("****"))
-                .body("events[0].receivedAt", equalTo("2026-03-01T10:00:00Z"))
-                .body("nextPageToken", equalTo("t-2"));
+                .body("items[0].id", equalTo("q-1"))
+                .body("items[0].errors.code", contains("missing_property"))
+                .body("items[0].event.event", equalTo("Product Viewed"))
+                .body("items[0].event.identifiers.email", equalTo("a***@example.com"))
+                .body("items[0].event.traits.name", equalTo("****"))
+                .body("items[0].receivedAt", equalTo("2026-03-01T10:00:00Z"))
+                .body("next", equalTo("t-2"));
 
         assertThat(sent.getValue().getCode()).isEqualTo("missing_property");
         assertThat(sent.getValue().getPageSize()).isEqualTo(10);
+        assertThat(sent.getValue().getPageToken()).isEqualTo("t-1");
+
+        // The names this list took before are still read; a limit out of range is named as the API names it.
+        given().when().get("/v1/quarantine?pageSize=20&pageToken=t-9").then().statusCode(200);
+        assertThat(sent.getValue().getPageSize()).isEqualTo(20);
+        assertThat(sent.getValue().getPageToken()).isEqualTo("t-9");
+        given().when().get("/v1/quarantine?limit=0")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("\"limit\" must be between 1 and 500."));
     }
 
     @Test
@@ -213,10 +222,10 @@ class IngestionAdminResourceTest {
 
         given().when().get("/v1/dead-letters?sink=scoring")
                 .then().statusCode(200)
-                .body("deadLetters[0].id", equalTo("scoring:event:e-1"))
-                .body("deadLetters[0].attempts", equalTo(20))
-                .body("deadLetters[0].deadAt", equalTo("2026-03-01T10:00:00Z"))
-                .body("nextPageToken", nullValue());
+                .body("items[0].id", equalTo("scoring:event:e-1"))
+                .body("items[0].attempts", equalTo(20))
+                .body("items[0].deadAt", equalTo("2026-03-01T10:00:00Z"))
+                .body("next", nullValue());
         given().contentType(ContentType.JSON).body("{\"sink\": \"scoring\"}")
                 .when().post("/v1/dead-letters/replay")
                 .then().statusCode(200).body("replayed", equalTo(1));

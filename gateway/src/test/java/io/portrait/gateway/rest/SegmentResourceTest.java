@@ -103,7 +103,7 @@ class SegmentResourceTest {
     @Test
     void membersArePaged() {
         given().queryParam("limit", 2).when().get("/v1/segments/loyal/members")
-                .then().statusCode(200).body("members.profileId", org.hamcrest.Matchers.contains("p1", "p2"))
+                .then().statusCode(200).body("items.profileId", org.hamcrest.Matchers.contains("p1", "p2"))
                 .body("next", equalTo("p2"));
     }
 }

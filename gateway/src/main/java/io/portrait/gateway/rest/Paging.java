@@ -1,0 +1,24 @@
+package io.portrait.gateway.rest;
+
+/**
+ * Every list of the API pages alike: {@code limit} items per page, and {@code cursor}, the {@code next} of the page
+ * before. Names some lists took before (pageSize and pageToken, after) are still read, the current name winning.
+ */
+final class Paging {
+
+    private Paging() {
+    }
+
+    /** The page size asked for, {@code byDefault} when none; a 400 naming {@code limit} outside 1 to {@code max}. */
+    static int limit(Integer limit, Integer formerName, int byDefault, int max) {
+        int asked = limit != null ? limit : formerName != null ? formerName : byDefault;
+        if (asked < 1 || asked > max) {
+            throw ProblemException.invalidRequest("\"limit\" must be between 1 and " + max + ".");
+        }
+        return asked;
+    }
+
+    static String cursor(String cursor, String formerName) {
+        return cursor != null && !cursor.isEmpty() ? cursor : formerName;
+    }
+}
