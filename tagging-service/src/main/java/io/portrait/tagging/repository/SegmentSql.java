@@ -239,8 +239,11 @@ public final class SegmentSql {
     }
 
     /**
-     * {@code column op value}; tag values are text: numbers in plain decimal (read through {@code portrait_number},
-     * null for any other text), times ISO, lists as {@link TagListText}. Trait columns come typed (a CASE).
+     * {@code column op value}; tag values are text: numbers in plain decimal, times ISO, lists as
+     * {@link TagListText}. Trait columns come typed (a CASE). A number tag's values are cast as they are: only
+     * the engine writes them (manual and model tags are text), as plain decimals, and migration V9 removed what came
+     * before. A cast costs a third of reading the text through {@code portrait_number}'s pattern on the ranges a
+     * count reads (docs/benchmarks.md, segment count).
      */
     private String compare(String column, ValueType type, RuleOp op, RuleValue value) {
         if (type == ValueType.LIST) {
@@ -254,7 +257,7 @@ public final class SegmentSql {
             return time(column, op, value);
         }
         String operand = type == ValueType.NUMBER && !column.startsWith("(case")
-                ? "portrait_number(" + column + ")" : column;
+                ? "cast(" + column + " as double precision)" : column;
         if (op == RuleOp.IN) {
             List<Object> items = new ArrayList<>();
             ((RuleValue.ListOf) value).values().forEach(item -> items.add(literal(item)));

@@ -357,9 +357,39 @@ class SegmentSqlTest {
         traits.put("o4", traits("registered_at", true, "age", 41.5, "city", Map.of("name", "Paris")));
         traits.put("o5", traits("registered_at", "2026-11-01T00:00:00z", "age", "abc", "city", null));
         traits.put("o6", traits());
-        Map<String, String> lastQty = Map.of("o1", "2 pcs", "o2", "3", "o3", "0.5", "o4", "1e5", "o7", "Infinity",
+        // Number tags hold plain decimals only (every writer sees to it, V9 removed what came before).
+        Map<String, String> lastQty = Map.of("o1", "2", "o2", "3", "o3", "0.5", "o4", "100000", "o7", "-1",
                 "o8", "12");
         assertEngineAndSqlAgree(connection, "odd", rule, Map.of("last_qty", ValueType.NUMBER), traits, lastQty);
+    }
+
+    /** V9: values of number tags written before they held numbers only go; every other value stays. */
+    @Test
+    void migrationNineRemovesWhatANumberTagHeldThatIsNoNumber() throws Exception {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    insert into tag_category (workspace, code, name) values ('v9', 'c', 'C');
+                    insert into tag_definition (workspace, code, name, owner, category_code, kind, value_type,
+                                                update_mode, status, latest_version, live_version)
+                    values ('v9', 'qty', 'Qty', 'crm', 'c', 'first_last', 'number', 'real_time', 'published', 1, 1),
+                           ('v9', 'note', 'Note', 'crm', 'c', 'first_last', 'string', 'real_time', 'published', 1, 1);
+                    insert into tag_value (workspace, code, version, profile_id, value, reason)
+                    values ('v9', 'qty', 1, 'a', '2 pcs', 'r'), ('v9', 'qty', 1, 'b', '-2.5', 'r'),
+                           ('v9', 'qty', 1, 'c', '1e5', 'r'), ('v9', 'note', 1, 'a', '2 pcs', 'r')""");
+            String script;
+            try (var in = SegmentSqlTest.class.getResourceAsStream("/db/migration/V9__number_tags_hold_numbers.sql")) {
+                script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            statement.execute(script);
+            List<String> left = new ArrayList<>();
+            try (var rows = statement.executeQuery(
+                    "select code || ':' || profile_id from tag_value where workspace = 'v9' order by 1")) {
+                while (rows.next()) {
+                    left.add(rows.getString(1));
+                }
+            }
+            assertThat(left).containsExactly("note:a", "qty:b");
+        }
     }
 
     /**
