@@ -43,6 +43,12 @@ public class TagService {
     /** Lines of one import file; larger lists go in several files. */
     public static final int MAX_IMPORT_LINES = 10_000;
 
+    /** A profile id as identity writes them (a canonical UUID); identity refuses any other spelling. */
+    private static final java.util.regex.Pattern PROFILE_ID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** Most ids identity takes in one GetProfiles. */
+    private static final int IDENTITY_BATCH = 1_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TaggingClient tagging;
@@ -140,16 +146,21 @@ public class TagService {
         });
     }
 
-    /** The live profile id of each of {@code ids} that is a profile of the workspace (a survivor for a merged id). */
+    /**
+     * The live profile id of each of {@code ids} that is a profile of the workspace (a survivor for a merged id); an
+     * id that is not a profile id at all is simply none. Identity is asked a thousand ids at a time, its limit.
+     */
     private Uni<Map<String, String>> liveIds(String workspace, List<String> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+        List<String> asked = ids.stream().filter(id -> PROFILE_ID.matcher(id.strip()).matches()).distinct().toList();
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < asked.size(); from += IDENTITY_BATCH) {
+            chunks.add(asked.subList(from, Math.min(asked.size(), from + IDENTITY_BATCH)));
         }
-        return identity.profiles(workspace, ids.stream().distinct().toList()).map(profiles -> {
-            Map<String, String> live = new java.util.HashMap<>();
-            profiles.forEach((id, profile) -> live.put(id, profile.getProfileId()));
-            return live;
-        });
+        return Multi.createFrom().iterable(chunks)
+                .onItem().transformToUniAndConcatenate(chunk -> identity.profiles(workspace, chunk))
+                .collect().in(java.util.HashMap<String, String>::new,
+                        (live, profiles) -> profiles.forEach((id, profile) -> live.put(id, profile.getProfileId())))
+                .map(Map::copyOf);
     }
 
     public Uni<TagViews.Count> remove(String workspace, String code, TagViews.Removal removal) {

@@ -57,12 +57,17 @@ class TagResourceTest {
     @InjectMock
     IdentityClient identity;
 
-    /** Identity knows p1, p2 and p3 (p3 merged into p2) in the caller's workspace, and no other id. */
+    private static final String P1 = "00000000-0000-4000-8000-000000000001";
+    private static final String P2 = "00000000-0000-4000-8000-000000000002";
+    private static final String P3 = "00000000-0000-4000-8000-000000000003";
+    private static final String ELSEWHERE = "00000000-0000-4000-8000-0000000000ee";
+
+    /** Identity knows P1, P2 and P3 (P3 merged into P2) in the caller's workspace, and no other id. */
     @org.junit.jupiter.api.BeforeEach
     void knownProfiles() {
-        Map<String, Profile> known = Map.of("p1", Profile.newBuilder().setProfileId("p1").build(),
-                "p2", Profile.newBuilder().setProfileId("p2").build(),
-                "p3", Profile.newBuilder().setProfileId("p2").build());
+        Map<String, Profile> known = Map.of(P1, Profile.newBuilder().setProfileId(P1).build(),
+                P2, Profile.newBuilder().setProfileId(P2).build(),
+                P3, Profile.newBuilder().setProfileId(P2).build());
         when(identity.profiles(eq("default"), any())).thenAnswer(call -> Uni.createFrom().item(
                 call.<List<String>>getArgument(1).stream().filter(known::containsKey)
                         .collect(java.util.stream.Collectors.toMap(id -> id, known::get))));
@@ -150,18 +155,20 @@ class TagResourceTest {
                 .setAssigned(call.getArgument(0, AssignTagRequest.class).getProfileIdsCount()).build()));
 
         given().contentType("text/csv").queryParam("file", "kol-2026.csv")
-                .body("profile_id,value\np1,yes\np2,yes\nbroken line\np3,maybe\nelsewhere,yes\n")
+                .body("profile_id,value\n" + P1 + ",yes\n" + P2 + ",yes\nbroken line\n" + P3 + ",maybe\n" + ELSEWHERE
+                        + ",yes\nabc,yes\n")
                 .when().post("/v1/tags/kol/imports")
                 .then().statusCode(200)
                 .body("assigned", equalTo(3))
-                .body("errors.line", contains(4, 6))
-                .body("errors.detail", contains("expected profile_id,value", "no profile with this id in this workspace"));
+                .body("errors.line", contains(4, 6, 7))
+                .body("errors.detail", contains("expected profile_id,value", "no profile with this id in this workspace",
+                        "no profile with this id in this workspace"));
 
         ArgumentCaptor<AssignTagRequest> sent = ArgumentCaptor.forClass(AssignTagRequest.class);
         verify(tagging, times(2)).assignTag(sent.capture());
         assertThat(sent.getAllValues()).extracting(AssignTagRequest::getValue).containsExactly("yes", "maybe");
-        assertThat(sent.getAllValues().get(0).getProfileIdsList()).containsExactly("p1", "p2");
-        assertThat(sent.getAllValues().get(1).getProfileIdsList()).as("a merged id's survivor").containsExactly("p2");
+        assertThat(sent.getAllValues().get(0).getProfileIdsList()).containsExactly(P1, P2);
+        assertThat(sent.getAllValues().get(1).getProfileIdsList()).as("a merged id's survivor").containsExactly(P2);
         assertThat(sent.getAllValues().get(0).getNote()).isEqualTo("imported from kol-2026.csv");
     }
 
@@ -182,13 +189,13 @@ class TagResourceTest {
 
     @Test
     void profileTagsCarryTheirReason() {
-        when(tagging.profileTags("default", "p1")).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
-                .setProfileId("p1").addTags(TagValue.newBuilder().setCode("buyer_activity").setName("Buyer activity")
+        when(tagging.profileTags("default", P1)).thenReturn(Uni.createFrom().item(GetProfileTagsResponse.newBuilder()
+                .setProfileId(P1).addTags(TagValue.newBuilder().setCode("buyer_activity").setName("Buyer activity")
                         .setValue("active").setValueType("string").setVersion(2)
                         .setReason("rule 2 matched: did \"Order Completed\" last 30d")
                         .setUpdatedAt(Timestamp.newBuilder().setSeconds(1767607200))).build()));
 
-        given().when().get("/v1/profiles/p1/tags")
+        given().when().get("/v1/profiles/" + P1 + "/tags")
                 .then().statusCode(200)
                 .body("tags.code", contains("buyer_activity"))
                 .body("tags[0].version", equalTo(2))
@@ -196,13 +203,31 @@ class TagResourceTest {
     }
 
     @Test
+    void identityIsAskedAThousandIdsAtATime() {
+        when(tagging.assignTag(any())).thenAnswer(call -> Uni.createFrom().item(AssignTagResponse.newBuilder()
+                .setAssigned(call.getArgument(0, AssignTagRequest.class).getProfileIdsCount()).build()));
+        StringBuilder file = new StringBuilder("profile_id,value\n" + P1 + ",yes\n");
+        for (int i = 0; i < 1_500; i++) {
+            file.append(String.format("00000000-0000-4000-8000-%012d", 100_000 + i)).append(",yes\n");
+        }
+
+        given().contentType("text/csv").body(file.toString())
+                .when().post("/v1/tags/kol/imports")
+                .then().statusCode(200)
+                .body("assigned", equalTo(1))
+                .body("errors", org.hamcrest.Matchers.hasSize(1_500));
+        verify(identity, times(2)).profiles(eq("default"), org.mockito.ArgumentMatchers.argThat(ids -> ids.size() <= 1_000));
+    }
+
+    @Test
     void aProfileOfAnotherWorkspaceHasNoTagsToReadOrAssign() {
-        given().when().get("/v1/profiles/elsewhere/tags")
+        given().when().get("/v1/profiles/" + ELSEWHERE + "/tags")
                 .then().statusCode(404).contentType("application/problem+json");
-        given().contentType("application/json").body("{\"value\": \"yes\", \"profileIds\": [\"p1\", \"elsewhere\"]}")
+        given().contentType("application/json")
+                .body("{\"value\": \"yes\", \"profileIds\": [\"" + P1 + "\", \"" + ELSEWHERE + "\", \"not-an-id\"]}")
                 .when().post("/v1/tags/kol/assignments")
                 .then().statusCode(404).contentType("application/problem+json")
-                .body("detail", equalTo("No profile elsewhere in this workspace; nothing was assigned."));
+                .body("detail", equalTo("No profile " + ELSEWHERE + ", not-an-id in this workspace; nothing was assigned."));
         given().contentType("application/json").body("{\"value\": \"yes\", \"profileIds\": [null]}")
                 .when().post("/v1/tags/kol/assignments")
                 .then().statusCode(400).contentType("application/problem+json")

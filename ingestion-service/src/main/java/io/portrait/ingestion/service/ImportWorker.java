@@ -41,8 +41,11 @@ import java.util.concurrent.TimeUnit;
 public class ImportWorker {
 
     private static final Duration CALL = Duration.ofMinutes(2);
-    /** Attempts of one job that may fail in a row, no row read in between, before it is given up as failed. */
-    static final int MAX_FAILURES = 10;
+    /**
+     * Attempts of one job that may fail in a row, no row read in between, before it is given up as failed: with
+     * the retry delay (retry.max, 30 s) about ten minutes of an outage.
+     */
+    static final int MAX_FAILURES = 20;
 
     private final ImportRepository imports;
     private final IngestService ingest;
@@ -115,12 +118,14 @@ public class ImportWorker {
             return false;
         }
         String id = job.getString("_id");
+        boolean[] progressed = {false};
         try {
-            run(job, owner);
+            run(job, owner, progressed);
         } catch (RuntimeException e) {
             // The store or ingestion failed: keep the checkpoint and let this or another replica try again, unless
             // the job has failed that many times in a row without a row read: then it will not get further.
-            int failures = job.get("failures", Number.class) == null ? 1 : job.get("failures", Number.class).intValue() + 1;
+            Number before = job.get("failures", Number.class);
+            int failures = progressed[0] || before == null ? 1 : before.intValue() + 1;
             if (failures >= MAX_FAILURES) {
                 Log.warnf("import %s failed %d times in a row, giving up: %s", id, failures, e.toString());
                 imports.finish(id, owner, ImportRepository.FAILED, "stopped after " + failures
@@ -134,7 +139,8 @@ public class ImportWorker {
         return true;
     }
 
-    private void run(Document job, String owner) {
+    /** {@code progressed}: set once a batch of rows is recorded, which ends a run of failures. */
+    private void run(Document job, String owner, boolean[] progressed) {
         String id = job.getString("_id");
         String workspace = job.getString("workspace");
         ImportSpec spec = ImportRepository.spec(job);
@@ -178,7 +184,9 @@ public class ImportWorker {
                 rejected += rejects.size();
                 read += batch;
                 imports.addRejects(workspace, id, rejects).await().atMost(CALL);
-                if (!imports.progress(id, owner, read, accepted, rejected, config.lease()).await().atMost(CALL)) {
+                boolean ours = imports.progress(id, owner, read, accepted, rejected, config.lease()).await().atMost(CALL);
+                progressed[0] = true;
+                if (!ours) {
                     Log.warnf("import %s was taken over by another worker; stopping here", id);
                     return;
                 }

@@ -265,19 +265,44 @@ class ImportTest {
     }
 
     @Test
-    void aJobThatFailsTenTimesInARowIsGivenUpAsFailed() {
+    void aJobThatFailsTwentyTimesInARowIsGivenUpAsFailed() {
         String workspace = workspace();
         ImportJob created = create(workspace, crmSpec());
         append(workspace, created.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
-        // A chunk that no longer opens (as if sealed with a key since replaced), and nine failed attempts before.
+        // A chunk that no longer opens (as if sealed with a key since replaced), and 19 failed attempts before.
         mongo.getDatabase("ingestion").getCollection("import_chunks").updateOne(Filters.eq("job", created.getId()),
                 Updates.set("data", new org.bson.types.Binary(new byte[]{1, 2, 3})));
         mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", created.getId()),
-                Updates.set("failures", 9));
+                Updates.set("failures", 19));
         complete(workspace, created.getId(), 1);
 
         await().atMost(JOB).until(() -> job(workspace, created.getId()).getStatus().equals("failed"));
-        assertThat(job(workspace, created.getId()).getError()).startsWith("stopped after 10 attempts in a row failed");
+        assertThat(job(workspace, created.getId()).getError()).startsWith("stopped after 20 attempts in a row failed");
+    }
+
+    @Test
+    void rowsReadEndARunOfFailures() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec());
+        append(workspace, created.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        append(workspace, created.getId(), 1, "C-9,ivy@example.com\n".getBytes(StandardCharsets.UTF_8));
+        // The second chunk no longer opens: the job reads a batch of the first, then fails, 19 failures behind it.
+        mongo.getDatabase("ingestion").getCollection("import_chunks").updateOne(
+                Filters.and(Filters.eq("job", created.getId()), Filters.eq("seq", 1)),
+                Updates.set("data", new org.bson.types.Binary(new byte[]{1, 2, 3})));
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", created.getId()),
+                Updates.set("failures", 19));
+        complete(workspace, created.getId(), 2);
+
+        // Released for a later try as its first failure since rows were read, not failed as its twentieth (the
+        // tries after it fail without reading a row, so it fails for good 19 tries later).
+        await().atMost(JOB).until(() -> {
+            Document stored = mongo.getDatabase("ingestion").getCollection("imports")
+                    .find(Filters.eq("_id", created.getId())).first();
+            return stored.get("failures", Number.class).intValue() >= 1;
+        });
+        assertThat(job(workspace, created.getId()).getStatus()).isNotEqualTo("failed");
+        assertThat(job(workspace, created.getId()).getRowsRead()).isEqualTo(7);
     }
 
     @Test
