@@ -205,13 +205,7 @@ class TagCatalogGrpcServiceTest {
 
     @Test
     void aNewVersionIsServedOnlyOncePublishedAndEarlierValuesStayQueryable() {
-        String ws = newWorkspace();
-        category(ws, "value", "");
-        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "cai", daysAgo(3), 500)))
-                .await().atMost(TIMEOUT);
-        createTag(ws, "big_spender", "value", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
-                + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 40\"}]}");
-        publish(ws, "big_spender");
+        String ws = bigSpenderPublished();
 
         var revised = catalog.reviseTag(ReviseTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender")
                 .setSpecJson("{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
@@ -231,9 +225,8 @@ class TagCatalogGrpcServiceTest {
                 .await().atMost(TIMEOUT).getVersionsCount()).isEqualTo(2);
     }
 
-    /** Rolling back: publishing an earlier version serves it again once it is computed. */
-    @Test
-    void publishingAnEarlierVersionServesItAgain() {
+    /** A workspace where ann spent 50 and cai 500, and big_spender (40 or more) is published as version 1. */
+    private String bigSpenderPublished() {
         String ws = newWorkspace();
         category(ws, "value", "");
         sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "cai", daysAgo(3), 500)))
@@ -241,6 +234,13 @@ class TagCatalogGrpcServiceTest {
         createTag(ws, "big_spender", "value", "{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
                 + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 40\"}]}");
         publish(ws, "big_spender");
+        return ws;
+    }
+
+    /** Rolling back: publishing an earlier version serves it again once it is computed. */
+    @Test
+    void publishingAnEarlierVersionServesItAgain() {
+        String ws = bigSpenderPublished();
         catalog.reviseTag(ReviseTagRequest.newBuilder().setWorkspace(ws).setCode("big_spender")
                 .setSpecJson("{\"kind\": \"rule\", \"values\": [{\"value\": \"yes\", "
                         + "\"when\": \"sum(revenue of \\\"Order Completed\\\") >= 100\"}]}").build())
