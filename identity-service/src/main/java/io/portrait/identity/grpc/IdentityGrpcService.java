@@ -1,5 +1,7 @@
 package io.portrait.identity.grpc;
 
+import io.portrait.common.text.NulCharacters;
+import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.Workspace;
 import io.portrait.identity.service.GraphChangeService;
 import io.portrait.identity.service.IdentityAdminService;
@@ -55,9 +57,22 @@ public class IdentityGrpcService implements Identity {
         this.changes = changes;
     }
 
+    /**
+     * PostgreSQL text cannot hold U+0000: a sighting carrying one would fail every attempt of its batch, so the request
+     * is refused before anything is resolved, naming the field (never the value, which may be personal data).
+     */
+    private static void refuseNulCharacters(ResolveRequest request) {
+        String field = NulCharacters.firstIn(request);
+        if (field != null) {
+            throw new InvalidRequestException(field, "holds a NUL character (U+0000), which cannot be stored");
+        }
+    }
+
     @Override
     public Uni<ResolveResponse> resolve(ResolveRequest request) {
-        return resolution.resolve(Workspace.orDefault(request.getWorkspace()), ProtoMapping.sightings(request))
+        return Uni.createFrom().item(request).invoke(IdentityGrpcService::refuseNulCharacters)
+                .chain(() -> resolution.resolve(Workspace.orDefault(request.getWorkspace()),
+                        ProtoMapping.sightings(request)))
                 .map(resolutions -> ResolveResponse.newBuilder()
                         .addAllResolutions(resolutions.stream().map(ProtoMapping::resolution).toList())
                         .build())

@@ -377,7 +377,6 @@ public class ResolutionService {
             if (sighting.eventId() == null || sighting.eventId().isBlank()) {
                 throw new InvalidRequestException(field + ".event_id", "is required");
             }
-            refuseNulCharacters(field, sighting);
             // Keyed by match key: the same identifier twice in one sighting is one identifier.
             Map<IdentifierKey, NewIdentifier> usable = new LinkedHashMap<>();
             Map<IdentifierKey, IdentifierValue> values = new HashMap<>();
@@ -409,37 +408,6 @@ public class ResolutionService {
                     sighting.channel(), occurredAt, sighting.traits(), source));
         }
         return prepared;
-    }
-
-    /**
-     * PostgreSQL text cannot hold U+0000: a sighting carrying one would fail every attempt of its batch, so it is
-     * refused before anything is resolved, naming the field (never the value, which may be personal data).
-     */
-    private static void refuseNulCharacters(String field, Sighting sighting) {
-        refuseNul(field + ".event_id", sighting.eventId());
-        refuseNul(field + ".channel", sighting.channel());
-        refuseNul(field + ".source", sighting.source());
-        for (int j = 0; j < sighting.identifiers().size(); j++) {
-            IdentifierValue identifier = sighting.identifiers().get(j);
-            refuseNul(field + ".identifiers[" + j + "].type", identifier.type());
-            refuseNul(field + ".identifiers[" + j + "].value", identifier.value());
-        }
-        sighting.traits().forEach((name, value) -> {
-            if (hasNul(name)) {
-                throw new InvalidRequestException(field + ".traits", "a trait name holds a NUL character (U+0000)");
-            }
-            refuseNul(field + ".traits." + name, value);
-        });
-    }
-
-    private static void refuseNul(String field, String value) {
-        if (hasNul(value)) {
-            throw new InvalidRequestException(field, "holds a NUL character (U+0000), which cannot be stored");
-        }
-    }
-
-    private static boolean hasNul(String value) {
-        return value != null && value.indexOf('\0') >= 0;
     }
 
     /** PostgreSQL keeps microseconds; truncating here makes what we answer equal what we store. */

@@ -3,6 +3,7 @@ package io.portrait.ingestion.engine;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.common.text.NulCharacters;
 import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.ingestion.domain.CleanedEvent;
 import io.portrait.ingestion.domain.CleanedIdentifier;

@@ -98,22 +98,23 @@ public final class ImportReader implements Closeable {
                 return null;
             }
             CsvRecords.Record record;
-            String[] cells;
+            Cells parsed;
             do {
                 record = csv.next();
                 if (record == null) {
                     return null;
                 }
-                cells = record.unclosedQuote() || record.text().isBlank() ? null : cells(record.text());
-            } while (!record.unclosedQuote() && (record.text().isBlank() || (cells != null && allEmpty(cells))));
+                parsed = record.unclosedQuote() || record.text().isBlank() ? null : Cells.of(record.text());
+            } while (!record.unclosedQuote() && (parsed == null || parsed.allEmpty()));
             long row = ++number;
             if (record.unclosedQuote()) {
                 return new Row(row, Map.of(), "not a CSV row: a quoted field is not closed (the row's first line is"
                         + " skipped and reading goes on with the next line)");
             }
-            if (cells == null) {
-                return new Row(row, Map.of(), "not a CSV row: " + csvError(record.text()));
+            if (parsed.error() != null) {
+                return new Row(row, Map.of(), "not a CSV row: " + parsed.error());
             }
+            String[] cells = parsed.cells();
             Map<String, Value> columns = new LinkedHashMap<>();
             for (int i = 0; i < Math.min(cells.length, header.length); i++) {
                 String value = cells[i] == null ? "" : cells[i];
@@ -137,11 +138,12 @@ public final class ImportReader implements Closeable {
                 return false;
             }
         } while (!record.unclosedQuote() && record.text().isBlank());
-        String[] names = record.unclosedQuote() ? null : cells(record.text());
-        if (names == null) {
-            throw new UnreadableFileException("the header row is not CSV: " + (record.unclosedQuote()
-                    ? "a quoted column name is not closed" : csvError(record.text())));
+        Cells parsed = record.unclosedQuote() ? null : Cells.of(record.text());
+        if (parsed == null || parsed.error() != null) {
+            throw new UnreadableFileException("the header row is not CSV: " + (parsed == null
+                    ? "a quoted column name is not closed" : parsed.error()));
         }
+        String[] names = parsed.cells();
         header = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             header[i] = names[i] == null ? "" : names[i].strip();
@@ -149,31 +151,30 @@ public final class ImportReader implements Closeable {
         return true;
     }
 
-    /** The record's cells, or null when it is not CSV. */
-    private static String[] cells(String record) {
-        try {
-            return CSV_RECORD.readValue(record);
-        } catch (IOException e) {
-            return null;
-        }
-    }
+    /** A record read as CSV: its cells, or why it is not CSV. */
+    private record Cells(String[] cells, String error) {
 
-    private static String csvError(String record) {
-        try {
-            CSV_RECORD.readValue(record);
-            return "unreadable";
-        } catch (IOException e) {
-            return firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
-        }
-    }
-
-    private static boolean allEmpty(String[] cells) {
-        for (String cell : cells) {
-            if (cell != null && !cell.isBlank()) {
-                return false;
+        static Cells of(String record) {
+            try {
+                return new Cells(CSV_RECORD.readValue(record), null);
+            } catch (IOException e) {
+                return new Cells(null, firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage()
+                        : e.getMessage()));
             }
         }
-        return true;
+
+        /** A line of empty cells ({@code ,,,}, which spreadsheets leave at the end): no row. */
+        boolean allEmpty() {
+            if (cells == null) {
+                return false;
+            }
+            for (String cell : cells) {
+                if (cell != null && !cell.isBlank()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private Row nextJson() {

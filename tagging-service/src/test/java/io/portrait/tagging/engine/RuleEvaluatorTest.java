@@ -13,6 +13,11 @@ class RuleEvaluatorTest {
 
     static final Instant NOW = Instant.parse("2026-03-31T00:00:00Z");
 
+    /** The rule, in its text form over the test catalog, evaluated for the profile now. */
+    private static boolean matches(String rule, ProfileState profile) {
+        return RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), profile, NOW);
+    }
+
     static ProfileEvent event(String name, String at, String channel, Map<String, ?> properties) {
         return ProfileEvent.of(name, Instant.parse(at), channel, "web-shop", properties);
     }
@@ -99,8 +104,7 @@ class RuleEvaluatorTest {
                 event("Order Completed", "2026-03-02T10:00:00Z", "web", Map.of("revenue", "8.00",
                         "products", List.of(Map.of("sku", "22592", "price", "3.75", "quantity", 1))))));
 
-        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), ann, NOW))
-                .isEqualTo(expected);
+        assertThat(matches(rule, ann)).isEqualTo(expected);
     }
 
     /**
@@ -120,8 +124,7 @@ class RuleEvaluatorTest {
                 event("Product Added", NOW.minusSeconds(3600).toString(), "pos", Map.of("sku", "TEA-01")),
                 event("Order Completed", NOW.plusSeconds(180).toString(), "pos", Map.of("revenue", 10))));
 
-        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), lin, NOW))
-                .isEqualTo(expected);
+        assertThat(matches(rule, lin)).isEqualTo(expected);
     }
 
     /**
@@ -147,8 +150,7 @@ class RuleEvaluatorTest {
                         Map.of("name", "Green Tea", "category", "drinks"),
                         Map.of("name", "Tea Cup", "category", "kitchen"))))));
 
-        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), jun, NOW))
-                .isEqualTo(expected);
+        assertThat(matches(rule, jun)).isEqualTo(expected);
     }
 
     /**
@@ -176,8 +178,7 @@ class RuleEvaluatorTest {
         traits.put("country", null);
         ProfileState odd = ProfileState.of("p5", traits, Map.of(), null, List.of());
 
-        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), odd, NOW))
-                .isEqualTo(expected);
+        assertThat(matches(rule, odd)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -191,7 +192,6 @@ class RuleEvaluatorTest {
     void aNewProfileHasNoActivity(String rule, boolean expected) {
         ProfileState empty = ProfileState.of("p0", Map.of(), Map.of(), null, List.of());
 
-        assertThat(RuleEvaluator.matches(RuleText.parse(rule, RuleLanguageTest.CATALOG), empty, NOW))
-                .isEqualTo(expected);
+        assertThat(matches(rule, empty)).isEqualTo(expected);
     }
 }

@@ -1,4 +1,4 @@
-package io.portrait.ingestion.engine;
+package io.portrait.common.text;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.ListValue;
@@ -9,14 +9,21 @@ import com.google.protobuf.Value;
 import java.util.List;
 import java.util.Map;
 
-/** Finds the first text of a message, at any depth (keys of traits and properties too), holding U+0000. */
-final class NulCharacters {
+/**
+ * Finds the first text of a protobuf message, at any depth (keys of structs too), holding U+0000, which PostgreSQL
+ * text cannot hold: a request carrying one is refused where it comes in, naming where, rather than failing in a
+ * store on every retry.
+ */
+public final class NulCharacters {
 
     private NulCharacters() {
     }
 
-    /** The path of the first text holding U+0000 ({@code traits.name}, {@code identifiers[0].value}), or null. */
-    static String firstIn(Message message) {
+    /**
+     * The path of the first text holding U+0000 ({@code traits.name}, {@code identifiers[0].value}; for a key, the
+     * path of its struct), or null.
+     */
+    public static String firstIn(Message message) {
         return inMessage(message, "");
     }
 
@@ -57,11 +64,10 @@ final class NulCharacters {
 
     private static String inStruct(Struct struct, String path) {
         for (Map.Entry<String, Value> field : struct.getFieldsMap().entrySet()) {
-            String name = join(path, field.getKey().replace("\0", "\\u0000"));
             if (field.getKey().indexOf('\0') >= 0) {
-                return name;
+                return path;
             }
-            String found = inValue(field.getValue(), name);
+            String found = inValue(field.getValue(), join(path, field.getKey()));
             if (found != null) {
                 return found;
             }
