@@ -253,7 +253,7 @@ public final class SegmentSql {
         if (op == RuleOp.CONTAINS) {
             return "strpos(" + column + ", " + bind(((RuleValue.Text) value).value()) + ") > 0";
         }
-        if (type == ValueType.TIMESTAMP) {
+        if (type == ValueType.TIMESTAMP || type == ValueType.STRING && namesTime(value)) {
             return time(column, op, value);
         }
         String operand = type == ValueType.NUMBER && !column.startsWith("(case")
@@ -267,8 +267,8 @@ public final class SegmentSql {
     }
 
     /**
-     * A time compared as the engine compares it ({@link TimeText}): by the instant when the value names one (the
-     * rule's value always does, the validator sees to it), else as text in the order of its characters (collation
+     * A time compared as the engine compares it ({@link TimeText}): by the instant when the value names one (a time
+     * field's rule value always does, the validator sees to it; a text field's comes here when it does), else as text in the order of its characters (collation
      * "C", the engine's code point order), not the database's collation: en_US, say, sorts "2026/01/01" before
      * "2026-11-01" and "z" before "Z". Only here is text ordered; equality, which an index on the values serves, is
      * the same in every deterministic collation.
@@ -281,9 +281,25 @@ public final class SegmentSql {
         }
         String text = ((RuleValue.Text) value).value();
         String symbol = symbol(op);
+        if (TimeText.parse(text) == null) {
+            // A text field's value in a list beside times: its own text only.
+            return column + " collate \"C\" " + symbol + " " + bind(text);
+        }
         return "(case when portrait_time(" + column + ") is not null then portrait_time(" + column + ") " + symbol
                 + " cast(cast(" + bind(TimeText.parse(text).toString()) + " as text) as timestamptz) else " + column
                 + " collate \"C\" " + symbol + " " + bind(text) + " end)";
+    }
+
+    /**
+     * Whether a text field's value names a time (or, for {@code in}, any item does). The engine compares two texts
+     * that both name a time by that instant, whatever the field's type ({@code trait.member_level =
+     * "2026-01-31"} holds for "2026-01-31T00:00:00Z"), so such a value is compared as a time field's is.
+     */
+    private static boolean namesTime(RuleValue value) {
+        if (value instanceof RuleValue.ListOf list) {
+            return list.values().stream().anyMatch(SegmentSql::namesTime);
+        }
+        return value instanceof RuleValue.Text text && TimeText.parse(text.value()) != null;
     }
 
     private static String symbol(RuleOp op) {

@@ -410,6 +410,35 @@ class SegmentSqlTest {
         }
     }
 
+    /**
+     * A text field whose value names a time: the engine compares two texts that both name one by that instant, so
+     * a segment does too ({@code "2026-11-01T08:00:00+08:00"} equals {@code "2026-11-01T00:00:00Z"}); text that
+     * names none compares as text, in lists beside times too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tag.note = \"2026-11-01T00:00:00Z\"",
+            "tag.note != \"2026-11-01T00:00:00Z\"",
+            "tag.note = \"2026-11-01\"",
+            "tag.note in [\"2026-11-01\", \"Paris\"]",
+            "tag.note in [\"a2026\", \"2026/01/01\"]",
+            "tag.note = \"Paris\"",
+            "trait.member_level = \"2026-11-01T00:00:00Z\"",
+            "trait.member_level != \"2026-11-01\"",
+            "trait.member_level in [\"gold\", \"2026-11-01T00:00:00.000Z\"]"})
+    void textThatNamesATimeIsComparedAsTheEngineComparesIt(String rule) throws SQLException {
+        Map<String, Map<String, Object>> traits = new HashMap<>();
+        traits.put("t1", traits("member_level", "2026-11-01T08:00:00+08:00"));
+        traits.put("t2", traits("member_level", "2026-11-01T00:00:00Z"));
+        traits.put("t3", traits("member_level", "gold"));
+        traits.put("t4", traits("member_level", 2026));
+        try (Connection collated = collatedDatabase()) {
+            assertEngineAndSqlAgree(collated, "texts", rule, Map.of("note", ValueType.STRING), traits,
+                    Map.of("c1", "2026-11-01T08:00:00+08:00", "c2", "2026-11-01T00:00:00Z", "c3", "2026/01/01",
+                            "c4", "a2026", "c5", "Paris", "c6", "2026-11-01"));
+        }
+    }
+
     private static Connection collatedDatabase() throws SQLException {
         server.ensureDatabase("collated");
         String url = server.jdbcUrl("collated");
