@@ -1,5 +1,6 @@
 package io.portrait.identity.grpc;
 
+import com.google.protobuf.Message;
 import io.portrait.common.text.NulCharacters;
 import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.Workspace;
@@ -58,19 +59,22 @@ public class IdentityGrpcService implements Identity {
     }
 
     /**
-     * PostgreSQL text cannot hold U+0000: a sighting carrying one would fail every attempt of its batch, so the request
-     * is refused before anything is resolved, naming the field (never the value, which may be personal data).
+     * PostgreSQL text cannot hold U+0000: a sighting carrying one would fail every attempt of its batch, and an
+     * operator's reason or name would fail the change it records, so a request that writes is refused before anything
+     * is done, naming the field (never the value, which may be personal data).
      */
-    private static void refuseNulCharacters(ResolveRequest request) {
+    private static <T extends Message> Uni<T> withoutNulCharacters(T request) {
         String field = NulCharacters.firstIn(request);
         if (field != null) {
-            throw new InvalidRequestException(field, "holds a NUL character (U+0000), which cannot be stored");
+            return Uni.createFrom().failure(
+                    new InvalidRequestException(field, "holds a NUL character (U+0000), which cannot be stored"));
         }
+        return Uni.createFrom().item(request);
     }
 
     @Override
     public Uni<ResolveResponse> resolve(ResolveRequest request) {
-        return Uni.createFrom().item(request).invoke(IdentityGrpcService::refuseNulCharacters)
+        return withoutNulCharacters(request)
                 .chain(() -> resolution.resolve(Workspace.orDefault(request.getWorkspace()),
                         ProtoMapping.sightings(request)))
                 .map(resolutions -> ResolveResponse.newBuilder()
@@ -107,8 +111,9 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
-        return admin.erase(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
-                        blankToNull(request.getReason()))
+        return withoutNulCharacters(request)
+                .chain(() -> admin.erase(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
+                        blankToNull(request.getReason())))
                 .map(erasure -> EraseProfileResponse.newBuilder()
                         .addAllErasedProfileIds(erasure.erasedProfileIds().stream().map(UUID::toString).toList())
                         .setIdentifiersSuppressed(erasure.identifiersSuppressed())
@@ -127,16 +132,18 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<UnbindIdentifierResponse> unbindIdentifier(UnbindIdentifierRequest request) {
-        return admin.unbind(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
-                        request.getIdentifier().getType(), request.getIdentifier().getValue())
+        return withoutNulCharacters(request)
+                .chain(() -> admin.unbind(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
+                        request.getIdentifier().getType(), request.getIdentifier().getValue()))
                 .map(view -> UnbindIdentifierResponse.newBuilder().setProfile(ProtoMapping.profile(view)).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
     @Override
     public Uni<UnmergeResponse> unmerge(UnmergeRequest request) {
-        return admin.unmerge(Workspace.orDefault(request.getWorkspace()), request.getMergeId(),
-                        blankToNull(request.getReason()))
+        return withoutNulCharacters(request)
+                .chain(() -> admin.unmerge(Workspace.orDefault(request.getWorkspace()), request.getMergeId(),
+                        blankToNull(request.getReason())))
                 .map(unmerge -> UnmergeResponse.newBuilder()
                         .setSurvivor(ProtoMapping.profile(unmerge.survivor()))
                         .addAllRestored(unmerge.restored().stream().map(ProtoMapping::profile).toList())
@@ -158,8 +165,9 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<AcceptReviewResponse> acceptReview(AcceptReviewRequest request) {
-        return reviews.accept(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
-                        request.getDecidedBy())
+        return withoutNulCharacters(request)
+                .chain(() -> reviews.accept(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
+                        request.getDecidedBy()))
                 .map(decision -> AcceptReviewResponse.newBuilder()
                         .setReview(ProtoMapping.review(decision))
                         .setMerge(ProtoMapping.merge(decision.merge()))
@@ -169,8 +177,9 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<RejectReviewResponse> rejectReview(RejectReviewRequest request) {
-        return reviews.reject(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
-                        request.getDecidedBy())
+        return withoutNulCharacters(request)
+                .chain(() -> reviews.reject(Workspace.orDefault(request.getWorkspace()), request.getReviewId(),
+                        request.getDecidedBy()))
                 .map(decision -> RejectReviewResponse.newBuilder().setReview(ProtoMapping.review(decision)).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }

@@ -8,14 +8,19 @@ import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.identity.service.ProfileService;
+import io.portrait.proto.identity.v1.AcceptReviewRequest;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfilesRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
 import io.portrait.proto.identity.v1.Profile;
+import io.portrait.proto.identity.v1.RejectReviewRequest;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.ResolveRequest;
 import io.portrait.proto.identity.v1.Sighting;
+import io.portrait.proto.identity.v1.UnbindIdentifierRequest;
+import io.portrait.proto.identity.v1.UnmergeRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -382,6 +387,30 @@ class IdentityGrpcServiceTest {
 
         assertInvalid(() -> identity.resolve(request), field);
         assertThat(sql("select 1 from profile where workspace = $1", workspace)).isEmpty();
+    }
+
+    /**
+     * An operator's reason or name is stored with the change it records: one holding a NUL character is refused,
+     * naming the field, before anything is changed (and before an unknown merge or review is looked up).
+     */
+    @Test
+    void operatorChangesRefuseANulCharacterBeforeChangingAnything() {
+        Resolution resolution = resolveOne(sighting("e1", "web", T1, id("email", "vic@example.com")));
+        String nul = "\0";
+
+        assertInvalid(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(resolution.getProfileId()).setReason("asked" + nul).build()), "reason");
+        assertInvalid(() -> identity.unbindIdentifier(UnbindIdentifierRequest.newBuilder().setWorkspace(workspace)
+                .setProfileId(resolution.getProfileId()).setIdentifier(id("email", "vic" + nul + "@example.com"))
+                .build()), "identifier.value");
+        assertInvalid(() -> identity.unmerge(UnmergeRequest.newBuilder().setWorkspace(workspace)
+                .setMergeId(UUID.randomUUID().toString()).setReason(nul).build()), "reason");
+        assertInvalid(() -> identity.acceptReview(AcceptReviewRequest.newBuilder().setWorkspace(workspace)
+                .setReviewId(UUID.randomUUID().toString()).setDecidedBy("ops" + nul).build()), "decided_by");
+        assertInvalid(() -> identity.rejectReview(RejectReviewRequest.newBuilder().setWorkspace(workspace)
+                .setReviewId(UUID.randomUUID().toString()).setDecidedBy("ops" + nul).build()), "decided_by");
+
+        assertThat(lookup("email", "vic@example.com").getProfileId()).isEqualTo(resolution.getProfileId());
     }
 
     @Test
