@@ -75,6 +75,13 @@ public interface GatewayConfig {
         /** The longest wait between two tries of one erasure. */
         @WithDefault("10m")
         Duration maxBackoff();
+
+        /**
+         * How long a try holds an erasure before another replica (or this one's next round) may try it again: longer
+         * than a try takes (identity's erase, then ingestion and each sink per erased id, each with its deadline).
+         */
+        @WithDefault("5m")
+        Duration attemptLease();
     }
 
     /**

@@ -53,14 +53,19 @@ public class ErasureRepository {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> update(ErasureReceipt receipt, Instant nextTry) {
-        return pool.preparedQuery("update erasure set erased_ids = $2, steps = $3, completed_at = $4, next_try_at = $5 where id = $1")
+    /**
+     * Stores a try's outcome unless the erasure completed meanwhile (a try of another replica whose lease outlived
+     * this one's, say): a complete receipt never goes back to pending. True when it was stored.
+     */
+    public Uni<Boolean> update(ErasureReceipt receipt, Instant nextTry) {
+        return pool.preparedQuery("update erasure set erased_ids = $2, steps = $3, completed_at = $4, next_try_at = $5"
+                        + " where id = $1 and completed_at is null")
                 .execute(Tuple.tuple().addValue(UUID.fromString(receipt.id()))
                         .addArrayOfString(receipt.erasedProfileIds() == null ? null
                                 : receipt.erasedProfileIds().toArray(String[]::new))
                         .addValue(steps(receipt)).addValue(ApiKeyRepository.utc(receipt.completedAt()))
                         .addValue(ApiKeyRepository.utc(nextTry)))
-                .replaceWithVoid();
+                .map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Void> delete(String id) {
@@ -87,11 +92,15 @@ public class ErasureRepository {
                 .map(rows -> list(rows).stream().findFirst());
     }
 
-    /** Incomplete erasures whose next try is due, oldest first. */
-    public Uni<List<Stored>> due(Instant now, int limit) {
-        return pool.preparedQuery("select " + COLUMNS + " from erasure where completed_at is null and next_try_at <= $1"
-                        + " order by next_try_at limit $2")
-                .execute(Tuple.of(ApiKeyRepository.utc(now), limit))
+    /**
+     * Claims incomplete erasures whose next try is due, oldest first: each is held until {@code heldUntil} (its next
+     * try moves there), so no other replica tries it meanwhile; the try's outcome sets the next try it needs.
+     */
+    public Uni<List<Stored>> claimDue(Instant now, Instant heldUntil, int limit) {
+        return pool.preparedQuery("update erasure set next_try_at = $2 where id in (select id from erasure"
+                        + " where completed_at is null and next_try_at <= $1 order by next_try_at limit $3"
+                        + " for update skip locked) returning " + COLUMNS)
+                .execute(Tuple.of(ApiKeyRepository.utc(now), ApiKeyRepository.utc(heldUntil), limit))
                 .map(this::list);
     }
 

@@ -9,6 +9,7 @@ import io.portrait.gateway.domain.UnmergeRequest;
 import io.portrait.gateway.domain.UnmergeView;
 import io.portrait.gateway.service.IdentityAdminService;
 import io.portrait.gateway.service.PiiGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -96,9 +97,13 @@ public class IdentityAdminResource {
     @AdminChange(value = "identity.unmerged", target = "mergeId")
     public Uni<UnmergeView> unmerge(@PathParam("mergeId") String mergeId, UnmergeRequest request) {
         PiiGuard.Reader reader = caller.reader();
+        String via = "POST /v1/identity/merges/{mergeId}/unmerge";
+        // The restored profiles are shown too: one pii.read each, so each one's own audit trail holds the read.
         return identity.unmerge(reader.workspace(), mergeId, request == null ? null : request.reason())
-                .flatMap(view -> pii.release(reader, view, view.survivor().id(),
-                        "POST /v1/identity/merges/{mergeId}/unmerge", UnmergeView::masked));
+                .flatMap(view -> pii.release(reader, view, view.survivor().id(), via, UnmergeView::masked))
+                .call(view -> Multi.createFrom().iterable(view.restored())
+                        .onItem().transformToUniAndConcatenate(restored -> pii.audited(reader, restored, restored.id(), via))
+                        .collect().last());
     }
 
     @GET

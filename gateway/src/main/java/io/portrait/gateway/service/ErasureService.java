@@ -94,12 +94,11 @@ public class ErasureService {
         ErasureReceipt receipt = new ErasureReceipt(UUID.randomUUID().toString(), profileId, "pending", now, actor,
                 null, null, steps);
         // An id identity does not know (or cannot be one) is a 404 before any receipt or audit entry is written.
-        // The first try runs here; background retries may pick the erasure up only after it.
+        // The first try runs here, holding the erasure for the attempt lease as a background try would.
         return identity.profile(workspace, profileId)
                 .onFailure(ErasureService::noSuchId)
                 .transform(failure -> new NoSuchProfile("No profile '" + profileId + "'."))
-                .flatMap(known -> erasures.insert(workspace, receipt,
-                        now.plus(config.retryInterval()).plus(config.retryInterval())))
+                .flatMap(known -> erasures.insert(workspace, receipt, now.plus(config.attemptLease())))
                 .call(() -> audit.record(workspace, actor, "profile.erasure-requested", profileId,
                         Map.of("erasure", receipt.id())))
                 .flatMap(ignored -> attempt(workspace, receipt, true));
@@ -126,11 +125,8 @@ public class ErasureService {
                     if (first && noSuchId(failure)) {
                         return Uni.createFrom().failure(new NoSuchProfile("No profile '" + receipt.profileId() + "'."));
                     }
-                    if (notFound(failure)) {
-                        // Erased by an earlier try whose answer was lost: the profile's own id is what is known.
-                        steps.put("identity", steps.get("identity").erased(clock.instant(), Map.of()));
-                        return Uni.createFrom().item(List.of(receipt.profileId()));
-                    }
+                    // An id identity erased already answers that erasure's whole group, so NOT_FOUND here is no
+                    // answer to go on (the group would shrink to the id asked for): the step stays to be retried.
                     steps.put("identity", steps.get("identity").failed(describe(failure)));
                     return Uni.createFrom().nullItem();
                 });
@@ -178,12 +174,17 @@ public class ErasureService {
                 before.requestedAt(), before.requestedBy(), complete ? now : null, erased, Map.copyOf(steps));
         int attempts = steps.values().stream().mapToInt(ErasureReceipt.Step::attempts).max().orElse(1);
         Instant nextTry = now.plus(backoff(attempts));
-        Uni<Void> saved = erasures.update(after, nextTry);
-        if (complete) {
-            saved = saved.call(() -> audit.record(workspace, before.requestedBy(), "profile.erased", before.profileId(),
-                    Map.of("erasure", before.id(), "erasedProfileIds", erased)));
-        }
-        return saved.replaceWith(ordered(after));
+        return erasures.update(after, nextTry).flatMap(stored -> {
+            if (!stored) {
+                // Completed by another try meanwhile: that receipt stands, and it was audited once, by that try.
+                return erasures.find(workspace, before.id())
+                        .map(found -> ordered(found.map(ErasureRepository.Stored::receipt).orElse(after)));
+            }
+            Uni<Void> audited = !complete ? Uni.createFrom().voidItem()
+                    : audit.record(workspace, before.requestedBy(), "profile.erased", before.profileId(),
+                    Map.of("erasure", before.id(), "erasedProfileIds", erased));
+            return audited.replaceWith(ordered(after));
+        });
     }
 
     private static ErasureReceipt ordered(ErasureReceipt receipt) {
@@ -204,7 +205,8 @@ public class ErasureService {
         if (!retrying.compareAndSet(false, true)) {
             return;
         }
-        erasures.due(clock.instant(), 20)
+        Instant now = clock.instant();
+        erasures.claimDue(now, now.plus(config.attemptLease()), 20)
                 .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
                 .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(), false)
                         .onFailure().recoverWithNull())

@@ -158,7 +158,7 @@ public class PrivacyService {
      * is the entries on the profile and on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
-        return profiles.byId(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
+        return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
                 .flatMap(profile -> events(workspace, profile).flatMap(events -> auditTrail(workspace, profile)
                         .map(trail -> new ProfileExport(clock.instant(), view,
                                 consentOf(view.id(), events.events()).purposes(), events.events(), events.truncated(),

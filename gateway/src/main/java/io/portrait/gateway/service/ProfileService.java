@@ -73,6 +73,27 @@ public class ProfileService {
                         view(profile).withParts(parts(profileId, portrait, value, recommendations)));
     }
 
+    /**
+     * The whole profile, for an export: each part as long as its call's own deadline allows, none left out; a
+     * service that fails (or holds nothing) is not a degraded part but the failure of the whole, so the caller can
+     * retry instead of handing a data subject an incomplete copy.
+     */
+    public Uni<ProfileView> whole(String workspace, String profileId) {
+        return Uni.combine().all().unis(identity.profile(workspace, profileId),
+                        whole(parts.portrait(workspace, profileId)), whole(parts.value(workspace, profileId)),
+                        whole(parts.viewRecommendations(workspace, profileId, VIEW_RECOMMENDATIONS)))
+                .with((profile, portrait, value, recommendations) ->
+                        view(profile).withParts(parts(profileId, portrait, value, recommendations)));
+    }
+
+    /** A call as a part that is never degraded: its value, nothing on NOT_FOUND, else the call's failure. */
+    private static <T> Uni<Part<T>> whole(Uni<T> call) {
+        return call.map(value -> new Part<>(value, false))
+                .onFailure(failure -> failure instanceof StatusRuntimeException e
+                        && e.getStatus().getCode() == Status.Code.NOT_FOUND)
+                .recoverWithItem(() -> new Part<>(null, false));
+    }
+
     public Uni<ProfileView> byIdentifier(String workspace, String type, String value) {
         return identity.lookup(workspace, type, value)
                 .flatMap(profile -> parts(workspace, profile.getProfileId()).map(parts -> view(profile).withParts(parts)));

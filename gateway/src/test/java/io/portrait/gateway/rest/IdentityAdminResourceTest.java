@@ -19,10 +19,13 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
@@ -147,6 +150,12 @@ class IdentityAdminResourceTest {
                 .body("detached[0].identifier.type", equalTo("phone"))
                 .body("detached[0].identifier.value", equalTo("+8613800000000"))
                 .body("detached[0].reason", equalTo("blocked"));
+        // Both profiles were shown in clear: each one's audit trail holds the read.
+        for (String shown : List.of(ANN, BOB)) {
+            given().queryParam("target", shown).queryParam("action", "pii.read").when().get("/v1/audit")
+                    .then().statusCode(200)
+                    .body("items.detail.via", hasItem("POST /v1/identity/merges/{mergeId}/unmerge"));
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.gateway.client.SinkEraseClient;
+import io.portrait.gateway.domain.ErasureReceipt;
+import io.portrait.gateway.repository.ErasureRepository;
 import io.portrait.gateway.service.AuditService;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +77,9 @@ class PrivacyTest {
 
     @Inject
     AuditService auditService;
+
+    @Inject
+    ErasureRepository erasureStore;
 
     private String privacyAdmin;
 
@@ -247,6 +253,65 @@ class PrivacyTest {
         verify(identity).erase(eq("default"), eq("p-retry"), anyString());
     }
 
+    /**
+     * Identity's answer is lost (a deadline) after it erased; asked again it answers the erasure it made, with the
+     * whole group. A NOT_FOUND is no answer to go on (the group would shrink to the id asked for): the step stays
+     * pending until identity names the group, and then every id is erased everywhere.
+     */
+    @Test
+    void aRetryAfterALostIdentityAnswerErasesTheWholeGroup() {
+        AtomicInteger identityCalls = new AtomicInteger();
+        when(identity.erase(eq("default"), eq("p-lost"), anyString())).thenAnswer(call -> switch (identityCalls.incrementAndGet()) {
+            case 1 -> Uni.createFrom().failure(Status.DEADLINE_EXCEEDED.asRuntimeException());
+            case 2 -> Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException());
+            default -> Uni.createFrom().item(EraseProfileResponse.newBuilder()
+                    .addErasedProfileIds("p-lost").addErasedProfileIds("p-lost-old").setIdentifiersSuppressed(3).build());
+        });
+        String receipt = given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-lost")
+                .then().statusCode(202)
+                .body("services.identity.lastError", equalTo("DEADLINE_EXCEEDED"))
+                .extract().path("id");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("X-API-Key", privacyAdmin).when().get("/v1/erasures/" + receipt)
+                        .then().statusCode(200)
+                        .body("status", equalTo("complete"))
+                        .body("erasedProfileIds", contains("p-lost", "p-lost-old"))
+                        .body("services.identity.attempts", equalTo(3)));
+        verify(ingestion).eraseEvents("default", List.of("p-lost", "p-lost-old"));
+        verify(ingestion, never()).eraseEvents("default", List.of("p-lost"));
+        for (String sink : List.of("tagging", "scoring", "recommendation")) {
+            verify(sinks).erase(sink, "default", "p-lost-old");
+        }
+    }
+
+    /** Replicas claim due erasures: one claim holds it; a complete receipt is never stored back as pending. */
+    @Test
+    void aDueErasureIsClaimedOnceAndACompleteOneStaysComplete() {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        ErasureReceipt pending = new ErasureReceipt(java.util.UUID.randomUUID().toString(), "p-claim", "pending", now,
+                "key:test", null, null, Map.of("identity", ErasureReceipt.Step.pending()));
+        // Due an hour from now, so the gateway's own background round leaves it alone; claimed as of two hours on.
+        erasureStore.insert("claims", pending, now.plus(Duration.ofHours(1))).await().indefinitely();
+        Instant later = now.plus(Duration.ofHours(2));
+
+        List<String> first = claimed(later);
+        List<String> second = claimed(later);
+        assertThat(first).contains(pending.id());
+        assertThat(second).doesNotContain(pending.id());
+
+        ErasureReceipt complete = new ErasureReceipt(pending.id(), "p-claim", "complete", now, "key:test", now,
+                List.of("p-claim"), Map.of("identity", ErasureReceipt.Step.pending().erased(now, Map.of())));
+        assertThat(erasureStore.update(complete, now).await().indefinitely()).isTrue();
+        assertThat(erasureStore.update(pending, now).await().indefinitely()).isFalse();
+        assertThat(erasureStore.find("claims", pending.id()).await().indefinitely().orElseThrow().receipt().status())
+                .isEqualTo("complete");
+    }
+
+    private List<String> claimed(Instant now) {
+        return erasureStore.claimDue(now, now.plus(Duration.ofMinutes(5)), 1000).await().indefinitely().stream()
+                .map(stored -> stored.receipt().id()).toList();
+    }
+
     @Test
     void erasingAnUnknownProfileIsA404AndLeavesNoReceipt() {
         when(identity.erase(eq("default"), eq("p-none"), anyString()))
@@ -294,6 +359,30 @@ class PrivacyTest {
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-export").queryParam("action", "pii.read")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"));
+    }
+
+    /**
+     * An export leaves no part out: a service slower than the view's part deadline is waited for, one that fails
+     * fails the export (nothing handed out, nothing audited as read) instead of an incomplete copy.
+     */
+    @Test
+    void anExportWaitsForEveryPartAndFailsRatherThanLeaveOneOut() {
+        when(ingestion.events(eq("default"), any(), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        when(parts.value(eq("default"), eq("p-slow"))).thenReturn(Uni.createFrom()
+                .item(GetProfileValueResponse.getDefaultInstance()).onItem().delayIt().by(Duration.ofMillis(800)));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-slow/export")
+                .then().statusCode(200)
+                .body("profile.id", equalTo("p-slow"))
+                .body("profile", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("degraded")));
+
+        when(parts.value(eq("default"), eq("p-down"))).thenReturn(Uni.createFrom().failure(
+                Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-down/export")
+                .then().statusCode(503).contentType("application/problem+json");
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-down")
+                .when().get("/v1/audit")
+                .then().statusCode(200).body("items", hasSize(0));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portrait.identity.repository;
 
+import io.portrait.identity.domain.Erasure;
 import io.portrait.identity.engine.IdentifierKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -250,6 +251,25 @@ public class GraphMaintenanceRepository {
                                 .execute(Tuple.from(Arrays.asList(UUID.randomUUID(), workspace, ids,
                                         deleted.rowCount(), reason, utc(at)))))
                         .map(ignored -> deleted.rowCount()));
+    }
+
+    /**
+     * The latest erasure whose group held the id: its profile ids and the identifiers it suppressed; null when the id
+     * was never erased.
+     */
+    public Uni<Erasure> erasureHolding(String workspace, UUID id) {
+        return pool.preparedQuery("""
+                        select profile_ids, identifiers from erasure where workspace = $1 and $2 = any(profile_ids)
+                        order by erased_at desc limit 1
+                        """)
+                .execute(Tuple.of(workspace, id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new Erasure(Arrays.asList(row.getArrayOfUUIDs("profile_ids")), row.getInteger("identifiers"));
+                });
     }
 
     private static List<UUID> ids(Iterable<Row> rows, String column) {

@@ -218,7 +218,9 @@ public class IdentityAdminService {
 
     /**
      * Erases the profile an id stands for and every profile merged into it; the keyed hashes of its identifiers
-     * stay as a tombstone so that they are never collected again.
+     * stay as a tombstone so that they are never collected again. An id erased already answers that erasure (every
+     * profile of its group, the identifiers it suppressed): a caller retrying after a lost answer learns the whole
+     * group, which it must erase elsewhere too, not just the id it asked for.
      */
     public Uni<Erasure> erase(String workspace, String profileId, String reason) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -227,9 +229,16 @@ public class IdentityAdminService {
                         .flatMap(live -> graph.group(tx, workspace, live)
                                 .flatMap(group -> graph.lockLive(tx, workspace, group)
                                         .flatMap(ignored -> graph.erase(tx, workspace, live, group, now, reason))
-                                        .map(suppressed -> new Erasure(group, suppressed))))))
-                .invoke(erasure -> Log.infof("Workspace %s: erased profiles %s, %d identifiers suppressed", workspace,
-                        erasure.erasedProfileIds(), erasure.identifiersSuppressed()));
+                                        .map(suppressed -> new Erasure(group, suppressed)))))
+                        .invoke(erasure -> Log.infof("Workspace %s: erased profiles %s, %d identifiers suppressed",
+                                workspace, erasure.erasedProfileIds(), erasure.identifiersSuppressed()))
+                        .onFailure(ProfileNotFoundException.class).recoverWithUni(unknown ->
+                                graph.erasureHolding(workspace, id).map(earlier -> {
+                                    if (earlier == null) {
+                                        throw (ProfileNotFoundException) unknown;
+                                    }
+                                    return earlier;
+                                })));
     }
 
     /** Locks the live profile an id stands for; NOT_FOUND when the id is unknown. */

@@ -203,7 +203,16 @@ class GraphRepairTest {
         assertThat(values(graph.profile(back.getProfileId()))).containsExactly("new");
         assertStatus(() -> graph.lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
 
+        // Asked again (an answer was lost), by either id: the erasure made, the whole group, nothing erased anew.
+        for (String again : List.of(ann, other)) {
+            EraseProfileResponse repeated = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                    .setWorkspace(graph.workspace()).setProfileId(again).build());
+            assertThat(repeated.getErasedProfileIdsList()).containsExactlyInAnyOrder(ann, other);
+            assertThat(repeated.getIdentifiersSuppressed()).isEqualTo(2);
+        }
+        assertThat(graph.count("select count(*) from erasure where workspace = $1")).isEqualTo(1);
+        assertThat(values(graph.profile(back.getProfileId()))).containsExactly("new");
         assertStatus(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(graph.workspace())
-                .setProfileId(ann).build()), Status.Code.NOT_FOUND);
+                .setProfileId(java.util.UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND);
     }
 }
