@@ -95,6 +95,13 @@ public interface IngestionConfig {
         /** Largest page of the reject report. */
         @WithDefault("5000")
         int maxRejectPage();
+
+        /**
+         * An upload that receives no chunk for this long and is not completed is abandoned: the job fails and its
+         * stored chunks are dropped. Looked for every tenth of it, at least once a minute.
+         */
+        @WithDefault("24h")
+        Duration uploadExpiry();
     }
 
     interface Lists {

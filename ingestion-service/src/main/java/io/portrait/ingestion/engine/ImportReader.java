@@ -1,6 +1,8 @@
 package io.portrait.ingestion.engine;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -29,6 +31,10 @@ import java.util.Map;
  * the UTF-8 byte order mark is UTF-8 whatever the job names). Bytes that are not text in it never reach a profile
  * as replacement characters: the row holding them is reported, naming the column and the encoding to try, since
  * the usual cause is a file saved in another one (GB18030 from Excel on Chinese Windows).
+ *
+ * <p>Why a row cannot be read is told by where (its column, or its field and character position) and what kind of
+ * problem it is, never by its text: the reject report is read by callers who may not see people's data, and the
+ * parser's own messages quote the text they stumble on ({@code Unrecognized token 'LinWang'}).
  */
 public final class ImportReader implements Closeable {
 
@@ -112,7 +118,11 @@ public final class ImportReader implements Closeable {
                         + " skipped and reading goes on with the next line)");
             }
             if (parsed.error() != null) {
-                return new Row(row, Map.of(), "not a CSV row: " + parsed.error());
+                int cell = parsed.errorCell();
+                String column = cell < header.length && !header[cell].isEmpty()
+                        ? "column '" + header[cell] + "' (column " + (cell + 1) + ")"
+                        : "column " + (cell + 1);
+                return new Row(row, Map.of(), "not a CSV row: " + column + " " + parsed.error());
             }
             String[] cells = parsed.cells();
             Map<String, Value> columns = new LinkedHashMap<>();
@@ -141,7 +151,8 @@ public final class ImportReader implements Closeable {
         Cells parsed = record.unclosedQuote() ? null : Cells.of(record.text());
         if (parsed == null || parsed.error() != null) {
             throw new UnreadableFileException("the header row is not CSV: " + (parsed == null
-                    ? "a quoted column name is not closed" : parsed.error()));
+                    ? "a quoted column name is not closed"
+                    : "the name of column " + (parsed.errorCell() + 1) + " " + parsed.error()));
         }
         String[] names = parsed.cells();
         header = new String[names.length];
@@ -151,16 +162,55 @@ public final class ImportReader implements Closeable {
         return true;
     }
 
-    /** A record read as CSV: its cells, or why it is not CSV. */
-    private record Cells(String[] cells, String error) {
+    /**
+     * A record read as CSV: its cells, or why it is not CSV and in which cell (0-based), told without the record's
+     * text.
+     */
+    private record Cells(String[] cells, String error, int errorCell) {
 
         static Cells of(String record) {
             try {
-                return new Cells(CSV_RECORD.readValue(record), null);
+                return new Cells(CSV_RECORD.readValue(record), null, -1);
             } catch (IOException e) {
-                return new Cells(null, firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage()
-                        : e.getMessage()));
+                long at = e instanceof JsonProcessingException j && j.getLocation() != null
+                        ? j.getLocation().getCharOffset() : -1;
+                return new Cells(null, csvProblem(e), at < 0 ? 0 : cellAt(record, (int) Math.min(at, record.length())));
             }
+        }
+
+        /** What is wrong, in words of our own: the parser's message quotes the text around the problem. */
+        private static String csvProblem(IOException e) {
+            String original = e instanceof JsonProcessingException j ? j.getOriginalMessage() : null;
+            if (original != null && original.startsWith("Unexpected character")
+                    && original.contains("Expected column separator")) {
+                return "has text after the closing quote of its quoted value (quote the whole value, doubling the"
+                        + " quotes inside it)";
+            }
+            return "cannot be read as CSV";
+        }
+
+        /**
+         * The cell (0-based) holding character {@code offset} of the record, splitting as {@link CsvRecords} does: a
+         * cell is quoted when its first non-blank character is a quote, and a comma inside quotes is no separator.
+         */
+        static int cellAt(String record, int offset) {
+            int cell = 0;
+            CellState state = CellState.START;
+            for (int i = 0; i < offset; i++) {
+                char c = record.charAt(i);
+                state = switch (state) {
+                    case START -> c == '"' ? CellState.QUOTED : c == ' ' || c == '\t' ? CellState.START
+                            : c == ',' ? CellState.START : CellState.UNQUOTED;
+                    case UNQUOTED -> c == ',' ? CellState.START : CellState.UNQUOTED;
+                    case QUOTED -> c == '"' ? CellState.AFTER_QUOTE : CellState.QUOTED;
+                    // A closing quote, or the first of a doubled one; text after a closing quote stays in its cell.
+                    case AFTER_QUOTE -> c == '"' ? CellState.QUOTED : c == ',' ? CellState.START : CellState.UNQUOTED;
+                };
+                if (c == ',' && state == CellState.START) {
+                    cell++;
+                }
+            }
+            return cell;
         }
 
         /** A line of empty cells ({@code ,,,}, which spreadsheets leave at the end): no row. */
@@ -176,6 +226,9 @@ public final class ImportReader implements Closeable {
             return true;
         }
     }
+
+    /** Where {@link Cells#cellAt} is in a record. */
+    private enum CellState { START, UNQUOTED, QUOTED, AFTER_QUOTE }
 
     private Row nextJson() {
         try {
@@ -199,7 +252,7 @@ public final class ImportReader implements Closeable {
                 map.forEach((k, v) -> columns.put(String.valueOf(k), JsonValues.value(v)));
                 return new Row(row, columns, null);
             } catch (JsonProcessingException e) {
-                return new Row(row, Map.of(), "not JSON: " + firstLine(e.getOriginalMessage()));
+                return new Row(row, Map.of(), "not JSON: " + jsonProblem(e));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -212,12 +265,26 @@ public final class ImportReader implements Closeable {
                 + " \"encoding\"";
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
+    /**
+     * Where a line stops being JSON: the character position and the field it was in, never the text there (the
+     * parser's message quotes it: {@code Unrecognized token 'LinWang'}).
+     */
+    private static String jsonProblem(JsonProcessingException e) {
+        StringBuilder problem = new StringBuilder("the line cannot be read as one JSON object");
+        if (e.getLocation() != null && e.getLocation().getColumnNr() > 0) {
+            problem.append(" from character ").append(e.getLocation().getColumnNr());
         }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        if (e.getProcessor() instanceof JsonParser parser) {
+            // The innermost field around the problem: the one being read, or the one holding the array.
+            for (JsonStreamContext context = parser.getParsingContext(); context != null;
+                 context = context.getParent()) {
+                if (context.getCurrentName() != null) {
+                    problem.append(" (near field '").append(context.getCurrentName()).append("')");
+                    break;
+                }
+            }
+        }
+        return problem.toString();
     }
 
     /** Reads past a UTF-8 byte order mark; true when there was one. */

@@ -99,6 +99,11 @@ class EventDocuments {
                 document.get("seq", Number.class).longValue(), cleaned);
     }
 
+    /** The lookup hash of an identifier, as stored beside its sealed value. */
+    String hash(Identifier identifier) {
+        return values.hash(identifier.getType(), identifier.getValue());
+    }
+
     static Map.Entry<String, String> profileOf(Document document) {
         return Map.entry(document.getString("_id"), document.getString("profile_id"));
     }

@@ -10,6 +10,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.EventKey;
 import io.portrait.ingestion.domain.StoredEvent;
+import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Multi;
@@ -20,6 +21,7 @@ import org.bson.conversions.Bson;
 
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +36,16 @@ import static io.portrait.ingestion.repository.EventDocuments.RESOLVED;
  */
 @ApplicationScoped
 public class EventRepository {
+
+    /**
+     * Lookup hashes of the identifiers of a resolved event that identity did not match on (demoted or blocked); an
+     * empty list when it matched on all. Events resolved before 2026-12-07 lack the field.
+     */
+    static final String UNMATCHED = "unmatched_hashes";
+
+    /** What identity answered for a pending event: its profile, and the identifiers it did not match on. */
+    public record Resolution(String profileId, Collection<Identifier> unmatched) {
+    }
 
     private final IngestionStore store;
     private final EventDocuments documents;
@@ -96,21 +108,24 @@ public class EventRepository {
     }
 
     /**
-     * Records the profile of each resolved event. Keyed by id alone (an indexed point update): should the lease have
+     * Records the profile of each resolved event, and which of its identifiers identity did not match on (an erasure
+     * must not take those for the person's). Keyed by id alone (an indexed point update): should the lease have
      * passed to another worker meanwhile, it resolves the same events idempotently and writes the same outcome.
      * ({@code lease_owner} is unset for events stored when the lease was kept on the event.)
      */
-    public Uni<Void> markResolved(Map<String, String> profileByEventId) {
-        if (profileByEventId.isEmpty()) {
+    public Uni<Void> markResolved(Map<String, Resolution> resolutionByEventId) {
+        if (resolutionByEventId.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         Date now = new Date();
-        List<UpdateOneModel<Document>> updates = profileByEventId.entrySet().stream()
+        List<UpdateOneModel<Document>> updates = resolutionByEventId.entrySet().stream()
                 .map(e -> new UpdateOneModel<Document>(
                         Filters.eq("_id", e.getKey()),
                         Updates.combine(
                                 Updates.set("status", RESOLVED),
-                                Updates.set("profile_id", e.getValue()),
+                                Updates.set("profile_id", e.getValue().profileId()),
+                                Updates.set(UNMATCHED, e.getValue().unmatched().stream().map(documents::hash)
+                                        .distinct().toList()),
                                 Updates.set("resolved_at", now),
                                 Updates.unset("lease_owner"))))
                 .toList();
@@ -161,13 +176,55 @@ public class EventRepository {
                 .collect().asList();
     }
 
-    /** The lookup hashes of every identifier the profiles' stored events carry. */
+    /**
+     * The lookup hashes of the identifiers that identify the person of the given profiles, read from their stored
+     * events: those identity matched on. Left out are placeholders ("anonymous", "null", all zeros: stored as not
+     * matchable, they identify nobody and many people's events carry them) and the identifiers identity did not match
+     * on (demoted because they are another profile's or over a limit, or blocked): they may be someone else's. An
+     * event resolved before identity's answer was recorded cannot tell a demoted identifier from a matched one, so
+     * its identifiers are used only when no event of another profile carries them too.
+     */
     public Uni<Set<String>> identifierHashes(String workspace, Collection<String> profileIds) {
+        Set<String> matched = new HashSet<>();
+        Set<String> unrecorded = new HashSet<>();
         return store.events().find(Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds)),
+                        new FindOptions().projection(Projections.include("identifiers", UNMATCHED)))
+                .invoke(document -> {
+                    List<String> unmatched = document.getList(UNMATCHED, String.class);
+                    for (Document identifier : document.getList("identifiers", Document.class, List.of())) {
+                        String hash = identifier.getString("hash");
+                        if (hash == null || !Boolean.TRUE.equals(identifier.getBoolean("matchable"))) {
+                            continue;
+                        }
+                        if (unmatched == null) {
+                            unrecorded.add(hash);
+                        } else if (!unmatched.contains(hash)) {
+                            matched.add(hash);
+                        }
+                    }
+                })
+                .collect().last()
+                .flatMap(ignored -> {
+                    unrecorded.removeAll(matched);
+                    if (unrecorded.isEmpty()) {
+                        return Uni.createFrom().item(matched);
+                    }
+                    return identifiersOfOthers(workspace, profileIds, unrecorded).map(shared -> {
+                        Set<String> hashes = new HashSet<>(matched);
+                        unrecorded.stream().filter(hash -> !shared.contains(hash)).forEach(hashes::add);
+                        return hashes;
+                    });
+                });
+    }
+
+    /** Those of the hashes that resolved events of profiles other than the given ones carry too. */
+    private Uni<Set<String>> identifiersOfOthers(String workspace, Collection<String> profileIds, Set<String> hashes) {
+        return store.events().find(Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", RESOLVED),
+                                Filters.in("identifiers.hash", hashes), Filters.nin("profile_id", profileIds)),
                         new FindOptions().projection(Projections.include("identifiers")))
                 .onItem().transformToIterable(document -> document.getList("identifiers", Document.class, List.of()))
                 .map(identifier -> identifier.getString("hash"))
-                .filter(java.util.Objects::nonNull)
+                .filter(hashes::contains)
                 .collect().asSet();
     }
 

@@ -24,15 +24,21 @@ import org.bson.types.Binary;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Import jobs, their uploaded file (in chunks, so no document nears MongoDB's size limit and no reader holds the
  * whole file) and their rejected rows. A job's progress is its checkpoint: rows read, accepted and rejected are
  * written together after every batch, so a job taken over after a restart goes on from there.
+ *
+ * <p>A job not finished when a person is erased keeps the lookup hashes of that person's identifiers
+ * ({@code suppressed_hashes}): its file was uploaded before the erasure, and the rows carrying one of them are
+ * skipped, not imported.
  */
 @ApplicationScoped
 public class ImportRepository {
@@ -42,6 +48,8 @@ public class ImportRepository {
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+
+    private static final String SUPPRESSED = "suppressed_hashes";
 
     private final IngestionStore store;
     private final StoredValues values;
@@ -72,6 +80,61 @@ public class ImportRepository {
     public Uni<Document> find(String workspace, String id) {
         return store.imports().find(Filters.and(Filters.eq("_id", id), Filters.eq("workspace", workspace)))
                 .collect().first();
+    }
+
+    /**
+     * Marks an uploading job as active now (its chunks keep it from expiring as abandoned); false when it is no longer
+     * uploading.
+     */
+    public Uni<Boolean> touchUpload(String id) {
+        return store.imports().updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("status", UPLOADING)),
+                        Updates.set("updated_at", new Date()))
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /**
+     * Fails the uploads that received nothing since {@code idleSince} (abandoned: never completed) and drops their
+     * chunks; answers how many. A chunk arriving meanwhile keeps its job: {@link #touchUpload} moves its time first.
+     */
+    public Uni<Integer> expireUploads(Instant idleSince, String error) {
+        Date cutoff = Date.from(idleSince);
+        Bson abandoned = Filters.and(Filters.eq("status", UPLOADING), Filters.lt("updated_at", cutoff));
+        return store.imports().find(abandoned, new FindOptions().projection(Projections.include("_id")))
+                .map(d -> d.getString("_id"))
+                .onItem().transformToUniAndConcatenate(id -> store.imports()
+                        .updateOne(Filters.and(Filters.eq("_id", id), abandoned), Updates.combine(
+                                Updates.set("status", FAILED), Updates.set("error", error),
+                                Updates.set("updated_at", new Date()), Updates.unset(SUPPRESSED)))
+                        .flatMap(result -> result.getModifiedCount() == 0 ? Uni.createFrom().item(0)
+                                : store.importChunks().deleteMany(Filters.eq("job", id)).replaceWith(1)))
+                .collect().asList()
+                .map(expired -> expired.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    /**
+     * Records, on every job of the workspace not finished yet, the lookup hashes of an erased person's identifiers:
+     * their rows are skipped from then on. Answers how many jobs hold a file uploaded before the erasure.
+     */
+    public Uni<Long> suppress(String workspace, Collection<String> identifierHashes) {
+        if (identifierHashes.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        return store.imports().updateMany(Filters.and(Filters.eq("workspace", workspace),
+                                Filters.in("status", UPLOADING, QUEUED, RUNNING)),
+                        Updates.addEachToSet(SUPPRESSED, List.copyOf(identifierHashes)))
+                .map(result -> result.getMatchedCount());
+    }
+
+    /** The lookup hashes of erased people's identifiers recorded on a job: rows carrying one are not imported. */
+    public Uni<Set<String>> suppressedHashes(String id) {
+        return store.imports().find(Filters.eq("_id", id), new FindOptions().projection(Projections.include(SUPPRESSED)))
+                .collect().first()
+                .map(d -> d == null ? Set.of() : Set.copyOf(d.getList(SUPPRESSED, String.class, List.of())));
+    }
+
+    /** The lookup hash of an identifier, as the events and the erasure know it. */
+    public String hash(String type, String value) {
+        return values.hash(type, value);
     }
 
     /** Stores chunk {@code seq} of a job's file; the file content is people's data, so it is sealed. */
@@ -130,10 +193,11 @@ public class ImportRepository {
                 .map(result -> result.getMatchedCount() > 0);
     }
 
-    /** Ends a job as done or failed and drops its file. */
+    /** Ends a job as done or failed and drops its file, and the erased identifiers it no longer needs. */
     public Uni<Void> finish(String id, String owner, String status, String error) {
         Bson update = Updates.combine(Updates.set("status", status), Updates.set("updated_at", new Date()),
-                Updates.unset("lease_owner"), error == null ? Updates.unset("error") : Updates.set("error", error));
+                Updates.unset("lease_owner"), Updates.unset(SUPPRESSED),
+                error == null ? Updates.unset("error") : Updates.set("error", error));
         return store.imports().updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("lease_owner", owner)), update)
                 .flatMap(x -> store.importChunks().deleteMany(Filters.eq("job", id)))
                 .replaceWithVoid();

@@ -59,7 +59,14 @@ public class ImportService {
         if (request.getData().size() > MAX_CHUNK_BYTES) {
             throw new InvalidRequestException("data", "a chunk is at most " + MAX_CHUNK_BYTES + " bytes");
         }
+        // The job is marked active before the chunk is stored, so an upload in progress is never expired as
+        // abandoned under it.
         return uploading(request.getWorkspace(), request.getId())
+                .call(job -> imports.touchUpload(job.getId()).invoke(touched -> {
+                    if (!touched) {
+                        throw new ConflictException("import " + job.getId() + " is no longer uploading");
+                    }
+                }))
                 .flatMap(job -> imports.putChunk(job.getId(), request.getSeq(), request.getData().toByteArray()));
     }
 

@@ -2,6 +2,7 @@ package io.portrait.ingestion.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.engine.EventCleaner;
 import io.portrait.ingestion.engine.ImportReader;
 import io.portrait.ingestion.engine.ImportRowMapper;
 import io.portrait.ingestion.repository.ImportRepository;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * ingestion like any API batch, and records the checkpoint (rows read, accepted, rejected) with the rejected rows
  * after every batch. A job whose worker died is claimed again once its lease passes and goes on from its checkpoint;
  * rows it re-reads are stored once, because their message ids are stable.
+ *
+ * <p>A row carrying an identifier of a person erased after the file was uploaded is skipped (reported as
+ * {@code suppressed}, its values neither imported nor kept): otherwise the file would bring the person back. The
+ * worker also fails the uploads abandoned for {@code imports.upload-expiry}, dropping their chunks.
  */
 @ApplicationScoped
 public class ImportWorker {
@@ -47,17 +54,30 @@ public class ImportWorker {
      */
     static final int MAX_FAILURES = 20;
 
+    /** Why a row was skipped: it carries an identifier of a person erased since the file was uploaded. */
+    static final FieldError SUPPRESSED = FieldError.newBuilder().setField("identifiers").setCode("suppressed")
+            .setMessage("the row carries an identifier of a person erased after the file was uploaded: it was not"
+                    + " imported and its values were not kept").build();
+
+    /** Longest wait between two looks for abandoned uploads. */
+    private static final Duration MAX_EXPIRY_SWEEP = Duration.ofMinutes(1);
+
     private final ImportRepository imports;
     private final IngestService ingest;
+    private final EventCleaner cleaner;
     private final IngestionConfig config;
     private final MeterRegistry metrics;
     private final Semaphore wakeup = new Semaphore(0);
     private ExecutorService thread;
     private volatile boolean running;
+    /** Only the worker thread reads and moves it. */
+    private Instant nextExpirySweep = Instant.MIN;
 
-    public ImportWorker(ImportRepository imports, IngestService ingest, IngestionConfig config, MeterRegistry metrics) {
+    public ImportWorker(ImportRepository imports, IngestService ingest, EventCleaner cleaner, IngestionConfig config,
+                        MeterRegistry metrics) {
         this.imports = imports;
         this.ingest = ingest;
+        this.cleaner = cleaner;
         this.config = config;
         this.metrics = metrics;
     }
@@ -94,6 +114,11 @@ public class ImportWorker {
         while (running) {
             boolean worked = false;
             try {
+                expireAbandonedUploadsIfDue();
+            } catch (RuntimeException e) {
+                Log.warnf("import worker, expiring abandoned uploads: %s", e.toString());
+            }
+            try {
                 worked = runOne();
             } catch (RuntimeException e) {
                 Log.warnf("import worker: %s", e.toString());
@@ -107,6 +132,23 @@ public class ImportWorker {
                     return;
                 }
             }
+        }
+    }
+
+    /** Fails the uploads idle for longer than {@code imports.upload-expiry}, every tenth of it (at most a minute). */
+    private void expireAbandonedUploadsIfDue() {
+        Instant now = Instant.now();
+        if (now.isBefore(nextExpirySweep)) {
+            return;
+        }
+        Duration expiry = config.imports().uploadExpiry();
+        Duration every = expiry.dividedBy(10);
+        nextExpirySweep = now.plus(every.compareTo(MAX_EXPIRY_SWEEP) < 0 ? every : MAX_EXPIRY_SWEEP);
+        int expired = imports.expireUploads(now.minus(expiry), "the upload was abandoned: no chunk arrived for "
+                + expiry.toString().substring(2).toLowerCase(Locale.ROOT)
+                + " and it was never completed; its chunks were dropped").await().atMost(CALL);
+        if (expired > 0) {
+            Log.infof("expired %d abandoned import uploads", expired);
         }
     }
 
@@ -173,11 +215,23 @@ public class ImportWorker {
                 if (batch == 0) {
                     break;
                 }
-                if (!events.isEmpty()) {
-                    IngestEventsResponse response = ingest.ingestImported(workspace, events).await().atMost(CALL);
+                // Read for every batch, as late as can be: an erasure may come while the job runs.
+                Set<String> suppressed = events.isEmpty() ? Set.of() : imports.suppressedHashes(id).await().atMost(CALL);
+                List<Long> toIngestRows = new ArrayList<>(events.size());
+                List<CollectedEvent> toIngest = new ArrayList<>(events.size());
+                for (int i = 0; i < events.size(); i++) {
+                    if (carriesAny(events.get(i), suppressed)) {
+                        rejects.add(ImportReject.newBuilder().setRow(rows.get(i)).addErrors(SUPPRESSED).build());
+                    } else {
+                        toIngestRows.add(rows.get(i));
+                        toIngest.add(events.get(i));
+                    }
+                }
+                if (!toIngest.isEmpty()) {
+                    IngestEventsResponse response = ingest.ingestImported(workspace, toIngest).await().atMost(CALL);
                     accepted += response.getAcceptedCount();
                     for (Rejection r : response.getRejectedList()) {
-                        rejects.add(ImportReject.newBuilder().setRow(rows.get(r.getIndex()))
+                        rejects.add(ImportReject.newBuilder().setRow(toIngestRows.get(r.getIndex()))
                                 .addAllErrors(r.getErrorsList()).build());
                     }
                 }
@@ -206,6 +260,12 @@ public class ImportWorker {
             imports.finish(id, owner, ImportRepository.DONE, null).await().atMost(CALL);
             Log.infof("import %s done: %d rows, %d accepted, %d rejected", id, read, accepted, rejected);
         }
+    }
+
+    /** Whether a row's event carries an identifier with one of the hashes, normalized as an accepted event's are. */
+    private boolean carriesAny(CollectedEvent event, Set<String> hashes) {
+        return !hashes.isEmpty() && cleaner.normalizable(event.getIdentifiersList()).stream()
+                .anyMatch(i -> hashes.contains(imports.hash(i.type(), i.value())));
     }
 
     /** The uploaded file as one stream, fetched a chunk at a time. */

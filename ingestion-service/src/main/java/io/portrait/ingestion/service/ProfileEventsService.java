@@ -2,6 +2,7 @@ package io.portrait.ingestion.service;
 
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.repository.EventRepository;
+import io.portrait.ingestion.repository.ImportRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
 import io.portrait.ingestion.repository.QuarantineRepository;
 import io.portrait.ingestion.repository.ResolveQueue;
@@ -24,12 +25,14 @@ public class ProfileEventsService {
     private final EventRepository events;
     private final OutboxRepository outbox;
     private final QuarantineRepository quarantine;
+    private final ImportRepository imports;
     private final ResolveQueue queue;
     private final IngestionConfig config;
 
     public ProfileEventsService(EventRepository events, OutboxRepository outbox, QuarantineRepository quarantine,
-                                ResolveQueue queue, IngestionConfig config) {
+                                ImportRepository imports, ResolveQueue queue, IngestionConfig config) {
         this.quarantine = quarantine;
+        this.imports = imports;
         this.queue = queue;
         this.events = events;
         this.outbox = outbox;
@@ -66,15 +69,28 @@ public class ProfileEventsService {
                 });
     }
 
-    /** Deletes the stored events of the profiles and their undelivered outbox entries. */
+    /**
+     * Deletes the stored events of the profiles and their undelivered outbox entries, with what else holds the
+     * person: the quarantined events and the events still waiting to be resolved that carry one of the person's
+     * identifiers, and the rows carrying one in import files uploaded but not yet imported.
+     */
     public Uni<EraseProfileEventsResponse> erase(EraseProfileEventsRequest request) {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
-        // The person's identifiers, read from their events before those go: the quarantine's rejected events that
-        // carried one of them are theirs too.
-        // So are the events that carry one and are still waiting to be resolved: left, they would reach identity
-        // after the erasure.
-        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> quarantine.eraseHolding(workspace, hashes)
+        // The person's identifiers, read from their events before those go: only those identity matched on, never a
+        // placeholder or an identifier identity demoted, which other people's events carry too (see
+        // EventRepository.identifierHashes). The quarantine's rejected events that carried one of them are theirs too.
+        // So are the events that carry one and are still waiting to be resolved (left, they would reach identity after
+        // the erasure), and the rows of import files not imported yet: first of all, so a retry after a failure
+        // further on, which finds the events gone, has already recorded them.
+        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> imports.suppress(workspace, hashes)
+                        .invoke(jobs -> {
+                            if (jobs > 0) {
+                                Log.infof("erased identifiers recorded on %d unfinished imports, whose rows carrying one are skipped",
+                                        jobs);
+                            }
+                        })
+                        .chain(() -> quarantine.eraseHolding(workspace, hashes))
                         .call(() -> events.erasePendingHolding(workspace, hashes).call(queue::remove)))
                 .flatMap(quarantined -> events.eraseByProfiles(workspace, profileIds)
                         .flatMap(erased -> outbox.eraseEvents(workspace, profileIds).map(entries -> {

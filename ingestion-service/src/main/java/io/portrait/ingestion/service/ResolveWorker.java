@@ -11,6 +11,7 @@ import io.portrait.ingestion.engine.SinkEntries;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.OutboxRepository;
 import io.portrait.ingestion.repository.ResolveQueue;
+import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.identity.v1.Resolution;
 import io.portrait.proto.identity.v1.Sighting;
@@ -163,9 +164,14 @@ public class ResolveWorker {
         return entries;
     }
 
-    private static Map<String, String> profiles(Map<String, Resolution> resolutions) {
-        Map<String, String> profiles = new HashMap<>();
-        resolutions.forEach((eventId, resolution) -> profiles.put(eventId, resolution.getProfileId()));
+    /** Each event's profile, and the identifiers identity did not match on (demoted or blocked). */
+    private static Map<String, EventRepository.Resolution> profiles(Map<String, Resolution> resolutions) {
+        Map<String, EventRepository.Resolution> profiles = new HashMap<>();
+        resolutions.forEach((eventId, resolution) -> {
+            List<Identifier> unmatched = new ArrayList<>(resolution.getDemotedIdentifiersList());
+            unmatched.addAll(resolution.getBlockedIdentifiersList());
+            profiles.put(eventId, new EventRepository.Resolution(resolution.getProfileId(), unmatched));
+        });
         return profiles;
     }
 }

@@ -107,7 +107,8 @@ class ImportReaderTest {
                 "name,mobile\n\"Zhang\"Wei,13800138000\n\"Li, Na\",13900139000\n\"multi\nline\",1\n");
 
         assertThat(rows).extracting(ImportReader.Row::number).containsExactly(1L, 2L, 3L);
-        assertThat(rows.get(0).error()).startsWith("not a CSV row: Unexpected character ('W'");
+        assertThat(rows.get(0).error()).isEqualTo("not a CSV row: column 'name' (column 1) has text after the closing"
+                + " quote of its quoted value (quote the whole value, doubling the quotes inside it)");
         assertThat(rows.get(1).error()).isNull();
         assertThat(rows.get(1).columns().get("name").getStringValue()).isEqualTo("Li, Na");
         assertThat(rows.get(2).columns().get("name").getStringValue()).isEqualTo("multi\nline");
@@ -140,7 +141,8 @@ class ImportReaderTest {
         assertThat(rows("\uFEFF\n\n")).isEmpty();
         assertThatThrownBy(() -> rows("\"name\"x,mobile\nAnn,138\n"))
                 .isInstanceOf(ImportReader.UnreadableFileException.class)
-                .hasMessageStartingWith("the header row is not CSV: Unexpected character ('x'");
+                .hasMessageStartingWith("the header row is not CSV: the name of column 1 has text after the closing"
+                        + " quote");
     }
 
     @Test
@@ -155,5 +157,46 @@ class ImportReaderTest {
             assertThat(row.columns().get("name").getStringValue()).isEqualTo("张伟");
             assertThat(row.columns().get("city").getStringValue()).isEqualTo("广州");
         }
+    }
+
+    @Test
+    void whyACsvRowIsUnreadableNamesItsColumnButNeverQuotesItsText() {
+        java.util.List<ImportReader.Row> rows = rows("name,mobile,city\n"
+                + "Lin Wang,\"138\"00138000,Shanghai\n"
+                + "\"Li, \"\"Na\"\"\",\"139\" 139,Beijing\n"
+                + "Bo,139,Xi'an,\"Extra\"Cell\n"
+                + "\"Ma\nYun\"Hangzhou,138,x\n");
+
+        assertThat(rows).extracting(ImportReader.Row::error).allSatisfy(error -> assertThat(error)
+                .doesNotContain("Lin", "Wang", "138", "139", "Li", "Na", "Extra", "Cell", "Ma", "Yun", "Hangzhou", "'H'"));
+        assertThat(rows.get(0).error()).startsWith("not a CSV row: column 'mobile' (column 2) has text after");
+        // A comma and doubled quotes inside a quoted cell do not end it.
+        assertThat(rows.get(1).error()).startsWith("not a CSV row: column 'mobile' (column 2) has text after");
+        assertThat(rows.get(2).error()).startsWith("not a CSV row: column 4 has text after");
+        assertThat(rows.get(3).error()).startsWith("not a CSV row: column 'name' (column 1) has text after");
+    }
+
+    @Test
+    void whyAnNdjsonLineIsUnreadableNamesThePositionAndFieldButNeverQuotesItsText() {
+        byte[] file = ("{\"identifiers.email\": \"lin@example.com\", \"traits.name\": LinWang}\n"
+                + "{\"identifiers.email\": \"lin@example.com\", LinWang: 1}\n"
+                + "{\"traits.tags\": [\"vip\", LinWang]}\n"
+                + "{\"traits.name\": \"Lin Wang\n"
+                + "LinWang\n").getBytes(StandardCharsets.UTF_8);
+        java.util.List<ImportReader.Row> rows = new java.util.ArrayList<>();
+        try (ImportReader reader = reader("ndjson", "", file)) {
+            for (ImportReader.Row row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
+            }
+        }
+
+        assertThat(rows).hasSize(5).extracting(ImportReader.Row::error).allSatisfy(error -> assertThat(error)
+                .startsWith("not JSON: the line cannot be read as one JSON object from character ")
+                .doesNotContain("Lin", "lin@", "Wang", "vip", "'L'"));
+        assertThat(rows.get(0).error()).endsWith("(near field 'traits.name')");
+        assertThat(rows.get(1).error()).endsWith("(near field 'identifiers.email')");
+        assertThat(rows.get(2).error()).endsWith("(near field 'traits.tags')");
+        assertThat(rows.get(3).error()).endsWith("(near field 'traits.name')");
+        assertThat(rows.get(4).error()).isEqualTo("not JSON: the line cannot be read as one JSON object from character 8");
     }
 }

@@ -11,16 +11,20 @@ import io.portrait.common.testing.MongoTestResource;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
 import io.portrait.proto.ingestion.v1.CreateImportRequest;
+import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.FieldError;
 import io.portrait.proto.ingestion.v1.GetImportRequest;
 import io.portrait.proto.ingestion.v1.ImportJob;
 import io.portrait.proto.ingestion.v1.ImportReject;
 import io.portrait.proto.ingestion.v1.ImportSpec;
+import io.portrait.proto.ingestion.v1.IngestEventsRequest;
+import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Ingestion;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -249,8 +253,11 @@ class ImportTest {
         ImportJob done = awaitDone(workspace, broken.getId());
         assertThat(done.getRowsRead()).isEqualTo(2);
         assertThat(done.getRowsAccepted()).isEqualTo(1);
-        assertThat(rejects(workspace, broken.getId(), 10)).extracting(r -> r.getRow() + ":" + r.getErrors(0).getCode())
+        List<ImportReject> brokenRows = rejects(workspace, broken.getId(), 10);
+        assertThat(brokenRows).extracting(r -> r.getRow() + ":" + r.getErrors(0).getCode())
                 .containsExactly("1:unreadable");
+        assertThat(brokenRows.get(0).getErrors(0).getMessage()).as("names the column, never the value")
+                .contains("column 'mail'").doesNotContain("ann", "example");
 
         ImportJob empty = create(workspace, crmSpec());
         append(workspace, empty.getId(), 0, new byte[0]);
@@ -296,13 +303,99 @@ class ImportTest {
 
         // Released for a later try as its first failure since rows were read, not failed as its twentieth (the
         // tries after it fail without reading a row, so it fails for good 19 tries later).
+        // Waits for an outcome: released after reading the batch, or failed (the 19 set above already satisfy
+        // "failures >= 1" before the worker has even claimed the job).
         await().atMost(JOB).until(() -> {
             Document stored = mongo.getDatabase("ingestion").getCollection("imports")
                     .find(Filters.eq("_id", created.getId())).first();
-            return stored.get("failures", Number.class).intValue() >= 1;
+            return stored.getString("status").equals("failed") || stored.get("rows_read", Number.class).longValue() > 0
+                    && stored.get("failures", Number.class).intValue() >= 1 && stored.get("lease_owner") == null;
         });
         assertThat(job(workspace, created.getId()).getStatus()).isNotEqualTo("failed");
         assertThat(job(workspace, created.getId()).getRowsRead()).isEqualTo(7);
+    }
+
+    @Test
+    void rowsOfAPersonErasedAfterTheUploadAreSkippedAndNotKept() {
+        String workspace = workspace();
+        IngestEventsResponse lin = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .setWaitUntilApplied(true).setWaitTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(25))
+                .addEvents(TestEvents.track("api-1", "user_id=lin-1", "email=lin@example.com"))
+                .build()).await().atMost(CALL);
+        assertThat(lin.getApplied()).isTrue();
+        String file = """
+                customer,mail,mobile,sex,born,signed_up
+                C-1,bob@example.com,,M,,2026-01-06T10:00:00Z
+                C-2, LIN@example.com ,13800138000,女,1990/4/1,2026-01-07T10:00:00Z
+                C-3,,12345,F,,2026-01-08T10:00:00Z
+                """;
+        // One file is still uploading when Lin is erased, another waits in the queue behind it.
+        ImportJob uploading = create(workspace, crmSpec());
+        append(workspace, uploading.getId(), 0, file.getBytes(StandardCharsets.UTF_8));
+        ImportJob queued = create(workspace, crmSpec());
+        append(workspace, queued.getId(), 0, file.getBytes(StandardCharsets.UTF_8));
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", queued.getId()),
+                Updates.combine(Updates.set("status", "queued"), Updates.set("chunks", 1),
+                        Updates.set("lease_until", Date.from(Instant.now().plusSeconds(3600)))));
+
+        ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(lin.getAccepted(0).getProfileId()).build()).await().atMost(CALL);
+        complete(workspace, uploading.getId(), 1);
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", queued.getId()),
+                Updates.set("lease_until", new Date(0)));
+
+        for (ImportJob job : List.of(uploading, queued)) {
+            ImportJob done = awaitDone(workspace, job.getId());
+            assertThat(done.getRowsRead()).isEqualTo(3);
+            assertThat(done.getRowsAccepted()).as("Bob's row").isEqualTo(1);
+            List<ImportReject> rejects = rejects(workspace, job.getId(), 10);
+            assertThat(rejects).extracting(r -> r.getRow() + ":" + r.getErrors(0).getField() + ":"
+                    + r.getErrors(0).getCode()).containsExactly("2:identifiers:suppressed", "3:identifiers.phone:invalid_format");
+            assertThat(rejects.get(0).getErrorsCount()).isEqualTo(1);
+            assertThat(rejects.get(0).getErrors(0).getMessage()).doesNotContainIgnoringCase("lin")
+                    .doesNotContain("13800138000");
+            assertThat(events().countDocuments(Filters.and(Filters.eq("workspace", workspace),
+                    Filters.eq("message_id", job.getId() + "-2")))).as("Lin's row is not imported").isZero();
+            assertThat(mongo.getDatabase("ingestion").getCollection("imports").find(Filters.eq("_id", job.getId()))
+                    .first()).as("the erased identifiers leave with the file").doesNotContainKey("suppressed_hashes");
+        }
+        assertThat(ingestion.listQuarantinedEvents(ListQuarantinedEventsRequest.newBuilder().setWorkspace(workspace)
+                        .build()).await().atMost(CALL).getEventsList())
+                .extracting(q -> q.getEvent().getMessageId()).as("nor kept as a rejected event")
+                .containsExactlyInAnyOrder(uploading.getId() + "-3", queued.getId() + "-3");
+
+        // A file uploaded after the erasure is new data, collected like an event sent after it.
+        ImportJob later = create(workspace, crmSpec());
+        append(workspace, later.getId(), 0, file.getBytes(StandardCharsets.UTF_8));
+        complete(workspace, later.getId(), 1);
+        assertThat(awaitDone(workspace, later.getId()).getRowsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void anUploadLeftWithoutAChunkForTheExpiryFailsAndItsChunksAreDropped() {
+        String workspace = workspace();
+        MongoCollection<Document> imports = mongo.getDatabase("ingestion").getCollection("imports");
+        Date longAgo = Date.from(Instant.now().minus(Duration.ofHours(2)));
+        ImportJob active = create(workspace, crmSpec());
+        imports.updateOne(Filters.eq("_id", active.getId()), Updates.set("updated_at", longAgo));
+        // A chunk arriving now keeps the upload alive, however old it is.
+        append(workspace, active.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        ImportJob abandoned = create(workspace, crmSpec());
+        append(workspace, abandoned.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        imports.updateOne(Filters.eq("_id", abandoned.getId()), Updates.set("updated_at", longAgo));
+
+        await().atMost(JOB).until(() -> job(workspace, abandoned.getId()).getStatus().equals("failed"));
+
+        assertThat(job(workspace, abandoned.getId()).getError()).startsWith("the upload was abandoned");
+        assertThat(mongo.getDatabase("ingestion").getCollection("import_chunks")
+                .countDocuments(Filters.eq("job", abandoned.getId()))).isZero();
+        assertThat(status(() -> {
+            append(workspace, abandoned.getId(), 1, new byte[]{'x'});
+            return null;
+        })).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(job(workspace, active.getId()).getStatus()).isEqualTo("uploading");
+        assertThat(complete(workspace, active.getId(), 1).getStatus()).isIn("queued", "running", "done");
+        assertThat(awaitDone(workspace, active.getId()).getRowsRead()).isEqualTo(8);
     }
 
     @Test

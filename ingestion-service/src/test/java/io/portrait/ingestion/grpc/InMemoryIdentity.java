@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for the identity service: sightings sharing an identifier land on one profile, and a sighting that
- * joins several profiles merges them into the oldest. Can be told to be unavailable for a number of calls.
+ * joins several profiles merges them into the oldest. Can be told to be unavailable for a number of calls, and to
+ * demote an identifier (as identity does when matching on it would break a rule): not matched on, not attached,
+ * answered in {@code demoted_identifiers}.
  */
 @GrpcService
 public class InMemoryIdentity implements Identity {
@@ -61,7 +63,13 @@ public class InMemoryIdentity implements Identity {
     private final AtomicInteger unavailableCalls = new AtomicInteger();
     private final AtomicInteger refusedCalls = new AtomicInteger();
     private final List<GraphChange> graphChanges = new CopyOnWriteArrayList<>();
+    private final Set<String> demoted = new java.util.HashSet<>();
     private long created;
+
+    /** From now on, sightings of the workspace carrying this identifier are resolved without it (demoted). */
+    public synchronized void demote(String workspace, String type, String value) {
+        demoted.add(key(workspace, Identifier.newBuilder().setType(type).setValue(value).build()));
+    }
 
     /** The next {@code calls} Resolve calls answer UNAVAILABLE. */
     public void beUnavailable(int calls) {
@@ -91,10 +99,13 @@ public class InMemoryIdentity implements Identity {
             return Resolution.newBuilder().setEventId(sighting.getEventId())
                     .setProfileId(live(profileByEvent.get(eventKey))).build();
         }
-        List<String> keys = sighting.getIdentifiersList().stream().map(i -> key(workspace, i)).toList();
+        Resolution.Builder resolution = Resolution.newBuilder().setEventId(sighting.getEventId());
+        sighting.getIdentifiersList().stream().filter(i -> demoted.contains(key(workspace, i)))
+                .forEach(resolution::addDemotedIdentifiers);
+        List<String> keys = sighting.getIdentifiersList().stream().map(i -> key(workspace, i))
+                .filter(k -> !demoted.contains(k)).toList();
         Set<String> profiles = new LinkedHashSet<>();
         keys.stream().map(profileByIdentifier::get).filter(p -> p != null).map(this::live).forEach(profiles::add);
-        Resolution.Builder resolution = Resolution.newBuilder().setEventId(sighting.getEventId());
         String profile;
         if (profiles.isEmpty()) {
             profile = UUID.randomUUID().toString();

@@ -186,6 +186,119 @@ class ProfileEventsTest {
                         Filters.eq("message_id", "m-3"))).first().getString("status")));
     }
 
+    private IngestEventsResponse ingestWhileIdentityIsDown(String workspace, CollectedEvent... events) {
+        return ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addAllEvents(List.of(events)).build()).await().atMost(CALL);
+    }
+
+    private EraseProfileEventsResponse erase(String workspace, String profile) {
+        return ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(profile).build()).await().atMost(CALL);
+    }
+
+    private long stored(String eventId) {
+        return mongo.getDatabase("ingestion").getCollection("events").countDocuments(Filters.eq("_id", eventId));
+    }
+
+    private List<String> quarantined(String workspace) {
+        return ingestion.listQuarantinedEvents(ListQuarantinedEventsRequest.newBuilder().setWorkspace(workspace)
+                .build()).await().atMost(CALL).getEventsList().stream().map(q -> q.getEvent().getMessageId()).toList();
+    }
+
+    private static CollectedEvent unreadableTime(CollectedEvent event) {
+        return event.toBuilder().setTimestamp("yesterday").build();
+    }
+
+    @Test
+    void erasingAProfileLeavesOtherPeoplesEventsThatShareOnlyAPlaceholderIdentifierWithIt() {
+        String workspace = workspace();
+        // A misconfigured SDK sends the placeholder "anonymous" as everyone's anonymous id.
+        String erased = ingest(workspace, track("m-1", "user_id=u-1", "anonymous_id=anonymous")).getAccepted(0)
+                .getProfileId();
+        String othersPending;
+        String hersPending;
+        EraseProfileEventsResponse result;
+        identity.beUnavailable(Integer.MAX_VALUE);
+        try {
+            IngestEventsResponse pending = ingestWhileIdentityIsDown(workspace,
+                    track("m-2", "user_id=u-2", "anonymous_id=anonymous"),
+                    track("m-3", "user_id=u-1", "anonymous_id=anonymous"));
+            othersPending = pending.getAccepted(0).getEventId();
+            hersPending = pending.getAccepted(1).getEventId();
+            assertThat(ingestWhileIdentityIsDown(workspace,
+                    unreadableTime(track("m-4", "email=someone@example.com", "anonymous_id=anonymous")),
+                    unreadableTime(track("m-5", "user_id=u-1", "anonymous_id=anonymous"))).getRejectedCount())
+                    .isEqualTo(2);
+
+            result = erase(workspace, erased);
+        } finally {
+            identity.beUnavailable(0);
+        }
+
+        // The person's own waiting and rejected events go; someone else's, accepted and answered as such, stay.
+        assertThat(stored(hersPending)).isZero();
+        assertThat(stored(othersPending)).isEqualTo(1);
+        assertThat(quarantined(workspace)).containsExactly("m-4");
+        assertThat(result.getQuarantinedEventsErased()).isEqualTo(1);
+    }
+
+    @Test
+    void erasingAProfileLeavesTheEventsOfTheOwnerOfAnIdentifierIdentityDemotedOnIt() {
+        String workspace = workspace();
+        ingest(workspace, track("m-1", "user_id=alice", "device_id=tablet"));
+        // Bob borrows Alice's tablet: identity keeps them apart and does not match Bob's event on the tablet.
+        identity.demote(workspace, "device_id", "tablet");
+        String bob = ingest(workspace, track("m-2", "user_id=bob", "device_id=tablet")).getAccepted(0).getProfileId();
+        String alicesPending;
+        String bobsPending;
+        identity.beUnavailable(Integer.MAX_VALUE);
+        try {
+            IngestEventsResponse pending = ingestWhileIdentityIsDown(workspace, track("m-3", "device_id=tablet"),
+                    track("m-4", "user_id=bob"));
+            alicesPending = pending.getAccepted(0).getEventId();
+            bobsPending = pending.getAccepted(1).getEventId();
+            ingestWhileIdentityIsDown(workspace, unreadableTime(track("m-5", "device_id=tablet")),
+                    unreadableTime(track("m-6", "user_id=bob")));
+
+            erase(workspace, bob);
+        } finally {
+            identity.beUnavailable(0);
+        }
+
+        assertThat(stored(bobsPending)).isZero();
+        assertThat(stored(alicesPending)).as("Alice's event, through the tablet identity demoted on Bob's")
+                .isEqualTo(1);
+        assertThat(quarantined(workspace)).containsExactly("m-5");
+    }
+
+    @Test
+    void anEventResolvedBeforeDemotionsWereRecordedLendsOnlyIdentifiersNoOtherProfileCarries() {
+        String workspace = workspace();
+        ingest(workspace, track("m-1", "user_id=alice", "device_id=tablet"));
+        identity.demote(workspace, "device_id", "tablet");
+        String bob = ingest(workspace, track("m-2", "user_id=bob", "device_id=tablet")).getAccepted(0).getProfileId();
+        // As if resolved before identity's answer was recorded on the events.
+        mongo.getDatabase("ingestion").getCollection("events").updateMany(Filters.eq("workspace", workspace),
+                com.mongodb.client.model.Updates.unset("unmatched_hashes"));
+        String alicesPending;
+        String bobsPending;
+        identity.beUnavailable(Integer.MAX_VALUE);
+        try {
+            IngestEventsResponse pending = ingestWhileIdentityIsDown(workspace, track("m-3", "device_id=tablet"),
+                    track("m-4", "user_id=bob"));
+            alicesPending = pending.getAccepted(0).getEventId();
+            bobsPending = pending.getAccepted(1).getEventId();
+
+            erase(workspace, bob);
+        } finally {
+            identity.beUnavailable(0);
+        }
+
+        // The tablet is on Alice's events too: it may be hers, so it is not used; Bob's user id is his alone.
+        assertThat(stored(alicesPending)).isEqualTo(1);
+        assertThat(stored(bobsPending)).isZero();
+    }
+
     @Test
     void refusesARequestWithoutProfilesOrWithAForeignToken() {
         StatusRuntimeException none = catchThrowableOfType(StatusRuntimeException.class,
