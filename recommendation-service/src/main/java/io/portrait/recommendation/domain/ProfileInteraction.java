@@ -15,6 +15,8 @@ import java.util.Map;
  *                           scale was kept, or with another half-life)
  * @param scaledLines        the interaction lines summed in {@code scaledWeight}
  * @param version            how many writes made the aggregate (orders copies of it)
+ * @param lastPurchaseAt     the latest time the profile bought the sku; null before any purchase, and for an
+ *                           aggregate written before it was kept (its {@code lastAt} stands in then)
  */
 public record ProfileInteraction(
         String profileId,
@@ -29,7 +31,8 @@ public record ProfileInteraction(
         List<String> recentEvents,
         Double scaledWeight,
         long scaledLines,
-        long version) {
+        long version,
+        Instant lastPurchaseAt) {
 
     public long totalWeight() {
         return weights.values().stream().mapToLong(Long::longValue).sum();

@@ -63,7 +63,7 @@ public final class Affinity {
             double value = touch.weight() * decay(touch.at(), now);
             items.merge(touch.sku(), new ProfileItem(touch.sku(), value, touch.purchase(), touch.at()),
                     (a, b) -> new ProfileItem(a.sku(), a.affinity() + b.affinity(), a.purchased() || b.purchased(),
-                            latest(a.lastAt(), b.lastAt())));
+                            latest(a.lastAt(), b.lastAt()), latest(a.lastPurchaseAt(), b.lastPurchaseAt())));
         }
         return items;
     }

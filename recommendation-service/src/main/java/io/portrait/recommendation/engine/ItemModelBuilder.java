@@ -49,7 +49,7 @@ public final class ItemModelBuilder {
         for (ProfileItem item : items) {
             int id = id(item.sku());
             basket[size++] = id;
-            double share = (item.purchased() ? 1.0 : INTEREST_SHARE) * decay.decay(item.lastAt(), now);
+            double share = share(item);
             popularity[id] += share;
             for (String group : groups) {
                 groupPopularity.computeIfAbsent(group, g -> new HashMap<>()).merge(id, share, Double::sum);
@@ -58,6 +58,20 @@ public final class ItemModelBuilder {
         basket = Arrays.stream(basket, 0, size).distinct().sorted().toArray();
         baskets.add(basket);
         return this;
+    }
+
+    /**
+     * What one profile adds to an item's popularity: its purchase, decayed by the time it last bought the item (a
+     * later view does not make an old purchase recent); a tenth for a mere view, like or add to cart, decayed by its
+     * latest touch. A buyer who came back to look counts at least as much as one who only looked.
+     */
+    private double share(ProfileItem item) {
+        double interest = INTEREST_SHARE * decay.decay(item.lastAt(), now);
+        if (!item.purchased()) {
+            return interest;
+        }
+        Instant bought = item.lastPurchaseAt() != null ? item.lastPurchaseAt() : item.lastAt();
+        return Math.max(decay.decay(bought, now), interest);
     }
 
     /** Adds or replaces a catalog entry. */

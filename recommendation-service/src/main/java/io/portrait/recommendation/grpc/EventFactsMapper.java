@@ -3,12 +3,13 @@ package io.portrait.recommendation.grpc;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import io.portrait.common.sink.SinkRequests;
+import io.portrait.common.text.NulCharacters;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
-import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.ProductDetails;
 
 import java.time.Instant;
@@ -22,7 +23,9 @@ import java.util.Optional;
  * Reads what this service needs from resolved events: item interactions from track events (Product Viewed,
  * Product Added, Like / Product Favorited, and one line per product of Order Completed), the product
  * attributes they carry (sku, name, category, brand, price, availability), the personalization consent, and the
- * region or country of the traits.
+ * region or country of the traits. Ids are checked as every sink checks them ({@link SinkRequests#requireId}). An
+ * event holding U+0000 in any text is skipped on its own: a SKU becomes a field name of the profile's history, which
+ * cannot hold it, and the platform refuses the character wherever it comes in.
  */
 final class EventFactsMapper {
 
@@ -40,11 +43,11 @@ final class EventFactsMapper {
     }
 
     static EventFacts toFacts(ResolvedEvent resolved, String path) {
-        if (resolved.getEventId().isBlank()) {
-            throw new InvalidRequestException(path + ".event_id", "is required");
-        }
-        if (resolved.getProfileId().isBlank()) {
-            throw new InvalidRequestException(path + ".profile_id", "is required");
+        String eventId = SinkRequests.requireId(resolved.getEventId(), path + ".event_id");
+        String profileId = SinkRequests.requireId(resolved.getProfileId(), path + ".profile_id");
+        String nul = NulCharacters.firstIn(resolved);
+        if (nul != null) {
+            return EventFacts.refused(eventId, profileId, path + "." + nul + " holds U+0000");
         }
         Event event = resolved.getEvent();
         Boolean personalization = event.containsConsent(PERSONALIZATION) ? event.getConsentOrThrow(PERSONALIZATION) : null;
@@ -68,7 +71,7 @@ final class EventFactsMapper {
         if (region == null) {
             region = text(event.getTraits(), "country");
         }
-        return new EventFacts(resolved.getEventId(), resolved.getProfileId(), occurredAt(event), interactions,
+        return new EventFacts(eventId, profileId, occurredAt(event), interactions,
                 List.copyOf(products.values()), personalization, region);
     }
 

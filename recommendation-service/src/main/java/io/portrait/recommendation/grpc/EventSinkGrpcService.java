@@ -39,7 +39,9 @@ public class EventSinkGrpcService implements EventSink {
                         interactions.apply(request.getWorkspace(), EventFactsMapper.toFacts(request.getEventsList())))
                 .map(result -> ApplyEventsResponse.newBuilder()
                         .setApplied(result.applied())
-                        .setDuplicates(result.duplicates())
+                        // Everything not applied now: applied before, or dropped (of an erased profile, or holding
+                        // U+0000), as the other sinks answer.
+                        .setDuplicates(result.skipped())
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }

@@ -19,8 +19,10 @@ final class GrpcErrors {
         if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
             return failure;
         }
-        if (failure instanceof InvalidRequestException invalid) {
-            return Status.INVALID_ARGUMENT.withDescription(invalid.getMessage()).asRuntimeException();
+        if (failure instanceof InvalidRequestException
+                || failure instanceof io.portrait.common.sink.InvalidRequestException) {
+            // The service's own checks, and the checks every sink shares (ids and workspaces, SinkRequests).
+            return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof ConcurrentModificationException contention) {
             Log.warnf("Recommendation store contended: %s", contention.getMessage());

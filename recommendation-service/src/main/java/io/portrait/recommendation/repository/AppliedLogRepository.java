@@ -1,5 +1,6 @@
 package io.portrait.recommendation.repository;
 
+import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -14,20 +15,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
-import static com.mongodb.client.model.Filters.in;
 import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_EVENTS;
 import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_MERGES;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 
 /**
  * Which events and merges have been applied completely. A marker is written only after everything it
- * stands for, so a call that failed halfway is redone on retry. An unmerge flags the markers of the events it has
- * delivered again as replays, applied once more.
+ * stands for, so a call that failed halfway is redone on retry. An unmerge flags the markers of the events it
+ * delivers again as replays, to be applied once more (writing a flagged marker for an event never applied here), and
+ * applying one clears its flag.
  */
 @ApplicationScoped
 public class AppliedLogRepository {
@@ -95,14 +94,24 @@ public class AppliedLogRepository {
     }
 
     /**
-     * Marks applied events to be applied once more, as replays: an unmerge emptied their profiles, and ingestion
-     * delivers them again to the profile each belongs to now.
+     * Marks the events to be applied (once more), as replays of the merge undone: an unmerge emptied their profiles,
+     * and ingestion delivers them again to the profile each belongs to now. An event this service never applied (its
+     * first delivery failed for good) gets a marker too, so that every event the unmerge delivers again is counted
+     * when it is applied (see {@link ReplayRepository}). One write by the unique key per event.
      */
     public Uni<Void> markReplays(String workspace, String mergeId, Collection<String> eventIds) {
         if (eventIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return events.updateMany(and(eq(WORKSPACE, workspace), in(EVENT_ID, eventIds)), set(REPLAY, mergeId))
+        return Multi.createFrom().iterable(Set.copyOf(eventIds))
+                .onItem().transformToUniAndMerge(eventId -> {
+                    Document key = eventKey(workspace, eventId);
+                    return events.updateOne(key, set(REPLAY, mergeId), new UpdateOptions().upsert(true))
+                            // Marked by a delivery racing this one: flag the marker it wrote.
+                            .onFailure(MongoErrors::isDuplicateKey)
+                            .recoverWithUni(() -> events.updateOne(key, set(REPLAY, mergeId)));
+                })
+                .collect().last()
                 .replaceWithVoid();
     }
 

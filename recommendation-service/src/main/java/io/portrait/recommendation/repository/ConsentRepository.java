@@ -11,14 +11,21 @@ import java.util.Optional;
 
 import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.set;
+import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS;
 
-/** The latest personalization consent each profile gave, by the time of the event that carried it. */
+/**
+ * The latest personalization consent each profile gave, by the time of the event that carried it; and, while an
+ * unmerge's events are delivered again, a provisional refusal that holds whatever the replayed events say until
+ * the replay is done (see {@link #refuseUntilReplayed}).
+ */
 @ApplicationScoped
 public class ConsentRepository {
 
     static final String PERSONALIZATION = "personalization";
     static final String GIVEN_AT = "given_at";
+    /** The merge whose undoing refuses the profile until its events are all delivered again. */
+    static final String REFUSED_UNTIL_REPLAYED = "refused_until_replayed";
 
     private final ReactiveMongoCollection<Document> consents;
 
@@ -26,16 +33,69 @@ public class ConsentRepository {
         this.consents = store.collection(CONSENTS);
     }
 
+    /** Records what an event said, unless a later event said otherwise; a provisional refusal stays. */
     public Uni<Void> record(String workspace, String profileId, boolean personalization, Instant givenAt) {
         return LatestWins.upsert(consents, key(workspace, profileId), GIVEN_AT, givenAt,
                 combine(set(PERSONALIZATION, personalization), set(GIVEN_AT, Date.from(givenAt))));
     }
 
-    /** The profile's consent; empty when it never said. */
+    /**
+     * The profile's consent as it holds now: a refusal while a provisional refusal stands (with the time of what the
+     * events said meanwhile, null when they said nothing); empty when it never said.
+     */
     public Uni<Optional<Consent>> find(String workspace, String profileId) {
-        return consents.find(key(workspace, profileId)).collect().first()
-                .map(document -> Optional.ofNullable(document)
-                        .map(d -> new Consent(d.getBoolean(PERSONALIZATION), d.getDate(GIVEN_AT).toInstant())));
+        return consents.find(key(workspace, profileId)).collect().first().map(document -> {
+            if (document == null) {
+                return Optional.empty();
+            }
+            Date givenAt = document.getDate(GIVEN_AT);
+            Instant at = givenAt == null ? null : givenAt.toInstant();
+            if (document.containsKey(REFUSED_UNTIL_REPLAYED)) {
+                return Optional.of(new Consent(false, at));
+            }
+            Boolean personalization = document.getBoolean(PERSONALIZATION);
+            return personalization == null || at == null ? Optional.empty()
+                    : Optional.of(new Consent(personalization, at));
+        });
+    }
+
+    /**
+     * Forgets what the profile said and refuses it provisionally, until the events the merge's undoing delivers again
+     * are all applied: what they say is recorded meanwhile, but only {@link #endRefusalUntilReplayed} lets it count.
+     */
+    public Uni<Void> refuseUntilReplayed(String workspace, String profileId, String mergeId) {
+        return VersionedWrite.apply(consents, key(workspace, profileId), current ->
+                combine(set(REFUSED_UNTIL_REPLAYED, mergeId), unset(PERSONALIZATION), unset(GIVEN_AT)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Ends the provisional refusal of the merge's undoing: the profile's consent is again what its own events said,
+     * and nothing when they said nothing. Nothing when the profile is not refused for that merge (any more).
+     */
+    public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, String mergeId) {
+        return VersionedWrite.apply(consents, key(workspace, profileId), current ->
+                current != null && mergeId.equals(current.getString(REFUSED_UNTIL_REPLAYED))
+                        ? unset(REFUSED_UNTIL_REPLAYED) : null)
+                .replaceWithVoid();
+    }
+
+    /**
+     * A merge: what the merged profile's events said goes to the survivor unless the survivor's say is later, and the
+     * merged profile's consent goes. A provisional refusal is not carried over (it belongs to the unmerge whose replay
+     * it bridges). Repeatable: a retry finds the merged profile's consent gone, or moves the same statement again.
+     */
+    public Uni<Void> mergeInto(String workspace, String survivorId, String mergedId) {
+        return consents.find(key(workspace, mergedId)).collect().first().chain(document -> {
+            if (document == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Boolean personalization = document.getBoolean(PERSONALIZATION);
+            Date givenAt = document.getDate(GIVEN_AT);
+            Uni<Void> moved = personalization == null || givenAt == null ? Uni.createFrom().voidItem()
+                    : record(workspace, survivorId, personalization, givenAt.toInstant());
+            return moved.chain(() -> delete(workspace, mergedId)).replaceWithVoid();
+        });
     }
 
     public Uni<Boolean> delete(String workspace, String profileId) {
@@ -46,7 +106,7 @@ public class ConsentRepository {
         return RecommendationStore.profileKey(workspace, profileId);
     }
 
-    /** A personalization consent and when it was given. */
+    /** A personalization consent and when it was given (null for a provisional refusal nothing else said). */
     public record Consent(boolean personalization, Instant givenAt) {
     }
 }

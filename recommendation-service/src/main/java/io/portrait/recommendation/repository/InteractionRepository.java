@@ -51,6 +51,8 @@ import static io.portrait.recommendation.repository.RecommendationStore.WORKSPAC
 public class InteractionRepository {
 
     static final String LAST_AT = "last_at";
+    /** The latest time the profile bought the item, which its popularity decays by (not a later view). */
+    static final String LAST_PURCHASE_AT = "last_purchase_at";
     static final String FIRST_AT = "first_at";
     static final String WEIGHTS = "weights";
     static final String COUNTS = "counts";
@@ -62,8 +64,13 @@ public class InteractionRepository {
     /** Per half-life scale: the scaled sum of weights ({@code w}) and the interaction lines in it ({@code n}). */
     static final String SCALED = "scaled";
 
-    /** Events for one profile and item arrive in order and are retried soon, so a short memory is enough. */
-    private static final int RECENT_EVENTS_WINDOW = 32;
+    /**
+     * How many event ids an aggregate remembers: as many as one delivery may carry. Events for one profile and item
+     * arrive in order, and a delivery that failed after its writes comes again before any later event of the profile,
+     * so every event of it is still remembered, and counted once, however many of them touched the item.
+     */
+    public static final int EVENTS_REMEMBERED = 1_000;
+    private static final int RECENT_EVENTS_WINDOW = EVENTS_REMEMBERED;
     private static final int MERGED_FROM_WINDOW = 256;
 
     private final ReactiveMongoCollection<Document> interactions;
@@ -112,7 +119,8 @@ public class InteractionRepository {
                 inc(scaledWeight, affinity.scaled(line.weight(), at)),
                 inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
-                kind == InteractionKind.PURCHASED ? set(PURCHASED, true) : setOnInsert(PURCHASED, false));
+                kind == InteractionKind.PURCHASED ? combine(set(PURCHASED, true), max(LAST_PURCHASE_AT, when))
+                        : setOnInsert(PURCHASED, false));
         // The profile's first purchase of the item is claimed by the write that records it.
         Function<Document, Bson> decide = kind != InteractionKind.PURCHASED ? current -> update
                 : current -> current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update
@@ -214,6 +222,9 @@ public class InteractionRepository {
         if (merged.firstAt() != null) {
             updates.add(min(FIRST_AT, Date.from(merged.firstAt())));
         }
+        if (merged.lastPurchaseAt() != null) {
+            updates.add(max(LAST_PURCHASE_AT, Date.from(merged.lastPurchaseAt())));
+        }
         if (merged.createdBy() != null) {
             updates.add(setOnInsert(CREATED_BY, merged.createdBy()));
         }
@@ -274,7 +285,8 @@ public class InteractionRepository {
                 document.getList(RECENT_EVENTS, String.class, List.of()),
                 scaled,
                 lines,
-                ProfileHistories.version(document));
+                ProfileHistories.version(document),
+                instant(document.getDate(LAST_PURCHASE_AT)));
     }
 
     static Map<InteractionKind, Long> perKind(Document values) {

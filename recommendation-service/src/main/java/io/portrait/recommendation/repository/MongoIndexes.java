@@ -25,6 +25,7 @@ import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_ID;
 import static io.portrait.recommendation.repository.RecommendationStore.SEGMENT_CURSORS;
 import static io.portrait.recommendation.repository.RecommendationStore.SKU;
+import static io.portrait.recommendation.repository.RecommendationStore.UNMERGE_REPLAYS;
 import static io.portrait.recommendation.repository.RecommendationStore.WORKSPACE;
 import static io.portrait.recommendation.repository.VersionedWrite.VERSION;
 
@@ -61,6 +62,7 @@ public class MongoIndexes {
         specs.addAll(versionedKey(PROFILES, WORKSPACE, PROFILE_ID));
         specs.addAll(versionedKey(PROFILE_HISTORIES, WORKSPACE, PROFILE_ID));
         specs.add(unique(SEGMENT_CURSORS, WORKSPACE, SegmentCursorRepository.SEGMENT));
+        specs.add(unique(UNMERGE_REPLAYS, WORKSPACE, ReplayRepository.MERGE_ID));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->
                         store.collection(spec.collection()).createIndex(spec.keys(), spec.options()))

@@ -158,11 +158,11 @@ final class ProfileHistories {
     }
 
     /**
-     * Field names may not contain dots nor start with {@code $}, skus may: they are escaped (percent-encoding of
-     * {@code %}, {@code .} and {@code $}), which keeps distinct skus distinct.
+     * Field names may not contain dots nor start with {@code $} nor hold U+0000, skus may: they are escaped
+     * (percent-encoding of {@code %}, {@code .}, {@code $} and U+0000), which keeps distinct skus distinct.
      */
     static String escape(String sku) {
-        return sku.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+        return sku.replace("%", "%25").replace(".", "%2E").replace("$", "%24").replace("\0", "%00");
     }
 
     private static ProfileInteraction toDomain(String profileId, Document entry) {
@@ -172,6 +172,6 @@ final class ProfileHistories {
                 InteractionRepository.perKind(entry.get(WEIGHTS, Document.class)), Map.of(), null,
                 lastAt == null ? null : lastAt.toInstant(), Boolean.TRUE.equals(entry.getBoolean(PURCHASED)),
                 null, null, List.of(), scaled instanceof Number number ? number.doubleValue() : null, 0,
-                version(entry));
+                version(entry), null);
     }
 }

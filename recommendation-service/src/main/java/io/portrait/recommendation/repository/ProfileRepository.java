@@ -11,11 +11,13 @@ import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
@@ -104,6 +106,22 @@ public class ProfileRepository {
                         : combine(set(ERASED_AT, Date.from(at)), unset(REGION), unset(REGION_AT), unset(SEGMENTS_IN),
                         unset(SEGMENTS_OUT), unset(LEGACY_SEGMENTS), unset(LEGACY_SEGMENTS_AT)))
                 .map(result -> result.before() != null && !erased(result.before()));
+    }
+
+    /**
+     * The ids among {@code profileIds} that were erased: nothing delivered for them after the erasure is written (an
+     * erased id never comes back). One lookup by the unique key per id.
+     */
+    public Uni<Set<String>> erasedAmong(String workspace, Collection<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return Multi.createFrom().iterable(Set.copyOf(profileIds))
+                .onItem().transformToUniAndMerge(profileId ->
+                        profiles.find(key(workspace, profileId)).collect().first())
+                .filter(ProfileRepository::erased)
+                .map(document -> document.getString(PROFILE_ID))
+                .collect().asSet();
     }
 
     private static boolean erased(Document document) {

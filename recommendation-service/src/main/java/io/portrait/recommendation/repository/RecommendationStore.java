@@ -22,6 +22,7 @@ public class RecommendationStore {
     static final String PROFILE_HISTORIES = "profile_histories";
     static final String MIGRATIONS = "migrations";
     static final String SEGMENT_CURSORS = "segment_cursors";
+    static final String UNMERGE_REPLAYS = "unmerge_replays";
 
     static final String WORKSPACE = "workspace";
     static final String PROFILE_ID = "profile_id";

@@ -2,8 +2,8 @@ package io.portrait.recommendation.repository;
 
 /**
  * Segment codes as field names of the profile document. Tagging's codes are plain ({@code [a-z][a-z0-9_]*}), but a
- * caller may name any segment; '.' would make a path and '$' an operator, so they (and the escape character '%')
- * are written percent-escaped and read back unchanged.
+ * caller may name any segment; '.' would make a path and '$' an operator, and a field name cannot hold U+0000 at
+ * all, so they (and the escape character '%') are written percent-escaped and read back unchanged.
  */
 final class SegmentFields {
 
@@ -17,6 +17,7 @@ final class SegmentFields {
                 case '%' -> out.append("%25");
                 case '.' -> out.append("%2E");
                 case '$' -> out.append("%24");
+                case '\0' -> out.append("%00");
                 default -> out.append(c);
             }
         }

@@ -2,6 +2,7 @@ package io.portrait.recommendation.service;
 
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.EventFacts;
+import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -30,11 +32,21 @@ import java.util.stream.Collectors;
  * workspace's model gets a new version. A profile's events are applied in order and several profiles at once (the
  * write they share, an item's catalog entry, is a compare-and-set); each
  * event at most once: applied ones are skipped by id, and every write of a half-applied event is itself guarded by
- * the event id, so redoing it after a failure counts nothing twice.
+ * the event id, so redoing it after a failure counts nothing twice. An item's aggregate remembers the ids of as many
+ * events as a batch may hold ({@link #MAX_BATCH_EVENTS}), so all the events of a batch that failed after its writes
+ * are still known there when the batch comes again.
+ *
+ * <p>Events of an erased profile (delivered for its id, or for an id that resolves to it) write nothing: they are
+ * marked applied and answered as not applied now, as are events skipped on their own ({@link EventFacts#refused()}).
+ * A profile erased while its events were being written is erased again once they are (see
+ * {@link ProfileErasureService}).
  */
 @ApplicationScoped
 @Startup // a wrong apply-concurrency stops the start instead of failing every delivery
 public class InteractionService {
+
+    /** Most events one delivery may carry: each item aggregate remembers this many event ids. */
+    public static final int MAX_BATCH_EVENTS = InteractionRepository.EVENTS_REMEMBERED;
 
     private final AppliedLogRepository appliedLog;
     private final AliasRepository aliases;
@@ -42,20 +54,24 @@ public class InteractionService {
     private final CatalogRepository catalog;
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
+    private final ProfileErasureService erasures;
+    private final ProfileUnmergeService unmerges;
     private final ModelService models;
     private final Clock clock;
     private final int applyConcurrency;
 
     InteractionService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
                        CatalogRepository catalog, ConsentRepository consents,
-                       ProfileRepository profiles, ModelService models, Clock clock,
-                       RecommendationConfig config) {
+                       ProfileRepository profiles, ProfileErasureService erasures, ProfileUnmergeService unmerges,
+                       ModelService models, Clock clock, RecommendationConfig config) {
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
         this.catalog = catalog;
         this.consents = consents;
         this.profiles = profiles;
+        this.erasures = erasures;
+        this.unmerges = unmerges;
         this.models = models;
         this.clock = clock;
         if (config.applyConcurrency() < 1) {
@@ -66,37 +82,53 @@ public class InteractionService {
     }
 
     public Uni<ApplyResult> apply(String workspace, List<EventFacts> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().item(new ApplyResult(0, 0));
+        if (events.size() > MAX_BATCH_EVENTS) {
+            throw new InvalidRequestException("events", "at most " + MAX_BATCH_EVENTS + " per batch, got "
+                    + events.size());
         }
         String ws = Workspaces.normalize(workspace);
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(new ApplyResult(0, 0, 0));
+        }
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
         return appliedLog.eventMarkers(ws, eventIds)
                 .chain(markers -> aliases.survivors(ws, profileIds).chain(survivors -> {
                     Map<String, List<EventFacts>> byProfile = toApply(events, markers.applied(), survivors);
                     List<EventFacts> applying = byProfile.values().stream().flatMap(List::stream).toList();
-                    return Multi.createFrom().iterable(byProfile.entrySet())
-                            .onItem().transformToUni(profile -> InOrder.each(profile.getValue(),
-                                            event -> applyOne(ws, profile.getKey(), event))
-                                    .replaceWith(profile.getValue().size()))
-                            .merge(applyConcurrency)
-                            .collect().in(() -> new int[1], (total, applied) -> total[0] += applied)
-                            .map(total -> total[0])
-                            .call(applied -> applied > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
-                            // Marked applied last: a call that fails before this (the change not yet signalled)
-                            // is retried whole, each write counting an event once, and signals the change then.
-                            .call(() -> Multi.createFrom().iterable(applying)
-                                    .onItem().transformToUni(event -> markers.replays().get(event.eventId()) != null
-                                            ? appliedLog.markReplayApplied(ws, event.eventId())
-                                            : appliedLog.markEventApplied(ws, event.eventId()))
-                                    .merge(applyConcurrency).collect().last());
+                    // The ids delivered and those they resolve to: an event of either, if erased, writes nothing.
+                    Set<String> involved = new HashSet<>(byProfile.keySet());
+                    applying.forEach(event -> involved.add(event.profileId()));
+                    return profiles.erasedAmong(ws, involved).chain(erased -> {
+                        Map<String, List<EventFacts>> writing = toWrite(byProfile, erased);
+                        int written = writing.values().stream().mapToInt(List::size).sum();
+                        ApplyResult result = new ApplyResult(written, events.size() - applying.size(),
+                                applying.size() - written);
+                        return Multi.createFrom().iterable(writing.entrySet())
+                                .onItem().transformToUni(profile -> applyProfile(ws, profile.getKey(),
+                                        profile.getValue()).replaceWith(Boolean.TRUE))
+                                .merge(applyConcurrency)
+                                .collect().last()
+                                .call(() -> written > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
+                                // Marked applied last: a call that fails before this (the change not yet signalled,
+                                // or the replayed events not yet counted off) is retried whole, each write counting
+                                // an event once, and signals the change and counts them off then.
+                                .call(() -> replayed(ws, applying, markers.replays()))
+                                .call(() -> Multi.createFrom().iterable(applying)
+                                        .onItem().transformToUni(event -> markers.replays().get(event.eventId()) != null
+                                                ? appliedLog.markReplayApplied(ws, event.eventId())
+                                                : appliedLog.markEventApplied(ws, event.eventId()))
+                                        .merge(applyConcurrency).collect().last())
+                                .replaceWith(result);
+                    });
                 }))
-                .map(applied -> {
-                    ApplyResult result = new ApplyResult(applied, events.size() - applied);
-                    Log.debugf("Applied %d events (%d duplicates) in workspace %s", result.applied(),
-                            result.duplicates(), ws);
-                    return result;
+                .invoke(result -> {
+                    if (result.dropped() > 0) {
+                        Log.infof("Dropped %d events of erased profiles or holding U+0000 in workspace %s",
+                                result.dropped(), ws);
+                    }
+                    Log.debugf("Applied %d events (%d duplicates, %d dropped) in workspace %s", result.applied(),
+                            result.duplicates(), result.dropped(), ws);
                 });
     }
 
@@ -115,6 +147,48 @@ public class InteractionService {
             }
         }
         return byProfile;
+    }
+
+    /**
+     * The events to write, by profile: none of an erased profile (delivered for it, or resolving to it), nor those
+     * skipped on their own.
+     */
+    static Map<String, List<EventFacts>> toWrite(Map<String, List<EventFacts>> byProfile, Set<String> erased) {
+        Map<String, List<EventFacts>> writing = new LinkedHashMap<>();
+        byProfile.forEach((profileId, events) -> {
+            for (EventFacts event : events) {
+                if (event.refused() != null) {
+                    Log.warnf("Event %s skipped: %s", event.eventId(), event.refused());
+                } else if (!erased.contains(profileId) && !erased.contains(event.profileId())) {
+                    writing.computeIfAbsent(profileId, id -> new ArrayList<>()).add(event);
+                }
+            }
+        });
+        return writing;
+    }
+
+    /** A profile's events in order; a profile erased meanwhile is erased again, with what they wrote. */
+    private Uni<Void> applyProfile(String workspace, String profileId, List<EventFacts> events) {
+        return InOrder.each(events, event -> applyOne(workspace, profileId, event))
+                .chain(() -> profiles.erasedAmong(workspace, List.of(profileId)))
+                .chain(erased -> erased.isEmpty() ? Uni.createFrom().voidItem()
+                        : erasures.eraseOne(workspace, profileId).replaceWithVoid());
+    }
+
+    /** Counts off the events of unmerge replays applied again, per merge undone (see {@link ProfileUnmergeService}). */
+    private Uni<Void> replayed(String workspace, List<EventFacts> applying, Map<String, String> replays) {
+        if (replays.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, List<String>> byMerge = new TreeMap<>();
+        applying.forEach(event -> {
+            String mergeId = replays.get(event.eventId());
+            if (mergeId != null) {
+                byMerge.computeIfAbsent(mergeId, m -> new ArrayList<>()).add(event.eventId());
+            }
+        });
+        return InOrder.each(byMerge.entrySet(), replay -> unmerges.replayed(workspace, replay.getKey(),
+                replay.getValue()));
     }
 
     private Uni<Void> applyOne(String workspace, String profileId, EventFacts event) {

@@ -195,6 +195,9 @@ public class ModelService {
         double value = interaction.scaledWeight() != null
                 ? affinity.unscaled(interaction.scaledWeight(), now)
                 : interaction.totalWeight() * affinity.decay(interaction.lastAt(), now);
-        return new ProfileItem(interaction.sku(), value, interaction.purchased(), interaction.lastAt());
+        // An aggregate written before the purchase's own time was kept: its latest touch stands in.
+        Instant bought = !interaction.purchased() ? null
+                : interaction.lastPurchaseAt() != null ? interaction.lastPurchaseAt() : interaction.lastAt();
+        return new ProfileItem(interaction.sku(), value, interaction.purchased(), interaction.lastAt(), bought);
     }
 }

@@ -1,6 +1,6 @@
 package io.portrait.recommendation.service;
 
-import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
@@ -18,6 +18,12 @@ import java.util.List;
  * Deletes everything held for a profile (and for profiles merged into it): item aggregates, consent, region
  * and segments, and aliases. Item counters keep their anonymous purchase counts; only the profile's occurrence
  * is withdrawn. The erasure counts as a change, so the next model version no longer holds the profile.
+ *
+ * <p>Each erased id keeps a marker of its erasure (see {@link ProfileRepository#erase}), written before anything is
+ * deleted: an erased id never comes back, so events, merges and unmerges delivered for it afterwards write nothing
+ * (see {@link InteractionService}, {@link ProfileMergeService}, {@link ProfileUnmergeService}). A write that was
+ * already under way looks for the marker again once done and erases what it wrote: either it sees the marker, or
+ * it finished before the marker was written, and so before the deletions that follow it.
  */
 @ApplicationScoped
 public class ProfileErasureService {
@@ -41,10 +47,13 @@ public class ProfileErasureService {
 
     /** Returns true when anything was held for the profile. */
     public Uni<Boolean> erase(String workspace, String profileId) {
-        if (profileId == null || profileId.isBlank()) {
-            throw new InvalidRequestException("profile_id", "is required");
-        }
+        String id = SinkRequests.requireId(profileId == null ? "" : profileId, "profile_id");
         String ws = Workspaces.normalize(workspace);
+        return eraseChecked(ws, id);
+    }
+
+    /** {@link #erase} of a checked profile id in a normalized workspace. */
+    Uni<Boolean> eraseChecked(String ws, String profileId) {
         return aliases.mergedInto(ws, profileId)
                 .chain(merged -> {
                     List<String> profiles = new ArrayList<>(merged);
@@ -61,25 +70,28 @@ public class ProfileErasureService {
                 });
     }
 
-    /** Deletes what is held for the profile itself, not its aliases; answers how many documents went. */
+    /**
+     * Marks the profile erased, then deletes what is held for the profile itself, not its aliases; answers how many
+     * documents went. Repeatable, also to erase again what a write under way during the erasure brought back.
+     */
     Uni<Long> eraseOne(String workspace, String profileId) {
-        return clearBehaviour(workspace, profileId)
-                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)))
-                .chain(removed -> profiles.erase(workspace, profileId, Instant.now())
-                        .map(held -> removed + (held ? 1 : 0)));
+        return profiles.erase(workspace, profileId, Instant.now())
+                .chain(held -> clearBehaviour(workspace, profileId).map(removed -> removed + (held ? 1 : 0)))
+                .chain(removed -> consents.delete(workspace, profileId).map(deleted -> removed + (deleted ? 1 : 0)));
     }
 
     /**
      * Clears a profile whose events an unmerge replays: what it did, its consent and region (the replayed events
-     * say them again), not its segment statements (see {@link ProfileRepository#clearRegion}). {@code refused}: the
-     * profile the merge made refused personalization, and the refusal stands, dated at the epoch so that any
-     * replayed consent overrides it, rather than personalizing until the replay reaches the event that said it.
+     * say them again), not its segment statements (see {@link ProfileRepository#clearRegion}).
+     *
+     * @param refusedUntilReplayed the merge undone when the profile the merge made refused personalization: the
+     *                             profile stays refused until every event the unmerge delivers again is applied (see
+     *                             {@link ConsentRepository#refuseUntilReplayed}); null otherwise
      */
-    Uni<Void> clearForReplay(String workspace, String profileId, boolean refused) {
+    Uni<Void> clearForReplay(String workspace, String profileId, String refusedUntilReplayed) {
         return clearBehaviour(workspace, profileId)
-                .call(() -> consents.delete(workspace, profileId))
-                .call(() -> refused ? consents.record(workspace, profileId, false, Instant.EPOCH)
-                        : Uni.createFrom().voidItem())
+                .call(() -> refusedUntilReplayed == null ? consents.delete(workspace, profileId)
+                        : consents.refuseUntilReplayed(workspace, profileId, refusedUntilReplayed))
                 .call(() -> profiles.clearRegion(workspace, profileId))
                 .replaceWithVoid();
     }

@@ -1,6 +1,7 @@
 package io.portrait.recommendation.service;
 
-import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.common.sink.MergeRecord;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
@@ -19,6 +20,11 @@ import java.util.Set;
  * Re-keys merged profiles onto their survivor: aliases first (so late events already land on the survivor),
  * then each item aggregate, then the region and the consent. Each step is idempotent, and the merge is marked
  * applied last.
+ *
+ * <p>Erased ids take no part (an erased id never comes back): a merge never moves data, nor an alias, onto an
+ * erased survivor; the profiles merged into one are the erased person's, and are erased as well. Merged ids that
+ * are erased are left out (they hold nothing, and their later events write nothing). A survivor erased while the
+ * merge was under way is erased again afterwards, with what was moved onto it.
  */
 @ApplicationScoped
 public class ProfileMergeService {
@@ -28,45 +34,58 @@ public class ProfileMergeService {
     private final InteractionRepository interactions;
     private final ConsentRepository consents;
     private final ProfileRepository profiles;
+    private final ProfileErasureService erasures;
     private final ModelService models;
 
     ProfileMergeService(AppliedLogRepository appliedLog, AliasRepository aliases, InteractionRepository interactions,
-                        ConsentRepository consents, ProfileRepository profiles, ModelService models) {
+                        ConsentRepository consents, ProfileRepository profiles, ProfileErasureService erasures,
+                        ModelService models) {
         this.profiles = profiles;
         this.appliedLog = appliedLog;
         this.aliases = aliases;
         this.interactions = interactions;
         this.consents = consents;
+        this.erasures = erasures;
         this.models = models;
     }
 
     /** Returns false when this merge id had been applied before. */
     public Uni<Boolean> merge(String workspace, String mergeId, String survivorId, List<String> mergedIds) {
-        requireText(mergeId, "merge_id");
-        requireText(survivorId, "survivor_profile_id");
-        if (mergedIds.isEmpty()) {
-            throw new InvalidRequestException("merged_profile_ids", "must name at least one profile");
-        }
-        for (int i = 0; i < mergedIds.size(); i++) {
-            requireText(mergedIds.get(i), "merged_profile_ids[" + i + "]");
-        }
+        MergeRecord merge = SinkRequests.merge(mergeId, survivorId, mergedIds);
         String ws = Workspaces.normalize(workspace);
-        return appliedLog.isMergeApplied(ws, mergeId).chain(applied -> {
+        return appliedLog.isMergeApplied(ws, merge.mergeId()).chain(applied -> {
             if (applied) {
                 return Uni.createFrom().item(Boolean.FALSE);
             }
             // The survivor may itself have been merged away by a merge delivered earlier.
-            return aliases.resolve(ws, survivorId).chain(survivor -> {
-                Set<String> merged = new LinkedHashSet<>(mergedIds);
+            return aliases.resolve(ws, merge.survivorId()).chain(survivor -> {
+                Set<String> merged = new LinkedHashSet<>(merge.mergedIds());
                 merged.remove(survivor);
-                return InOrder.each(merged, mergedId -> mergeOne(ws, survivor, mergedId))
+                Set<String> involved = new LinkedHashSet<>(merged);
+                involved.add(survivor);
+                return profiles.erasedAmong(ws, involved)
+                        .chain(erased -> erased.contains(survivor)
+                                ? InOrder.each(merged, id -> erasures.eraseChecked(ws, id))
+                                        .invoke(() -> Log.infof("Erased %d profiles merged into erased %s in "
+                                                        + "workspace %s (merge %s)", merged.size(), survivor, ws,
+                                                merge.mergeId()))
+                                : mergeLive(ws, survivor, merged.stream().filter(id -> !erased.contains(id)).toList(),
+                                        merge.mergeId()))
                         .chain(() -> models.changed(ws))
-                        .chain(() -> appliedLog.markMergeApplied(ws, mergeId))
-                        .invoke(() -> Log.infof("Merged %d profiles into %s in workspace %s (merge %s)",
-                                merged.size(), survivor, ws, mergeId))
+                        .chain(() -> appliedLog.markMergeApplied(ws, merge.mergeId()))
                         .replaceWith(Boolean.TRUE);
             });
         });
+    }
+
+    private Uni<Void> mergeLive(String ws, String survivor, List<String> merged, String mergeId) {
+        return InOrder.each(merged, mergedId -> mergeOne(ws, survivor, mergedId))
+                // Erased while this ran: what was moved onto the survivor (and the aliases to it) goes too.
+                .chain(() -> profiles.erasedAmong(ws, List.of(survivor)))
+                .chain(erased -> erased.isEmpty() ? Uni.createFrom().voidItem()
+                        : erasures.eraseChecked(ws, survivor).replaceWithVoid())
+                .invoke(() -> Log.infof("Merged %d profiles into %s in workspace %s (merge %s)", merged.size(),
+                        survivor, ws, mergeId));
     }
 
     private Uni<Void> mergeOne(String workspace, String survivorId, String mergedId) {
@@ -76,17 +95,6 @@ public class ProfileMergeService {
                         .chain(() -> interactions.delete(workspace, mergedId, item.sku()))))
                 .chain(() -> interactions.forget(workspace, mergedId))
                 .chain(() -> profiles.mergeInto(workspace, survivorId, mergedId))
-                .chain(() -> consents.find(workspace, mergedId))
-                .chain(consent -> consent.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : consents.record(workspace, survivorId, consent.get().personalization(), consent.get().givenAt())
-                                .chain(() -> consents.delete(workspace, mergedId))
-                                .replaceWithVoid());
-    }
-
-    private static void requireText(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(field, "is required");
-        }
+                .chain(() -> consents.mergeInto(workspace, survivorId, mergedId));
     }
 }

@@ -1,14 +1,20 @@
 package io.portrait.recommendation.service;
 
-import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.common.sink.SinkRequests;
+import io.portrait.common.sink.UnmergeRecord;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ReplayRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +24,14 @@ import java.util.TreeSet;
  * Undoes a merge: what is held for the survivor and the restored profiles is deleted and their events marked as
  * replays, so that ingestion's delivering them again next rebuilds each profile from its own; the restored ids stop
  * resolving to the survivor. Each step is idempotent, and the unmerge is marked applied last.
+ *
+ * <p>When the profile the merge made refused personalization, every cleared profile stays refused while the
+ * events are delivered again (whichever of them it was that refused, and whatever older event of it said), and only
+ * then reflects its own events: refused if they refused last, personalized if they gave consent last or never said.
+ * The end of the replay is known by counting the events delivered again off (see {@link ReplayRepository}).
+ *
+ * <p>Erased ids are not rebuilt: they are not cleared (they hold nothing), get no refusal and no alias, and their
+ * events delivered again write nothing (see {@link InteractionService}).
  */
 @ApplicationScoped
 public class ProfileUnmergeService {
@@ -26,61 +40,94 @@ public class ProfileUnmergeService {
     private final AliasRepository aliases;
     private final ProfileErasureService erasures;
     private final ConsentRepository consents;
+    private final ProfileRepository profiles;
+    private final ReplayRepository replays;
     private final ModelService models;
+    private final Clock clock;
 
     ProfileUnmergeService(AppliedLogRepository appliedLog, AliasRepository aliases, ProfileErasureService erasures,
-                          ConsentRepository consents, ModelService models) {
+                          ConsentRepository consents, ProfileRepository profiles, ReplayRepository replays,
+                          ModelService models, Clock clock) {
         this.appliedLog = appliedLog;
         this.consents = consents;
         this.aliases = aliases;
         this.erasures = erasures;
+        this.profiles = profiles;
+        this.replays = replays;
         this.models = models;
+        this.clock = clock;
     }
 
     /** Returns false when this unmerge had been applied before. */
     public Uni<Boolean> unmerge(String workspace, String mergeId, String survivorId, List<String> restoredIds,
                                 List<String> ownerIds, List<String> eventIds) {
-        requireText(mergeId, "merge_id");
-        requireText(survivorId, "survivor_profile_id");
-        if (restoredIds.isEmpty()) {
-            throw new InvalidRequestException("restored_profile_ids", "must name at least one profile");
-        }
-        if (ownerIds.size() != restoredIds.size()) {
-            throw new InvalidRequestException("owner_profile_ids", "must name one owner per restored profile");
-        }
-        Map<String, String> ownerByRestored = new TreeMap<>();
-        for (int i = 0; i < restoredIds.size(); i++) {
-            requireText(restoredIds.get(i), "restored_profile_ids[" + i + "]");
-            requireText(ownerIds.get(i), "owner_profile_ids[" + i + "]");
-            ownerByRestored.put(restoredIds.get(i), ownerIds.get(i));
-        }
+        UnmergeRecord unmerge = SinkRequests.unmerge(mergeId, survivorId, restoredIds, ownerIds, eventIds);
         String ws = Workspaces.normalize(workspace);
-        String marker = "unmerge:" + mergeId;
+        String marker = "unmerge:" + unmerge.mergeId();
+        Map<String, String> ownerByRestored = new TreeMap<>(unmerge.ownerByRestored());
+        TreeSet<String> involved = new TreeSet<>(ownerByRestored.keySet());
+        involved.add(unmerge.survivorId());
         return appliedLog.isMergeApplied(ws, marker).chain(applied -> {
             if (applied) {
                 return Uni.createFrom().item(Boolean.FALSE);
             }
-            TreeSet<String> cleared = new TreeSet<>(ownerByRestored.keySet());
-            cleared.add(survivorId);
-            return consents.find(ws, survivorId)
-                    .map(consent -> consent.isPresent() && !consent.get().personalization())
-                    .chain(refused -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id, refused)))
-                    .chain(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
-                            restored.getKey().equals(restored.getValue())
-                                    ? aliases.revive(ws, restored.getKey())
-                                    : aliases.point(ws, restored.getKey(), restored.getValue())))
-                    .chain(() -> appliedLog.markReplays(ws, mergeId, eventIds))
+            return profiles.erasedAmong(ws, involved).chain(erased -> {
+                List<String> cleared = involved.stream().filter(id -> !erased.contains(id)).toList();
+                // A retry finds the survivor refused as the first attempt left it.
+                return consents.find(ws, unmerge.survivorId())
+                        .map(consent -> consent.isPresent() && !consent.get().personalization()
+                                // Nothing is delivered again: nothing to wait for.
+                                && !unmerge.eventIds().isEmpty() ? cleared : List.<String>of())
+                        // The replay to wait for is noted before anyone is refused, so that every refusal ends.
+                        .chain(refused -> (refused.isEmpty() ? Uni.createFrom().voidItem()
+                                : replays.start(ws, unmerge.mergeId(), unmerge.eventIds(), refused, clock.instant()))
+                                .chain(() -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id,
+                                        refused.contains(id) ? unmerge.mergeId() : null))))
+                        .chain(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
+                                erased.contains(restored.getKey()) ? Uni.createFrom().voidItem()
+                                        : restored.getKey().equals(restored.getValue())
+                                        ? aliases.revive(ws, restored.getKey())
+                                        : aliases.point(ws, restored.getKey(), restored.getValue())));
+            }).chain(() -> takeOverReplays(ws, unmerge.mergeId(), unmerge.eventIds()))
+                    .chain(() -> appliedLog.markReplays(ws, unmerge.mergeId(), unmerge.eventIds()))
                     .chain(() -> models.changed(ws))
                     .chain(() -> appliedLog.markMergeApplied(ws, marker))
                     .invoke(() -> Log.infof("Unmerged %d profiles from %s in workspace %s (merge %s)",
-                            ownerByRestored.size(), survivorId, ws, mergeId))
+                            ownerByRestored.size(), unmerge.survivorId(), ws, unmerge.mergeId()))
                     .replaceWith(Boolean.TRUE);
         });
     }
 
-    private static void requireText(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(field, "is required");
-        }
+    /**
+     * Events of this replay were applied again: counted off, and once none is left the profiles refused until then
+     * reflect their own events again. Called before the events are marked applied, so that a retry after a failure
+     * counts them off again (repeatable) and ends the refusals.
+     */
+    Uni<Void> replayed(String workspace, String mergeId, Collection<String> eventIds) {
+        return replays.applied(workspace, mergeId, eventIds).chain(done -> {
+            if (done.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return InOrder.each(done.get(), id -> consents.endRefusalUntilReplayed(workspace, id, mergeId))
+                    .chain(() -> replays.finish(workspace, mergeId))
+                    .invoke(() -> Log.infof("Replay of unmerge %s in workspace %s applied; %d profiles reflect their "
+                            + "own consent again", mergeId, workspace, done.get().size()));
+        });
+    }
+
+    /**
+     * Events still waiting to be delivered again for an earlier unmerge are delivered again for this one (their
+     * marker names this merge from now on): the earlier replay no longer waits for them.
+     */
+    private Uni<Void> takeOverReplays(String workspace, String mergeId, List<String> eventIds) {
+        return appliedLog.eventMarkers(workspace, eventIds).chain(markers -> {
+            Map<String, Collection<String>> earlier = new TreeMap<>();
+            markers.replays().forEach((eventId, earlierMerge) -> {
+                if (!earlierMerge.equals(mergeId)) {
+                    earlier.computeIfAbsent(earlierMerge, m -> new ArrayList<>()).add(eventId);
+                }
+            });
+            return InOrder.each(earlier.entrySet(), replay -> replayed(workspace, replay.getKey(), replay.getValue()));
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.portrait.recommendation.service;
 
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.ProfileGroups;
@@ -71,13 +72,12 @@ public class RankingService {
     }
 
     public Uni<Recommendations> recommend(String workspace, String profileId, int limit, ListOptions options) {
-        if (profileId == null || profileId.isBlank()) {
-            throw new InvalidRequestException("profile_id", "is required");
-        }
+        // Checked as every sink checks ids: trimmed, required, at most 200 characters.
+        String id = SinkRequests.requireId(profileId == null ? "" : profileId, "profile_id");
         int wanted = checkLimit(limit);
         Rules rules = rules(options).withExcludePurchased(config.excludePurchased());
         String ws = Workspaces.normalize(workspace);
-        return aliases.resolve(ws, profileId).chain(profile -> Uni.combine().all()
+        return aliases.resolve(ws, id).chain(profile -> Uni.combine().all()
                 .unis(consents.find(ws, profile), profiles.find(ws, profile), models.current(ws))
                 .asTuple()
                 .chain(found -> {
@@ -146,6 +146,8 @@ public class RankingService {
     }
 
     private Rules rules(ListOptions options) {
+        checkPrice(options.minPrice(), "min_price");
+        checkPrice(options.maxPrice(), "max_price");
         if (options.minPrice() != null && options.maxPrice() != null && options.minPrice() > options.maxPrice()) {
             throw new InvalidRequestException("min_price", "must not be above max_price");
         }
@@ -157,6 +159,13 @@ public class RankingService {
         }
         return new Rules(false, Set.copyOf(new HashSet<>(options.categories())), options.minPrice(), options.maxPrice(),
                 config.availableOnly(), config.maxPerCategory(), Set.of());
+    }
+
+    /** A price bound is a number a price can be: finite and not negative (as catalog prices are). */
+    private static void checkPrice(Double bound, String field) {
+        if (bound != null && (!Double.isFinite(bound) || bound < 0)) {
+            throw new InvalidRequestException(field, "must be a number >= 0, was " + bound);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,6 +69,27 @@ class ItemModelBuilderTest {
         // old: 2 buyers * 1/8; new: 1 buyer; viewed: one view earns a tenth of a purchase.
         assertThat(model.popularity(model.indexOf("old"))).isCloseTo(0.25, within(1e-9));
         assertThat(skus(model, model.popular(ItemModel.ALL))).containsExactly("new", "old", "viewed");
+    }
+
+    @Test
+    void aPurchaseDecaysByItsOwnTimeNotByALaterView() {
+        ModelSettings settings = Shop.settings().withHalfLife(Duration.ofDays(10));
+        ItemModelBuilder builder = new ItemModelBuilder(settings, Shop.NOW);
+        Instant monthAgo = Shop.NOW.minus(Duration.ofDays(30));
+        // Bought a month ago, looked at it again today.
+        builder.addProfile(List.of(new ProfileItem("old", 6, true, Shop.NOW, monthAgo)), List.of("region:UK"));
+        // Bought a month ago, looked at it again three half-lives later still.
+        builder.addProfile(List.of(new ProfileItem("older", 6, true, Shop.NOW, monthAgo.minus(Duration.ofDays(30)))),
+                List.of());
+        builder.addProfile(List.of(new ProfileItem("new", 5, true, Shop.NOW)), List.of());
+        ItemModel model = builder.build(1);
+
+        // The purchase, three half-lives old: 1/8; the region counts the same.
+        assertThat(model.popularity(model.indexOf("old"))).isCloseTo(0.125, within(1e-9));
+        assertThat(skus(model, model.popular("region:UK"))).containsExactly("old");
+        // A buyer who came back to look counts at least as one who only looked (a tenth), not less.
+        assertThat(model.popularity(model.indexOf("older"))).isCloseTo(0.1, within(1e-9));
+        assertThat(skus(model, model.popular(ItemModel.ALL))).containsExactly("new", "old", "older");
     }
 
     @Test

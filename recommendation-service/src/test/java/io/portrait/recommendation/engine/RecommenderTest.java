@@ -119,6 +119,26 @@ class RecommenderTest {
     }
 
     @Test
+    void eachPreferenceAnItemMatchesMultipliesItsScore() {
+        Map<String, ProfileItem> history = history("A", 1, true);
+
+        Recommendations boosted = recommender.recommend(model,
+                new Query(history, true, List.of(), Rules.NONE, Map.of("category:home", 1.5, "brand:acme", 1.5), 3));
+
+        // A and B match both (home, acme): 1.5 * 1.5; C only its category (home, brand other).
+        assertThat(boosted.items()).extracting(ScoredItem::sku).containsExactly("A", "B", "C");
+        assertThat(boosted.items()).extracting(ScoredItem::score).satisfies(scores -> {
+            assertThat(scores.get(0)).isCloseTo(2.25, within(1e-6));
+            assertThat(scores.get(1)).isCloseTo(2 / 3.0 * 2.25, within(1e-6));
+            assertThat(scores.get(2)).isCloseTo(2 / 3.0 * 1.5, within(1e-6));
+        });
+        assertThat(boosted.items()).extracting(ScoredItem::reason).containsExactly(
+                "you bought this before, matches your preference for home",
+                "bought with Lantern, matches your preference for home",
+                "bought with Lantern, matches your preference for home");
+    }
+
+    @Test
     void aColdStartIsFilledFromItsSegmentsBeforeItsRegion() {
         ItemModelBuilder builder = new ItemModelBuilder(Shop.settings(), Shop.NOW);
         builder.addProfile(Shop.bought("A"), List.of("segment:gardeners", "region:UK"));

@@ -9,7 +9,7 @@ import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
-import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.recommendation.domain.ProductDetails;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,15 +104,48 @@ class EventFactsMapperTest {
 
     @ParameterizedTest
     @CsvSource({
-            "'', p-1, events[0].event_id",
-            "e-1, '', events[0].profile_id"})
-    void namesTheMissingField(String eventId, String profileId, String field) {
+            "'', p-1, events[0].event_id is required",
+            "e-1, '  ', events[0].profile_id is required"})
+    void checksIdsAsEverySinkDoes(String eventId, String profileId, String message) {
         ResolvedEvent resolved = ResolvedEvent.newBuilder().setEventId(eventId).setProfileId(profileId)
                 .setEvent(track("Product Viewed", Struct.getDefaultInstance())).build();
 
         assertThatThrownBy(() -> EventFactsMapper.toFacts(List.of(resolved)))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        failure -> assertThat(failure.field()).isEqualTo(field));
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void anIdLongerThanAnyIdIsRefused() {
+        ResolvedEvent resolved = ResolvedEvent.newBuilder().setEventId("e-1").setProfileId("p".repeat(201))
+                .setEvent(track("Product Viewed", Struct.getDefaultInstance())).build();
+
+        assertThatThrownBy(() -> EventFactsMapper.toFacts(List.of(resolved)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("events[0].profile_id is longer than 200 characters");
+    }
+
+    @Test
+    void idsAreTrimmed() {
+        EventFacts facts = EventFactsMapper.toFacts(List.of(ResolvedEvent.newBuilder().setEventId(" e-1 ")
+                .setProfileId(" p-1 ").setEvent(track("Product Viewed", struct(Map.of("sku", text("S"))))).build()))
+                .get(0);
+
+        assertThat(facts.eventId()).isEqualTo("e-1");
+        assertThat(facts.profileId()).isEqualTo("p-1");
+    }
+
+    @Test
+    void anEventHoldingNulIsRefusedOnItsOwnNamingWhere() {
+        EventFacts facts = map(track("Order Completed", struct(Map.of("products",
+                list(Value.newBuilder().setStructValue(struct(Map.of("sku", text("A")))).build(),
+                        Value.newBuilder().setStructValue(struct(Map.of("sku", text("B\u0000")))).build())))));
+
+        assertThat(facts.refused()).isEqualTo("events[0].event.properties.products[1].sku holds U+0000");
+        assertThat(facts.eventId()).isEqualTo("e-1");
+        assertThat(facts.interactions()).isEmpty();
+        assertThat(facts.products()).isEmpty();
+        assertThat(map(track("Product Viewed", struct(Map.of("sku", text("A"))))).refused()).isNull();
     }
 
     private static EventFacts map(Event event) {

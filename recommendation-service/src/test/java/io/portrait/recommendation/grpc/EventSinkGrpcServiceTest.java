@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.recommendation.v1.Basis;
 import io.portrait.proto.recommendation.v1.CatalogItem;
 import io.portrait.proto.recommendation.v1.ImportCatalogRequest;
 import io.portrait.proto.recommendation.v1.RecommendRequest;
@@ -19,6 +20,7 @@ import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.SegmentMemberships;
 import io.portrait.recommendation.repository.ConsentRepository;
@@ -36,9 +38,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
@@ -360,6 +364,199 @@ class EventSinkGrpcServiceTest {
                     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(failure.getStatus().getDescription()).contains("survivor_profile_id");
                 });
+    }
+
+    @Test
+    void eventsDeliveredAfterAnErasureWriteNothing() {
+        String ws = workspace();
+        await(sink.applyEvents(batch(ws, ordered("gone", now, "A"), consent("gone", true, now),
+                ordered("other", now, "A", "B"))));
+        await(sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("gone").build()));
+
+        // Queued (or in flight) at ingestion's relay when the gateway erased the profile: delivered afterwards.
+        List<ResolvedEvent> late = List.of(ordered("gone", now, "B"), viewed("gone", "C", now),
+                consent("gone", true, now.plusSeconds(1)), identify("gone", "region", "north", now),
+                viewed("other", "C", now));
+        ApplyEventsResponse response = await(sink.applyEvents(batch(ws, late.toArray(ResolvedEvent[]::new))));
+        ApplyEventsResponse again = await(sink.applyEvents(batch(ws, late.toArray(ResolvedEvent[]::new))));
+
+        assertThat(response.getApplied()).as("only the other profile's event").isEqualTo(1);
+        assertThat(response.getDuplicates()).as("not applied now, and no error").isEqualTo(4);
+        assertThat(again.getApplied()).isZero();
+        assertThat(again.getDuplicates()).isEqualTo(5);
+        assertNothingHeldFor(ws, "gone");
+        assertThat(bySku(await(interactions.allOf(ws, "other")))).containsOnlyKeys("A", "B", "C");
+    }
+
+    @Test
+    void aMergeOntoOrFromAnErasedProfileWritesNothing() {
+        String ws = workspace();
+        await(sink.applyEvents(batch(ws, ordered("gone", now, "A"), ordered("heir", now, "B"),
+                consent("heir", true, now), ordered("live", now, "C"))));
+        await(sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("gone").build()));
+
+        // From the erased profile: no alias to the live one, whose data stays its own.
+        assertThat(await(sink.applyMerge(merge(ws, "m-from", "live", "gone"))).getApplied()).isTrue();
+        assertThat(await(sink.applyEvents(batch(ws, ordered("gone", now, "D")))).getDuplicates()).isEqualTo(1);
+        assertThat(bySku(await(interactions.allOf(ws, "live")))).containsOnlyKeys("C");
+
+        // Onto the erased profile: nothing moves onto it, and the merged profile, the erased person's, goes too.
+        assertThat(await(sink.applyMerge(merge(ws, "m-onto", "gone", "heir"))).getApplied()).isTrue();
+        assertThat(await(sink.applyEvents(batch(ws, viewed("heir", "E", now)))).getDuplicates()).isEqualTo(1);
+        assertNothingHeldFor(ws, "gone");
+        assertNothingHeldFor(ws, "heir");
+        assertThat(bySku(await(interactions.allOf(ws, "live")))).containsOnlyKeys("C");
+    }
+
+    @Test
+    void anUndoneMergeDoesNotRebuildAnErasedProfile() {
+        String ws = workspace();
+        List<ResolvedEvent> events = List.of(viewed("survivor", "A", now), consent("survivor", false, now),
+                ordered("merged", now, "B"), consent("merged", true, now.minusSeconds(1)));
+        await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+        await(sink.applyMerge(merge(ws, "m-1", "survivor", "merged")));
+        await(sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("merged").build()));
+
+        await(sink.applyUnmerge(ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
+                .setSurvivorProfileId("survivor").addRestoredProfileIds("merged").addOwnerProfileIds("merged")
+                .addAllEventIds(events.stream().map(ResolvedEvent::getEventId).toList()).build()));
+        assertNothingHeldFor(ws, "merged");
+        ApplyEventsResponse replay = await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+
+        assertThat(replay.getApplied()).isEqualTo(2);
+        assertThat(replay.getDuplicates()).isEqualTo(2);
+        assertNothingHeldFor(ws, "merged");
+        assertThat(bySku(await(interactions.allOf(ws, "survivor")))).containsOnlyKeys("A");
+        assertThat(await(consents.find(ws, "survivor"))).hasValueSatisfying(c ->
+                assertThat(c.personalization()).isFalse());
+    }
+
+    @Test
+    void aRefusalHeldWhenAMergeIsUndoneBridgesTheReplayOnly() {
+        String ws = workspace();
+        Instant earlier = now.minus(Duration.ofDays(1));
+        // The survivor refused personalization; "merged" had given it before; "quiet" never said.
+        List<ResolvedEvent> survivorEvents = List.of(viewed("survivor", "A", earlier),
+                consent("survivor", false, earlier));
+        List<ResolvedEvent> restoredEvents = List.of(consent("merged", true, earlier.minusSeconds(60)),
+                ordered("merged", now, "B"), viewed("merged", "A", now), viewed("quiet", "A", now),
+                ordered("quiet", now, "C"));
+        List<ResolvedEvent> all = new ArrayList<>(survivorEvents);
+        all.addAll(restoredEvents);
+        await(sink.applyEvents(batch(ws, all.toArray(ResolvedEvent[]::new))));
+        await(sink.applyMerge(ApplyMergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
+                .setSurvivorProfileId("survivor").addMergedProfileIds("merged").addMergedProfileIds("quiet").build()));
+        await(sink.applyUnmerge(ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m-1")
+                .setSurvivorProfileId("survivor").addRestoredProfileIds("merged").addOwnerProfileIds("merged")
+                .addRestoredProfileIds("quiet").addOwnerProfileIds("quiet")
+                .addAllEventIds(all.stream().map(ResolvedEvent::getEventId).toList()).build()));
+        assertThat(List.of("survivor", "merged", "quiet")).allSatisfy(profile ->
+                assertThat(await(recommendation.recommend(request(ws, profile, 5))).getNonPersonalizedReason())
+                        .as(profile).isEqualTo("no_consent"));
+
+        // Delivered again, each to its profile: the restored profiles' events first. The merge's refusal may be
+        // theirs (an older consent of their own does not lift it): it holds until every event is applied again.
+        await(sink.applyEvents(batch(ws, restoredEvents.toArray(ResolvedEvent[]::new))));
+        assertThat(List.of("survivor", "merged", "quiet")).allSatisfy(profile ->
+                assertThat(await(recommendation.recommend(request(ws, profile, 5))).getPersonalized())
+                        .as(profile).isFalse());
+
+        // The replay is done: each profile reflects its own events.
+        await(sink.applyEvents(batch(ws, survivorEvents.toArray(ResolvedEvent[]::new))));
+        assertThat(await(recommendation.recommend(request(ws, "survivor", 5))).getNonPersonalizedReason())
+                .isEqualTo("no_consent");
+        assertThat(await(consents.find(ws, "merged"))).hasValueSatisfying(c ->
+                assertThat(c.personalization()).isTrue());
+        assertThat(await(consents.find(ws, "quiet"))).as("never said").isEmpty();
+        for (String profile : List.of("merged", "quiet")) {
+            RecommendResponse response = await(recommendation.recommend(request(ws, profile, 5)));
+            assertThat(response.getPersonalized()).as(profile).isTrue();
+            assertThat(response.getItemsList()).extracting(RecommendedItem::getBasis).as(profile)
+                    .contains(Basis.BASIS_HISTORY);
+        }
+    }
+
+    @Test
+    void aBatchDeliveredAgainAfterItsWritesCountsEachEventOnce() {
+        String ws = workspace();
+        ResolvedEvent[] views = IntStream.range(0, 40).mapToObj(i -> viewed("p", "A", now.plusMillis(i)))
+                .toArray(ResolvedEvent[]::new);
+        // The first delivery wrote every view of A, then failed before its events were marked applied.
+        for (ResolvedEvent view : views) {
+            await(interactions.recordAll(ws, "p", List.of(new InteractionLine("A", InteractionKind.VIEWED, 1)),
+                    view.getEventId(), now));
+        }
+
+        ApplyEventsResponse retried = await(sink.applyEvents(batch(ws, views)));
+
+        assertThat(retried.getApplied()).isEqualTo(40);
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item ->
+                assertThat(item.counts()).containsExactly(Map.entry(InteractionKind.VIEWED, 40L)));
+        assertThat(await(interactions.history(ws, "p", 10))).singleElement().satisfies(item ->
+                assertThat(item.totalWeight()).isEqualTo(40L));
+        // Every event of a batch is remembered: a batch larger than that is refused.
+        ResolvedEvent[] tooMany = IntStream.range(0, InteractionRepository.EVENTS_REMEMBERED + 1)
+                .mapToObj(i -> viewed("p", "A", now)).toArray(ResolvedEvent[]::new);
+        assertInvalid(sink.applyEvents(batch(ws, tooMany)), "events");
+    }
+
+    @Test
+    void anEventHoldingNulIsSkippedOnItsOwn() {
+        String ws = workspace();
+        List<ResolvedEvent> events = List.of(viewed("p", "A", now), viewed("p", "B\u0000C", now),
+                identify("p", "region", "no\u0000rth", now), ordered("q", now, "D"));
+
+        ApplyEventsResponse response = await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+        ApplyEventsResponse again = await(sink.applyEvents(batch(ws, events.toArray(ResolvedEvent[]::new))));
+
+        assertThat(response.getApplied()).isEqualTo(2);
+        assertThat(response.getDuplicates()).isEqualTo(2);
+        assertThat(again.getDuplicates()).isEqualTo(4);
+        assertThat(bySku(await(interactions.allOf(ws, "p")))).containsOnlyKeys("A");
+        assertThat(await(interactions.history(ws, "p", 10))).extracting(ProfileInteraction::sku).containsExactly("A");
+        assertThat(await(profiles.find(ws, "p"))).isEmpty();
+        assertThat(bySku(await(interactions.allOf(ws, "q")))).containsOnlyKeys("D");
+    }
+
+    @Test
+    void idsAndWorkspacesAreCheckedAsEverySinkChecksThem() {
+        String ws = workspace();
+        await(sink.applyEvents(batch(" " + ws + " ", viewed(" p1 ", "A", now))));
+
+        assertThat(await(interactions.allOf(ws, "p1"))).hasSize(1);
+        assertInvalid(sink.applyEvents(batch(ws, viewed("p".repeat(201), "A", now))), "events[0].profile_id");
+        assertInvalid(sink.applyEvents(batch("w".repeat(201), viewed("p", "A", now))), "workspace");
+        assertInvalid(sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId(" ").build()),
+                "profile_id");
+        assertInvalid(sink.applyMerge(merge(ws, "m", "s", "x".repeat(201))), "merged_profile_ids[0]");
+        // A restored profile that is the survivor itself does not leave it.
+        assertInvalid(sink.applyUnmerge(ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m")
+                .setSurvivorProfileId("s").addRestoredProfileIds(" s ").addOwnerProfileIds("s").build()),
+                "restored_profile_ids[0]");
+    }
+
+    /** Nothing of the profile in any collection but the marker of its erasure. */
+    private void assertNothingHeldFor(String ws, String profileId) {
+        for (String collection : List.of("interactions", "profile_histories", "consents", "aliases")) {
+            assertThat(await(mongo.getDatabase("recommendation").getCollection(collection)
+                    .countDocuments(and(eq("workspace", ws), eq("profile_id", profileId)))))
+                    .as(collection + " of " + profileId).isZero();
+        }
+        Document groups = await(mongo.getDatabase("recommendation").getCollection("profiles")
+                .find(and(eq("workspace", ws), eq("profile_id", profileId))).collect().first());
+        assertThat(groups.keySet()).containsExactlyInAnyOrder("_id", "workspace", "profile_id", "erased_at", "version");
+    }
+
+    private static ApplyMergeRequest merge(String ws, String mergeId, String survivor, String merged) {
+        return ApplyMergeRequest.newBuilder().setWorkspace(ws).setMergeId(mergeId).setSurvivorProfileId(survivor)
+                .addMergedProfileIds(merged).build();
+    }
+
+    private static void assertInvalid(Uni<?> call, String field) {
+        assertThatThrownBy(() -> await(call)).isInstanceOfSatisfying(StatusRuntimeException.class, failure -> {
+            assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(failure.getStatus().getDescription()).startsWith(field);
+        });
     }
 
     private static RecommendRequest request(String workspace, String profileId, int limit) {

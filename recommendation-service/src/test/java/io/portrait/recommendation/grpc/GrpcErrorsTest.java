@@ -25,6 +25,12 @@ class GrpcErrorsTest {
         assertThat(code(new IllegalStateException("boom"))).isEqualTo(Status.Code.INTERNAL);
     }
 
+    @Test
+    void theChecksEverySinkSharesAreInvalidToo() {
+        assertThat(code(new io.portrait.common.sink.InvalidRequestException("profile_id is required")))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
     private static Status.Code code(Throwable failure) {
         return ((StatusRuntimeException) GrpcErrors.toStatus(failure)).getStatus().getCode();
     }

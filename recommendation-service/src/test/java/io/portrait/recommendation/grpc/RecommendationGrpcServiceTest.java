@@ -16,17 +16,21 @@ import io.portrait.proto.recommendation.v1.SimilarItemsRequest;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
 import io.portrait.proto.sink.v1.ApplyMergeRequest;
 import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.recommendation.domain.SegmentMemberships;
 import io.portrait.recommendation.engine.Recommender;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import static io.portrait.recommendation.grpc.TestEvents.batch;
@@ -52,6 +56,9 @@ class RecommendationGrpcServiceTest {
 
     @GrpcClient("recommendation")
     Recommendation recommendation;
+
+    @Inject
+    ProfileRepository profiles;
 
     private final Instant now = Instant.now();
 
@@ -256,6 +263,61 @@ class RecommendationGrpcServiceTest {
                 .addItems(CatalogItem.newBuilder().setName("no sku")).build()), "items[0].sku");
         assertInvalid(recommendation.importCatalog(ImportCatalogRequest.newBuilder()
                 .addItems(CatalogItem.newBuilder().setSku("X").setPrice(-1)).build()), "items[0].price");
+    }
+
+    @Test
+    void priceBoundsMustBeNumbersAPriceCanBe() {
+        for (double bound : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1}) {
+            assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().setMinPrice(bound).build()),
+                    "min_price");
+            assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().setMaxPrice(bound).build()),
+                    "max_price");
+            assertInvalid(recommendation.similarItems(SimilarItemsRequest.newBuilder().setSku("A")
+                    .setMaxPrice(bound).build()), "max_price");
+        }
+    }
+
+    @Test
+    void aRequestHoldingNulIsInvalidNamingWhere() {
+        assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().addSegments("vip")
+                .addSegments("gold\u0000").build()), "segments[1]");
+        assertInvalid(recommendation.recommend(request("", "p", 1).toBuilder().addCategories("t\u0000a").build()),
+                "categories[0]");
+        assertInvalid(recommendation.similarItems(SimilarItemsRequest.newBuilder().setSku("A\u0000").build()), "sku");
+        assertInvalid(recommendation.importCatalog(ImportCatalogRequest.newBuilder()
+                .addItems(CatalogItem.newBuilder().setSku("X").setName("Tea"))
+                .addItems(CatalogItem.newBuilder().setSku("Y\u0000").setName("Tea")).build()), "items[1].sku");
+    }
+
+    @Test
+    void profileIdsAndWorkspacesAreCheckedAsEverySinkChecksThem() {
+        String ws = shop();
+
+        RecommendResponse padded = await(recommendation.recommend(request(" " + ws + " ", " target ", 1)
+                .toBuilder().addSegments("vip").build()));
+
+        assertThat(padded.getItemsList()).extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("B", "bought with A"));
+        assertThat(await(profiles.find(ws, "target"))).hasValueSatisfying(groups ->
+                assertThat(groups.segments()).containsExactly("vip"));
+        assertThat(await(profiles.find(ws, " target "))).isEmpty();
+        assertInvalid(recommendation.recommend(request(ws, "p".repeat(201), 1)), "profile_id");
+        assertInvalid(recommendation.recommend(request("w".repeat(201), "p", 1)), "workspace");
+    }
+
+    @Test
+    void withoutTaggingTheSegmentsTheStoreKnowsStillFillTheList() {
+        // This profile does not ask tagging (tagging.enabled=false); the segment follower stores every member's
+        // segments all the same (here written as it writes them).
+        String ws = shop();
+        for (String member : List.of("u4", "u5", "newbie")) {
+            await(profiles.recordSegments(ws, member, SegmentMemberships.change("gardeners", true, now)));
+        }
+        await(recommendation.rebuildModel(RebuildModelRequest.newBuilder().setWorkspace(ws).build()));
+
+        assertThat(await(recommendation.recommend(request(ws, "newbie", 2))).getItemsList())
+                .extracting(RecommendedItem::getSku, RecommendedItem::getReason)
+                .containsExactly(tuple("D", "popular in segment gardeners"), tuple("A", POPULAR));
     }
 
     /**

@@ -193,6 +193,35 @@ class InteractionRepositoryTest {
     }
 
     @Test
+    void theLatestPurchaseIsKeptApartFromLaterTouchesAlsoAcrossAMerge() {
+        Instant monthAgo = now.minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
+        Instant weekAgo = now.minus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.PURCHASED, 1), "e-1", monthAgo));
+        ProfileInteraction viewed = await(interactions.record(ws, "p",
+                new InteractionLine("A", InteractionKind.VIEWED, 1), "e-2", now));
+
+        assertThat(viewed.lastAt()).isEqualTo(now.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(viewed.lastPurchaseAt()).isEqualTo(monthAgo);
+        assertThat(await(interactions.record(ws, "v", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-3",
+                now)).lastPurchaseAt()).as("never bought").isNull();
+
+        ProfileInteraction merged = await(interactions.record(ws, "q",
+                new InteractionLine("A", InteractionKind.PURCHASED, 1), "e-4", weekAgo));
+        await(interactions.mergeInto(ws, "p", merged));
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement()
+                .satisfies(item -> assertThat(item.lastPurchaseAt()).isEqualTo(weekAgo));
+    }
+
+    @Test
+    void aSkuHoldingNulIsKeptInTheHistoryAsItIs() {
+        await(interactions.record(ws, "p", new InteractionLine("a\u0000b", InteractionKind.VIEWED, 1), "e-1", now));
+        await(interactions.record(ws, "p", new InteractionLine("a%00b", InteractionKind.VIEWED, 1), "e-2", now));
+
+        assertThat(await(interactions.history(ws, "p", 10))).extracting(ProfileInteraction::sku)
+                .containsExactlyInAnyOrder("a\u0000b", "a%00b");
+    }
+
+    @Test
     void historiesAreWrittenFromTheAggregatesOnceForAStoreWithoutThem() {
         await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.PURCHASED, 1), "e-1", now));
         await(interactions.record(ws, "p", new InteractionLine("B", InteractionKind.VIEWED, 1), "e-2", now));
@@ -224,7 +253,7 @@ class InteractionRepositoryTest {
 
     private static ProfileInteraction item(String sku, boolean purchased, Instant at) {
         return new ProfileInteraction("crawler", sku, Map.of(InteractionKind.VIEWED, 1L), Map.of(), at, at, purchased,
-                "e", null, List.of(), 1.0, 1, 1);
+                "e", null, List.of(), 1.0, 1, 1, null);
     }
 
     private static <T> T await(Uni<T> uni) {

@@ -4,7 +4,10 @@ import io.portrait.common.testing.MongoTestResource;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
+import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.engine.Affinity;
 import io.portrait.recommendation.engine.ItemModel;
+import io.portrait.recommendation.engine.ProfileItem;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +55,27 @@ class ModelServiceTest {
         assertThat(second.profiles()).isEqualTo(2);
         // Two profiles now share A and B: similar at last (the minimum co-occurrence is 2).
         assertThat(second.neighbours(second.indexOf("A"))).containsExactly(second.indexOf("B"));
+    }
+
+    @Test
+    void aBoughtItemIsFedWithItsLatestPurchaseTime() {
+        Instant monthAgo = Instant.parse("2026-01-01T00:00:00Z");
+        Instant today = monthAgo.plus(Duration.ofDays(30));
+        Affinity affinity = new Affinity(Duration.ofDays(30));
+
+        ProfileItem bought = ModelService.toProfileItem(aggregate(true, today, monthAgo), affinity, today);
+        ProfileItem written = ModelService.toProfileItem(aggregate(true, today, null), affinity, today);
+        ProfileItem viewed = ModelService.toProfileItem(aggregate(false, today, null), affinity, today);
+
+        assertThat(bought.lastAt()).isEqualTo(today);
+        assertThat(bought.lastPurchaseAt()).isEqualTo(monthAgo);
+        assertThat(written.lastPurchaseAt()).as("written before the purchase time was kept").isEqualTo(today);
+        assertThat(viewed.lastPurchaseAt()).isNull();
+    }
+
+    private static ProfileInteraction aggregate(boolean purchased, Instant lastAt, Instant lastPurchaseAt) {
+        return new ProfileInteraction("p", "A", Map.of(InteractionKind.VIEWED, 1L), Map.of(InteractionKind.VIEWED, 1L),
+                lastAt, lastAt, purchased, "e", null, List.of(), null, 0, 1, lastPurchaseAt);
     }
 
     private void order(String profileId, String... skus) {
