@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /** Segments, their members and the log of membership changes. */
@@ -94,6 +95,19 @@ public class SegmentRepository {
                         order by profile_id limit :limit""", Object[].class,
                         Map.of("workspace", workspace, "code", code, "after", after, "limit", limit))
                 .map(rows -> rows.stream().map(row -> new Member((String) row[0], Rows.instant(row[1]))).toList());
+    }
+
+    /**
+     * Which of the profiles the rule selects now: {@code rule} in its {@linkplain SegmentSql#straightforward
+     * straightforward} form, evaluated for those profiles alone (one probe per profile and condition).
+     */
+    public Uni<Set<String>> stillMatching(String workspace, SegmentSql.Compiled rule, List<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return NativeSql.list("select p.profile_id from " + rule.profiles() + " where p.profile_id in (:memberIds)",
+                        String.class, params(workspace, rule, Map.of("memberIds", profileIds)))
+                .map(Set::copyOf);
     }
 
     public Uni<List<Change>> changes(String workspace, String code, long after, int limit) {

@@ -108,7 +108,13 @@ public class SegmentService {
                              Map<String, List<ProfileTagService.ServedTag>> tags) {
     }
 
-    /** One page of members, each with its served values of {@code tagCodes} (none asked, none read). */
+    /**
+     * One page of members, each with its served values of {@code tagCodes} (none asked, none read). Members are
+     * those of the last refresh that the rule still selects now: a member who withdrew the consent the rule asks
+     * for, or whose tag or trait changed, since that refresh is left out at once (the recorded "left" follows at
+     * the next refresh), so an audience handed to a channel never names them. A page can therefore hold fewer
+     * members than asked; {@code nextAfter} goes on from the last member read.
+     */
     @WithSession
     public Uni<MemberPage> members(String workspace, String code, String after, int limit, List<String> tagCodes) {
         int size = pageSize(limit);
@@ -116,15 +122,22 @@ public class SegmentService {
             throw new InvalidRequestException("tag_codes holds " + tagCodes.size() + " codes; at most "
                     + MAX_MEMBER_TAGS);
         }
-        return existing(workspace, code, false).chain(row -> segments.members(workspace, code,
-                after == null ? "" : after, size + 1)).chain(members -> {
-                    boolean more = members.size() > size;
-                    List<SegmentRepository.Member> page = more ? members.subList(0, size) : members;
-                    String nextAfter = more ? page.get(page.size() - 1).profileId() : "";
-                    return profileTags.servedTags(workspace,
-                                    page.stream().map(SegmentRepository.Member::profileId).toList(), tagCodes)
-                            .map(tags -> new MemberPage(page, nextAfter, tags));
-                });
+        return existing(workspace, code, false).chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored)
+                .chain(compiled -> segments.members(workspace, code, after == null ? "" : after, size + 1)
+                        .chain(members -> {
+                            boolean more = members.size() > size;
+                            List<SegmentRepository.Member> read = more ? members.subList(0, size) : members;
+                            String nextAfter = more ? read.get(read.size() - 1).profileId() : "";
+                            return segments.stillMatching(workspace, compiled.straightforward(),
+                                            read.stream().map(SegmentRepository.Member::profileId).toList())
+                                    .chain(matching -> {
+                                        List<SegmentRepository.Member> page = read.stream()
+                                                .filter(member -> matching.contains(member.profileId())).toList();
+                                        return profileTags.servedTags(workspace, page.stream()
+                                                        .map(SegmentRepository.Member::profileId).toList(), tagCodes)
+                                                .map(tags -> new MemberPage(page, nextAfter, tags));
+                                    });
+                        })));
     }
 
     @WithSession
@@ -167,7 +180,8 @@ public class SegmentService {
         return limit <= 0 ? 100 : Math.min(limit, config.maxPageSize());
     }
 
-    private record Compiled(RuleNode rule, SegmentSql.Compiled sql) {
+    /** A rule, its SQL as counts and refreshes run it, and its straightforward form for checking a few profiles. */
+    private record Compiled(RuleNode rule, SegmentSql.Compiled sql, SegmentSql.Compiled straightforward) {
     }
 
     /**
@@ -193,7 +207,8 @@ public class SegmentService {
                     live.put(definition.code(), definition.liveVersion());
                 }
             }
-            return new Compiled(node, SegmentSql.compile(node, live, catalog));
+            return new Compiled(node, SegmentSql.compile(node, live, catalog),
+                    SegmentSql.straightforward(node, live, catalog));
         });
     }
 

@@ -138,10 +138,15 @@ class SegmentGrpcServiceTest {
                 "trait.city = \"Shanghai\" and not consent.marketing = true", 1L));
         assertThat(contactable(ws, "ann")).isEqualTo("yes");
         assertThat(contactable(ws, "bob")).isEqualTo("no");
+        segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("reachable")
+                .setName("Reachable").setRule("consent.marketing = true").build()).await().atMost(TIMEOUT);
+        assertThat(memberIds(ws, "reachable")).containsExactly("ann");
 
-        // Withdrawn over any channel: the tag follows at once, like any trait.
+        // Withdrawn over any channel: the tag follows at once, like any trait, and so does every listing or export
+        // of a segment asking for the consent, before its next refresh records that ann left.
         sink.applyEvents(batch(ws, consents("c4", "ann", false, "2026-01-04T10:00:00Z"))).await().atMost(TIMEOUT);
         assertThat(contactable(ws, "ann")).isEqualTo("no");
+        assertThat(memberIds(ws, "reachable")).isEmpty();
 
         StatusRuntimeException badPurpose = catchThrowableOfType(StatusRuntimeException.class, () -> segments
                 .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
@@ -151,6 +156,11 @@ class SegmentGrpcServiceTest {
                 .countSegment(CountSegmentRequest.newBuilder().setWorkspace(ws)
                         .setRule("consent.marketing = \"yes\"").build()).await().atMost(TIMEOUT));
         assertThat(notBoolean.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    private List<String> memberIds(String ws, String code) {
+        return segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder().setWorkspace(ws).setCode(code)
+                .build()).await().atMost(TIMEOUT).getMembersList().stream().map(SegmentMember::getProfileId).toList();
     }
 
     @Test
