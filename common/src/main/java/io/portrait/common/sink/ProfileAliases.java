@@ -24,6 +24,9 @@ public final class ProfileAliases {
             on conflict (workspace, merged_id) do update set survivor_id = excluded.survivor_id""";
     private static final String REVIVE_ID = """
             delete from profile_alias where workspace = :workspace and merged_id = :profileId""";
+    private static final String MERGED_INTO = """
+            select merged_id from profile_alias where workspace = :workspace and survivor_id = :survivorId
+            order by merged_id""";
     private static final String FORGET = """
             delete from profile_alias where workspace = :workspace
             and (merged_id = :profileId or survivor_id = :profileId)""";
@@ -57,6 +60,11 @@ public final class ProfileAliases {
                                 Map.of("workspace", workspace, "mergedId", mergedId, "survivorId", survivorId)))
                         .collect().last())
                 .replaceWithVoid();
+    }
+
+    /** The merged-away ids that resolve to {@code survivorId}, in order. */
+    public Uni<List<String>> mergedInto(String workspace, String survivorId) {
+        return NativeSql.list(MERGED_INTO, String.class, Map.of("workspace", workspace, "survivorId", survivorId));
     }
 
     /** Deletes the aliases from and to the profile; answers how many there were. */

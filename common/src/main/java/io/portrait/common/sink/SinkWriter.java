@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +15,15 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The apply/merge/erase steps every sink takes: ledger, workspace lock and aliases around the sink's own
- * data. Runs in the caller's transaction: call it from a {@code @WithTransaction} service method.
+ * The apply/merge/erase steps every sink takes: ledger, workspace lock, aliases and the tombstone of erased profiles
+ * around the sink's own data. Runs in the caller's transaction: call it from a {@code @WithTransaction} service
+ * method.
+ *
+ * <p>An erased profile id never comes back (identity issues a fresh id for any new profile, and erases the ids merged
+ * into an erased one with it), so nothing a sink is sent for it after its erasure is written: events of it are
+ * dropped, a merge does not move data onto it, and an unmerge does not rebuild it (see each method). The erasure
+ * records the tombstone ({@link ErasedProfiles}) under the exclusive workspace lock; batches check it under the
+ * shared one, so a batch sees every erasure that committed before it, and none commits while the batch runs.
  *
  * @param <E> the sink's event type
  */
@@ -25,19 +33,29 @@ public final class SinkWriter<E> {
 
     private final SinkLedger ledger = new SinkLedger();
     private final ProfileAliases aliases = new ProfileAliases();
+    private final ErasedProfiles erased = new ErasedProfiles();
     private final ProfileData data;
     private final Function<E, String> eventId;
+    private final Function<E, String> profileId;
     private final int maxBatchSize;
 
-    public SinkWriter(ProfileData data, Function<E, String> eventId, int maxBatchSize) {
+    /**
+     * @param eventId   the event's id, the ledger's key
+     * @param profileId the profile the event belongs to as delivered (a merged-away id resolves through the aliases)
+     */
+    public SinkWriter(ProfileData data, Function<E, String> eventId, Function<E, String> profileId,
+                      int maxBatchSize) {
         this.data = data;
         this.eventId = eventId;
+        this.profileId = java.util.Objects.requireNonNull(profileId, "profileId");
         this.maxBatchSize = maxBatchSize;
     }
 
     /**
-     * Applies a batch. Events applied before (or twice in the batch) are skipped; {@code store} gets the rest,
-     * in batch order, with the result to report.
+     * Applies a batch. Events applied before (or twice in the batch) are skipped as duplicates; events whose profile,
+     * or the live profile it resolves to, was erased are dropped (counted as {@link ApplyResult#erased()}, and
+     * recorded in the ledger like any other, so that their redelivery is a duplicate). {@code store} gets the rest, in
+     * batch order, with the result to report.
      */
     public Uni<ApplyResult> applyEvents(String workspace, List<E> events,
                                         BiFunction<List<E>, ApplyResult, Uni<Void>> store) {
@@ -48,13 +66,32 @@ public final class SinkWriter<E> {
         return ledger.lockShared(workspace)
                 .chain(() -> ledger.recordEvents(workspace, events.stream().map(eventId).toList()))
                 .chain(fresh -> {
-                    List<E> toApply = firstOccurrences(events, fresh);
-                    ApplyResult result = new ApplyResult(toApply.size(), events.size() - toApply.size());
-                    return store.apply(toApply, result).replaceWith(result);
+                    List<E> firsts = firstOccurrences(events, fresh);
+                    return erasedProfilesOf(workspace, firsts).chain(erasedIds -> {
+                        List<E> toApply = erasedIds.isEmpty() ? firsts : firsts.stream()
+                                .filter(event -> !erasedIds.contains(profileId.apply(event))).toList();
+                        ApplyResult result = new ApplyResult(toApply.size(), events.size() - firsts.size(),
+                                firsts.size() - toApply.size());
+                        if (result.erased() > 0) {
+                            LOG.debugf("workspace %s: dropped %d events of erased profiles", workspace,
+                                    result.erased());
+                        }
+                        return store.apply(toApply, result).replaceWith(result);
+                    });
                 });
     }
 
-    /** Re-keys the merged profiles onto the survivor; false when this merge had been applied before. */
+    /**
+     * Re-keys the merged profiles onto the survivor; false when this merge had been applied before. Erased ids take
+     * no part: a merge never moves data onto an erased profile, nor an alias to it.
+     * <ul>
+     *     <li>When the survivor is erased, the merged ids belong to the erased person: each is erased as
+     *     {@link #eraseProfile} erases it (its data deleted, its aliases forgotten, its id and the ids merged into it
+     *     recorded as erased), so that neither its data nor its later events stay.</li>
+     *     <li>Merged ids that are erased are left out: they hold nothing, and their later events are dropped anyway.
+     *     The others move to the survivor as usual.</li>
+     * </ul>
+     */
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
         List<String> mergedIds = merge.mergedIds().stream()
                 .filter(id -> !id.equals(merge.survivorId()))
@@ -67,10 +104,26 @@ public final class SinkWriter<E> {
                     if (!first || mergedIds.isEmpty()) {
                         return Uni.createFrom().item(first);
                     }
-                    return data.moveTo(workspace, merge.survivorId(), mergedIds)
-                            .chain(() -> aliases.redirect(workspace, merge.survivorId(), mergedIds))
-                            .invoke(() -> LOG.debugf("workspace %s: merged %d profiles", workspace, mergedIds.size()))
-                            .replaceWith(true);
+                    List<String> involved = new ArrayList<>(mergedIds);
+                    involved.add(merge.survivorId());
+                    return erased.among(workspace, involved).chain(erasedIds -> {
+                        if (erasedIds.contains(merge.survivorId())) {
+                            return Multi.createFrom().iterable(mergedIds)
+                                    .onItem().transformToUniAndConcatenate(id -> erase(workspace, id))
+                                    .collect().last()
+                                    .invoke(() -> LOG.debugf("workspace %s: erased %d profiles merged into erased %s",
+                                            workspace, mergedIds.size(), merge.survivorId()))
+                                    .replaceWith(true);
+                        }
+                        List<String> moved = mergedIds.stream().filter(id -> !erasedIds.contains(id)).toList();
+                        if (moved.isEmpty()) {
+                            return Uni.createFrom().item(true);
+                        }
+                        return data.moveTo(workspace, merge.survivorId(), moved)
+                                .chain(() -> aliases.redirect(workspace, merge.survivorId(), moved))
+                                .invoke(() -> LOG.debugf("workspace %s: merged %d profiles", workspace, moved.size()))
+                                .replaceWith(true);
+                    });
                 });
     }
 
@@ -78,6 +131,10 @@ public final class SinkWriter<E> {
      * Undoes a merge: the restored ids stop resolving to the survivor, and what events built for the survivor and the
      * restored profiles is deleted with the ledger entries of the events delivered again next, which rebuild each
      * profile from its own events. False when this unmerge had been applied before.
+     *
+     * <p>It never rebuilds an erased profile: the events delivered again of an erased id, or of an id that now
+     * resolves to an erased one, are dropped by {@link #applyEvents} (the ids merged into a profile when it was erased,
+     * or into an erased survivor, are erased themselves). Deleting and re-pointing aliases writes nothing of a person.
      */
     public Uni<Boolean> applyUnmerge(String workspace, UnmergeRecord unmerge) {
         Set<String> cleared = new TreeSet<>(unmerge.ownerByRestored().keySet());
@@ -99,11 +156,23 @@ public final class SinkWriter<E> {
                 });
     }
 
-    /** Deletes the profile's rows and the aliases from and to it; false when nothing was held. */
+    /**
+     * Deletes the profile's rows and the aliases from and to it, and records the profile, and the ids merged into
+     * it, as erased, so that nothing delivered for them later is written again. False when nothing was held (the
+     * tombstone is recorded all the same; erasing again is harmless).
+     */
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
         return ledger.lockExclusive(workspace)
-                .chain(() -> data.deleteFor(workspace, profileId))
-                .chain(deleted -> aliases.forget(workspace, profileId).map(forgotten -> deleted + forgotten > 0));
+                .chain(() -> erase(workspace, profileId))
+                .map(deleted -> deleted > 0);
+    }
+
+    /**
+     * The ids among {@code profileIds} that are erased or resolve to an erased profile, in the caller's session; a
+     * write outside {@link #applyEvents} checks them under the shared workspace lock ({@link SinkLedger#lockShared}).
+     */
+    public Uni<Set<String>> erasedAmong(String workspace, Collection<String> profileIds) {
+        return erased.amongOrResolvingTo(workspace, profileIds);
     }
 
     /** Survivor per merged-away id among {@code profileIds}; ids that are live are absent from the map. */
@@ -114,6 +183,26 @@ public final class SinkWriter<E> {
     /** The live profile for {@code profileId}: its survivor if it was merged away, else itself. */
     public Uni<String> liveIdOf(String workspace, String profileId) {
         return aliases.liveIdOf(workspace, profileId);
+    }
+
+    /** Under the exclusive lock: tombstones, deletes and forgets; answers how many rows and aliases there were. */
+    private Uni<Integer> erase(String workspace, String profileId) {
+        return aliases.mergedInto(workspace, profileId)
+                .chain(merged -> {
+                    List<String> ids = new ArrayList<>(merged);
+                    ids.add(profileId);
+                    return erased.record(workspace, ids);
+                })
+                .chain(() -> data.deleteFor(workspace, profileId))
+                .chain(deleted -> aliases.forget(workspace, profileId).map(forgotten -> deleted + forgotten));
+    }
+
+    /** The delivered profile ids among the events' that are erased or resolve to an erased profile. */
+    private Uni<Set<String>> erasedProfilesOf(String workspace, List<E> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return erased.amongOrResolvingTo(workspace, events.stream().map(profileId).toList());
     }
 
     private List<E> firstOccurrences(List<E> events, Set<String> freshIds) {

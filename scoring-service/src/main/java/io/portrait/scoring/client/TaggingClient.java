@@ -5,7 +5,9 @@ import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
 import io.portrait.scoring.config.ScoringConfig;
+import io.portrait.scoring.config.SettingChecks;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Tagging's model-tag contract: scores become tag values there, in batches, each call with its own deadline. */
+@Startup // built at start, so a batch size or deadline it cannot push with stops the start-up, naming the setting
 @ApplicationScoped
 public class TaggingClient {
 
@@ -23,8 +26,9 @@ public class TaggingClient {
 
     public TaggingClient(@GrpcClient("tagging") MutinyTaggingStub tagging, ScoringConfig config) {
         this.tagging = tagging;
-        this.batchSize = config.push().batchSize();
-        this.deadlineMillis = config.push().deadline().toMillis();
+        this.batchSize = SettingChecks.atLeastOne(config.push().batchSize(), "portrait.scoring.push.batch-size");
+        this.deadlineMillis = SettingChecks.positive(config.push().deadline(), "portrait.scoring.push.deadline")
+                .toMillis();
     }
 
     /**

@@ -28,16 +28,19 @@ public class EventSinkGrpcService implements EventSink {
     @Override
     public Uni<ApplyEventsResponse> applyEvents(ApplyEventsRequest request) {
         return GrpcErrors.respond(() -> purchases.applyEvents(
-                        SinkRequests.workspace(request.getWorkspace()), RequestMapper.events(request.getEventsList())),
+                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
+                        RequestMapper.events(request.getEventsList())),
                 result -> ApplyEventsResponse.newBuilder()
                         .setApplied(result.applied())
-                        .setDuplicates(result.duplicates())
+                        // Everything not applied now: applied before, or of an erased profile (dropped).
+                        .setDuplicates(result.skipped())
                         .build());
     }
 
     @Override
     public Uni<ApplyMergeResponse> applyMerge(ApplyMergeRequest request) {
-        return GrpcErrors.respond(() -> purchases.applyMerge(SinkRequests.workspace(request.getWorkspace()),
+        return GrpcErrors.respond(() -> purchases.applyMerge(
+                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
                         SinkRequests.merge(request.getMergeId(), request.getSurvivorProfileId(),
                                 request.getMergedProfileIdsList())),
                 applied -> ApplyMergeResponse.newBuilder().setApplied(applied).build());
@@ -45,14 +48,16 @@ public class EventSinkGrpcService implements EventSink {
 
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
-        return GrpcErrors.respond(() -> purchases.eraseProfile(SinkRequests.workspace(request.getWorkspace()),
+        return GrpcErrors.respond(() -> purchases.eraseProfile(
+                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
                 erased -> EraseProfileResponse.newBuilder().setErased(erased).build());
     }
 
     @Override
     public Uni<ApplyUnmergeResponse> applyUnmerge(ApplyUnmergeRequest request) {
-        return GrpcErrors.respond(() -> purchases.applyUnmerge(SinkRequests.workspace(request.getWorkspace()),
+        return GrpcErrors.respond(() -> purchases.applyUnmerge(
+                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
                         SinkRequests.unmerge(request.getMergeId(), request.getSurvivorProfileId(),
                                 request.getRestoredProfileIdsList(), request.getOwnerProfileIdsList(),
                                 request.getEventIdsList())),

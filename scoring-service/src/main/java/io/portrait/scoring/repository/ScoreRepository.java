@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Model versions, clusters, per-profile scores and refit leases. Written through the reactive client directly:
@@ -40,8 +41,12 @@ public class ScoreRepository {
 
     private static final String PURCHASE_DAYS = """
             -- Bounded (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past ±1.8e308.
+            -- unpriced: an order of the day has no value in $2 (no amount, or a positive one in another currency);
+            -- refund: an order of the day has a negative amount.
             select profile_id, purchase_day,
-                   greatest(least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300), -1e300)::float8 as day_total
+                   greatest(least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300), -1e300)::float8 as day_total,
+                   coalesce(bool_or(amount is null or (currency <> $2 and amount > 0)), false) as unpriced,
+                   coalesce(bool_or(amount < 0), false) as refund
             from purchase_order where workspace = $1
             group by profile_id, purchase_day
             order by profile_id, purchase_day""";
@@ -119,25 +124,39 @@ public class ScoreRepository {
                 .map(rows -> strings(rows, "workspace"));
     }
 
-    /** Every profile's purchase days with the day's value in {@code currency} (other currencies count 0). */
+    /**
+     * Every profile's order days with the day's net value in {@code currency} (other currencies count 0), the days
+     * holding an order of no known value in it, and the days holding a refund.
+     */
     public Uni<List<CustomerPurchases>> purchases(String workspace, String currency) {
         return pool.preparedQuery(PURCHASE_DAYS).execute(Tuple.of(workspace, currency)).map(rows -> {
             List<CustomerPurchases> customers = new ArrayList<>();
             String current = null;
             TreeMap<LocalDate, Double> days = new TreeMap<>();
+            TreeSet<LocalDate> unpriced = new TreeSet<>();
+            TreeSet<LocalDate> refunds = new TreeSet<>();
             for (Row row : rows) {
                 String profileId = row.getString("profile_id");
                 if (!profileId.equals(current)) {
                     if (current != null) {
-                        customers.add(new CustomerPurchases(current, days));
+                        customers.add(new CustomerPurchases(current, days, unpriced, refunds));
                     }
                     current = profileId;
                     days = new TreeMap<>();
+                    unpriced = new TreeSet<>();
+                    refunds = new TreeSet<>();
                 }
-                days.put(row.getLocalDate("purchase_day"), row.getDouble("day_total"));
+                LocalDate day = row.getLocalDate("purchase_day");
+                days.put(day, row.getDouble("day_total"));
+                if (row.getBoolean("unpriced")) {
+                    unpriced.add(day);
+                }
+                if (row.getBoolean("refund")) {
+                    refunds.add(day);
+                }
             }
             if (current != null) {
-                customers.add(new CustomerPurchases(current, days));
+                customers.add(new CustomerPurchases(current, days, unpriced, refunds));
             }
             return customers;
         });

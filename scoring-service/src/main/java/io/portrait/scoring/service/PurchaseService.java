@@ -36,14 +36,15 @@ public class PurchaseService {
     private final WorkspaceCurrencies currencies;
 
     PurchaseService(PurchaseOrderRepository orders, ScoringConfig config, WorkspaceCurrencies currencies) {
-        this.sink = new SinkWriter<>(orders, SinkEvent::eventId, config.maxBatchSize());
+        this.sink = new SinkWriter<>(orders, SinkEvent::eventId, SinkEvent::profileId, config.maxBatchSize());
         this.orders = orders;
         this.currencies = currencies;
     }
 
     /**
      * Applies a batch in one transaction. Events applied before (or twice in the batch) are skipped; orders
-     * of merged-away profiles go to their survivor; an order already held counts once.
+     * of merged-away profiles go to their survivor; an order already held counts once; events of erased profiles
+     * are dropped (see {@link SinkWriter#applyEvents}).
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
@@ -61,12 +62,16 @@ public class PurchaseService {
                                     .map(purchase -> purchase.withProfileId(survivors.getOrDefault(
                                             purchase.profileId(), purchase.profileId())))
                                     .toList())))
-                    .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates",
-                            workspace, result.applied(), purchases.size(), result.duplicates()));
+                    .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates"
+                                    + " and %d of erased profiles", workspace, result.applied(), purchases.size(),
+                            result.duplicates(), result.erased()));
         });
     }
 
-    /** Re-keys the merged profiles' orders onto the survivor; false when this merge had been applied before. */
+    /**
+     * Re-keys the merged profiles' orders onto the survivor; false when this merge had been applied before. Into an
+     * erased survivor, the merged profiles are erased instead (see {@link SinkWriter#applyMerge}).
+     */
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
         return sink.applyMerge(workspace, merge);
@@ -81,7 +86,10 @@ public class PurchaseService {
         return sink.applyUnmerge(workspace, unmerge);
     }
 
-    /** Deletes the profile's orders and the aliases from and to it; false when nothing was held. */
+    /**
+     * Deletes the profile's orders and scores and the aliases from and to it, and keeps its id as erased so that
+     * nothing delivered later brings any of it back; false when nothing was held.
+     */
     @WithTransaction
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
         return sink.eraseProfile(workspace, profileId);

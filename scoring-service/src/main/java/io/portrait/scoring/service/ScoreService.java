@@ -4,6 +4,7 @@ import io.portrait.common.sink.ProfileNotFoundException;
 import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.config.ScoringConfig;
+import io.portrait.scoring.config.SettingChecks;
 import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
@@ -66,9 +67,10 @@ public class ScoreService {
         this.tagging = tagging;
         this.currencies = currencies;
         this.horizonDays = config.clv().horizonDays();
-        this.lease = config.refit().lease();
+        this.lease = SettingChecks.positive(config.refit().lease(), "portrait.scoring.refit.lease");
         this.scheduledFreshness = scheduledFreshness(config.refit().every());
-        this.waitForRunning = config.refit().waitForRunning();
+        this.waitForRunning = SettingChecks.notNegative(config.refit().waitForRunning(),
+                "portrait.scoring.refit.wait-for-running");
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
                 config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),

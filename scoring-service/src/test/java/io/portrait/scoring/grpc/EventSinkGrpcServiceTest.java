@@ -14,6 +14,9 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 
@@ -41,6 +44,9 @@ class EventSinkGrpcServiceTest {
 
     @GrpcClient("scoring")
     Scoring scoring;
+
+    @Inject
+    Pool pool;
 
     @Test
     void appliesEachEventOnceAndEachOrderOnce() {
@@ -160,6 +166,88 @@ class EventSinkGrpcServiceTest {
     }
 
     @Test
+    void ordersOfAnErasedProfileOrOfAnIdMergedIntoItAreDroppedAndStayDropped() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                order("a1", "A", "2024-01-01T00:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("b1", "B", "2024-01-02T00:00:00Z", props("orderId", "o2", "revenue", 20)))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.eraseProfile(erase(ws, "A")));
+        assertThat(held(ws, "A", "B")).isZero();
+
+        // What the outbox still held: new orders of the erased profile and of the id merged into it, and another's.
+        ApplyEventsRequest late = batch(ws,
+                order("a2", "A", "2024-01-03T00:00:00Z", props("orderId", "o3", "revenue", 30)),
+                order("b2", "B", "2024-01-04T00:00:00Z", props("orderId", "o4", "revenue", 40)),
+                order("c1", "C", "2024-01-05T00:00:00Z", props("orderId", "o5", "revenue", 50)));
+        ApplyEventsResponse response = await(sink.applyEvents(late));
+        ApplyEventsResponse again = await(sink.applyEvents(late));
+
+        assertThat(response.getApplied()).isEqualTo(1);
+        assertThat(response.getDuplicates()).isEqualTo(2);
+        // Recorded in the ledger like any other: the redelivery is a duplicate throughout.
+        assertThat(again.getApplied()).isZero();
+        assertThat(again.getDuplicates()).isEqualTo(3);
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        assertThat(summary(ws, "C").getOrders()).isEqualTo(1);
+    }
+
+    @Test
+    void aMergeNeverMovesOrdersOntoAnErasedProfileNorAnErasedIdOntoALiveOne() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                order("a1", "A", "2024-02-01T00:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("b1", "B", "2024-02-02T00:00:00Z", props("orderId", "o2", "revenue", 20)),
+                order("c1", "C", "2024-02-03T00:00:00Z", props("orderId", "o3", "revenue", 30)),
+                order("d1", "D", "2024-02-04T00:00:00Z", props("orderId", "o4", "revenue", 40)))));
+        await(sink.eraseProfile(erase(ws, "A")));
+
+        // A merge in flight into the erased survivor: B belongs to the erased person and goes too.
+        assertThat(await(sink.applyMerge(merge(ws, "m1", "A", "B"))).getApplied()).isTrue();
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        assertThat(await(sink.applyEvents(batch(ws,
+                order("b2", "B", "2024-02-05T00:00:00Z", props("orderId", "o5", "revenue", 50))))).getApplied())
+                .isZero();
+        assertThat(held(ws, "B")).isZero();
+
+        // The erased id merged into a live survivor moves nothing there, and does not become an id of it.
+        assertThat(await(sink.applyMerge(merge(ws, "m2", "C", "A", "D"))).getApplied()).isTrue();
+        assertThat(summary(ws, "C").getOrders()).isEqualTo(2);
+        assertThat(summary(ws, "C").getMonetary(0).getAmount()).isEqualTo("70");
+        assertNotFound(ws, "A");
+        assertThat(await(sink.applyEvents(batch(ws,
+                order("a2", "A", "2024-02-06T00:00:00Z", props("orderId", "o6", "revenue", 60))))).getApplied())
+                .isZero();
+        assertThat(summary(ws, "C").getOrders()).isEqualTo(2);
+        assertThat(held(ws, "A", "B")).isZero();
+    }
+
+    @Test
+    void anUnmergeDoesNotRebuildAnErasedProfileFromItsOrdersDeliveredAgain() {
+        String ws = newWorkspace();
+        ApplyEventsRequest orders = batch(ws,
+                order("a1", "A", "2024-05-01T00:00:00Z", props("orderId", "o1", "revenue", 10)),
+                order("b1", "B", "2024-05-02T00:00:00Z", props("orderId", "o2", "revenue", 20)),
+                order("b2", "B", "2024-05-03T00:00:00Z", props("orderId", "o3", "revenue", 30)));
+        await(sink.applyEvents(orders));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.eraseProfile(erase(ws, "A")));
+
+        assertThat(await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied()).isTrue();
+        ApplyEventsResponse redelivered = await(sink.applyEvents(orders));
+
+        assertThat(redelivered.getApplied()).isZero();
+        assertThat(redelivered.getDuplicates()).isEqualTo(3);
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+    }
+
+    @Test
     void workspacesAreIsolatedAndEmptyMeansDefault() {
         String ws = newWorkspace();
         String profile = "p-" + ws;
@@ -223,6 +311,16 @@ class EventSinkGrpcServiceTest {
         assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "")), "restored_profile_ids[0]");
         assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "B").toBuilder().clearOwnerProfileIds().build()),
                 "owner_profile_ids");
+    }
+
+    /** Rows scoring holds of the profiles: orders and scores. */
+    private long held(String ws, String... profileIds) {
+        return pool.preparedQuery("""
+                        select (select count(*) from purchase_order where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from profile_score where workspace = $1 and profile_id = any($2))
+                             as held""")
+                .execute(Tuple.of(ws, profileIds)).await().atMost(java.time.Duration.ofSeconds(30))
+                .iterator().next().getLong("held");
     }
 
     private PurchaseSummary summary(String ws, String profileId) {

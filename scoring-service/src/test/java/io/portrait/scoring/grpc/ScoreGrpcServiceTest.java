@@ -168,8 +168,16 @@ class ScoreGrpcServiceTest {
         assertThat(pushed).containsOnlyKeys("rfm_segment", "value_tier", "churn_risk", "cluster");
         assertThat(pushed.values()).allSatisfy(request -> {
             assertThat(request.getModelVersion()).isEqualTo("v1");
-            assertThat(request.getScoresCount()).isEqualTo(CUSTOMERS);
+            assertThat(request.getScoresCount() + request.getClearedProfileIdsCount()).isEqualTo(CUSTOMERS);
         });
+        assertThat(pushed.get("rfm_segment").getScoresCount()).isEqualTo(CUSTOMERS);
+        // The 8 one-time buyers (every fifth customer) have no churn risk: BG/NBD's P(alive) of 1 says nothing.
+        assertThat(pushed.get("churn_risk").getClearedProfileIdsList())
+                .containsExactlyInAnyOrder("p0", "p5", "p10", "p15", "p20", "p25", "p30", "p35");
+        ProfileScores once = scores(ws, "p5");
+        assertThat(once.getChurnRisk()).isEmpty();
+        assertThat(once.getClv().getPAlive()).isEqualTo(1);
+        assertThat(Double.parseDouble(once.getClv().getClv().getAmount())).isPositive();
         ModelScore segment = pushed.get("rfm_segment").getScoresList().stream()
                 .filter(score -> score.getProfileId().equals("p1")).findFirst().orElseThrow();
         assertThat(segment.getValue()).isEqualTo(p1.getRfm().getSegment());
@@ -193,6 +201,48 @@ class ScoreGrpcServiceTest {
         GetProfileValueResponse value = await(scoring.getProfileValue(GetProfileValueRequest.newBuilder()
                 .setWorkspace(ws).setProfileId("p1").build()));
         assertThat(value.getSummary().getMonetaryList()).extracting(m -> m.getCurrency()).containsExactly("GBP");
+    }
+
+    /**
+     * Refunds are booked as negative orders of their own: they net the spend and make no purchase day. An order in
+     * another currency is a purchase of unknown worth.
+     */
+    @Test
+    void refundsNetTheSpendAndMakeNoPurchaseDay() {
+        String ws = newWorkspace();
+        seed(ws);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(12, ChronoUnit.HOURS);
+        await(sink.applyEvents(TestEvents.batch(ws,
+                order("r1", "refunded", now.minus(40, ChronoUnit.DAYS).toString(),
+                        props("orderId", "r-1", "revenue", 500)),
+                order("r2", "refunded", now.minus(20, ChronoUnit.DAYS).toString(),
+                        props("orderId", "r-2", "revenue", -500)),
+                order("s1", "returned", now.minus(5, ChronoUnit.DAYS).toString(),
+                        props("orderId", "s-1", "revenue", 35)),
+                order("s2", "returned", now.minus(5, ChronoUnit.DAYS).toString(),
+                        props("orderId", "s-2", "revenue", -35)),
+                order("f1", "abroad", now.minus(30, ChronoUnit.DAYS).toString(),
+                        props("orderId", "f-1", "revenue", 100)),
+                order("f2", "abroad", now.minus(10, ChronoUnit.DAYS).toString(),
+                        props("orderId", "f-2", "revenue", 80, "currency", "USD")))));
+
+        ModelFit fit = refit(ws);
+
+        assertThat(fit.getStatus()).isEqualTo("fitted");
+        assertThat(fit.getProfiles()).isEqualTo(CUSTOMERS + 3);
+        ProfileScores refunded = scores(ws, "refunded");
+        assertThat(refunded.getRfm().getFrequency()).isEqualTo(1);
+        assertThat(refunded.getRfm().getRecencyDays()).isEqualTo(40);
+        assertThat(refunded.getRfm().getMonetary().getAmount()).isEqualTo("0.00");
+        ProfileScores returned = scores(ws, "returned");
+        assertThat(returned.getRfm().getFrequency()).isZero();
+        assertThat(returned.getRfm().getMonetary().getAmount()).isEqualTo("0.00");
+        assertThat(returned.hasClv()).isFalse();
+        assertThat(returned.getChurnRisk()).isEmpty();
+        ProfileScores abroad = scores(ws, "abroad");
+        assertThat(abroad.getRfm().getFrequency()).isEqualTo(2);
+        assertThat(abroad.getRfm().getRecencyDays()).isEqualTo(10);
+        assertThat(abroad.getRfm().getMonetary().getAmount()).isEqualTo("100.00");
     }
 
     @Test

@@ -31,7 +31,8 @@ public class EventSinkGrpcService implements EventSink {
                         SinkRequests.workspace(request.getWorkspace()), RequestMapper.events(request.getEventsList())),
                 result -> ApplyEventsResponse.newBuilder()
                         .setApplied(result.applied())
-                        .setDuplicates(result.duplicates())
+                        // Everything not applied now: applied before, or of an erased profile (dropped).
+                        .setDuplicates(result.skipped())
                         .build());
     }
 

@@ -42,7 +42,7 @@ public class FeatureService {
 
     FeatureService(EventCounterRepository counters, ProfileStateRepository states, TaggingProfileData data,
                    TagComputeService tags, TaggingConfig config) {
-        this.sink = new SinkWriter<>(data, SinkEvent::eventId, config.maxBatchSize());
+        this.sink = new SinkWriter<>(data, SinkEvent::eventId, SinkEvent::profileId, config.maxBatchSize());
         this.counters = counters;
         this.states = states;
         this.tags = tags;
@@ -50,7 +50,8 @@ public class FeatureService {
 
     /**
      * Applies a batch in one transaction. Events applied before (or twice in the batch) are skipped; events
-     * of merged-away profiles count for their survivor.
+     * of merged-away profiles count for their survivor; events of erased profiles are dropped (see
+     * {@link SinkWriter#applyEvents}).
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
@@ -64,8 +65,8 @@ public class FeatureService {
                                             .collect(Collectors.toSet()),
                                     toApply.stream().map(SinkEvent::feature).collect(Collectors.toSet()),
                                     toApply.stream().anyMatch(e -> !e.traits().isEmpty()), false).replaceWithVoid()))
-                    .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates",
-                            workspace, result.applied(), result.duplicates()));
+                    .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates and %d of erased"
+                            + " profiles", workspace, result.applied(), result.duplicates(), result.erased()));
         });
     }
 
@@ -86,7 +87,8 @@ public class FeatureService {
 
     /**
      * Combines everything held for the merged profiles into the survivor's and recomputes the survivor's tags;
-     * false when this merge had been applied before.
+     * false when this merge had been applied before. Into an erased survivor, the merged profiles are erased instead
+     * (see {@link SinkWriter#applyMerge}); its recompute then finds nothing to tag.
      */
     @WithTransaction
     public Uni<Boolean> applyMerge(String workspace, MergeRecord merge) {
@@ -109,7 +111,11 @@ public class FeatureService {
                 : Uni.createFrom().voidItem());
     }
 
-    /** Deletes the profile's counters and the aliases from and to it; false when nothing was held. */
+    /**
+     * Deletes everything held for the profile (counters, traits, events, tag values, segment memberships) and the
+     * aliases from and to it, and keeps its id as erased so that nothing delivered later brings any of it back;
+     * false when nothing was held.
+     */
     @WithTransaction
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
         return sink.eraseProfile(workspace, profileId);

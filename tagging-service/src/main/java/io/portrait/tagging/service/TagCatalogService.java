@@ -1,7 +1,9 @@
 package io.portrait.tagging.service;
 
 import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.common.sink.ErasedProfiles;
 import io.portrait.common.sink.ProfileAliases;
+import io.portrait.common.sink.SinkLedger;
 import io.portrait.tagging.config.TaggingConfig;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.NotFoundException;
@@ -51,6 +53,8 @@ public class TagCatalogService {
     private final TaggingConfig config;
     private final SegmentRepository segments;
     private final ProfileAliases aliases = new ProfileAliases();
+    private final ErasedProfiles erased = new ErasedProfiles();
+    private final SinkLedger ledger = new SinkLedger();
 
     TagCatalogService(TaxonomyRepository taxonomy, TagValueRepository values, TagComputeService compute,
                       RecomputeJobs jobs, ServedDefinitions served, TaggingConfig config, SegmentRepository segments) {
@@ -277,7 +281,12 @@ public class TagCatalogService {
                 new NotFoundException("no recompute job '" + jobId + "'")));
     }
 
-    /** Assigns a manual tag's value to profiles (merged-away ids land on their survivor). */
+    /**
+     * Assigns a manual tag's value to profiles (merged-away ids land on their survivor). An erased profile (or an id
+     * merged into one) is refused as an unknown one is at the gateway, and nothing is assigned: the check runs under
+     * the workspace lock erasures take exclusively, so an erasure lands either before (and is seen) or after (and
+     * deletes the value).
+     */
     @WithTransaction
     public Uni<Integer> assign(String workspace, String code, String value, List<String> profileIds, String note) {
         String checkedValue = text(value, "value", true);
@@ -290,17 +299,28 @@ public class TagCatalogService {
                 throw new InvalidRequestException("value: '" + checkedValue + "' is not one of "
                         + manual.spec().allowed());
             }
-            return aliases.survivorsOf(workspace, profileIds).chain(survivors -> {
-                List<TagValueRepository.Change> changes = new ArrayList<>();
-                profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct().forEach(id ->
-                        changes.add(new TagValueRepository.Change(id, code, manual.definition().liveVersion(),
-                                checkedValue, reason)));
-                // The tags that read this one follow at once, as they follow an event.
-                return values.apply(workspace, changes)
-                        .call(() -> compute.refreshReaders(workspace, changes.stream()
-                                .map(TagValueRepository.Change::profileId).collect(Collectors.toSet()), code))
-                        .replaceWith(changes.size());
-            });
+            return ledger.lockShared(workspace).chain(() -> erased.amongOrResolvingTo(workspace, profileIds))
+                    .invoke(gone -> {
+                        if (!gone.isEmpty()) {
+                            List<String> named = profileIds.stream().filter(gone::contains).distinct().toList();
+                            throw new NotFoundException("no profile " + String.join(", ",
+                                    named.subList(0, Math.min(5, named.size())))
+                                    + (named.size() > 5 ? " (" + named.size() + " ids in all)" : "")
+                                    + " in this workspace; nothing was assigned");
+                        }
+                    })
+                    .chain(() -> aliases.survivorsOf(workspace, profileIds))
+                    .chain(survivors -> {
+                        List<TagValueRepository.Change> changes = new ArrayList<>();
+                        profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct().forEach(id ->
+                                changes.add(new TagValueRepository.Change(id, code,
+                                        manual.definition().liveVersion(), checkedValue, reason)));
+                        // The tags that read this one follow at once, as they follow an event.
+                        return values.apply(workspace, changes)
+                                .call(() -> compute.refreshReaders(workspace, changes.stream()
+                                        .map(TagValueRepository.Change::profileId).collect(Collectors.toSet()), code))
+                                .replaceWith(changes.size());
+                    });
         });
     }
 

@@ -1,9 +1,13 @@
 package io.portrait.tagging.grpc;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.grpc.Status;
 import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.ApplyEventsResponse;
+import io.portrait.proto.sink.v1.ApplyUnmergeRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.proto.tagging.v1.EventFeature;
@@ -14,8 +18,12 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -41,6 +49,9 @@ class EventSinkGrpcServiceTest {
 
     @GrpcClient("tagging")
     Tagging tagging;
+
+    @Inject
+    Pool pool;
 
     @Test
     void appliesEachEventOnceEvenWhenDeliveredTwice() {
@@ -164,6 +175,114 @@ class EventSinkGrpcServiceTest {
     }
 
     @Test
+    void eventsOfAnErasedProfileOrOfAnIdMergedIntoItAreDroppedAndStayDropped() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-01-01T00:00:00Z"),
+                identify("a2", "A", "2024-01-02T00:00:00Z", "Hangzhou", true),
+                track("b1", "B", "Like", "2024-01-03T00:00:00Z"))));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        assertThat(held(ws, "A")).isPositive();
+        await(sink.eraseProfile(erase(ws, "A")));
+        assertThat(held(ws, "A", "B")).isZero();
+
+        // What the outbox still held: new events of the erased profile and of the id merged into it, and another's.
+        ApplyEventsRequest late = batch(ws,
+                track("a3", "A", "Like", "2024-01-04T00:00:00Z"),
+                identify("a4", "A", "2024-01-05T00:00:00Z", "Shanghai", false),
+                track("b2", "B", "Share", "2024-01-06T00:00:00Z"),
+                track("c1", "C", "Like", "2024-01-07T00:00:00Z"));
+        ApplyEventsResponse response = await(sink.applyEvents(late));
+        ApplyEventsResponse again = await(sink.applyEvents(late));
+
+        assertThat(response.getApplied()).isEqualTo(1);
+        assertThat(response.getDuplicates()).isEqualTo(3);
+        // Recorded in the ledger like any other: the redelivery is a duplicate throughout.
+        assertThat(again.getApplied()).isZero();
+        assertThat(again.getDuplicates()).isEqualTo(4);
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        assertThat(features(ws, "C")).containsOnlyKeys("Like");
+    }
+
+    @Test
+    void aMergeNeverMovesDataOntoAnErasedProfileNorAnErasedIdOntoALiveOne() {
+        String ws = newWorkspace();
+        await(sink.applyEvents(batch(ws,
+                track("a1", "A", "Like", "2024-02-01T00:00:00Z"),
+                identify("b1", "B", "2024-02-02T00:00:00Z", "Hangzhou", true),
+                track("b2", "B", "Like", "2024-02-02T00:00:00Z"),
+                track("c1", "C", "Like", "2024-02-03T00:00:00Z"),
+                track("d1", "D", "Share", "2024-02-04T00:00:00Z"))));
+        await(sink.eraseProfile(erase(ws, "A")));
+
+        // A merge in flight into the erased survivor: B belongs to the erased person and goes too.
+        assertThat(await(sink.applyMerge(merge(ws, "m1", "A", "B"))).getApplied()).isTrue();
+        assertThat(await(sink.applyMerge(merge(ws, "m1", "A", "B"))).getApplied()).isFalse();
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+        assertThat(await(sink.applyEvents(batch(ws, track("b3", "B", "Like", "2024-02-05T00:00:00Z")))).getApplied())
+                .isZero();
+        assertThat(held(ws, "B")).isZero();
+
+        // The erased id merged into a live survivor moves nothing there, and does not become an id of it.
+        assertThat(await(sink.applyMerge(merge(ws, "m2", "C", "A", "D"))).getApplied()).isTrue();
+        Map<String, EventFeature> survivor = features(ws, "C");
+        assertThat(survivor).containsOnlyKeys("Like", "Share");
+        assertThat(survivor.get("Like").getCount()).isEqualTo(1);
+        assertNotFound(ws, "A");
+        assertThat(await(sink.applyEvents(batch(ws, track("a2", "A", "Like", "2024-02-06T00:00:00Z")))).getApplied())
+                .isZero();
+        assertThat(features(ws, "C").get("Like").getCount()).isEqualTo(1);
+        assertThat(held(ws, "A", "B")).isZero();
+    }
+
+    @Test
+    void anUnmergeDoesNotRebuildAnErasedProfileFromItsEventsDeliveredAgain() {
+        String ws = newWorkspace();
+        ApplyEventsRequest events = batch(ws,
+                track("a1", "A", "Like", "2024-05-01T00:00:00Z"),
+                identify("b1", "B", "2024-05-02T00:00:00Z", "Hangzhou", true),
+                track("b2", "B", "Share", "2024-05-03T00:00:00Z"));
+        await(sink.applyEvents(events));
+        await(sink.applyMerge(merge(ws, "m1", "A", "B")));
+        await(sink.eraseProfile(erase(ws, "A")));
+
+        assertThat(await(sink.applyUnmerge(unmerge(ws, "m1", "A", "B", "a1", "b1", "b2"))).getApplied()).isTrue();
+        ApplyEventsResponse redelivered = await(sink.applyEvents(events));
+
+        assertThat(redelivered.getApplied()).isZero();
+        assertThat(redelivered.getDuplicates()).isEqualTo(3);
+        assertThat(held(ws, "A", "B")).isZero();
+        assertNotFound(ws, "A");
+        assertNotFound(ws, "B");
+    }
+
+    @Test
+    void eventsOfAnIdAnUnmergeGivesBackToAnErasedProfileAreDropped() {
+        String ws = newWorkspace();
+        ApplyEventsRequest events = batch(ws,
+                track("c1", "C", "Like", "2024-06-01T00:00:00Z"),
+                track("d1", "D", "Like", "2024-06-02T00:00:00Z"));
+        await(sink.applyEvents(events));
+        await(sink.applyMerge(merge(ws, "m1", "D", "C")));
+        await(sink.applyMerge(merge(ws, "m2", "E", "D")));
+        // D alone is erased: C, merged into D before, now resolves to E and is not erased with it.
+        await(sink.eraseProfile(erase(ws, "D")));
+
+        // The unmerge gives C back to D, which it belonged to before m2.
+        await(sink.applyUnmerge(ApplyUnmergeRequest.newBuilder().setWorkspace(ws).setMergeId("m2")
+                .setSurvivorProfileId("E").addRestoredProfileIds("C").addOwnerProfileIds("D")
+                .addRestoredProfileIds("D").addOwnerProfileIds("D").addAllEventIds(List.of("c1", "d1")).build()));
+        ApplyEventsResponse redelivered = await(sink.applyEvents(events));
+
+        assertThat(redelivered.getApplied()).isZero();
+        assertThat(held(ws, "C", "D", "E")).isZero();
+    }
+
+    @Test
     void anUnmergeEmptiesTheGroupSoThatItsEventsDeliveredAgainRebuildEachProfile() {
         String ws = newWorkspace();
         ApplyEventsRequest events = batch(ws,
@@ -252,6 +371,28 @@ class EventSinkGrpcServiceTest {
                 "owner_profile_ids");
         assertInvalid(sink.applyUnmerge(unmerge(ws, "m1", "A", "B").toBuilder().clearRestoredProfileIds()
                 .clearOwnerProfileIds().build()), "restored_profile_ids");
+    }
+
+    /** An identify event giving a trait and marketing consent. */
+    private static ResolvedEvent identify(String eventId, String profileId, String at, String city, boolean marketing) {
+        ResolvedEvent event = event(eventId, profileId, "identify", "", at);
+        return event.toBuilder().setEvent(event.getEvent().toBuilder()
+                .setTraits(Struct.newBuilder().putFields("city", Value.newBuilder().setStringValue(city).build()))
+                .putConsent("marketing", marketing)).build();
+    }
+
+    /** Rows tagging holds of the profiles, in every table keyed by profile. */
+    private long held(String ws, String... profileIds) {
+        return pool.preparedQuery("""
+                        select (select count(*) from event_counter where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from profile_trait where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from profile_event where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from tag_value where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from segment_member where workspace = $1 and profile_id = any($2))
+                             + (select count(*) from known_profile where workspace = $1 and profile_id = any($2))
+                             as held""")
+                .execute(Tuple.of(ws, profileIds)).await().atMost(java.time.Duration.ofSeconds(30))
+                .iterator().next().getLong("held");
     }
 
     private Map<String, EventFeature> features(String ws, String profileId) {

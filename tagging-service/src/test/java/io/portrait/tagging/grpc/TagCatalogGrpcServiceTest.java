@@ -425,6 +425,41 @@ class TagCatalogGrpcServiceTest {
     }
 
     @Test
+    void anErasedProfileGetsNoTagValueBackFromEventsAssignmentsOrModelScores() {
+        String ws = withPublishedTag("social", "kol", "{\"kind\": \"manual\", \"allowed\": [\"yes\"]}");
+        createTag(ws, "orders", "social", "{\"kind\": \"metric\", \"metric\": \"count(\\\"Order Completed\\\")\"}");
+        publish(ws, "orders");
+        createTag(ws, "rfm_segment", "social", "{\"kind\": \"model\"}");
+        publish(ws, "rfm_segment");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 20),
+                identify("e3", "ann", daysAgo(2), "Hangzhou"))).await().atMost(TIMEOUT);
+        assertThat(tagsOf(ws, "ann")).containsKey("orders");
+        sink.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(ws).setProfileId("ann").build())
+                .await().atMost(TIMEOUT);
+
+        // A later order of the erased profile computes no tag for it.
+        assertThat(sink.applyEvents(batch(ws, order("e4", "ann", daysAgo(1), 80))).await().atMost(TIMEOUT)
+                .getApplied()).isZero();
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+
+        // An assignment naming it is refused as one naming an unknown profile, and assigns nothing at all.
+        assertStatus(Status.Code.NOT_FOUND, () -> catalog.assignTag(AssignTagRequest.newBuilder().setWorkspace(ws)
+                .setCode("kol").setValue("yes").addProfileIds("bob").addProfileIds("ann").build())
+                .await().atMost(TIMEOUT));
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+        assertThat(tagsOf(ws, "bob")).doesNotContainKey("kol");
+
+        // A model run that scored it before the erasure tags the others only.
+        assertThat(tagging.putModelScores(PutModelScoresRequest.newBuilder().setWorkspace(ws)
+                .setTagCode("rfm_segment").setModelVersion("v1")
+                .addScores(ModelScore.newBuilder().setProfileId("ann").setValue("Champions").setScore(5))
+                .addScores(ModelScore.newBuilder().setProfileId("bob").setValue("At Risk").setScore(1)).build())
+                .await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+        assertThat(tagsOf(ws, "ann")).isEmpty();
+        assertThat(tagsOf(ws, "bob").get("rfm_segment").getValue()).isEqualTo("At Risk");
+    }
+
+    @Test
     void retiredTagsAreNoLongerServed() {
         String ws = newWorkspace();
         category(ws, "value", "");

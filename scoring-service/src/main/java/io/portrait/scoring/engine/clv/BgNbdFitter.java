@@ -15,18 +15,25 @@ import java.util.stream.IntStream;
  * Fits BG/NBD by maximum likelihood over the logs of r, alpha, a and b inside a wide box.
  * <p>
  * When drop-out is all but absent the likelihood keeps rising as b grows (or a shrinks) and has no interior
- * maximum; the fit then stops on the box's edge and the no-drop-out limit (NBD) is fitted and used instead, which
- * the diagnostics say. Other parameters on the edge are reported and kept at the bound, so predictions stay finite.
+ * maximum; the no-drop-out limit (NBD), fitted too, is then used whenever it fits at least as well, which the
+ * diagnostics say. When everyone drops out alike the likelihood keeps rising as a and b grow together: the fit keeps
+ * them at the box's edge, names them, and predictions use the fixed drop-out limit there. Other parameters on the
+ * edge are reported and kept at the bound, so predictions stay finite.
  */
 public final class BgNbdFitter {
 
-    /** The no-drop-out limit used when b ran to its bound or a to its floor. */
+    /** The no-drop-out limit, used when it fits as well as drop-out or a ran to its floor. */
     public static final String NO_DROPOUT_FALLBACK = "nbd";
 
     static final double LOWER = 1e-5;
     static final double UPPER = 1e5;
     /** How much better (in log-likelihood) drop-out must fit than its absence to count as an interior maximum. */
     private static final double LIMIT_TOLERANCE = 1e-3;
+    /**
+     * A fit on the box's edge whose mean drop-out probability a/(a+b) is at most this is the no-drop-out limit
+     * approached, not a drop-out found.
+     */
+    private static final double VANISHING_DROPOUT = 1e-4;
     private static final String[] NAMES = {"r", "alpha", "a", "b"};
     /** Below this many distinct histories the likelihood is summed on one thread. */
     private static final int PARALLEL_FROM = 20_000;
@@ -63,14 +70,34 @@ public final class BgNbdFitter {
         double[] q = limit.parameters();
         BgNbdModel noDropout = BgNbdModel.withoutDropout(q[0], q[1] * scale);
         double noDropoutLikelihood = data.logLikelihood(noDropout);
-        boolean dropoutOnBound = LogSpaceMaximizer.atUpper(full, 3, UPPER) || LogSpaceMaximizer.atLower(full, 2, LOWER);
         int iterations = full.iterations() + limit.iterations();
         int evaluations = full.evaluations() + limit.evaluations();
-        if (!dropoutOnBound && withDropoutLikelihood > noDropoutLikelihood + LIMIT_TOLERANCE) {
-            String note = full.onBound().isEmpty() ? null
-                    : "no interior maximum: " + String.join(", ", full.onBound()) + " kept at the search bound";
+        // The no-drop-out limit is the supremum along b -> infinity (a fixed) and along a -> 0 (b fixed): it is used
+        // when it fits at least as well, or when the fit ran to the box's edge with a mean drop-out probability
+        // a/(a+b) that vanishes there. A fit that ran b (or a) to its ceiling and still beats it is the other limit:
+        // a and b growing together, the same drop-out probability a/(a+b) for everyone (see BgNbdModel).
+        boolean noDropoutAsGood = noDropoutLikelihood >= withDropoutLikelihood - LIMIT_TOLERANCE;
+        boolean onEdge = LogSpaceMaximizer.atUpper(full, 3, UPPER) || LogSpaceMaximizer.atLower(full, 2, LOWER);
+        double meanDropout = p[2] / (p[2] + p[3]);
+        if (!noDropoutAsGood && !(onEdge && meanDropout <= VANISHING_DROPOUT)) {
+            List<String> onBound = new ArrayList<>(full.onBound());
+            String note = null;
+            if (LogSpaceMaximizer.atUpper(full, 2, UPPER) || LogSpaceMaximizer.atUpper(full, 3, UPPER)) {
+                // Neither a nor b has a finite maximum there, only their ratio: both are named.
+                List<String> stopped = new ArrayList<>(onBound);
+                onBound.removeAll(List.of("a", "b"));
+                onBound.addAll(List.of("a", "b"));
+                note = String.format(Locale.ROOT, "no interior maximum: the likelihood keeps rising as a and b grow "
+                                + "together (drop-out probability a/(a+b) = %.4g, about the same for every customer; "
+                                + "%s stopped at the search bound)%s (log-likelihood %.4f, without drop-out %.4f)",
+                        meanDropout, String.join(", ", stopped), withDropout.usesFixedDropout(0)
+                                ? "; expected purchases use the fixed drop-out limit" : "",
+                        withDropoutLikelihood, noDropoutLikelihood);
+            } else if (!onBound.isEmpty()) {
+                note = "no interior maximum: " + String.join(", ", onBound) + " kept at the search bound";
+            }
             return new BgNbdFit(withDropout, new FitDiagnostics(withDropoutLikelihood, iterations, evaluations,
-                    data.customers, full.onBound(), null, note));
+                    data.customers, onBound, null, note));
         }
         // a and b have no finite maximum in this case, whether or not the optimizer reached the bound.
         List<String> onBound = new ArrayList<>(limit.onBound());

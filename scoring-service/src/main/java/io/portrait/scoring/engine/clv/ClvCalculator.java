@@ -56,7 +56,7 @@ public final class ClvCalculator {
 
     /** Discounted margin over the horizon for a customer with this history. */
     public double clv(RepeatHistory h) {
-        return clv(h, spend.expectedAverageValue(h.x(), h.meanValue()));
+        return clv(h, spend.expectedAverageValue(h.valuedRepeats(), h.meanValue()));
     }
 
     /** As {@link #clv(RepeatHistory)} with the expected value per purchase already known. */

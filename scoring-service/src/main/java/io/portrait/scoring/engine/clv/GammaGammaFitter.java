@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Fits Gamma-Gamma by maximum likelihood on the customers with repeat purchases of positive value, over the logs of
+ * Fits Gamma-Gamma by maximum likelihood on the customers with repeat purchases of known, positive value (their
+ * count and mean: {@link RepeatHistory#valuedRepeats()}, {@link RepeatHistory#meanValue()}), over the logs of
  * p, q - 1 and gamma inside a wide box. q - 1 is kept above a small floor so the mean spend stays finite; a fit
  * ending there is reported as on the bound.
  */
@@ -27,7 +28,8 @@ public final class GammaGammaFitter {
      * @throws IllegalArgumentException when fewer than two customers have repeat purchases with a positive value
      */
     public static GammaGammaFit fit(List<RepeatHistory> histories) {
-        List<RepeatHistory> repeat = histories.stream().filter(h -> h.x() > 0 && h.meanValue() > 0).toList();
+        List<RepeatHistory> repeat = histories.stream().filter(h -> h.valuedRepeats() > 0 && h.meanValue() > 0)
+                .toList();
         if (repeat.size() < 2) {
             throw new IllegalArgumentException("Gamma-Gamma needs at least two customers with repeat purchases of "
                     + "positive value, got " + repeat.size());
@@ -38,7 +40,7 @@ public final class GammaGammaFitter {
         double[] logValue = new double[n];
         double total = 0;
         for (int i = 0; i < n; i++) {
-            x[i] = repeat.get(i).x();
+            x[i] = repeat.get(i).valuedRepeats();
             value[i] = repeat.get(i).meanValue();
             logValue[i] = Math.log(value[i]);
             total += value[i];

@@ -7,6 +7,7 @@ import io.portrait.scoring.engine.clv.ClvCalculator;
 import io.portrait.scoring.engine.clv.GammaGammaFit;
 import io.portrait.scoring.engine.clv.GammaGammaFitter;
 import io.portrait.scoring.engine.clv.RepeatHistory;
+import org.hipparchus.exception.MathRuntimeException;
 
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -14,8 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.SortedMap;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -39,72 +39,85 @@ public final class PopulationScorer {
     }
 
     /**
-     * The BG/NBD history of a customer as of {@code asOf}, in weeks: x repeat purchase days, tx from the first to
-     * the last purchase day, T from the first purchase day to {@code asOf}; the mean value over repeat days only.
-     * Days after {@code asOf} are left out; null when none is left.
+     * The BG/NBD history of a customer as of {@code asOf}, in weeks, from their purchase days (see
+     * {@link CustomerPurchases}): x repeat purchase days, tx from the first to the last purchase day, T from the
+     * first purchase day to {@code asOf}; the mean value over the valued repeat days only, and their count. Days
+     * after {@code asOf} are left out; null when no purchase day is left.
      */
     public static RepeatHistory history(CustomerPurchases customer, LocalDate asOf) {
-        Map<LocalDate, Double> days = customer.dayTotals().headMap(asOf.plusDays(1));
+        return history(customer, customer.purchaseDays(asOf), asOf);
+    }
+
+    private static RepeatHistory history(CustomerPurchases customer, List<LocalDate> days, LocalDate asOf) {
         if (days.isEmpty()) {
             return null;
         }
-        LocalDate first = null;
-        LocalDate last = null;
+        LocalDate first = days.get(0);
+        LocalDate last = days.get(days.size() - 1);
         double repeatValue = 0;
-        for (Map.Entry<LocalDate, Double> day : days.entrySet()) {
-            if (first == null) {
-                first = day.getKey();
-            } else {
-                repeatValue += value(day.getValue());
+        int valued = 0;
+        for (LocalDate day : days.subList(1, days.size())) {
+            if (customer.isValued(day)) {
+                repeatValue += value(customer.dayTotals().get(day));
+                valued++;
             }
-            last = day.getKey();
         }
         int x = days.size() - 1;
         return new RepeatHistory(x, ChronoUnit.DAYS.between(first, last) / DAYS_PER_WEEK,
-                ChronoUnit.DAYS.between(first, asOf) / DAYS_PER_WEEK, x == 0 ? 0 : repeatValue / x);
+                ChronoUnit.DAYS.between(first, asOf) / DAYS_PER_WEEK, valued == 0 ? 0 : repeatValue / valued, valued);
     }
 
     /** The most a day counts for: sums over any real number of days stay finite (the purchases' query caps too). */
     public static final double MAX_DAY_VALUE = 1e300;
 
     /**
-     * A day's value as the models read it: a day whose orders add up to less than nothing (a refund booked as a
-     * negative order) is a purchase day worth 0, as is a figure that is not a number; at most
-     * {@link #MAX_DAY_VALUE}.
+     * A purchase day's value as the models read it: its net total, at most {@link #MAX_DAY_VALUE}; 0 for a figure
+     * that is not a positive number.
      */
     static double value(double dayTotal) {
         return Double.isFinite(dayTotal) && dayTotal > 0 ? Math.min(dayTotal, MAX_DAY_VALUE) : 0;
     }
 
-    public ScoreRun score(List<CustomerPurchases> customers, LocalDate asOf) {
-        CustomerPurchases[] everyone = customers.toArray(CustomerPurchases[]::new);
-        RepeatHistory[] everyHistory = new RepeatHistory[everyone.length];
-        IntStream.range(0, everyone.length).parallel().forEach(i -> everyHistory[i] = history(everyone[i], asOf));
-        List<CustomerPurchases> active = new ArrayList<>();
-        List<RepeatHistory> histories = new ArrayList<>();
-        for (int i = 0; i < everyone.length; i++) {
-            if (everyHistory[i] != null) {
-                active.add(everyone[i]);
-                histories.add(everyHistory[i]);
+    /**
+     * What a customer spent up to {@code asOf}, net of refunds: the sum of every order day's net total (each within
+     * +-{@link #MAX_DAY_VALUE}), refund days included, and never below 0.
+     */
+    static double monetary(CustomerPurchases customer, LocalDate asOf) {
+        double sum = 0;
+        for (double total : customer.dayTotals().headMap(asOf.plusDays(1)).values()) {
+            if (Double.isFinite(total)) {
+                sum += Math.max(-MAX_DAY_VALUE, Math.min(total, MAX_DAY_VALUE));
             }
         }
+        return Math.max(0, sum);
+    }
+
+    /**
+     * Scores every customer with an order day on or before {@code asOf}. The models are fitted on those with a
+     * purchase day; one whose every order day is cancelled by refunds has frequency and monetary 0, recency from
+     * their last order day, and no CLV or churn risk.
+     */
+    public ScoreRun score(List<CustomerPurchases> customers, LocalDate asOf) {
+        List<CustomerPurchases> active = customers.stream()
+                .filter(customer -> !customer.dayTotals().headMap(asOf.plusDays(1)).isEmpty()).toList();
         int n = active.size();
+        RepeatHistory[] everyHistory = new RepeatHistory[n];
         double[] recency = new double[n];
         double[] frequency = new double[n];
         double[] monetary = new double[n];
         double[] engagement = new double[n];
         IntStream.range(0, n).parallel().forEach(i -> {
             CustomerPurchases customer = active.get(i);
-            SortedMap<LocalDate, Double> days = customer.dayTotals().headMap(asOf.plusDays(1));
-            recency[i] = ChronoUnit.DAYS.between(days.lastKey(), asOf);
-            frequency[i] = days.size();
-            double sum = 0;
-            for (double value : days.values()) {
-                sum += value(value);
-            }
-            monetary[i] = sum;
-            engagement[i] = settings.engagement().score(days.keySet(), asOf);
+            List<LocalDate> purchaseDays = customer.purchaseDays(asOf);
+            everyHistory[i] = history(customer, purchaseDays, asOf);
+            LocalDate last = purchaseDays.isEmpty() ? customer.dayTotals().headMap(asOf.plusDays(1)).lastKey()
+                    : purchaseDays.get(purchaseDays.size() - 1);
+            recency[i] = ChronoUnit.DAYS.between(last, asOf);
+            frequency[i] = purchaseDays.size();
+            monetary[i] = monetary(customer, asOf);
+            engagement[i] = settings.engagement().score(purchaseDays, asOf);
         });
+        List<RepeatHistory> histories = Arrays.stream(everyHistory).filter(Objects::nonNull).toList();
         int[] r = RfmQuintiles.lowerIsBetter(recency);
         int[] f = RfmQuintiles.higherIsBetter(frequency);
         int[] m = RfmQuintiles.higherIsBetter(monetary);
@@ -125,15 +138,24 @@ public final class PopulationScorer {
                     settings.periodDays() / DAYS_PER_WEEK, settings.margin(),
                     ClvCalculator.periodRate(settings.annualDiscountRate(), settings.periodDays()));
             IntStream.range(0, n).parallel().forEach(i -> {
-                RepeatHistory h = histories.get(i);
-                orderValue[i] = models.spend().model().expectedAverageValue(h.x(), h.meanValue());
-                ClvCalculator.Prediction prediction = calculator.predict(h, orderValue[i]);
-                predicted[i] = finite(orderValue[i], prediction);
-                expected[i] = prediction.expectedPurchases();
-                alive[i] = prediction.probabilityAlive();
-                // A customer the fitted model cannot predict (a figure that is not a number, as a fit on a few
-                // customers can give) keeps RFM, tier and cluster but no CLV; it is not ranked up on no evidence.
-                clv[i] = predicted[i] ? prediction.clv() : 0;
+                RepeatHistory h = everyHistory[i];
+                if (h == null) {
+                    return;
+                }
+                try {
+                    orderValue[i] = models.spend().model().expectedAverageValue(h.valuedRepeats(), h.meanValue());
+                    ClvCalculator.Prediction prediction = calculator.predict(h, orderValue[i]);
+                    predicted[i] = finite(orderValue[i], prediction);
+                    expected[i] = prediction.expectedPurchases();
+                    alive[i] = prediction.probabilityAlive();
+                    // A customer the fitted model cannot predict (a figure that is not a number, as a fit on a few
+                    // customers can give) keeps RFM, tier and cluster but no CLV; it is not ranked up on no evidence.
+                    clv[i] = predicted[i] ? prediction.clv() : 0;
+                } catch (ArithmeticException | IllegalArgumentException | MathRuntimeException e) {
+                    // Nor does one whose prediction cannot be computed at all fail everyone else's scores.
+                    predicted[i] = false;
+                    clv[i] = 0;
+                }
             });
         }
         String[] tiers = settings.tiers().valueTiers(models.purchases() != null ? clv : monetary);
@@ -158,11 +180,20 @@ public final class PopulationScorer {
             scores.add(new ProfileScore(customer.profileId(), (int) recency[i], (int) frequency[i], monetary[i],
                     r[i], f[i], m[i], settings.segments().segmentOf(r[i], f[i], m[i]),
                     fitted ? expected[i] : null, fitted ? alive[i] : null, fitted ? orderValue[i] : null,
-                    fitted ? clv[i] : null, fitted ? settings.tiers().churnRisk(alive[i]) : null, tiers[i],
+                    fitted ? clv[i] : null, fitted ? churnRisk(everyHistory[i], alive[i]) : null, tiers[i],
                     engagement[i], clusters[i]));
         }
         return new ScoreRun(models.purchases(), models.spend(), models.note(), scores, centroids, silhouette,
                 fitSeconds);
+    }
+
+    /**
+     * Churn risk from P(alive), for customers with a repeat purchase only. BG/NBD lets a customer drop out only
+     * after a repeat purchase, so a one-time buyer's P(alive) is 1 by construction however long ago they bought:
+     * it says nothing of their churn, and their churn risk is left unset (unknown) rather than reading "low".
+     */
+    String churnRisk(RepeatHistory history, double probabilityAlive) {
+        return history.x() == 0 ? null : settings.tiers().churnRisk(probabilityAlive);
     }
 
     private record Models(BgNbdFit purchases, GammaGammaFit spend, String note) {
@@ -174,16 +205,16 @@ public final class PopulationScorer {
             return new Models(null, null, "not fitted: " + histories.size() + " customers, at least "
                     + settings.minCustomers() + " needed");
         }
-        long valued = histories.stream().filter(h -> h.x() > 0 && h.meanValue() > 0).count();
+        long valued = histories.stream().filter(h -> h.valuedRepeats() > 0 && h.meanValue() > 0).count();
         if (repeatBuyers == 0 || valued < 2) {
             return new Models(null, null, "not fitted: " + repeatBuyers + " repeat buyers (" + valued
                     + " with a purchase value), at least 2 with a value needed");
         }
         try {
             return new Models(BgNbdFitter.fit(histories), GammaGammaFitter.fit(histories), null);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            // Data the models cannot be fitted to (values so large the optimum is not a finite number): the run
-            // still gives RFM, tiers on spend and clusters, and says why there is no CLV.
+        } catch (IllegalArgumentException | ArithmeticException | MathRuntimeException e) {
+            // Data the models cannot be fitted to (values so large the optimum is not a finite number, an optimizer
+            // out of evaluations): the run still gives RFM, tiers on spend and clusters, and says why there is no CLV.
             return new Models(null, null, "not fitted: " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package io.portrait.scoring.engine.clv;
 
+import org.hipparchus.random.RandomDataGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +11,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -161,6 +163,82 @@ class BgNbdFitterTest {
         assertThat(limit.diagnostics().logLikelihood())
                 .isGreaterThanOrEqualTo(BgNbdFitter.logLikelihood(BgNbdModel.withDropout(
                         limit.model().r(), limit.model().alpha(), 0.5, 50), loyal));
+    }
+
+    /**
+     * Everyone drops out alike, with probability 0.3 after each repeat purchase: the likelihood keeps rising as a
+     * and b grow together, b reaches its bound, and drop-out fits far better than none (about -2,900 against
+     * -4,100 here). The fit used to fall back to no drop-out all the same, giving everyone P(alive) = 1.
+     */
+    @Test
+    void theSameDropOutForEveryoneKeepsDropOutAtTheBoundAndSaysSo() {
+        RandomDataGenerator random = new RandomDataGenerator(3);
+        List<RepeatHistory> alike = simulate(random, 500, 2, 2.86, () -> 0.3, 52);
+
+        BgNbdFit homogeneous = BgNbdFitter.fit(alike);
+
+        BgNbdModel model = homogeneous.model();
+        assertThat(model.dropout()).isTrue();
+        assertThat(homogeneous.diagnostics().fallback()).isNull();
+        assertThat(homogeneous.diagnostics().boundaryParameters()).contains("a", "b");
+        assertThat(homogeneous.diagnostics().note()).contains("grow together", "fixed drop-out limit");
+        assertThat(model.a() / (model.a() + model.b())).isCloseTo(0.3, within(0.05));
+        assertThat(model.usesFixedDropout(0)).isTrue();
+        // Better than the best model without drop-out, by far.
+        BgNbdModel noDropout = BgNbdModel.withoutDropout(model.r(), model.alpha());
+        assertThat(homogeneous.diagnostics().logLikelihood())
+                .isGreaterThan(BgNbdFitter.logLikelihood(noDropout, alike) + 100);
+        // A repeat buyer silent for half a year has likely dropped out; a customer seen today is predicted.
+        assertThat(model.probabilityAlive(new RepeatHistory(3, 10, 36))).isLessThan(0.5);
+        assertThat(model.expectedPurchases(new RepeatHistory(0, 0, 0), 52)).isFinite().isPositive();
+    }
+
+    /**
+     * Drop-out probabilities from Beta(0.3, 0.5): a fit with a + b < 1, where one-time buyers' expected purchases
+     * need the hypergeometric function at c = a + b - 1 < 0. Checked against integration over the drop-out
+     * probability ({@link BgNbdModelTest#byIntegration}).
+     */
+    @Test
+    void aFitWithAPlusBBelowOnePredictsOneTimeBuyersExactly() {
+        RandomDataGenerator random = new RandomDataGenerator(11);
+        List<RepeatHistory> dispersed = simulate(random, 4000, 0.5, 5, () -> random.nextBeta(0.3, 0.5), 78);
+
+        BgNbdFit fitted = BgNbdFitter.fit(dispersed);
+
+        BgNbdModel model = fitted.model();
+        assertThat(fitted.diagnostics().interior()).isTrue();
+        assertThat(model.a() + model.b()).isLessThan(1);
+        for (double observed : new double[]{0, 1, 10, 26, 78}) {
+            double exact = BgNbdModelTest.byIntegration(model, 0, observed, 52);
+            assertThat(model.expectedPurchases(new RepeatHistory(0, 0, observed), 52)).as("T=%s", observed)
+                    .isCloseTo(exact, within(1e-9 * exact));
+        }
+    }
+
+    /**
+     * BG/NBD histories in weeks: each customer's rate from Gamma(r, 1/alpha), their drop-out probability from
+     * {@code dropout}, observed for a uniform 0 to {@code maxT} weeks after their first purchase; after each repeat
+     * purchase they drop out with that probability.
+     */
+    static List<RepeatHistory> simulate(RandomDataGenerator random, int customers, double r, double alpha,
+                                        DoubleSupplier dropout, double maxT) {
+        List<RepeatHistory> histories = new ArrayList<>();
+        for (int i = 0; i < customers; i++) {
+            double rate = random.nextGamma(r, 1 / alpha);
+            double p = dropout.getAsDouble();
+            double observed = random.nextUniform(0, maxT);
+            int x = 0;
+            double last = 0;
+            for (double at = random.nextExponential(1 / rate); at <= observed; at += random.nextExponential(1 / rate)) {
+                x++;
+                last = at;
+                if (random.nextDouble() < p) {
+                    break;
+                }
+            }
+            histories.add(new RepeatHistory(x, last, observed));
+        }
+        return histories;
     }
 
     static BigDecimal threeDigits(double value) {

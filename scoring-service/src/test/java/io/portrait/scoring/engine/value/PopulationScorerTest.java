@@ -2,6 +2,7 @@ package io.portrait.scoring.engine.value;
 
 import io.portrait.scoring.engine.clv.ClvCalculator;
 import io.portrait.scoring.engine.clv.RepeatHistory;
+import org.hipparchus.random.RandomDataGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,21 +73,140 @@ class PopulationScorerTest {
         assertThat(PopulationScorer.finite(Double.NaN, new ClvCalculator.Prediction(12.4, 0.997, 2738.93))).isFalse();
     }
 
+    private static ProfileScore scoreOf(ScoreRun run, String profileId) {
+        return run.scores().stream().filter(s -> s.profileId().equals(profileId)).findFirst().orElseThrow();
+    }
+
+    /**
+     * +500 on one day and -500 booked as a separate order on another: nothing was bought twice and nothing is
+     * spent. It used to count two purchase days, the later one recent, with monetary 500.
+     */
     @Test
-    void aRefundDayIsAPurchaseDayWorthNothing() {
+    void aRefundNetsTheSpendAndIsNoPurchaseDay() {
         List<CustomerPurchases> population = new ArrayList<>(customers);
         population.add(new CustomerPurchases("refunded", new TreeMap<>(Map.of(
-                LocalDate.of(1997, 1, 1), 100.0, LocalDate.of(1997, 1, 10), -20.0))));
+                LocalDate.of(1997, 1, 1), 500.0, LocalDate.of(1997, 1, 20), -500.0))));
+        population.add(new CustomerPurchases("partly", new TreeMap<>(Map.of(
+                LocalDate.of(1997, 1, 1), 100.0, LocalDate.of(1997, 2, 1), 50.0, LocalDate.of(1997, 2, 10), -20.0))));
         ScoreRun scored = new PopulationScorer(settings()).score(population, CALIBRATION_END);
 
-        ProfileScore refunded = scored.scores().stream().filter(s -> s.profileId().equals("refunded")).findFirst()
-                .orElseThrow();
-        assertThat(refunded.frequency()).isEqualTo(2);
-        assertThat(refunded.monetary()).isEqualTo(100.0);
-        assertThat(PopulationScorer.history(population.get(population.size() - 1), CALIBRATION_END).meanValue())
-                .isZero();
-        assertThat(scored.purchases()).isNotNull();
+        ProfileScore refunded = scoreOf(scored, "refunded");
+        assertThat(refunded.frequency()).isEqualTo(1);
+        assertThat(refunded.recencyDays()).isEqualTo(272); // since 1 January, not 20 January
+        assertThat(refunded.monetary()).isZero();
+        RepeatHistory once = PopulationScorer.history(population.get(population.size() - 2), CALIBRATION_END);
+        assertThat(once.x()).isZero();
+        assertThat(once.meanValue()).isZero();
         assertThat(refunded.clv()).isNotNull();
+
+        ProfileScore partly = scoreOf(scored, "partly");
+        assertThat(partly.frequency()).isEqualTo(2);
+        assertThat(partly.monetary()).isEqualTo(130.0);
+        assertThat(partly.recencyDays()).isEqualTo(241); // since 1 February, the last purchase
+        RepeatHistory twice = PopulationScorer.history(population.get(population.size() - 1), CALIBRATION_END);
+        assertThat(twice.x()).isEqualTo(1);
+        assertThat(twice.valuedRepeats()).isEqualTo(1);
+        assertThat(twice.meanValue()).isEqualTo(50.0);
+    }
+
+    /**
+     * Bought and returned the same day, or only refunded: scored (its model tags must not stay as an earlier version
+     * left them), as a customer who bought nothing.
+     */
+    @Test
+    void aCustomerWhoseEveryOrderWasRefundedIsScoredWithNothingBought() {
+        List<CustomerPurchases> population = new ArrayList<>(customers);
+        // +35 and -35 the same day: a refund cancels the day (a day of 0 without a refund is a free order).
+        population.add(new CustomerPurchases("returned", new TreeMap<>(Map.of(LocalDate.of(1997, 9, 20), 0.0)),
+                new TreeSet<>(), new TreeSet<>(Set.of(LocalDate.of(1997, 9, 20)))));
+        population.add(new CustomerPurchases("negative", new TreeMap<>(Map.of(LocalDate.of(1997, 9, 21), -35.0))));
+        ScoreRun scored = new PopulationScorer(settings()).score(population, CALIBRATION_END);
+
+        assertThat(scored.scores()).hasSize(customers.size() + 2);
+        for (String id : List.of("returned", "negative")) {
+            ProfileScore nothing = scoreOf(scored, id);
+            assertThat(nothing.frequency()).as(id).isZero();
+            assertThat(nothing.monetary()).as(id).isZero();
+            assertThat(nothing.clv()).as(id).isNull();
+            assertThat(nothing.churnRisk()).as(id).isNull();
+            assertThat(nothing.valueTier()).as(id).isEqualTo(Tiers.MASS);
+            assertThat(nothing.segment()).as(id).isNotBlank();
+        }
+        assertThat(scoreOf(scored, "returned").recencyDays()).isEqualTo(10);
+        assertThat(PopulationScorer.history(population.get(population.size() - 1), CALIBRATION_END)).isNull();
+        // The models are fitted on the customers who bought: exactly the published fit.
+        assertThat(scored.purchases().diagnostics().customers()).isEqualTo(customers.size());
+    }
+
+    /**
+     * An order with no value in the workspace's currency is a purchase of unknown worth: it counts as a purchase
+     * day, and Gamma-Gamma reads the days whose value is known only (it used to average a 0 in).
+     */
+    @Test
+    void aDayOfUnknownValueIsAPurchaseThatSpendIsNotAveragedOver() {
+        CustomerPurchases mixed = new CustomerPurchases("mixed", new TreeMap<>(Map.of(
+                LocalDate.of(1997, 1, 1), 100.0, LocalDate.of(1997, 2, 1), 0.0, LocalDate.of(1997, 3, 1), 40.0,
+                LocalDate.of(1997, 4, 1), -10.0)), new TreeSet<>(Set.of(LocalDate.of(1997, 2, 1))),
+                new TreeSet<>(Set.of(LocalDate.of(1997, 4, 1))));
+        RepeatHistory h = PopulationScorer.history(mixed, CALIBRATION_END);
+
+        assertThat(h.x()).isEqualTo(2);
+        assertThat(h.tx()).isEqualTo(59 / 7.0);
+        assertThat(h.valuedRepeats()).isEqualTo(1);
+        assertThat(h.meanValue()).isEqualTo(40.0);
+        assertThat(PopulationScorer.monetary(mixed, CALIBRATION_END)).isEqualTo(130.0);
+    }
+
+    /**
+     * Everyone drops out alike (90 % after each repeat purchase) and some customers were first seen today, a day or
+     * a week ago: the fit runs a to tens of thousands, where the hypergeometric series cannot be summed for such
+     * short observations. It threw, and the whole refit failed; now every customer is predicted.
+     */
+    @Test
+    void theSameDropOutForEveryoneStillScoresEveryoneIncludingCustomersSeenToday() {
+        LocalDate asOf = LocalDate.of(2026, 3, 1);
+        List<CustomerPurchases> population = alikeDropOut(new RandomDataGenerator(4), 300, 180, 0.9, asOf);
+        for (int days : new int[]{0, 1, 7, 14}) {
+            population.add(new CustomerPurchases("new" + days, new TreeMap<>(Map.of(asOf.minusDays(days), 20.0))));
+            population.add(new CustomerPurchases("again" + days, new TreeMap<>(Map.of(asOf.minusDays(days), 20.0,
+                    asOf.minusDays(days + 1), 30.0))));
+        }
+
+        ScoreRun scored = new PopulationScorer(settings()).score(population, asOf);
+
+        assertThat(scored.purchases()).isNotNull();
+        assertThat(scored.purchases().model().dropout()).isTrue();
+        assertThat(scored.scores()).hasSize(population.size()).allSatisfy(score -> {
+            assertThat(score.clv()).as(score.profileId()).isNotNull().isFinite().isNotNegative();
+            assertThat(score.expectedPurchases()).as(score.profileId()).isFinite().isPositive();
+        });
+        assertThat(scoreOf(scored, "new0").churnRisk()).isNull();
+        assertThat(scored.scores().stream().filter(s -> s.frequency() > 1 && s.recencyDays() > 60))
+                .isNotEmpty().allSatisfy(lapsed -> assertThat(lapsed.probabilityAlive()).isLessThan(0.5));
+    }
+
+    /**
+     * Customers over {@code days} days: rates per day from Gamma(3, 0.1), first purchase uniformly in the period,
+     * and after each repeat purchase a drop-out with probability {@code dropout}, the same for everyone.
+     */
+    static List<CustomerPurchases> alikeDropOut(RandomDataGenerator random, int n, int days, double dropout,
+                                                LocalDate asOf) {
+        List<CustomerPurchases> population = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double rate = random.nextGamma(3, 0.1);
+            int observed = random.nextInt(0, days);
+            LocalDate first = asOf.minusDays(observed);
+            TreeMap<LocalDate, Double> bought = new TreeMap<>();
+            bought.put(first, 10 + random.nextUniform(0, 50));
+            for (double at = random.nextExponential(1 / rate); at <= observed; at += random.nextExponential(1 / rate)) {
+                bought.put(first.plusDays((long) at), 10 + random.nextUniform(0, 50));
+                if (random.nextDouble() < dropout) {
+                    break;
+                }
+            }
+            population.add(new CustomerPurchases("c" + i, bought));
+        }
+        return population;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -142,7 +263,13 @@ class PopulationScorerTest {
             assertThat(score.r()).isBetween(1, 5);
             assertThat(score.clv()).isFinite().isGreaterThanOrEqualTo(0);
             assertThat(score.probabilityAlive()).isBetween(0.0, 1.0);
-            assertThat(score.churnRisk()).isIn(Tiers.HIGH, Tiers.MEDIUM, Tiers.LOW);
+            if (score.frequency() > 1) {
+                assertThat(score.churnRisk()).isIn(Tiers.HIGH, Tiers.MEDIUM, Tiers.LOW);
+            } else {
+                // BG/NBD's P(alive) of a one-time buyer is 1 however long ago they bought: no churn risk from it.
+                assertThat(score.probabilityAlive()).isEqualTo(1);
+                assertThat(score.churnRisk()).isNull();
+            }
             assertThat(score.valueTier()).isIn(Tiers.HIGH_NET_WORTH, Tiers.MID, Tiers.MASS);
             assertThat(score.cluster()).isBetween(0, run.clusters().size() - 1);
             assertThat(score.engagement()).isGreaterThanOrEqualTo(0);
@@ -150,6 +277,7 @@ class PopulationScorerTest {
         Map<String, Long> tiers = run.scores().stream()
                 .collect(Collectors.groupingBy(ProfileScore::valueTier, Collectors.counting()));
         assertThat(tiers.get(Tiers.HIGH_NET_WORTH)).isBetween(200L, 260L);
+        assertThat(run.scores().stream().filter(s -> s.churnRisk() == null).count()).isEqualTo(2357 - 946);
         // Customer 1 of the paper: two repeat purchases, last one recent, spend near the published 24.66.
         ProfileScore first = run.scores().get(0);
         assertThat(first.expectedOrderValue()).isCloseTo(24.66, within(0.01));
