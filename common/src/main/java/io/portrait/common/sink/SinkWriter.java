@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
@@ -47,13 +48,13 @@ public final class SinkWriter<E> {
                       int maxBatchSize) {
         this.data = data;
         this.eventId = eventId;
-        this.profileId = java.util.Objects.requireNonNull(profileId, "profileId");
+        this.profileId = Objects.requireNonNull(profileId, "profileId");
         this.maxBatchSize = maxBatchSize;
     }
 
     /**
      * Applies a batch. Events applied before (or twice in the batch) are skipped as duplicates; events whose profile,
-     * or the live profile it resolves to, was erased are dropped (counted as {@link ApplyResult#erased()}, and
+     * or the live profile it resolves to, was erased are dropped (counted as {@link ApplyResult#dropped()}, and
      * recorded in the ledger like any other, so that their redelivery is a duplicate). {@code store} gets the rest, in
      * batch order, with the result to report.
      */
@@ -72,9 +73,9 @@ public final class SinkWriter<E> {
                                 .filter(event -> !erasedIds.contains(profileId.apply(event))).toList();
                         ApplyResult result = new ApplyResult(toApply.size(), events.size() - firsts.size(),
                                 firsts.size() - toApply.size());
-                        if (result.erased() > 0) {
+                        if (result.dropped() > 0) {
                             LOG.debugf("workspace %s: dropped %d events of erased profiles", workspace,
-                                    result.erased());
+                                    result.dropped());
                         }
                         return store.apply(toApply, result).replaceWith(result);
                     });
@@ -165,14 +166,6 @@ public final class SinkWriter<E> {
         return ledger.lockExclusive(workspace)
                 .chain(() -> erase(workspace, profileId))
                 .map(deleted -> deleted > 0);
-    }
-
-    /**
-     * The ids among {@code profileIds} that are erased or resolve to an erased profile, in the caller's session; a
-     * write outside {@link #applyEvents} checks them under the shared workspace lock ({@link SinkLedger#lockShared}).
-     */
-    public Uni<Set<String>> erasedAmong(String workspace, Collection<String> profileIds) {
-        return erased.amongOrResolvingTo(workspace, profileIds);
     }
 
     /** Survivor per merged-away id among {@code profileIds}; ids that are live are absent from the map. */

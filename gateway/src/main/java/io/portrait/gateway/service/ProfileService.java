@@ -89,9 +89,12 @@ public class ProfileService {
     /** A call as a part that is never degraded: its value, nothing on NOT_FOUND, else the call's failure. */
     private static <T> Uni<Part<T>> whole(Uni<T> call) {
         return call.map(value -> new Part<>(value, false))
-                .onFailure(failure -> failure instanceof StatusRuntimeException e
-                        && e.getStatus().getCode() == Status.Code.NOT_FOUND)
-                .recoverWithItem(() -> new Part<>(null, false));
+                .onFailure(ProfileService::holdsNothing).recoverWithItem(() -> new Part<>(null, false));
+    }
+
+    /** The service holds nothing for the profile: a part without value, not a failure. */
+    private static boolean holdsNothing(Throwable failure) {
+        return failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND;
     }
 
     public Uni<ProfileView> byIdentifier(String workspace, String type, String value) {
@@ -172,7 +175,7 @@ public class ProfileService {
                     if (failure == null) {
                         return new Part<>(value, false);
                     }
-                    if (failure instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                    if (holdsNothing(failure)) {
                         return new Part<T>(null, false);
                     }
                     return ProfileService.<T>missing(name, failure instanceof StatusRuntimeException e

@@ -20,7 +20,23 @@ final class CsvRecords {
 
     static final int MAX_RECORD = 1 << 20;
 
-    private enum State { FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED }
+    /** Where a character is in a record: what splits records here and finds a character's cell in a reject. */
+    enum State {
+        FIELD_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED;
+
+        /**
+         * The state after {@code c}: a cell is quoted when its first non-blank character is a quote; a quote in
+         * quotes closes them or is the first of a doubled one; text after a closing quote stays in its cell.
+         */
+        State after(int c) {
+            return switch (this) {
+                case FIELD_START -> c == '"' ? QUOTED : c == ',' || c == ' ' || c == '\t' ? FIELD_START : UNQUOTED;
+                case UNQUOTED -> c == ',' ? FIELD_START : UNQUOTED;
+                case QUOTED -> c == '"' ? QUOTE_IN_QUOTED : QUOTED;
+                case QUOTE_IN_QUOTED -> c == '"' ? QUOTED : c == ',' ? FIELD_START : UNQUOTED;
+            };
+        }
+    }
 
     private final Reader in;
     /** Characters given back, read before {@link #in}. */
@@ -51,13 +67,7 @@ final class CsvRecords {
                 return new Record(text.toString(), false);
             }
             text.append((char) c);
-            state = switch (state) {
-                case FIELD_START -> c == '"' ? State.QUOTED
-                        : c == ',' || c == ' ' || c == '\t' ? State.FIELD_START : State.UNQUOTED;
-                case UNQUOTED -> c == ',' ? State.FIELD_START : State.UNQUOTED;
-                case QUOTED -> c == '"' ? State.QUOTE_IN_QUOTED : State.QUOTED;
-                case QUOTE_IN_QUOTED -> c == '"' ? State.QUOTED : c == ',' ? State.FIELD_START : State.UNQUOTED;
-            };
+            state = state.after(c);
             if (state == State.QUOTED && text.length() > MAX_RECORD) {
                 break;
             }

@@ -195,18 +195,11 @@ public final class ImportReader implements Closeable {
          */
         static int cellAt(String record, int offset) {
             int cell = 0;
-            CellState state = CellState.START;
+            CsvRecords.State state = CsvRecords.State.FIELD_START;
             for (int i = 0; i < offset; i++) {
                 char c = record.charAt(i);
-                state = switch (state) {
-                    case START -> c == '"' ? CellState.QUOTED : c == ' ' || c == '\t' ? CellState.START
-                            : c == ',' ? CellState.START : CellState.UNQUOTED;
-                    case UNQUOTED -> c == ',' ? CellState.START : CellState.UNQUOTED;
-                    case QUOTED -> c == '"' ? CellState.AFTER_QUOTE : CellState.QUOTED;
-                    // A closing quote, or the first of a doubled one; text after a closing quote stays in its cell.
-                    case AFTER_QUOTE -> c == '"' ? CellState.QUOTED : c == ',' ? CellState.START : CellState.UNQUOTED;
-                };
-                if (c == ',' && state == CellState.START) {
+                state = state.after(c);
+                if (c == ',' && state == CsvRecords.State.FIELD_START) {
                     cell++;
                 }
             }
@@ -226,9 +219,6 @@ public final class ImportReader implements Closeable {
             return true;
         }
     }
-
-    /** Where {@link Cells#cellAt} is in a record. */
-    private enum CellState { START, UNQUOTED, QUOTED, AFTER_QUOTE }
 
     private Row nextJson() {
         try {

@@ -1,7 +1,10 @@
 package io.portrait.recommendation.domain;
 
-/** A request field is missing or out of range; {@link #field()} names it as the contract does. */
-public class InvalidRequestException extends RuntimeException {
+/**
+ * A request field is missing or out of range; {@link #field()} names it as the contract does. One of the checks every
+ * sink shares ({@link io.portrait.common.sink.InvalidRequestException}), so both answer INVALID_ARGUMENT alike.
+ */
+public class InvalidRequestException extends io.portrait.common.sink.InvalidRequestException {
 
     private final String field;
 

@@ -4,7 +4,7 @@ import com.mongodb.MongoException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
-import io.portrait.recommendation.domain.InvalidRequestException;
+import io.portrait.common.sink.InvalidRequestException;
 import io.quarkus.logging.Log;
 
 import java.util.ConcurrentModificationException;
@@ -19,8 +19,7 @@ final class GrpcErrors {
         if (failure instanceof StatusRuntimeException || failure instanceof StatusException) {
             return failure;
         }
-        if (failure instanceof InvalidRequestException
-                || failure instanceof io.portrait.common.sink.InvalidRequestException) {
+        if (failure instanceof InvalidRequestException) {
             // The service's own checks, and the checks every sink shares (ids and workspaces, SinkRequests).
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
         }

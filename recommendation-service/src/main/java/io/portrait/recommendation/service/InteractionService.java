@@ -1,5 +1,6 @@
 package io.portrait.recommendation.service;
 
+import io.portrait.common.sink.ApplyResult;
 import io.portrait.recommendation.config.RecommendationConfig;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InvalidRequestException;

@@ -64,7 +64,7 @@ public class PurchaseService {
                                     .toList())))
                     .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates"
                                     + " and %d of erased profiles", workspace, result.applied(), purchases.size(),
-                            result.duplicates(), result.erased()));
+                            result.duplicates(), result.dropped()));
         });
     }
 

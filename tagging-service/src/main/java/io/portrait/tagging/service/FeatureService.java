@@ -66,7 +66,7 @@ public class FeatureService {
                                     toApply.stream().map(SinkEvent::feature).collect(Collectors.toSet()),
                                     toApply.stream().anyMatch(e -> !e.traits().isEmpty()), false).replaceWithVoid()))
                     .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates and %d of erased"
-                            + " profiles", workspace, result.applied(), result.duplicates(), result.erased()));
+                            + " profiles", workspace, result.applied(), result.duplicates(), result.dropped()));
         });
     }
 

@@ -180,8 +180,13 @@ public class SegmentService {
         return limit <= 0 ? 100 : Math.min(limit, config.maxPageSize());
     }
 
-    /** A rule, its SQL as counts and refreshes run it, and its straightforward form for checking a few profiles. */
-    private record Compiled(RuleNode rule, SegmentSql.Compiled sql, SegmentSql.Compiled straightforward) {
+    /** A rule, its SQL as counts and refreshes run it, and what its other forms are compiled from. */
+    private record Compiled(RuleNode rule, SegmentSql.Compiled sql, Map<String, Integer> live, FieldCatalog catalog) {
+
+        /** The rule condition by condition, for checking a few profiles (a page of members). */
+        SegmentSql.Compiled straightforward() {
+            return SegmentSql.straightforward(rule, live, catalog);
+        }
     }
 
     /**
@@ -207,8 +212,7 @@ public class SegmentService {
                     live.put(definition.code(), definition.liveVersion());
                 }
             }
-            return new Compiled(node, SegmentSql.compile(node, live, catalog),
-                    SegmentSql.straightforward(node, live, catalog));
+            return new Compiled(node, SegmentSql.compile(node, live, catalog), live, catalog);
         });
     }
 

@@ -28,7 +28,7 @@ public final class GammaGammaFitter {
      * @throws IllegalArgumentException when fewer than two customers have repeat purchases with a positive value
      */
     public static GammaGammaFit fit(List<RepeatHistory> histories) {
-        List<RepeatHistory> repeat = histories.stream().filter(h -> h.valuedRepeats() > 0 && h.meanValue() > 0)
+        List<RepeatHistory> repeat = histories.stream().filter(RepeatHistory::hasValuedRepeats)
                 .toList();
         if (repeat.size() < 2) {
             throw new IllegalArgumentException("Gamma-Gamma needs at least two customers with repeat purchases of "

@@ -30,4 +30,9 @@ public record RepeatHistory(int x, double tx, double t, double meanValue, int va
     public RepeatHistory(int x, double tx, double t) {
         this(x, tx, t, 0);
     }
+
+    /** Whether Gamma-Gamma can learn from it: repeat purchases of known, positive value. */
+    public boolean hasValuedRepeats() {
+        return valuedRepeats > 0 && meanValue > 0;
+    }
 }

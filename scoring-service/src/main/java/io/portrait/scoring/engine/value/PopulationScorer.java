@@ -205,7 +205,7 @@ public final class PopulationScorer {
             return new Models(null, null, "not fitted: " + histories.size() + " customers, at least "
                     + settings.minCustomers() + " needed");
         }
-        long valued = histories.stream().filter(h -> h.valuedRepeats() > 0 && h.meanValue() > 0).count();
+        long valued = histories.stream().filter(RepeatHistory::hasValuedRepeats).count();
         if (repeatBuyers == 0 || valued < 2) {
             return new Models(null, null, "not fitted: " + repeatBuyers + " repeat buyers (" + valued
                     + " with a purchase value), at least 2 with a value needed");
