@@ -266,6 +266,12 @@ public class IdentityGraphRepository {
      * is not empty, the same statement counts how many of those identifiers the profile holds now: a caller that
      * decided without reading them under the lock learns whether they moved, and rolls everything back if so.
      * {@link Recorded#ALREADY_RECORDED} when another transaction recorded the event first.
+     * <p>
+     * The statement also looks for a tombstone of any identifier this event attached to the profile
+     * ({@link Recorded#ERASED_MEANWHILE}). {@link #insertIdentifiers} checks the tombstones as they stood when it
+     * started; an erasure deleting the same identifier's row commits while the insert waits on that row's index
+     * entry, and the insert then goes through. This statement starts after the insert, so it sees the tombstone,
+     * and the caller starts over (and finds the identifier suppressed).
      */
     public Uni<Recorded> recordEvent(SqlConnection tx, String workspace, String eventId, UUID profileId,
                                      boolean newProfile, Instant resolvedAt, List<IdentifierKey> demoted,
@@ -313,11 +319,19 @@ public class IdentityGraphRepository {
                             on conflict do nothing
                             returning 1
                         )
-                        select (select count(*) from recorded) as recorded, %s as held
+                        select (select count(*) from recorded) as recorded, %s as held,
+                               exists (select 1 from identifier i
+                                       join erasure_tombstone t on t.workspace = i.workspace
+                                        and t.type = i.type and t.value_hash = i.value_hash
+                                       where i.workspace = $1 and i.profile_id = $3
+                                         and i.first_event_id = $2) as erased
                         """.formatted(statsUpdate, held))
                 .execute(Tuple.from(values))
                 .map(rows -> {
                     Row row = rows.iterator().next();
+                    if (row.getBoolean("erased")) {
+                        return Recorded.ERASED_MEANWHILE;
+                    }
                     if (row.getLong("held") != mustHold.size()) {
                         return Recorded.OWNERS_CHANGED;
                     }
@@ -326,7 +340,7 @@ public class IdentityGraphRepository {
     }
 
     /** What {@link #recordEvent} did. */
-    public enum Recorded { RECORDED, ALREADY_RECORDED, OWNERS_CHANGED }
+    public enum Recorded { RECORDED, ALREADY_RECORDED, OWNERS_CHANGED, ERASED_MEANWHILE }
 
     /** Statement parameters, nulls allowed (nullable timestamps). */
     private static Tuple params(Object... values) {

@@ -166,12 +166,9 @@ public class ResolutionService {
                     sighting.occurredAt());
             return graph.recordEvent(tx, workspace, sighting.eventId(), owner, false, now, List.of(), stats,
                             sighting.source(), sighting.occurredAt(), sighting.traits(), sighting.keys())
-                    .map(recorded -> switch (recorded) {
-                        case RECORDED -> sighting.resolution(owner, false, List.of(), List.of());
-                        case OWNERS_CHANGED -> throw new ConcurrentChangeException(
-                                "an identifier left the owning profile before it was locked");
-                        case ALREADY_RECORDED -> throw new ConcurrentChangeException(
-                                "event was resolved concurrently");
+                    .map(recorded -> {
+                        requireRecorded(recorded);
+                        return sighting.resolution(owner, false, List.of(), List.of());
                     });
         });
     }
@@ -339,18 +336,31 @@ public class ResolutionService {
 
     /**
      * Counts the event on the profile with the traits it brought, and the profile's new statistics when given (one
-     * statement). A concurrent resolution of the same event id won: start over, and the next attempt replays its
-     * answer.
+     * statement).
      */
     private Uni<Void> recordEvent(SqlConnection tx, String workspace, PreparedSighting sighting, UUID profileId,
                                   boolean newProfile, Instant now, List<IdentifierKey> demoted, ProfileStats stats) {
         return graph.recordEvent(tx, workspace, sighting.eventId(), profileId, newProfile, now, demoted, stats,
                 sighting.source(), sighting.occurredAt(), sighting.traits(), List.of()).map(recorded -> {
-            if (recorded != IdentityGraphRepository.Recorded.RECORDED) {
-                throw new ConcurrentChangeException("event was resolved concurrently");
-            }
+            requireRecorded(recorded);
             return null;
         });
+    }
+
+    /**
+     * Anything but a recorded event means the picture this attempt decided on is stale: start over. The next
+     * attempt replays the answer of a concurrent resolution of the same event id, or finds the moved or erased
+     * identifiers where they are now.
+     */
+    private static void requireRecorded(IdentityGraphRepository.Recorded recorded) {
+        switch (recorded) {
+            case RECORDED -> { }
+            case ALREADY_RECORDED -> throw new ConcurrentChangeException("event was resolved concurrently");
+            case OWNERS_CHANGED -> throw new ConcurrentChangeException(
+                    "an identifier left the owning profile before it was locked");
+            case ERASED_MEANWHILE -> throw new ConcurrentChangeException(
+                    "an identifier was erased while it was being attached");
+        }
     }
 
     /**
