@@ -1,6 +1,7 @@
 package io.portrait.tagging.service;
 
 import io.portrait.common.sink.InvalidRequestException;
+import io.portrait.common.sink.SinkLedger;
 import io.portrait.tagging.config.TaggingConfig;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.NotFoundException;
@@ -38,6 +39,7 @@ public class SegmentService {
     private final TaxonomyRepository taxonomy;
     private final ProfileTagService profileTags;
     private final TaggingConfig config;
+    private final SinkLedger ledger = new SinkLedger();
 
     SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, ProfileTagService profileTags,
                    TaggingConfig config) {
@@ -93,11 +95,21 @@ public class SegmentService {
         return refreshLocked(workspace, code);
     }
 
+    /**
+     * Refreshes the segment in the caller's transaction, under the workspace lock that merges and erasures take
+     * exclusively, taken before the segment's row: neither can then commit between the refresh's reads and its commit.
+     * Without it, a refresh reading a profile just before its erasure commits would insert a membership (and an
+     * "entered") the erasure cannot see, and both would commit, leaving a row of the erased person. The order is the
+     * erasure's (workspace, then the segments its profile leaves), so the two never wait for each other in a cycle;
+     * {@link #create} inserts its row before, but no erasure waits for a row it cannot see yet.
+     */
     private Uni<Refreshed> refreshLocked(String workspace, String code) {
-        return existing(workspace, code, true).chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored)
+        return ledger.lockShared(workspace)
+                .chain(() -> existing(workspace, code, true))
+                .chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored))
                 .chain(compiled -> segments.refresh(workspace, code, compiled.sql()))
                 .chain(counts -> existing(workspace, code, false)
-                        .map(updated -> new Refreshed(view(updated), counts[0], counts[1]))));
+                        .map(updated -> new Refreshed(view(updated), counts[0], counts[1])));
     }
 
     /**

@@ -194,9 +194,15 @@ public class TagCatalogService {
         });
     }
 
+    /**
+     * Under the workspace lock that merges and erasures take exclusively, taken before the tag's row (the order every
+     * writer of profile rows takes them in): a manual or model tag's values are copied to the new version in one
+     * statement, and an erasure committing after that statement read a profile's value would not see the copy, which
+     * would then outlive it.
+     */
     @WithTransaction
     Uni<Published> publishInTransaction(String workspace, String code, int requestedVersion) {
-        return existing(workspace, code, true).chain(definition -> {
+        return ledger.lockShared(workspace).chain(() -> existing(workspace, code, true)).chain(definition -> {
             if (TagDefinition.RETIRED.equals(definition.status())) {
                 throw new ConflictException("tag '" + code + "' is retired", false);
             }
@@ -327,10 +333,15 @@ public class TagCatalogService {
     private record ManualContext(TagDefinition definition, TagSpec.ManualTag spec) {
     }
 
+    /**
+     * Removes a manual tag's value from profiles (merged-away ids: from their survivor). Under the workspace lock, as
+     * an assignment: the tags that read this one are recomputed for the profiles and may write a value, which an
+     * erasure committing meanwhile would not see.
+     */
     @WithTransaction
     public Uni<Integer> remove(String workspace, String code, List<String> profileIds) {
-        return manualTag(workspace, code).chain(manual -> aliases.survivorsOf(workspace, profileIds)
-                .chain(survivors -> {
+        return manualTag(workspace, code).call(() -> ledger.lockShared(workspace))
+                .chain(manual -> aliases.survivorsOf(workspace, profileIds).chain(survivors -> {
                     List<String> ids = profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct()
                             .toList();
                     return values.delete(workspace, code, manual.definition().liveVersion(), ids)
