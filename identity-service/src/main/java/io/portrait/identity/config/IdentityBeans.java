@@ -13,6 +13,7 @@ import io.portrait.identity.engine.TypeRule;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,13 @@ import java.util.regex.PatternSyntaxException;
 /** The common helpers and the matching rules, built once from this service's configuration. */
 @Singleton
 public class IdentityBeans {
+
+    /** The service's clock: when events were resolved and profiles created. Merges are timed by the database's. */
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 
     @Produces
     @Singleton

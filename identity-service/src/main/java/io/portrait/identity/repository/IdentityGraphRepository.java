@@ -205,6 +205,17 @@ public class IdentityGraphRepository {
     }
 
     /**
+     * The time of a merge, read from the database's clock once the merge's locks are held. A merge that waited for
+     * another's locks must be the later one: unmerging nested merges follows the merges after a given one by their
+     * times. Each replica's own clock would not do (two replicas' clocks differ by more than such a wait can take);
+     * the database's is one clock for all of them, read after the earlier merge committed.
+     */
+    public Uni<Instant> mergeTime(SqlConnection tx) {
+        return tx.query("select clock_timestamp() as now").execute()
+                .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant());
+    }
+
+    /**
      * Folds {@code mergedIds} into {@code survivorId}: their identifiers move, they point at the survivor, and so
      * does every profile merged into them before, which keeps each merged-away id one hop from a live profile.
      * The caller holds the locks on the survivor and the merged profiles.

@@ -26,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,11 +54,12 @@ public class IdentityAdminService {
     private final IdentityRules rules;
     private final IdentifierProtection protection;
     private final ConflictRetry retry;
+    private final Clock clock;
 
     public IdentityAdminService(GraphMaintenanceRepository graph, ProfileRepository profiles,
                                 MergeRecordRepository merges, ProfileService profileService,
                                 PersonMatching matching, GraphChangeRepository changes, IdentityRules rules,
-                                IdentifierProtection protection, ConflictRetry retry) {
+                                IdentifierProtection protection, ConflictRetry retry, Clock clock) {
         this.graph = graph;
         this.profiles = profiles;
         this.merges = merges;
@@ -67,6 +69,7 @@ public class IdentityAdminService {
         this.rules = rules;
         this.protection = protection;
         this.retry = retry;
+        this.clock = clock;
     }
 
     /** The merges that built the profile an id stands for, oldest first, undone ones included. */
@@ -110,7 +113,7 @@ public class IdentityAdminService {
      * value of a unique type, more of a type than its limit allows) is detached from it and answered.
      */
     public Uni<Unmerge> unmerge(String workspace, String mergeId, String reason) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Uni.createFrom().item(() -> ProfileService.parseId("merge_id", mergeId))
                 .flatMap(id -> retried(workspace, "unmerge " + id, tx -> splitMerge(tx, workspace, id, now, reason)))
                 .invoke(split -> Log.infof("Workspace %s: unmerged %s; %d identifiers detached under the current rules",
@@ -223,7 +226,7 @@ public class IdentityAdminService {
      * group, which it must erase elsewhere too, not just the id it asked for.
      */
     public Uni<Erasure> erase(String workspace, String profileId, String reason) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return Uni.createFrom().item(() -> ProfileService.parseId("profile_id", profileId))
                 .flatMap(id -> retried(workspace, "erasure of " + id, tx -> lockedLive(tx, workspace, id)
                         .flatMap(live -> graph.group(tx, workspace, live)

@@ -32,6 +32,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -63,11 +64,13 @@ public class ResolutionService {
     private final PersonMatching matching;
     private final PersonMatchRepository personMatches;
     private final ConflictRetry retry;
+    private final Clock clock;
 
     public ResolutionService(IdentityGraphRepository graph, ResolvedEventRepository resolvedEvents,
                              ProfileRepository profiles, MergeRecordRepository mergeRecords,
                              IdentifierProtection protection, IdentityRules rules, IdentityConfig config,
-                             PersonMatching matching, PersonMatchRepository personMatches, ConflictRetry retry) {
+                             PersonMatching matching, PersonMatchRepository personMatches, ConflictRetry retry,
+                             Clock clock) {
         this.graph = graph;
         this.resolvedEvents = resolvedEvents;
         this.profiles = profiles;
@@ -78,6 +81,7 @@ public class ResolutionService {
         this.matching = matching;
         this.personMatches = personMatches;
         this.retry = retry;
+        this.clock = clock;
     }
 
     /** Resolves the sightings in order, one after the other; all are validated before any is resolved. */
@@ -263,16 +267,17 @@ public class ResolutionService {
     private Uni<Merge> absorb(SqlConnection tx, String workspace, ProfileSnapshot matched, ProfileSnapshot created,
                               String eventId, double score) {
         ResolutionPlan plan = ResolutionEngine.plan(List.of(matched, created));
-        Instant at = now();
-        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
-        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
-                .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId, MergeReason.PROBABILISTIC,
-                        score))
-                .flatMap(ignored -> graph.updateStats(tx, workspace, plan.targetId(), plan.baseStats()))
-                .flatMap(ignored -> matching.refresh(tx, workspace, plan.targetId()))
-                .invoke(() -> Log.infof("Workspace %s: merged %s into %s on traits (score %.4f, event %s)", workspace,
-                        plan.mergedIds(), plan.targetId(), score, eventId))
-                .replaceWith(merge);
+        return graph.mergeTime(tx).flatMap(at -> {
+            Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
+            return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
+                    .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId,
+                            MergeReason.PROBABILISTIC, score))
+                    .flatMap(ignored -> graph.updateStats(tx, workspace, plan.targetId(), plan.baseStats()))
+                    .flatMap(ignored -> matching.refresh(tx, workspace, plan.targetId()))
+                    .invoke(() -> Log.infof("Workspace %s: merged %s into %s on traits (score %.4f, event %s)",
+                            workspace, plan.mergedIds(), plan.targetId(), score, eventId))
+                    .replaceWith(merge);
+        });
     }
 
     private Uni<Void> propose(SqlConnection tx, String workspace, UUID profileId,
@@ -308,15 +313,16 @@ public class ResolutionService {
     }
 
     /**
-     * Merges under the locks this transaction holds on the profiles, timed now rather than when the sighting came
-     * in: a merge that waited for another's locks is then the later one, which unmerges of nested merges rely on.
+     * Merges under the locks this transaction holds on the profiles, timed by the database under those locks (see
+     * {@link IdentityGraphRepository#mergeTime}) rather than when the sighting came in.
      */
     private Uni<Merge> merge(SqlConnection tx, String workspace, ResolutionPlan plan, String eventId) {
-        Instant at = now();
-        Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
-        return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
-                .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId))
-                .map(ignored -> merge);
+        return graph.mergeTime(tx).flatMap(at -> {
+            Merge merge = new Merge(UUID.randomUUID(), plan.targetId(), plan.mergedIds(), at);
+            return graph.mergeProfiles(tx, workspace, plan.targetId(), plan.mergedIds(), at)
+                    .flatMap(ignored -> graph.insertMergeRecord(tx, workspace, merge, eventId))
+                    .map(ignored -> merge);
+        });
     }
 
     /** Inserts identifiers nobody owns; if any was claimed meanwhile, the picture is stale and we start over. */
@@ -421,8 +427,8 @@ public class ResolutionService {
     }
 
     /** PostgreSQL keeps microseconds; truncating here makes what we answer equal what we store. */
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

@@ -23,6 +23,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,10 +52,11 @@ public class ReviewQueueService {
     private final GraphChangeRepository changes;
     private final Pool pool;
     private final ConflictRetry retry;
+    private final Clock clock;
 
     public ReviewQueueService(PersonMatchRepository store, IdentityGraphRepository graph, PersonMatching matching,
                               IdentityRules rules, GraphChangeRepository changes, Pool pool,
-                              ConflictRetry retry) {
+                              ConflictRetry retry, Clock clock) {
         this.store = store;
         this.graph = graph;
         this.matching = matching;
@@ -62,6 +64,7 @@ public class ReviewQueueService {
         this.changes = changes;
         this.pool = pool;
         this.retry = retry;
+        this.clock = clock;
     }
 
     /**
@@ -94,8 +97,9 @@ public class ReviewQueueService {
                 .flatMap(id -> retried(workspace, "acceptance of review " + id, tx -> pending(tx, workspace, id)
                         .flatMap(review -> graph.lockProfiles(tx, workspace,
                                         List.of(review.profileId(), review.candidateId()))
-                                // Timed under the locks, as every merge is (see ResolutionService#merge).
-                                .flatMap(locked -> mergePair(tx, workspace, review, locked, now()))
+                                // Timed by the database under the locks, as every merge is.
+                                .flatMap(locked -> graph.mergeTime(tx)
+                                        .flatMap(at -> mergePair(tx, workspace, review, locked, at)))
                                 .flatMap(merge -> store.decide(tx, workspace, id, MatchReview.Status.ACCEPTED,
                                                 merge.mergedAt(), blankToNull(decidedBy), merge.mergeId())
                                         .flatMap(ignored -> changes.insert(tx, workspace, GraphChange.Kind.MERGE,
@@ -228,8 +232,8 @@ public class ReviewQueueService {
         return text == null || text.isBlank() ? null : text.strip();
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private record ListQuery(String status, long afterSeq, int limit) {
