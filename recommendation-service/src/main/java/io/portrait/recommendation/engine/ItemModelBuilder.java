@@ -70,8 +70,7 @@ public final class ItemModelBuilder {
         if (!item.purchased()) {
             return interest;
         }
-        Instant bought = item.lastPurchaseAt() != null ? item.lastPurchaseAt() : item.lastAt();
-        return Math.max(decay.decay(bought, now), interest);
+        return Math.max(decay.decay(item.lastPurchaseAt(), now), interest);
     }
 
     /** Adds or replaces a catalog entry. */

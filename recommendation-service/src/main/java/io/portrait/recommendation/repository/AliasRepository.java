@@ -1,6 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -63,8 +62,9 @@ public class AliasRepository {
 
     /** Points the merged profile, and every profile previously merged into it, at the survivor. */
     public Uni<Void> point(String workspace, String mergedId, String survivorId) {
-        return aliases.updateOne(RecommendationStore.profileKey(workspace, mergedId),
-                        set(SURVIVOR_PROFILE_ID, survivorId), new UpdateOptions().upsert(true))
+        // Two deliveries may create the alias at once (a merge redelivered while its first delivery runs).
+        return Upsert.apply(aliases, RecommendationStore.profileKey(workspace, mergedId),
+                        set(SURVIVOR_PROFILE_ID, survivorId))
                 .chain(() -> aliases.updateMany(and(eq(WORKSPACE, workspace), eq(SURVIVOR_PROFILE_ID, mergedId)),
                         set(SURVIVOR_PROFILE_ID, survivorId)))
                 .replaceWithVoid();

@@ -1,6 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -104,13 +103,9 @@ public class AppliedLogRepository {
             return Uni.createFrom().voidItem();
         }
         return Multi.createFrom().iterable(Set.copyOf(eventIds))
-                .onItem().transformToUniAndMerge(eventId -> {
-                    Document key = eventKey(workspace, eventId);
-                    return events.updateOne(key, set(REPLAY, mergeId), new UpdateOptions().upsert(true))
-                            // Marked by a delivery racing this one: flag the marker it wrote.
-                            .onFailure(MongoErrors::isDuplicateKey)
-                            .recoverWithUni(() -> events.updateOne(key, set(REPLAY, mergeId)));
-                })
+                // Marked by a delivery racing this one: the marker it wrote is flagged.
+                .onItem().transformToUniAndMerge(eventId ->
+                        Upsert.apply(events, eventKey(workspace, eventId), set(REPLAY, mergeId)))
                 .collect().last()
                 .replaceWithVoid();
     }

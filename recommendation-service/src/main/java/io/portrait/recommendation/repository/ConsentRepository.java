@@ -7,6 +7,7 @@ import org.bson.Document;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Objects;
 import java.util.Optional;
 
 import static com.mongodb.client.model.Updates.combine;
@@ -17,7 +18,8 @@ import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS
 /**
  * The latest personalization consent each profile gave, by the time of the event that carried it; and, while an
  * unmerge's events are delivered again, a provisional refusal that holds whatever the replayed events say until
- * the replay is done (see {@link #refuseUntilReplayed}).
+ * the replay is done (see {@link #refuseUntilReplayed}). A refusal stands only while its replay is under way: one
+ * found after it (written before replays were noted, so that no replay ever ends it) is ended when read.
  */
 @ApplicationScoped
 public class ConsentRepository {
@@ -28,9 +30,11 @@ public class ConsentRepository {
     static final String REFUSED_UNTIL_REPLAYED = "refused_until_replayed";
 
     private final ReactiveMongoCollection<Document> consents;
+    private final ReplayRepository replays;
 
-    ConsentRepository(RecommendationStore store) {
+    ConsentRepository(RecommendationStore store, ReplayRepository replays) {
         this.consents = store.collection(CONSENTS);
+        this.replays = replays;
     }
 
     /** Records what an event said, unless a later event said otherwise; a provisional refusal stays. */
@@ -42,21 +46,39 @@ public class ConsentRepository {
     /**
      * The profile's consent as it holds now: a refusal while a provisional refusal stands (with the time of what the
      * events said meanwhile, null when they said nothing); empty when it never said.
+     *
+     * <p>A provisional refusal whose replay is no longer under way is over: the unmerge notes its replay before it
+     * refuses anyone, and a replay is finished only once it ended its refusals. One found without its replay was
+     * written before replays were noted (no count of events would ever end it, and the profile would stay
+     * unpersonalized for good), so it is ended here and the profile's own events count again.
      */
     public Uni<Optional<Consent>> find(String workspace, String profileId) {
-        return consents.find(key(workspace, profileId)).collect().first().map(document -> {
-            if (document == null) {
-                return Optional.empty();
+        return consents.find(key(workspace, profileId)).collect().first().chain(document -> {
+            if (document == null || !document.containsKey(REFUSED_UNTIL_REPLAYED)) {
+                return Uni.createFrom().item(said(document));
             }
-            Date givenAt = document.getDate(GIVEN_AT);
-            Instant at = givenAt == null ? null : givenAt.toInstant();
-            if (document.containsKey(REFUSED_UNTIL_REPLAYED)) {
-                return Optional.of(new Consent(false, at));
-            }
-            Boolean personalization = document.getBoolean(PERSONALIZATION);
-            return personalization == null || at == null ? Optional.empty()
-                    : Optional.of(new Consent(personalization, at));
+            Object refusal = document.get(REFUSED_UNTIL_REPLAYED);
+            Uni<Boolean> underWay = refusal instanceof String mergeId ? replays.underWay(workspace, mergeId)
+                    : Uni.createFrom().item(Boolean.FALSE);
+            return underWay.chain(stands -> stands ? Uni.createFrom().item(Optional.of(new Consent(false,
+                            givenAt(document))))
+                    : endRefusal(workspace, profileId, refusal).map(ended -> said(document)));
         });
+    }
+
+    /** What the profile's own events said, as the document holds it; empty when they said nothing. */
+    private static Optional<Consent> said(Document document) {
+        if (document == null) {
+            return Optional.empty();
+        }
+        Boolean personalization = document.getBoolean(PERSONALIZATION);
+        Instant at = givenAt(document);
+        return personalization == null || at == null ? Optional.empty() : Optional.of(new Consent(personalization, at));
+    }
+
+    private static Instant givenAt(Document document) {
+        Date givenAt = document.getDate(GIVEN_AT);
+        return givenAt == null ? null : givenAt.toInstant();
     }
 
     /**
@@ -74,8 +96,14 @@ public class ConsentRepository {
      * and nothing when they said nothing. Nothing when the profile is not refused for that merge (any more).
      */
     public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, String mergeId) {
+        return endRefusal(workspace, profileId, mergeId);
+    }
+
+    /** Ends the refusal held, unless another one (a later unmerge's) took its place. */
+    private Uni<Void> endRefusal(String workspace, String profileId, Object refusal) {
         return VersionedWrite.apply(consents, key(workspace, profileId), current ->
-                current != null && mergeId.equals(current.getString(REFUSED_UNTIL_REPLAYED))
+                current != null && current.containsKey(REFUSED_UNTIL_REPLAYED)
+                        && Objects.equals(refusal, current.get(REFUSED_UNTIL_REPLAYED))
                         ? unset(REFUSED_UNTIL_REPLAYED) : null)
                 .replaceWithVoid();
     }

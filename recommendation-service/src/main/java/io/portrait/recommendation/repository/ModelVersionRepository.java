@@ -1,8 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.UpdateOptions;
 import io.portrait.recommendation.domain.ModelVersion;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
@@ -48,13 +45,8 @@ public class ModelVersionRepository {
 
     /** Notes one change of the workspace's interactions, catalog or profiles, made at the given time. */
     public Uni<Void> markChanged(String workspace, Instant at) {
-        UpdateOptions upsert = new UpdateOptions().upsert(true);
-        var change = combine(inc(CHANGES, 1L), max(CHANGED_AT, Date.from(at)));
-        return models.updateOne(eq(WORKSPACE, workspace), change, upsert)
-                .replaceWithVoid()
-                // Two writers created the document at once; the other one's insert stands, update it.
-                .onFailure(MongoErrors::isDuplicateKey)
-                .recoverWithUni(() -> models.updateOne(eq(WORKSPACE, workspace), change).replaceWithVoid());
+        return Upsert.apply(models, eq(WORKSPACE, workspace),
+                combine(inc(CHANGES, 1L), max(CHANGED_AT, Date.from(at))));
     }
 
     /** How many changes were noted in the workspace so far; 0 when none. */
@@ -64,10 +56,7 @@ public class ModelVersionRepository {
 
     /** Claims the next version number of the workspace's model. */
     public Uni<Long> nextVersion(String workspace) {
-        FindOneAndUpdateOptions options = new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
-        return models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options)
-                .onFailure(MongoErrors::isDuplicateKey)
-                .recoverWithUni(() -> models.findOneAndUpdate(eq(WORKSPACE, workspace), inc(VERSION, 1L), options))
+        return Upsert.applyAndRead(models, eq(WORKSPACE, workspace), inc(VERSION, 1L))
                 .map(document -> ((Number) document.get(VERSION)).longValue());
     }
 

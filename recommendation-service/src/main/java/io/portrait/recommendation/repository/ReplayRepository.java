@@ -2,7 +2,6 @@ package io.portrait.recommendation.repository;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import static com.mongodb.client.model.Updates.combine;
@@ -47,9 +47,7 @@ public class ReplayRepository {
         Document key = key(workspace, mergeId);
         var update = combine(set(PENDING, List.copyOf(eventIds)), set(REFUSED, List.copyOf(refused)),
                 set(STARTED_AT, Date.from(at)));
-        return replays.updateOne(key, update, new UpdateOptions().upsert(true))
-                .onFailure(MongoErrors::isDuplicateKey).recoverWithUni(() -> replays.updateOne(key, update))
-                .replaceWithVoid();
+        return Upsert.apply(replays, key, update);
     }
 
     /**
@@ -63,6 +61,11 @@ public class ReplayRepository {
                 .map(after -> after == null || !after.getList(PENDING, String.class, List.of()).isEmpty()
                         ? Optional.empty()
                         : Optional.of(after.getList(REFUSED, String.class, List.of())));
+    }
+
+    /** Whether the unmerge's replay is still under way: noted, and not finished yet. */
+    public Uni<Boolean> underWay(String workspace, String mergeId) {
+        return replays.find(key(workspace, mergeId)).collect().first().map(Objects::nonNull);
     }
 
     /** The replay is done and its refusals ended. */

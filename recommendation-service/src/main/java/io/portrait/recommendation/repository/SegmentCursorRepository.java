@@ -1,6 +1,5 @@
 package io.portrait.recommendation.repository;
 
-import com.mongodb.client.model.UpdateOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,11 +42,8 @@ public class SegmentCursorRepository {
     public Uni<Void> advance(String workspace, String segment, long sequence, Instant at) {
         Bson key = key(workspace, segment);
         Bson update = combine(max(SEQUENCE, sequence), max(UPDATED_AT, Date.from(at)));
-        return cursors.updateOne(key, update, new UpdateOptions().upsert(true))
-                .replaceWithVoid()
-                // Two replicas created the cursor at once; the other one's insert stands, update it.
-                .onFailure(MongoErrors::isDuplicateKey)
-                .recoverWithUni(() -> cursors.updateOne(key, update).replaceWithVoid());
+        // Two replicas may create the cursor at once: the later update applies to the other one's.
+        return Upsert.apply(cursors, key, update);
     }
 
     /** The key as a flat equality on exactly the unique index's fields, which the embedded MongoDB serves from it. */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -40,7 +41,8 @@ import java.util.stream.Collectors;
  * <p>Events of an erased profile (delivered for its id, or for an id that resolves to it) write nothing: they are
  * marked applied and answered as not applied now, as are events skipped on their own ({@link EventFacts#refused()}).
  * A profile erased while its events were being written is erased again once they are (see
- * {@link ProfileErasureService}).
+ * {@link ProfileErasureService}), and again when those events come back after a delivery that failed before it
+ * could look (they are not marked applied then, and their writes may have come after the erasure's deletions).
  */
 @ApplicationScoped
 @Startup // a wrong apply-concurrency stops the start instead of failing every delivery
@@ -91,6 +93,22 @@ public class InteractionService {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new ApplyResult(0, 0, 0));
         }
+        return plan(ws, events).chain(this::carryOut)
+                .invoke(result -> {
+                    if (result.dropped() > 0) {
+                        Log.infof("Dropped %d events of erased profiles or holding U+0000 in workspace %s",
+                                result.dropped(), ws);
+                    }
+                    Log.debugf("Applied %d events (%d duplicates, %d dropped) in workspace %s", result.applied(),
+                            result.duplicates(), result.dropped(), ws);
+                });
+    }
+
+    /**
+     * The checks before anything is written: which events were applied before, which wait to be applied once more,
+     * the profile each belongs to now, and which of those were erased.
+     */
+    Uni<Delivery> plan(String ws, List<EventFacts> events) {
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
         return appliedLog.eventMarkers(ws, eventIds)
@@ -100,37 +118,52 @@ public class InteractionService {
                     // The ids delivered and those they resolve to: an event of either, if erased, writes nothing.
                     Set<String> involved = new HashSet<>(byProfile.keySet());
                     applying.forEach(event -> involved.add(event.profileId()));
-                    return profiles.erasedAmong(ws, involved).chain(erased -> {
-                        Map<String, List<EventFacts>> writing = toWrite(byProfile, erased);
-                        int written = writing.values().stream().mapToInt(List::size).sum();
-                        ApplyResult result = new ApplyResult(written, events.size() - applying.size(),
-                                applying.size() - written);
-                        return Multi.createFrom().iterable(writing.entrySet())
-                                .onItem().transformToUni(profile -> applyProfile(ws, profile.getKey(),
-                                        profile.getValue()).replaceWith(Boolean.TRUE))
-                                .merge(applyConcurrency)
-                                .collect().last()
-                                .call(() -> written > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
-                                // Marked applied last: a call that fails before this (the change not yet signalled,
-                                // or the replayed events not yet counted off) is retried whole, each write counting
-                                // an event once, and signals the change and counts them off then.
-                                .call(() -> replayed(ws, applying, markers.replays()))
-                                .call(() -> Multi.createFrom().iterable(applying)
-                                        .onItem().transformToUni(event -> markers.replays().get(event.eventId()) != null
-                                                ? appliedLog.markReplayApplied(ws, event.eventId())
-                                                : appliedLog.markEventApplied(ws, event.eventId()))
-                                        .merge(applyConcurrency).collect().last())
-                                .replaceWith(result);
-                    });
-                }))
-                .invoke(result -> {
-                    if (result.dropped() > 0) {
-                        Log.infof("Dropped %d events of erased profiles or holding U+0000 in workspace %s",
-                                result.dropped(), ws);
-                    }
-                    Log.debugf("Applied %d events (%d duplicates, %d dropped) in workspace %s", result.applied(),
-                            result.duplicates(), result.dropped(), ws);
-                });
+                    return profiles.erasedAmong(ws, involved).map(erased -> new Delivery(ws, events.size(), applying,
+                            markers.replays(), toWrite(byProfile, erased), byProfile.keySet().stream()
+                            .filter(erased::contains).collect(Collectors.toCollection(TreeSet::new))));
+                }));
+    }
+
+    /**
+     * Writes what the plan found to write, profile by profile, and marks the delivered events applied last: a call
+     * that fails before that (the change not yet signalled, or the replayed events not yet counted off) is retried
+     * whole, each write counting an event once, and signals the change and counts them off then.
+     */
+    Uni<ApplyResult> carryOut(Delivery delivery) {
+        String ws = delivery.workspace();
+        Map<String, List<EventFacts>> writing = delivery.writing();
+        int written = writing.values().stream().mapToInt(List::size).sum();
+        ApplyResult result = new ApplyResult(written, delivery.delivered() - delivery.applying().size(),
+                delivery.applying().size() - written);
+        return Multi.createFrom().iterable(writing.entrySet())
+                .onItem().transformToUni(profile -> applyProfile(ws, profile.getKey(), profile.getValue())
+                        .replaceWith(Boolean.TRUE))
+                .merge(applyConcurrency)
+                .collect().last()
+                .chain(() -> InOrder.sum(delivery.erased(), profileId -> erasures.eraseOne(ws, profileId)))
+                .call(leftovers -> written > 0 || leftovers > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
+                .call(() -> replayed(ws, delivery.applying(), delivery.replays()))
+                .call(() -> Multi.createFrom().iterable(delivery.applying())
+                        .onItem().transformToUni(event -> delivery.replays().get(event.eventId()) != null
+                                ? appliedLog.markReplayApplied(ws, event.eventId())
+                                : appliedLog.markEventApplied(ws, event.eventId()))
+                        .merge(applyConcurrency).collect().last())
+                .replaceWith(result);
+    }
+
+    /**
+     * A delivery as checked before its writes.
+     *
+     * @param delivered how many events the delivery carried
+     * @param applying  the events not applied before (written now, or dropped), to be marked applied
+     * @param replays   of those, the ones an unmerge delivers again, with the merge undone
+     * @param writing   the events to write, by the profile they belong to now
+     * @param erased    the erased profiles some of those events belong to: erased again, since an earlier delivery
+     *                  of the events may have written after the erasure and failed before it could look for the
+     *                  marker again (see {@link #applyProfile}), and a retry that only dropped them would leave that
+     */
+    record Delivery(String workspace, int delivered, List<EventFacts> applying, Map<String, String> replays,
+                    Map<String, List<EventFacts>> writing, Set<String> erased) {
     }
 
     /**

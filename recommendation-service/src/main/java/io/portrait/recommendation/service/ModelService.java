@@ -47,7 +47,8 @@ public class ModelService {
     private final Affinity affinity;
     private final Clock clock;
     private final ConcurrentMap<String, ItemModel> models = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Uni<ItemModel>> building = new ConcurrentHashMap<>();
+    /** Builds run one at a time per workspace; a rebuild asked for while one runs gets the next one. */
+    private final FreshRuns<String, ItemModel> builds = new FreshRuns<>(this::build);
     private final ConcurrentMap<String, Long> lastChecked = new ConcurrentHashMap<>();
     /** Per workspace, the store's change counter read when the current model's build began. */
     private final ConcurrentMap<String, Long> builtFrom = new ConcurrentHashMap<>();
@@ -74,7 +75,8 @@ public class ModelService {
     public Uni<ItemModel> current(String workspace) {
         ItemModel model = models.get(workspace);
         if (model == null) {
-            return rebuild(workspace);
+            // Any build will do: this request needs a model, not one newer than itself.
+            return builds.latest(Workspaces.normalize(workspace));
         }
         long now = System.nanoTime();
         Long checked = lastChecked.get(workspace);
@@ -89,12 +91,13 @@ public class ModelService {
         return Uni.createFrom().item(model);
     }
 
-    /** Builds a new version now; concurrent calls for one workspace share one build. */
+    /**
+     * Builds a new version now and answers it: a build that starts after this call, so that it holds every change
+     * made before the call. While a build is under way (which may have read the workspace before those changes), the
+     * next one starts when it ends, shared by every call made meanwhile.
+     */
     public Uni<ItemModel> rebuild(String workspace) {
-        String ws = Workspaces.normalize(workspace);
-        return building.computeIfAbsent(ws, w -> build(w)
-                .onTermination().invoke(() -> building.remove(w))
-                .memoize().indefinitely());
+        return builds.fresh(Workspaces.normalize(workspace));
     }
 
     /** Notes that interactions of the workspace changed, so that the next scheduled round rebuilds its model. */
@@ -195,9 +198,7 @@ public class ModelService {
         double value = interaction.scaledWeight() != null
                 ? affinity.unscaled(interaction.scaledWeight(), now)
                 : interaction.totalWeight() * affinity.decay(interaction.lastAt(), now);
-        // An aggregate written before the purchase's own time was kept: its latest touch stands in.
-        Instant bought = !interaction.purchased() ? null
-                : interaction.lastPurchaseAt() != null ? interaction.lastPurchaseAt() : interaction.lastAt();
-        return new ProfileItem(interaction.sku(), value, interaction.purchased(), interaction.lastAt(), bought);
+        return new ProfileItem(interaction.sku(), value, interaction.purchased(), interaction.lastAt(),
+                interaction.lastPurchaseAt());
     }
 }

@@ -26,6 +26,7 @@ import io.portrait.recommendation.domain.SegmentMemberships;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.store.ErasedProfiles;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.common.WithTestResource;
@@ -535,16 +536,8 @@ class EventSinkGrpcServiceTest {
                 "restored_profile_ids[0]");
     }
 
-    /** Nothing of the profile in any collection but the marker of its erasure. */
     private void assertNothingHeldFor(String ws, String profileId) {
-        for (String collection : List.of("interactions", "profile_histories", "consents", "aliases")) {
-            assertThat(await(mongo.getDatabase("recommendation").getCollection(collection)
-                    .countDocuments(and(eq("workspace", ws), eq("profile_id", profileId)))))
-                    .as(collection + " of " + profileId).isZero();
-        }
-        Document groups = await(mongo.getDatabase("recommendation").getCollection("profiles")
-                .find(and(eq("workspace", ws), eq("profile_id", profileId))).collect().first());
-        assertThat(groups.keySet()).containsExactlyInAnyOrder("_id", "workspace", "profile_id", "erased_at", "version");
+        ErasedProfiles.assertNothingHeldFor(mongo, ws, profileId);
     }
 
     private static ApplyMergeRequest merge(String ws, String mergeId, String survivor, String merged) {

@@ -1,0 +1,97 @@
+package io.portrait.recommendation.repository;
+
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.recommendation.repository.ConsentRepository.Consent;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A provisional refusal over an undone merge stands while that merge's replay is under way, and only then. */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class ConsentRepositoryTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+    @Inject
+    ConsentRepository consents;
+
+    @Inject
+    ReplayRepository replays;
+
+    @Inject
+    RecommendationStore store;
+
+    private final String ws = "ws-" + UUID.randomUUID();
+
+    @Test
+    void aRefusalStandsWhileItsReplayIsUnderWayAndEndsWithIt() {
+        await(replays.start(ws, "m1", List.of("e1"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", "m1"));
+        await(consents.record(ws, "p", true, T0.plusSeconds(5)));
+
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, T0.plusSeconds(5)));
+        assertThat(await(consents.find(ws, "p"))).as("read again, still under way")
+                .contains(new Consent(false, T0.plusSeconds(5)));
+
+        assertThat(await(replays.applied(ws, "m1", List.of("e1")))).contains(List.of("p"));
+        await(consents.endRefusalUntilReplayed(ws, "p", "m1"));
+        await(replays.finish(ws, "m1"));
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(true, T0.plusSeconds(5)));
+    }
+
+    @Test
+    void aRefusalWrittenBeforeReplaysWereNotedEndsWhenReadAndTheProfilesOwnConsentCountsAgain() {
+        // As an older version left it: refused over an undone merge, no replay noted that would ever end it.
+        insertConsent(new Document("workspace", ws).append("profile_id", "gave")
+                .append("personalization", true).append("given_at", Date.from(T0))
+                .append("refused_until_replayed", "m-old"));
+        insertConsent(new Document("workspace", ws).append("profile_id", "silent")
+                .append("refused_until_replayed", "m-old"));
+
+        assertThat(await(consents.find(ws, "gave"))).contains(new Consent(true, T0));
+        assertThat(await(consents.find(ws, "silent"))).isEmpty();
+
+        // Ended in the store too, not only in the answer: a consent event afterwards counts as it comes.
+        assertThat(storedConsent("gave")).doesNotContainKey("refused_until_replayed");
+        assertThat(storedConsent("silent")).doesNotContainKey("refused_until_replayed");
+        await(consents.record(ws, "silent", false, T0.plusSeconds(1)));
+        assertThat(await(consents.find(ws, "silent"))).contains(new Consent(false, T0.plusSeconds(1)));
+    }
+
+    @Test
+    void aRefusalOfALaterUnmergeIsNotEndedByTheEndOfAnEarlierOne() {
+        await(replays.start(ws, "m2", List.of("e2"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", "m2"));
+
+        await(consents.endRefusalUntilReplayed(ws, "p", "m1"));
+
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, null));
+    }
+
+    private void insertConsent(Document document) {
+        await(store.collection(RecommendationStore.CONSENTS).insertOne(document));
+    }
+
+    private Document storedConsent(String profileId) {
+        return Optional.ofNullable(await(store.collection(RecommendationStore.CONSENTS)
+                .find(RecommendationStore.profileKey(ws, profileId)).collect().first())).orElseThrow();
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}
