@@ -77,6 +77,13 @@ public interface ScoringConfig {
         /** Fewest customers to fit BG/NBD and Gamma-Gamma; below it scores carry RFM but no CLV. */
         @WithDefault("20")
         int minCustomers();
+
+        /**
+         * Most likelihood evaluations one maximization of a fit may take (Hipparchus' cap); a fit that needs more
+         * leaves the version not fitted, with the reason in its note.
+         */
+        @WithDefault("20000")
+        int maxEvaluations();
     }
 
     interface Rfm {

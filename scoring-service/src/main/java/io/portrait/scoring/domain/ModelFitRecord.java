@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * A stored model version. The model and diagnostics fields are null when the run had too little data to fit.
+ * {@code unpredicted} counts the profiles the fitted models could not predict (scored without CLV).
  */
 public record ModelFitRecord(int version, Instant fittedAt, LocalDate asOf, String currency, String trigger,
-                             int profiles, String note, BgNbdModel bgNbd, FitDiagnostics bgNbdDiagnostics,
+                             int profiles, int unpredicted, String note, BgNbdModel bgNbd, FitDiagnostics bgNbdDiagnostics,
                              GammaGammaModel gammaGamma, FitDiagnostics gammaGammaDiagnostics,
                              List<ClusterCentroid> clusters, double silhouette, double fitSeconds,
                              boolean tagsPushed, String pushError) {
@@ -26,7 +27,7 @@ public record ModelFitRecord(int version, Instant fittedAt, LocalDate asOf, Stri
     }
 
     public ModelFitRecord withPush(boolean pushed, String error) {
-        return new ModelFitRecord(version, fittedAt, asOf, currency, trigger, profiles, note, bgNbd, bgNbdDiagnostics,
+        return new ModelFitRecord(version, fittedAt, asOf, currency, trigger, profiles, unpredicted, note, bgNbd, bgNbdDiagnostics,
                 gammaGamma, gammaGammaDiagnostics, clusters, silhouette, fitSeconds, pushed, error);
     }
 }

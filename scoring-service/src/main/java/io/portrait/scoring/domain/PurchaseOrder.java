@@ -45,10 +45,6 @@ public class PurchaseOrder {
     protected PurchaseOrder() {
     }
 
-    public Purchase toPurchase() {
-        return new Purchase(profileId, orderId, eventId, occurredAt, currency, amount);
-    }
-
     /** Primary key of {@link PurchaseOrder}. */
     public static class Key implements Serializable {
 

@@ -14,7 +14,6 @@ import io.portrait.proto.scoring.v1.PurchaseSummary;
 import io.portrait.proto.scoring.v1.Scoring;
 import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.engine.PurchaseStats;
-import io.portrait.scoring.service.PurchaseService;
 import io.grpc.Status;
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.proto.scoring.v1.GetModelFitRequest;
@@ -36,17 +35,15 @@ public class ScoringGrpcService implements Scoring {
     private static final int DEFAULT_FITS = 20;
     private static final int MAX_FITS = 100;
 
-    private final PurchaseService purchases;
     private final ScoreService scores;
 
-    ScoringGrpcService(PurchaseService purchases, ScoreService scores) {
-        this.purchases = purchases;
+    ScoringGrpcService(ScoreService scores) {
         this.scores = scores;
     }
 
     @Override
     public Uni<GetPurchaseSummaryResponse> getPurchaseSummary(GetPurchaseSummaryRequest request) {
-        return GrpcErrors.respond(() -> purchases.summaryOf(
+        return GrpcErrors.respond(() -> scores.purchasesOf(
                         SinkRequests.workspace(request.getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
                 ScoringGrpcService::toResponse);

@@ -70,10 +70,6 @@ public class PurchaseOrderRepository implements PanacheRepositoryBase<PurchaseOr
                 .replaceWithVoid();
     }
 
-    public Uni<List<PurchaseOrder>> listFor(String workspace, String profileId) {
-        return list("workspace = ?1 and profileId = ?2", workspace, profileId);
-    }
-
     /** Deletes the profile's orders and scores; answers how many rows there were. */
     @Override
     public Uni<Integer> deleteFor(String workspace, String profileId) {

@@ -11,6 +11,7 @@ import io.portrait.scoring.engine.value.ClusterCentroid;
 import io.portrait.scoring.engine.value.CustomerPurchases;
 import io.portrait.scoring.engine.value.ProfileScore;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -26,9 +27,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Model versions, clusters, per-profile scores and refit leases. Written through the reactive client directly:
@@ -39,15 +42,23 @@ public class ScoreRepository {
 
     private static final int WRITE_BATCH = 1000;
 
-    private static final String PURCHASE_DAYS = """
-            -- Bounded (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past ±1.8e308.
-            -- unpriced: an order of the day has no value in $2 (no amount, or a positive one in another currency);
-            -- refund: an order of the day has a negative amount.
-            select profile_id, purchase_day,
-                   greatest(least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300), -1e300)::float8 as day_total,
-                   coalesce(bool_or(amount is null or (currency <> $2 and amount > 0)), false) as unpriced,
-                   coalesce(bool_or(amount < 0), false) as refund
-            from purchase_order where workspace = $1
+    /**
+     * An order day's figures as the models read them ($2 the workspace's currency), over the day's orders: the net
+     * total in $2, bounded (PopulationScorer.MAX_DAY_VALUE) before the cast, which would overflow past ±1.8e308;
+     * unpriced: an order of the day has no value in $2 (no amount, or a positive one in another currency); refund:
+     * an order of the day has a negative amount. The refit and the profile view read the same figures.
+     */
+    private static final String DAY_FIGURES = """
+            greatest(least(coalesce(sum(amount) filter (where currency = $2), 0), 1e300), -1e300)::float8 as day_total,
+            coalesce(bool_or(amount is null or (currency <> $2 and amount > 0)), false) as unpriced,
+            coalesce(bool_or(amount < 0), false) as refund""";
+    // A keyset page: the order days of the next $4 customers after profile $3, in profile order.
+    private static final String PURCHASE_DAYS = "select profile_id, purchase_day, " + DAY_FIGURES + """
+
+            from purchase_order
+            where workspace = $1 and profile_id in (select distinct profile_id from purchase_order
+                                                    where workspace = $1 and profile_id > $3
+                                                    order by profile_id limit $4)
             group by profile_id, purchase_day
             order by profile_id, purchase_day""";
     // Not when the workspace was fitted within $4 seconds (a scheduled refit another replica just ran).
@@ -67,9 +78,9 @@ public class ScoreRepository {
                 bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_dropout, bgnbd_log_likelihood, bgnbd_iterations,
                 bgnbd_evaluations, bgnbd_customers, bgnbd_boundary, bgnbd_fallback, bgnbd_note,
                 gg_p, gg_q, gg_gamma, gg_log_likelihood, gg_iterations, gg_evaluations, gg_customers, gg_boundary,
-                gg_note, silhouette, fit_seconds)
+                gg_note, silhouette, fit_seconds, unpredicted_profiles)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)""";
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)""";
     private static final String INSERT_CLUSTER = """
             insert into model_cluster (workspace, version, cluster_index, size, recency_days, frequency, monetary)
             values ($1, $2, $3, $4, $5, $6, $7)""";
@@ -93,14 +104,22 @@ public class ScoreRepository {
                                                  where o.workspace = s.workspace and o.profile_id = s.profile_id))""";
     private static final String SELECT_FIT = "select * from model_fit where workspace = $1";
     // The profile view's scoring part in one round trip: the alias resolved, the orders aggregated, the scores joined.
+    // A purchase day is an order day refunds do not cancel, as CustomerPurchases#isPurchaseDay reads the same figures.
     private static final String PROFILE_VALUE = """
             with live as (
-                select coalesce((select survivor_id from profile_alias where workspace = $1 and merged_id = $2), $2)
+                select coalesce((select survivor_id from profile_alias where workspace = $1 and merged_id = $3), $3)
                        as live_id),
+            days as (
+                select count(*) as orders, min(o.occurred_at) as first_at, max(o.occurred_at) as last_at,
+            """ + DAY_FIGURES + """
+
+                from purchase_order o, live where o.workspace = $1 and o.profile_id = live.live_id
+                group by o.purchase_day),
             orders as (
-                select count(*) as orders, count(distinct o.purchase_day) as purchase_days,
-                       min(o.occurred_at) as first_purchase, max(o.occurred_at) as last_purchase
-                from purchase_order o, live where o.workspace = $1 and o.profile_id = live.live_id),
+                select coalesce(sum(days.orders), 0)::bigint as orders,
+                       count(*) filter (where day_total > 0 or not refund or unpriced) as purchase_days,
+                       min(first_at) as first_purchase, max(last_at) as last_purchase
+                from days),
             revenue as (
                 select array_agg(t.currency order by t.currency) as currencies,
                        array_agg(t.total::text order by t.currency) as totals
@@ -126,40 +145,66 @@ public class ScoreRepository {
 
     /**
      * Every profile's order days with the day's net value in {@code currency} (other currencies count 0), the days
-     * holding an order of no known value in it, and the days holding a refund.
+     * holding an order of no known value in it, and the days holding a refund, handed to {@code summarize} one
+     * profile at a time in profile order; answers what it made of each (nulls left out). The orders are read
+     * {@code pageSize} profiles at a time (keyset pages by profile id), all in one read-only snapshot, so that only
+     * a page of order days is held at once, never the workspace's.
      */
-    public Uni<List<CustomerPurchases>> purchases(String workspace, String currency) {
-        return pool.preparedQuery(PURCHASE_DAYS).execute(Tuple.of(workspace, currency)).map(rows -> {
-            List<CustomerPurchases> customers = new ArrayList<>();
-            String current = null;
-            TreeMap<LocalDate, Double> days = new TreeMap<>();
-            TreeSet<LocalDate> unpriced = new TreeSet<>();
-            TreeSet<LocalDate> refunds = new TreeSet<>();
-            for (Row row : rows) {
-                String profileId = row.getString("profile_id");
-                if (!profileId.equals(current)) {
-                    if (current != null) {
-                        customers.add(new CustomerPurchases(current, days, unpriced, refunds));
-                    }
-                    current = profileId;
-                    days = new TreeMap<>();
-                    unpriced = new TreeSet<>();
-                    refunds = new TreeSet<>();
+    public <T> Uni<List<T>> eachCustomer(String workspace, String currency, int pageSize,
+                                         Function<CustomerPurchases, T> summarize) {
+        List<T> summaries = new ArrayList<>();
+        return pool.withTransaction(connection -> connection
+                .query("set transaction isolation level repeatable read, read only").execute()
+                .chain(() -> page(connection, workspace, currency, "", pageSize, summarize, summaries))
+                .replaceWith(summaries));
+    }
+
+    /** One page after profile {@code after}, and the pages after it while pages come back full. */
+    private <T> Uni<Void> page(SqlConnection connection, String workspace, String currency, String after,
+                               int pageSize, Function<CustomerPurchases, T> summarize, List<T> summaries) {
+        return connection.preparedQuery(PURCHASE_DAYS).execute(Tuple.of(workspace, currency, after, pageSize))
+                // Off the event loop: summarizing a page is computation.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(rows -> {
+                    List<CustomerPurchases> customers = customers(rows);
+                    summaries.addAll(customers.parallelStream().map(summarize).filter(Objects::nonNull).toList());
+                    return customers.size() < pageSize ? Uni.createFrom().voidItem()
+                            : page(connection, workspace, currency, customers.get(customers.size() - 1).profileId(),
+                            pageSize, summarize, summaries);
+                });
+    }
+
+    /** A page's rows, ordered by profile and day, as one CustomerPurchases per profile. */
+    private static List<CustomerPurchases> customers(RowSet<Row> rows) {
+        List<CustomerPurchases> customers = new ArrayList<>();
+        String current = null;
+        TreeMap<LocalDate, Double> days = new TreeMap<>();
+        TreeSet<LocalDate> unpriced = new TreeSet<>();
+        TreeSet<LocalDate> refunds = new TreeSet<>();
+        for (Row row : rows) {
+            String profileId = row.getString("profile_id");
+            if (!profileId.equals(current)) {
+                if (current != null) {
+                    customers.add(new CustomerPurchases(current, days, unpriced, refunds));
                 }
-                LocalDate day = row.getLocalDate("purchase_day");
-                days.put(day, row.getDouble("day_total"));
-                if (row.getBoolean("unpriced")) {
-                    unpriced.add(day);
-                }
-                if (row.getBoolean("refund")) {
-                    refunds.add(day);
-                }
+                current = profileId;
+                days = new TreeMap<>();
+                unpriced = new TreeSet<>();
+                refunds = new TreeSet<>();
             }
-            if (current != null) {
-                customers.add(new CustomerPurchases(current, days, unpriced, refunds));
+            LocalDate day = row.getLocalDate("purchase_day");
+            days.put(day, row.getDouble("day_total"));
+            if (row.getBoolean("unpriced")) {
+                unpriced.add(day);
             }
-            return customers;
-        });
+            if (row.getBoolean("refund")) {
+                refunds.add(day);
+            }
+        }
+        if (current != null) {
+            customers.add(new CustomerPurchases(current, days, unpriced, refunds));
+        }
+        return customers;
     }
 
     /** True when this holder now holds the workspace's refit lease. */
@@ -228,9 +273,12 @@ public class ScoreRepository {
                 .map(rows -> rows.rowCount() == 0 ? null : storedScore(rows.iterator().next()));
     }
 
-    /** The purchase figures and latest scores of the live profile behind {@code profileId}, in one statement. */
-    public Uni<ProfileValue> profileValue(String workspace, String profileId) {
-        return pool.preparedQuery(PROFILE_VALUE).execute(Tuple.of(workspace, profileId)).map(rows -> {
+    /**
+     * The purchase figures and latest scores of the live profile behind {@code profileId}, in one statement; its
+     * purchase days are those the models count in {@code currency}, the workspace's.
+     */
+    public Uni<ProfileValue> profileValue(String workspace, String currency, String profileId) {
+        return pool.preparedQuery(PROFILE_VALUE).execute(Tuple.of(workspace, currency, profileId)).map(rows -> {
             Row row = rows.iterator().next();
             PurchaseStats purchases = null;
             if (row.getLong("orders") > 0) {
@@ -340,7 +388,7 @@ public class ScoreRepository {
                 gd == null ? null : gd.logLikelihood(), gd == null ? null : gd.iterations(),
                 gd == null ? null : gd.evaluations(), gd == null ? null : gd.customers(),
                 gd == null ? null : String.join(",", gd.boundaryParameters()), gd == null ? null : gd.note(),
-                fit.silhouette(), fit.fitSeconds()));
+                fit.silhouette(), fit.fitSeconds(), fit.unpredicted()));
     }
 
     private static Tuple scoreRow(String workspace, int version, OffsetDateTime scoredAt, int horizonDays,
@@ -385,7 +433,7 @@ public class ScoreRepository {
         }
         return new ModelFitRecord(row.getInteger("version"), row.getOffsetDateTime("fitted_at").toInstant(),
                 row.getLocalDate("as_of"), row.getString("currency"), row.getString("trigger"),
-                row.getInteger("profiles"), row.getString("note"), bgNbd, bgNbdDiagnostics, gammaGamma,
+                row.getInteger("profiles"), row.getInteger("unpredicted_profiles"), row.getString("note"), bgNbd, bgNbdDiagnostics, gammaGamma,
                 gammaGammaDiagnostics, clusters, row.getDouble("silhouette"), row.getDouble("fit_seconds"),
                 row.getBoolean("tags_pushed"), row.getString("push_error"));
     }

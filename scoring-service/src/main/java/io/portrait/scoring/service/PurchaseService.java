@@ -2,20 +2,15 @@ package io.portrait.scoring.service;
 
 import io.portrait.common.sink.ApplyResult;
 import io.portrait.common.sink.MergeRecord;
-import io.portrait.common.sink.ProfileNotFoundException;
 import io.portrait.common.sink.SinkWriter;
 import io.portrait.common.sink.UnmergeRecord;
 import io.portrait.scoring.config.ScoringConfig;
-import io.portrait.scoring.domain.ProfileSummary;
-import io.portrait.scoring.domain.PurchaseOrder;
 import io.portrait.scoring.domain.SinkEvent;
 import io.portrait.scoring.engine.OrderParser;
 import io.portrait.scoring.engine.Purchase;
-import io.portrait.scoring.engine.PurchaseStats;
 import io.portrait.scoring.engine.PurchaseSummarizer;
 import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.scoring.repository.PurchaseOrderRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -93,17 +88,5 @@ public class PurchaseService {
     @WithTransaction
     public Uni<Boolean> eraseProfile(String workspace, String profileId) {
         return sink.eraseProfile(workspace, profileId);
-    }
-
-    /** The purchase summary of the live profile behind {@code profileId}; answers that profile's id too. */
-    @WithSession
-    public Uni<ProfileSummary> summaryOf(String workspace, String profileId) {
-        return sink.liveIdOf(workspace, profileId)
-                .chain(liveId -> orders.listFor(workspace, liveId).map(rows -> {
-                    PurchaseStats stats = PurchaseSummarizer.summarize(
-                                    rows.stream().map(PurchaseOrder::toPurchase).toList())
-                            .orElseThrow(() -> new ProfileNotFoundException("purchases", profileId));
-                    return new ProfileSummary(liveId, stats);
-                }));
     }
 }

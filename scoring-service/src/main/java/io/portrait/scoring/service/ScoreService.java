@@ -6,12 +6,14 @@ import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.config.SettingChecks;
 import io.portrait.scoring.domain.ModelFitRecord;
+import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
 import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.scoring.engine.value.Engagement;
 import io.portrait.scoring.engine.value.KMeans;
 import io.portrait.scoring.engine.value.PopulationScorer;
+import io.portrait.scoring.engine.value.PredictionFailures;
 import io.portrait.scoring.engine.value.ProfileScore;
 import io.portrait.scoring.engine.value.RfmSegments;
 import io.portrait.scoring.engine.value.ScoreRun;
@@ -50,6 +52,8 @@ public class ScoreService {
     public static final String VALUE_TIER = "value_tier";
     public static final String CHURN_RISK = "churn_risk";
     public static final String CLUSTER = "cluster";
+    /** Customers whose order days a refit reads at a time: a page's days are held, then only their summaries. */
+    static final int READ_PAGE = 5_000;
     private static final Pattern SCHEDULE_PERIOD = Pattern.compile("(\\d{1,9})([SMHD])");
 
     private final ScoreRepository scores;
@@ -74,6 +78,7 @@ public class ScoreService {
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
                 config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),
+                SettingChecks.atLeastOne(config.clv().maxEvaluations(), "portrait.scoring.clv.max-evaluations"),
                 RfmSegments.parse(config.rfm().segments()),
                 new Tiers(config.churn().highBelow(), config.churn().mediumBelow(),
                         config.valueTiers().highNetWorthFrom(), config.valueTiers().midFrom()),
@@ -165,12 +170,12 @@ public class ScoreService {
         Instant now = clock.instant();
         LocalDate asOf = LocalDate.ofInstant(now, ZoneOffset.UTC);
         String currency = currencies.of(workspace);
-        return scores.purchases(workspace, currency)
+        return scores.eachCustomer(workspace, currency, READ_PAGE, customer -> scorer.summarize(customer, asOf))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(customers -> scorer.score(customers, asOf))
+                .map(customers -> scorer.scoreSummaries(customers, asOf))
                 .chain(run -> {
                     ModelFitRecord fit = new ModelFitRecord(0, now, asOf, currency, trigger, run.scores().size(),
-                            run.note(), run.purchases() == null ? null : run.purchases().model(),
+                            run.unpredicted().count(), run.note(), run.purchases() == null ? null : run.purchases().model(),
                             run.purchases() == null ? null : run.purchases().diagnostics(),
                             run.spend() == null ? null : run.spend().model(),
                             run.spend() == null ? null : run.spend().diagnostics(),
@@ -185,10 +190,23 @@ public class ScoreService {
                             .chain(() -> scores.save(workspace, fit, run.scores(), horizonDays))
                             .invoke(version -> Log.infof("workspace %s: model v%d, %d profiles scored%s", workspace,
                                     version, run.scores().size(), run.note() == null ? "" : " (" + run.note() + ")"))
+                            .invoke(version -> logUnpredicted(workspace, version, run.unpredicted()))
                             .chain(version -> push(workspace, version, now)
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)
                                             .chain(() -> scores.fit(workspace, version))));
                 });
+    }
+
+    /**
+     * One warning per run, not one per customer, for the customers the fitted models could not predict: how many,
+     * and the first with its reason, so an operator can look that profile up.
+     */
+    private static void logUnpredicted(String workspace, int version, PredictionFailures unpredicted) {
+        if (unpredicted.count() > 0) {
+            Log.warnf("workspace %s: model v%d could not predict %d of %d customers, scored without CLV; "
+                            + "first: profile %s, %s", workspace, version, unpredicted.count(),
+                    unpredicted.customers(), unpredicted.sampleProfileId(), unpredicted.sampleReason());
+        }
     }
 
     /**
@@ -234,9 +252,22 @@ public class ScoreService {
                 .onItem().ifNull().failWith(() -> new ProfileNotFoundException("scores", profileId));
     }
 
-    /** The purchase figures and scores of the live profile behind {@code profileId}; parts not held are null. */
+    /**
+     * The purchase figures and scores of the live profile behind {@code profileId}; parts not held are null. Its
+     * purchase days are those the models count: an order day refunds cancel is none.
+     */
     public Uni<ProfileValue> valueOf(String workspace, String profileId) {
-        return scores.profileValue(workspace, profileId);
+        return scores.profileValue(workspace, currencies.of(workspace), profileId);
+    }
+
+    /** The purchase figures of {@link #valueOf} alone, answering the live profile's id. */
+    public Uni<ProfileSummary> purchasesOf(String workspace, String profileId) {
+        return valueOf(workspace, profileId).map(value -> {
+            if (value.purchases() == null) {
+                throw new ProfileNotFoundException("purchases", profileId);
+            }
+            return new ProfileSummary(value.profileId(), value.purchases());
+        });
     }
 
     /** One version, or the latest when {@code version} is empty. */

@@ -7,6 +7,7 @@ import io.portrait.proto.scoring.v1.GetModelFitRequest;
 import io.portrait.proto.scoring.v1.GetProfileScoresRequest;
 import io.portrait.proto.scoring.v1.GetProfileValueRequest;
 import io.portrait.proto.scoring.v1.GetProfileValueResponse;
+import io.portrait.proto.scoring.v1.GetPurchaseSummaryRequest;
 import io.portrait.proto.scoring.v1.ListModelFitsRequest;
 import io.portrait.proto.scoring.v1.ModelFit;
 import io.portrait.proto.scoring.v1.ProfileScores;
@@ -17,6 +18,7 @@ import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
 import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.scoring.engine.value.CustomerPurchases;
 import io.portrait.scoring.engine.value.RfmSegments;
 import io.portrait.scoring.repository.ScoreRepository;
 import io.portrait.scoring.service.RefitJob;
@@ -243,6 +245,46 @@ class ScoreGrpcServiceTest {
         assertThat(abroad.getRfm().getFrequency()).isEqualTo(2);
         assertThat(abroad.getRfm().getRecencyDays()).isEqualTo(10);
         assertThat(abroad.getRfm().getMonetary().getAmount()).isEqualTo("100.00");
+        // The profile view counts the purchase days the models do, in both of its reads.
+        for (String profileId : List.of("refunded", "returned", "abroad")) {
+            int frequency = scores(ws, profileId).getRfm().getFrequency();
+            assertThat(await(scoring.getProfileValue(GetProfileValueRequest.newBuilder().setWorkspace(ws)
+                    .setProfileId(profileId).build())).getSummary().getPurchaseDays()).as(profileId).isEqualTo(frequency);
+            assertThat(await(scoring.getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder().setWorkspace(ws)
+                    .setProfileId(profileId).build())).getSummary().getPurchaseDays()).as(profileId).isEqualTo(frequency);
+        }
+    }
+
+    /**
+     * A refit reads the orders a page of customers at a time: whatever the page size (pages ending mid-way, or
+     * exactly at the last customer), every customer comes once, whole, in profile order, as one read gives them.
+     */
+    @Test
+    void theOrdersAreReadInPagesOfCustomersWithTheSameResultAsAtOnce() {
+        String ws = newWorkspace();
+        seed(ws);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(12, ChronoUnit.HOURS);
+        await(sink.applyEvents(TestEvents.batch(ws,
+                order("s1", "p7", now.minus(5, ChronoUnit.DAYS).toString(), props("orderId", "s-1", "revenue", -35)),
+                order("f1", "p8", now.minus(3, ChronoUnit.DAYS).toString(),
+                        props("orderId", "f-1", "revenue", 80, "currency", "USD")))));
+
+        List<CustomerPurchases> atOnce = await(scoreRepository.eachCustomer(ws, "CNY", 1_000, customer -> customer));
+
+        assertThat(atOnce).hasSize(CUSTOMERS).extracting(CustomerPurchases::profileId)
+                .isSorted().doesNotHaveDuplicates();
+        assertThat(atOnce.stream().filter(c -> c.profileId().equals("p7")).findFirst().orElseThrow().refundDays())
+                .hasSize(1);
+        assertThat(atOnce.stream().filter(c -> c.profileId().equals("p8")).findFirst().orElseThrow().unpricedDays())
+                .hasSize(1);
+        for (int pageSize : new int[]{1, 7, 8, CUSTOMERS}) {
+            assertThat(await(scoreRepository.eachCustomer(ws, "CNY", pageSize, customer -> customer)))
+                    .as("pages of %d", pageSize).isEqualTo(atOnce);
+        }
+        // What summarize leaves out (null) is not answered.
+        assertThat(await(scoreRepository.eachCustomer(ws, "CNY", 7,
+                customer -> customer.profileId().equals("p3") ? null : customer.profileId())))
+                .hasSize(CUSTOMERS - 1).doesNotContain("p3");
     }
 
     @Test

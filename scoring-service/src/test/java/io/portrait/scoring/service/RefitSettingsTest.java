@@ -17,7 +17,8 @@ class RefitSettingsTest {
     @CsvSource({
             "portrait.scoring.refit.lease, 0s",
             "portrait.scoring.refit.lease, -30m",
-            "portrait.scoring.refit.wait-for-running, -1s"})
+            "portrait.scoring.refit.wait-for-running, -1s",
+            "portrait.scoring.clv.max-evaluations, 0"})
     void refitDurationsThatCannotWorkStopTheStartNamingTheSetting(String setting, String value) {
         assertThatThrownBy(() -> new ScoreService(null, null, config(setting, value), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(setting);

@@ -46,6 +46,16 @@ public final class BgNbdFitter {
      *                                  then not identified)
      */
     public static BgNbdFit fit(List<RepeatHistory> histories) {
+        return fit(histories, LogSpaceMaximizer.MAX_EVALUATIONS);
+    }
+
+    /**
+     * As {@link #fit(List)}, each of the two maximizations taking at most {@code maxEvaluations} likelihood
+     * evaluations.
+     *
+     * @throws org.hipparchus.exception.MathIllegalStateException when a maximization needs more evaluations
+     */
+    public static BgNbdFit fit(List<RepeatHistory> histories, int maxEvaluations) {
         Compressed data = Compressed.of(histories);
         if (data.size() == 0) {
             throw new IllegalArgumentException("BG/NBD needs at least one customer");
@@ -58,7 +68,7 @@ public final class BgNbdFitter {
         LogSpaceMaximizer.Result full = LogSpaceMaximizer.maximize(NAMES,
                 new double[]{LOWER, LOWER, LOWER, LOWER}, new double[]{UPPER, UPPER, UPPER, UPPER},
                 new double[]{1, 1, 1, 1},
-                p -> data.logLikelihood(BgNbdModel.withDropout(p[0], p[1] * scale, p[2], p[3])));
+                p -> data.logLikelihood(BgNbdModel.withDropout(p[0], p[1] * scale, p[2], p[3])), maxEvaluations);
         double[] p = full.parameters();
         BgNbdModel withDropout = BgNbdModel.withDropout(p[0], p[1] * scale, p[2], p[3]);
         double withDropoutLikelihood = data.logLikelihood(withDropout);
@@ -66,7 +76,7 @@ public final class BgNbdFitter {
         // does not beat it, the maximum is not interior (the optimizer only crawled towards it, or hit the bound).
         LogSpaceMaximizer.Result limit = LogSpaceMaximizer.maximize(new String[]{"r", "alpha"},
                 new double[]{LOWER, LOWER}, new double[]{UPPER, UPPER}, new double[]{p[0], p[1]},
-                q -> data.logLikelihood(BgNbdModel.withoutDropout(q[0], q[1] * scale)));
+                q -> data.logLikelihood(BgNbdModel.withoutDropout(q[0], q[1] * scale)), maxEvaluations);
         double[] q = limit.parameters();
         BgNbdModel noDropout = BgNbdModel.withoutDropout(q[0], q[1] * scale);
         double noDropoutLikelihood = data.logLikelihood(noDropout);

@@ -28,6 +28,15 @@ public final class GammaGammaFitter {
      * @throws IllegalArgumentException when fewer than two customers have repeat purchases with a positive value
      */
     public static GammaGammaFit fit(List<RepeatHistory> histories) {
+        return fit(histories, LogSpaceMaximizer.MAX_EVALUATIONS);
+    }
+
+    /**
+     * As {@link #fit(List)}, the maximization taking at most {@code maxEvaluations} likelihood evaluations.
+     *
+     * @throws org.hipparchus.exception.MathIllegalStateException when it needs more
+     */
+    public static GammaGammaFit fit(List<RepeatHistory> histories, int maxEvaluations) {
         List<RepeatHistory> repeat = histories.stream().filter(RepeatHistory::hasValuedRepeats)
                 .toList();
         if (repeat.size() < 2) {
@@ -51,7 +60,7 @@ public final class GammaGammaFitter {
         LogSpaceMaximizer.Result result = LogSpaceMaximizer.maximize(new String[]{"p", "q", "gamma"},
                 new double[]{LOWER, MIN_Q_EXCESS, LOWER}, new double[]{UPPER, UPPER, UPPER}, new double[]{1, 1, 1},
                 parameters -> logLikelihood(new GammaGammaModel(parameters[0], 1 + parameters[1],
-                        parameters[2] * scale), data));
+                        parameters[2] * scale), data), maxEvaluations);
         double[] fitted = result.parameters();
         GammaGammaModel model = new GammaGammaModel(fitted[0], 1 + fitted[1], fitted[2] * scale);
         List<String> onBound = new ArrayList<>(result.onBound());

@@ -1,5 +1,7 @@
 package io.portrait.scoring.engine.clv;
 
+import org.hipparchus.exception.LocalizedCoreFormats;
+import org.hipparchus.exception.MathIllegalStateException;
 import org.hipparchus.optim.InitialGuess;
 import org.hipparchus.optim.MaxEval;
 import org.hipparchus.optim.PointValuePair;
@@ -21,7 +23,8 @@ final class LogSpaceMaximizer {
 
     private static final double INITIAL_RADIUS = 0.5;
     private static final double STOPPING_RADIUS = 1e-10;
-    private static final int MAX_EVALUATIONS = 20_000;
+    /** Likelihood evaluations one maximization may take unless told otherwise (portrait.scoring.clv.max-evaluations). */
+    static final int MAX_EVALUATIONS = 20_000;
     /** Within this distance (in log units) of a bound a parameter counts as on it. */
     private static final double ON_BOUND = 1e-3;
 
@@ -37,9 +40,12 @@ final class LogSpaceMaximizer {
      * @param upper       upper bounds
      * @param start       starting point (not logs)
      * @param logLikelihood the objective, given the parameters (not their logs); non-finite values count as -infinity
+     * @param maxEvaluations  the most likelihood evaluations the search may take
+     * @throws MathIllegalStateException when the search needs more evaluations than that (Hipparchus' cap): there
+     *                                   is then no maximum to report, and the caller says the model is not fitted
      */
     static Result maximize(String[] names, double[] lower, double[] upper, double[] start,
-                           ToDoubleFunction<double[]> logLikelihood) {
+                           ToDoubleFunction<double[]> logLikelihood, int maxEvaluations) {
         int n = names.length;
         double[] logLower = new double[n];
         double[] logUpper = new double[n];
@@ -55,8 +61,18 @@ final class LogSpaceMaximizer {
             return Double.isFinite(value) ? value : -1e300;
         });
         BOBYQAOptimizer optimizer = new BOBYQAOptimizer(2 * n + 1, INITIAL_RADIUS, STOPPING_RADIUS);
-        PointValuePair best = optimizer.optimize(objective, GoalType.MAXIMIZE, new InitialGuess(logStart),
-                new SimpleBounds(logLower, logUpper), new MaxEval(MAX_EVALUATIONS));
+        PointValuePair best;
+        try {
+            best = optimizer.optimize(objective, GoalType.MAXIMIZE, new InitialGuess(logStart),
+                    new SimpleBounds(logLower, logUpper), new MaxEval(maxEvaluations));
+        } catch (MathIllegalStateException e) {
+            if (e.getSpecifier() != LocalizedCoreFormats.MAX_COUNT_EXCEEDED) {
+                throw e;
+            }
+            // Hipparchus says "maximal count (20) exceeded": the version's note says which search ran out.
+            throw new MathIllegalStateException(e, LocalizedCoreFormats.SIMPLE_MESSAGE, "no maximum of the "
+                    + "likelihood over " + String.join(", ", names) + " within " + maxEvaluations + " evaluations");
+        }
         double[] logs = best.getPoint();
         List<String> onBound = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -2,7 +2,6 @@ package io.portrait.scoring.engine.value;
 
 import io.portrait.scoring.engine.clv.BgNbdFit;
 import io.portrait.scoring.engine.clv.BgNbdFitter;
-import io.portrait.scoring.engine.clv.BgNbdModel;
 import io.portrait.scoring.engine.clv.ClvCalculator;
 import io.portrait.scoring.engine.clv.GammaGammaFit;
 import io.portrait.scoring.engine.clv.GammaGammaFitter;
@@ -16,6 +15,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.stream.IntStream;
 
 /**
@@ -98,25 +98,42 @@ public final class PopulationScorer {
      * their last order day, and no CLV or churn risk.
      */
     public ScoreRun score(List<CustomerPurchases> customers, LocalDate asOf) {
-        List<CustomerPurchases> active = customers.stream()
-                .filter(customer -> !customer.dayTotals().headMap(asOf.plusDays(1)).isEmpty()).toList();
+        return scoreSummaries(customers.parallelStream().map(customer -> summarize(customer, asOf))
+                .filter(Objects::nonNull).toList(), asOf);
+    }
+
+    /**
+     * What the run reads of one customer as of {@code asOf}, so their order days need not be held for the whole
+     * population at once (see {@link #scoreSummaries}); null without an order day on or before {@code asOf}.
+     */
+    public CustomerSummary summarize(CustomerPurchases customer, LocalDate asOf) {
+        SortedMap<LocalDate, Double> ordered = customer.dayTotals().headMap(asOf.plusDays(1));
+        if (ordered.isEmpty()) {
+            return null;
+        }
+        List<LocalDate> purchaseDays = customer.purchaseDays(asOf);
+        LocalDate last = purchaseDays.isEmpty() ? ordered.lastKey() : purchaseDays.get(purchaseDays.size() - 1);
+        return new CustomerSummary(customer.profileId(), history(customer, purchaseDays, asOf),
+                ChronoUnit.DAYS.between(last, asOf), purchaseDays.size(), monetary(customer, asOf),
+                settings.engagement().score(purchaseDays, asOf));
+    }
+
+    /** As {@link #score}, from the customers' summaries ({@link #summarize}) as of the same {@code asOf}. */
+    public ScoreRun scoreSummaries(List<CustomerSummary> active, LocalDate asOf) {
         int n = active.size();
         RepeatHistory[] everyHistory = new RepeatHistory[n];
         double[] recency = new double[n];
         double[] frequency = new double[n];
         double[] monetary = new double[n];
         double[] engagement = new double[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            CustomerPurchases customer = active.get(i);
-            List<LocalDate> purchaseDays = customer.purchaseDays(asOf);
-            everyHistory[i] = history(customer, purchaseDays, asOf);
-            LocalDate last = purchaseDays.isEmpty() ? customer.dayTotals().headMap(asOf.plusDays(1)).lastKey()
-                    : purchaseDays.get(purchaseDays.size() - 1);
-            recency[i] = ChronoUnit.DAYS.between(last, asOf);
-            frequency[i] = purchaseDays.size();
-            monetary[i] = monetary(customer, asOf);
-            engagement[i] = settings.engagement().score(purchaseDays, asOf);
-        });
+        for (int i = 0; i < n; i++) {
+            CustomerSummary customer = active.get(i);
+            everyHistory[i] = customer.history();
+            recency[i] = customer.recencyDays();
+            frequency[i] = customer.frequency();
+            monetary[i] = customer.monetary();
+            engagement[i] = customer.engagement();
+        }
         List<RepeatHistory> histories = Arrays.stream(everyHistory).filter(Objects::nonNull).toList();
         int[] r = RfmQuintiles.lowerIsBetter(recency);
         int[] f = RfmQuintiles.higherIsBetter(frequency);
@@ -126,38 +143,19 @@ public final class PopulationScorer {
         Models models = fit(histories);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
 
-        double[] expected = new double[n];
-        double[] alive = new double[n];
-        double[] orderValue = new double[n];
-        double[] clv = new double[n];
-        boolean[] predicted = new boolean[n];
+        ClvPredictions predictions = ClvPredictions.none(n);
         if (models.purchases() != null) {
-            BgNbdModel purchases = models.purchases().model();
-            double horizon = settings.horizonDays() / DAYS_PER_WEEK;
-            ClvCalculator calculator = new ClvCalculator(purchases, models.spend().model(), horizon,
-                    settings.periodDays() / DAYS_PER_WEEK, settings.margin(),
+            ClvCalculator calculator = new ClvCalculator(models.purchases().model(), models.spend().model(),
+                    settings.horizonDays() / DAYS_PER_WEEK, settings.periodDays() / DAYS_PER_WEEK, settings.margin(),
                     ClvCalculator.periodRate(settings.annualDiscountRate(), settings.periodDays()));
-            IntStream.range(0, n).parallel().forEach(i -> {
-                RepeatHistory h = everyHistory[i];
-                if (h == null) {
-                    return;
-                }
-                try {
-                    orderValue[i] = models.spend().model().expectedAverageValue(h.valuedRepeats(), h.meanValue());
-                    ClvCalculator.Prediction prediction = calculator.predict(h, orderValue[i]);
-                    predicted[i] = finite(orderValue[i], prediction);
-                    expected[i] = prediction.expectedPurchases();
-                    alive[i] = prediction.probabilityAlive();
-                    // A customer the fitted model cannot predict (a figure that is not a number, as a fit on a few
-                    // customers can give) keeps RFM, tier and cluster but no CLV; it is not ranked up on no evidence.
-                    clv[i] = predicted[i] ? prediction.clv() : 0;
-                } catch (ArithmeticException | IllegalArgumentException | MathRuntimeException e) {
-                    // Nor does one whose prediction cannot be computed at all fail everyone else's scores.
-                    predicted[i] = false;
-                    clv[i] = 0;
-                }
-            });
+            predictions = ClvPredictions.predict(calculator, models.spend().model(), everyHistory,
+                    active.stream().map(CustomerSummary::profileId).toList());
         }
+        double[] expected = predictions.expected;
+        double[] alive = predictions.alive;
+        double[] orderValue = predictions.orderValue;
+        double[] clv = predictions.clv;
+        boolean[] predicted = predictions.predicted;
         String[] tiers = settings.tiers().valueTiers(models.purchases() != null ? clv : monetary);
 
         int[] clusters = new int[n];
@@ -175,7 +173,7 @@ public final class PopulationScorer {
 
         List<ProfileScore> scores = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            CustomerPurchases customer = active.get(i);
+            CustomerSummary customer = active.get(i);
             boolean fitted = models.purchases() != null && predicted[i];
             scores.add(new ProfileScore(customer.profileId(), (int) recency[i], (int) frequency[i], monetary[i],
                     r[i], f[i], m[i], settings.segments().segmentOf(r[i], f[i], m[i]),
@@ -183,8 +181,10 @@ public final class PopulationScorer {
                     fitted ? clv[i] : null, fitted ? churnRisk(everyHistory[i], alive[i]) : null, tiers[i],
                     engagement[i], clusters[i]));
         }
-        return new ScoreRun(models.purchases(), models.spend(), models.note(), scores, centroids, silhouette,
-                fitSeconds);
+        PredictionFailures failures = predictions.failures();
+        return new ScoreRun(models.purchases(), models.spend(),
+                models.note() != null ? models.note() : failures.note(), scores, centroids, silhouette, fitSeconds,
+                failures);
     }
 
     /**
@@ -211,7 +211,8 @@ public final class PopulationScorer {
                     + " with a purchase value), at least 2 with a value needed");
         }
         try {
-            return new Models(BgNbdFitter.fit(histories), GammaGammaFitter.fit(histories), null);
+            return new Models(BgNbdFitter.fit(histories, settings.maxEvaluations()),
+                    GammaGammaFitter.fit(histories, settings.maxEvaluations()), null);
         } catch (IllegalArgumentException | ArithmeticException | MathRuntimeException e) {
             // Data the models cannot be fitted to (values so large the optimum is not a finite number, an optimizer
             // out of evaluations): the run still gives RFM, tiers on spend and clusters, and says why there is no CLV.

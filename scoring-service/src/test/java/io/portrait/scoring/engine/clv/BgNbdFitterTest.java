@@ -1,5 +1,6 @@
 package io.portrait.scoring.engine.clv;
 
+import org.hipparchus.exception.MathIllegalStateException;
 import org.hipparchus.random.RandomDataGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,21 @@ class BgNbdFitterTest {
     static void fitCdnow() {
         cdnow = Cdnow.summary();
         fit = BgNbdFitter.fit(cdnow);
+    }
+
+    /**
+     * Hipparchus' evaluation cap: a search that needs more likelihood evaluations than allowed ends with its reason
+     * (the run then says the model is not fitted); one allowed as many as the default fit took finds the same fit.
+     */
+    @Test
+    void aSearchOutOfEvaluationsSaysWhichRanOutAndEnoughEvaluationsGiveTheSameFit() {
+        assertThatThrownBy(() -> BgNbdFitter.fit(cdnow, 30))
+                .isInstanceOf(MathIllegalStateException.class)
+                .hasMessage("no maximum of the likelihood over r, alpha, a, b within 30 evaluations");
+
+        BgNbdFit enough = BgNbdFitter.fit(cdnow, fit.diagnostics().evaluations());
+        assertThat(enough.model()).isEqualTo(fit.model());
+        assertThat(enough.diagnostics().evaluations()).isEqualTo(fit.diagnostics().evaluations());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portrait.scoring.engine.clv;
 
+import org.hipparchus.exception.MathIllegalStateException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,16 @@ class GammaGammaFitterTest {
     static void fitCdnow() {
         cdnow = Cdnow.summary();
         fit = GammaGammaFitter.fit(cdnow);
+    }
+
+    @Test
+    void aSearchOutOfEvaluationsSaysSoAndEnoughEvaluationsGiveTheSameFit() {
+        assertThatThrownBy(() -> GammaGammaFitter.fit(cdnow, 20))
+                .isInstanceOf(MathIllegalStateException.class)
+                .hasMessage("no maximum of the likelihood over p, q, gamma within 20 evaluations");
+
+        GammaGammaFit enough = GammaGammaFitter.fit(cdnow, fit.diagnostics().evaluations());
+        assertThat(enough.model()).isEqualTo(fit.model());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +34,12 @@ class PopulationScorerTest {
     static final LocalDate CALIBRATION_END = LocalDate.of(1997, 9, 30);
 
     static ScoringSettings settings() {
-        return new ScoringSettings(273, 30, 0.3, 0.1, 10, RfmSegments.defaults(), new Tiers(0.3, 0.7, 0.9, 0.5),
-                new Engagement(30), new KMeans(2, 6, 1000, 42));
+        return settings(20_000);
+    }
+
+    static ScoringSettings settings(int maxEvaluations) {
+        return new ScoringSettings(273, 30, 0.3, 0.1, 10, maxEvaluations, RfmSegments.defaults(),
+                new Tiers(0.3, 0.7, 0.9, 0.5), new Engagement(30), new KMeans(2, 6, 1000, 42));
     }
 
     private static List<CustomerPurchases> customers;
@@ -257,6 +262,8 @@ class PopulationScorerTest {
     @Test
     void scoresEveryCustomerWithEveryScore() {
         assertThat(run.scores()).hasSize(2357);
+        assertThat(run.unpredicted()).isEqualTo(PredictionFailures.NONE);
+        assertThat(run.note()).isNull();
         Set<String> segmentNames = Set.copyOf(RfmSegments.defaults().names());
         for (ProfileScore score : run.scores()) {
             assertThat(score.segment()).isIn(segmentNames);
@@ -294,6 +301,38 @@ class PopulationScorerTest {
         assertThat(best.index()).isZero();
         assertThat(best.monetary()).isGreaterThan(worst.monetary());
         assertThat(best.recencyDays()).isLessThan(worst.recencyDays());
+    }
+
+    /**
+     * A fit that needs more likelihood evaluations than {@code clv.max-evaluations} allows (Hipparchus' cap: the
+     * CDNOW fit takes a few hundred) leaves the run not fitted with the reason in its note, and every customer
+     * still gets RFM, a value tier from spend, engagement and a cluster, without CLV or churn risk.
+     */
+    @Test
+    void aFitOutOfLikelihoodEvaluationsIsNotFittedAndSaysWhyButEveryoneIsScored() {
+        ScoreRun capped = new PopulationScorer(settings(30)).score(customers, CALIBRATION_END);
+
+        assertThat(capped.purchases()).isNull();
+        assertThat(capped.spend()).isNull();
+        assertThat(capped.note()).isEqualTo(
+                "not fitted: no maximum of the likelihood over r, alpha, a, b within 30 evaluations");
+        assertThat(capped.unpredicted()).isEqualTo(PredictionFailures.NONE);
+        assertThat(capped.clusters()).isNotEmpty();
+        Map<String, ProfileScore> uncapped = run.scores().stream()
+                .collect(Collectors.toMap(ProfileScore::profileId, score -> score));
+        assertThat(capped.scores()).hasSize(2357).allSatisfy(score -> {
+            assertThat(score.clv()).isNull();
+            assertThat(score.churnRisk()).isNull();
+            ProfileScore fitted = uncapped.get(score.profileId());
+            assertThat(score.segment()).isEqualTo(fitted.segment());
+            assertThat(score.monetary()).isEqualTo(fitted.monetary());
+            assertThat(score.engagement()).isEqualTo(fitted.engagement());
+            assertThat(score.cluster()).isNotNegative();
+        });
+        // Tiers from spend: the biggest spender is high net worth.
+        ProfileScore biggest = capped.scores().stream().max(Comparator.comparingDouble(ProfileScore::monetary))
+                .orElseThrow();
+        assertThat(biggest.valueTier()).isEqualTo(Tiers.HIGH_NET_WORTH);
     }
 
     @Test
