@@ -3,6 +3,8 @@ package io.portrait.common.sink;
 import io.smallrye.mutiny.Uni;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +23,14 @@ public final class ErasedProfiles {
             on conflict (workspace, profile_id) do nothing""";
     private static final String AMONG = """
             select profile_id from erased_profile where workspace = :workspace and profile_id in (:profileIds)""";
-    private static final String AMONG_OR_RESOLVING = AMONG + """
-
-            union
-            select a.merged_id from profile_alias a
-            join erased_profile e on e.workspace = a.workspace and e.profile_id = a.survivor_id
-            where a.workspace = :workspace and a.merged_id in (:profileIds)""";
+    /** Per id: its survivor (merged-away ids only) and whether it or its survivor is erased. */
+    private static final String LIVE_PROFILES = """
+            select a.merged_id, a.survivor_id, exists (select 1 from erased_profile e
+                   where e.workspace = a.workspace and e.profile_id = a.survivor_id) as erased
+            from profile_alias a where a.workspace = :workspace and a.merged_id in (:profileIds)
+            union all
+            select e.profile_id, null, true from erased_profile e
+            where e.workspace = :workspace and e.profile_id in (:profileIds)""";
 
     /** Records the ids as erased; an id erased before keeps its first erasure time. */
     public Uni<Void> record(String workspace, Collection<String> profileIds) {
@@ -45,11 +49,30 @@ public final class ErasedProfiles {
     }
 
     /**
-     * The ids among {@code profileIds} that are erased, or merged away into a profile that is (table
-     * {@code profile_alias}, see {@link ProfileAliases}): nothing may be written for them or for their survivor.
+     * The survivor of each merged-away id among {@code profileIds} (table {@code profile_alias}, see
+     * {@link ProfileAliases}) and the ids that are erased or merged away into a profile that is, in one statement:
+     * nothing may be written for those, nor for their survivor. Call it under the shared workspace lock.
      */
-    public Uni<Set<String>> amongOrResolvingTo(String workspace, Collection<String> profileIds) {
-        return query(AMONG_OR_RESOLVING, workspace, profileIds);
+    public Uni<LiveProfiles> liveProfiles(String workspace, Collection<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(new LiveProfiles(Map.of(), Set.of()));
+        }
+        return NativeSql.list(LIVE_PROFILES, Object[].class,
+                        Map.of("workspace", workspace, "profileIds", List.copyOf(Set.copyOf(profileIds))))
+                .map(rows -> {
+                    Map<String, String> survivors = new HashMap<>();
+                    Set<String> erased = new HashSet<>();
+                    for (Object[] row : rows) {
+                        String id = (String) row[0];
+                        if (row[1] != null) {
+                            survivors.put(id, (String) row[1]);
+                        }
+                        if (Boolean.TRUE.equals(row[2])) {
+                            erased.add(id);
+                        }
+                    }
+                    return new LiveProfiles(survivors, erased);
+                });
     }
 
     private static Uni<Set<String>> query(String sql, String workspace, Collection<String> profileIds) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -52,14 +51,24 @@ public final class SinkWriter<E> {
         this.maxBatchSize = maxBatchSize;
     }
 
+    /** A sink's own step of {@link #applyEvents}, in the batch's transaction and under its lock. */
+    @FunctionalInterface
+    public interface BatchStore<E> {
+
+        /**
+         * Stores the events to apply, in batch order. {@code profiles} holds the live profile of each of their
+         * profile ids (a merged-away id's events count for its survivor); none of them is erased.
+         */
+        Uni<Void> store(List<E> events, LiveProfiles profiles, ApplyResult result);
+    }
+
     /**
      * Applies a batch. Events applied before (or twice in the batch) are skipped as duplicates; events whose profile,
      * or the live profile it resolves to, was erased are dropped (counted as {@link ApplyResult#dropped()}, and
      * recorded in the ledger like any other, so that their redelivery is a duplicate). {@code store} gets the rest, in
-     * batch order, with the result to report.
+     * batch order, with their live profiles (read in the same statement as the erased ones) and the result to report.
      */
-    public Uni<ApplyResult> applyEvents(String workspace, List<E> events,
-                                        BiFunction<List<E>, ApplyResult, Uni<Void>> store) {
+    public Uni<ApplyResult> applyEvents(String workspace, List<E> events, BatchStore<E> store) {
         if (events.size() > maxBatchSize) {
             return Uni.createFrom().failure(new InvalidRequestException(
                     "events: at most " + maxBatchSize + " per batch, got " + events.size()));
@@ -68,16 +77,16 @@ public final class SinkWriter<E> {
                 .chain(() -> ledger.recordEvents(workspace, events.stream().map(eventId).toList()))
                 .chain(fresh -> {
                     List<E> firsts = firstOccurrences(events, fresh);
-                    return erasedProfilesOf(workspace, firsts).chain(erasedIds -> {
-                        List<E> toApply = erasedIds.isEmpty() ? firsts : firsts.stream()
-                                .filter(event -> !erasedIds.contains(profileId.apply(event))).toList();
+                    return erased.liveProfiles(workspace, firsts.stream().map(profileId).toList()).chain(profiles -> {
+                        List<E> toApply = profiles.erased().isEmpty() ? firsts : firsts.stream()
+                                .filter(event -> !profiles.isErased(profileId.apply(event))).toList();
                         ApplyResult result = new ApplyResult(toApply.size(), events.size() - firsts.size(),
                                 firsts.size() - toApply.size());
                         if (result.dropped() > 0) {
                             LOG.debugf("workspace %s: dropped %d events of erased profiles", workspace,
                                     result.dropped());
                         }
-                        return store.apply(toApply, result).replaceWith(result);
+                        return store.store(toApply, profiles, result).replaceWith(result);
                     });
                 });
     }
@@ -188,14 +197,6 @@ public final class SinkWriter<E> {
                 })
                 .chain(() -> data.deleteFor(workspace, profileId))
                 .chain(deleted -> aliases.forget(workspace, profileId).map(forgotten -> deleted + forgotten));
-    }
-
-    /** The delivered profile ids among the events' that are erased or resolve to an erased profile. */
-    private Uni<Set<String>> erasedProfilesOf(String workspace, List<E> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
-        }
-        return erased.amongOrResolvingTo(workspace, events.stream().map(profileId).toList());
     }
 
     private List<E> firstOccurrences(List<E> events, Set<String> freshIds) {

@@ -44,19 +44,14 @@ public class PurchaseService {
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
         String defaultCurrency = currencies.of(workspace);
-        return sink.applyEvents(workspace, events, (toApply, result) -> {
+        return sink.applyEvents(workspace, events, (toApply, profiles, result) -> {
             List<Purchase> purchases = toApply.stream()
                     .filter(event -> OrderParser.isOrder(event.type(), event.name()))
                     .map(event -> OrderParser.parse(event.profileId(), event.eventId(), event.occurredAt(),
                             event.properties(), defaultCurrency))
+                    .map(purchase -> purchase.withProfileId(profiles.liveIdOf(purchase.profileId())))
                     .toList();
-            Set<String> profileIds = purchases.stream().map(Purchase::profileId).collect(Collectors.toSet());
-            return sink.survivorsOf(workspace, profileIds)
-                    .chain(survivors -> orders.insert(workspace, PurchaseSummarizer.onePerOrder(
-                            purchases.stream()
-                                    .map(purchase -> purchase.withProfileId(survivors.getOrDefault(
-                                            purchase.profileId(), purchase.profileId())))
-                                    .toList())))
+            return orders.insert(workspace, PurchaseSummarizer.onePerOrder(purchases))
                     .invoke(() -> Log.debugf("workspace %s: applied %d events (%d orders), skipped %d duplicates"
                                     + " and %d of erased profiles", workspace, result.applied(), purchases.size(),
                             result.duplicates(), result.dropped()));

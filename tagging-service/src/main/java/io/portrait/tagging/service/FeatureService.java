@@ -55,16 +55,14 @@ public class FeatureService {
      */
     @WithTransaction
     public Uni<ApplyResult> applyEvents(String workspace, List<SinkEvent> events) {
-        return sink.applyEvents(workspace, events, (toApply, result) -> {
-            Set<String> profileIds = toApply.stream().map(SinkEvent::profileId).collect(Collectors.toSet());
-            return sink.survivorsOf(workspace, profileIds)
-                    .chain(survivors -> counters.add(workspace, FeatureEngine.aggregate(observations(toApply, survivors)))
-                            .chain(() -> keep(workspace, toApply, survivors))
-                            .chain(() -> tags.refreshProfiles(workspace,
-                                    toApply.stream().map(e -> survivors.getOrDefault(e.profileId(), e.profileId()))
-                                            .collect(Collectors.toSet()),
-                                    toApply.stream().map(SinkEvent::feature).collect(Collectors.toSet()),
-                                    toApply.stream().anyMatch(e -> !e.traits().isEmpty()), false).replaceWithVoid()))
+        return sink.applyEvents(workspace, events, (toApply, profiles, result) -> {
+            Map<String, String> survivors = profiles.survivors();
+            return counters.add(workspace, FeatureEngine.aggregate(observations(toApply, survivors)))
+                    .chain(() -> keep(workspace, toApply, survivors))
+                    .chain(() -> tags.refreshProfiles(workspace,
+                            toApply.stream().map(e -> profiles.liveIdOf(e.profileId())).collect(Collectors.toSet()),
+                            toApply.stream().map(SinkEvent::feature).collect(Collectors.toSet()),
+                            toApply.stream().anyMatch(e -> !e.traits().isEmpty()), false).replaceWithVoid())
                     .invoke(() -> Log.debugf("workspace %s: applied %d events, skipped %d duplicates and %d of erased"
                             + " profiles", workspace, result.applied(), result.duplicates(), result.dropped()));
         });

@@ -305,20 +305,17 @@ public class TagCatalogService {
                 throw new InvalidRequestException("value: '" + checkedValue + "' is not one of "
                         + manual.spec().allowed());
             }
-            return ledger.lockShared(workspace).chain(() -> erased.amongOrResolvingTo(workspace, profileIds))
-                    .invoke(gone -> {
-                        if (!gone.isEmpty()) {
-                            List<String> named = profileIds.stream().filter(gone::contains).distinct().toList();
+            return ledger.lockShared(workspace).chain(() -> erased.liveProfiles(workspace, profileIds))
+                    .chain(profiles -> {
+                        if (!profiles.erased().isEmpty()) {
+                            List<String> named = profileIds.stream().filter(profiles::isErased).distinct().toList();
                             throw new NotFoundException("no profile " + String.join(", ",
                                     named.subList(0, Math.min(5, named.size())))
                                     + (named.size() > 5 ? " (" + named.size() + " ids in all)" : "")
                                     + " in this workspace; nothing was assigned");
                         }
-                    })
-                    .chain(() -> aliases.survivorsOf(workspace, profileIds))
-                    .chain(survivors -> {
                         List<TagValueRepository.Change> changes = new ArrayList<>();
-                        profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct().forEach(id ->
+                        profileIds.stream().map(profiles::liveIdOf).distinct().forEach(id ->
                                 changes.add(new TagValueRepository.Change(id, code,
                                         manual.definition().liveVersion(), checkedValue, reason)));
                         // The tags that read this one follow at once, as they follow an event.
