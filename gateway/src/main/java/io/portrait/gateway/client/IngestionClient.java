@@ -22,6 +22,8 @@ import io.portrait.proto.ingestion.v1.GetTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
 import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
@@ -63,6 +65,23 @@ public class IngestionClient {
                 .listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
                         .addAllProfileIds(profileIds).setPageSize(pageSize)
                         .setPageToken(pageToken == null ? "" : pageToken).build());
+    }
+
+    /** A page of the events that carry consent, newest first: reading consent skips the others in ingestion. */
+    public Uni<ListProfileEventsResponse> consentEvents(String workspace, List<String> profileIds, int pageSize,
+                                                        String pageToken) {
+        return ingestion.withDeadlineAfter(readDeadlineMillis, TimeUnit.MILLISECONDS)
+                .listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                        .addAllProfileIds(profileIds).setConsentOnly(true).setPageSize(pageSize)
+                        .setPageToken(pageToken == null ? "" : pageToken).build());
+    }
+
+    /** A page of the quarantined events that carried one of the person's identifiers, for an export. */
+    public Uni<ListProfileQuarantinedEventsResponse> quarantined(String workspace, List<String> profileIds,
+                                                                 int pageSize, String pageToken) {
+        return timed().listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                .setWorkspace(workspace).addAllProfileIds(profileIds).setPageSize(pageSize)
+                .setPageToken(pageToken == null ? "" : pageToken).build());
     }
 
     public Uni<EraseProfileEventsResponse> eraseEvents(String workspace, List<String> profileIds) {

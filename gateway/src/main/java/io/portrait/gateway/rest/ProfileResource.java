@@ -200,15 +200,36 @@ public class ProfileResource {
     @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
     @Path("/{id}/export")
     @Operation(summary = "Everything held about a profile", description = "The profile with identifiers in clear, "
-            + "consent, every event and the audit trail: the answer to a data subject's access request. Audited.")
+            + "consent, the events (the newest 10,000; next is the cursor of the rest), the rejected events in "
+            + "quarantine that carried its identifiers and the audit trail: the answer to a data subject's access "
+            + "request. A service that fails fails the export. Audited.")
     @APIResponse(responseCode = "200", description = "Everything held, as a JSON attachment.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileExport.class)))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "503", description = "A service holding part of it is unavailable; nothing exported.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Response> export(@PathParam("id") String id) {
         return privacy.export(caller.workspace(), caller.actor(), id)
                 .map(export -> Response.ok(export, MediaType.APPLICATION_JSON)
                         .header("Content-Disposition", "attachment; filename=\"profile-" + export.profile().id() + ".json\"")
                         .build());
+    }
+
+    @GET
+    @RolesAllowed(Scope.PRIVACY_ADMIN_NAME)
+    @Path("/{id}/export/events")
+    @Operation(summary = "The rest of an export's events", description = "The events of the profile and of every id "
+            + "merged into it, in clear, newest first, up to 10,000 per page, from the cursor on: the export's next, "
+            + "then each page's. Audited.")
+    @APIResponse(responseCode = "200", description = "One page of events; next is absent on the last.")
+    @APIResponse(responseCode = "400", description = "A cursor this API did not give out.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<TimelineEvent>> exportEvents(
+            @PathParam("id") String id,
+            @Parameter(description = "The next cursor of the export or of the previous page; the newest events "
+                    + "without one.") @QueryParam("cursor") String cursor) {
+        return privacy.exportEvents(caller.workspace(), caller.actor(), id, cursor);
     }
 
     private static Response erased(ErasureReceipt receipt) {

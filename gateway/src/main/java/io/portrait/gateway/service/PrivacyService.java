@@ -7,6 +7,7 @@ import io.portrait.gateway.domain.AuditEntry;
 import io.portrait.gateway.domain.ConsentState;
 import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.ProfileExport;
+import io.portrait.gateway.domain.QuarantinedEventView;
 import io.portrait.gateway.domain.TimelineEvent;
 import io.portrait.gateway.rest.Problem;
 import io.portrait.gateway.rest.ProblemException;
@@ -46,8 +47,12 @@ public class PrivacyService {
     private static final int MAX_PURPOSES = 20;
     /** Identifier types preferred to carry the consent event, most stable first. */
     private static final List<String> CARRIERS = List.of("user_id", "crm_id", "member_card", "email", "phone");
-    /** Events read for consent and export; a profile with more is exported up to this many, newest first. */
+    /**
+     * Most events one export answer (or one page of its continuation) holds, newest first. A profile with more gets
+     * the cursor of the rest.
+     */
     static final int MAX_EXPORT_EVENTS = 10_000;
+    /** Events (or quarantined events) asked of ingestion at once: its largest page. */
     private static final int PAGE = 500;
     /** Most audit entries an export holds. */
     static final int MAX_EXPORT_AUDIT = 500;
@@ -56,14 +61,16 @@ public class PrivacyService {
     private final IngestionClient ingestion;
     private final ProfileService profiles;
     private final AuditService audit;
+    private final IngestionAdminService ingestionAdmin;
     private final Clock clock = Clock.systemUTC();
 
     public PrivacyService(IdentityClient identity, IngestionClient ingestion, ProfileService profiles,
-                          AuditService audit) {
+                          AuditService audit, IngestionAdminService ingestionAdmin) {
         this.identity = identity;
         this.ingestion = ingestion;
         this.profiles = profiles;
         this.audit = audit;
+        this.ingestionAdmin = ingestionAdmin;
     }
 
     /** Records consent per purpose for the profile by sending it through ingestion; answers the accepted event. */
@@ -126,45 +133,59 @@ public class PrivacyService {
                         "The profile holds no identifier to carry the consent event; nothing was recorded.")));
     }
 
-    /** The latest consent per purpose among the profile's events (newest first), with when it was given. */
+    /**
+     * The latest consent per purpose among all the profile's events (of every id merged into it), with the event that
+     * last changed it. Purposes are open-ended (any name a channel sends), so no purpose is known to be settled
+     * before the oldest event: every event carrying consent is read, newest first, however many there are; ingestion
+     * hands over those only, so the profile's other events cost no transfer.
+     */
     public Uni<ConsentState> consent(String workspace, String profileId) {
         return identity.profile(workspace, profileId)
-                .flatMap(profile -> allEvents(workspace, profile)
-                        .map(events -> consentOf(profile.getProfileId(), events)));
+                .flatMap(profile -> latestConsent(workspace, profile).map(latest -> latest.state(profile.getProfileId())));
     }
 
-    static ConsentState consentOf(String profileId, List<TimelineEvent> newestFirst) {
-        Map<String, Boolean> purposes = new TreeMap<>();
-        Instant latest = null;
-        String eventId = null;
-        List<TimelineEvent> ordered = new ArrayList<>(newestFirst);
-        ordered.sort(Comparator.comparing(TimelineEvent::timestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
-                .reversed());
-        for (TimelineEvent event : ordered) {
-            if (event.consent() == null || event.consent().isEmpty()) {
-                continue;
-            }
-            if (latest == null) {
-                latest = event.timestamp();
-                eventId = event.eventId();
-            }
-            event.consent().forEach(purposes::putIfAbsent);
-        }
-        return new ConsentState(profileId, purposes, latest, eventId);
+    private Uni<LatestConsent> latestConsent(String workspace, Profile profile) {
+        LatestConsent latest = new LatestConsent();
+        return consentPages(workspace, ids(profile), "", latest).replaceWith(latest);
+    }
+
+    private Uni<Void> consentPages(String workspace, List<String> ids, String token, LatestConsent into) {
+        return ingestion.consentEvents(workspace, ids, PAGE, token).flatMap(answer -> {
+            answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
+            return answer.getNextPageToken().isEmpty() ? Uni.createFrom().voidItem()
+                    : consentPages(workspace, ids, answer.getNextPageToken(), into);
+        });
     }
 
     /**
-     * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. The audit trail
-     * is the entries on the profile and on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}.
+     * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. Consent is
+     * read from all the events, however old; the events themselves are the newest {@link #MAX_EXPORT_EVENTS}, with
+     * the cursor of the rest ({@link #exportEvents}); the quarantine's rejected events that carried the person's
+     * identifiers are all there, newest first. The audit trail is the entries on the profile and on every id merged
+     * into it, newest first, at most {@link #MAX_EXPORT_AUDIT}. The parts are read at once, and one that fails fails
+     * the export.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
-                .flatMap(profile -> events(workspace, profile).flatMap(events -> auditTrail(workspace, profile)
-                        .map(trail -> new ProfileExport(clock.instant(), view,
-                                consentOf(view.id(), events.events()).purposes(), events.events(), events.truncated(),
-                                trail))))
+                .flatMap(profile -> Uni.combine().all().unis(latestConsent(workspace, profile),
+                                events(workspace, ids(profile), null), quarantined(workspace, ids(profile)),
+                                auditTrail(workspace, profile))
+                        .with((consent, events, quarantined, trail) -> new ProfileExport(clock.instant(), view,
+                                consent.purposes(), events.items(), events.next(), events.next() != null,
+                                quarantined, trail)))
                 .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
-                        Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size()))));
+                        Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size(),
+                                "quarantined", export.quarantined().size()))));
+    }
+
+    /**
+     * The export's events from {@code cursor} on (the {@code next} of the export or of the page before), at most
+     * {@link #MAX_EXPORT_EVENTS}, newest first, in clear; audited like the export.
+     */
+    public Uni<Page<TimelineEvent>> exportEvents(String workspace, String actor, String profileId, String cursor) {
+        return identity.profile(workspace, profileId).flatMap(profile -> events(workspace, ids(profile), cursor)
+                .call(page -> audit.record(workspace, actor, AuditService.PII_READ, profile.getProfileId(),
+                        Map.of("via", "GET /v1/profiles/{id}/export/events", "events", page.items().size()))));
     }
 
     private Uni<List<AuditEntry>> auditTrail(String workspace, Profile profile) {
@@ -182,35 +203,44 @@ public class PrivacyService {
         return ids;
     }
 
-    /** The newest events of the profile and every id merged into it; {@code truncated} when older ones were left. */
-    private record Events(List<TimelineEvent> events, boolean truncated) {
-    }
-
-    private Uni<List<TimelineEvent>> allEvents(String workspace, Profile profile) {
-        return events(workspace, profile).map(Events::events);
-    }
-
-    private Uni<Events> events(String workspace, Profile profile) {
+    /** Up to {@link #MAX_EXPORT_EVENTS} events from the cursor on, and the cursor of those left, if any. */
+    private Uni<Page<TimelineEvent>> events(String workspace, List<String> ids, String cursor) {
         List<TimelineEvent> events = new ArrayList<>();
-        return page(workspace, ids(profile), "", events).map(more -> new Events(events, more));
+        return eventPages(workspace, ids, cursor == null ? "" : cursor, events)
+                .map(next -> new Page<>(events, next.isEmpty() ? null : next));
     }
 
-    /** Reads pages into {@code into} up to {@link #MAX_EXPORT_EVENTS}; answers whether events were left unread. */
-    private Uni<Boolean> page(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
-        return ingestion.events(workspace, ids, PAGE, token).flatMap(answer -> {
-            for (var event : answer.getEventsList()) {
-                if (into.size() == MAX_EXPORT_EVENTS) {
-                    return Uni.createFrom().item(true);
-                }
-                into.add(TimelineService.event(event, false));
-            }
-            if (answer.getNextPageToken().isEmpty()) {
-                return Uni.createFrom().item(false);
-            }
-            if (into.size() == MAX_EXPORT_EVENTS) {
-                return Uni.createFrom().item(true);
-            }
-            return page(workspace, ids, answer.getNextPageToken(), into);
+    /**
+     * Reads pages into {@code into} until the events run out or {@link #MAX_EXPORT_EVENTS} are read; answers the last
+     * page's token, empty when none. The last page asked for is no larger than what is left to read, so its token is
+     * exactly where the rest begin.
+     */
+    private Uni<String> eventPages(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
+        int size = Math.min(PAGE, MAX_EXPORT_EVENTS - into.size());
+        return ingestion.events(workspace, ids, size, token).flatMap(answer -> {
+            answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
+            String next = answer.getNextPageToken();
+            return next.isEmpty() || into.size() >= MAX_EXPORT_EVENTS ? Uni.createFrom().item(next)
+                    : eventPages(workspace, ids, next, into);
+        });
+    }
+
+    /** Every quarantined event that carried the person's identifiers, in clear, newest first. */
+    private Uni<List<QuarantinedEventView>> quarantined(String workspace, List<String> ids) {
+        List<QuarantinedEventView> views = new ArrayList<>();
+        return quarantinePages(workspace, ids, "", views).map(done -> views.stream()
+                .sorted(Comparator.comparing((QuarantinedEventView view) -> Instant.parse(view.receivedAt()))
+                        .reversed().thenComparing(QuarantinedEventView::id))
+                .toList());
+    }
+
+    private Uni<Void> quarantinePages(String workspace, List<String> ids, String token,
+                                      List<QuarantinedEventView> into) {
+        return ingestion.quarantined(workspace, ids, PAGE, token).flatMap(answer -> {
+            // The person's own data, handed to the person: in clear like the rest of the export.
+            answer.getEventsList().forEach(event -> into.add(ingestionAdmin.view(event, true)));
+            return answer.getNextPageToken().isEmpty() ? Uni.createFrom().voidItem()
+                    : quarantinePages(workspace, ids, answer.getNextPageToken(), into);
         });
     }
 }

@@ -21,6 +21,8 @@ import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.QuarantinedEvent;
 import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.scoring.v1.GetProfileValueResponse;
 import io.quarkus.test.InjectMock;
@@ -98,6 +100,10 @@ class PrivacyTest {
         when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
         when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
         when(parts.viewRecommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
+        when(ingestion.consentEvents(eq("default"), any(), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        when(ingestion.quarantined(eq("default"), any(), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.getDefaultInstance()));
         when(ingestion.eraseEvents(eq("default"), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
         when(sinks.erase(anyString(), eq("default"), anyString())).thenReturn(Uni.createFrom().item(
@@ -168,7 +174,7 @@ class PrivacyTest {
 
     @Test
     void consentIsReadBackFromTheLatestEvents() {
-        when(ingestion.events(eq("default"), any(), anyInt(), any())).thenReturn(Uni.createFrom().item(
+        when(ingestion.consentEvents(eq("default"), any(), anyInt(), any())).thenReturn(Uni.createFrom().item(
                 ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-new", 2000, "personalization", false))
                         .addEvents(consentEvent("e-old", 1000, "personalization", true))
@@ -179,6 +185,48 @@ class PrivacyTest {
                 .body("purposes.personalization", equalTo(false))
                 .body("purposes.marketing", equalTo(true))
                 .body("eventId", equalTo("e-new"));
+    }
+
+    /**
+     * A purpose set once long ago still counts for a customer active since: here the marketing consent is older than
+     * the newest 10,000 events (as an ingestion that does not filter by consent would hand them over), and the
+     * purpose given last of all is read from the first page.
+     */
+    @Test
+    void aPurposeSetLongAgoIsFoundBeyondTheNewestTenThousandEvents() {
+        when(ingestion.consentEvents(eq("default"), eq(List.of("p-active", "p-active-old")), anyInt(), any()))
+                .thenAnswer(call -> Uni.createFrom().item(pageOf(12_001, call.getArgument(2), call.getArgument(3),
+                        i -> i == 0 ? consentEvent("e-0", 100_000, "personalization", false)
+                                : i == 12_000 ? consentEvent("e-12000", 100_000 - i, "marketing", true)
+                                : plainEvent("e-" + i, 100_000 - i))));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-active/consent")
+                .then().statusCode(200)
+                .body("purposes.personalization", equalTo(false))
+                .body("purposes.marketing", equalTo(true))
+                .body("eventId", equalTo("e-0"));
+    }
+
+    /**
+     * The page of {@code total} events (made by {@code event}, newest first) at {@code token} ("" or "at-N", event N
+     * first), at most {@code size} of them, as ingestion pages.
+     */
+    private static ListProfileEventsResponse pageOf(int total, int size, String token,
+                                                    java.util.function.IntFunction<ResolvedEvent> event) {
+        int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token.substring("at-".length()));
+        int to = Math.min(total, from + Math.min(size, 500));
+        ListProfileEventsResponse.Builder answer = ListProfileEventsResponse.newBuilder();
+        for (int i = from; i < to; i++) {
+            answer.addEvents(event.apply(i));
+        }
+        if (to < total) {
+            answer.setNextPageToken("at-" + to);
+        }
+        return answer.build();
+    }
+
+    private static ResolvedEvent plainEvent(String id, long seconds) {
+        return ResolvedEvent.newBuilder().setEventId(id).setEvent(Event.newBuilder().setType("track").setName("Viewed")
+                .setTimestamp(Timestamp.newBuilder().setSeconds(seconds))).build();
     }
 
     private static ResolvedEvent consentEvent(String id, long seconds, String purpose, boolean given) {
@@ -345,6 +393,14 @@ class PrivacyTest {
         when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
+        when(ingestion.consentEvents(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
+                        .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
+        // Rejected events that carried Ann's identifiers, as ingestion matched them: hers too, in clear.
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.newBuilder()
+                        .addEvents(quarantinedEvent("q-old", 1000, "ann@example.com"))
+                        .addEvents(quarantinedEvent("q-new", 2000, "u-ann")).build()));
         // Something done to the id before it was merged into p-export belongs to the person too.
         auditService.record("default", "key:someone", "identity.unbound", "p-export-old", Map.of()).await()
                 .indefinitely();
@@ -354,11 +410,66 @@ class PrivacyTest {
                 .body("profile.identifiers.value", hasItem("ann@example.com"))
                 .body("consent.personalization", equalTo(true))
                 .body("events", hasSize(1))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("next")))
                 .body("truncated", equalTo(false))
+                .body("quarantined.id", contains("q-new", "q-old"))
+                .body("quarantined[1].event.identifiers.email", equalTo("ann@example.com"))
+                .body("quarantined[1].errors[0].code", equalTo("invalid_format"))
+                .body("quarantined[1].receivedAt", equalTo("1970-01-01T00:16:40Z"))
                 .body("audit.target", hasItem("p-export-old"));
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-export").queryParam("action", "pii.read")
                 .when().get("/v1/audit")
-                .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"));
+                .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"))
+                .body("items[0].detail.quarantined", equalTo(2));
+    }
+
+    private static QuarantinedEvent quarantinedEvent(String id, long receivedAt, String identifier) {
+        Timestamp at = Timestamp.newBuilder().setSeconds(receivedAt).build();
+        return QuarantinedEvent.newBuilder().setId(id).setSource("web").setMessageId("m-" + id)
+                .setEvent(CollectedEvent.newBuilder().setMessageId("m-" + id).setType("track").setName("Viewed")
+                        .setTimestamp("yesterday").addIdentifiers(Identifier.newBuilder()
+                                .setType(identifier.contains("@") ? "email" : "user_id").setValue(identifier)))
+                .addErrors(io.portrait.proto.ingestion.v1.FieldError.newBuilder().setField("timestamp")
+                        .setCode("invalid_format").setMessage("not a time"))
+                .setReceivedAt(at).setAttempts(1).setLastAttemptAt(at).build();
+    }
+
+    /**
+     * A profile with more events than one export holds: the export carries the newest 10,000 and the cursor of the
+     * rest, which the export's events continuation pages through to the oldest, each page audited.
+     */
+    @Test
+    void anExportWithMoreEventsThanItHoldsSaysWhereTheRestAre() {
+        when(ingestion.events(eq("default"), eq(List.of("p-busy", "p-busy-old")), anyInt(), any()))
+                .thenAnswer(call -> Uni.createFrom().item(pageOf(22_001, call.getArgument(2), call.getArgument(3),
+                        i -> plainEvent("e-" + i, 100_000 - i))));
+        String next = given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-busy/export")
+                .then().statusCode(200)
+                .body("events", hasSize(10_000))
+                .body("events[0].eventId", equalTo("e-0"))
+                .body("events[9999].eventId", equalTo("e-9999"))
+                .body("truncated", equalTo(true))
+                .body("next", notNullValue())
+                .extract().path("next");
+
+        String then = given().header("X-API-Key", privacyAdmin).queryParam("cursor", next)
+                .when().get("/v1/profiles/p-busy/export/events")
+                .then().statusCode(200)
+                .body("items", hasSize(10_000))
+                .body("items[0].eventId", equalTo("e-10000"))
+                .body("items[0].name", equalTo("Viewed"))
+                .extract().path("next");
+        given().header("X-API-Key", privacyAdmin).queryParam("cursor", then)
+                .when().get("/v1/profiles/p-busy/export/events")
+                .then().statusCode(200)
+                .body("items", hasSize(2_001))
+                .body("items[2000].eventId", equalTo("e-22000"))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("next")));
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-busy").queryParam("action", "pii.read")
+                .when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items.detail.via", hasItem("GET /v1/profiles/{id}/export/events"))
+                .body("items", hasSize(3));
     }
 
     /**
@@ -381,6 +492,15 @@ class PrivacyTest {
         given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-down/export")
                 .then().statusCode(503).contentType("application/problem+json");
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-down")
+                .when().get("/v1/audit")
+                .then().statusCode(200).body("items", hasSize(0));
+
+        // Ingestion cannot list the quarantined events that carried the person's identifiers: no export either.
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-unlisted", "p-unlisted-old")), anyInt(), any()))
+                .thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-unlisted/export")
+                .then().statusCode(503).contentType("application/problem+json");
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-unlisted")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items", hasSize(0));
     }

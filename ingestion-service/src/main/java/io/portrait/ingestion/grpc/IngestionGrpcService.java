@@ -34,6 +34,8 @@ import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.ListTrackingPlansRequest;
@@ -92,6 +94,12 @@ public class IngestionGrpcService implements Ingestion {
     @Override
     public Uni<EraseProfileEventsResponse> eraseProfileEvents(EraseProfileEventsRequest request) {
         return call(() -> profileEvents.erase(request));
+    }
+
+    @Override
+    public Uni<ListProfileQuarantinedEventsResponse> listProfileQuarantinedEvents(
+            ListProfileQuarantinedEventsRequest request) {
+        return call(() -> profileEvents.quarantined(request));
     }
 
     @Override

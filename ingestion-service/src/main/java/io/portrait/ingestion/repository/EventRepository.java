@@ -134,11 +134,15 @@ public class EventRepository {
 
     /**
      * Resolved events of the given profiles, newest first (by event time, then id), starting after the position
-     * {@code (beforeTime, beforeId)} when given.
+     * {@code (beforeTime, beforeId)} when given; only those carrying consent when {@code consentOnly}.
      */
-    public Uni<List<ResolvedEvent>> timeline(String workspace, Collection<String> profileIds, int limit,
-                                             Date beforeTime, String beforeId) {
+    public Uni<List<ResolvedEvent>> timeline(String workspace, Collection<String> profileIds, boolean consentOnly,
+                                             int limit, Date beforeTime, String beforeId) {
         Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds));
+        if (consentOnly) {
+            // Read from the timeline index: the server skips the profile's other events, the caller never sees them.
+            filter = Filters.and(filter, Filters.exists("consent.0"));
+        }
         if (beforeTime != null) {
             filter = Filters.and(filter, Filters.or(Filters.lt("timestamp", beforeTime),
                     Filters.and(Filters.eq("timestamp", beforeTime), Filters.lt("_id", beforeId))));
@@ -217,7 +221,10 @@ public class EventRepository {
                 });
     }
 
-    /** Those of the hashes that resolved events of profiles other than the given ones carry too. */
+    /**
+     * Those of the hashes that resolved events of profiles other than the given ones carry too; found through the
+     * index on the lookup hashes ({@code by_identifier}), not by reading the workspace's events.
+     */
     private Uni<Set<String>> identifiersOfOthers(String workspace, Collection<String> profileIds, Set<String> hashes) {
         return store.events().find(Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", RESOLVED),
                                 Filters.in("identifiers.hash", hashes), Filters.nin("profile_id", profileIds)),
@@ -230,8 +237,8 @@ public class EventRepository {
 
     /**
      * Deletes the events not resolved yet that carry one of the identifiers (an erased person's events still on their
-     * way to identity); answers their ids, so their places in the resolve queue can go too. Reads the workspace's
-     * events, as the field has no index: an erasure is rare.
+     * way to identity); answers their ids, so their places in the resolve queue can go too. Found through the index
+     * on the lookup hashes ({@code by_identifier}).
      */
     public Uni<List<String>> erasePendingHolding(String workspace, Collection<String> identifierHashes) {
         if (identifierHashes.isEmpty()) {

@@ -132,11 +132,6 @@ public class ImportRepository {
                 .map(d -> d == null ? Set.of() : Set.copyOf(d.getList(SUPPRESSED, String.class, List.of())));
     }
 
-    /** The lookup hash of an identifier, as the events and the erasure know it. */
-    public String hash(String type, String value) {
-        return values.hash(type, value);
-    }
-
     /** Stores chunk {@code seq} of a job's file; the file content is people's data, so it is sealed. */
     public Uni<Void> putChunk(String id, int seq, byte[] data) {
         Document chunk = new Document("_id", chunkId(id, seq)).append("job", id).append("seq", seq)

@@ -23,6 +23,9 @@ import java.util.List;
 @ApplicationScoped
 public class IngestionStore {
 
+    /** Name of the index on identifiers' lookup hashes, in the events and in the quarantine. */
+    static final String BY_IDENTIFIER = "by_identifier";
+
     private final ReactiveMongoDatabase database;
 
     public IngestionStore(ReactiveMongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String database) {
@@ -106,5 +109,25 @@ public class IngestionStore {
                 .discardItems()
                 .await().atMost(Duration.ofSeconds(60));
         Log.info("MongoDB indexes of events, resolve queue and outbox are in place");
+        createLookupIndexes();
+    }
+
+    /**
+     * The indexes on identifiers' lookup hashes, by which an erasure (and an export) finds what carries a person's
+     * identifiers: the events (other profiles' and those still pending) and the rejected events in quarantine, rather
+     * than by a scan of the workspace. Nothing depends on them for correctness, so they are built in the background:
+     * the first start on a large store is not held up while MongoDB builds them over the existing documents.
+     */
+    private void createLookupIndexes() {
+        Uni.combine().all().unis(
+                        events().createIndexes(List.of(new IndexModel(Indexes.ascending("workspace", "identifiers.hash"),
+                                new IndexOptions().name(BY_IDENTIFIER)))),
+                        quarantine().createIndexes(List.of(new IndexModel(
+                                Indexes.ascending("workspace", QuarantineRepository.IDENTIFIER_HASHES),
+                                new IndexOptions().name(BY_IDENTIFIER)))))
+                .discardItems()
+                .subscribe().with(done -> Log.info("MongoDB indexes on identifiers' lookup hashes are in place"),
+                        failure -> Log.warnf("MongoDB indexes on identifiers' lookup hashes not built (erasures scan "
+                                + "instead; tried again at the next start): %s", failure.toString()));
     }
 }

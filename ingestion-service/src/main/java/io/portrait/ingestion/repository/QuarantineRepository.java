@@ -8,7 +8,6 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.portrait.ingestion.domain.Quarantined;
-import io.portrait.ingestion.engine.EventCleaner;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
 import io.quarkus.mongodb.FindOptions;
@@ -39,16 +38,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class QuarantineRepository {
 
-    private static final String IDENTIFIER_HASHES = "identifier_hashes";
+    static final String IDENTIFIER_HASHES = "identifier_hashes";
 
     private final IngestionStore store;
     private final StoredValues values;
-    private final EventCleaner cleaner;
+    private final IdentifierHashes hashes;
 
-    public QuarantineRepository(IngestionStore store, StoredValues values, EventCleaner cleaner) {
+    public QuarantineRepository(IngestionStore store, StoredValues values, IdentifierHashes hashes) {
         this.store = store;
         this.values = values;
-        this.cleaner = cleaner;
+        this.hashes = hashes;
     }
 
     /** The quarantine id of an event: stable for a message id, random without one. */
@@ -83,8 +82,7 @@ public class QuarantineRepository {
                     Updates.set("codes", entry.errors().stream().map(FieldError::getCode).distinct().toList()),
                     // The lookup hashes of its identifiers, as a stored event keeps them: erasing a person finds
                     // the rejected events that carried one of theirs.
-                    Updates.set(IDENTIFIER_HASHES, cleaner.normalizable(entry.event().getIdentifiersList()).stream()
-                            .map(i -> values.hash(i.type(), i.value())).distinct().toList()),
+                    Updates.set(IDENTIFIER_HASHES, hashes.of(entry.event().getIdentifiersList())),
                     Updates.set("last_attempt_at", now),
                     Updates.setOnInsert("received_at", Date.from(entry.receivedAt())),
                     Updates.inc("attempts", 1)), new UpdateOptions().upsert(true)));
@@ -99,6 +97,23 @@ public class QuarantineRepository {
         }
         return store.quarantine().deleteMany(Filters.and(Filters.eq("workspace", workspace),
                 Filters.in(IDENTIFIER_HASHES, identifierHashes))).map(r -> r.getDeletedCount());
+    }
+
+    /**
+     * A page of the workspace's entries carrying an identifier with one of the lookup hashes, in id order, after
+     * {@code afterId} when given.
+     */
+    public Uni<List<Quarantined>> listHolding(String workspace, Collection<String> identifierHashes, int limit,
+                                              String afterId) {
+        if (identifierHashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in(IDENTIFIER_HASHES, identifierHashes));
+        if (afterId != null) {
+            filter = Filters.and(filter, Filters.gt("_id", afterId));
+        }
+        return store.quarantine().find(filter, new FindOptions().sort(Sorts.ascending("_id")).limit(limit))
+                .map(this::fromDocument).collect().asList();
     }
 
     /** Removes the entries, answering how many there were. */

@@ -2,9 +2,9 @@ package io.portrait.ingestion.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portrait.ingestion.config.IngestionConfig;
-import io.portrait.ingestion.engine.EventCleaner;
 import io.portrait.ingestion.engine.ImportReader;
 import io.portrait.ingestion.engine.ImportRowMapper;
+import io.portrait.ingestion.repository.IdentifierHashes;
 import io.portrait.ingestion.repository.ImportRepository;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
@@ -64,7 +64,7 @@ public class ImportWorker {
 
     private final ImportRepository imports;
     private final IngestService ingest;
-    private final EventCleaner cleaner;
+    private final IdentifierHashes identifierHashes;
     private final IngestionConfig config;
     private final MeterRegistry metrics;
     private final Semaphore wakeup = new Semaphore(0);
@@ -73,11 +73,11 @@ public class ImportWorker {
     /** Only the worker thread reads and moves it. */
     private Instant nextExpirySweep = Instant.MIN;
 
-    public ImportWorker(ImportRepository imports, IngestService ingest, EventCleaner cleaner, IngestionConfig config,
-                        MeterRegistry metrics) {
+    public ImportWorker(ImportRepository imports, IngestService ingest, IdentifierHashes identifierHashes,
+                        IngestionConfig config, MeterRegistry metrics) {
         this.imports = imports;
         this.ingest = ingest;
-        this.cleaner = cleaner;
+        this.identifierHashes = identifierHashes;
         this.config = config;
         this.metrics = metrics;
     }
@@ -264,8 +264,7 @@ public class ImportWorker {
 
     /** Whether a row's event carries an identifier with one of the hashes, normalized as an accepted event's are. */
     private boolean carriesAny(CollectedEvent event, Set<String> hashes) {
-        return !hashes.isEmpty() && cleaner.normalizable(event.getIdentifiersList()).stream()
-                .anyMatch(i -> hashes.contains(imports.hash(i.type(), i.value())));
+        return !hashes.isEmpty() && identifierHashes.of(event.getIdentifiersList()).stream().anyMatch(hashes::contains);
     }
 
     /** The uploaded file as one stream, fetched a chunk at a time. */

@@ -11,6 +11,8 @@ import io.portrait.proto.ingestion.v1.EraseProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.EraseProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +57,8 @@ public class ProfileEventsService {
                 throw new InvalidRequestException("page_token", "not a page token of this service");
             }
         }
-        return events.timeline(IngestService.workspace(request.getWorkspace()), profileIds, size + 1, beforeTime, beforeId)
+        return events.timeline(IngestService.workspace(request.getWorkspace()), profileIds, request.getConsentOnly(),
+                        size + 1, beforeTime, beforeId)
                 .map(found -> {
                     ListProfileEventsResponse.Builder response = ListProfileEventsResponse.newBuilder()
                             .addAllEvents(found.stream().limit(size).toList());
@@ -64,6 +67,31 @@ public class ProfileEventsService {
                         long millis = last.getEvent().getTimestamp().getSeconds() * 1000
                                 + last.getEvent().getTimestamp().getNanos() / 1_000_000;
                         response.setNextPageToken(PageTokens.encode(millis + "|" + last.getEventId()));
+                    }
+                    return response.build();
+                });
+    }
+
+    /**
+     * A page of the quarantined events that carried one of the person's identifiers, found as {@link #erase} finds
+     * those it deletes (the identifiers identity matched on in the profiles' events), in id order: what an export
+     * hands the person besides their accepted events. Each page reads the person's identifiers again, so a page
+     * after an erasure finds nothing more.
+     */
+    public Uni<ListProfileQuarantinedEventsResponse> quarantined(ListProfileQuarantinedEventsRequest request) {
+        List<String> profileIds = profileIds(request.getProfileIdsList());
+        String workspace = IngestService.workspace(request.getWorkspace());
+        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
+                config.lists().maxPageSize());
+        String after = PageTokens.decode(request.getPageToken());
+        return events.identifierHashes(workspace, profileIds)
+                .flatMap(hashes -> quarantine.listHolding(workspace, hashes, size + 1, after))
+                .map(found -> {
+                    ListProfileQuarantinedEventsResponse.Builder response = ListProfileQuarantinedEventsResponse
+                            .newBuilder();
+                    found.stream().limit(size).forEach(q -> response.addEvents(QuarantineService.toProto(q)));
+                    if (found.size() > size) {
+                        response.setNextPageToken(PageTokens.encode(found.get(size - 1).id()));
                     }
                     return response.build();
                 });

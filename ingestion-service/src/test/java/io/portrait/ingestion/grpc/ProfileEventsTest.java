@@ -15,7 +15,11 @@ import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.Ingestion;
 import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
+import io.portrait.proto.ingestion.v1.QuarantinedEvent;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
@@ -297,6 +301,93 @@ class ProfileEventsTest {
         // The tablet is on Alice's events too: it may be hers, so it is not used; Bob's user id is his alone.
         assertThat(stored(alicesPending)).isEqualTo(1);
         assertThat(stored(bobsPending)).isZero();
+    }
+
+    @Test
+    void consentOnlyPagesThroughTheEventsThatCarryConsentNewestFirst() {
+        String workspace = workspace();
+        CollectedEvent old = at("m-1", "2026-01-01T10:00:00Z", "user_id=u-1").toBuilder()
+                .putConsent("marketing", true).build();
+        CollectedEvent newer = at("m-3", "2026-01-03T10:00:00Z", "user_id=u-1").toBuilder()
+                .putConsent("personalization", false).build();
+        String profile = ingest(workspace, old, at("m-2", "2026-01-02T10:00:00Z", "user_id=u-1"), newer,
+                at("m-4", "2026-01-04T10:00:00Z", "user_id=u-1")).getAccepted(0).getProfileId();
+
+        List<ResolvedEvent> consent = new ArrayList<>();
+        String token = "";
+        do {
+            ListProfileEventsResponse page = ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addProfileIds(profile).setConsentOnly(true).setPageSize(1)
+                    .setPageToken(token).build()).await().atMost(CALL);
+            consent.addAll(page.getEventsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+
+        assertThat(consent).extracting(e -> e.getEvent().getMessageId()).containsExactly("m-3", "m-1");
+        assertThat(consent.get(1).getEvent().getConsentMap()).containsExactly(java.util.Map.entry("marketing", true));
+        assertThat(timeline(workspace, List.of(profile), 10)).hasSize(4);
+    }
+
+    @Test
+    void listsTheRejectedEventsThatCarriedAProfilesIdentifiersWithTheirReasons() {
+        String workspace = workspace();
+        String ann = ingest(workspace, track("m-1", "user_id=u-1", "email=ann@example.com", "anonymous_id=anonymous"))
+                .getAccepted(0).getProfileId();
+        // Rejected (no time it can read): two of Ann's, one spelled otherwise; someone else's, sharing only the
+        // placeholder with her; and one carrying nothing of hers.
+        IngestEventsResponse rejected = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(unreadableTime(track("m-2", "email= Ann@Example.COM ")))
+                .addEvents(unreadableTime(track("m-3", "user_id=u-1")))
+                .addEvents(unreadableTime(track("m-4", "email=bob@example.com", "anonymous_id=anonymous")))
+                .addEvents(unreadableTime(track("m-5", "email=carl@example.com")))
+                .build()).await().atMost(CALL);
+        assertThat(rejected.getRejectedCount()).isEqualTo(4);
+
+        List<QuarantinedEvent> hers = new ArrayList<>();
+        String token = "";
+        do {
+            ListProfileQuarantinedEventsResponse page = ingestion.listProfileQuarantinedEvents(
+                    ListProfileQuarantinedEventsRequest.newBuilder().setWorkspace(workspace).addProfileIds(ann)
+                            .setPageSize(1).setPageToken(token).build()).await().atMost(CALL);
+            assertThat(page.getEventsCount()).isLessThanOrEqualTo(1);
+            hers.addAll(page.getEventsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+
+        assertThat(hers).extracting(q -> q.getEvent().getMessageId()).containsExactlyInAnyOrder("m-2", "m-3");
+        // As sent, with the reason it was refused.
+        assertThat(hers).filteredOn(q -> q.getEvent().getMessageId().equals("m-2")).singleElement()
+                .satisfies(q -> {
+                    assertThat(q.getEvent().getIdentifiers(0).getValue()).isEqualTo(" Ann@Example.COM ");
+                    assertThat(q.getErrorsList()).extracting(FieldError::getField).contains("timestamp");
+                });
+
+        erase(workspace, ann);
+        assertThat(ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                .setWorkspace(workspace).addProfileIds(ann).build()).await().atMost(CALL).getEventsList()).isEmpty();
+        StatusRuntimeException none = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                        .setWorkspace(workspace).build()).await().atMost(CALL));
+        assertThat(none.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    /** Finding the events and rejected events that carry a person's identifiers reads an index, not the workspace. */
+    @Test
+    void theLookupHashesOfIdentifiersAreIndexed() {
+        ingest(workspace(), track("m-1", "user_id=u-1"));
+
+        // Built in the background once the service has started.
+        await().atMost(CALL).untilAsserted(() -> {
+            assertThat(indexKeys("events")).contains(List.of("workspace", "identifiers.hash"));
+            assertThat(indexKeys("quarantine")).contains(List.of("workspace", "identifier_hashes"));
+        });
+    }
+
+    private List<List<String>> indexKeys(String collection) {
+        List<List<String>> keys = new ArrayList<>();
+        mongo.getDatabase("ingestion").getCollection(collection).listIndexes()
+                .forEach(index -> keys.add(List.copyOf(index.get("key", org.bson.Document.class).keySet())));
+        return keys;
     }
 
     @Test
