@@ -35,10 +35,6 @@ public final class SegmentViews {
     public record Member(String profileId, String since) {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Members(List<Member> items, String next) {
-    }
-
     public record Change(long sequence, String profileId, String change, String at) {
     }
 

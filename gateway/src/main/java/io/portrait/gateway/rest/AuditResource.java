@@ -2,11 +2,11 @@ package io.portrait.gateway.rest;
 
 import io.portrait.gateway.domain.AuditEntry;
 import io.portrait.gateway.domain.Page;
+import io.portrait.gateway.engine.InvalidCursorException;
 import io.portrait.gateway.engine.Scope;
 import io.portrait.gateway.service.AuditService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,18 +43,16 @@ public class AuditResource {
             @QueryParam("target") String target,
             @QueryParam("actor") String actor,
             @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Entries per page, 1 to 500.") @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.invalidRequest("Query parameter \"limit\" must be between 1 and " + MAX_LIMIT + ".");
-        }
+            @Parameter(description = "Entries per page, 1 to 500, default 50.") @QueryParam("limit") Integer limit) {
+        int size = Paging.limit(limit, 50, MAX_LIMIT);
         Long before = null;
         if (cursor != null) {
             try {
                 before = Long.parseLong(cursor);
             } catch (NumberFormatException e) {
-                throw ProblemException.invalidRequest("Query parameter \"cursor\" is not a cursor this API gave out.");
+                throw new InvalidCursorException(e);
             }
         }
-        return audit.list(caller.workspace(), action, target, actor, before, limit);
+        return audit.list(caller.workspace(), action, target, actor, before, size);
     }
 }

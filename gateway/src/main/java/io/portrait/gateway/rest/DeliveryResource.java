@@ -1,12 +1,12 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.domain.DeadLetterPage;
+import io.portrait.gateway.domain.DeadLetterView;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.ReplayRequest;
 import io.portrait.gateway.service.IngestionAdminService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,7 +38,7 @@ public class DeliveryResource {
     @Operation(summary = "List dead letters",
             description = "Outbox entries a sink refused for the configured number of attempts; they are kept, never "
                     + "retried on their own.")
-    public Uni<DeadLetterPage> list(
+    public Uni<Page<DeadLetterView>> list(
             @Parameter(description = "tagging, scoring or recommendation; all sinks when absent.") @QueryParam("sink") String sink,
             @Parameter(description = "Entries per page, up to 500.") @QueryParam("limit") Integer limit,
             @Parameter(description = "next of the previous page.") @QueryParam("cursor") String cursor,

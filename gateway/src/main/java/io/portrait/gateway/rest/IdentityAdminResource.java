@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,8 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
-
 @Path("/v1/identity")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "Identity", description = "How profiles were joined, how to undo a wrong join, and the review queue of "
@@ -36,6 +33,7 @@ import java.util.List;
 public class IdentityAdminResource {
 
     private static final int MAX_REVIEWS = 500;
+    private static final int MAX_MERGES = 500;
 
     private final IdentityAdminService identity;
     private final CurrentCaller caller;
@@ -51,11 +49,17 @@ public class IdentityAdminResource {
     @Path("/profiles/{id}/merges")
     @RolesAllowed("profiles:read")
     @Operation(summary = "Merge history of a profile",
-            description = "Every merge that built the profile, oldest first, including merges undone since.")
-    @APIResponse(responseCode = "200", description = "The merges.")
+            description = "Every merge that built the profile, oldest first, including merges undone since; page on "
+                    + "with the answer's next cursor.")
+    @APIResponse(responseCode = "200", description = "One page of merges.")
+    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<List<MergeView>> merges(@PathParam("id") String id) {
-        return identity.merges(caller.workspace(), id);
+    public Uni<Page<MergeView>> merges(
+            @PathParam("id") String id,
+            @Parameter(description = "Merges per page, 1 to 500, default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
+        return identity.merges(caller.workspace(), id, cursor, Paging.limit(limit, 50, MAX_MERGES));
     }
 
     @POST
@@ -120,12 +124,8 @@ public class IdentityAdminResource {
     public Uni<Page<ReviewView>> reviews(
             @Parameter(description = "pending, accepted or rejected; all when absent") @QueryParam("status") String status,
             @Parameter(description = "the previous page's next") @QueryParam("cursor") String cursor,
-            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (limit < 1 || limit > MAX_REVIEWS) {
-            throw ProblemException.invalidRequest(
-                    "Query parameter \"limit\" must be between 1 and " + MAX_REVIEWS + ".");
-        }
-        return identity.reviews(caller.reader(), status, cursor, limit);
+            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") Integer limit) {
+        return identity.reviews(caller.reader(), status, cursor, Paging.limit(limit, 50, MAX_REVIEWS));
     }
 
     @POST

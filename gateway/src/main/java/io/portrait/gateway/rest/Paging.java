@@ -18,6 +18,11 @@ final class Paging {
         return asked;
     }
 
+    /** As {@link #limit(Integer, Integer, int, int)} for a list that never took another name. */
+    static int limit(Integer limit, int byDefault, int max) {
+        return limit(limit, null, byDefault, max);
+    }
+
     static String cursor(String cursor, String formerName) {
         return cursor != null && !cursor.isEmpty() ? cursor : formerName;
     }

@@ -2,6 +2,7 @@ package io.portrait.gateway.rest;
 
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.portrait.gateway.engine.InvalidCursorException;
 import io.portrait.gateway.engine.JsonErrors;
 import io.portrait.gateway.service.TooManyFailedAuthentications;
 import io.quarkus.logging.Log;
@@ -61,6 +62,11 @@ public class ProblemMappers {
             default -> status >= 500 ? "internal" : "invalid-request";
         };
         return respond(new Problem(slug, title, status, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidCursor(InvalidCursorException e) {
+        return respond(Problem.invalidRequest(e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -1,7 +1,7 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.config.GatewayConfig;
-import io.portrait.gateway.domain.QuarantinePage;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.QuarantinedEventView;
 import io.portrait.gateway.domain.ReplayRequest;
 import io.portrait.gateway.domain.ReplayResult;
@@ -11,7 +11,6 @@ import io.portrait.gateway.service.PiiGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -49,7 +48,7 @@ public class QuarantineResource {
     @Operation(summary = "List quarantined events",
             description = "Identifier values are masked and trait values hidden unless the caller holds pii:read; a read "
                     + "in clear is audited as pii.read of quarantine.")
-    public Uni<QuarantinePage> list(
+    public Uni<Page<QuarantinedEventView>> list(
             @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
             @Parameter(description = "Events per page, up to 500.") @QueryParam("limit") Integer limit,

@@ -2,9 +2,10 @@ package io.portrait.gateway.rest;
 
 import io.portrait.gateway.client.ScoringClient;
 import io.portrait.gateway.domain.ModelFitView;
+import io.portrait.gateway.domain.Page;
+import io.portrait.gateway.engine.ListPager;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,14 +19,19 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
+import java.util.Comparator;
 
 @Path("/v1/scoring")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "Scores")
 public class ScoringModelResource {
 
+    /** What scoring's ListModelFits answers at most. */
     private static final int MAX_FITS = 100;
+    /** Versions are v1, v2, ...: newest first is the highest number first. */
+    private static final ListPager<ModelFitView, Integer> FITS = new ListPager<>(
+            fit -> ModelFitView.number(fit.modelVersion()), Comparator.reverseOrder(), key -> "v" + key,
+            ModelFitView::number);
 
     private final ScoringClient scoring;
     private final CurrentCaller caller;
@@ -52,15 +58,22 @@ public class ScoringModelResource {
     @GET
     @Path("/models")
     @RolesAllowed("profiles:read")
-    @Operation(summary = "Model versions, newest first", description = "Each with its parameters and diagnostics.")
-    @APIResponse(responseCode = "200", description = "The versions.")
-    @APIResponse(responseCode = "400", description = "limit out of range.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<List<ModelFitView>> models(
-            @Parameter(description = "Number of versions, 1 to 100.") @QueryParam("limit") @DefaultValue("20") int limit) {
-        if (limit < 1 || limit > MAX_FITS) {
-            throw ProblemException.invalidRequest("Query parameter \"limit\" must be between 1 and " + MAX_FITS + ".");
-        }
-        return scoring.fits(caller.workspace(), limit).map(fits -> fits.stream().map(ModelFitView::of).toList());
+    @Operation(summary = "Model versions, newest first",
+            description = "Each with its parameters and diagnostics; page on with the answer's next cursor. The list "
+                    + "reaches back over the newest " + MAX_FITS + " versions.")
+    @APIResponse(responseCode = "200", description = "One page of versions.")
+    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<ModelFitView>> models(
+            @Parameter(description = "Versions per page, 1 to 100, default 20.") @QueryParam("limit") Integer limit,
+            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
+        int size = Paging.limit(limit, 20, MAX_FITS);
+        Integer after = FITS.after(cursor);
+        // Scoring answers the newest versions without a cursor (at most MAX_FITS): the first page asks one more than
+        // it shows to know whether a next follows; a later page asks for every version scoring answers.
+        int asked = after == null ? Math.min(size + 1, MAX_FITS) : MAX_FITS;
+        return scoring.fits(caller.workspace(), asked)
+                .map(fits -> FITS.page(fits.stream().map(ModelFitView::of).toList(), after, size));
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.portrait.gateway.rest;
 
 import io.portrait.gateway.domain.ExportRow;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.gateway.service.AudienceExportService;
 import io.portrait.gateway.service.SegmentService;
@@ -99,7 +100,7 @@ public class SegmentResource {
     @Path("/{code}/members")
     @RolesAllowed(READ)
     @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as cursor.")
-    public Uni<SegmentViews.Members> members(@PathParam("code") String code,
+    public Uni<Page<SegmentViews.Member>> members(@PathParam("code") String code,
                                              @QueryParam("limit") @DefaultValue("100") int limit,
                                              @QueryParam("cursor") String cursor,
                                              @Parameter(deprecated = true, description = "Former name of cursor.")

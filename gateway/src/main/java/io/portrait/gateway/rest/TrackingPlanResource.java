@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.TrackingPlanView;
 import io.portrait.gateway.service.IngestionAdminService;
 import io.smallrye.mutiny.Uni;
@@ -17,8 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.List;
 
 @Path("/v1/tracking-plans")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -52,9 +51,10 @@ public class TrackingPlanResource {
 
     @GET
     @RolesAllowed("profiles:read")
-    @Operation(summary = "Every tracking plan, by source")
-    public Uni<List<TrackingPlanView>> list() {
-        return admin.listPlans(caller.workspace());
+    @Operation(summary = "Every tracking plan, by source",
+            description = "All in one page (one plan per source): items, never a next.")
+    public Uni<Page<TrackingPlanView>> list() {
+        return admin.listPlans(caller.workspace()).map(plans -> new Page<>(plans, null));
     }
 
     @GET

@@ -10,11 +10,10 @@ import com.google.protobuf.util.JsonFormat;
 import io.portrait.common.pii.PiiMask;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.config.GatewayConfig;
-import io.portrait.gateway.domain.DeadLetterPage;
 import io.portrait.gateway.domain.DeadLetterView;
 import io.portrait.gateway.domain.DeliveryStatusView;
 import io.portrait.gateway.domain.FieldError;
-import io.portrait.gateway.domain.QuarantinePage;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.QuarantinedEventView;
 import io.portrait.gateway.domain.ReplayResult;
 import io.portrait.gateway.domain.TrackingPlanView;
@@ -99,12 +98,12 @@ public class IngestionAdminService {
                 .setSource(source).build()).map(r -> r.getDeleted());
     }
 
-    public Uni<QuarantinePage> listQuarantine(String workspace, String source, String code, int pageSize,
-                                              String pageToken, boolean mayReadPii) {
+    public Uni<Page<QuarantinedEventView>> listQuarantine(String workspace, String source, String code, int pageSize,
+                                                          String pageToken, boolean mayReadPii) {
         return ingestion.listQuarantinedEvents(ListQuarantinedEventsRequest.newBuilder().setWorkspace(workspace)
                         .setSource(nullToEmpty(source)).setCode(nullToEmpty(code)).setPageSize(pageSize)
                         .setPageToken(nullToEmpty(pageToken)).build())
-                .map(r -> new QuarantinePage(r.getEventsList().stream().map(q -> view(q, mayReadPii)).toList(),
+                .map(r -> new Page<>(r.getEventsList().stream().map(q -> view(q, mayReadPii)).toList(),
                         emptyToNull(r.getNextPageToken())));
     }
 
@@ -139,10 +138,10 @@ public class IngestionAdminService {
         });
     }
 
-    public Uni<DeadLetterPage> listDeadLetters(String workspace, String sink, int pageSize, String pageToken) {
+    public Uni<Page<DeadLetterView>> listDeadLetters(String workspace, String sink, int pageSize, String pageToken) {
         return ingestion.listDeadLetters(ListDeadLettersRequest.newBuilder().setWorkspace(workspace)
                         .setSink(nullToEmpty(sink)).setPageSize(pageSize).setPageToken(nullToEmpty(pageToken)).build())
-                .map(r -> new DeadLetterPage(r.getDeadLettersList().stream().map(IngestionAdminService::view).toList(),
+                .map(r -> new Page<>(r.getDeadLettersList().stream().map(IngestionAdminService::view).toList(),
                         emptyToNull(r.getNextPageToken())));
     }
 
@@ -167,7 +166,8 @@ public class IngestionAdminService {
                 plan.hasUpdatedAt() ? instant(plan.getUpdatedAt()) : null);
     }
 
-    private QuarantinedEventView view(QuarantinedEvent q, boolean mayReadPii) {
+    /** A quarantined event as the API shows it; its identifiers and traits in clear only when {@code mayReadPii}. */
+    public QuarantinedEventView view(QuarantinedEvent q, boolean mayReadPii) {
         return new QuarantinedEventView(q.getId(), q.getSource(), q.getMessageId(), errors(q.getErrorsList()),
                 instant(q.getReceivedAt()), q.getAttempts(), instant(q.getLastAttemptAt()),
                 event(q.getEvent(), mayReadPii));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.gateway.client.SegmentClient;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.proto.tagging.v1.CountSegmentRequest;
 import io.portrait.proto.tagging.v1.CreateSegmentRequest;
@@ -64,8 +65,8 @@ public class SegmentService {
                         response.getLeft()));
     }
 
-    public Uni<SegmentViews.Members> members(String workspace, String code, int limit, String after) {
-        return page(workspace, code, limit, after).map(response -> new SegmentViews.Members(
+    public Uni<Page<SegmentViews.Member>> members(String workspace, String code, int limit, String after) {
+        return page(workspace, code, limit, after).map(response -> new Page<>(
                 response.getMembersList().stream().map(member -> new SegmentViews.Member(member.getProfileId(),
                         TagService.time(member.getSince()))).toList(),
                 response.getNextAfter().isEmpty() ? null : response.getNextAfter()));

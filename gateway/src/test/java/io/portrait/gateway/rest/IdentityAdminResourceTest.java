@@ -59,14 +59,54 @@ class IdentityAdminResourceTest {
 
         given().when().get("/v1/identity/profiles/" + BOB + "/merges")
                 .then().statusCode(200)
-                .body("mergeId", contains(MERGE, "9a000000-0000-4000-8000-000000000002"))
-                .body("[0].survivorId", equalTo(ANN))
-                .body("[0].mergedIds", contains(BOB))
-                .body("[0].mergedAt", equalTo("2026-01-05T10:00:00Z"))
-                .body("[0].causeEventId", equalTo("evt-3"))
-                .body("[0].undoneAt", equalTo("2026-01-06T10:00:00Z"))
-                .body("[0].undoReason", equalTo("shared card"))
-                .body("[1]", not(hasKey("undoneAt")));
+                .body("items.mergeId", contains(MERGE, "9a000000-0000-4000-8000-000000000002"))
+                .body("items[0].survivorId", equalTo(ANN))
+                .body("items[0].mergedIds", contains(BOB))
+                .body("items[0].mergedAt", equalTo("2026-01-05T10:00:00Z"))
+                .body("items[0].causeEventId", equalTo("evt-3"))
+                .body("items[0].undoneAt", equalTo("2026-01-06T10:00:00Z"))
+                .body("items[0].undoReason", equalTo("shared card"))
+                .body("items[1]", not(hasKey("undoneAt")))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void pagesTheMergeHistoryWithLimitAndCursor() {
+        when(identity.merges("default", BOB)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
+                .addMerges(historyEntry("9a000000-0000-4000-8000-000000000001", 1767607200))
+                .addMerges(historyEntry("9a000000-0000-4000-8000-000000000002", 1767607200))
+                .addMerges(historyEntry("9a000000-0000-4000-8000-000000000003", 1767780000))
+                .build()));
+
+        String next = given().queryParam("limit", 2).when().get("/v1/identity/profiles/" + BOB + "/merges")
+                .then().statusCode(200)
+                .body("items.mergeId", contains("9a000000-0000-4000-8000-000000000001",
+                        "9a000000-0000-4000-8000-000000000002"))
+                .extract().path("next");
+        given().queryParam("limit", 2).queryParam("cursor", next)
+                .when().get("/v1/identity/profiles/" + BOB + "/merges")
+                .then().statusCode(200)
+                .body("items.mergeId", contains("9a000000-0000-4000-8000-000000000003"))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void aBadCursorOrLimitOfTheMergeHistoryIsRefusedBeforeIdentityIsAsked() {
+        given().queryParam("cursor", "not-ours").when().get("/v1/identity/profiles/" + BOB + "/merges")
+                .then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("/problems/invalid-request"))
+                .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
+        given().queryParam("limit", 501).when().get("/v1/identity/profiles/" + BOB + "/merges")
+                .then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", equalTo("\"limit\" must be between 1 and 500."));
+        verifyNoInteractions(identity);
+    }
+
+    private static MergeHistoryEntry historyEntry(String mergeId, long mergedAtSeconds) {
+        return MergeHistoryEntry.newBuilder().setMergeId(mergeId).setSurvivorProfileId(ANN).addMergedProfileIds(BOB)
+                .setMergedAt(Timestamp.newBuilder().setSeconds(mergedAtSeconds)).setCauseEventId("evt-1").build();
     }
 
     @Test

@@ -19,6 +19,8 @@ import io.portrait.proto.ingestion.v1.ListDeadLettersRequest;
 import io.portrait.proto.ingestion.v1.ListDeadLettersResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListTrackingPlansRequest;
+import io.portrait.proto.ingestion.v1.ListTrackingPlansResponse;
 import io.portrait.proto.ingestion.v1.PropertyRule;
 import io.portrait.proto.ingestion.v1.PutTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.PutTrackingPlanResponse;
@@ -45,6 +47,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
@@ -109,6 +113,29 @@ class IngestionAdminResourceTest {
                 .body("detail", equalTo("plan.events[0].properties[0].type: type must be one of ..."));
         given().when().delete("/v1/tracking-plans/pos")
                 .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    @TestSecurity(user = "analyst", roles = {"profiles:read"},
+        attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void listsTheTrackingPlansAsItemsOfOnePage() {
+        ArgumentCaptor<ListTrackingPlansRequest> sent = ArgumentCaptor.forClass(ListTrackingPlansRequest.class);
+        when(ingestion.listTrackingPlans(sent.capture())).thenReturn(Uni.createFrom().item(
+                ListTrackingPlansResponse.newBuilder()
+                        .addPlans(TrackingPlan.newBuilder().setSource("pos").addEvents(EventRule.newBuilder()
+                                .setEvent("Order Completed").addProperties(PropertyRule.newBuilder().setName("orderId")
+                                        .setType("string").setRequired(true))))
+                        .addPlans(TrackingPlan.newBuilder().setSource("web").setAllowUnplannedEvents(true))
+                        .build()));
+
+        given().when().get("/v1/tracking-plans")
+                .then().statusCode(200)
+                .body("items.source", contains("pos", "web"))
+                .body("items[0].events[0].properties[0].name", equalTo("orderId"))
+                .body("items[1].allowUnplannedEvents", equalTo(true))
+                .body("$", not(hasKey("next")));
+
+        assertThat(sent.getValue().getWorkspace()).isEqualTo("default");
     }
 
     @Test
@@ -225,7 +252,7 @@ class IngestionAdminResourceTest {
                 .body("items[0].id", equalTo("scoring:event:e-1"))
                 .body("items[0].attempts", equalTo(20))
                 .body("items[0].deadAt", equalTo("2026-03-01T10:00:00Z"))
-                .body("next", nullValue());
+                .body("$", not(hasKey("next")));
         given().contentType(ContentType.JSON).body("{\"sink\": \"scoring\"}")
                 .when().post("/v1/dead-letters/replay")
                 .then().statusCode(200).body("replayed", equalTo(1));

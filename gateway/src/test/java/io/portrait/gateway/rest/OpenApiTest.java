@@ -62,6 +62,37 @@ class OpenApiTest {
     }
 
     @Test
+    void everyListAnswersTheEnvelopeOfItsItems() {
+        io.restassured.path.json.JsonPath api = given().queryParam("format", "json")
+                .when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+
+        java.util.Map<String, String> items = java.util.Map.of(
+                "/v1/tracking-plans", "TrackingPlan",
+                "/v1/identity/profiles/{id}/merges", "MergeView",
+                "/v1/scoring/models", "ModelFitView",
+                "/v1/quarantine", "QuarantinedEvent",
+                "/v1/dead-letters", "DeadLetter",
+                "/v1/keys", "ApiKey",
+                "/v1/segments/{code}/members", "Member",
+                "/v1/identity/reviews", "ReviewView",
+                "/v1/audit", "AuditEntry");
+        items.forEach((path, item) -> {
+            String envelope = api.getString("paths.'" + path + "'.get.responses.'200'.content.'application/json'.schema.'$ref'");
+            assertThat(envelope).as(path).startsWith("#/components/schemas/Page");
+            String schema = "components.schemas.'" + envelope.substring("#/components/schemas/".length()) + "'";
+            assertThat(api.getString(schema + ".properties.items.type")).as(path).isEqualTo("array");
+            assertThat(api.getString(schema + ".properties.items.items.'$ref'")).as(path)
+                    .isEqualTo("#/components/schemas/" + item);
+            assertThat(api.getString(schema + ".properties.next.type")).as(path).isEqualTo("string");
+        });
+        assertThat(api.getList("paths.'/v1/identity/profiles/{id}/merges'.get.parameters.name", String.class))
+                .contains("limit", "cursor");
+        assertThat(api.getList("paths.'/v1/scoring/models'.get.parameters.name", String.class))
+                .contains("limit", "cursor");
+    }
+
+    @Test
     void answersHealthProbes() {
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/health/ready").then().statusCode(200);

@@ -136,17 +136,18 @@ class ScoreResourceTest {
 
     @Test
     void modelVersionsWithTheirDiagnostics() {
-        when(scoring.fits("default", 2)).thenReturn(Uni.createFrom().item(List.of(fit("v2", false), fit("v1", true))));
+        when(scoring.fits("default", 3)).thenReturn(Uni.createFrom().item(List.of(fit("v2", false), fit("v1", true))));
         when(scoring.fit("default", "")).thenReturn(Uni.createFrom().item(fit("v2", false)));
 
         given().when().get("/v1/scoring/models?limit=2").then()
                 .statusCode(200)
-                .body("modelVersion", contains("v2", "v1"))
-                .body("[0].bgnbd.dropout", equalTo(false))
-                .body("[0].bgnbd", not(hasKey("b")))
-                .body("[0].bgnbd.diagnostics.fallback", equalTo("nbd"))
-                .body("[0].bgnbd.diagnostics.boundaryParameters", contains("a", "b"))
-                .body("[1].bgnbd.diagnostics", not(hasKey("fallback")));
+                .body("items.modelVersion", contains("v2", "v1"))
+                .body("items[0].bgnbd.dropout", equalTo(false))
+                .body("items[0].bgnbd", not(hasKey("b")))
+                .body("items[0].bgnbd.diagnostics.fallback", equalTo("nbd"))
+                .body("items[0].bgnbd.diagnostics.boundaryParameters", contains("a", "b"))
+                .body("items[1].bgnbd.diagnostics", not(hasKey("fallback")))
+                .body("$", not(hasKey("next")));
         given().when().get("/v1/scoring/models/latest").then()
                 .statusCode(200)
                 .body("modelVersion", equalTo("v2"));
@@ -154,10 +155,33 @@ class ScoreResourceTest {
     }
 
     @Test
+    void modelVersionsPageOnWithTheNextCursor() {
+        // The first page asks one more version than it shows; a later page every version scoring answers.
+        when(scoring.fits("default", 3)).thenReturn(Uni.createFrom().item(
+                List.of(fit("v12", true), fit("v11", true), fit("v10", true))));
+        when(scoring.fits("default", 100)).thenReturn(Uni.createFrom().item(
+                List.of(fit("v13", true), fit("v12", true), fit("v11", true), fit("v10", true), fit("v9", true))));
+
+        String next = given().when().get("/v1/scoring/models?limit=2").then()
+                .statusCode(200)
+                .body("items.modelVersion", contains("v12", "v11"))
+                .extract().path("next");
+        // v13 was fitted meanwhile: the next page goes on after v11 all the same.
+        given().queryParam("limit", 2).queryParam("cursor", next).when().get("/v1/scoring/models").then()
+                .statusCode(200)
+                .body("items.modelVersion", contains("v10", "v9"))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
     void badLimitIsRefusedBeforeAnyCall() {
         given().when().get("/v1/scoring/models?limit=0").then()
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE);
+        given().when().get("/v1/scoring/models?cursor=v3").then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
         verify(scoring, org.mockito.Mockito.never()).fits(any(), anyInt());
     }
 }
