@@ -65,7 +65,8 @@ final class ScoreMapper {
                 .setSilhouette(fit.silhouette())
                 .setFitSeconds(fit.fitSeconds())
                 .setTrigger(fit.trigger())
-                .setTagsPushed(fit.tagsPushed());
+                .setTagsPushed(fit.tagsPushed())
+                .setUnpredictedProfiles(fit.unpredicted());
         if (fit.note() != null) {
             proto.setNote(fit.note());
         }

@@ -113,7 +113,9 @@ public class ScoringGrpcService implements Scoring {
             if (limit < 1 || limit > MAX_FITS) {
                 throw new InvalidRequestException("limit must be between 1 and " + MAX_FITS);
             }
-            return scores.fits(SinkRequests.workspace(request.getWorkspace()), limit);
+            String before = request.getBeforeVersion().strip();
+            return scores.fits(SinkRequests.workspace(request.getWorkspace()), limit,
+                    before.isEmpty() ? null : ScoreService.parseVersion("before_version", before));
         }, fits -> ListModelFitsResponse.newBuilder().addAllFits(fits.stream().map(ScoreMapper::fit).toList()).build());
     }
 

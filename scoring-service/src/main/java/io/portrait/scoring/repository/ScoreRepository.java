@@ -331,8 +331,10 @@ public class ScoreRepository {
     }
 
     /** The newest versions first. */
-    public Uni<List<ModelFitRecord>> fits(String workspace, int limit) {
-        return pool.preparedQuery(SELECT_FIT + " order by version desc limit $2").execute(Tuple.of(workspace, limit))
+    /** The newest {@code limit} versions, or those older than {@code beforeVersion} when given; newest first. */
+    public Uni<List<ModelFitRecord>> fits(String workspace, int limit, Integer beforeVersion) {
+        return pool.preparedQuery(SELECT_FIT + " and ($3::int is null or version < $3) order by version desc limit $2")
+                .execute(Tuple.of(workspace, limit, beforeVersion))
                 .chain(rows -> {
                     List<Row> list = new ArrayList<>();
                     rows.forEach(list::add);

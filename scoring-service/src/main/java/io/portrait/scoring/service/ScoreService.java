@@ -278,8 +278,9 @@ public class ScoreService {
                         : "model version " + version + " does not exist"));
     }
 
-    public Uni<List<ModelFitRecord>> fits(String workspace, int limit) {
-        return scores.fits(workspace, limit);
+    /** The newest {@code limit} versions, or those older than {@code beforeVersion} when given. */
+    public Uni<List<ModelFitRecord>> fits(String workspace, int limit, Integer beforeVersion) {
+        return scores.fits(workspace, limit, beforeVersion);
     }
 
     public static String versionName(int version) {
@@ -288,6 +289,11 @@ public class ScoreService {
 
     /** "v3" or "3". */
     public static Integer parseVersion(String version) {
+        return parseVersion("model_version", version);
+    }
+
+    /** "v3" or "3", given in {@code field}. */
+    public static Integer parseVersion(String field, String version) {
         String digits = version.startsWith("v") ? version.substring(1) : version;
         try {
             int number = Integer.parseInt(digits);
@@ -297,7 +303,7 @@ public class ScoreService {
             return number;
         } catch (NumberFormatException e) {
             throw new io.portrait.common.sink.InvalidRequestException(
-                    "model_version must look like v3, got \"" + version + "\"");
+                    field + " must look like v3, got \"" + version + "\"");
         }
     }
 }

@@ -304,6 +304,12 @@ class ScoreGrpcServiceTest {
         assertThat(latest.getTrigger()).isEqualTo("scheduled");
         assertThat(first.getTrigger()).isEqualTo("on_demand");
         assertThat(fits).extracting(ModelFit::getModelVersion).containsExactly("v2", "v1");
+        assertThat(fits).extracting(ModelFit::getUnpredictedProfiles).containsExactly(0, 0);
+        assertThat(await(scoring.listModelFits(ListModelFitsRequest.newBuilder().setWorkspace(ws)
+                .setBeforeVersion("v2").build())).getFitsList())
+                .extracting(ModelFit::getModelVersion).containsExactly("v1");
+        assertThat(await(scoring.listModelFits(ListModelFitsRequest.newBuilder().setWorkspace(ws)
+                .setBeforeVersion("v1").build())).getFitsList()).isEmpty();
         assertThat(first.getBgnbd()).isEqualTo(latest.getBgnbd());
         assertThat(first.getBgnbdDiagnostics().getLogLikelihood())
                 .isEqualTo(latest.getBgnbdDiagnostics().getLogLikelihood());
@@ -414,6 +420,8 @@ class ScoreGrpcServiceTest {
                 GetModelFitRequest.newBuilder().setWorkspace(ws).setModelVersion("latest-ish").build())));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.listModelFits(
                 ListModelFitsRequest.newBuilder().setWorkspace(ws).setLimit(101).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.listModelFits(
+                ListModelFitsRequest.newBuilder().setWorkspace(ws).setBeforeVersion("latest").build())));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> await(scoring.getProfileScores(
                 GetProfileScoresRequest.newBuilder().setWorkspace(ws).build())));
         assertStatus(Status.Code.NOT_FOUND, () -> scores(ws, "nobody"));
