@@ -3,8 +3,6 @@ package io.portrait.gateway.domain;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.List;
-
 /** The JSON shapes of the segment API. */
 public final class SegmentViews {
 
@@ -26,18 +24,14 @@ public final class SegmentViews {
                           String refreshedAt) {
     }
 
-    public record Segments(List<Segment> segments) {
-    }
-
     public record Refreshed(Segment segment, int entered, int left) {
     }
 
     public record Member(String profileId, String since) {
     }
 
+    /** {@code sequence}: the change's number in the segment's log, in the order the changes happened. */
     public record Change(long sequence, String profileId, String change, String at) {
     }
 
-    public record Changes(List<Change> changes) {
-    }
 }

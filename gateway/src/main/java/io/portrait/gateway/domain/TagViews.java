@@ -16,9 +16,6 @@ public final class TagViews {
     public record Category(String code, String name, String description, String parentCode) {
     }
 
-    public record Categories(List<Category> categories) {
-    }
-
     /** A new tag: its definition and its first spec. */
     public record NewTag(String code, String name, String description, String owner, String category,
                          String updateMode, JsonNode spec) {
@@ -42,9 +39,6 @@ public final class TagViews {
     }
 
     public record TagDetails(Definition definition, List<Version> versions) {
-    }
-
-    public record Definitions(List<Definition> tags) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -69,6 +69,14 @@ public final class ListPager<T, K> {
         return new Page<>(page, cursor(key.apply(page.get(limit - 1))));
     }
 
+    /**
+     * The cursor that resumes after the item: the {@code next} of a page that the backing service pages itself, the
+     * cursor holding its sort key all the same.
+     */
+    public String cursorAfter(T last) {
+        return cursor(key.apply(last));
+    }
+
     private String cursor(K last) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(write.apply(last).getBytes(StandardCharsets.UTF_8));
     }

@@ -42,8 +42,8 @@ public class AuditResource {
             @QueryParam("action") String action,
             @QueryParam("target") String target,
             @QueryParam("actor") String actor,
-            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor,
-            @Parameter(description = "Entries per page, 1 to 500, default 50.") @QueryParam("limit") Integer limit) {
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
+            @Parameter(description = Paging.LIMIT + MAX_LIMIT + ", default 50.") @QueryParam("limit") Integer limit) {
         int size = Paging.limit(limit, 50, MAX_LIMIT);
         Long before = null;
         if (cursor != null) {

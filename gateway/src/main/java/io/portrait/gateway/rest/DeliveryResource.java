@@ -25,6 +25,9 @@ import java.util.Map;
 @Tag(name = "Delivery", description = "What the sinks kept refusing, and putting it back in line.")
 public class DeliveryResource {
 
+    /** The most dead letters one page holds. */
+    private static final int MAX_PAGE = 500;
+
     private final IngestionAdminService admin;
     private final CurrentCaller caller;
 
@@ -40,11 +43,11 @@ public class DeliveryResource {
                     + "retried on their own.")
     public Uni<Page<DeadLetterView>> list(
             @Parameter(description = "tagging, scoring or recommendation; all sinks when absent.") @QueryParam("sink") String sink,
-            @Parameter(description = "Entries per page, up to 500.") @QueryParam("limit") Integer limit,
-            @Parameter(description = "next of the previous page.") @QueryParam("cursor") String cursor,
+            @Parameter(description = Paging.LIMIT + MAX_PAGE + ", default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
             @Parameter(deprecated = true, description = "Former name of limit.") @QueryParam("pageSize") Integer pageSize,
             @Parameter(deprecated = true, description = "Former name of cursor.") @QueryParam("pageToken") String pageToken) {
-        return admin.listDeadLetters(caller.workspace(), sink, Paging.limit(limit, pageSize, 50, 500),
+        return admin.listDeadLetters(caller.workspace(), sink, Paging.limit(limit, pageSize, 50, MAX_PAGE),
                 Paging.cursor(cursor, pageToken));
     }
 

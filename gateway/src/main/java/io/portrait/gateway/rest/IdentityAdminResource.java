@@ -57,8 +57,8 @@ public class IdentityAdminResource {
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<MergeView>> merges(
             @PathParam("id") String id,
-            @Parameter(description = "Merges per page, 1 to 500, default 50.") @QueryParam("limit") Integer limit,
-            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
+            @Parameter(description = Paging.LIMIT + MAX_MERGES + ", default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
         return identity.merges(caller.workspace(), id, cursor, Paging.limit(limit, 50, MAX_MERGES));
     }
 
@@ -123,8 +123,8 @@ public class IdentityAdminResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<ReviewView>> reviews(
             @Parameter(description = "pending, accepted or rejected; all when absent") @QueryParam("status") String status,
-            @Parameter(description = "the previous page's next") @QueryParam("cursor") String cursor,
-            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") Integer limit) {
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
+            @Parameter(description = Paging.LIMIT + MAX_REVIEWS + ", default 50.") @QueryParam("limit") Integer limit) {
         return identity.reviews(caller.reader(), status, cursor, Paging.limit(limit, 50, MAX_REVIEWS));
     }
 

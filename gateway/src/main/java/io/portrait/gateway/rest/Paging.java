@@ -6,6 +6,14 @@ package io.portrait.gateway.rest;
  */
 final class Paging {
 
+    /** The OpenAPI description of every list's {@code cursor}: one wording for one meaning. */
+    static final String CURSOR = "The next of the previous page; the first page without one.";
+    /**
+     * The start of the OpenAPI description of every list's {@code limit}, followed by its largest value and its
+     * default, e.g. {@code LIMIT + 500 + ", default 50."}: annotation values must be constants.
+     */
+    static final String LIMIT = "Items per page, 1 to ";
+
     private Paging() {
     }
 

@@ -22,7 +22,6 @@ import io.portrait.gateway.domain.TimelineEvent;
 import io.portrait.gateway.engine.Scope;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -90,16 +89,14 @@ public class ProfileResource {
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<RecommendationsView> recommendations(
             @PathParam("id") String id,
-            @Parameter(description = "Number of items, 1 to 100.") @QueryParam("limit") @DefaultValue("10") int limit,
+            @Parameter(description = "Number of items, 1 to " + MAX_RECOMMENDATIONS + ", default 10.")
+            @QueryParam("limit") Integer limit,
             @Parameter(description = "Only items of these categories.") @QueryParam("category") List<String> categories,
             @Parameter(description = "Lowest price, inclusive.") @QueryParam("minPrice") Double minPrice,
             @Parameter(description = "Highest price, inclusive.") @QueryParam("maxPrice") Double maxPrice) {
-        if (limit < 1 || limit > MAX_RECOMMENDATIONS) {
-            throw ProblemException.invalidRequest(
-                    "Query parameter \"limit\" must be between 1 and " + MAX_RECOMMENDATIONS + ".");
-        }
+        int size = Paging.limit(limit, 10, MAX_RECOMMENDATIONS);
         RecommendationResource.checkPrices(minPrice, maxPrice);
-        return profiles.recommendations(caller.workspace(), id, limit,
+        return profiles.recommendations(caller.workspace(), id, size,
                 RecommendationResource.categories(categories), minPrice, maxPrice);
     }
 
@@ -114,14 +111,11 @@ public class ProfileResource {
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<TimelineEvent>> events(
             @PathParam("id") String id,
-            @Parameter(description = "Events per page, 1 to 200.") @QueryParam("limit") @DefaultValue("50") int limit,
-            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
-        if (limit < 1 || limit > MAX_TIMELINE_PAGE) {
-            throw ProblemException.invalidRequest(
-                    "Query parameter \"limit\" must be between 1 and " + MAX_TIMELINE_PAGE + ".");
-        }
+            @Parameter(description = Paging.LIMIT + MAX_TIMELINE_PAGE + ", default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        int size = Paging.limit(limit, 50, MAX_TIMELINE_PAGE);
         PiiGuard.Reader reader = caller.reader();
-        return timeline.page(reader.workspace(), id, limit, cursor)
+        return timeline.page(reader.workspace(), id, size, cursor)
                 .flatMap(t -> pii.release(reader, t.page(), t.profile().getProfileId(), "GET /v1/profiles/{id}/events",
                         page -> new Page<>(page.items().stream().map(TimelineService::masked).toList(), page.next())));
     }

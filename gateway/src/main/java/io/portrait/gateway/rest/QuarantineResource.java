@@ -31,6 +31,9 @@ import java.util.List;
 @Tag(name = "Quarantine", description = "Rejected events, kept with their reasons until they are replayed.")
 public class QuarantineResource {
 
+    /** The most events one page holds. */
+    private static final int MAX_PAGE = 500;
+
     private final IngestionAdminService admin;
     private final CurrentCaller caller;
     private final PiiGuard pii;
@@ -51,12 +54,12 @@ public class QuarantineResource {
     public Uni<Page<QuarantinedEventView>> list(
             @Parameter(description = "Only this source's events.") @QueryParam("source") String source,
             @Parameter(description = "Only events rejected with this code, e.g. missing_property.") @QueryParam("code") String code,
-            @Parameter(description = "Events per page, up to 500.") @QueryParam("limit") Integer limit,
-            @Parameter(description = "next of the previous page.") @QueryParam("cursor") String cursor,
+            @Parameter(description = Paging.LIMIT + MAX_PAGE + ", default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
             @Parameter(deprecated = true, description = "Former name of limit.") @QueryParam("pageSize") Integer pageSize,
             @Parameter(deprecated = true, description = "Former name of cursor.") @QueryParam("pageToken") String pageToken) {
         PiiGuard.Reader reader = caller.reader();
-        return admin.listQuarantine(reader.workspace(), source, code, Paging.limit(limit, pageSize, 50, 500),
+        return admin.listQuarantine(reader.workspace(), source, code, Paging.limit(limit, pageSize, 50, MAX_PAGE),
                         Paging.cursor(cursor, pageToken), reader.mayReadPii())
                 .flatMap(page -> pii.audited(reader, page, "quarantine", "GET /v1/quarantine"));
     }

@@ -9,7 +9,6 @@ import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -52,16 +51,15 @@ public class RecommendationResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<SimilarItemsView> similar(
             @PathParam("sku") String sku,
-            @Parameter(description = "Number of items, 1 to 100.") @QueryParam("limit") @DefaultValue("10") int limit,
+            @Parameter(description = "Number of items, 1 to " + MAX_ITEMS + ", default 10.")
+            @QueryParam("limit") Integer limit,
             @Parameter(description = "Only items of these categories.") @QueryParam("category") List<String> categories,
             @Parameter(description = "Lowest price, inclusive.") @QueryParam("minPrice") Double minPrice,
             @Parameter(description = "Highest price, inclusive.") @QueryParam("maxPrice") Double maxPrice) {
-        if (limit < 1 || limit > MAX_ITEMS) {
-            throw invalid("Query parameter \"limit\" must be between 1 and " + MAX_ITEMS + ".");
-        }
+        int size = Paging.limit(limit, 10, MAX_ITEMS);
         checkPrices(minPrice, maxPrice);
         List<String> wanted = categories(categories);
-        return recommendations.similarItems(caller.workspace(), sku, limit, wanted, minPrice, maxPrice)
+        return recommendations.similarItems(caller.workspace(), sku, size, wanted, minPrice, maxPrice)
                 .map(answer -> view(sku, answer));
     }
 

@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -74,7 +73,8 @@ public class SegmentResource {
     @GET
     @RolesAllowed(READ)
     @Operation(summary = "Every segment")
-    public Uni<SegmentViews.Segments> list() {
+    @APIResponse(responseCode = "200", description = "Every segment, in one page.")
+    public Uni<Page<SegmentViews.Segment>> list() {
         return segments.list(caller.workspace());
     }
 
@@ -100,31 +100,32 @@ public class SegmentResource {
     @Path("/{code}/members")
     @RolesAllowed(READ)
     @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as cursor.")
+    @APIResponse(responseCode = "200", description = "One page of members.")
+    @APIResponse(responseCode = "400", description = "limit out of range.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<SegmentViews.Member>> members(@PathParam("code") String code,
-                                             @QueryParam("limit") @DefaultValue("100") int limit,
-                                             @QueryParam("cursor") String cursor,
-                                             @Parameter(deprecated = true, description = "Former name of cursor.")
-                                             @QueryParam("after") String formerCursor) {
-        String after = Paging.cursor(cursor, formerCursor);
-        if (limit < 1 || limit > 1000) {
-            throw ProblemException.invalidRequest("\"limit\" must be between 1 and 1000.");
-        }
-        return segments.members(caller.workspace(), code, limit, after);
+                                                  @Parameter(description = Paging.LIMIT + SegmentService.MAX_PAGE
+                                                          + ", default 100.") @QueryParam("limit") Integer limit,
+                                                  @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
+                                                  @Parameter(deprecated = true, description = "Former name of cursor.")
+                                                  @QueryParam("after") String formerCursor) {
+        int size = Paging.limit(limit, 100, SegmentService.MAX_PAGE);
+        return segments.members(caller.workspace(), code, size, Paging.cursor(cursor, formerCursor));
     }
 
     @GET
     @Path("/{code}/changes")
     @RolesAllowed(READ)
-    @Operation(summary = "Membership changes", description = "Who entered and left, in order; pass the last sequence "
-            + "seen as after to resume.")
-    public Uni<SegmentViews.Changes> changes(@PathParam("code") String code,
-                                             @QueryParam("after") @DefaultValue("0") long after,
-                                             @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (after < 0 || limit < 1 || limit > 1000) {
-            throw ProblemException.invalidRequest(
-                    "\"after\" must not be negative and \"limit\" must be between 1 and 1000.");
-        }
-        return segments.changes(caller.workspace(), code, after, limit);
+    @Operation(summary = "Membership changes", description = "Who entered and left, in order; pass next as "
+            + "cursor for the next page. Every page holding changes has a next, only an empty one has none: a follower "
+            + "keeps the last next it got and asks with it again later.")
+    @APIResponse(responseCode = "200", description = "One page of changes.")
+    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<SegmentViews.Change>> changes(@PathParam("code") String code,
+                                                  @Parameter(description = Paging.LIMIT + SegmentService.MAX_PAGE
+                                                          + ", default 100.") @QueryParam("limit") Integer limit,
+                                                  @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        return segments.changes(caller.workspace(), code, cursor, Paging.limit(limit, 100, SegmentService.MAX_PAGE));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.service.TagService;
 import io.smallrye.mutiny.Uni;
@@ -27,6 +28,8 @@ public class TagResource {
 
     private static final String ADMIN = "tags:admin";
     private static final String READ = "profiles:read";
+    /** The most values one page holds, as tagging serves them. */
+    private static final int MAX_VALUES = 1000;
 
     private final TagService tags;
     private final CurrentCaller caller;
@@ -40,7 +43,8 @@ public class TagResource {
     @Path("/categories")
     @RolesAllowed(READ)
     @Operation(summary = "The taxonomy", description = "Every category, each with its parent (none at the top).")
-    public Uni<TagViews.Categories> categories() {
+    @APIResponse(responseCode = "200", description = "Every category, in one page.")
+    public Uni<Page<TagViews.Category>> categories() {
         return tags.categories(caller.workspace());
     }
 
@@ -62,7 +66,9 @@ public class TagResource {
     @GET
     @RolesAllowed(READ)
     @Operation(summary = "Tag definitions", description = "Optionally of one category or status (draft, published, retired).")
-    public Uni<TagViews.Definitions> list(@QueryParam("category") String category, @QueryParam("status") String status) {
+    @APIResponse(responseCode = "200", description = "Every matching definition, in one page.")
+    public Uni<Page<TagViews.Definition>> list(@QueryParam("category") String category,
+                                               @QueryParam("status") String status) {
         return tags.tags(caller.workspace(), category, status);
     }
 
@@ -174,16 +180,16 @@ public class TagResource {
             + "earlier versions stay queryable. Pages of up to 1,000; pass next as cursor for the next page.")
     public Uni<TagViews.TagValues> values(@PathParam("code") String code,
                                           @QueryParam("version") @DefaultValue("0") int version,
-                                          @QueryParam("limit") @DefaultValue("100") int limit,
-                                          @QueryParam("cursor") String cursor,
+                                          @Parameter(description = Paging.LIMIT + MAX_VALUES + ", default 100.")
+                                          @QueryParam("limit") Integer limit,
+                                          @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
                                           @Parameter(deprecated = true, description = "Former name of cursor.")
                                           @QueryParam("after") String formerCursor) {
         String after = Paging.cursor(cursor, formerCursor);
-        if (version < 0 || limit < 1 || limit > 1000) {
-            throw ProblemException.invalidRequest(
-                    "\"version\" must not be negative and \"limit\" must be between 1 and 1000.");
+        if (version < 0) {
+            throw ProblemException.invalidRequest("\"version\" must not be negative.");
         }
-        return tags.values(caller.workspace(), code, version, limit, after);
+        return tags.values(caller.workspace(), code, version, Paging.limit(limit, 100, MAX_VALUES), after);
     }
 
     @GET

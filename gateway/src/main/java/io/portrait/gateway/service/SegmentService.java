@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.gateway.client.SegmentClient;
 import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.SegmentViews;
+import io.portrait.gateway.engine.ListPager;
 import io.portrait.proto.tagging.v1.CountSegmentRequest;
 import io.portrait.proto.tagging.v1.CreateSegmentRequest;
 import io.portrait.proto.tagging.v1.GetSegmentRequest;
@@ -18,13 +19,20 @@ import io.portrait.proto.tagging.v1.Segment;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Comparator;
 import java.util.List;
 
 /** The segment API over tagging's gRPC segments; exports are {@link AudienceExportService}'s. */
 @ApplicationScoped
 public class SegmentService {
 
+    /** The most members or changes one page holds: as many as tagging answers at most. */
+    public static final int MAX_PAGE = 1000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A change cursor holds the sequence number of the last change given out; tagging resumes after it. */
+    private static final ListPager<SegmentViews.Change, Long> CHANGES = new ListPager<>(SegmentViews.Change::sequence,
+            Comparator.naturalOrder(), String::valueOf, SegmentService::sequence);
 
     private final SegmentClient segments;
 
@@ -53,10 +61,11 @@ public class SegmentService {
                 .map(response -> segment(response.getSegment()));
     }
 
-    public Uni<SegmentViews.Segments> list(String workspace) {
+    /** Every segment in one page: they grow only as admins save them. */
+    public Uni<Page<SegmentViews.Segment>> list(String workspace) {
         return segments.list(ListSegmentsRequest.newBuilder().setWorkspace(workspace).build())
-                .map(response -> new SegmentViews.Segments(response.getSegmentsList().stream()
-                        .map(SegmentService::segment).toList()));
+                .map(response -> new Page<>(response.getSegmentsList().stream()
+                        .map(SegmentService::segment).toList(), null));
     }
 
     public Uni<SegmentViews.Refreshed> refresh(String workspace, String code) {
@@ -72,12 +81,25 @@ public class SegmentService {
                 response.getNextAfter().isEmpty() ? null : response.getNextAfter()));
     }
 
-    public Uni<SegmentViews.Changes> changes(String workspace, String code, long after, int limit) {
+    /**
+     * Up to {@code limit} changes after the cursor's, in order. The log is a feed that grows as segments refresh, so
+     * every page that holds changes carries a next, the cursor after its last change, and only an empty page has
+     * none: a follower keeps the last next it got and asks with it again later, never losing its place (tagging's
+     * ListSegmentChanges pages by sequence number alike, without saying whether more follow).
+     *
+     * @throws io.portrait.gateway.engine.InvalidCursorException before any call, for a cursor this API did not give out
+     */
+    public Uni<Page<SegmentViews.Change>> changes(String workspace, String code, String cursor, int limit) {
+        Long after = CHANGES.after(cursor);
         return segments.changes(ListSegmentChangesRequest.newBuilder().setWorkspace(workspace).setCode(code)
-                        .setAfterSequence(after).setLimit(limit).build())
-                .map(response -> new SegmentViews.Changes(response.getChangesList().stream()
-                        .map(change -> new SegmentViews.Change(change.getSequence(), change.getProfileId(),
-                                change.getChange(), TagService.time(change.getAt()))).toList()));
+                        .setAfterSequence(after == null ? 0 : after).setLimit(limit).build())
+                .map(response -> {
+                    List<SegmentViews.Change> changes = response.getChangesList().stream()
+                            .map(change -> new SegmentViews.Change(change.getSequence(), change.getProfileId(),
+                                    change.getChange(), TagService.time(change.getAt()))).toList();
+                    return new Page<>(changes,
+                            changes.isEmpty() ? null : CHANGES.cursorAfter(changes.get(changes.size() - 1)));
+                });
     }
 
     Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
@@ -108,6 +130,15 @@ public class SegmentService {
             throw TagService.invalid("\"rule\" is required: text such as \"tag.vip = \\\"gold\\\"\" or a JSON rule.");
         }
         return rule.isTextual() ? rule.textValue() : rule.toString();
+    }
+
+    /** A change cursor's text back as a sequence number; sequence numbers are never negative. */
+    private static Long sequence(String text) {
+        long sequence = Long.parseLong(text);
+        if (sequence < 0) {
+            throw new IllegalArgumentException("negative sequence " + sequence);
+        }
+        return sequence;
     }
 
     private static String orEmpty(String value) {

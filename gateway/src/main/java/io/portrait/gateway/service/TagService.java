@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.rest.Problem;
 import io.portrait.gateway.rest.ProblemException;
@@ -69,10 +70,11 @@ public class TagService {
                 .map(response -> category(response.getCategory()));
     }
 
-    public Uni<TagViews.Categories> categories(String workspace) {
+    /** The whole taxonomy in one page: it grows only as admins add categories. */
+    public Uni<Page<TagViews.Category>> categories(String workspace) {
         return tagging.listCategories(ListCategoriesRequest.newBuilder().setWorkspace(workspace).build())
-                .map(response -> new TagViews.Categories(response.getCategoriesList().stream()
-                        .map(TagService::category).toList()));
+                .map(response -> new Page<>(response.getCategoriesList().stream()
+                        .map(TagService::category).toList(), null));
     }
 
     public Uni<TagViews.TagDetails> create(String workspace, TagViews.NewTag tag) {
@@ -103,11 +105,12 @@ public class TagService {
                         response.getVersionsList().stream().map(TagService::version).toList()));
     }
 
-    public Uni<TagViews.Definitions> tags(String workspace, String category, String status) {
+    /** Every definition in one page: the catalogue grows only as admins define tags. */
+    public Uni<Page<TagViews.Definition>> tags(String workspace, String category, String status) {
         return tagging.listTags(ListTagsRequest.newBuilder().setWorkspace(workspace).setCategoryCode(orEmpty(category))
                         .setStatus(orEmpty(status)).build())
-                .map(response -> new TagViews.Definitions(response.getDefinitionsList().stream()
-                        .map(TagService::definition).toList()));
+                .map(response -> new Page<>(response.getDefinitionsList().stream()
+                        .map(TagService::definition).toList(), null));
     }
 
     public Uni<TagViews.Published> publish(String workspace, String code, Integer version) {

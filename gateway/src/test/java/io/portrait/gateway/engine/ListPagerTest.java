@@ -48,6 +48,14 @@ class ListPagerTest {
     }
 
     @Test
+    void theCursorAfterAnItemIsTheNextAPageEndingWithItCarries() {
+        Page<String> first = NEWEST_FIRST.page(List.of("5", "4", "3"), null, 2);
+
+        assertThat(NEWEST_FIRST.cursorAfter("4")).isEqualTo(first.next());
+        assertThat(NEWEST_FIRST.after(NEWEST_FIRST.cursorAfter("4"))).isEqualTo(4);
+    }
+
+    @Test
     void theCursorIsOpaqueAndOnlyCursorsItGaveOutAreRead() {
         String next = NEWEST_FIRST.page(List.of("5", "4", "3"), null, 1).next();
 

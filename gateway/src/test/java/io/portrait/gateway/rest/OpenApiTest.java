@@ -67,16 +67,20 @@ class OpenApiTest {
                 .when().get("/q/openapi")
                 .then().statusCode(200).extract().jsonPath();
 
-        java.util.Map<String, String> items = java.util.Map.of(
-                "/v1/tracking-plans", "TrackingPlan",
-                "/v1/identity/profiles/{id}/merges", "MergeView",
-                "/v1/scoring/models", "ModelFitView",
-                "/v1/quarantine", "QuarantinedEvent",
-                "/v1/dead-letters", "DeadLetter",
-                "/v1/keys", "ApiKey",
-                "/v1/segments/{code}/members", "Member",
-                "/v1/identity/reviews", "ReviewView",
-                "/v1/audit", "AuditEntry");
+        java.util.Map<String, String> items = java.util.Map.ofEntries(
+                java.util.Map.entry("/v1/tracking-plans", "TrackingPlan"),
+                java.util.Map.entry("/v1/identity/profiles/{id}/merges", "MergeView"),
+                java.util.Map.entry("/v1/scoring/models", "ModelFitView"),
+                java.util.Map.entry("/v1/quarantine", "QuarantinedEvent"),
+                java.util.Map.entry("/v1/dead-letters", "DeadLetter"),
+                java.util.Map.entry("/v1/keys", "ApiKey"),
+                java.util.Map.entry("/v1/segments/{code}/members", "Member"),
+                java.util.Map.entry("/v1/identity/reviews", "ReviewView"),
+                java.util.Map.entry("/v1/audit", "AuditEntry"),
+                java.util.Map.entry("/v1/segments", "Segment"),
+                java.util.Map.entry("/v1/segments/{code}/changes", "Change"),
+                java.util.Map.entry("/v1/tags", "Definition"),
+                java.util.Map.entry("/v1/tags/categories", "Category"));
         items.forEach((path, item) -> {
             String envelope = api.getString("paths.'" + path + "'.get.responses.'200'.content.'application/json'.schema.'$ref'");
             assertThat(envelope).as(path).startsWith("#/components/schemas/Page");
@@ -90,6 +94,27 @@ class OpenApiTest {
                 .contains("limit", "cursor");
         assertThat(api.getList("paths.'/v1/scoring/models'.get.parameters.name", String.class))
                 .contains("limit", "cursor");
+    }
+
+    @Test
+    void everyPagedListDescribesItsLimitAndCursorAlike() {
+        io.restassured.path.json.JsonPath api = given().queryParam("format", "json")
+                .when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+
+        java.util.List<String> paged = java.util.List.of("/v1/profiles/{id}/events", "/v1/audit",
+                "/v1/identity/profiles/{id}/merges", "/v1/identity/reviews", "/v1/scoring/models", "/v1/quarantine",
+                "/v1/dead-letters", "/v1/segments/{code}/members", "/v1/segments/{code}/changes",
+                "/v1/tags/{code}/values");
+        paged.forEach(path -> {
+            String parameters = "paths.'" + path + "'.get.parameters";
+            assertThat(api.getString(parameters + ".find { it.name == 'cursor' }.description")).as(path)
+                    .isEqualTo(Paging.CURSOR);
+            assertThat(api.getString(parameters + ".find { it.name == 'limit' }.description")).as(path)
+                    .startsWith(Paging.LIMIT).matches(".* 1 to \\d+, default \\d+\\.");
+        });
+        assertThat(api.getList("paths.'/v1/segments/{code}/changes'.get.parameters.name", String.class))
+                .containsExactlyInAnyOrder("code", "limit", "cursor");
     }
 
     @Test

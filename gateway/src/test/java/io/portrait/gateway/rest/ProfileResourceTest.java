@@ -167,7 +167,7 @@ class ProfileResourceTest {
                 .when().get("/v1/profiles/x/recommendations")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", containsString("\"limit\""));
+                .body("detail", equalTo("\"limit\" must be between 1 and 100."));
     }
 
     @Test

@@ -82,6 +82,14 @@ class RecommendationResourceTest {
     }
 
     @Test
+    void aLimitOutOfRangeIsWordedAsOnEveryList() {
+        given().queryParam("limit", 101).when().get("/v1/items/TEA-01/similar")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("\"limit\" must be between 1 and 100."));
+    }
+
+    @Test
     void catalogEntriesAreImportedAsGiven() {
         when(recommendations.importCatalog("default", List.of(
                 CatalogItem.newBuilder().setSku("TEA-01").setName("Longjing").setCategory("tea").setBrand("West Lake")

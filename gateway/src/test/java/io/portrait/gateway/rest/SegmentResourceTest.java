@@ -5,6 +5,10 @@ import io.portrait.gateway.client.SegmentClient;
 import io.portrait.proto.tagging.v1.CountSegmentRequest;
 import io.portrait.proto.tagging.v1.CountSegmentResponse;
 import io.portrait.proto.tagging.v1.GetSegmentResponse;
+import io.portrait.proto.tagging.v1.ListSegmentChangesRequest;
+import io.portrait.proto.tagging.v1.ListSegmentChangesResponse;
+import io.portrait.proto.tagging.v1.ListSegmentsResponse;
+import io.portrait.proto.tagging.v1.SegmentChange;
 import io.portrait.proto.tagging.v1.ListSegmentMembersRequest;
 import io.portrait.proto.tagging.v1.ListSegmentMembersResponse;
 import io.portrait.proto.tagging.v1.Segment;
@@ -22,10 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -40,6 +51,22 @@ class SegmentResourceTest {
 
     private static SegmentMember member(String id) {
         return SegmentMember.newBuilder().setProfileId(id).setSince(Timestamp.newBuilder().setSeconds(1767607200)).build();
+    }
+
+    private static SegmentChange change(long sequence, String profileId) {
+        return SegmentChange.newBuilder().setSequence(sequence).setProfileId(profileId).setChange("entered")
+                .setAt(Timestamp.newBuilder().setSeconds(1767607200)).build();
+    }
+
+    /** Tagging's log of "loyal": changes 1 to 3, answered by sequence number as tagging pages it. */
+    private void threeChanges() {
+        List<SegmentChange> log = List.of(change(1, "p1"), change(2, "p2"), change(3, "p3"));
+        when(segments.changes(any())).thenAnswer(call -> {
+            ListSegmentChangesRequest request = call.getArgument(0);
+            return Uni.createFrom().item(ListSegmentChangesResponse.newBuilder().addAllChanges(log.stream()
+                    .filter(change -> change.getSequence() > request.getAfterSequence())
+                    .limit(request.getLimit()).toList()).build());
+        });
     }
 
     @BeforeEach
@@ -98,6 +125,73 @@ class SegmentResourceTest {
                 .withDescription("no segment 'nope'").asRuntimeException()));
 
         given().when().get("/v1/segments/nope/members.csv").then().statusCode(404);
+    }
+
+    @Test
+    void everySegmentIsOnePageOfItems() {
+        when(segments.list(any())).thenReturn(Uni.createFrom().item(ListSegmentsResponse.newBuilder()
+                .addSegments(Segment.newBuilder().setCode("loyal").setRuleJson("{}").setMembers(3))
+                .addSegments(Segment.newBuilder().setCode("vip").setRuleJson("{}")).build()));
+
+        given().when().get("/v1/segments")
+                .then().statusCode(200)
+                .body("items.code", contains("loyal", "vip"))
+                .body("items[0].members", equalTo(3))
+                .body("$", not(hasKey("segments")))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void changesArePagedByCursorToTheEndOfTheLog() {
+        threeChanges();
+
+        String next = given().queryParam("limit", 2).when().get("/v1/segments/loyal/changes")
+                .then().statusCode(200)
+                .body("items.sequence", contains(1, 2))
+                .body("items.profileId", contains("p1", "p2"))
+                .body("items[0].change", equalTo("entered"))
+                .body("items[0].at", equalTo("2026-01-05T10:00:00Z"))
+                .body("$", not(hasKey("changes")))
+                .extract().path("next");
+        String last = given().queryParam("limit", 2).queryParam("cursor", next).when().get("/v1/segments/loyal/changes")
+                .then().statusCode(200)
+                .body("items.sequence", contains(3))
+                .extract().path("next");
+        // A follower resumes from the last next it got: nothing new yet, an empty page without a next.
+        given().queryParam("cursor", last).when().get("/v1/segments/loyal/changes")
+                .then().statusCode(200)
+                .body("items", empty())
+                .body("$", not(hasKey("next")));
+
+        ArgumentCaptor<ListSegmentChangesRequest> sent = ArgumentCaptor.forClass(ListSegmentChangesRequest.class);
+        verify(segments, org.mockito.Mockito.times(3)).changes(sent.capture());
+        assertThat(sent.getAllValues()).extracting(ListSegmentChangesRequest::getAfterSequence)
+                .containsExactly(0L, 2L, 3L);
+        assertThat(sent.getAllValues()).extracting(ListSegmentChangesRequest::getLimit).containsExactly(2, 2, 100);
+    }
+
+    @Test
+    void aChangeCursorThisApiDidNotGiveOutIsAProblemBeforeAnyCall() {
+        for (String cursor : new String[] {"not-a-cursor!", "LTE", "abc"}) {
+            given().queryParam("cursor", cursor).when().get("/v1/segments/loyal/changes")
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-request"))
+                    .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
+        }
+        verify(segments, never()).changes(any());
+    }
+
+    @Test
+    void pageSizesOfMembersAndChangesAreCheckedInOneWording() {
+        for (String list : new String[] {"members", "changes"}) {
+            given().queryParam("limit", 1001).when().get("/v1/segments/loyal/" + list)
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", equalTo("\"limit\" must be between 1 and 1000."));
+        }
+        verify(segments, never()).members(any());
+        verify(segments, never()).changes(any());
     }
 
     @Test

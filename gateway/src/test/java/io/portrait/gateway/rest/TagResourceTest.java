@@ -11,9 +11,12 @@ import io.portrait.proto.tagging.v1.CreateTagRequest;
 import io.portrait.proto.tagging.v1.CreateTagResponse;
 import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.GetTagInsightResponse;
+import io.portrait.proto.tagging.v1.ListCategoriesResponse;
+import io.portrait.proto.tagging.v1.ListTagsResponse;
 import io.portrait.proto.tagging.v1.PublishTagRequest;
 import io.portrait.proto.tagging.v1.PublishTagResponse;
 import io.portrait.proto.tagging.v1.RecomputeJob;
+import io.portrait.proto.tagging.v1.TagCategory;
 import io.portrait.proto.tagging.v1.TagDefinition;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.portrait.proto.tagging.v1.TagVersion;
@@ -250,7 +253,44 @@ class TagResourceTest {
 
     @Test
     void valuesPagesAreBounded() {
-        given().queryParam("limit", 5000).when().get("/v1/tags/x/values").then().statusCode(400);
+        given().queryParam("limit", 5000).when().get("/v1/tags/x/values")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("\"limit\" must be between 1 and 1000."));
+        given().queryParam("version", -1).when().get("/v1/tags/x/values")
+                .then().statusCode(400)
+                .body("detail", equalTo("\"version\" must not be negative."));
         verify(tagging, times(0)).listTagValues(any());
+    }
+
+    @Test
+    void theTaxonomyIsOnePageOfItems() {
+        when(tagging.listCategories(any())).thenReturn(Uni.createFrom().item(ListCategoriesResponse.newBuilder()
+                .addCategories(TagCategory.newBuilder().setCode("behaviour").setName("Behaviour"))
+                .addCategories(TagCategory.newBuilder().setCode("activity").setName("Activity")
+                        .setParentCode("behaviour")).build()));
+
+        given().when().get("/v1/tags/categories")
+                .then().statusCode(200)
+                .body("items.code", contains("behaviour", "activity"))
+                .body("items[1].parentCode", equalTo("behaviour"))
+                .body("$", not(hasKey("categories")))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void tagDefinitionsAreOnePageOfItems() {
+        when(tagging.listTags(any())).thenReturn(Uni.createFrom().item(ListTagsResponse.newBuilder()
+                .addDefinitions(TagDefinition.newBuilder().setCode("buyer_activity").setName("Buyer activity")
+                        .setStatus("published"))
+                .addDefinitions(TagDefinition.newBuilder().setCode("kol").setName("Key opinion leader")
+                        .setStatus("draft")).build()));
+
+        given().when().get("/v1/tags")
+                .then().statusCode(200)
+                .body("items.code", contains("buyer_activity", "kol"))
+                .body("items[0].status", equalTo("published"))
+                .body("$", not(hasKey("tags")))
+                .body("$", not(hasKey("next")));
     }
 }

@@ -126,7 +126,7 @@ class TimelineTest {
                 .when().get("/v1/profiles/p-1/events")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", containsString("\"limit\""));
+                .body("detail", equalTo("\"limit\" must be between 1 and 200."));
         given().header("X-API-Key", reader).queryParam("limit", "ten")
                 .when().get("/v1/profiles/p-1/events")
                 .then().statusCode(400)
