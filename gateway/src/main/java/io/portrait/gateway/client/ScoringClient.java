@@ -45,8 +45,10 @@ public class ScoringClient {
                 .map(response -> response.getFit());
     }
 
-    public Uni<List<ModelFit>> fits(String workspace, int limit) {
-        return stub().listModelFits(ListModelFitsRequest.newBuilder().setWorkspace(workspace).setLimit(limit).build())
+    /** Up to {@code limit} versions newest first, only those older than {@code beforeVersion} unless it is empty. */
+    public Uni<List<ModelFit>> fits(String workspace, int limit, String beforeVersion) {
+        return stub().listModelFits(ListModelFitsRequest.newBuilder().setWorkspace(workspace).setLimit(limit)
+                        .setBeforeVersion(beforeVersion).build())
                 .map(response -> response.getFitsList());
     }
 

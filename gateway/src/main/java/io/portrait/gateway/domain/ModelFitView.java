@@ -9,11 +9,13 @@ import java.util.List;
 
 /**
  * One model version: the fitted BG/NBD and Gamma-Gamma parameters with their diagnostics, the clusters, and
- * whether the model tags reached tagging. Model parts are absent when {@code status} is not_fitted.
+ * whether the model tags reached tagging. Model parts are absent when {@code status} is not_fitted;
+ * {@code unpredictedProfiles} counts the customers scored without CLV because the models could not predict them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelFitView(String modelVersion, Instant fittedAt, String asOf, String trigger, String status,
-                           String note, String currency, int profiles, BgNbdView bgnbd, GammaGammaView gammaGamma,
+                           String note, String currency, int profiles, int unpredictedProfiles, BgNbdView bgnbd,
+                           GammaGammaView gammaGamma,
                            List<ClusterView> clusters, double silhouette, double fitSeconds, boolean tagsPushed,
                            String pushError) {
 
@@ -44,7 +46,8 @@ public record ModelFitView(String modelVersion, Instant fittedAt, String asOf, S
                 f.getGammaGamma().getQ(), f.getGammaGamma().getGamma(), diagnostics(f.getGammaGammaDiagnostics())) : null;
         return new ModelFitView(f.getModelVersion(),
                 Instant.ofEpochSecond(f.getFittedAt().getSeconds(), f.getFittedAt().getNanos()), f.getAsOf(),
-                f.getTrigger(), f.getStatus(), blankToNull(f.getNote()), f.getCurrency(), f.getProfiles(), bgnbd,
+                f.getTrigger(), f.getStatus(), blankToNull(f.getNote()), f.getCurrency(), f.getProfiles(),
+                f.getUnpredictedProfiles(), bgnbd,
                 gammaGamma, f.getClustersList().stream().map(c -> new ClusterView(c.getIndex(), c.getSize(),
                         c.getRecencyDays(), c.getFrequency(), c.getMonetary())).toList(),
                 f.getSilhouette(), f.getFitSeconds(), f.getTagsPushed(), blankToNull(f.getPushError()));

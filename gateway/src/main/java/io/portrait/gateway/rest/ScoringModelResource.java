@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
+import java.util.List;
 
 @Path("/v1/scoring")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -59,21 +60,27 @@ public class ScoringModelResource {
     @Path("/models")
     @RolesAllowed("profiles:read")
     @Operation(summary = "Model versions, newest first",
-            description = "Each with its parameters and diagnostics; page on with the answer's next cursor. The list "
-                    + "reaches back over the newest " + MAX_FITS + " versions.")
+            description = "Each with its parameters and diagnostics; page on with the answer's next cursor.")
     @APIResponse(responseCode = "200", description = "One page of versions.")
     @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<ModelFitView>> models(
-            @Parameter(description = "Versions per page, 1 to 100, default 20.") @QueryParam("limit") Integer limit,
-            @Parameter(description = "The next cursor of the previous page.") @QueryParam("cursor") String cursor) {
+            @Parameter(description = Paging.LIMIT + MAX_FITS + ", default 20.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
         int size = Paging.limit(limit, 20, MAX_FITS);
         Integer after = FITS.after(cursor);
-        // Scoring answers the newest versions without a cursor (at most MAX_FITS): the first page asks one more than
-        // it shows to know whether a next follows; a later page asks for every version scoring answers.
-        int asked = after == null ? Math.min(size + 1, MAX_FITS) : MAX_FITS;
-        return scoring.fits(caller.workspace(), asked)
-                .map(fits -> FITS.page(fits.stream().map(ModelFitView::of).toList(), after, size));
+        // Scoring pages by version: a page asks for the versions older than the cursor's, one more than it shows to
+        // know whether a next follows (scoring answers at most MAX_FITS, so a page of MAX_FITS that comes back full
+        // carries a next, which may lead to an empty page).
+        int asked = Math.min(size + 1, MAX_FITS);
+        return scoring.fits(caller.workspace(), asked, after == null ? "" : "v" + after).map(fits -> {
+            List<ModelFitView> views = fits.stream().map(ModelFitView::of).toList();
+            Page<ModelFitView> page = FITS.page(views, after, size);
+            if (page.next() == null && asked == size && views.size() == size) {
+                return new Page<>(page.items(), FITS.cursorAfter(views.get(size - 1)));
+            }
+            return page;
+        });
     }
 
     @GET

@@ -54,6 +54,7 @@ class ScoreResourceTest {
         }
         return ModelFit.newBuilder().setModelVersion(version).setFittedAt(Timestamp.newBuilder().setSeconds(1767607200))
                 .setAsOf("2026-01-05").setTrigger("on_demand").setStatus("fitted").setCurrency("CNY").setProfiles(2357)
+                .setUnpredictedProfiles(dropout ? 0 : 1)
                 .setBgnbd(bgnbd)
                 .setBgnbdDiagnostics(FitDiagnostics.newBuilder().setLogLikelihood(-9582.43).setIterations(0)
                         .setEvaluations(310).setCustomers(2357)
@@ -136,13 +137,14 @@ class ScoreResourceTest {
 
     @Test
     void modelVersionsWithTheirDiagnostics() {
-        when(scoring.fits("default", 3)).thenReturn(Uni.createFrom().item(List.of(fit("v2", false), fit("v1", true))));
+        when(scoring.fits("default", 3, "")).thenReturn(Uni.createFrom().item(List.of(fit("v2", false), fit("v1", true))));
         when(scoring.fit("default", "")).thenReturn(Uni.createFrom().item(fit("v2", false)));
 
         given().when().get("/v1/scoring/models?limit=2").then()
                 .statusCode(200)
                 .body("items.modelVersion", contains("v2", "v1"))
                 .body("items[0].bgnbd.dropout", equalTo(false))
+                .body("items.unpredictedProfiles", contains(1, 0))
                 .body("items[0].bgnbd", not(hasKey("b")))
                 .body("items[0].bgnbd.diagnostics.fallback", equalTo("nbd"))
                 .body("items[0].bgnbd.diagnostics.boundaryParameters", contains("a", "b"))
@@ -156,20 +158,37 @@ class ScoreResourceTest {
 
     @Test
     void modelVersionsPageOnWithTheNextCursor() {
-        // The first page asks one more version than it shows; a later page every version scoring answers.
-        when(scoring.fits("default", 3)).thenReturn(Uni.createFrom().item(
+        // Each page asks for one more version than it shows, older than the cursor's.
+        when(scoring.fits("default", 3, "")).thenReturn(Uni.createFrom().item(
                 List.of(fit("v12", true), fit("v11", true), fit("v10", true))));
-        when(scoring.fits("default", 100)).thenReturn(Uni.createFrom().item(
-                List.of(fit("v13", true), fit("v12", true), fit("v11", true), fit("v10", true), fit("v9", true))));
+        when(scoring.fits("default", 3, "v11")).thenReturn(Uni.createFrom().item(
+                List.of(fit("v10", true), fit("v9", true))));
 
         String next = given().when().get("/v1/scoring/models?limit=2").then()
                 .statusCode(200)
                 .body("items.modelVersion", contains("v12", "v11"))
                 .extract().path("next");
-        // v13 was fitted meanwhile: the next page goes on after v11 all the same.
+        // The next page goes on after v11, whatever was fitted meanwhile.
         given().queryParam("limit", 2).queryParam("cursor", next).when().get("/v1/scoring/models").then()
                 .statusCode(200)
                 .body("items.modelVersion", contains("v10", "v9"))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void aFullPageOfTheMostScoringAnswersStillPagesOn() {
+        List<ModelFit> hundred = java.util.stream.IntStream.rangeClosed(1, 100).map(i -> 101 - i)
+                .mapToObj(i -> fit("v" + i, true)).toList();
+        when(scoring.fits("default", 100, "")).thenReturn(Uni.createFrom().item(hundred));
+        when(scoring.fits("default", 100, "v1")).thenReturn(Uni.createFrom().item(List.of()));
+
+        String next = given().when().get("/v1/scoring/models?limit=100").then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.hasSize(100))
+                .extract().path("next");
+        given().queryParam("limit", 100).queryParam("cursor", next).when().get("/v1/scoring/models").then()
+                .statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty())
                 .body("$", not(hasKey("next")));
     }
 
@@ -182,6 +201,6 @@ class ScoreResourceTest {
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
-        verify(scoring, org.mockito.Mockito.never()).fits(any(), anyInt());
+        verify(scoring, org.mockito.Mockito.never()).fits(any(), anyInt(), any());
     }
 }
