@@ -5,10 +5,8 @@ import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -175,11 +173,6 @@ public final class SinkWriter<E> {
         return ledger.lockExclusive(workspace)
                 .chain(() -> erase(workspace, profileId))
                 .map(deleted -> deleted > 0);
-    }
-
-    /** Survivor per merged-away id among {@code profileIds}; ids that are live are absent from the map. */
-    public Uni<Map<String, String>> survivorsOf(String workspace, Collection<String> profileIds) {
-        return aliases.survivorsOf(workspace, profileIds);
     }
 
     /** The live profile for {@code profileId}: its survivor if it was merged away, else itself. */

@@ -72,11 +72,13 @@ class AttachDuringErasureTest {
             maintenance.erase(eraser, workspace, ann, List.of(ann), T2, "test").await().indefinitely();
 
             Transaction resolution = resolver.begin().await().indefinitely();
+            int resolverPid = resolver.query("select pg_backend_pid()").execute().await().indefinitely()
+                    .iterator().next().getInteger(0);
             UUID fresh = UUID.randomUUID();
             graphStore.insertProfile(resolver, workspace, fresh, T2, ProfileStats.NONE).await().indefinitely();
             CompletableFuture<Integer> attached = graphStore.insertIdentifiers(resolver, workspace, fresh,
                     List.of(email), "e2", T2, T2).subscribeAsCompletionStage();
-            awaitLockWait();
+            awaitLockWait(resolverPid);
             erasure.commit().await().indefinitely();
 
             // The race itself: the insert read no tombstone and found the row gone once it could look.
@@ -98,11 +100,11 @@ class AttachDuringErasureTest {
                 .execute(Tuple.of(workspace)).await().indefinitely().iterator().next().getLong(0)).isZero();
     }
 
-    /** Until the attach is waiting for the erasure's row lock: the interleaving this test is about. */
-    private void awaitLockWait() throws InterruptedException {
+    /** Until the attach is waiting for a lock (the erasure's row): the interleaving this test is about. */
+    private void awaitLockWait(int resolverPid) throws InterruptedException {
         for (int tries = 0; tries < 500; tries++) {
-            long waiting = pool.query("select count(*) from pg_locks where not granted").execute()
-                    .await().indefinitely().iterator().next().getLong(0);
+            long waiting = pool.preparedQuery("select count(*) from pg_locks where not granted and pid = $1")
+                    .execute(Tuple.of(resolverPid)).await().indefinitely().iterator().next().getLong(0);
             if (waiting > 0) {
                 return;
             }

@@ -62,7 +62,7 @@ public class ConsentRepository {
                     : Uni.createFrom().item(Boolean.FALSE);
             return underWay.chain(stands -> stands ? Uni.createFrom().item(Optional.of(new Consent(false,
                             givenAt(document))))
-                    : endRefusal(workspace, profileId, refusal).map(ended -> said(document)));
+                    : endRefusalUntilReplayed(workspace, profileId, refusal).map(ended -> said(document)));
         });
     }
 
@@ -92,15 +92,11 @@ public class ConsentRepository {
     }
 
     /**
-     * Ends the provisional refusal of the merge's undoing: the profile's consent is again what its own events said,
-     * and nothing when they said nothing. Nothing when the profile is not refused for that merge (any more).
+     * Ends the provisional refusal of the merge's undoing ({@code refusal}: the merge id it holds): the profile's
+     * consent is again what its own events said, and nothing when they said nothing. Nothing when the profile is not
+     * refused for that merge (any more), e.g. when a later unmerge's refusal took its place.
      */
-    public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, String mergeId) {
-        return endRefusal(workspace, profileId, mergeId);
-    }
-
-    /** Ends the refusal held, unless another one (a later unmerge's) took its place. */
-    private Uni<Void> endRefusal(String workspace, String profileId, Object refusal) {
+    public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, Object refusal) {
         return VersionedWrite.apply(consents, key(workspace, profileId), current ->
                 current != null && current.containsKey(REFUSED_UNTIL_REPLAYED)
                         && Objects.equals(refusal, current.get(REFUSED_UNTIL_REPLAYED))

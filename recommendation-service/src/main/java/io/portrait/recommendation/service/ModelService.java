@@ -116,11 +116,16 @@ public class ModelService {
                 .replaceWithVoid();
     }
 
-    /** Builds the next version when changes were noted in the workspace since the current one started. */
+    /**
+     * Builds the next version when changes were noted in the workspace since the current one started. A build
+     * already running is joined, not followed by another: the changes it has not seen are still counted after it,
+     * and the next round builds them.
+     */
     private Uni<Void> refreshIfBehind(String workspace) {
         return versions.changes(workspace).chain(changes -> {
             boolean behind = !models.containsKey(workspace) || changes > builtFrom.getOrDefault(workspace, 0L);
-            return behind ? rebuild(workspace).replaceWithVoid() : Uni.createFrom().voidItem();
+            return behind ? builds.latest(Workspaces.normalize(workspace)).replaceWithVoid()
+                    : Uni.createFrom().voidItem();
         });
     }
 

@@ -104,7 +104,8 @@ public class ScoreRepository {
                                                  where o.workspace = s.workspace and o.profile_id = s.profile_id))""";
     private static final String SELECT_FIT = "select * from model_fit where workspace = $1";
     // The profile view's scoring part in one round trip: the alias resolved, the orders aggregated, the scores joined.
-    // A purchase day is an order day refunds do not cancel, as CustomerPurchases#isPurchaseDay reads the same figures.
+    // A purchase day is an order day refunds do not cancel, as CustomerPurchases#isPurchaseDay reads the same figures;
+    // the first and last purchase are purchase days too (a refund's day is no purchase), or the orders' when none is.
     private static final String PROFILE_VALUE = """
             with live as (
                 select coalesce((select survivor_id from profile_alias where workspace = $1 and merged_id = $3), $3)
@@ -116,10 +117,11 @@ public class ScoreRepository {
                 from purchase_order o, live where o.workspace = $1 and o.profile_id = live.live_id
                 group by o.purchase_day),
             orders as (
-                select coalesce(sum(days.orders), 0)::bigint as orders,
-                       count(*) filter (where day_total > 0 or not refund or unpriced) as purchase_days,
-                       min(first_at) as first_purchase, max(last_at) as last_purchase
-                from days),
+                select coalesce(sum(d.orders), 0)::bigint as orders,
+                       count(*) filter (where purchase_day) as purchase_days,
+                       coalesce(min(first_at) filter (where purchase_day), min(first_at)) as first_purchase,
+                       coalesce(max(last_at) filter (where purchase_day), max(last_at)) as last_purchase
+                from (select *, day_total > 0 or not refund or unpriced as purchase_day from days) d),
             revenue as (
                 select array_agg(t.currency order by t.currency) as currencies,
                        array_agg(t.total::text order by t.currency) as totals
@@ -330,7 +332,6 @@ public class ScoreRepository {
         });
     }
 
-    /** The newest versions first. */
     /** The newest {@code limit} versions, or those older than {@code beforeVersion} when given; newest first. */
     public Uni<List<ModelFitRecord>> fits(String workspace, int limit, Integer beforeVersion) {
         return pool.preparedQuery(SELECT_FIT + " and ($3::int is null or version < $3) order by version desc limit $2")

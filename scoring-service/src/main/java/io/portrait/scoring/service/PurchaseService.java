@@ -18,8 +18,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Keeps per-profile purchases in step with the event stream and identity merges. */
 @Startup // built at start, so a bad setting stops the start-up with its reason, not a refit or a delivery

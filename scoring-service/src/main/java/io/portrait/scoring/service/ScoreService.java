@@ -188,8 +188,10 @@ public class ScoreService {
                                 }
                             })
                             .chain(() -> scores.save(workspace, fit, run.scores(), horizonDays))
+                            // A run with unpredicted customers says so once, as a warning (its note says the same).
                             .invoke(version -> Log.infof("workspace %s: model v%d, %d profiles scored%s", workspace,
-                                    version, run.scores().size(), run.note() == null ? "" : " (" + run.note() + ")"))
+                                    version, run.scores().size(), run.note() == null || run.unpredicted().count() > 0
+                                            ? "" : " (" + run.note() + ")"))
                             .invoke(version -> logUnpredicted(workspace, version, run.unpredicted()))
                             .chain(version -> push(workspace, version, now)
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)

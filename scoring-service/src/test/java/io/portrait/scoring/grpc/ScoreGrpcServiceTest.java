@@ -253,6 +253,10 @@ class ScoreGrpcServiceTest {
             assertThat(await(scoring.getPurchaseSummary(GetPurchaseSummaryRequest.newBuilder().setWorkspace(ws)
                     .setProfileId(profileId).build())).getSummary().getPurchaseDays()).as(profileId).isEqualTo(frequency);
         }
+        // The refund's day is no purchase: the last purchase is the order it refunded.
+        assertThat(await(scoring.getProfileValue(GetProfileValueRequest.newBuilder().setWorkspace(ws)
+                .setProfileId("refunded").build())).getSummary().getLastPurchase().getSeconds())
+                .isEqualTo(now.minus(40, ChronoUnit.DAYS).getEpochSecond());
     }
 
     /**

@@ -2,7 +2,6 @@ package io.portrait.tagging.service;
 
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.ErasedProfiles;
-import io.portrait.common.sink.ProfileAliases;
 import io.portrait.common.sink.SinkLedger;
 import io.portrait.tagging.config.TaggingConfig;
 import io.portrait.tagging.domain.ConflictException;
@@ -52,7 +51,6 @@ public class TagCatalogService {
     private final ServedDefinitions served;
     private final TaggingConfig config;
     private final SegmentRepository segments;
-    private final ProfileAliases aliases = new ProfileAliases();
     private final ErasedProfiles erased = new ErasedProfiles();
     private final SinkLedger ledger = new SinkLedger();
 
@@ -305,7 +303,7 @@ public class TagCatalogService {
                 throw new InvalidRequestException("value: '" + checkedValue + "' is not one of "
                         + manual.spec().allowed());
             }
-            return ledger.lockShared(workspace).chain(() -> erased.liveProfiles(workspace, profileIds))
+            return erased.liveProfiles(workspace, profileIds)
                     .chain(profiles -> {
                         if (!profiles.erased().isEmpty()) {
                             List<String> named = profileIds.stream().filter(profiles::isErased).distinct().toList();
@@ -337,17 +335,20 @@ public class TagCatalogService {
      */
     @WithTransaction
     public Uni<Integer> remove(String workspace, String code, List<String> profileIds) {
-        return manualTag(workspace, code).call(() -> ledger.lockShared(workspace))
-                .chain(manual -> aliases.survivorsOf(workspace, profileIds).chain(survivors -> {
-                    List<String> ids = profileIds.stream().map(id -> survivors.getOrDefault(id, id)).distinct()
-                            .toList();
+        return manualTag(workspace, code)
+                .chain(manual -> erased.liveProfiles(workspace, profileIds).chain(profiles -> {
+                    List<String> ids = profileIds.stream().map(profiles::liveIdOf).distinct().toList();
                     return values.delete(workspace, code, manual.definition().liveVersion(), ids)
                             .call(() -> compute.refreshReaders(workspace, Set.copyOf(ids), code));
                 }));
     }
 
+    /**
+     * The published manual tag, under the workspace lock (shared) and the tag's row lock, taken in the order a publish
+     * takes them: an assignment or removal then never writes to a version that a publish has already copied from.
+     */
     private Uni<ManualContext> manualTag(String workspace, String code) {
-        return existing(workspace, code, false).chain(definition -> {
+        return ledger.lockShared(workspace).chain(() -> existing(workspace, code, true)).chain(definition -> {
             if (!definition.kind().equals("manual")) {
                 throw new ConflictException("tag '" + code + "' is a " + definition.kind()
                         + " tag; only manual tags are assigned", false);

@@ -10,8 +10,8 @@ import io.portrait.scoring.engine.clv.ClvCalculator;
  * @param margin             profit share of revenue, 0 to 1
  * @param annualDiscountRate e.g. 0.1 for 10 % a year
  * @param minCustomers       fewest customers (with at least one repeat buyer) to fit BG/NBD
- * @param maxEvaluations     most likelihood evaluations of one maximization in a fit; a fit that needs more leaves
- *                           the run not fitted, saying so
+ * @param maxEvaluations     most likelihood evaluations of one maximization in a fit, at least 1 (checked where the
+ *                           setting is read); a fit that needs more leaves the run not fitted, saying so
  */
 public record ScoringSettings(int horizonDays, int periodDays, double margin, double annualDiscountRate,
                               int minCustomers, int maxEvaluations, RfmSegments segments, Tiers tiers,
@@ -21,8 +21,5 @@ public record ScoringSettings(int horizonDays, int periodDays, double margin, do
     public ScoringSettings {
         ClvCalculator.checkSettings(horizonDays, periodDays, margin,
                 ClvCalculator.periodRate(annualDiscountRate, periodDays));
-        if (maxEvaluations < 1) {
-            throw new IllegalArgumentException("max evaluations must be at least 1, got " + maxEvaluations);
-        }
     }
 }
