@@ -60,20 +60,20 @@ public class IngestionClient {
         this.readDeadlineMillis = config.profileDeadline().toMillis();
     }
 
-    public Uni<ListProfileEventsResponse> events(String workspace, List<String> profileIds, int pageSize, String pageToken) {
-        return ingestion.withDeadlineAfter(readDeadlineMillis, TimeUnit.MILLISECONDS)
-                .listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
-                        .addAllProfileIds(profileIds).setPageSize(pageSize)
-                        .setPageToken(pageToken == null ? "" : pageToken).build());
+    /** Which of a profile's events to list. */
+    public enum Events {
+        ALL,
+        /** Only those carrying consent: ingestion filters them, so reading consent costs no transfer of the others. */
+        CARRYING_CONSENT
     }
 
-    /** A page of the events that carry consent, newest first: reading consent skips the others in ingestion. */
-    public Uni<ListProfileEventsResponse> consentEvents(String workspace, List<String> profileIds, int pageSize,
-                                                        String pageToken) {
+    /** A page of the profiles' events, newest first. */
+    public Uni<ListProfileEventsResponse> events(String workspace, List<String> profileIds, Events which, int pageSize,
+                                                 String pageToken) {
         return ingestion.withDeadlineAfter(readDeadlineMillis, TimeUnit.MILLISECONDS)
                 .listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
-                        .addAllProfileIds(profileIds).setConsentOnly(true).setPageSize(pageSize)
-                        .setPageToken(pageToken == null ? "" : pageToken).build());
+                        .addAllProfileIds(profileIds).setConsentOnly(which == Events.CARRYING_CONSENT)
+                        .setPageSize(pageSize).setPageToken(pageToken == null ? "" : pageToken).build());
     }
 
     /** A page of the quarantined events that carried one of the person's identifiers, for an export. */

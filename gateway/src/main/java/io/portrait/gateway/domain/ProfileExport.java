@@ -12,9 +12,11 @@ import java.util.Map;
  * Everything Portrait holds about one person: the composed profile (identifiers in clear, tags, scores,
  * segments, recommendations), consent, the collected events, the rejected events in quarantine that carried the
  * person's identifiers, and the audit trail about the profile. One answer holds at most a fixed number of events,
- * the newest; {@code next} is then the cursor of the rest (at {@code GET /v1/profiles/{id}/export/events}).
+ * the newest; {@code next} is then the cursor of the rest (at {@code GET /v1/profiles/{id}/export/events}). The
+ * quarantined events and the audit trail are capped too, newest first, and say so when more were held.
  */
-@JsonPropertyOrder({"exportedAt", "profile", "consent", "events", "next", "truncated", "quarantined", "audit"})
+@JsonPropertyOrder({"exportedAt", "profile", "consent", "events", "next", "truncated", "quarantined",
+        "quarantinedTruncated", "audit", "auditTruncated"})
 public record ProfileExport(Instant exportedAt, ProfileView profile, Map<String, Boolean> consent,
                             List<TimelineEvent> events,
                             @Schema(description = "Cursor of the older events this answer does not hold, absent when "
@@ -22,7 +24,13 @@ public record ProfileExport(Instant exportedAt, ProfileView profile, Map<String,
                             @JsonInclude(JsonInclude.Include.NON_NULL) String next,
                             @Schema(description = "True when next is set: more events follow.") boolean truncated,
                             @Schema(description = "Rejected events held in quarantine that carried the person's "
-                                    + "identifiers, as sent, with why they were rejected; newest first.")
+                                    + "identifiers, as sent, with why they were rejected; newest first, at most "
+                                    + "10,000.")
                             List<QuarantinedEventView> quarantined,
-                            List<AuditEntry> audit) {
+                            @Schema(description = "True when more quarantined events were held than quarantined "
+                                    + "holds: the oldest are left out.") boolean quarantinedTruncated,
+                            @Schema(description = "The audit trail about the profile and the ids merged into it, "
+                                    + "newest first, at most 500 entries.") List<AuditEntry> audit,
+                            @Schema(description = "True when the trail holds more entries than audit: the oldest "
+                                    + "are left out.") boolean auditTruncated) {
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Pages a list that a backing service answers whole (a profile's merge history, the model versions), so that it
- * takes {@code limit} and {@code cursor} and answers {@code items} and {@code next} as every other list of the API.
+ * Pages a list that a backing service answers whole (a profile's merge history), or slices a page a service answered
+ * one item longer (the model versions), so that it takes {@code limit} and {@code cursor} and answers {@code items}
+ * and {@code next} as every other list of the API.
  * The cursor holds the sort key of the last item given out rather than a position: a page resumes after that item
  * even when items were added before it, or dropped, since the page before.
  *

@@ -1,9 +1,13 @@
 package io.portrait.gateway.rest;
 
 import io.grpc.Status;
+import io.portrait.gateway.engine.InvalidCursorException;
 
 /** The one place where a gRPC status from a service becomes an HTTP problem. */
 public final class GrpcProblems {
+
+    /** How a service names the field of a request that holds the cursor of a list, in front of what is wrong with it. */
+    private static final String PAGE_TOKEN = "page_token:";
 
     private GrpcProblems() {
     }
@@ -11,7 +15,8 @@ public final class GrpcProblems {
     public static Problem toProblem(Status status) {
         String detail = status.getDescription();
         return switch (status.getCode()) {
-            case INVALID_ARGUMENT, OUT_OF_RANGE -> Problem.invalidRequest(orDefault(detail, "The request is not valid."));
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> Problem.invalidRequest(aboutPageToken(detail)
+                    ? InvalidCursorException.MESSAGE : orDefault(detail, "The request is not valid."));
             case NOT_FOUND -> new Problem("not-found", "Not found", 404,
                     orDefault(detail, "Nothing matches the request."));
             case ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION -> new Problem("conflict", "Conflict", 409,
@@ -29,6 +34,14 @@ public final class GrpcProblems {
             default -> new Problem("internal", "Internal error", 500,
                     "The request failed unexpectedly; it can be retried.");
         };
+    }
+
+    /**
+     * A service's page token is the API's cursor handed through as is, so a service refusing the token ("page_token:
+     * not a page token of this service") is refused as the gateway refuses a cursor it did not give out.
+     */
+    private static boolean aboutPageToken(String detail) {
+        return detail != null && detail.startsWith(PAGE_TOKEN);
     }
 
     private static String orDefault(String detail, String fallback) {

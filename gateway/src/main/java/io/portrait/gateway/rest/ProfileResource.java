@@ -221,8 +221,7 @@ public class ProfileResource {
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<TimelineEvent>> exportEvents(
             @PathParam("id") String id,
-            @Parameter(description = "The next cursor of the export or of the previous page; the newest events "
-                    + "without one.") @QueryParam("cursor") String cursor) {
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
         return privacy.exportEvents(caller.workspace(), caller.actor(), id, cursor);
     }
 

@@ -20,15 +20,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Comparator;
-import java.util.List;
 
 @Path("/v1/scoring")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "Scores")
 public class ScoringModelResource {
 
-    /** What scoring's ListModelFits answers at most. */
-    private static final int MAX_FITS = 100;
+    /** Most versions a page shows: scoring's ListModelFits answers up to 100, and a page asks for one more. */
+    private static final int MAX_FITS = 50;
     /** Versions are v1, v2, ...: newest first is the highest number first. */
     private static final ListPager<ModelFitView, Integer> FITS = new ListPager<>(
             fit -> ModelFitView.number(fit.modelVersion()), Comparator.reverseOrder(), key -> "v" + key,
@@ -69,18 +68,10 @@ public class ScoringModelResource {
             @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
         int size = Paging.limit(limit, 20, MAX_FITS);
         Integer after = FITS.after(cursor);
-        // Scoring pages by version: a page asks for the versions older than the cursor's, one more than it shows to
-        // know whether a next follows (scoring answers at most MAX_FITS, so a page of MAX_FITS that comes back full
-        // carries a next, which may lead to an empty page).
-        int asked = Math.min(size + 1, MAX_FITS);
-        return scoring.fits(caller.workspace(), asked, after == null ? "" : "v" + after).map(fits -> {
-            List<ModelFitView> views = fits.stream().map(ModelFitView::of).toList();
-            Page<ModelFitView> page = FITS.page(views, after, size);
-            if (page.next() == null && asked == size && views.size() == size) {
-                return new Page<>(page.items(), FITS.cursorAfter(views.get(size - 1)));
-            }
-            return page;
-        });
+        // Scoring pages by version itself (the versions older than the cursor's): ask one more than the page shows,
+        // so that the page knows whether a next follows and the last page carries none.
+        return scoring.fits(caller.workspace(), size + 1, after == null ? "" : "v" + after)
+                .map(fits -> FITS.page(fits.stream().map(ModelFitView::of).toList(), null, size));
     }
 
     @GET

@@ -119,13 +119,18 @@ public class SegmentResource {
             + "cursor for the next page. Every page holding changes has a next, only an empty one has none: a follower "
             + "keeps the last next it got and asks with it again later.")
     @APIResponse(responseCode = "200", description = "One page of changes.")
-    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "400", description = "limit out of range, a cursor this API did not give out or an "
+            + "after that is no sequence number.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<SegmentViews.Change>> changes(@PathParam("code") String code,
                                                   @Parameter(description = Paging.LIMIT + SegmentService.MAX_PAGE
                                                           + ", default 100.") @QueryParam("limit") Integer limit,
-                                                  @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
-        return segments.changes(caller.workspace(), code, cursor, Paging.limit(limit, 100, SegmentService.MAX_PAGE));
+                                                  @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
+                                                  @Parameter(deprecated = true, description = "Former way to resume: "
+                                                          + "the sequence number of the last change seen, read when no "
+                                                          + "cursor is given.")
+                                                  @QueryParam("after") String formerAfter) {
+        return segments.changes(caller.workspace(), code, cursor, formerAfter,
+                Paging.limit(limit, 100, SegmentService.MAX_PAGE));
     }
 
     @GET

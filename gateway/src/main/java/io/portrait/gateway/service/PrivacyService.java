@@ -3,6 +3,7 @@ package io.portrait.gateway.service;
 import io.portrait.common.consent.ConsentPurpose;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.client.IngestionClient.Events;
 import io.portrait.gateway.domain.AuditEntry;
 import io.portrait.gateway.domain.ConsentState;
 import io.portrait.gateway.domain.Page;
@@ -25,8 +26,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Consent and the data subject's rights. Consent given over the API becomes an event like any other (an
@@ -146,24 +150,31 @@ public class PrivacyService {
 
     private Uni<LatestConsent> latestConsent(String workspace, Profile profile) {
         LatestConsent latest = new LatestConsent();
-        return consentPages(workspace, ids(profile), "", latest).replaceWith(latest);
+        List<String> ids = ids(profile);
+        return readPages("", () -> false, page -> ingestion.events(workspace, ids, Events.CARRYING_CONSENT, PAGE, page)
+                .map(answer -> {
+                    answer.getEventsList().forEach(event -> latest.add(TimelineService.event(event, false)));
+                    return answer.getNextPageToken();
+                })).replaceWith(latest);
     }
 
-    private Uni<Void> consentPages(String workspace, List<String> ids, String token, LatestConsent into) {
-        return ingestion.consentEvents(workspace, ids, PAGE, token).flatMap(answer -> {
-            answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
-            return answer.getNextPageToken().isEmpty() ? Uni.createFrom().voidItem()
-                    : consentPages(workspace, ids, answer.getNextPageToken(), into);
-        });
+    /**
+     * Reads pages one after the other from {@code token}: {@code read} reads the page at a token and answers the
+     * token of the next, empty after the last. Stops when the pages run out or {@code enough} says so after a page;
+     * answers the token it stopped at, empty when the pages ran out.
+     */
+    private static Uni<String> readPages(String token, BooleanSupplier enough, Function<String, Uni<String>> read) {
+        return read.apply(token).flatMap(next -> next.isEmpty() || enough.getAsBoolean() ? Uni.createFrom().item(next)
+                : readPages(next, enough, read));
     }
 
     /**
      * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. Consent is
      * read from all the events, however old; the events themselves are the newest {@link #MAX_EXPORT_EVENTS}, with
      * the cursor of the rest ({@link #exportEvents}); the quarantine's rejected events that carried the person's
-     * identifiers are all there, newest first. The audit trail is the entries on the profile and on every id merged
-     * into it, newest first, at most {@link #MAX_EXPORT_AUDIT}. The parts are read at once, and one that fails fails
-     * the export.
+     * identifiers are the newest {@link #MAX_EXPORT_EVENTS} too. The audit trail is the entries on the profile and
+     * on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more
+     * were held. The parts are read at once, and one that fails fails the export.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
@@ -172,7 +183,7 @@ public class PrivacyService {
                                 auditTrail(workspace, profile))
                         .with((consent, events, quarantined, trail) -> new ProfileExport(clock.instant(), view,
                                 consent.purposes(), events.items(), events.next(), events.next() != null,
-                                quarantined, trail)))
+                                quarantined.items(), quarantined.truncated(), trail.items(), trail.truncated())))
                 .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
                         Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size(),
                                 "quarantined", export.quarantined().size()))));
@@ -188,12 +199,16 @@ public class PrivacyService {
                         Map.of("via", "GET /v1/profiles/{id}/export/events", "events", page.items().size()))));
     }
 
-    private Uni<List<AuditEntry>> auditTrail(String workspace, Profile profile) {
+    /** The newest {@link #MAX_EXPORT_AUDIT} entries; one more is read of each id to know whether more exist. */
+    private Uni<Capped<AuditEntry>> auditTrail(String workspace, Profile profile) {
         List<Uni<List<AuditEntry>>> perId = ids(profile).stream()
-                .map(id -> audit.list(workspace, null, id, null, null, MAX_EXPORT_AUDIT).map(Page::items))
+                .map(id -> audit.list(workspace, null, id, null, null, MAX_EXPORT_AUDIT + 1).map(Page::items))
                 .toList();
-        return Uni.join().all(perId).andFailFast().map(lists -> lists.stream().flatMap(List::stream)
-                .sorted(Comparator.comparingLong(AuditEntry::id).reversed()).limit(MAX_EXPORT_AUDIT).toList());
+        return Uni.join().all(perId).andFailFast().map(lists -> {
+            List<AuditEntry> all = lists.stream().flatMap(List::stream)
+                    .sorted(Comparator.comparingLong(AuditEntry::id).reversed()).toList();
+            return new Capped<>(all.subList(0, Math.min(all.size(), MAX_EXPORT_AUDIT)), all.size() > MAX_EXPORT_AUDIT);
+        });
     }
 
     private static List<String> ids(Profile profile) {
@@ -216,31 +231,58 @@ public class PrivacyService {
      * exactly where the rest begin.
      */
     private Uni<String> eventPages(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
-        int size = Math.min(PAGE, MAX_EXPORT_EVENTS - into.size());
-        return ingestion.events(workspace, ids, size, token).flatMap(answer -> {
-            answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
-            String next = answer.getNextPageToken();
-            return next.isEmpty() || into.size() >= MAX_EXPORT_EVENTS ? Uni.createFrom().item(next)
-                    : eventPages(workspace, ids, next, into);
-        });
+        return readPages(token, () -> into.size() >= MAX_EXPORT_EVENTS, page -> ingestion
+                .events(workspace, ids, Events.ALL, Math.min(PAGE, MAX_EXPORT_EVENTS - into.size()), page)
+                .map(answer -> {
+                    answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
+                    return answer.getNextPageToken();
+                }));
     }
 
-    /** Every quarantined event that carried the person's identifiers, in clear, newest first. */
-    private Uni<List<QuarantinedEventView>> quarantined(String workspace, List<String> ids) {
-        List<QuarantinedEventView> views = new ArrayList<>();
-        return quarantinePages(workspace, ids, "", views).map(done -> views.stream()
-                .sorted(Comparator.comparing((QuarantinedEventView view) -> Instant.parse(view.receivedAt()))
-                        .reversed().thenComparing(QuarantinedEventView::id))
-                .toList());
-    }
-
-    private Uni<Void> quarantinePages(String workspace, List<String> ids, String token,
-                                      List<QuarantinedEventView> into) {
-        return ingestion.quarantined(workspace, ids, PAGE, token).flatMap(answer -> {
+    /**
+     * The newest {@link #MAX_EXPORT_EVENTS} quarantined events that carried the person's identifiers, in clear, newest
+     * first, and whether more were held. Ingestion lists them in id order, which says nothing of their age, so every
+     * page is read; only the newest are kept meanwhile.
+     */
+    private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, List<String> ids) {
+        NewestQuarantined newest = new NewestQuarantined(MAX_EXPORT_EVENTS);
+        return readPages("", () -> false, page -> ingestion.quarantined(workspace, ids, PAGE, page).map(answer -> {
             // The person's own data, handed to the person: in clear like the rest of the export.
-            answer.getEventsList().forEach(event -> into.add(ingestionAdmin.view(event, true)));
-            return answer.getNextPageToken().isEmpty() ? Uni.createFrom().voidItem()
-                    : quarantinePages(workspace, ids, answer.getNextPageToken(), into);
-        });
+            answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));
+            return answer.getNextPageToken();
+        })).map(done -> newest.result());
+    }
+
+    /** A part of the export cut at its most, and whether more were held. */
+    private record Capped<T>(List<T> items, boolean truncated) {
+    }
+
+    /** Keeps the newest of the quarantined events added, at most {@code max}, noting whether any was let go. */
+    private static final class NewestQuarantined {
+
+        private static final Comparator<QuarantinedEventView> NEWEST_FIRST = Comparator
+                .comparing((QuarantinedEventView view) -> Instant.parse(view.receivedAt())).reversed()
+                .thenComparing(QuarantinedEventView::id);
+
+        private final int max;
+        /** The oldest at the head, the first to go. */
+        private final PriorityQueue<QuarantinedEventView> kept = new PriorityQueue<>(NEWEST_FIRST.reversed());
+        private boolean dropped;
+
+        NewestQuarantined(int max) {
+            this.max = max;
+        }
+
+        void add(QuarantinedEventView view) {
+            kept.add(view);
+            if (kept.size() > max) {
+                kept.poll();
+                dropped = true;
+            }
+        }
+
+        Capped<QuarantinedEventView> result() {
+            return new Capped<>(kept.stream().sorted(NEWEST_FIRST).toList(), dropped);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.portrait.gateway.client.SegmentClient;
 import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.gateway.engine.ListPager;
+import io.portrait.gateway.rest.ProblemException;
 import io.portrait.proto.tagging.v1.CountSegmentRequest;
 import io.portrait.proto.tagging.v1.CreateSegmentRequest;
 import io.portrait.proto.tagging.v1.GetSegmentRequest;
@@ -87,10 +88,16 @@ public class SegmentService {
      * none: a follower keeps the last next it got and asks with it again later, never losing its place (tagging's
      * ListSegmentChanges pages by sequence number alike, without saying whether more follow).
      *
+     * Followers from before the cursor resumed with {@code after}, the sequence number of the last change they saw:
+     * it is still read when no cursor is given, so that such a follower goes on where it was rather than from the
+     * start of the log.
+     *
      * @throws io.portrait.gateway.engine.InvalidCursorException before any call, for a cursor this API did not give out
+     * @throws ProblemException before any call, for an {@code after} that is not a sequence number
      */
-    public Uni<Page<SegmentViews.Change>> changes(String workspace, String code, String cursor, int limit) {
-        Long after = CHANGES.after(cursor);
+    public Uni<Page<SegmentViews.Change>> changes(String workspace, String code, String cursor, String formerAfter,
+                                                  int limit) {
+        Long after = cursor == null || cursor.isEmpty() ? formerAfter(formerAfter) : CHANGES.after(cursor);
         return segments.changes(ListSegmentChangesRequest.newBuilder().setWorkspace(workspace).setCode(code)
                         .setAfterSequence(after == null ? 0 : after).setLimit(limit).build())
                 .map(response -> {
@@ -133,6 +140,18 @@ public class SegmentService {
     }
 
     /** A change cursor's text back as a sequence number; sequence numbers are never negative. */
+    private static Long formerAfter(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return sequence(text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidRequest("Query parameter \"after\" must be the sequence number of a change, "
+                    + "0 or more; prefer cursor, the next of the page before.");
+        }
+    }
+
     private static Long sequence(String text) {
         long sequence = Long.parseLong(text);
         if (sequence < 0) {

@@ -43,7 +43,7 @@ public class TimelineService {
             List<String> ids = new ArrayList<>();
             ids.add(profile.getProfileId());
             ids.addAll(profile.getMergedProfileIdsList());
-            return ingestion.events(workspace, ids, limit, cursor)
+            return ingestion.events(workspace, ids, IngestionClient.Events.ALL, limit, cursor)
                     .map(answer -> new Timeline(profile, new Page<>(
                             answer.getEventsList().stream().map(e -> event(e, false)).toList(),
                             answer.getNextPageToken().isEmpty() ? null : answer.getNextPageToken())));

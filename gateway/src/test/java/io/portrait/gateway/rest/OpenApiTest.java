@@ -77,6 +77,7 @@ class OpenApiTest {
                 java.util.Map.entry("/v1/segments/{code}/members", "Member"),
                 java.util.Map.entry("/v1/identity/reviews", "ReviewView"),
                 java.util.Map.entry("/v1/audit", "AuditEntry"),
+                java.util.Map.entry("/v1/profiles/{id}/export/events", "TimelineEvent"),
                 java.util.Map.entry("/v1/segments", "Segment"),
                 java.util.Map.entry("/v1/segments/{code}/changes", "Change"),
                 java.util.Map.entry("/v1/tags", "Definition"),
@@ -113,8 +114,15 @@ class OpenApiTest {
             assertThat(api.getString(parameters + ".find { it.name == 'limit' }.description")).as(path)
                     .startsWith(Paging.LIMIT).matches(".* 1 to \\d+, default \\d+\\.");
         });
+        // The export's events page by cursor alike, in pages of a fixed size: no limit to describe.
+        assertThat(api.getList("paths.'/v1/profiles/{id}/export/events'.get.parameters.name", String.class))
+                .containsExactlyInAnyOrder("id", "cursor");
+        assertThat(api.getString("paths.'/v1/profiles/{id}/export/events'.get.parameters"
+                + ".find { it.name == 'cursor' }.description")).isEqualTo(Paging.CURSOR);
         assertThat(api.getList("paths.'/v1/segments/{code}/changes'.get.parameters.name", String.class))
-                .containsExactlyInAnyOrder("code", "limit", "cursor");
+                .containsExactlyInAnyOrder("code", "limit", "cursor", "after");
+        assertThat(api.getBoolean("paths.'/v1/segments/{code}/changes'.get.parameters"
+                + ".find { it.name == 'after' }.deprecated")).isTrue();
     }
 
     @Test

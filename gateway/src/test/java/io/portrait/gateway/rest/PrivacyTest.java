@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.client.IngestionClient.Events;
 import io.portrait.gateway.client.ProfilePartsClient;
 import io.portrait.gateway.client.SinkEraseClient;
 import io.portrait.gateway.domain.ErasureReceipt;
@@ -100,7 +101,7 @@ class PrivacyTest {
         when(parts.portrait(any(), any())).thenReturn(Uni.createFrom().item(GetProfilePortraitResponse.getDefaultInstance()));
         when(parts.value(any(), any())).thenReturn(Uni.createFrom().item(GetProfileValueResponse.getDefaultInstance()));
         when(parts.viewRecommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
-        when(ingestion.consentEvents(eq("default"), any(), anyInt(), any()))
+        when(ingestion.events(eq("default"), any(), eq(Events.CARRYING_CONSENT), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
         when(ingestion.quarantined(eq("default"), any(), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.getDefaultInstance()));
@@ -174,8 +175,8 @@ class PrivacyTest {
 
     @Test
     void consentIsReadBackFromTheLatestEvents() {
-        when(ingestion.consentEvents(eq("default"), any(), anyInt(), any())).thenReturn(Uni.createFrom().item(
-                ListProfileEventsResponse.newBuilder()
+        when(ingestion.events(eq("default"), any(), eq(Events.CARRYING_CONSENT), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-new", 2000, "personalization", false))
                         .addEvents(consentEvent("e-old", 1000, "personalization", true))
                         .addEvents(consentEvent("e-older", 500, "marketing", true))
@@ -194,8 +195,9 @@ class PrivacyTest {
      */
     @Test
     void aPurposeSetLongAgoIsFoundBeyondTheNewestTenThousandEvents() {
-        when(ingestion.consentEvents(eq("default"), eq(List.of("p-active", "p-active-old")), anyInt(), any()))
-                .thenAnswer(call -> Uni.createFrom().item(pageOf(12_001, call.getArgument(2), call.getArgument(3),
+        when(ingestion.events(eq("default"), eq(List.of("p-active", "p-active-old")), eq(Events.CARRYING_CONSENT),
+                anyInt(), any()))
+                .thenAnswer(call -> Uni.createFrom().item(pageOf(12_001, call.getArgument(3), call.getArgument(4),
                         i -> i == 0 ? consentEvent("e-0", 100_000, "personalization", false)
                                 : i == 12_000 ? consentEvent("e-12000", 100_000 - i, "marketing", true)
                                 : plainEvent("e-" + i, 100_000 - i))));
@@ -390,10 +392,11 @@ class PrivacyTest {
 
     @Test
     void theExportHoldsEverythingInClearAndIsAudited() {
-        when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+        when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), eq(Events.ALL), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
-        when(ingestion.consentEvents(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+        when(ingestion.events(eq("default"), eq(List.of("p-export", "p-export-old")), eq(Events.CARRYING_CONSENT),
+                anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
         // Rejected events that carried Ann's identifiers, as ingestion matched them: hers too, in clear.
@@ -416,7 +419,9 @@ class PrivacyTest {
                 .body("quarantined[1].event.identifiers.email", equalTo("ann@example.com"))
                 .body("quarantined[1].errors[0].code", equalTo("invalid_format"))
                 .body("quarantined[1].receivedAt", equalTo("1970-01-01T00:16:40Z"))
-                .body("audit.target", hasItem("p-export-old"));
+                .body("quarantinedTruncated", equalTo(false))
+                .body("audit.target", hasItem("p-export-old"))
+                .body("auditTruncated", equalTo(false));
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-export").queryParam("action", "pii.read")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"))
@@ -440,8 +445,8 @@ class PrivacyTest {
      */
     @Test
     void anExportWithMoreEventsThanItHoldsSaysWhereTheRestAre() {
-        when(ingestion.events(eq("default"), eq(List.of("p-busy", "p-busy-old")), anyInt(), any()))
-                .thenAnswer(call -> Uni.createFrom().item(pageOf(22_001, call.getArgument(2), call.getArgument(3),
+        when(ingestion.events(eq("default"), eq(List.of("p-busy", "p-busy-old")), eq(Events.ALL), anyInt(), any()))
+                .thenAnswer(call -> Uni.createFrom().item(pageOf(22_001, call.getArgument(3), call.getArgument(4),
                         i -> plainEvent("e-" + i, 100_000 - i))));
         String next = given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-busy/export")
                 .then().statusCode(200)
@@ -473,12 +478,73 @@ class PrivacyTest {
     }
 
     /**
+     * The quarantine and the audit trail are capped like the events: the newest 10,000 quarantined events (ingestion
+     * lists them in id order, not by age) and the newest 500 audit entries, each saying that more were held.
+     */
+    @Test
+    void anExportCapsTheQuarantineAndTheAuditTrailAndSaysSo() {
+        // 10,001 quarantined events whose ids say nothing of their age: q-i arrived at second (i * 7919) % 10001 + 1.
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-held", "p-held-old")), anyInt(), any()))
+                .thenAnswer(call -> {
+                    String token = call.getArgument(3);
+                    int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
+                    int to = Math.min(10_001, from + (int) call.getArgument(2));
+                    ListProfileQuarantinedEventsResponse.Builder answer = ListProfileQuarantinedEventsResponse.newBuilder();
+                    for (int i = from; i < to; i++) {
+                        answer.addEvents(quarantinedEvent(String.format("q-%05d", i), (i * 7919L) % 10_001 + 1,
+                                "u-ann"));
+                    }
+                    return Uni.createFrom().item(to < 10_001 ? answer.setNextPageToken(String.valueOf(to)).build()
+                            : answer.build());
+                });
+        when(ingestion.events(eq("default"), eq(List.of("p-held", "p-held-old")), eq(Events.ALL), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        for (int i = 0; i < 501; i++) {
+            auditService.record("default", "key:someone", "identity.unbound", i % 2 == 0 ? "p-held" : "p-held-old",
+                    Map.of("n", i)).await().indefinitely();
+        }
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-held/export")
+                .then().statusCode(200)
+                .body("quarantined", hasSize(10_000))
+                // The newest first; the oldest (arrived at second 1, q-00000) is the one left out.
+                .body("quarantined[0].receivedAt", equalTo("1970-01-01T02:46:41Z"))
+                .body("quarantined[9999].receivedAt", equalTo("1970-01-01T00:00:02Z"))
+                .body("quarantined.id", org.hamcrest.Matchers.not(hasItem("q-00000")))
+                .body("quarantinedTruncated", equalTo(true))
+                .body("audit", hasSize(500))
+                .body("audit[0].detail.n", equalTo(500))
+                .body("audit[499].detail.n", equalTo(1))
+                .body("auditTruncated", equalTo(true));
+    }
+
+    /**
+     * The continuation answers a cursor ingestion refuses as every list answers a cursor the API did not give out,
+     * and only to a privacy admin.
+     */
+    @Test
+    void theExportsEventsRefuseABadCursorAndAnyoneButAPrivacyAdmin() {
+        when(ingestion.events(eq("default"), eq(List.of("p-cur", "p-cur-old")), eq(Events.ALL), anyInt(),
+                eq("made-up"))).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
+                .withDescription("page_token: not a page token of this service").asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).queryParam("cursor", "made-up")
+                .when().get("/v1/profiles/p-cur/export/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-request"))
+                .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
+
+        String reader = GatewayTestKeys.create("default", "profiles:read", "pii:read");
+        given().header("X-API-Key", reader).when().get("/v1/profiles/p-cur/export/events")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("/problems/forbidden"));
+    }
+
+    /**
      * An export leaves no part out: a service slower than the view's part deadline is waited for, one that fails
      * fails the export (nothing handed out, nothing audited as read) instead of an incomplete copy.
      */
     @Test
     void anExportWaitsForEveryPartAndFailsRatherThanLeaveOneOut() {
-        when(ingestion.events(eq("default"), any(), anyInt(), any()))
+        when(ingestion.events(eq("default"), any(), eq(Events.ALL), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
         when(parts.value(eq("default"), eq("p-slow"))).thenReturn(Uni.createFrom()
                 .item(GetProfileValueResponse.getDefaultInstance()).onItem().delayIt().by(Duration.ofMillis(800)));

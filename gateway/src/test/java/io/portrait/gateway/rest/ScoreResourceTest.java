@@ -176,20 +176,21 @@ class ScoreResourceTest {
     }
 
     @Test
-    void aFullPageOfTheMostScoringAnswersStillPagesOn() {
-        List<ModelFit> hundred = java.util.stream.IntStream.rangeClosed(1, 100).map(i -> 101 - i)
+    void aPageOfTheMostVersionsEndsWithoutANextWhenNoneFollow() {
+        // Exactly 50 versions: the largest page asks for 51, gets 50, and is the last page.
+        List<ModelFit> fifty = java.util.stream.IntStream.rangeClosed(1, 50).map(i -> 51 - i)
                 .mapToObj(i -> fit("v" + i, true)).toList();
-        when(scoring.fits("default", 100, "")).thenReturn(Uni.createFrom().item(hundred));
-        when(scoring.fits("default", 100, "v1")).thenReturn(Uni.createFrom().item(List.of()));
+        when(scoring.fits("default", 51, "")).thenReturn(Uni.createFrom().item(fifty));
 
-        String next = given().when().get("/v1/scoring/models?limit=100").then()
+        given().when().get("/v1/scoring/models?limit=50").then()
                 .statusCode(200)
-                .body("items", org.hamcrest.Matchers.hasSize(100))
-                .extract().path("next");
-        given().queryParam("limit", 100).queryParam("cursor", next).when().get("/v1/scoring/models").then()
-                .statusCode(200)
-                .body("items", org.hamcrest.Matchers.empty())
+                .body("items", org.hamcrest.Matchers.hasSize(50))
+                .body("items[49].modelVersion", equalTo("v1"))
                 .body("$", not(hasKey("next")));
+        given().when().get("/v1/scoring/models?limit=51").then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", equalTo("\"limit\" must be between 1 and 50."));
     }
 
     @Test

@@ -171,6 +171,31 @@ class SegmentResourceTest {
     }
 
     @Test
+    void aFollowerOfTheFormerAfterResumesWhereItWas() {
+        threeChanges();
+
+        // after=2, the former way to resume: the changes after sequence 2, not the log from its start.
+        String next = given().queryParam("after", 2).when().get("/v1/segments/loyal/changes")
+                .then().statusCode(200)
+                .body("items.sequence", contains(3))
+                .extract().path("next");
+        // The cursor wins when both are given.
+        given().queryParam("after", 0).queryParam("cursor", next).when().get("/v1/segments/loyal/changes")
+                .then().statusCode(200)
+                .body("items", empty());
+        for (String after : new String[] {"-1", "abc"}) {
+            given().queryParam("after", after).when().get("/v1/segments/loyal/changes")
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-request"))
+                    .body("detail", org.hamcrest.Matchers.containsString("\"after\""));
+        }
+        ArgumentCaptor<ListSegmentChangesRequest> sent = ArgumentCaptor.forClass(ListSegmentChangesRequest.class);
+        verify(segments, org.mockito.Mockito.times(2)).changes(sent.capture());
+        assertThat(sent.getAllValues()).extracting(ListSegmentChangesRequest::getAfterSequence).containsExactly(2L, 3L);
+    }
+
+    @Test
     void aChangeCursorThisApiDidNotGiveOutIsAProblemBeforeAnyCall() {
         for (String cursor : new String[] {"not-a-cursor!", "LTE", "abc"}) {
             given().queryParam("cursor", cursor).when().get("/v1/segments/loyal/changes")

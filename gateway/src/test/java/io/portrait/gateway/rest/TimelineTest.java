@@ -7,6 +7,7 @@ import com.google.protobuf.Value;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
+import io.portrait.gateway.client.IngestionClient.Events;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.event.v1.ResolvedEvent;
@@ -65,11 +66,11 @@ class TimelineTest {
     void aMergedProfileWithEvents() {
         when(identity.profile("default", "p-1")).thenReturn(Uni.createFrom().item(Profile.newBuilder()
                 .setProfileId("p-1").addMergedProfileIds("p-old").build()));
-        when(ingestion.events(eq("default"), eq(List.of("p-1", "p-old")), eq(2), eq(null)))
+        when(ingestion.events(eq("default"), eq(List.of("p-1", "p-old")), eq(Events.ALL), eq(2), eq(null)))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(order("e-2", 1767691800)).addEvents(order("e-1", 1767607200))
                         .setNextPageToken("page-2").build()));
-        when(ingestion.events(eq("default"), eq(List.of("p-1", "p-old")), eq(2), eq("page-2")))
+        when(ingestion.events(eq("default"), eq(List.of("p-1", "p-old")), eq(Events.ALL), eq(2), eq("page-2")))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(order("e-0", 1767600000)).build()));
     }
@@ -133,7 +134,7 @@ class TimelineTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("/problems/invalid-request"))
                 .body("detail", containsString("\"ten\""));
-        verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), eq(1000), any());
-        verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), anyInt(), eq("x"));
+        verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), any(), eq(1000), any());
+        verify(ingestion, org.mockito.Mockito.never()).events(any(), any(), any(), anyInt(), eq("x"));
     }
 }

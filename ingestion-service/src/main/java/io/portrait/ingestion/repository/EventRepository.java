@@ -140,7 +140,8 @@ public class EventRepository {
                                              int limit, Date beforeTime, String beforeId) {
         Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds));
         if (consentOnly) {
-            // Read from the timeline index: the server skips the profile's other events, the caller never sees them.
+            // consent.0 is not in the timeline index: the server walks the profile's events by that index and reads
+            // each document to filter it; only those carrying consent are sent, so the caller never sees the others.
             filter = Filters.and(filter, Filters.exists("consent.0"));
         }
         if (beforeTime != null) {
