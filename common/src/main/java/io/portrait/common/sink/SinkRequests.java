@@ -1,6 +1,8 @@
 package io.portrait.common.sink;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.portrait.common.text.NulCharacters;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,21 @@ public final class SinkRequests {
     private static final int MAX_ID_LENGTH = 200;
 
     private SinkRequests() {
+    }
+
+    /**
+     * The request, unless a text in it (an id, a code, a property) holds U+0000, which PostgreSQL text and MongoDB
+     * field names cannot hold: such a request would fail in the store as an internal error on every try, so it is
+     * refused before anything is written, naming the field (never the value, which may be personal data).
+     *
+     * @throws InvalidRequestException naming the first field holding one
+     */
+    public static <T extends Message> T withoutNul(T request) {
+        String field = NulCharacters.firstIn(request);
+        if (field != null) {
+            throw new InvalidRequestException(field + " holds a NUL character (U+0000), which cannot be stored");
+        }
+        return request;
     }
 
     public static String workspace(String workspace) {

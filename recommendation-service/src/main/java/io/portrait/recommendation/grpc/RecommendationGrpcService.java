@@ -1,7 +1,6 @@
 package io.portrait.recommendation.grpc;
 
-import com.google.protobuf.Message;
-import io.portrait.common.text.NulCharacters;
+import io.portrait.common.sink.SinkRequests;
 import io.portrait.proto.recommendation.v1.Basis;
 import io.portrait.proto.recommendation.v1.CatalogItem;
 import io.portrait.proto.recommendation.v1.ImportCatalogRequest;
@@ -14,7 +13,6 @@ import io.portrait.proto.recommendation.v1.RecommendedItem;
 import io.portrait.proto.recommendation.v1.Recommendation;
 import io.portrait.proto.recommendation.v1.SimilarItemsRequest;
 import io.portrait.proto.recommendation.v1.SimilarItemsResponse;
-import io.portrait.recommendation.domain.InvalidRequestException;
 import io.portrait.recommendation.domain.ProductDetails;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.engine.ItemModel;
@@ -46,7 +44,7 @@ public class RecommendationGrpcService implements Recommendation {
     @Override
     public Uni<RecommendResponse> recommend(RecommendRequest request) {
         return Uni.createFrom().deferred(() -> {
-                    refuseNul(request);
+                    SinkRequests.withoutNul(request);
                     ListOptions options = new ListOptions(request.getCategoriesList(),
                             request.hasMinPrice() ? request.getMinPrice() : null,
                             request.hasMaxPrice() ? request.getMaxPrice() : null,
@@ -68,7 +66,7 @@ public class RecommendationGrpcService implements Recommendation {
     @Override
     public Uni<SimilarItemsResponse> similarItems(SimilarItemsRequest request) {
         return Uni.createFrom().deferred(() -> {
-                    refuseNul(request);
+                    SinkRequests.withoutNul(request);
                     ListOptions options = new ListOptions(request.getCategoriesList(),
                             request.hasMinPrice() ? request.getMinPrice() : null,
                             request.hasMaxPrice() ? request.getMaxPrice() : null, List.of(), List.of());
@@ -85,7 +83,7 @@ public class RecommendationGrpcService implements Recommendation {
     @Override
     public Uni<ImportCatalogResponse> importCatalog(ImportCatalogRequest request) {
         return Uni.createFrom().deferred(() -> {
-                    refuseNul(request);
+                    SinkRequests.withoutNul(request);
                     return catalog.importItems(request.getWorkspace(),
                             request.getItemsList().stream().map(RecommendationGrpcService::toDetails).toList());
                 })
@@ -103,17 +101,6 @@ public class RecommendationGrpcService implements Recommendation {
                         .setPairs(model.pairs())
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
-    }
-
-    /**
-     * A request holding U+0000 in any text is refused, naming where: a segment code or a SKU becomes a field name in
-     * the store, which cannot hold it, and the platform refuses the character wherever it comes in.
-     */
-    private static void refuseNul(Message request) {
-        String field = NulCharacters.firstIn(request);
-        if (field != null) {
-            throw new InvalidRequestException(field, "must not hold U+0000");
-        }
     }
 
     private static List<RecommendedItem> items(ItemModel model, Recommendations recommendations) {

@@ -28,7 +28,7 @@ public class EventSinkGrpcService implements EventSink {
     @Override
     public Uni<ApplyEventsResponse> applyEvents(ApplyEventsRequest request) {
         return GrpcErrors.respond(() -> purchases.applyEvents(
-                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
+                        SinkRequests.workspace(SinkRequests.withoutNul(request).getWorkspace()),
                         RequestMapper.events(request.getEventsList())),
                 result -> ApplyEventsResponse.newBuilder()
                         .setApplied(result.applied())
@@ -40,7 +40,7 @@ public class EventSinkGrpcService implements EventSink {
     @Override
     public Uni<ApplyMergeResponse> applyMerge(ApplyMergeRequest request) {
         return GrpcErrors.respond(() -> purchases.applyMerge(
-                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
+                        SinkRequests.workspace(SinkRequests.withoutNul(request).getWorkspace()),
                         SinkRequests.merge(request.getMergeId(), request.getSurvivorProfileId(),
                                 request.getMergedProfileIdsList())),
                 applied -> ApplyMergeResponse.newBuilder().setApplied(applied).build());
@@ -49,7 +49,7 @@ public class EventSinkGrpcService implements EventSink {
     @Override
     public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
         return GrpcErrors.respond(() -> purchases.eraseProfile(
-                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
+                        SinkRequests.workspace(SinkRequests.withoutNul(request).getWorkspace()),
                         SinkRequests.requireId(request.getProfileId(), "profile_id")),
                 erased -> EraseProfileResponse.newBuilder().setErased(erased).build());
     }
@@ -57,7 +57,7 @@ public class EventSinkGrpcService implements EventSink {
     @Override
     public Uni<ApplyUnmergeResponse> applyUnmerge(ApplyUnmergeRequest request) {
         return GrpcErrors.respond(() -> purchases.applyUnmerge(
-                        SinkRequests.workspace(RequestMapper.withoutNul(request).getWorkspace()),
+                        SinkRequests.workspace(SinkRequests.withoutNul(request).getWorkspace()),
                         SinkRequests.unmerge(request.getMergeId(), request.getSurvivorProfileId(),
                                 request.getRestoredProfileIdsList(), request.getOwnerProfileIdsList(),
                                 request.getEventIdsList())),

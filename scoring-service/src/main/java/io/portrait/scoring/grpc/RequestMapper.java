@@ -1,9 +1,7 @@
 package io.portrait.scoring.grpc;
 
-import com.google.protobuf.Message;
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.SinkRequests;
-import io.portrait.common.text.NulCharacters;
 import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.scoring.domain.SinkEvent;
@@ -16,21 +14,6 @@ import java.util.Map;
 final class RequestMapper {
 
     private RequestMapper() {
-    }
-
-    /**
-     * The request, unless a text in it (an id, an order id, a property) holds U+0000, which PostgreSQL text cannot
-     * hold: a batch carrying one would fail on every delivery with an internal error, so it is refused before
-     * anything is written, naming the field (never the value).
-     *
-     * @throws InvalidRequestException naming the first field holding one
-     */
-    static <T extends Message> T withoutNul(T request) {
-        String field = NulCharacters.firstIn(request);
-        if (field != null) {
-            throw new InvalidRequestException(field + " holds a NUL character (U+0000), which cannot be stored");
-        }
-        return request;
     }
 
     static List<SinkEvent> events(List<ResolvedEvent> resolved) {
