@@ -55,6 +55,13 @@ public interface ScoringConfig {
          */
         @WithDefault("10s")
         Duration waitForRunning();
+
+        /**
+         * Scores a refit saves per transaction. Each holds the workspace's lock shared, which the sink's merges and
+         * erasures (and the event batches queued behind them) wait for: one chunk's write, not the population's.
+         */
+        @WithDefault("5000")
+        int saveChunk();
     }
 
     interface Clv {

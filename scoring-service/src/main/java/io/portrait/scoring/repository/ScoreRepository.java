@@ -22,10 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -34,13 +31,14 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Model versions, clusters, per-profile scores and refit leases. Written through the reactive client directly:
- * a refit writes a whole population in batches, which an ORM session would only slow down.
+ * Reads model versions, clusters, per-profile scores and a refit's orders, and keeps the refit leases, through the
+ * reactive client directly: a refit reads a whole population in pages, which an ORM session would only slow down.
+ * {@link ModelVersionWriter} stores the versions and scores. Readers are only ever served complete versions, and a
+ * profile's score only of the workspace's latest complete version: a version being saved, or whose save died, is
+ * never seen.
  */
 @ApplicationScoped
 public class ScoreRepository {
-
-    private static final int WRITE_BATCH = 1000;
 
     /**
      * An order day's figures as the models read them ($2 the workspace's currency), over the day's orders: the net
@@ -61,48 +59,26 @@ public class ScoreRepository {
                                                     order by profile_id limit $4)
             group by profile_id, purchase_day
             order by profile_id, purchase_day""";
-    // Not when the workspace was fitted within $4 seconds (a scheduled refit another replica just ran).
+    /**
+     * The version a profile's score is read from ($1 the workspace): the latest complete one. A profile keeps rows of
+     * the version being saved next to it until that completes (see {@link ModelVersionWriter}).
+     */
+    private static final String SERVED_VERSION =
+            "(select max(version) from model_fit where workspace = $1 and complete)";
+    // Not when the workspace was fitted within $4 seconds (a scheduled refit another replica just ran); a save that
+    // died fitted nothing.
     private static final String CLAIM_LEASE = """
             insert into refit_lease (workspace, holder, expires_at)
             select $1, $2, now() + make_interval(secs => $3)
             where not exists (select 1 from model_fit
-                              where workspace = $1 and fitted_at > now() - make_interval(secs => $4))
+                              where workspace = $1 and complete and fitted_at > now() - make_interval(secs => $4))
             on conflict (workspace) do update set holder = excluded.holder, expires_at = excluded.expires_at
             where refit_lease.expires_at < now()
             returning holder""";
     private static final String RENEW_LEASE = """
             update refit_lease set expires_at = now() + make_interval(secs => $3)
             where workspace = $1 and holder = $2 returning holder""";
-    private static final String INSERT_FIT = """
-            insert into model_fit (workspace, version, fitted_at, as_of, currency, trigger, profiles, note,
-                bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_dropout, bgnbd_log_likelihood, bgnbd_iterations,
-                bgnbd_evaluations, bgnbd_customers, bgnbd_boundary, bgnbd_fallback, bgnbd_note,
-                gg_p, gg_q, gg_gamma, gg_log_likelihood, gg_iterations, gg_evaluations, gg_customers, gg_boundary,
-                gg_note, silhouette, fit_seconds, unpredicted_profiles)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)""";
-    private static final String INSERT_CLUSTER = """
-            insert into model_cluster (workspace, version, cluster_index, size, recency_days, frequency, monetary)
-            values ($1, $2, $3, $4, $5, $6, $7)""";
-    private static final String UPSERT_SCORE = """
-            insert into profile_score (workspace, profile_id, version, scored_at, recency_days, frequency, monetary,
-                r, f, m, segment, horizon_days, expected_purchases, p_alive, expected_order_value, clv, churn_risk,
-                value_tier, engagement, cluster)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-            on conflict (workspace, profile_id) do update set version = excluded.version,
-                scored_at = excluded.scored_at, recency_days = excluded.recency_days,
-                frequency = excluded.frequency, monetary = excluded.monetary, r = excluded.r, f = excluded.f,
-                m = excluded.m, segment = excluded.segment, horizon_days = excluded.horizon_days,
-                expected_purchases = excluded.expected_purchases, p_alive = excluded.p_alive,
-                expected_order_value = excluded.expected_order_value, clv = excluded.clv,
-                churn_risk = excluded.churn_risk, value_tier = excluded.value_tier,
-                engagement = excluded.engagement, cluster = excluded.cluster""";
-    // Scores of profiles erased or merged away while the refit computed: their purchases are gone.
-    private static final String DROP_STALE_SCORES = """
-            delete from profile_score s where s.workspace = $1
-              and (s.version < $2 or not exists (select 1 from purchase_order o
-                                                 where o.workspace = s.workspace and o.profile_id = s.profile_id))""";
-    private static final String SELECT_FIT = "select * from model_fit where workspace = $1";
+    private static final String SELECT_FIT = "select * from model_fit where workspace = $1 and complete";
     // The profile view's scoring part in one round trip: the alias resolved, the orders aggregated, the scores joined.
     // A purchase day is an order day refunds do not cancel, as CustomerPurchases#isPurchaseDay reads the same figures;
     // the first and last purchase are purchase days too (a refund's day is no purchase), or the orders' when none is.
@@ -131,6 +107,8 @@ public class ScoreRepository {
             select live.live_id, orders.*, revenue.*, s.*, f.currency
             from live cross join orders cross join revenue
             left join profile_score s on s.workspace = $1 and s.profile_id = live.live_id
+                                     and s.version = """ + SERVED_VERSION + """
+
             left join model_fit f on f.workspace = s.workspace and f.version = s.version""";
 
     private final Pool pool;
@@ -235,42 +213,17 @@ public class ScoreRepository {
                 .execute(Tuple.of(workspace, holder)).replaceWithVoid();
     }
 
-    /**
-     * Stores a model version with its clusters and replaces the workspace's scores, in one transaction that shares
-     * the sink's workspace lock, so a merge or erasure lands either before (and its profiles are left out) or after
-     * (and removes what this wrote). Answers the version number.
-     */
-    public Uni<Integer> save(String workspace, ModelFitRecord fit, List<ProfileScore> scores, int horizonDays) {
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("select 1 from pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
-                .execute(Tuple.of(workspace))
-                .chain(() -> connection.preparedQuery(
-                                "select coalesce(max(version), 0) + 1 as next from model_fit where workspace = $1")
-                        .execute(Tuple.of(workspace)))
-                .map(rows -> rows.iterator().next().getInteger("next"))
-                .call(version -> connection.preparedQuery(INSERT_FIT).execute(fitRow(workspace, version, fit)))
-                .call(version -> batch(connection, INSERT_CLUSTER, fit.clusters().stream()
-                        .map(c -> Tuple.from(List.of(workspace, version, c.index(), c.size(), c.recencyDays(),
-                                c.frequency(), c.monetary())))
-                        .toList()))
-                .call(version -> batch(connection, UPSERT_SCORE, scores.stream()
-                        .map(score -> scoreRow(workspace, version, fit.fittedAt().atOffset(ZoneOffset.UTC),
-                                horizonDays, score))
-                        .toList()))
-                .call(version -> connection.preparedQuery(DROP_STALE_SCORES).execute(Tuple.of(workspace, version))));
-    }
-
     public Uni<Void> recordPush(String workspace, int version, boolean pushed, String error) {
         return pool.preparedQuery("update model_fit set tags_pushed = $3, push_error = $4 where workspace = $1 and version = $2")
                 .execute(Tuple.of(workspace, version, pushed, error)).replaceWithVoid();
     }
 
-    /** The latest scores of a live profile, or null. */
+    /** The latest scores of a live profile (of the latest complete version), or null. */
     public Uni<StoredScore> score(String workspace, String profileId) {
         return pool.preparedQuery("""
                         select s.*, f.currency from profile_score s
                         join model_fit f on f.workspace = s.workspace and f.version = s.version
-                        where s.workspace = $1 and s.profile_id = $2""")
+                        where s.workspace = $1 and s.profile_id = $2 and s.version = """ + SERVED_VERSION)
                 .execute(Tuple.of(workspace, profileId))
                 .map(rows -> rows.rowCount() == 0 ? null : storedScore(rows.iterator().next()));
     }
@@ -299,11 +252,14 @@ public class ScoreRepository {
         });
     }
 
-    /** Scores of one version, for pushing to tagging. */
+    /** Scores of one complete version, for pushing to tagging; none of a version being saved. */
     public Uni<List<ProfileScore>> scoresOf(String workspace, int version) {
         return pool.preparedQuery("""
-                        select *, null::text as currency from profile_score
-                        where workspace = $1 and version = $2 order by profile_id""")
+                        select s.*, null::text as currency from profile_score s
+                        where s.workspace = $1 and s.version = $2
+                          and exists (select 1 from model_fit f
+                                      where f.workspace = $1 and f.version = $2 and f.complete)
+                        order by s.profile_id""")
                 .execute(Tuple.of(workspace, version))
                 .map(rows -> {
                     List<ProfileScore> scores = new ArrayList<>();
@@ -319,7 +275,7 @@ public class ScoreRepository {
                 .map(rows -> rows.rowCount() == 0 ? profileId : rows.iterator().next().getString("survivor_id"));
     }
 
-    /** One version, or the latest when {@code version} is null; null when there is none. */
+    /** One complete version, or the latest when {@code version} is null; null when there is none. */
     public Uni<ModelFitRecord> fit(String workspace, Integer version) {
         String sql = version == null ? SELECT_FIT + " order by version desc limit 1" : SELECT_FIT + " and version = $2";
         Tuple args = version == null ? Tuple.of(workspace) : Tuple.of(workspace, version);
@@ -332,7 +288,9 @@ public class ScoreRepository {
         });
     }
 
-    /** The newest {@code limit} versions, or those older than {@code beforeVersion} when given; newest first. */
+    /**
+     * The newest {@code limit} complete versions, or those older than {@code beforeVersion} when given; newest first.
+     */
     public Uni<List<ModelFitRecord>> fits(String workspace, int limit, Integer beforeVersion) {
         return pool.preparedQuery(SELECT_FIT + " and ($3::int is null or version < $3) order by version desc limit $2")
                 .execute(Tuple.of(workspace, limit, beforeVersion))
@@ -360,46 +318,6 @@ public class ScoreRepository {
                             row.getDouble("monetary"))));
                     return clusters;
                 });
-    }
-
-    private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < rows.size(); from += WRITE_BATCH) {
-            List<Tuple> slice = rows.subList(from, Math.min(rows.size(), from + WRITE_BATCH));
-            chain = chain.chain(() -> connection.preparedQuery(sql).executeBatch(slice).replaceWithVoid());
-        }
-        return chain;
-    }
-
-    private static Tuple fitRow(String workspace, int version, ModelFitRecord fit) {
-        BgNbdModel b = fit.bgNbd();
-        FitDiagnostics bd = fit.bgNbdDiagnostics();
-        GammaGammaModel g = fit.gammaGamma();
-        FitDiagnostics gd = fit.gammaGammaDiagnostics();
-        return Tuple.from(Arrays.asList(workspace, version, fit.fittedAt().atOffset(ZoneOffset.UTC), fit.asOf(),
-                fit.currency(), fit.trigger(), fit.profiles(), fit.note(),
-                b == null ? null : b.r(), b == null ? null : b.alpha(), b == null ? null : b.a(),
-                b == null ? null : b.b(), b == null ? null : b.dropout(),
-                bd == null ? null : bd.logLikelihood(), bd == null ? null : bd.iterations(),
-                bd == null ? null : bd.evaluations(), bd == null ? null : bd.customers(),
-                bd == null ? null : String.join(",", bd.boundaryParameters()), bd == null ? null : bd.fallback(),
-                bd == null ? null : bd.note(),
-                g == null ? null : g.p(), g == null ? null : g.q(), g == null ? null : g.gamma(),
-                gd == null ? null : gd.logLikelihood(), gd == null ? null : gd.iterations(),
-                gd == null ? null : gd.evaluations(), gd == null ? null : gd.customers(),
-                gd == null ? null : String.join(",", gd.boundaryParameters()), gd == null ? null : gd.note(),
-                fit.silhouette(), fit.fitSeconds(), fit.unpredicted()));
-    }
-
-    private static Tuple scoreRow(String workspace, int version, OffsetDateTime scoredAt, int horizonDays,
-                                  ProfileScore s) {
-        return Tuple.from(Arrays.asList(workspace, s.profileId(), version, scoredAt, s.recencyDays(), s.frequency(),
-                s.monetary(), (short) s.r(), (short) s.f(), (short) s.m(), s.segment(), horizonDays,
-                s.expectedPurchases(), s.probabilityAlive(), s.expectedOrderValue(), s.clv(), s.churnRisk(),
-                s.valueTier(), s.engagement(), s.cluster()));
     }
 
     private static StoredScore storedScore(Row row) {

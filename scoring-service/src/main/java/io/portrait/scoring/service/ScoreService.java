@@ -19,7 +19,9 @@ import io.portrait.scoring.engine.value.RfmSegments;
 import io.portrait.scoring.engine.value.ScoreRun;
 import io.portrait.scoring.engine.value.ScoringSettings;
 import io.portrait.scoring.engine.value.Tiers;
+import io.portrait.scoring.repository.ModelVersionWriter;
 import io.portrait.scoring.repository.ScoreRepository;
+import io.portrait.scoring.repository.VersionSupersededException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -57,6 +59,7 @@ public class ScoreService {
     private static final Pattern SCHEDULE_PERIOD = Pattern.compile("(\\d{1,9})([SMHD])");
 
     private final ScoreRepository scores;
+    private final ModelVersionWriter versions;
     private final TaggingClient tagging;
     private final PopulationScorer scorer;
     private final WorkspaceCurrencies currencies;
@@ -64,10 +67,13 @@ public class ScoreService {
     private final Duration lease;
     private final Duration scheduledFreshness;
     private final Duration waitForRunning;
+    private final int saveChunk;
     private final Clock clock = Clock.systemUTC();
 
-    ScoreService(ScoreRepository scores, TaggingClient tagging, ScoringConfig config, WorkspaceCurrencies currencies) {
+    ScoreService(ScoreRepository scores, ModelVersionWriter versions, TaggingClient tagging, ScoringConfig config,
+                 WorkspaceCurrencies currencies) {
         this.scores = scores;
+        this.versions = versions;
         this.tagging = tagging;
         this.currencies = currencies;
         this.horizonDays = config.clv().horizonDays();
@@ -75,6 +81,7 @@ public class ScoreService {
         this.scheduledFreshness = scheduledFreshness(config.refit().every());
         this.waitForRunning = SettingChecks.notNegative(config.refit().waitForRunning(),
                 "portrait.scoring.refit.wait-for-running");
+        this.saveChunk = SettingChecks.atLeastOne(config.refit().saveChunk(), "portrait.scoring.refit.save-chunk");
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
                 config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),
@@ -187,7 +194,10 @@ public class ScoreService {
                                     throw new RefitBusyException(workspace);
                                 }
                             })
-                            .chain(() -> scores.save(workspace, fit, run.scores(), horizonDays))
+                            .chain(() -> versions.save(workspace, fit, run.scores(), horizonDays, saveChunk))
+                            // Overtaken by a refit another replica started once this one's lease had run out.
+                            .onFailure(VersionSupersededException.class)
+                            .transform(superseded -> new RefitBusyException(workspace))
                             // A run with unpredicted customers says so once, as a warning (its note says the same).
                             .invoke(version -> Log.infof("workspace %s: model v%d, %d profiles scored%s", workspace,
                                     version, run.scores().size(), run.note() == null || run.unpredicted().count() > 0

@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Refit durations no later check would catch are refused when the service is built at start-up: a lease of 0 or
- * less expired as it was taken, so every replica could take a running refit over at once.
+ * Refit settings no later check would catch are refused when the service is built at start-up: a lease of 0 or
+ * less expired as it was taken, so every replica could take a running refit over at once; a save chunk below 1
+ * would save no score.
  */
 class RefitSettingsTest {
 
@@ -18,11 +19,15 @@ class RefitSettingsTest {
             "portrait.scoring.refit.lease, 0s",
             "portrait.scoring.refit.lease, -30m",
             "portrait.scoring.refit.wait-for-running, -1s",
+            "portrait.scoring.refit.save-chunk, 0",
+            "portrait.scoring.refit.save-chunk, -5000",
             "portrait.scoring.clv.max-evaluations, 0"})
-    void refitDurationsThatCannotWorkStopTheStartNamingTheSetting(String setting, String value) {
-        assertThatThrownBy(() -> new ScoreService(null, null, config(setting, value), null))
+    void refitSettingsThatCannotWorkStopTheStartNamingTheSetting(String setting, String value) {
+        assertThatThrownBy(() -> new ScoreService(null, null, null, config(setting, value), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(setting);
-        assertThatCode(() -> new ScoreService(null, null, config("portrait.scoring.refit.wait-for-running", "0s"),
+        assertThatCode(() -> new ScoreService(null, null, null,
+                config("portrait.scoring.refit.wait-for-running", "0s"), null)).doesNotThrowAnyException();
+        assertThatCode(() -> new ScoreService(null, null, null, config("portrait.scoring.refit.save-chunk", "1"),
                 null)).doesNotThrowAnyException();
     }
 }
