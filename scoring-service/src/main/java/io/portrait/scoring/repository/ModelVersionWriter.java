@@ -107,7 +107,7 @@ public class ModelVersionWriter {
     public Uni<Integer> save(String workspace, ModelFitRecord fit, List<ProfileScore> scores, int horizonDays,
                              int chunkSize) {
         OffsetDateTime scoredAt = fit.fittedAt().atOffset(ZoneOffset.UTC);
-        return open(workspace, fit).call(version -> Multi.createFrom().iterable(chunks(scores, chunkSize))
+        return open(workspace, fit).call(version -> Multi.createFrom().iterable(slices(scores, chunkSize))
                 .onItem().transformToUniAndConcatenate(chunk -> write(workspace, version, scoredAt, horizonDays, chunk))
                 .collect().last()
                 .chain(() -> complete(workspace, version))
@@ -180,27 +180,19 @@ public class ModelVersionWriter {
         }).replaceWithVoid();
     }
 
-    private static List<List<ProfileScore>> chunks(List<ProfileScore> scores, int chunkSize) {
-        List<List<ProfileScore>> chunks = new ArrayList<>();
-        for (int from = 0; from < scores.size(); from += chunkSize) {
-            chunks.add(scores.subList(from, Math.min(scores.size(), from + chunkSize)));
+    private static <T> List<List<T>> slices(List<T> items, int size) {
+        List<List<T>> slices = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            slices.add(items.subList(from, Math.min(items.size(), from + size)));
         }
-        return chunks;
+        return slices;
     }
 
     private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {
-        return Multi.createFrom().iterable(chunkedRows(rows))
+        return Multi.createFrom().iterable(slices(rows, WRITE_BATCH))
                 .onItem().transformToUniAndConcatenate(slice -> connection.preparedQuery(sql).executeBatch(slice))
                 .collect().last()
                 .replaceWithVoid();
-    }
-
-    private static List<List<Tuple>> chunkedRows(List<Tuple> rows) {
-        List<List<Tuple>> slices = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += WRITE_BATCH) {
-            slices.add(rows.subList(from, Math.min(rows.size(), from + WRITE_BATCH)));
-        }
-        return slices;
     }
 
     private static Tuple fitRow(String workspace, int version, ModelFitRecord fit) {
