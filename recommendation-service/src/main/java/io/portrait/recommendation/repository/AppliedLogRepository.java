@@ -5,16 +5,19 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import static com.mongodb.client.model.Updates.combine;
+import static com.mongodb.client.model.Updates.pullAll;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.APPLIED_EVENTS;
@@ -25,7 +28,8 @@ import static io.portrait.recommendation.repository.RecommendationStore.WORKSPAC
  * Which events and merges have been applied completely. A marker is written only after everything it
  * stands for, so a call that failed halfway is redone on retry. An unmerge flags the markers of the events it
  * delivers again as replays, to be applied once more (writing a flagged marker for an event never applied here), and
- * applying one clears its flag.
+ * applying one clears its flag, unless a later unmerge flagged it again since the delivery read it: the event then
+ * waits for that unmerge's replay, and is applied (and counted off) when delivered for it.
  */
 @ApplicationScoped
 public class AppliedLogRepository {
@@ -33,8 +37,18 @@ public class AppliedLogRepository {
     static final String EVENT_ID = "event_id";
     static final String MERGE_ID = "merge_id";
     static final String APPLIED_AT = "applied_at";
-    /** Set on the marker of an event to be applied once more after an unmerge: the id of the merge undone. */
+    /**
+     * Set on the marker of an event to be applied once more after an unmerge, by versions from before replays had
+     * generations: the id of the merge undone. An unmerge now flags {@link #REPLAY_OF} and removes this.
+     */
     static final String REPLAY = "replay";
+    /**
+     * The replay the event waits for (see {@link ReplayId}), as a list of one {@code {merge_id, generation}}: clearing
+     * the flag is a pull of the replay the delivery read, one write by the unique key that clears nothing when a later
+     * unmerge flagged the event for its own replay since. Empty once applied.
+     */
+    static final String REPLAY_OF = "replay_of";
+    static final String GENERATION = "generation";
 
     private final ReactiveMongoCollection<Document> events;
     private final ReactiveMongoCollection<Document> merges;
@@ -60,10 +74,10 @@ public class AppliedLogRepository {
                 .collect().asList()
                 .map(markers -> {
                     Set<String> applied = new HashSet<>();
-                    Map<String, String> replays = new HashMap<>();
+                    Map<String, ReplayId> replays = new HashMap<>();
                     for (Document marker : markers) {
-                        String replay = marker.getString(REPLAY);
-                        if (marker.containsKey(REPLAY)) {
+                        ReplayId replay = awaitedReplay(marker);
+                        if (replay != null) {
                             replays.put(marker.getString(EVENT_ID), replay);
                         } else {
                             applied.add(marker.getString(EVENT_ID));
@@ -77,10 +91,24 @@ public class AppliedLogRepository {
         return mark(events, eventKey(workspace, eventId));
     }
 
-    /** A replayed event is applied again: its marker no longer waits. */
-    public Uni<Void> markReplayApplied(String workspace, String eventId) {
-        return events.updateOne(eventKey(workspace, eventId),
-                combine(unset(REPLAY), set(APPLIED_AT, new Date()))).replaceWithVoid();
+    /** The replay the marker's event waits for; null when it waits for none. */
+    private static ReplayId awaitedReplay(Document marker) {
+        List<Document> replayOf = marker.getList(REPLAY_OF, Document.class, List.of());
+        if (!replayOf.isEmpty()) {
+            Document replay = replayOf.get(0);
+            return new ReplayId(replay.getString(MERGE_ID), replay.getString(GENERATION));
+        }
+        return marker.get(REPLAY) instanceof String mergeId ? new ReplayId(mergeId, null) : null;
+    }
+
+    /**
+     * A replayed event is applied again for the replay its delivery read: its marker no longer waits, unless another
+     * replay flagged it since (that one still waits for the event).
+     */
+    public Uni<Void> markReplayApplied(String workspace, String eventId, ReplayId replay) {
+        Bson cleared = replay.generation() == null ? unset(REPLAY) : pullAll(REPLAY_OF, List.of(flag(replay)));
+        return events.updateOne(eventKey(workspace, eventId), combine(cleared, set(APPLIED_AT, new Date())))
+                .replaceWithVoid();
     }
 
     public Uni<Boolean> isMergeApplied(String workspace, String mergeId) {
@@ -98,16 +126,21 @@ public class AppliedLogRepository {
      * first delivery failed for good) gets a marker too, so that every event the unmerge delivers again is counted
      * when it is applied (see {@link ReplayRepository}). One write by the unique key per event.
      */
-    public Uni<Void> markReplays(String workspace, String mergeId, Collection<String> eventIds) {
+    public Uni<Void> markReplays(String workspace, ReplayId replay, Collection<String> eventIds) {
         if (eventIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Bson flagged = combine(set(REPLAY_OF, List.of(flag(replay))), unset(REPLAY));
         return Multi.createFrom().iterable(Set.copyOf(eventIds))
                 // Marked by a delivery racing this one: the marker it wrote is flagged.
-                .onItem().transformToUniAndMerge(eventId ->
-                        Upsert.apply(events, eventKey(workspace, eventId), set(REPLAY, mergeId)))
+                .onItem().transformToUniAndMerge(eventId -> Upsert.apply(events, eventKey(workspace, eventId), flagged))
                 .collect().last()
                 .replaceWithVoid();
+    }
+
+    /** The flag of a replay, written and pulled as this same document (a pull matches it field by field, in order). */
+    private static Document flag(ReplayId replay) {
+        return new Document(MERGE_ID, replay.mergeId()).append(GENERATION, replay.generation());
     }
 
     /** A marker's unique key as a flat equality document, which the embedded MongoDB serves from the index. */
@@ -122,7 +155,7 @@ public class AppliedLogRepository {
                 .onFailure(MongoErrors::isDuplicateKey).recoverWithNull();
     }
 
-    /** Events applied before, and those waiting to be applied once more by the merge whose undoing asks for it. */
-    public record EventMarkers(Set<String> applied, Map<String, String> replays) {
+    /** Events applied before, and those waiting to be applied once more by the replay of an undone merge. */
+    public record EventMarkers(Set<String> applied, Map<String, ReplayId> replays) {
     }
 }

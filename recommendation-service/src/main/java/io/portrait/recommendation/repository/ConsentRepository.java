@@ -28,6 +28,8 @@ public class ConsentRepository {
     static final String GIVEN_AT = "given_at";
     /** The merge whose undoing refuses the profile until its events are all delivered again. */
     static final String REFUSED_UNTIL_REPLAYED = "refused_until_replayed";
+    /** The generation of that replay (see {@link ReplayId}); absent on refusals from before generations. */
+    static final String REFUSAL_GENERATION = "refusal_generation";
 
     private final ReactiveMongoCollection<Document> consents;
     private final ReplayRepository replays;
@@ -48,9 +50,10 @@ public class ConsentRepository {
      * events said meanwhile, null when they said nothing); empty when it never said.
      *
      * <p>A provisional refusal whose replay is no longer under way is over: the unmerge notes its replay before it
-     * refuses anyone, and a replay is finished only once it ended its refusals. One found without its replay was
-     * written before replays were noted (no count of events would ever end it, and the profile would stay
-     * unpersonalized for good), so it is ended here and the profile's own events count again.
+     * refuses anyone, and a replay is finished only once it ended its refusals. Any replay of the merge's undoing
+     * keeps it standing, whichever attempt's: a retried unmerge notes its replay again before it refuses again. One
+     * found without its replay was written before replays were noted (no count of events would ever end it, and the
+     * profile would stay unpersonalized for good), so it is ended here and the profile's own events count again.
      */
     public Uni<Optional<Consent>> find(String workspace, String profileId) {
         return consents.find(key(workspace, profileId)).collect().first().chain(document -> {
@@ -62,7 +65,8 @@ public class ConsentRepository {
                     : Uni.createFrom().item(Boolean.FALSE);
             return underWay.chain(stands -> stands ? Uni.createFrom().item(Optional.of(new Consent(false,
                             givenAt(document))))
-                    : endRefusalUntilReplayed(workspace, profileId, refusal).map(ended -> said(document)));
+                    : endRefusal(workspace, profileId, refusal, document.get(REFUSAL_GENERATION))
+                    .map(ended -> said(document)));
         });
     }
 
@@ -85,22 +89,29 @@ public class ConsentRepository {
      * Forgets what the profile said and refuses it provisionally, until the events the merge's undoing delivers again
      * are all applied: what they say is recorded meanwhile, but only {@link #endRefusalUntilReplayed} lets it count.
      */
-    public Uni<Void> refuseUntilReplayed(String workspace, String profileId, String mergeId) {
+    public Uni<Void> refuseUntilReplayed(String workspace, String profileId, ReplayId replay) {
         return VersionedWrite.apply(consents, key(workspace, profileId), current ->
-                combine(set(REFUSED_UNTIL_REPLAYED, mergeId), unset(PERSONALIZATION), unset(GIVEN_AT)))
+                combine(set(REFUSED_UNTIL_REPLAYED, replay.mergeId()), set(REFUSAL_GENERATION, replay.generation()),
+                        unset(PERSONALIZATION), unset(GIVEN_AT)))
                 .replaceWithVoid();
     }
 
     /**
-     * Ends the provisional refusal of the merge's undoing ({@code refusal}: the merge id it holds): the profile's
-     * consent is again what its own events said, and nothing when they said nothing. Nothing when the profile is not
-     * refused for that merge (any more), e.g. when a later unmerge's refusal took its place.
+     * Ends the provisional refusal of the replay: the profile's consent is again what its own events said, and nothing
+     * when they said nothing. Nothing when the profile is not refused for that replay (any more), e.g. when a later
+     * unmerge's refusal took its place, or a retry of the same unmerge refused it again for its own replay.
      */
-    public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, Object refusal) {
+    public Uni<Void> endRefusalUntilReplayed(String workspace, String profileId, ReplayId replay) {
+        return endRefusal(workspace, profileId, replay.mergeId(), replay.generation());
+    }
+
+    /** Ends the refusal the document holds if it is still the one given (as stored: a value of any type, or null). */
+    private Uni<Void> endRefusal(String workspace, String profileId, Object mergeId, Object generation) {
         return VersionedWrite.apply(consents, key(workspace, profileId), current ->
                 current != null && current.containsKey(REFUSED_UNTIL_REPLAYED)
-                        && Objects.equals(refusal, current.get(REFUSED_UNTIL_REPLAYED))
-                        ? unset(REFUSED_UNTIL_REPLAYED) : null)
+                        && Objects.equals(mergeId, current.get(REFUSED_UNTIL_REPLAYED))
+                        && Objects.equals(generation, current.get(REFUSAL_GENERATION))
+                        ? combine(unset(REFUSED_UNTIL_REPLAYED), unset(REFUSAL_GENERATION)) : null)
                 .replaceWithVoid();
     }
 

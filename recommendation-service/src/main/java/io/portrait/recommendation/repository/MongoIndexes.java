@@ -33,7 +33,8 @@ import static io.portrait.recommendation.repository.VersionedWrite.VERSION;
  * Creates the indexes before the service takes traffic. The unique ones carry idempotency (applied events
  * and merges) and the one-document-per-key aggregates, so the service does not start without them. Each
  * collection written by {@link VersionedWrite} also has a unique index over its key and version, implied by the
- * key's own, for the embedded MongoDB to serve the write's filter from (see there).
+ * key's own, for the embedded MongoDB to serve the write's filter from (see there); the replays of unmerges, one
+ * over their key and generation, for the same reason (see {@link ReplayRepository}).
  */
 @ApplicationScoped
 public class MongoIndexes {
@@ -63,6 +64,7 @@ public class MongoIndexes {
         specs.addAll(versionedKey(PROFILE_HISTORIES, WORKSPACE, PROFILE_ID));
         specs.add(unique(SEGMENT_CURSORS, WORKSPACE, SegmentCursorRepository.SEGMENT));
         specs.add(unique(UNMERGE_REPLAYS, WORKSPACE, ReplayRepository.MERGE_ID));
+        specs.add(unique(UNMERGE_REPLAYS, WORKSPACE, ReplayRepository.MERGE_ID, ReplayRepository.GENERATION));
         Multi.createFrom().iterable(specs)
                 .onItem().transformToUniAndConcatenate(spec ->
                         store.collection(spec.collection()).createIndex(spec.keys(), spec.options()))

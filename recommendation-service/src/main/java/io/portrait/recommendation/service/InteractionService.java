@@ -11,6 +11,7 @@ import io.portrait.recommendation.repository.CatalogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ReplayId;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -144,8 +144,9 @@ public class InteractionService {
                 .call(leftovers -> written > 0 || leftovers > 0 ? models.changed(ws) : Uni.createFrom().voidItem())
                 .call(() -> replayed(ws, delivery.applying(), delivery.replays()))
                 .call(() -> Multi.createFrom().iterable(delivery.applying())
-                        .onItem().transformToUni(event -> delivery.replays().get(event.eventId()) != null
-                                ? appliedLog.markReplayApplied(ws, event.eventId())
+                        .onItem().transformToUni(event -> delivery.replays().containsKey(event.eventId())
+                                ? appliedLog.markReplayApplied(ws, event.eventId(),
+                                delivery.replays().get(event.eventId()))
                                 : appliedLog.markEventApplied(ws, event.eventId()))
                         .merge(applyConcurrency).collect().last())
                 .replaceWith(result);
@@ -156,13 +157,13 @@ public class InteractionService {
      *
      * @param delivered how many events the delivery carried
      * @param applying  the events not applied before (written now, or dropped), to be marked applied
-     * @param replays   of those, the ones an unmerge delivers again, with the merge undone
+     * @param replays   of those, the ones an unmerge delivers again, with the replay their markers named when read
      * @param writing   the events to write, by the profile they belong to now
      * @param erased    the erased profiles some of those events belong to: erased again, since an earlier delivery
      *                  of the events may have written after the erasure and failed before it could look for the
      *                  marker again (see {@link #applyProfile}), and a retry that only dropped them would leave that
      */
-    record Delivery(String workspace, int delivered, List<EventFacts> applying, Map<String, String> replays,
+    record Delivery(String workspace, int delivered, List<EventFacts> applying, Map<String, ReplayId> replays,
                     Map<String, List<EventFacts>> writing, Set<String> erased) {
     }
 
@@ -209,19 +210,23 @@ public class InteractionService {
                         : erasures.eraseOne(workspace, profileId).replaceWithVoid());
     }
 
-    /** Counts off the events of unmerge replays applied again, per merge undone (see {@link ProfileUnmergeService}). */
-    private Uni<Void> replayed(String workspace, List<EventFacts> applying, Map<String, String> replays) {
+    /**
+     * Counts off the events of unmerge replays applied again, off the replay their markers named when read (see
+     * {@link ProfileUnmergeService}): a later replay that took them over since is not counted down by this delivery,
+     * it waits for them to be delivered again for it.
+     */
+    private Uni<Void> replayed(String workspace, List<EventFacts> applying, Map<String, ReplayId> replays) {
         if (replays.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, List<String>> byMerge = new TreeMap<>();
+        Map<ReplayId, List<String>> byReplay = new LinkedHashMap<>();
         applying.forEach(event -> {
-            String mergeId = replays.get(event.eventId());
-            if (mergeId != null) {
-                byMerge.computeIfAbsent(mergeId, m -> new ArrayList<>()).add(event.eventId());
+            ReplayId replay = replays.get(event.eventId());
+            if (replay != null) {
+                byReplay.computeIfAbsent(replay, r -> new ArrayList<>()).add(event.eventId());
             }
         });
-        return InOrder.each(byMerge.entrySet(), replay -> unmerges.replayed(workspace, replay.getKey(),
+        return InOrder.each(byReplay.entrySet(), replay -> unmerges.replayed(workspace, replay.getKey(),
                 replay.getValue()));
     }
 

@@ -6,6 +6,7 @@ import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ReplayId;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,11 +85,11 @@ public class ProfileErasureService {
      * Clears a profile whose events an unmerge replays: what it did, its consent and region (the replayed events
      * say them again), not its segment statements (see {@link ProfileRepository#clearRegion}).
      *
-     * @param refusedUntilReplayed the merge undone when the profile the merge made refused personalization: the
+     * @param refusedUntilReplayed the unmerge's replay when the profile the merge made refused personalization: the
      *                             profile stays refused until every event the unmerge delivers again is applied (see
      *                             {@link ConsentRepository#refuseUntilReplayed}); null otherwise
      */
-    Uni<Void> clearForReplay(String workspace, String profileId, String refusedUntilReplayed) {
+    Uni<Void> clearForReplay(String workspace, String profileId, ReplayId refusedUntilReplayed) {
         return clearBehaviour(workspace, profileId)
                 .call(() -> refusedUntilReplayed == null ? consents.delete(workspace, profileId)
                         : consents.refuseUntilReplayed(workspace, profileId, refusedUntilReplayed))

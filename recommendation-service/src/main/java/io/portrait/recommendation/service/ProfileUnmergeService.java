@@ -7,6 +7,7 @@ import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ReplayId;
 import io.portrait.recommendation.repository.ReplayRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,6 +31,13 @@ import java.util.TreeSet;
  * events are delivered again (whichever of them it was that refused, and whatever older event of it said), and only
  * then reflects its own events: refused if they refused last, personalized if they gave consent last or never said.
  * The end of the replay is known by counting the events delivered again off (see {@link ReplayRepository}).
+ *
+ * <p>Each attempt at an unmerge is a replay of its own ({@link ReplayId}: the merge and a fresh generation), and the
+ * event markers, the replay's record and the refusals name it. An unmerge that comes while an earlier replay is
+ * under way (another merge undone, or this one retried) takes over the events it delivers again: counted off the
+ * earlier replay, flagged for its own. A delivery that read an event's marker before the takeover and applies the
+ * event after it counts it off the earlier replay only and leaves the new flag standing: the event is applied again
+ * when delivered for the later replay, which ends its refusals once all of its own events are applied, and not before.
  *
  * <p>Erased ids are not rebuilt: they are not cleared (they hold nothing), get no refusal and no alias, and their
  * events delivered again write nothing (see {@link InteractionService}).
@@ -64,6 +73,7 @@ public class ProfileUnmergeService {
         UnmergeRecord unmerge = SinkRequests.unmerge(mergeId, survivorId, restoredIds, ownerIds, eventIds);
         String ws = Workspaces.normalize(workspace);
         String marker = "unmerge:" + unmerge.mergeId();
+        ReplayId replay = ReplayId.next(unmerge.mergeId());
         Map<String, String> ownerByRestored = new TreeMap<>(unmerge.ownerByRestored());
         TreeSet<String> involved = new TreeSet<>(ownerByRestored.keySet());
         involved.add(unmerge.survivorId());
@@ -80,16 +90,16 @@ public class ProfileUnmergeService {
                                 && !unmerge.eventIds().isEmpty() ? cleared : List.<String>of())
                         // The replay to wait for is noted before anyone is refused, so that every refusal ends.
                         .chain(refused -> (refused.isEmpty() ? Uni.createFrom().voidItem()
-                                : replays.start(ws, unmerge.mergeId(), unmerge.eventIds(), refused, clock.instant()))
+                                : replays.start(ws, replay, unmerge.eventIds(), refused, clock.instant()))
                                 .chain(() -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id,
-                                        refused.contains(id) ? unmerge.mergeId() : null))))
+                                        refused.contains(id) ? replay : null))))
                         .chain(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
                                 erased.contains(restored.getKey()) ? Uni.createFrom().voidItem()
                                         : restored.getKey().equals(restored.getValue())
                                         ? aliases.revive(ws, restored.getKey())
                                         : aliases.point(ws, restored.getKey(), restored.getValue())));
-            }).chain(() -> takeOverReplays(ws, unmerge.mergeId(), unmerge.eventIds()))
-                    .chain(() -> appliedLog.markReplays(ws, unmerge.mergeId(), unmerge.eventIds()))
+            }).chain(() -> takeOverReplays(ws, replay, unmerge.eventIds()))
+                    .chain(() -> appliedLog.markReplays(ws, replay, unmerge.eventIds()))
                     .chain(() -> models.changed(ws))
                     .chain(() -> appliedLog.markMergeApplied(ws, marker))
                     .invoke(() -> Log.infof("Unmerged %d profiles from %s in workspace %s (merge %s)",
@@ -103,31 +113,32 @@ public class ProfileUnmergeService {
      * reflect their own events again. Called before the events are marked applied, so that a retry after a failure
      * counts them off again (repeatable) and ends the refusals.
      */
-    Uni<Void> replayed(String workspace, String mergeId, Collection<String> eventIds) {
-        return replays.applied(workspace, mergeId, eventIds).chain(done -> {
+    Uni<Void> replayed(String workspace, ReplayId replay, Collection<String> eventIds) {
+        return replays.applied(workspace, replay, eventIds).chain(done -> {
             if (done.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return InOrder.each(done.get(), id -> consents.endRefusalUntilReplayed(workspace, id, mergeId))
-                    .chain(() -> replays.finish(workspace, mergeId))
+            return InOrder.each(done.get(), id -> consents.endRefusalUntilReplayed(workspace, id, replay))
+                    .chain(() -> replays.finish(workspace, replay))
                     .invoke(() -> Log.infof("Replay of unmerge %s in workspace %s applied; %d profiles reflect their "
-                            + "own consent again", mergeId, workspace, done.get().size()));
+                            + "own consent again", replay.mergeId(), workspace, done.get().size()));
         });
     }
 
     /**
-     * Events still waiting to be delivered again for an earlier unmerge are delivered again for this one (their
-     * marker names this merge from now on): the earlier replay no longer waits for them.
+     * Events still waiting to be delivered again for an earlier replay are delivered again for this one (their
+     * marker names this replay from now on): the earlier replay no longer waits for them. An earlier attempt at this
+     * same unmerge counts nothing off here: its replay was noted again, for this attempt, with all the events.
      */
-    private Uni<Void> takeOverReplays(String workspace, String mergeId, List<String> eventIds) {
+    private Uni<Void> takeOverReplays(String workspace, ReplayId replay, List<String> eventIds) {
         return appliedLog.eventMarkers(workspace, eventIds).chain(markers -> {
-            Map<String, Collection<String>> earlier = new TreeMap<>();
-            markers.replays().forEach((eventId, earlierMerge) -> {
-                if (!earlierMerge.equals(mergeId)) {
-                    earlier.computeIfAbsent(earlierMerge, m -> new ArrayList<>()).add(eventId);
+            Map<ReplayId, Collection<String>> earlier = new LinkedHashMap<>();
+            markers.replays().forEach((eventId, earlierReplay) -> {
+                if (!earlierReplay.equals(replay)) {
+                    earlier.computeIfAbsent(earlierReplay, r -> new ArrayList<>()).add(eventId);
                 }
             });
-            return InOrder.each(earlier.entrySet(), replay -> replayed(workspace, replay.getKey(), replay.getValue()));
+            return InOrder.each(earlier.entrySet(), taken -> replayed(workspace, taken.getKey(), taken.getValue()));
         });
     }
 }

@@ -39,17 +39,18 @@ class ConsentRepositoryTest {
 
     @Test
     void aRefusalStandsWhileItsReplayIsUnderWayAndEndsWithIt() {
-        await(replays.start(ws, "m1", List.of("e1"), List.of("p"), T0));
-        await(consents.refuseUntilReplayed(ws, "p", "m1"));
+        ReplayId replay = ReplayId.next("m1");
+        await(replays.start(ws, replay, List.of("e1"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", replay));
         await(consents.record(ws, "p", true, T0.plusSeconds(5)));
 
         assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, T0.plusSeconds(5)));
         assertThat(await(consents.find(ws, "p"))).as("read again, still under way")
                 .contains(new Consent(false, T0.plusSeconds(5)));
 
-        assertThat(await(replays.applied(ws, "m1", List.of("e1")))).contains(List.of("p"));
-        await(consents.endRefusalUntilReplayed(ws, "p", "m1"));
-        await(replays.finish(ws, "m1"));
+        assertThat(await(replays.applied(ws, replay, List.of("e1")))).contains(List.of("p"));
+        await(consents.endRefusalUntilReplayed(ws, "p", replay));
+        await(replays.finish(ws, replay));
         assertThat(await(consents.find(ws, "p"))).contains(new Consent(true, T0.plusSeconds(5)));
     }
 
@@ -74,12 +75,54 @@ class ConsentRepositoryTest {
 
     @Test
     void aRefusalOfALaterUnmergeIsNotEndedByTheEndOfAnEarlierOne() {
-        await(replays.start(ws, "m2", List.of("e2"), List.of("p"), T0));
-        await(consents.refuseUntilReplayed(ws, "p", "m2"));
+        ReplayId later = ReplayId.next("m2");
+        await(replays.start(ws, later, List.of("e2"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", later));
 
-        await(consents.endRefusalUntilReplayed(ws, "p", "m1"));
+        await(consents.endRefusalUntilReplayed(ws, "p", ReplayId.next("m1")));
 
         assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, null));
+    }
+
+    @Test
+    void aRefusalOfARetriedUnmergeIsNotEndedByTheEarlierAttemptsReplay() {
+        ReplayId first = ReplayId.next("m1");
+        await(replays.start(ws, first, List.of("e1"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", first));
+        // The unmerge failed before it was marked applied and is retried: noted and refused again.
+        ReplayId retried = ReplayId.next("m1");
+        await(replays.start(ws, retried, List.of("e1"), List.of("p"), T0));
+        await(consents.refuseUntilReplayed(ws, "p", retried));
+
+        // A delivery checked against the first attempt counts nothing off, and ends nothing.
+        assertThat(await(replays.applied(ws, first, List.of("e1")))).isEmpty();
+        await(consents.endRefusalUntilReplayed(ws, "p", first));
+        await(replays.finish(ws, first));
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, null));
+
+        assertThat(await(replays.applied(ws, retried, List.of("e1")))).contains(List.of("p"));
+        await(consents.endRefusalUntilReplayed(ws, "p", retried));
+        await(replays.finish(ws, retried));
+        assertThat(await(consents.find(ws, "p"))).isEmpty();
+        assertThat(await(replays.underWay(ws, "m1"))).isFalse();
+    }
+
+    @Test
+    void aRefusalAndReplayNotedBeforeGenerationsStillEndTogether() {
+        // As an older version left them: a replay and a refusal naming the merge only.
+        await(store.collection(RecommendationStore.UNMERGE_REPLAYS).insertOne(new Document("workspace", ws)
+                .append("merge_id", "m-old").append("pending", List.of("e1")).append("refused", List.of("p"))));
+        insertConsent(new Document("workspace", ws).append("profile_id", "p")
+                .append("refused_until_replayed", "m-old"));
+        ReplayId old = new ReplayId("m-old", null);
+
+        assertThat(await(consents.find(ws, "p"))).as("under way").contains(new Consent(false, null));
+        assertThat(await(replays.applied(ws, old, List.of("e1")))).contains(List.of("p"));
+        await(consents.endRefusalUntilReplayed(ws, "p", old));
+        await(replays.finish(ws, old));
+
+        assertThat(storedConsent("p")).doesNotContainKey("refused_until_replayed");
+        assertThat(await(replays.underWay(ws, "m-old"))).isFalse();
     }
 
     private void insertConsent(Document document) {
