@@ -76,7 +76,10 @@ public class IngestionClient {
                         .setPageSize(pageSize).setPageToken(pageToken == null ? "" : pageToken).build());
     }
 
-    /** A page of the quarantined events that carried one of the person's identifiers, for an export. */
+    /**
+     * A page of the quarantined events that carried one of the person's identifiers, for an export; newest first (by
+     * the time each arrived, then by id), so a reader that wants only the newest stops after enough pages.
+     */
     public Uni<ListProfileQuarantinedEventsResponse> quarantined(String workspace, List<String> profileIds,
                                                                  int pageSize, String pageToken) {
         return timed().listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()

@@ -26,9 +26,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -221,68 +221,42 @@ public class PrivacyService {
     /** Up to {@link #MAX_EXPORT_EVENTS} events from the cursor on, and the cursor of those left, if any. */
     private Uni<Page<TimelineEvent>> events(String workspace, List<String> ids, String cursor) {
         List<TimelineEvent> events = new ArrayList<>();
-        return eventPages(workspace, ids, cursor == null ? "" : cursor, events)
-                .map(next -> new Page<>(events, next.isEmpty() ? null : next));
+        return readUpToTheCap(cursor == null ? "" : cursor, events, (size, page) -> ingestion
+                .events(workspace, ids, Events.ALL, size, page)
+                .map(answer -> {
+                    answer.getEventsList().forEach(event -> events.add(TimelineService.event(event, false)));
+                    return answer.getNextPageToken();
+                })).map(next -> new Page<>(events, next.isEmpty() ? null : next));
     }
 
     /**
-     * Reads pages into {@code into} until the events run out or {@link #MAX_EXPORT_EVENTS} are read; answers the last
-     * page's token, empty when none. The last page asked for is no larger than what is left to read, so its token is
-     * exactly where the rest begin.
+     * Reads pages of a list ingestion answers newest first into {@code into} until they run out or
+     * {@link #MAX_EXPORT_EVENTS} are read: {@code read} reads the page of the size given at a token into it and
+     * answers the token of the next. Answers the last page's token, empty when none. The last page asked for is no
+     * larger than what is left to read, so its token is exactly where the rest begin, and says whether there are any.
      */
-    private Uni<String> eventPages(String workspace, List<String> ids, String token, List<TimelineEvent> into) {
-        return readPages(token, () -> into.size() >= MAX_EXPORT_EVENTS, page -> ingestion
-                .events(workspace, ids, Events.ALL, Math.min(PAGE, MAX_EXPORT_EVENTS - into.size()), page)
-                .map(answer -> {
-                    answer.getEventsList().forEach(event -> into.add(TimelineService.event(event, false)));
-                    return answer.getNextPageToken();
-                }));
+    private static Uni<String> readUpToTheCap(String token, List<?> into,
+                                              BiFunction<Integer, String, Uni<String>> read) {
+        return readPages(token, () -> into.size() >= MAX_EXPORT_EVENTS,
+                page -> read.apply(Math.min(PAGE, MAX_EXPORT_EVENTS - into.size()), page));
     }
 
     /**
      * The newest {@link #MAX_EXPORT_EVENTS} quarantined events that carried the person's identifiers, in clear, newest
-     * first, and whether more were held. Ingestion lists them in id order, which says nothing of their age, so every
-     * page is read; only the newest are kept meanwhile.
+     * first, and whether more were held. Ingestion lists them newest first, so reading stops at the cap, however
+     * many are held.
      */
     private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, List<String> ids) {
-        NewestQuarantined newest = new NewestQuarantined(MAX_EXPORT_EVENTS);
-        return readPages("", () -> false, page -> ingestion.quarantined(workspace, ids, PAGE, page).map(answer -> {
-            // The person's own data, handed to the person: in clear like the rest of the export.
-            answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));
-            return answer.getNextPageToken();
-        })).map(done -> newest.result());
+        List<QuarantinedEventView> newest = new ArrayList<>();
+        return readUpToTheCap("", newest, (size, page) -> ingestion.quarantined(workspace, ids, size, page)
+                .map(answer -> {
+                    // The person's own data, handed to the person: in clear like the rest of the export.
+                    answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));
+                    return answer.getNextPageToken();
+                })).map(next -> new Capped<>(newest, !next.isEmpty()));
     }
 
     /** A part of the export cut at its most, and whether more were held. */
     private record Capped<T>(List<T> items, boolean truncated) {
-    }
-
-    /** Keeps the newest of the quarantined events added, at most {@code max}, noting whether any was let go. */
-    private static final class NewestQuarantined {
-
-        private static final Comparator<QuarantinedEventView> NEWEST_FIRST = Comparator
-                .comparing((QuarantinedEventView view) -> Instant.parse(view.receivedAt())).reversed()
-                .thenComparing(QuarantinedEventView::id);
-
-        private final int max;
-        /** The oldest at the head, the first to go. */
-        private final PriorityQueue<QuarantinedEventView> kept = new PriorityQueue<>(NEWEST_FIRST.reversed());
-        private boolean dropped;
-
-        NewestQuarantined(int max) {
-            this.max = max;
-        }
-
-        void add(QuarantinedEventView view) {
-            kept.add(view);
-            if (kept.size() > max) {
-                kept.poll();
-                dropped = true;
-            }
-        }
-
-        Capped<QuarantinedEventView> result() {
-            return new Capped<>(kept.stream().sorted(NEWEST_FIRST).toList(), dropped);
-        }
     }
 }

@@ -399,11 +399,11 @@ class PrivacyTest {
                 anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
-        // Rejected events that carried Ann's identifiers, as ingestion matched them: hers too, in clear.
+        // Rejected events that carried Ann's identifiers, as ingestion matched them (newest first): hers too, in clear.
         when(ingestion.quarantined(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.newBuilder()
-                        .addEvents(quarantinedEvent("q-old", 1000, "ann@example.com"))
-                        .addEvents(quarantinedEvent("q-new", 2000, "u-ann")).build()));
+                        .addEvents(quarantinedEvent("q-new", 2000, "u-ann"))
+                        .addEvents(quarantinedEvent("q-old", 1000, "ann@example.com")).build()));
         // Something done to the id before it was merged into p-export belongs to the person too.
         auditService.record("default", "key:someone", "identity.unbound", "p-export-old", Map.of()).await()
                 .indefinitely();
@@ -478,25 +478,14 @@ class PrivacyTest {
     }
 
     /**
-     * The quarantine and the audit trail are capped like the events: the newest 10,000 quarantined events (ingestion
-     * lists them in id order, not by age) and the newest 500 audit entries, each saying that more were held.
+     * The quarantine and the audit trail are capped like the events: the newest 10,000 quarantined events and the
+     * newest 500 audit entries, each saying that more were held. Ingestion lists the quarantined events newest first,
+     * so the export stops reading once it has 10,000 rather than reading the older ones only to drop them.
      */
     @Test
     void anExportCapsTheQuarantineAndTheAuditTrailAndSaysSo() {
-        // 10,001 quarantined events whose ids say nothing of their age: q-i arrived at second (i * 7919) % 10001 + 1.
-        when(ingestion.quarantined(eq("default"), eq(List.of("p-held", "p-held-old")), anyInt(), any()))
-                .thenAnswer(call -> {
-                    String token = call.getArgument(3);
-                    int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
-                    int to = Math.min(10_001, from + (int) call.getArgument(2));
-                    ListProfileQuarantinedEventsResponse.Builder answer = ListProfileQuarantinedEventsResponse.newBuilder();
-                    for (int i = from; i < to; i++) {
-                        answer.addEvents(quarantinedEvent(String.format("q-%05d", i), (i * 7919L) % 10_001 + 1,
-                                "u-ann"));
-                    }
-                    return Uni.createFrom().item(to < 10_001 ? answer.setNextPageToken(String.valueOf(to)).build()
-                            : answer.build());
-                });
+        // 25,000 quarantined events, newest first as ingestion lists them: q-i arrived at second 25,000 - i.
+        AtomicInteger pagesRead = quarantinedNewestFirst("p-held", 25_000);
         when(ingestion.events(eq("default"), eq(List.of("p-held", "p-held-old")), eq(Events.ALL), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
         for (int i = 0; i < 501; i++) {
@@ -506,15 +495,49 @@ class PrivacyTest {
         given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-held/export")
                 .then().statusCode(200)
                 .body("quarantined", hasSize(10_000))
-                // The newest first; the oldest (arrived at second 1, q-00000) is the one left out.
-                .body("quarantined[0].receivedAt", equalTo("1970-01-01T02:46:41Z"))
-                .body("quarantined[9999].receivedAt", equalTo("1970-01-01T00:00:02Z"))
-                .body("quarantined.id", org.hamcrest.Matchers.not(hasItem("q-00000")))
+                .body("quarantined[0].id", equalTo("q-00000"))
+                .body("quarantined[0].receivedAt", equalTo("1970-01-01T06:56:40Z"))
+                .body("quarantined[9999].id", equalTo("q-09999"))
+                .body("quarantined[9999].receivedAt", equalTo("1970-01-01T04:10:01Z"))
                 .body("quarantinedTruncated", equalTo(true))
                 .body("audit", hasSize(500))
                 .body("audit[0].detail.n", equalTo(500))
                 .body("audit[499].detail.n", equalTo(1))
                 .body("auditTruncated", equalTo(true));
+        // 10,000 in pages of 500: the 30 pages of older ones are never asked for.
+        assertThat(pagesRead).hasValue(20);
+
+        // Exactly as many as an export holds: all of them, and nothing said to be left out.
+        AtomicInteger pagesOfExactlyTheCap = quarantinedNewestFirst("p-full", 10_000);
+        when(ingestion.events(eq("default"), eq(List.of("p-full", "p-full-old")), eq(Events.ALL), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-full/export")
+                .then().statusCode(200)
+                .body("quarantined", hasSize(10_000))
+                .body("quarantinedTruncated", equalTo(false));
+        assertThat(pagesOfExactlyTheCap).hasValue(20);
+    }
+
+    /**
+     * Ingestion holding {@code count} quarantined events of the profile, listed newest first a page at a time as it
+     * lists them (q-i arrived at second {@code count - i}); answers the number of pages read so far.
+     */
+    private AtomicInteger quarantinedNewestFirst(String profileId, int count) {
+        AtomicInteger pages = new AtomicInteger();
+        when(ingestion.quarantined(eq("default"), eq(List.of(profileId, profileId + "-old")), anyInt(), any()))
+                .thenAnswer(call -> {
+                    pages.incrementAndGet();
+                    String token = call.getArgument(3);
+                    int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
+                    int to = Math.min(count, from + (int) call.getArgument(2));
+                    ListProfileQuarantinedEventsResponse.Builder answer = ListProfileQuarantinedEventsResponse.newBuilder();
+                    for (int i = from; i < to; i++) {
+                        answer.addEvents(quarantinedEvent(String.format("q-%05d", i), count - i, "u-ann"));
+                    }
+                    return Uni.createFrom().item(to < count ? answer.setNextPageToken(String.valueOf(to)).build()
+                            : answer.build());
+                });
+        return pages;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import com.mongodb.client.model.Filters;
 import io.portrait.ingestion.domain.CleanedEvent;
 import io.portrait.ingestion.domain.CleanedIdentifier;
 import io.portrait.ingestion.domain.StoredEvent;
@@ -11,6 +12,7 @@ import io.portrait.proto.event.v1.Event;
 import io.portrait.proto.event.v1.Identifier;
 import jakarta.inject.Singleton;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 
 import java.time.Instant;
@@ -30,6 +32,14 @@ class EventDocuments {
     static final String PENDING = "pending";
     static final String RESOLVED = "resolved";
     static final Date NEVER_LEASED = new Date(0);
+    /**
+     * Whether the event carries consent (given or withdrawn for some purpose). The {@code consent_timeline} index
+     * holds it after the profile, so a real MongoDB reads a profile's consent-carrying events from that index in time
+     * order instead of walking all its events; a filter on the consent list itself would need a partial index, which
+     * the embedded server does not implement. Events stored by earlier versions lack it until {@link ConsentMarks}
+     * has marked them.
+     */
+    static final String CARRIES_CONSENT = "carries_consent";
 
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
@@ -61,6 +71,7 @@ class EventDocuments {
                 .append("consent", event.getConsentMap().entrySet().stream()
                         .map(c -> new Document("purpose", c.getKey()).append("granted", c.getValue()))
                         .toList())
+                .append(CARRIES_CONSENT, event.getConsentCount() > 0)
                 .append("status", PENDING);
         if (event.hasTraits()) {
             document.append("traits", new Binary(values.sealText(json(event.getTraits()))));
@@ -97,6 +108,17 @@ class EventDocuments {
         CleanedEvent cleaned = new CleanedEvent(event.build(), identifiers, document.getBoolean("timestamp_clamped"));
         return new StoredEvent(document.getString("_id"), document.getString("workspace"),
                 document.get("seq", Number.class).longValue(), cleaned);
+    }
+
+    /**
+     * The events carrying consent: those marked so, and those without the mark (stored by an earlier version, before
+     * {@link ConsentMarks} has marked them or, during an upgrade, after) whose consent list is not empty. Both are
+     * equalities on the mark ({@code true}; null, which is how MongoDB indexes a missing field), so the
+     * {@code consent_timeline} index serves the two ranges, each in time order; once the old events are marked,
+     * nothing is left under null and only consent-carrying events are read.
+     */
+    static Bson carryingConsent() {
+        return Filters.and(Filters.in(CARRIES_CONSENT, true, null), Filters.exists("consent.0"));
     }
 
     /** The lookup hash of an identifier, as stored beside its sealed value. */

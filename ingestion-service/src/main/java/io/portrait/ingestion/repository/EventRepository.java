@@ -134,22 +134,19 @@ public class EventRepository {
 
     /**
      * Resolved events of the given profiles, newest first (by event time, then id), starting after the position
-     * {@code (beforeTime, beforeId)} when given; only those carrying consent when {@code consentOnly}.
+     * {@code after} when given; only those carrying consent when {@code consentOnly}, which a real MongoDB reads from
+     * the {@code consent_timeline} index (see {@link EventDocuments#CARRIES_CONSENT}) rather than walking all the
+     * profile's events to find them.
      */
     public Uni<List<ResolvedEvent>> timeline(String workspace, Collection<String> profileIds, boolean consentOnly,
-                                             int limit, Date beforeTime, String beforeId) {
+                                             int limit, NewestFirst after) {
         Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in("profile_id", profileIds));
         if (consentOnly) {
-            // consent.0 is not in the timeline index: the server walks the profile's events by that index and reads
-            // each document to filter it; only those carrying consent are sent, so the caller never sees the others.
-            filter = Filters.and(filter, Filters.exists("consent.0"));
-        }
-        if (beforeTime != null) {
-            filter = Filters.and(filter, Filters.or(Filters.lt("timestamp", beforeTime),
-                    Filters.and(Filters.eq("timestamp", beforeTime), Filters.lt("_id", beforeId))));
+            filter = Filters.and(filter, EventDocuments.carryingConsent());
         }
         return store.events()
-                .find(filter, new FindOptions().sort(Sorts.descending("timestamp", "_id")).limit(limit))
+                .find(NewestFirst.after(filter, "timestamp", after),
+                        new FindOptions().sort(NewestFirst.order("timestamp")).limit(limit))
                 .map(d -> ResolvedEvent.newBuilder().setEventId(d.getString("_id"))
                         .setProfileId(d.getString("profile_id"))
                         .setEvent(documents.fromDocument(d).cleaned().event()).build())

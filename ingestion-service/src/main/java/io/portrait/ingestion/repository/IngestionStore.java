@@ -23,8 +23,12 @@ import java.util.List;
 @ApplicationScoped
 public class IngestionStore {
 
-    /** Name of the index on identifiers' lookup hashes, in the events and in the quarantine. */
+    /** Name of the index on identifiers' lookup hashes in the events, and in the quarantine of earlier versions. */
     static final String BY_IDENTIFIER = "by_identifier";
+    /** Name of the index on identifiers' lookup hashes in the quarantine, newest first within each. */
+    static final String BY_IDENTIFIER_NEWEST = "by_identifier_newest";
+    /** Name of the index on a profile's events carrying consent, in time order. */
+    static final String CONSENT_TIMELINE = "consent_timeline";
 
     private final ReactiveMongoDatabase database;
 
@@ -109,25 +113,57 @@ public class IngestionStore {
                 .discardItems()
                 .await().atMost(Duration.ofSeconds(60));
         Log.info("MongoDB indexes of events, resolve queue and outbox are in place");
-        createLookupIndexes();
+        createBackgroundIndexes();
     }
 
     /**
-     * The indexes on identifiers' lookup hashes, by which an erasure (and an export) finds what carries a person's
-     * identifiers: the events (other profiles' and those still pending) and the rejected events in quarantine, rather
-     * than by a scan of the workspace. Nothing depends on them for correctness, so they are built in the background:
-     * the first start on a large store is not held up while MongoDB builds them over the existing documents.
+     * The indexes nothing depends on for correctness, only for speed, built in the background so that the first start
+     * of a version that has them on a large store is not held up while MongoDB builds them over the existing
+     * documents; meanwhile the queries they serve still answer, by a scan. A build that fails is logged and tried
+     * again at the next start.
      */
-    private void createLookupIndexes() {
-        Uni.combine().all().unis(
+    private void createBackgroundIndexes() {
+        inBackground(Uni.combine().all().unis(
                         events().createIndexes(List.of(new IndexModel(Indexes.ascending("workspace", "identifiers.hash"),
                                 new IndexOptions().name(BY_IDENTIFIER)))),
-                        quarantine().createIndexes(List.of(new IndexModel(
-                                Indexes.ascending("workspace", QuarantineRepository.IDENTIFIER_HASHES),
-                                new IndexOptions().name(BY_IDENTIFIER)))))
-                .discardItems()
-                .subscribe().with(done -> Log.info("MongoDB indexes on identifiers' lookup hashes are in place"),
-                        failure -> Log.warnf("MongoDB indexes on identifiers' lookup hashes not built (erasures scan "
-                                + "instead; tried again at the next start): %s", failure.toString()));
+                        replaceQuarantineLookupIndex()).discardItems(),
+                "MongoDB indexes on identifiers' lookup hashes are in place",
+                "MongoDB indexes on identifiers' lookup hashes not built (erasures and exports scan instead; tried "
+                        + "again at the next start)");
+        inBackground(events().createIndexes(List.of(new IndexModel(
+                        Indexes.ascending("workspace", "profile_id", EventDocuments.CARRIES_CONSENT, "timestamp", "_id"),
+                        new IndexOptions().name(CONSENT_TIMELINE)))).replaceWithVoid(),
+                "MongoDB index on the events carrying consent is in place",
+                "MongoDB index on the events carrying consent not built (reading a profile's consent walks its "
+                        + "events instead; tried again at the next start)");
+    }
+
+    /**
+     * The index by which an erasure finds the rejected events that carried a person's identifiers, and an export lists
+     * them newest first ({@code by_identifier_newest}: the lookup hashes, then the time each arrived and its id, see
+     * {@link NewestFirst}). It replaces the quarantine's {@code by_identifier} of earlier versions, whose fields it
+     * begins with: that one is dropped once this one is in place, so the erasure is served throughout.
+     */
+    Uni<Void> replaceQuarantineLookupIndex() {
+        return quarantine().createIndexes(List.of(new IndexModel(Indexes.ascending("workspace",
+                        QuarantineRepository.IDENTIFIER_HASHES, QuarantineRepository.RECEIVED_AT, "_id"),
+                        new IndexOptions().name(BY_IDENTIFIER_NEWEST))))
+                .chain(() -> dropIfPresent(quarantine(), BY_IDENTIFIER));
+    }
+
+    /** Drops the index when it is there; one that another replica has dropped meanwhile is gone all the same. */
+    private static Uni<Void> dropIfPresent(ReactiveMongoCollection<Document> collection, String index) {
+        return indexNames(collection).chain(names -> !names.contains(index) ? Uni.createFrom().voidItem()
+                : collection.dropIndex(index).onFailure().recoverWithUni(failure -> indexNames(collection)
+                        .chain(left -> left.contains(index) ? Uni.createFrom().failure(failure)
+                                : Uni.createFrom().voidItem())));
+    }
+
+    private static Uni<List<String>> indexNames(ReactiveMongoCollection<Document> collection) {
+        return collection.listIndexes().map(index -> index.getString("name")).collect().asList();
+    }
+
+    private static void inBackground(Uni<Void> build, String done, String failed) {
+        build.subscribe().with(ignored -> Log.info(done), failure -> Log.warnf("%s: %s", failed, failure.toString()));
     }
 }

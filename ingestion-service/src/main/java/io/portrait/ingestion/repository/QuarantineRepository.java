@@ -39,6 +39,8 @@ import java.util.UUID;
 public class QuarantineRepository {
 
     static final String IDENTIFIER_HASHES = "identifier_hashes";
+    /** When the event first arrived: set when its entry is created, never changed by a later attempt. */
+    static final String RECEIVED_AT = "received_at";
 
     private final IngestionStore store;
     private final StoredValues values;
@@ -84,7 +86,7 @@ public class QuarantineRepository {
                     // the rejected events that carried one of theirs.
                     Updates.set(IDENTIFIER_HASHES, hashes.of(entry.event().getIdentifiersList())),
                     Updates.set("last_attempt_at", now),
-                    Updates.setOnInsert("received_at", Date.from(entry.receivedAt())),
+                    Updates.setOnInsert(RECEIVED_AT, Date.from(entry.receivedAt())),
                     Updates.inc("attempts", 1)), new UpdateOptions().upsert(true)));
         }
         return store.quarantine().bulkWrite(writes, new BulkWriteOptions().ordered(false)).replaceWithVoid();
@@ -100,19 +102,19 @@ public class QuarantineRepository {
     }
 
     /**
-     * A page of the workspace's entries carrying an identifier with one of the lookup hashes, in id order, after
-     * {@code afterId} when given.
+     * A page of the workspace's entries carrying an identifier with one of the lookup hashes, newest first (by the time
+     * each first arrived, which a later attempt does not change, then by id), after {@code after} when given. A real
+     * MongoDB reads them in that order from the {@code by_identifier_newest} index, one range per hash merged, so a
+     * reader that wants only the newest stops early.
      */
     public Uni<List<Quarantined>> listHolding(String workspace, Collection<String> identifierHashes, int limit,
-                                              String afterId) {
+                                              NewestFirst after) {
         if (identifierHashes.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         Bson filter = Filters.and(Filters.eq("workspace", workspace), Filters.in(IDENTIFIER_HASHES, identifierHashes));
-        if (afterId != null) {
-            filter = Filters.and(filter, Filters.gt("_id", afterId));
-        }
-        return store.quarantine().find(filter, new FindOptions().sort(Sorts.ascending("_id")).limit(limit))
+        return store.quarantine().find(NewestFirst.after(filter, RECEIVED_AT, after),
+                        new FindOptions().sort(NewestFirst.order(RECEIVED_AT)).limit(limit))
                 .map(this::fromDocument).collect().asList();
     }
 
@@ -162,7 +164,7 @@ public class QuarantineRepository {
                         .setMessage(e.getString("message")).build())
                 .toList();
         return new Quarantined(document.getString("_id"), document.getString("workspace"), event, errors,
-                document.getDate("received_at").toInstant(), document.getInteger("attempts", 1),
+                document.getDate(RECEIVED_AT).toInstant(), document.getInteger("attempts", 1),
                 document.getDate("last_attempt_at").toInstant());
     }
 

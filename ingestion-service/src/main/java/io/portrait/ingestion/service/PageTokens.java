@@ -1,7 +1,10 @@
 package io.portrait.ingestion.service;
 
+import io.portrait.ingestion.repository.NewestFirst;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Date;
 
 /** Opaque page tokens: the position after which the next page starts, Base64url so callers pass it unchanged. */
 final class PageTokens {
@@ -21,6 +24,25 @@ final class PageTokens {
         try {
             return new String(Base64.getUrlDecoder().decode(token.strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("page_token", "not a page token of this service");
+        }
+    }
+
+    /** The token of a position in a list ordered newest first: its time (epoch milliseconds) and its id. */
+    static String encode(NewestFirst position) {
+        return encode(position.time().getTime() + "|" + position.id());
+    }
+
+    /** The position in a list ordered newest first a token of {@link #encode(NewestFirst)} names; null at first. */
+    static NewestFirst newestFirst(String token) {
+        String position = decode(token);
+        if (position == null) {
+            return null;
+        }
+        int bar = position.indexOf('|');
+        try {
+            return new NewestFirst(new Date(Long.parseLong(position.substring(0, bar))), position.substring(bar + 1));
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             throw new InvalidRequestException("page_token", "not a page token of this service");
         }
     }

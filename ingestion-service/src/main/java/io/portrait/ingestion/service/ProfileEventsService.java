@@ -1,8 +1,10 @@
 package io.portrait.ingestion.service;
 
 import io.portrait.ingestion.config.IngestionConfig;
+import io.portrait.ingestion.domain.Quarantined;
 import io.portrait.ingestion.repository.EventRepository;
 import io.portrait.ingestion.repository.ImportRepository;
+import io.portrait.ingestion.repository.NewestFirst;
 import io.portrait.ingestion.repository.OutboxRepository;
 import io.portrait.ingestion.repository.QuarantineRepository;
 import io.portrait.ingestion.repository.ResolveQueue;
@@ -45,20 +47,9 @@ public class ProfileEventsService {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
                 config.lists().maxPageSize());
-        String position = PageTokens.decode(request.getPageToken());
-        Date beforeTime = null;
-        String beforeId = null;
-        if (position != null) {
-            int bar = position.indexOf('|');
-            try {
-                beforeTime = new Date(Long.parseLong(position.substring(0, bar)));
-                beforeId = position.substring(bar + 1);
-            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                throw new InvalidRequestException("page_token", "not a page token of this service");
-            }
-        }
+        NewestFirst after = PageTokens.newestFirst(request.getPageToken());
         return events.timeline(IngestService.workspace(request.getWorkspace()), profileIds, request.getConsentOnly(),
-                        size + 1, beforeTime, beforeId)
+                        size + 1, after)
                 .map(found -> {
                     ListProfileEventsResponse.Builder response = ListProfileEventsResponse.newBuilder()
                             .addAllEvents(found.stream().limit(size).toList());
@@ -66,7 +57,8 @@ public class ProfileEventsService {
                         ResolvedEvent last = found.get(size - 1);
                         long millis = last.getEvent().getTimestamp().getSeconds() * 1000
                                 + last.getEvent().getTimestamp().getNanos() / 1_000_000;
-                        response.setNextPageToken(PageTokens.encode(millis + "|" + last.getEventId()));
+                        response.setNextPageToken(PageTokens.encode(
+                                new NewestFirst(new Date(millis), last.getEventId())));
                     }
                     return response.build();
                 });
@@ -74,16 +66,17 @@ public class ProfileEventsService {
 
     /**
      * A page of the quarantined events that carried one of the person's identifiers, found as {@link #erase} finds
-     * those it deletes (the identifiers identity matched on in the profiles' events), in id order: what an export
-     * hands the person besides their accepted events. Each page reads the person's identifiers again, so a page
-     * after an erasure finds nothing more.
+     * those it deletes (the identifiers identity matched on in the profiles' events), newest first (by the time each
+     * arrived, then by id), paged like the timeline: what an export hands the person besides their accepted events,
+     * which keeps the newest and so stops reading at its cap. Each page reads the person's identifiers again, so a
+     * page after an erasure finds nothing more.
      */
     public Uni<ListProfileQuarantinedEventsResponse> quarantined(ListProfileQuarantinedEventsRequest request) {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
         int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
                 config.lists().maxPageSize());
-        String after = PageTokens.decode(request.getPageToken());
+        NewestFirst after = PageTokens.newestFirst(request.getPageToken());
         return events.identifierHashes(workspace, profileIds)
                 .flatMap(hashes -> quarantine.listHolding(workspace, hashes, size + 1, after))
                 .map(found -> {
@@ -91,7 +84,9 @@ public class ProfileEventsService {
                             .newBuilder();
                     found.stream().limit(size).forEach(q -> response.addEvents(QuarantineService.toProto(q)));
                     if (found.size() > size) {
-                        response.setNextPageToken(PageTokens.encode(found.get(size - 1).id()));
+                        Quarantined last = found.get(size - 1);
+                        response.setNextPageToken(PageTokens.encode(
+                                new NewestFirst(Date.from(last.receivedAt()), last.id())));
                     }
                     return response.build();
                 });

@@ -1,10 +1,14 @@
 package io.portrait.ingestion.grpc;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
+import io.portrait.ingestion.repository.ConsentMarks;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.ingestion.v1.Acceptance;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
@@ -25,11 +29,16 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static io.portrait.ingestion.grpc.TestEvents.track;
@@ -57,6 +66,9 @@ class ProfileEventsTest {
     @Inject
     @GrpcService
     InMemoryIdentity identity;
+
+    @Inject
+    ConsentMarks consentMarker;
 
     private IngestEventsResponse ingest(String workspace, CollectedEvent... events) {
         IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
@@ -313,6 +325,15 @@ class ProfileEventsTest {
         String profile = ingest(workspace, old, at("m-2", "2026-01-02T10:00:00Z", "user_id=u-1"), newer,
                 at("m-4", "2026-01-04T10:00:00Z", "user_id=u-1")).getAccepted(0).getProfileId();
 
+        List<ResolvedEvent> consent = consentOnly(workspace, profile);
+
+        assertThat(consent).extracting(e -> e.getEvent().getMessageId()).containsExactly("m-3", "m-1");
+        assertThat(consent.get(1).getEvent().getConsentMap()).containsExactly(java.util.Map.entry("marketing", true));
+        assertThat(timeline(workspace, List.of(profile), 10)).hasSize(4);
+    }
+
+    /** The events of the profile carrying consent, read a page of one at a time. */
+    private List<ResolvedEvent> consentOnly(String workspace, String profile) {
         List<ResolvedEvent> consent = new ArrayList<>();
         String token = "";
         do {
@@ -322,10 +343,96 @@ class ProfileEventsTest {
             consent.addAll(page.getEventsList());
             token = page.getNextPageToken();
         } while (!token.isEmpty());
+        return consent;
+    }
 
-        assertThat(consent).extracting(e -> e.getEvent().getMessageId()).containsExactly("m-3", "m-1");
-        assertThat(consent.get(1).getEvent().getConsentMap()).containsExactly(java.util.Map.entry("marketing", true));
-        assertThat(timeline(workspace, List.of(profile), 10)).hasSize(4);
+    /**
+     * Each event is stored with whether it carries consent, which the consent index holds; events stored by an
+     * earlier version lack that mark, and are answered all the same, before the background pass marks them and after.
+     */
+    @Test
+    void consentOnlyAnswersAlikeForEventsStoredWithoutTheConsentMarkAndOnceMarked() {
+        String workspace = workspace();
+        String profile = ingest(workspace,
+                at("m-1", "2026-01-01T10:00:00Z", "user_id=u-1").toBuilder().putConsent("marketing", true).build(),
+                at("m-2", "2026-01-02T10:00:00Z", "user_id=u-1"),
+                at("m-3", "2026-01-03T10:00:00Z", "user_id=u-1").toBuilder().putConsent("marketing", false).build(),
+                at("m-4", "2026-01-04T10:00:00Z", "user_id=u-1")).getAccepted(0).getProfileId();
+        Map<String, Boolean> marks = Map.of("m-1", true, "m-2", false, "m-3", true, "m-4", false);
+        assertThat(consentMarks(workspace)).isEqualTo(marks);
+        assertThat(consentOnly(workspace, profile)).extracting(e -> e.getEvent().getMessageId())
+                .containsExactly("m-3", "m-1");
+
+        // As an earlier version stored them.
+        mongo.getDatabase("ingestion").getCollection("events").updateMany(Filters.eq("workspace", workspace),
+                Updates.unset("carries_consent"));
+        assertThat(consentMarks(workspace)).isEmpty();
+        assertThat(consentOnly(workspace, profile)).extracting(e -> e.getEvent().getMessageId())
+                .containsExactly("m-3", "m-1");
+
+        assertThat(consentMarker.markUnmarked().await().atMost(CALL)).isGreaterThanOrEqualTo(4L);
+        assertThat(consentMarks(workspace)).isEqualTo(marks);
+        assertThat(consentOnly(workspace, profile)).extracting(e -> e.getEvent().getMessageId())
+                .containsExactly("m-3", "m-1");
+    }
+
+    /** Whether each event of the workspace carries consent, by message id, as stored; unmarked events left out. */
+    private Map<String, Boolean> consentMarks(String workspace) {
+        Map<String, Boolean> marks = new HashMap<>();
+        mongo.getDatabase("ingestion").getCollection("events").find(Filters.eq("workspace", workspace))
+                .forEach(event -> {
+                    if (event.containsKey("carries_consent")) {
+                        marks.put(event.getString("message_id"), event.getBoolean("carries_consent"));
+                    }
+                });
+        return marks;
+    }
+
+    /**
+     * A person's rejected events come newest first, by the time each arrived and, among those that arrived at the
+     * same time, by id; a page token keeps its place across pages, however many share a time and whatever arrives
+     * after the first page was read.
+     */
+    @Test
+    void listsAPersonsRejectedEventsNewestFirstAcrossPages() {
+        String workspace = workspace();
+        String ann = ingest(workspace, track("m-0", "user_id=u-1")).getAccepted(0).getProfileId();
+        IngestEventsRequest.Builder rejects = IngestEventsRequest.newBuilder().setWorkspace(workspace);
+        for (int i = 1; i <= 5; i++) {
+            rejects.addEvents(unreadableTime(track("m-" + i, "user_id=u-1")));
+        }
+        assertThat(ingestion.ingestEvents(rejects.build()).await().atMost(CALL).getRejectedCount()).isEqualTo(5);
+        // Arrival times against the id order (the smallest id arrived first), three in the same millisecond.
+        MongoCollection<Document> quarantine = mongo.getDatabase("ingestion").getCollection("quarantine");
+        List<String> ids = quarantine.find(Filters.eq("workspace", workspace)).sort(Sorts.ascending("_id"))
+                .map(entry -> entry.getString("_id")).into(new ArrayList<>());
+        int[] arrivedAtSecond = {0, 1, 1, 1, 2};
+        for (int i = 0; i < ids.size(); i++) {
+            quarantine.updateOne(Filters.eq("_id", ids.get(i)), Updates.set("received_at",
+                    Date.from(Instant.parse("2020-01-01T00:00:00Z").plusSeconds(arrivedAtSecond[i]))));
+        }
+
+        ListProfileQuarantinedEventsResponse first = quarantinedPage(workspace, ann, "");
+        // Rejected after the first page was read: newer than every page, it shifts none of those that follow.
+        assertThat(ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(unreadableTime(track("m-6", "user_id=u-1"))).build()).await().atMost(CALL)
+                .getRejectedCount()).isEqualTo(1);
+        ListProfileQuarantinedEventsResponse second = quarantinedPage(workspace, ann, first.getNextPageToken());
+        ListProfileQuarantinedEventsResponse third = quarantinedPage(workspace, ann, second.getNextPageToken());
+
+        List<String> listed = new ArrayList<>();
+        for (ListProfileQuarantinedEventsResponse page : List.of(first, second, third)) {
+            page.getEventsList().forEach(entry -> listed.add(entry.getId()));
+        }
+        assertThat(listed).containsExactly(ids.get(4), ids.get(3), ids.get(2), ids.get(1), ids.get(0));
+        assertThat(third.getNextPageToken()).isEmpty();
+        assertThat(quarantinedPage(workspace, ann, "").getEvents(0).getEvent().getMessageId()).isEqualTo("m-6");
+    }
+
+    private ListProfileQuarantinedEventsResponse quarantinedPage(String workspace, String profile, String token) {
+        return ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                .setWorkspace(workspace).addProfileIds(profile).setPageSize(2).setPageToken(token).build())
+                .await().atMost(CALL);
     }
 
     @Test
@@ -371,22 +478,29 @@ class ProfileEventsTest {
         assertThat(none.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
-    /** Finding the events and rejected events that carry a person's identifiers reads an index, not the workspace. */
+    /**
+     * Finding the events and rejected events that carry a person's identifiers reads an index, not the workspace; so
+     * does listing the rejected ones newest first, and reading a profile's events that carry consent.
+     */
     @Test
-    void theLookupHashesOfIdentifiersAreIndexed() {
+    void theLookupsOfAPersonsEventsAreIndexed() {
         ingest(workspace(), track("m-1", "user_id=u-1"));
 
         // Built in the background once the service has started.
         await().atMost(CALL).untilAsserted(() -> {
-            assertThat(indexKeys("events")).contains(List.of("workspace", "identifiers.hash"));
-            assertThat(indexKeys("quarantine")).contains(List.of("workspace", "identifier_hashes"));
+            assertThat(indexKeys("events")).containsEntry("by_identifier", List.of("workspace", "identifiers.hash"))
+                    .containsEntry("consent_timeline",
+                            List.of("workspace", "profile_id", "carries_consent", "timestamp", "_id"));
+            assertThat(indexKeys("quarantine")).containsEntry("by_identifier_newest",
+                    List.of("workspace", "identifier_hashes", "received_at", "_id"));
         });
     }
 
-    private List<List<String>> indexKeys(String collection) {
-        List<List<String>> keys = new ArrayList<>();
-        mongo.getDatabase("ingestion").getCollection(collection).listIndexes()
-                .forEach(index -> keys.add(List.copyOf(index.get("key", org.bson.Document.class).keySet())));
+    /** The key of each index of the collection, by index name. */
+    private Map<String, List<String>> indexKeys(String collection) {
+        Map<String, List<String>> keys = new HashMap<>();
+        mongo.getDatabase("ingestion").getCollection(collection).listIndexes().forEach(index -> keys.put(
+                index.getString("name"), List.copyOf(index.get("key", Document.class).keySet())));
         return keys;
     }
 
