@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Saves a refit's model version and every profile's scores in chunks, so that the sink's merges and erasures (which
@@ -46,6 +47,11 @@ import java.util.List;
  *     workspace) stops at its next step with {@link VersionSupersededException} rather than complete an older
  *     version over the newer one.</li>
  * </ul>
+ *
+ * <p>A save may last longer than the refit's lease (a large workspace, a short lease), so the caller's heartbeat is
+ * run before every step: the version's opening, each chunk and its completion. The caller renews its lease there,
+ * and fails the heartbeat once the lease passed to another holder; the save then stops before its next step,
+ * nothing completed. This class knows nothing of leases: it only gives the caller a turn between transactions.
  */
 @ApplicationScoped
 public class ModelVersionWriter {
@@ -100,16 +106,22 @@ public class ModelVersionWriter {
 
     /**
      * Stores a model version with its clusters and the scores, {@code chunkSize} scores per transaction (see the
-     * class), and answers the version number once readers are served it.
+     * class), and answers the version number once readers are served it. {@code heartbeat} is run before the
+     * version is opened, before each chunk and before the version is completed, outside their transactions (so
+     * that it never holds the workspace lock); its failure stops the save there and is the save's failure.
      *
      * @throws VersionSupersededException (as a failure) when a newer refit stored a version meanwhile
      */
     public Uni<Integer> save(String workspace, ModelFitRecord fit, List<ProfileScore> scores, int horizonDays,
-                             int chunkSize) {
+                             int chunkSize, Supplier<Uni<Void>> heartbeat) {
         OffsetDateTime scoredAt = fit.fittedAt().atOffset(ZoneOffset.UTC);
-        return open(workspace, fit).call(version -> Multi.createFrom().iterable(slices(scores, chunkSize))
-                .onItem().transformToUniAndConcatenate(chunk -> write(workspace, version, scoredAt, horizonDays, chunk))
+        Uni<Void> beat = Uni.createFrom().deferred(heartbeat::get);
+        return beat.chain(() -> open(workspace, fit)).call(version -> Multi.createFrom()
+                .iterable(slices(scores, chunkSize))
+                .onItem().transformToUniAndConcatenate(chunk -> beat
+                        .chain(() -> write(workspace, version, scoredAt, horizonDays, chunk)))
                 .collect().last()
+                .chain(() -> beat)
                 .chain(() -> complete(workspace, version))
                 .chain(() -> prune(workspace, version, chunkSize)));
     }

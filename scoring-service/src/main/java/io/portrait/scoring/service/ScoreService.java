@@ -187,14 +187,10 @@ public class ScoreService {
                             run.spend() == null ? null : run.spend().model(),
                             run.spend() == null ? null : run.spend().diagnostics(),
                             run.clusters(), run.silhouette(), run.fitSeconds(), false, null);
-                    // A refit that outlived its lease saves nothing: another replica may be refitting.
-                    return scores.renewLease(workspace, holder, lease)
-                            .invoke(held -> {
-                                if (!held) {
-                                    throw new RefitBusyException(workspace);
-                                }
-                            })
-                            .chain(() -> versions.save(workspace, fit, run.scores(), horizonDays, saveChunk))
+                    // The lease is renewed before every step of the save, which may outlast it: a refit whose
+                    // lease passed to another replica stops at its next step, as busy, and completes nothing.
+                    return versions.save(workspace, fit, run.scores(), horizonDays, saveChunk,
+                                    () -> holdLease(workspace, holder))
                             // Overtaken by a refit another replica started once this one's lease had run out.
                             .onFailure(VersionSupersededException.class)
                             .transform(superseded -> new RefitBusyException(workspace))
@@ -207,6 +203,22 @@ public class ScoreService {
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)
                                             .chain(() -> scores.fit(workspace, version))));
                 });
+    }
+
+    /**
+     * Renews the workspace's refit lease for {@code holder}, for another {@code refit.lease}: a refit calls it
+     * before each step of its save, so that a save longer than the lease keeps the workspace. A lease that expired
+     * while no other replica took the workspace is renewed too.
+     *
+     * @throws RefitBusyException (as a failure) when the lease passed to another holder: another replica is
+     *                            refitting the workspace, and this refit must store nothing more
+     */
+    public Uni<Void> holdLease(String workspace, String holder) {
+        return scores.renewLease(workspace, holder, lease).invoke(held -> {
+            if (!held) {
+                throw new RefitBusyException(workspace);
+            }
+        }).replaceWithVoid();
     }
 
     /**

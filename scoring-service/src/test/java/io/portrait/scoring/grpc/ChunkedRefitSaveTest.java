@@ -19,21 +19,27 @@ import io.portrait.scoring.engine.value.ProfileScore;
 import io.portrait.scoring.repository.ModelVersionWriter;
 import io.portrait.scoring.repository.ScoreRepository;
 import io.portrait.scoring.repository.VersionSupersededException;
+import io.portrait.scoring.service.RefitBusyException;
+import io.portrait.scoring.service.ScoreService;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
 import static io.portrait.common.testing.GrpcTestCalls.await;
@@ -47,8 +53,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A refit saves its scores in chunks, each a short transaction under the shared workspace lock, yet keeps what one
  * transaction guaranteed: readers see a version only once it is complete, a merge or erasure that lands between
- * two chunks is not undone, and a save that dies half-way is never served and gives way to the next refit. The
- * save's steps are taken one by one here, so that the readers, the sink and failures come between them.
+ * two chunks is not undone, and a save that dies half-way is never served and gives way to the next refit; the
+ * refit's lease is renewed before every chunk, so a save outlasting it completes unless another replica took the
+ * workspace over. The save's steps are taken one by one here, or a heartbeat or trigger acts between them, so that
+ * the readers, the sink, other replicas and failures come between them.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
@@ -57,6 +65,7 @@ class ChunkedRefitSaveTest {
 
     private static final int CUSTOMERS = 12;
     private static final int HORIZON_DAYS = 365;
+    private static final Duration LEASE = Duration.ofMinutes(30);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -69,6 +78,9 @@ class ChunkedRefitSaveTest {
 
     @Inject
     ModelVersionWriter writer;
+
+    @Inject
+    ScoreService service;
 
     @Inject
     Pool pool;
@@ -145,7 +157,8 @@ class ChunkedRefitSaveTest {
         broken.set(9, withoutSegment(broken.get(9)));
 
         // Chunks of 4: two are saved, the third fails (a score without a segment).
-        assertThatThrownBy(() -> await(writer.save(ws, fit, broken, HORIZON_DAYS, 4)))
+        assertThatThrownBy(() -> await(writer.save(ws, fit, broken, HORIZON_DAYS, 4,
+                () -> Uni.createFrom().voidItem())))
                 .hasMessageContaining("segment");
 
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(8);
@@ -189,6 +202,96 @@ class ChunkedRefitSaveTest {
         await(writer.complete(ws, newer));
         assertThat(latest(ws).getModelVersion()).isEqualTo("v" + newer);
         assertThat(versions(ws)).containsExactly("v" + newer, "v1");
+    }
+
+    /**
+     * A refit's save renews its lease before every chunk: one whose lease another replica took over between two
+     * chunks (it ran out, and the other claimed it) stops before its next chunk, as busy, and the other replica's
+     * version is the one served. Renewed only before the save, it went on writing and completed its version.
+     */
+    @Test
+    void aSaveWhoseLeaseAnotherReplicaTookOverBetweenTwoChunksStopsAndTheOthersVersionWins() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+        ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
+        List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
+        assertThat(await(scoreRepository.claimLease(ws, "replica-a", LEASE))).isTrue();
+
+        // Beats: before opening v2, before its first chunk of 4, before its second, when replica b takes over.
+        Supplier<Uni<Void>> heartbeat = heartbeat(ws, "replica-a", 3, () -> expireLease(ws)
+                .chain(() -> scoreRepository.claimLease(ws, "replica-b", LEASE))
+                .invoke(claimed -> assertThat(claimed).isTrue())
+                .replaceWithVoid());
+        assertThatThrownBy(() -> await(writer.save(ws, fit, next, HORIZON_DAYS, 4, heartbeat)))
+                .isInstanceOf(RefitBusyException.class);
+
+        assertThat(rowsOfVersion(ws, 2)).isEqualTo(4);
+        assertThat(latest(ws).getModelVersion()).isEqualTo("v1");
+        assertThat(versions(ws)).containsExactly("v1");
+
+        int won = await(writer.save(ws, fit, next, HORIZON_DAYS, 4, () -> service.holdLease(ws, "replica-b")));
+
+        assertThat(won).isEqualTo(3);
+        assertThat(latest(ws).getModelVersion()).isEqualTo("v3");
+        assertThat(versions(ws)).containsExactly("v3", "v1");
+        assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v3");
+        assertThat(rowsOfVersion(ws, 2)).isZero();
+    }
+
+    /**
+     * A save longer than the lease: the lease runs out while each chunk is written (a trigger expires it with the
+     * chunk's rows), and no other replica claims it meanwhile. The renewal before the next step takes it up again,
+     * the save completes, and the workspace is still held when it has: another replica cannot claim it. Renewed
+     * only before the save, the lease stayed expired, free for another replica to take the workspace.
+     */
+    @Test
+    void aSaveLongerThanTheLeaseKeepsTheLeaseAndCompletes() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+        ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
+        List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
+        assertThat(await(scoreRepository.claimLease(ws, "replica-a", LEASE))).isTrue();
+
+        execute("""
+                create function expire_refit_lease() returns trigger language plpgsql as $$
+                begin
+                    update refit_lease set expires_at = now() - interval '1 second' where workspace = new.workspace;
+                    return new;
+                end $$""");
+        execute("create trigger expire_refit_lease after insert on profile_score for each row when (new.workspace = '"
+                + ws + "') execute function expire_refit_lease()");
+        int version;
+        try {
+            version = await(writer.save(ws, fit, next, HORIZON_DAYS, 4, () -> service.holdLease(ws, "replica-a")));
+        } finally {
+            execute("drop trigger expire_refit_lease on profile_score");
+            execute("drop function expire_refit_lease()");
+        }
+
+        assertThat(version).isEqualTo(2);
+        assertThat(latest(ws).getModelVersion()).isEqualTo("v2");
+        assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
+        assertThat(await(scoreRepository.claimLease(ws, "replica-b", LEASE))).isFalse();
+        await(scoreRepository.releaseLease(ws, "replica-a"));
+    }
+
+    /**
+     * The refit's own heartbeat for {@code holder} ({@link ScoreService#holdLease}), with {@code meanwhile} run
+     * just before its {@code beat}-th beat: what another replica does between two steps of the save.
+     * Chained, not awaited: the heartbeat runs on the event loop.
+     */
+    private Supplier<Uni<Void>> heartbeat(String ws, String holder, int beat, Supplier<Uni<Void>> meanwhile) {
+        AtomicInteger beats = new AtomicInteger();
+        return () -> (beats.incrementAndGet() == beat ? meanwhile.get() : Uni.createFrom().voidItem())
+                .chain(() -> service.holdLease(ws, holder));
+    }
+
+    /** The workspace's refit lease runs out, whoever holds it. */
+    private Uni<Void> expireLease(String ws) {
+        return pool.preparedQuery("update refit_lease set expires_at = now() - interval '1 second' where workspace = $1")
+                .execute(Tuple.of(ws)).replaceWithVoid();
     }
 
     /** Customers p00 to p11, each with two to four orders some weeks apart. */
@@ -237,6 +340,10 @@ class ChunkedRefitSaveTest {
     private long rowsOf(String ws, String... profileIds) {
         return count("select count(*) as n from profile_score where workspace = $1 and profile_id = any($2)",
                 Tuple.of(ws, profileIds));
+    }
+
+    private void execute(String sql) {
+        await(pool.query(sql).execute());
     }
 
     private long count(String sql, Tuple args) {
