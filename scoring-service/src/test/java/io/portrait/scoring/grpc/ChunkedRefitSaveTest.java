@@ -87,9 +87,8 @@ class ChunkedRefitSaveTest {
 
     @Test
     void aReaderDuringAHalfSavedVersionStillAnswersThePreviousCompleteVersion() {
-        String ws = newWorkspace();
-        seed(ws);
-        assertThat(refit(ws).getModelVersion()).isEqualTo("v1");
+        String ws = refittedWorkspace();
+        assertServed(ws, "v1");
         List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
         int version = await(writer.open(ws, await(scoreRepository.fit(ws, 1))));
         assertThat(version).isEqualTo(2);
@@ -98,8 +97,7 @@ class ChunkedRefitSaveTest {
         await(writer.write(ws, version, scoredAt(), HORIZON_DAYS, next.subList(0, 6)));
 
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(6);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v1");
-        assertThat(versions(ws)).containsExactly("v1");
+        assertServed(ws, "v1");
         assertStatus(Status.Code.NOT_FOUND, () -> await(scoring.getModelFit(GetModelFitRequest.newBuilder()
                 .setWorkspace(ws).setModelVersion("v2").build())));
         assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v1");
@@ -109,8 +107,7 @@ class ChunkedRefitSaveTest {
         await(writer.write(ws, version, scoredAt(), HORIZON_DAYS, next.subList(6, CUSTOMERS)));
         await(writer.complete(ws, version));
 
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v2");
-        assertThat(versions(ws)).containsExactly("v2", "v1");
+        assertServed(ws, "v2", "v1");
         assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v2");
         assertThat(profileViewScores(ws, "p01").getModelVersion()).isEqualTo("v2");
         assertThat(await(scoreRepository.scoresOf(ws, 2))).hasSize(CUSTOMERS);
@@ -122,9 +119,7 @@ class ChunkedRefitSaveTest {
 
     @Test
     void anErasureOrMergeCommittedBetweenTwoChunksLeavesNoScoreForTheProfileItTook() {
-        String ws = newWorkspace();
-        seed(ws);
-        refit(ws);
+        String ws = refittedWorkspace();
         List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
         int version = await(writer.open(ws, await(scoreRepository.fit(ws, 1))));
         await(writer.write(ws, version, scoredAt(), HORIZON_DAYS, next.subList(0, 6)));
@@ -149,9 +144,7 @@ class ChunkedRefitSaveTest {
 
     @Test
     void aVersionWhoseSaveFailedHalfWayIsNeverServedAndTheNextRefitTakesItsPlace() {
-        String ws = newWorkspace();
-        seed(ws);
-        refit(ws);
+        String ws = refittedWorkspace();
         ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
         List<ProfileScore> broken = new ArrayList<>(await(scoreRepository.scoresOf(ws, 1)));
         broken.set(9, withoutSegment(broken.get(9)));
@@ -162,8 +155,7 @@ class ChunkedRefitSaveTest {
                 .hasMessageContaining("segment");
 
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(8);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v1");
-        assertThat(versions(ws)).containsExactly("v1");
+        assertServed(ws, "v1");
         assertStatus(Status.Code.NOT_FOUND, () -> await(scoring.getModelFit(GetModelFitRequest.newBuilder()
                 .setWorkspace(ws).setModelVersion("v2").build())));
         assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v1");
@@ -173,8 +165,7 @@ class ChunkedRefitSaveTest {
 
         assertThat(refitted.getModelVersion()).isEqualTo("v3");
         assertThat(refitted.getProfiles()).isEqualTo(CUSTOMERS);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v3");
-        assertThat(versions(ws)).containsExactly("v3", "v1");
+        assertServed(ws, "v3", "v1");
         assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v3");
         assertThat(rowsOfVersion(ws, 1)).isZero();
         assertThat(rowsOfVersion(ws, 2)).isZero();
@@ -184,9 +175,7 @@ class ChunkedRefitSaveTest {
     /** A refit that lost its lease to another replica's refit stops at its next step instead of completing. */
     @Test
     void aSaveOvertakenByANewerRefitStopsWithoutBeingServed() {
-        String ws = newWorkspace();
-        seed(ws);
-        refit(ws);
+        String ws = refittedWorkspace();
         ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
         List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
         int overtaken = await(writer.open(ws, fit));
@@ -200,8 +189,7 @@ class ChunkedRefitSaveTest {
 
         await(writer.write(ws, newer, scoredAt(), HORIZON_DAYS, next));
         await(writer.complete(ws, newer));
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v" + newer);
-        assertThat(versions(ws)).containsExactly("v" + newer, "v1");
+        assertServed(ws, "v" + newer, "v1");
     }
 
     /**
@@ -211,9 +199,7 @@ class ChunkedRefitSaveTest {
      */
     @Test
     void aSaveWhoseLeaseAnotherReplicaTookOverBetweenTwoChunksStopsAndTheOthersVersionWins() {
-        String ws = newWorkspace();
-        seed(ws);
-        refit(ws);
+        String ws = refittedWorkspace();
         ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
         List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
         assertThat(await(scoreRepository.claimLease(ws, "replica-a", LEASE))).isTrue();
@@ -227,14 +213,12 @@ class ChunkedRefitSaveTest {
                 .isInstanceOf(RefitBusyException.class);
 
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(4);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v1");
-        assertThat(versions(ws)).containsExactly("v1");
+        assertServed(ws, "v1");
 
         int won = await(writer.save(ws, fit, next, HORIZON_DAYS, 4, () -> service.holdLease(ws, "replica-b")));
 
         assertThat(won).isEqualTo(3);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v3");
-        assertThat(versions(ws)).containsExactly("v3", "v1");
+        assertServed(ws, "v3", "v1");
         assertThat(scores(ws, "p01").getModelVersion()).isEqualTo("v3");
         assertThat(rowsOfVersion(ws, 2)).isZero();
     }
@@ -247,9 +231,7 @@ class ChunkedRefitSaveTest {
      */
     @Test
     void aSaveLongerThanTheLeaseKeepsTheLeaseAndCompletes() {
-        String ws = newWorkspace();
-        seed(ws);
-        refit(ws);
+        String ws = refittedWorkspace();
         ModelFitRecord fit = await(scoreRepository.fit(ws, 1));
         List<ProfileScore> next = await(scoreRepository.scoresOf(ws, 1));
         assertThat(await(scoreRepository.claimLease(ws, "replica-a", LEASE))).isTrue();
@@ -271,7 +253,7 @@ class ChunkedRefitSaveTest {
         }
 
         assertThat(version).isEqualTo(2);
-        assertThat(latest(ws).getModelVersion()).isEqualTo("v2");
+        assertServed(ws, "v2", "v1");
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
         assertThat(await(scoreRepository.claimLease(ws, "replica-b", LEASE))).isFalse();
         await(scoreRepository.releaseLease(ws, "replica-a"));
@@ -292,6 +274,20 @@ class ChunkedRefitSaveTest {
     private Uni<Void> expireLease(String ws) {
         return pool.preparedQuery("update refit_lease set expires_at = now() - interval '1 second' where workspace = $1")
                 .execute(Tuple.of(ws)).replaceWithVoid();
+    }
+
+    /** A workspace of the customers below, refitted once: version v1 is served. */
+    private String refittedWorkspace() {
+        String ws = newWorkspace();
+        seed(ws);
+        refit(ws);
+        return ws;
+    }
+
+    /** Readers are served exactly these complete versions, newest first: the first is the latest. */
+    private void assertServed(String ws, String... versions) {
+        assertThat(latest(ws).getModelVersion()).isEqualTo(versions[0]);
+        assertThat(versions(ws)).containsExactly(versions);
     }
 
     /** Customers p00 to p11, each with two to four orders some weeks apart. */
