@@ -46,6 +46,19 @@ public class ConsentRepository {
     }
 
     /**
+     * Takes back what one event said, written into a profile it no longer belongs to (see
+     * {@code ProfileUnmergeService#withdraw}): only while the profile holds that very statement, given at that time;
+     * the profile then holds no statement of its own (a provisional refusal stays).
+     */
+    public Uni<Void> withdraw(String workspace, String profileId, boolean personalization, Instant givenAt) {
+        return VersionedWrite.apply(consents, key(workspace, profileId), current ->
+                        current != null && Objects.equals(personalization, current.getBoolean(PERSONALIZATION))
+                                && givenAt.equals(givenAt(current)) ? combine(unset(PERSONALIZATION), unset(GIVEN_AT))
+                                : null)
+                .replaceWithVoid();
+    }
+
+    /**
      * The profile's consent as it holds now: a refusal while a provisional refusal stands (with the time of what the
      * events said meanwhile, null when they said nothing); empty when it never said.
      *

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,9 +34,11 @@ import static com.mongodb.client.model.Updates.combine;
 import static com.mongodb.client.model.Updates.inc;
 import static com.mongodb.client.model.Updates.max;
 import static com.mongodb.client.model.Updates.min;
+import static com.mongodb.client.model.Updates.pull;
 import static com.mongodb.client.model.Updates.pushEach;
 import static com.mongodb.client.model.Updates.set;
 import static com.mongodb.client.model.Updates.setOnInsert;
+import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.INTERACTIONS;
 import static io.portrait.recommendation.repository.RecommendationStore.MIGRATIONS;
 import static io.portrait.recommendation.repository.RecommendationStore.PROFILE_HISTORIES;
@@ -128,6 +131,65 @@ public class InteractionRepository {
         return GuardedUpsert.apply(interactions, key(workspace, profileId, line.sku()), RECENT_EVENTS, eventId,
                         RECENT_EVENTS_WINDOW, decide)
                 .map(write -> toDomain(write.after()));
+    }
+
+    /**
+     * Takes one event's interactions back out of the profile's aggregates, as {@link #recordAll} added them (the
+     * first line of each item: a later line of the same item in the event was not counted), for an event written into
+     * a profile it no longer belongs to (see {@code ProfileUnmergeService#withdraw}). Only from an aggregate that
+     * still holds the event: one an unmerge cleared since holds nothing of it, and a repeated withdrawal finds it gone.
+     * An aggregate left without any counted line goes, with its history entry; otherwise the entry is copied again.
+     * Its first and latest times stay as they were (an aggregate keeps no times per event).
+     *
+     * @param at the time the event was recorded at
+     */
+    public Uni<Void> withdraw(String workspace, String profileId, List<InteractionLine> lines, String eventId,
+                              Instant at) {
+        Map<String, InteractionLine> firstPerItem = new LinkedHashMap<>();
+        lines.forEach(line -> firstPerItem.putIfAbsent(line.sku(), line));
+        return Multi.createFrom().iterable(firstPerItem.values())
+                .onItem().transformToUniAndConcatenate(line -> withdrawLine(workspace, profileId, line, eventId, at))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> withdrawLine(String workspace, String profileId, InteractionLine line, String eventId,
+                                   Instant at) {
+        InteractionKind kind = line.kind();
+        Document key = key(workspace, profileId, line.sku());
+        return VersionedWrite.apply(interactions, key, current -> {
+            if (current == null || !(current.get(RECENT_EVENTS) instanceof List<?> applied)
+                    || !applied.contains(eventId)) {
+                return null;
+            }
+            List<Bson> updates = new ArrayList<>(List.of(
+                    inc(WEIGHTS + "." + kind.field(), -line.weight()),
+                    inc(COUNTS + "." + kind.field(), -(long) line.lines()),
+                    inc(scaledWeight, -affinity.scaled(line.weight(), at)),
+                    inc(scaledLines, -(long) line.lines()),
+                    pull(RECENT_EVENTS, eventId)));
+            if (eventId.equals(current.getString(FIRST_PURCHASE_EVENT))) {
+                updates.add(unset(FIRST_PURCHASE_EVENT));
+            }
+            if (kind == InteractionKind.PURCHASED
+                    && perKind(current.get(COUNTS, Document.class)).getOrDefault(kind, 0L) <= line.lines()) {
+                updates.add(set(PURCHASED, false));
+            }
+            return combine(updates);
+        }).chain(write -> {
+            if (!write.written()) {
+                return Uni.createFrom().voidItem();
+            }
+            ProfileInteraction after = toDomain(write.after());
+            if (after.counts().values().stream().anyMatch(count -> count > 0)) {
+                return histories.put(workspace, after);
+            }
+            // Nothing counted is left: the aggregate goes, unless a write came since (then it holds that one).
+            Document expected = new Document(key)
+                    .append(VersionedWrite.VERSION, write.after().get(VersionedWrite.VERSION));
+            return interactions.deleteOne(expected).chain(deleted -> deleted.getDeletedCount() > 0
+                    ? histories.remove(workspace, profileId, line.sku()) : Uni.createFrom().voidItem());
+        });
     }
 
     /**

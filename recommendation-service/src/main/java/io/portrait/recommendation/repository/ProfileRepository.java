@@ -16,8 +16,10 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Updates.combine;
@@ -50,6 +52,13 @@ public class ProfileRepository {
     static final String LEGACY_SEGMENTS_AT = "segments_at";
     /** Set on the document of an erased profile, which then holds nothing else and takes no writes. */
     static final String ERASED_AT = "erased_at";
+    /**
+     * The generation of the latest unmerge that cleared the profile (see {@code ReplayId}), noted before it cleared
+     * anything: a delivery compares it with what it read before its writes to find those it must take back.
+     */
+    static final String UNMERGED_BY = "unmerged_by";
+    /** The survivor of the merge undone: where a delivery under way may have written the profile's events. */
+    static final String UNMERGED_FROM = "unmerged_from";
 
     private final ReactiveMongoCollection<Document> profiles;
 
@@ -109,19 +118,70 @@ public class ProfileRepository {
     }
 
     /**
+     * Takes back the region one event said, written into a profile it no longer belongs to: only while the profile
+     * holds that very region, said at that time.
+     */
+    public Uni<Void> withdrawRegion(String workspace, String profileId, String region, Instant at) {
+        Date when = Date.from(at);
+        return VersionedWrite.apply(profiles, key(workspace, profileId), current ->
+                        current != null && region.equals(current.getString(REGION))
+                                && when.equals(current.getDate(REGION_AT)) ? combine(unset(REGION), unset(REGION_AT))
+                                : null)
+                .replaceWithVoid();
+    }
+
+    /**
+     * Notes that an unmerge (its generation) is about to clear the profile. Written before the clearing, as the
+     * erasure's marker is, so that a delivery's writes either come before the clearing (which removes them) or see
+     * the note when the delivery looks again after them (see {@code InteractionService}).
+     */
+    public Uni<Void> markUnmerged(String workspace, String profileId, UnmergeNote note) {
+        return Upsert.apply(profiles, key(workspace, profileId),
+                combine(set(UNMERGED_BY, note.generation()), set(UNMERGED_FROM, note.survivorId())));
+    }
+
+    /**
+     * The latest unmerge noted of each given profile; ids no unmerge cleared are absent (also once a merge took the
+     * profile's document away). One lookup by the unique key per id.
+     */
+    public Uni<Map<String, UnmergeNote>> unmergesOf(String workspace, Collection<String> profileIds) {
+        return documentsOf(workspace, profileIds).map(documents -> documents.stream()
+                .filter(document -> document.get(UNMERGED_BY) instanceof String)
+                .collect(Collectors.toMap(document -> document.getString(PROFILE_ID),
+                        document -> new UnmergeNote(document.getString(UNMERGED_BY),
+                                document.getString(UNMERGED_FROM)))));
+    }
+
+    /**
+     * An unmerge as noted on a profile it cleared.
+     *
+     * @param generation the unmerge's attempt (see {@code ReplayId})
+     * @param survivorId the survivor of the merge undone
+     */
+    public record UnmergeNote(String generation, String survivorId) {
+    }
+
+    /**
      * The ids among {@code profileIds} that were erased: nothing delivered for them after the erasure is written (an
      * erased id never comes back). One lookup by the unique key per id.
      */
     public Uni<Set<String>> erasedAmong(String workspace, Collection<String> profileIds) {
+        return documentsOf(workspace, profileIds).map(documents -> documents.stream()
+                .filter(ProfileRepository::erased)
+                .map(document -> document.getString(PROFILE_ID))
+                .collect(Collectors.toSet()));
+    }
+
+    /** The documents of the given profiles that exist: one lookup by the unique key per id. */
+    private Uni<List<Document>> documentsOf(String workspace, Collection<String> profileIds) {
         if (profileIds.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
+            return Uni.createFrom().item(List.of());
         }
         return Multi.createFrom().iterable(Set.copyOf(profileIds))
                 .onItem().transformToUniAndMerge(profileId ->
                         profiles.find(key(workspace, profileId)).collect().first())
-                .filter(ProfileRepository::erased)
-                .map(document -> document.getString(PROFILE_ID))
-                .collect().asSet();
+                .filter(Objects::nonNull)
+                .collect().asList();
     }
 
     private static boolean erased(Document document) {

@@ -11,6 +11,7 @@ import io.portrait.recommendation.repository.CatalogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ProfileRepository.UnmergeNote;
 import io.portrait.recommendation.repository.ReplayId;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +45,9 @@ import java.util.stream.Collectors;
  * A profile erased while its events were being written is erased again once they are (see
  * {@link ProfileErasureService}), and again when those events come back after a delivery that failed before it
  * could look (they are not marked applied then, and their writes may have come after the erasure's deletions).
+ * Likewise, an event written into the profile its id resolved to before an unmerge moved it elsewhere is taken back
+ * out of that profile once written (see {@link ProfileUnmergeService}); the unmerge's replay writes it where it
+ * belongs.
  */
 @ApplicationScoped
 @Startup // a wrong apply-concurrency stops the start instead of failing every delivery
@@ -106,22 +111,24 @@ public class InteractionService {
 
     /**
      * The checks before anything is written: which events were applied before, which wait to be applied once more,
-     * the profile each belongs to now, and which of those were erased.
+     * the unmerges noted of the ids delivered for (read before those ids are resolved, see
+     * {@link ProfileUnmergeService}), the profile each event belongs to now, and which of those were erased.
      */
     Uni<Delivery> plan(String ws, List<EventFacts> events) {
         Set<String> eventIds = events.stream().map(EventFacts::eventId).collect(Collectors.toSet());
         Set<String> profileIds = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
         return appliedLog.eventMarkers(ws, eventIds)
-                .chain(markers -> aliases.survivors(ws, profileIds).chain(survivors -> {
+                .chain(markers -> profiles.unmergesOf(ws, profileIds).chain(unmerged -> aliases.survivors(ws,
+                        profileIds).chain(survivors -> {
                     Map<String, List<EventFacts>> byProfile = toApply(events, markers.applied(), survivors);
                     List<EventFacts> applying = byProfile.values().stream().flatMap(List::stream).toList();
                     // The ids delivered and those they resolve to: an event of either, if erased, writes nothing.
                     Set<String> involved = new HashSet<>(byProfile.keySet());
                     applying.forEach(event -> involved.add(event.profileId()));
                     return profiles.erasedAmong(ws, involved).map(erased -> new Delivery(ws, events.size(), applying,
-                            markers.replays(), toWrite(byProfile, erased), byProfile.keySet().stream()
+                            markers.replays(), unmerged, toWrite(byProfile, erased), byProfile.keySet().stream()
                             .filter(erased::contains).collect(Collectors.toCollection(TreeSet::new))));
-                }));
+                })));
     }
 
     /**
@@ -136,7 +143,7 @@ public class InteractionService {
         ApplyResult result = new ApplyResult(written, delivery.delivered() - delivery.applying().size(),
                 delivery.applying().size() - written);
         return Multi.createFrom().iterable(writing.entrySet())
-                .onItem().transformToUni(profile -> applyProfile(ws, profile.getKey(), profile.getValue())
+                .onItem().transformToUni(profile -> applyProfile(ws, profile.getKey(), profile.getValue(), delivery)
                         .replaceWith(Boolean.TRUE))
                 .merge(applyConcurrency)
                 .collect().last()
@@ -158,13 +165,15 @@ public class InteractionService {
      * @param delivered how many events the delivery carried
      * @param applying  the events not applied before (written now, or dropped), to be marked applied
      * @param replays   of those, the ones an unmerge delivers again, with the replay their markers named when read
+     * @param unmerged  the latest unmerge noted of each id delivered for, as read before they were resolved; ids no
+     *                  unmerge cleared are absent
      * @param writing   the events to write, by the profile they belong to now
      * @param erased    the erased profiles some of those events belong to: erased again, since an earlier delivery
      *                  of the events may have written after the erasure and failed before it could look for the
      *                  marker again (see {@link #applyProfile}), and a retry that only dropped them would leave that
      */
     record Delivery(String workspace, int delivered, List<EventFacts> applying, Map<String, ReplayId> replays,
-                    Map<String, List<EventFacts>> writing, Set<String> erased) {
+                    Map<String, UnmergeNote> unmerged, Map<String, List<EventFacts>> writing, Set<String> erased) {
     }
 
     /**
@@ -202,9 +211,17 @@ public class InteractionService {
         return writing;
     }
 
-    /** A profile's events in order; a profile erased meanwhile is erased again, with what they wrote. */
-    private Uni<Void> applyProfile(String workspace, String profileId, List<EventFacts> events) {
-        return InOrder.each(events, event -> applyOne(workspace, profileId, event))
+    /**
+     * A profile's events in order, then a second look: what they wrote of events an unmerge moved to another profile
+     * meanwhile is taken back, and a profile erased meanwhile is erased again, with what they wrote.
+     */
+    private Uni<Void> applyProfile(String workspace, String profileId, List<EventFacts> events,
+                                   Delivery delivery) {
+        Map<String, Instant> recordedAt = new HashMap<>();
+        events.forEach(event -> recordedAt.put(event.eventId(),
+                event.occurredAt() != null ? event.occurredAt() : clock.instant()));
+        return InOrder.each(events, event -> applyOne(workspace, profileId, event, recordedAt.get(event.eventId())))
+                .chain(() -> withdrawMoved(workspace, profileId, events, delivery, recordedAt))
                 .chain(() -> profiles.erasedAmong(workspace, List.of(profileId)))
                 .chain(erased -> erased.isEmpty() ? Uni.createFrom().voidItem()
                         : erasures.eraseOne(workspace, profileId).replaceWithVoid());
@@ -230,8 +247,45 @@ public class InteractionService {
                 replay.getValue()));
     }
 
-    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event) {
-        Instant at = event.occurredAt() != null ? event.occurredAt() : clock.instant();
+    /**
+     * Takes back what is held of the profile's events where an unmerge moved them away from (see
+     * {@link ProfileUnmergeService}), for the unmerge's replay writes them where they belong:
+     * <ul>
+     * <li>from this profile, the events written into it whose ids an unmerge noted since the plan read them (a note
+     * that is new, not one a merge took away since) and that now resolve to another profile: the unmerge cleared the
+     * profile before this delivery wrote them;</li>
+     * <li>from the survivor of the merge undone, the events delivered again for the unmerge that now resolve elsewhere:
+     * a delivery checked before the unmerge may have written them there after the clearing and failed before its
+     * second look (its events, not marked applied, are delivered again, and resolve to their own profile now).</li>
+     * </ul>
+     * Either finds nothing when nothing of the event is held there.
+     */
+    private Uni<Void> withdrawMoved(String workspace, String profileId, List<EventFacts> events, Delivery delivery,
+                                    Map<String, Instant> recordedAt) {
+        Set<String> delivered = events.stream().map(EventFacts::profileId).collect(Collectors.toSet());
+        return profiles.unmergesOf(workspace, delivered).chain(unmergedNow -> unmergedNow.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : aliases.survivors(workspace, unmergedNow.keySet()).chain(survivors -> {
+                    Map<EventFacts, String> misplaced = new LinkedHashMap<>();
+                    for (EventFacts event : events) {
+                        UnmergeNote note = unmergedNow.get(event.profileId());
+                        String owner = survivors.getOrDefault(event.profileId(), event.profileId());
+                        if (note == null || owner.equals(profileId) && owner.equals(note.survivorId())) {
+                            continue;
+                        }
+                        if (!owner.equals(profileId) && !note.equals(delivery.unmerged().get(event.profileId()))) {
+                            misplaced.put(event, profileId);
+                        } else if (delivery.replays().containsKey(event.eventId()) && note.survivorId() != null
+                                && !note.survivorId().equals(owner)) {
+                            misplaced.put(event, note.survivorId());
+                        }
+                    }
+                    return InOrder.each(misplaced.entrySet(), wrong -> unmerges.withdraw(workspace, wrong.getValue(),
+                            wrong.getKey(), recordedAt.get(wrong.getKey().eventId())));
+                }));
+    }
+
+    private Uni<Void> applyOne(String workspace, String profileId, EventFacts event, Instant at) {
         return interactions.recordAll(workspace, profileId, event.interactions(), event.eventId(), at)
                 .chain(() -> InOrder.each(event.products(), product -> catalog.describe(workspace, product, at)))
                 .chain(() -> event.personalization() == null

@@ -2,11 +2,14 @@ package io.portrait.recommendation.service;
 
 import io.portrait.common.sink.SinkRequests;
 import io.portrait.common.sink.UnmergeRecord;
+import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
+import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.portrait.recommendation.repository.ProfileRepository.UnmergeNote;
 import io.portrait.recommendation.repository.ReplayId;
 import io.portrait.recommendation.repository.ReplayRepository;
 import io.quarkus.logging.Log;
@@ -14,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -39,6 +43,17 @@ import java.util.TreeSet;
  * event after it counts it off the earlier replay only and leaves the new flag standing: the event is applied again
  * when delivered for the later replay, which ends its refusals once all of its own events are applied, and not before.
  *
+ * <p>A delivery checked before the unmerge and written after it writes an event of a restored profile into the
+ * profile it resolved to then (the survivor), which the replay no longer clears. So the unmerge first makes the
+ * restored ids resolve to their owners, then notes its generation on every profile it clears
+ * ({@link ProfileRepository#markUnmerged}), then clears them. A delivery reads the notes of the ids its events were
+ * delivered for before it resolves them, and again after its writes (as it looks for an erasure): where a note is
+ * new and the event's id now resolves elsewhere, it {@linkplain #withdraw takes back} what it wrote of the event, and
+ * the replay writes it where it belongs. Either its writes came before the clearing, which removed them, or its
+ * second look comes after the note and the new aliases. A delivery that failed before its second look is retried
+ * with its events flagged for the replay: those that now resolve away from the survivor the note names are taken
+ * back from it then.
+ *
  * <p>Erased ids are not rebuilt: they are not cleared (they hold nothing), get no refusal and no alias, and their
  * events delivered again write nothing (see {@link InteractionService}).
  */
@@ -49,16 +64,18 @@ public class ProfileUnmergeService {
     private final AliasRepository aliases;
     private final ProfileErasureService erasures;
     private final ConsentRepository consents;
+    private final InteractionRepository interactions;
     private final ProfileRepository profiles;
     private final ReplayRepository replays;
     private final ModelService models;
     private final Clock clock;
 
     ProfileUnmergeService(AppliedLogRepository appliedLog, AliasRepository aliases, ProfileErasureService erasures,
-                          ConsentRepository consents, ProfileRepository profiles, ReplayRepository replays,
-                          ModelService models, Clock clock) {
+                          ConsentRepository consents, InteractionRepository interactions, ProfileRepository profiles,
+                          ReplayRepository replays, ModelService models, Clock clock) {
         this.appliedLog = appliedLog;
         this.consents = consents;
+        this.interactions = interactions;
         this.aliases = aliases;
         this.erasures = erasures;
         this.profiles = profiles;
@@ -89,15 +106,19 @@ public class ProfileUnmergeService {
                                 // Nothing is delivered again: nothing to wait for.
                                 && !unmerge.eventIds().isEmpty() ? cleared : List.<String>of())
                         // The replay to wait for is noted before anyone is refused, so that every refusal ends.
-                        .chain(refused -> (refused.isEmpty() ? Uni.createFrom().voidItem()
+                        .call(refused -> refused.isEmpty() ? Uni.createFrom().voidItem()
                                 : replays.start(ws, replay, unmerge.eventIds(), refused, clock.instant()))
-                                .chain(() -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id,
-                                        refused.contains(id) ? replay : null))))
-                        .chain(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
+                        // The restored ids resolve to their owners, and the unmerge is noted on every profile it
+                        // clears, before the clearing: see the class comment on deliveries under way.
+                        .call(() -> InOrder.each(ownerByRestored.entrySet(), restored ->
                                 erased.contains(restored.getKey()) ? Uni.createFrom().voidItem()
                                         : restored.getKey().equals(restored.getValue())
                                         ? aliases.revive(ws, restored.getKey())
-                                        : aliases.point(ws, restored.getKey(), restored.getValue())));
+                                        : aliases.point(ws, restored.getKey(), restored.getValue())))
+                        .call(() -> InOrder.each(cleared, id -> profiles.markUnmerged(ws, id,
+                                new UnmergeNote(replay.generation(), unmerge.survivorId()))))
+                        .chain(refused -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id,
+                                refused.contains(id) ? replay : null)));
             }).chain(() -> takeOverReplays(ws, replay, unmerge.eventIds()))
                     .chain(() -> appliedLog.markReplays(ws, replay, unmerge.eventIds()))
                     .chain(() -> models.changed(ws))
@@ -123,6 +144,26 @@ public class ProfileUnmergeService {
                     .invoke(() -> Log.infof("Replay of unmerge %s in workspace %s applied; %d profiles reflect their "
                             + "own consent again", replay.mergeId(), workspace, done.get().size()));
         });
+    }
+
+    /**
+     * Takes back what a delivery wrote of one event into a profile the event no longer belongs to: an unmerge
+     * cleared that profile and made the event's own profile resolve elsewhere between the delivery's checks and its
+     * writes, or before a failed delivery's retry (see {@link InteractionService}). The event is delivered again for
+     * the unmerge's replay, into the profile it belongs to; what it left in the wrong one would be counted twice, and
+     * what it said would stand for a profile that never said it. Each part goes only where it is still held as the
+     * event wrote it, so nothing when the profile holds nothing of it.
+     *
+     * @param at the time the delivery recorded the event at
+     */
+    Uni<Void> withdraw(String workspace, String profileId, EventFacts event, Instant at) {
+        return interactions.withdraw(workspace, profileId, event.interactions(), event.eventId(), at)
+                .call(() -> event.personalization() == null ? Uni.createFrom().voidItem()
+                        : consents.withdraw(workspace, profileId, event.personalization(), at))
+                .call(() -> event.region() == null ? Uni.createFrom().voidItem()
+                        : profiles.withdrawRegion(workspace, profileId, event.region(), at))
+                .invoke(() -> Log.debugf("Took back what profile %s held of event %s in workspace %s, which an "
+                        + "unmerge moved to another profile", profileId, event.eventId(), workspace));
     }
 
     /**

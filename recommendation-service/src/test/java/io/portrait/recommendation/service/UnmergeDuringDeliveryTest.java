@@ -5,8 +5,11 @@ import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProductDetails;
+import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.ConsentRepository.Consent;
+import io.portrait.recommendation.repository.InteractionRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -17,14 +20,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A later unmerge that takes over a replay between a delivery's checks and its writes, interleaved step by step on
- * the store: the delivery reads the event's replay marker of the first unmerge, the second unmerge of the same
- * profiles flags the event for its own replay, then the delivery writes and counts off what it checked.
+ * Unmerges that come between a delivery's checks and its writes, interleaved step by step on the store: a later
+ * unmerge that takes over a replay the delivery read the marker of, and an unmerge that moves the delivered event out
+ * of the profile the delivery resolved it to.
  */
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
@@ -43,6 +47,12 @@ class UnmergeDuringDeliveryTest {
 
     @Inject
     ConsentRepository consents;
+
+    @Inject
+    InteractionRepository interactions;
+
+    @Inject
+    ProfileRepository profiles;
 
     private final String ws = "ws-" + UUID.randomUUID();
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -79,6 +89,103 @@ class UnmergeDuringDeliveryTest {
         assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredConsent.occurredAt()));
         assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(false, survivorRefusal.occurredAt()));
         assertThat(viewApplied).as("the view, applied again for the replay that took it over").isEqualTo(1);
+    }
+
+    @Test
+    void anEventOfTheRestoredProfileCheckedWhileMergedAndWrittenAfterTheUnmergeIsHeldByItsOwnProfileOnly() {
+        // The survivor viewed A and refused personalization; the profile wrongly merged into it buys A and B later,
+        // giving consent and naming its region.
+        EventFacts survivorView = view("survivor", now.minusSeconds(90), "A");
+        EventFacts survivorRefusal = consent("survivor", false, now.minusSeconds(80));
+        EventFacts restoredPurchase = new EventFacts(UUID.randomUUID().toString(), "restored", now.minusSeconds(60),
+                List.of(new InteractionLine("A", InteractionKind.PURCHASED, 1),
+                        new InteractionLine("B", InteractionKind.PURCHASED, 2)),
+                List.of(new ProductDetails("A", "Item A", "tea", "brand", 9.5),
+                        new ProductDetails("B", "Item B", "tea", "brand", 4.5)), true, "FR");
+        List<EventFacts> all = List.of(survivorView, survivorRefusal, restoredPurchase);
+        await(deliveries.apply(ws, List.of(survivorView, survivorRefusal)));
+        await(merges.merge(ws, "m-1", "survivor", List.of("restored")));
+
+        // The purchase is checked while the profiles are merged: it resolves to the survivor...
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(restoredPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("survivor");
+        // ...the merge is undone and the survivor's view delivered again for it, before the delivery writes...
+        unmerge("m-1", all);
+        await(deliveries.apply(ws, List.of(survivorView)));
+        await(deliveries.carryOut(checked));
+        // ...which takes back what it wrote into the survivor once it looks again...
+        assertThat(await(interactions.allOf(ws, "survivor"))).singleElement().satisfies(aggregate ->
+                assertThat(aggregate.purchased()).as("survivor's A before the replay of the purchase").isFalse());
+        // ...and the rest of the replay comes.
+        await(deliveries.apply(ws, List.of(survivorRefusal, restoredPurchase)));
+
+        ProfileInteraction survivorA = single(await(interactions.allOf(ws, "survivor")));
+        assertThat(survivorA.sku()).as("the survivor holds its own item only").isEqualTo("A");
+        assertThat(survivorA.counts()).as("what the survivor did with A")
+                .isEqualTo(Map.of(InteractionKind.VIEWED, 1L, InteractionKind.PURCHASED, 0L));
+        assertThat(survivorA.weights().getOrDefault(InteractionKind.PURCHASED, 0L)).isZero();
+        assertThat(survivorA.purchased()).isFalse();
+        assertThat(survivorA.firstPurchaseEvent()).isNull();
+        assertThat(survivorA.recentEvents()).containsExactly(survivorView.eventId());
+        assertThat(survivorA.scaledLines()).isEqualTo(1);
+        assertThat(await(interactions.history(ws, "survivor", 10))).singleElement().satisfies(entry -> {
+            assertThat(entry.sku()).isEqualTo("A");
+            assertThat(entry.purchased()).isFalse();
+        });
+        assertThat(await(interactions.allOf(ws, "restored"))).extracting(ProfileInteraction::sku)
+                .containsExactlyInAnyOrder("A", "B");
+        // Every item counts the purchase once, across all profiles.
+        List<ProfileInteraction> everyAggregate = await(interactions.scan(ws).collect().asList());
+        assertThat(purchases(everyAggregate, "A")).isEqualTo(1);
+        assertThat(purchases(everyAggregate, "B")).isEqualTo(2);
+        // The survivor's consent and region are its own; the purchase's are the restored profile's.
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(false, survivorRefusal.occurredAt()));
+        assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredPurchase.occurredAt()));
+        assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(groups ->
+                assertThat(groups.region()).isNull());
+        assertThat(await(profiles.find(ws, "restored"))).hasValueSatisfying(groups ->
+                assertThat(groups.region()).isEqualTo("FR"));
+    }
+
+    @Test
+    void anEventWrittenIntoTheSurvivorByADeliveryThatFailedBeforeItsSecondLookIsTakenBackWhenDeliveredAgain() {
+        EventFacts survivorRefusal = consent("survivor", false, now.minusSeconds(80));
+        EventFacts restoredPurchase = new EventFacts(UUID.randomUUID().toString(), "restored", now.minusSeconds(60),
+                List.of(new InteractionLine("B", InteractionKind.PURCHASED, 1)),
+                List.of(new ProductDetails("B", "Item B", "tea", "brand", 4.5)), true, "FR");
+        await(deliveries.apply(ws, List.of(survivorRefusal)));
+        await(merges.merge(ws, "m-1", "survivor", List.of("restored")));
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(restoredPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("survivor");
+        unmerge("m-1", List.of(survivorRefusal, restoredPurchase));
+        // What its writes left in the survivor, as they were when it failed: after the clearing, with no second look.
+        await(interactions.recordAll(ws, "survivor", restoredPurchase.interactions(), restoredPurchase.eventId(),
+                restoredPurchase.occurredAt()));
+        await(consents.record(ws, "survivor", true, restoredPurchase.occurredAt()));
+        await(profiles.recordRegion(ws, "survivor", "FR", restoredPurchase.occurredAt()));
+
+        // The relay delivers the purchase again, and the unmerge's replay delivers the survivor's refusal.
+        assertThat(await(deliveries.apply(ws, List.of(restoredPurchase))).applied()).isEqualTo(1);
+        await(deliveries.apply(ws, List.of(survivorRefusal)));
+
+        assertThat(await(interactions.allOf(ws, "survivor"))).isEmpty();
+        assertThat(await(interactions.history(ws, "survivor", 10))).isEmpty();
+        assertThat(await(interactions.allOf(ws, "restored"))).singleElement().satisfies(aggregate ->
+                assertThat(aggregate.counts()).isEqualTo(Map.of(InteractionKind.PURCHASED, 1L)));
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(false, survivorRefusal.occurredAt()));
+        assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredPurchase.occurredAt()));
+        assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(groups ->
+                assertThat(groups.region()).isNull());
+    }
+
+    private static ProfileInteraction single(List<ProfileInteraction> aggregates) {
+        assertThat(aggregates).extracting(ProfileInteraction::sku).hasSize(1);
+        return aggregates.get(0);
+    }
+
+    private static long purchases(List<ProfileInteraction> aggregates, String sku) {
+        return aggregates.stream().filter(aggregate -> aggregate.sku().equals(sku))
+                .mapToLong(aggregate -> aggregate.counts().getOrDefault(InteractionKind.PURCHASED, 0L)).sum();
     }
 
     private void unmerge(String mergeId, List<EventFacts> events) {
