@@ -7,11 +7,12 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * Pages a list that a backing service answers whole (a profile's merge history), or slices a page a service answered
- * one item longer (the model versions), so that it takes {@code limit} and {@code cursor} and answers {@code items}
- * and {@code next} as every other list of the API.
+ * Pages a list that a backing service answers whole (a profile's merge history; the segments, tag definitions and
+ * tag categories, by code), or slices a page a service answered one item longer (the model versions), so that it
+ * takes {@code limit} and {@code cursor} and answers {@code items} and {@code next} as every other list of the API.
  * The cursor holds the sort key of the last item given out rather than a position: a page resumes after that item
  * even when items were added before it, or dropped, since the page before.
  *
@@ -19,6 +20,9 @@ import java.util.function.Function;
  * @param <K> their sort key, in the order of the list
  */
 public final class ListPager<T, K> {
+
+    /** A code as tagging writes them for tags, categories and segments: lower-case letters, digits and _. */
+    private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_]*");
 
     private final Function<T, K> key;
     private final Comparator<K> order;
@@ -36,6 +40,22 @@ public final class ListPager<T, K> {
         this.order = order;
         this.write = write;
         this.read = read;
+    }
+
+    /**
+     * Pages a list of items named by a unique code (tag definitions, categories, segments) in the order of the codes'
+     * characters, the cursor holding the last code given out. Text that is no code is no cursor: a made-up cursor or
+     * one of a list keyed otherwise is refused rather than read as a place in the list.
+     */
+    public static <T> ListPager<T, String> byCode(Function<T, String> code) {
+        return new ListPager<>(code, Comparator.naturalOrder(), text -> text, ListPager::code);
+    }
+
+    private static String code(String text) {
+        if (!CODE.matcher(text).matches()) {
+            throw new IllegalArgumentException("no code: " + text);
+        }
+        return text;
     }
 
     /**
@@ -68,6 +88,14 @@ public final class ListPager<T, K> {
         }
         List<T> page = List.copyOf(rest.subList(0, limit));
         return new Page<>(page, cursor(key.apply(page.get(limit - 1))));
+    }
+
+    /**
+     * As {@link #page}, for a list whose order the service does not promise: sorted by key first, so that the items
+     * after a cursor's key are exactly the ones not yet given out.
+     */
+    public Page<T> sortedPage(List<T> items, K after, int limit) {
+        return page(items.stream().sorted(Comparator.comparing(key, order)).toList(), after, limit);
     }
 
     /**

@@ -52,7 +52,7 @@ public class IdentityAdminResource {
             description = "Every merge that built the profile, oldest first, including merges undone since; page on "
                     + "with the answer's next cursor.")
     @APIResponse(responseCode = "200", description = "One page of merges.")
-    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<MergeView>> merges(

@@ -13,6 +13,8 @@ final class Paging {
      * default, e.g. {@code LIMIT + 500 + ", default 50."}: annotation values must be constants.
      */
     static final String LIMIT = "Items per page, 1 to ";
+    /** The OpenAPI description of a paged list's 400 answer. */
+    static final String BAD_PAGE = "limit out of range or a cursor this API did not give out.";
 
     private Paging() {
     }

@@ -106,7 +106,7 @@ public class ProfileResource {
             description = "Events of the profile and of every id merged into it, as collected. Identifiers and trait "
                     + "values are masked unless the caller holds pii:read. Page on with the answer's next cursor.")
     @APIResponse(responseCode = "200", description = "One page of events.")
-    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such profile.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<TimelineEvent>> events(

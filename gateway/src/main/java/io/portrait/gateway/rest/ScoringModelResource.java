@@ -61,7 +61,7 @@ public class ScoringModelResource {
     @Operation(summary = "Model versions, newest first",
             description = "Each with its parameters and diagnostics; page on with the answer's next cursor.")
     @APIResponse(responseCode = "200", description = "One page of versions.")
-    @APIResponse(responseCode = "400", description = "limit out of range or a cursor this API did not give out.",
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Uni<Page<ModelFitView>> models(
             @Parameter(description = Paging.LIMIT + MAX_FITS + ", default 20.") @QueryParam("limit") Integer limit,

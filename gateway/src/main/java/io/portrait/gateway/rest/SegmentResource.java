@@ -36,6 +36,8 @@ public class SegmentResource {
 
     private static final String ADMIN = "tags:admin";
     private static final String READ = "profiles:read";
+    /** The most segments one page holds; the gateway pages them, as the merge history. */
+    private static final int MAX_SEGMENTS = 500;
 
     private final SegmentService segments;
     private final AudienceExportService exports;
@@ -72,10 +74,15 @@ public class SegmentResource {
 
     @GET
     @RolesAllowed(READ)
-    @Operation(summary = "Every segment")
-    @APIResponse(responseCode = "200", description = "Every segment, in one page.")
-    public Uni<Page<SegmentViews.Segment>> list() {
-        return segments.list(caller.workspace());
+    @Operation(summary = "Segments", description = "By code; page on with the answer's next cursor.")
+    @APIResponse(responseCode = "200", description = "One page of segments.")
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<SegmentViews.Segment>> list(
+            @Parameter(description = Paging.LIMIT + MAX_SEGMENTS + ", default 50.")
+            @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        return segments.list(caller.workspace(), cursor, Paging.limit(limit, 50, MAX_SEGMENTS));
     }
 
     @GET

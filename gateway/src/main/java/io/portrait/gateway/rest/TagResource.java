@@ -30,6 +30,8 @@ public class TagResource {
     private static final String READ = "profiles:read";
     /** The most values one page holds, as tagging serves them. */
     private static final int MAX_VALUES = 1000;
+    /** The most categories or definitions one page holds; the gateway pages them, as the merge history. */
+    private static final int MAX_CATALOGUE_PAGE = 500;
 
     private final TagService tags;
     private final CurrentCaller caller;
@@ -42,10 +44,16 @@ public class TagResource {
     @GET
     @Path("/categories")
     @RolesAllowed(READ)
-    @Operation(summary = "The taxonomy", description = "Every category, each with its parent (none at the top).")
-    @APIResponse(responseCode = "200", description = "Every category, in one page.")
-    public Uni<Page<TagViews.Category>> categories() {
-        return tags.categories(caller.workspace());
+    @Operation(summary = "The taxonomy", description = "The categories by code, each with its parent (none at the "
+            + "top); page on with the answer's next cursor.")
+    @APIResponse(responseCode = "200", description = "One page of categories.")
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<TagViews.Category>> categories(
+            @Parameter(description = Paging.LIMIT + MAX_CATALOGUE_PAGE + ", default 50.")
+            @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        return tags.categories(caller.workspace(), cursor, Paging.limit(limit, 50, MAX_CATALOGUE_PAGE));
     }
 
     @POST
@@ -65,11 +73,20 @@ public class TagResource {
 
     @GET
     @RolesAllowed(READ)
-    @Operation(summary = "Tag definitions", description = "Optionally of one category or status (draft, published, retired).")
-    @APIResponse(responseCode = "200", description = "Every matching definition, in one page.")
-    public Uni<Page<TagViews.Definition>> list(@QueryParam("category") String category,
-                                               @QueryParam("status") String status) {
-        return tags.tags(caller.workspace(), category, status);
+    @Operation(summary = "Tag definitions", description = "By code, optionally of one category or status (draft, "
+            + "published, retired); page on with the answer's next cursor, asking with the same filters.")
+    @APIResponse(responseCode = "200", description = "One page of matching definitions.")
+    @APIResponse(responseCode = "400", description = Paging.BAD_PAGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<TagViews.Definition>> list(
+            @Parameter(description = "Only the definitions of this category, e.g. behaviour.")
+            @QueryParam("category") String category,
+            @Parameter(description = "Only the definitions in this status: draft, published or retired.")
+            @QueryParam("status") String status,
+            @Parameter(description = Paging.LIMIT + MAX_CATALOGUE_PAGE + ", default 50.")
+            @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        return tags.tags(caller.workspace(), category, status, cursor, Paging.limit(limit, 50, MAX_CATALOGUE_PAGE));
     }
 
     @POST

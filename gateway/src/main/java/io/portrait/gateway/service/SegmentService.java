@@ -34,6 +34,8 @@ public class SegmentService {
     /** A change cursor holds the sequence number of the last change given out; tagging resumes after it. */
     private static final ListPager<SegmentViews.Change, Long> CHANGES = new ListPager<>(SegmentViews.Change::sequence,
             Comparator.naturalOrder(), String::valueOf, SegmentService::sequence);
+    /** Tagging answers the segments whole, in an order its contract does not promise: paged here by code. */
+    private static final ListPager<SegmentViews.Segment, String> SEGMENTS = ListPager.byCode(SegmentViews.Segment::code);
 
     private final SegmentClient segments;
 
@@ -62,11 +64,15 @@ public class SegmentService {
                 .map(response -> segment(response.getSegment()));
     }
 
-    /** Every segment in one page: they grow only as admins save them. */
-    public Uni<Page<SegmentViews.Segment>> list(String workspace) {
+    /**
+     * Up to {@code limit} segments after the cursor's, by code. Tagging answers the segments whole; they are sorted
+     * and paged here, and a bad cursor is refused before tagging is asked.
+     */
+    public Uni<Page<SegmentViews.Segment>> list(String workspace, String cursor, int limit) {
+        String after = SEGMENTS.after(cursor);
         return segments.list(ListSegmentsRequest.newBuilder().setWorkspace(workspace).build())
-                .map(response -> new Page<>(response.getSegmentsList().stream()
-                        .map(SegmentService::segment).toList(), null));
+                .map(response -> SEGMENTS.sortedPage(response.getSegmentsList().stream()
+                        .map(SegmentService::segment).toList(), after, limit));
     }
 
     public Uni<SegmentViews.Refreshed> refresh(String workspace, String code) {

@@ -8,6 +8,7 @@ import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
 import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.TagViews;
+import io.portrait.gateway.engine.ListPager;
 import io.portrait.gateway.rest.Problem;
 import io.portrait.gateway.rest.ProblemException;
 import io.portrait.proto.tagging.v1.AssignTagRequest;
@@ -51,6 +52,10 @@ public class TagService {
     private static final int IDENTITY_BATCH = 1_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tagging answers the taxonomy whole, in an order its contract does not promise: paged here by code. */
+    private static final ListPager<TagViews.Category, String> CATEGORIES = ListPager.byCode(TagViews.Category::code);
+    /** Tagging answers the (filtered) definitions whole, in an order its contract does not promise: paged by code. */
+    private static final ListPager<TagViews.Definition, String> DEFINITIONS = ListPager.byCode(TagViews.Definition::code);
 
     private final TaggingClient tagging;
     private final IdentityClient identity;
@@ -70,11 +75,15 @@ public class TagService {
                 .map(response -> category(response.getCategory()));
     }
 
-    /** The whole taxonomy in one page: it grows only as admins add categories. */
-    public Uni<Page<TagViews.Category>> categories(String workspace) {
+    /**
+     * Up to {@code limit} categories after the cursor's, by code. Tagging answers the taxonomy whole; it is sorted
+     * and paged here, and a bad cursor is refused before tagging is asked.
+     */
+    public Uni<Page<TagViews.Category>> categories(String workspace, String cursor, int limit) {
+        String after = CATEGORIES.after(cursor);
         return tagging.listCategories(ListCategoriesRequest.newBuilder().setWorkspace(workspace).build())
-                .map(response -> new Page<>(response.getCategoriesList().stream()
-                        .map(TagService::category).toList(), null));
+                .map(response -> CATEGORIES.sortedPage(response.getCategoriesList().stream()
+                        .map(TagService::category).toList(), after, limit));
     }
 
     public Uni<TagViews.TagDetails> create(String workspace, TagViews.NewTag tag) {
@@ -105,12 +114,18 @@ public class TagService {
                         response.getVersionsList().stream().map(TagService::version).toList()));
     }
 
-    /** Every definition in one page: the catalogue grows only as admins define tags. */
-    public Uni<Page<TagViews.Definition>> tags(String workspace, String category, String status) {
+    /**
+     * Up to {@code limit} definitions of the category and status (either null for any) after the cursor's, by code.
+     * Tagging filters and answers the matching definitions whole; they are sorted and paged here, and a bad cursor is
+     * refused before tagging is asked. The cursor holds only a code: the next page is of the filters asked with it.
+     */
+    public Uni<Page<TagViews.Definition>> tags(String workspace, String category, String status, String cursor,
+                                               int limit) {
+        String after = DEFINITIONS.after(cursor);
         return tagging.listTags(ListTagsRequest.newBuilder().setWorkspace(workspace).setCategoryCode(orEmpty(category))
                         .setStatus(orEmpty(status)).build())
-                .map(response -> new Page<>(response.getDefinitionsList().stream()
-                        .map(TagService::definition).toList(), null));
+                .map(response -> DEFINITIONS.sortedPage(response.getDefinitionsList().stream()
+                        .map(TagService::definition).toList(), after, limit));
     }
 
     public Uni<TagViews.Published> publish(String workspace, String code, Integer version) {

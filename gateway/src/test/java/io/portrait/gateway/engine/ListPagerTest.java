@@ -67,4 +67,32 @@ class ListPagerTest {
         // Base64 of "x": decodes, but is no key.
         assertThatThrownBy(() -> NEWEST_FIRST.after("eA")).isInstanceOf(InvalidCursorException.class);
     }
+
+    /** Items named by their code, as tag definitions, categories and segments. */
+    private static final ListPager<String, String> BY_CODE = ListPager.byCode(code -> code);
+
+    @Test
+    void aListInNoPromisedOrderIsSortedByCodeBeforeItIsPaged() {
+        List<String> answered = List.of("vip", "churned", "new_buyers", "loyal", "a_b", "ab");
+
+        Page<String> first = BY_CODE.sortedPage(answered, BY_CODE.after(null), 3);
+        Page<String> second = BY_CODE.sortedPage(answered, BY_CODE.after(first.next()), 3);
+
+        assertThat(first.items()).containsExactly("a_b", "ab", "churned");
+        assertThat(second.items()).containsExactly("loyal", "new_buyers", "vip");
+        assertThat(second.next()).isNull();
+    }
+
+    @Test
+    void aCodeCursorHoldsACodeAndNothingElse() {
+        String next = BY_CODE.sortedPage(List.of("loyal", "vip"), null, 1).next();
+
+        assertThat(BY_CODE.after(next)).isEqualTo("loyal");
+        for (String text : new String[] {"Loyal", "loyal vip", "1st", "_x", "l\u00f6yal"}) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> BY_CODE.after(cursor)).as(text).isInstanceOf(InvalidCursorException.class);
+        }
+        assertThatThrownBy(() -> BY_CODE.after("not-ours")).isInstanceOf(InvalidCursorException.class);
+    }
 }

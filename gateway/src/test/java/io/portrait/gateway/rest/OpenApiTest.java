@@ -106,7 +106,7 @@ class OpenApiTest {
         java.util.List<String> paged = java.util.List.of("/v1/profiles/{id}/events", "/v1/audit",
                 "/v1/identity/profiles/{id}/merges", "/v1/identity/reviews", "/v1/scoring/models", "/v1/quarantine",
                 "/v1/dead-letters", "/v1/segments/{code}/members", "/v1/segments/{code}/changes",
-                "/v1/tags/{code}/values");
+                "/v1/tags/{code}/values", "/v1/tags", "/v1/tags/categories", "/v1/segments");
         paged.forEach(path -> {
             String parameters = "paths.'" + path + "'.get.parameters";
             assertThat(api.getString(parameters + ".find { it.name == 'cursor' }.description")).as(path)

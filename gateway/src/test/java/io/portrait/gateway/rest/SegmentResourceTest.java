@@ -127,17 +127,82 @@ class SegmentResourceTest {
         given().when().get("/v1/segments/nope/members.csv").then().statusCode(404);
     }
 
-    @Test
-    void everySegmentIsOnePageOfItems() {
-        when(segments.list(any())).thenReturn(Uni.createFrom().item(ListSegmentsResponse.newBuilder()
-                .addSegments(Segment.newBuilder().setCode("loyal").setRuleJson("{}").setMembers(3))
-                .addSegments(Segment.newBuilder().setCode("vip").setRuleJson("{}")).build()));
+    private static Segment segment(String code) {
+        return Segment.newBuilder().setCode(code).setRuleJson("{}").build();
+    }
 
+    @Test
+    void segmentsArePagedByCodeWhateverOrderTaggingAnswersIn() {
+        when(segments.list(any())).thenReturn(Uni.createFrom().item(ListSegmentsResponse.newBuilder()
+                .addSegments(segment("vip")).addSegments(segment("loyal").toBuilder().setMembers(3))
+                .addSegments(segment("churned")).addSegments(segment("new_buyers")).addSegments(segment("lapsed"))
+                .build()));
+
+        given().queryParam("limit", 2).when().get("/v1/segments")
+                .then().statusCode(200)
+                .body("items.code", contains("churned", "lapsed"))
+                .body("$", not(hasKey("segments")))
+                .body("next", not(org.hamcrest.Matchers.emptyOrNullString()));
+        assertThat(PagedList.codes("/v1/segments", java.util.Map.of(), 2))
+                .containsExactly("churned", "lapsed", "loyal", "new_buyers", "vip");
+        assertThat(PagedList.codes("/v1/segments", java.util.Map.of(), 1))
+                .containsExactly("churned", "lapsed", "loyal", "new_buyers", "vip");
+        // Without a limit, the default page holds all five.
         given().when().get("/v1/segments")
                 .then().statusCode(200)
+                .body("items.code", contains("churned", "lapsed", "loyal", "new_buyers", "vip"))
+                .body("items[2].members", equalTo(3))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void aSegmentListPageResumesAfterItsLastCodeWhenSegmentsAreSavedMeanwhile() {
+        when(segments.list(any())).thenReturn(
+                Uni.createFrom().item(ListSegmentsResponse.newBuilder()
+                        .addSegments(segment("loyal")).addSegments(segment("vip")).addSegments(segment("churned"))
+                        .build()),
+                // "active" was saved before the cursor's code and "new_buyers" after it since the first page.
+                Uni.createFrom().item(ListSegmentsResponse.newBuilder()
+                        .addSegments(segment("active")).addSegments(segment("loyal")).addSegments(segment("vip"))
+                        .addSegments(segment("new_buyers")).addSegments(segment("churned")).build()));
+
+        String next = given().queryParam("limit", 2).when().get("/v1/segments")
+                .then().statusCode(200)
+                .body("items.code", contains("churned", "loyal"))
+                .extract().path("next");
+        given().queryParam("limit", 2).queryParam("cursor", next).when().get("/v1/segments")
+                .then().statusCode(200)
+                .body("items.code", contains("new_buyers", "vip"))
+                .body("$", not(hasKey("next")));
+    }
+
+    @Test
+    void aBadCursorOrLimitOfTheSegmentListIsAProblemBeforeAnyCall() {
+        String notACode = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("Not a code".getBytes());
+        for (String cursor : new String[] {"not a cursor!", "not-ours", notACode}) {
+            given().queryParam("cursor", cursor).when().get("/v1/segments")
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("/problems/invalid-request"))
+                    .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
+        }
+        for (int limit : new int[] {0, 501}) {
+            given().queryParam("limit", limit).when().get("/v1/segments")
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", equalTo("\"limit\" must be between 1 and 500."));
+        }
+        verify(segments, never()).list(any());
+    }
+
+    @Test
+    void theLargestLimitOfTheSegmentListIsAccepted() {
+        when(segments.list(any())).thenReturn(Uni.createFrom().item(ListSegmentsResponse.newBuilder()
+                .addSegments(segment("vip")).addSegments(segment("loyal")).build()));
+
+        given().queryParam("limit", 500).when().get("/v1/segments")
+                .then().statusCode(200)
                 .body("items.code", contains("loyal", "vip"))
-                .body("items[0].members", equalTo(3))
-                .body("$", not(hasKey("segments")))
                 .body("$", not(hasKey("next")));
     }
 

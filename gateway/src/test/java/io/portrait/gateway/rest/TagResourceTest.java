@@ -12,6 +12,7 @@ import io.portrait.proto.tagging.v1.CreateTagResponse;
 import io.portrait.proto.tagging.v1.GetProfileTagsResponse;
 import io.portrait.proto.tagging.v1.GetTagInsightResponse;
 import io.portrait.proto.tagging.v1.ListCategoriesResponse;
+import io.portrait.proto.tagging.v1.ListTagsRequest;
 import io.portrait.proto.tagging.v1.ListTagsResponse;
 import io.portrait.proto.tagging.v1.PublishTagRequest;
 import io.portrait.proto.tagging.v1.PublishTagResponse;
@@ -264,33 +265,100 @@ class TagResourceTest {
     }
 
     @Test
-    void theTaxonomyIsOnePageOfItems() {
+    void theTaxonomyIsPagedByCodeWhateverOrderTaggingAnswersIn() {
         when(tagging.listCategories(any())).thenReturn(Uni.createFrom().item(ListCategoriesResponse.newBuilder()
                 .addCategories(TagCategory.newBuilder().setCode("behaviour").setName("Behaviour"))
                 .addCategories(TagCategory.newBuilder().setCode("activity").setName("Activity")
-                        .setParentCode("behaviour")).build()));
+                        .setParentCode("behaviour"))
+                .addCategories(TagCategory.newBuilder().setCode("channel").setName("Channel")).build()));
 
+        given().queryParam("limit", 2).when().get("/v1/tags/categories")
+                .then().statusCode(200)
+                .body("items.code", contains("activity", "behaviour"))
+                .body("items[0].parentCode", equalTo("behaviour"))
+                .body("$", not(hasKey("categories")))
+                .body("next", not(org.hamcrest.Matchers.emptyOrNullString()));
+        assertThat(PagedList.codes("/v1/tags/categories", Map.of(), 2)).containsExactly("activity", "behaviour", "channel");
+        // Without a limit, the default page holds all three.
         given().when().get("/v1/tags/categories")
                 .then().statusCode(200)
-                .body("items.code", contains("behaviour", "activity"))
-                .body("items[1].parentCode", equalTo("behaviour"))
-                .body("$", not(hasKey("categories")))
+                .body("items.code", contains("activity", "behaviour", "channel"))
                 .body("$", not(hasKey("next")));
     }
 
     @Test
-    void tagDefinitionsAreOnePageOfItems() {
-        when(tagging.listTags(any())).thenReturn(Uni.createFrom().item(ListTagsResponse.newBuilder()
-                .addDefinitions(TagDefinition.newBuilder().setCode("buyer_activity").setName("Buyer activity")
-                        .setStatus("published"))
-                .addDefinitions(TagDefinition.newBuilder().setCode("kol").setName("Key opinion leader")
-                        .setStatus("draft")).build()));
+    void tagDefinitionsArePagedByCodeWithinTheirFilters() {
+        List<TagDefinition> catalogue = List.of(
+                definition("kol", "social", "published"), definition("buyer_activity", "behaviour", "published"),
+                definition("churn_risk", "behaviour", "draft"), definition("recency", "behaviour", "published"),
+                definition("aov_band", "behaviour", "published"), definition("frequency", "behaviour", "retired"));
+        when(tagging.listTags(any())).thenAnswer(call -> {
+            ListTagsRequest request = call.getArgument(0);
+            return Uni.createFrom().item(ListTagsResponse.newBuilder().addAllDefinitions(catalogue.stream()
+                    .filter(d -> request.getCategoryCode().isEmpty() || d.getCategoryCode().equals(request.getCategoryCode()))
+                    .filter(d -> request.getStatus().isEmpty() || d.getStatus().equals(request.getStatus()))
+                    .toList()).build());
+        });
 
-        given().when().get("/v1/tags")
+        assertThat(PagedList.codes("/v1/tags", Map.of("category", "behaviour", "status", "published"), 2))
+                .containsExactly("aov_band", "buyer_activity", "recency");
+        assertThat(PagedList.codes("/v1/tags", Map.of(), 4))
+                .containsExactly("aov_band", "buyer_activity", "churn_risk", "frequency", "kol", "recency");
+        assertThat(PagedList.codes("/v1/tags", Map.of("status", "published"), 1))
+                .containsExactly("aov_band", "buyer_activity", "kol", "recency");
+
+        ArgumentCaptor<ListTagsRequest> sent = ArgumentCaptor.forClass(ListTagsRequest.class);
+        verify(tagging, times(2 + 2 + 4)).listTags(sent.capture());
+        // Every page of a filtered list is asked of tagging with its filters.
+        assertThat(sent.getAllValues().subList(0, 2)).allSatisfy(request -> {
+            assertThat(request.getCategoryCode()).isEqualTo("behaviour");
+            assertThat(request.getStatus()).isEqualTo("published");
+        });
+        given().queryParam("status", "published").queryParam("limit", 2).when().get("/v1/tags")
                 .then().statusCode(200)
-                .body("items.code", contains("buyer_activity", "kol"))
+                .body("items.code", contains("aov_band", "buyer_activity"))
                 .body("items[0].status", equalTo("published"))
-                .body("$", not(hasKey("tags")))
-                .body("$", not(hasKey("next")));
+                .body("$", not(hasKey("tags")));
+    }
+
+    @Test
+    void aBadCursorOrLimitOfTheCatalogueIsAProblemBeforeTaggingIsAsked() {
+        String notACode = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("Not a code".getBytes());
+        for (String list : new String[] {"/v1/tags", "/v1/tags/categories"}) {
+            for (String cursor : new String[] {"not a cursor!", "not-ours", notACode}) {
+                given().queryParam("cursor", cursor).when().get(list)
+                        .then().statusCode(400)
+                        .contentType(Problem.MEDIA_TYPE)
+                        .body("type", equalTo("/problems/invalid-request"))
+                        .body("detail", equalTo("Query parameter \"cursor\" is not a cursor this API gave out."));
+            }
+            for (int limit : new int[] {0, 501}) {
+                given().queryParam("limit", limit).when().get(list)
+                        .then().statusCode(400)
+                        .contentType(Problem.MEDIA_TYPE)
+                        .body("detail", equalTo("\"limit\" must be between 1 and 500."));
+            }
+        }
+        verify(tagging, never()).listTags(any());
+        verify(tagging, never()).listCategories(any());
+    }
+
+    @Test
+    void theLargestLimitOfTheCatalogueIsAccepted() {
+        when(tagging.listTags(any())).thenReturn(Uni.createFrom().item(ListTagsResponse.newBuilder()
+                .addDefinitions(definition("kol", "social", "draft")).build()));
+        when(tagging.listCategories(any())).thenReturn(Uni.createFrom().item(ListCategoriesResponse.newBuilder()
+                .addCategories(TagCategory.newBuilder().setCode("social")).build()));
+
+        for (String list : new String[] {"/v1/tags", "/v1/tags/categories"}) {
+            given().queryParam("limit", 500).when().get(list)
+                    .then().statusCode(200)
+                    .body("items.code", contains(list.endsWith("categories") ? "social" : "kol"))
+                    .body("$", not(hasKey("next")));
+        }
+    }
+
+    private static TagDefinition definition(String code, String category, String status) {
+        return TagDefinition.newBuilder().setCode(code).setName(code).setCategoryCode(category).setStatus(status).build();
     }
 }
