@@ -233,6 +233,41 @@ public class TaxonomyRepository {
                 .map(rows -> !rows.isEmpty());
     }
 
+    /**
+     * Whether a publish of the job's tag (of any version) was queued after the job and has not failed: after the job
+     * failed, that one decides the version served.
+     */
+    public Uni<Boolean> publishedAfter(String jobId) {
+        return NativeSql.list("""
+                        select 1 from recompute_job this join recompute_job later
+                            on later.workspace = this.workspace and later.code = this.code
+                        where this.job_id = :jobId and later.make_live and later.state <> 'failed'
+                          and later.queued > this.queued
+                        limit 1""", Integer.class, Map.of("jobId", jobId))
+                .map(rows -> !rows.isEmpty());
+    }
+
+    /** The last publish of the job's tag queued before the job that has not failed (running or completed). */
+    public Uni<Optional<RecomputeJob>> publishedBefore(String jobId) {
+        return NativeSql.list("select " + JOB_COLUMNS + " from recompute_job where job_id = ("
+                                + """
+                                select earlier.job_id from recompute_job this join recompute_job earlier
+                                    on earlier.workspace = this.workspace and earlier.code = this.code
+                                where this.job_id = :jobId and earlier.make_live and earlier.state <> 'failed'
+                                  and earlier.queued < this.queued
+                                order by earlier.queued desc limit 1)""",
+                        Object[].class, Map.of("jobId", jobId))
+                .map(rows -> rows.stream().findFirst().map(TaxonomyRepository::job));
+    }
+
+    /** Adds a note to the job's error (what a failed publish leaves the tag serving). */
+    public Uni<Void> noteError(String jobId, String note) {
+        return NativeSql.update("""
+                        update recompute_job set error = concat_ws('; ', error, cast(:note as text))
+                        where job_id = :jobId""", Map.of("jobId", jobId, "note", note))
+                .replaceWithVoid();
+    }
+
     /** Whether a publish of a version of the tag other than {@code version} is still being computed. */
     public Uni<Boolean> publishPending(String workspace, String code, int version) {
         return NativeSql.list("""

@@ -363,10 +363,22 @@ public class RecomputeJobs {
                 .replaceWithVoid();
     }
 
+    /**
+     * Marks the job failed, while this replica holds it. A failed publish leaves its place to the publish made before
+     * it ({@link TagComputeService#afterFailedPublish}); a job that publishes an earlier version again is started.
+     */
     private Uni<Void> fail(RecomputeJob job, Throwable failure) {
         Log.errorf(failure, "workspace %s: computing tag %s v%d failed", job.workspace(), job.code(), job.version());
         return Panache.withTransaction(() -> taxonomy.finishJob(job.jobId(), owner, RecomputeJob.FAILED,
-                String.valueOf(failure.getMessage()))).replaceWithVoid();
+                                String.valueOf(failure.getMessage()))
+                        .chain(held -> held && job.makeLive() ? compute.afterFailedPublish(job)
+                                : Uni.createFrom().item(Optional.<RecomputeJob>empty())))
+                .invoke(again -> again.ifPresent(republish -> {
+                    Log.infof("workspace %s: tag %s v%d published again (job %s) after the publish of v%d failed",
+                            job.workspace(), job.code(), republish.version(), republish.jobId(), job.version());
+                    drain();
+                }))
+                .replaceWithVoid();
     }
 
     private static void requireHeld(boolean held, List<String> jobIds) {

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -297,7 +298,8 @@ public class TagComputeService {
     /**
      * Serves the version of a publish job, earlier than the live one or not (publishing an earlier version rolls
      * back to it), unless another version was published after it: the last publish wins, whichever of their jobs
-     * completes last. A tag retired meanwhile stays retired.
+     * completes last. A publish whose job failed is no longer one of them ({@link #afterFailedPublish}). A tag retired
+     * meanwhile stays retired.
      */
     Uni<Void> makeLive(RecomputeJob job) {
         String workspace = job.workspace();
@@ -308,6 +310,33 @@ public class TagComputeService {
                                 TagDefinition.RETIRED.equals(d.status()) ? d.status() : TagDefinition.PUBLISHED,
                                 d.latestVersion(), job.version())))
                 .orElse(Uni.createFrom().voidItem()));
+    }
+
+    /**
+     * After the job of a publish failed, in the caller's transaction (its failure recorded first): the publish made
+     * before it takes its place ({@link PublishFallback}), and the job's error says what the tag serves now. Answers
+     * the job publishing an earlier version again, if one was queued. The tag's row is locked as {@link #makeLive}
+     * locks it after recording its job's end, so a publish completing at the same moment sees this failure or is
+     * seen completed here.
+     */
+    Uni<Optional<RecomputeJob>> afterFailedPublish(RecomputeJob job) {
+        String workspace = job.workspace();
+        return taxonomy.definition(workspace, job.code(), true).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<RecomputeJob>empty());
+            }
+            TagDefinition definition = found.get();
+            return taxonomy.publishedAfter(job.jobId()).chain(later -> taxonomy.publishedBefore(job.jobId())
+                    .chain(previous -> {
+                        PublishFallback fallback = PublishFallback.decide(job, definition.liveVersion(),
+                                TagDefinition.RETIRED.equals(definition.status()), later, previous.orElse(null),
+                                UUID.randomUUID().toString());
+                        Uni<Void> queued = fallback.republish() == null ? Uni.createFrom().voidItem()
+                                : taxonomy.insertJob(fallback.republish()).replaceWithVoid();
+                        return queued.chain(() -> taxonomy.noteError(job.jobId(), fallback.note()))
+                                .replaceWith(Optional.ofNullable(fallback.republish()));
+                    }));
+        });
     }
 
     /** First pass of a percentile tier tag: the metric over the population, cut at each tier's percentile. */

@@ -31,6 +31,11 @@ import io.portrait.proto.tagging.v1.TagCatalog;
 import io.portrait.proto.tagging.v1.TagCategory;
 import io.portrait.proto.tagging.v1.TagDefinition;
 import io.portrait.proto.tagging.v1.Tagging;
+import io.portrait.tagging.engine.FieldCatalog;
+import io.portrait.tagging.engine.RuleNode;
+import io.portrait.tagging.engine.SegmentRules;
+import io.portrait.tagging.engine.ValueType;
+import io.portrait.tagging.repository.SegmentSql;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -354,6 +359,55 @@ class SegmentGrpcServiceTest {
                 .setCode("far_cities").build()).await().atMost(TIMEOUT);
         assertThat(refreshed.getEntered()).isEqualTo(1);
         assertThat(refreshed.getSegment().getMembers()).isEqualTo(2);
+    }
+
+    /**
+     * A rule that neither it nor its complement can be driven by one condition (a negated group holding a negation)
+     * takes the fallback form, checked against every known profile: its members and recorded changes are those the
+     * rule selects, as for any other rule.
+     */
+    @Test
+    void aRuleNoConditionCanDriveIsRefreshedOverEveryKnownProfile() {
+        String rule = "not (tag.orders >= 2 or not trait.city = \"Shanghai\")";
+        FieldCatalog catalogOfWorkspace = FieldCatalog.standard(Map.of("orders", ValueType.NUMBER, "kol",
+                ValueType.STRING));
+        RuleNode parsed = SegmentRules.parse(rule, catalogOfWorkspace);
+        Map<String, Integer> live = Map.of("orders", 1, "kol", 1);
+        assertThat(SegmentSql.compile(parsed, live, catalogOfWorkspace).profiles())
+                .as("the rule takes the fallback form")
+                .isEqualTo(SegmentSql.straightforward(parsed, live, catalogOfWorkspace).profiles());
+
+        String ws = workspaceWithTags();
+        // In Shanghai with fewer than 2 orders: bob (1 order), not ann (2 orders), cai or dan (elsewhere).
+        Segment segment = segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("light_shanghai").setName("Light buyers, Shanghai").setRule(rule).build())
+                .await().atMost(TIMEOUT).getSegment();
+        assertThat(segment.getMembers()).isEqualTo(1);
+
+        // bob orders again (leaves); eve, new in Shanghai without any order, enters; cai moves there with 2 orders
+        // (stays out).
+        sink.applyEvents(batch(ws, order("o9", "bob"), lives("t5", "eve", "Shanghai"),
+                identify("t6", "cai", "web", "2026-01-06T10:00:00Z", "city",
+                        Value.newBuilder().setStringValue("Shanghai").build()))).await().atMost(TIMEOUT);
+        RefreshSegmentResponse refreshed = segments.refreshSegment(RefreshSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("light_shanghai").build()).await().atMost(TIMEOUT);
+
+        assertThat(refreshed.getLeft()).isEqualTo(1);
+        assertThat(refreshed.getEntered()).isEqualTo(1);
+        assertThat(refreshed.getSegment().getMembers()).isEqualTo(1);
+        assertThat(segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder().setWorkspace(ws)
+                        .setCode("light_shanghai").build()).await().atMost(TIMEOUT).getMembersList())
+                .extracting(SegmentMember::getProfileId).containsExactly("eve");
+        assertThat(segments.listSegmentChanges(ListSegmentChangesRequest.newBuilder().setWorkspace(ws)
+                        .setCode("light_shanghai").build()).await().atMost(TIMEOUT).getChangesList())
+                .extracting(SegmentChange::getProfileId, SegmentChange::getChange)
+                .containsExactly(tuple("bob", "entered"), tuple("bob", "left"), tuple("eve", "entered"));
+
+        // A refresh with nothing changed records nothing.
+        RefreshSegmentResponse again = segments.refreshSegment(RefreshSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("light_shanghai").build()).await().atMost(TIMEOUT);
+        assertThat(again.getEntered()).isZero();
+        assertThat(again.getLeft()).isZero();
     }
 
     @Test

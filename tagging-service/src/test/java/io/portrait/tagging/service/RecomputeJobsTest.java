@@ -345,6 +345,111 @@ class RecomputeJobsTest {
         assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
     }
 
+    /**
+     * Runs the job with {@code replica} once its lease is free; this application's own runner may take it first (it
+     * claims any waiting job after a publish elsewhere): either way, waits for the job's end and answers it.
+     */
+    private RecomputeJob runToEnd(String ws, RecomputeJobs replica, String jobId) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            sync(() -> replica.claim(jobId)).ifPresent(lease -> sync(() -> replica.run(lease)));
+            return !RecomputeJob.RUNNING.equals(stored(ws, jobId).state());
+        });
+        return stored(ws, jobId);
+    }
+
+    /** A replica that starts no job in the background (no room): the test runs them. */
+    private RecomputeJobs idleReplica(String name, Duration lease) {
+        return new RecomputeJobs(taxonomy, compute, definitions, segments, vertx, name, lease, PAGE, CONCURRENCY, 0,
+                Duration.ZERO);
+    }
+
+    /**
+     * Publishing v2 and then v3: v2's job completes first and waits, superseded by v3's; v3's job then fails. v2, the
+     * newest version computed, is published again and served once computed afresh (not v1 kept for good), and v3's
+     * job says so.
+     */
+    @Test
+    void whenTheLastPublishFailsTheOneBeforeItIsServed() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        RecomputeJobs a = idleReplica("replica-a", Duration.ofMinutes(1));
+        RecomputeJobs b = idleReplica("replica-b", Duration.ofSeconds(5));
+        assertThat(runToEnd(ws, a, queue(ws, "parisian", 1, true).jobId()).state())
+                .isEqualTo(RecomputeJob.COMPLETED);
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Nice\\""}]}"""));
+        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
+        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
+        RecomputeJob publishV3 = queue(ws, "parisian", 3, true);
+        // Replica b takes v3's job and stalls: nobody else runs it before its lease expires.
+        sync(() -> b.claim(publishV3.jobId())).orElseThrow();
+        sync(() -> a.run(v2));
+        assertThat(stored(ws, publishV2.jobId()).state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(liveVersion(ws, "parisian")).as("v2 waits for the later publish").isEqualTo(1);
+        // p0001 moves to Lyon while v2 waits: v2's stored values no longer follow.
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update profile_trait set traits = '{"city":"Lyon"}' where workspace = :ws and profile_id = 'p0001'""",
+                Map.of("ws", ws))));
+
+        // v3 can no longer be prepared (its stored cut points are unreadable): taken over, its job fails.
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update tag_version set cut_points = 'unreadable'
+                where workspace = :ws and code = 'parisian' and version = 3""", Map.of("ws", ws))));
+        RecomputeJob failed = runToEnd(ws, a, publishV3.jobId());
+        assertThat(failed.state()).isEqualTo(RecomputeJob.FAILED);
+        assertThat(failed.error()).contains("stored cut points are unreadable",
+                "version 2, published before it, is published again", "until then the tag serves version 1");
+
+        // The new publish of v2 computes it afresh (p0001 included) and serves it.
+        List<String> again = sync(() -> Panache.withSession(() -> NativeSql.list("""
+                select job_id from recompute_job
+                where workspace = :ws and version = 2 and make_live and job_id <> :first""",
+                String.class, Map.of("ws", ws, "first", publishV2.jobId()))));
+        assertThat(again).singleElement().satisfies(id -> assertThat(failed.error()).contains("(job " + id + ")"));
+        assertThat(runToEnd(ws, a, again.get(0)).state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(liveVersion(ws, "parisian")).isEqualTo(2);
+        long lyonnais = sync(() -> Panache.withSession(() -> NativeSql.single("""
+                select count(*) from tag_value where workspace = :ws and code = 'parisian' and version = 2
+                    and value = 'yes'""", Long.class, Map.of("ws", ws))));
+        assertThat(lyonnais).isEqualTo(PROFILES / 2 + 1);
+        assertThat(sync(() -> Panache.withSession(() -> taxonomy.definition(ws, "parisian", false))).orElseThrow()
+                .status()).isEqualTo(TagDefinition.PUBLISHED);
+    }
+
+    /** A failed rollback (publishing the served version again while another publish waited) keeps it served. */
+    @Test
+    void aFailedRollbackKeepsTheServedVersion() {
+        String ws = workspaceWithTag("parisian", "real_time");
+        RecomputeJobs a = idleReplica("replica-a", Duration.ofMinutes(1));
+        RecomputeJobs b = idleReplica("replica-b", Duration.ofSeconds(5));
+        runToEnd(ws, a, queue(ws, "parisian", 1, true).jobId());
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
+        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
+        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
+        RecomputeJob rollback = queue(ws, "parisian", 1, true);
+        sync(() -> b.claim(rollback.jobId())).orElseThrow();
+        sync(() -> a.run(v2));
+
+        // Taken over, the rollback's job fails: v1's stored cut points are unreadable while it is prepared.
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update tag_version set cut_points = 'unreadable'
+                where workspace = :ws and code = 'parisian' and version = 1""", Map.of("ws", ws))));
+        RecomputeJob failed = runToEnd(ws, a, rollback.jobId());
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update tag_version set cut_points = null
+                where workspace = :ws and code = 'parisian' and version = 1""", Map.of("ws", ws))));
+
+        assertThat(failed.state()).isEqualTo(RecomputeJob.FAILED);
+        assertThat(failed.error()).contains("the tag still serves version 1");
+        assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
+        long running = sync(() -> Panache.withSession(() -> NativeSql.single(
+                "select count(*) from recompute_job where workspace = :ws and state = 'running'", Long.class,
+                Map.of("ws", ws))));
+        assertThat(running).as("nothing published again").isZero();
+    }
+
     /** A daily tag's segment follows the tag's daily refresh: refreshed once the workspace's refresh jobs complete. */
     @Test
     void segmentsAreRefreshedOnceTheDailyRefreshOfTheirTagsCompletes() {
