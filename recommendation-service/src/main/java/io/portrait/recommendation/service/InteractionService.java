@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
  * could look (they are not marked applied then, and their writes may have come after the erasure's deletions).
  * Likewise, an event written into the profile its id resolved to before an unmerge moved it elsewhere is taken back
  * out of that profile once written (see {@link ProfileUnmergeService}); the unmerge's replay writes it where it
- * belongs.
+ * belongs. An event written into a profile a merge moved away meanwhile is moved on to the survivor once written.
  */
 @ApplicationScoped
 @Startup // a wrong apply-concurrency stops the start instead of failing every delivery
@@ -213,7 +213,8 @@ public class InteractionService {
 
     /**
      * A profile's events in order, then a second look: what they wrote of events an unmerge moved to another profile
-     * meanwhile is taken back, and a profile erased meanwhile is erased again, with what they wrote.
+     * meanwhile is taken back, what they wrote into a profile merged away meanwhile goes to its survivor, and a profile
+     * erased meanwhile (the one written into, or that survivor) is erased again, with what they wrote.
      */
     private Uni<Void> applyProfile(String workspace, String profileId, List<EventFacts> events,
                                    Delivery delivery) {
@@ -222,9 +223,43 @@ public class InteractionService {
                 event.occurredAt() != null ? event.occurredAt() : clock.instant()));
         return InOrder.each(events, event -> applyOne(workspace, profileId, event, recordedAt.get(event.eventId())))
                 .chain(() -> withdrawMoved(workspace, profileId, events, delivery, recordedAt))
-                .chain(() -> profiles.erasedAmong(workspace, List.of(profileId)))
-                .chain(erased -> erased.isEmpty() ? Uni.createFrom().voidItem()
-                        : erasures.eraseOne(workspace, profileId).replaceWithVoid());
+                .chain(() -> moveMerged(workspace, profileId, events, recordedAt))
+                .chain(holder -> profiles.erasedAmong(workspace, new TreeSet<>(List.of(profileId, holder))))
+                .chain(erased -> InOrder.each(new TreeSet<>(erased), id -> erasures.eraseOne(workspace, id)
+                        .replaceWithVoid()));
+    }
+
+    /**
+     * Moves what the profile's events wrote into a profile merged away meanwhile to the profile that holds them now
+     * (see {@link ProfileMergeService}), and answers that profile. The merge points the merged id at its survivor
+     * before it moves anything, so either this look sees the alias, or the writes came before the move, which took
+     * them along:
+     * <ul>
+     * <li>the profile written into was merged away since the plan resolved the events to it: each event is taken back
+     * out of it and written into the survivor (guarded by the event id, so nothing the merge moved counts twice);</li>
+     * <li>an event delivered for a merged-away id and written into its survivor: a delivery checked before the merge
+     * may have written it into the merged id after the move and failed before its second look (its events, not
+     * marked applied, are delivered again, and resolve to the survivor now); what is held of it there is taken
+     * back.</li>
+     * </ul>
+     * Either finds nothing when nothing of the event is held there.
+     */
+    private Uni<String> moveMerged(String workspace, String profileId, List<EventFacts> events,
+                                   Map<String, Instant> recordedAt) {
+        Set<String> written = new HashSet<>(Set.of(profileId));
+        events.forEach(event -> written.add(event.profileId()));
+        return aliases.survivors(workspace, written).chain(survivors -> {
+            String holder = survivors.getOrDefault(profileId, profileId);
+            return InOrder.each(events, event -> {
+                Instant at = recordedAt.get(event.eventId());
+                if (!holder.equals(profileId)) {
+                    return unmerges.withdraw(workspace, profileId, event, at)
+                            .chain(() -> applyOne(workspace, holder, event, at));
+                }
+                return !event.profileId().equals(profileId) && holder.equals(survivors.get(event.profileId()))
+                        ? unmerges.withdraw(workspace, event.profileId(), event, at) : Uni.createFrom().voidItem();
+            }).replaceWith(holder);
+        });
     }
 
     /**

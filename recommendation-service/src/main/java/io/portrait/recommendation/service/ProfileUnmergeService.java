@@ -152,7 +152,8 @@ public class ProfileUnmergeService {
      * writes, or before a failed delivery's retry (see {@link InteractionService}). The event is delivered again for
      * the unmerge's replay, into the profile it belongs to; what it left in the wrong one would be counted twice, and
      * what it said would stand for a profile that never said it. Each part goes only where it is still held as the
-     * event wrote it, so nothing when the profile holds nothing of it.
+     * event wrote it, so nothing when the profile holds nothing of it. A delivery also takes an event back out of a
+     * profile a merge moved away meanwhile, to write it into the survivor (see {@link InteractionService}).
      *
      * @param at the time the delivery recorded the event at
      */
@@ -163,7 +164,7 @@ public class ProfileUnmergeService {
                 .call(() -> event.region() == null ? Uni.createFrom().voidItem()
                         : profiles.withdrawRegion(workspace, profileId, event.region(), at))
                 .invoke(() -> Log.debugf("Took back what profile %s held of event %s in workspace %s, which an "
-                        + "unmerge moved to another profile", profileId, event.eventId(), workspace));
+                        + "unmerge or merge moved to another profile", profileId, event.eventId(), workspace));
     }
 
     /**

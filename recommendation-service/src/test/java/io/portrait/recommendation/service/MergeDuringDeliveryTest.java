@@ -1,0 +1,146 @@
+package io.portrait.recommendation.service;
+
+import io.portrait.common.testing.MongoTestResource;
+import io.portrait.recommendation.domain.EventFacts;
+import io.portrait.recommendation.domain.InteractionKind;
+import io.portrait.recommendation.domain.InteractionLine;
+import io.portrait.recommendation.domain.ProductDetails;
+import io.portrait.recommendation.domain.ProfileGroups;
+import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.repository.ConsentRepository;
+import io.portrait.recommendation.repository.ConsentRepository.Consent;
+import io.portrait.recommendation.repository.InteractionRepository;
+import io.portrait.recommendation.repository.ProfileRepository;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Merges that come between a delivery's checks and its writes, interleaved step by step on the store: the delivery
+ * resolved its event to the profile the merge then moves away, and writes into it after the move.
+ */
+@QuarkusTest
+@WithTestResource(MongoTestResource.class)
+class MergeDuringDeliveryTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @Inject
+    InteractionService deliveries;
+
+    @Inject
+    ProfileMergeService merges;
+
+    @Inject
+    ConsentRepository consents;
+
+    @Inject
+    InteractionRepository interactions;
+
+    @Inject
+    ProfileRepository profiles;
+
+    private final String ws = "ws-" + UUID.randomUUID();
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @Test
+    void anEventCheckedBeforeAMergeAndWrittenAfterItIsHeldByTheSurvivorOnce() {
+        EventFacts survivorView = view("survivor", now.minusSeconds(90), "A");
+        EventFacts mergedView = view("merged", now.minusSeconds(80), "B");
+        EventFacts mergedPurchase = purchase("merged", now.minusSeconds(60), "A");
+        await(deliveries.apply(ws, List.of(survivorView, mergedView)));
+
+        // The purchase is checked while the profile is its own...
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(mergedPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("merged");
+        // ...the profile is merged away before the delivery writes...
+        assertThat(await(merges.merge(ws, "m-1", "survivor", List.of("merged")))).isTrue();
+        // ...which writes into it, and moves what it wrote on to the survivor once it looks again.
+        assertThat(await(deliveries.carryOut(checked)).applied()).isEqualTo(1);
+
+        assertSurvivorHoldsThePurchaseOnce(mergedView, mergedPurchase);
+    }
+
+    @Test
+    void anEventWrittenIntoAMergedProfileByADeliveryThatFailedBeforeItsSecondLookIsMovedWhenDeliveredAgain() {
+        EventFacts survivorView = view("survivor", now.minusSeconds(90), "A");
+        EventFacts mergedView = view("merged", now.minusSeconds(80), "B");
+        EventFacts mergedPurchase = purchase("merged", now.minusSeconds(60), "A");
+        await(deliveries.apply(ws, List.of(survivorView, mergedView)));
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(mergedPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("merged");
+        await(merges.merge(ws, "m-1", "survivor", List.of("merged")));
+        // What its writes left in the merged profile, as they were when it failed: after the move, with no second
+        // look.
+        await(interactions.recordAll(ws, "merged", mergedPurchase.interactions(), mergedPurchase.eventId(),
+                mergedPurchase.occurredAt()));
+        await(consents.record(ws, "merged", true, mergedPurchase.occurredAt()));
+        await(profiles.recordRegion(ws, "merged", "FR", mergedPurchase.occurredAt()));
+
+        // The relay delivers the purchase again: it resolves to the survivor now.
+        assertThat(await(deliveries.apply(ws, List.of(mergedPurchase))).applied()).isEqualTo(1);
+
+        assertSurvivorHoldsThePurchaseOnce(mergedView, mergedPurchase);
+    }
+
+    private void assertSurvivorHoldsThePurchaseOnce(EventFacts mergedView, EventFacts mergedPurchase) {
+        List<ProfileInteraction> survivorItems = await(interactions.allOf(ws, "survivor"));
+        assertThat(survivorItems).extracting(ProfileInteraction::sku).containsExactlyInAnyOrder("A", "B");
+        ProfileInteraction survivorA = survivorItems.stream().filter(item -> item.sku().equals("A")).findFirst()
+                .orElseThrow();
+        assertThat(survivorA.counts()).as("what the survivor and the merged profile did with A")
+                .isEqualTo(Map.of(InteractionKind.VIEWED, 1L, InteractionKind.PURCHASED, 1L));
+        assertThat(survivorA.purchased()).isTrue();
+        assertThat(survivorA.firstPurchaseEvent()).isEqualTo(mergedPurchase.eventId());
+        assertThat(survivorA.scaledLines()).isEqualTo(2);
+        assertThat(await(interactions.history(ws, "survivor", 10))).extracting(ProfileInteraction::sku)
+                .containsExactlyInAnyOrder("A", "B");
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(true, mergedPurchase.occurredAt()));
+        assertThat(await(profiles.find(ws, "survivor")).map(ProfileGroups::region)).contains("FR");
+
+        // Nothing is left stranded on the merged profile's documents.
+        assertThat(await(interactions.allOf(ws, "merged"))).isEmpty();
+        assertThat(await(interactions.history(ws, "merged", 10))).isEmpty();
+        assertThat(await(consents.find(ws, "merged"))).isEmpty();
+        assertThat(await(profiles.find(ws, "merged")).map(ProfileGroups::region)).isEmpty();
+
+        // Every item counts each interaction once, across all profiles.
+        List<ProfileInteraction> everyAggregate = await(interactions.scan(ws).collect().asList());
+        assertThat(everyAggregate).extracting(ProfileInteraction::profileId).containsOnly("survivor");
+        assertThat(count(everyAggregate, "A", InteractionKind.PURCHASED)).isEqualTo(1);
+        assertThat(count(everyAggregate, "A", InteractionKind.VIEWED)).isEqualTo(1);
+        assertThat(count(everyAggregate, "B", InteractionKind.VIEWED)).as(mergedView.eventId()).isEqualTo(1);
+    }
+
+    private static long count(List<ProfileInteraction> aggregates, String sku, InteractionKind kind) {
+        return aggregates.stream().filter(aggregate -> aggregate.sku().equals(sku))
+                .mapToLong(aggregate -> aggregate.counts().getOrDefault(kind, 0L)).sum();
+    }
+
+    private static EventFacts view(String profileId, Instant at, String sku) {
+        return new EventFacts(UUID.randomUUID().toString(), profileId, at,
+                List.of(new InteractionLine(sku, InteractionKind.VIEWED, 1)),
+                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), null, null);
+    }
+
+    private static EventFacts purchase(String profileId, Instant at, String sku) {
+        return new EventFacts(UUID.randomUUID().toString(), profileId, at,
+                List.of(new InteractionLine(sku, InteractionKind.PURCHASED, 1)),
+                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), true, "FR");
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+}
