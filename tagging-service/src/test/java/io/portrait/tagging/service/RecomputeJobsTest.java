@@ -17,6 +17,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -49,6 +50,7 @@ class RecomputeJobsTest {
     private static final int PAGE = 10;
     /** Pages computed at once by a replica's run: the 25 profiles are three pages, committed concurrently. */
     private static final int CONCURRENCY = 3;
+    private static int created;
     private static final String PARISIAN = """
             {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Paris\\""},
                                         {"value": "no", "when": "trait.city exists"}]}""";
@@ -111,6 +113,30 @@ class RecomputeJobsTest {
         return job;
     }
 
+    /** A job not yet queued; ids sort in creation order, as jobs queued in one transaction are claimed by id. */
+    private RecomputeJob job(String ws, String code, int version, boolean makeLive) {
+        return RecomputeJob.create(String.format("%03d-", ++created) + UUID.randomUUID(), ws, code, version,
+                makeLive);
+    }
+
+    /**
+     * Queues the jobs and claims them, the first with the others joining it, by {@code replica} in one transaction.
+     * This application's own runner claims any waiting job shortly after a publish (also another test's): it never
+     * sees these claimable, so the test's replica holds them however the runners' timing falls.
+     */
+    private Lease queueHeld(RecomputeJobs replica, RecomputeJob... jobs) {
+        return sync(() -> Panache.withTransaction(() -> Multi.createFrom().items(jobs)
+                .onItem().transformToUniAndConcatenate(taxonomy::insertJob)
+                .collect().asList()
+                .chain(() -> replica.claim(jobs[0].jobId())))).orElseThrow();
+    }
+
+    /** Queues the job held by {@code replica} (see {@link #queueHeld}) and runs it to its end. */
+    private void queueAndRun(RecomputeJobs replica, RecomputeJob job) {
+        Lease lease = queueHeld(replica, job);
+        sync(() -> replica.run(lease));
+    }
+
     private RecomputeJob stored(String ws, String jobId) {
         return sync(() -> Panache.withSession(() -> taxonomy.job(ws, jobId))).orElseThrow();
     }
@@ -161,9 +187,11 @@ class RecomputeJobsTest {
                 "real_time", null, 0, null, null, null), """
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city exists"},
                                             {"value": "unknown", "when": "not trait.city exists"}]}"""));
-        sync(() -> catalog.publish(ws, "located", 1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(1).equals(sync(() -> Panache.withSession(
-                () -> taxonomy.definition(ws, "located", false))).orElseThrow().liveVersion()));
+        // Published by a test replica: a publish through the catalogue would also start this application's runner,
+        // which would then claim the jobs the next tests queue for their replicas.
+        RecomputeJobs a = idleReplica("replica-a", Duration.ofMinutes(1));
+        queueAndRun(a, job(ws, "located", 1, true));
+        assertThat(liveVersion(ws, "located")).isEqualTo(1);
         List<CompiledTag> tags = sync(() -> Panache.withSession(() -> compute.computable(ws)));
 
         // p9999 was listed on a page, then erased (or merged away) before the page was computed.
@@ -216,11 +244,11 @@ class RecomputeJobsTest {
     @Test
     void aReplicaThatDiesMidJobIsTakenOverFromItsCheckpointAfterTheLease() {
         String ws = workspaceWithTag("parisian", "real_time");
-        RecomputeJob job = queue(ws, "parisian", true);
+        RecomputeJob job = job(ws, "parisian", 1, true);
         RecomputeJobs a = replica("replica-a", Duration.ofSeconds(2));
         RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
 
-        Lease first = sync(() -> a.claim(job.jobId())).orElseThrow();
+        Lease first = queueHeld(a, job);
         Lease afterOnePage = sync(() -> a.step(first)).orElseThrow();
         // Replica a stops here, as if it died. Its progress is visible, and nobody else may take the job yet.
         RecomputeJob stalled = stored(ws, job.jobId());
@@ -258,8 +286,7 @@ class RecomputeJobsTest {
         String ws = workspaceWithTag("parisian_daily", "daily");
         RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
         RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
-        RecomputeJob publish = queue(ws, "parisian_daily", true);
-        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        queueAndRun(a, job(ws, "parisian_daily", 1, true));
 
         LocalDate day = LocalDate.of(2026, 3, 1);
         List<RecomputeJob> queuedByA = sync(() -> a.queueRefresh(ws, day));
@@ -273,8 +300,7 @@ class RecomputeJobsTest {
         assertThat(rows).isEqualTo(1);
 
         String refreshId = queuedByA.get(0).jobId();
-        sync(() -> b.claim(refreshId).chain(lease -> b.run(lease.orElseThrow())));
-        assertThat(stored(ws, refreshId).state()).isEqualTo(RecomputeJob.COMPLETED);
+        assertThat(runToEnd(ws, b, refreshId).state()).isEqualTo(RecomputeJob.COMPLETED);
         assertThat(sync(() -> a.claim(refreshId))).as("a completed job is not claimable").isEmpty();
         assertThat(sync(() -> a.queueRefresh(ws, day))).hasSize(1);
         assertThat(stored(ws, refreshId).state()).as("queueing again the same day does not rerun it")
@@ -287,12 +313,12 @@ class RecomputeJobsTest {
         sync(() -> catalog.createTag(ws, new TagDefinition("lyonnais", "Lyonnais", "", "crm", "geo", null, null,
                 "real_time", null, 0, null, null, null), """
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
-        List<RecomputeJob> queued = List.of(queue(ws, "parisian", true), queue(ws, "lyonnais", true),
-                queue(ws, "parisian", false));
+        List<RecomputeJob> queued = List.of(job(ws, "parisian", 1, true), job(ws, "lyonnais", 1, true),
+                job(ws, "parisian", 1, false));
         RecomputeJobs a = replica("replica-a", Duration.ofSeconds(2));
         RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
 
-        Lease together = sync(() -> a.claim(null)).orElseThrow();
+        Lease together = queueHeld(a, queued.toArray(RecomputeJob[]::new));
         assertThat(together.jobs()).extracting(RecomputeJob::jobId)
                 .containsExactlyElementsOf(queued.stream().map(RecomputeJob::jobId).toList());
         sync(() -> a.step(together)).orElseThrow();
@@ -301,7 +327,7 @@ class RecomputeJobsTest {
             assertThat(stored(ws, job.jobId()).done()).isEqualTo(PAGE);
         }
         Lease takenOver = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> sync(() -> b.claim(null)), Optional::isPresent).orElseThrow();
+                .until(() -> sync(() -> b.claim(queued.get(0).jobId())), Optional::isPresent).orElseThrow();
         assertThat(takenOver.jobs()).hasSize(3);
         assertThat(takenOver.checkpoint()).isEqualTo("p0010");
 
@@ -333,11 +359,10 @@ class RecomputeJobsTest {
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
         RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
         RecomputeJobs b = replica("replica-b", Duration.ofMinutes(1));
-        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
-        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
-        RecomputeJob publishV1 = queue(ws, "parisian", 1, true);
+        RecomputeJob publishV2 = job(ws, "parisian", 2, true);
+        Lease v2 = queueHeld(a, publishV2);
 
-        sync(() -> b.claim(publishV1.jobId()).chain(lease -> b.run(lease.orElseThrow())));
+        queueAndRun(b, job(ws, "parisian", 1, true));
         assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
         sync(() -> a.run(v2));
 
@@ -379,11 +404,11 @@ class RecomputeJobsTest {
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
         sync(() -> catalog.reviseTag(ws, "parisian", """
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Nice\\""}]}"""));
-        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
-        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
-        RecomputeJob publishV3 = queue(ws, "parisian", 3, true);
+        RecomputeJob publishV2 = job(ws, "parisian", 2, true);
+        Lease v2 = queueHeld(a, publishV2);
+        RecomputeJob publishV3 = job(ws, "parisian", 3, true);
         // Replica b takes v3's job and stalls: nobody else runs it before its lease expires.
-        sync(() -> b.claim(publishV3.jobId())).orElseThrow();
+        queueHeld(b, publishV3);
         sync(() -> a.run(v2));
         assertThat(stored(ws, publishV2.jobId()).state()).isEqualTo(RecomputeJob.COMPLETED);
         assertThat(liveVersion(ws, "parisian")).as("v2 waits for the later publish").isEqualTo(1);
@@ -426,10 +451,9 @@ class RecomputeJobsTest {
         runToEnd(ws, a, queue(ws, "parisian", 1, true).jobId());
         sync(() -> catalog.reviseTag(ws, "parisian", """
                 {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
-        RecomputeJob publishV2 = queue(ws, "parisian", 2, true);
-        Lease v2 = sync(() -> a.claim(publishV2.jobId())).orElseThrow();
-        RecomputeJob rollback = queue(ws, "parisian", 1, true);
-        sync(() -> b.claim(rollback.jobId())).orElseThrow();
+        Lease v2 = queueHeld(a, job(ws, "parisian", 2, true));
+        RecomputeJob rollback = job(ws, "parisian", 1, true);
+        queueHeld(b, rollback);
         sync(() -> a.run(v2));
 
         // Taken over, the rollback's job fails: v1's stored cut points are unreadable while it is prepared.
@@ -455,16 +479,17 @@ class RecomputeJobsTest {
     void segmentsAreRefreshedOnceTheDailyRefreshOfTheirTagsCompletes() {
         String ws = workspaceWithTag("parisian_daily", "daily");
         RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
-        RecomputeJob publish = queue(ws, "parisian_daily", true);
-        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        queueAndRun(a, job(ws, "parisian_daily", 1, true));
         sync(() -> segments.create(ws, "parisians", "Parisians", "", "tag.parisian_daily = \"yes\""));
         // p0002 moves to Paris: a daily tag follows at the refresh.
         sync(() -> Panache.withTransaction(() -> NativeSql.update("""
                 update profile_trait set traits = '{"city":"Paris"}' where workspace = :ws and profile_id = 'p0002'""",
                 Map.of("ws", ws))));
 
-        List<RecomputeJob> refresh = sync(() -> a.queueRefresh(ws, LocalDate.of(2026, 3, 2)));
-        sync(() -> a.claim(refresh.get(0).jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        // Queued and claimed in one transaction: the segments are refreshed by the end of a's run, not another's.
+        Lease refresh = sync(() -> Panache.withTransaction(() -> a.queueRefresh(ws, LocalDate.of(2026, 3, 2))
+                .chain(jobs -> a.claim(jobs.get(0).jobId())))).orElseThrow();
+        sync(() -> a.run(refresh));
 
         assertThat(valuesOf(ws, "p0002")).containsExactly("yes");
         assertThat(sync(() -> segments.get(ws, "parisians")).row().members()).isEqualTo(PROFILES / 2 + 2);
@@ -495,8 +520,7 @@ class RecomputeJobsTest {
                 "real_time", null, 0, null, null, null), """
                 {"kind": "metric", "metric": "count(\\"Order Completed\\")"}"""));
         RecomputeJobs a = replica("replica-a", Duration.ofMinutes(1));
-        RecomputeJob publish = queue(ws, "orders", true);
-        sync(() -> a.claim(publish.jobId()).chain(lease -> a.run(lease.orElseThrow())));
+        queueAndRun(a, job(ws, "orders", 1, true));
         assertThat(valuesOf(ws, "p1")).containsExactly("2");
 
         sync(() -> compute.prune());
