@@ -4,25 +4,23 @@ import io.portrait.common.sink.ApplyResult;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
-import io.portrait.recommendation.domain.InteractionLine;
-import io.portrait.recommendation.domain.ProductDetails;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
 import static io.portrait.recommendation.store.ErasedProfiles.assertNothingHeldFor;
+import static io.portrait.recommendation.service.DeliveryEvents.await;
+import static io.portrait.recommendation.service.DeliveryEvents.everything;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class ErasureDuringDeliveryTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
     InteractionService deliveries;
@@ -61,12 +57,12 @@ class ErasureDuringDeliveryTest {
 
     @Test
     void aDeliveryCheckedBeforeTheErasureAndWrittenAfterItLeavesNothingOfTheProfile() {
-        await(deliveries.apply(ws, List.of(event("gone", now.minusSeconds(60), "A", InteractionKind.PURCHASED))));
+        await(deliveries.apply(ws, List.of(everything("gone", now.minusSeconds(60), "A", InteractionKind.PURCHASED))));
         await(merges.merge(ws, "m1", "gone", List.of("old-id")));
         // Its next delivery (for its own id and for an id merged into it) is checked while the profile is live.
         InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(
-                event("gone", now.minusSeconds(30), "B", InteractionKind.PURCHASED),
-                event("old-id", now.minusSeconds(20), "C", InteractionKind.VIEWED))));
+                everything("gone", now.minusSeconds(30), "B", InteractionKind.PURCHASED),
+                everything("old-id", now.minusSeconds(20), "C", InteractionKind.VIEWED))));
         assertThat(checked.writing()).containsOnlyKeys("gone");
 
         await(erasures.erase(ws, "gone"));
@@ -79,14 +75,14 @@ class ErasureDuringDeliveryTest {
         assertThat(await(profiles.find(ws, "gone"))).isEmpty();
         assertNothingHeldFor(mongo, ws, "gone");
         assertNothingHeldFor(mongo, ws, "old-id");
-        assertThat(await(deliveries.apply(ws, List.of(event("gone", now, "D", InteractionKind.PURCHASED))))
+        assertThat(await(deliveries.apply(ws, List.of(everything("gone", now, "D", InteractionKind.PURCHASED))))
                 .dropped()).as("later events of the erased profile").isEqualTo(1);
         assertNothingHeldFor(mongo, ws, "gone");
     }
 
     @Test
     void aDeliveryThatWroteAfterTheErasureAndFailedBeforeLookingAgainIsErasedWhenItComesAgain() {
-        EventFacts purchase = event("gone", now.minusSeconds(30), "B", InteractionKind.PURCHASED);
+        EventFacts purchase = everything("gone", now.minusSeconds(30), "B", InteractionKind.PURCHASED);
         InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(purchase)));
         await(erasures.erase(ws, "gone"));
         // What its writes left, as they were when it failed: after the erasure's deletions, with no second look.
@@ -99,15 +95,5 @@ class ErasureDuringDeliveryTest {
 
         assertThat(again.dropped()).isEqualTo(1);
         assertNothingHeldFor(mongo, ws, "gone");
-    }
-
-    /** An event carrying everything a delivery writes of a profile: an interaction, its item, consent and region. */
-    private static EventFacts event(String profileId, Instant at, String sku, InteractionKind kind) {
-        return new EventFacts(UUID.randomUUID().toString(), profileId, at, List.of(new InteractionLine(sku, kind, 1)),
-                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), true, "FR");
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(TIMEOUT);
     }
 }

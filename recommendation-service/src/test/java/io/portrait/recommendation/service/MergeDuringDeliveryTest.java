@@ -3,8 +3,6 @@ package io.portrait.recommendation.service;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
-import io.portrait.recommendation.domain.InteractionLine;
-import io.portrait.recommendation.domain.ProductDetails;
 import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.repository.ConsentRepository;
@@ -13,17 +11,19 @@ import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.portrait.recommendation.service.DeliveryEvents.await;
+import static io.portrait.recommendation.service.DeliveryEvents.count;
+import static io.portrait.recommendation.service.DeliveryEvents.purchase;
+import static io.portrait.recommendation.service.DeliveryEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class MergeDuringDeliveryTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
     InteractionService deliveries;
@@ -54,33 +52,21 @@ class MergeDuringDeliveryTest {
     private final String ws = "ws-" + UUID.randomUUID();
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
+    private final EventFacts mergedView = view("merged", now.minusSeconds(80), "B");
+    private final EventFacts mergedPurchase = purchase("merged", now.minusSeconds(60), "A");
+
     @Test
     void anEventCheckedBeforeAMergeAndWrittenAfterItIsHeldByTheSurvivorOnce() {
-        EventFacts survivorView = view("survivor", now.minusSeconds(90), "A");
-        EventFacts mergedView = view("merged", now.minusSeconds(80), "B");
-        EventFacts mergedPurchase = purchase("merged", now.minusSeconds(60), "A");
-        await(deliveries.apply(ws, List.of(survivorView, mergedView)));
-
-        // The purchase is checked while the profile is its own...
-        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(mergedPurchase)));
-        assertThat(checked.writing()).containsOnlyKeys("merged");
-        // ...the profile is merged away before the delivery writes...
-        assertThat(await(merges.merge(ws, "m-1", "survivor", List.of("merged")))).isTrue();
-        // ...which writes into it, and moves what it wrote on to the survivor once it looks again.
+        InteractionService.Delivery checked = purchaseCheckedThenMerged();
+        // The delivery writes into the merged profile, and moves what it wrote on to the survivor once it looks again.
         assertThat(await(deliveries.carryOut(checked)).applied()).isEqualTo(1);
 
-        assertSurvivorHoldsThePurchaseOnce(mergedView, mergedPurchase);
+        assertSurvivorHoldsThePurchaseOnce();
     }
 
     @Test
     void anEventWrittenIntoAMergedProfileByADeliveryThatFailedBeforeItsSecondLookIsMovedWhenDeliveredAgain() {
-        EventFacts survivorView = view("survivor", now.minusSeconds(90), "A");
-        EventFacts mergedView = view("merged", now.minusSeconds(80), "B");
-        EventFacts mergedPurchase = purchase("merged", now.minusSeconds(60), "A");
-        await(deliveries.apply(ws, List.of(survivorView, mergedView)));
-        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(mergedPurchase)));
-        assertThat(checked.writing()).containsOnlyKeys("merged");
-        await(merges.merge(ws, "m-1", "survivor", List.of("merged")));
+        purchaseCheckedThenMerged();
         // What its writes left in the merged profile, as they were when it failed: after the move, with no second
         // look.
         await(interactions.recordAll(ws, "merged", mergedPurchase.interactions(), mergedPurchase.eventId(),
@@ -91,10 +77,22 @@ class MergeDuringDeliveryTest {
         // The relay delivers the purchase again: it resolves to the survivor now.
         assertThat(await(deliveries.apply(ws, List.of(mergedPurchase))).applied()).isEqualTo(1);
 
-        assertSurvivorHoldsThePurchaseOnce(mergedView, mergedPurchase);
+        assertSurvivorHoldsThePurchaseOnce();
     }
 
-    private void assertSurvivorHoldsThePurchaseOnce(EventFacts mergedView, EventFacts mergedPurchase) {
+    /**
+     * The survivor viewed A and the other profile B; the other profile's purchase of A is checked while that profile
+     * is its own, then the profile is merged away before the delivery writes.
+     */
+    private InteractionService.Delivery purchaseCheckedThenMerged() {
+        await(deliveries.apply(ws, List.of(view("survivor", now.minusSeconds(90), "A"), mergedView)));
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(mergedPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("merged");
+        assertThat(await(merges.merge(ws, "m-1", "survivor", List.of("merged")))).isTrue();
+        return checked;
+    }
+
+    private void assertSurvivorHoldsThePurchaseOnce() {
         List<ProfileInteraction> survivorItems = await(interactions.allOf(ws, "survivor"));
         assertThat(survivorItems).extracting(ProfileInteraction::sku).containsExactlyInAnyOrder("A", "B");
         ProfileInteraction survivorA = survivorItems.stream().filter(item -> item.sku().equals("A")).findFirst()
@@ -121,26 +119,5 @@ class MergeDuringDeliveryTest {
         assertThat(count(everyAggregate, "A", InteractionKind.PURCHASED)).isEqualTo(1);
         assertThat(count(everyAggregate, "A", InteractionKind.VIEWED)).isEqualTo(1);
         assertThat(count(everyAggregate, "B", InteractionKind.VIEWED)).as(mergedView.eventId()).isEqualTo(1);
-    }
-
-    private static long count(List<ProfileInteraction> aggregates, String sku, InteractionKind kind) {
-        return aggregates.stream().filter(aggregate -> aggregate.sku().equals(sku))
-                .mapToLong(aggregate -> aggregate.counts().getOrDefault(kind, 0L)).sum();
-    }
-
-    private static EventFacts view(String profileId, Instant at, String sku) {
-        return new EventFacts(UUID.randomUUID().toString(), profileId, at,
-                List.of(new InteractionLine(sku, InteractionKind.VIEWED, 1)),
-                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), null, null);
-    }
-
-    private static EventFacts purchase(String profileId, Instant at, String sku) {
-        return new EventFacts(UUID.randomUUID().toString(), profileId, at,
-                List.of(new InteractionLine(sku, InteractionKind.PURCHASED, 1)),
-                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), true, "FR");
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(TIMEOUT);
     }
 }

@@ -12,17 +12,19 @@ import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.portrait.recommendation.service.DeliveryEvents.await;
+import static io.portrait.recommendation.service.DeliveryEvents.consent;
+import static io.portrait.recommendation.service.DeliveryEvents.count;
+import static io.portrait.recommendation.service.DeliveryEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,8 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(MongoTestResource.class)
 class UnmergeDuringDeliveryTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
     InteractionService deliveries;
@@ -136,8 +136,8 @@ class UnmergeDuringDeliveryTest {
                 .containsExactlyInAnyOrder("A", "B");
         // Every item counts the purchase once, across all profiles.
         List<ProfileInteraction> everyAggregate = await(interactions.scan(ws).collect().asList());
-        assertThat(purchases(everyAggregate, "A")).isEqualTo(1);
-        assertThat(purchases(everyAggregate, "B")).isEqualTo(2);
+        assertThat(count(everyAggregate, "A", InteractionKind.PURCHASED)).isEqualTo(1);
+        assertThat(count(everyAggregate, "B", InteractionKind.PURCHASED)).isEqualTo(2);
         // The survivor's consent and region are its own; the purchase's are the restored profile's.
         assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(false, survivorRefusal.occurredAt()));
         assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredPurchase.occurredAt()));
@@ -183,11 +183,6 @@ class UnmergeDuringDeliveryTest {
         return aggregates.get(0);
     }
 
-    private static long purchases(List<ProfileInteraction> aggregates, String sku) {
-        return aggregates.stream().filter(aggregate -> aggregate.sku().equals(sku))
-                .mapToLong(aggregate -> aggregate.counts().getOrDefault(InteractionKind.PURCHASED, 0L)).sum();
-    }
-
     private void unmerge(String mergeId, List<EventFacts> events) {
         assertThat(await(unmerges.unmerge(ws, mergeId, "survivor", List.of("restored"), List.of("restored"),
                 events.stream().map(EventFacts::eventId).toList()))).isTrue();
@@ -198,20 +193,5 @@ class UnmergeDuringDeliveryTest {
             assertThat(await(consents.find(ws, profileId))).as(profileId).hasValueSatisfying(consent ->
                     assertThat(consent.personalization()).isFalse());
         }
-    }
-
-    private static EventFacts view(String profileId, Instant at, String sku) {
-        return new EventFacts(UUID.randomUUID().toString(), profileId, at,
-                List.of(new InteractionLine(sku, InteractionKind.VIEWED, 1)),
-                List.of(new ProductDetails(sku, "Item " + sku, "tea", "brand", 9.5)), null, null);
-    }
-
-    private static EventFacts consent(String profileId, boolean personalization, Instant at) {
-        return new EventFacts(UUID.randomUUID().toString(), profileId, at, List.of(), List.of(), personalization,
-                null);
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(TIMEOUT);
     }
 }
