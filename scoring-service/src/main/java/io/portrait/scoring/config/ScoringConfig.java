@@ -62,6 +62,13 @@ public interface ScoringConfig {
          */
         @WithDefault("5000")
         int saveChunk();
+
+        /**
+         * Customers whose order days a refit reads per page: a page's days are held, then only their summaries. The
+         * lease is renewed before each page, so a read longer than the lease keeps the workspace.
+         */
+        @WithDefault("5000")
+        int readPage();
     }
 
     interface Clv {

@@ -29,6 +29,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads model versions, clusters, per-profile scores and a refit's orders, and keeps the refit leases, through the
@@ -128,21 +129,25 @@ public class ScoreRepository {
      * holding an order of no known value in it, and the days holding a refund, handed to {@code summarize} one
      * profile at a time in profile order; answers what it made of each (nulls left out). The orders are read
      * {@code pageSize} profiles at a time (keyset pages by profile id), all in one read-only snapshot, so that only
-     * a page of order days is held at once, never the workspace's.
+     * a page of order days is held at once, never the workspace's. {@code beforePage} runs before each page is read
+     * (the refit's lease heartbeat); its failure stops the reading and is answered.
      */
     public <T> Uni<List<T>> eachCustomer(String workspace, String currency, int pageSize,
-                                         Function<CustomerPurchases, T> summarize) {
+                                         Supplier<Uni<Void>> beforePage, Function<CustomerPurchases, T> summarize) {
         List<T> summaries = new ArrayList<>();
         return pool.withTransaction(connection -> connection
                 .query("set transaction isolation level repeatable read, read only").execute()
-                .chain(() -> page(connection, workspace, currency, "", pageSize, summarize, summaries))
+                .chain(() -> page(connection, workspace, currency, "", pageSize, beforePage, summarize, summaries))
                 .replaceWith(summaries));
     }
 
     /** One page after profile {@code after}, and the pages after it while pages come back full. */
     private <T> Uni<Void> page(SqlConnection connection, String workspace, String currency, String after,
-                               int pageSize, Function<CustomerPurchases, T> summarize, List<T> summaries) {
-        return connection.preparedQuery(PURCHASE_DAYS).execute(Tuple.of(workspace, currency, after, pageSize))
+                               int pageSize, Supplier<Uni<Void>> beforePage, Function<CustomerPurchases, T> summarize,
+                               List<T> summaries) {
+        return beforePage.get()
+                .chain(() -> connection.preparedQuery(PURCHASE_DAYS)
+                        .execute(Tuple.of(workspace, currency, after, pageSize)))
                 // Off the event loop: summarizing a page is computation.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(rows -> {
@@ -150,7 +155,7 @@ public class ScoreRepository {
                     summaries.addAll(customers.parallelStream().map(summarize).filter(Objects::nonNull).toList());
                     return customers.size() < pageSize ? Uni.createFrom().voidItem()
                             : page(connection, workspace, currency, customers.get(customers.size() - 1).profileId(),
-                            pageSize, summarize, summaries);
+                            pageSize, beforePage, summarize, summaries);
                 });
     }
 

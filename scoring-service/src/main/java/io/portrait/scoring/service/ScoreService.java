@@ -54,8 +54,6 @@ public class ScoreService {
     public static final String VALUE_TIER = "value_tier";
     public static final String CHURN_RISK = "churn_risk";
     public static final String CLUSTER = "cluster";
-    /** Customers whose order days a refit reads at a time: a page's days are held, then only their summaries. */
-    static final int READ_PAGE = 5_000;
     private static final Pattern SCHEDULE_PERIOD = Pattern.compile("(\\d{1,9})([SMHD])");
 
     private final ScoreRepository scores;
@@ -68,6 +66,7 @@ public class ScoreService {
     private final Duration scheduledFreshness;
     private final Duration waitForRunning;
     private final int saveChunk;
+    private final int readPage;
     private final Clock clock = Clock.systemUTC();
 
     ScoreService(ScoreRepository scores, ModelVersionWriter versions, TaggingClient tagging, ScoringConfig config,
@@ -82,6 +81,7 @@ public class ScoreService {
         this.waitForRunning = SettingChecks.notNegative(config.refit().waitForRunning(),
                 "portrait.scoring.refit.wait-for-running");
         this.saveChunk = SettingChecks.atLeastOne(config.refit().saveChunk(), "portrait.scoring.refit.save-chunk");
+        this.readPage = SettingChecks.atLeastOne(config.refit().readPage(), "portrait.scoring.refit.read-page");
         // Built once at start, so a bad threshold or segment rule fails the start-up, not a refit.
         this.scorer = new PopulationScorer(new ScoringSettings(config.clv().horizonDays(), config.clv().periodDays(),
                 config.clv().margin(), config.clv().annualDiscountRate(), config.clv().minCustomers(),
@@ -177,7 +177,11 @@ public class ScoreService {
         Instant now = clock.instant();
         LocalDate asOf = LocalDate.ofInstant(now, ZoneOffset.UTC);
         String currency = currencies.of(workspace);
-        return scores.eachCustomer(workspace, currency, READ_PAGE, customer -> scorer.summarize(customer, asOf))
+        // The lease is renewed before every page too, so a read longer than the lease keeps the workspace, and a
+        // refit whose lease passed to another replica while it read stops before the next page, as busy: it fits
+        // nothing, rather than fit the whole population only to find itself overtaken at its save.
+        return scores.eachCustomer(workspace, currency, readPage, () -> holdLease(workspace, holder),
+                        customer -> scorer.summarize(customer, asOf))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(customers -> scorer.scoreSummaries(customers, asOf))
                 .chain(run -> {
@@ -207,8 +211,8 @@ public class ScoreService {
 
     /**
      * Renews the workspace's refit lease for {@code holder}, for another {@code refit.lease}: a refit calls it
-     * before each step of its save, so that a save longer than the lease keeps the workspace. A lease that expired
-     * while no other replica took the workspace is renewed too.
+     * before each page of orders it reads and each step of its save, so that a read or a save longer than the lease
+     * keeps the workspace. A lease that expired while no other replica took the workspace is renewed too.
      *
      * @throws RefitBusyException (as a failure) when the lease passed to another holder: another replica is
      *                            refitting the workspace, and this refit must store nothing more

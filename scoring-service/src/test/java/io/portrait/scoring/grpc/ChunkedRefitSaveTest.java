@@ -29,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -84,6 +85,9 @@ class ChunkedRefitSaveTest {
 
     @Inject
     Pool pool;
+
+    @ConfigProperty(name = "portrait.scoring.refit.read-page")
+    int readPage;
 
     @Test
     void aReaderDuringAHalfSavedVersionStillAnswersThePreviousCompleteVersion() {
@@ -257,6 +261,95 @@ class ChunkedRefitSaveTest {
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
         assertThat(await(scoreRepository.claimLease(ws, "replica-b", LEASE))).isFalse();
         await(scoreRepository.releaseLease(ws, "replica-a"));
+    }
+
+    /**
+     * The refit renews its lease before every page of orders it reads: one whose lease another replica took over
+     * while it read a page (a trigger hands the lease to replica b as the first page's renewal takes it: the lease
+     * ran out and b claimed it) stops before the next page, as busy, having fitted and stored nothing: no version
+     * opened, v1 still served, and b still holds the workspace. Renewed only from the save on, it read every page,
+     * fitted the models and opened its version before it found itself overtaken.
+     */
+    @Test
+    void aRefitWhoseLeaseAnotherReplicaTookOverBetweenTwoPagesStopsBeforeFitting() {
+        assertThat(readPage).as("the orders are read in several pages").isLessThan(CUSTOMERS);
+        String ws = refittedWorkspace();
+
+        execute("""
+                create function hand_refit_lease_over() returns trigger language plpgsql as $$
+                begin
+                    update refit_lease set holder = 'replica-b', expires_at = now() + interval '30 minutes'
+                    where workspace = new.workspace;
+                    return null;
+                end $$""");
+        execute("create trigger hand_refit_lease_over after update on refit_lease for each row when (new.workspace = '"
+                + ws + "' and new.holder <> 'replica-b') execute function hand_refit_lease_over()");
+        try {
+            assertThatThrownBy(() -> await(service.refit(ws, ModelFitRecord.ON_DEMAND)))
+                    .isInstanceOf(RefitBusyException.class);
+        } finally {
+            execute("drop trigger hand_refit_lease_over on refit_lease");
+            execute("drop function hand_refit_lease_over()");
+        }
+
+        assertThat(count("select count(*) as n from model_fit where workspace = $1", Tuple.of(ws)))
+                .as("versions stored, complete or not").isEqualTo(1);
+        assertThat(rowsOfVersion(ws, 2)).isZero();
+        assertServed(ws, "v1");
+        assertThat(await(scoreRepository.claimLease(ws, "replica-c", LEASE))).isFalse();
+        await(scoreRepository.releaseLease(ws, "replica-b"));
+    }
+
+    /**
+     * A read longer than the lease: the lease runs out as each page is read (a trigger expires it as soon as it is
+     * taken or renewed, and logs each renewal), and no other replica claims it meanwhile. The renewal before each
+     * page takes it up again and the refit completes its version. Renewed only from the save on, the lease stayed
+     * run out for the whole read, free for another replica to take the workspace: only one renewal came before the
+     * version was opened, not one per page.
+     */
+    @Test
+    void aReadLongerThanTheLeaseKeepsTheLeaseAndTheRefitCompletes() {
+        int pages = CUSTOMERS / readPage + 1;
+        assertThat(pages).as("the orders are read in several pages").isGreaterThan(1);
+        String ws = refittedWorkspace();
+
+        execute("create table lease_renewal (id serial, holder text, ran_out boolean, version_opened boolean)");
+        execute("""
+                create function expire_refit_lease_at_once() returns trigger language plpgsql as $$
+                begin
+                    if tg_op = 'UPDATE' then
+                        insert into lease_renewal (holder, ran_out, version_opened)
+                        values (new.holder, old.expires_at < now(),
+                                exists (select 1 from model_fit where workspace = new.workspace and version > 1));
+                    end if;
+                    update refit_lease set expires_at = now() - interval '1 second' where workspace = new.workspace;
+                    return null;
+                end $$""");
+        execute("create trigger expire_refit_lease_at_once after insert or update on refit_lease for each row when "
+                + "(new.workspace = '" + ws + "' and new.expires_at > now()) execute function expire_refit_lease_at_once()");
+        ModelFitRecord fit;
+        List<String> renewedBeforeTheVersion = new ArrayList<>();
+        List<Boolean> ranOut = new ArrayList<>();
+        try {
+            fit = await(service.refit(ws, ModelFitRecord.ON_DEMAND));
+            await(pool.query("select * from lease_renewal order by id").execute()).forEach(row -> {
+                ranOut.add(row.getBoolean("ran_out"));
+                if (!row.getBoolean("version_opened")) {
+                    renewedBeforeTheVersion.add(row.getString("holder"));
+                }
+            });
+        } finally {
+            execute("drop trigger expire_refit_lease_at_once on refit_lease");
+            execute("drop function expire_refit_lease_at_once()");
+            execute("drop table lease_renewal");
+        }
+
+        assertThat(fit.version()).isEqualTo(2);
+        assertServed(ws, "v2", "v1");
+        assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
+        // Once before every page, once before opening the version; every renewal took up a lease that had run out.
+        assertThat(renewedBeforeTheVersion).hasSize(pages + 1).containsOnly(renewedBeforeTheVersion.get(0));
+        assertThat(ranOut).isNotEmpty().containsOnly(true);
     }
 
     /**
