@@ -224,13 +224,7 @@ public class TaxonomyRepository {
      * later publish is the one to serve, whichever job completes last.
      */
     public Uni<Boolean> publishedSince(String jobId) {
-        return NativeSql.list("""
-                        select 1 from recompute_job this join recompute_job later
-                            on later.workspace = this.workspace and later.code = this.code
-                        where this.job_id = :jobId and later.make_live and later.version <> this.version
-                          and later.state <> 'failed' and later.queued > this.queued
-                        limit 1""", Integer.class, Map.of("jobId", jobId))
-                .map(rows -> !rows.isEmpty());
+        return publishedLater(jobId, "and later.version <> this.version");
     }
 
     /**
@@ -238,12 +232,17 @@ public class TaxonomyRepository {
      * failed, that one decides the version served.
      */
     public Uni<Boolean> publishedAfter(String jobId) {
+        return publishedLater(jobId, "");
+    }
+
+    /** Whether a publish of the job's tag that has not failed was queued after the job and meets {@code andAlso}. */
+    private static Uni<Boolean> publishedLater(String jobId, String andAlso) {
         return NativeSql.list("""
                         select 1 from recompute_job this join recompute_job later
                             on later.workspace = this.workspace and later.code = this.code
                         where this.job_id = :jobId and later.make_live and later.state <> 'failed'
-                          and later.queued > this.queued
-                        limit 1""", Integer.class, Map.of("jobId", jobId))
+                          and later.queued > this.queued""" + " " + andAlso + " limit 1", Integer.class,
+                        Map.of("jobId", jobId))
                 .map(rows -> !rows.isEmpty());
     }
 
