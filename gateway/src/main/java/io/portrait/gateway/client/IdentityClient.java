@@ -73,8 +73,9 @@ public class IdentityClient {
                         .setWorkspace(workspace).setProfileId(profileId).setReason(reason).build());
     }
 
-    public Uni<ListMergesResponse> merges(String workspace, String profileId) {
-        return timed().listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId).build());
+    public Uni<ListMergesResponse> merges(String workspace, String profileId, String cursor, int limit) {
+        return timed().listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId)
+                .setCursor(cursor == null ? "" : cursor).setLimit(limit).build());
     }
 
     public Uni<Profile> unbind(String workspace, String profileId, String type, String value) {

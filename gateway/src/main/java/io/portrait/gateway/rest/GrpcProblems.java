@@ -3,11 +3,16 @@ package io.portrait.gateway.rest;
 import io.grpc.Status;
 import io.portrait.gateway.engine.InvalidCursorException;
 
+import java.util.List;
+
 /** The one place where a gRPC status from a service becomes an HTTP problem. */
 public final class GrpcProblems {
 
-    /** How a service names the field of a request that holds the cursor of a list, in front of what is wrong with it. */
-    private static final String PAGE_TOKEN = "page_token:";
+    /**
+     * How the services name the field of a request that holds the cursor of a list, in front of what is wrong with it
+     * (ingestion's and tagging's page token, identity's cursor).
+     */
+    private static final List<String> CURSOR_FIELDS = List.of("page_token:", "cursor:");
 
     private GrpcProblems() {
     }
@@ -37,11 +42,11 @@ public final class GrpcProblems {
     }
 
     /**
-     * A service's page token is the API's cursor handed through as is, so a service refusing the token ("page_token:
-     * not a page token of this service") is refused as the gateway refuses a cursor it did not give out.
+     * A service's page token or cursor is the API's cursor handed through as is, so a service refusing it
+     * ("page_token: not a page token of this service") is refused as the gateway refuses a cursor it did not give out.
      */
     private static boolean aboutPageToken(String detail) {
-        return detail != null && detail.startsWith(PAGE_TOKEN);
+        return detail != null && CURSOR_FIELDS.stream().anyMatch(detail::startsWith);
     }
 
     private static String orDefault(String detail, String fallback) {

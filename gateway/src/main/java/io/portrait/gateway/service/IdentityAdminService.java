@@ -7,7 +7,6 @@ import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.ProfileView;
 import io.portrait.gateway.domain.ReviewView;
 import io.portrait.gateway.domain.UnmergeView;
-import io.portrait.gateway.engine.ListPager;
 import io.portrait.proto.identity.v1.GoldenTrait;
 import io.portrait.proto.identity.v1.MatchReview;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
@@ -17,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,12 +34,6 @@ public class IdentityAdminService {
     public static final String REVIEW_REJECTED = "identity.review-rejected";
 
     /** Identity's order of a merge history: by time of the merge, then by merge id (a UUID, compared as text). */
-    private static final ListPager<MergeView, MergeKey> MERGES = new ListPager<>(
-            merge -> new MergeKey(merge.mergedAt() == null ? Instant.EPOCH : merge.mergedAt(), merge.mergeId()),
-            Comparator.comparing(MergeKey::mergedAt).thenComparing(MergeKey::mergeId),
-            key -> key.mergedAt() + " " + key.mergeId(),
-            MergeKey::parse);
-
     private final IdentityClient identity;
     private final AuditService audit;
     private final PiiGuard pii;
@@ -124,14 +116,11 @@ public class IdentityAdminService {
                 instant(merge.hasMergedAt(), merge.getMergedAt()), null, null, null, null, null);
     }
 
-    /**
-     * One page of the merges that built the profile, oldest first. Identity answers the whole history, so it is paged
-     * here; a bad cursor is refused before identity is asked.
-     */
+    /** One page of the merges that built the profile, oldest first; identity pages them, on its own cursor. */
     public Uni<Page<MergeView>> merges(String workspace, String profileId, String cursor, int limit) {
-        MergeKey after = MERGES.after(cursor);
-        return identity.merges(workspace, profileId).map(response -> MERGES.page(
-                response.getMergesList().stream().map(IdentityAdminService::merge).toList(), after, limit));
+        return identity.merges(workspace, profileId, cursor, limit).map(response -> new Page<>(
+                response.getMergesList().stream().map(IdentityAdminService::merge).toList(),
+                response.getNextCursor().isEmpty() ? null : response.getNextCursor()));
     }
 
     public Uni<ProfileView> unbind(String workspace, String profileId, String type, String value) {
@@ -154,17 +143,6 @@ public class IdentityAdminService {
                 instant(entry.hasUndoneAt(), entry.getUndoneAt()),
                 entry.getUndoReason().isEmpty() ? null : entry.getUndoReason(),
                 entry.getReason().isEmpty() ? null : entry.getReason(), entry.hasScore() ? entry.getScore() : null);
-    }
-
-    private record MergeKey(Instant mergedAt, String mergeId) {
-
-        static MergeKey parse(String text) {
-            int space = text.indexOf(' ');
-            if (space < 0 || space == text.length() - 1) {
-                throw new IllegalArgumentException("not a merge key: " + text);
-            }
-            return new MergeKey(Instant.parse(text.substring(0, space)), text.substring(space + 1));
-        }
     }
 
     private static Instant instant(boolean present, Timestamp timestamp) {

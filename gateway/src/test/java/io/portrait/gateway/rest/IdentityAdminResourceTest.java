@@ -29,6 +29,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
@@ -47,7 +50,7 @@ class IdentityAdminResourceTest {
 
     @Test
     void listsTheMergeHistoryOldestFirst() {
-        when(identity.merges("default", BOB)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
+        when(identity.merges("default", BOB, null, 50)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
                 .addMerges(MergeHistoryEntry.newBuilder().setMergeId(MERGE).setSurvivorProfileId(ANN)
                         .addMergedProfileIds(BOB).setMergedAt(Timestamp.newBuilder().setSeconds(1767607200))
                         .setCauseEventId("evt-3")
@@ -71,12 +74,16 @@ class IdentityAdminResourceTest {
     }
 
     @Test
-    void pagesTheMergeHistoryWithLimitAndCursor() {
-        when(identity.merges("default", BOB)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
+    void pagesTheMergeHistoryOnIdentitysCursor() {
+        when(identity.merges("default", BOB, null, 2)).thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
                 .addMerges(historyEntry("9a000000-0000-4000-8000-000000000001", 1767607200))
                 .addMerges(historyEntry("9a000000-0000-4000-8000-000000000002", 1767607200))
-                .addMerges(historyEntry("9a000000-0000-4000-8000-000000000003", 1767780000))
+                .setNextCursor("2026-01-05T10:00:00Z 9a000000-0000-4000-8000-000000000002")
                 .build()));
+        when(identity.merges("default", BOB, "2026-01-05T10:00:00Z 9a000000-0000-4000-8000-000000000002", 2))
+                .thenReturn(Uni.createFrom().item(ListMergesResponse.newBuilder()
+                        .addMerges(historyEntry("9a000000-0000-4000-8000-000000000003", 1767780000))
+                        .build()));
 
         String next = given().queryParam("limit", 2).when().get("/v1/identity/profiles/" + BOB + "/merges")
                 .then().statusCode(200)
@@ -91,7 +98,10 @@ class IdentityAdminResourceTest {
     }
 
     @Test
-    void aBadCursorOrLimitOfTheMergeHistoryIsRefusedBeforeIdentityIsAsked() {
+    void aCursorIdentityRefusesIsABadCursorAndABadLimitIsRefusedBeforeIdentityIsAsked() {
+        when(identity.merges("default", BOB, "not-ours", 50)).thenReturn(Uni.createFrom().failure(
+                Status.INVALID_ARGUMENT.withDescription("cursor: is not a cursor this service answered")
+                        .asRuntimeException()));
         given().queryParam("cursor", "not-ours").when().get("/v1/identity/profiles/" + BOB + "/merges")
                 .then().statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
@@ -101,7 +111,7 @@ class IdentityAdminResourceTest {
                 .then().statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("detail", equalTo("\"limit\" must be between 1 and 500."));
-        verifyNoInteractions(identity);
+        verify(identity, never()).merges(any(), any(), any(), eq(501));
     }
 
     private static MergeHistoryEntry historyEntry(String mergeId, long mergedAtSeconds) {
@@ -111,7 +121,7 @@ class IdentityAdminResourceTest {
 
     @Test
     void unknownProfileIsAProblem() {
-        when(identity.merges("default", ANN)).thenReturn(Uni.createFrom().failure(
+        when(identity.merges("default", ANN, null, 50)).thenReturn(Uni.createFrom().failure(
                 Status.NOT_FOUND.withDescription("no profile " + ANN).asRuntimeException()));
 
         given().when().get("/v1/identity/profiles/" + ANN + "/merges")

@@ -123,9 +123,11 @@ public class IdentityGrpcService implements Identity {
 
     @Override
     public Uni<ListMergesResponse> listMerges(ListMergesRequest request) {
-        return admin.mergeHistory(Workspace.orDefault(request.getWorkspace()), request.getProfileId())
-                .map(entries -> ListMergesResponse.newBuilder()
-                        .addAllMerges(entries.stream().map(ProtoMapping::historyEntry).toList())
+        return admin.mergeHistory(Workspace.orDefault(request.getWorkspace()), request.getProfileId(),
+                        request.getCursor(), request.getLimit())
+                .map(page -> ListMergesResponse.newBuilder()
+                        .addAllMerges(page.merges().stream().map(ProtoMapping::historyEntry).toList())
+                        .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor())
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }

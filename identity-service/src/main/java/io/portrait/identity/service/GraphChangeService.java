@@ -2,6 +2,7 @@ package io.portrait.identity.service;
 
 import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.InvalidRequestException;
+import io.portrait.identity.domain.PageSize;
 import io.portrait.identity.repository.GraphChangeRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,10 +33,7 @@ public class GraphChangeService {
             if (afterSeq < 0) {
                 throw new InvalidRequestException("after_seq", "must not be negative");
             }
-            if (limit < 0 || limit > MAX_LIMIT) {
-                throw new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT);
-            }
-            return limit == 0 ? DEFAULT_LIMIT : limit;
+            return PageSize.of(limit, DEFAULT_LIMIT, MAX_LIMIT);
         }).flatMap(pageSize -> changes.listAfter(workspace, afterSeq, pageSize));
     }
 }

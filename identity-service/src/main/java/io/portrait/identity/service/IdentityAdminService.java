@@ -6,7 +6,9 @@ import io.portrait.identity.domain.Erasure;
 import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.IdentifierValue;
 import io.portrait.identity.domain.MergeHistoryEntry;
+import io.portrait.identity.domain.MergePage;
 import io.portrait.identity.domain.MergeRecord;
+import io.portrait.identity.domain.PageSize;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ProfileView;
 import io.portrait.identity.domain.Unmerge;
@@ -72,19 +74,36 @@ public class IdentityAdminService {
         this.clock = clock;
     }
 
-    /** The merges that built the profile an id stands for, oldest first, undone ones included. */
-    public Uni<List<MergeHistoryEntry>> mergeHistory(String workspace, String profileId) {
-        return Uni.createFrom().item(() -> ProfileService.parseId("profile_id", profileId))
-                .flatMap(id -> Panache.withSession(() -> profiles.findLive(workspace, id).flatMap(live -> {
-                    if (live == null) {
-                        return Uni.createFrom().failure(new ProfileNotFoundException("no profile " + id));
-                    }
-                    return profiles.findMergedInto(workspace, live.id).flatMap(mergedIds -> {
-                        List<UUID> group = new ArrayList<>(mergedIds);
-                        group.add(live.id);
-                        return merges.listBySurvivors(workspace, group);
-                    });
-                }))).map(records -> records.stream().map(MergeRecord::toHistoryEntry).toList());
+    /**
+     * One page of the merges that built the profile an id stands for, oldest first, undone ones included.
+     *
+     * @param cursor the previous page's next cursor; blank for the first page
+     * @param limit  1 to 500; 0 for the default of 50
+     */
+    public Uni<MergePage> mergeHistory(String workspace, String profileId, String cursor, int limit) {
+        return Uni.createFrom().item(() -> new HistoryQuery(ProfileService.parseId("profile_id", profileId),
+                        MergePage.Cursor.parse(cursor),
+                        PageSize.of(limit, MergePage.DEFAULT_LIMIT, MergePage.MAX_LIMIT)))
+                .flatMap(query -> Panache.withSession(() -> profiles.findLive(workspace, query.profileId())
+                        .flatMap(live -> {
+                            if (live == null) {
+                                return Uni.createFrom().failure(
+                                        new ProfileNotFoundException("no profile " + query.profileId()));
+                            }
+                            return profiles.findMergedInto(workspace, live.id).flatMap(mergedIds -> {
+                                List<UUID> group = new ArrayList<>(mergedIds);
+                                group.add(live.id);
+                                return merges.pageBySurvivors(workspace, group, query.after(), query.limit() + 1);
+                            });
+                        }))
+                        .map(records -> {
+                            List<MergeHistoryEntry> found = records.stream().map(MergeRecord::toHistoryEntry).toList();
+                            if (found.size() <= query.limit()) {
+                                return new MergePage(found, null);
+                            }
+                            List<MergeHistoryEntry> page = found.subList(0, query.limit());
+                            return new MergePage(page, MergePage.Cursor.after(page.get(page.size() - 1)).toString());
+                        }));
     }
 
     /** Removes one identifier from the profile an id stands for; a later event carrying it resolves it anew. */
@@ -283,5 +302,8 @@ public class IdentityAdminService {
     }
 
     private record UnbindTarget(UUID profileId, IdentifierKey key) {
+    }
+
+    private record HistoryQuery(UUID profileId, MergePage.Cursor after, int limit) {
     }
 }

@@ -6,6 +6,7 @@ import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.MatchReview;
 import io.portrait.identity.domain.Merge;
 import io.portrait.identity.domain.MergeReason;
+import io.portrait.identity.domain.PageSize;
 import io.portrait.identity.domain.ProfileNotFoundException;
 import io.portrait.identity.domain.ReviewDecision;
 import io.portrait.identity.domain.ReviewPage;
@@ -77,7 +78,7 @@ public class ReviewQueueService {
     public Uni<ReviewPage> list(String workspace, String status, String cursor, int limit) {
         return Uni.createFrom().item(() -> new ListQuery(
                         status == null || status.isBlank() ? null : MatchReview.Status.parse(status.strip()).wireName(),
-                        parseCursor(cursor), pageSize(limit)))
+                        parseCursor(cursor), PageSize.of(limit, DEFAULT_LIMIT, MAX_LIMIT)))
                 .flatMap(query -> store.listReviews(workspace, query.status(), query.afterSeq(), query.limit() + 1)
                         .flatMap(found -> {
                             boolean more = found.size() > query.limit();
@@ -216,16 +217,6 @@ public class ReviewQueueService {
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("cursor", "is not a cursor this service answered");
         }
-    }
-
-    private static int pageSize(int limit) {
-        if (limit == 0) {
-            return DEFAULT_LIMIT;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT);
-        }
-        return limit;
     }
 
     private static String blankToNull(String text) {

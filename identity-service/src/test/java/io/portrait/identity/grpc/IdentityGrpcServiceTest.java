@@ -13,7 +13,10 @@ import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfilesRequest;
 import io.portrait.proto.identity.v1.IdentityGrpc;
+import io.portrait.proto.identity.v1.ListMergesRequest;
+import io.portrait.proto.identity.v1.ListMergesResponse;
 import io.portrait.proto.identity.v1.LookupProfileRequest;
+import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
 import io.portrait.proto.identity.v1.RejectReviewRequest;
 import io.portrait.proto.identity.v1.Resolution;
@@ -175,6 +178,29 @@ class IdentityGrpcServiceTest {
                 workspace, UUID.fromString(p1))).isEmpty();
         assertThat(sql("select merged_at from profile where workspace = $1 and merged_into is not null", workspace))
                 .hasSize(2).allSatisfy(row -> assertThat(row.getOffsetDateTime("merged_at")).isNotNull());
+    }
+
+    @Test
+    void theMergeHistoryIsReadAPageAtATimeOldestFirst() {
+        String survivor = resolveOne(sighting("m0", "web", T1, id("anonymous_id", "s"))).getProfileId();
+        for (int i = 1; i <= 3; i++) {
+            resolveOne(sighting("m" + i, "web", T1, id("anonymous_id", "o" + i)));
+            resolveOne(sighting("j" + i, "app", T2, id("anonymous_id", "s"), id("anonymous_id", "o" + i)));
+        }
+        List<MergeHistoryEntry> whole = merges(survivor, "", 0).getMergesList();
+        assertThat(whole).hasSize(3);
+        assertThat(whole).extracting(entry -> instant(entry.getMergedAt())).isSorted();
+
+        ListMergesResponse first = merges(survivor, "", 2);
+        assertThat(first.getMergesList()).containsExactlyElementsOf(whole.subList(0, 2));
+        assertThat(first.getNextCursor()).isNotEmpty();
+        ListMergesResponse last = merges(survivor, first.getNextCursor(), 2);
+        assertThat(last.getMergesList()).containsExactlyElementsOf(whole.subList(2, 3));
+        assertThat(last.getNextCursor()).isEmpty();
+
+        assertInvalid(() -> merges(survivor, "not-ours", 2), "cursor");
+        assertInvalid(() -> merges(survivor, "", 501), "limit");
+        assertInvalid(() -> merges(survivor, "", -1), "limit");
     }
 
     @Test
@@ -444,6 +470,11 @@ class IdentityGrpcServiceTest {
         List<Row> rows = new ArrayList<>();
         pool.preparedQuery(query).execute(Tuple.from(List.of(params))).await().indefinitely().forEach(rows::add);
         return rows;
+    }
+
+    private ListMergesResponse merges(String profileId, String cursor, int limit) {
+        return identity.listMerges(ListMergesRequest.newBuilder().setWorkspace(workspace).setProfileId(profileId)
+                .setCursor(cursor).setLimit(limit).build());
     }
 
     private static Instant instant(Timestamp timestamp) {
