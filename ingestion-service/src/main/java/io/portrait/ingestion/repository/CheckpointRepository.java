@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * How far a reader of another service's feed has got, one document per feed; and, as 1, that a one-off pass over the
- * stored documents is done (see {@link ConsentMarks}). A checkpoint only moves forward, so two replicas reading the
+ * stored documents is done (see {@link OneOffPasses}). A checkpoint only moves forward, so two replicas reading the
  * same feed never take it back.
  */
 @ApplicationScoped

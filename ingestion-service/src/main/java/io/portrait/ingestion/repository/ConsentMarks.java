@@ -2,7 +2,6 @@ package io.portrait.ingestion.repository;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +15,7 @@ import static io.portrait.ingestion.repository.EventDocuments.CARRIES_CONSENT;
  * which lack the mark: once, in the background after the start, so that reading a profile's consent is served by the
  * {@code consent_timeline} index alone. Nothing waits for it: {@link EventDocuments#carryingConsent()} finds unmarked
  * events too, so the answer is the same before, during and after the pass. That it is done is recorded as a
- * checkpoint, so later starts do not scan the events again.
+ * checkpoint, so later starts do not scan the events again (see {@link OneOffPasses}).
  */
 @ApplicationScoped
 public class ConsentMarks {
@@ -25,25 +24,18 @@ public class ConsentMarks {
     static final String DONE = "events.carries_consent.marked";
 
     private final IngestionStore store;
-    private final CheckpointRepository checkpoints;
+    private final OneOffPasses passes;
 
-    public ConsentMarks(IngestionStore store, CheckpointRepository checkpoints) {
+    public ConsentMarks(IngestionStore store, OneOffPasses passes) {
         this.store = store;
-        this.checkpoints = checkpoints;
+        this.passes = passes;
     }
 
     void markInBackground(@Observes StartupEvent startup) {
-        checkpoints.get(DONE)
-                .flatMap(done -> done > 0 ? Uni.createFrom().<Long>nullItem()
-                        : markUnmarked().call(marked -> checkpoints.advance(DONE, 1)))
-                .subscribe().with(marked -> {
-                    if (marked != null) {
-                        Log.infof("marked %d events stored by earlier versions with whether they carry consent",
-                                marked);
-                    }
-                }, failure -> Log.warnf("events stored by earlier versions not marked with whether they carry consent "
-                        + "(consent is still read right, by a wider index range; tried again at the next start): %s",
-                        failure.toString()));
+        passes.runOnce(DONE, this::markUnmarked,
+                "marked %d events stored by earlier versions with whether they carry consent",
+                "events stored by earlier versions not marked with whether they carry consent (consent is still read "
+                        + "right, by a wider index range; tried again at the next start)");
     }
 
     /**

@@ -84,7 +84,7 @@ public class QuarantineRepository {
                     Updates.set("codes", entry.errors().stream().map(FieldError::getCode).distinct().toList()),
                     // The lookup hashes of its identifiers, as a stored event keeps them: erasing a person finds
                     // the rejected events that carried one of theirs.
-                    Updates.set(IDENTIFIER_HASHES, hashes.of(entry.event().getIdentifiersList())),
+                    Updates.set(IDENTIFIER_HASHES, lookupHashes(entry.event())),
                     Updates.set("last_attempt_at", now),
                     Updates.setOnInsert(RECEIVED_AT, Date.from(entry.receivedAt())),
                     Updates.inc("attempts", 1)), new UpdateOptions().upsert(true)));
@@ -152,13 +152,28 @@ public class QuarantineRepository {
                 .map(this::fromDocument).collect().asList();
     }
 
-    private Quarantined fromDocument(Document document) {
-        CollectedEvent event;
+    /**
+     * The lookup hashes of the identifiers a rejected event was sent with, as its entry keeps them: given to a new
+     * entry, and by {@link QuarantineLookupHashes} to one an earlier version stored without them, alike.
+     */
+    List<String> lookupHashes(CollectedEvent event) {
+        return hashes.of(event.getIdentifiersList());
+    }
+
+    /**
+     * The event of an entry, as sent; an {@link IllegalStateException} when it cannot be opened (sealed with a key
+     * since replaced) or read.
+     */
+    CollectedEvent event(Document document) {
         try {
-            event = CollectedEvent.parseFrom(values.open(document.get("event", Binary.class).getData()));
-        } catch (InvalidProtocolBufferException e) {
+            return CollectedEvent.parseFrom(values.open(document.get("event", Binary.class).getData()));
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw new IllegalStateException("quarantined event is unreadable", e);
         }
+    }
+
+    private Quarantined fromDocument(Document document) {
+        CollectedEvent event = event(document);
         List<FieldError> errors = document.getList("errors", Document.class).stream()
                 .map(e -> FieldError.newBuilder().setField(e.getString("field")).setCode(e.getString("code"))
                         .setMessage(e.getString("message")).build())

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
+import io.portrait.ingestion.repository.ImportReasonScrub;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
 import io.portrait.proto.ingestion.v1.CreateImportRequest;
@@ -70,6 +71,9 @@ class ImportTest {
 
     @Inject
     MongoClient mongo;
+
+    @Inject
+    ImportReasonScrub reasonScrub;
 
     private static ImportSpec crmSpec() {
         return ImportSpec.newBuilder().setFormat("csv").setSource("crm-export").setType("identify").setChannel("crm")
@@ -269,6 +273,78 @@ class ImportTest {
         complete(workspace, badHeader.getId(), 1);
         await().atMost(JOB).until(() -> job(workspace, badHeader.getId()).getStatus().equals("failed"));
         assertThat(job(workspace, badHeader.getId()).getError()).startsWith("the header row is not CSV");
+    }
+
+    /**
+     * Versions before 2026-12-07 said why a row or a header could not be read in the parser's words, which quote the
+     * text it stumbled on: the pass replaces those, and leaves the reasons of today, which never quote, as they are.
+     */
+    @Test
+    void reasonsOfEarlierVersionsThatQuoteARowsTextAreScrubbedAndTodaysAreKept() {
+        String workspace = workspace();
+        ImportJob csv = create(workspace, crmSpec());
+        append(workspace, csv.getId(), 0, """
+                customer,mail,mobile,sex,born,signed_up
+                C-1,"ann"@example.com,,,,2026-01-05T10:00:00Z
+                C-2,bob@example.com,,robot,,2026-01-06T10:00:00Z
+                """.getBytes(StandardCharsets.UTF_8));
+        complete(workspace, csv.getId(), 1);
+        ImportJob json = create(workspace, ImportSpec.newBuilder().setFormat("ndjson").setSource("crm-export")
+                .setType("identify").setChannel("crm").build());
+        append(workspace, json.getId(), 0, ("{\"identifiers.email\": \"lin@example.com\", \"traits.name\": LinWang}\n"
+                + "{\"identifiers.email\": \"mei@example.com\"}\n").getBytes(StandardCharsets.UTF_8));
+        complete(workspace, json.getId(), 1);
+        ImportJob header = create(workspace, crmSpec());
+        ImportJob earlierHeader = create(workspace, crmSpec());
+        for (ImportJob badHeader : List.of(header, earlierHeader)) {
+            append(workspace, badHeader.getId(), 0, "\"customer\"x,mail\nC-1,ann@example.com\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            complete(workspace, badHeader.getId(), 1);
+        }
+        awaitDone(workspace, csv.getId());
+        awaitDone(workspace, json.getId());
+        for (ImportJob badHeader : List.of(header, earlierHeader)) {
+            await().atMost(JOB).until(() -> job(workspace, badHeader.getId()).getStatus().equals("failed"));
+        }
+        List<ImportReject> todays = new ArrayList<>(rejects(workspace, csv.getId(), 10));
+        todays.addAll(rejects(workspace, json.getId(), 10));
+        assertThat(todays).extracting(r -> r.getErrors(0).getCode())
+                .containsExactly("unreadable", "invalid_value", "unreadable");
+        String todaysHeaderError = job(workspace, header.getId()).getError();
+        // As versions before 2026-12-07 recorded them (the parser's message, first line).
+        MongoCollection<Document> rejects = mongo.getDatabase("ingestion").getCollection("import_rejects");
+        String[] earlier = {
+                "not JSON: Unrecognized token 'LinWang': was expecting (JSON String, Number, Array, Object or token"
+                        + " 'null', 'true' or 'false')",
+                "not a CSV row: Unexpected character ('l' (code 108)): Expected column separator character (',' (code"
+                        + " 44)) or end-of-line; \"Lin\"lin@example.com",
+                "not a CSV row (reading stopped here): Unexpected character ('L' (code 76)): LinWang"};
+        for (int i = 0; i < earlier.length; i++) {
+            rejects.insertOne(new Document("_id", String.format("%s:%012d", csv.getId(), 90 + i))
+                    .append("workspace", workspace).append("job", csv.getId()).append("row", 90L + i)
+                    .append("errors", List.of(new Document("field", "row").append("code", "unreadable")
+                            .append("message", earlier[i]))));
+        }
+        mongo.getDatabase("ingestion").getCollection("imports").updateOne(Filters.eq("_id", earlierHeader.getId()),
+                Updates.set("error", "the header row is not CSV: Unexpected character ('x' (code 120)): LinWang"));
+
+        assertThat(reasonScrub.scrub().await().atMost(CALL)).isEqualTo(4);
+
+        List<ImportReject> after = rejects(workspace, csv.getId(), 10);
+        assertThat(after).hasSize(5);
+        assertThat(after.subList(0, 2)).isEqualTo(todays.subList(0, 2));
+        assertThat(rejects(workspace, json.getId(), 10)).isEqualTo(todays.subList(2, 3));
+        assertThat(after.subList(2, 5)).extracting(r -> r.getErrors(0).getMessage())
+                .allSatisfy(reason -> assertThat(reason).doesNotContain("LinWang", "lin@", "Lin"))
+                .satisfiesExactly(
+                        reason -> assertThat(reason).startsWith("not JSON: the line cannot be read as one JSON object"),
+                        reason -> assertThat(reason).startsWith("not a CSV row: cannot be read as CSV"),
+                        reason -> assertThat(reason).startsWith("not a CSV row: cannot be read as CSV"));
+        assertThat(job(workspace, earlierHeader.getId()).getError()).startsWith("the header row is not CSV: ")
+                .doesNotContain("LinWang");
+        assertThat(job(workspace, header.getId()).getError()).isEqualTo(todaysHeaderError)
+                .startsWith("the header row is not CSV: the name of column 1 ");
+        assertThat(reasonScrub.scrub().await().atMost(CALL)).as("again").isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.testing.MongoTestResource;
 import io.portrait.ingestion.repository.ConsentMarks;
+import io.portrait.ingestion.repository.QuarantineLookupHashes;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.ingestion.v1.Acceptance;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
@@ -69,6 +70,9 @@ class ProfileEventsTest {
 
     @Inject
     ConsentMarks consentMarker;
+
+    @Inject
+    QuarantineLookupHashes quarantineHashes;
 
     private IngestEventsResponse ingest(String workspace, CollectedEvent... events) {
         IngestEventsResponse response = ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
@@ -386,6 +390,63 @@ class ProfileEventsTest {
                     }
                 });
         return marks;
+    }
+
+    /**
+     * Rejected events an earlier version quarantined without the lookup hashes of their identifiers are found by
+     * neither an export nor an erasure until the background pass gives them the hashes a new entry gets; one whose
+     * event cannot be read stays without.
+     */
+    @Test
+    void rejectedEventsQuarantinedWithoutLookupHashesAreFoundOnceThePassGivesThemTheirs() {
+        String workspace = workspace();
+        String ann = ingest(workspace, track("m-1", "user_id=u-1", "email=ann@example.com")).getAccepted(0)
+                .getProfileId();
+        String bob = ingest(workspace, track("m-2", "user_id=u-2", "email=bob@example.com")).getAccepted(0)
+                .getProfileId();
+        assertThat(ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(unreadableTime(track("m-3", "email= Ann@Example.COM ")))
+                .addEvents(unreadableTime(track("m-4", "user_id=u-1", "anonymous_id=anonymous")))
+                .addEvents(unreadableTime(track("m-5", "email=bob@example.com")))
+                .addEvents(unreadableTime(track("m-6", "user_id=u-1")))
+                .build()).await().atMost(CALL).getRejectedCount()).isEqualTo(4);
+        MongoCollection<Document> quarantine = mongo.getDatabase("ingestion").getCollection("quarantine");
+        Map<String, List<String>> asNewEntriesGetThem = lookupHashes(quarantine, workspace);
+        asNewEntriesGetThem.remove("m-6");
+        // As an earlier version stored them; and m-6's event no longer opens (as if sealed with a key since replaced).
+        quarantine.updateMany(Filters.eq("workspace", workspace), Updates.unset("identifier_hashes"));
+        quarantine.updateOne(Filters.and(Filters.eq("workspace", workspace), Filters.eq("message_id", "m-6")),
+                Updates.set("event", new org.bson.types.Binary(new byte[]{1, 2, 3})));
+
+        assertThat(quarantinedOf(workspace, ann)).isEmpty();
+        assertThat(erase(workspace, bob).getQuarantinedEventsErased()).as("erased before the pass").isZero();
+
+        assertThat(quarantineHashes.fillMissing(2).await().atMost(CALL)).isEqualTo(3);
+
+        assertThat(lookupHashes(quarantine, workspace)).isEqualTo(asNewEntriesGetThem);
+        assertThat(quarantinedOf(workspace, ann)).containsExactlyInAnyOrder("m-3", "m-4");
+        assertThat(quarantineHashes.fillMissing(2).await().atMost(CALL)).as("again").isZero();
+        assertThat(erase(workspace, ann).getQuarantinedEventsErased()).isEqualTo(2);
+        assertThat(quarantine.find(Filters.eq("workspace", workspace)).map(entry -> entry.getString("message_id"))
+                .into(new ArrayList<>())).containsExactlyInAnyOrder("m-5", "m-6");
+    }
+
+    /** The lookup hashes each quarantined event of the workspace is stored with, by message id; those without left out. */
+    private static Map<String, List<String>> lookupHashes(MongoCollection<Document> quarantine, String workspace) {
+        Map<String, List<String>> hashes = new HashMap<>();
+        quarantine.find(Filters.eq("workspace", workspace)).forEach(entry -> {
+            if (entry.containsKey("identifier_hashes")) {
+                hashes.put(entry.getString("message_id"), entry.getList("identifier_hashes", String.class));
+            }
+        });
+        return hashes;
+    }
+
+    /** The message ids of the quarantined events listed as carrying the profile's identifiers, as listed. */
+    private List<String> quarantinedOf(String workspace, String profile) {
+        return ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                        .setWorkspace(workspace).addProfileIds(profile).build()).await().atMost(CALL).getEventsList()
+                .stream().map(q -> q.getEvent().getMessageId()).toList();
     }
 
     /**
