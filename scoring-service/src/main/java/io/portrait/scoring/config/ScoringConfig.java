@@ -45,7 +45,10 @@ public interface ScoringConfig {
         @WithDefault("6h")
         String every();
 
-        /** How long a replica holds a workspace's refit lease before another may take it over. */
+        /**
+         * How long a replica holds a workspace's refit lease before another may take it over. A refit renews it
+         * before each page it reads and each chunk it saves, and every third of it while it fits.
+         */
         @WithDefault("30m")
         Duration lease();
 

@@ -27,6 +27,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -67,16 +68,30 @@ public class ScoreService {
     private final Duration waitForRunning;
     private final int saveChunk;
     private final int readPage;
+    private final LeaseKeeper leaseKeeper;
+    private final Runnable fitStarting;
     private final Clock clock = Clock.systemUTC();
 
+    @Inject
     ScoreService(ScoreRepository scores, ModelVersionWriter versions, TaggingClient tagging, ScoringConfig config,
                  WorkspaceCurrencies currencies) {
+        this(scores, versions, tagging, config, currencies, () -> { });
+    }
+
+    /**
+     * As CDI builds it, with {@code fitStarting} run on the fit's thread as the fit starts, its lease renewals
+     * already running: how a test makes a fit outlast the lease without a population that takes that long to fit.
+     */
+    ScoreService(ScoreRepository scores, ModelVersionWriter versions, TaggingClient tagging, ScoringConfig config,
+                 WorkspaceCurrencies currencies, Runnable fitStarting) {
         this.scores = scores;
         this.versions = versions;
         this.tagging = tagging;
         this.currencies = currencies;
         this.horizonDays = config.clv().horizonDays();
         this.lease = SettingChecks.positive(config.refit().lease(), "portrait.scoring.refit.lease");
+        this.leaseKeeper = new LeaseKeeper(LeaseKeeper.renewalPeriod(lease), Infrastructure.getDefaultWorkerPool());
+        this.fitStarting = fitStarting;
         this.scheduledFreshness = scheduledFreshness(config.refit().every());
         this.waitForRunning = SettingChecks.notNegative(config.refit().waitForRunning(),
                 "portrait.scoring.refit.wait-for-running");
@@ -183,7 +198,13 @@ public class ScoreService {
         return scores.eachCustomer(workspace, currency, readPage, () -> holdLease(workspace, holder),
                         customer -> scorer.summarize(customer, asOf))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(customers -> scorer.scoreSummaries(customers, asOf))
+                // The fit cannot stop to renew the lease and may outlast it: a timer renews it meanwhile, every
+                // third of the lease. A refit whose lease passed to another replica during the fit drops the fit's
+                // result and ends as busy, storing nothing.
+                .chain(customers -> leaseKeeper.keepWhile(() -> {
+                    fitStarting.run();
+                    return scorer.scoreSummaries(customers, asOf);
+                }, () -> holdLease(workspace, holder)))
                 .chain(run -> {
                     ModelFitRecord fit = new ModelFitRecord(0, now, asOf, currency, trigger, run.scores().size(),
                             run.unpredicted().count(), run.note(), run.purchases() == null ? null : run.purchases().model(),
@@ -211,8 +232,9 @@ public class ScoreService {
 
     /**
      * Renews the workspace's refit lease for {@code holder}, for another {@code refit.lease}: a refit calls it
-     * before each page of orders it reads and each step of its save, so that a read or a save longer than the lease
-     * keeps the workspace. A lease that expired while no other replica took the workspace is renewed too.
+     * before each page of orders it reads, every third of the lease while it fits, and before each step of its
+     * save, so that a read, a fit or a save longer than the lease keeps the workspace. A lease that expired while no
+     * other replica took the workspace is renewed too.
      *
      * @throws RefitBusyException (as a failure) when the lease passed to another holder: another replica is
      *                            refitting the workspace, and this refit must store nothing more

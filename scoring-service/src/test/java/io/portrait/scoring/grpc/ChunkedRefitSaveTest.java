@@ -1,6 +1,7 @@
 package io.portrait.scoring.grpc;
 
 import io.grpc.Status;
+import io.portrait.common.money.WorkspaceCurrencies;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.ResolvedEvent;
 import io.portrait.proto.scoring.v1.GetModelFitRequest;
@@ -14,12 +15,14 @@ import io.portrait.proto.scoring.v1.Scoring;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.engine.value.ProfileScore;
 import io.portrait.scoring.repository.ModelVersionWriter;
 import io.portrait.scoring.repository.ScoreRepository;
 import io.portrait.scoring.repository.VersionSupersededException;
 import io.portrait.scoring.service.RefitBusyException;
+import io.portrait.scoring.service.RefitReplica;
 import io.portrait.scoring.service.ScoreService;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
@@ -40,6 +43,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
@@ -55,8 +59,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A refit saves its scores in chunks, each a short transaction under the shared workspace lock, yet keeps what one
  * transaction guaranteed: readers see a version only once it is complete, a merge or erasure that lands between
  * two chunks is not undone, and a save that dies half-way is never served and gives way to the next refit; the
- * refit's lease is renewed before every chunk, so a save outlasting it completes unless another replica took the
- * workspace over. The save's steps are taken one by one here, or a heartbeat or trigger acts between them, so that
+ * refit's lease is renewed before every page it reads and every chunk, and on a timer while it fits, so a read, a
+ * fit or a save outlasting it completes unless another replica took the workspace over. The save's steps are taken one by one here, or a heartbeat or trigger acts between them, so that
  * the readers, the sink, other replicas and failures come between them.
  */
 @QuarkusTest
@@ -67,6 +71,8 @@ class ChunkedRefitSaveTest {
     private static final int CUSTOMERS = 12;
     private static final int HORIZON_DAYS = 365;
     private static final Duration LEASE = Duration.ofMinutes(30);
+    /** Ten renewal periods of the 3 s lease the fit tests give their replica. */
+    private static final Duration RENEWAL_GIVE_UP = Duration.ofSeconds(10);
 
     @GrpcClient("sink")
     EventSink sink;
@@ -82,6 +88,12 @@ class ChunkedRefitSaveTest {
 
     @Inject
     ScoreService service;
+
+    @Inject
+    TaggingClient tagging;
+
+    @Inject
+    WorkspaceCurrencies currencies;
 
     @Inject
     Pool pool;
@@ -350,6 +362,52 @@ class ChunkedRefitSaveTest {
         // Once before every page, once before opening the version; every renewal took up a lease that had run out.
         assertThat(renewedBeforeTheVersion).hasSize(pages + 1).containsOnly(renewedBeforeTheVersion.get(0));
         assertThat(ranOut).isNotEmpty().containsOnly(true);
+    }
+
+    /**
+     * A fit longer than the lease: the lease runs out as the fit starts (a hook on the fit's thread expires it, as a
+     * fit outlasting it would find it), and the fit goes on once the lease has been renewed meanwhile, on the timer
+     * that runs every third of the lease (1 s here) for as long as the fit does. Another replica trying the
+     * workspace then finds it held, and the refit completes its version. Renewed only before the pages and the
+     * save, the lease stayed run out for the whole fit: the hook waited for a renewal in vain, and another replica
+     * could take the workspace over in the middle of the fit.
+     */
+    @Test
+    void aFitLongerThanTheLeaseKeepsTheLeaseAndTheRefitCompletes() {
+        String ws = refittedWorkspace();
+        AtomicReference<Boolean> anotherReplicaClaimed = new AtomicReference<>();
+        ScoreService replica = RefitReplica.withFitStarting(scoreRepository, writer, tagging, currencies, () -> {
+            await(expireLease(ws));
+            awaitRenewed(ws);
+            anotherReplicaClaimed.set(await(scoreRepository.claimLease(ws, "replica-b", LEASE)));
+        }, "portrait.scoring.refit.lease", "3s", "portrait.scoring.clv.min-customers", "5");
+
+        ModelFitRecord fit = await(replica.refit(ws, ModelFitRecord.ON_DEMAND));
+
+        assertThat(anotherReplicaClaimed).hasValue(false);
+        assertThat(fit.version()).isEqualTo(2);
+        assertServed(ws, "v2", "v1");
+        assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
+    }
+
+    /**
+     * Waits on the fit's thread until the workspace's lease, run out, has been renewed by its holder. A keeper that
+     * renews nothing while the fit runs never does: the wait gives up after many renewal periods, failing the fit.
+     */
+    private void awaitRenewed(String ws) {
+        long giveUpAt = System.nanoTime() + RENEWAL_GIVE_UP.toNanos();
+        while (count("select count(*) as n from refit_lease where workspace = $1 and expires_at > now()",
+                Tuple.of(ws)) == 0) {
+            if (System.nanoTime() > giveUpAt) {
+                throw new AssertionError("the lease ran out during the fit and was not renewed");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /**
