@@ -67,6 +67,14 @@ public interface TaggingConfig {
     @WithDefault("PT5S")
     Duration definitionCacheTtl();
 
+    /**
+     * Known profiles one transaction of a segment refresh goes through. Each chunk takes the workspace lock on its
+     * own, so merges and erasures (and the event batches queued behind them) wait for one chunk, not for the refresh
+     * of a whole segment.
+     */
+    @WithDefault("10000")
+    int segmentRefreshChunk();
+
     /** This replica's name in job leases; by default the host name plus a random suffix. */
     Optional<String> replicaId();
 }

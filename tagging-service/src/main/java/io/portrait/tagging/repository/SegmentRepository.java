@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,28 +65,64 @@ public class SegmentRepository {
         return NativeSql.single(SegmentSql.PROFILE_COUNT, Long.class, Map.of("ws", workspace));
     }
 
-    /** Members who no longer match leave, new matches enter; each recorded as a change. Answers (entered, left). */
-    public Uni<int[]> refresh(String workspace, String code, SegmentSql.Compiled rule) {
+    /**
+     * Where the chunk of a refresh after {@code after} (null: from the first profile) ends: the {@code size}th known
+     * profile after it, in the order of profile ids. Empty when fewer are left: that chunk is the last and goes to
+     * the end. Chunks are ranges of ids, so together they cover every id, members no longer known included.
+     */
+    public Uni<Optional<String>> chunkEnd(String workspace, String after, int size) {
+        Map<String, Object> params = new HashMap<>(Map.of("ws", workspace, "skip", size - 1));
+        String from = after == null ? "" : " and profile_id > :after";
+        if (after != null) {
+            params.put("after", after);
+        }
+        return NativeSql.list("select profile_id from known_profile where workspace = :ws" + from
+                        + " order by profile_id offset :skip limit 1", String.class, params)
+                .map(ids -> ids.stream().findFirst());
+    }
+
+    /**
+     * Refreshes the members whose ids are after {@code after} and up to {@code upTo} (null: no bound): those who no
+     * longer match leave, new matches enter, each recorded as a change. Answers (entered, left). The segment's count
+     * of members is left to {@link #refreshed}.
+     */
+    public Uni<int[]> refresh(String workspace, String code, SegmentSql.Compiled rule, String after, String upTo) {
         Map<String, Object> params = params(workspace, rule, Map.of("code", code));
+        List<String> bounds = new ArrayList<>();
+        if (after != null) {
+            params.put("chunkAfter", after);
+            bounds.add("%1$s.profile_id > :chunkAfter");
+        }
+        if (upTo != null) {
+            params.put("chunkEnd", upTo);
+            bounds.add("%1$s.profile_id <= :chunkEnd");
+        }
+        String members = bounds.isEmpty() ? "" : " and " + String.join(" and ", bounds).formatted("m");
+        String matches = "select p.profile_id from " + rule.profiles()
+                + (bounds.isEmpty() ? "" : " where " + String.join(" and ", bounds).formatted("p"));
         return NativeSql.update("""
                         with gone as (
-                            delete from segment_member m where m.workspace = :ws and m.code = :code
-                            and m.profile_id not in (select p.profile_id from""" + " " + rule.profiles() + """
-                        ) returning m.profile_id)
+                            delete from segment_member m where m.workspace = :ws and m.code = :code%s
+                            and m.profile_id not in (%s) returning m.profile_id)
                         insert into segment_change (workspace, code, profile_id, change)
-                        select :ws, :code, profile_id, 'left' from gone""", params)
+                        select :ws, :code, profile_id, 'left' from gone""".formatted(members, matches), params)
                 .chain(left -> NativeSql.update("""
                                 with came as (
                                     insert into segment_member (workspace, code, profile_id)
-                                    select :ws, :code, p.profile_id from""" + " " + rule.profiles() + """
+                                    select :ws, :code, p.profile_id from (%s) p
                                     on conflict do nothing returning profile_id)
                                 insert into segment_change (workspace, code, profile_id, change)
-                                select :ws, :code, profile_id, 'entered' from came""", params)
-                        .map(entered -> new int[] {entered, left}))
-                .call(() -> NativeSql.update("""
+                                select :ws, :code, profile_id, 'entered' from came""".formatted(matches), params)
+                        .map(entered -> new int[] {entered, left}));
+    }
+
+    /** Ends a refresh: the time, and the segment's count of members. */
+    public Uni<Void> refreshed(String workspace, String code) {
+        return NativeSql.update("""
                         update segment set refreshed_at = now(), members = (select count(*) from segment_member
                             where workspace = :ws and code = :code)
-                        where workspace = :ws and code = :code""", Map.of("ws", workspace, "code", code)));
+                        where workspace = :ws and code = :code""", Map.of("ws", workspace, "code", code))
+                .replaceWithVoid();
     }
 
     public Uni<List<Member>> members(String workspace, String code, String after, int limit) {

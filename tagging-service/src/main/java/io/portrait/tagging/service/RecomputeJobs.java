@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -51,9 +50,8 @@ public class RecomputeJobs {
     private final String owner;
     private final long leaseMillis;
     private final int pageSize;
-    private final int maxRunning;
     private final int concurrency;
-    private final AtomicInteger running = new AtomicInteger();
+    private final JobSlots slots;
     private final long startDelayMillis;
 
     @Inject
@@ -78,7 +76,7 @@ public class RecomputeJobs {
         this.leaseMillis = lease.toMillis();
         this.pageSize = pageSize;
         this.concurrency = Math.max(1, concurrency);
-        this.maxRunning = maxRunning;
+        this.slots = new JobSlots(maxRunning);
         this.startDelayMillis = startDelay.toMillis();
     }
 
@@ -120,11 +118,11 @@ public class RecomputeJobs {
 
     /**
      * Claims and runs claimable jobs in the background (after the start delay, so that versions published together
-     * are claimed together), up to the most this replica runs at once.
+     * are claimed together), up to the most this replica runs at once. When every slot is taken, the next pass to
+     * end looks for jobs at once in its slot ({@link JobSlots}).
      */
     public void drain() {
-        if (running.incrementAndGet() > maxRunning) {
-            running.decrementAndGet();
+        if (!slots.take()) {
             return;
         }
         if (startDelayMillis > 0) {
@@ -134,8 +132,12 @@ public class RecomputeJobs {
         }
     }
 
+    /**
+     * In a slot taken: claims a job and runs it, filling another slot meanwhile; {@link #ended} frees the slot. On a
+     * context of its own, whoever asked (a publish's request, the poller, a pass that ended, a test's thread).
+     */
     private void claimAndRun() {
-        VertxContext.getOrCreateDuplicatedContext(vertx).runOnContext(ignored -> claim(null)
+        isolatedContext().runOnContext(ignored -> claim(null)
                 .chain(lease -> {
                     if (lease.isEmpty()) {
                         return Uni.createFrom().item(false);
@@ -143,12 +145,23 @@ public class RecomputeJobs {
                     drain();
                     return run(lease.get()).replaceWith(true);
                 })
-                .onTermination().invoke(running::decrementAndGet)
-                .subscribe().with(ran -> {
-                    if (ran) {
-                        drain();
-                    }
-                }, failure -> Log.errorf(failure, "recompute jobs: claiming a job failed")));
+                .subscribe().with(this::ended, failure -> {
+                    Log.errorf(failure, "recompute jobs: claiming a job failed");
+                    ended(false);
+                }));
+    }
+
+    /**
+     * A pass ended, or a claim found nothing (its jobs may have failed while being prepared). The slot goes at once to
+     * a start asked for while every slot was taken (the publish made again after such a failure among them);
+     * otherwise it is freed, and after a pass the runner looks for the jobs queued during it.
+     */
+    private void ended(boolean ran) {
+        if (slots.release()) {
+            claimAndRun();
+        } else if (ran) {
+            drain();
+        }
     }
 
     /** Picks up jobs whose replica died (their lease expired) and jobs no replica had room for. */
@@ -305,14 +318,19 @@ public class RecomputeJobs {
     }
 
     /**
-     * Runs {@code work} on a new duplicated context: its own session, so its own connection from the pool. The
-     * context is flagged safe (isolated), as Panache requires, since nothing else runs on it.
+     * Runs {@code work} on a new duplicated context: its own session, so its own connection from the pool.
      */
     private <T> Uni<T> onOwnConnection(Supplier<Uni<T>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
+        Context context = isolatedContext();
         return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> Uni.createFrom().deferred(() -> work.get())
                 .subscribe().with(emitter::complete, emitter::fail)));
+    }
+
+    /** A new duplicated context flagged safe (isolated), as Panache requires: nothing else runs on it. */
+    private Context isolatedContext() {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return context;
     }
 
     /**

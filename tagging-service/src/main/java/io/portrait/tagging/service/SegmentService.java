@@ -17,11 +17,11 @@ import io.portrait.tagging.repository.SegmentSql;
 import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.HashMap;
 import java.util.List;
@@ -39,14 +39,26 @@ public class SegmentService {
     private final TaxonomyRepository taxonomy;
     private final ProfileTagService profileTags;
     private final TaggingConfig config;
+    private final int refreshChunk;
     private final SinkLedger ledger = new SinkLedger();
 
+    @Inject
     SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, ProfileTagService profileTags,
                    TaggingConfig config) {
+        this(segments, taxonomy, profileTags, config, config.segmentRefreshChunk());
+    }
+
+    /** With {@code refreshChunk} known profiles per transaction of a refresh; tests refresh in small chunks. */
+    SegmentService(SegmentRepository segments, TaxonomyRepository taxonomy, ProfileTagService profileTags,
+                   TaggingConfig config, int refreshChunk) {
+        if (refreshChunk < 1) {
+            throw new IllegalArgumentException("portrait.tagging.segment-refresh-chunk must be at least 1");
+        }
         this.segments = segments;
         this.taxonomy = taxonomy;
         this.profileTags = profileTags;
         this.config = config;
+        this.refreshChunk = refreshChunk;
     }
 
     /** A segment with its rule read back. */
@@ -65,19 +77,20 @@ public class SegmentService {
                 .chain(count -> segments.profileCount(workspace).map(profiles -> new Count(count, profiles))));
     }
 
-    @WithTransaction
+    /** Saves the segment, then computes its members as a {@linkplain #refresh refresh} does. */
     public Uni<Refreshed> create(String workspace, String code, String name, String description, String rule) {
         String checkedCode = TagCatalogService.code(code, "code");
         String checkedName = TagCatalogService.text(name, "name", true);
         String checkedDescription = TagCatalogService.text(description, "description", false);
-        return compile(workspace, rule, SegmentRules::parse).chain(compiled -> segments.insert(workspace, checkedCode, checkedName,
-                        checkedDescription, RuleJson.write(compiled.rule()))
-                .chain(inserted -> {
-                    if (!inserted) {
-                        throw new ConflictException("segment '" + checkedCode + "' exists", true);
-                    }
-                    return refreshLocked(workspace, checkedCode);
-                }));
+        return Panache.withTransaction(() -> compile(workspace, rule, SegmentRules::parse)
+                        .chain(compiled -> segments.insert(workspace, checkedCode, checkedName, checkedDescription,
+                                RuleJson.write(compiled.rule())))
+                        .invoke(inserted -> {
+                            if (!inserted) {
+                                throw new ConflictException("segment '" + checkedCode + "' exists", true);
+                            }
+                        }))
+                .chain(() -> refresh(workspace, checkedCode));
     }
 
     @WithSession
@@ -90,26 +103,72 @@ public class SegmentService {
         return segments.list(workspace).map(rows -> rows.stream().map(SegmentService::view).toList());
     }
 
-    @WithTransaction
+    /**
+     * Recomputes the members chunk by chunk ({@link #refreshChunk}), each chunk in its own transaction, and answers
+     * how many entered and left in all. Within the caller's transaction, when there is one, the chunks are one.
+     */
     public Uni<Refreshed> refresh(String workspace, String code) {
-        return refreshLocked(workspace, code);
+        return Uni.createFrom().deferred(() -> {
+            RefreshProgress progress = new RefreshProgress();
+            return Multi.createBy().repeating()
+                    .uni(() -> Panache.withTransaction(() -> refreshChunk(workspace, code, progress.after()))
+                            .invoke(progress::add))
+                    .whilst(chunk -> chunk.end() != null)
+                    .collect().last()
+                    .chain(() -> Panache.withSession(() -> existing(workspace, code, false)))
+                    .map(updated -> new Refreshed(view(updated), progress.entered(), progress.left()));
+        });
     }
 
     /**
-     * Refreshes the segment in the caller's transaction, under the workspace lock that merges and erasures take
-     * exclusively, taken before the segment's row: neither can then commit between the refresh's reads and its commit.
-     * Without it, a refresh reading a profile just before its erasure commits would insert a membership (and an
-     * "entered") the erasure cannot see, and both would commit, leaving a row of the erased person. The order is the
-     * erasure's (workspace, then the segments its profile leaves), so the two never wait for each other in a cycle;
-     * {@link #create} inserts its row before, but no erasure waits for a row it cannot see yet.
+     * Refreshes the members whose ids fall in the next chunk after {@code after}, in the caller's transaction, under
+     * the workspace lock that merges and erasures take exclusively, taken before the segment's row: neither can then
+     * commit between the chunk's reads and its commit. Without it, a chunk reading a profile just before its erasure
+     * commits would insert a membership (and an "entered") the erasure cannot see, and both would commit, leaving a
+     * row of the erased person. Between chunks they go ahead: an erasure then deletes what earlier chunks wrote of
+     * the person, and later chunks no longer find them. The order is the erasure's (workspace, then the segments its
+     * profile leaves), so the two never wait for each other in a cycle. The segment's row lock also keeps its log's
+     * sequence numbers committing in order, as every writer of the log takes it. The rule is compiled in each chunk,
+     * against the tag versions served then. The last chunk records the refresh's time and the count of members.
      */
-    private Uni<Refreshed> refreshLocked(String workspace, String code) {
+    private Uni<Chunk> refreshChunk(String workspace, String code, String after) {
         return ledger.lockShared(workspace)
                 .chain(() -> existing(workspace, code, true))
                 .chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored))
-                .chain(compiled -> segments.refresh(workspace, code, compiled.sql()))
-                .chain(counts -> existing(workspace, code, false)
-                        .map(updated -> new Refreshed(view(updated), counts[0], counts[1])));
+                .chain(compiled -> segments.chunkEnd(workspace, after, refreshChunk)
+                        .chain(end -> segments.refresh(workspace, code, compiled.sql(), after, end.orElse(null))
+                                .call(counts -> end.isPresent() ? Uni.createFrom().voidItem()
+                                        : segments.refreshed(workspace, code))
+                                .map(counts -> new Chunk(end.orElse(null), counts[0], counts[1]))));
+    }
+
+    /** One chunk of a refresh: where it ended (null for the last) and how many entered and left in it. */
+    private record Chunk(String end, int entered, int left) {
+    }
+
+    /** Where a refresh is, and how many entered and left so far. */
+    private static final class RefreshProgress {
+        private String after;
+        private int entered;
+        private int left;
+
+        String after() {
+            return after;
+        }
+
+        int entered() {
+            return entered;
+        }
+
+        int left() {
+            return left;
+        }
+
+        void add(Chunk chunk) {
+            after = chunk.end();
+            entered += chunk.entered();
+            left += chunk.left();
+        }
     }
 
     /**
@@ -171,14 +230,13 @@ public class SegmentService {
     }
 
     /**
-     * Refreshes every segment of the workspace, each in its own transaction; one that fails is logged and the others
-     * go on. The daily refresh calls it once the workspace's tags are refreshed (see {@link RecomputeJobs}).
+     * Refreshes every segment of the workspace, one after the other; one that fails is logged and the others go on.
+     * The daily refresh calls it once the workspace's tags are refreshed (see {@link RecomputeJobs}).
      */
     public Uni<Void> refreshAll(String workspace) {
         return Panache.withSession(() -> segments.list(workspace))
                 .chain(rows -> Multi.createFrom().iterable(rows)
-                        .onItem().transformToUniAndConcatenate(row -> Panache.withTransaction(() ->
-                                        refreshLocked(workspace, row.code()))
+                        .onItem().transformToUniAndConcatenate(row -> refresh(workspace, row.code())
                                 .onFailure().recoverWithItem(failure -> {
                                     Log.warnf("workspace %s: segment %s not refreshed: %s",
                                             workspace, row.code(), failure.getMessage());

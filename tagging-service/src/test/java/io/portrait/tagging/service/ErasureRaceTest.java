@@ -2,10 +2,13 @@ package io.portrait.tagging.service;
 
 import io.portrait.common.sink.NativeSql;
 import io.portrait.common.testing.PostgresTestResource;
+import io.portrait.tagging.config.TaggingConfig;
 import io.portrait.tagging.domain.RecomputeJob;
 import io.portrait.tagging.domain.SinkEvent;
 import io.portrait.tagging.domain.TagCategory;
 import io.portrait.tagging.domain.TagDefinition;
+import io.portrait.tagging.repository.SegmentRepository;
+import io.portrait.tagging.repository.TaxonomyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -54,6 +57,18 @@ class ErasureRaceTest {
     @Inject
     TagCatalogService catalog;
 
+    @Inject
+    SegmentRepository segmentRows;
+
+    @Inject
+    TaxonomyRepository taxonomy;
+
+    @Inject
+    ProfileTagService profileTags;
+
+    @Inject
+    TaggingConfig config;
+
     @Test
     void aSegmentRefreshReadingAProfileBeingErasedLeavesNoMembershipOfIt() throws Exception {
         String ws = "ws-" + UUID.randomUUID();
@@ -69,6 +84,62 @@ class ErasureRaceTest {
         assertThat(strings("""
                 select profile_id || ' ' || change from segment_change where workspace = :ws order by sequence""", ws))
                 .containsExactly("bob entered", "ann left");
+    }
+
+    /**
+     * A refresh in chunks of two profiles (p1-p2, p3-p4, p5-p6, the rest) takes the workspace lock chunk by chunk: an
+     * erasure asked for during the first chunk goes ahead before the second, which then no longer finds the person,
+     * so they never enter. The chunks' changes are numbered in the order they were made. Refreshed in one chunk, the
+     * erasure would wait for the whole refresh, and p4 would enter and then leave.
+     */
+    @Test
+    void anErasureBetweenTheChunksOfARefreshIsNotUndoneByTheLaterChunks() throws Exception {
+        String ws = "ws-" + UUID.randomUUID();
+        SegmentService chunked = new SegmentService(segmentRows, taxonomy, profileTags, config, 2);
+        sync(() -> features.applyEvents(ws, List.of(inCity("e1", "p1", "Paris"), inCity("e2", "p2", "Lyon"),
+                inCity("e3", "p3", "Paris"), inCity("e4", "p4", "Lyon"), inCity("e5", "p5", "Paris"),
+                inCity("e6", "p6", "Lyon"))));
+        sync(() -> chunked.create(ws, "parisians", "Parisians", "", "trait.city = \"Paris\""));
+        long created = sync(() -> Panache.withSession(() -> NativeSql.single(
+                "select max(sequence) from segment_change where workspace = :ws", Long.class, Map.of("ws", ws))));
+        // p1 leaves for Lyon; p2, p4 (to be erased) and p6 move to Paris.
+        sync(() -> features.applyEvents(ws, List.of(movedTo("e7", "p1", "Lyon"), movedTo("e8", "p2", "Paris"),
+                movedTo("e9", "p4", "Paris"), movedTo("e10", "p6", "Paris"))));
+
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            // The segment's row is held: the first chunk, workspace lock taken, waits for it.
+            Future<?> holder = threads.submit(() -> sync(() -> Panache.withTransaction(() -> segmentRows.find(ws,
+                    "parisians", true).call(() -> {
+                        held.complete(null);
+                        return resumedOnThisContext(release);
+                    }))));
+            held.get(30, TimeUnit.SECONDS);
+            Future<SegmentService.Refreshed> refresh = threads.submit(() -> sync(() -> chunked.refresh(ws,
+                    "parisians")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting("transactionid") > 0 || refresh.isDone());
+            Future<Boolean> erasure = threads.submit(() -> sync(() -> features.eraseProfile(ws, "p4")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waiting("advisory") > 0 || erasure.isDone());
+            release.complete(null);
+            holder.get(30, TimeUnit.SECONDS);
+
+            assertThat(erasure.get(30, TimeUnit.SECONDS)).isTrue();
+            SegmentService.Refreshed refreshed = refresh.get(30, TimeUnit.SECONDS);
+            assertThat(refreshed.entered()).isEqualTo(2);
+            assertThat(refreshed.left()).isEqualTo(1);
+            assertThat(refreshed.segment().row().members()).isEqualTo(4);
+        } finally {
+            release.complete(null);
+            threads.shutdownNow();
+        }
+        assertThat(strings("select profile_id from segment_member where workspace = :ws order by profile_id", ws))
+                .containsExactly("p2", "p3", "p5", "p6");
+        assertThat(sync(() -> Panache.withSession(() -> NativeSql.list("""
+                select profile_id || ' ' || change from segment_change where workspace = :ws and sequence > :created
+                order by sequence""", String.class, Map.of("ws", ws, "created", created)))))
+                .containsExactly("p1 left", "p2 entered", "p6 entered");
     }
 
     @Test
@@ -117,8 +188,18 @@ class ErasureRaceTest {
     }
 
     private static SinkEvent parisian(String eventId, String profileId) {
+        return inCity(eventId, profileId, "Paris");
+    }
+
+    private static SinkEvent inCity(String eventId, String profileId, String city) {
         return new SinkEvent(eventId, profileId, "Page Viewed", Instant.parse("2026-01-05T10:00:00Z"), "web", "",
-                Map.of("city", "Paris"), Map.of());
+                Map.of("city", city), Map.of());
+    }
+
+    /** A day after {@link #inCity}. */
+    private static SinkEvent movedTo(String eventId, String profileId, String city) {
+        return new SinkEvent(eventId, profileId, "Page Viewed", Instant.parse("2026-01-06T10:00:00Z"), "web", "",
+                Map.of("city", city), Map.of());
     }
 
     /**
@@ -161,6 +242,14 @@ class ErasureRaceTest {
         return sync(() -> Panache.withSession(() -> NativeSql.single("""
                 select count(*) from pg_stat_activity
                 where datname = current_database() and wait_event_type = 'Lock'""", Long.class, Map.of()))) > 0;
+    }
+
+    /** Sessions of this database waiting for a lock of the kind (pg_stat_activity's wait_event). */
+    private long waiting(String lock) {
+        return sync(() -> Panache.withSession(() -> NativeSql.single("""
+                select count(*) from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock' and wait_event = :lock""", Long.class,
+                Map.of("lock", lock))));
     }
 
     private List<String> strings(String sql, String ws) {
