@@ -16,10 +16,11 @@ import static com.mongodb.client.model.Updates.unset;
 import static io.portrait.recommendation.repository.RecommendationStore.CONSENTS;
 
 /**
- * The latest personalization consent each profile gave, by the time of the event that carried it; and, while an
- * unmerge's events are delivered again, a provisional refusal that holds whatever the replayed events say until
- * the replay is done (see {@link #refuseUntilReplayed}). A refusal stands only while its replay is under way: one
- * found after it (written before replays were noted, so that no replay ever ends it) is ended when read.
+ * The latest personalization consent each profile gave, by the time of the event that carried it (with the few it
+ * gave before, see {@link Statements}); and, while an unmerge's events are delivered again, a provisional refusal that
+ * holds whatever the replayed events say until the replay is done (see {@link #refuseUntilReplayed}). A refusal stands
+ * only while its replay is under way: one found after it (written before replays were noted, so that no replay ever
+ * ends it) is ended when read.
  */
 @ApplicationScoped
 public class ConsentRepository {
@@ -30,6 +31,9 @@ public class ConsentRepository {
     static final String REFUSED_UNTIL_REPLAYED = "refused_until_replayed";
     /** The generation of that replay (see {@link ReplayId}); absent on refusals from before generations. */
     static final String REFUSAL_GENERATION = "refusal_generation";
+    /** What the profile's events said before the latest statement (see {@link Statements}). */
+    static final String EARLIER = "earlier";
+    private static final Statements STATEMENTS = new Statements(PERSONALIZATION, GIVEN_AT, EARLIER);
 
     private final ReactiveMongoCollection<Document> consents;
     private final ReplayRepository replays;
@@ -39,23 +43,24 @@ public class ConsentRepository {
         this.replays = replays;
     }
 
-    /** Records what an event said, unless a later event said otherwise; a provisional refusal stays. */
+    /**
+     * Records what an event said: it counts unless a later event said otherwise, and is kept as said before that
+     * otherwise (see {@link Statements}); a provisional refusal stays.
+     */
     public Uni<Void> record(String workspace, String profileId, boolean personalization, Instant givenAt) {
-        return LatestWins.upsert(consents, key(workspace, profileId), GIVEN_AT, givenAt,
-                combine(set(PERSONALIZATION, personalization), set(GIVEN_AT, Date.from(givenAt))));
+        return VersionedWrite.apply(consents, key(workspace, profileId),
+                current -> STATEMENTS.record(current, personalization, Date.from(givenAt))).replaceWithVoid();
     }
 
     /**
      * Takes back what one event said, written into a profile it no longer belongs to (see
-     * {@code ProfileUnmergeService#withdraw}): only while the profile holds that very statement, given at that time;
-     * the profile then holds no statement of its own (a provisional refusal stays).
+     * {@code ProfileUnmergeService#withdraw}): only where the profile holds that very statement, given at that time.
+     * What the profile's own events said before it counts again, even when delivered after it; nothing when they said
+     * nothing (a provisional refusal stays).
      */
     public Uni<Void> withdraw(String workspace, String profileId, boolean personalization, Instant givenAt) {
-        return VersionedWrite.apply(consents, key(workspace, profileId), current ->
-                        current != null && Objects.equals(personalization, current.getBoolean(PERSONALIZATION))
-                                && givenAt.equals(givenAt(current)) ? combine(unset(PERSONALIZATION), unset(GIVEN_AT))
-                                : null)
-                .replaceWithVoid();
+        return VersionedWrite.apply(consents, key(workspace, profileId),
+                current -> STATEMENTS.withdraw(current, personalization, Date.from(givenAt))).replaceWithVoid();
     }
 
     /**
@@ -105,7 +110,7 @@ public class ConsentRepository {
     public Uni<Void> refuseUntilReplayed(String workspace, String profileId, ReplayId replay) {
         return VersionedWrite.apply(consents, key(workspace, profileId), current ->
                 combine(set(REFUSED_UNTIL_REPLAYED, replay.mergeId()), set(REFUSAL_GENERATION, replay.generation()),
-                        unset(PERSONALIZATION), unset(GIVEN_AT)))
+                        STATEMENTS.forget()))
                 .replaceWithVoid();
     }
 

@@ -32,15 +32,19 @@ final class GuardedUpsert {
 
     /**
      * Like {@link #apply(ReactiveMongoCollection, Document, String, String, int, Bson)}, with the update chosen
-     * from the document as read (null when there is none yet).
+     * from the document as read (null when there is none yet); an update of null writes nothing (and applies no
+     * token), as for a token applied before.
      */
     static Uni<VersionedWrite.Result> apply(ReactiveMongoCollection<Document> collection, Document key,
                                             String tokens, String token, int window, Function<Document, Bson> update) {
-        return VersionedWrite.apply(collection, key, current -> holds(current, tokens, token) ? null
-                : combine(update.apply(current), pushEach(tokens, List.of(token), new PushOptions().slice(-window))));
+        return VersionedWrite.apply(collection, key, current -> {
+            Bson chosen = holds(current, tokens, token) ? null : update.apply(current);
+            return chosen == null ? null
+                    : combine(chosen, pushEach(tokens, List.of(token), new PushOptions().slice(-window)));
+        });
     }
 
-    private static boolean holds(Document document, String tokens, String token) {
+    static boolean holds(Document document, String tokens, String token) {
         return document != null && document.get(tokens) instanceof List<?> applied && applied.contains(token);
     }
 }

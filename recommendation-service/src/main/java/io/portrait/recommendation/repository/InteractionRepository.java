@@ -18,11 +18,13 @@ import org.bson.conversions.Bson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -64,6 +66,18 @@ public class InteractionRepository {
     static final String FIRST_PURCHASE_EVENT = "first_purchase_event";
     static final String RECENT_EVENTS = "recent_events";
     static final String MERGED_FROM = "merged_from";
+    /**
+     * When each of the latest events applied here happened, as {@code {event, at, lines, purchase}}, as many as
+     * {@link #RECENT_EVENTS} holds: what the first and latest times are recomputed from when an event is taken back
+     * (see {@link #withdraw}). Complete while its lines add up to the aggregate's counts; an aggregate with older
+     * events than it holds, or with a merged profile's aggregate added (which brings no times per event), keeps its
+     * times as they are.
+     */
+    static final String EVENT_TIMES = "event_times";
+    static final String TIME_EVENT = "event";
+    static final String TIME_AT = "at";
+    static final String TIME_LINES = "lines";
+    static final String TIME_PURCHASE = "purchase";
     /** Per half-life scale: the scaled sum of weights ({@code w}) and the interaction lines in it ({@code n}). */
     static final String SCALED = "scaled";
 
@@ -122,6 +136,10 @@ public class InteractionRepository {
                 inc(scaledWeight, affinity.scaled(line.weight(), at)),
                 inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
+                pushEach(EVENT_TIMES, List.of(new Document(TIME_EVENT, eventId).append(TIME_AT, when)
+                                .append(TIME_LINES, (long) line.lines())
+                                .append(TIME_PURCHASE, kind == InteractionKind.PURCHASED)),
+                        new PushOptions().slice(-RECENT_EVENTS_WINDOW)),
                 kind == InteractionKind.PURCHASED ? combine(set(PURCHASED, true), max(LAST_PURCHASE_AT, when))
                         : setOnInsert(PURCHASED, false));
         // The profile's first purchase of the item is claimed by the write that records it.
@@ -139,7 +157,8 @@ public class InteractionRepository {
      * a profile it no longer belongs to (see {@code ProfileUnmergeService#withdraw}). Only from an aggregate that
      * still holds the event: one an unmerge cleared since holds nothing of it, and a repeated withdrawal finds it gone.
      * An aggregate left without any counted line goes, with its history entry; otherwise the entry is copied again.
-     * Its first and latest times stay as they were (an aggregate keeps no times per event).
+     * Its first, latest and latest purchase times are those of the events left in it, as {@link #EVENT_TIMES} holds
+     * them; they stay as they were where it does not hold them all (see there).
      *
      * @param at the time the event was recorded at
      */
@@ -175,6 +194,7 @@ public class InteractionRepository {
                     && perKind(current.get(COUNTS, Document.class)).getOrDefault(kind, 0L) <= line.lines()) {
                 updates.add(set(PURCHASED, false));
             }
+            updates.addAll(timesWithout(current, eventId));
             return combine(updates);
         }).chain(write -> {
             if (!write.written()) {
@@ -190,6 +210,31 @@ public class InteractionRepository {
             return interactions.deleteOne(expected).chain(deleted -> deleted.getDeletedCount() > 0
                     ? histories.remove(workspace, profileId, line.sku()) : Uni.createFrom().voidItem());
         });
+    }
+
+    /**
+     * The aggregate's event times without the event's, and, when they were complete, its first, latest and latest
+     * purchase times as the events left say.
+     */
+    private static List<Bson> timesWithout(Document aggregate, String eventId) {
+        List<Document> times = aggregate.getList(EVENT_TIMES, Document.class, List.of());
+        List<Document> left = times.stream().filter(time -> !eventId.equals(time.getString(TIME_EVENT))).toList();
+        List<Bson> updates = new ArrayList<>(List.of(set(EVENT_TIMES, left)));
+        long timedLines = times.stream().mapToLong(time -> time.get(TIME_LINES) instanceof Number n ? n.longValue() : 0)
+                .sum();
+        long countedLines = perKind(aggregate.get(COUNTS, Document.class)).values().stream()
+                .mapToLong(Long::longValue).sum();
+        if (left.isEmpty() || timedLines != countedLines) {
+            return updates;
+        }
+        List<Date> at = left.stream().map(time -> time.getDate(TIME_AT)).toList();
+        updates.add(set(FIRST_AT, Collections.min(at)));
+        updates.add(set(LAST_AT, Collections.max(at)));
+        left.stream().filter(time -> Boolean.TRUE.equals(time.getBoolean(TIME_PURCHASE)))
+                .map(time -> time.getDate(TIME_AT)).max(Date::compareTo)
+                .ifPresentOrElse(latest -> updates.add(set(LAST_PURCHASE_AT, latest)),
+                        () -> updates.add(unset(LAST_PURCHASE_AT)));
+        return updates;
     }
 
     /**
@@ -210,7 +255,8 @@ public class InteractionRepository {
             if (marker != null) {
                 return Uni.createFrom().item(0L);
             }
-            FindOptions options = new FindOptions().projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM));
+            FindOptions options = new FindOptions()
+                    .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM, EVENT_TIMES));
             return interactions.find(options)
                     .onItem().call(aggregate -> histories.put(aggregate.getString(WORKSPACE), toDomain(aggregate)))
                     .collect().with(Collectors.counting())
@@ -244,7 +290,7 @@ public class InteractionRepository {
         }
         FindOptions options = new FindOptions()
                 .filter(and(eq(WORKSPACE, workspace), in(PROFILE_ID, profileIds)))
-                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
+                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM, EVENT_TIMES))
                 .limit(max);
         return interactions.find(options).map(this::toDomain).collect().asList();
     }
@@ -253,7 +299,7 @@ public class InteractionRepository {
     public Multi<ProfileInteraction> scan(String workspace) {
         FindOptions options = new FindOptions()
                 .filter(eq(WORKSPACE, workspace))
-                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM))
+                .projection(Projections.exclude(RECENT_EVENTS, MERGED_FROM, EVENT_TIMES))
                 .sort(Sorts.ascending(PROFILE_ID, SKU));
         return interactions.find(options).map(this::toDomain);
     }
@@ -271,8 +317,13 @@ public class InteractionRepository {
     }
 
     /**
-     * Adds a merged profile's aggregate to the survivor's aggregate of the same item: weights and counts
+     * Adds a merged profile's aggregate, as read, to the survivor's aggregate of the same item: weights and counts
      * summed, latest and earliest times kept, purchased if either purchased.
+     *
+     * <p>Nothing ({@link MergeOutcome#CONFLICT}) when the survivor's aggregate already counts an event the one read
+     * holds: a delivery moved that event on to the survivor since the merge read the aggregate (it took it out of the
+     * merged profile's aggregate, which the merge then reads again, see {@code ProfileMergeService}), and adding the
+     * aggregate as read would count it twice.
      */
     public Uni<MergeOutcome> mergeInto(String workspace, String survivorId, ProfileInteraction merged) {
         List<Bson> updates = new ArrayList<>();
@@ -305,13 +356,38 @@ public class InteractionRepository {
                 : combine(update, set(FIRST_PURCHASE_EVENT, merged.firstPurchaseEvent()));
         return GuardedUpsert.apply(interactions, key(workspace, survivorId, merged.sku()), MERGED_FROM,
                         merged.profileId(), MERGED_FROM_WINDOW,
-                        current -> current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update
+                        current -> countsAnyOf(current, merged.recentEvents()) ? null
+                                : current != null && current.containsKey(FIRST_PURCHASE_EVENT) ? update
                                 : claimingFirstPurchase)
                 // Also when merged before: a merge that failed after the aggregate was written is redone whole.
                 .call(write -> write.after() == null ? Uni.createFrom().voidItem()
                         : histories.put(workspace, toDomain(write.after())))
-                .map(write -> !write.written() ? MergeOutcome.ALREADY_MERGED
-                        : write.before() == null ? MergeOutcome.MOVED : MergeOutcome.COMBINED);
+                .map(write -> write.written()
+                        ? write.before() == null ? MergeOutcome.MOVED : MergeOutcome.COMBINED
+                        : GuardedUpsert.holds(write.before(), MERGED_FROM, merged.profileId())
+                        ? MergeOutcome.ALREADY_MERGED : MergeOutcome.CONFLICT);
+    }
+
+    private static boolean countsAnyOf(Document aggregate, List<String> eventIds) {
+        return aggregate != null && aggregate.get(RECENT_EVENTS) instanceof List<?> counted
+                && eventIds.stream().anyMatch(counted::contains);
+    }
+
+    /** The profile's aggregate of the item as it is now; empty when it has none. */
+    public Uni<Optional<ProfileInteraction>> find(String workspace, String profileId, String sku) {
+        return interactions.find(key(workspace, profileId, sku)).collect().first()
+                .map(document -> Optional.ofNullable(document).map(this::toDomain));
+    }
+
+    /**
+     * Deletes the aggregate only while it is as it was read (its version): false when a write changed it since,
+     * e.g. a delivery that took an event out of it or wrote one into it; the caller reads it again.
+     */
+    public Uni<Boolean> deleteAsRead(String workspace, ProfileInteraction read) {
+        Document key = key(workspace, read.profileId(), read.sku());
+        return interactions.deleteOne(VersionedWrite.asRead(key, read.version()))
+                .chain(result -> result.getDeletedCount() == 0 ? Uni.createFrom().item(Boolean.FALSE)
+                        : histories.remove(workspace, read.profileId(), read.sku()).replaceWith(Boolean.TRUE));
     }
 
     /** Deletes one aggregate; true when it existed. */
@@ -375,6 +451,11 @@ public class InteractionRepository {
         /** Both had one; they are now one, so the item lost a distinct profile. */
         COMBINED,
         /** This merged profile had been merged into the survivor's aggregate before. */
-        ALREADY_MERGED
+        ALREADY_MERGED,
+        /**
+         * Nothing was merged: the survivor's aggregate already counts an event the merged one was read with, which
+         * a delivery moved on since; the merged profile's aggregate is to be read again.
+         */
+        CONFLICT
     }
 }

@@ -46,6 +46,9 @@ public class ProfileRepository {
 
     static final String REGION = "region";
     static final String REGION_AT = "region_at";
+    /** The regions the profile's events named before the latest (see {@link Statements}). */
+    static final String EARLIER_REGIONS = "earlier_regions";
+    private static final Statements REGIONS = new Statements(REGION, REGION_AT, EARLIER_REGIONS);
     static final String SEGMENTS_IN = "segments_in";
     static final String SEGMENTS_OUT = "segments_out";
     static final String LEGACY_SEGMENTS = "segments";
@@ -59,6 +62,10 @@ public class ProfileRepository {
     static final String UNMERGED_BY = "unmerged_by";
     /** The survivor of the merge undone: where a delivery under way may have written the profile's events. */
     static final String UNMERGED_FROM = "unmerged_from";
+    /** The merge that unmerge undid. */
+    static final String UNMERGED_MERGE = "unmerged_merge";
+    /** Whether that unmerge refused the profiles it cleared until its replay is done. */
+    static final String UNMERGED_REFUSED = "unmerged_refused";
 
     private final ReactiveMongoCollection<Document> profiles;
 
@@ -66,14 +73,14 @@ public class ProfileRepository {
         this.profiles = store.collection(PROFILES);
     }
 
-    /** The profile's region, unless the document holds a later one; nothing for an erased profile. */
+    /**
+     * The profile's region, unless the document holds a later one (then kept as named before it, see
+     * {@link Statements}); nothing for an erased profile.
+     */
     public Uni<Void> recordRegion(String workspace, String profileId, String region, Instant at) {
         Date when = Date.from(at);
-        return VersionedWrite.apply(profiles, key(workspace, profileId), current -> {
-            Date held = current == null ? null : current.getDate(REGION_AT);
-            return erased(current) || held != null && held.after(when) ? null
-                    : combine(set(REGION, region), set(REGION_AT, when));
-        }).replaceWithVoid();
+        return VersionedWrite.apply(profiles, key(workspace, profileId),
+                current -> erased(current) ? null : REGIONS.record(current, region, when)).replaceWithVoid();
     }
 
     /**
@@ -112,22 +119,19 @@ public class ProfileRepository {
      */
     public Uni<Boolean> erase(String workspace, String profileId, Instant at) {
         return VersionedWrite.apply(profiles, key(workspace, profileId), current -> erased(current) ? null
-                        : combine(set(ERASED_AT, Date.from(at)), unset(REGION), unset(REGION_AT), unset(SEGMENTS_IN),
+                        : combine(set(ERASED_AT, Date.from(at)), REGIONS.forget(), unset(SEGMENTS_IN),
                         unset(SEGMENTS_OUT), unset(LEGACY_SEGMENTS), unset(LEGACY_SEGMENTS_AT)))
                 .map(result -> result.before() != null && !erased(result.before()));
     }
 
     /**
-     * Takes back the region one event said, written into a profile it no longer belongs to: only while the profile
-     * holds that very region, said at that time.
+     * Takes back the region one event said, written into a profile it no longer belongs to: only where the profile
+     * holds that very region, said at that time; the one the profile's own events named before it counts again.
      */
     public Uni<Void> withdrawRegion(String workspace, String profileId, String region, Instant at) {
         Date when = Date.from(at);
-        return VersionedWrite.apply(profiles, key(workspace, profileId), current ->
-                        current != null && region.equals(current.getString(REGION))
-                                && when.equals(current.getDate(REGION_AT)) ? combine(unset(REGION), unset(REGION_AT))
-                                : null)
-                .replaceWithVoid();
+        return VersionedWrite.apply(profiles, key(workspace, profileId),
+                current -> REGIONS.withdraw(current, region, when)).replaceWithVoid();
     }
 
     /**
@@ -137,7 +141,8 @@ public class ProfileRepository {
      */
     public Uni<Void> markUnmerged(String workspace, String profileId, UnmergeNote note) {
         return Upsert.apply(profiles, key(workspace, profileId),
-                combine(set(UNMERGED_BY, note.generation()), set(UNMERGED_FROM, note.survivorId())));
+                combine(set(UNMERGED_BY, note.generation()), set(UNMERGED_FROM, note.survivorId()),
+                        set(UNMERGED_MERGE, note.mergeId()), set(UNMERGED_REFUSED, note.refused())));
     }
 
     /**
@@ -149,7 +154,8 @@ public class ProfileRepository {
                 .filter(document -> document.get(UNMERGED_BY) instanceof String)
                 .collect(Collectors.toMap(document -> document.getString(PROFILE_ID),
                         document -> new UnmergeNote(document.getString(UNMERGED_BY),
-                                document.getString(UNMERGED_FROM)))));
+                                document.getString(UNMERGED_FROM), document.getString(UNMERGED_MERGE),
+                                Boolean.TRUE.equals(document.getBoolean(UNMERGED_REFUSED))))));
     }
 
     /**
@@ -157,8 +163,11 @@ public class ProfileRepository {
      *
      * @param generation the unmerge's attempt (see {@code ReplayId})
      * @param survivorId the survivor of the merge undone
+     * @param mergeId    the merge undone; null on notes from before it was noted
+     * @param refused    whether the unmerge refused the profiles it cleared until its replay is done, as it decided
+     *                   before clearing anything (a retry decides the same, see {@code ProfileUnmergeService})
      */
-    public record UnmergeNote(String generation, String survivorId) {
+    public record UnmergeNote(String generation, String survivorId, String mergeId, boolean refused) {
     }
 
     /**
@@ -211,8 +220,7 @@ public class ProfileRepository {
      * tagging keeps the memberships across an unmerge and tells no new "entered".
      */
     public Uni<Void> clearRegion(String workspace, String profileId) {
-        return profiles.updateOne(key(workspace, profileId), combine(unset(REGION), unset(REGION_AT)))
-                .replaceWithVoid();
+        return profiles.updateOne(key(workspace, profileId), REGIONS.forget()).replaceWithVoid();
     }
 
     private static Document key(String workspace, String profileId) {

@@ -84,6 +84,14 @@ final class VersionedWrite {
         return new Document(key).append(VERSION, version != null ? version : new Document("$exists", false));
     }
 
+    /**
+     * The key and a version read before (0 for a document no versioned write has touched): a filter that matches the
+     * document only while no write changed it since.
+     */
+    static Document asRead(Document key, long version) {
+        return new Document(key).append(VERSION, version > 0 ? (Object) version : new Document("$exists", false));
+    }
+
     /** The document as read, as written (the same when nothing was written), and whether the update was applied. */
     record Result(Document before, Document after, boolean written) {
     }

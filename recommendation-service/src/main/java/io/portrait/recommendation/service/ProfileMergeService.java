@@ -2,16 +2,19 @@ package io.portrait.recommendation.service;
 
 import io.portrait.common.sink.MergeRecord;
 import io.portrait.common.sink.SinkRequests;
+import io.portrait.recommendation.domain.ProfileInteraction;
 import io.portrait.recommendation.domain.Workspaces;
 import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.AppliedLogRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.InteractionRepository;
+import io.portrait.recommendation.repository.InteractionRepository.MergeOutcome;
 import io.portrait.recommendation.repository.ProfileRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +31,9 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class ProfileMergeService {
+
+    /** Reads of one merged aggregate before the merge gives up on it (see {@link #moveItem}). */
+    private static final int MOVE_ATTEMPTS = 16;
 
     private final AppliedLogRepository appliedLog;
     private final AliasRepository aliases;
@@ -88,11 +94,44 @@ public class ProfileMergeService {
                         survivor, ws, mergeId));
     }
 
+    /**
+     * Moves one aggregate of the merged profile, as read, onto the survivor's, then deletes it where it is still as
+     * read. A delivery may move an event of it on to the survivor meanwhile (see {@link InteractionService}): it takes
+     * the event out of the merged profile's aggregate and writes it into the survivor's. Adding the aggregate as read
+     * after that would count the event twice, and deleting it after a write that came since would lose what the
+     * merge did not read; so the survivor's aggregate takes it only while it counts none of its events, and the merged
+     * one goes only at the version read. Otherwise the aggregate is read again and moved as it is now (a repeat adds
+     * nothing the survivor holds already: it is guarded by the merged profile's id). A delivery holds such an event in
+     * both only between two of its own writes, so a few rereads suffice; past {@link #MOVE_ATTEMPTS} the merge fails,
+     * and is delivered again.
+     */
+    Uni<Void> moveItem(String workspace, String survivorId, ProfileInteraction read) {
+        return moveItem(workspace, survivorId, read, 1);
+    }
+
+    private Uni<Void> moveItem(String workspace, String survivorId, ProfileInteraction read, int attempt) {
+        return interactions.mergeInto(workspace, survivorId, read)
+                .chain(outcome -> outcome == MergeOutcome.CONFLICT ? Uni.createFrom().item(Boolean.FALSE)
+                        : interactions.deleteAsRead(workspace, read))
+                .chain(moved -> {
+                    if (moved) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    if (attempt >= MOVE_ATTEMPTS) {
+                        return Uni.createFrom().failure(new ConcurrentModificationException("aggregate of "
+                                + read.profileId() + " for " + read.sku() + " changed under " + MOVE_ATTEMPTS
+                                + " moves in a row"));
+                    }
+                    return interactions.find(workspace, read.profileId(), read.sku())
+                            .chain(now -> now.isEmpty() ? Uni.createFrom().voidItem()
+                                    : moveItem(workspace, survivorId, now.get(), attempt + 1));
+                });
+    }
+
     private Uni<Void> mergeOne(String workspace, String survivorId, String mergedId) {
         return aliases.point(workspace, mergedId, survivorId)
                 .chain(() -> interactions.allOf(workspace, mergedId))
-                .chain(items -> InOrder.each(items, item -> interactions.mergeInto(workspace, survivorId, item)
-                        .chain(() -> interactions.delete(workspace, mergedId, item.sku()))))
+                .chain(items -> InOrder.each(items, item -> moveItem(workspace, survivorId, item)))
                 .chain(() -> interactions.forget(workspace, mergedId))
                 .chain(() -> profiles.mergeInto(workspace, survivorId, mergedId))
                 .chain(() -> consents.mergeInto(workspace, survivorId, mergedId));

@@ -34,7 +34,8 @@ import java.util.TreeSet;
  * <p>When the profile the merge made refused personalization, every cleared profile stays refused while the
  * events are delivered again (whichever of them it was that refused, and whatever older event of it said), and only
  * then reflects its own events: refused if they refused last, personalized if they gave consent last or never said.
- * The end of the replay is known by counting the events delivered again off (see {@link ReplayRepository}).
+ * The end of the replay is known by counting the events delivered again off (see {@link ReplayRepository}). A retry
+ * decides as the first attempt did, which noted its decision on the profiles it cleared (see {@link #refuses}).
  *
  * <p>Each attempt at an unmerge is a replay of its own ({@link ReplayId}: the merge and a fresh generation), and the
  * event markers, the replay's record and the refusals name it. An unmerge that comes while an earlier replay is
@@ -100,11 +101,9 @@ public class ProfileUnmergeService {
             }
             return profiles.erasedAmong(ws, involved).chain(erased -> {
                 List<String> cleared = involved.stream().filter(id -> !erased.contains(id)).toList();
-                // A retry finds the survivor refused as the first attempt left it.
-                return consents.find(ws, unmerge.survivorId())
-                        .map(consent -> consent.isPresent() && !consent.get().personalization()
-                                // Nothing is delivered again: nothing to wait for.
-                                && !unmerge.eventIds().isEmpty() ? cleared : List.<String>of())
+                return refuses(ws, unmerge, cleared)
+                        // Nothing is delivered again: nothing to wait for.
+                        .map(refuses -> refuses && !unmerge.eventIds().isEmpty() ? cleared : List.<String>of())
                         // The replay to wait for is noted before anyone is refused, so that every refusal ends.
                         .call(refused -> refused.isEmpty() ? Uni.createFrom().voidItem()
                                 : replays.start(ws, replay, unmerge.eventIds(), refused, clock.instant()))
@@ -115,8 +114,9 @@ public class ProfileUnmergeService {
                                         : restored.getKey().equals(restored.getValue())
                                         ? aliases.revive(ws, restored.getKey())
                                         : aliases.point(ws, restored.getKey(), restored.getValue())))
-                        .call(() -> InOrder.each(cleared, id -> profiles.markUnmerged(ws, id,
-                                new UnmergeNote(replay.generation(), unmerge.survivorId()))))
+                        .call(refused -> InOrder.each(cleared, id -> profiles.markUnmerged(ws, id,
+                                new UnmergeNote(replay.generation(), unmerge.survivorId(), unmerge.mergeId(),
+                                        !refused.isEmpty()))))
                         .chain(refused -> InOrder.each(cleared, id -> erasures.clearForReplay(ws, id,
                                 refused.contains(id) ? replay : null)));
             }).chain(() -> takeOverReplays(ws, replay, unmerge.eventIds()))
@@ -127,6 +127,21 @@ public class ProfileUnmergeService {
                             ownerByRestored.size(), unmerge.survivorId(), ws, unmerge.mergeId()))
                     .replaceWith(Boolean.TRUE);
         });
+    }
+
+    /**
+     * Whether the unmerge refuses the profiles it clears until its replay is done: when the profile the merge made
+     * refused personalization. An earlier attempt at this unmerge that failed after it noted itself on the profiles
+     * decided already, and a retry decides the same: the survivor's consent may no longer say what the merge made,
+     * since that attempt cleared it, and its replay may even have been delivered whole and have ended its refusals
+     * before the retry.
+     */
+    private Uni<Boolean> refuses(String workspace, UnmergeRecord unmerge, List<String> cleared) {
+        return profiles.unmergesOf(workspace, cleared).chain(notes -> notes.values().stream()
+                .filter(note -> unmerge.mergeId().equals(note.mergeId())).findFirst()
+                .map(earlier -> Uni.createFrom().item(earlier.refused()))
+                .orElseGet(() -> consents.find(workspace, unmerge.survivorId())
+                        .map(consent -> consent.isPresent() && !consent.get().personalization())));
     }
 
     /**

@@ -55,6 +55,38 @@ class ConsentRepositoryTest {
     }
 
     @Test
+    void takingBackTheLatestStatementLetsTheOneBeforeCountEvenWhenThatOneWasRecordedAfterIt() {
+        await(consents.record(ws, "p", true, T0.plusSeconds(10)));
+        await(consents.record(ws, "p", false, T0));
+        await(consents.record(ws, "p", true, T0.plusSeconds(5)));
+        assertThat(await(consents.find(ws, "p"))).as("the latest counts").contains(new Consent(true,
+                T0.plusSeconds(10)));
+
+        await(consents.withdraw(ws, "p", true, T0.plusSeconds(10)));
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(true, T0.plusSeconds(5)));
+        await(consents.withdraw(ws, "p", true, T0.plusSeconds(5)));
+        assertThat(await(consents.find(ws, "p"))).contains(new Consent(false, T0));
+        await(consents.withdraw(ws, "p", true, T0));
+        assertThat(await(consents.find(ws, "p"))).as("no such statement").contains(new Consent(false, T0));
+        await(consents.withdraw(ws, "p", false, T0));
+        assertThat(await(consents.find(ws, "p"))).isEmpty();
+    }
+
+    @Test
+    void aProfileKeepsTheStatementsBeforeItsLatestUpToTheLimitTheOldestGoingFirst() {
+        for (int i = 0; i <= Statements.EARLIER_KEPT + 1; i++) {
+            await(consents.record(ws, "p", i % 2 == 0, T0.plusSeconds(i)));
+        }
+        for (int i = Statements.EARLIER_KEPT + 1; i > 1; i--) {
+            await(consents.withdraw(ws, "p", i % 2 == 0, T0.plusSeconds(i)));
+        }
+        assertThat(await(consents.find(ws, "p"))).as("the oldest went past the limit").contains(new Consent(false,
+                T0.plusSeconds(1)));
+        await(consents.withdraw(ws, "p", false, T0.plusSeconds(1)));
+        assertThat(await(consents.find(ws, "p"))).isEmpty();
+    }
+
+    @Test
     void aRefusalWrittenBeforeReplaysWereNotedEndsWhenReadAndTheProfilesOwnConsentCountsAgain() {
         // As an older version left it: refused over an undone merge, no replay noted that would ever end it.
         insertConsent(new Document("workspace", ws).append("profile_id", "gave")

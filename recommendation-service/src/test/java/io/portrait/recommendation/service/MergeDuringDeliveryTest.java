@@ -5,6 +5,7 @@ import io.portrait.recommendation.domain.EventFacts;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.ProfileGroups;
 import io.portrait.recommendation.domain.ProfileInteraction;
+import io.portrait.recommendation.repository.AliasRepository;
 import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.ConsentRepository.Consent;
 import io.portrait.recommendation.repository.InteractionRepository;
@@ -39,6 +40,9 @@ class MergeDuringDeliveryTest {
 
     @Inject
     ProfileMergeService merges;
+
+    @Inject
+    AliasRepository aliases;
 
     @Inject
     ConsentRepository consents;
@@ -76,6 +80,31 @@ class MergeDuringDeliveryTest {
 
         // The relay delivers the purchase again: it resolves to the survivor now.
         assertThat(await(deliveries.apply(ws, List.of(mergedPurchase))).applied()).isEqualTo(1);
+
+        assertSurvivorHoldsThePurchaseOnce();
+    }
+
+    @Test
+    void anEventADeliveryMovesOnToTheSurvivorWhileTheMergeIsMovingItsItemIsHeldByTheSurvivorOnce() {
+        await(deliveries.apply(ws, List.of(view("survivor", now.minusSeconds(90), "A"), mergedView)));
+        // The merge points the merged id at the survivor...
+        await(aliases.point(ws, "merged", "survivor"));
+        // ...after a delivery checked before it wrote the purchase into the merged profile and failed before its
+        // second look...
+        await(interactions.recordAll(ws, "merged", mergedPurchase.interactions(), mergedPurchase.eventId(),
+                mergedPurchase.occurredAt()));
+        await(consents.record(ws, "merged", true, mergedPurchase.occurredAt()));
+        await(profiles.recordRegion(ws, "merged", "FR", mergedPurchase.occurredAt()));
+        // ...and reads the merged profile's aggregate of A, with the purchase.
+        ProfileInteraction readA = await(interactions.allOf(ws, "merged")).stream()
+                .filter(item -> item.sku().equals("A")).findFirst().orElseThrow();
+        assertThat(readA.recentEvents()).contains(mergedPurchase.eventId());
+
+        // The relay delivers the purchase again: written into the survivor, and taken out of the merged profile.
+        assertThat(await(deliveries.apply(ws, List.of(mergedPurchase))).applied()).isEqualTo(1);
+        // The merge moves the aggregate it read, then the rest of the merge runs (a repeat of its steps).
+        await(merges.moveItem(ws, "survivor", readA));
+        assertThat(await(merges.merge(ws, "m-1", "survivor", List.of("merged")))).isTrue();
 
         assertSurvivorHoldsThePurchaseOnce();
     }

@@ -10,9 +10,11 @@ import io.portrait.recommendation.repository.ConsentRepository;
 import io.portrait.recommendation.repository.ConsentRepository.Consent;
 import io.portrait.recommendation.repository.InteractionRepository;
 import io.portrait.recommendation.repository.ProfileRepository;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -53,6 +55,9 @@ class UnmergeDuringDeliveryTest {
 
     @Inject
     ProfileRepository profiles;
+
+    @Inject
+    ReactiveMongoClient mongo;
 
     private final String ws = "ws-" + UUID.randomUUID();
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -128,9 +133,13 @@ class UnmergeDuringDeliveryTest {
         assertThat(survivorA.firstPurchaseEvent()).isNull();
         assertThat(survivorA.recentEvents()).containsExactly(survivorView.eventId());
         assertThat(survivorA.scaledLines()).isEqualTo(1);
+        assertThat(survivorA.firstAt()).as("first time: the survivor's own view").isEqualTo(survivorView.occurredAt());
+        assertThat(survivorA.lastAt()).as("latest time: the survivor's own view").isEqualTo(survivorView.occurredAt());
+        assertThat(survivorA.lastPurchaseAt()).isNull();
         assertThat(await(interactions.history(ws, "survivor", 10))).singleElement().satisfies(entry -> {
             assertThat(entry.sku()).isEqualTo("A");
             assertThat(entry.purchased()).isFalse();
+            assertThat(entry.lastAt()).isEqualTo(survivorView.occurredAt());
         });
         assertThat(await(interactions.allOf(ws, "restored"))).extracting(ProfileInteraction::sku)
                 .containsExactlyInAnyOrder("A", "B");
@@ -176,6 +185,66 @@ class UnmergeDuringDeliveryTest {
         assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredPurchase.occurredAt()));
         assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(groups ->
                 assertThat(groups.region()).isNull());
+    }
+
+    @Test
+    void aStatementOfTheSurvivorsOwnDeliveredAgainBetweenAStaleWriteAndItsTakingBackCountsOnceItIsTakenBack() {
+        // The survivor refused personalization and named its region; the profile wrongly merged into it buys later,
+        // giving consent and naming another region.
+        EventFacts survivorSays = new EventFacts(UUID.randomUUID().toString(), "survivor", now.minusSeconds(80),
+                List.of(), List.of(), false, "DE");
+        EventFacts restoredPurchase = new EventFacts(UUID.randomUUID().toString(), "restored", now.minusSeconds(60),
+                List.of(new InteractionLine("B", InteractionKind.PURCHASED, 1)),
+                List.of(new ProductDetails("B", "Item B", "tea", "brand", 4.5)), true, "FR");
+        await(deliveries.apply(ws, List.of(survivorSays)));
+        await(merges.merge(ws, "m-1", "survivor", List.of("restored")));
+        InteractionService.Delivery checked = await(deliveries.plan(ws, List.of(restoredPurchase)));
+        assertThat(checked.writing()).containsOnlyKeys("survivor");
+        unmerge("m-1", List.of(survivorSays, restoredPurchase));
+        // What its writes left in the survivor, as they were when it failed: after the clearing, with no second look.
+        await(interactions.recordAll(ws, "survivor", restoredPurchase.interactions(), restoredPurchase.eventId(),
+                restoredPurchase.occurredAt()));
+        await(consents.record(ws, "survivor", true, restoredPurchase.occurredAt()));
+        await(profiles.recordRegion(ws, "survivor", "FR", restoredPurchase.occurredAt()));
+
+        // The unmerge's replay delivers the survivor's own statement, older than the stale one, before the relay
+        // delivers the purchase again, which takes the stale one back.
+        await(deliveries.apply(ws, List.of(survivorSays)));
+        assertThat(await(deliveries.apply(ws, List.of(restoredPurchase))).applied()).isEqualTo(1);
+
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(false, survivorSays.occurredAt()));
+        assertThat(await(profiles.find(ws, "survivor"))).hasValueSatisfying(groups ->
+                assertThat(groups.region()).isEqualTo("DE"));
+        assertThat(await(consents.find(ws, "restored"))).contains(new Consent(true, restoredPurchase.occurredAt()));
+        assertThat(await(profiles.find(ws, "restored"))).hasValueSatisfying(groups ->
+                assertThat(groups.region()).isEqualTo("FR"));
+        assertThat(await(interactions.allOf(ws, "survivor"))).isEmpty();
+    }
+
+    @Test
+    void aRetriedUnmergeRefusesAsItsFirstAttemptDidEvenWhenThatAttemptsReplayWasDeliveredWholeMeanwhile() {
+        // The survivor gave consent; the profile wrongly merged into it refused later: the merged profile refused.
+        EventFacts survivorConsent = consent("survivor", true, now.minusSeconds(80));
+        EventFacts restoredRefusal = consent("restored", false, now.minusSeconds(70));
+        List<EventFacts> all = List.of(survivorConsent, restoredRefusal);
+        await(deliveries.apply(ws, all));
+        await(merges.merge(ws, "m-1", "survivor", List.of("restored")));
+        // The first attempt at the unmerge does all its work and fails before it is marked applied...
+        unmerge("m-1", all);
+        await(mongo.getDatabase("recommendation").getCollection("applied_merges")
+                .deleteOne(new Document("workspace", ws).append("merge_id", "unmerge:m-1")));
+        assertRefused("survivor", "restored");
+        // ...its replay is delivered whole, which ends its refusals...
+        await(deliveries.apply(ws, all));
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(true, survivorConsent.occurredAt()));
+
+        // ...and the relay delivers the unmerge again: it clears the profiles again, and refuses them as the first
+        // attempt did until its own replay is done.
+        unmerge("m-1", all);
+        assertRefused("survivor", "restored");
+        await(deliveries.apply(ws, all));
+        assertThat(await(consents.find(ws, "survivor"))).contains(new Consent(true, survivorConsent.occurredAt()));
+        assertThat(await(consents.find(ws, "restored"))).contains(new Consent(false, restoredRefusal.occurredAt()));
     }
 
     private static ProfileInteraction single(List<ProfileInteraction> aggregates) {
