@@ -154,6 +154,11 @@ public final class Suite implements AutoCloseable {
             config.put("quarkus.grpc.clients." + client + ".host", HOST);
             config.put("quarkus.grpc.clients." + client + ".port", String.valueOf(options.ports().of(client)));
         }
+        if (spec == ServiceSpec.GATEWAY) {
+            // A local suite's webhook destinations are receivers on this machine (a developer's, a test's).
+            config.put("portrait.gateway.destinations.allow-http", "true");
+            config.put("portrait.gateway.destinations.allow-private-networks", "true");
+        }
         config.putAll(options.settings().getOrDefault(spec, Map.of()));
         return config;
     }

@@ -67,6 +67,49 @@ public interface GatewayConfig {
 
     Erasure erasure();
 
+    Destinations destinations();
+
+    /** Webhook destinations: how segment changes are pushed (see docs/segments.md). */
+    interface Destinations {
+        /** How often a caught-up destination looks for new changes. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Changes per call, at most. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Calls one destination and segment may make in one round while the log has more. */
+        @WithDefault("10")
+        int callsPerRound();
+
+        /** How long a receiver has to answer one call. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** The wait after a failed call, doubling with each failure in a row up to {@link #maxBackoff()}. */
+        @WithDefault("10s")
+        Duration retryInterval();
+
+        @WithDefault("10m")
+        Duration maxBackoff();
+
+        /** How long a round holds a destination and segment before another replica may take it over. */
+        @WithDefault("2m")
+        Duration attemptLease();
+
+        /** Whether a destination may be a plain http URL (never in production: the calls carry profile ids). */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /**
+         * Whether a destination may resolve to a loopback, private or link-local address. Off, such URLs are refused
+         * when saved and before every call, so a destination cannot reach the deployment's own network.
+         */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+    }
+
     interface Erasure {
         /** How often pending erasures are retried, and the first backoff. */
         @WithDefault("10s")

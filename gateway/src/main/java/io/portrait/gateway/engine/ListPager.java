@@ -10,9 +10,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Pages a list that a backing service answers whole (a profile's merge history; the segments, tag definitions and
- * tag categories, by code), or slices a page a service answered one item longer (the model versions), so that it
- * takes {@code limit} and {@code cursor} and answers {@code items} and {@code next} as every other list of the API.
+ * Pages a list that a backing service answers whole (the segments, tag definitions and tag categories, by code), or
+ * slices a page a service answered one item longer (the model versions), so that it takes {@code limit} and
+ * {@code cursor} and answers {@code items} and {@code next} as every other list of the API.
  * The cursor holds the sort key of the last item given out rather than a position: a page resumes after that item
  * even when items were added before it, or dropped, since the page before.
  *

@@ -36,7 +36,7 @@ public class SegmentResource {
 
     private static final String ADMIN = "tags:admin";
     private static final String READ = "profiles:read";
-    /** The most segments one page holds; the gateway pages them, as the merge history. */
+    /** The most segments one page holds; the gateway pages them, as it pages the tags. */
     private static final int MAX_SEGMENTS = 500;
 
     private final SegmentService segments;

@@ -2,6 +2,7 @@ package io.portrait.gateway.service;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.portrait.common.polling.Backoff;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.client.SinkEraseClient;
@@ -49,6 +50,7 @@ public class ErasureService {
     private final ErasureRepository erasures;
     private final AuditService audit;
     private final GatewayConfig.Erasure config;
+    private final Backoff backoff;
     private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean retrying = new AtomicBoolean();
@@ -62,6 +64,7 @@ public class ErasureService {
         this.erasures = erasures;
         this.audit = audit;
         this.config = config.erasure();
+        this.backoff = new Backoff(this.config.retryInterval(), this.config.maxBackoff());
         this.vertx = vertx;
     }
 
@@ -173,7 +176,7 @@ public class ErasureService {
         ErasureReceipt after = new ErasureReceipt(before.id(), before.profileId(), complete ? "complete" : "pending",
                 before.requestedAt(), before.requestedBy(), complete ? now : null, erased, Map.copyOf(steps));
         int attempts = steps.values().stream().mapToInt(ErasureReceipt.Step::attempts).max().orElse(1);
-        Instant nextTry = now.plus(backoff(attempts));
+        Instant nextTry = now.plus(backoff.delay(attempts));
         return erasures.update(after, nextTry).flatMap(stored -> {
             if (!stored) {
                 // Completed by another try meanwhile: that receipt stands, and it was audited once, by that try.
@@ -192,12 +195,6 @@ public class ErasureService {
         ErasureReceipt.SERVICES.forEach(service -> steps.put(service, receipt.services().get(service)));
         return new ErasureReceipt(receipt.id(), receipt.profileId(), receipt.status(), receipt.requestedAt(),
                 receipt.requestedBy(), receipt.completedAt(), receipt.erasedProfileIds(), steps);
-    }
-
-    private java.time.Duration backoff(int attempts) {
-        long factor = 1L << Math.min(10, Math.max(0, attempts - 1));
-        java.time.Duration wait = config.retryInterval().multipliedBy(factor);
-        return wait.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : wait;
     }
 
     /** One round of background retries; rounds never overlap. */

@@ -1,0 +1,216 @@
+package io.portrait.gateway.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.portrait.common.pii.PiiCipher;
+import io.portrait.common.polling.Backoff;
+import io.portrait.gateway.client.SegmentClient;
+import io.portrait.gateway.config.GatewayConfig;
+import io.portrait.gateway.domain.SegmentViews;
+import io.portrait.gateway.engine.DestinationAddress;
+import io.portrait.gateway.engine.WebhookSignature;
+import io.portrait.gateway.repository.DestinationRepository;
+import io.portrait.gateway.repository.DestinationRepository.Due;
+import io.portrait.proto.tagging.v1.ListSegmentChangesRequest;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Pushes segment membership changes to webhook destinations: a follower of each destination's segments' change
+ * logs, at least once and in order. Each round claims the deliveries that are due (held for
+ * {@code attempt-lease}, so replicas never call one at once), reads the changes after the last one the receiver
+ * acknowledged, and posts them, signed, in batches. A 2xx moves the delivery on; anything else (a status, a timeout,
+ * a refused address) keeps it where it was and retries the same changes, with the same delivery id, after a backoff.
+ */
+@ApplicationScoped
+public class WebhookDelivery {
+
+    /** Names the batch: the same changes retried carry the same id, so a receiver can drop one it has applied. */
+    public static final String DELIVERY_HEADER = "Portrait-Delivery";
+    private static final int CLAIMS_PER_ROUND = 20;
+
+    private final DestinationRepository destinations;
+    private final SegmentClient segments;
+    private final DestinationAddress addresses;
+    private final PiiCipher cipher;
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final GatewayConfig.Destinations config;
+    private final Backoff backoff;
+    private final Vertx vertx;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private long timer = -1;
+
+    public WebhookDelivery(DestinationRepository destinations, SegmentClient segments, DestinationAddress addresses,
+                           PiiCipher cipher, HttpClient http, ObjectMapper json, GatewayConfig config, Vertx vertx) {
+        this.destinations = destinations;
+        this.segments = segments;
+        this.addresses = addresses;
+        this.cipher = cipher;
+        this.http = http;
+        this.json = json;
+        this.config = config.destinations();
+        this.backoff = new Backoff(this.config.retryInterval(), this.config.maxBackoff());
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent started) {
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(), ignored -> round().subscribe().with(
+                calls -> { }, failure -> Log.warnf("webhook delivery round failed: %s", failure.toString())));
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** One round over the deliveries that are due; rounds of one replica never overlap. Answers the calls made. */
+    public Uni<Integer> round() {
+        if (!running.compareAndSet(false, true)) {
+            return Uni.createFrom().item(0);
+        }
+        Instant now = clock.instant();
+        return destinations.claimDue(now, now.plus(config.attemptLease()), CLAIMS_PER_ROUND)
+                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
+                .onItem().transformToUniAndConcatenate(due -> deliver(due, 0))
+                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                .onTermination().invoke(() -> running.set(false));
+    }
+
+    /** Delivers what the log holds after the delivery's last acknowledged change; answers the calls made. */
+    private Uni<Integer> deliver(Due due, int calls) {
+        return segments.changes(ListSegmentChangesRequest.newBuilder().setWorkspace(due.workspace())
+                        .setCode(due.segment()).setAfterSequence(due.deliveredThrough()).setLimit(config.batchSize())
+                        .build())
+                .map(response -> response.getChangesList().stream()
+                        .map(change -> new SegmentViews.Change(change.getSequence(), change.getProfileId(),
+                                change.getChange(), TagService.time(change.getAt()))).toList())
+                .flatMap(changes -> changes.isEmpty()
+                        ? destinations.schedule(due, clock.instant().plus(config.pollInterval()), null, null)
+                                .replaceWith(calls)
+                        : post(due, changes).flatMap(failure -> failure.isPresent()
+                                ? failed(due, failure.get()).replaceWith(calls + 1)
+                                : acknowledged(due, changes, calls + 1)))
+                .onFailure().recoverWithUni(failure -> failed(due, "reading the segment's changes failed: "
+                        + (Status.fromThrowable(failure).getCode() == Status.Code.NOT_FOUND
+                        ? "the segment no longer exists" : Status.fromThrowable(failure).getCode().name()))
+                        .replaceWith(calls));
+    }
+
+    private Uni<Integer> acknowledged(Due due, List<SegmentViews.Change> changes, int calls) {
+        long through = changes.get(changes.size() - 1).sequence();
+        Instant now = clock.instant();
+        return destinations.delivered(due, through, changes.size(), now).flatMap(recorded -> {
+            if (!recorded) {
+                // Another replica took the delivery over after this round's hold ran out; it goes on from there.
+                return Uni.createFrom().item(calls);
+            }
+            Due next = new Due(due.destinationId(), due.workspace(), due.url(), due.sealedSecret(), due.segment(),
+                    through, 0);
+            boolean more = changes.size() == config.batchSize();
+            if (more && calls < config.callsPerRound()) {
+                return deliver(next, calls);
+            }
+            return destinations.schedule(next, more ? now : now.plus(config.pollInterval()), null, null)
+                    .replaceWith(calls);
+        });
+    }
+
+    private Uni<Void> failed(Due due, String error) {
+        Instant now = clock.instant();
+        Log.debugf("webhook destination %s, segment %s: %s", due.destinationId(), due.segment(), error);
+        return destinations.schedule(due, now.plus(backoff.delay(due.failures() + 1)), error, now);
+    }
+
+    /** Posts the changes; empty when the receiver acknowledged them (2xx), otherwise why not. */
+    private Uni<Optional<String>> post(Due due, List<SegmentViews.Change> changes) {
+        return Uni.createFrom().item(() -> request(due, changes))
+                // The address check may look the host up: not on an event loop.
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(request -> request.refused().isPresent()
+                        ? Uni.createFrom().item(request.refused())
+                        : Uni.createFrom().completionStage(() -> http.sendAsync(request.http(),
+                                        HttpResponse.BodyHandlers.discarding()))
+                                .map(response -> response.statusCode() / 100 == 2 ? Optional.<String>empty()
+                                        : Optional.of("the receiver answered HTTP " + response.statusCode()))
+                                .onFailure().recoverWithItem(failure -> Optional.of(callError(failure))));
+    }
+
+    private Prepared request(Due due, List<SegmentViews.Change> changes) {
+        URI url = URI.create(due.url());
+        try {
+            Optional<String> refused = addresses.refusedAtCall(url).map(reason -> "the URL points to " + reason);
+            if (refused.isPresent()) {
+                return new Prepared(null, refused);
+            }
+        } catch (java.net.UnknownHostException e) {
+            return new Prepared(null, Optional.of("the host " + url.getHost() + " is unknown"));
+        }
+        String deliveryId = UUID.nameUUIDFromBytes((due.destinationId() + "/" + due.segment() + "/"
+                + due.deliveredThrough()).getBytes(StandardCharsets.UTF_8)).toString();
+        byte[] body = body(new Payload(deliveryId, due.destinationId().toString(), due.segment(), changes));
+        String signature = WebhookSignature.header(cipher.decrypt(due.sealedSecret()), clock.instant().getEpochSecond(),
+                body);
+        return new Prepared(HttpRequest.newBuilder(url).timeout(config.timeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Portrait-Webhooks/1")
+                .header(DELIVERY_HEADER, deliveryId)
+                .header(WebhookSignature.HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), Optional.empty());
+    }
+
+    private byte[] body(Payload payload) {
+        try {
+            return json.writeValueAsBytes(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a webhook payload is plain data", e);
+        }
+    }
+
+    private static String callError(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof HttpTimeoutException) {
+            return "the receiver did not answer in time";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return "the receiver could not be reached (connection refused)";
+        }
+        if (cause instanceof IOException) {
+            return "the call failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
+        }
+        return "the call failed: " + cause.getClass().getSimpleName();
+    }
+
+    /** What a receiver gets: the batch's id, the destination, the segment and its changes, oldest first. */
+    public record Payload(String id, String destinationId, String segment, List<SegmentViews.Change> changes) {
+    }
+
+    private record Prepared(HttpRequest http, Optional<String> refused) {
+    }
+}
