@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Tagging's model-tag contract: scores become tag values there, in batches, each call with its own deadline. */
 @Startup // built at start, so a batch size or deadline it cannot push with stops the start-up, naming the setting
@@ -32,18 +33,24 @@ public class TaggingClient {
     }
 
     /**
-     * Replaces one model tag's values for the given profiles and clears it for the others; answers how many values
-     * tagging set or removed.
+     * Replaces one model tag's values for the given profiles and clears it for the others, {@code push.batch-size}
+     * of each per call, one call after the other; answers how many values tagging set or removed.
+     * {@code beforeEachCall} is run before every call, not while one is on its way: a push of a large workspace may
+     * outlast the refit's lease, which the caller renews there. Its failure stops the push before that call and is
+     * the push's failure.
      */
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
-                                       List<ModelScore> scores, List<String> cleared) {
+                                       List<ModelScore> scores, List<String> cleared,
+                                       Supplier<Uni<Void>> beforeEachCall) {
+        Uni<Void> beforeCall = Uni.createFrom().deferred(beforeEachCall::get);
         Uni<Integer> chain = Uni.createFrom().item(0);
         for (int from = 0; from < Math.max(scores.size(), cleared.size()); from += batchSize) {
             List<ModelScore> slice = scores.subList(Math.min(scores.size(), from),
                     Math.min(scores.size(), from + batchSize));
             List<String> clearedSlice = cleared.subList(Math.min(cleared.size(), from),
                     Math.min(cleared.size(), from + batchSize));
-            chain = chain.chain(applied -> tagging.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+            chain = chain.chain(applied -> beforeCall.chain(() -> tagging
+                    .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                     .putModelScores(PutModelScoresRequest.newBuilder()
                             .setWorkspace(workspace)
                             .setTagCode(tagCode)
@@ -51,7 +58,7 @@ public class TaggingClient {
                             .setComputedAt(ProtoTimestamps.toProto(computedAt))
                             .addAllScores(slice)
                             .addAllClearedProfileIds(clearedSlice)
-                            .build())
+                            .build()))
                     .map(response -> applied + response.getApplied()));
         }
         return chain;

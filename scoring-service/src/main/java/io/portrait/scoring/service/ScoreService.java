@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +57,9 @@ public class ScoreService {
     public static final String CHURN_RISK = "churn_risk";
     public static final String CLUSTER = "cluster";
     private static final Pattern SCHEDULE_PERIOD = Pattern.compile("(\\d{1,9})([SMHD])");
+    /** The push error of a version whose push stopped because another replica's refit took the workspace over. */
+    static final String PUSH_OVERTAKEN = "push stopped: the refit's lease passed to a newer refit of the workspace, "
+            + "which pushes its own model tags";
 
     private final ScoreRepository scores;
     private final ModelVersionWriter versions;
@@ -224,7 +228,12 @@ public class ScoreService {
                                     version, run.scores().size(), run.note() == null || run.unpredicted().count() > 0
                                             ? "" : " (" + run.note() + ")"))
                             .invoke(version -> logUnpredicted(workspace, version, run.unpredicted()))
-                            .chain(version -> push(workspace, version, now)
+                            // The push renews the lease before every call to tagging, and may outlast it too: a
+                            // refit whose lease passed to another replica stops pushing there (the other refit's
+                            // newer version pushes its own tags), says so on its version and ends as busy.
+                            .chain(version -> push(workspace, version, now, () -> holdLease(workspace, holder))
+                                    .onFailure(RefitBusyException.class).call(() -> scores.recordPush(workspace,
+                                            version, false, PUSH_OVERTAKEN))
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)
                                             .chain(() -> scores.fit(workspace, version))));
                 });
@@ -232,12 +241,12 @@ public class ScoreService {
 
     /**
      * Renews the workspace's refit lease for {@code holder}, for another {@code refit.lease}: a refit calls it
-     * before each page of orders it reads, every third of the lease while it fits, and before each step of its
-     * save, so that a read, a fit or a save longer than the lease keeps the workspace. A lease that expired while no
-     * other replica took the workspace is renewed too.
+     * before each page of orders it reads, every third of the lease while it fits, before each step of its save and
+     * before each call of its push, so that a read, a fit, a save or a push longer than the lease keeps the
+     * workspace. A lease that expired while no other replica took the workspace is renewed too.
      *
      * @throws RefitBusyException (as a failure) when the lease passed to another holder: another replica is
-     *                            refitting the workspace, and this refit must store nothing more
+     *                            refitting the workspace, and this refit must store and push nothing more
      */
     public Uni<Void> holdLease(String workspace, String holder) {
         return scores.renewLease(workspace, holder, lease).invoke(held -> {
@@ -262,21 +271,27 @@ public class ScoreService {
     /**
      * Pushes the four model tags from the scores stored for this version (a profile erased or merged away while the
      * models were fitted is not among them), clearing churn risk and cluster where this version gives none; answers
-     * null when tagging took them all, else why not.
+     * null when tagging took them all, else why not. {@code heartbeat} is run before the scores are read and before
+     * every call to tagging (a push of a large workspace is thousands of them, one after the other).
+     *
+     * @throws RefitBusyException (as a failure) when the heartbeat found the lease passed to another replica: the
+     *                            push stops there, so that it cannot land after the newer refit's push
      */
-    private Uni<String> push(String workspace, int version, Instant computedAt) {
+    private Uni<String> push(String workspace, int version, Instant computedAt, Supplier<Uni<Void>> heartbeat) {
         String modelVersion = versionName(version);
-        return scores.scoresOf(workspace, version)
+        return Uni.createFrom().deferred(heartbeat::get)
+                .chain(() -> scores.scoresOf(workspace, version))
                 .chain(all -> put(workspace, RFM_SEGMENT, modelVersion, computedAt, all, s -> true,
-                        ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m())
+                        ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m(), heartbeat)
                         .chain(() -> put(workspace, VALUE_TIER, modelVersion, computedAt, all, s -> true,
-                                ProfileScore::valueTier, s -> s.clv() != null ? s.clv() : s.monetary()))
+                                ProfileScore::valueTier, s -> s.clv() != null ? s.clv() : s.monetary(), heartbeat))
                         .chain(() -> put(workspace, CHURN_RISK, modelVersion, computedAt, all,
-                                s -> s.churnRisk() != null, ProfileScore::churnRisk, ProfileScore::probabilityAlive))
+                                s -> s.churnRisk() != null, ProfileScore::churnRisk, ProfileScore::probabilityAlive,
+                                heartbeat))
                         .chain(() -> put(workspace, CLUSTER, modelVersion, computedAt, all, s -> s.cluster() >= 0,
-                                s -> Integer.toString(s.cluster()), s -> s.cluster())))
+                                s -> Integer.toString(s.cluster()), s -> s.cluster(), heartbeat)))
                 .map(applied -> (String) null)
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure(failure -> !(failure instanceof RefitBusyException)).recoverWithItem(failure -> {
                     Log.warnf("workspace %s: model tags of v%d not pushed to tagging: %s", workspace, version,
                             failure.toString());
                     return "tagging unreachable or refused the scores: " + failure.getMessage();
@@ -286,13 +301,14 @@ public class ScoreService {
     /** One model tag: a value for the profiles {@code include} takes, the tag cleared for the others. */
     private Uni<Integer> put(String workspace, String tagCode, String modelVersion, Instant computedAt,
                              List<ProfileScore> all, Predicate<ProfileScore> include,
-                             Function<ProfileScore, String> value, Function<ProfileScore, Number> number) {
+                             Function<ProfileScore, String> value, Function<ProfileScore, Number> number,
+                             Supplier<Uni<Void>> beforeEachCall) {
         List<ModelScore> given = all.stream().filter(include)
                 .map(s -> ModelScore.newBuilder().setProfileId(s.profileId()).setValue(value.apply(s))
                         .setScore(number.apply(s).doubleValue()).build())
                 .toList();
         List<String> cleared = all.stream().filter(include.negate()).map(ProfileScore::profileId).toList();
-        return tagging.putModelScores(workspace, tagCode, modelVersion, computedAt, given, cleared);
+        return tagging.putModelScores(workspace, tagCode, modelVersion, computedAt, given, cleared, beforeEachCall);
     }
 
     /** The latest scores of the live profile behind {@code profileId}. */

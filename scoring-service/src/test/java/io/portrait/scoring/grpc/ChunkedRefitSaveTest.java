@@ -15,6 +15,8 @@ import io.portrait.proto.scoring.v1.Scoring;
 import io.portrait.proto.sink.v1.ApplyEventsRequest;
 import io.portrait.proto.sink.v1.EraseProfileRequest;
 import io.portrait.proto.sink.v1.EventSink;
+import io.portrait.proto.tagging.v1.MutinyTaggingGrpc;
+import io.portrait.proto.tagging.v1.PutModelScoresRequest;
 import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.domain.ModelFitRecord;
 import io.portrait.scoring.engine.value.ProfileScore;
@@ -42,12 +44,14 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static io.portrait.common.testing.GrpcTestCalls.assertStatus;
 import static io.portrait.common.testing.GrpcTestCalls.await;
+import static io.portrait.scoring.config.SettingChecksTest.config;
 import static io.portrait.scoring.grpc.TestEvents.merge;
 import static io.portrait.scoring.grpc.TestEvents.newWorkspace;
 import static io.portrait.scoring.grpc.TestEvents.order;
@@ -60,8 +64,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * transaction guaranteed: readers see a version only once it is complete, a merge or erasure that lands between
  * two chunks is not undone, and a save that dies half-way is never served and gives way to the next refit; the
  * refit's lease is renewed before every page it reads and every chunk, and on a timer while it fits, so a read, a
- * fit or a save outlasting it completes unless another replica took the workspace over. The save's steps are taken one by one here, or a heartbeat or trigger acts between them, so that
- * the readers, the sink, other replicas and failures come between them.
+ * fit or a save outlasting it completes unless another replica took the workspace over; so is it before every call
+ * of the push to tagging, which stops once another replica took the workspace over. The save's steps are taken one
+ * by one here, or a heartbeat, a trigger or the tagging double acts between them, so that the readers, the sink,
+ * other replicas and failures come between them.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "scoring"))
@@ -71,6 +77,8 @@ class ChunkedRefitSaveTest {
     private static final int CUSTOMERS = 12;
     private static final int HORIZON_DAYS = 365;
     private static final Duration LEASE = Duration.ofMinutes(30);
+    /** Scores per call to tagging of the push tests' replica: several calls per model tag. */
+    private static final int PUSH_BATCH = 5;
     /** Ten renewal periods of the 3 s lease the fit tests give their replica. */
     private static final Duration RENEWAL_GIVE_UP = Duration.ofSeconds(10);
 
@@ -91,6 +99,9 @@ class ChunkedRefitSaveTest {
 
     @Inject
     TaggingClient tagging;
+
+    @GrpcClient("tagging")
+    MutinyTaggingGrpc.MutinyTaggingStub taggingStub;
 
     @Inject
     WorkspaceCurrencies currencies;
@@ -388,6 +399,87 @@ class ChunkedRefitSaveTest {
         assertThat(fit.version()).isEqualTo(2);
         assertServed(ws, "v2", "v1");
         assertThat(rowsOfVersion(ws, 2)).isEqualTo(CUSTOMERS);
+    }
+
+    /**
+     * A push longer than the lease: the lease runs out during every call to tagging (the tagging double expires it
+     * as each call comes in, as a push of thousands of calls outlasting it would find it), and no other replica
+     * claims it meanwhile. The renewal before the next call, within a tag's batches as between the tags, takes it up
+     * again: another replica trying the workspace at each call finds it held, and every batch of the version lands.
+     * Renewed only until the save, the lease stayed run out from the first call on, and another replica took the
+     * workspace over at the second call, free to push a newer version while this one was still pushing.
+     */
+    @Test
+    void aPushLongerThanTheLeaseKeepsTheLeaseAndEveryBatchLands() {
+        String ws = refittedWorkspace();
+        List<Boolean> anotherReplicaClaimed = new CopyOnWriteArrayList<>();
+        TaggingDouble.onReceived = request -> {
+            if (request.getWorkspace().equals(ws)) {
+                anotherReplicaClaimed.add(await(scoreRepository.claimLease(ws, "replica-b", LEASE)));
+                await(expireLease(ws));
+            }
+        };
+        ModelFitRecord fit;
+        try {
+            fit = await(replicaPushingInBatchesOf(PUSH_BATCH).refit(ws, ModelFitRecord.ON_DEMAND));
+        } finally {
+            TaggingDouble.onReceived = request -> { };
+        }
+
+        int calls = 4 * ((CUSTOMERS + PUSH_BATCH - 1) / PUSH_BATCH);
+        assertThat(anotherReplicaClaimed).hasSize(calls).containsOnly(false);
+        assertThat(fit.version()).isEqualTo(2);
+        assertThat(fit.tagsPushed()).isTrue();
+        assertThat(pushed(ws, "v2")).hasSize(calls);
+        assertServed(ws, "v2", "v1");
+    }
+
+    /**
+     * A push whose lease another replica took over between two calls (the tagging double hands the lease to
+     * replica b as the first call comes in: the lease ran out and b claimed it) stops before its next call, so that
+     * it cannot land after b's push of a newer version; the refit ends as busy, like one overtaken while it read or
+     * stored. Its version, stored whole before the push, stays served until b's is, and says why its tags were not
+     * all pushed. Renewed only until the save, the push went on with every call and the refit completed.
+     */
+    @Test
+    void aPushWhoseLeaseAnotherReplicaTookOverStopsBeforeItsNextCall() {
+        String ws = refittedWorkspace();
+        AtomicReference<Boolean> handedOver = new AtomicReference<>();
+        TaggingDouble.onReceived = request -> {
+            if (request.getWorkspace().equals(ws) && handedOver.get() == null) {
+                handedOver.set(await(expireLease(ws).chain(() -> scoreRepository.claimLease(ws, "replica-b", LEASE))));
+            }
+        };
+        try {
+            assertThatThrownBy(() -> await(replicaPushingInBatchesOf(PUSH_BATCH).refit(ws, ModelFitRecord.ON_DEMAND)))
+                    .isInstanceOf(RefitBusyException.class);
+        } finally {
+            TaggingDouble.onReceived = request -> { };
+        }
+
+        assertThat(handedOver).hasValue(true);
+        assertThat(pushed(ws, "v2")).hasSize(1);
+        assertServed(ws, "v2", "v1");
+        ModelFit overtaken = await(scoring.getModelFit(GetModelFitRequest.newBuilder().setWorkspace(ws)
+                .setModelVersion("v2").build())).getFit();
+        assertThat(overtaken.getTagsPushed()).isFalse();
+        assertThat(overtaken.getPushError()).contains("newer refit");
+        assertThat(await(scoreRepository.claimLease(ws, "replica-c", LEASE))).isFalse();
+        await(scoreRepository.releaseLease(ws, "replica-b"));
+    }
+
+    /** Another replica, pushing {@code batchSize} scores per call to tagging. */
+    private ScoreService replicaPushingInBatchesOf(int batchSize) {
+        TaggingClient client = new TaggingClient(taggingStub,
+                config("portrait.scoring.push.batch-size", Integer.toString(batchSize)));
+        return RefitReplica.withFitStarting(scoreRepository, writer, client, currencies, () -> { },
+                "portrait.scoring.clv.min-customers", "5");
+    }
+
+    /** The calls tagging received of one version of the workspace. */
+    private static List<PutModelScoresRequest> pushed(String ws, String version) {
+        return TaggingDouble.received(ws).stream().filter(request -> request.getModelVersion().equals(version))
+                .toList();
     }
 
     /**

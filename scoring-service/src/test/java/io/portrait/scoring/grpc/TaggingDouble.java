@@ -14,16 +14,19 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A stand-in for tagging's PutModelScores contract, served inside the test JVM on the port the tagging client
- * uses in tests: it records what scoring pushes, and can refuse it.
+ * uses in tests: it records what scoring pushes, and can refuse it. {@link #onReceived} runs as each call comes in,
+ * before it is answered, while scoring waits for it: what happens elsewhere in the middle of a push.
  */
 public class TaggingDouble implements QuarkusTestResourceLifecycleManager {
 
     static final int PORT = 18183;
     static final List<PutModelScoresRequest> RECEIVED = new CopyOnWriteArrayList<>();
     static volatile boolean unavailable;
+    static volatile Consumer<PutModelScoresRequest> onReceived = request -> { };
 
     private Server server;
 
@@ -34,6 +37,7 @@ public class TaggingDouble implements QuarkusTestResourceLifecycleManager {
                 @Override
                 public void putModelScores(PutModelScoresRequest request,
                                            StreamObserver<PutModelScoresResponse> response) {
+                    onReceived.accept(request);
                     if (unavailable) {
                         response.onError(Status.UNAVAILABLE.withDescription("tagging is down").asRuntimeException());
                         return;
