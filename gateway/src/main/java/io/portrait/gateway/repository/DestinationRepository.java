@@ -138,9 +138,12 @@ public class DestinationRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** When the delivery is next due; after a failure, also the failure and its run. */
+    /**
+     * When the delivery is next due; after a failure, also the failure and its run, which anything else (a read
+     * that found nothing new, a call answered) ends.
+     */
     public Uni<Void> schedule(Due due, Instant nextTry, String error, Instant now) {
-        String set = error == null ? "next_try_at = $3"
+        String set = error == null ? "next_try_at = $3, failures = 0"
                 : "next_try_at = $3, failures = failures + 1, last_error = $4, last_error_at = $5";
         return pool.preparedQuery("update destination_delivery set " + set
                         + " where destination_id = $1 and segment = $2")

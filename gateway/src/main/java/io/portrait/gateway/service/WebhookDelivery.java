@@ -109,16 +109,24 @@ public class WebhookDelivery {
                 .map(response -> response.getChangesList().stream()
                         .map(change -> new SegmentViews.Change(change.getSequence(), change.getProfileId(),
                                 change.getChange(), TagService.time(change.getAt()))).toList())
-                .flatMap(changes -> changes.isEmpty()
-                        ? destinations.schedule(due, clock.instant().plus(config.pollInterval()), null, null)
-                                .replaceWith(calls)
-                        : post(due, changes).flatMap(failure -> failure.isPresent()
-                                ? failed(due, failure.get()).replaceWith(calls + 1)
-                                : acknowledged(due, changes, calls + 1)))
-                .onFailure().recoverWithUni(failure -> failed(due, "reading the segment's changes failed: "
-                        + (Status.fromThrowable(failure).getCode() == Status.Code.NOT_FOUND
-                        ? "the segment no longer exists" : Status.fromThrowable(failure).getCode().name()))
-                        .replaceWith(calls));
+                .onItemOrFailure().transformToUni((changes, unread) -> {
+                    if (unread != null) {
+                        return failed(due, "reading the segment's changes failed: " + readError(unread))
+                                .replaceWith(calls);
+                    }
+                    if (changes.isEmpty()) {
+                        return destinations.schedule(due, clock.instant().plus(config.pollInterval()), null, null)
+                                .replaceWith(calls);
+                    }
+                    return post(due, changes).flatMap(failure -> failure.isPresent()
+                            ? failed(due, failure.get()).replaceWith(calls + 1)
+                            : acknowledged(due, changes, calls + 1));
+                });
+    }
+
+    private static String readError(Throwable failure) {
+        Status.Code code = Status.fromThrowable(failure).getCode();
+        return code == Status.Code.NOT_FOUND ? "the segment no longer exists" : code.name();
     }
 
     private Uni<Integer> acknowledged(Due due, List<SegmentViews.Change> changes, int calls) {
