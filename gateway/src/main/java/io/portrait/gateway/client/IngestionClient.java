@@ -87,10 +87,16 @@ public class IngestionClient {
                 .setPageToken(pageToken == null ? "" : pageToken).build());
     }
 
-    public Uni<EraseProfileEventsResponse> eraseEvents(String workspace, List<String> profileIds) {
+    /**
+     * Erases the events of the profiles and what else carries the person; {@code identifierHashes} are the lookup
+     * hashes of the identifiers identity suppressed (empty when it answered none), which ingestion uses besides those
+     * its events tell.
+     */
+    public Uni<EraseProfileEventsResponse> eraseEvents(String workspace, List<String> profileIds,
+                                                       List<String> identifierHashes) {
         return ingestion.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                 .eraseProfileEvents(EraseProfileEventsRequest.newBuilder().setWorkspace(workspace)
-                        .addAllProfileIds(profileIds).build());
+                        .addAllProfileIds(profileIds).addAllIdentifierHashes(identifierHashes).build());
     }
 
     public Uni<IngestEventsResponse> ingest(IngestEventsRequest request) {

@@ -24,12 +24,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class ErasureRepository {
 
-    /** A receipt with the workspace it belongs to. */
-    public record Stored(String workspace, ErasureReceipt receipt) {
+    /**
+     * A receipt with the workspace it belongs to, and the lookup hashes of the identifiers identity suppressed while
+     * ingestion has yet to erase (empty otherwise); they are never part of the receipt.
+     */
+    public record Stored(String workspace, ErasureReceipt receipt, List<String> identifierHashes) {
+
+        public Stored {
+            identifierHashes = identifierHashes == null ? List.of() : List.copyOf(identifierHashes);
+        }
     }
 
     private static final String COLUMNS =
-            "id, workspace, profile_id, requested_by, requested_at, erased_ids, steps, completed_at";
+            "id, workspace, profile_id, requested_by, requested_at, erased_ids, steps, completed_at, identifier_hashes";
 
     private final Pool pool;
     private final ObjectMapper mapper;
@@ -42,7 +49,8 @@ public class ErasureRepository {
     }
 
     public Uni<Void> insert(String workspace, ErasureReceipt receipt, Instant nextTry) {
-        return pool.preparedQuery("insert into erasure (" + COLUMNS + ", next_try_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        return pool.preparedQuery("insert into erasure (" + COLUMNS + ", next_try_at)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, null, $9)")
                 .execute(Tuple.tuple().addValue(UUID.fromString(receipt.id())).addValue(workspace)
                         .addValue(receipt.profileId()).addValue(receipt.requestedBy())
                         .addValue(ApiKeyRepository.utc(receipt.requestedAt()))
@@ -55,16 +63,18 @@ public class ErasureRepository {
 
     /**
      * Stores a try's outcome unless the erasure completed meanwhile (a try of another replica whose lease outlived
-     * this one's, say): a complete receipt never goes back to pending. True when it was stored.
+     * this one's, say): a complete receipt never goes back to pending. The identifier hashes are kept for a later
+     * try of ingestion's step; none (empty) clears them. True when it was stored.
      */
-    public Uni<Boolean> update(ErasureReceipt receipt, Instant nextTry) {
-        return pool.preparedQuery("update erasure set erased_ids = $2, steps = $3, completed_at = $4, next_try_at = $5"
-                        + " where id = $1 and completed_at is null")
+    public Uni<Boolean> update(ErasureReceipt receipt, List<String> identifierHashes, Instant nextTry) {
+        return pool.preparedQuery("update erasure set erased_ids = $2, steps = $3, completed_at = $4, next_try_at = $5,"
+                        + " identifier_hashes = $6 where id = $1 and completed_at is null")
                 .execute(Tuple.tuple().addValue(UUID.fromString(receipt.id()))
                         .addArrayOfString(receipt.erasedProfileIds() == null ? null
                                 : receipt.erasedProfileIds().toArray(String[]::new))
                         .addValue(steps(receipt)).addValue(ApiKeyRepository.utc(receipt.completedAt()))
-                        .addValue(ApiKeyRepository.utc(nextTry)))
+                        .addValue(ApiKeyRepository.utc(nextTry))
+                        .addArrayOfString(identifierHashes.isEmpty() ? null : identifierHashes.toArray(String[]::new)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -126,10 +136,11 @@ public class ErasureRepository {
             throw new IllegalStateException("unreadable erasure steps", e);
         }
         String[] ids = row.getArrayOfStrings("erased_ids");
+        String[] hashes = row.getArrayOfStrings("identifier_hashes");
         Instant completed = ApiKeyRepository.instant(row.getOffsetDateTime("completed_at"));
         return new Stored(row.getString("workspace"), new ErasureReceipt(row.getUUID("id").toString(),
                 row.getString("profile_id"), completed == null ? "pending" : "complete",
                 ApiKeyRepository.instant(row.getOffsetDateTime("requested_at")), row.getString("requested_by"),
-                completed, ids == null ? null : Arrays.asList(ids), steps));
+                completed, ids == null ? null : Arrays.asList(ids), steps), hashes == null ? null : Arrays.asList(hashes));
     }
 }

@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Erases a profile in every service: identity first (it answers the profile and every id merged into it), then
- * ingestion's stored events and the state of each sink, in parallel. Every step's outcome is kept in the
+ * Erases a profile in every service: identity first (it answers the profile and every id merged into it, and the
+ * lookup hashes of the identifiers it suppressed, which ingestion is handed to find what else carries the person),
+ * then ingestion's stored events and the state of each sink, in parallel. Every step's outcome is kept in the
  * gateway's store; steps that failed are retried in the background, with backoff, until all are done.
  */
 @ApplicationScoped
@@ -104,25 +105,35 @@ public class ErasureService {
                 .flatMap(known -> erasures.insert(workspace, receipt, now.plus(config.attemptLease())))
                 .call(() -> audit.record(workspace, actor, "profile.erasure-requested", profileId,
                         Map.of("erasure", receipt.id())))
-                .flatMap(ignored -> attempt(workspace, receipt, true));
+                .flatMap(ignored -> attempt(workspace, receipt, List.of(), true));
     }
 
     public Uni<Optional<ErasureReceipt>> receipt(String workspace, String id) {
         return erasures.find(workspace, id).map(found -> found.map(ErasureRepository.Stored::receipt));
     }
 
-    /** Runs every step not done yet, stores the outcome and when to try again. */
-    Uni<ErasureReceipt> attempt(String workspace, ErasureReceipt receipt, boolean first) {
+    /**
+     * What identity answered: the ids to erase in every service, and the lookup hashes of the identifiers it
+     * suppressed, by which ingestion finds what else carries the person (none from an identity that answers none).
+     */
+    private record Identified(List<String> profileIds, List<String> identifierHashes) {
+    }
+
+    /**
+     * Runs every step not done yet, stores the outcome and when to try again. {@code identifierHashes} are those
+     * identity answered in an earlier try, kept until ingestion has erased.
+     */
+    Uni<ErasureReceipt> attempt(String workspace, ErasureReceipt receipt, List<String> identifierHashes, boolean first) {
         Map<String, ErasureReceipt.Step> steps = new ConcurrentHashMap<>(receipt.services());
-        Uni<List<String>> ids = steps.get("identity").done()
-                ? Uni.createFrom().item(receipt.erasedProfileIds())
+        Uni<Identified> ids = steps.get("identity").done()
+                ? Uni.createFrom().item(new Identified(receipt.erasedProfileIds(), identifierHashes))
                 : identity.erase(workspace, receipt.profileId(), "erasure " + receipt.id())
                 .map(answer -> {
                     List<String> erased = answer.getErasedProfileIdsList().isEmpty()
                             ? List.of(receipt.profileId()) : List.copyOf(answer.getErasedProfileIdsList());
                     steps.put("identity", steps.get("identity").erased(clock.instant(),
                             Map.of("identifiersSuppressed", answer.getIdentifiersSuppressed())));
-                    return erased;
+                    return new Identified(erased, List.copyOf(answer.getIdentifierHashesList()));
                 })
                 .onFailure().recoverWithUni(failure -> {
                     if (first && noSuchId(failure)) {
@@ -134,13 +145,14 @@ public class ErasureService {
                     return Uni.createFrom().nullItem();
                 });
         return ids.onFailure(NoSuchProfile.class).call(() -> erasures.delete(receipt.id()))
-                .flatMap(erased -> {
-                    if (erased == null) {
-                        return save(workspace, receipt, null, steps);
+                .flatMap(identified -> {
+                    if (identified == null) {
+                        return save(workspace, receipt, null, List.of(), steps);
                     }
+                    List<String> erased = identified.profileIds();
                     List<Uni<Void>> rest = new ArrayList<>();
                     if (!steps.get("ingestion").done()) {
-                        rest.add(ingestion.eraseEvents(workspace, erased)
+                        rest.add(ingestion.eraseEvents(workspace, erased, identified.identifierHashes())
                                 .invoke(answer -> steps.put("ingestion", steps.get("ingestion").erased(clock.instant(),
                                         Map.of("eventsErased", answer.getEventsErased(),
                                                 "quarantinedEventsErased", answer.getQuarantinedEventsErased()))))
@@ -157,7 +169,9 @@ public class ErasureService {
                     }
                     Uni<Void> all = rest.isEmpty() ? Uni.createFrom().voidItem()
                             : Uni.combine().all().unis(rest).discardItems();
-                    return all.flatMap(ignored -> save(workspace, receipt, erased, steps));
+                    // The hashes stay for a later try of ingestion's step only; once it has erased they go.
+                    return all.flatMap(ignored -> save(workspace, receipt, erased,
+                            steps.get("ingestion").done() ? List.of() : identified.identifierHashes(), steps));
                 });
     }
 
@@ -170,14 +184,14 @@ public class ErasureService {
     }
 
     private Uni<ErasureReceipt> save(String workspace, ErasureReceipt before, List<String> erased,
-                                     Map<String, ErasureReceipt.Step> steps) {
+                                     List<String> identifierHashes, Map<String, ErasureReceipt.Step> steps) {
         Instant now = clock.instant();
         boolean complete = steps.values().stream().allMatch(ErasureReceipt.Step::done);
         ErasureReceipt after = new ErasureReceipt(before.id(), before.profileId(), complete ? "complete" : "pending",
                 before.requestedAt(), before.requestedBy(), complete ? now : null, erased, Map.copyOf(steps));
         int attempts = steps.values().stream().mapToInt(ErasureReceipt.Step::attempts).max().orElse(1);
         Instant nextTry = now.plus(backoff.delay(attempts));
-        return erasures.update(after, nextTry).flatMap(stored -> {
+        return erasures.update(after, identifierHashes, nextTry).flatMap(stored -> {
             if (!stored) {
                 // Completed by another try meanwhile: that receipt stands, and it was audited once, by that try.
                 return erasures.find(workspace, before.id())
@@ -205,7 +219,8 @@ public class ErasureService {
         Instant now = clock.instant();
         erasures.claimDue(now, now.plus(config.attemptLease()), 20)
                 .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
-                .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(), false)
+                .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(),
+                        stored.identifierHashes(), false)
                         .onFailure().recoverWithNull())
                 .collect().asList()
                 .onTermination().invoke(() -> retrying.set(false))

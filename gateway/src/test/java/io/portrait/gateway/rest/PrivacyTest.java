@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -51,6 +52,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -105,7 +107,7 @@ class PrivacyTest {
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
         when(ingestion.quarantined(eq("default"), any(), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.getDefaultInstance()));
-        when(ingestion.eraseEvents(eq("default"), any())).thenReturn(Uni.createFrom().item(
+        when(ingestion.eraseEvents(eq("default"), any(), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
         when(sinks.erase(anyString(), eq("default"), anyString())).thenReturn(Uni.createFrom().item(
                 io.portrait.proto.sink.v1.EraseProfileResponse.newBuilder().setErased(true).build()));
@@ -253,7 +255,7 @@ class PrivacyTest {
                 .body("services.scoring.status", equalTo("erased"))
                 .body("services.recommendation.status", equalTo("erased"))
                 .extract().path("id");
-        verify(ingestion).eraseEvents("default", List.of("p-erase", "p-erase-old"));
+        verify(ingestion).eraseEvents("default", List.of("p-erase", "p-erase-old"), List.of());
         for (String sink : List.of("tagging", "scoring", "recommendation")) {
             verify(sinks).erase(sink, "default", "p-erase");
             verify(sinks).erase(sink, "default", "p-erase-old");
@@ -327,11 +329,71 @@ class PrivacyTest {
                         .body("status", equalTo("complete"))
                         .body("erasedProfileIds", contains("p-lost", "p-lost-old"))
                         .body("services.identity.attempts", equalTo(3)));
-        verify(ingestion).eraseEvents("default", List.of("p-lost", "p-lost-old"));
-        verify(ingestion, never()).eraseEvents("default", List.of("p-lost"));
+        verify(ingestion).eraseEvents("default", List.of("p-lost", "p-lost-old"), List.of());
+        verify(ingestion, never()).eraseEvents(eq("default"), eq(List.of("p-lost")), any());
         for (String sink : List.of("tagging", "scoring", "recommendation")) {
             verify(sinks).erase(sink, "default", "p-lost-old");
         }
+    }
+
+    /**
+     * Identity answers the lookup hashes of the identifiers it suppressed; ingestion is handed them with the ids, so
+     * it finds what carries the person besides their events. They are kept for ingestion's step alone: not in the
+     * receipt, and gone from the store once ingestion has erased.
+     */
+    @Test
+    void theHashesIdentitySuppressedArePassedToIngestionAndNotKept() {
+        List<String> hashes = List.of("0a".repeat(32), "1b".repeat(32));
+        when(identity.erase(eq("default"), eq("p-hashes"), anyString())).thenReturn(Uni.createFrom().item(
+                EraseProfileResponse.newBuilder().addErasedProfileIds("p-hashes").addErasedProfileIds("p-hashes-old")
+                        .setIdentifiersSuppressed(2).addAllIdentifierHashes(hashes).build()));
+
+        String receipt = given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-hashes")
+                .then().statusCode(200).body("status", equalTo("complete"))
+                .body(not(containsString(hashes.get(0))))
+                .extract().path("id");
+
+        verify(ingestion).eraseEvents("default", List.of("p-hashes", "p-hashes-old"), hashes);
+        assertThat(erasureStore.find("default", receipt).await().indefinitely().orElseThrow().identifierHashes())
+                .isEmpty();
+    }
+
+    /**
+     * Ingestion cannot erase at first: the hashes identity answered are kept with the erasure, and the retry, which
+     * does not ask identity again, hands them to ingestion as the first try did; then they go.
+     */
+    @Test
+    void aRetryOfIngestionPassesTheHashesIdentityAnsweredBefore() {
+        List<String> hashes = List.of("2c".repeat(32));
+        when(identity.erase(eq("default"), eq("p-hashes-retry"), anyString())).thenReturn(Uni.createFrom().item(
+                EraseProfileResponse.newBuilder().addErasedProfileIds("p-hashes-retry").setIdentifiersSuppressed(1)
+                        .addAllIdentifierHashes(hashes).build()));
+        AtomicInteger ingestionCalls = new AtomicInteger();
+        // The retry's call is answered only once the store has been looked at: until then it stores nothing.
+        CompletableFuture<EraseProfileEventsResponse> retried = new CompletableFuture<>();
+        when(ingestion.eraseEvents(eq("default"), eq(List.of("p-hashes-retry")), any())).thenAnswer(call ->
+                ingestionCalls.incrementAndGet() < 2
+                        ? Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException())
+                        : Uni.createFrom().completionStage(retried));
+
+        String receipt;
+        try {
+            receipt = given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-hashes-retry")
+                    .then().statusCode(202).body("services.ingestion.lastError", equalTo("UNAVAILABLE"))
+                    .extract().path("id");
+            assertThat(erasureStore.find("default", receipt).await().indefinitely().orElseThrow().identifierHashes())
+                    .isEqualTo(hashes);
+        } finally {
+            retried.complete(EraseProfileEventsResponse.newBuilder().setEventsErased(1).build());
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().header("X-API-Key", privacyAdmin).when().get("/v1/erasures/" + receipt)
+                        .then().statusCode(200).body("status", equalTo("complete")));
+
+        verify(ingestion, times(2)).eraseEvents("default", List.of("p-hashes-retry"), hashes);
+        verify(identity, times(1)).erase(eq("default"), eq("p-hashes-retry"), anyString());
+        assertThat(erasureStore.find("default", receipt).await().indefinitely().orElseThrow().identifierHashes())
+                .isEmpty();
     }
 
     /** Replicas claim due erasures: one claim holds it; a complete receipt is never stored back as pending. */
@@ -351,8 +413,8 @@ class PrivacyTest {
 
         ErasureReceipt complete = new ErasureReceipt(pending.id(), "p-claim", "complete", now, "key:test", now,
                 List.of("p-claim"), Map.of("identity", ErasureReceipt.Step.pending().erased(now, Map.of())));
-        assertThat(erasureStore.update(complete, now).await().indefinitely()).isTrue();
-        assertThat(erasureStore.update(pending, now).await().indefinitely()).isFalse();
+        assertThat(erasureStore.update(complete, List.of(), now).await().indefinitely()).isTrue();
+        assertThat(erasureStore.update(pending, List.of(), now).await().indefinitely()).isFalse();
         assertThat(erasureStore.find("claims", pending.id()).await().indefinitely().orElseThrow().receipt().status())
                 .isEqualTo("complete");
     }
@@ -368,7 +430,7 @@ class PrivacyTest {
                 .thenReturn(Uni.createFrom().failure(Status.NOT_FOUND.withDescription("no profile").asRuntimeException()));
         given().header("X-API-Key", privacyAdmin).when().delete("/v1/profiles/p-none")
                 .then().statusCode(404).contentType("application/problem+json");
-        verify(ingestion, never()).eraseEvents(any(), any());
+        verify(ingestion, never()).eraseEvents(any(), any(), any());
         verify(sinks, never()).erase(anyString(), anyString(), eq("p-none"));
     }
 

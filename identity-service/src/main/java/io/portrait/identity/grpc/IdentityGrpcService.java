@@ -117,6 +117,7 @@ public class IdentityGrpcService implements Identity {
                 .map(erasure -> EraseProfileResponse.newBuilder()
                         .addAllErasedProfileIds(erasure.erasedProfileIds().stream().map(UUID::toString).toList())
                         .setIdentifiersSuppressed(erasure.identifiersSuppressed())
+                        .addAllIdentifierHashes(erasure.identifierHashes())
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -221,9 +222,10 @@ public class GraphMaintenanceRepository {
 
     /**
      * Erases a profile group: keyed hashes of its identifiers go to the tombstone, then identifiers, resolved
-     * events, merge history and profiles are deleted. Answers how many identifiers were suppressed.
+     * events, merge history and profiles are deleted. The erasure record keeps the group, the count and the keyed
+     * hashes of the identifiers, so that a repeated erasure answers alike. Answers what was erased.
      */
-    public Uni<Integer> erase(SqlConnection tx, String workspace, UUID liveId, List<UUID> group, Instant at,
+    public Uni<Erasure> erase(SqlConnection tx, String workspace, UUID liveId, List<UUID> group, Instant at,
                               String reason) {
         UUID[] ids = group.toArray(UUID[]::new);
         return tx.preparedQuery("""
@@ -232,7 +234,8 @@ public class GraphMaintenanceRepository {
                         on conflict do nothing
                         """)
                 .execute(Tuple.of(workspace, liveId, utc(at)))
-                .flatMap(ignored -> tx.preparedQuery("delete from identifier where workspace = $1 and profile_id = any($2)")
+                .flatMap(ignored -> tx.preparedQuery(
+                                "delete from identifier where workspace = $1 and profile_id = any($2) returning value_hash")
                         .execute(Tuple.of(workspace, ids)))
                 .flatMap(deleted -> tx.preparedQuery("delete from resolved_event where workspace = $1 and profile_id = any($2)")
                         .execute(Tuple.of(workspace, ids))
@@ -245,21 +248,38 @@ public class GraphMaintenanceRepository {
                         .flatMap(ignored -> tx.preparedQuery("delete from profile where workspace = $1 and id = any($2)")
                                 .execute(Tuple.of(workspace, ids)))
                         .flatMap(ignored -> tx.preparedQuery("""
-                                        insert into erasure (id, workspace, profile_ids, identifiers, reason, erased_at)
-                                        values ($1, $2, $3, $4, $5, $6)
+                                        insert into erasure (id, workspace, profile_ids, identifiers, reason, erased_at,
+                                                             identifier_hashes)
+                                        values ($1, $2, $3, $4, $5, $6, $7)
                                         """)
                                 .execute(Tuple.from(Arrays.asList(UUID.randomUUID(), workspace, ids,
-                                        deleted.rowCount(), reason, utc(at)))))
-                        .map(ignored -> deleted.rowCount()));
+                                        deleted.rowCount(), reason, utc(at), hashes(deleted)))))
+                        .map(ignored -> new Erasure(group, deleted.rowCount(), hex(hashes(deleted)))));
+    }
+
+    /** The keyed hashes of the deleted identifiers, as the statement returned them. */
+    private static Buffer[] hashes(Iterable<Row> deleted) {
+        List<Buffer> hashes = new ArrayList<>();
+        for (Row row : deleted) {
+            hashes.add(row.getDelegate().getBuffer("value_hash"));
+        }
+        return hashes.toArray(Buffer[]::new);
+    }
+
+    /** Lowercase hex, the form ingestion keeps an identifier's lookup hash in. */
+    private static List<String> hex(Buffer[] hashes) {
+        return hashes == null ? List.of()
+                : Arrays.stream(hashes).map(hash -> HexFormat.of().formatHex(hash.getBytes())).toList();
     }
 
     /**
-     * The latest erasure whose group held the id: its profile ids and the identifiers it suppressed; null when the id
-     * was never erased.
+     * The latest erasure whose group held the id: its profile ids, how many identifiers it suppressed and their keyed
+     * hashes (none for an erasure recorded before they were kept); null when the id was never erased.
      */
     public Uni<Erasure> erasureHolding(String workspace, UUID id) {
         return pool.preparedQuery("""
-                        select profile_ids, identifiers from erasure where workspace = $1 and $2 = any(profile_ids)
+                        select profile_ids, identifiers, identifier_hashes from erasure
+                        where workspace = $1 and $2 = any(profile_ids)
                         order by erased_at desc limit 1
                         """)
                 .execute(Tuple.of(workspace, id))
@@ -268,7 +288,8 @@ public class GraphMaintenanceRepository {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    return new Erasure(Arrays.asList(row.getArrayOfUUIDs("profile_ids")), row.getInteger("identifiers"));
+                    return new Erasure(Arrays.asList(row.getArrayOfUUIDs("profile_ids")), row.getInteger("identifiers"),
+                            hex(row.getDelegate().getArrayOfBuffers("identifier_hashes")));
                 });
     }
 

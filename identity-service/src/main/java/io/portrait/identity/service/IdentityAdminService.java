@@ -241,8 +241,9 @@ public class IdentityAdminService {
     /**
      * Erases the profile an id stands for and every profile merged into it; the keyed hashes of its identifiers
      * stay as a tombstone so that they are never collected again. An id erased already answers that erasure (every
-     * profile of its group, the identifiers it suppressed): a caller retrying after a lost answer learns the whole
-     * group, which it must erase elsewhere too, not just the id it asked for.
+     * profile of its group, the identifiers it suppressed and their keyed hashes): a caller retrying after a lost
+     * answer learns the whole group, which it must erase elsewhere too, not just the id it asked for, and what else
+     * carries the person.
      */
     public Uni<Erasure> erase(String workspace, String profileId, String reason) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -250,8 +251,7 @@ public class IdentityAdminService {
                 .flatMap(id -> retried(workspace, "erasure of " + id, tx -> lockedLive(tx, workspace, id)
                         .flatMap(live -> graph.group(tx, workspace, live)
                                 .flatMap(group -> graph.lockLive(tx, workspace, group)
-                                        .flatMap(ignored -> graph.erase(tx, workspace, live, group, now, reason))
-                                        .map(suppressed -> new Erasure(group, suppressed)))))
+                                        .flatMap(ignored -> graph.erase(tx, workspace, live, group, now, reason)))))
                         .invoke(erasure -> Log.infof("Workspace %s: erased profiles %s, %d identifiers suppressed",
                                 workspace, erasure.erasedProfileIds(), erasure.identifiersSuppressed()))
                         .onFailure(ProfileNotFoundException.class).recoverWithUni(unknown ->

@@ -1,6 +1,7 @@
 package io.portrait.identity.grpc;
 
 import io.grpc.Status;
+import io.portrait.common.pii.PiiCipher;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
@@ -17,11 +18,14 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,6 +51,12 @@ class GraphRepairTest {
 
     @Inject
     Pool pool;
+
+    @ConfigProperty(name = "portrait.pii.hash-key")
+    String hashKey;
+
+    @ConfigProperty(name = "portrait.pii.encryption-key")
+    String encryptionKey;
 
     private GraphFixture graph;
 
@@ -187,6 +197,8 @@ class GraphRepairTest {
 
         assertThat(erased.getErasedProfileIdsList()).containsExactlyInAnyOrder(ann, other);
         assertThat(erased.getIdentifiersSuppressed()).isEqualTo(2);
+        List<String> hashes = List.of(lookupHash("email", "ann@example.com"), lookupHash("device_id", "dev-1"));
+        assertThat(erased.getIdentifierHashesList()).containsExactlyInAnyOrderElementsOf(hashes);
         assertStatus(() -> graph.profile(ann), Status.Code.NOT_FOUND);
         assertStatus(() -> graph.profile(other), Status.Code.NOT_FOUND);
         assertStatus(() -> graph.lookup("email", "ann@example.com"), Status.Code.NOT_FOUND);
@@ -209,10 +221,52 @@ class GraphRepairTest {
                     .setWorkspace(graph.workspace()).setProfileId(again).build());
             assertThat(repeated.getErasedProfileIdsList()).containsExactlyInAnyOrder(ann, other);
             assertThat(repeated.getIdentifiersSuppressed()).isEqualTo(2);
+            assertThat(repeated.getIdentifierHashesList()).containsExactlyInAnyOrderElementsOf(hashes);
         }
         assertThat(graph.count("select count(*) from erasure where workspace = $1")).isEqualTo(1);
         assertThat(values(graph.profile(back.getProfileId()))).containsExactly("new");
         assertStatus(() -> identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(graph.workspace())
                 .setProfileId(java.util.UUID.randomUUID().toString()).build()), Status.Code.NOT_FOUND);
+    }
+
+    /**
+     * The hashes an erasure answers are ingestion's lookup hashes of the same identifiers: the keyed hash of the type
+     * and the value as ingestion normalizes an event's (a phone typed nationally as E.164, an email in lower case),
+     * in lowercase hex; so ingestion finds by them what else carries the person.
+     */
+    @Test
+    void erasureAnswersTheSuppressedIdentifiersAsIngestionsLookupHashes() {
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", " Ann@Example.COM "),
+                id("phone", "138 0013 8000"), id("anonymous_id", "anonymous"))).getProfileId();
+
+        EraseProfileResponse erased = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(ann).build());
+
+        // The placeholder was never matched on, so it is not the person's and not suppressed.
+        assertThat(erased.getIdentifierHashesList()).containsExactlyInAnyOrder(
+                lookupHash("email", "ann@example.com"), lookupHash("phone", "+8613800138000"));
+        assertThat(erased.getIdentifierHashesList()).allMatch(hash -> hash.matches("[0-9a-f]{64}"));
+    }
+
+    /** An erasure recorded before its hashes were kept answers its group again, without hashes. */
+    @Test
+    void aRepeatedErasureRecordedWithoutHashesAnswersItsGroupWithoutThem() {
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", "ann@example.com"))).getProfileId();
+        identity.eraseProfile(EraseProfileRequest.newBuilder().setWorkspace(graph.workspace()).setProfileId(ann)
+                .build());
+        pool.preparedQuery("update erasure set identifier_hashes = null where workspace = $1")
+                .execute(Tuple.of(graph.workspace())).await().indefinitely();
+
+        EraseProfileResponse repeated = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(ann).build());
+
+        assertThat(repeated.getErasedProfileIdsList()).containsExactly(ann);
+        assertThat(repeated.getIdentifiersSuppressed()).isEqualTo(1);
+        assertThat(repeated.getIdentifierHashesList()).isEmpty();
+    }
+
+    /** Ingestion's lookup hash of a normalized identifier: hex of the keyed hash under the shared hash key. */
+    private String lookupHash(String type, String normalizedValue) {
+        return HexFormat.of().formatHex(PiiCipher.fromBase64(hashKey, encryptionKey).hash(type, normalizedValue));
     }
 }

@@ -20,11 +20,18 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A profile's events: its timeline, and their erasure on a privacy request. */
 @ApplicationScoped
 public class ProfileEventsService {
+
+    /** A lookup hash as identity answers it: the keyed hash (HMAC-SHA256, 32 bytes) in hex. */
+    private static final Pattern LOOKUP_HASH = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final EventRepository events;
     private final OutboxRepository outbox;
@@ -100,13 +107,16 @@ public class ProfileEventsService {
     public Uni<EraseProfileEventsResponse> erase(EraseProfileEventsRequest request) {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
-        // The person's identifiers, read from their events before those go: only those identity matched on, never a
-        // placeholder or an identifier identity demoted, which other people's events carry too (see
+        Set<String> suppressed = lookupHashes(request.getIdentifierHashesList());
+        // The person's identifiers: those identity suppressed, when the request passes them (identity is the authority
+        // on whose they are), and those read from their events before those go: only those identity matched on, never
+        // a placeholder or an identifier identity demoted, which other people's events carry too (see
         // EventRepository.identifierHashes). The quarantine's rejected events that carried one of them are theirs too.
         // So are the events that carry one and are still waiting to be resolved (left, they would reach identity after
         // the erasure), and the rows of import files not imported yet: first of all, so a retry after a failure
         // further on, which finds the events gone, has already recorded them.
-        return events.identifierHashes(workspace, profileIds).flatMap(hashes -> imports.suppress(workspace, hashes)
+        return events.identifierHashes(workspace, profileIds).map(inferred -> union(inferred, suppressed))
+                .flatMap(hashes -> imports.suppress(workspace, hashes)
                         .invoke(jobs -> {
                             if (jobs > 0) {
                                 Log.infof("erased identifiers recorded on %d unfinished imports, whose rows carrying one are skipped",
@@ -122,6 +132,31 @@ public class ProfileEventsService {
                             return EraseProfileEventsResponse.newBuilder().setEventsErased(erased)
                                     .setOutboxEntriesErased(entries).setQuarantinedEventsErased(quarantined).build();
                         })));
+    }
+
+    /**
+     * The lookup hashes identity passed (64 hex digits each, as identity answers them and ingestion stores them: in
+     * lower case); a request without them has none.
+     */
+    private static Set<String> lookupHashes(List<String> requested) {
+        Set<String> hashes = new HashSet<>();
+        for (String hash : requested) {
+            if (!LOOKUP_HASH.matcher(hash).matches()) {
+                throw new InvalidRequestException("identifier_hashes",
+                        "each identifier hash is 64 hex digits, as identity answers it");
+            }
+            hashes.add(hash.toLowerCase(Locale.ROOT));
+        }
+        return hashes;
+    }
+
+    private static Set<String> union(Set<String> inferred, Set<String> passed) {
+        if (passed.isEmpty()) {
+            return inferred;
+        }
+        Set<String> all = new HashSet<>(inferred);
+        all.addAll(passed);
+        return all;
     }
 
     private static List<String> profileIds(List<String> requested) {
