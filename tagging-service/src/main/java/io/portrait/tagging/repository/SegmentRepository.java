@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +71,10 @@ public class SegmentRepository {
      */
     public Uni<Optional<String>> chunkEnd(String workspace, String after, int size) {
         Map<String, Object> params = new HashMap<>(Map.of("ws", workspace, "skip", size - 1));
-        String from = after == null ? "" : " and profile_id > :after";
         if (after != null) {
             params.put("after", after);
         }
-        return NativeSql.list("select profile_id from known_profile where workspace = :ws" + from
-                        + " order by profile_id offset :skip limit 1", String.class, params)
+        return NativeSql.list(SegmentRefreshSql.chunkEnd(after != null), String.class, params)
                 .map(ids -> ids.stream().findFirst());
     }
 
@@ -88,32 +85,16 @@ public class SegmentRepository {
      */
     public Uni<int[]> refresh(String workspace, String code, SegmentSql.Compiled rule, String after, String upTo) {
         Map<String, Object> params = params(workspace, rule, Map.of("code", code));
-        List<String> bounds = new ArrayList<>();
         if (after != null) {
             params.put("chunkAfter", after);
-            bounds.add("%1$s.profile_id > :chunkAfter");
         }
         if (upTo != null) {
             params.put("chunkEnd", upTo);
-            bounds.add("%1$s.profile_id <= :chunkEnd");
         }
-        String members = bounds.isEmpty() ? "" : " and " + String.join(" and ", bounds).formatted("m");
-        String matches = "select p.profile_id from " + rule.profiles()
-                + (bounds.isEmpty() ? "" : " where " + String.join(" and ", bounds).formatted("p"));
-        return NativeSql.update("""
-                        with gone as (
-                            delete from segment_member m where m.workspace = :ws and m.code = :code%s
-                            and m.profile_id not in (%s) returning m.profile_id)
-                        insert into segment_change (workspace, code, profile_id, change)
-                        select :ws, :code, profile_id, 'left' from gone""".formatted(members, matches), params)
-                .chain(left -> NativeSql.update("""
-                                with came as (
-                                    insert into segment_member (workspace, code, profile_id)
-                                    select :ws, :code, p.profile_id from (%s) p
-                                    on conflict do nothing returning profile_id)
-                                insert into segment_change (workspace, code, profile_id, change)
-                                select :ws, :code, profile_id, 'entered' from came""".formatted(matches), params)
-                        .map(entered -> new int[] {entered, left}));
+        SegmentRefreshSql.Chunk chunk = SegmentRefreshSql.chunk(rule.profiles(),
+                new SegmentSql.Range(after != null, upTo != null));
+        return NativeSql.update(chunk.leave(), params)
+                .chain(left -> NativeSql.update(chunk.enter(), params).map(entered -> new int[] {entered, left}));
     }
 
     /** Ends a refresh: the time, and the segment's count of members. */

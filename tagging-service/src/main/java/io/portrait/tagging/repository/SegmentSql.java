@@ -31,21 +31,39 @@ import java.util.Map;
  */
 public final class SegmentSql {
 
-    /** Every profile tagging knows in the workspace, as {@code p.profile_id}; see V6__known_profile.sql. */
-    public static final String PROFILES = "(select profile_id from known_profile where workspace = :ws) p";
-
     /** The number of every profile tagging knows in the workspace: one index-only count. */
     public static final String PROFILE_COUNT = "select count(*) from known_profile where workspace = :ws";
+
+    /**
+     * The profiles a compiled rule reads: all, or a range of profile ids, after {@code :chunkAfter} (when
+     * {@code after}) and up to {@code :chunkEnd} included (when {@code upTo}), which the caller binds. A range is put
+     * on every table that drives the rule, so each reads its rows of the range from its primary key (profile ids
+     * follow the workspace, and a tag's code and version, there) instead of all its rows filtered afterwards: a
+     * refresh in chunks then reads about what one refresh of the whole workspace reads, not that much per chunk. It is
+     * put on the tables a condition checks too (the same profile's rows, so it selects nothing else), which lets the
+     * planner hash the chunk's rows of a negated condition rather than all of them.
+     */
+    public record Range(boolean after, boolean upTo) {
+
+        public static final Range ALL = new Range(false, false);
+
+        String on(String alias) {
+            return (after ? " and " + alias + ".profile_id > :chunkAfter" : "")
+                    + (upTo ? " and " + alias + ".profile_id <= :chunkEnd" : "");
+        }
+    }
 
     private final Map<String, Integer> liveVersions;
     private final Map<String, ValueType> tagTypes;
     private final FieldCatalog catalog;
+    private final Range range;
     private final Map<String, Object> params = new HashMap<>();
 
-    private SegmentSql(Map<String, Integer> liveVersions, FieldCatalog catalog) {
+    private SegmentSql(Map<String, Integer> liveVersions, FieldCatalog catalog, Range range) {
         this.liveVersions = liveVersions;
         this.tagTypes = catalog.tags();
         this.catalog = catalog;
+        this.range = range;
     }
 
     /**
@@ -57,7 +75,13 @@ public final class SegmentSql {
 
     /** @param liveVersions live version per tag code; a tag without one matches no profile */
     public static Compiled compile(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog) {
-        SegmentSql sql = new SegmentSql(liveVersions, catalog);
+        return compile(rule, liveVersions, catalog, Range.ALL);
+    }
+
+    /** As {@link #compile(RuleNode, Map, FieldCatalog)}, over the profiles of a {@link Range} only. */
+    public static Compiled compile(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog,
+                                   Range range) {
+        SegmentSql sql = new SegmentSql(liveVersions, catalog, range);
         if (drivable(rule)) {
             String members = sql.members(rule);
             return new Compiled("(" + members + ") p", "select count(*) from (" + members + ") p", sql.params);
@@ -65,9 +89,10 @@ public final class SegmentSql {
         RuleNode complement = negate(rule);
         if (drivable(complement)) {
             String excluded = sql.members(complement);
-            return new Compiled("((select k.profile_id from known_profile k where k.workspace = :ws) except ("
-                    + excluded + ")) p", "select (select count(*) from known_profile k where k.workspace = :ws)"
-                    + " - (select count(*) from (" + excluded + ") x)", sql.params);
+            String known = "known_profile k where k.workspace = :ws" + range.on("k");
+            return new Compiled("((select k.profile_id from " + known + ") except (" + excluded + ")) p",
+                    "select (select count(*) from " + known + ") - (select count(*) from (" + excluded + ") x)",
+                    sql.params);
         }
         return straightforward(rule, sql);
     }
@@ -77,11 +102,13 @@ public final class SegmentSql {
      * tested against, and the form of a rule that neither it nor its complement can be driven by a condition.
      */
     public static Compiled straightforward(RuleNode rule, Map<String, Integer> liveVersions, FieldCatalog catalog) {
-        return straightforward(rule, new SegmentSql(liveVersions, catalog));
+        return straightforward(rule, new SegmentSql(liveVersions, catalog, Range.ALL));
     }
 
     private static Compiled straightforward(RuleNode rule, SegmentSql sql) {
-        String members = "select p.profile_id from " + PROFILES + " where " + sql.node(rule);
+        String profiles = "(select k.profile_id from known_profile k where k.workspace = :ws" + sql.range.on("k")
+                + ") p";
+        String members = "select p.profile_id from " + profiles + " where " + sql.node(rule);
         return new Compiled("(" + members + ") p", "select count(*) from (" + members + ") p", sql.params);
     }
 
@@ -128,8 +155,9 @@ public final class SegmentSql {
     private String members(RuleNode node) {
         if (node instanceof FieldCondition condition) {
             return isTrait(condition)
-                    ? "select pt.profile_id from profile_trait pt where " + traitFilter(condition)
-                    : "select t.profile_id from tag_value t where " + tagFilter(code(condition), condition);
+                    ? "select pt.profile_id from profile_trait pt where " + traitFilter(condition) + range.on("pt")
+                    : "select t.profile_id from tag_value t where " + tagFilter(code(condition), condition)
+                            + range.on("t");
         }
         if (node instanceof All all) {
             List<FieldCondition> traits = all.children().stream().filter(SegmentSql::isTrait)
@@ -139,12 +167,12 @@ public final class SegmentSql {
             List<String> filters = new ArrayList<>();
             String driver;
             if (driving == null) {
-                driver = "select pt.profile_id from profile_trait pt where " + traitFilters(traits);
+                driver = "select pt.profile_id from profile_trait pt where " + traitFilters(traits) + range.on("pt");
             } else {
                 driver = members(driving);
                 if (!traits.isEmpty()) {
                     filters.add("exists (select 1 from profile_trait pt where pt.profile_id = p.profile_id and "
-                            + traitFilters(traits) + ")");
+                            + traitFilters(traits) + range.on("pt") + ")");
                 }
             }
             all.children().stream().filter(other -> other != driving && !isTrait(other))
@@ -191,7 +219,7 @@ public final class SegmentSql {
 
     private String tag(String code, FieldCondition condition) {
         return "exists (select 1 from tag_value t where t.profile_id = p.profile_id and " + tagFilter(code, condition)
-                + ")";
+                + range.on("t") + ")";
     }
 
     /** The condition on a row {@code t} of tag_value: its live version, and the value's comparison. */
@@ -209,7 +237,7 @@ public final class SegmentSql {
 
     private String trait(FieldCondition condition) {
         return "exists (select 1 from profile_trait pt where pt.profile_id = p.profile_id and "
-                + traitFilter(condition) + ")";
+                + traitFilter(condition) + range.on("pt") + ")";
     }
 
     /**

@@ -129,14 +129,16 @@ public class SegmentService {
      * the person, and later chunks no longer find them. The order is the erasure's (workspace, then the segments its
      * profile leaves), so the two never wait for each other in a cycle. The segment's row lock also keeps its log's
      * sequence numbers committing in order, as every writer of the log takes it. The rule is compiled in each chunk,
-     * against the tag versions served then. The last chunk records the refresh's time and the count of members.
+     * against the tag versions served then, over the chunk's range of ids (so each chunk reads its own profiles). The last chunk records the refresh's time and the count of members.
      */
     private Uni<Chunk> refreshChunk(String workspace, String code, String after) {
         return ledger.lockShared(workspace)
                 .chain(() -> existing(workspace, code, true))
                 .chain(row -> compile(workspace, row.rule(), SegmentRules::parseStored))
                 .chain(compiled -> segments.chunkEnd(workspace, after, refreshChunk)
-                        .chain(end -> segments.refresh(workspace, code, compiled.sql(), after, end.orElse(null))
+                        .chain(end -> segments.refresh(workspace, code,
+                                        compiled.over(new SegmentSql.Range(after != null, end.isPresent())), after,
+                                        end.orElse(null))
                                 .call(counts -> end.isPresent() ? Uni.createFrom().voidItem()
                                         : segments.refreshed(workspace, code))
                                 .map(counts -> new Chunk(end.orElse(null), counts[0], counts[1]))));
@@ -256,6 +258,11 @@ public class SegmentService {
         /** The rule condition by condition, for checking a few profiles (a page of members). */
         SegmentSql.Compiled straightforward() {
             return SegmentSql.straightforward(rule, live, catalog);
+        }
+
+        /** The rule over a range of profile ids: a chunk of a refresh. */
+        SegmentSql.Compiled over(SegmentSql.Range range) {
+            return SegmentSql.compile(rule, live, catalog, range);
         }
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,35 +107,40 @@ class SegmentSqlTest {
         server.close();
     }
 
+    /** Rules of every form the compiler plans: driven, traits only, mixed, complements, empty. */
+    static Stream<String> rules() {
+        return Stream.of(
+                // driven by a condition
+                "tag.buyer_type = \"frequent\"",
+                "tag.order_count >= 5 and not tag.buyer_type = \"lapsed\"",
+                "tag.favourite_categories contains \"toys\" or tag.newsletter = \"weekly\"",
+                // traits only: one scan
+                "trait.age >= 30",
+                "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]",
+                "trait.city exists and trait.age < 40",
+                // mixed
+                "tag.newsletter = \"weekly\" and trait.city in [\"Hangzhou\", \"Shanghai\"]",
+                "trait.gender = \"m\" and tag.order_count < 3 and not trait.member_level = \"none\"",
+                "trait.age >= 30 or tag.buyer_type = \"lapsed\"",
+                "(tag.buyer_type = \"frequent\" or trait.city = \"Beijing\") and trait.age > 25",
+                // negations, counted as complements
+                "not tag.buyer_type exists",
+                "not tag.buyer_type = \"lapsed\"",
+                "not trait.age >= 30",
+                "not tag.newsletter = \"weekly\" or trait.gender = \"f\"",
+                "not tag.buyer_type exists and not trait.city = \"Beijing\"",
+                "not (tag.order_count >= 5 or trait.member_level = \"gold\")",
+                "not (tag.buyer_type = \"frequent\" and not trait.gender = \"m\")",
+                // empty segments and their complements
+                "tag.buyer_type = \"nobody\"",
+                "tag.draft_tag = \"x\"",
+                "trait.age > 1000 and tag.buyer_type exists",
+                "not tag.draft_tag exists",
+                "not tag.buyer_type = \"nobody\"");
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // driven by a condition
-            "tag.buyer_type = \"frequent\"",
-            "tag.order_count >= 5 and not tag.buyer_type = \"lapsed\"",
-            "tag.favourite_categories contains \"toys\" or tag.newsletter = \"weekly\"",
-            // traits only: one scan
-            "trait.age >= 30",
-            "trait.age >= 30 and trait.gender = \"f\" and trait.member_level in [\"gold\", \"platinum\"]",
-            "trait.city exists and trait.age < 40",
-            // mixed
-            "tag.newsletter = \"weekly\" and trait.city in [\"Hangzhou\", \"Shanghai\"]",
-            "trait.gender = \"m\" and tag.order_count < 3 and not trait.member_level = \"none\"",
-            "trait.age >= 30 or tag.buyer_type = \"lapsed\"",
-            "(tag.buyer_type = \"frequent\" or trait.city = \"Beijing\") and trait.age > 25",
-            // negations, counted as complements
-            "not tag.buyer_type exists",
-            "not tag.buyer_type = \"lapsed\"",
-            "not trait.age >= 30",
-            "not tag.newsletter = \"weekly\" or trait.gender = \"f\"",
-            "not tag.buyer_type exists and not trait.city = \"Beijing\"",
-            "not (tag.order_count >= 5 or trait.member_level = \"gold\")",
-            "not (tag.buyer_type = \"frequent\" and not trait.gender = \"m\")",
-            // empty segments and their complements
-            "tag.buyer_type = \"nobody\"",
-            "tag.draft_tag = \"x\"",
-            "trait.age > 1000 and tag.buyer_type exists",
-            "not tag.draft_tag exists",
-            "not tag.buyer_type = \"nobody\""})
+    @MethodSource("rules")
     void plannedFormSelectsAndCountsWhatTheStraightforwardOneDoes(String rule) throws SQLException {
         RuleNode node = SegmentRules.parse(rule, CATALOG);
         SegmentSql.Compiled planned = SegmentSql.compile(node, LIVE, CATALOG);
@@ -142,6 +149,40 @@ class SegmentSqlTest {
         List<String> expected = members(reference);
         assertThat(members(planned)).isEqualTo(expected);
         assertThat(count(planned)).isEqualTo(expected.size()).isEqualTo(count(reference));
+    }
+
+    /**
+     * A refresh in chunks compiles the rule over each chunk's range of ids: every range selects and counts exactly
+     * the members of the whole rule that fall in it, the open-ended first and last ranges included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void aRuleOverARangeOfIdsSelectsTheRulesMembersInThatRange(String rule) throws SQLException {
+        RuleNode node = SegmentRules.parse(rule, CATALOG);
+        List<String> whole = members(SegmentSql.straightforward(node, LIVE, CATALOG));
+        List<String> ids = NamedJdbc.strings(connection,
+                "select profile_id from known_profile where workspace = :ws order by profile_id", Map.of("ws", WS));
+        String first = ids.get(ids.size() / 3);
+        String second = ids.get(2 * ids.size() / 3);
+        List<String> chunked = new ArrayList<>();
+        for (String[] range : new String[][] {{null, first}, {first, second}, {second, null}}) {
+            SegmentSql.Compiled over = SegmentSql.compile(node, LIVE, CATALOG,
+                    new SegmentSql.Range(range[0] != null, range[1] != null));
+            Map<String, Object> params = params(over);
+            if (range[0] != null) {
+                params.put("chunkAfter", range[0]);
+            }
+            if (range[1] != null) {
+                params.put("chunkEnd", range[1]);
+            }
+            List<String> inRange = NamedJdbc.strings(connection, "select p.profile_id from " + over.profiles()
+                    + " order by p.profile_id", params);
+            assertThat(inRange).allMatch(id -> (range[0] == null || id.compareTo(range[0]) > 0)
+                    && (range[1] == null || id.compareTo(range[1]) <= 0));
+            assertThat(NamedJdbc.single(connection, over.count(), params)).isEqualTo(inRange.size());
+            chunked.addAll(inRange);
+        }
+        assertThat(chunked).isEqualTo(whole);
     }
 
     @Test
