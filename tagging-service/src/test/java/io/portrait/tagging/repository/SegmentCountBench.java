@@ -50,6 +50,20 @@ public final class SegmentCountBench {
     public static void main(String[] args) throws Exception {
         int profiles = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 1_000_000;
         boolean explain = Arrays.asList(args).contains("--explain");
+        onLoadedDatabase(profiles, (connection, loadSeconds) -> run(connection, profiles, loadSeconds, explain));
+    }
+
+    /** What a benchmark does with the loaded database; {@code loadSeconds} is how long the load took. */
+    @FunctionalInterface
+    interface LoadedWork {
+        void run(Connection connection, double loadSeconds) throws SQLException;
+    }
+
+    /**
+     * Starts a throw-away PostgreSQL with tagging's schema, loads the profiles ({@link #load}) and hands the
+     * connection on; the segment benchmarks share it.
+     */
+    static void onLoadedDatabase(int profiles, LoadedWork work) throws Exception {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startEphemeral()) {
             server.ensureDatabase("tagging");
             String url = server.jdbcUrl("tagging");
@@ -59,8 +73,7 @@ public final class SegmentCountBench {
                     EmbeddedPostgresServer.PASSWORD)) {
                 long start = System.nanoTime();
                 load(connection, profiles);
-                double loadSeconds = (System.nanoTime() - start) / 1e9;
-                run(connection, profiles, loadSeconds, explain);
+                work.run(connection, (System.nanoTime() - start) / 1e9);
             }
         }
     }

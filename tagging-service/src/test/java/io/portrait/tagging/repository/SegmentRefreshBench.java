@@ -1,13 +1,10 @@
 package io.portrait.tagging.repository;
 
-import io.portrait.common.embedded.EmbeddedPostgresServer;
 import io.portrait.tagging.engine.FieldCatalog;
 import io.portrait.tagging.engine.RuleNode;
 import io.portrait.tagging.engine.SegmentRules;
-import org.flywaydb.core.Flyway;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,19 +34,8 @@ public final class SegmentRefreshBench {
         int profiles = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 1_000_000;
         int chunk = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 10_000;
         boolean explain = List.of(args).contains("--explain");
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startEphemeral()) {
-            server.ensureDatabase("tagging");
-            String url = server.jdbcUrl("tagging");
-            Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
-                    .locations("classpath:db/migration").load().migrate();
-            try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER,
-                    EmbeddedPostgresServer.PASSWORD)) {
-                long start = System.nanoTime();
-                SegmentCountBench.load(connection, profiles);
-                double loadSeconds = (System.nanoTime() - start) / 1e9;
-                run(connection, profiles, chunk, loadSeconds, explain);
-            }
-        }
+        SegmentCountBench.onLoadedDatabase(profiles,
+                (connection, loadSeconds) -> run(connection, profiles, chunk, loadSeconds, explain));
     }
 
     private static void run(Connection connection, int profiles, int chunk, double loadSeconds, boolean explain)
