@@ -427,6 +427,33 @@ class RecomputeJobsTest {
                 Duration.ZERO);
     }
 
+    /** The jobs of a tag's v2 and v3, published one after the other. */
+    private record Publishes(RecomputeJob v2, RecomputeJob v3) {
+    }
+
+    /**
+     * v1 served; v2 and v3 then published together: replica a runs v2's job to its end (it waits, superseded by v3),
+     * replica b holds v3's and stalls, and v3 can no longer be prepared (its stored cut points are unreadable), so
+     * whoever takes its job over fails it.
+     */
+    private Publishes v2DoneWhileV3CannotBePrepared(String ws, RecomputeJobs a, RecomputeJobs b) {
+        queueAndRun(a, job(ws, "parisian", 1, true));
+        assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
+        sync(() -> catalog.reviseTag(ws, "parisian", """
+                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Nice\\""}]}"""));
+        RecomputeJob publishV2 = job(ws, "parisian", 2, true);
+        Lease v2 = queueHeld(a, publishV2);
+        RecomputeJob publishV3 = job(ws, "parisian", 3, true);
+        queueHeld(b, publishV3);
+        sync(() -> a.run(v2));
+        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
+                update tag_version set cut_points = 'unreadable'
+                where workspace = :ws and code = 'parisian' and version = 3""", Map.of("ws", ws))));
+        return new Publishes(publishV2, publishV3);
+    }
+
     /**
      * Publishing v2 and then v3: v2's job completes first and waits, superseded by v3's; v3's job then fails. v2, the
      * newest version computed, is published again and served once computed afresh (not v1 kept for good), and v3's
@@ -437,18 +464,9 @@ class RecomputeJobsTest {
         String ws = workspaceWithTag("parisian", "real_time");
         RecomputeJobs a = idleReplica("replica-a", Duration.ofMinutes(1));
         RecomputeJobs b = idleReplica("replica-b", Duration.ofMinutes(1));
-        queueAndRun(a, job(ws, "parisian", 1, true));
-        assertThat(liveVersion(ws, "parisian")).isEqualTo(1);
-        sync(() -> catalog.reviseTag(ws, "parisian", """
-                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
-        sync(() -> catalog.reviseTag(ws, "parisian", """
-                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Nice\\""}]}"""));
-        RecomputeJob publishV2 = job(ws, "parisian", 2, true);
-        Lease v2 = queueHeld(a, publishV2);
-        RecomputeJob publishV3 = job(ws, "parisian", 3, true);
-        // Replica b takes v3's job and stalls: nobody else runs it before its lease runs out.
-        queueHeld(b, publishV3);
-        sync(() -> a.run(v2));
+        Publishes published = v2DoneWhileV3CannotBePrepared(ws, a, b);
+        RecomputeJob publishV2 = published.v2();
+        RecomputeJob publishV3 = published.v3();
         assertThat(stored(ws, publishV2.jobId()).state()).isEqualTo(RecomputeJob.COMPLETED);
         assertThat(liveVersion(ws, "parisian")).as("v2 waits for the later publish").isEqualTo(1);
         // p0001 moves to Lyon while v2 waits: v2's stored values no longer follow.
@@ -456,10 +474,7 @@ class RecomputeJobsTest {
                 update profile_trait set traits = '{"city":"Lyon"}' where workspace = :ws and profile_id = 'p0001'""",
                 Map.of("ws", ws))));
 
-        // v3 can no longer be prepared (its stored cut points are unreadable): taken over, its job fails.
-        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
-                update tag_version set cut_points = 'unreadable'
-                where workspace = :ws and code = 'parisian' and version = 3""", Map.of("ws", ws))));
+        // v3 can no longer be prepared: taken over, its job fails.
         assertThat(takeOver(b, a, publishV3.jobId())).isEmpty();
         RecomputeJob failed = stored(ws, publishV3.jobId());
         assertThat(failed.state()).isEqualTo(RecomputeJob.FAILED);
@@ -527,19 +542,9 @@ class RecomputeJobsTest {
         RecomputeJobs b = idleReplica("replica-b", Duration.ofMinutes(1));
         RecomputeJobs oneSlot = new RecomputeJobs(taxonomy, compute, definitions, segments, vertx, "replica-c",
                 Duration.ofMinutes(1), PAGE, CONCURRENCY, 1, Duration.ZERO);
-        queueAndRun(a, job(ws, "parisian", 1, true));
-        sync(() -> catalog.reviseTag(ws, "parisian", """
-                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Lyon\\""}]}"""));
-        sync(() -> catalog.reviseTag(ws, "parisian", """
-                {"kind": "rule", "values": [{"value": "yes", "when": "trait.city = \\"Nice\\""}]}"""));
-        RecomputeJob publishV2 = job(ws, "parisian", 2, true);
-        Lease v2 = queueHeld(a, publishV2);
-        RecomputeJob publishV3 = job(ws, "parisian", 3, true);
-        queueHeld(b, publishV3);
-        sync(() -> a.run(v2));
-        sync(() -> Panache.withTransaction(() -> NativeSql.update("""
-                update tag_version set cut_points = 'unreadable'
-                where workspace = :ws and code = 'parisian' and version = 3""", Map.of("ws", ws))));
+        Publishes published = v2DoneWhileV3CannotBePrepared(ws, a, b);
+        RecomputeJob publishV2 = published.v2();
+        RecomputeJob publishV3 = published.v3();
 
         // Replica b stops: v3's job is claimable, and the one-slot replica looks for jobs.
         sync(() -> Panache.withTransaction(() -> NativeSql.update(
