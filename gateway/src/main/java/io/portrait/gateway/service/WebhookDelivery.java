@@ -3,6 +3,7 @@ package io.portrait.gateway.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.common.polling.Backoff;
 import io.portrait.gateway.client.SegmentClient;
@@ -60,12 +61,14 @@ public class WebhookDelivery {
     private final GatewayConfig.Destinations config;
     private final Backoff backoff;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
     public WebhookDelivery(DestinationRepository destinations, SegmentClient segments, DestinationAddress addresses,
-                           PiiCipher cipher, HttpClient http, ObjectMapper json, GatewayConfig config, Vertx vertx) {
+                           PiiCipher cipher, HttpClient http, ObjectMapper json, GatewayConfig config, Vertx vertx,
+                           MeterRegistry metrics) {
         this.destinations = destinations;
         this.segments = segments;
         this.addresses = addresses;
@@ -75,6 +78,7 @@ public class WebhookDelivery {
         this.config = config.destinations();
         this.backoff = new Backoff(this.config.retryInterval(), this.config.maxBackoff());
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent started) {
@@ -130,6 +134,8 @@ public class WebhookDelivery {
     }
 
     private Uni<Integer> acknowledged(Due due, List<SegmentViews.Change> changes, int calls) {
+        metrics.counter("portrait.gateway.webhook.calls", "outcome", "delivered").increment();
+        metrics.counter("portrait.gateway.webhook.changes.delivered").increment(changes.size());
         long through = changes.get(changes.size() - 1).sequence();
         Instant now = clock.instant();
         return destinations.delivered(due, through, changes.size(), now).flatMap(recorded -> {
@@ -149,6 +155,7 @@ public class WebhookDelivery {
     }
 
     private Uni<Void> failed(Due due, String error) {
+        metrics.counter("portrait.gateway.webhook.calls", "outcome", "failed").increment();
         Instant now = clock.instant();
         Log.debugf("webhook destination %s, segment %s: %s", due.destinationId(), due.segment(), error);
         return destinations.schedule(due, now.plus(backoff.delay(due.failures() + 1)), error, now);

@@ -227,6 +227,10 @@ class DestinationResourceTest {
                 .body("segments[0].deliveredThrough", equalTo(5))
                 .body("segments[0].delivered", equalTo(5))
                 .body("segments[0].failures", equalTo(0));
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("portrait_gateway_webhook_changes_delivered_total",
+                "portrait_gateway_webhook_calls_total{outcome=\"delivered\"",
+                "portrait_gateway_webhook_calls_total{outcome=\"failed\"");
     }
 
     @Test
