@@ -52,17 +52,13 @@ public class DestinationResource {
             + "destinations.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @AdminChange(value = "destination.created", createdTarget = "id")
     public Uni<Response> create(DestinationRequest request) {
-        try {
-            return destinations.create(caller.workspace(), caller.actor(), request)
-                    .onFailure(DestinationService.InvalidDestinationRequest.class)
-                    .transform(e -> ProblemException.invalidRequest(e.getMessage()))
-                    .onFailure(DestinationService.DestinationConflict.class)
-                    .transform(e -> new ProblemException(new Problem("conflict", "Conflict", 409, e.getMessage())))
-                    .map(created -> Response.created(URI.create("/v1/destinations/" + created.id()))
-                            .entity(created).build());
-        } catch (DestinationService.InvalidDestinationRequest e) {
-            throw ProblemException.invalidRequest(e.getMessage());
-        }
+        return destinations.create(caller.workspace(), caller.actor(), request)
+                .onFailure(DestinationService.InvalidDestinationRequest.class)
+                .transform(e -> ProblemException.invalidRequest(e.getMessage()))
+                .onFailure(DestinationService.DestinationConflict.class)
+                .transform(e -> new ProblemException(new Problem("conflict", "Conflict", 409, e.getMessage())))
+                .map(created -> Response.created(URI.create("/v1/destinations/" + created.id()))
+                        .entity(created).build());
     }
 
     @GET

@@ -53,8 +53,45 @@ public class DestinationService {
         this.cipher = cipher;
     }
 
-    /** Creates the destination; the answer holds its secret, the only time it is shown. */
+    /**
+     * Creates the destination; the answer holds its secret, the only time it is shown. Every refusal comes as the
+     * answer's failure: {@link InvalidDestinationRequest} (checked before anything is asked or stored) or
+     * {@link DestinationConflict}.
+     */
     public Uni<DestinationView> create(String workspace, String actor, DestinationRequest request) {
+        return Uni.createFrom().item(() -> checked(request)).flatMap(valid -> {
+            UUID id = UUID.randomUUID();
+            String secret = WebhookSignature.newSecret(random);
+            return Multi.createFrom().iterable(valid.segments())
+                    .onItem().transformToUniAndConcatenate(code -> segments.get(GetSegmentRequest.newBuilder()
+                                    .setWorkspace(workspace).setCode(code).build())
+                            .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
+                            .transform(e -> new InvalidDestinationRequest(
+                                    "\"segments\" names \"" + code + "\", which is no segment of the workspace.")))
+                    .collect().asList()
+                    .flatMap(found -> destinations.insert(workspace, id, valid.name(), valid.url().toString(),
+                            cipher.encrypt(secret), valid.segments(), now(), actor, MAX_DESTINATIONS))
+                    .onFailure(PgException.class).transform(e ->
+                            UNIQUE_VIOLATION.equals(((PgException) e).getSqlState())
+                                    ? new DestinationConflict("The workspace has a destination named \""
+                                    + valid.name() + "\" already.")
+                                    : e)
+                    .flatMap(inserted -> {
+                        if (!inserted) {
+                            throw new DestinationConflict("The workspace has " + MAX_DESTINATIONS
+                                    + " destinations, the most it may hold; delete one first.");
+                        }
+                        return get(workspace, id.toString());
+                    })
+                    .map(found -> found.orElseThrow().withSecret(secret));
+        });
+    }
+
+    /** A request as it will be saved: the name stripped, the URL as it will be called, each segment once. */
+    private record Valid(String name, URI url, List<String> segments) {
+    }
+
+    private Valid checked(DestinationRequest request) {
         if (request == null) {
             throw new InvalidDestinationRequest("A body with \"name\", \"url\" and \"segments\" is required.");
         }
@@ -63,36 +100,11 @@ public class DestinationService {
             throw new InvalidDestinationRequest("\"name\" must be 1 to 100 letters, digits, '_', '.' or '-', "
                     + "starting with a letter or digit.");
         }
-        URI url;
         try {
-            url = addresses.parse(request.url());
+            return new Valid(name, addresses.parse(request.url()), segmentCodes(request.segments()));
         } catch (DestinationAddress.InvalidDestination e) {
             throw new InvalidDestinationRequest(e.getMessage());
         }
-        List<String> codes = segmentCodes(request.segments());
-        UUID id = UUID.randomUUID();
-        String secret = WebhookSignature.newSecret(random);
-        Instant now = now();
-        return Multi.createFrom().iterable(codes)
-                .onItem().transformToUniAndConcatenate(code -> segments.get(GetSegmentRequest.newBuilder()
-                                .setWorkspace(workspace).setCode(code).build())
-                        .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
-                        .transform(e -> new InvalidDestinationRequest(
-                                "\"segments\" names \"" + code + "\", which is no segment of the workspace.")))
-                .collect().asList()
-                .flatMap(found -> destinations.insert(workspace, id, name, url.toString(), cipher.encrypt(secret),
-                        codes, now, actor, MAX_DESTINATIONS))
-                .onFailure(PgException.class).transform(e -> UNIQUE_VIOLATION.equals(((PgException) e).getSqlState())
-                        ? new DestinationConflict("The workspace has a destination named \"" + name + "\" already.")
-                        : e)
-                .flatMap(inserted -> {
-                    if (!inserted) {
-                        throw new DestinationConflict("The workspace has " + MAX_DESTINATIONS
-                                + " destinations, the most it may hold; delete one first.");
-                    }
-                    return get(workspace, id.toString());
-                })
-                .map(found -> found.orElseThrow().withSecret(secret));
     }
 
     public Uni<List<DestinationView>> list(String workspace) {

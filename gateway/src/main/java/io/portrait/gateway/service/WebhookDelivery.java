@@ -25,7 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,7 +38,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * Pushes segment membership changes to webhook destinations: a follower of each destination's segments' change
@@ -101,7 +105,7 @@ public class WebhookDelivery {
         return destinations.claimDue(now, now.plus(config.attemptLease()), CLAIMS_PER_ROUND)
                 .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
                 .onItem().transformToUniAndConcatenate(due -> deliver(due, 0))
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                .collect().with(Collectors.summingInt(Integer::intValue))
                 .onTermination().invoke(() -> running.set(false));
     }
 
@@ -182,7 +186,7 @@ public class WebhookDelivery {
             if (refused.isPresent()) {
                 return new Prepared(null, refused);
             }
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return new Prepared(null, Optional.of("the host " + url.getHost() + " is unknown"));
         }
         String deliveryId = UUID.nameUUIDFromBytes((due.destinationId() + "/" + due.segment() + "/"
@@ -207,12 +211,12 @@ public class WebhookDelivery {
     }
 
     private static String callError(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof HttpTimeoutException) {
             return "the receiver did not answer in time";
         }
-        if (cause instanceof java.net.ConnectException) {
+        if (cause instanceof ConnectException) {
             return "the receiver could not be reached (connection refused)";
         }
         if (cause instanceof IOException) {

@@ -20,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -33,9 +34,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
@@ -43,6 +47,10 @@ import java.util.stream.LongStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -68,9 +76,9 @@ class DestinationResourceTest {
     private final ObjectMapper json = new ObjectMapper();
     private Receiver receiver;
     /** The changes of each segment's log, by code; a request after a sequence answers the ones after it. */
-    private final Map<String, LongFunction<List<SegmentChange>>> logs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongFunction<List<SegmentChange>>> logs = new ConcurrentHashMap<>();
     /** Segments deleted in tagging since the destination was saved. */
-    private final java.util.Set<String> deleted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void segmentsOfTheWorkspace() throws IOException {
@@ -105,11 +113,11 @@ class DestinationResourceTest {
     void createsListsRotatesAndDeletesADestination() {
         Map<String, Object> created = create("crm-sync", receiver.url(), List.of("weekly_east", "vip"))
                 .statusCode(201)
-                .header("Location", org.hamcrest.Matchers.containsString("/v1/destinations/"))
+                .header("Location", containsString("/v1/destinations/"))
                 .body("name", equalTo("crm-sync"))
                 .body("url", equalTo(receiver.url()))
                 .body("secret", startsWith("whsec_"))
-                .body("segments.segment", org.hamcrest.Matchers.contains("vip", "weekly_east"))
+                .body("segments.segment", contains("vip", "weekly_east"))
                 .body("segments[0].deliveredThrough", equalTo(0))
                 .body("segments[0].failures", equalTo(0))
                 .body("createdBy", notNullValue())
@@ -132,7 +140,7 @@ class DestinationResourceTest {
                 .contentType(Problem.MEDIA_TYPE).body("detail", equalTo("No destination " + id + "."));
         admin().when().delete("/v1/destinations/" + id).then().statusCode(404);
         admin().when().get("/v1/audit?target=" + id).then().statusCode(200)
-                .body("items.action", org.hamcrest.Matchers.containsInAnyOrder("destination.created",
+                .body("items.action", containsInAnyOrder("destination.created",
                         "destination.secret-rotated", "destination.deleted"));
     }
 
@@ -148,7 +156,7 @@ class DestinationResourceTest {
                 "\"segments\" names \"lapsed\", which is no segment of the workspace.");
         assertBadRequest(admin().contentType(ContentType.JSON).body("[]").when().post("/v1/destinations").then(),
                 null);
-        admin().when().get("/v1/destinations").then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+        admin().when().get("/v1/destinations").then().statusCode(200).body("items", empty());
 
         create("crm-sync", receiver.url(), List.of("vip")).statusCode(201);
         create("crm-sync", receiver.url(), List.of("weekly_east")).statusCode(409)
@@ -165,7 +173,7 @@ class DestinationResourceTest {
         given().header("X-API-Key", otherAdmin).when().post("/v1/destinations/" + id + "/rotate-secret")
                 .then().statusCode(404);
         given().header("X-API-Key", otherAdmin).when().get("/v1/destinations").then().statusCode(200)
-                .body("items", org.hamcrest.Matchers.empty());
+                .body("items", empty());
 
         String reader = GatewayTestKeys.create("default", "profiles:read");
         given().header("X-API-Key", reader).when().get("/v1/destinations").then().statusCode(403)
@@ -300,12 +308,12 @@ class DestinationResourceTest {
         assertThat(header.substring(header.indexOf("v1=") + 3)).isEqualTo(HexFormat.of().formatHex(mac.doFinal(call.body())));
     }
 
-    private static io.restassured.specification.RequestSpecification admin() {
+    private static RequestSpecification admin() {
         return given().header("X-API-Key", GatewayTestKeys.ADMIN);
     }
 
     private static ValidatableResponse create(String name, String url, List<String> segmentCodes) {
-        Map<String, Object> body = new java.util.HashMap<>();
+        Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("url", url);
         body.put("segments", segmentCodes);
