@@ -2,10 +2,10 @@ package io.portrait.gateway.config;
 
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.gateway.engine.DestinationAddress;
+import io.portrait.gateway.engine.HostResolver;
+import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
-import java.net.http.HttpClient;
 
 /** Helpers built once from the gateway's configuration. */
 @Singleton
@@ -17,20 +17,18 @@ public class GatewayBeans {
         return PiiCipher.fromBase64(config.hashKey(), config.encryptionKey());
     }
 
+    /** How webhook destinations' hosts are looked up: the system's name service. */
     @Produces
     @Singleton
-    DestinationAddress destinationAddress(GatewayConfig config) {
-        return new DestinationAddress(config.destinations().allowHttp(), config.destinations().allowPrivateNetworks());
+    @DefaultBean
+    HostResolver hostResolver() {
+        return HostResolver.SYSTEM;
     }
 
-    /**
-     * The client webhook calls go out on: never follows a redirect (a receiver could send the call on to an address
-     * the destination's checks refused), HTTP/1.1 as most receivers speak it.
-     */
     @Produces
     @Singleton
-    HttpClient webhookClient(GatewayConfig config) {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.destinations().timeout()).build();
+    DestinationAddress destinationAddress(GatewayConfig config, HostResolver resolver) {
+        return new DestinationAddress(config.destinations().allowHttp(), config.destinations().allowPrivateNetworks(),
+                resolver);
     }
 }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,7 +13,9 @@ import java.util.Optional;
  * internal address would let whoever configures a destination make the gateway reach the cluster's own services or
  * a cloud's metadata endpoint (server-side request forgery). Unless the deployment allows private networks, a
  * destination's host must resolve to public addresses only: checked when the destination is saved (for a literal
- * address) and again before every call (for a name, whose addresses may change).
+ * address) and again before every call (for a name, whose addresses may change). The call then connects to an address
+ * that check approved and never looks the name up again, so a name whose answer changes between the check and the
+ * connection (DNS rebinding) cannot send it elsewhere.
  */
 public final class DestinationAddress {
 
@@ -20,10 +23,12 @@ public final class DestinationAddress {
 
     private final boolean allowHttp;
     private final boolean allowPrivateNetworks;
+    private final HostResolver resolver;
 
-    public DestinationAddress(boolean allowHttp, boolean allowPrivateNetworks) {
+    public DestinationAddress(boolean allowHttp, boolean allowPrivateNetworks, HostResolver resolver) {
         this.allowHttp = allowHttp;
         this.allowPrivateNetworks = allowPrivateNetworks;
+        this.resolver = resolver;
     }
 
     /** The URL as it will be called, or why it cannot be a destination (a sentence for a 400 answer). */
@@ -61,20 +66,29 @@ public final class DestinationAddress {
     }
 
     /**
-     * Before a call: empty when every address the host resolves to may be called, otherwise why not. A host that
-     * does not resolve is an error of the call, as a refused connection is.
+     * Before a call: looks the host up once and answers the addresses the call may connect to (all of them may be
+     * called), or why it may not be made. Allowing private networks skips the check, not the lookup: the call still
+     * goes to an address found here. A host that does not resolve is an error of the call, as a refused connection is.
      */
-    public Optional<String> refusedAtCall(URI uri) throws UnknownHostException {
-        if (allowPrivateNetworks) {
-            return Optional.empty();
+    public CallAddresses atCall(URI uri) throws UnknownHostException {
+        List<InetAddress> found = resolver.addresses(uri.getHost());
+        if (found.isEmpty()) {
+            throw new UnknownHostException(uri.getHost());
         }
-        for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
+        for (InetAddress address : found) {
             Optional<String> refused = refused(address);
             if (refused.isPresent()) {
-                return refused;
+                return new CallAddresses(List.of(), refused);
             }
         }
-        return Optional.empty();
+        return new CallAddresses(found, Optional.empty());
+    }
+
+    /** What the check before a call found: the approved addresses, or (with none) why the call is refused. */
+    public record CallAddresses(List<InetAddress> addresses, Optional<String> refused) {
+        public CallAddresses {
+            addresses = List.copyOf(addresses);
+        }
     }
 
     private Optional<String> refused(InetAddress address) {

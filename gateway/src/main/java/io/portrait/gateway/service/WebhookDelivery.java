@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ConnectTimeoutException;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.common.polling.Backoff;
 import io.portrait.gateway.client.SegmentClient;
+import io.portrait.gateway.client.WebhookClient;
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.gateway.engine.DestinationAddress;
@@ -28,17 +30,15 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -60,7 +60,7 @@ public class WebhookDelivery {
     private final SegmentClient segments;
     private final DestinationAddress addresses;
     private final PiiCipher cipher;
-    private final HttpClient http;
+    private final WebhookClient http;
     private final ObjectMapper json;
     private final GatewayConfig.Destinations config;
     private final Backoff backoff;
@@ -71,7 +71,7 @@ public class WebhookDelivery {
     private long timer = -1;
 
     public WebhookDelivery(DestinationRepository destinations, SegmentClient segments, DestinationAddress addresses,
-                           PiiCipher cipher, HttpClient http, ObjectMapper json, GatewayConfig config, Vertx vertx,
+                           PiiCipher cipher, WebhookClient http, ObjectMapper json, GatewayConfig config, Vertx vertx,
                            MeterRegistry metrics) {
         this.destinations = destinations;
         this.segments = segments;
@@ -168,38 +168,38 @@ public class WebhookDelivery {
     /** Posts the changes; empty when the receiver acknowledged them (2xx), otherwise why not. */
     private Uni<Optional<String>> post(Due due, List<SegmentViews.Change> changes) {
         return Uni.createFrom().item(() -> request(due, changes))
-                // The address check may look the host up: not on an event loop.
+                // The address check looks the host up: not on an event loop.
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(request -> request.refused().isPresent()
                         ? Uni.createFrom().item(request.refused())
-                        : Uni.createFrom().completionStage(() -> http.sendAsync(request.http(),
-                                        HttpResponse.BodyHandlers.discarding()))
-                                .map(response -> response.statusCode() / 100 == 2 ? Optional.<String>empty()
-                                        : Optional.of("the receiver answered HTTP " + response.statusCode()))
+                        : http.post(request.call())
+                                .map(status -> status / 100 == 2 ? Optional.<String>empty()
+                                        : Optional.of("the receiver answered HTTP " + status))
                                 .onFailure().recoverWithItem(failure -> Optional.of(callError(failure))));
     }
 
     private Prepared request(Due due, List<SegmentViews.Change> changes) {
         URI url = URI.create(due.url());
+        DestinationAddress.CallAddresses checked;
         try {
-            Optional<String> refused = addresses.refusedAtCall(url).map(reason -> "the URL points to " + reason);
-            if (refused.isPresent()) {
-                return new Prepared(null, refused);
-            }
+            checked = addresses.atCall(url);
         } catch (UnknownHostException e) {
             return new Prepared(null, Optional.of("the host " + url.getHost() + " is unknown"));
+        }
+        if (checked.refused().isPresent()) {
+            return new Prepared(null, checked.refused().map(reason -> "the URL points to " + reason));
         }
         String deliveryId = UUID.nameUUIDFromBytes((due.destinationId() + "/" + due.segment() + "/"
                 + due.deliveredThrough()).getBytes(StandardCharsets.UTF_8)).toString();
         byte[] body = body(new Payload(deliveryId, due.destinationId().toString(), due.segment(), changes));
         String signature = WebhookSignature.header(cipher.decrypt(due.sealedSecret()), clock.instant().getEpochSecond(),
                 body);
-        return new Prepared(HttpRequest.newBuilder(url).timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Portrait-Webhooks/1")
-                .header(DELIVERY_HEADER, deliveryId)
-                .header(WebhookSignature.HEADER, signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), Optional.empty());
+        // The address the check approved, so the call goes where it was checked to go.
+        return new Prepared(new WebhookClient.Call(url, checked.addresses().get(0), Map.of(
+                "Content-Type", "application/json",
+                "User-Agent", "Portrait-Webhooks/1",
+                DELIVERY_HEADER, deliveryId,
+                WebhookSignature.HEADER, signature), body), Optional.empty());
     }
 
     private byte[] body(Payload payload) {
@@ -213,7 +213,8 @@ public class WebhookDelivery {
     private static String callError(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException) {
+        // A connect timeout is a ConnectException too, but no refusal.
+        if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
             return "the receiver did not answer in time";
         }
         if (cause instanceof ConnectException) {
@@ -230,6 +231,6 @@ public class WebhookDelivery {
     public record Payload(String id, String destinationId, String segment, List<SegmentViews.Change> changes) {
     }
 
-    private record Prepared(HttpRequest http, Optional<String> refused) {
+    private record Prepared(WebhookClient.Call call, Optional<String> refused) {
     }
 }

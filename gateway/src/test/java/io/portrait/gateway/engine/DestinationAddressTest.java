@@ -5,15 +5,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DestinationAddressTest {
 
-    private final DestinationAddress production = new DestinationAddress(false, false);
+    private final DestinationAddress production = new DestinationAddress(false, false, HostResolver.SYSTEM);
 
     @Test
     void acceptsAnHttpsUrlOfAPublicHost() {
@@ -61,15 +65,74 @@ class DestinationAddressTest {
     @Test
     void aNameThatResolvesToThisMachineIsRefusedBeforeEachCall() throws UnknownHostException {
         URI local = production.parse("https://localhost:9443/in");
-        assertThat(production.refusedAtCall(local)).contains("a loopback address");
+        DestinationAddress.CallAddresses checked = production.atCall(local);
+        assertThat(checked.refused()).contains("a loopback address");
+        assertThat(checked.addresses()).isEmpty();
     }
 
     @Test
     void aDeploymentMayAllowHttpAndItsOwnNetwork() throws UnknownHostException {
-        DestinationAddress local = new DestinationAddress(true, true);
+        DestinationAddress local = new DestinationAddress(true, true, HostResolver.SYSTEM);
         URI uri = local.parse("http://127.0.0.1:8089/in");
-        assertThat(local.refusedAtCall(uri)).isEmpty();
-        assertThatThrownBy(() -> new DestinationAddress(true, false).parse("ftp://hooks.example.com/in"))
+        DestinationAddress.CallAddresses checked = local.atCall(uri);
+        assertThat(checked.refused()).isEmpty();
+        assertThat(checked.addresses()).extracting(InetAddress::getHostAddress).containsExactly("127.0.0.1");
+        assertThatThrownBy(() -> new DestinationAddress(true, false, HostResolver.SYSTEM)
+                .parse("ftp://hooks.example.com/in"))
                 .hasMessage("\"url\" must be an http or https URL.");
+    }
+
+    @Test
+    void theCheckBeforeACallLooksTheNameUpOnceAndAnswersTheAddressesItApproved() throws Exception {
+        List<String> lookups = new ArrayList<>();
+        HostResolver zone = host -> {
+            lookups.add(host);
+            return List.of(address(host, "203.0.113.7"), address(host, "2001:db8::7"));
+        };
+        DestinationAddress.CallAddresses checked = new DestinationAddress(false, false, zone)
+                .atCall(URI.create("https://hooks.example.com/in"));
+        assertThat(checked.refused()).isEmpty();
+        assertThat(checked.addresses()).extracting(InetAddress::getHostAddress)
+                .containsExactly("203.0.113.7", "2001:db8:0:0:0:0:0:7");
+        assertThat(lookups).containsExactly("hooks.example.com");
+    }
+
+    @Test
+    void oneInternalAddressAmongPublicOnesRefusesTheCallAndApprovesNone() throws Exception {
+        Map<String, List<String>> zone = Map.of(
+                "rebound.example.com", List.of("203.0.113.7", "169.254.169.254"),
+                "mixed.example.com", List.of("203.0.113.7", "10.0.0.5"));
+        HostResolver resolver = host -> zone.get(host).stream().map(ip -> address(host, ip)).toList();
+        DestinationAddress production = new DestinationAddress(false, false, resolver);
+
+        DestinationAddress.CallAddresses metadata = production.atCall(URI.create("https://rebound.example.com/in"));
+        assertThat(metadata.refused()).contains("a private network address (169.254.169.254)");
+        assertThat(metadata.addresses()).isEmpty();
+        assertThat(production.atCall(URI.create("https://mixed.example.com/in")).refused())
+                .contains("a private network address (10.0.0.5)");
+    }
+
+    @Test
+    void allowingPrivateNetworksStillLooksUpTheAddressToCall() throws Exception {
+        HostResolver resolver = host -> List.of(address(host, "10.0.0.5"));
+        DestinationAddress.CallAddresses checked = new DestinationAddress(true, true, resolver)
+                .atCall(URI.create("http://crm.internal:8080/in"));
+        assertThat(checked.refused()).isEmpty();
+        assertThat(checked.addresses()).extracting(InetAddress::getHostAddress).containsExactly("10.0.0.5");
+    }
+
+    @Test
+    void aNameWithoutAddressesIsUnknown() {
+        DestinationAddress nothing = new DestinationAddress(false, false, host -> List.of());
+        assertThatThrownBy(() -> nothing.atCall(URI.create("https://gone.example.com/in")))
+                .isInstanceOf(UnknownHostException.class).hasMessage("gone.example.com");
+    }
+
+    private static InetAddress address(String host, String literal) {
+        try {
+            return InetAddress.getByAddress(host, InetAddress.getByName(literal).getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.portrait.gateway.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Timestamp;
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.Status;
 import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.gateway.client.SegmentClient;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.stream.LongStream;
 
@@ -73,8 +69,11 @@ class DestinationResourceTest {
     @Inject
     Pool pool;
 
+    @Inject
+    TestHostResolver names;
+
     private final ObjectMapper json = new ObjectMapper();
-    private Receiver receiver;
+    private WebhookReceiver receiver;
     /** The changes of each segment's log, by code; a request after a sequence answers the ones after it. */
     private final Map<String, LongFunction<List<SegmentChange>>> logs = new ConcurrentHashMap<>();
     /** Segments deleted in tagging since the destination was saved. */
@@ -82,7 +81,7 @@ class DestinationResourceTest {
 
     @BeforeEach
     void segmentsOfTheWorkspace() throws IOException {
-        receiver = Receiver.start();
+        receiver = WebhookReceiver.start();
         when(segments.get(any())).thenAnswer(call -> {
             GetSegmentRequest request = call.getArgument(0);
             if (!List.of("weekly_east", "vip").contains(request.getCode())) {
@@ -106,6 +105,7 @@ class DestinationResourceTest {
     @AfterEach
     void noDestinationsLeft() {
         receiver.stop();
+        names.forgetAll();
         pool.query("delete from destination").execute().await().indefinitely();
     }
 
@@ -192,7 +192,7 @@ class DestinationResourceTest {
 
         assertThat(round()).isEqualTo(1);
         assertThat(receiver.calls).hasSize(1);
-        Receiver.Call first = receiver.calls.get(0);
+        WebhookReceiver.Call first = receiver.calls.get(0);
         JsonNode body = json.readTree(first.body());
         assertThat(body.get("destinationId").asText()).isEqualTo(id);
         assertThat(body.get("segment").asText()).isEqualTo("vip");
@@ -225,8 +225,8 @@ class DestinationResourceTest {
         receiver.status.set(204);
         makeDue();
         assertThat(round()).isEqualTo(1);
-        Receiver.Call failed = receiver.calls.get(1);
-        Receiver.Call retried = receiver.calls.get(2);
+        WebhookReceiver.Call failed = receiver.calls.get(1);
+        WebhookReceiver.Call retried = receiver.calls.get(2);
         assertThat(retried.header("Portrait-Delivery")).isEqualTo(failed.header("Portrait-Delivery"))
                 .isNotEqualTo(first.header("Portrait-Delivery"));
         assertThat(json.readTree(retried.body()).get("changes").findValuesAsText("profileId"))
@@ -239,6 +239,25 @@ class DestinationResourceTest {
         assertThat(metrics).contains("portrait_gateway_webhook_changes_delivered_total",
                 "portrait_gateway_webhook_calls_total{outcome=\"delivered\"",
                 "portrait_gateway_webhook_calls_total{outcome=\"failed\"");
+    }
+
+    @Test
+    void theCallGoesToTheAddressTheCheckLookedUpAndCarriesTheDestinationsHost() throws Exception {
+        // No DNS knows this name: only a call that connects to the address the check looked up can reach it.
+        String host = "crm-receiver.portrait-tests.invalid";
+        names.answer(host, WebhookReceiver.ADDRESS);
+        logs.put("vip", after -> changes(after, 2));
+        create("crm-sync", receiver.url(host), List.of("vip")).statusCode(201);
+        String id = destinationId("crm-sync");
+
+        assertThat(round()).isEqualTo(1);
+        assertThat(receiver.calls).hasSize(1);
+        assertThat(receiver.calls.get(0).header("Host")).isEqualTo(host + ":" + receiver.port());
+        assertThat(json.readTree(receiver.calls.get(0).body()).get("changes").findValuesAsText("profileId"))
+                .containsExactly("p1", "p2");
+        admin().when().get("/v1/destinations/" + id).then().statusCode(200)
+                .body("segments[0].deliveredThrough", equalTo(2))
+                .body("segments[0].failures", equalTo(0));
     }
 
     @Test
@@ -298,7 +317,7 @@ class DestinationResourceTest {
         return changes;
     }
 
-    private static void assertSigned(Receiver.Call call, String secret) throws Exception {
+    private static void assertSigned(WebhookReceiver.Call call, String secret) throws Exception {
         String header = call.header("Portrait-Signature");
         assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
         String time = header.substring(2, header.indexOf(','));
@@ -324,46 +343,6 @@ class DestinationResourceTest {
         response.statusCode(400).contentType(Problem.MEDIA_TYPE).body("type", equalTo("/problems/invalid-request"));
         if (detail != null) {
             response.body("detail", equalTo(detail));
-        }
-    }
-
-    /** A webhook receiver on this machine: records every call and answers the status it is set to. */
-    private static final class Receiver {
-
-        record Call(Map<String, List<String>> headers, byte[] body) {
-            String header(String name) {
-                return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
-                        .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
-            }
-        }
-
-        final List<Call> calls = new CopyOnWriteArrayList<>();
-        final AtomicInteger status = new AtomicInteger(200);
-        private final HttpServer server;
-
-        private Receiver(HttpServer server) {
-            this.server = server;
-        }
-
-        static Receiver start() throws IOException {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            Receiver receiver = new Receiver(server);
-            server.createContext("/hooks", exchange -> {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                receiver.calls.add(new Call(Map.copyOf(exchange.getRequestHeaders()), body));
-                exchange.sendResponseHeaders(receiver.status.get(), -1);
-                exchange.close();
-            });
-            server.start();
-            return receiver;
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/portrait";
-        }
-
-        void stop() {
-            server.stop(0);
         }
     }
 }
