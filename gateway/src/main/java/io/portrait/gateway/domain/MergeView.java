@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,5 +13,6 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MergeView(String mergeId, String survivorId, List<String> mergedIds, Instant mergedAt,
-                        String causeEventId, Instant undoneAt, String undoReason, String reason, Double score) {
+                        String causeEventId, Instant undoneAt, String undoReason, String reason,
+                        @JsonSerialize(using = Figure.class) Double score) {
 }

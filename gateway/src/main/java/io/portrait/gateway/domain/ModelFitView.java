@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.portrait.proto.scoring.v1.FitDiagnostics;
 import io.portrait.proto.scoring.v1.ModelFit;
 
@@ -16,25 +17,28 @@ import java.util.List;
 public record ModelFitView(String modelVersion, Instant fittedAt, String asOf, String trigger, String status,
                            String note, String currency, int profiles, int unpredictedProfiles, BgNbdView bgnbd,
                            GammaGammaView gammaGamma,
-                           List<ClusterView> clusters, double silhouette, double fitSeconds, boolean tagsPushed,
+                           List<ClusterView> clusters, @JsonSerialize(using = Figure.class) double silhouette, double fitSeconds, boolean tagsPushed,
                            String pushError) {
 
     /** dropout false: the no-drop-out limit (NBD) was used; a and b are then absent. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BgNbdView(double r, double alpha, Double a, Double b, boolean dropout, DiagnosticsView diagnostics) {
+    public record BgNbdView(@JsonSerialize(using = Figure.class) double r, @JsonSerialize(using = Figure.class) double alpha, @JsonSerialize(using = Figure.class) Double a,
+                            @JsonSerialize(using = Figure.class) Double b, boolean dropout, DiagnosticsView diagnostics) {
     }
 
-    public record GammaGammaView(double p, double q, double gamma, DiagnosticsView diagnostics) {
+    public record GammaGammaView(@JsonSerialize(using = Figure.class) double p, @JsonSerialize(using = Figure.class) double q,
+                                 @JsonSerialize(using = Figure.class) double gamma, DiagnosticsView diagnostics) {
     }
 
     /** boundaryParameters: parameters without an interior maximum; fallback: the limiting model used instead. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DiagnosticsView(double logLikelihood, int iterations, int evaluations, int customers,
+    public record DiagnosticsView(@JsonSerialize(using = Figure.class) double logLikelihood, int iterations, int evaluations, int customers,
                                   List<String> boundaryParameters, String fallback, String note) {
     }
 
     /** 0 is the most valuable cluster; the centroid in days, purchase days and money. */
-    public record ClusterView(int index, int size, double recencyDays, double frequency, double monetary) {
+    public record ClusterView(int index, int size, @JsonSerialize(using = Figure.class) double recencyDays,
+                              @JsonSerialize(using = Figure.class) double frequency, @JsonSerialize(using = Figure.class) double monetary) {
     }
 
     public static ModelFitView of(ModelFit f) {

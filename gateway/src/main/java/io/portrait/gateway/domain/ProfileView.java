@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.portrait.common.pii.PiiMask;
 
 import java.time.Instant;
@@ -61,7 +62,8 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Trai
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ScoresView(RfmView rfm, ClvView clv, String churnRisk, String valueTier, double engagement,
+    public record ScoresView(RfmView rfm, ClvView clv, String churnRisk, String valueTier,
+                             @JsonSerialize(using = Figure.class) double engagement,
                              Integer cluster, String modelVersion, Instant scoredAt) {
     }
 
@@ -70,7 +72,8 @@ public record ProfileView(String id, List<IdentifierView> identifiers, List<Trai
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ClvView(int horizonDays, double expectedPurchases, double pAlive, MoneyView expectedOrderValue,
+    public record ClvView(int horizonDays, @JsonSerialize(using = Figure.class) double expectedPurchases,
+                          @JsonSerialize(using = Figure.class) double pAlive, MoneyView expectedOrderValue,
                           MoneyView clv) {
     }
 

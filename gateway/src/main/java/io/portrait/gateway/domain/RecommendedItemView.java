@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.portrait.proto.recommendation.v1.RecommendedItem;
 
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * {@code popular}); catalog attributes are left out when the catalog does not know them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RecommendedItemView(String sku, double score, String reason, String basis, String becauseSku, String name,
+public record RecommendedItemView(String sku, @JsonSerialize(using = Figure.class) double score, String reason, String basis, String becauseSku, String name,
                                   String category, String brand, Double price) {
 
     public static RecommendedItemView of(RecommendedItem item) {

@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.portrait.common.pii.PiiMask;
 
 import java.time.Instant;
@@ -12,7 +13,8 @@ import java.util.Map;
  * probability, how each compared field agrees, and both sides' person traits (masked without pii:read).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReviewView(String id, String status, String profileId, String candidateId, double score,
+public record ReviewView(String id, String status, String profileId, String candidateId,
+                         @JsonSerialize(using = Figure.class) double score,
                          Map<String, String> agreement, Map<String, String> profileTraits,
                          Map<String, String> candidateTraits, String causeEventId, Instant createdAt,
                          Instant decidedAt, String decidedBy, String mergeId) {

@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.portrait.gateway.domain.ProfileView.MoneyView;
 import io.portrait.proto.scoring.v1.MonetaryValue;
 import io.portrait.proto.scoring.v1.ProfileScores;
@@ -14,14 +15,15 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScoresView(String profileId, String modelVersion, Instant scoredAt, RfmView rfm, ClvView clv,
-                         String churnRisk, String valueTier, double engagement, Integer cluster) {
+                         String churnRisk, String valueTier, @JsonSerialize(using = Figure.class) double engagement, Integer cluster) {
 
     /** Recency in days, frequency in purchase days, monetary total; quintile scores 1 to 5 and the segment. */
     public record RfmView(int recencyDays, int frequency, MoneyView monetary, int r, int f, int m, String segment) {
     }
 
     /** Expected purchases over the horizon, P(alive), expected order value and discounted CLV. */
-    public record ClvView(int horizonDays, double expectedPurchases, double pAlive, MoneyView expectedOrderValue,
+    public record ClvView(int horizonDays, @JsonSerialize(using = Figure.class) double expectedPurchases,
+                          @JsonSerialize(using = Figure.class) double pAlive, MoneyView expectedOrderValue,
                           MoneyView clv) {
     }
 

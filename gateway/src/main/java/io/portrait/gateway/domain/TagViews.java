@@ -1,6 +1,7 @@
 package io.portrait.gateway.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portrait.common.tags.TagListText;
 
@@ -77,8 +78,8 @@ public final class TagViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Insight(int version, long profiles, long tagged, double coverage, List<ValueCount> values,
-                          Double min, Double max, Double mean) {
+    public record Insight(int version, long profiles, long tagged, @JsonSerialize(using = Figure.class) double coverage, List<ValueCount> values,
+                          Double min, Double max, @JsonSerialize(using = Figure.class) Double mean) {
     }
 
     /** {@code items}: a list tag's items, decoded from {@code value} (where a comma inside an item reads {@code %2C}). */
