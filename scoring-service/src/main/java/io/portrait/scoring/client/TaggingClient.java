@@ -1,5 +1,9 @@
 package io.portrait.scoring.client;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import io.grpc.protobuf.StatusProto;
 import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
@@ -38,6 +42,9 @@ public class TaggingClient {
      * {@code beforeEachCall} is run before every call, not while one is on its way: a push of a large workspace may
      * outlast the refit's lease, which the caller renews there. Its failure stops the push before that call and is
      * the push's failure.
+     *
+     * @throws NewerModelPublishedException (as a failure) when tagging holds the tag's scores of a newer model
+     *                                      version: the push stops at that call
      */
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
                                        List<ModelScore> scores, List<String> cleared,
@@ -61,6 +68,26 @@ public class TaggingClient {
                             .build()))
                     .map(response -> applied + response.getApplied()));
         }
-        return chain;
+        return chain.onFailure(TaggingClient::newerModelPublished).transform(refusal -> new NewerModelPublishedException(
+                io.grpc.Status.fromThrowable(refusal).getDescription(), refusal));
+    }
+
+    /**
+     * Tagging's refusal of a model version older than the one it holds: FAILED_PRECONDITION with the reason
+     * {@link NewerModelPublishedException#REASON}. The code alone is also a tag that is not published, or not a
+     * model tag, which is a failed push.
+     */
+    static boolean newerModelPublished(Throwable failure) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(failure);
+        if (status == null || status.getCode() != Code.FAILED_PRECONDITION_VALUE) {
+            return false;
+        }
+        return status.getDetailsList().stream().filter(detail -> detail.is(ErrorInfo.class)).anyMatch(detail -> {
+            try {
+                return NewerModelPublishedException.REASON.equals(detail.unpack(ErrorInfo.class).getReason());
+            } catch (InvalidProtocolBufferException e) {
+                return false;
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ package io.portrait.scoring.service;
 
 import io.portrait.common.sink.ProfileNotFoundException;
 import io.portrait.proto.tagging.v1.ModelScore;
+import io.portrait.scoring.client.NewerModelPublishedException;
 import io.portrait.scoring.client.TaggingClient;
 import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.config.SettingChecks;
@@ -60,6 +61,8 @@ public class ScoreService {
     /** The push error of a version whose push stopped because another replica's refit took the workspace over. */
     static final String PUSH_OVERTAKEN = "push stopped: the refit's lease passed to a newer refit of the workspace, "
             + "which pushes its own model tags";
+    /** The start of the push error of a version whose push tagging refused: it holds a newer version's tags. */
+    static final String PUSH_SUPERSEDED = "push stopped: a newer model version has already published its model tags: ";
 
     private final ScoreRepository scores;
     private final ModelVersionWriter versions;
@@ -230,10 +233,16 @@ public class ScoreService {
                             .invoke(version -> logUnpredicted(workspace, version, run.unpredicted()))
                             // The push renews the lease before every call to tagging, and may outlast it too: a
                             // refit whose lease passed to another replica stops pushing there (the other refit's
-                            // newer version pushes its own tags), says so on its version and ends as busy.
+                            // newer version pushes its own tags), says so on its version and ends as busy. So does
+                            // one whose call tagging refused because a newer version's push landed first (a call
+                            // in flight as the lease ran out): retrying it would only be refused again.
                             .chain(version -> push(workspace, version, now, () -> holdLease(workspace, holder))
                                     .onFailure(RefitBusyException.class).call(() -> scores.recordPush(workspace,
                                             version, false, PUSH_OVERTAKEN))
+                                    .onFailure(NewerModelPublishedException.class).call(refusal -> scores.recordPush(
+                                            workspace, version, false, PUSH_SUPERSEDED + refusal.getMessage()))
+                                    .onFailure(NewerModelPublishedException.class)
+                                    .transform(refusal -> new RefitBusyException(workspace))
                                     .chain(error -> scores.recordPush(workspace, version, error == null, error)
                                             .chain(() -> scores.fit(workspace, version))));
                 });
@@ -274,13 +283,23 @@ public class ScoreService {
      * null when tagging took them all, else why not. {@code heartbeat} is run before the scores are read and before
      * every call to tagging (a push of a large workspace is thousands of them, one after the other).
      *
-     * @throws RefitBusyException (as a failure) when the heartbeat found the lease passed to another replica: the
-     *                            push stops there, so that it cannot land after the newer refit's push
+     * A heartbeat or a read of the scores failing on scoring's own database stops the push too, and the error
+     * says so ({@link PushDatabaseException}) rather than blame tagging.
+     *
+     * @throws RefitBusyException           (as a failure) when the heartbeat found the lease passed to another
+     *                                      replica: the push stops there, so that it cannot land after the newer
+     *                                      refit's push
+     * @throws NewerModelPublishedException (as a failure) when tagging refused a call: it holds the tags of a newer
+     *                                      version, whose push landed first
      */
-    private Uni<String> push(String workspace, int version, Instant computedAt, Supplier<Uni<Void>> heartbeat) {
+    private Uni<String> push(String workspace, int version, Instant computedAt, Supplier<Uni<Void>> holdLease) {
         String modelVersion = versionName(version);
+        Supplier<Uni<Void>> heartbeat = () -> holdLease.get()
+                .onFailure(failure -> !(failure instanceof RefitBusyException))
+                .transform(failure -> new PushDatabaseException("the refit's lease could not be renewed", failure));
         return Uni.createFrom().deferred(heartbeat::get)
-                .chain(() -> scores.scoresOf(workspace, version))
+                .chain(() -> scores.scoresOf(workspace, version).onFailure().transform(failure ->
+                        new PushDatabaseException("the version's scores could not be read", failure)))
                 .chain(all -> put(workspace, RFM_SEGMENT, modelVersion, computedAt, all, s -> true,
                         ProfileScore::segment, s -> s.r() * 100 + s.f() * 10 + s.m(), heartbeat)
                         .chain(() -> put(workspace, VALUE_TIER, modelVersion, computedAt, all, s -> true,
@@ -291,10 +310,12 @@ public class ScoreService {
                         .chain(() -> put(workspace, CLUSTER, modelVersion, computedAt, all, s -> s.cluster() >= 0,
                                 s -> Integer.toString(s.cluster()), s -> s.cluster(), heartbeat)))
                 .map(applied -> (String) null)
-                .onFailure(failure -> !(failure instanceof RefitBusyException)).recoverWithItem(failure -> {
-                    Log.warnf("workspace %s: model tags of v%d not pushed to tagging: %s", workspace, version,
-                            failure.toString());
-                    return "tagging unreachable or refused the scores: " + failure.getMessage();
+                .onFailure(failure -> !(failure instanceof RefitBusyException
+                        || failure instanceof NewerModelPublishedException)).recoverWithItem(failure -> {
+                    String error = failure instanceof PushDatabaseException ? failure.getMessage()
+                            : "tagging unreachable or refused the scores: " + failure.getMessage();
+                    Log.warnf("workspace %s: model tags of v%d not pushed to tagging: %s", workspace, version, error);
+                    return error;
                 });
     }
 

@@ -65,7 +65,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * two chunks is not undone, and a save that dies half-way is never served and gives way to the next refit; the
  * refit's lease is renewed before every page it reads and every chunk, and on a timer while it fits, so a read, a
  * fit or a save outlasting it completes unless another replica took the workspace over; so is it before every call
- * of the push to tagging, which stops once another replica took the workspace over. The save's steps are taken one
+ * of the push to tagging, which stops once another replica took the workspace over, or once tagging refused it for
+ * a newer version's push, and says so when the renewal itself failed on the database. The save's steps are taken one
  * by one here, or a heartbeat, a trigger or the tagging double acts between them, so that the readers, the sink,
  * other replicas and failures come between them.
  */
@@ -466,6 +467,78 @@ class ChunkedRefitSaveTest {
         assertThat(overtaken.getPushError()).contains("newer refit");
         assertThat(await(scoreRepository.claimLease(ws, "replica-c", LEASE))).isFalse();
         await(scoreRepository.releaseLease(ws, "replica-b"));
+    }
+
+    /**
+     * A push call that tagging refuses because a newer version's push of the tag landed first (the call was on its
+     * way as this refit's lease ran out, and a newer refit pushed meanwhile; here the tagging double takes v3's push
+     * as v2's first call comes in) is a newer fit that has published: the push stops there and the refit ends as
+     * busy, its version saying why. Taken as a failed push, the refit completed as if tagging had been unreachable.
+     */
+    @Test
+    void aPushTaggingRefusesForANewerVersionStopsAndTheRefitEndsAsBusy() {
+        String ws = refittedWorkspace();
+        List<PutModelScoresRequest> calls = new CopyOnWriteArrayList<>();
+        TaggingDouble.onReceived = request -> {
+            if (request.getWorkspace().equals(ws) && request.getModelVersion().equals("v2")) {
+                if (calls.isEmpty()) {
+                    TaggingDouble.put(request.toBuilder().setModelVersion("v3").build());
+                }
+                calls.add(request);
+            }
+        };
+        try {
+            assertThatThrownBy(() -> await(replicaPushingInBatchesOf(PUSH_BATCH).refit(ws, ModelFitRecord.ON_DEMAND)))
+                    .isInstanceOf(RefitBusyException.class);
+        } finally {
+            TaggingDouble.onReceived = request -> { };
+        }
+
+        assertThat(calls).hasSize(1);
+        assertThat(pushed(ws, "v2")).isEmpty();
+        ModelFit superseded = await(scoring.getModelFit(GetModelFitRequest.newBuilder().setWorkspace(ws)
+                .setModelVersion("v2").build())).getFit();
+        assertThat(superseded.getTagsPushed()).isFalse();
+        assertThat(superseded.getPushError()).startsWith("push stopped: a newer model version has already published")
+                .contains("older than v3");
+        // The refit released its lease: the next refit is not kept waiting.
+        assertThat(await(scoreRepository.claimLease(ws, "replica-c", LEASE))).isTrue();
+        await(scoreRepository.releaseLease(ws, "replica-c"));
+    }
+
+    /**
+     * The renewal of the lease before a push call failing on scoring's own database (here the lease table refuses
+     * the renewal's update from the first call on) stops the push, and the version's push error names the lease
+     * and the database error, not tagging, which took every call it got. It said "tagging unreachable".
+     */
+    @Test
+    void aLeaseRenewalFailingOnTheDatabaseStopsThePushAndSaysSo() {
+        String ws = refittedWorkspace();
+        String trigger = "lease_unavailable_" + ws.replaceAll("[^a-zA-Z0-9]", "_");
+        await(pool.query("""
+                create or replace function refit_lease_unavailable() returns trigger language plpgsql as $$
+                begin raise exception 'refit_lease is unavailable'; end $$""").execute());
+        TaggingDouble.onReceived = request -> {
+            if (request.getWorkspace().equals(ws) && count("select count(*) as n from pg_trigger where tgname = $1",
+                    Tuple.of(trigger)) == 0) {
+                await(pool.query("create trigger " + trigger + " before update on refit_lease for each row when"
+                        + " (new.workspace = '" + ws + "') execute function refit_lease_unavailable()").execute());
+            }
+        };
+        ModelFitRecord fit;
+        try {
+            fit = await(replicaPushingInBatchesOf(PUSH_BATCH).refit(ws, ModelFitRecord.ON_DEMAND));
+        } finally {
+            TaggingDouble.onReceived = request -> { };
+            await(pool.query("drop trigger if exists " + trigger + " on refit_lease").execute());
+        }
+
+        assertThat(fit.version()).isEqualTo(2);
+        assertThat(fit.tagsPushed()).isFalse();
+        assertThat(fit.pushError()).startsWith("push stopped: the refit's lease could not be renewed (database error: ")
+                .contains("refit_lease is unavailable").doesNotContain("tagging");
+        assertThat(pushed(ws, "v2")).hasSize(1);
+        assertServed(ws, "v2", "v1");
     }
 
     /** Another replica, pushing {@code batchSize} scores per call to tagging. */

@@ -1,9 +1,14 @@
 package io.portrait.tagging.grpc;
 
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.NotFoundException;
+import io.portrait.tagging.domain.StaleModelVersionException;
 import io.smallrye.mutiny.Uni;
 
 import java.util.function.Function;
@@ -11,6 +16,9 @@ import java.util.function.Supplier;
 
 /** Tagging's own failures on top of the sinks' status mapping. */
 final class TagGrpcErrors {
+
+    /** The domain of tagging's {@link ErrorInfo} details. */
+    static final String DOMAIN = "portrait.tagging";
 
     private TagGrpcErrors() {
     }
@@ -27,6 +35,23 @@ final class TagGrpcErrors {
             return (conflict.alreadyExists() ? Status.ALREADY_EXISTS : Status.FAILED_PRECONDITION)
                     .withDescription(failure.getMessage()).asRuntimeException();
         }
+        if (failure instanceof StaleModelVersionException) {
+            return superseded(failure.getMessage());
+        }
         return GrpcErrors.toStatus(failure);
+    }
+
+    /**
+     * FAILED_PRECONDITION with an {@link ErrorInfo} whose reason is {@link StaleModelVersionException#REASON}: the
+     * code alone would not tell scoring a newer model's push from a tag that is not published, which it reports as a
+     * failed push.
+     */
+    private static Throwable superseded(String message) {
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION_VALUE)
+                .setMessage(message)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(StaleModelVersionException.REASON)
+                        .setDomain(DOMAIN).build()))
+                .build());
     }
 }

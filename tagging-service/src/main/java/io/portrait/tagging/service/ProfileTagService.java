@@ -5,9 +5,11 @@ import io.portrait.common.sink.ProfileAliases;
 import io.portrait.common.sink.SinkLedger;
 import io.portrait.common.tags.TagListText;
 import io.portrait.tagging.domain.ConflictException;
+import io.portrait.tagging.domain.StaleModelVersionException;
 import io.portrait.tagging.domain.StoredTagValue;
 import io.portrait.tagging.domain.TagDefinition;
 import io.portrait.tagging.engine.EventCounts;
+import io.portrait.tagging.repository.ModelTagVersionRepository;
 import io.portrait.tagging.repository.ProfilePortraitRepository;
 import io.portrait.tagging.repository.TagValueRepository;
 import io.portrait.tagging.repository.TagValueRepository.Change;
@@ -41,13 +43,16 @@ public class ProfileTagService {
     private final ProfilePortraitRepository portraits;
     private final ServedDefinitions definitions;
     private final TagComputeService compute;
+    private final ModelTagVersionRepository modelVersions;
     private final ProfileAliases aliases = new ProfileAliases();
     private final SinkLedger ledger = new SinkLedger();
 
     ProfileTagService(TaxonomyRepository taxonomy, TagValueRepository values,
                       io.portrait.tagging.repository.ProfileStateRepository states,
-                      ProfilePortraitRepository portraits, ServedDefinitions definitions, TagComputeService compute) {
+                      ProfilePortraitRepository portraits, ServedDefinitions definitions, TagComputeService compute,
+                      ModelTagVersionRepository modelVersions) {
         this.compute = compute;
+        this.modelVersions = modelVersions;
         this.portraits = portraits;
         this.definitions = definitions;
         this.taxonomy = taxonomy;
@@ -135,11 +140,18 @@ public class ProfileTagService {
      * reason records the model version, its time and the score, and the merged-away id a value came from; a survivor
      * holding its own score of the run keeps it when a merged-away id's comes in a later page. Answers the values set
      * and those removed.
+     *
+     * <p>Model versions are ordered by their number ({@link ModelVersions}). A push of an older version than the
+     * tag's newest pushed one is refused with {@link StaleModelVersionException}, changing nothing: scoring renews
+     * its refit lease before every call, yet a call in flight as the lease ran out, or a refit overtaken by a newer
+     * one, may land after the newer version's push, whose scores it must not overwrite. The same version again (a
+     * retry, the run's next page) and a newer one are taken.
      */
     @WithTransaction
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
                                        List<ModelScore> scores, List<String> cleared) {
         String version = TagCatalogService.text(modelVersion, "model_version", true);
+        long versionNumber = ModelVersions.number(version);
         for (int i = 0; i < scores.size(); i++) {
             ModelScore score = scores.get(i);
             String value = score.value() == null ? "" : score.value().strip();
@@ -163,7 +175,8 @@ public class ProfileTagService {
             }
             List<String> ids = new ArrayList<>(scores.stream().map(ModelScore::profileId).toList());
             ids.addAll(cleared);
-            return ledger.lockShared(workspace)
+            return newestVersion(workspace, tagCode, version, versionNumber)
+                    .chain(() -> ledger.lockShared(workspace))
                     .chain(() -> aliases.survivorsOf(workspace, ids))
                     .chain(survivors -> {
                         Map<String, String> live = new LinkedHashMap<>();
@@ -188,6 +201,17 @@ public class ProfileTagService {
                                         }));
                     });
         });
+    }
+
+    /**
+     * Makes {@code number} the tag's newest model version, or fails with {@link StaleModelVersionException} when a
+     * newer one was pushed; the version's row stays locked until the push's transaction ends.
+     */
+    private Uni<Void> newestVersion(String workspace, String tagCode, String version, long number) {
+        return modelVersions.advance(workspace, tagCode, number).chain(advanced -> advanced
+                ? Uni.createFrom().voidItem()
+                : modelVersions.newest(workspace, tagCode).onItem().failWith(newest ->
+                        new StaleModelVersionException(tagCode, version, newest.orElse(number))).replaceWithVoid());
     }
 
     private record ModelChanges(List<Change> changes, List<String> removed) {

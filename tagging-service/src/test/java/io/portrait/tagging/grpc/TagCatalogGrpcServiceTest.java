@@ -311,7 +311,7 @@ class TagCatalogGrpcServiceTest {
         sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 70)))
                 .await().atMost(TIMEOUT);
         PutModelScoresRequest scores = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("rfm_segment")
-                .setModelVersion("rfm-2026-03").setComputedAt(ProtoTimestamps.toProto(Instant.parse("2026-03-31T00:00:00Z")))
+                .setModelVersion("v12").setComputedAt(ProtoTimestamps.toProto(Instant.parse("2026-03-31T00:00:00Z")))
                 .addScores(ModelScore.newBuilder().setProfileId("ann").setValue("Champions").setScore(5.5))
                 .addScores(ModelScore.newBuilder().setProfileId("bob").setValue("At Risk")).build();
         assertStatus(Status.Code.FAILED_PRECONDITION, () -> tagging.putModelScores(scores).await().atMost(TIMEOUT));
@@ -321,13 +321,69 @@ class TagCatalogGrpcServiceTest {
 
         TagValue ann = tagsOf(ws, "ann").get("rfm_segment");
         assertThat(ann.getValue()).isEqualTo("Champions");
-        assertThat(ann.getReason()).isEqualTo("model rfm-2026-03 computed at 2026-03-31T00:00:00Z, score 5.5");
+        assertThat(ann.getReason()).isEqualTo("model v12 computed at 2026-03-31T00:00:00Z, score 5.5");
         assertStatus(Status.Code.NOT_FOUND, () -> tagging.putModelScores(scores.toBuilder().setTagCode("nope").build())
                 .await().atMost(TIMEOUT));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
                 .addScores(ModelScore.newBuilder().setProfileId("cai")).build()).await().atMost(TIMEOUT));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
                 .addClearedProfileIds(" ").build()).await().atMost(TIMEOUT));
+        // A version tagging cannot order against the others.
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> tagging.putModelScores(scores.toBuilder()
+                .setModelVersion("rfm-2026-03").build()).await().atMost(TIMEOUT));
+    }
+
+    /**
+     * A push of an older model version than the tag's newest (a call in flight as its refit's lease ran out, landing
+     * after a newer refit's push) is refused as superseded and changes nothing; the same version again (a retry) and
+     * a newer one are taken. Without the check the older scores overwrote the newer ones.
+     */
+    @Test
+    void anOlderModelVersionsPushIsRefusedAndChangesNothing() throws Exception {
+        String ws = withPublishedTag("value", "churn_risk", "{\"kind\": \"model\"}");
+        createTag(ws, "cluster", "value", "{\"kind\": \"model\"}");
+        publish(ws, "cluster");
+        sink.applyEvents(batch(ws, order("e1", "ann", daysAgo(3), 50), order("e2", "bob", daysAgo(2), 70)))
+                .await().atMost(TIMEOUT);
+        PutModelScoresRequest v9 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v9").addScores(ModelScore.newBuilder().setProfileId("ann").setValue("low"))
+                .addClearedProfileIds("bob").build();
+        assertThat(tagging.putModelScores(v9).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+
+        PutModelScoresRequest v8 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v8").addScores(ModelScore.newBuilder().setProfileId("ann").setValue("high"))
+                .addScores(ModelScore.newBuilder().setProfileId("bob").setValue("high")).build();
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> tagging.putModelScores(v8).await().atMost(TIMEOUT));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(refused.getStatus().getDescription()).contains("v8").contains("older than v9");
+        assertThat(io.grpc.protobuf.StatusProto.fromThrowable(refused).getDetails(0)
+                .unpack(com.google.rpc.ErrorInfo.class).getReason()).isEqualTo("MODEL_VERSION_SUPERSEDED");
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("low");
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getReason()).startsWith("model v9 ");
+        assertThat(tagsOf(ws, "bob")).doesNotContainKey("churn_risk");
+
+        // Each model tag keeps its own newest version: v8 of another tag is taken.
+        assertThat(tagging.putModelScores(v8.toBuilder().setTagCode("cluster").build()).await().atMost(TIMEOUT)
+                .getApplied()).isEqualTo(2);
+
+        // v9 again (a retry of a call whose answer was lost) is taken, and so is its next page.
+        assertThat(tagging.putModelScores(v9).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("low");
+        assertThat(tagging.putModelScores(PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v9").addScores(ModelScore.newBuilder().setProfileId("bob").setValue("medium"))
+                .build()).await().atMost(TIMEOUT).getApplied()).isEqualTo(1);
+        assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("medium");
+
+        // A newer version replaces (v10 numbers after v9, though it sorts before it as text); v9 is then older.
+        PutModelScoresRequest v10 = PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
+                .setModelVersion("v10").addScores(ModelScore.newBuilder().setProfileId("ann").setValue("medium"))
+                .addClearedProfileIds("bob").build();
+        assertThat(tagging.putModelScores(v10).await().atMost(TIMEOUT).getApplied()).isEqualTo(2);
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("medium");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> tagging.putModelScores(v9).await().atMost(TIMEOUT));
+        assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("medium");
+        assertThat(tagsOf(ws, "bob")).doesNotContainKey("churn_risk");
     }
 
     @Test
@@ -386,7 +442,7 @@ class TagCatalogGrpcServiceTest {
 
         // That the absorbed id has no value says nothing of its survivor.
         assertThat(tagging.putModelScores(PutModelScoresRequest.newBuilder().setWorkspace(ws).setTagCode("churn_risk")
-                .setModelVersion("v4").addClearedProfileIds("cai").build()).await().atMost(TIMEOUT).getApplied())
+                .setModelVersion("v7").addClearedProfileIds("cai").build()).await().atMost(TIMEOUT).getApplied())
                 .isZero();
         assertThat(tagsOf(ws, "bob").get("churn_risk").getValue()).isEqualTo("medium");
     }
