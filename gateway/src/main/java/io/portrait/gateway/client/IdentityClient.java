@@ -6,6 +6,8 @@ import io.portrait.proto.identity.v1.AcceptReviewRequest;
 import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.GetIdentifierHashesRequest;
+import io.portrait.proto.identity.v1.GetIdentifierHashesResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.GetProfilesRequest;
@@ -65,6 +67,16 @@ public class IdentityClient {
                         .setIdentifier(Identifier.newBuilder().setType(type).setValue(value))
                         .build())
                 .map(LookupProfileResponse::getProfile);
+    }
+
+    /**
+     * The lookup hashes of the identifiers the profile holds in the workspace (what its erasure would suppress), by
+     * which an export finds what else carries the person, as an erasure does.
+     */
+    public Uni<List<String>> identifierHashes(String workspace, String profileId) {
+        return timed().getIdentifierHashes(GetIdentifierHashesRequest.newBuilder()
+                        .setWorkspace(workspace).setProfileId(profileId).build())
+                .map(GetIdentifierHashesResponse::getIdentifierHashesList);
     }
 
     /** Erases the profile (and every id merged into it); answers the ids that were erased. */

@@ -79,12 +79,15 @@ public class IngestionClient {
     /**
      * A page of the quarantined events that carried one of the person's identifiers, for an export; newest first (by
      * the time each arrived, then by id), so a reader that wants only the newest stops after enough pages.
+     * {@code identifierHashes} are identity's lookup hashes of the person's identifiers, which ingestion uses besides
+     * those its events tell, as an erasure's: so an event rejected before it reached the profile is found too.
      */
     public Uni<ListProfileQuarantinedEventsResponse> quarantined(String workspace, List<String> profileIds,
-                                                                 int pageSize, String pageToken) {
+                                                                 List<String> identifierHashes, int pageSize,
+                                                                 String pageToken) {
         return timed().listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
-                .setWorkspace(workspace).addAllProfileIds(profileIds).setPageSize(pageSize)
-                .setPageToken(pageToken == null ? "" : pageToken).build());
+                .setWorkspace(workspace).addAllProfileIds(profileIds).addAllIdentifierHashes(identifierHashes)
+                .setPageSize(pageSize).setPageToken(pageToken == null ? "" : pageToken).build());
     }
 
     /**

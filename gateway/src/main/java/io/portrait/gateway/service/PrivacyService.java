@@ -172,14 +172,16 @@ public class PrivacyService {
      * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. Consent is
      * read from all the events, however old; the events themselves are the newest {@link #MAX_EXPORT_EVENTS}, with
      * the cursor of the rest ({@link #exportEvents}); the quarantine's rejected events that carried the person's
-     * identifiers are the newest {@link #MAX_EXPORT_EVENTS} too. The audit trail is the entries on the profile and
-     * on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more
+     * identifiers are the newest {@link #MAX_EXPORT_EVENTS} too, found as an erasure finds those it deletes (by
+     * identity's hashes of the person's identifiers too, so one rejected before it reached the profile is included).
+     * The audit trail is the entries on the profile and on every id merged into it, newest first, at most
+     * {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more
      * were held. The parts are read at once, and one that fails fails the export.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
                 .flatMap(profile -> Uni.combine().all().unis(latestConsent(workspace, profile),
-                                events(workspace, ids(profile), null), quarantined(workspace, ids(profile)),
+                                events(workspace, ids(profile), null), quarantined(workspace, profile),
                                 auditTrail(workspace, profile))
                         .with((consent, events, quarantined, trail) -> new ProfileExport(clock.instant(), view,
                                 consent.purposes(), events.items(), events.next(), events.next() != null,
@@ -243,17 +245,23 @@ public class PrivacyService {
 
     /**
      * The newest {@link #MAX_EXPORT_EVENTS} quarantined events that carried the person's identifiers, in clear, newest
-     * first, and whether more were held. Ingestion lists them newest first, so reading stops at the cap, however
-     * many are held.
+     * first, and whether more were held. Ingestion finds them as an erasure's: by identity's lookup hashes of the
+     * profile's identifiers (in the caller's workspace) besides those the profile's events tell, so an event
+     * rejected before it ever reached the profile is the person's too. Ingestion lists them newest first, so reading
+     * stops at the cap, however many are held.
      */
-    private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, List<String> ids) {
+    private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, Profile profile) {
+        List<String> ids = ids(profile);
         List<QuarantinedEventView> newest = new ArrayList<>();
-        return readUpToTheCap("", newest, (size, page) -> ingestion.quarantined(workspace, ids, size, page)
-                .map(answer -> {
-                    // The person's own data, handed to the person: in clear like the rest of the export.
-                    answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));
-                    return answer.getNextPageToken();
-                })).map(next -> new Capped<>(newest, !next.isEmpty()));
+        return identity.identifierHashes(workspace, profile.getProfileId())
+                .flatMap(hashes -> readUpToTheCap("", newest, (size, page) -> ingestion
+                        .quarantined(workspace, ids, hashes, size, page)
+                        .map(answer -> {
+                            // The person's own data, handed to the person: in clear like the rest of the export.
+                            answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));
+                            return answer.getNextPageToken();
+                        })))
+                .map(next -> new Capped<>(newest, !next.isEmpty()));
     }
 
     /** A part of the export cut at its most, and whether more were held. */

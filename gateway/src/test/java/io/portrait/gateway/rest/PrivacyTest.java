@@ -68,6 +68,9 @@ import static org.mockito.Mockito.when;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "gateway"))
 class PrivacyTest {
 
+    /** What identity answers for Ann's identifiers unless a test says otherwise: their lookup hashes. */
+    private static final List<String> ANNS_HASHES = List.of("1".repeat(64), "2".repeat(64));
+
     @InjectMock
     IdentityClient identity;
 
@@ -105,7 +108,8 @@ class PrivacyTest {
         when(parts.viewRecommendations(any(), any(), anyInt())).thenReturn(Uni.createFrom().failure(none.asRuntimeException()));
         when(ingestion.events(eq("default"), any(), eq(Events.CARRYING_CONSENT), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
-        when(ingestion.quarantined(eq("default"), any(), anyInt(), any()))
+        when(identity.identifierHashes(eq("default"), anyString())).thenReturn(Uni.createFrom().item(ANNS_HASHES));
+        when(ingestion.quarantined(eq("default"), any(), any(), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.getDefaultInstance()));
         when(ingestion.eraseEvents(eq("default"), any(), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
@@ -462,7 +466,8 @@ class PrivacyTest {
                 .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.newBuilder()
                         .addEvents(consentEvent("e-1", 1000, "personalization", true)).build()));
         // Rejected events that carried Ann's identifiers, as ingestion matched them (newest first): hers too, in clear.
-        when(ingestion.quarantined(eq("default"), eq(List.of("p-export", "p-export-old")), anyInt(), any()))
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-export", "p-export-old")), eq(ANNS_HASHES), anyInt(),
+                any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.newBuilder()
                         .addEvents(quarantinedEvent("q-new", 2000, "u-ann"))
                         .addEvents(quarantinedEvent("q-old", 1000, "ann@example.com")).build()));
@@ -488,6 +493,28 @@ class PrivacyTest {
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items[0].detail.via", equalTo("GET /v1/profiles/{id}/export"))
                 .body("items[0].detail.quarantined", equalTo(2));
+    }
+
+    /**
+     * A rejected event that never reached the profile, carrying only the person's email, is found by the lookup hashes
+     * identity answers for the profile's identifiers in the caller's workspace, which the export hands ingestion (as
+     * an erasure hands it those it suppressed): it is in the export.
+     */
+    @Test
+    void theExportFindsTheQuarantinedEventsByIdentitysHashesOfThePersonsIdentifiers() {
+        List<String> hashes = List.of("a".repeat(64), "b".repeat(64));
+        when(identity.identifierHashes(eq("default"), eq("p-hashed"))).thenReturn(Uni.createFrom().item(hashes));
+        when(ingestion.events(eq("default"), eq(List.of("p-hashed", "p-hashed-old")), eq(Events.ALL), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-hashed", "p-hashed-old")), eq(hashes), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.newBuilder()
+                        .addEvents(quarantinedEvent("q-mail", 1000, "ann@example.com")).build()));
+
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-hashed/export")
+                .then().statusCode(200)
+                .body("quarantined.id", contains("q-mail"))
+                .body("quarantined[0].event.identifiers.email", equalTo("ann@example.com"));
+        verify(identity).identifierHashes("default", "p-hashed");
     }
 
     private static QuarantinedEvent quarantinedEvent(String id, long receivedAt, String identifier) {
@@ -586,12 +613,12 @@ class PrivacyTest {
      */
     private AtomicInteger quarantinedNewestFirst(String profileId, int count) {
         AtomicInteger pages = new AtomicInteger();
-        when(ingestion.quarantined(eq("default"), eq(List.of(profileId, profileId + "-old")), anyInt(), any()))
+        when(ingestion.quarantined(eq("default"), eq(List.of(profileId, profileId + "-old")), any(), anyInt(), any()))
                 .thenAnswer(call -> {
                     pages.incrementAndGet();
-                    String token = call.getArgument(3);
+                    String token = call.getArgument(4);
                     int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
-                    int to = Math.min(count, from + (int) call.getArgument(2));
+                    int to = Math.min(count, from + (int) call.getArgument(3));
                     ListProfileQuarantinedEventsResponse.Builder answer = ListProfileQuarantinedEventsResponse.newBuilder();
                     for (int i = from; i < to; i++) {
                         answer.addEvents(quarantinedEvent(String.format("q-%05d", i), count - i, "u-ann"));
@@ -647,13 +674,19 @@ class PrivacyTest {
                 .then().statusCode(200).body("items", hasSize(0));
 
         // Ingestion cannot list the quarantined events that carried the person's identifiers: no export either.
-        when(ingestion.quarantined(eq("default"), eq(List.of("p-unlisted", "p-unlisted-old")), anyInt(), any()))
+        when(ingestion.quarantined(eq("default"), eq(List.of("p-unlisted", "p-unlisted-old")), any(), anyInt(), any()))
                 .thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
         given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-unlisted/export")
                 .then().statusCode(503).contentType("application/problem+json");
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-unlisted")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items", hasSize(0));
+
+        // Nor when identity cannot answer the hashes of the person's identifiers the quarantine is searched by.
+        when(identity.identifierHashes(eq("default"), eq("p-unhashed"))).thenReturn(Uni.createFrom().failure(
+                Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-unhashed/export")
+                .then().statusCode(503).contentType("application/problem+json");
     }
 
     @Test

@@ -13,6 +13,10 @@ import io.portrait.proto.identity.v1.AcceptReviewRequest;
 import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.FindErasedIdentifiersRequest;
+import io.portrait.proto.identity.v1.FindErasedIdentifiersResponse;
+import io.portrait.proto.identity.v1.GetIdentifierHashesRequest;
+import io.portrait.proto.identity.v1.GetIdentifierHashesResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.GetProfilesRequest;
@@ -119,6 +123,21 @@ public class IdentityGrpcService implements Identity {
                         .setIdentifiersSuppressed(erasure.identifiersSuppressed())
                         .addAllIdentifierHashes(erasure.identifierHashes())
                         .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<GetIdentifierHashesResponse> getIdentifierHashes(GetIdentifierHashesRequest request) {
+        return profiles.identifierHashes(Workspace.orDefault(request.getWorkspace()), request.getProfileId())
+                .map(found -> GetIdentifierHashesResponse.newBuilder().setProfileId(found.profileId().toString())
+                        .addAllIdentifierHashes(found.hashes()).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<FindErasedIdentifiersResponse> findErasedIdentifiers(FindErasedIdentifiersRequest request) {
+        return admin.erasedIdentifiers(Workspace.orDefault(request.getWorkspace()), request.getIdentifierHashesList())
+                .map(erased -> FindErasedIdentifiersResponse.newBuilder().addAllErasedIdentifierHashes(erased).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -268,8 +267,26 @@ public class GraphMaintenanceRepository {
 
     /** Lowercase hex, the form ingestion keeps an identifier's lookup hash in. */
     private static List<String> hex(Buffer[] hashes) {
-        return hashes == null ? List.of()
-                : Arrays.stream(hashes).map(hash -> HexFormat.of().formatHex(hash.getBytes())).toList();
+        return LookupHashes.hex(hashes);
+    }
+
+    /**
+     * Those of the keyed hashes (lowercase hex) that an erasure of the workspace suppressed: in its tombstone. A
+     * hash names its type (the type is hashed with the value), so the type is not needed to find it.
+     */
+    public Uni<List<String>> erased(String workspace, Collection<String> hashes) {
+        if (hashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("""
+                        select distinct value_hash from erasure_tombstone where workspace = $1 and value_hash = any($2)
+                        """)
+                .execute(Tuple.of(workspace, LookupHashes.bytes(hashes)))
+                .map(rows -> {
+                    List<Buffer> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(row.getDelegate().getBuffer("value_hash")));
+                    return hex(found.toArray(Buffer[]::new));
+                });
     }
 
     /**

@@ -127,6 +127,10 @@ public class ProfileReadRepository {
     public record SealedIdentifier(String type, byte[] sealedValue) {
     }
 
+    /** A live profile's id and the keyed hashes of its identifiers (lowercase hex). */
+    public record IdentifierHashes(UUID profileId, List<String> hashes) {
+    }
+
     /** The live profile {@code id} stands for (itself or its survivor); empty if the id is unknown. */
     public Uni<Optional<StoredProfile>> findLive(String workspace, UUID id) {
         return pool.preparedQuery(BY_ID).execute(Tuple.of(workspace, id))
@@ -159,6 +163,29 @@ public class ProfileReadRepository {
             }
             return found;
         });
+    }
+
+    /**
+     * The live profile {@code id} stands for (itself or the survivor it was merged into: pointers are one hop long)
+     * and the keyed hashes of the identifiers it holds, in lowercase hex, read in one statement; empty if the id is
+     * unknown.
+     */
+    public Uni<Optional<IdentifierHashes>> identifierHashes(String workspace, UUID id) {
+        return pool.preparedQuery("""
+                        select p.live, (select array_agg(i.value_hash order by i.value_hash) from identifier i
+                                        where i.workspace = $1 and i.profile_id = p.live) as hashes
+                        from (select coalesce(merged_into, id) as live from profile
+                              where workspace = $1 and id = $2) p
+                        """)
+                .execute(Tuple.of(workspace, id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new IdentifierHashes(row.getUUID("live"),
+                            LookupHashes.hex(row.getDelegate().getArrayOfBuffers("hashes"))));
+                });
     }
 
     private static Optional<StoredProfile> live(RowSet<Row> rows, String what) {

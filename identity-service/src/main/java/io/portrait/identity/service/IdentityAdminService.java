@@ -5,6 +5,7 @@ import io.portrait.identity.domain.DetachedIdentifier;
 import io.portrait.identity.domain.Erasure;
 import io.portrait.identity.domain.GraphChange;
 import io.portrait.identity.domain.IdentifierValue;
+import io.portrait.identity.domain.InvalidRequestException;
 import io.portrait.identity.domain.MergeHistoryEntry;
 import io.portrait.identity.domain.MergePage;
 import io.portrait.identity.domain.MergeRecord;
@@ -33,10 +34,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Repairs of the identity graph: merge history, unbinding an identifier, splitting a wrong merge, erasure. Each is
@@ -46,6 +51,10 @@ import java.util.function.Function;
 @ApplicationScoped
 public class IdentityAdminService {
 
+    /** Most lookup hashes one {@link #erasedIdentifiers} call checks. */
+    public static final int MAX_ERASED_LOOKUP = 10_000;
+    /** A lookup hash: the keyed hash (HMAC-SHA256, 32 bytes) in hex. */
+    private static final Pattern LOOKUP_HASH = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final GraphMaintenanceRepository graph;
     private final ProfileRepository profiles;
@@ -261,6 +270,32 @@ public class IdentityAdminService {
                                     }
                                     return earlier;
                                 })));
+    }
+
+    /**
+     * Those of the lookup hashes (lowercase hex, as an erasure answers them) that the workspace's erasures
+     * suppressed: what another service still holding data it stored before it kept the hashes must erase now. At most
+     * {@link #MAX_ERASED_LOOKUP} at once; each is validated, never echoed (a hash of personal data).
+     */
+    public Uni<List<String>> erasedIdentifiers(String workspace, List<String> identifierHashes) {
+        return Uni.createFrom().item(() -> lookupHashes(identifierHashes))
+                .flatMap(hashes -> graph.erased(workspace, hashes));
+    }
+
+    private static Set<String> lookupHashes(List<String> given) {
+        if (given.size() > MAX_ERASED_LOOKUP) {
+            throw new InvalidRequestException("identifier_hashes", "holds " + given.size() + " hashes; at most "
+                    + MAX_ERASED_LOOKUP + " per request");
+        }
+        Set<String> hashes = new LinkedHashSet<>();
+        for (String hash : given) {
+            if (!LOOKUP_HASH.matcher(hash).matches()) {
+                throw new InvalidRequestException("identifier_hashes",
+                        "each identifier hash is 64 hex digits, as an erasure answers it");
+            }
+            hashes.add(hash.toLowerCase(Locale.ROOT));
+        }
+        return hashes;
     }
 
     /** Locks the live profile an id stands for; NOT_FOUND when the id is unknown. */

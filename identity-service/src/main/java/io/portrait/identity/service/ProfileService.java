@@ -48,6 +48,16 @@ public class ProfileService {
     }
 
     /**
+     * The live profile an id stands for and the keyed hashes of its identifiers (what its erasure would suppress), so
+     * an export finds by them what else carries the person, as an erasure does; NOT_FOUND when the id is unknown.
+     */
+    public Uni<ProfileReadRepository.IdentifierHashes> identifierHashes(String workspace, String profileId) {
+        return Uni.createFrom().item(() -> parseId(profileId))
+                .flatMap(id -> profiles.identifierHashes(workspace, id)
+                        .map(found -> found.orElseThrow(() -> new ProfileNotFoundException("no profile " + id))));
+    }
+
+    /**
      * The live profiles of up to {@link #MAX_IDS} ids in one read, by the id as asked; an id without a profile
      * (unknown, erased) is left out. A malformed id fails the whole request.
      */

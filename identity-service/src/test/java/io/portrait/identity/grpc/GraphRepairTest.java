@@ -6,6 +6,9 @@ import io.portrait.common.testing.PostgresTestResource;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.FindErasedIdentifiersRequest;
+import io.portrait.proto.identity.v1.GetIdentifierHashesRequest;
+import io.portrait.proto.identity.v1.GetIdentifierHashesResponse;
 import io.portrait.proto.identity.v1.IdentityGrpc;
 import io.portrait.proto.identity.v1.MergeHistoryEntry;
 import io.portrait.proto.identity.v1.Profile;
@@ -25,8 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import static io.portrait.identity.grpc.GraphFixture.assertStatus;
@@ -263,6 +268,52 @@ class GraphRepairTest {
         assertThat(repeated.getErasedProfileIdsList()).containsExactly(ann);
         assertThat(repeated.getIdentifiersSuppressed()).isEqualTo(1);
         assertThat(repeated.getIdentifierHashesList()).isEmpty();
+    }
+
+    /**
+     * A profile's identifiers are answered as the lookup hashes its erasure would suppress (by a merged-away id too,
+     * for the survivor holding them all), only in its workspace; once erased, the tombstone answers which of a set of
+     * hashes were erased, in the workspace that erased them only.
+     */
+    @Test
+    void aProfilesLookupHashesAreAnsweredAndOnceErasedTheTombstoneTellsThemApart() {
+        String ann = graph.resolve(sighting("e1", "web", T1, id("email", " Ann@Example.COM "))).getProfileId();
+        String other = graph.resolve(sighting("e2", "app", T2, id("device_id", "dev-1"))).getProfileId();
+        graph.resolve(sighting("e3", "app", T3, id("email", "ann@example.com"), id("device_id", "dev-1"),
+                id("anonymous_id", "anonymous")));
+        String bob = graph.resolve(sighting("e4", "web", T4, id("email", "bob@example.com"))).getProfileId();
+        List<String> annsHashes = List.of(lookupHash("email", "ann@example.com"), lookupHash("device_id", "dev-1"));
+        String bobsHash = lookupHash("email", "bob@example.com");
+
+        GetIdentifierHashesResponse held = identity.getIdentifierHashes(GetIdentifierHashesRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(other).build());
+        assertThat(held.getProfileId()).isEqualTo(ann);
+        assertThat(held.getIdentifierHashesList()).containsExactlyInAnyOrderElementsOf(annsHashes);
+        assertStatus(() -> identity.getIdentifierHashes(GetIdentifierHashesRequest.newBuilder()
+                .setWorkspace(graph.workspace() + "-other").setProfileId(ann).build()), Status.Code.NOT_FOUND);
+        assertThat(erasedOf(graph.workspace(), List.of(annsHashes.get(0), bobsHash))).as("before the erasure")
+                .isEmpty();
+
+        EraseProfileResponse erased = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(ann).build());
+        assertThat(erased.getIdentifierHashesList()).containsExactlyInAnyOrderElementsOf(held.getIdentifierHashesList());
+
+        assertThat(erasedOf(graph.workspace(), List.of(annsHashes.get(0).toUpperCase(Locale.ROOT),
+                bobsHash, annsHashes.get(1), annsHashes.get(1)))).containsExactlyInAnyOrderElementsOf(annsHashes);
+        assertThat(erasedOf(graph.workspace() + "-other", annsHashes)).as("another workspace").isEmpty();
+        assertThat(identity.getIdentifierHashes(GetIdentifierHashesRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(bob).build()).getIdentifierHashesList())
+                .containsExactly(bobsHash);
+        assertStatus(() -> identity.getIdentifierHashes(GetIdentifierHashesRequest.newBuilder()
+                .setWorkspace(graph.workspace()).setProfileId(ann).build()), Status.Code.NOT_FOUND);
+        assertStatus(() -> erasedOf(graph.workspace(), List.of("ann@example.com")), Status.Code.INVALID_ARGUMENT);
+        assertStatus(() -> erasedOf(graph.workspace(), Collections.nCopies(10_001, bobsHash)),
+                Status.Code.INVALID_ARGUMENT);
+    }
+
+    private List<String> erasedOf(String workspace, List<String> hashes) {
+        return identity.findErasedIdentifiers(FindErasedIdentifiersRequest.newBuilder().setWorkspace(workspace)
+                .addAllIdentifierHashes(hashes).build()).getErasedIdentifierHashesList();
     }
 
     /** Ingestion's lookup hash of a normalized identifier: hex of the keyed hash under the shared hash key. */

@@ -73,18 +73,20 @@ public class ProfileEventsService {
 
     /**
      * A page of the quarantined events that carried one of the person's identifiers, found as {@link #erase} finds
-     * those it deletes (the identifiers identity matched on in the profiles' events), newest first (by the time each
-     * arrived, then by id), paged like the timeline: what an export hands the person besides their accepted events,
-     * which keeps the newest and so stops reading at its cap. Each page reads the person's identifiers again, so a
-     * page after an erasure finds nothing more.
+     * those it deletes ({@link #personsIdentifiers}: those identity answered for the person, when passed, and those it
+     * matched on in the profiles' events), newest first (by the time each arrived, then by id), paged like the
+     * timeline: what an export hands the person besides their accepted events, which keeps the newest and so stops
+     * reading at its cap. Each page reads the person's identifiers again, so a page after an erasure finds nothing
+     * more.
      */
     public Uni<ListProfileQuarantinedEventsResponse> quarantined(ListProfileQuarantinedEventsRequest request) {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
+        Set<String> passed = lookupHashes(request.getIdentifierHashesList());
         int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
                 config.lists().maxPageSize());
         NewestFirst after = PageTokens.newestFirst(request.getPageToken());
-        return events.identifierHashes(workspace, profileIds)
+        return personsIdentifiers(workspace, profileIds, passed)
                 .flatMap(hashes -> quarantine.listHolding(workspace, hashes, size + 1, after))
                 .map(found -> {
                     ListProfileQuarantinedEventsResponse.Builder response = ListProfileQuarantinedEventsResponse
@@ -108,14 +110,11 @@ public class ProfileEventsService {
         List<String> profileIds = profileIds(request.getProfileIdsList());
         String workspace = IngestService.workspace(request.getWorkspace());
         Set<String> suppressed = lookupHashes(request.getIdentifierHashesList());
-        // The person's identifiers: those identity suppressed, when the request passes them (identity is the authority
-        // on whose they are), and those read from their events before those go: only those identity matched on, never
-        // a placeholder or an identifier identity demoted, which other people's events carry too (see
-        // EventRepository.identifierHashes). The quarantine's rejected events that carried one of them are theirs too.
-        // So are the events that carry one and are still waiting to be resolved (left, they would reach identity after
-        // the erasure), and the rows of import files not imported yet: first of all, so a retry after a failure
-        // further on, which finds the events gone, has already recorded them.
-        return events.identifierHashes(workspace, profileIds).map(inferred -> union(inferred, suppressed))
+        // The person's identifiers (read before their events go). The quarantine's rejected events that carried one of
+        // them are theirs too. So are the events that carry one and are still waiting to be resolved (left, they would
+        // reach identity after the erasure), and the rows of import files not imported yet: first of all, so a retry
+        // after a failure further on, which finds the events gone, has already recorded them.
+        return personsIdentifiers(workspace, profileIds, suppressed)
                 .flatMap(hashes -> imports.suppress(workspace, hashes)
                         .invoke(jobs -> {
                             if (jobs > 0) {
@@ -132,6 +131,17 @@ public class ProfileEventsService {
                             return EraseProfileEventsResponse.newBuilder().setEventsErased(erased)
                                     .setOutboxEntriesErased(entries).setQuarantinedEventsErased(quarantined).build();
                         })));
+    }
+
+    /**
+     * The lookup hashes of the person's identifiers, by which an erasure and an export alike find what carries the
+     * person besides the profiles' events: those identity answered for the person, when the request passes them
+     * (identity is the authority on whose they are: they find an event rejected before it reached a profile), and
+     * those read from the profiles' events: only those identity matched on, never a placeholder or an identifier
+     * identity demoted, which other people's events carry too (see {@link EventRepository#identifierHashes}).
+     */
+    private Uni<Set<String>> personsIdentifiers(String workspace, List<String> profileIds, Set<String> passed) {
+        return events.identifierHashes(workspace, profileIds).map(inferred -> union(inferred, passed));
     }
 
     /**

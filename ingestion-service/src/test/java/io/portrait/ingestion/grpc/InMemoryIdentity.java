@@ -2,11 +2,17 @@ package io.portrait.ingestion.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
+import io.portrait.common.pii.PiiCipher;
+import io.portrait.ingestion.config.PiiConfig;
 import io.portrait.proto.event.v1.Identifier;
 import io.portrait.proto.identity.v1.AcceptReviewRequest;
 import io.portrait.proto.identity.v1.AcceptReviewResponse;
 import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.identity.v1.EraseProfileResponse;
+import io.portrait.proto.identity.v1.FindErasedIdentifiersRequest;
+import io.portrait.proto.identity.v1.FindErasedIdentifiersResponse;
+import io.portrait.proto.identity.v1.GetIdentifierHashesRequest;
+import io.portrait.proto.identity.v1.GetIdentifierHashesResponse;
 import io.portrait.proto.identity.v1.GetProfileRequest;
 import io.portrait.proto.identity.v1.GetProfileResponse;
 import io.portrait.proto.identity.v1.GetProfilesRequest;
@@ -35,12 +41,15 @@ import io.portrait.proto.identity.v1.UnmergeRequest;
 import io.portrait.proto.identity.v1.UnmergeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -51,7 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Stands in for the identity service: sightings sharing an identifier land on one profile, and a sighting that
  * joins several profiles merges them into the oldest. Can be told to be unavailable for a number of calls, and to
  * demote an identifier (as identity does when matching on it would break a rule): not matched on, not attached,
- * answered in {@code demoted_identifiers}.
+ * answered in {@code demoted_identifiers}. Erases a profile as identity does, keeping the keyed hashes of its
+ * identifiers as a tombstone it answers from.
  */
 @GrpcService
 public class InMemoryIdentity implements Identity {
@@ -64,6 +74,10 @@ public class InMemoryIdentity implements Identity {
     private final AtomicInteger refusedCalls = new AtomicInteger();
     private final List<GraphChange> graphChanges = new CopyOnWriteArrayList<>();
     private final Set<String> demoted = new java.util.HashSet<>();
+    /** The keyed hashes of erased identifiers, as workspace/hash. */
+    private final Set<String> tombstone = new java.util.HashSet<>();
+    @Inject
+    PiiConfig pii;
     private long created;
 
     /** From now on, sightings of the workspace carrying this identifier are resolved without it (demoted). */
@@ -216,8 +230,40 @@ public class InMemoryIdentity implements Identity {
         return workspace + "/" + identifier.getType() + "/" + identifier.getValue();
     }
 
+    /**
+     * Erases the profile an id stands for as identity does: its identifiers go, their keyed hashes (under the shared
+     * hash key, of the type and the value as held) stay in the workspace's tombstone and are answered.
+     */
     @Override
-    public Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+    public synchronized Uni<EraseProfileResponse> eraseProfile(EraseProfileRequest request) {
+        if (!createdAt.containsKey(request.getProfileId())) {
+            return Uni.createFrom().failure(Status.NOT_FOUND.asRuntimeException());
+        }
+        String workspace = request.getWorkspace();
+        Profile erased = profile(workspace, live(request.getProfileId()));
+        PiiCipher cipher = PiiCipher.fromBase64(pii.hashKey(), pii.encryptionKey());
+        EraseProfileResponse.Builder response = EraseProfileResponse.newBuilder()
+                .addErasedProfileIds(erased.getProfileId()).addAllErasedProfileIds(erased.getMergedProfileIdsList())
+                .setIdentifiersSuppressed(erased.getIdentifiersCount());
+        for (Identifier identifier : erased.getIdentifiersList()) {
+            String hash = HexFormat.of().formatHex(cipher.hash(identifier.getType(), identifier.getValue()));
+            tombstone.add(workspace + "/" + hash);
+            response.addIdentifierHashes(hash);
+            profileByIdentifier.remove(key(workspace, identifier));
+        }
+        return Uni.createFrom().item(response.build());
+    }
+
+    @Override
+    public synchronized Uni<FindErasedIdentifiersResponse> findErasedIdentifiers(FindErasedIdentifiersRequest request) {
+        return Uni.createFrom().item(FindErasedIdentifiersResponse.newBuilder().addAllErasedIdentifierHashes(
+                request.getIdentifierHashesList().stream().map(hash -> hash.toLowerCase(Locale.ROOT)).distinct()
+                        .filter(hash -> tombstone.contains(request.getWorkspace() + "/" + hash)).toList()).build());
+    }
+
+    // Read by the gateway's export, never by ingestion.
+    @Override
+    public Uni<GetIdentifierHashesResponse> getIdentifierHashes(GetIdentifierHashesRequest request) {
         return Uni.createFrom().failure(Status.UNIMPLEMENTED.asRuntimeException());
     }
 

@@ -13,6 +13,7 @@ import io.portrait.ingestion.config.PiiConfig;
 import io.portrait.ingestion.repository.ConsentMarks;
 import io.portrait.ingestion.repository.QuarantineLookupHashes;
 import io.portrait.proto.event.v1.ResolvedEvent;
+import io.portrait.proto.identity.v1.EraseProfileRequest;
 import io.portrait.proto.ingestion.v1.Acceptance;
 import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.CreateImportRequest;
@@ -500,6 +501,74 @@ class ProfileEventsTest {
         assertThat(erase(workspace, ann).getQuarantinedEventsErased()).isEqualTo(2);
         assertThat(quarantine.find(Filters.eq("workspace", workspace)).map(entry -> entry.getString("message_id"))
                 .into(new ArrayList<>())).containsExactlyInAnyOrder("m-5", "m-6");
+    }
+
+    /**
+     * An erasure that ran before the quarantine kept lookup hashes did not find the person's rejected events stored
+     * then; the pass that gives them their hashes asks identity which of those were erased (in the entry's workspace)
+     * and deletes the entries carrying one, as the erasure would have. Entries of people not erased get their hashes.
+     */
+    @Test
+    void thePassDeletesOldRejectedEventsCarryingIdentifiersIdentityErasedBefore() {
+        String workspace = workspace();
+        String elsewhere = workspace();
+        String ann = ingest(workspace, track("m-1", "user_id=u-1", "email=ann@example.com")).getAccepted(0)
+                .getProfileId();
+        ingest(workspace, track("m-2", "user_id=u-2", "email=bob@example.com"));
+        assertThat(ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(unreadableTime(track("m-3", "email= Ann@Example.COM ")))
+                .addEvents(unreadableTime(track("m-4", "email=bob@example.com")))
+                .addEvents(unreadableTime(track("m-5", "user_id=u-1", "device_id=d-9")))
+                .build()).await().atMost(CALL).getRejectedCount()).isEqualTo(3);
+        assertThat(ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(elsewhere)
+                .addEvents(unreadableTime(track("m-6", "email=ann@example.com")))
+                .build()).await().atMost(CALL).getRejectedCount()).isEqualTo(1);
+        MongoCollection<Document> quarantine = mongo.getDatabase("ingestion").getCollection("quarantine");
+        // As an earlier version stored them: without lookup hashes, so the erasure below does not find them.
+        quarantine.updateMany(Filters.in("workspace", workspace, elsewhere), Updates.unset("identifier_hashes"));
+        List<String> suppressed = identity.eraseProfile(EraseProfileRequest.newBuilder()
+                .setWorkspace(workspace).setProfileId(ann).build()).await().atMost(CALL).getIdentifierHashesList();
+        assertThat(ingestion.eraseProfileEvents(EraseProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(ann).addAllIdentifierHashes(suppressed).build()).await().atMost(CALL)
+                .getQuarantinedEventsErased()).as("erased before the pass").isZero();
+
+        quarantineHashes.fillMissing(2).await().atMost(CALL);
+
+        assertThat(quarantined(workspace)).containsExactly("m-4");
+        assertThat(lookupHashes(quarantine, workspace)).containsOnlyKeys("m-4");
+        assertThat(quarantined(elsewhere)).as("another workspace's identifiers were not erased").containsExactly("m-6");
+        assertThat(lookupHashes(quarantine, elsewhere)).containsOnlyKeys("m-6");
+    }
+
+    /**
+     * An export names the person by identity's lookup hashes of their identifiers too, as an erasure does: a rejected
+     * event that never reached the profile, carrying only an identifier none of its stored events carries, is
+     * listed; one carrying someone else's is not, and a hash that is not one is refused.
+     */
+    @Test
+    void theExportFindsByIdentitysHashesTheRejectedEventsThatNeverReachedTheProfile() {
+        String workspace = workspace();
+        String ann = ingest(workspace, track("m-1", "user_id=u-1")).getAccepted(0).getProfileId();
+        assertThat(ingestion.ingestEvents(IngestEventsRequest.newBuilder().setWorkspace(workspace)
+                .addEvents(unreadableTime(track("m-2", "email= Ann@Example.COM ")))
+                .addEvents(unreadableTime(track("m-3", "email=bob@example.com")))
+                .build()).await().atMost(CALL).getRejectedCount()).isEqualTo(2);
+        assertThat(quarantinedOf(workspace, ann)).as("by the profile's events alone").isEmpty();
+
+        List<String> listed = ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                        .setWorkspace(workspace).addProfileIds(ann)
+                        .addIdentifierHashes(identityHash("user_id", "u-1"))
+                        .addIdentifierHashes(identityHash("email", "ann@example.com").toUpperCase(Locale.ROOT))
+                        .build()).await().atMost(CALL).getEventsList().stream()
+                .map(q -> q.getEvent().getMessageId()).toList();
+
+        assertThat(listed).containsExactly("m-2");
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                        .setWorkspace(workspace).addProfileIds(ann).addIdentifierHashes("ann@example.com").build())
+                        .await().atMost(CALL));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("identifier_hashes").doesNotContain("ann@");
     }
 
     /** The lookup hashes each quarantined event of the workspace is stored with, by message id; those without left out. */
