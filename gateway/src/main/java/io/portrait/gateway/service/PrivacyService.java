@@ -175,8 +175,8 @@ public class PrivacyService {
      * identifiers are the newest {@link #MAX_EXPORT_EVENTS} too, found as an erasure finds those it deletes (by
      * identity's hashes of the person's identifiers too, so one rejected before it reached the profile is included).
      * The audit trail is the entries on the profile and on every id merged into it, newest first, at most
-     * {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more
-     * were held. The parts are read at once, and one that fails fails the export.
+     * {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more were held. The parts are read at once, and one
+     * that fails fails the export.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
