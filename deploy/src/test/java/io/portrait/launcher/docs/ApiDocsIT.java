@@ -11,10 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +47,10 @@ class ApiDocsIT {
             Map<String, String> captured = new HashMap<>();
             // Every page may authenticate with the suite's admin key (every scope) as {{adminKey}}.
             captured.put("adminKey", RunningSuite.suite().adminKey());
+            // ... and as {{adminKeyBasic}}, HTTP Basic credentials with the key as user name and no password, as
+            // Segment's SDKs send a write key (the Segment-compatible intake).
+            captured.put("adminKeyBasic", Base64.getEncoder().encodeToString(
+                    (RunningSuite.suite().adminKey() + ":").getBytes(StandardCharsets.UTF_8)));
             for (HttpExample example : examples) {
                 tests.add(DynamicTest.dynamicTest(page + ": " + example.requestLine(),
                         () -> check(example, captured)));

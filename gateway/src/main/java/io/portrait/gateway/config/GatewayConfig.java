@@ -69,6 +69,22 @@ public interface GatewayConfig {
 
     Destinations destinations();
 
+    SegmentCompat segmentCompat();
+
+    /** The Segment-compatible intake under {@code /compat/segment} (see docs/api.md). */
+    interface SegmentCompat {
+        /**
+         * The channel of a message whose {@code context.library.name} is none of Segment's app or browser
+         * libraries, i.e. of every server-side SDK: one of Portrait's channels, checked at start.
+         */
+        @WithDefault("web")
+        String defaultChannel();
+
+        /** The {@code source} of the events it takes: with their messageId, what makes a retry a duplicate. */
+        @WithDefault("segment-compat")
+        String source();
+    }
+
     /** Webhook destinations: how segment changes are pushed (see docs/segments.md). */
     interface Destinations {
         /** How often a caught-up destination looks for new changes. */

@@ -48,6 +48,16 @@ public final class EventBatchReader {
     }
 
     private JsonNode parse(byte[] body) {
+        return parse(body, "send a JSON object with an \"events\" array.");
+    }
+
+    /**
+     * The body as JSON, for a front end that takes another shape of batch; {@code expected} completes the answer to
+     * an empty body ("The body is empty; ...").
+     *
+     * @throws BatchFormatException when it is empty or not JSON, saying where
+     */
+    public JsonNode parse(byte[] body, String expected) {
         JsonNode root;
         try {
             root = mapper.readTree(body == null ? new byte[0] : body);
@@ -61,8 +71,7 @@ public final class EventBatchReader {
             throw new UncheckedIOException(e);
         }
         if (root == null || root.isMissingNode()) {
-            throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON,
-                    "The body is empty; send a JSON object with an \"events\" array.");
+            throw new BatchFormatException(BatchFormatException.Reason.MALFORMED_JSON, "The body is empty; " + expected);
         }
         return root;
     }
@@ -110,6 +119,15 @@ public final class EventBatchReader {
             read.add(readEvent(i, events.get(i)));
         }
         return read;
+    }
+
+    /**
+     * One event that another front end has put into the shape of {@code POST /v1/events}, at its position in that
+     * front end's batch: checked against the per-event limit and read as the events of a batch are.
+     */
+    public ReadEvent read(int index, JsonNode event) {
+        checkSize(index, event);
+        return readEvent(index, event);
     }
 
     private ReadEvent readEvent(int index, JsonNode node) {

@@ -39,6 +39,15 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (token == null) {
             return Uni.createFrom().optional(Optional.empty());
         }
+        return verify(token, context, identityProviderManager, failures);
+    }
+
+    /**
+     * The caller holding the given API key, looked up as every key is, whichever way it came: an address that failed
+     * too often is refused before the lookup, and a success clears its failures.
+     */
+    static Uni<SecurityIdentity> verify(String token, RoutingContext context, IdentityProviderManager identityProviderManager,
+                                        FailedAuthentications failures) {
         SocketAddress remote = context.request().remoteAddress();
         String address = remote == null ? "unknown" : remote.hostAddress();
         long wait = failures.attempt(address, System.nanoTime());

@@ -63,23 +63,11 @@ public class EventResource {
             @Parameter(description = "Answer only once the accepted events are applied to profiles.")
             @QueryParam("wait") @DefaultValue("false") boolean wait,
             byte[] body) {
-        int bytes = body == null ? 0 : body.length;
-        if (bytes > config.maxBatchBytes()) {
-            throw new ProblemException(new Problem("payload-too-large", "Batch too large", 413,
-                    "A batch is at most " + config.maxBatchBytes() + " bytes; this one is " + bytes + ".")
-                    .with("limit", config.maxBatchBytes()));
-        }
+        BatchProblems.checkSize(body, config);
         try {
             return events.collect(caller.workspace(), body, wait).map(EventResource::respond);
         } catch (BatchFormatException e) {
-            throw new ProblemException(switch (e.reason()) {
-                case MALFORMED_JSON -> new Problem("malformed-json", "Malformed JSON", 400, e.getMessage());
-                case INVALID_SHAPE -> new Problem("invalid-batch", "Invalid batch", 400, e.getMessage());
-                case TOO_MANY_EVENTS -> new Problem("payload-too-large", "Batch too large", 413, e.getMessage())
-                        .with("limit", config.maxBatchEvents());
-                case EVENT_TOO_LARGE -> new Problem("payload-too-large", "Event too large", 413, e.getMessage())
-                        .with("limit", config.maxEventBytes());
-            });
+            throw BatchProblems.of(e, config);
         }
     }
 

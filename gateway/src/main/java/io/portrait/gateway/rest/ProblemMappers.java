@@ -14,6 +14,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every error leaves the gateway as application/problem+json. */
@@ -81,7 +82,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class,
             AuthenticationCompletionException.class})
-    public Response unauthenticated() {
+    public Response unauthenticated(UriInfo uri) {
+        if (("/" + uri.getPath()).replace("//", "/").startsWith(SegmentWriteKeyAuthenticationMechanism.PATH)) {
+            // Segment's SDKs only know Basic credentials: say what they must hold there.
+            return Response.status(401).type(Problem.MEDIA_TYPE)
+                    .header("WWW-Authenticate", "Basic realm=\"portrait\"")
+                    .entity(new Problem("unauthenticated", "Unauthenticated", 401,
+                            "Send a Portrait API key as the HTTP Basic user name (the SDK's write key) with an empty "
+                                    + "password; the one sent is missing, unknown, revoked or expired."))
+                    .build();
+        }
         return Response.status(401).type(Problem.MEDIA_TYPE)
                 .header("WWW-Authenticate", "ApiKey header=\"" + ApiKeyAuthenticationMechanism.HEADER + "\", Bearer")
                 .entity(new Problem("unauthenticated", "Unauthenticated", 401,

@@ -1,5 +1,6 @@
 package io.portrait.gateway.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.config.GatewayConfig;
@@ -9,6 +10,7 @@ import io.portrait.gateway.domain.FieldError;
 import io.portrait.gateway.domain.RejectedEvent;
 import io.portrait.gateway.engine.EventBatchReader;
 import io.portrait.gateway.engine.ReadEvent;
+import io.portrait.gateway.engine.TranslatedEvent;
 import io.portrait.proto.ingestion.v1.Acceptance;
 import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
@@ -36,7 +38,30 @@ public class EventService {
     }
 
     public Uni<EventBatchResult> collect(String workspace, byte[] body, boolean waitUntilApplied) {
-        List<ReadEvent> read = reader.read(body);
+        return collect(workspace, reader.read(body), waitUntilApplied);
+    }
+
+    /** The body as JSON, or why it is not; for front ends that take another shape (see {@link #collectTranslated}). */
+    public JsonNode parse(byte[] body, String expected) {
+        return reader.parse(body, expected);
+    }
+
+    /**
+     * Events another front end translated from its own shape, by position in its batch: each is read, limited and
+     * checked exactly as an event of {@code POST /v1/events}, and one it refused is rejected at its position with
+     * its reasons, so such a front end answers in the same terms and never accepts what this one would refuse.
+     */
+    public Uni<EventBatchResult> collectTranslated(String workspace, List<TranslatedEvent> events, boolean waitUntilApplied) {
+        List<ReadEvent> read = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            TranslatedEvent event = events.get(i);
+            read.add(event.translated() ? reader.read(i, event.event())
+                    : new ReadEvent(i, event.messageId(), null, event.refusals()));
+        }
+        return collect(workspace, read, waitUntilApplied);
+    }
+
+    private Uni<EventBatchResult> collect(String workspace, List<ReadEvent> read, boolean waitUntilApplied) {
         List<RejectedEvent> rejected = new ArrayList<>();
         List<ReadEvent> readable = new ArrayList<>();
         for (ReadEvent event : read) {

@@ -25,6 +25,22 @@ class OpenApiTest {
     }
 
     @Test
+    void documentsTheSegmentCompatibleIntakeAndItsBasicCredentials() {
+        io.restassured.path.json.JsonPath api = given().queryParam("format", "json")
+                .when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+
+        java.util.Map<String, Object> paths = api.getMap("paths");
+        assertThat(paths.keySet().stream().filter(path -> path.startsWith("/compat/")).sorted())
+                .containsExactly("/compat/segment/v1/{kind}", "/compat/segment/v1/{type}");
+        assertThat(api.getString("paths.'/compat/segment/v1/{kind}'.post.responses.'200'.content.'application/json'.schema.'$ref'"))
+                .isEqualTo("#/components/schemas/SegmentCompatResult");
+        assertThat(api.getString("components.securitySchemes.segmentWriteKey.scheme")).isEqualTo("basic");
+        assertThat(api.getList("paths.'/compat/segment/v1/{type}'.post.security", java.util.Map.class))
+                .anySatisfy(requirement -> assertThat(requirement).containsKey("segmentWriteKey"));
+    }
+
+    @Test
     void errorsAndEveryAnswerBuiltByHandHaveTheirSchemas() {
         io.restassured.path.json.JsonPath api = given().queryParam("format", "json")
                 .when().get("/q/openapi")
