@@ -151,7 +151,33 @@ public final class SegmentTranslator {
         }
         addDevice(identifiers, context);
         copy(in.get("properties"), "properties", event);
+        ObjectNode consent = consent(context);
+        if (!consent.isEmpty()) {
+            event.set("consent", consent);
+        }
         return TranslatedEvent.of(id, event);
+    }
+
+    /**
+     * Segment's consent (its consent manager writes {@code context.consent.categoryPreferences}, a category's name to
+     * true or false) as Portrait's consent per purpose: the category's name in lower case, each run of other
+     * characters than letters and digits an underscore ({@code "Advertising"}: {@code advertising}, {@code "Data
+     * Sharing"}: {@code data_sharing}). Its values go as they are, so Portrait's check names one that is not a
+     * boolean.
+     */
+    private static ObjectNode consent(ObjectNode context) {
+        ObjectNode consent = JSON.objectNode();
+        JsonNode preferences = context == null ? null : context.path("consent").get("categoryPreferences");
+        if (preferences != null && preferences.isObject()) {
+            preferences.fields().forEachRemaining(category -> {
+                String purpose = category.getKey().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+                        .replaceAll("^_+|_+$", "");
+                if (!purpose.isEmpty()) {
+                    consent.set(purpose, category.getValue());
+                }
+            });
+        }
+        return consent;
     }
 
     /** The app channel for Segment's mobile libraries, web for its browser ones, else the configured default. */

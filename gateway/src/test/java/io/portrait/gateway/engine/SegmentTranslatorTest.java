@@ -69,6 +69,19 @@ class SegmentTranslatorTest {
     }
 
     @Test
+    void segmentsConsentCategoriesBecomePortraitsPurposes() {
+        JsonNode event = one("""
+                {"type": "track", "event": "Search", "messageId": "m-1", "anonymousId": "a-1",
+                 "context": {"consent": {"categoryPreferences": {"Advertising": true, "Data Sharing": false,
+                                                                  "C0004": true, "--": true}}}}
+                """);
+        assertThat(event.get("consent")).isEqualTo(json(
+                "{\"advertising\": true, \"data_sharing\": false, \"c0004\": true}"));
+        assertThat(one("{\"type\": \"track\", \"event\": \"Search\", \"messageId\": \"m-2\", "
+                + "\"anonymousId\": \"a-1\", \"context\": {\"consent\": {}}}").has("consent")).isFalse();
+    }
+
+    @Test
     void theDeviceIdIsADeviceIdentifier() {
         JsonNode event = one("""
                 {"type": "screen", "name": "Home", "messageId": "m-1", "context": {"device": {"id": "d-1"}}}
