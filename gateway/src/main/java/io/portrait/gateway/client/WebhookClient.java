@@ -13,11 +13,13 @@ import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -43,18 +45,41 @@ public class WebhookClient {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)));
     }
 
-    /** One call: the destination's URL, the checked address to connect to, and what to post. */
-    public record Call(URI url, InetAddress address, Map<String, String> headers, byte[] body) {
+    /** One call: the destination's URL, the checked addresses to connect to (in order), and what to post. */
+    public record Call(URI url, List<InetAddress> addresses, Map<String, String> headers, byte[] body) {
+        public Call {
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("a call needs an address to connect to");
+            }
+            addresses = List.copyOf(addresses);
+        }
     }
 
-    /** Posts the call and answers the receiver's status once its answer is read; fails as the connection does. */
+    /**
+     * Posts the call and answers the receiver's status once its answer is read. An address that cannot be connected
+     * to (refused, or no connection in time) gives way to the next, as a host's several addresses are tried by any
+     * client (a dual-stack name whose IPv6 address this network cannot reach); nothing was sent to it, so the
+     * receiver still gets the call once. Fails as the last address's connection does.
+     */
     public Uni<Integer> post(Call call) {
+        return post(call, 0);
+    }
+
+    private Uni<Integer> post(Call call, int index) {
+        boolean last = index == call.addresses().size() - 1;
+        return send(call, call.addresses().get(index))
+                .onFailure(failure -> !last && (failure instanceof ConnectException
+                        || failure.getCause() instanceof ConnectException))
+                .recoverWithUni(() -> post(call, index + 1));
+    }
+
+    private Uni<Integer> send(Call call, InetAddress address) {
         URI url = call.url();
         boolean https = "https".equals(url.getScheme().toLowerCase(Locale.ROOT));
         int port = url.getPort() != -1 ? url.getPort() : https ? 443 : 80;
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(unnamed(call.address()), port)))
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(unnamed(address), port)))
                 .setHost(url.getHost())
                 .setPort(port)
                 .setSsl(https)

@@ -194,8 +194,8 @@ public class WebhookDelivery {
         byte[] body = body(new Payload(deliveryId, due.destinationId().toString(), due.segment(), changes));
         String signature = WebhookSignature.header(cipher.decrypt(due.sealedSecret()), clock.instant().getEpochSecond(),
                 body);
-        // The address the check approved, so the call goes where it was checked to go.
-        return new Prepared(new WebhookClient.Call(url, checked.addresses().get(0), Map.of(
+        // The addresses the check approved, so the call goes where it was checked to go.
+        return new Prepared(new WebhookClient.Call(url, checked.addresses(), Map.of(
                 "Content-Type", "application/json",
                 "User-Agent", "Portrait-Webhooks/1",
                 DELIVERY_HEADER, deliveryId,

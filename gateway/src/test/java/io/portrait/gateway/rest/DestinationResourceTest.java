@@ -261,6 +261,22 @@ class DestinationResourceTest {
     }
 
     @Test
+    void anAddressThatRefusesTheConnectionGivesWayToTheHostsNextAddress() throws Exception {
+        // 127.0.0.2 is this machine too, but nothing listens there: the receiver is bound to 127.0.0.1 alone.
+        String host = "dual-stack.portrait-tests.invalid";
+        names.answer(host, "127.0.0.2", WebhookReceiver.ADDRESS);
+        logs.put("vip", after -> changes(after, 1));
+        create("crm-sync", receiver.url(host), List.of("vip")).statusCode(201);
+        String id = destinationId("crm-sync");
+
+        assertThat(round()).isEqualTo(1);
+        assertThat(receiver.calls).hasSize(1);
+        admin().when().get("/v1/destinations/" + id).then().statusCode(200)
+                .body("segments[0].deliveredThrough", equalTo(1))
+                .body("segments[0].failures", equalTo(0));
+    }
+
+    @Test
     void aLongLogIsDeliveredInBatchesAndAnUnreachableReceiverKeepsItsPlace() {
         logs.put("weekly_east", after -> changes(after, 230));
         create("crm-sync", receiver.url(), List.of("weekly_east")).statusCode(201);

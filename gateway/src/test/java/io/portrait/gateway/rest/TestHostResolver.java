@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +19,13 @@ public class TestHostResolver implements HostResolver {
 
     private final Map<String, List<InetAddress>> answers = new ConcurrentHashMap<>();
 
-    /** From now on, the host resolves to the address. */
-    void answer(String host, String address) throws UnknownHostException {
-        answers.put(host, List.of(InetAddress.getByAddress(host, InetAddress.getByName(address).getAddress())));
+    /** From now on, the host resolves to the addresses, in this order. */
+    void answer(String host, String... addresses) throws UnknownHostException {
+        List<InetAddress> answer = new ArrayList<>();
+        for (String address : addresses) {
+            answer.add(InetAddress.getByAddress(host, InetAddress.getByName(address).getAddress()));
+        }
+        answers.put(host, List.copyOf(answer));
     }
 
     void forgetAll() {
