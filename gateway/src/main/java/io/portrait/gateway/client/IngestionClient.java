@@ -24,6 +24,8 @@ import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.GetDeliveryStatusRequest;
 import io.portrait.proto.ingestion.v1.GetDeliveryStatusResponse;
@@ -86,6 +88,19 @@ public class IngestionClient {
                                                                  List<String> identifierHashes, int pageSize,
                                                                  String pageToken) {
         return timed().listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                .setWorkspace(workspace).addAllProfileIds(profileIds).addAllIdentifierHashes(identifierHashes)
+                .setPageSize(pageSize).setPageToken(pageToken == null ? "" : pageToken).build());
+    }
+
+    /**
+     * A page of the person's events still waiting to be resolved (accepted, not on a profile yet), for an export;
+     * newest first (by event time, then by id), found as {@link #quarantined} finds the rejected ones: by the
+     * identifiers the profiles' events tell and by identity's lookup hashes of the person's identifiers.
+     */
+    public Uni<ListProfileWaitingEventsResponse> waiting(String workspace, List<String> profileIds,
+                                                         List<String> identifierHashes, int pageSize,
+                                                         String pageToken) {
+        return timed().listProfileWaitingEvents(ListProfileWaitingEventsRequest.newBuilder()
                 .setWorkspace(workspace).addAllProfileIds(profileIds).addAllIdentifierHashes(identifierHashes)
                 .setPageSize(pageSize).setPageToken(pageToken == null ? "" : pageToken).build());
     }

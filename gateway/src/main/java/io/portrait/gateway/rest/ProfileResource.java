@@ -195,7 +195,8 @@ public class ProfileResource {
     @Path("/{id}/export")
     @Operation(summary = "Everything held about a profile", description = "The profile with identifiers in clear, "
             + "consent, the events (the newest 10,000; next is the cursor of the rest), the rejected events in "
-            + "quarantine that carried its identifiers and the audit trail: the answer to a data subject's access "
+            + "quarantine and those waiting to be resolved that carried its identifiers, and the audit trail: the "
+            + "answer to a data subject's access "
             + "request. A service that fails fails the export. Audited.")
     @APIResponse(responseCode = "200", description = "Everything held, as a JSON attachment.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProfileExport.class)))

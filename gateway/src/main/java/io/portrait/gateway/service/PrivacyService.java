@@ -56,7 +56,7 @@ public class PrivacyService {
      * the cursor of the rest.
      */
     static final int MAX_EXPORT_EVENTS = 10_000;
-    /** Events (or quarantined events) asked of ingestion at once: its largest page. */
+    /** Events (waiting or quarantined ones too) asked of ingestion at once: its largest page. */
     private static final int PAGE = 500;
     /** Most audit entries an export holds. */
     static final int MAX_EXPORT_AUDIT = 500;
@@ -171,24 +171,30 @@ public class PrivacyService {
     /**
      * Everything held about the profile, in clear: the caller is a privacy admin answering its owner. Consent is
      * read from all the events, however old; the events themselves are the newest {@link #MAX_EXPORT_EVENTS}, with
-     * the cursor of the rest ({@link #exportEvents}); the quarantine's rejected events that carried the person's
-     * identifiers are the newest {@link #MAX_EXPORT_EVENTS} too, found as an erasure finds those it deletes (by
-     * identity's hashes of the person's identifiers too, so one rejected before it reached the profile is included).
-     * The audit trail is the entries on the profile and on every id merged into it, newest first, at most
-     * {@link #MAX_EXPORT_AUDIT}. Each capped part says whether more were held. The parts are read at once, and one
-     * that fails fails the export.
+     * the cursor of the rest ({@link #exportEvents}). What carries the person without being on the profile is found
+     * as an erasure finds what it deletes, by identity's hashes of the person's identifiers too (asked once for both):
+     * the events still waiting to be resolved, the newest {@link #MAX_EXPORT_EVENTS} (a part of their own, so the
+     * profile's events are read as they always are), and the quarantine's rejected events, the newest
+     * {@link #MAX_EXPORT_EVENTS} too (so one rejected before it reached the profile is included). The audit trail is
+     * the entries on the profile and on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}.
+     * Each capped part says whether more were held. The parts are read at once, and one that fails fails the export.
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
-                .flatMap(profile -> Uni.combine().all().unis(latestConsent(workspace, profile),
-                                events(workspace, ids(profile), null), quarantined(workspace, profile),
-                                auditTrail(workspace, profile))
-                        .with((consent, events, quarantined, trail) -> new ProfileExport(clock.instant(), view,
-                                consent.purposes(), events.items(), events.next(), events.next() != null,
-                                quarantined.items(), quarantined.truncated(), trail.items(), trail.truncated())))
+                .flatMap(profile -> {
+                    Uni<List<String>> hashes = identity.identifierHashes(workspace, profile.getProfileId())
+                            .memoize().indefinitely();
+                    return Uni.combine().all().unis(latestConsent(workspace, profile),
+                                    events(workspace, ids(profile), null), waiting(workspace, profile, hashes),
+                                    quarantined(workspace, profile, hashes), auditTrail(workspace, profile))
+                            .with((consent, events, waiting, quarantined, trail) -> new ProfileExport(
+                                    clock.instant(), view, consent.purposes(), events.items(), events.next(),
+                                    events.next() != null, waiting.items(), waiting.truncated(),
+                                    quarantined.items(), quarantined.truncated(), trail.items(), trail.truncated()));
+                })
                 .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
                         Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size(),
-                                "quarantined", export.quarantined().size()))));
+                                "waiting", export.waiting().size(), "quarantined", export.quarantined().size()))));
     }
 
     /**
@@ -244,18 +250,37 @@ public class PrivacyService {
     }
 
     /**
+     * The newest {@link #MAX_EXPORT_EVENTS} events carrying the person's identifiers that are still waiting to be
+     * resolved, in clear, newest first, and whether more were held. Ingestion finds them as an erasure's (as
+     * {@link #quarantined} finds the rejected ones), in a list of their own rather than in the profile's events, so a
+     * large profile's events are read as fast as without them; it lists them newest first, so reading stops at the
+     * cap. The two lists are read at once, so an event resolved to the profile while the export is read may show in
+     * both, or (resolved between the two reads) in neither: the price of not holding up the profile's events.
+     */
+    private Uni<Capped<TimelineEvent>> waiting(String workspace, Profile profile, Uni<List<String>> hashes) {
+        List<String> ids = ids(profile);
+        List<TimelineEvent> newest = new ArrayList<>();
+        return hashes.flatMap(person -> readUpToTheCap("", newest, (size, page) -> ingestion
+                        .waiting(workspace, ids, person, size, page)
+                        .map(answer -> {
+                            answer.getEventsList().forEach(event -> newest.add(TimelineService.event(event, false)));
+                            return answer.getNextPageToken();
+                        })))
+                .map(next -> new Capped<>(newest, !next.isEmpty()));
+    }
+
+    /**
      * The newest {@link #MAX_EXPORT_EVENTS} quarantined events that carried the person's identifiers, in clear, newest
      * first, and whether more were held. Ingestion finds them as an erasure's: by identity's lookup hashes of the
-     * profile's identifiers (in the caller's workspace) besides those the profile's events tell, so an event
-     * rejected before it ever reached the profile is the person's too. Ingestion lists them newest first, so reading
-     * stops at the cap, however many are held.
+     * profile's identifiers (in the caller's workspace; {@code hashes}) besides those the profile's events tell, so an
+     * event rejected before it ever reached the profile is the person's too. Ingestion lists them newest first, so
+     * reading stops at the cap, however many are held.
      */
-    private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, Profile profile) {
+    private Uni<Capped<QuarantinedEventView>> quarantined(String workspace, Profile profile, Uni<List<String>> hashes) {
         List<String> ids = ids(profile);
         List<QuarantinedEventView> newest = new ArrayList<>();
-        return identity.identifierHashes(workspace, profile.getProfileId())
-                .flatMap(hashes -> readUpToTheCap("", newest, (size, page) -> ingestion
-                        .quarantined(workspace, ids, hashes, size, page)
+        return hashes.flatMap(person -> readUpToTheCap("", newest, (size, page) -> ingestion
+                        .quarantined(workspace, ids, person, size, page)
                         .map(answer -> {
                             // The person's own data, handed to the person: in clear like the rest of the export.
                             answer.getEventsList().forEach(event -> newest.add(ingestionAdmin.view(event, true)));

@@ -23,6 +23,7 @@ import io.portrait.proto.ingestion.v1.IngestEventsRequest;
 import io.portrait.proto.ingestion.v1.IngestEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.portrait.proto.ingestion.v1.QuarantinedEvent;
 import io.portrait.proto.tagging.v1.GetProfilePortraitResponse;
 import io.portrait.proto.scoring.v1.GetProfileValueResponse;
@@ -111,6 +112,8 @@ class PrivacyTest {
         when(identity.identifierHashes(eq("default"), anyString())).thenReturn(Uni.createFrom().item(ANNS_HASHES));
         when(ingestion.quarantined(eq("default"), any(), any(), anyInt(), any()))
                 .thenReturn(Uni.createFrom().item(ListProfileQuarantinedEventsResponse.getDefaultInstance()));
+        when(ingestion.waiting(eq("default"), any(), any(), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileWaitingEventsResponse.getDefaultInstance()));
         when(ingestion.eraseEvents(eq("default"), any(), any())).thenReturn(Uni.createFrom().item(
                 EraseProfileEventsResponse.newBuilder().setEventsErased(7).build()));
         when(sinks.erase(anyString(), eq("default"), anyString())).thenReturn(Uni.createFrom().item(
@@ -482,6 +485,8 @@ class PrivacyTest {
                 .body("events", hasSize(1))
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("next")))
                 .body("truncated", equalTo(false))
+                .body("waiting", hasSize(0))
+                .body("waitingTruncated", equalTo(false))
                 .body("quarantined.id", contains("q-new", "q-old"))
                 .body("quarantined[1].event.identifiers.email", equalTo("ann@example.com"))
                 .body("quarantined[1].errors[0].code", equalTo("invalid_format"))
@@ -515,6 +520,52 @@ class PrivacyTest {
                 .body("quarantined.id", contains("q-mail"))
                 .body("quarantined[0].event.identifiers.email", equalTo("ann@example.com"));
         verify(identity).identifierHashes("default", "p-hashed");
+    }
+
+    /**
+     * The events accepted but still waiting to be resolved that carry the person's identifiers (here, newest, one
+     * carrying only her email, as ingestion finds it by identity's hashes) are a part of the export of their own: in
+     * clear, on no profile yet, the newest 10,000 like the other parts, saying when more were waiting. Identity is
+     * asked for the hashes once, for this part and the quarantine alike.
+     */
+    @Test
+    void theExportCarriesThePersonsEventsWaitingToBeResolved() {
+        List<String> hashes = List.of("c".repeat(64), "d".repeat(64));
+        when(identity.identifierHashes(eq("default"), eq("p-waiting"))).thenReturn(Uni.createFrom().item(hashes));
+        when(ingestion.events(eq("default"), eq(List.of("p-waiting", "p-waiting-old")), eq(Events.ALL), anyInt(), any()))
+                .thenReturn(Uni.createFrom().item(ListProfileEventsResponse.getDefaultInstance()));
+        AtomicInteger pagesRead = new AtomicInteger();
+        when(ingestion.waiting(eq("default"), eq(List.of("p-waiting", "p-waiting-old")), eq(hashes), anyInt(), any()))
+                .thenAnswer(call -> {
+                    pagesRead.incrementAndGet();
+                    ListProfileEventsResponse page = pageOf(10_001, call.getArgument(3), call.getArgument(4),
+                            i -> i == 0 ? ResolvedEvent.newBuilder().setEventId("w-0").setEvent(Event.newBuilder()
+                                    .setType("track").setName("Viewed")
+                                    .setTimestamp(Timestamp.newBuilder().setSeconds(100_000))
+                                    .addIdentifiers(Identifier.newBuilder().setType("email")
+                                            .setValue("ann@example.com"))).build()
+                                    : plainEvent("w-" + i, 100_000 - i));
+                    return Uni.createFrom().item(ListProfileWaitingEventsResponse.newBuilder()
+                            .addAllEvents(page.getEventsList()).setNextPageToken(page.getNextPageToken()).build());
+                });
+
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-waiting/export")
+                .then().statusCode(200)
+                .body("events", hasSize(0))
+                .body("waiting", hasSize(10_000))
+                .body("waiting[0].eventId", equalTo("w-0"))
+                .body("waiting[0].identifiers[0].value", equalTo("ann@example.com"))
+                .body("waiting[0]", not(org.hamcrest.Matchers.hasKey("profileId")))
+                .body("waiting[9999].eventId", equalTo("w-9999"))
+                .body("waitingTruncated", equalTo(true));
+        // 10,000 in pages of 500: the older ones are never asked for.
+        assertThat(pagesRead).hasValue(20);
+        verify(identity).identifierHashes("default", "p-waiting");
+        verify(ingestion).quarantined(eq("default"), eq(List.of("p-waiting", "p-waiting-old")), eq(hashes), anyInt(),
+                any());
+        given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-waiting")
+                .queryParam("action", "pii.read").when().get("/v1/audit")
+                .then().statusCode(200).body("items[0].detail.waiting", equalTo(10_000));
     }
 
     private static QuarantinedEvent quarantinedEvent(String id, long receivedAt, String identifier) {
@@ -681,6 +732,12 @@ class PrivacyTest {
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-unlisted")
                 .when().get("/v1/audit")
                 .then().statusCode(200).body("items", hasSize(0));
+
+        // Nor its events waiting to be resolved.
+        when(ingestion.waiting(eq("default"), eq(List.of("p-unresolved", "p-unresolved-old")), any(), anyInt(), any()))
+                .thenReturn(Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException()));
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-unresolved/export")
+                .then().statusCode(503).contentType("application/problem+json");
 
         // Nor when identity cannot answer the hashes of the person's identifiers the quarantine is searched by.
         when(identity.identifierHashes(eq("default"), eq("p-unhashed"))).thenReturn(Uni.createFrom().failure(

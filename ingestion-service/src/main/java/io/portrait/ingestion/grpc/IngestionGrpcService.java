@@ -36,6 +36,8 @@ import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
 import io.portrait.proto.ingestion.v1.ListTrackingPlansRequest;
@@ -100,6 +102,11 @@ public class IngestionGrpcService implements Ingestion {
     public Uni<ListProfileQuarantinedEventsResponse> listProfileQuarantinedEvents(
             ListProfileQuarantinedEventsRequest request) {
         return call(() -> profileEvents.quarantined(request));
+    }
+
+    @Override
+    public Uni<ListProfileWaitingEventsResponse> listProfileWaitingEvents(ListProfileWaitingEventsRequest request) {
+        return call(() -> profileEvents.waiting(request));
     }
 
     @Override

@@ -242,12 +242,36 @@ public class EventRepository {
         if (identifierHashes.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Bson pending = Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", EventDocuments.PENDING),
-                Filters.in("identifiers.hash", identifierHashes));
+        Bson pending = pendingHolding(workspace, identifierHashes);
         return store.events().find(pending, new FindOptions().projection(Projections.include("_id")))
                 .map(d -> d.getString("_id")).collect().asList()
                 .call(ids -> ids.isEmpty() ? Uni.createFrom().voidItem()
                         : store.events().deleteMany(Filters.and(pending, Filters.in("_id", ids))).replaceWithVoid());
+    }
+
+    /**
+     * The events not resolved yet that carry one of the identifiers, as {@link #erasePendingHolding} deletes them (an
+     * export lists them), newest first (by event time, then id) from the position {@code after} when given, each
+     * without a profile. The {@code by_identifier} index finds them; only they (a person's few waiting events, not the
+     * profile's) are sorted, and no more than {@code limit} are kept while sorting.
+     */
+    public Uni<List<ResolvedEvent>> listPendingHolding(String workspace, Collection<String> identifierHashes,
+                                                       int limit, NewestFirst after) {
+        if (identifierHashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return store.events()
+                .find(NewestFirst.after(pendingHolding(workspace, identifierHashes), "timestamp", after),
+                        new FindOptions().sort(NewestFirst.order("timestamp")).limit(limit))
+                .map(d -> ResolvedEvent.newBuilder().setEventId(d.getString("_id"))
+                        .setEvent(documents.fromDocument(d).cleaned().event()).build())
+                .collect().asList();
+    }
+
+    /** The workspace's events not resolved yet that carry one of the identifiers' lookup hashes. */
+    private static Bson pendingHolding(String workspace, Collection<String> identifierHashes) {
+        return Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", PENDING),
+                Filters.in("identifiers.hash", identifierHashes));
     }
 
     /** Deletes every event of the given profiles; answers how many there were. */

@@ -15,6 +15,8 @@ import io.portrait.proto.ingestion.v1.ListProfileEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileEventsResponse;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +28,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A profile's events: its timeline, and their erasure on a privacy request. */
+/**
+ * A profile's events: its timeline, what else carries the person (rejected events, events waiting to be resolved) for
+ * an export, and their erasure on a privacy request.
+ */
 @ApplicationScoped
 public class ProfileEventsService {
 
@@ -61,14 +66,17 @@ public class ProfileEventsService {
                     ListProfileEventsResponse.Builder response = ListProfileEventsResponse.newBuilder()
                             .addAllEvents(found.stream().limit(size).toList());
                     if (found.size() > size) {
-                        ResolvedEvent last = found.get(size - 1);
-                        long millis = last.getEvent().getTimestamp().getSeconds() * 1000
-                                + last.getEvent().getTimestamp().getNanos() / 1_000_000;
-                        response.setNextPageToken(PageTokens.encode(
-                                new NewestFirst(new Date(millis), last.getEventId())));
+                        response.setNextPageToken(tokenAfter(found.get(size - 1)));
                     }
                     return response.build();
                 });
+    }
+
+    /** The token of the page after the one ending at {@code last}, in an event-time list such as the timeline. */
+    private static String tokenAfter(ResolvedEvent last) {
+        long millis = last.getEvent().getTimestamp().getSeconds() * 1000
+                + last.getEvent().getTimestamp().getNanos() / 1_000_000;
+        return PageTokens.encode(new NewestFirst(new Date(millis), last.getEventId()));
     }
 
     /**
@@ -96,6 +104,32 @@ public class ProfileEventsService {
                         Quarantined last = found.get(size - 1);
                         response.setNextPageToken(PageTokens.encode(
                                 new NewestFirst(Date.from(last.receivedAt()), last.id())));
+                    }
+                    return response.build();
+                });
+    }
+
+    /**
+     * A page of the person's events still waiting to be resolved (accepted and stored, not on a profile yet), found as
+     * {@link #erase} finds those it deletes ({@link #personsIdentifiers}), newest first (by event time, then by id),
+     * paged like the timeline: what an export hands the person besides the profile's events, which do not hold them
+     * yet. A separate list rather than part of the timeline, so that reading a large profile's events stays on the
+     * timeline's index.
+     */
+    public Uni<ListProfileWaitingEventsResponse> waiting(ListProfileWaitingEventsRequest request) {
+        List<String> profileIds = profileIds(request.getProfileIdsList());
+        String workspace = IngestService.workspace(request.getWorkspace());
+        Set<String> passed = lookupHashes(request.getIdentifierHashesList());
+        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
+                config.lists().maxPageSize());
+        NewestFirst after = PageTokens.newestFirst(request.getPageToken());
+        return personsIdentifiers(workspace, profileIds, passed)
+                .flatMap(hashes -> events.listPendingHolding(workspace, hashes, size + 1, after))
+                .map(found -> {
+                    ListProfileWaitingEventsResponse.Builder response = ListProfileWaitingEventsResponse.newBuilder()
+                            .addAllEvents(found.stream().limit(size).toList());
+                    if (found.size() > size) {
+                        response.setNextPageToken(tokenAfter(found.get(size - 1)));
                     }
                     return response.build();
                 });

@@ -29,6 +29,8 @@ import io.portrait.proto.ingestion.v1.ImportJob;
 import io.portrait.proto.ingestion.v1.ImportSpec;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsRequest;
+import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.QuarantinedEvent;
 import io.quarkus.grpc.GrpcClient;
@@ -565,6 +567,58 @@ class ProfileEventsTest {
         assertThat(listed).containsExactly("m-2");
         StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                 () -> ingestion.listProfileQuarantinedEvents(ListProfileQuarantinedEventsRequest.newBuilder()
+                        .setWorkspace(workspace).addProfileIds(ann).addIdentifierHashes("ann@example.com").build())
+                        .await().atMost(CALL));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("identifier_hashes").doesNotContain("ann@");
+    }
+
+    /**
+     * An export lists the person's events still waiting to be resolved, found as an erasure finds those it deletes: one
+     * carrying only an email none of the profile's stored events carries is found by identity's hash of it, one
+     * carrying an identifier of those events by the events alone; someone else's is not. Newest first by event time,
+     * a page at a time.
+     */
+    @Test
+    void theExportListsThePersonsEventsWaitingToBeResolvedFoundAsAnErasureFindsThem() {
+        String workspace = workspace();
+        String ann = ingest(workspace, track("m-1", "user_id=u-1")).getAccepted(0).getProfileId();
+        List<String> withHashes = new ArrayList<>();
+        List<String> byTheEvents = new ArrayList<>();
+        ListProfileWaitingEventsResponse first;
+        identity.beUnavailable(Integer.MAX_VALUE);
+        try {
+            assertThat(ingestWhileIdentityIsDown(workspace,
+                    at("m-2", "2026-01-02T10:00:00Z", "email= Ann@Example.COM "),
+                    at("m-3", "2026-01-04T10:00:00Z", "email=bob@example.com"),
+                    at("m-4", "2026-01-03T10:00:00Z", "user_id=u-1")).getAcceptedCount()).isEqualTo(3);
+
+            String token = "";
+            do {
+                ListProfileWaitingEventsResponse page = ingestion.listProfileWaitingEvents(
+                        ListProfileWaitingEventsRequest.newBuilder().setWorkspace(workspace).addProfileIds(ann)
+                                .addIdentifierHashes(identityHash("user_id", "u-1"))
+                                .addIdentifierHashes(identityHash("email", "ann@example.com").toUpperCase(Locale.ROOT))
+                                .setPageSize(1).setPageToken(token).build()).await().atMost(CALL);
+                assertThat(page.getEventsCount()).isLessThanOrEqualTo(1);
+                page.getEventsList().forEach(event -> {
+                    assertThat(event.getProfileId()).as("not resolved yet").isEmpty();
+                    withHashes.add(event.getEvent().getMessageId());
+                });
+                token = page.getNextPageToken();
+            } while (!token.isEmpty());
+            first = ingestion.listProfileWaitingEvents(ListProfileWaitingEventsRequest.newBuilder()
+                    .setWorkspace(workspace).addProfileIds(ann).build()).await().atMost(CALL);
+            first.getEventsList().forEach(event -> byTheEvents.add(event.getEvent().getMessageId()));
+        } finally {
+            identity.beUnavailable(0);
+        }
+
+        assertThat(withHashes).containsExactly("m-4", "m-2");
+        assertThat(byTheEvents).containsExactly("m-4");
+        assertThat(first.getEvents(0).getEvent().getIdentifiers(0).getValue()).isEqualTo("u-1");
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ingestion.listProfileWaitingEvents(ListProfileWaitingEventsRequest.newBuilder()
                         .setWorkspace(workspace).addProfileIds(ann).addIdentifierHashes("ann@example.com").build())
                         .await().atMost(CALL));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
