@@ -88,15 +88,12 @@ public class ProfileEventsService {
      * more.
      */
     public Uni<ListProfileQuarantinedEventsResponse> quarantined(ListProfileQuarantinedEventsRequest request) {
-        List<String> profileIds = profileIds(request.getProfileIdsList());
-        String workspace = IngestService.workspace(request.getWorkspace());
-        Set<String> passed = lookupHashes(request.getIdentifierHashesList());
-        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
-                config.lists().maxPageSize());
-        NewestFirst after = PageTokens.newestFirst(request.getPageToken());
-        return personsIdentifiers(workspace, profileIds, passed)
-                .flatMap(hashes -> quarantine.listHolding(workspace, hashes, size + 1, after))
+        PersonsPage page = personsPage(request.getWorkspace(), request.getProfileIdsList(),
+                request.getIdentifierHashesList(), request.getPageSize(), request.getPageToken());
+        return personsIdentifiers(page.workspace(), page.profileIds(), page.passed())
+                .flatMap(hashes -> quarantine.listHolding(page.workspace(), hashes, page.size() + 1, page.after()))
                 .map(found -> {
+                    int size = page.size();
                     ListProfileQuarantinedEventsResponse.Builder response = ListProfileQuarantinedEventsResponse
                             .newBuilder();
                     found.stream().limit(size).forEach(q -> response.addEvents(QuarantineService.toProto(q)));
@@ -117,15 +114,12 @@ public class ProfileEventsService {
      * timeline's index.
      */
     public Uni<ListProfileWaitingEventsResponse> waiting(ListProfileWaitingEventsRequest request) {
-        List<String> profileIds = profileIds(request.getProfileIdsList());
-        String workspace = IngestService.workspace(request.getWorkspace());
-        Set<String> passed = lookupHashes(request.getIdentifierHashesList());
-        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(),
-                config.lists().maxPageSize());
-        NewestFirst after = PageTokens.newestFirst(request.getPageToken());
-        return personsIdentifiers(workspace, profileIds, passed)
-                .flatMap(hashes -> events.listPendingHolding(workspace, hashes, size + 1, after))
+        PersonsPage page = personsPage(request.getWorkspace(), request.getProfileIdsList(),
+                request.getIdentifierHashesList(), request.getPageSize(), request.getPageToken());
+        return personsIdentifiers(page.workspace(), page.profileIds(), page.passed())
+                .flatMap(hashes -> events.listPendingHolding(page.workspace(), hashes, page.size() + 1, page.after()))
                 .map(found -> {
+                    int size = page.size();
                     ListProfileWaitingEventsResponse.Builder response = ListProfileWaitingEventsResponse.newBuilder()
                             .addAllEvents(found.stream().limit(size).toList());
                     if (found.size() > size) {
@@ -174,6 +168,19 @@ public class ProfileEventsService {
      * those read from the profiles' events: only those identity matched on, never a placeholder or an identifier
      * identity demoted, which other people's events carry too (see {@link EventRepository#identifierHashes}).
      */
+    /** A request for a page of what the person's identifiers find, read and checked (paged like the timeline). */
+    private PersonsPage personsPage(String workspace, List<String> profileIds, List<String> identifierHashes,
+                                    int pageSize, String pageToken) {
+        List<String> ids = profileIds(profileIds);
+        return new PersonsPage(IngestService.workspace(workspace), ids, lookupHashes(identifierHashes),
+                PageTokens.pageSize(pageSize, config.lists().defaultPageSize(), config.lists().maxPageSize()),
+                PageTokens.newestFirst(pageToken));
+    }
+
+    private record PersonsPage(String workspace, List<String> profileIds, Set<String> passed, int size,
+                               NewestFirst after) {
+    }
+
     private Uni<Set<String>> personsIdentifiers(String workspace, List<String> profileIds, Set<String> passed) {
         return events.identifierHashes(workspace, profileIds).map(inferred -> union(inferred, passed));
     }
