@@ -10,6 +10,8 @@ import java.util.Map;
  * @param createdBy          event that created this aggregate (decides whether the sku gained a profile)
  * @param firstPurchaseEvent event of the profile's first purchase of the sku, null before any purchase
  * @param recentEvents       ids of the latest events applied here, so a retried event is not counted twice
+ * @param eventTimes         when each of the latest events applied here happened, oldest applied first (a merge
+ *                           carries them to the survivor's aggregate); empty where they were not read
  * @param scaledWeight       the sum of every interaction's weight on the half-life's scale (see
  *                           {@code Affinity#scaled}); null when some interaction is not in it (written before the
  *                           scale was kept, or with another half-life)
@@ -29,6 +31,7 @@ public record ProfileInteraction(
         String createdBy,
         String firstPurchaseEvent,
         List<String> recentEvents,
+        List<EventTime> eventTimes,
         Double scaledWeight,
         long scaledLines,
         long version,

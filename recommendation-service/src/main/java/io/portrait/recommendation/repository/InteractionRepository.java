@@ -3,6 +3,7 @@ package io.portrait.recommendation.repository;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.Sorts;
+import io.portrait.recommendation.domain.EventTime;
 import io.portrait.recommendation.domain.InteractionKind;
 import io.portrait.recommendation.domain.InteractionLine;
 import io.portrait.recommendation.domain.ProfileInteraction;
@@ -70,8 +71,9 @@ public class InteractionRepository {
      * When each of the latest events applied here happened, as {@code {event, at, lines, purchase}}, as many as
      * {@link #RECENT_EVENTS} holds: what the first and latest times are recomputed from when an event is taken back
      * (see {@link #withdraw}). Complete while its lines add up to the aggregate's counts; an aggregate with older
-     * events than it holds, or with a merged profile's aggregate added (which brings no times per event), keeps its
-     * times as they are.
+     * events than it holds keeps its times as they are. A merge adds the merged aggregate's times (see
+     * {@link #mergeInto}), so the sum of two complete aggregates that fit in it is complete too; an aggregate merged
+     * before merges carried them never is.
      */
     static final String EVENT_TIMES = "event_times";
     static final String TIME_EVENT = "event";
@@ -136,10 +138,7 @@ public class InteractionRepository {
                 inc(scaledWeight, affinity.scaled(line.weight(), at)),
                 inc(scaledLines, (long) line.lines()),
                 setOnInsert(CREATED_BY, eventId),
-                pushEach(EVENT_TIMES, List.of(new Document(TIME_EVENT, eventId).append(TIME_AT, when)
-                                .append(TIME_LINES, (long) line.lines())
-                                .append(TIME_PURCHASE, kind == InteractionKind.PURCHASED)),
-                        new PushOptions().slice(-RECENT_EVENTS_WINDOW)),
+                pushTimes(List.of(new EventTime(eventId, at, line.lines(), kind == InteractionKind.PURCHASED))),
                 kind == InteractionKind.PURCHASED ? combine(set(PURCHASED, true), max(LAST_PURCHASE_AT, when))
                         : setOnInsert(PURCHASED, false));
         // The profile's first purchase of the item is claimed by the write that records it.
@@ -210,6 +209,22 @@ public class InteractionRepository {
             return interactions.deleteOne(expected).chain(deleted -> deleted.getDeletedCount() > 0
                     ? histories.remove(workspace, profileId, line.sku()) : Uni.createFrom().voidItem());
         });
+    }
+
+    /** Appends event times, keeping the latest {@link #RECENT_EVENTS_WINDOW} as the event ids are kept. */
+    private static Bson pushTimes(List<EventTime> times) {
+        List<Document> documents = times.stream().map(time -> new Document(TIME_EVENT, time.eventId())
+                .append(TIME_AT, date(time.at())).append(TIME_LINES, time.lines())
+                .append(TIME_PURCHASE, time.purchase())).toList();
+        return pushEach(EVENT_TIMES, documents, new PushOptions().slice(-RECENT_EVENTS_WINDOW));
+    }
+
+    private static List<EventTime> eventTimes(Document aggregate) {
+        return aggregate.getList(EVENT_TIMES, Document.class, List.of()).stream()
+                .map(time -> new EventTime(time.getString(TIME_EVENT), instant(time.getDate(TIME_AT)),
+                        time.get(TIME_LINES) instanceof Number n ? n.longValue() : 0,
+                        Boolean.TRUE.equals(time.getBoolean(TIME_PURCHASE))))
+                .toList();
     }
 
     /**
@@ -318,7 +333,9 @@ public class InteractionRepository {
 
     /**
      * Adds a merged profile's aggregate, as read, to the survivor's aggregate of the same item: weights and counts
-     * summed, latest and earliest times kept, purchased if either purchased.
+     * summed, latest and earliest times kept, purchased if either purchased. The merged aggregate's event times are
+     * appended to the survivor's, so taking one of the events back later recomputes the times from those left (see
+     * {@link #EVENT_TIMES}: only while the two together fit in it and each held all of its own).
      *
      * <p>Nothing ({@link MergeOutcome#CONFLICT}) when the survivor's aggregate already counts an event the one read
      * holds: a delivery moved that event on to the survivor since the merge read the aggregate (it took it out of the
@@ -349,6 +366,9 @@ public class InteractionRepository {
         if (!merged.recentEvents().isEmpty()) {
             // Late retries of the merged profile's events now land on the survivor and must stay duplicates.
             updates.add(pushEach(RECENT_EVENTS, merged.recentEvents(), new PushOptions().slice(-RECENT_EVENTS_WINDOW)));
+        }
+        if (!merged.eventTimes().isEmpty()) {
+            updates.add(pushTimes(merged.eventTimes()));
         }
         Bson update = combine(updates);
         // The merged profile's first purchase of the item becomes the survivor's unless it had one.
@@ -421,6 +441,7 @@ public class InteractionRepository {
                 document.getString(CREATED_BY),
                 document.getString(FIRST_PURCHASE_EVENT),
                 document.getList(RECENT_EVENTS, String.class, List.of()),
+                eventTimes(document),
                 scaled,
                 lines,
                 ProfileHistories.version(document),
@@ -442,6 +463,10 @@ public class InteractionRepository {
 
     private static Instant instant(Date date) {
         return date == null ? null : date.toInstant();
+    }
+
+    private static Date date(Instant instant) {
+        return instant == null ? null : Date.from(instant);
     }
 
     /** What merging one item into the survivor did. */

@@ -171,7 +171,7 @@ final class ProfileHistories {
         return new ProfileInteraction(profileId, entry.getString(SKU),
                 InteractionRepository.perKind(entry.get(WEIGHTS, Document.class)), Map.of(), null,
                 lastAt == null ? null : lastAt.toInstant(), Boolean.TRUE.equals(entry.getBoolean(PURCHASED)),
-                null, null, List.of(), scaled instanceof Number number ? number.doubleValue() : null, 0,
+                null, null, List.of(), List.of(), scaled instanceof Number number ? number.doubleValue() : null, 0,
                 version(entry), null);
     }
 }

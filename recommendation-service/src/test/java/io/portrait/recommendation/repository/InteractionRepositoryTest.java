@@ -213,6 +213,63 @@ class InteractionRepositoryTest {
     }
 
     @Test
+    void aMergedAggregateGetsItsTimesBackFromTheEventsLeftWhenOneIsTakenBack() {
+        Instant monthAgo = now.minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
+        Instant weeksAgo = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.MILLIS);
+        Instant daysAgo = now.minus(Duration.ofDays(10)).truncatedTo(ChronoUnit.MILLIS);
+        InteractionLine purchase = new InteractionLine("A", InteractionKind.PURCHASED, 1);
+        await(interactions.record(ws, "p", purchase, "e-1", monthAgo));
+        await(interactions.record(ws, "p", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-2", daysAgo));
+        await(interactions.record(ws, "q", new InteractionLine("A", InteractionKind.VIEWED, 1), "e-3", weeksAgo));
+        await(interactions.record(ws, "q", purchase, "e-4", now));
+        await(interactions.mergeInto(ws, "p", await(interactions.allOf(ws, "q")).get(0)));
+
+        // The survivor's latest event, which came with the merged profile, belonged to neither (an unmerge).
+        await(interactions.withdraw(ws, "p", List.of(purchase), "e-4", now));
+
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
+            assertThat(item.counts()).containsEntry(InteractionKind.PURCHASED, 1L)
+                    .containsEntry(InteractionKind.VIEWED, 2L);
+            assertThat(item.lastAt()).isEqualTo(daysAgo);
+            assertThat(item.lastPurchaseAt()).isEqualTo(monthAgo);
+            assertThat(item.firstAt()).isEqualTo(monthAgo);
+        });
+        assertThat(await(interactions.history(ws, "p", 10))).singleElement()
+                .satisfies(item -> assertThat(item.lastAt()).isEqualTo(daysAgo));
+
+        await(interactions.withdraw(ws, "p", List.of(purchase), "e-1", monthAgo));
+
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
+            assertThat(item.firstAt()).isEqualTo(weeksAgo);
+            assertThat(item.lastAt()).isEqualTo(daysAgo);
+            assertThat(item.lastPurchaseAt()).as("nothing bought is left").isNull();
+            assertThat(item.purchased()).isFalse();
+        });
+    }
+
+    @Test
+    void aMergeThatAddsUpToMoreEventsThanAreRememberedKeepsTheTimesWhenOneIsTakenBack() {
+        InteractionLine view = new InteractionLine("A", InteractionKind.VIEWED, 1);
+        Instant start = now.minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < InteractionRepository.EVENTS_REMEMBERED; i++) {
+            await(interactions.record(ws, "p", view, "e-" + i, start.plusSeconds(i)));
+        }
+        Instant latest = now.truncatedTo(ChronoUnit.MILLIS);
+        await(interactions.record(ws, "q", view, "e-latest", latest));
+        await(interactions.mergeInto(ws, "p", await(interactions.allOf(ws, "q")).get(0)));
+
+        await(interactions.withdraw(ws, "p", List.of(view), "e-latest", latest));
+
+        // The oldest event's time made room for the merged one: the times left cannot say which is first any more.
+        assertThat(await(interactions.allOf(ws, "p"))).singleElement().satisfies(item -> {
+            assertThat(item.counts()).containsEntry(InteractionKind.VIEWED, (long) InteractionRepository.EVENTS_REMEMBERED);
+            assertThat(item.eventTimes()).hasSize(InteractionRepository.EVENTS_REMEMBERED - 1);
+            assertThat(item.firstAt()).isEqualTo(start);
+            assertThat(item.lastAt()).isEqualTo(latest);
+        });
+    }
+
+    @Test
     void aSkuHoldingNulIsKeptInTheHistoryAsItIs() {
         await(interactions.record(ws, "p", new InteractionLine("a\u0000b", InteractionKind.VIEWED, 1), "e-1", now));
         await(interactions.record(ws, "p", new InteractionLine("a%00b", InteractionKind.VIEWED, 1), "e-2", now));
@@ -253,7 +310,7 @@ class InteractionRepositoryTest {
 
     private static ProfileInteraction item(String sku, boolean purchased, Instant at) {
         return new ProfileInteraction("crawler", sku, Map.of(InteractionKind.VIEWED, 1L), Map.of(), at, at, purchased,
-                "e", null, List.of(), 1.0, 1, 1, null);
+                "e", null, List.of(), List.of(), 1.0, 1, 1, null);
     }
 
     private static <T> T await(Uni<T> uni) {

@@ -18,7 +18,7 @@ class BoughtBeforeTest {
     private static ProfileInteraction item(String sku, boolean purchased) {
         Instant at = Instant.parse("2024-01-01T00:00:00Z");
         return new ProfileInteraction("p", sku, Map.of(InteractionKind.VIEWED, 1L), Map.of(), at, at, purchased, "e",
-                null, List.of(), 1.0, 1, 1, null);
+                null, List.of(), List.of(), 1.0, 1, 1, null);
     }
 
     @Test

@@ -75,7 +75,7 @@ class ModelServiceTest {
 
     private static ProfileInteraction aggregate(boolean purchased, Instant lastAt, Instant lastPurchaseAt) {
         return new ProfileInteraction("p", "A", Map.of(InteractionKind.VIEWED, 1L), Map.of(InteractionKind.VIEWED, 1L),
-                lastAt, lastAt, purchased, "e", null, List.of(), null, 0, 1, lastPurchaseAt);
+                lastAt, lastAt, purchased, "e", null, List.of(), List.of(), null, 0, 1, lastPurchaseAt);
     }
 
     private void order(String profileId, String... skus) {
