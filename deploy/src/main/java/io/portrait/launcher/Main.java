@@ -148,6 +148,7 @@ public final class Main {
         out.println("Portrait is up in " + (System.nanoTime() - started) / 1_000_000_000 + " s.");
         out.println("  Gateway     " + suite.gatewayUrl());
         out.println("  Swagger UI  " + suite.gatewayUrl() + "/q/swagger-ui");
+        out.println("  Console     " + suite.gatewayUrl() + "/console/");
         out.println("  OpenAPI     " + suite.gatewayUrl() + "/q/openapi");
         out.println("  Logs        " + home.relativize(home.resolve(".portrait/logs")) + "/");
         out.println("  Admin key   " + suite.adminKey() + "  (every scope; also in .portrait/admin-key)");

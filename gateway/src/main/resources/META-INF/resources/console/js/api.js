@@ -1,0 +1,124 @@
+/**
+ * The console's only door to Portrait: the public REST API, called with the user's API key.
+ *
+ * Every call the console makes is declared in ENDPOINTS (method, path template, the scope it needs), and nowhere
+ * else: the gateway's ConsoleTest reads these declarations and checks each against the OpenAPI document, so the
+ * console cannot drift from the API.
+ */
+
+export const ENDPOINTS = Object.freeze({
+  lookup: { method: 'GET', path: '/v1/profiles/lookup', scope: 'profiles:read' },
+  profile: { method: 'GET', path: '/v1/profiles/{id}', scope: 'profiles:read' },
+  timeline: { method: 'GET', path: '/v1/profiles/{id}/events', scope: 'profiles:read' },
+  segments: { method: 'GET', path: '/v1/segments', scope: 'profiles:read' },
+  segment: { method: 'GET', path: '/v1/segments/{code}', scope: 'profiles:read' },
+  members: { method: 'GET', path: '/v1/segments/{code}/members', scope: 'profiles:read' },
+});
+
+/** The gateway's root, relative to this file (console/js/api.js), so the console works behind a path prefix too. */
+const ROOT = new URL('../../', import.meta.url);
+
+/** The key lives in this tab's sessionStorage only: closing the tab or signing out forgets it. */
+const KEY_ITEM = 'portrait.console.apiKey';
+
+export const session = Object.freeze({
+  key: () => sessionStorage.getItem(KEY_ITEM),
+  signIn: (key) => sessionStorage.setItem(KEY_ITEM, key.trim()),
+  signOut: () => sessionStorage.removeItem(KEY_ITEM),
+});
+
+/** A refused call, with the problem+json the gateway answered and a sentence for the user. */
+export class ApiError extends Error {
+  constructor(status, problem, endpoint) {
+    super(describe(status, problem, endpoint));
+    this.status = status;
+    this.problem = problem;
+    this.endpoint = endpoint;
+  }
+}
+
+function describe(status, problem, endpoint) {
+  const detail = problem?.detail ?? problem?.title ?? '';
+  switch (status) {
+    case 0:
+      return `The gateway did not answer. ${detail}`.trim();
+    case 401:
+      return `Your API key was refused: ${detail}`;
+    case 403:
+      return `Your key lacks the scope ${endpoint.scope} that this screen needs. ${detail}`.trim();
+    case 404:
+      return `Not found. ${detail}`.trim();
+    default:
+      return `${problem?.title ?? 'Error'} (${status}). ${detail}`.trim();
+  }
+}
+
+/** The endpoint's path with its {placeholders} filled in, each value encoded as one path segment. */
+export function expand(template, params = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') {
+      throw new Error(`Missing path parameter ${name} of ${template}`);
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * Calls one endpoint and answers its JSON, or throws an ApiError. Query parameters that are empty are left out.
+ * No cookie or other ambient credential is sent: the API key is the only one.
+ */
+export async function call(endpoint, { path = {}, query = {} } = {}) {
+  const key = session.key();
+  if (!key) {
+    throw new ApiError(401, { detail: 'Sign in with an API key.' }, endpoint);
+  }
+  const url = new URL(expand(endpoint.path, path).slice(1), ROOT);
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') {
+      url.searchParams.set(name, value);
+    }
+  }
+  let response;
+  try {
+    response = await fetch(url, {
+      method: endpoint.method,
+      headers: { 'X-API-Key': key, Accept: 'application/json, application/problem+json' },
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch (failure) {
+    throw new ApiError(0, { detail: String(failure?.message ?? failure) }, endpoint);
+  }
+  const body = await json(response);
+  if (!response.ok) {
+    throw new ApiError(response.status, body ?? { title: response.statusText }, endpoint);
+  }
+  return body;
+}
+
+async function json(response) {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+/** The profile holding an identifier (the value is normalized by the gateway, so any spelling finds it). */
+export const lookup = (type, value) => call(ENDPOINTS.lookup, { query: { type, value } });
+
+/** A profile by id; a merged-away id answers with its survivor. */
+export const profile = (id) => call(ENDPOINTS.profile, { path: { id } });
+
+/** One page of a profile's events, newest first; pass the previous page's next as cursor. */
+export const timeline = (id, cursor, limit = 50) => call(ENDPOINTS.timeline, { path: { id }, query: { limit, cursor } });
+
+/** One page of segments, by code. */
+export const segments = (cursor, limit = 50) => call(ENDPOINTS.segments, { query: { limit, cursor } });
+
+export const segment = (code) => call(ENDPOINTS.segment, { path: { code } });
+
+/** One page of a segment's members (profile ids and since when). */
+export const members = (code, cursor, limit = 100) => call(ENDPOINTS.members, { path: { code }, query: { limit, cursor } });
