@@ -2,6 +2,7 @@ package io.portrait.gateway.client;
 
 import io.portrait.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -35,10 +36,13 @@ import java.util.Map;
 public class WebhookClient {
 
     private final HttpClient http;
+    /** The event-loop context every call runs on (created once: off Vert.x threads each ask would make a new one). */
+    private final Context context;
     private final long timeoutMillis;
 
     public WebhookClient(Vertx vertx, GatewayConfig config) {
         this.timeoutMillis = config.destinations().timeout().toMillis();
+        this.context = vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setVerifyHost(true)
@@ -88,10 +92,18 @@ public class WebhookClient {
                 .setConnectTimeout(timeoutMillis)
                 .setIdleTimeout(timeoutMillis);
         call.headers().forEach(options::putHeader);
-        return Uni.createFrom().completionStage(() -> http.request(options)
+        // On the client's own event loop: begun from a worker thread (where the delivery checks the address), the
+        // answer could arrive on the event loop before the handler waiting for its end was set.
+        return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> http.request(options)
                 .compose(request -> request.send(Buffer.buffer(call.body())))
                 .compose(response -> response.end().map(read -> response.statusCode()))
-                .toCompletionStage());
+                .onComplete(answer -> {
+                    if (answer.succeeded()) {
+                        emitter.complete(answer.result());
+                    } else {
+                        emitter.fail(answer.cause());
+                    }
+                })));
     }
 
     /** The path and query the request line carries. */
