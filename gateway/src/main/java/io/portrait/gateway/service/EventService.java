@@ -51,14 +51,14 @@ public class EventService {
      * checked exactly as an event of {@code POST /v1/events}, and one it refused is rejected at its position with
      * its reasons, so such a front end answers in the same terms and never accepts what this one would refuse.
      */
-    public Uni<EventBatchResult> collectTranslated(String workspace, List<TranslatedEvent> events, boolean waitUntilApplied) {
+    public Uni<EventBatchResult> collectTranslated(String workspace, List<TranslatedEvent> events) {
         List<ReadEvent> read = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             TranslatedEvent event = events.get(i);
             read.add(event.translated() ? reader.read(i, event.event())
                     : new ReadEvent(i, event.messageId(), null, event.refusals()));
         }
-        return collect(workspace, read, waitUntilApplied);
+        return collect(workspace, read, false);
     }
 
     private Uni<EventBatchResult> collect(String workspace, List<ReadEvent> read, boolean waitUntilApplied) {

@@ -33,12 +33,12 @@ public class SegmentCompatService {
     /** {@code {"batch": [...], "context": {...}}} from {@code /v1/batch} or {@code /v1/import}. */
     public Uni<EventBatchResult> batch(String workspace, byte[] body) {
         JsonNode root = events.parse(body, "send a JSON object with a \"batch\" array of messages.");
-        return events.collectTranslated(workspace, translator.batch(root, maxMessages), false);
+        return events.collectTranslated(workspace, translator.batch(root, maxMessages));
     }
 
     /** One message of the given type, from {@code /v1/track} and its siblings. */
     public Uni<EventBatchResult> single(String workspace, String type, byte[] body) {
         JsonNode root = events.parse(body, "send one message object.");
-        return events.collectTranslated(workspace, List.of(translator.single(root, type)), false);
+        return events.collectTranslated(workspace, List.of(translator.single(root, type)));
     }
 }

@@ -11,6 +11,7 @@ import io.portrait.scoring.domain.ProfileSummary;
 import io.portrait.scoring.domain.ProfileValue;
 import io.portrait.scoring.domain.StoredScore;
 import io.portrait.common.money.WorkspaceCurrencies;
+import io.portrait.common.tags.ModelVersions;
 import io.portrait.scoring.engine.value.Engagement;
 import io.portrait.scoring.engine.value.KMeans;
 import io.portrait.scoring.engine.value.PopulationScorer;
@@ -371,7 +372,7 @@ public class ScoreService {
     }
 
     public static String versionName(int version) {
-        return "v" + version;
+        return ModelVersions.name(version);
     }
 
     /** "v3" or "3". */
@@ -381,16 +382,6 @@ public class ScoreService {
 
     /** "v3" or "3", given in {@code field}. */
     public static Integer parseVersion(String field, String version) {
-        String digits = version.startsWith("v") ? version.substring(1) : version;
-        try {
-            int number = Integer.parseInt(digits);
-            if (number < 1) {
-                throw new NumberFormatException();
-            }
-            return number;
-        } catch (NumberFormatException e) {
-            throw new io.portrait.common.sink.InvalidRequestException(
-                    field + " must look like v3, got \"" + version + "\"");
-        }
+        return ModelVersions.number(field, version);
     }
 }

@@ -3,6 +3,7 @@ package io.portrait.tagging.service;
 import io.portrait.common.sink.InvalidRequestException;
 import io.portrait.common.sink.ProfileAliases;
 import io.portrait.common.sink.SinkLedger;
+import io.portrait.common.tags.ModelVersions;
 import io.portrait.common.tags.TagListText;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.StaleModelVersionException;
@@ -151,7 +152,7 @@ public class ProfileTagService {
     public Uni<Integer> putModelScores(String workspace, String tagCode, String modelVersion, Instant computedAt,
                                        List<ModelScore> scores, List<String> cleared) {
         String version = TagCatalogService.text(modelVersion, "model_version", true);
-        long versionNumber = ModelVersions.number(version);
+        long versionNumber = ModelVersions.number("model_version", version);
         for (int i = 0; i < scores.size(); i++) {
             ModelScore score = scores.get(i);
             String value = score.value() == null ? "" : score.value().strip();
