@@ -7,9 +7,6 @@ package io.portrait.scoring.client;
  */
 public class NewerModelPublishedException extends RuntimeException {
 
-    /** The reason of tagging's refusal ({@code google.rpc.ErrorInfo}), part of its PutModelScores contract. */
-    public static final String REASON = "MODEL_VERSION_SUPERSEDED";
-
     public NewerModelPublishedException(String refusal, Throwable cause) {
         // An answer, not a fault: no stack trace to fill.
         super(refusal, cause, false, false);

@@ -8,6 +8,7 @@ import io.portrait.common.sink.ProtoTimestamps;
 import io.portrait.proto.tagging.v1.ModelScore;
 import io.portrait.proto.tagging.v1.MutinyTaggingGrpc.MutinyTaggingStub;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
+import io.portrait.proto.tagging.v1.TaggingErrorReason;
 import io.portrait.scoring.config.ScoringConfig;
 import io.portrait.scoring.config.SettingChecks;
 import io.quarkus.grpc.GrpcClient;
@@ -74,7 +75,7 @@ public class TaggingClient {
 
     /**
      * Tagging's refusal of a model version older than the one it holds: FAILED_PRECONDITION with the reason
-     * {@link NewerModelPublishedException#REASON}. The code alone is also a tag that is not published, or not a
+     * {@link TaggingErrorReason#MODEL_VERSION_SUPERSEDED}. The code alone is also a tag that is not published, or not a
      * model tag, which is a failed push.
      */
     static boolean newerModelPublished(Throwable failure) {
@@ -84,7 +85,7 @@ public class TaggingClient {
         }
         return status.getDetailsList().stream().filter(detail -> detail.is(ErrorInfo.class)).anyMatch(detail -> {
             try {
-                return NewerModelPublishedException.REASON.equals(detail.unpack(ErrorInfo.class).getReason());
+                return TaggingErrorReason.MODEL_VERSION_SUPERSEDED.name().equals(detail.unpack(ErrorInfo.class).getReason());
             } catch (InvalidProtocolBufferException e) {
                 return false;
             }

@@ -11,6 +11,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.portrait.proto.tagging.v1.PutModelScoresRequest;
 import io.portrait.proto.tagging.v1.PutModelScoresResponse;
+import io.portrait.proto.tagging.v1.TaggingErrorReason;
 import io.portrait.proto.tagging.v1.TaggingGrpc;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -85,7 +86,7 @@ public class TaggingDouble implements QuarkusTestResourceLifecycleManager {
                     .setCode(Code.FAILED_PRECONDITION_VALUE)
                     .setMessage("model_version " + request.getModelVersion() + " of tag '" + request.getTagCode()
                             + "' is older than v" + newest + ", whose scores tagging already holds")
-                    .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("MODEL_VERSION_SUPERSEDED")
+                    .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(TaggingErrorReason.MODEL_VERSION_SUPERSEDED.name())
                             .setDomain("portrait.tagging").build()))
                     .build());
         }

@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.portrait.common.sink.GrpcErrors;
 import io.portrait.tagging.domain.ConflictException;
 import io.portrait.tagging.domain.NotFoundException;
+import io.portrait.proto.tagging.v1.TaggingErrorReason;
 import io.portrait.tagging.domain.StaleModelVersionException;
 import io.smallrye.mutiny.Uni;
 
@@ -42,7 +43,7 @@ final class TagGrpcErrors {
     }
 
     /**
-     * FAILED_PRECONDITION with an {@link ErrorInfo} whose reason is {@link StaleModelVersionException#REASON}: the
+     * FAILED_PRECONDITION with an {@link ErrorInfo} whose reason is {@link TaggingErrorReason#MODEL_VERSION_SUPERSEDED}: the
      * code alone would not tell scoring a newer model's push from a tag that is not published, which it reports as a
      * failed push.
      */
@@ -50,7 +51,7 @@ final class TagGrpcErrors {
         return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
                 .setCode(Code.FAILED_PRECONDITION_VALUE)
                 .setMessage(message)
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(StaleModelVersionException.REASON)
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(TaggingErrorReason.MODEL_VERSION_SUPERSEDED.name())
                         .setDomain(DOMAIN).build()))
                 .build());
     }

@@ -36,6 +36,7 @@ import io.portrait.proto.tagging.v1.TagCategory;
 import io.portrait.proto.tagging.v1.TagDefinition;
 import io.portrait.proto.tagging.v1.TagValue;
 import io.portrait.proto.tagging.v1.Tagging;
+import io.portrait.proto.tagging.v1.TaggingErrorReason;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -358,7 +359,7 @@ class TagCatalogGrpcServiceTest {
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(refused.getStatus().getDescription()).contains("v8").contains("older than v9");
         assertThat(io.grpc.protobuf.StatusProto.fromThrowable(refused).getDetails(0)
-                .unpack(com.google.rpc.ErrorInfo.class).getReason()).isEqualTo("MODEL_VERSION_SUPERSEDED");
+                .unpack(com.google.rpc.ErrorInfo.class).getReason()).isEqualTo(TaggingErrorReason.MODEL_VERSION_SUPERSEDED.name());
         assertThat(tagsOf(ws, "ann").get("churn_risk").getValue()).isEqualTo("low");
         assertThat(tagsOf(ws, "ann").get("churn_risk").getReason()).startsWith("model v9 ");
         assertThat(tagsOf(ws, "bob")).doesNotContainKey("churn_risk");
