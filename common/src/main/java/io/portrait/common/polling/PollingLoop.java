@@ -64,8 +64,20 @@ public final class PollingLoop {
     }
 
     public void start() {
+        start(Duration.ZERO);
+    }
+
+    /**
+     * Starts with a first round after {@code firstRoundAfter}: a loop that only retries work a request began (and
+     * that request's own first try) has nothing to do at once.
+     */
+    public void start(Duration firstRoundAfter) {
         running = true;
-        Infrastructure.getDefaultExecutor().execute(this::runRound);
+        if (firstRoundAfter.isZero() || firstRoundAfter.isNegative()) {
+            Infrastructure.getDefaultExecutor().execute(this::runRound);
+        } else {
+            Uni.createFrom().voidItem().onItem().delayIt().by(firstRoundAfter).subscribe().with(x -> runRound());
+        }
     }
 
     /**

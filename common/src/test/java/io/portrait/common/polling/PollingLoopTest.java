@@ -106,6 +106,30 @@ class PollingLoopTest {
     }
 
     @Test
+    void aDelayedStartLooksFirstAfterItsDelay() {
+        // Two loops started together: the one started at once looks three times while the one whose first round
+        // is an hour away has not looked at all.
+        AtomicInteger delayedRounds = new AtomicInteger();
+        PollingLoop delayed = new PollingLoop("delayed", () -> {
+            delayedRounds.incrementAndGet();
+            return Uni.createFrom().item(false);
+        }, new Wakeup(), POLL, POLL, new Backoff(POLL, POLL));
+        try {
+            delayed.start(Duration.ofHours(1));
+            loop = new PollingLoop("at once", () -> {
+                rounds.incrementAndGet();
+                return Uni.createFrom().item(false);
+            }, new Wakeup(), POLL, POLL, new Backoff(POLL, POLL));
+            loop.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 3);
+            assertThat(delayedRounds).hasValue(0);
+        } finally {
+            delayed.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void failedRoundsAreRetried() {
         // Two failures wait 10 then 20 ms (the backoff), not the hour a round that found nothing would wait.
         loop = new PollingLoop("test", () -> rounds.incrementAndGet() <= 2

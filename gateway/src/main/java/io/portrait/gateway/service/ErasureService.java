@@ -3,22 +3,23 @@ package io.portrait.gateway.service;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.portrait.common.polling.Backoff;
+import io.portrait.common.polling.PollingLoop;
+import io.portrait.common.polling.Wakeup;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.client.SinkEraseClient;
 import io.portrait.gateway.config.GatewayConfig;
 import io.portrait.gateway.domain.ErasureReceipt;
 import io.portrait.gateway.repository.ErasureRepository;
-import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Erases a profile in every service: identity first (it answers the profile and every id merged into it, and the
@@ -37,6 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ApplicationScoped
 public class ErasureService {
+
+    private static final int CLAIMS_PER_ROUND = 20;
+    /** How long a stopping gateway waits for the round in flight to store its outcomes. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** The profile does not exist in the workspace (identity said so before anything was erased). */
     public static class NoSuchProfile extends RuntimeException {
@@ -52,13 +56,11 @@ public class ErasureService {
     private final AuditService audit;
     private final GatewayConfig.Erasure config;
     private final Backoff backoff;
-    private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
-    private final AtomicBoolean retrying = new AtomicBoolean();
-    private long timer = -1;
+    private final PollingLoop retries;
 
     public ErasureService(IdentityClient identity, IngestionClient ingestion, SinkEraseClient sinks,
-                          ErasureRepository erasures, AuditService audit, GatewayConfig config, Vertx vertx) {
+                          ErasureRepository erasures, AuditService audit, GatewayConfig config) {
         this.identity = identity;
         this.ingestion = ingestion;
         this.sinks = sinks;
@@ -66,17 +68,17 @@ public class ErasureService {
         this.audit = audit;
         this.config = config.erasure();
         this.backoff = new Backoff(this.config.retryInterval(), this.config.maxBackoff());
-        this.vertx = vertx;
+        this.retries = new PollingLoop("erasure retries", this::retryRound, new Wakeup(), this.config.retryInterval(),
+                this.config.retryInterval(), backoff);
     }
 
     void start(@Observes StartupEvent started) {
-        timer = vertx.setPeriodic(config.retryInterval().toMillis(), ignored -> retryDue());
+        // A request makes an erasure's first try itself: the loop only retries, so it looks first after an interval.
+        retries.start(config.retryInterval());
     }
 
     void stop(@Observes ShutdownEvent stopping) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        retries.stop(STOP_GRACE);
     }
 
     /**
@@ -211,20 +213,19 @@ public class ErasureService {
                 receipt.requestedBy(), receipt.completedAt(), receipt.erasedProfileIds(), steps);
     }
 
-    /** One round of background retries; rounds never overlap. */
-    void retryDue() {
-        if (!retrying.compareAndSet(false, true)) {
-            return;
-        }
+    /**
+     * One round of background retries (the loop never overlaps two): each erasure that is due is tried once, a
+     * failed try staying due after its backoff. Answers whether a full page was claimed, so more may be due now.
+     */
+    private Uni<Boolean> retryRound() {
         Instant now = clock.instant();
-        erasures.claimDue(now, now.plus(config.attemptLease()), 20)
-                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
-                .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(),
-                        stored.identifierHashes(), false)
-                        .onFailure().recoverWithNull())
-                .collect().asList()
-                .onTermination().invoke(() -> retrying.set(false))
-                .subscribe().with(done -> { }, failure -> Log.warnf("erasure retry round failed: %s", failure.toString()));
+        return erasures.claimDue(now, now.plus(config.attemptLease()), CLAIMS_PER_ROUND)
+                .flatMap(due -> Multi.createFrom().iterable(due)
+                        .onItem().transformToUniAndConcatenate(stored -> attempt(stored.workspace(), stored.receipt(),
+                                stored.identifierHashes(), false)
+                                .onFailure().recoverWithNull())
+                        .collect().asList()
+                        .replaceWith(due.size() == CLAIMS_PER_ROUND));
     }
 
     private static boolean notFound(Throwable failure) {
