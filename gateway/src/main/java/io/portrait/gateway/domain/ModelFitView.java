@@ -57,14 +57,6 @@ public record ModelFitView(String modelVersion, Instant fittedAt, String asOf, S
                 f.getSilhouette(), f.getFitSeconds(), f.getTagsPushed(), blankToNull(f.getPushError()));
     }
 
-    /** The number of a version name ("v12": 12), the order of versions; IllegalArgumentException for another name. */
-    public static int number(String version) {
-        if (version == null || !version.matches("v[1-9][0-9]{0,8}")) {
-            throw new IllegalArgumentException("not a model version: " + version);
-        }
-        return Integer.parseInt(version.substring(1));
-    }
-
     private static DiagnosticsView diagnostics(FitDiagnostics d) {
         return new DiagnosticsView(d.getLogLikelihood(), d.getIterations(), d.getEvaluations(), d.getCustomers(),
                 d.getBoundaryParametersList(), blankToNull(d.getFallback()), blankToNull(d.getNote()));

@@ -1,5 +1,6 @@
 package io.portrait.gateway.rest;
 
+import io.portrait.common.tags.ModelVersions;
 import io.portrait.gateway.client.ScoringClient;
 import io.portrait.gateway.domain.ModelFitView;
 import io.portrait.gateway.domain.Page;
@@ -30,8 +31,8 @@ public class ScoringModelResource {
     private static final int MAX_FITS = 50;
     /** Versions are v1, v2, ...: newest first is the highest number first. */
     private static final ListPager<ModelFitView, Integer> FITS = new ListPager<>(
-            fit -> ModelFitView.number(fit.modelVersion()), Comparator.reverseOrder(), key -> "v" + key,
-            ModelFitView::number);
+            fit -> ModelVersions.number("modelVersion", fit.modelVersion()), Comparator.reverseOrder(),
+            ModelVersions::name, cursor -> ModelVersions.number("cursor", cursor));
 
     private final ScoringClient scoring;
     private final CurrentCaller caller;
