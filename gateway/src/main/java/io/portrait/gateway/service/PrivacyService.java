@@ -26,11 +26,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Consent and the data subject's rights. Consent given over the API becomes an event like any other (an
@@ -177,20 +179,23 @@ public class PrivacyService {
      * profile's events are read as they always are), and the quarantine's rejected events, the newest
      * {@link #MAX_EXPORT_EVENTS} too (so one rejected before it reached the profile is included). The audit trail is
      * the entries on the profile and on every id merged into it, newest first, at most {@link #MAX_EXPORT_AUDIT}.
-     * Each capped part says whether more were held. The parts are read at once, and one that fails fails the export.
+     * Each capped part says whether more were held. The parts are read at once, and one that fails fails the export;
+     * only the profile's events wait for the waiting ones ({@link #resolvedSince}).
      */
     public Uni<ProfileExport> export(String workspace, String actor, String profileId) {
         return profiles.whole(workspace, profileId).flatMap(view -> identity.profile(workspace, view.id())
                 .flatMap(profile -> {
                     Uni<List<String>> hashes = identity.identifierHashes(workspace, profile.getProfileId())
                             .memoize().indefinitely();
-                    return Uni.combine().all().unis(latestConsent(workspace, profile),
-                                    events(workspace, ids(profile), null), waiting(workspace, profile, hashes),
+                    Uni<Capped<TimelineEvent>> waiting = waiting(workspace, profile, hashes).memoize().indefinitely();
+                    return Uni.combine().all().unis(latestConsent(workspace, profile), waiting,
+                                    waiting.flatMap(read -> events(workspace, ids(profile), null)),
                                     quarantined(workspace, profile, hashes), auditTrail(workspace, profile))
-                            .with((consent, events, waiting, quarantined, trail) -> new ProfileExport(
+                            .with((consent, waitingThen, events, quarantined, trail) -> new ProfileExport(
                                     clock.instant(), view, consent.purposes(), events.items(), events.next(),
-                                    events.next() != null, waiting.items(), waiting.truncated(),
-                                    quarantined.items(), quarantined.truncated(), trail.items(), trail.truncated()));
+                                    events.next() != null, resolvedSince(waitingThen.items(), events.items()),
+                                    waitingThen.truncated(), quarantined.items(), quarantined.truncated(),
+                                    trail.items(), trail.truncated()));
                 })
                 .call(export -> audit.record(workspace, actor, AuditService.PII_READ, view.id(),
                         Map.of("via", "GET /v1/profiles/{id}/export", "events", export.events().size(),
@@ -250,12 +255,21 @@ public class PrivacyService {
     }
 
     /**
+     * The events that were waiting when they were read, less those the profile's events, read after them, hold: an
+     * event is resolved to the profile once and never goes back to waiting, so reading the waiting ones first means an
+     * event resolved meanwhile is in one of the two lists, and this keeps it in one only.
+     */
+    private static List<TimelineEvent> resolvedSince(List<TimelineEvent> waiting, List<TimelineEvent> events) {
+        Set<String> resolved = events.stream().map(TimelineEvent::eventId).collect(Collectors.toSet());
+        return waiting.stream().filter(event -> !resolved.contains(event.eventId())).toList();
+    }
+
+    /**
      * The newest {@link #MAX_EXPORT_EVENTS} events carrying the person's identifiers that are still waiting to be
      * resolved, in clear, newest first, and whether more were held. Ingestion finds them as an erasure's (as
      * {@link #quarantined} finds the rejected ones), in a list of their own rather than in the profile's events, so a
      * large profile's events are read as fast as without them; it lists them newest first, so reading stops at the
-     * cap. The two lists are read at once, so an event resolved to the profile while the export is read may show in
-     * both, or (resolved between the two reads) in neither: the price of not holding up the profile's events.
+     * cap.
      */
     private Uni<Capped<TimelineEvent>> waiting(String workspace, Profile profile, Uni<List<String>> hashes) {
         List<String> ids = ids(profile);

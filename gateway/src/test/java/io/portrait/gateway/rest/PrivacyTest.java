@@ -43,6 +43,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -566,6 +567,39 @@ class PrivacyTest {
         given().header("X-API-Key", GatewayTestKeys.ADMIN).queryParam("target", "p-waiting")
                 .queryParam("action", "pii.read").when().get("/v1/audit")
                 .then().statusCode(200).body("items[0].detail.waiting", equalTo(10_000));
+    }
+
+    /**
+     * An event resolved to the profile while the export is read is in it once: here it is resolved as soon as the
+     * first of the two lists has been read. Read together, the profile's events were read first and missed it, and
+     * the waiting ones no longer held it.
+     */
+    @Test
+    void anEventResolvedWhileTheExportIsReadIsInItOnce() {
+        AtomicBoolean resolved = new AtomicBoolean();
+        when(ingestion.events(eq("default"), eq(List.of("p-moving", "p-moving-old")), eq(Events.ALL), anyInt(), any()))
+                .thenAnswer(call -> {
+                    ListProfileEventsResponse.Builder page = ListProfileEventsResponse.newBuilder()
+                            .addEvents(plainEvent("e-old", 50_000));
+                    if (resolved.getAndSet(true)) {
+                        page.addEvents(0, plainEvent("e-moving", 90_000));
+                    }
+                    return Uni.createFrom().item(page.build());
+                });
+        when(ingestion.waiting(eq("default"), eq(List.of("p-moving", "p-moving-old")), any(), anyInt(), any()))
+                .thenAnswer(call -> {
+                    ListProfileWaitingEventsResponse.Builder page = ListProfileWaitingEventsResponse.newBuilder()
+                            .addEvents(plainEvent("w-still", 95_000));
+                    if (!resolved.getAndSet(true)) {
+                        page.addEvents(plainEvent("e-moving", 90_000));
+                    }
+                    return Uni.createFrom().item(page.build());
+                });
+
+        given().header("X-API-Key", privacyAdmin).when().get("/v1/profiles/p-moving/export")
+                .then().statusCode(200)
+                .body("events.eventId", contains("e-moving", "e-old"))
+                .body("waiting.eventId", contains("w-still"));
     }
 
     private static QuarantinedEvent quarantinedEvent(String id, long receivedAt, String identifier) {
