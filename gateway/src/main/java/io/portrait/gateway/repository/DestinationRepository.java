@@ -1,5 +1,6 @@
 package io.portrait.gateway.repository;
 
+import io.portrait.gateway.domain.DestinationStart;
 import io.portrait.gateway.domain.DestinationView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -23,11 +24,13 @@ import java.util.UUID;
 public class DestinationRepository {
 
     /** A destination as stored: its sealed secret is read only to sign. */
-    public record Stored(UUID id, String workspace, String name, String url, byte[] sealedSecret, Instant createdAt,
-                         String createdBy, Instant rotatedAt, List<DestinationView.Delivery> deliveries) {
+    public record Stored(UUID id, String workspace, String name, String url, DestinationStart start,
+                         byte[] sealedSecret, Instant createdAt, String createdBy, Instant rotatedAt,
+                         List<DestinationView.Delivery> deliveries) {
 
         public DestinationView view() {
-            return new DestinationView(id.toString(), name, url, deliveries, null, createdAt, createdBy, rotatedAt);
+            return new DestinationView(id.toString(), name, url, start, deliveries, null, createdAt, createdBy,
+                    rotatedAt);
         }
     }
 
@@ -36,10 +39,10 @@ public class DestinationRepository {
                       long deliveredThrough, int failures) {
     }
 
-    private static final String DESTINATION = "d.id, d.workspace, d.name, d.url, d.secret, d.created_at, d.created_by,"
-            + " d.rotated_at";
-    private static final String DELIVERY = "dd.segment, dd.delivered_through, dd.delivered, dd.last_delivered_at,"
-            + " dd.failures, dd.last_error, dd.last_error_at, dd.next_try_at";
+    private static final String DESTINATION = "d.id, d.workspace, d.name, d.url, d.start, d.secret, d.created_at,"
+            + " d.created_by, d.rotated_at";
+    private static final String DELIVERY = "dd.segment, dd.started_after, dd.delivered_through, dd.delivered,"
+            + " dd.last_delivered_at, dd.failures, dd.last_error, dd.last_error_at, dd.next_try_at";
 
     private final Pool pool;
 
@@ -48,26 +51,31 @@ public class DestinationRepository {
     }
 
     /**
-     * Stores a destination with one delivery per segment, due at once, unless the workspace holds {@code most}
-     * already. False when it does. A name the workspace uses already fails with PostgreSQL's unique violation.
+     * Stores a destination with one delivery per segment, due at once and delivered through the sequence number the
+     * segment starts after ({@code startedAfter}, by segment code), unless the workspace holds {@code most} already.
+     * False when it does. A name the workspace uses already fails with PostgreSQL's unique violation.
      */
     public Uni<Boolean> insert(String workspace, UUID id, String name, String url, byte[] sealedSecret,
-                               List<String> segments, Instant now, String createdBy, int most) {
+                               DestinationStart start, Map<String, Long> startedAfter, Instant now, String createdBy,
+                               int most) {
         return pool.withTransaction(tx -> tx.preparedQuery("insert into destination"
-                                + " (id, workspace, name, url, secret, created_at, created_by)"
-                                + " select $1, $2, $3, $4, $5, $6, $7"
-                                + " where (select count(*) from destination where workspace = $2) < $8")
+                                + " (id, workspace, name, url, start, secret, created_at, created_by)"
+                                + " select $1, $2, $3, $4, $5, $6, $7, $8"
+                                + " where (select count(*) from destination where workspace = $2) < $9")
                         .execute(Tuple.tuple().addValue(id).addValue(workspace).addValue(name).addValue(url)
-                                .addValue(Buffer.buffer(sealedSecret))
+                                .addValue(start.wireName()).addValue(Buffer.buffer(sealedSecret))
                                 .addValue(ApiKeyRepository.utc(now)).addValue(createdBy).addValue(most))
                         .flatMap(inserted -> inserted.rowCount() == 0 ? Uni.createFrom().item(false)
-                                : insertDeliveries(tx, id, segments, now).replaceWith(true)));
+                                : insertDeliveries(tx, id, startedAfter, now).replaceWith(true)));
     }
 
-    private static Uni<Void> insertDeliveries(SqlConnection tx, UUID id, List<String> segments, Instant now) {
-        return tx.preparedQuery("insert into destination_delivery (destination_id, segment, next_try_at)"
-                        + " select $1, segment, $3 from unnest($2::text[]) as segment")
-                .execute(Tuple.of(id, segments.toArray(String[]::new), ApiKeyRepository.utc(now)))
+    private static Uni<Void> insertDeliveries(SqlConnection tx, UUID id, Map<String, Long> startedAfter, Instant now) {
+        return tx.preparedQuery("insert into destination_delivery"
+                        + " (destination_id, segment, started_after, delivered_through, next_try_at)"
+                        + " select $1, segment, after_sequence, after_sequence, $4"
+                        + " from unnest($2::text[], $3::bigint[]) as started (segment, after_sequence)")
+                .execute(Tuple.of(id, startedAfter.keySet().toArray(String[]::new),
+                        startedAfter.values().toArray(Long[]::new), ApiKeyRepository.utc(now)))
                 .replaceWithVoid();
     }
 
@@ -158,11 +166,12 @@ public class DestinationRepository {
         for (Row row : rows) {
             UUID id = row.getUUID("id");
             Stored stored = byId.computeIfAbsent(id, ignored -> new Stored(id, row.getString("workspace"),
-                    row.getString("name"), row.getString("url"), row.getBuffer("secret").getBytes(),
+                    row.getString("name"), row.getString("url"),
+                    DestinationStart.named(row.getString("start")).orElseThrow(), row.getBuffer("secret").getBytes(),
                     ApiKeyRepository.instant(row.getOffsetDateTime("created_at")), row.getString("created_by"),
                     ApiKeyRepository.instant(row.getOffsetDateTime("rotated_at")), new ArrayList<>()));
             stored.deliveries().add(new DestinationView.Delivery(row.getString("segment"),
-                    row.getLong("delivered_through"), row.getLong("delivered"),
+                    row.getLong("started_after"), row.getLong("delivered_through"), row.getLong("delivered"),
                     ApiKeyRepository.instant(row.getOffsetDateTime("last_delivered_at")), row.getInteger("failures"),
                     row.getString("last_error"), ApiKeyRepository.instant(row.getOffsetDateTime("last_error_at")),
                     ApiKeyRepository.instant(row.getOffsetDateTime("next_try_at"))));

@@ -43,11 +43,13 @@ public class DestinationResource {
     @Operation(summary = "Create a webhook destination",
             description = "Portrait posts every change of the named segments (who entered, who left) to the URL, in "
                     + "order, at least once, each call signed with the destination's secret, which this answer "
-                    + "holds once. Delivery starts from the start of each segment's change log.")
+                    + "holds once. With start \"beginning\" (the default) delivery replays each segment's change log "
+                    + "from its start; with \"now\" it starts after the last change each log holds at creation.")
     @APIResponse(responseCode = "201", description = "The destination and its secret.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DestinationView.class)))
-    @APIResponse(responseCode = "400", description = "A bad name or URL (not https, or pointing to a private "
-            + "network), or a segment the workspace does not have.", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "400", description = "A bad name, URL (not https, or pointing to a private "
+            + "network) or start, or a segment the workspace does not have.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "The name is taken, or the workspace holds its most "
             + "destinations.", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @AdminChange(value = "destination.created", createdTarget = "id")

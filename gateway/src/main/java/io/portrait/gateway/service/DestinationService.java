@@ -4,11 +4,13 @@ import io.grpc.Status;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.gateway.client.SegmentClient;
 import io.portrait.gateway.domain.DestinationRequest;
+import io.portrait.gateway.domain.DestinationStart;
 import io.portrait.gateway.domain.DestinationView;
 import io.portrait.gateway.engine.DestinationAddress;
 import io.portrait.gateway.engine.WebhookSignature;
 import io.portrait.gateway.repository.DestinationRepository;
 import io.portrait.proto.tagging.v1.GetSegmentRequest;
+import io.portrait.proto.tagging.v1.Segment;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -19,11 +21,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Webhook destinations of a workspace: saved with their segments checked against tagging and their URL against
@@ -56,7 +61,7 @@ public class DestinationService {
     /**
      * Creates the destination; the answer holds its secret, the only time it is shown. Every refusal comes as the
      * answer's failure: {@link InvalidDestinationRequest} (checked before anything is asked or stored) or
-     * {@link DestinationConflict}.
+     * {@link DestinationConflict}. Each segment's delivery starts where the request's {@code start} says.
      */
     public Uni<DestinationView> create(String workspace, String actor, DestinationRequest request) {
         return Uni.createFrom().item(() -> checked(request)).flatMap(valid -> {
@@ -67,10 +72,13 @@ public class DestinationService {
                                     .setWorkspace(workspace).setCode(code).build())
                             .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
                             .transform(e -> new InvalidDestinationRequest(
-                                    "\"segments\" names \"" + code + "\", which is no segment of the workspace.")))
-                    .collect().asList()
-                    .flatMap(found -> destinations.insert(workspace, id, valid.name(), valid.url().toString(),
-                            cipher.encrypt(secret), valid.segments(), now(), actor, MAX_DESTINATIONS))
+                                    "\"segments\" names \"" + code + "\", which is no segment of the workspace."))
+                            .map(found -> Map.entry(code, startingPoint(found.getSegment(), valid.start()))))
+                    .collect().with(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (first, same) -> first,
+                            LinkedHashMap::new))
+                    .flatMap(startedAfter -> destinations.insert(workspace, id, valid.name(),
+                            valid.url().toString(), cipher.encrypt(secret), valid.start(), startedAfter, now(), actor,
+                            MAX_DESTINATIONS))
                     .onFailure(PgException.class).transform(e ->
                             UNIQUE_VIOLATION.equals(((PgException) e).getSqlState())
                                     ? new DestinationConflict("The workspace has a destination named \""
@@ -87,8 +95,16 @@ public class DestinationService {
         });
     }
 
+    /**
+     * The sequence number of the segment's change log after which its delivery starts: 0, the log's start, or the
+     * newest change the log held when tagging answered (every change numbered after it is delivered, none before).
+     */
+    private static long startingPoint(Segment segment, DestinationStart start) {
+        return start == DestinationStart.NOW ? segment.getLastChangeSequence() : 0L;
+    }
+
     /** A request as it will be saved: the name stripped, the URL as it will be called, each segment once. */
-    private record Valid(String name, URI url, List<String> segments) {
+    private record Valid(String name, URI url, List<String> segments, DestinationStart start) {
     }
 
     private Valid checked(DestinationRequest request) {
@@ -101,10 +117,19 @@ public class DestinationService {
                     + "starting with a letter or digit.");
         }
         try {
-            return new Valid(name, addresses.parse(request.url()), segmentCodes(request.segments()));
+            return new Valid(name, addresses.parse(request.url()), segmentCodes(request.segments()),
+                    start(request.start()));
         } catch (DestinationAddress.InvalidDestination e) {
             throw new InvalidDestinationRequest(e.getMessage());
         }
+    }
+
+    private static DestinationStart start(String given) {
+        if (given == null) {
+            return DestinationStart.BEGINNING;
+        }
+        return DestinationStart.named(given).orElseThrow(() -> new InvalidDestinationRequest(
+                "\"start\" must be \"beginning\" (the default) or \"now\"."));
     }
 
     public Uni<List<DestinationView>> list(String workspace) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,8 +88,11 @@ class DestinationResourceTest {
             if (!List.of("weekly_east", "vip").contains(request.getCode())) {
                 return Uni.createFrom().failure(Status.NOT_FOUND.withDescription("no segment").asRuntimeException());
             }
+            // Tagging names the newest change its log holds.
+            List<SegmentChange> log = logs.getOrDefault(request.getCode(), after -> List.of()).apply(0);
             return Uni.createFrom().item(GetSegmentResponse.newBuilder()
-                    .setSegment(Segment.newBuilder().setCode(request.getCode()).setRuleJson("{}")).build());
+                    .setSegment(Segment.newBuilder().setCode(request.getCode()).setRuleJson("{}")
+                            .setLastChangeSequence(log.isEmpty() ? 0 : log.get(log.size() - 1).getSequence())).build());
         });
         when(segments.changes(any())).thenAnswer(call -> {
             ListSegmentChangesRequest request = call.getArgument(0);
@@ -116,8 +120,10 @@ class DestinationResourceTest {
                 .header("Location", containsString("/v1/destinations/"))
                 .body("name", equalTo("crm-sync"))
                 .body("url", equalTo(receiver.url()))
+                .body("start", equalTo("beginning"))
                 .body("secret", startsWith("whsec_"))
                 .body("segments.segment", contains("vip", "weekly_east"))
+                .body("segments[0].startedAfter", equalTo(0))
                 .body("segments[0].deliveredThrough", equalTo(0))
                 .body("segments[0].failures", equalTo(0))
                 .body("createdBy", notNullValue())
@@ -154,6 +160,8 @@ class DestinationResourceTest {
         assertBadRequest(create("x", receiver.url(), List.of()), "\"segments\" must name at least one segment.");
         assertBadRequest(create("x", receiver.url(), List.of("vip", "lapsed")),
                 "\"segments\" names \"lapsed\", which is no segment of the workspace.");
+        assertBadRequest(create("x", receiver.url(), List.of("vip"), "latest"),
+                "\"start\" must be \"beginning\" (the default) or \"now\".");
         assertBadRequest(admin().contentType(ContentType.JSON).body("[]").when().post("/v1/destinations").then(),
                 null);
         admin().when().get("/v1/destinations").then().statusCode(200).body("items", empty());
@@ -239,6 +247,39 @@ class DestinationResourceTest {
         assertThat(metrics).contains("portrait_gateway_webhook_changes_delivered_total",
                 "portrait_gateway_webhook_calls_total{outcome=\"delivered\"",
                 "portrait_gateway_webhook_calls_total{outcome=\"failed\"");
+    }
+
+    @Test
+    void aDestinationStartingNowDeliversOnlyWhatEachLogGainsAfterItsCreation() throws Exception {
+        logs.put("vip", after -> changes(after, 3));
+        logs.put("weekly_east", after -> changes(after, 2_345));
+        String id = create("campaigns", receiver.url(), List.of("vip", "weekly_east"), "now").statusCode(201)
+                .body("start", equalTo("now"))
+                .body("segments.find { it.segment == 'vip' }.startedAfter", equalTo(3))
+                .body("segments.find { it.segment == 'vip' }.deliveredThrough", equalTo(3))
+                .body("segments.find { it.segment == 'weekly_east' }.startedAfter", equalTo(2_345))
+                .body("segments.find { it.segment == 'weekly_east' }.deliveredThrough", equalTo(2_345))
+                .extract().path("id");
+        create("replay", receiver.url(), List.of("vip"), "beginning").statusCode(201)
+                .body("start", equalTo("beginning"))
+                .body("segments[0].startedAfter", equalTo(0));
+
+        // The past is the other destination's alone.
+        assertThat(round()).isEqualTo(1);
+        assertThat(json.readTree(receiver.calls.get(0).body()).get("destinationId").asText()).isNotEqualTo(id);
+
+        logs.put("vip", after -> changes(after, 5));
+        makeDue();
+        assertThat(round()).isEqualTo(2);
+        JsonNode fromNow = receiver.calls.stream().skip(1).map(call -> readJson(call.body()))
+                .filter(body -> body.get("destinationId").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(fromNow.get("changes").findValuesAsText("profileId")).containsExactly("p4", "p5");
+        admin().when().get("/v1/destinations/" + id).then().statusCode(200)
+                .body("start", equalTo("now"))
+                .body("segments.find { it.segment == 'vip' }.startedAfter", equalTo(3))
+                .body("segments.find { it.segment == 'vip' }.deliveredThrough", equalTo(5))
+                .body("segments.find { it.segment == 'vip' }.delivered", equalTo(2))
+                .body("segments.find { it.segment == 'weekly_east' }.delivered", equalTo(0));
     }
 
     @Test
@@ -348,11 +389,27 @@ class DestinationResourceTest {
     }
 
     private static ValidatableResponse create(String name, String url, List<String> segmentCodes) {
+        return create(name, url, segmentCodes, null);
+    }
+
+    /** Without {@code start} when it is null, as a client that predates it sends. */
+    private static ValidatableResponse create(String name, String url, List<String> segmentCodes, String start) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("url", url);
         body.put("segments", segmentCodes);
+        if (start != null) {
+            body.put("start", start);
+        }
         return admin().contentType(ContentType.JSON).body(body).when().post("/v1/destinations").then();
+    }
+
+    private JsonNode readJson(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertBadRequest(ValidatableResponse response, String detail) {

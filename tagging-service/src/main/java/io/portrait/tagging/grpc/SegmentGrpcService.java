@@ -105,7 +105,8 @@ public class SegmentGrpcService implements Segments {
     static Segment segment(SegmentService.SegmentView view) {
         Segment.Builder out = Segment.newBuilder().setCode(view.row().code()).setName(view.row().name())
                 .setDescription(view.row().description()).setRuleJson(RuleJson.write(view.rule()))
-                .setRuleText(RuleText.format(view.rule())).setMembers(view.row().members());
+                .setRuleText(RuleText.format(view.rule())).setMembers(view.row().members())
+                .setLastChangeSequence(view.row().lastChange());
         if (view.row().refreshedAt() != null) {
             out.setRefreshedAt(ProtoTimestamps.toProto(view.row().refreshedAt()));
         }

@@ -15,8 +15,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class SegmentRepository {
 
+    /** A segment as stored, with the sequence of the newest change its log holds (0 when none). */
     public record SegmentRow(String code, String name, String description, String rule, long members,
-                             Instant refreshedAt) {
+                             Instant refreshedAt, long lastChange) {
     }
 
     public record Member(String profileId, Instant since) {
@@ -28,6 +29,16 @@ public class SegmentRepository {
     public record Membership(String code, String name, Instant since) {
     }
 
+    /**
+     * A segment's columns, and the sequence of its log's newest change: every writer of the log holds the segment's
+     * row lock until it commits, so no change of the segment numbered below it is still to commit, and a follower
+     * starting after it misses nothing and repeats nothing.
+     */
+    private static final String COLUMNS = """
+            s.code, s.name, s.description, s.rule, s.members, s.refreshed_at,
+            coalesce((select max(c.sequence) from segment_change c
+                      where c.workspace = s.workspace and c.code = s.code), 0)""";
+
     public Uni<Boolean> insert(String workspace, String code, String name, String description, String rule) {
         return NativeSql.update("""
                         insert into segment (workspace, code, name, description, rule)
@@ -38,16 +49,17 @@ public class SegmentRepository {
     }
 
     public Uni<Optional<SegmentRow>> find(String workspace, String code, boolean lock) {
-        return NativeSql.list("select code, name, description, rule, members, refreshed_at from segment"
-                                + " where workspace = :workspace and code = :code" + (lock ? " for update" : ""),
+        return NativeSql.list("select " + COLUMNS + " from segment s"
+                                + " where s.workspace = :workspace and s.code = :code" + (lock ? " for update" : ""),
                         Object[].class, Map.of("workspace", workspace, "code", code))
                 .map(rows -> rows.stream().findFirst().map(SegmentRepository::segment));
     }
 
     public Uni<List<SegmentRow>> list(String workspace) {
         return NativeSql.list("""
-                        select code, name, description, rule, members, refreshed_at from segment
-                        where workspace = :workspace order by code""", Object[].class, Map.of("workspace", workspace))
+                        select %s from segment s
+                        where s.workspace = :workspace order by s.code""".formatted(COLUMNS), Object[].class,
+                        Map.of("workspace", workspace))
                 .map(rows -> rows.stream().map(SegmentRepository::segment).toList());
     }
 
@@ -193,6 +205,6 @@ public class SegmentRepository {
 
     private static SegmentRow segment(Object[] row) {
         return new SegmentRow((String) row[0], (String) row[1], (String) row[2], (String) row[3], Rows.number(row[4]),
-                Rows.instant(row[5]));
+                Rows.instant(row[5]), Rows.number(row[6]));
     }
 }

@@ -416,6 +416,9 @@ class SegmentGrpcServiceTest {
         Segment segment = segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("loyal_east")
                 .setName("Loyal, east").setRule(RULE).build()).await().atMost(TIMEOUT).getSegment();
         assertThat(segment.getMembers()).isEqualTo(2);
+        assertThat(segments.createSegment(CreateSegmentRequest.newBuilder().setWorkspace(ws).setCode("nobody")
+                .setName("Nobody").setRule("trait.city = \"Nowhere\"").build()).await().atMost(TIMEOUT).getSegment()
+                .getLastChangeSequence()).as("a log with no change").isZero();
         assertThat(segment.getRuleText()).isEqualTo(RULE);
 
         ListSegmentMembersResponse first = segments.listSegmentMembers(ListSegmentMembersRequest.newBuilder()
@@ -445,6 +448,11 @@ class SegmentGrpcServiceTest {
         var resumed = segments.listSegmentChanges(ListSegmentChangesRequest.newBuilder().setWorkspace(ws)
                 .setCode("loyal_east").setAfterSequence(changes.get(2).getSequence()).build()).await().atMost(TIMEOUT);
         assertThat(resumed.getChangesList()).extracting(SegmentChange::getProfileId).containsExactly("bob");
+        // The segment names its log's newest change, where a follower starting now begins.
+        assertThat(refreshed.getSegment().getLastChangeSequence()).isEqualTo(changes.get(3).getSequence());
+        assertThat(segments.getSegment(io.portrait.proto.tagging.v1.GetSegmentRequest.newBuilder().setWorkspace(ws)
+                .setCode("loyal_east").build()).await().atMost(TIMEOUT).getSegment().getLastChangeSequence())
+                .isEqualTo(changes.get(3).getSequence());
 
         assertThat(tagging.getProfileTags(GetProfileTagsRequest.newBuilder().setWorkspace(ws).setProfileId("bob")
                 .build()).await().atMost(TIMEOUT).getSegmentsList()).extracting(SegmentMembership::getCode)
