@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portrait.gateway.domain.FieldError;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +23,11 @@ import java.util.Set;
  * as the events of {@code POST /v1/events} (see {@code EventService}), so the compatible intake can never accept what
  * Portrait's own refuses. A value of the wrong kind is therefore copied as it came, for that check to name it; only
  * what cannot become an event at all is refused here: a message without a {@code messageId} (Portrait's idempotency
- * key, without which an SDK's retry would be stored twice), or one whose context or traits are not objects.
+ * key, without which an SDK's retry would be stored twice), one whose context or traits are not objects, or one
+ * whose {@code sentAt} names no time, since its time could not be corrected (see {@link #eventTime}).
+ * <p>
+ * The time a request was received is passed in, one instant for all of its messages, so that translating stays a
+ * function of its input.
  */
 public final class SegmentTranslator {
 
@@ -58,12 +64,14 @@ public final class SegmentTranslator {
     }
 
     /**
-     * The messages of {@code POST /v1/batch} or {@code /v1/import}, {@code {"batch": [...], "context": {...}}}, in
-     * their order. The batch's context lies under each message's own.
+     * The messages of {@code POST /v1/batch} or {@code /v1/import}, {@code {"batch": [...], "context": {...},
+     * "sentAt": "..."}}, in their order. The batch's context lies under each message's own, and its {@code sentAt}
+     * stands for that of each message without one.
      *
+     * @param receivedAt when the gateway received the request
      * @throws BatchFormatException when the body is not such a batch, or holds more than {@code maxMessages}
      */
-    public List<TranslatedEvent> batch(JsonNode root, int maxMessages) {
+    public List<TranslatedEvent> batch(JsonNode root, int maxMessages, Instant receivedAt) {
         if (!root.isObject()) {
             throw shape("The body must be a JSON object with a \"batch\" array of messages.");
         }
@@ -82,9 +90,10 @@ public final class SegmentTranslator {
         if (present(context) && !context.isObject()) {
             throw shape("Field \"context\" must be an object.");
         }
+        JsonNode sentAt = present(root.get("sentAt")) ? root.get("sentAt") : null;
         List<TranslatedEvent> events = new ArrayList<>(batch.size());
         for (JsonNode message : batch) {
-            events.add(translate(message, present(context) ? (ObjectNode) context : null, null));
+            events.add(translate(message, present(context) ? (ObjectNode) context : null, sentAt, null, receivedAt));
         }
         return events;
     }
@@ -92,15 +101,18 @@ public final class SegmentTranslator {
     /**
      * The one message of {@code POST /v1/track}, {@code /identify}, {@code /page}, {@code /screen} or {@code /alias}:
      * its type is the one of the path.
+     *
+     * @param receivedAt when the gateway received the request
      */
-    public TranslatedEvent single(JsonNode root, String type) {
+    public TranslatedEvent single(JsonNode root, String type, Instant receivedAt) {
         if (!root.isObject()) {
             throw shape("The body must be one message object.");
         }
-        return translate(root, null, type);
+        return translate(root, null, null, type, receivedAt);
     }
 
-    private TranslatedEvent translate(JsonNode message, ObjectNode batchContext, String pathType) {
+    private TranslatedEvent translate(JsonNode message, ObjectNode batchContext, JsonNode batchSentAt,
+                                      String pathType, Instant receivedAt) {
         if (!message.isObject()) {
             return TranslatedEvent.refused(null, List.of(new FieldError("", "invalid_type", "A message must be a JSON object.")));
         }
@@ -118,6 +130,8 @@ public final class SegmentTranslator {
         ObjectNode context = batchContext == null ? own : own == null ? batchContext : merge(batchContext, own);
         ObjectNode contextTraits = context == null ? null : object(context, "traits", "context.traits", refusals);
         ObjectNode ownTraits = object(in, "traits", refusals);
+        Instant sentAt = present(in.get("sentAt")) ? sentAt(in.get("sentAt"), "Field \"sentAt\"", refusals)
+                : batchSentAt != null ? sentAt(batchSentAt, "The batch's \"sentAt\"", refusals) : null;
         if (!refusals.isEmpty()) {
             return TranslatedEvent.refused(id, refusals);
         }
@@ -130,8 +144,7 @@ public final class SegmentTranslator {
         copy(in.get("name"), "name", event);
         event.put("channel", channel(context));
         event.put("source", source);
-        // Segment's timestamp is when it happened; originalTimestamp the device's clock. Neither: the time received.
-        copy(present(in.get("timestamp")) ? in.get("timestamp") : in.get("originalTimestamp"), "timestamp", event);
+        copy(eventTime(in, sentAt, receivedAt), "timestamp", event);
 
         ObjectNode identifiers = event.putObject("identifiers");
         addIdentifier(identifiers, "user_id", in.get("userId"));
@@ -156,6 +169,36 @@ public final class SegmentTranslator {
             event.set("consent", consent);
         }
         return TranslatedEvent.of(id, event);
+    }
+
+    /**
+     * The event's time as Segment's tracking API makes it. The time the message gives is its {@code timestamp}, else
+     * its {@code originalTimestamp} (Segment takes a {@code timestamp} set by hand as the original one); neither
+     * leaves the time to ingestion, which takes the time received. With a {@code sentAt}, the sender's clock when it
+     * sent the request, that time was read on the same clock, and {@code receivedAt - sentAt} is how far that clock
+     * is off (the two are taken a network trip apart): the time is moved by it, Segment's
+     * {@code receivedAt - (sentAt - originalTimestamp)}, so a phone whose clock is an hour wrong still places its
+     * events right. A time that cannot be read is copied as it came, for ingestion's check to name it.
+     */
+    private static JsonNode eventTime(ObjectNode message, Instant sentAt, Instant receivedAt) {
+        JsonNode time = present(message.get("timestamp")) ? message.get("timestamp") : message.get("originalTimestamp");
+        Instant given = sentAt == null ? null : EventTime.read(time);
+        if (given == null) {
+            return time;
+        }
+        return JSON.textNode(given.plus(Duration.between(sentAt, receivedAt)).toString());
+    }
+
+    /** The sentAt named, or null with a refusal when it names no time. */
+    private static Instant sentAt(JsonNode value, String named, List<FieldError> refusals) {
+        Instant sentAt = EventTime.read(value);
+        if (sentAt == null) {
+            refusals.add(new FieldError("sentAt", "invalid_format", named + " must be ISO-8601 with an offset or Z, "
+                    + "e.g. 2026-01-05T10:00:00+08:00, or epoch milliseconds: the sender's clock when it sent the "
+                    + "request, by which the message's time is corrected. Leave it out to keep the message's time as "
+                    + "it is."));
+        }
+        return sentAt;
     }
 
     /**

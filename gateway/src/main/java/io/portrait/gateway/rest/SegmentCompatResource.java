@@ -56,9 +56,10 @@ public class SegmentCompatResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Collect a batch of Segment messages",
-            description = "Body {\"batch\": [messages], \"context\": {...}}; the batch's context lies under each "
-                    + "message's. Each message is translated into a Portrait event and accepted or rejected as by "
-                    + "POST /v1/events.")
+            description = "Body {\"batch\": [messages], \"context\": {...}, \"sentAt\": \"...\"}; the batch's "
+                    + "context lies under each message's, and its sentAt (the sender's clock when it sent the batch) "
+                    + "corrects the times of the messages with no sentAt of their own. Each message is translated "
+                    + "into a Portrait event and accepted or rejected as by POST /v1/events.")
     @APIResponse(responseCode = "200", description = "{\"success\": true} when every message was accepted; else "
             + "\"success\": false with the rejected messages and their reasons (the others are accepted).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -81,7 +82,8 @@ public class SegmentCompatResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Collect one Segment message",
-            description = "One message of the path's type, translated and accepted or rejected as by POST /v1/events.")
+            description = "One message of the path's type, translated and accepted or rejected as by POST /v1/events; "
+                    + "its sentAt, if any, corrects its time for the sender's clock.")
     @APIResponse(responseCode = "200", description = "{\"success\": true} when the message was accepted; else "
             + "\"success\": false with the reasons.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -6,12 +6,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SegmentTranslatorTest {
+
+    /** When the gateway received the request in these tests. */
+    private static final Instant RECEIVED = Instant.parse("2026-03-01T12:00:00Z");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final SegmentTranslator translator = new SegmentTranslator("web", "segment-compat");
@@ -25,7 +29,7 @@ class SegmentTranslatorTest {
     }
 
     private JsonNode one(String message) {
-        TranslatedEvent translated = translator.batch(json("{\"batch\": [" + message + "]}"), 10).get(0);
+        TranslatedEvent translated = translator.batch(json("{\"batch\": [" + message + "]}"), 10, RECEIVED).get(0);
         assertThat(translated.refusals()).isEmpty();
         return translated.event();
     }
@@ -118,14 +122,16 @@ class SegmentTranslatorTest {
     void theChannelFollowsTheLibrary_elseTheConfiguredDefault(String library, String channel) {
         SegmentTranslator posByDefault = new SegmentTranslator("pos", "segment-compat");
         JsonNode event = posByDefault.single(json("{\"messageId\": \"m-1\", \"userId\": \"u-1\", "
-                + "\"context\": {\"library\": {\"name\": \"" + library + "\", \"version\": \"1.0\"}}}"), "page").event();
+                + "\"context\": {\"library\": {\"name\": \"" + library + "\", \"version\": \"1.0\"}}}"), "page", RECEIVED)
+                .event();
         assertThat(event.get("channel").asText()).isEqualTo(channel);
     }
 
     @Test
     void aMessageWithoutContextTakesTheDefaultChannelAndTheConfiguredSource() {
         SegmentTranslator configured = new SegmentTranslator("crm", "legacy-segment");
-        JsonNode event = configured.single(json("{\"messageId\": \"m-1\", \"userId\": \"u-1\"}"), "identify").event();
+        JsonNode event = configured.single(json("{\"messageId\": \"m-1\", \"userId\": \"u-1\"}"), "identify", RECEIVED)
+                .event();
         assertThat(event.get("channel").asText()).isEqualTo("crm");
         assertThat(event.get("source").asText()).isEqualTo("legacy-segment");
         assertThat(event.get("type").asText()).isEqualTo("identify");
@@ -170,6 +176,75 @@ class SegmentTranslatorTest {
     }
 
     @Test
+    void sentAtCorrectsTheSendersClock_theTimeMovedByTheGapBetweenSentAtAndTheTimeReceived() {
+        // The device's clock is three hours behind: it sent at 09:00 by its clock, received at 12:00.
+        assertThat(one("""
+                {"type": "track", "event": "Search", "messageId": "m-1", "userId": "u-1",
+                 "timestamp": "2026-03-01T08:30:00Z", "sentAt": "2026-03-01T09:00:00Z"}
+                """).get("timestamp").asText()).isEqualTo("2026-03-01T11:30:00Z");
+        // originalTimestamp alike, whatever the offsets, and to the millisecond.
+        assertThat(one("""
+                {"type": "track", "event": "Search", "messageId": "m-1", "userId": "u-1",
+                 "originalTimestamp": "2026-03-01T16:30:00.250+08:00", "sentAt": "2026-03-01T17:00:01+08:00"}
+                """).get("timestamp").asText()).isEqualTo("2026-03-01T11:29:59.250Z");
+        // A clock ahead moves the time back; epoch milliseconds are read as ingestion reads them.
+        assertThat(one("""
+                {"type": "track", "event": "Search", "messageId": "m-1", "userId": "u-1",
+                 "timestamp": 1772370000000, "sentAt": "2026-03-01 14:00:00+0000"}
+                """).get("timestamp").asText()).isEqualTo("2026-03-01T11:00:00Z");
+        // Over a single message's endpoint too.
+        assertThat(translator.single(json("""
+                {"messageId": "m-1", "userId": "u-1",
+                 "timestamp": "2026-03-01T08:30:00Z", "sentAt": "2026-03-01T09:00:00Z"}
+                """), "identify", RECEIVED).event().get("timestamp").asText()).isEqualTo("2026-03-01T11:30:00Z");
+    }
+
+    @Test
+    void theBatchsSentAtStandsForThatOfEachMessageWithoutOne() {
+        List<TranslatedEvent> events = translator.batch(json("""
+                {"sentAt": "2026-03-01T09:00:00Z",
+                 "batch": [
+                   {"type": "track", "event": "Open", "messageId": "m-1", "userId": "u-1",
+                    "timestamp": "2026-03-01T08:30:00Z"},
+                   {"type": "track", "event": "Open", "messageId": "m-2", "userId": "u-1",
+                    "timestamp": "2026-03-01T08:30:00Z", "sentAt": "2026-03-01T11:00:00Z"},
+                   {"type": "track", "event": "Open", "messageId": "m-3", "userId": "u-1"}]}
+                """), 10, RECEIVED);
+        assertThat(events.get(0).event().get("timestamp").asText()).isEqualTo("2026-03-01T11:30:00Z");
+        assertThat(events.get(1).event().get("timestamp").asText()).as("its own sentAt wins")
+                .isEqualTo("2026-03-01T09:30:00Z");
+        assertThat(events.get(2).event().has("timestamp")).as("no time of its own: the time received")
+                .isFalse();
+    }
+
+    @Test
+    void aSentAtThatNamesNoTimeRefusesItsMessage_anUnreadableTimeIsLeftForPortraitsCheck() {
+        List<TranslatedEvent> events = translator.batch(json("""
+                {"sentAt": "yesterday",
+                 "batch": [
+                   {"type": "track", "event": "Open", "messageId": "m-1", "userId": "u-1",
+                    "timestamp": "2026-03-01T08:30:00Z", "sentAt": "2026-13-01T09:00:00Z"},
+                   {"type": "track", "event": "Open", "messageId": "m-2", "userId": "u-1"},
+                   {"type": "track", "event": "Open", "messageId": "m-3", "userId": "u-1",
+                    "timestamp": "last week", "sentAt": "2026-03-01T09:00:00Z"},
+                   {"type": "track", "event": "Open", "messageId": "m-4", "userId": "u-1", "sentAt": true}]}
+                """), 10, RECEIVED);
+        assertThat(events).extracting(TranslatedEvent::translated).containsExactly(false, false, true, false);
+        assertThat(events.get(0).messageId()).isEqualTo("m-1");
+        assertThat(events.get(0).refusals()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("sentAt");
+            assertThat(error.code()).isEqualTo("invalid_format");
+            assertThat(error.message()).startsWith("Field \"sentAt\" must be ISO-8601");
+        });
+        assertThat(events.get(1).refusals()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("sentAt");
+            assertThat(error.message()).startsWith("The batch's \"sentAt\"");
+        });
+        assertThat(events.get(2).event().get("timestamp").asText()).isEqualTo("last week");
+        assertThat(events.get(3).refusals()).extracting(e -> e.field()).containsExactly("sentAt");
+    }
+
+    @Test
     void theBatchContextLiesUnderEachMessagesOwn() {
         List<TranslatedEvent> events = translator.batch(json("""
                 {"context": {"library": {"name": "analytics-android"}, "os": {"name": "Android"},
@@ -179,7 +254,7 @@ class SegmentTranslatorTest {
                     "context": {"device": {"id": "d-1", "advertisingId": "ad-1"}}},
                    {"type": "track", "event": "Open", "messageId": "m-2",
                     "context": {"library": {"name": "analytics-java"}, "traits": {"email": "bob@example.com"}}}]}
-                """), 10);
+                """), 10, RECEIVED);
         assertThat(events.get(0).event().get("channel").asText()).isEqualTo("app");
         assertThat(events.get(0).event().get("identifiers")).isEqualTo(json(
                 "{\"email\": \"ann@example.com\", \"device_id\": \"d-1\", \"gaid\": \"ad-1\"}"));
@@ -194,7 +269,7 @@ class SegmentTranslatorTest {
                    {"type": "track", "event": "Open", "userId": "u-1"},
                    {"type": "track", "event": "Open", "userId": "u-1", "messageId": "  "},
                    {"type": "track", "event": "Open", "userId": "u-1", "messageId": "m-3"}]}
-                """), 10);
+                """), 10, RECEIVED);
         assertThat(events).extracting(TranslatedEvent::translated).containsExactly(false, false, true);
         assertThat(events.get(0).event()).isNull();
         assertThat(events.get(0).refusals()).singleElement().satisfies(error -> {
@@ -211,7 +286,7 @@ class SegmentTranslatorTest {
                    "not a message",
                    {"type": "identify", "messageId": "m-2", "userId": "u-1", "traits": "Ann", "context": []},
                    {"type": 7, "messageId": "m-3", "userId": {"id": 1}, "properties": "x"}]}
-                """), 10);
+                """), 10, RECEIVED);
         assertThat(events.get(0).refusals()).extracting(e -> e.code()).containsExactly("invalid_type");
         assertThat(events.get(1).messageId()).isEqualTo("m-2");
         assertThat(events.get(1).refusals()).extracting(e -> e.field()).containsExactly("context", "traits");
@@ -223,17 +298,18 @@ class SegmentTranslatorTest {
 
     @Test
     void aBodyThatIsNoBatchIsAFormatError() {
-        assertThatThrownBy(() -> translator.batch(json("[]"), 10)).isInstanceOf(BatchFormatException.class)
+        assertThatThrownBy(() -> translator.batch(json("[]"), 10, RECEIVED)).isInstanceOf(BatchFormatException.class)
                 .hasMessageContaining("\"batch\" array");
-        assertThatThrownBy(() -> translator.batch(json("{\"events\": []}"), 10))
+        assertThatThrownBy(() -> translator.batch(json("{\"events\": []}"), 10, RECEIVED))
                 .hasMessageContaining("Field \"batch\" must be an array");
-        assertThatThrownBy(() -> translator.batch(json("{\"batch\": []}"), 10)).hasMessageContaining("empty");
-        assertThatThrownBy(() -> translator.batch(json("{\"batch\": [{}], \"context\": 1}"), 10))
+        assertThatThrownBy(() -> translator.batch(json("{\"batch\": []}"), 10, RECEIVED)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> translator.batch(json("{\"batch\": [{}], \"context\": 1}"), 10, RECEIVED))
                 .hasMessageContaining("\"context\" must be an object");
-        assertThatThrownBy(() -> translator.batch(json("{\"batch\": [{}, {}, {}]}"), 2))
+        assertThatThrownBy(() -> translator.batch(json("{\"batch\": [{}, {}, {}]}"), 2, RECEIVED))
                 .isInstanceOfSatisfying(BatchFormatException.class, e ->
                         assertThat(e.reason()).isEqualTo(BatchFormatException.Reason.TOO_MANY_EVENTS));
-        assertThatThrownBy(() -> translator.single(json("[{}]"), "track")).hasMessageContaining("one message object");
+        assertThatThrownBy(() -> translator.single(json("[{}]"), "track", RECEIVED))
+                .hasMessageContaining("one message object");
     }
 
     @Test

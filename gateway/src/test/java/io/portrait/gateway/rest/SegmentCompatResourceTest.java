@@ -23,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,6 @@ class SegmentCompatResourceTest {
 
     private static final String BATCH = """
             {"context": {"library": {"name": "analytics-android"}, "os": {"name": "Android"}},
-             "sentAt": "2026-03-01T08:00:05Z",
              "batch": [
                {"type": "identify", "messageId": "s-1", "userId": "u-1", "anonymousId": "a-1",
                 "timestamp": "2026-03-01T08:00:00Z", "traits": {"email": "ann@example.com", "name": "Ann"},
@@ -158,6 +159,39 @@ class SegmentCompatResourceTest {
         CollectedEvent alias = sent.getValue().getEvents(0);
         assertThat(alias.getType()).isEqualTo("alias");
         assertThat(identifiers(alias)).isEqualTo(Map.of("user_id", List.of("u-1"), "anonymous_id", List.of("a-9")));
+    }
+
+    @Test
+    void aBatchsSentAtCorrectsItsMessagesTimesByTheGatewaysClock_aSentAtNamingNoTimeIsRejected() {
+        String key = GatewayTestKeys.create("default", "events:write");
+        ArgumentCaptor<IngestEventsRequest> sent = ArgumentCaptor.forClass(IngestEventsRequest.class);
+        when(ingestion.ingest(sent.capture())).thenReturn(Uni.createFrom().item(IngestEventsResponse.newBuilder()
+                .addAccepted(Acceptance.newBuilder().setIndex(0).setMessageId("s-20").setEventId("e-20"))
+                .build()));
+
+        // A device whose clock stopped in 2000 sent a message it made an hour before sending.
+        Instant before = Instant.now();
+        segmentSdk(key).body("""
+                        {"sentAt": "2000-01-01T00:00:00Z",
+                         "batch": [
+                           {"type": "track", "event": "Open", "messageId": "s-20", "userId": "u-1",
+                            "timestamp": "1999-12-31T23:00:00Z"},
+                           {"type": "track", "event": "Open", "messageId": "s-21", "userId": "u-1",
+                            "timestamp": "1999-12-31T23:00:00Z", "sentAt": "soon"}]}
+                        """)
+                .when().post("/compat/segment/v1/batch")
+                .then().statusCode(200)
+                .body("success", equalTo(false))
+                .body("accepted", equalTo(1))
+                .body("rejected[0].index", equalTo(1))
+                .body("rejected[0].errors[0].field", equalTo("sentAt"))
+                .body("rejected[0].errors[0].code", equalTo("invalid_format"));
+        Instant after = Instant.now();
+
+        assertThat(sent.getValue().getEventsList()).extracting(CollectedEvent::getMessageId).containsExactly("s-20");
+        Instant corrected = Instant.parse(sent.getValue().getEvents(0).getTimestamp());
+        assertThat(corrected).as("an hour before the gateway received it")
+                .isBetween(before.minus(Duration.ofHours(1)), after.minus(Duration.ofHours(1)));
     }
 
     @Test
