@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ConnectTimeoutException;
 import io.portrait.common.pii.PiiCipher;
 import io.portrait.common.polling.Backoff;
+import io.portrait.common.polling.PollingLoop;
+import io.portrait.common.polling.Wakeup;
 import io.portrait.gateway.client.SegmentClient;
 import io.portrait.gateway.client.WebhookClient;
 import io.portrait.gateway.config.GatewayConfig;
@@ -22,7 +24,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -32,6 +33,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ public class WebhookDelivery {
     /** Names the batch: the same changes retried carry the same id, so a receiver can drop one it has applied. */
     public static final String DELIVERY_HEADER = "Portrait-Delivery";
     private static final int CLAIMS_PER_ROUND = 20;
+    /** How long a stopping gateway waits for the round in flight to record its calls. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final DestinationRepository destinations;
     private final SegmentClient segments;
@@ -64,14 +68,13 @@ public class WebhookDelivery {
     private final ObjectMapper json;
     private final GatewayConfig.Destinations config;
     private final Backoff backoff;
-    private final Vertx vertx;
     private final MeterRegistry metrics;
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean running = new AtomicBoolean();
-    private long timer = -1;
+    private final PollingLoop rounds;
 
     public WebhookDelivery(DestinationRepository destinations, SegmentClient segments, DestinationAddress addresses,
-                           PiiCipher cipher, WebhookClient http, ObjectMapper json, GatewayConfig config, Vertx vertx,
+                           PiiCipher cipher, WebhookClient http, ObjectMapper json, GatewayConfig config,
                            MeterRegistry metrics) {
         this.destinations = destinations;
         this.segments = segments;
@@ -81,31 +84,47 @@ public class WebhookDelivery {
         this.json = json;
         this.config = config.destinations();
         this.backoff = new Backoff(this.config.retryInterval(), this.config.maxBackoff());
-        this.vertx = vertx;
         this.metrics = metrics;
+        // Each delivery keeps its own backoff in the store; the loop's own applies when a round fails as a whole.
+        this.rounds = new PollingLoop("webhook delivery", this::loopRound, new Wakeup(), this.config.pollInterval(),
+                this.config.pollInterval(), backoff);
     }
 
     void start(@Observes StartupEvent started) {
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), ignored -> round().subscribe().with(
-                calls -> { }, failure -> Log.warnf("webhook delivery round failed: %s", failure.toString())));
+        rounds.start(config.pollInterval());
     }
 
     void stop(@Observes ShutdownEvent stopping) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        rounds.stop(STOP_GRACE);
     }
 
     /** One round over the deliveries that are due; rounds of one replica never overlap. Answers the calls made. */
     public Uni<Integer> round() {
+        return claimAndDeliver().map(Round::calls);
+    }
+
+    /**
+     * A round of the background loop, which looks again at once when it may have left work due: a delivery with
+     * more changes than its calls in a row took is due again now, and a full claim may have left others.
+     */
+    private Uni<Boolean> loopRound() {
+        return claimAndDeliver().map(round -> round.calls() > 0 || round.claimed() == CLAIMS_PER_ROUND);
+    }
+
+    /** How many deliveries a round claimed, and the calls it made. */
+    private record Round(int claimed, int calls) {
+    }
+
+    private Uni<Round> claimAndDeliver() {
         if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new Round(0, 0));
         }
         Instant now = clock.instant();
         return destinations.claimDue(now, now.plus(config.attemptLease()), CLAIMS_PER_ROUND)
-                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
-                .onItem().transformToUniAndConcatenate(due -> deliver(due, 0))
-                .collect().with(Collectors.summingInt(Integer::intValue))
+                .flatMap(due -> Multi.createFrom().iterable(due)
+                        .onItem().transformToUniAndConcatenate(claimed -> deliver(claimed, 0))
+                        .collect().with(Collectors.summingInt(Integer::intValue))
+                        .map(calls -> new Round(due.size(), calls)))
                 .onTermination().invoke(() -> running.set(false));
     }
 
