@@ -7,7 +7,9 @@ import java.util.Map;
 /** How a file becomes events. */
 @Schema(name = "ImportRequest")
 public record ImportRequest(
-        @Schema(required = true, enumeration = {"csv", "ndjson"}) String format,
+        @Schema(required = true, enumeration = {"csv", "ndjson", "xlsx"}, description = "csv (a header row), ndjson "
+                + "(one JSON object per line) or xlsx (an Excel workbook: its first worksheet, a header row)")
+        String format,
         @Schema(description = "Source of the events; \"import\" when absent.", example = "crm") String source,
         @Schema(description = "Event type of rows that name none.", example = "identify") String type,
         @Schema(description = "Track event name of rows that name none.") String event,
@@ -17,6 +19,6 @@ public record ImportRequest(
                 + "be named by their fields.", example = "{\"mail\": \"identifiers.email\", \"sex\": \"traits.gender\"}")
         Map<String, String> mapping,
         @Schema(description = "For your reference.") String fileName,
-        @Schema(description = "The file's character set: UTF-8 when absent; GB18030 (or GBK) for a CSV saved by Excel on "
+        @Schema(description = "A csv or ndjson file's character set (refused for xlsx, which names its own): UTF-8 when absent; GB18030 (or GBK) for a CSV saved by Excel on "
                 + "Chinese Windows, Big5, Shift_JIS, ...", example = "GB18030") String encoding) {
 }

@@ -1,5 +1,6 @@
 package io.portrait.ingestion.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -102,6 +103,13 @@ public interface IngestionConfig {
          */
         @WithDefault("24h")
         Duration uploadExpiry();
+
+        /**
+         * Largest xlsx workbook imported: a zip is read from its end, so the worker holds the whole workbook in
+         * memory (and its unpacked parts) while it reads it; a larger one fails its job, asking for CSV instead.
+         */
+        @WithDefault("64M")
+        MemorySize maxXlsxSize();
     }
 
     interface Lists {

@@ -3,6 +3,7 @@ package io.portrait.ingestion.engine;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import io.portrait.common.identifier.IdentifierNormalizer;
+import io.portrait.common.text.EventTimestamps;
 import io.portrait.common.text.NulCharacters;
 import io.portrait.common.identifier.NormalizedIdentifier;
 import io.portrait.ingestion.domain.CleanedEvent;
@@ -15,10 +16,7 @@ import io.portrait.proto.ingestion.v1.TrackingPlan;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates an event as a collector sent it and turns it into the clean form every later stage relies on:
@@ -44,7 +41,6 @@ public final class EventCleaner {
     /** Track events that record an order; they must name it so that it counts once. */
     public static final Set<String> ORDER_EVENTS = Set.of("Order Completed", "Order Refunded", "Order Cancelled");
 
-    private static final Pattern EPOCH_MILLIS = Pattern.compile("^\\d{12,13}$");
     /** The earliest event time accepted: earlier ones are placeholders (0001-01-01) that no sink can store. */
     static final Instant EARLIEST_TIMESTAMP = Instant.EPOCH;
 
@@ -120,7 +116,7 @@ public final class EventCleaner {
         boolean clamped = false;
         String sentTimestamp = raw.getTimestamp().strip();
         if (!sentTimestamp.isEmpty()) {
-            Instant parsed = parseTimestamp(sentTimestamp);
+            Instant parsed = EventTimestamps.parse(sentTimestamp);
             if (parsed == null) {
                 errors.add(error("timestamp", "invalid_format",
                         "timestamp must be ISO-8601 with an offset or Z, e.g. 2026-01-05T10:00:00+08:00"));
@@ -214,20 +210,6 @@ public final class EventCleaner {
     }
 
     /** ISO-8601 with an offset (a space may stand for the T), or epoch milliseconds. */
-    private static Instant parseTimestamp(String value) {
-        if (EPOCH_MILLIS.matcher(value).matches()) {
-            return Instant.ofEpochMilli(Long.parseLong(value));
-        }
-        // A space for the T, and an offset without its colon (+0800, as strftime's %z writes it), are read too.
-        String iso = value.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) ", "$1T")
-                .replaceFirst("([+-]\\d{2})(\\d{2})$", "$1:$2");
-        try {
-            return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
     private static Timestamp toTimestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }

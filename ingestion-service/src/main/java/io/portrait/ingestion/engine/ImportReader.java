@@ -11,7 +11,6 @@ import com.google.protobuf.Value;
 import io.portrait.common.json.JsonValues;
 
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,11 +22,12 @@ import java.util.Map;
 
 /**
  * Reads an import file row by row from a stream, holding one row at a time: CSV with a header row (quoted fields
- * may span lines; blank lines and lines of empty cells skipped; see {@link CsvRecords}) or NDJSON, one JSON object
- * per line (blank lines skipped). A row that cannot be read is reported as such and reading goes on with the next
- * one. An empty file has no rows; a CSV header that cannot be read fails the file ({@link UnreadableFileException}).
+ * may span lines; blank lines and lines of empty cells skipped; see {@link CsvRecords}), NDJSON, one JSON object
+ * per line (blank lines skipped), or an xlsx workbook's first worksheet, read like CSV ({@link XlsxRows}). A row that
+ * cannot be read is reported as such and reading goes on with the next one. An empty text file has no rows; a CSV
+ * header that cannot be read, or a workbook that cannot be opened, fails the file ({@link UnreadableFileException}).
  *
- * <p>The file is decoded in the job's character set (UTF-8 unless the job names another; a file that starts with
+ * <p>A CSV or NDJSON file is decoded in the job's character set (UTF-8 unless the job names another; a file that starts with
  * the UTF-8 byte order mark is UTF-8 whatever the job names). Bytes that are not text in it never reach a profile
  * as replacement characters: the row holding them is reported, naming the column and the encoding to try, since
  * the usual cause is a file saved in another one (GB18030 from Excel on Chinese Windows).
@@ -36,16 +36,21 @@ import java.util.Map;
  * problem it is, never by its text: the reject report is read by callers who may not see people's data, and the
  * parser's own messages quote the text they stumble on ({@code Unrecognized token 'LinWang'}).
  */
-public final class ImportReader implements Closeable {
+public final class ImportReader implements ImportRows {
 
     /** One row: its values by column, or why it could not be read. */
     public record Row(long number, Map<String, Value> columns, String error) {
     }
 
-    /** The file as a whole cannot be read (its CSV header); no row of it can be. */
+    /** The file as a whole cannot be read (its CSV header, a workbook); no row of it can be. */
     public static final class UnreadableFileException extends RuntimeException {
         UnreadableFileException(String message) {
             super(message);
+        }
+
+        /** @param cause the library's own account, never recorded with the job: its message may quote the file */
+        UnreadableFileException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -53,17 +58,43 @@ public final class ImportReader implements Closeable {
             .readerFor(String[].class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The format read from a workbook, not text: the job's encoding does not apply to it. */
+    public static final String XLSX = "xlsx";
+
     private static final char REPLACEMENT = '\uFFFD';
 
     private final Charset charset;
     private final BufferedReader text;
     private final CsvRecords csv;
+    /** The rows of an xlsx workbook; null for the text formats. */
+    private final XlsxRows workbook;
     /** The CSV header's column names; null before it is read. */
     private String[] header;
     private long number;
 
-    /** @param encoding a character set name; UTF-8 when empty */
+    /**
+     * A reader that reads workbooks of any size (tests and tools; the worker bounds them).
+     *
+     * @param encoding a character set name; UTF-8 when empty
+     */
     public ImportReader(String format, String encoding, InputStream input) {
+        this(format, encoding, input, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param encoding        a character set name; UTF-8 when empty; not used by xlsx, a workbook names its own
+     * @param maxWorkbookSize the largest xlsx workbook read (it is read whole into memory); a larger one fails the
+     *                        file
+     */
+    public ImportReader(String format, String encoding, InputStream input, long maxWorkbookSize) {
+        if (format.equals(XLSX)) {
+            this.workbook = new XlsxRows(input, maxWorkbookSize);
+            this.charset = null;
+            this.text = null;
+            this.csv = null;
+            return;
+        }
+        this.workbook = null;
         Charset named = charset(encoding);
         if (named == null) {
             throw new IllegalArgumentException("unknown character set '" + encoding + "'");
@@ -87,7 +118,11 @@ public final class ImportReader implements Closeable {
     }
 
     /** The next row, or null at the end of the file. */
+    @Override
     public Row next() {
+        if (workbook != null) {
+            return workbook.next();
+        }
         return csv != null ? nextCsv() : nextJson();
     }
 
@@ -294,6 +329,10 @@ public final class ImportReader implements Closeable {
 
     @Override
     public void close() {
+        if (workbook != null) {
+            workbook.close();
+            return;
+        }
         try {
             text.close();
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.portrait.proto.ingestion.v1.CollectedEvent;
 import io.portrait.proto.ingestion.v1.FieldError;
 import io.portrait.proto.ingestion.v1.ImportSpec;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,33 +18,51 @@ import java.util.Set;
 
 /**
  * Turns one row of an import file into a collected event through the job's column mapping. Row values are text
- * (CSV) or JSON values (NDJSON); what they mean is left to the cleaner, exactly as for events sent to the API, so an
+ * (CSV, xlsx) or JSON values (NDJSON); what they mean is left to the cleaner, exactly as for events sent to the API, so an
  * imported row is accepted or rejected by the same rules. A row without a message id gets one from its position,
- * which makes a re-read of the file (after a restart) store every row once.
+ * which makes a re-read of the file (after a restart) store every row once. The one thing read before the cleaner is
+ * a timestamp without an offset, when the job names its time zone ({@link LocalTimestamps}): exports rarely write one.
  */
 public final class ImportRowMapper {
 
-    public static final Set<String> FORMATS = Set.of("csv", "ndjson");
+    public static final Set<String> FORMATS = Set.of("csv", "ndjson", ImportReader.XLSX);
     private static final Set<String> TOP_LEVEL = Set.of("message_id", "type", "event", "name", "channel", "timestamp");
     private static final Set<String> PREFIXES = Set.of("identifiers", "traits", "properties", "consent");
 
     private final String jobId;
     private final ImportSpec spec;
+    /** Where a timestamp without an offset was written; null when the job names no zone (it is then rejected). */
+    private final ZoneId timeZone;
 
+    /** @param spec a spec {@link #validate} accepts */
     public ImportRowMapper(String jobId, ImportSpec spec) {
         this.jobId = jobId;
         this.spec = spec;
+        this.timeZone = LocalTimestamps.zone(spec.getTimeZone());
+        if (timeZone == null && !spec.getTimeZone().isBlank()) {
+            throw new IllegalArgumentException("unknown time zone '" + spec.getTimeZone() + "'");
+        }
     }
 
     /** Problems of a spec before any row is read; empty when it can be used. */
     public static List<FieldError> validate(ImportSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         if (!FORMATS.contains(spec.getFormat())) {
-            errors.add(error("spec.format", "unknown_format", "format must be csv or ndjson"));
+            errors.add(error("spec.format", "unknown_format", "format must be csv, ndjson or xlsx"));
         }
-        if (ImportReader.charset(spec.getEncoding()) == null) {
+        if (spec.getFormat().equals(ImportReader.XLSX)) {
+            // Refused rather than ignored: whoever names one expects it to change how the file is read.
+            if (!spec.getEncoding().isBlank()) {
+                errors.add(error("spec.encoding", "not_applicable", "an xlsx workbook names its own character set;"
+                        + " leave encoding out (it is for csv and ndjson files)"));
+            }
+        } else if (ImportReader.charset(spec.getEncoding()) == null) {
             errors.add(error("spec.encoding", "unknown_encoding", "'" + spec.getEncoding() + "' is not a character set"
                     + " this service reads; use UTF-8 (the default), GB18030, GBK, Big5, Shift_JIS, ..."));
+        }
+        if (!spec.getTimeZone().isBlank() && LocalTimestamps.zone(spec.getTimeZone()) == null) {
+            errors.add(error("spec.time_zone", "unknown_time_zone", "'" + spec.getTimeZone() + "' is not a time zone;"
+                    + " use an IANA zone id such as Asia/Shanghai, Asia/Tokyo or America/New_York"));
         }
         spec.getMappingMap().forEach((column, field) -> {
             if (!isField(field)) {
@@ -84,7 +103,8 @@ public final class ImportRowMapper {
                 case "type" -> event.setType(text(value));
                 case "event", "name" -> event.setName(text(value));
                 case "channel" -> event.setChannel(text(value));
-                case "timestamp" -> event.setTimestamp(text(value));
+                case "timestamp" -> event.setTimestamp(timeZone == null ? text(value)
+                        : LocalTimestamps.inZone(text(value), timeZone));
                 default -> {
                     int dot = field.indexOf('.');
                     String key = field.substring(dot + 1);

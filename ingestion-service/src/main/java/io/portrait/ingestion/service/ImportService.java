@@ -3,6 +3,7 @@ package io.portrait.ingestion.service;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.engine.ImportReader;
 import io.portrait.ingestion.engine.ImportRowMapper;
+import io.portrait.ingestion.engine.LocalTimestamps;
 import io.portrait.ingestion.repository.ImportRepository;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
@@ -42,14 +43,21 @@ public class ImportService {
                 .setFormat(request.getSpec().getFormat().strip().toLowerCase(Locale.ROOT))
                 .setSource(request.getSpec().getSource().strip())
                 .setEncoding(request.getSpec().getEncoding().strip())
+                .setTimeZone(request.getSpec().getTimeZone().strip())
                 .build();
         List<FieldError> errors = ImportRowMapper.validate(spec);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors.get(0).getField(), errors.stream()
                     .map(e -> e.getField() + " " + e.getCode() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
         }
-        return imports.create(IngestService.workspace(request.getWorkspace()),
-                spec.toBuilder().setEncoding(ImportReader.charset(spec.getEncoding()).name()).build());
+        ImportSpec.Builder canonical = spec.toBuilder();
+        if (!spec.getFormat().equals(ImportReader.XLSX)) {
+            canonical.setEncoding(ImportReader.charset(spec.getEncoding()).name());
+        }
+        if (!spec.getTimeZone().isEmpty()) {
+            canonical.setTimeZone(LocalTimestamps.zone(spec.getTimeZone()).getId());
+        }
+        return imports.create(IngestService.workspace(request.getWorkspace()), canonical.build());
     }
 
     public Uni<Void> append(AppendImportChunkRequest request) {

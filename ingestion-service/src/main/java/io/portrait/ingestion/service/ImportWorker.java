@@ -195,7 +195,7 @@ public class ImportWorker {
         ImportRowMapper mapper = new ImportRowMapper(id, spec);
         int batchSize = config.imports().batchSize();
         try (ImportReader reader = new ImportReader(spec.getFormat(), spec.getEncoding(),
-                new ChunkStream(id, job.getInteger("chunks")))) {
+                new ChunkStream(id, job.getInteger("chunks")), config.imports().maxXlsxSize().asLongValue())) {
             reader.skip(read);
             while (running) {
                 List<Long> rows = new ArrayList<>(batchSize);

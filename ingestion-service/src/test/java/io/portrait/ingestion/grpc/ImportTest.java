@@ -157,6 +157,88 @@ class ImportTest {
                 .isEqualTo(Instant.parse("2026-01-05T02:00:00Z"));
     }
 
+    /** The CRM export as Excel saves it: the phone a number, the birthday a date cell, one cell an error. */
+    private static byte[] crmWorkbook() {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+            org.apache.poi.ss.usermodel.CellStyle date = workbook.createCellStyle();
+            date.setDataFormat(workbook.createDataFormat().getFormat("yyyy/m/d"));
+            org.apache.poi.ss.usermodel.Sheet sheet = workbook.createSheet("客户");
+            Object[][] rows = {
+                    {"customer", "mail", "mobile", "sex", "born", "signed_up"},
+                    {"C-1", "ann@example.com", 13800138000d, "女", java.time.LocalDate.of(1990, 4, 1),
+                            "2026-01-05 10:00:00+08:00"},
+                    {},
+                    {"C-2", "bob@example.com", null, "M", null, "2026-01-06T10:00:00Z"},
+                    {"C-3", null, 12345d, "F", null, "2026-01-07T10:00:00Z"},
+                    {"C-4", "dora@example.com", org.apache.poi.ss.usermodel.FormulaError.NA, "F", null,
+                            "2026-01-08T10:00:00Z"}};
+            for (int r = 0; r < rows.length; r++) {
+                org.apache.poi.ss.usermodel.Row row = sheet.createRow(r);
+                for (int c = 0; c < rows[r].length; c++) {
+                    Object value = rows[r][c];
+                    if (value instanceof String text) {
+                        row.createCell(c).setCellValue(text);
+                    } else if (value instanceof Double number) {
+                        row.createCell(c).setCellValue(number);
+                    } else if (value instanceof java.time.LocalDate day) {
+                        row.createCell(c).setCellValue(day);
+                        row.getCell(c).setCellStyle(date);
+                    } else if (value instanceof org.apache.poi.ss.usermodel.FormulaError error) {
+                        row.createCell(c).setCellErrorValue(error.getCode());
+                    }
+                }
+            }
+            workbook.createSheet("summary").createRow(0).createCell(0).setCellValue("not imported");
+            workbook.write(out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void importsTheFirstWorksheetOfAnXlsxWorkbookLikeACsvFile() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec().toBuilder().setFormat("XLSX").setFileName("customers.xlsx")
+                .build());
+        assertThat(created.getSpec().getEncoding()).as("a workbook names its own").isEmpty();
+        byte[] file = crmWorkbook();
+        int cut = file.length / 2;
+        append(workspace, created.getId(), 0, java.util.Arrays.copyOfRange(file, 0, cut));
+        append(workspace, created.getId(), 1, java.util.Arrays.copyOfRange(file, cut, file.length));
+        complete(workspace, created.getId(), 2);
+
+        ImportJob done = awaitDone(workspace, created.getId());
+
+        assertThat(done.getRowsRead()).isEqualTo(4);
+        assertThat(done.getRowsAccepted()).isEqualTo(2);
+        List<ImportReject> rejects = rejects(workspace, created.getId(), 10);
+        assertThat(rejects).extracting(r -> r.getRow() + ":" + r.getErrors(0).getField() + ":" + r.getErrors(0).getCode())
+                .containsExactly("3:identifiers.phone:invalid_format", "4:row:unreadable");
+        assertThat(rejects.get(1).getErrors(0).getMessage()).startsWith("column 'mobile' (column C) holds an error");
+        Document first = events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first();
+        assertThat(first.getDate("timestamp").toInstant()).isEqualTo(Instant.parse("2026-01-05T02:00:00Z"));
+        await().atMost(JOB).until(() -> events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first().getString("profile_id") != null);
+        String profile = events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first().getString("profile_id");
+        var event = ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(profile).build()).await().atMost(CALL).getEvents(0).getEvent();
+        assertThat(event.getIdentifiersList()).extracting(i -> i.getType() + "=" + i.getValue())
+                .contains("phone=+8613800138000");
+        assertThat(event.getTraits().getFieldsOrThrow("birthday").getStringValue()).isEqualTo("1990-04-01");
+        assertThat(event.getTraits().getFieldsOrThrow("gender").getStringValue()).isEqualTo("female");
+
+        // A file that is no workbook fails its job with the reason, and the worker goes on.
+        ImportJob notAWorkbook = create(workspace, crmSpec().toBuilder().setFormat("xlsx").build());
+        append(workspace, notAWorkbook.getId(), 0, CRM_CSV.getBytes(StandardCharsets.UTF_8));
+        complete(workspace, notAWorkbook.getId(), 1);
+        await().atMost(JOB).until(() -> job(workspace, notAWorkbook.getId()).getStatus().equals("failed"));
+        assertThat(job(workspace, notAWorkbook.getId()).getError()).startsWith("the file is not an xlsx workbook");
+    }
+
     @Test
     void importsAFileSavedInGb18030WhenTheJobNamesItAndRejectsItsRowsWhenItDoesNot() {
         String workspace = workspace();
@@ -196,6 +278,54 @@ class ImportTest {
                 .setWorkspace(workspace).addProfileIds(profile).build()).await().atMost(CALL);
         assertThat(timeline.getEvents(0).getEvent().getTraits().getFieldsOrThrow("name").getStringValue())
                 .isEqualTo("张伟");
+    }
+
+    @Test
+    void readsTimesWithoutAnOffsetInTheJobsTimeZoneAndRejectsThemWithoutOne() {
+        String workspace = workspace();
+        // A POS export: local times, as the till wrote them, with a few rows that carry their own instant.
+        byte[] file = """
+                member,visited
+                M-1,2026-03-01 10:30:00
+                M-2,2026/3/1 10:30
+                M-3,2026-03-01
+                M-4,2026-03-01T10:30:00Z
+                M-5,1772335800000
+                M-6,yesterday
+                """.getBytes(StandardCharsets.UTF_8);
+        ImportSpec spec = ImportSpec.newBuilder().setFormat("csv").setSource("pos-visits").setType("track")
+                .setEvent("Store Visit").setChannel("pos")
+                .putMapping("member", "identifiers.member_card").putMapping("visited", "timestamp").build();
+
+        ImportJob inShanghai = create(workspace, spec.toBuilder().setTimeZone(" asia/shanghai ").build());
+        assertThat(inShanghai.getSpec().getTimeZone()).isEqualTo("Asia/Shanghai");
+        append(workspace, inShanghai.getId(), 0, file);
+        complete(workspace, inShanghai.getId(), 1);
+        ImportJob zoned = awaitDone(workspace, inShanghai.getId());
+
+        assertThat(zoned.getRowsAccepted()).isEqualTo(5);
+        assertThat(rejects(workspace, inShanghai.getId(), 10))
+                .extracting(r -> r.getRow() + ":" + r.getErrors(0).getField() + ":" + r.getErrors(0).getCode())
+                .containsExactly("6:timestamp:invalid_format");
+        List<Instant> times = new ArrayList<>();
+        for (int row = 1; row <= 5; row++) {
+            times.add(events().find(Filters.and(Filters.eq("workspace", workspace),
+                    Filters.eq("message_id", inShanghai.getId() + "-" + row))).first().getDate("timestamp").toInstant());
+        }
+        assertThat(times).containsExactly(Instant.parse("2026-03-01T02:30:00Z"), Instant.parse("2026-03-01T02:30:00Z"),
+                Instant.parse("2026-02-28T16:00:00Z"), Instant.parse("2026-03-01T10:30:00Z"),
+                Instant.parse("2026-03-01T03:30:00Z"));
+
+        ImportJob withoutZone = create(workspace, spec);
+        assertThat(withoutZone.getSpec().getTimeZone()).isEmpty();
+        append(workspace, withoutZone.getId(), 0, file);
+        complete(workspace, withoutZone.getId(), 1);
+        assertThat(awaitDone(workspace, withoutZone.getId()).getRowsAccepted()).as("the rows with an instant")
+                .isEqualTo(2);
+        assertThat(rejects(workspace, withoutZone.getId(), 10))
+                .extracting(r -> r.getRow() + ":" + r.getErrors(0).getField() + ":" + r.getErrors(0).getCode())
+                .containsExactly("1:timestamp:invalid_format", "2:timestamp:invalid_format",
+                        "3:timestamp:invalid_format", "6:timestamp:invalid_format");
     }
 
     @Test
@@ -481,12 +611,22 @@ class ImportTest {
         append(workspace, created.getId(), 0, "customer\n".getBytes(StandardCharsets.UTF_8));
 
         assertThat(status(() -> complete(workspace, created.getId(), 2))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xlsx").build())))
+        assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xls").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException encoding = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
+                crmSpec().toBuilder().setFormat("xlsx").setEncoding("GB18030").build()));
+        assertThat(encoding.getStatus().getCode()).as("a workbook names its own").isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(encoding.getStatus().getDescription()).contains("spec.encoding not_applicable");
         assertThat(status(() -> create(workspace, crmSpec().toBuilder().putMapping("x", "address").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status(() -> create(workspace, crmSpec().toBuilder().setEncoding("klingon").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        StatusRuntimeException zone = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
+                crmSpec().toBuilder().setTimeZone("Asia/Shangai").build()));
+        assertThat(zone.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(zone.getStatus().getDescription()).contains("spec.time_zone unknown_time_zone");
+        assertThat(mongo.getDatabase("ingestion").getCollection("imports")
+                .countDocuments(Filters.eq("workspace", workspace))).as("only the job created first").isEqualTo(1);
         assertThat(status(() -> job(workspace, "imp-nope"))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status(() -> job(workspace(), created.getId()))).as("another workspace's job")
                 .isEqualTo(Status.Code.NOT_FOUND);

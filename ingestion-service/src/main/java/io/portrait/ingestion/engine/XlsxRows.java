@@ -1,0 +1,371 @@
+package io.portrait.ingestion.engine;
+
+import com.google.protobuf.Value;
+import org.apache.poi.openxml4j.exceptions.OLE2NotOfficeXmlFileException;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.ss.usermodel.DataFormatter;
+import org.apache.poi.ss.usermodel.DateUtil;
+import org.apache.poi.ss.util.CellReference;
+import org.apache.poi.util.XMLHelper;
+import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
+import org.apache.poi.xssf.eventusermodel.XSSFReader;
+import org.apache.poi.xssf.eventusermodel.XSSFSheetXMLHandler;
+import org.apache.poi.xssf.usermodel.XSSFComment;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.AttributesImpl;
+
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The rows of an xlsx workbook (Office Open XML; not the legacy .xls): its first worksheet in workbook order, whose
+ * first row with a value is the header, read as much like a CSV file as a workbook allows, so the row mapper and the
+ * cleaners take it as they take CSV. Every cell becomes text: strings as they are, numbers as the plain decimal they
+ * store whatever their display format ({@code 13800138000}, not {@code 1.38E+10}; {@code 1234.5}, not
+ * {@code 1,234.50}), date-formatted numbers as ISO-8601 without a zone ({@code 2024-03-05},
+ * {@code 2024-03-05T10:30:00}), booleans as {@code true}/{@code false}, formulas as their cached result. Empty cells
+ * are absent, rows without a value are no rows, and data rows are numbered from 1 as the CSV reader numbers them, so
+ * a job resumes by skipping the rows of its checkpoint whatever the format. A cell holding an error ({@code #N/A})
+ * makes its row unreadable, naming the column, never a value.
+ *
+ * <p>A zip's directory is at its end, so the workbook is read whole into memory first, up to a cap ({@code
+ * imports.max-xlsx-size}), and never written to disk: the upload is personal data, sealed at rest in the store. POI
+ * keeps its parts in memory too (its temp-file spill is off by default) and refuses a zip bomb (ZipSecureFile's
+ * limits, left on). The worksheet is then parsed as it is pulled: a StAX reader feeds POI's streaming sheet handler
+ * one XML event at a time until a row is complete, so one row is held at a time and no thread is needed, and the
+ * shared strings are read with the read-only table rather than the whole-workbook model.
+ */
+final class XlsxRows implements ImportRows {
+
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+    /** Quoted text, escaped characters and bracketed parts (colours, locales, elapsed time) of a number format. */
+    private static final Pattern FORMAT_LITERALS = Pattern.compile("\"[^\"]*\"|\\\\.|\\[[^]]*]");
+
+    private final OPCPackage workbook;
+    private final InputStream sheet;
+    private final XMLStreamReader xml;
+    private final XSSFSheetXMLHandler handler;
+    /** The rows completed by the handler and not handed out yet (one, or none). */
+    private final List<Map<Integer, Cell>> completed = new ArrayList<>(1);
+    /** The cells of the row being parsed, by 0-based column. */
+    private Map<Integer, Cell> cells = new LinkedHashMap<>();
+    /** The type ({@code t}) of the cell being parsed; null for a number. */
+    private String cellType;
+    private int lastColumn = -1;
+    /** The header's column names by 0-based column; null before it is read. */
+    private Map<Integer, String> header;
+    private long number;
+    private boolean ended;
+
+    /** A cell's text, or that it holds an error. */
+    private record Cell(String text, boolean error) {
+    }
+
+    /** @param maxBytes the largest workbook read; a larger one fails the file */
+    XlsxRows(InputStream input, long maxBytes) {
+        byte[] bytes = readAtMost(input, maxBytes);
+        OPCPackage opened = open(bytes);
+        try {
+            XSSFReader reader = new XSSFReader(opened);
+            XSSFReader.SheetIterator sheets = reader.getSheetIterator();
+            InputStream first = null;
+            while (first == null && sheets.hasNext()) {
+                InputStream data = sheets.next();
+                if (XSSFRelation.WORKSHEET.getContentType().equals(sheets.getSheetPart().getContentType())) {
+                    first = data;
+                } else {
+                    data.close();
+                }
+            }
+            if (first == null) {
+                throw new ImportReader.UnreadableFileException("the workbook has no worksheet");
+            }
+            boolean date1904 = uses1904Dates(reader);
+            this.handler = new XSSFSheetXMLHandler(reader.getStylesTable(), null,
+                    new ReadOnlySharedStringsTable(opened, false), new Collector(), new PlainFormatter(date1904),
+                    false);
+            this.sheet = first;
+            this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(first);
+            this.workbook = opened;
+        } catch (ImportReader.UnreadableFileException e) {
+            opened.revert();
+            throw e;
+        } catch (IOException | RuntimeException | SAXException | XMLStreamException
+                 | org.apache.poi.openxml4j.exceptions.OpenXML4JException e) {
+            opened.revert();
+            throw new ImportReader.UnreadableFileException("the workbook cannot be read: its parts are not those of an"
+                    + " Excel workbook, or damaged; open it in Excel and save it again as .xlsx, or export its first"
+                    + " worksheet as CSV (UTF-8)", e);
+        }
+    }
+
+    private static byte[] readAtMost(InputStream input, long maxBytes) {
+        try {
+            // An array holds at most about 2 GB, whatever the setting says.
+            long limit = Math.min(maxBytes, Integer.MAX_VALUE - 16);
+            byte[] bytes = input.readNBytes((int) limit + 1);
+            if (bytes.length > limit) {
+                throw new ImportReader.UnreadableFileException("the workbook is larger than " + size(limit)
+                        + ", the most read as xlsx (imports.max-xlsx-size): export its first worksheet as CSV (UTF-8)"
+                        + " and import that, which is read a row at a time whatever its size");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String size(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
+    }
+
+    private static OPCPackage open(byte[] bytes) {
+        try {
+            return OPCPackage.open(new ByteArrayInputStream(bytes));
+        } catch (OLE2NotOfficeXmlFileException e) {
+            throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook but an Office 97-2003 one"
+                    + " (a legacy .xls) or a password-protected workbook: save it in Excel as \"Excel Workbook"
+                    + " (.xlsx)\" without a password, or export its first worksheet as CSV (UTF-8)", e);
+        } catch (IOException | RuntimeException | org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
+            // Not a zip, a zip that is no workbook, or one whose parts unpack beyond ZipSecureFile's limits.
+            throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook (an Office Open XML"
+                    + " spreadsheet, as Excel and WPS save .xlsx) or it unpacks beyond the safety limits for a zip;"
+                    + " export its first worksheet as CSV (UTF-8) and import that", e);
+        }
+    }
+
+    /** Whether the workbook counts dates from 1904 (older Excel for Mac) instead of 1900. */
+    private static boolean uses1904Dates(XSSFReader reader) throws IOException, XMLStreamException,
+            org.apache.poi.openxml4j.exceptions.InvalidFormatException {
+        try (InputStream data = reader.getWorkbookData()) {
+            XMLStreamReader workbook = XMLHelper.newXMLInputFactory().createXMLStreamReader(data);
+            try {
+                while (workbook.hasNext()) {
+                    if (workbook.next() == XMLStreamConstants.START_ELEMENT) {
+                        String name = workbook.getLocalName();
+                        if (name.equals("workbookPr")) {
+                            String flag = workbook.getAttributeValue(null, "date1904");
+                            return "1".equals(flag) || "true".equals(flag);
+                        }
+                        if (name.equals("sheets")) {
+                            return false;
+                        }
+                    }
+                }
+                return false;
+            } finally {
+                workbook.close();
+            }
+        }
+    }
+
+    @Override
+    public ImportReader.Row next() {
+        while (true) {
+            Map<Integer, Cell> row = nextSheetRow();
+            if (row == null) {
+                return null;
+            }
+            if (row.values().stream().allMatch(cell -> !cell.error() && cell.text().isBlank())) {
+                continue;
+            }
+            if (header == null) {
+                readHeader(row);
+                continue;
+            }
+            long at = ++number;
+            Map<String, Value> columns = new LinkedHashMap<>();
+            for (Map.Entry<Integer, Cell> cell : row.entrySet()) {
+                String name = header.get(cell.getKey());
+                if (name == null) {
+                    continue;
+                }
+                if (cell.getValue().error()) {
+                    return new ImportReader.Row(at, Map.of(), "column '" + name + "' (column " + letter(cell.getKey())
+                            + ") holds an error instead of a value (a formula that failed, such as #N/A or #DIV/0!);"
+                            + " correct or clear it in the workbook");
+                }
+                if (!cell.getValue().text().isEmpty()) {
+                    columns.put(name, Value.newBuilder().setStringValue(cell.getValue().text()).build());
+                }
+            }
+            return new ImportReader.Row(at, columns, null);
+        }
+    }
+
+    private void readHeader(Map<Integer, Cell> row) {
+        header = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Cell> cell : row.entrySet()) {
+            if (cell.getValue().error()) {
+                throw new ImportReader.UnreadableFileException("the header row of the first worksheet is not a row of"
+                        + " column names: column " + letter(cell.getKey()) + " holds an error (a formula that failed)");
+            }
+            String name = cell.getValue().text().strip();
+            if (!name.isEmpty()) {
+                header.put(cell.getKey(), name);
+            }
+        }
+    }
+
+    private static String letter(int column) {
+        return CellReference.convertNumToColString(column);
+    }
+
+    /** Feeds the sheet's XML to the handler, one event at a time, until it completes a row; null at the end. */
+    private Map<Integer, Cell> nextSheetRow() {
+        try {
+            while (completed.isEmpty() && !ended) {
+                if (!xml.hasNext()) {
+                    ended = true;
+                    break;
+                }
+                switch (xml.next()) {
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        AttributesImpl attributes = new AttributesImpl();
+                        for (int i = 0; i < xml.getAttributeCount(); i++) {
+                            String prefix = xml.getAttributePrefix(i);
+                            String local = xml.getAttributeLocalName(i);
+                            attributes.addAttribute(xml.getAttributeNamespace(i) == null ? ""
+                                            : xml.getAttributeNamespace(i), local,
+                                    prefix == null || prefix.isEmpty() ? local : prefix + ":" + local, "CDATA",
+                                    xml.getAttributeValue(i));
+                        }
+                        if (XSSFRelation.NS_SPREADSHEETML.equals(xml.getNamespaceURI())
+                                && xml.getLocalName().equals("c")) {
+                            cellType = attributes.getValue("t");
+                        }
+                        handler.startElement(namespace(), xml.getLocalName(), qualifiedName(), attributes);
+                    }
+                    case XMLStreamConstants.END_ELEMENT ->
+                            handler.endElement(namespace(), xml.getLocalName(), qualifiedName());
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+                            handler.characters(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
+                    case XMLStreamConstants.END_DOCUMENT -> ended = true;
+                    default -> {
+                        // comments, processing instructions: nothing for the handler
+                    }
+                }
+            }
+        } catch (XMLStreamException | SAXException | RuntimeException e) {
+            throw new ImportReader.UnreadableFileException("the first worksheet cannot be read after data row " + number
+                    + ": its XML is damaged; open the workbook in Excel and save it again, or export the worksheet as"
+                    + " CSV (UTF-8)", e);
+        }
+        return completed.isEmpty() ? null : completed.remove(0);
+    }
+
+    private String namespace() {
+        return xml.getNamespaceURI() == null ? "" : xml.getNamespaceURI();
+    }
+
+    private String qualifiedName() {
+        String prefix = xml.getPrefix();
+        return prefix == null || prefix.isEmpty() ? xml.getLocalName() : prefix + ":" + xml.getLocalName();
+    }
+
+    /** Collects the handler's cells into rows, as text, telling an error cell by its type. */
+    private final class Collector implements XSSFSheetXMLHandler.SheetContentsHandler {
+
+        @Override
+        public void startRow(int rowNum) {
+            cells = new LinkedHashMap<>();
+            lastColumn = -1;
+        }
+
+        @Override
+        public void endRow(int rowNum) {
+            completed.add(cells);
+        }
+
+        @Override
+        public void cell(String reference, String formatted, XSSFComment comment) {
+            int column = reference == null ? lastColumn + 1 : new CellReference(reference).getCol();
+            lastColumn = column;
+            if ("e".equals(cellType)) {
+                cells.put(column, new Cell("", true));
+            } else if (formatted != null) {
+                cells.put(column, new Cell(text(formatted), false));
+            }
+        }
+
+        private String text(String formatted) {
+            if ("b".equals(cellType)) {
+                return formatted.toLowerCase(Locale.ROOT);
+            }
+            if ((cellType == null || cellType.equals("n")) && NUMBER.matcher(formatted).matches()) {
+                // A number the handler passed on unformatted (a workbook without styles).
+                return plain(Double.parseDouble(formatted));
+            }
+            return formatted;
+        }
+    }
+
+    /** The shortest plain decimal that reads back as the stored double: no exponent, no grouping. */
+    static String plain(double value) {
+        BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
+        return (decimal.scale() < 0 ? decimal.setScale(0) : decimal).toPlainString();
+    }
+
+    /**
+     * Formats a number cell by what it stores, not by its display format: a date format makes it an ISO-8601 date,
+     * date-time or time without a zone (a workbook has none), any other format the plain decimal.
+     */
+    private static final class PlainFormatter extends DataFormatter {
+
+        private final boolean date1904;
+
+        PlainFormatter(boolean date1904) {
+            this.date1904 = date1904;
+        }
+
+        @Override
+        public String formatRawCellContents(double value, int formatIndex, String formatString) {
+            return formatRawCellContents(value, formatIndex, formatString, date1904);
+        }
+
+        @Override
+        public String formatRawCellContents(double value, int formatIndex, String formatString,
+                                            boolean use1904Windowing) {
+            if (formatString != null && DateUtil.isADateFormat(formatIndex, formatString)
+                    && DateUtil.isValidExcelDate(value)) {
+                String format = FORMAT_LITERALS.matcher(formatString).replaceAll("").toLowerCase(Locale.ROOT);
+                boolean time = format.contains("h") || format.contains("s") || format.contains("am/pm");
+                boolean date = format.contains("y") || format.contains("d") || format.contains("e");
+                LocalDateTime at = DateUtil.getLocalDateTime(value, date1904, true).truncatedTo(ChronoUnit.MILLIS);
+                if (time && !date && value < 1) {
+                    return DateTimeFormatter.ISO_LOCAL_TIME.format(at.toLocalTime());
+                }
+                return time ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(at)
+                        : DateTimeFormatter.ISO_LOCAL_DATE.format(at.toLocalDate());
+            }
+            return plain(value);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            xml.close();
+            sheet.close();
+        } catch (XMLStreamException | IOException e) {
+            // nothing was written: closing a read of memory cannot lose anything
+        } finally {
+            workbook.revert();
+        }
+    }
+}

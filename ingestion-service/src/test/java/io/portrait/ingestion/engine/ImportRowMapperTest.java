@@ -1,0 +1,50 @@
+package io.portrait.ingestion.engine;
+
+import com.google.protobuf.Value;
+import io.portrait.proto.ingestion.v1.FieldError;
+import io.portrait.proto.ingestion.v1.ImportSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImportRowMapperTest {
+
+    private static final ImportSpec SPEC = ImportSpec.newBuilder().setFormat("csv").setType("track").setEvent("Visit")
+            .putMapping("at", "timestamp").putMapping("note", "properties.note").build();
+
+    private static Map<String, Value> row(String at) {
+        return Map.of("at", Value.newBuilder().setStringValue(at).build(),
+                "note", Value.newBuilder().setStringValue("2026-03-01 10:30").build());
+    }
+
+    @Test
+    void aJobsTimeZoneGivesTheTimestampWithoutAnOffsetItsOffsetAndNothingElse() {
+        ImportRowMapper mapper = new ImportRowMapper("imp-1", SPEC.toBuilder().setTimeZone("Asia/Shanghai").build());
+
+        var event = mapper.map(1, row("2026-03-01 10:30"));
+
+        assertThat(event.getTimestamp()).isEqualTo("2026-03-01T10:30:00+08:00");
+        assertThat(event.getProperties().getFieldsOrThrow("note").getStringValue()).as("only the timestamp")
+                .isEqualTo("2026-03-01 10:30");
+        assertThat(mapper.map(2, row("2026-03-01T10:30:00Z")).getTimestamp()).isEqualTo("2026-03-01T10:30:00Z");
+        assertThat(mapper.map(3, Map.of("at", Value.newBuilder().setNumberValue(1772332200000d).build()))
+                .getTimestamp()).as("epoch millis of an NDJSON number").isEqualTo("1772332200000");
+    }
+
+    @Test
+    void withoutATimeZoneTheTimestampIsPassedOnAsItIs() {
+        assertThat(new ImportRowMapper("imp-1", SPEC).map(1, row("2026-03-01 10:30")).getTimestamp())
+                .isEqualTo("2026-03-01 10:30");
+    }
+
+    @Test
+    void refusesAnUnknownTimeZone() {
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setTimeZone("Asia/Shangai").build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.time_zone", "unknown_time_zone"));
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setTimeZone("asia/shanghai").build())).isEmpty();
+        assertThat(ImportRowMapper.validate(SPEC)).isEmpty();
+    }
+}
