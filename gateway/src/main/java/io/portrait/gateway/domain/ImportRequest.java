@@ -20,5 +20,9 @@ public record ImportRequest(
         Map<String, String> mapping,
         @Schema(description = "For your reference.") String fileName,
         @Schema(description = "A csv or ndjson file's character set (refused for xlsx, which names its own): UTF-8 when absent; GB18030 (or GBK) for a CSV saved by Excel on "
-                + "Chinese Windows, Big5, Shift_JIS, ...", example = "GB18030") String encoding) {
+                + "Chinese Windows, Big5, Shift_JIS, ...", example = "GB18030") String encoding,
+        @Schema(description = "IANA time zone in which a timestamp without an offset is read (2026-03-01 10:30:00, "
+                + "2026/3/1 10:30, an xlsx date cell, a date alone as midnight); without it such a timestamp rejects "
+                + "its row. Timestamps with an offset or Z, and epoch millis, are read as they are.",
+                example = "Asia/Shanghai") String timeZone) {
 }

@@ -14,6 +14,9 @@ public record ImportView(String id,
                          Map<String, String> mapping, String fileName,
                          @Schema(description = "The file's character set, by its canonical name.", example = "GB18030")
                          String encoding,
+                         @Schema(description = "The time zone of the file's times without an offset, by its canonical "
+                                 + "id.", example = "Asia/Shanghai")
+                         String timeZone,
                          long rowsRead, long rowsAccepted, long rowsRejected, long bytes,
                          String createdAt, String updatedAt, String error) {
 }

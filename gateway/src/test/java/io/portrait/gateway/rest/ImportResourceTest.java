@@ -47,7 +47,8 @@ class ImportResourceTest {
 
     private static ImportJob job(String status) {
         return ImportJob.newBuilder().setId("imp-1").setStatus(status)
-                .setSpec(io.portrait.proto.ingestion.v1.ImportSpec.newBuilder().setFormat("csv").setEncoding("GBK"))
+                .setSpec(io.portrait.proto.ingestion.v1.ImportSpec.newBuilder().setFormat("csv").setEncoding("GBK")
+                        .setTimeZone("Asia/Shanghai"))
                 .setRowsRead(8).setRowsAccepted(5)
                 .setRowsRejected(3).setCreatedAt(Timestamp.newBuilder().setSeconds(1_772_359_200))
                 .setUpdatedAt(Timestamp.newBuilder().setSeconds(1_772_359_260)).build();
@@ -66,12 +67,13 @@ class ImportResourceTest {
 
         given().contentType(ContentType.JSON).body("""
                         {"format": "csv", "source": "crm", "type": "identify", "channel": "crm", "encoding": "gbk",
-                         "mapping": {"mail": "identifiers.email", "sex": "traits.gender"}}""")
+                         "timeZone": "Asia/Shanghai", "mapping": {"mail": "identifiers.email", "sex": "traits.gender"}}""")
                 .when().post("/v1/imports")
                 .then().statusCode(201)
                 .header("Location", endsWith("/v1/imports/imp-1"))
                 .body("status", equalTo("uploading"))
-                .body("encoding", equalTo("GBK"));
+                .body("encoding", equalTo("GBK"))
+                .body("timeZone", equalTo("Asia/Shanghai"));
         given().contentType("text/csv").body("mail,sex\nann@example.com,女\n".getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/imports/imp-1/chunks/0")
                 .then().statusCode(204);
@@ -82,6 +84,7 @@ class ImportResourceTest {
         assertThat(created.getValue().getSpec().getMappingMap()).containsEntry("sex", "traits.gender");
         assertThat(created.getValue().getSpec().getFormat()).isEqualTo("csv");
         assertThat(created.getValue().getSpec().getEncoding()).isEqualTo("gbk");
+        assertThat(created.getValue().getSpec().getTimeZone()).isEqualTo("Asia/Shanghai");
         assertThat(chunk.getValue().getSeq()).isZero();
         assertThat(chunk.getValue().getData().toStringUtf8()).isEqualTo("mail,sex\nann@example.com,女\n");
     }

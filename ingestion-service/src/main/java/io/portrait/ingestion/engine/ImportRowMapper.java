@@ -61,7 +61,7 @@ public final class ImportRowMapper {
                     + " this service reads; use UTF-8 (the default), GB18030, GBK, Big5, Shift_JIS, ..."));
         }
         if (!spec.getTimeZone().isBlank() && LocalTimestamps.zone(spec.getTimeZone()) == null) {
-            errors.add(error("spec.time_zone", "unknown_time_zone", "'" + spec.getTimeZone() + "' is not a time zone;"
+            errors.add(error("spec.timeZone", "unknown_time_zone", "'" + spec.getTimeZone() + "' is not a time zone;"
                     + " use an IANA zone id such as Asia/Shanghai, Asia/Tokyo or America/New_York"));
         }
         spec.getMappingMap().forEach((column, field) -> {

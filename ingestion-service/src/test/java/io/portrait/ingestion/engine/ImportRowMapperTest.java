@@ -43,7 +43,7 @@ class ImportRowMapperTest {
     void refusesAnUnknownTimeZone() {
         assertThat(ImportRowMapper.validate(SPEC.toBuilder().setTimeZone("Asia/Shangai").build()))
                 .extracting(FieldError::getField, FieldError::getCode)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.time_zone", "unknown_time_zone"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.timeZone", "unknown_time_zone"));
         assertThat(ImportRowMapper.validate(SPEC.toBuilder().setTimeZone("asia/shanghai").build())).isEmpty();
         assertThat(ImportRowMapper.validate(SPEC)).isEmpty();
     }

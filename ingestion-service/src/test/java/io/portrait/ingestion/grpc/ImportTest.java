@@ -624,7 +624,7 @@ class ImportTest {
         StatusRuntimeException zone = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
                 crmSpec().toBuilder().setTimeZone("Asia/Shangai").build()));
         assertThat(zone.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(zone.getStatus().getDescription()).contains("spec.time_zone unknown_time_zone");
+        assertThat(zone.getStatus().getDescription()).contains("spec.timeZone unknown_time_zone");
         assertThat(mongo.getDatabase("ingestion").getCollection("imports")
                 .countDocuments(Filters.eq("workspace", workspace))).as("only the job created first").isEqualTo(1);
         assertThat(status(() -> job(workspace, "imp-nope"))).isEqualTo(Status.Code.NOT_FOUND);
