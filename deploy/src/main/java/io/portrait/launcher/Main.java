@@ -7,6 +7,7 @@ import io.portrait.launcher.bench.ProfileViewBench;
 import io.portrait.launcher.demo.DemoEvents;
 import io.portrait.launcher.demo.DemoLoader;
 import io.portrait.launcher.eval.Eval;
+import io.portrait.launcher.importing.ImportCommand;
 import io.portrait.launcher.suite.GatewayClient;
 import io.portrait.launcher.suite.ServiceSpec;
 import io.portrait.launcher.suite.Suite;
@@ -35,6 +36,10 @@ public final class Main {
 
               run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
+              import FILE [--format csv|ndjson|xlsx] [--map column=field ...] [--source S] [--type T]
+                     [--event E] [--channel C] [--encoding E] [--time-zone Z] [--url U] [--key K]
+                                     load a customer file into a running Portrait (default http://localhost:8080,
+                                     key .portrait/admin-key) and sum it up (see docs/ingestion.md, "File import")
               bench [--events N]     start a throw-away suite and measure the event path (default 10000 events);
                                      with --url U [--key K] measure a running gateway (key: .portrait/admin-key)
               bench profile [--rate R] [--seconds S] [--profiles N]
@@ -84,6 +89,7 @@ public final class Main {
                     }
                 }
                 case "eval" -> Eval.main(rest, out);
+                case "import" -> ImportCommand.main(home, rest, out);
                 case "help", "--help", "-h" -> out.print(USAGE);
                 default -> {
                     System.err.println("unknown command: " + command);

@@ -81,8 +81,26 @@ public final class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /** PUTs bytes as they are, such as a chunk of an import file. */
+    public Answer put(String path, byte[] body, String contentType) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    /** An answer whose body is text rather than JSON (a CSV report), or a problem as its JSON text. */
+    public record Text(int status, String body) {
+    }
+
+    /** GETs a text body whole, such as an import's reject report; for bodies of a bounded size. */
+    public Text text(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Text(response.statusCode(), response.body());
     }
 
     /** A streamed GET (an export) read to its end: its status, lines and bytes. */
@@ -177,7 +195,9 @@ public final class GatewayClient {
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).header("X-API-Key", apiKey).build(), body);
         } catch (IOException e) {
-            throw new UncheckedIOException("gateway call failed: " + e.getMessage(), e);
+            // A refused connection says nothing but its class.
+            throw new UncheckedIOException("gateway call failed: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
