@@ -108,7 +108,7 @@ function tags(list) {
   return card('Tags', list?.length ? table([
     ['Tag', (t) => (t.name ? [h('strong', {}, t.name), h('code', { class: 'block' }, t.code)] : h('code', {}, t.code))],
     ['Value', (t) => (t.items ? t.items.join(', ') : t.value)],
-    ['Why', (t) => t.reason],
+    ['Why', (t) => h('span', { class: 'reason' }, t.reason)],
     ['Updated', (t) => time(t.updatedAt)],
   ], list) : null, 'No tags yet.');
 }
@@ -147,7 +147,7 @@ function recommendations(r) {
       ['Item', (i) => (i.name ? [h('strong', {}, i.name), h('code', { class: 'block' }, i.sku)] : h('code', {}, i.sku))],
       ['Category', (i) => [i.category, i.brand].filter(Boolean).join(' · ') || '—'],
       ['Price', (i) => (typeof i.price === 'number' ? String(i.price) : '—')],
-      ['Why', (i) => i.reason],
+      ['Why', (i) => h('span', { class: 'reason' }, i.reason)],
       ['Basis', (i) => i.basis ?? '—'],
     ], r.items) : h('p', { class: 'muted' }, 'No items to offer.'),
   ]);
