@@ -10,6 +10,7 @@ import io.portrait.gateway.engine.DestinationAddress;
 import io.portrait.gateway.engine.WebhookSignature;
 import io.portrait.gateway.repository.DestinationRepository;
 import io.portrait.proto.tagging.v1.GetSegmentRequest;
+import io.portrait.proto.tagging.v1.ListSegmentChangesRequest;
 import io.portrait.proto.tagging.v1.Segment;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -73,7 +74,8 @@ public class DestinationService {
                             .onFailure(e -> Status.fromThrowable(e).getCode() == Status.Code.NOT_FOUND)
                             .transform(e -> new InvalidDestinationRequest(
                                     "\"segments\" names \"" + code + "\", which is no segment of the workspace."))
-                            .map(found -> Map.entry(code, startingPoint(found.getSegment(), valid.start()))))
+                            .flatMap(found -> startingPoint(workspace, found.getSegment(), valid.start()))
+                            .map(after -> Map.entry(code, after)))
                     .collect().with(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (first, same) -> first,
                             LinkedHashMap::new))
                     .flatMap(startedAfter -> destinations.insert(workspace, id, valid.name(),
@@ -98,9 +100,23 @@ public class DestinationService {
     /**
      * The sequence number of the segment's change log after which its delivery starts: 0, the log's start, or the
      * newest change the log held when tagging answered (every change numbered after it is delivered, none before).
+     * A tagging older than that answer names 0 for every log; a log whose first page holds a change tells it from
+     * an empty one, and "now" is then refused rather than quietly replaying the whole log.
      */
-    private static long startingPoint(Segment segment, DestinationStart start) {
-        return start == DestinationStart.NOW ? segment.getLastChangeSequence() : 0L;
+    private Uni<Long> startingPoint(String workspace, Segment segment, DestinationStart start) {
+        if (start != DestinationStart.NOW || segment.getLastChangeSequence() > 0) {
+            return Uni.createFrom().item(start == DestinationStart.NOW ? segment.getLastChangeSequence() : 0L);
+        }
+        return segments.changes(ListSegmentChangesRequest.newBuilder().setWorkspace(workspace)
+                        .setCode(segment.getCode()).setAfterSequence(0).setLimit(1).build())
+                .map(page -> {
+                    if (page.getChangesCount() > 0) {
+                        throw Status.FAILED_PRECONDITION.withDescription("Tagging does not tell where the change log "
+                                + "of segment \"" + segment.getCode() + "\" ends (it is older than \"start\": "
+                                + "\"now\"): upgrade tagging, or start from the beginning.").asRuntimeException();
+                    }
+                    return 0L;
+                });
     }
 
     /** A request as it will be saved: the name stripped, the URL as it will be called, each segment once. */

@@ -77,6 +77,8 @@ class DestinationResourceTest {
     private WebhookReceiver receiver;
     /** The changes of each segment's log, by code; a request after a sequence answers the ones after it. */
     private final Map<String, LongFunction<List<SegmentChange>>> logs = new ConcurrentHashMap<>();
+    /** Tagging answers as a version before Segment.last_change_sequence did: 0 for every log. */
+    private volatile boolean taggingNamesNoLogEnd;
     /** Segments deleted in tagging since the destination was saved. */
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
@@ -88,8 +90,9 @@ class DestinationResourceTest {
             if (!List.of("weekly_east", "vip").contains(request.getCode())) {
                 return Uni.createFrom().failure(Status.NOT_FOUND.withDescription("no segment").asRuntimeException());
             }
-            // Tagging names the newest change its log holds.
-            List<SegmentChange> log = logs.getOrDefault(request.getCode(), after -> List.of()).apply(0);
+            // Tagging names the newest change its log holds (one older than that field names none).
+            List<SegmentChange> log = taggingNamesNoLogEnd ? List.of()
+                    : logs.getOrDefault(request.getCode(), after -> List.of()).apply(0);
             return Uni.createFrom().item(GetSegmentResponse.newBuilder()
                     .setSegment(Segment.newBuilder().setCode(request.getCode()).setRuleJson("{}")
                             .setLastChangeSequence(log.isEmpty() ? 0 : log.get(log.size() - 1).getSequence())).build());
@@ -280,6 +283,21 @@ class DestinationResourceTest {
                 .body("segments.find { it.segment == 'vip' }.deliveredThrough", equalTo(5))
                 .body("segments.find { it.segment == 'vip' }.delivered", equalTo(2))
                 .body("segments.find { it.segment == 'weekly_east' }.delivered", equalTo(0));
+    }
+
+    @Test
+    void startingNowIsRefusedByATaggingThatDoesNotTellWhereALogEnds() {
+        taggingNamesNoLogEnd = true;
+        logs.put("vip", after -> changes(after, 3));
+
+        create("campaigns", receiver.url(), List.of("weekly_east", "vip"), "now").statusCode(409)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", equalTo("Tagging does not tell where the change log of segment \"vip\" ends (it is "
+                        + "older than \"start\": \"now\"): upgrade tagging, or start from the beginning."));
+        admin().when().get("/v1/destinations").then().statusCode(200).body("items", empty());
+        // An empty log starts at 0 either way.
+        create("campaigns", receiver.url(), List.of("weekly_east"), "now").statusCode(201)
+                .body("segments[0].startedAfter", equalTo(0));
     }
 
     @Test
