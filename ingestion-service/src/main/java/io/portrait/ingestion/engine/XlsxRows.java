@@ -3,6 +3,7 @@ package io.portrait.ingestion.engine;
 import com.google.protobuf.Value;
 import org.apache.poi.openxml4j.exceptions.OLE2NotOfficeXmlFileException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.apache.poi.openxml4j.util.ZipInputStreamZipEntrySource;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.util.CellReference;
@@ -44,13 +45,26 @@ import java.util.regex.Pattern;
  * makes its row unreadable, naming the column, never a value.
  *
  * <p>A zip's directory is at its end, so the workbook is read whole into memory first, up to a cap ({@code
- * imports.max-xlsx-size}), and never written to disk: the upload is personal data, sealed at rest in the store. POI
- * keeps its parts in memory too (its temp-file spill is off by default) and refuses a zip bomb (ZipSecureFile's
- * limits, left on). The worksheet is then parsed as it is pulled: a StAX reader feeds POI's streaming sheet handler
+ * imports.max-xlsx-size}), and never written to disk in clear: the upload is personal data, sealed at rest in the
+ * store. POI unpacks its parts as it opens it, each large one into a temporary file encrypted with a key held only in
+ * memory ({@link #SPILL_BYTES}), and refuses a zip bomb (ZipSecureFile's limits, left on). The worksheet is then parsed as it is pulled: a StAX reader feeds POI's streaming sheet handler
  * one XML event at a time until a row is complete, so one row is held at a time and no thread is needed, and the
  * shared strings are read with the read-only table rather than the whole-workbook model.
  */
 final class XlsxRows implements ImportRows {
+
+    /**
+     * A part of the workbook that unpacks larger than this (in practice the worksheet itself) is kept by POI in a
+     * temporary file encrypted with a key held only in memory, instead of in the heap: unpacked, a worksheet is some
+     * fifteen times its share of the file, and holding it whole took over 256 MB of heap for a 9 MB workbook. No
+     * clear text of the upload reaches the disk; the file is deleted when the workbook is closed.
+     */
+    static final int SPILL_BYTES = 4 * 1024 * 1024;
+
+    static {
+        ZipInputStreamZipEntrySource.setThresholdBytesForTempFiles(SPILL_BYTES);
+        ZipInputStreamZipEntrySource.setEncryptTempFiles(true);
+    }
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     /** Quoted text, escaped characters and bracketed parts (colours, locales, elapsed time) of a number format. */

@@ -16,12 +16,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -116,6 +122,53 @@ class XlsxRowsTest {
         Map<String, String> text = new java.util.LinkedHashMap<>();
         row.columns().forEach((column, value) -> text.put(column, value.getStringValue()));
         return text;
+    }
+
+    /**
+     * A worksheet that unpacks larger than {@link XlsxRows#SPILL_BYTES} is held in a temporary file while it is read,
+     * not in the heap: a file holding none of the sheet's text in clear (it is encrypted with a key kept in memory),
+     * and gone once the workbook is closed.
+     */
+    @Test
+    void aLargeWorksheetWaitsInAnEncryptedTemporaryFileThatGoesWithTheWorkbook() throws IOException {
+        int rows = 60_000;
+        byte[] file = workbook(new SXSSFWorkbook(100), workbook -> {
+            Sheet sheet = workbook.createSheet("members");
+            row(sheet, 0, "mail", "note");
+            for (int i = 1; i <= rows; i++) {
+                row(sheet, i, "marker-" + i + "@example.com", "a note long enough to make the sheet large");
+            }
+        });
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"), "poifiles");
+        Set<Path> before = listed(temporary);
+
+        Set<Path> spilled;
+        long read = 0;
+        try (ImportReader reader = new ImportReader("xlsx", "", new ByteArrayInputStream(file))) {
+            spilled = new HashSet<>(listed(temporary));
+            spilled.removeAll(before);
+            assertThat(spilled).as("the unpacked worksheet, on disk").isNotEmpty();
+            for (Path part : spilled) {
+                assertThat(new String(Files.readAllBytes(part), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("marker-").doesNotContain("example.com");
+            }
+            ImportReader.Row first = reader.next();
+            assertThat(text(first)).containsEntry("mail", "marker-1@example.com");
+            for (ImportReader.Row row = first; row != null; row = reader.next()) {
+                read++;
+            }
+        }
+        assertThat(read).isEqualTo(rows);
+        assertThat(listed(temporary)).doesNotContainAnyElementsOf(spilled);
+    }
+
+    private static Set<Path> listed(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.collect(Collectors.toSet());
+        }
     }
 
     @Test
