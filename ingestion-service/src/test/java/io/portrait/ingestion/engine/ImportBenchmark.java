@@ -36,14 +36,7 @@ class ImportBenchmark {
 
     @Test
     void streamsAMillionRowFileInBoundedMemory() throws IOException {
-        long rows = Long.getLong("portrait.bench.rows", 1_000_000L);
-        Path file = Files.createTempFile("portrait-import-bench", ".csv");
-        try {
-            write(file, rows);
-            measure("csv", file, rows);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        measure("csv", Long.getLong("portrait.bench.rows", 1_000_000L), ImportBenchmark::write);
     }
 
     /**
@@ -53,11 +46,20 @@ class ImportBenchmark {
      */
     @Test
     void readsAnXlsxWorkbook() throws IOException {
-        long rows = Long.getLong("portrait.bench.xlsx-rows", 200_000L);
-        Path file = Files.createTempFile("portrait-import-bench", ".xlsx");
+        measure("xlsx", Long.getLong("portrait.bench.xlsx-rows", 200_000L), ImportBenchmark::writeWorkbook);
+    }
+
+    /** Writes the generated export of {@code rows} rows to a file in one format. */
+    private interface Export {
+        void write(Path file, long rows) throws IOException;
+    }
+
+    /** Writes the export to a temporary file, then reads, maps and cleans it as the worker does, and prints how fast. */
+    private static void measure(String format, long rows, Export export) throws IOException {
+        Path file = Files.createTempFile("portrait-import-bench", "." + format);
         try {
-            writeWorkbook(file, rows);
-            measure("xlsx", file, rows);
+            export.write(file, rows);
+            measure(format, file, rows);
         } finally {
             Files.deleteIfExists(file);
         }
