@@ -11,8 +11,14 @@ export const ENDPOINTS = Object.freeze({
   profile: { method: 'GET', path: '/v1/profiles/{id}', scope: 'profiles:read' },
   timeline: { method: 'GET', path: '/v1/profiles/{id}/events', scope: 'profiles:read' },
   segments: { method: 'GET', path: '/v1/segments', scope: 'profiles:read' },
+  count: { method: 'POST', path: '/v1/segments/count', scope: 'profiles:read' },
   segment: { method: 'GET', path: '/v1/segments/{code}', scope: 'profiles:read' },
   members: { method: 'GET', path: '/v1/segments/{code}/members', scope: 'profiles:read' },
+  categories: { method: 'GET', path: '/v1/tags/categories', scope: 'profiles:read' },
+  tags: { method: 'GET', path: '/v1/tags', scope: 'profiles:read' },
+  tag: { method: 'GET', path: '/v1/tags/{code}', scope: 'profiles:read' },
+  insight: { method: 'GET', path: '/v1/tags/{code}/insight', scope: 'profiles:read' },
+  tagValues: { method: 'GET', path: '/v1/tags/{code}/values', scope: 'profiles:read' },
 });
 
 /** The gateway's root, relative to this file (console/js/api.js), so the console works behind a path prefix too. */
@@ -65,10 +71,10 @@ export function expand(template, params = {}) {
 }
 
 /**
- * Calls one endpoint and answers its JSON, or throws an ApiError. Query parameters that are empty are left out.
- * No cookie or other ambient credential is sent: the API key is the only one.
+ * Calls one endpoint and answers its JSON, or throws an ApiError. Query parameters that are empty are left out; a
+ * body is sent as JSON. No cookie or other ambient credential is sent: the API key is the only one.
  */
-export async function call(endpoint, { path = {}, query = {} } = {}) {
+export async function call(endpoint, { path = {}, query = {}, body } = {}) {
   const key = session.key();
   if (!key) {
     throw new ApiError(401, { detail: 'Sign in with an API key.' }, endpoint);
@@ -83,7 +89,12 @@ export async function call(endpoint, { path = {}, query = {} } = {}) {
   try {
     response = await fetch(url, {
       method: endpoint.method,
-      headers: { 'X-API-Key': key, Accept: 'application/json, application/problem+json' },
+      headers: {
+        'X-API-Key': key,
+        Accept: 'application/json, application/problem+json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
@@ -91,11 +102,11 @@ export async function call(endpoint, { path = {}, query = {} } = {}) {
   } catch (failure) {
     throw new ApiError(0, { detail: String(failure?.message ?? failure) }, endpoint);
   }
-  const body = await json(response);
+  const answer = await json(response);
   if (!response.ok) {
-    throw new ApiError(response.status, body ?? { title: response.statusText }, endpoint);
+    throw new ApiError(response.status, answer ?? { title: response.statusText }, endpoint);
   }
-  return body;
+  return answer;
 }
 
 async function json(response) {
@@ -118,7 +129,25 @@ export const timeline = (id, cursor, limit = 50) => call(ENDPOINTS.timeline, { p
 /** One page of segments, by code. */
 export const segments = (cursor, limit = 50) => call(ENDPOINTS.segments, { query: { limit, cursor } });
 
+/** How many profiles a segment rule (its text form) selects, of all profiles known, without saving it. */
+export const countRule = (rule) => call(ENDPOINTS.count, { body: { rule } });
+
 export const segment = (code) => call(ENDPOINTS.segment, { path: { code } });
 
 /** One page of a segment's members (profile ids and since when). */
 export const members = (code, cursor, limit = 100) => call(ENDPOINTS.members, { path: { code }, query: { limit, cursor } });
+
+/** One page of the taxonomy's categories, by code (up to 500 a page). */
+export const categories = (cursor, limit = 500) => call(ENDPOINTS.categories, { query: { limit, cursor } });
+
+/** One page of tag definitions, by code (up to 500 a page). */
+export const tags = (cursor, limit = 500) => call(ENDPOINTS.tags, { query: { limit, cursor } });
+
+/** A tag's definition with every version of its spec. */
+export const tag = (code) => call(ENDPOINTS.tag, { path: { code } });
+
+/** Coverage and value distribution of a tag's live version: its `top` most frequent values. */
+export const insight = (code, top = 20) => call(ENDPOINTS.insight, { path: { code }, query: { top } });
+
+/** One page of the profiles holding a value of the tag's live version, with the reason each holds. */
+export const tagValues = (code, cursor, limit = 100) => call(ENDPOINTS.tagValues, { path: { code }, query: { limit, cursor } });

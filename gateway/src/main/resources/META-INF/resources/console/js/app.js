@@ -4,11 +4,12 @@ import { lookupScreen } from './lookup.js';
 import { profileScreen } from './profile.js';
 import { segmentScreen, segmentsScreen } from './segments.js';
 import { signIn } from './signin.js';
+import { tagScreen, tagsScreen } from './tags.js';
 import { timelineScreen } from './timeline.js';
 
 /**
- * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/segments, #/segments/{code}), the
- * sign-in gate and the handling of failed calls shared by every screen.
+ * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/segments, #/segments/{code}, #/tags,
+ * #/tags/{code}), the sign-in gate and the handling of failed calls shared by every screen.
  */
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -73,6 +74,10 @@ function route() {
     segmentScreen(ctx, key);
   } else if (screen === 'segments') {
     segmentsScreen(ctx);
+  } else if (screen === 'tags' && key) {
+    tagScreen(ctx, key);
+  } else if (screen === 'tags') {
+    tagsScreen(ctx);
   } else {
     lookupScreen(ctx);
   }

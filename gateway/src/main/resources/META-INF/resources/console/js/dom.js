@@ -58,6 +58,7 @@ function route(href) {
 export const profileRoute = (id) => `#/profile/${encodeURIComponent(id)}`;
 export const timelineRoute = (id) => `#/profile/${encodeURIComponent(id)}/timeline`;
 export const segmentRoute = (code) => `#/segments/${encodeURIComponent(code)}`;
+export const tagRoute = (code) => `#/tags/${encodeURIComponent(code)}`;
 
 /** A titled card; content that is empty shows the given note instead. */
 export function card(title, content, emptyNote = 'Nothing yet.') {

@@ -1,6 +1,6 @@
 import { profile } from './api.js';
 import {
-  card, facts, figure, h, looksMasked, money, moneyList, percent, segmentRoute, table, time, timelineRoute,
+  card, facts, figure, h, looksMasked, money, moneyList, percent, segmentRoute, table, tagRoute, time, timelineRoute,
 } from './dom.js';
 
 /** The profile screen: one customer as one person. Uses the view just looked up, else reads it. */
@@ -106,7 +106,7 @@ function scores(s) {
 
 function tags(list) {
   return card('Tags', list?.length ? table([
-    ['Tag', (t) => (t.name ? [h('strong', {}, t.name), h('code', { class: 'block' }, t.code)] : h('code', {}, t.code))],
+    ['Tag', (t) => [h('a', { href: tagRoute(t.code) }, t.name || t.code), t.name && h('code', { class: 'block' }, t.code)]],
     ['Value', (t) => (t.items ? t.items.join(', ') : t.value)],
     ['Why', (t) => h('span', { class: 'reason' }, t.reason)],
     ['Updated', (t) => time(t.updatedAt)],
