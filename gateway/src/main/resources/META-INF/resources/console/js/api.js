@@ -12,8 +12,10 @@ export const ENDPOINTS = Object.freeze({
   timeline: { method: 'GET', path: '/v1/profiles/{id}/events', scope: 'profiles:read' },
   segments: { method: 'GET', path: '/v1/segments', scope: 'profiles:read' },
   count: { method: 'POST', path: '/v1/segments/count', scope: 'profiles:read' },
+  createSegment: { method: 'POST', path: '/v1/segments', scope: 'tags:admin' },
   segment: { method: 'GET', path: '/v1/segments/{code}', scope: 'profiles:read' },
   members: { method: 'GET', path: '/v1/segments/{code}/members', scope: 'profiles:read' },
+  membersCsv: { method: 'GET', path: '/v1/segments/{code}/members.csv', scope: 'profiles:read' },
   categories: { method: 'GET', path: '/v1/tags/categories', scope: 'profiles:read' },
   tags: { method: 'GET', path: '/v1/tags', scope: 'profiles:read' },
   tag: { method: 'GET', path: '/v1/tags/{code}', scope: 'profiles:read' },
@@ -74,7 +76,18 @@ export function expand(template, params = {}) {
  * Calls one endpoint and answers its JSON, or throws an ApiError. Query parameters that are empty are left out; a
  * body is sent as JSON. No cookie or other ambient credential is sent: the API key is the only one.
  */
-export async function call(endpoint, { path = {}, query = {}, body } = {}) {
+export async function call(endpoint, options = {}) {
+  return json(await send(endpoint, options, 'application/json, application/problem+json'));
+}
+
+/** Calls one endpoint that answers a file and answers it as {blob, name}, name from its Content-Disposition. */
+export async function file(endpoint, options = {}) {
+  const response = await send(endpoint, options, '*/*');
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
+  return { blob: await response.blob(), name };
+}
+
+async function send(endpoint, { path = {}, query = {}, body } = {}, accept) {
   const key = session.key();
   if (!key) {
     throw new ApiError(401, { detail: 'Sign in with an API key.' }, endpoint);
@@ -91,7 +104,7 @@ export async function call(endpoint, { path = {}, query = {}, body } = {}) {
       method: endpoint.method,
       headers: {
         'X-API-Key': key,
-        Accept: 'application/json, application/problem+json',
+        Accept: accept,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -102,11 +115,10 @@ export async function call(endpoint, { path = {}, query = {}, body } = {}) {
   } catch (failure) {
     throw new ApiError(0, { detail: String(failure?.message ?? failure) }, endpoint);
   }
-  const answer = await json(response);
   if (!response.ok) {
-    throw new ApiError(response.status, answer ?? { title: response.statusText }, endpoint);
+    throw new ApiError(response.status, (await json(response)) ?? { title: response.statusText }, endpoint);
   }
-  return answer;
+  return response;
 }
 
 async function json(response) {
@@ -131,6 +143,14 @@ export const segments = (cursor, limit = 50) => call(ENDPOINTS.segments, { query
 
 /** How many profiles a segment rule (its text form) selects, of all profiles known, without saving it. */
 export const countRule = (rule) => call(ENDPOINTS.count, { body: { rule } });
+
+/** Saves a segment of a rule (its text form); answers the segment with its members computed. */
+export const createSegment = (code, name, description, rule) =>
+  call(ENDPOINTS.createSegment, { body: { code, name, description, rule } });
+
+/** The whole membership as CSV, with the asked identifier types, traits and tag codes (comma-separated). */
+export const membersCsv = (code, identifiers, traits, tags) =>
+  file(ENDPOINTS.membersCsv, { path: { code }, query: { identifiers, traits, tags } });
 
 export const segment = (code) => call(ENDPOINTS.segment, { path: { code } });
 

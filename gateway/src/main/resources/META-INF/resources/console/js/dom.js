@@ -113,6 +113,21 @@ export function facts(pairs) {
   return h('dl', { class: 'facts' }, shown.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
+/**
+ * Hands a file the console fetched (with the key, so not a plain link) to the browser to save under its name. Its
+ * address is a blob: URL of this page, revoked once the browser has taken it.
+ */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export function problem(message) {
   return h('p', { class: 'problem', role: 'alert' }, message);
 }

@@ -1,5 +1,5 @@
-import { countRule, members, segment, segments } from './api.js';
-import { card, facts, figure, h, pagedTable, percent, profileRoute, segmentRoute, time } from './dom.js';
+import { countRule, createSegment, members, membersCsv, segment, segments } from './api.js';
+import { card, facts, figure, h, pagedTable, percent, profileRoute, saveFile, segmentRoute, time } from './dom.js';
 
 /** How long typing must pause before the rule is counted. */
 const TYPING_PAUSE_MS = 400;
@@ -66,8 +66,47 @@ function audienceCounter(ctx) {
     answer,
     h('p', { class: 'muted' }, 'Conditions: ', h('code', {}, 'tag.<code>'), ' (the codes are on ',
       h('a', { href: '#/tags' }, 'Tags'), '), ', h('code', {}, 'trait.<name>'), ', ', h('code', {}, 'consent.<purpose>'),
-      '; combined with and, or, not and parentheses. Nothing is saved.'),
+      '; combined with and, or, not and parentheses. Counting saves nothing.'),
+    saveForm(ctx, rule),
   ]);
+}
+
+/**
+ * Saves the rule being counted as a segment (POST /v1/segments, scope tags:admin) and opens it. A refusal (an
+ * invalid rule or code, a code taken, a key without tags:admin) is shown beside the button; nothing is lost.
+ */
+function saveForm(ctx, rule) {
+  const code = h('input', { id: 'segment-code', required: true, placeholder: 'gold_in_london', autocomplete: 'off' });
+  const name = h('input', { id: 'segment-name', required: true, placeholder: 'Gold customers in London', autocomplete: 'off' });
+  const description = h('input', { id: 'segment-description', autocomplete: 'off' });
+  const outcome = h('span', { class: 'outcome', role: 'status' });
+  const save = h('button', { type: 'submit' }, 'Save as a segment');
+  const form = h('form', { class: 'save' },
+    h('div', { class: 'fields' },
+      h('div', {}, h('label', { for: 'segment-code' }, 'Code'), code),
+      h('div', {}, h('label', { for: 'segment-name' }, 'Name'), name),
+      h('div', {}, h('label', { for: 'segment-description' }, 'Description'), description)),
+    save, outcome);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    outcome.replaceChildren();
+    try {
+      const saved = await createSegment(code.value.trim(), name.value.trim(), description.value.trim() || undefined,
+        rule.value.trim());
+      location.hash = segmentRoute(saved.code);
+    } catch (error) {
+      if (error.status === 401) {
+        ctx.fail(error);
+      } else {
+        outcome.replaceChildren(h('span', { class: 'problem inline' },
+          error.status === 400 || error.status === 409 ? error.problem?.detail ?? error.message : error.message));
+      }
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return form;
 }
 
 /** One segment: its rule and count, and its members, each opening the member's profile. */
@@ -87,16 +126,60 @@ export async function segmentScreen(ctx, code) {
   ctx.show(
     h('div', { class: 'heading' }, h('h1', {}, s.name || s.code), h('a', { class: 'button', href: '#/segments' }, 'All segments')),
     h('div', { class: 'grid two' },
-      card('Definition', facts([
-        ['Code', h('code', {}, s.code)],
-        ['Description', s.description],
-        ['Rule', h('code', {}, s.rule)],
-        ['Members', figure(s.members)],
-        ['Refreshed', time(s.refreshedAt)],
-      ])),
+      h('div', { class: 'stack' },
+        card('Definition', facts([
+          ['Code', h('code', {}, s.code)],
+          ['Description', s.description],
+          ['Rule', h('code', {}, s.rule)],
+          ['Members', figure(s.members)],
+          ['Refreshed', time(s.refreshedAt)],
+        ])),
+        download(ctx, s.code)),
       card('Members', [
         h('p', { class: 'muted' }, 'Checked against the rule as it stands: a page can hold fewer members than asked for.'),
         list.node,
       ])));
   list.next();
+}
+
+/**
+ * The whole membership as a CSV file, with the columns asked (GET /v1/segments/{code}/members.csv): identifiers
+ * and traits masked unless the key holds pii:read, as everywhere in the API.
+ */
+function download(ctx, code) {
+  const field = (id, label, placeholder) => {
+    const input = h('input', { id, placeholder, autocomplete: 'off' });
+    return { input, node: h('div', {}, h('label', { for: id }, label), input) };
+  };
+  const identifiers = field('export-identifiers', 'Identifier types', 'email,phone');
+  const traits = field('export-traits', 'Traits', 'name,city');
+  const tags = field('export-tags', 'Tags', 'loyalty,spend_band');
+  const outcome = h('span', { class: 'outcome', role: 'status' });
+  const button = h('button', { type: 'submit' }, 'Download CSV');
+  const form = h('form', { class: 'save' },
+    h('div', { class: 'fields' }, identifiers.node, traits.node, tags.node), button, outcome);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    outcome.replaceChildren(h('span', { class: 'muted' }, 'Preparing …'));
+    try {
+      const exported = await membersCsv(code, identifiers.input.value.trim(), traits.input.value.trim(), tags.input.value.trim());
+      saveFile(exported.blob, exported.name ?? `${code}.csv`);
+      outcome.replaceChildren(h('span', { class: 'muted' }, `${exported.name ?? `${code}.csv`} saved.`));
+    } catch (error) {
+      if (error.status === 400) {
+        outcome.replaceChildren(h('span', { class: 'problem inline' }, error.problem?.detail ?? error.message));
+      } else {
+        outcome.replaceChildren();
+        ctx.fail(error);
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return card('Export the members', [
+    h('p', { class: 'muted' }, 'Every member with the columns you name (comma-separated; each optional). Identifiers '
+      + 'and traits come masked unless your key holds pii:read; an export read in clear is audited.'),
+    form,
+  ]);
 }
