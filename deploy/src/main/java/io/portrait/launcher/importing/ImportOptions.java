@@ -21,13 +21,14 @@ import java.util.Set;
  * @param key {@code null} when not given: the command then uses the local suite's admin key
  */
 public record ImportOptions(Path file, String format, Map<String, String> mapping, String source, String type,
-                            String event, String channel, String encoding, String timeZone, String url, String key) {
+                            String event, String channel, String encoding, String timeZone, String sheet, String url,
+                            String key) {
 
     static final String DEFAULT_URL = "http://localhost:8080";
 
     private static final Set<String> FORMATS = Set.of("csv", "ndjson", "xlsx");
     private static final Set<String> VALUED = Set.of("--format", "--source", "--type", "--event", "--channel",
-            "--encoding", "--time-zone", "--url", "--key");
+            "--encoding", "--time-zone", "--sheet", "--url", "--key");
     private static final String MAP = "--map";
 
     public ImportOptions {
@@ -66,7 +67,7 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
         String format = values.containsKey("--format") ? format(values.get("--format")) : formatOf(file);
         return new ImportOptions(file, format, mapping, values.get("--source"), values.get("--type"),
                 values.get("--event"), values.get("--channel"), values.get("--encoding"), values.get("--time-zone"),
-                values.getOrDefault("--url", DEFAULT_URL), values.get("--key"));
+                values.get("--sheet"), values.getOrDefault("--url", DEFAULT_URL), values.get("--key"));
     }
 
     /** The format a file's name tells: .csv, .ndjson or .jsonl, .xlsx (or a macro-enabled .xlsm, read alike). */
@@ -94,6 +95,7 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
         put(request, "channel", channel);
         put(request, "encoding", encoding);
         put(request, "timeZone", timeZone);
+        put(request, "sheet", sheet);
         if (file.getFileName() != null) {
             request.put("fileName", file.getFileName().toString());
         }

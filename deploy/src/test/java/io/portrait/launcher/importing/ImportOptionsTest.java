@@ -45,6 +45,19 @@ class ImportOptionsTest {
                 + "\"邮箱\":\"identifiers.email\",\"a=b\":\"traits.ab\"}}");
     }
 
+    @Test
+    void aWorksheetReachesTheJobAsGivenByNameOrPosition() {
+        ImportOptions byName = ImportOptions.parse(List.of("crm.xlsx", "--sheet", "会员 2026"));
+        ImportOptions byPosition = ImportOptions.parse(List.of("--sheet", "2", "crm.xlsm"));
+
+        assertThat(byName.sheet()).isEqualTo("会员 2026");
+        assertThat(byName.jobRequest(mapper).toString())
+                .isEqualTo("{\"format\":\"xlsx\",\"sheet\":\"会员 2026\",\"fileName\":\"crm.xlsx\"}");
+        assertThat(byPosition.jobRequest(mapper).path("sheet").asText()).isEqualTo("2");
+        assertThat(ImportOptions.parse(List.of("crm.xlsx")).jobRequest(mapper).has("sheet"))
+                .as("the first worksheet: nothing sent").isFalse();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "members.csv,   csv,    text/csv",
@@ -78,6 +91,8 @@ class ImportOptionsTest {
             "a.csv --source                | option --source of import needs a value",
             "a.csv --key --url http://x    | option --key of import needs a value",
             "a.csv --source a --source b   | option --source of import is given twice",
+            "a.xlsx --sheet                | option --sheet of import needs a value",
+            "a.xlsx --sheet A --sheet B    | option --sheet of import is given twice",
             "a.csv --map mail              | --map of import takes column=field (e.g. --map 邮箱=identifiers.email), not mail",
             "a.csv --map =identifiers.email | --map of import takes column=field (e.g. --map 邮箱=identifiers.email), not =identifiers.email",
             "a.csv --map mail=             | --map of import takes column=field (e.g. --map 邮箱=identifiers.email), not mail=",

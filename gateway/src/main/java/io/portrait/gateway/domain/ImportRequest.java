@@ -8,7 +8,8 @@ import java.util.Map;
 @Schema(name = "ImportRequest")
 public record ImportRequest(
         @Schema(required = true, enumeration = {"csv", "ndjson", "xlsx"}, description = "csv (a header row), ndjson "
-                + "(one JSON object per line) or xlsx (an Excel workbook: its first worksheet, a header row)")
+                + "(one JSON object per line) or xlsx (an Excel workbook: its first worksheet unless sheet names "
+                + "another, a header row)")
         String format,
         @Schema(description = "Source of the events; \"import\" when absent.", example = "crm") String source,
         @Schema(description = "Event type of rows that name none.", example = "identify") String type,
@@ -24,5 +25,10 @@ public record ImportRequest(
         @Schema(description = "IANA time zone in which a timestamp without an offset is read (2026-03-01 10:30:00, "
                 + "2026/3/1 10:30, an xlsx date cell, a date alone as midnight); without it such a timestamp rejects "
                 + "its row. Timestamps with an offset or Z, and epoch millis, are read as they are.",
-                example = "Asia/Shanghai") String timeZone) {
+                example = "Asia/Shanghai") String timeZone,
+        @Schema(description = "The worksheet of an xlsx workbook to read (refused for csv and ndjson): the first when "
+                + "absent; else the one of that name as its tab shows it (an exact match, else the only one matching "
+                + "ignoring case), or, when no name matches a number, the one at that position among the worksheets, "
+                + "from 1 (chart sheets not counted). At most 31 characters; a workbook without it fails the job, "
+                + "naming the worksheets it has.", maxLength = 31, example = "会员") String sheet) {
 }

@@ -36,7 +36,8 @@ public class ImportJobService {
         ImportSpec.Builder spec = ImportSpec.newBuilder()
                 .setFormat(text(request.format())).setSource(text(request.source())).setType(text(request.type()))
                 .setEvent(text(request.event())).setChannel(text(request.channel())).setFileName(text(request.fileName()))
-                .setEncoding(text(request.encoding())).setTimeZone(text(request.timeZone()));
+                .setEncoding(text(request.encoding())).setTimeZone(text(request.timeZone()))
+                .setSheet(text(request.sheet()));
         spec.putAllMapping(RequestLists.entries(request.mapping(), "mapping"));
         return ingestion.createImport(CreateImportRequest.newBuilder().setWorkspace(workspace).setSpec(spec).build())
                 .map(r -> view(r.getJob()));
@@ -82,7 +83,7 @@ public class ImportJobService {
         return new ImportView(job.getId(), job.getStatus(), spec.getFormat(), emptyToNull(spec.getSource()),
                 emptyToNull(spec.getType()), emptyToNull(spec.getEvent()), emptyToNull(spec.getChannel()),
                 spec.getMappingCount() == 0 ? null : spec.getMappingMap(), emptyToNull(spec.getFileName()),
-                emptyToNull(spec.getEncoding()), emptyToNull(spec.getTimeZone()),
+                emptyToNull(spec.getEncoding()), emptyToNull(spec.getTimeZone()), emptyToNull(spec.getSheet()),
                 job.getRowsRead(), job.getRowsAccepted(), job.getRowsRejected(), job.getBytes(),
                 instant(job.getCreatedAt()), instant(job.getUpdatedAt()), emptyToNull(job.getError()));
     }

@@ -31,8 +31,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -87,6 +90,45 @@ class ImportResourceTest {
         assertThat(created.getValue().getSpec().getTimeZone()).isEqualTo("Asia/Shanghai");
         assertThat(chunk.getValue().getSeq()).isZero();
         assertThat(chunk.getValue().getData().toStringUtf8()).isEqualTo("mail,sex\nann@example.com,女\n");
+    }
+
+    @Test
+    void aWorkbookJobNamesItsWorksheetAndOneForACsvFileIsABadRequest() {
+        ArgumentCaptor<CreateImportRequest> created = ArgumentCaptor.forClass(CreateImportRequest.class);
+        when(ingestion.createImport(created.capture())).thenReturn(Uni.createFrom().item(CreateImportResponse
+                .newBuilder().setJob(job("uploading").toBuilder().setSpec(io.portrait.proto.ingestion.v1.ImportSpec
+                        .newBuilder().setFormat("xlsx").setSheet("会员"))).build()));
+
+        given().contentType(ContentType.JSON).body("{\"format\": \"xlsx\", \"sheet\": \"会员\"}")
+                .when().post("/v1/imports")
+                .then().statusCode(201)
+                .body("format", equalTo("xlsx"))
+                .body("sheet", equalTo("会员"));
+        assertThat(created.getValue().getSpec().getSheet()).isEqualTo("会员");
+
+        String refusal = "spec.sheet: spec.sheet not_applicable: only an xlsx workbook has worksheets; leave sheet out"
+                + " (it is for xlsx files)";
+        when(ingestion.createImport(any())).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
+                .withDescription(refusal).asRuntimeException()));
+        given().contentType(ContentType.JSON).body("{\"format\": \"csv\", \"sheet\": \"会员\"}")
+                .when().post("/v1/imports")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo(refusal));
+        ArgumentCaptor<CreateImportRequest> sent = ArgumentCaptor.forClass(CreateImportRequest.class);
+        verify(ingestion, times(2)).createImport(sent.capture());
+        assertThat(sent.getAllValues()).extracting(request -> request.getSpec().getFormat() + " " + request.getSpec()
+                .getSheet()).containsExactly("xlsx 会员", "csv 会员");
+    }
+
+    @Test
+    void aJobWithoutAChosenWorksheetShowsNone() {
+        when(ingestion.getImport(any())).thenReturn(Uni.createFrom().item(
+                io.portrait.proto.ingestion.v1.GetImportResponse.newBuilder().setJob(job("done")).build()));
+
+        given().when().get("/v1/imports/imp-1")
+                .then().statusCode(200)
+                .body("format", equalTo("csv"))
+                .body("$", not(hasKey("sheet")));
     }
 
     @Test

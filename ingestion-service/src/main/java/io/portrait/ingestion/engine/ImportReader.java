@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * Reads an import file row by row from a stream, holding one row at a time: CSV with a header row (quoted fields
  * may span lines; blank lines and lines of empty cells skipped; see {@link CsvRecords}), NDJSON, one JSON object
- * per line (blank lines skipped), or an xlsx workbook's first worksheet, read like CSV ({@link XlsxRows}). A row that
+ * per line (blank lines skipped), or a worksheet of an xlsx workbook (the first unless the job chooses another), read
+ * like CSV ({@link XlsxRows}). A row that
  * cannot be read is reported as such and reading goes on with the next one. An empty text file has no rows; a CSV
  * header that cannot be read, or a workbook that cannot be opened, fails the file ({@link UnreadableFileException}).
  *
@@ -81,14 +82,21 @@ public final class ImportReader implements ImportRows {
         this(format, encoding, input, Long.MAX_VALUE);
     }
 
+    /** A reader of an xlsx workbook's first worksheet, or of a text file. */
+    public ImportReader(String format, String encoding, InputStream input, long maxWorkbookSize) {
+        this(format, encoding, "", input, maxWorkbookSize);
+    }
+
     /**
      * @param encoding        a character set name; UTF-8 when empty; not used by xlsx, a workbook names its own
+     * @param sheet           the worksheet of an xlsx workbook to read ({@link WorksheetChoice}): the first when empty;
+     *                        not used by the text formats
      * @param maxWorkbookSize the largest xlsx workbook read (it is read whole into memory); a larger one fails the
      *                        file
      */
-    public ImportReader(String format, String encoding, InputStream input, long maxWorkbookSize) {
+    public ImportReader(String format, String encoding, String sheet, InputStream input, long maxWorkbookSize) {
         if (format.equals(XLSX)) {
-            this.workbook = new XlsxRows(input, maxWorkbookSize);
+            this.workbook = new XlsxRows(input, maxWorkbookSize, new WorksheetChoice(sheet));
             this.charset = null;
             this.text = null;
             this.csv = null;

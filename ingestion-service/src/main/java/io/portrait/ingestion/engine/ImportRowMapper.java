@@ -60,6 +60,7 @@ public final class ImportRowMapper {
             errors.add(error("spec.encoding", "unknown_encoding", "'" + spec.getEncoding() + "' is not a character set"
                     + " this service reads; use UTF-8 (the default), GB18030, GBK, Big5, Shift_JIS, ..."));
         }
+        errors.addAll(WorksheetChoice.problems(spec.getSheet(), spec.getFormat().equals(ImportReader.XLSX)));
         if (!spec.getTimeZone().isBlank() && LocalTimestamps.zone(spec.getTimeZone()) == null) {
             errors.add(error("spec.timeZone", "unknown_time_zone", "'" + spec.getTimeZone() + "' is not a time zone;"
                     + " use an IANA zone id such as Asia/Shanghai, Asia/Tokyo or America/New_York"));

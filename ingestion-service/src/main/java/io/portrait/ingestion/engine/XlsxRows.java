@@ -34,15 +34,15 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The rows of an xlsx workbook (Office Open XML; not the legacy .xls): its first worksheet in workbook order, whose
- * first row with a value is the header, read as much like a CSV file as a workbook allows, so the row mapper and the
- * cleaners take it as they take CSV. Every cell becomes text: strings as they are, numbers as the plain decimal they
- * store whatever their display format ({@code 13800138000}, not {@code 1.38E+10}; {@code 1234.5}, not
- * {@code 1,234.50}), date-formatted numbers as ISO-8601 without a zone ({@code 2024-03-05},
- * {@code 2024-03-05T10:30:00}), booleans as {@code true}/{@code false}, formulas as their cached result. Empty cells
- * are absent, rows without a value are no rows, and data rows are numbered from 1 as the CSV reader numbers them, so
- * a job resumes by skipping the rows of its checkpoint whatever the format. A cell holding an error ({@code #N/A})
- * makes its row unreadable, naming the column, never a value.
+ * The rows of an xlsx workbook (Office Open XML; not the legacy .xls): one of its worksheets, the first in workbook
+ * order unless the job chooses another ({@link WorksheetChoice}), whose first row with a value is the header, read as
+ * much like a CSV file as a workbook allows, so the row mapper and the cleaners take it as they take CSV. Every cell
+ * becomes text: strings as they are, numbers as the plain decimal they store whatever their display format
+ * ({@code 13800138000}, not {@code 1.38E+10}; {@code 1234.5}, not {@code 1,234.50}), date-formatted numbers as
+ * ISO-8601 without a zone ({@code 2024-03-05}, {@code 2024-03-05T10:30:00}), booleans as {@code true}/{@code false},
+ * formulas as their cached result. Empty cells are absent, rows without a value are no rows, and data rows are
+ * numbered from 1 as the CSV reader numbers them, so a job resumes by skipping the rows of its checkpoint whatever the
+ * format. A cell holding an error ({@code #N/A}) makes its row unreadable, naming the column, never a value.
  *
  * <p>A zip's directory is at its end, so the workbook is read whole into memory first, up to a cap ({@code
  * imports.max-xlsx-size}), and never written to disk in clear: the upload is personal data, sealed at rest in the
@@ -71,6 +71,8 @@ final class XlsxRows implements ImportRows {
     private static final Pattern FORMAT_LITERALS = Pattern.compile("\"[^\"]*\"|\\\\.|\\[[^]]*]");
 
     private final OPCPackage workbook;
+    /** How reasons name the worksheet read: the first, or the chosen one by its name. */
+    private final String worksheet;
     private final InputStream sheet;
     private final XMLStreamReader xml;
     private final XSSFSheetXMLHandler handler;
@@ -90,31 +92,25 @@ final class XlsxRows implements ImportRows {
     private record Cell(String text, boolean error) {
     }
 
-    /** @param maxBytes the largest workbook read; a larger one fails the file */
-    XlsxRows(InputStream input, long maxBytes) {
-        byte[] bytes = readAtMost(input, maxBytes);
-        OPCPackage opened = open(bytes);
+    /**
+     * @param maxBytes the largest workbook read; a larger one fails the file
+     * @param choice   the worksheet to read; one the workbook does not have fails the file, naming those it has
+     */
+    XlsxRows(InputStream input, long maxBytes, WorksheetChoice choice) {
+        byte[] bytes = readAtMost(input, maxBytes, choice);
+        OPCPackage opened = open(bytes, choice);
         try {
             XSSFReader reader = new XSSFReader(opened);
-            XSSFReader.SheetIterator sheets = reader.getSheetIterator();
-            InputStream first = null;
-            while (first == null && sheets.hasNext()) {
-                InputStream data = sheets.next();
-                if (XSSFRelation.WORKSHEET.getContentType().equals(sheets.getSheetPart().getContentType())) {
-                    first = data;
-                } else {
-                    data.close();
-                }
-            }
-            if (first == null) {
-                throw new ImportReader.UnreadableFileException("the workbook has no worksheet");
-            }
+            List<String> worksheets = worksheetNames(reader);
+            int chosen = choice.pick(worksheets);
+            this.worksheet = WorksheetChoice.describe(choice.first(), worksheets.get(chosen));
+            InputStream data = worksheet(reader, chosen);
             boolean date1904 = uses1904Dates(reader);
             this.handler = new XSSFSheetXMLHandler(reader.getStylesTable(), null,
                     new ReadOnlySharedStringsTable(opened, false), new Collector(), new PlainFormatter(date1904),
                     false);
-            this.sheet = first;
-            this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(first);
+            this.sheet = data;
+            this.xml = XMLHelper.newXMLInputFactory().createXMLStreamReader(data);
             this.workbook = opened;
         } catch (ImportReader.UnreadableFileException e) {
             opened.revert();
@@ -123,20 +119,61 @@ final class XlsxRows implements ImportRows {
                  | org.apache.poi.openxml4j.exceptions.OpenXML4JException e) {
             opened.revert();
             throw new ImportReader.UnreadableFileException("the workbook cannot be read: its parts are not those of an"
-                    + " Excel workbook, or damaged; open it in Excel and save it again as .xlsx, or export its first"
-                    + " worksheet as CSV (UTF-8)", e);
+                    + " Excel workbook, or damaged; open it in Excel and save it again as .xlsx, or export "
+                    + toExport(choice) + " as CSV (UTF-8)", e);
         }
     }
 
-    private static byte[] readAtMost(InputStream input, long maxBytes) {
+    /**
+     * The names of the workbook's worksheets in the order of its tabs. Chart sheets (and macro or dialog sheets) hold
+     * no rows: they are left out, so they are never read and never counted as a position.
+     */
+    private static List<String> worksheetNames(XSSFReader reader) throws IOException,
+            org.apache.poi.openxml4j.exceptions.InvalidFormatException {
+        List<String> names = new ArrayList<>();
+        XSSFReader.SheetIterator sheets = reader.getSheetIterator();
+        while (sheets.hasNext()) {
+            sheets.next().close();
+            if (isWorksheet(sheets)) {
+                names.add(sheets.getSheetName());
+            }
+        }
+        return names;
+    }
+
+    /** The XML of the worksheet at {@code index} (0-based) among the workbook's worksheets. */
+    private static InputStream worksheet(XSSFReader reader, int index) throws IOException,
+            org.apache.poi.openxml4j.exceptions.InvalidFormatException {
+        XSSFReader.SheetIterator sheets = reader.getSheetIterator();
+        int at = 0;
+        while (sheets.hasNext()) {
+            InputStream data = sheets.next();
+            if (isWorksheet(sheets) && at++ == index) {
+                return data;
+            }
+            data.close();
+        }
+        throw new IllegalStateException("the workbook's worksheet " + (index + 1) + " is gone between two reads");
+    }
+
+    private static boolean isWorksheet(XSSFReader.SheetIterator sheets) {
+        return XSSFRelation.WORKSHEET.getContentType().equals(sheets.getSheetPart().getContentType());
+    }
+
+    /** The worksheet a reason asks to export as CSV instead: the first, or the one the job names. */
+    private static String toExport(WorksheetChoice choice) {
+        return choice.first() ? "its first worksheet" : WorksheetChoice.describe(false, choice.wanted());
+    }
+
+    private static byte[] readAtMost(InputStream input, long maxBytes, WorksheetChoice choice) {
         try {
             // An array holds at most about 2 GB, whatever the setting says.
             long limit = Math.min(maxBytes, Integer.MAX_VALUE - 16);
             byte[] bytes = input.readNBytes((int) limit + 1);
             if (bytes.length > limit) {
                 throw new ImportReader.UnreadableFileException("the workbook is larger than " + size(limit)
-                        + ", the most read as xlsx (imports.max-xlsx-size): export its first worksheet as CSV (UTF-8)"
-                        + " and import that, which is read a row at a time whatever its size");
+                        + ", the most read as xlsx (imports.max-xlsx-size): export " + toExport(choice) + " as CSV"
+                        + " (UTF-8) and import that, which is read a row at a time whatever its size");
             }
             return bytes;
         } catch (IOException e) {
@@ -148,18 +185,18 @@ final class XlsxRows implements ImportRows {
         return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
     }
 
-    private static OPCPackage open(byte[] bytes) {
+    private static OPCPackage open(byte[] bytes, WorksheetChoice choice) {
         try {
             return OPCPackage.open(new ByteArrayInputStream(bytes));
         } catch (OLE2NotOfficeXmlFileException e) {
             throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook but an Office 97-2003 one"
                     + " (a legacy .xls) or a password-protected workbook: save it in Excel as \"Excel Workbook"
-                    + " (.xlsx)\" without a password, or export its first worksheet as CSV (UTF-8)", e);
+                    + " (.xlsx)\" without a password, or export " + toExport(choice) + " as CSV (UTF-8)", e);
         } catch (IOException | RuntimeException | org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
             // Not a zip, a zip that is no workbook, or one whose parts unpack beyond ZipSecureFile's limits.
             throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook (an Office Open XML"
                     + " spreadsheet, as Excel and WPS save .xlsx) or it unpacks beyond the safety limits for a zip;"
-                    + " export its first worksheet as CSV (UTF-8) and import that", e);
+                    + " export " + toExport(choice) + " as CSV (UTF-8) and import that", e);
         }
     }
 
@@ -226,7 +263,7 @@ final class XlsxRows implements ImportRows {
         header = new LinkedHashMap<>();
         for (Map.Entry<Integer, Cell> cell : row.entrySet()) {
             if (cell.getValue().error()) {
-                throw new ImportReader.UnreadableFileException("the header row of the first worksheet is not a row of"
+                throw new ImportReader.UnreadableFileException("the header row of " + worksheet + " is not a row of"
                         + " column names: column " + letter(cell.getKey()) + " holds an error (a formula that failed)");
             }
             String name = cell.getValue().text().strip();
@@ -276,7 +313,7 @@ final class XlsxRows implements ImportRows {
                 }
             }
         } catch (XMLStreamException | SAXException | RuntimeException e) {
-            throw new ImportReader.UnreadableFileException("the first worksheet cannot be read after data row " + number
+            throw new ImportReader.UnreadableFileException(worksheet + " cannot be read after data row " + number
                     + ": its XML is damaged; open the workbook in Excel and save it again, or export the worksheet as"
                     + " CSV (UTF-8)", e);
         }

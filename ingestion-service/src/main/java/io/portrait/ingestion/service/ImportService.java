@@ -44,6 +44,7 @@ public class ImportService {
                 .setSource(request.getSpec().getSource().strip())
                 .setEncoding(request.getSpec().getEncoding().strip())
                 .setTimeZone(request.getSpec().getTimeZone().strip())
+                .setSheet(request.getSpec().getSheet().strip())
                 .build();
         List<FieldError> errors = ImportRowMapper.validate(spec);
         if (!errors.isEmpty()) {

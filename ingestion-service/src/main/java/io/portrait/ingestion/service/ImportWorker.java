@@ -194,7 +194,7 @@ public class ImportWorker {
         }
         ImportRowMapper mapper = new ImportRowMapper(id, spec);
         int batchSize = config.imports().batchSize();
-        try (ImportReader reader = new ImportReader(spec.getFormat(), spec.getEncoding(),
+        try (ImportReader reader = new ImportReader(spec.getFormat(), spec.getEncoding(), spec.getSheet(),
                 new ChunkStream(id, job.getInteger("chunks")), config.imports().maxXlsxSize().asLongValue())) {
             reader.skip(read);
             while (running) {

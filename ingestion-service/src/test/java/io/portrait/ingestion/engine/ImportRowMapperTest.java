@@ -47,4 +47,27 @@ class ImportRowMapperTest {
         assertThat(ImportRowMapper.validate(SPEC.toBuilder().setTimeZone("asia/shanghai").build())).isEmpty();
         assertThat(ImportRowMapper.validate(SPEC)).isEmpty();
     }
+
+    /** Only a workbook has worksheets; a name no tab can have, or a position before the first, is refused too. */
+    @Test
+    void refusesASheetForATextFileAndOneNoWorkbookCanHave() {
+        ImportSpec xlsx = SPEC.toBuilder().setFormat("xlsx").build();
+
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setSheet("Members").build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.sheet", "not_applicable"));
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setFormat("ndjson").setSheet("2").build()))
+                .extracting(FieldError::getCode).containsExactly("not_applicable");
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet("x".repeat(32)).build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.sheet", "too_long"));
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet("0").build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.sheet", "invalid_position"));
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet("x".repeat(31)).build())).isEmpty();
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet("门店 2024").build())).isEmpty();
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet("12").build())).isEmpty();
+        assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet(" ").build())).as("the first").isEmpty();
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setSheet("").build())).isEmpty();
+    }
 }

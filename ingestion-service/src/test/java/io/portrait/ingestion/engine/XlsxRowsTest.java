@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -34,7 +36,10 @@ import java.util.zip.ZipOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** An xlsx workbook's first worksheet read as CSV would be: a header, rows of text cells, numbered alike. */
+/**
+ * An xlsx workbook's worksheet (the first, or the one a job chooses) read as CSV would be: a header, rows of text
+ * cells, numbered alike.
+ */
 class XlsxRowsTest {
 
     /**
@@ -111,6 +116,18 @@ class XlsxRowsTest {
     private static List<ImportReader.Row> rows(byte[] file) {
         List<ImportReader.Row> rows = new ArrayList<>();
         try (ImportReader reader = new ImportReader("xlsx", "", new ByteArrayInputStream(file))) {
+            for (ImportReader.Row row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** The rows of the worksheet {@code sheet} chooses. */
+    private static List<ImportReader.Row> rows(byte[] file, String sheet) {
+        List<ImportReader.Row> rows = new ArrayList<>();
+        try (ImportReader reader = new ImportReader("xlsx", "", sheet, new ByteArrayInputStream(file),
+                Long.MAX_VALUE)) {
             for (ImportReader.Row row = reader.next(); row != null; row = reader.next()) {
                 rows.add(row);
             }
@@ -355,14 +372,19 @@ class XlsxRowsTest {
 
     /** The workbook with {@code tail} (XML whitespace) appended to one of its parts. */
     private static byte[] rezip(byte[] workbook, String part, String tail) {
+        return rewrite(workbook, Map.of(part, xml -> xml + tail));
+    }
+
+    /** The workbook with some of its (XML) parts, by their names in the zip, rewritten. */
+    private static byte[] rewrite(byte[] workbook, Map<String, UnaryOperator<String>> parts) {
         try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(workbook));
              ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 zip.putNextEntry(new ZipEntry(entry.getName()));
-                zip.write(in.readAllBytes());
-                if (entry.getName().equals(part)) {
-                    zip.write(tail.getBytes(StandardCharsets.UTF_8));
-                }
+                byte[] content = in.readAllBytes();
+                UnaryOperator<String> change = parts.get(entry.getName());
+                zip.write(change == null ? content : change.apply(new String(content, StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
             zip.finish();
@@ -370,6 +392,146 @@ class XlsxRowsTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A workbook whose every worksheet holds one row: the worksheet's name, under the header {@code sheet}. */
+    private static byte[] sheets(String... names) {
+        return workbook(new XSSFWorkbook(), workbook -> {
+            for (String name : names) {
+                Sheet sheet = workbook.createSheet(name);
+                row(sheet, 0, "sheet");
+                row(sheet, 1, name);
+            }
+        });
+    }
+
+    /** Which worksheet {@code sheet} chooses, by what its row says. */
+    private static String readFrom(byte[] file, String sheet) {
+        return rows(file, sheet).get(0).columns().get("sheet").getStringValue();
+    }
+
+    /**
+     * The workbook with its {@code n}th sheet (1-based, a worksheet as POI writes it) made a chart sheet, as Excel
+     * saves a chart moved to a tab of its own: POI writes none.
+     */
+    private static byte[] asChartSheet(byte[] workbook, int n) {
+        String part = "xl/worksheets/sheet" + n + ".xml";
+        Pattern relation = Pattern.compile("<Relationship\\b[^>]*\"(/xl/)?worksheets/sheet" + n + "\\.xml\"[^>]*>");
+        Pattern override = Pattern.compile("<Override\\b[^>]*\"/" + Pattern.quote(part) + "\"[^>]*>");
+        return rewrite(workbook, Map.of(
+                "xl/_rels/workbook.xml.rels", rels -> replaceIn(rels, relation,
+                        "/relationships/worksheet\"", "/relationships/chartsheet\""),
+                "[Content_Types].xml", types -> replaceIn(types, override,
+                        "spreadsheetml.worksheet+xml", "spreadsheetml.chartsheet+xml"),
+                part, xml -> "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+                        + "<chartsheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                        + "<sheetViews><sheetView workbookViewId=\"0\"/></sheetViews></chartsheet>"));
+    }
+
+    /** {@code text} with {@code from} replaced by {@code to} inside what {@code where} matches (exactly once). */
+    private static String replaceIn(String text, Pattern where, String from, String to) {
+        java.util.regex.Matcher found = where.matcher(text);
+        assertThat(found.find()).as(where + " in " + text).isTrue();
+        assertThat(found.group()).contains(from);
+        return text.substring(0, found.start()) + found.group().replace(from, to) + text.substring(found.end());
+    }
+
+    @Test
+    void readsTheWorksheetTheJobChoosesByTheNameOnItsTabOrItsPosition() {
+        byte[] file = sheets("会员", "Stores", "1", "2024");
+
+        assertThat(readFrom(file, "")).as("none chosen: the first, as before").isEqualTo("会员");
+        assertThat(readFrom(file, "Stores")).isEqualTo("Stores");
+        assertThat(readFrom(file, "会员")).isEqualTo("会员");
+        assertThat(readFrom(file, "stores")).as("ignoring case").isEqualTo("Stores");
+        assertThat(readFrom(file, " STORES ")).as("and spaces around it").isEqualTo("Stores");
+        assertThat(readFrom(file, "2")).as("by position, from 1").isEqualTo("Stores");
+        assertThat(readFrom(file, "02")).isEqualTo("Stores");
+        assertThat(readFrom(file, "4")).isEqualTo("2024");
+        assertThat(readFrom(file, "1")).as("a name wins over a position").isEqualTo("1");
+        assertThat(readFrom(file, "2024")).isEqualTo("2024");
+    }
+
+    /** Excel refuses two names alike but for case; other tools write them, and then only the exact one is a choice. */
+    @Test
+    void anExactNameWinsOverOnesAlikeButForCaseAndSeveralSuchAreNoChoice() {
+        byte[] file = workbook(new XSSFWorkbook(), workbook -> {
+            for (String name : List.of("orders", "Orders")) {
+                Sheet sheet = workbook.createSheet(name.equals("Orders") ? "renamed" : name);
+                row(sheet, 0, "sheet");
+                row(sheet, 1, name);
+            }
+            ((XSSFWorkbook) workbook).getCTWorkbook().getSheets().getSheetArray(1).setName("Orders");
+        });
+
+        assertThat(readFrom(file, "Orders")).isEqualTo("Orders");
+        assertThat(readFrom(file, "orders")).isEqualTo("orders");
+        assertThatThrownBy(() -> rows(file, "ORDERS")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the workbook has several worksheets named \"ORDERS\" but for case: \"orders\", \"Orders\";"
+                        + " name one exactly as its tab shows it");
+    }
+
+    @Test
+    void aWorksheetTheWorkbookDoesNotHaveFailsTheFileNamingThoseItHas() {
+        byte[] file = sheets("Members", "Stores");
+
+        assertThatThrownBy(() -> rows(file, "Orders")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the workbook has no worksheet \"Orders\"; its worksheets: \"Members\", \"Stores\"");
+        assertThatThrownBy(() -> rows(file, "3")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the workbook has no worksheet \"3\" (no worksheet has that name, and position 3 is beyond"
+                        + " its 2 worksheets); its worksheets: \"Members\", \"Stores\"");
+        assertThatThrownBy(() -> rows(sheets("Members"), "99999999999999999999"))
+                .hasMessageContaining("position 99999999999999999999 is beyond its 1 worksheet)");
+        String[] many = java.util.stream.IntStream.rangeClosed(1, 25).mapToObj(i -> "S" + i).toArray(String[]::new);
+        assertThatThrownBy(() -> rows(sheets(many), "Orders")).as("a long list is cut")
+                .hasMessageEndingWith("; its worksheets: \"S1\", \"S2\", \"S3\", \"S4\", \"S5\", \"S6\", \"S7\","
+                        + " \"S8\", \"S9\", \"S10\", \"S11\", \"S12\", \"S13\", \"S14\", \"S15\", \"S16\", \"S17\","
+                        + " \"S18\", \"S19\", \"S20\" and 5 more");
+        assertThatThrownBy(() -> rows(workbook(new XSSFWorkbook(), workbook -> { }), "Orders"))
+                .hasMessage("the workbook has no worksheet \"Orders\": it has no worksheet at all");
+    }
+
+    /** A chart moved to a tab of its own holds no rows: it is never read, nor counted as a position. */
+    @Test
+    void chartSheetsAreNeitherReadNorCounted() {
+        byte[] file = asChartSheet(sheets("Chart", "Members", "Stores"), 1);
+
+        assertThat(readFrom(file, "")).isEqualTo("Members");
+        assertThat(readFrom(file, "1")).isEqualTo("Members");
+        assertThat(readFrom(file, "2")).isEqualTo("Stores");
+        assertThatThrownBy(() -> rows(file, "Chart")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the workbook has no worksheet \"Chart\"; its worksheets: \"Members\", \"Stores\"");
+        assertThatThrownBy(() -> rows(file, "3")).hasMessageContaining("position 3 is beyond its 2 worksheets");
+        assertThatThrownBy(() -> rows(asChartSheet(sheets("Chart"), 1))).as("only a chart sheet")
+                .isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the workbook has no worksheet");
+    }
+
+    @Test
+    void reasonsNameTheChosenWorksheetByItsTab() {
+        byte[] file = workbook(new XSSFWorkbook(), workbook -> {
+            row(workbook.createSheet("Members"), 0, "name");
+            Row header = workbook.createSheet("Stores").createRow(0);
+            header.createCell(0).setCellValue("store");
+            header.createCell(1).setCellErrorValue(FormulaError.REF.getCode());
+            Sheet regions = workbook.createSheet("Regions");
+            row(regions, 0, "region");
+            row(regions, 1, "华东");
+        });
+
+        assertThat(rows(file, "")).as("the first has a header alone").isEmpty();
+        assertThatThrownBy(() -> rows(file, "stores")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessage("the header row of worksheet \"Stores\" is not a row of column names: column B holds an"
+                        + " error (a formula that failed)");
+        assertThatThrownBy(() -> rows(file, "2")).hasMessageStartingWith("the header row of worksheet \"Stores\" ");
+        byte[] damaged = rewrite(file, Map.of("xl/worksheets/sheet3.xml",
+                xml -> xml.replace("</sheetData>", "<row r=\"9\"><c r=\"A9\"></row></sheetData>")));
+        assertThat(rows(damaged, "")).as("another worksheet is damaged").isEmpty();
+        assertThatThrownBy(() -> rows(damaged, "Regions")).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessageStartingWith("worksheet \"Regions\" cannot be read after data row 1: its XML is damaged");
+        assertThatThrownBy(() -> new ImportReader("xlsx", "", "Regions", new ByteArrayInputStream(file),
+                file.length - 1)).isInstanceOf(ImportReader.UnreadableFileException.class)
+                .hasMessageContaining("export worksheet \"Regions\" as CSV (UTF-8)");
     }
 
     @Test

@@ -239,6 +239,46 @@ class ImportTest {
         assertThat(job(workspace, notAWorkbook.getId()).getError()).startsWith("the file is not an xlsx workbook");
     }
 
+    /** The CRM workbook with a sheet of notes in front of the data, as exports often have. */
+    private static byte[] crmWorkbookBehindNotes() {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                new java.io.ByteArrayInputStream(crmWorkbook()));
+             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+            workbook.createSheet("说明").createRow(0).createCell(0).setCellValue("exported from the CRM");
+            workbook.setSheetOrder("说明", 0);
+            workbook.write(out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void importsTheWorksheetTheJobChoosesAndFailsOneTheWorkbookDoesNotHave() {
+        String workspace = workspace();
+        byte[] file = crmWorkbookBehindNotes();
+        for (String sheet : List.of(" 客户 ", "2")) {
+            ImportJob created = create(workspace, crmSpec().toBuilder().setFormat("xlsx").setSheet(sheet).build());
+            assertThat(created.getSpec().getSheet()).isEqualTo(sheet.strip());
+            append(workspace, created.getId(), 0, file);
+            complete(workspace, created.getId(), 1);
+
+            ImportJob done = awaitDone(workspace, created.getId());
+
+            assertThat(done.getSpec().getSheet()).isEqualTo(sheet.strip());
+            assertThat(done.getRowsRead()).as(sheet).isEqualTo(4);
+            assertThat(done.getRowsAccepted()).isEqualTo(2);
+        }
+
+        ImportJob orders = create(workspace, crmSpec().toBuilder().setFormat("xlsx").setSheet("Orders").build());
+        append(workspace, orders.getId(), 0, file);
+        complete(workspace, orders.getId(), 1);
+        await().atMost(JOB).until(() -> job(workspace, orders.getId()).getStatus().equals("failed"));
+        assertThat(job(workspace, orders.getId()).getError())
+                .isEqualTo("the workbook has no worksheet \"Orders\"; its worksheets: \"说明\", \"客户\","
+                        + " \"summary\"");
+    }
+
     @Test
     void importsAFileSavedInGb18030WhenTheJobNamesItAndRejectsItsRowsWhenItDoesNot() {
         String workspace = workspace();
@@ -617,6 +657,16 @@ class ImportTest {
                 crmSpec().toBuilder().setFormat("xlsx").setEncoding("GB18030").build()));
         assertThat(encoding.getStatus().getCode()).as("a workbook names its own").isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(encoding.getStatus().getDescription()).contains("spec.encoding not_applicable");
+        StatusRuntimeException sheet = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
+                crmSpec().toBuilder().setSheet("Members").build()));
+        assertThat(sheet.getStatus().getCode()).as("a csv file has no worksheets")
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(sheet.getStatus().getDescription()).startsWith("spec.sheet: spec.sheet not_applicable: ");
+        StatusRuntimeException longName = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
+                crmSpec().toBuilder().setFormat("xlsx").setSheet("Members of the loyalty programme 2026").build()));
+        assertThat(longName.getStatus().getDescription()).contains("spec.sheet too_long");
+        assertThat(status(() -> create(workspace, crmSpec().toBuilder().setFormat("xlsx").setSheet("0").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status(() -> create(workspace, crmSpec().toBuilder().putMapping("x", "address").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status(() -> create(workspace, crmSpec().toBuilder().setEncoding("klingon").build())))
