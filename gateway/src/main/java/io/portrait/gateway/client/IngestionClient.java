@@ -13,6 +13,8 @@ import io.portrait.proto.ingestion.v1.GetImportRequest;
 import io.portrait.proto.ingestion.v1.GetImportResponse;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.portrait.proto.ingestion.v1.ListImportsRequest;
+import io.portrait.proto.ingestion.v1.ListImportsResponse;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanRequest;
 import io.portrait.proto.ingestion.v1.DeleteTrackingPlanResponse;
 import io.portrait.proto.ingestion.v1.GetQuarantinedEventRequest;
@@ -175,6 +177,10 @@ public class IngestionClient {
 
     public Uni<GetImportResponse> getImport(GetImportRequest request) {
         return timed().getImport(request);
+    }
+
+    public Uni<ListImportsResponse> listImports(ListImportsRequest request) {
+        return timed().listImports(request);
     }
 
     public Uni<ListImportRejectsResponse> listImportRejects(ListImportRejectsRequest request) {

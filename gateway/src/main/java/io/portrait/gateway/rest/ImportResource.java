@@ -1,8 +1,8 @@
 package io.portrait.gateway.rest;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.portrait.gateway.domain.ImportRequest;
 import io.portrait.gateway.domain.ImportView;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.service.ImportJobService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -13,10 +13,13 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -25,11 +28,13 @@ import java.util.Map;
 
 @Path("/v1/imports")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-@Tag(name = "Imports", description = "CRM, POS and survey files (CSV, NDJSON) as events, with progress and a reject report.")
+@Tag(name = "Imports", description = "CRM, POS and survey files (CSV, NDJSON, Excel) as events, with progress and a reject report.")
 public class ImportResource {
 
     /** Largest chunk of an upload, the HTTP limit of uploads (see {@link RequestSizeFilter}); ingestion's too. */
     static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+    /** The most jobs one page of the list holds, as ingestion serves them. */
+    private static final int MAX_LIST_PAGE = 500;
 
     private final ImportJobService imports;
     private final CurrentCaller caller;
@@ -93,6 +98,21 @@ public class ImportResource {
         }
         return imports.complete(caller.workspace(), id, chunks)
                 .map(job -> Response.accepted(job).build());
+    }
+
+    @GET
+    @RolesAllowed("profiles:read")
+    @Operation(summary = "Import jobs, newest first", description = "The workspace's jobs with their status and "
+            + "progress, optionally of one status; page on with the answer's next cursor, asking with the same status.")
+    @APIResponse(responseCode = "200", description = "One page of jobs.")
+    @APIResponse(responseCode = "400", description = "Unknown status; " + Paging.BAD_PAGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<ImportView>> list(
+            @Parameter(description = "Only the jobs in this status: uploading, queued, running, done or failed.")
+            @QueryParam("status") String status,
+            @Parameter(description = Paging.LIMIT + MAX_LIST_PAGE + ", default 50.") @QueryParam("limit") Integer limit,
+            @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor) {
+        return imports.list(caller.workspace(), status, Paging.limit(limit, 50, MAX_LIST_PAGE), cursor);
     }
 
     @GET

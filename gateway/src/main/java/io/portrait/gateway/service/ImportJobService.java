@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import io.portrait.gateway.client.IngestionClient;
 import io.portrait.gateway.domain.ImportRequest;
 import io.portrait.gateway.domain.ImportView;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.engine.CsvCell;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
@@ -15,6 +16,7 @@ import io.portrait.proto.ingestion.v1.ImportJob;
 import io.portrait.proto.ingestion.v1.ImportReject;
 import io.portrait.proto.ingestion.v1.ImportSpec;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
+import io.portrait.proto.ingestion.v1.ListImportsRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,6 +58,14 @@ public class ImportJobService {
     public Uni<ImportView> get(String workspace, String id) {
         return ingestion.getImport(GetImportRequest.newBuilder().setWorkspace(workspace).setId(id).build())
                 .map(r -> view(r.getJob()));
+    }
+
+    /** One page of the workspace's jobs, newest first, of one status or all (null). */
+    public Uni<Page<ImportView>> list(String workspace, String status, int limit, String cursor) {
+        return ingestion.listImports(ListImportsRequest.newBuilder().setWorkspace(workspace).setStatus(text(status))
+                        .setPageSize(limit).setPageToken(text(cursor)).build())
+                .map(r -> new Page<>(r.getJobsList().stream().map(ImportJobService::view).toList(),
+                        r.getNextPageToken().isEmpty() ? null : r.getNextPageToken()));
     }
 
     /** The rejected rows as CSV (row, field, code, message), one line per reason, in row order. */

@@ -21,6 +21,9 @@ export const ENDPOINTS = Object.freeze({
   tag: { method: 'GET', path: '/v1/tags/{code}', scope: 'profiles:read' },
   insight: { method: 'GET', path: '/v1/tags/{code}/insight', scope: 'profiles:read' },
   tagValues: { method: 'GET', path: '/v1/tags/{code}/values', scope: 'profiles:read' },
+  imports: { method: 'GET', path: '/v1/imports', scope: 'profiles:read' },
+  importJob: { method: 'GET', path: '/v1/imports/{id}', scope: 'profiles:read' },
+  importRejects: { method: 'GET', path: '/v1/imports/{id}/rejects', scope: 'profiles:read' },
 });
 
 /** The gateway's root, relative to this file (console/js/api.js), so the console works behind a path prefix too. */
@@ -171,3 +174,12 @@ export const insight = (code, top = 20) => call(ENDPOINTS.insight, { path: { cod
 
 /** One page of the profiles holding a value of the tag's live version, with the reason each holds. */
 export const tagValues = (code, cursor, limit = 100) => call(ENDPOINTS.tagValues, { path: { code }, query: { limit, cursor } });
+
+/** One page of the workspace's import jobs, newest first; status keeps one status (empty for all). */
+export const imports = (status, cursor, limit = 50) => call(ENDPOINTS.imports, { query: { status, limit, cursor } });
+
+/** One import job with its status and progress. */
+export const importJob = (id) => call(ENDPOINTS.importJob, { path: { id } });
+
+/** An import's reject report as a CSV file (row, field, code, message). */
+export const importRejects = (id) => file(ENDPOINTS.importRejects, { path: { id } });

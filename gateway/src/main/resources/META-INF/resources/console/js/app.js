@@ -1,5 +1,6 @@
 import { session } from './api.js';
 import { h, problem } from './dom.js';
+import { importScreen, importsScreen } from './imports.js';
 import { lookupScreen } from './lookup.js';
 import { profileScreen } from './profile.js';
 import { segmentScreen, segmentsScreen } from './segments.js';
@@ -8,8 +9,9 @@ import { tagScreen, tagsScreen } from './tags.js';
 import { timelineScreen } from './timeline.js';
 
 /**
- * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/segments, #/segments/{code}, #/tags,
- * #/tags/{code}), the sign-in gate and the handling of failed calls shared by every screen.
+ * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/tags, #/tags/{code}, #/segments,
+ * #/segments/{code}, #/imports, #/imports/{id}), the sign-in gate and the handling of failed calls shared by every
+ * screen.
  */
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -64,7 +66,9 @@ function route() {
   const current = ++generation;
   const ctx = { ...shell,
     show: (...nodes) => current === generation && shell.show(...nodes),
-    fail: (error) => current === generation && shell.fail(error) };
+    fail: (error) => current === generation && shell.fail(error),
+    /** Whether the screen is still the one shown: a screen that polls stops once the user has moved on. */
+    shown: () => current === generation };
   const [screen, key, sub] = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decode);
   if (screen === 'profile' && key && sub === 'timeline') {
     timelineScreen(ctx, key);
@@ -78,6 +82,10 @@ function route() {
     tagScreen(ctx, key);
   } else if (screen === 'tags') {
     tagsScreen(ctx);
+  } else if (screen === 'imports' && key) {
+    importScreen(ctx, key);
+  } else if (screen === 'imports') {
+    importsScreen(ctx);
   } else {
     lookupScreen(ctx);
   }

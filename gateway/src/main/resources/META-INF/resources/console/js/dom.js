@@ -59,6 +59,7 @@ export const profileRoute = (id) => `#/profile/${encodeURIComponent(id)}`;
 export const timelineRoute = (id) => `#/profile/${encodeURIComponent(id)}/timeline`;
 export const segmentRoute = (code) => `#/segments/${encodeURIComponent(code)}`;
 export const tagRoute = (code) => `#/tags/${encodeURIComponent(code)}`;
+export const importRoute = (id) => `#/imports/${encodeURIComponent(id)}`;
 
 /** A titled card; content that is empty shows the given note instead. */
 export function card(title, content, emptyNote = 'Nothing yet.') {
@@ -149,6 +150,21 @@ export const money = (value) => (value ? `${value.amount} ${value.currency}` : '
 export const moneyList = (values) => (values?.length ? values.map(money).join(', ') : '—');
 
 export const percent = (fraction) => (typeof fraction === 'number' ? `${(fraction * 100).toFixed(1)} %` : '—');
+
+/** A size in bytes as people read it (1.5 MB). */
+export function bytes(count) {
+  if (typeof count !== 'number') {
+    return '—';
+  }
+  const units = ['bytes', 'KB', 'MB', 'GB'];
+  let value = count;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${count.toLocaleString()} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
 
 export const figure = (number) => (typeof number === 'number' ? number.toLocaleString() : '—');
 

@@ -10,6 +10,8 @@ import io.portrait.proto.ingestion.v1.CreateImportRequest;
 import io.portrait.proto.ingestion.v1.CreateImportResponse;
 import io.portrait.proto.ingestion.v1.FieldError;
 import io.portrait.proto.ingestion.v1.ImportJob;
+import io.portrait.proto.ingestion.v1.ListImportsRequest;
+import io.portrait.proto.ingestion.v1.ListImportsResponse;
 import io.portrait.proto.ingestion.v1.ImportReject;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
@@ -196,5 +198,42 @@ class ImportResourceTest {
                 .when().post("/v1/imports/imp-1/complete")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("detail", equalTo("import imp-1 has 1 of 2 chunks; send the missing ones first"));
+    }
+
+    @Test
+    void listsTheJobsAPageAtATimePassingTheStatusLimitAndCursorOn() {
+        ArgumentCaptor<ListImportsRequest> asked = ArgumentCaptor.forClass(ListImportsRequest.class);
+        when(ingestion.listImports(asked.capture())).thenReturn(Uni.createFrom().item(ListImportsResponse.newBuilder()
+                .addJobs(job("done")).setNextPageToken("tok-2").build()));
+
+        given().queryParam("status", "done").queryParam("limit", 1).queryParam("cursor", "tok-1")
+                .when().get("/v1/imports")
+                .then().statusCode(200)
+                .body("items[0].id", equalTo("imp-1"))
+                .body("items[0].status", equalTo("done"))
+                .body("items[0].rowsRejected", equalTo(3))
+                .body("next", equalTo("tok-2"));
+        assertThat(asked.getValue().getWorkspace()).isEqualTo("default");
+        assertThat(asked.getValue().getStatus()).isEqualTo("done");
+        assertThat(asked.getValue().getPageSize()).isEqualTo(1);
+        assertThat(asked.getValue().getPageToken()).isEqualTo("tok-1");
+
+        when(ingestion.listImports(asked.capture())).thenReturn(Uni.createFrom().item(ListImportsResponse.newBuilder()
+                .addJobs(job("uploading")).build()));
+        given().when().get("/v1/imports")
+                .then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.hasSize(1))
+                .body("$", not(hasKey("next")));
+        assertThat(asked.getValue().getStatus()).as("every status").isEmpty();
+        assertThat(asked.getValue().getPageSize()).as("the default page").isEqualTo(50);
+    }
+
+    @Test
+    void aLimitOutOfRangeIsABadRequestBeforeIngestionIsAsked() {
+        given().queryParam("limit", 501).when().get("/v1/imports")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("limit", 0).when().get("/v1/imports")
+                .then().statusCode(400).contentType("application/problem+json");
+        verify(ingestion, never()).listImports(any());
     }
 }

@@ -40,6 +40,8 @@ import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsRequest;
 import io.portrait.proto.ingestion.v1.ListProfileWaitingEventsResponse;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsRequest;
 import io.portrait.proto.ingestion.v1.ListQuarantinedEventsResponse;
+import io.portrait.proto.ingestion.v1.ListImportsRequest;
+import io.portrait.proto.ingestion.v1.ListImportsResponse;
 import io.portrait.proto.ingestion.v1.ListTrackingPlansRequest;
 import io.portrait.proto.ingestion.v1.ListTrackingPlansResponse;
 import io.portrait.proto.ingestion.v1.PutTrackingPlanRequest;
@@ -179,6 +181,11 @@ public class IngestionGrpcService implements Ingestion {
     public Uni<GetImportResponse> getImport(GetImportRequest request) {
         return call(() -> imports.get(request.getWorkspace(), request.getId())
                 .map(job -> GetImportResponse.newBuilder().setJob(job).build()));
+    }
+
+    @Override
+    public Uni<ListImportsResponse> listImports(ListImportsRequest request) {
+        return call(() -> imports.list(request));
     }
 
     @Override

@@ -48,6 +48,8 @@ public class ImportRepository {
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+    /** Every status of a job, in the order a job goes through them. */
+    public static final List<String> STATUSES = List.of(UPLOADING, QUEUED, RUNNING, DONE, FAILED);
 
     private static final String SUPPRESSED = "suppressed_hashes";
 
@@ -74,6 +76,18 @@ public class ImportRepository {
 
     public Uni<Optional<ImportJob>> get(String workspace, String id) {
         return find(workspace, id).map(d -> Optional.ofNullable(d).map(ImportRepository::toJob));
+    }
+
+    /**
+     * The workspace's jobs newest first (by creation, then id), in the given status or any, after {@code position}
+     * (the last job of the previous page).
+     */
+    public Uni<List<ImportJob>> list(String workspace, String status, int limit, NewestFirst position) {
+        Bson filter = status.isEmpty() ? Filters.eq("workspace", workspace)
+                : Filters.and(Filters.eq("workspace", workspace), Filters.eq("status", status));
+        return store.imports().find(NewestFirst.after(filter, "created_at", position),
+                        new FindOptions().sort(NewestFirst.order("created_at")).limit(limit))
+                .map(ImportRepository::toJob).collect().asList();
     }
 
     /** The job document with what the worker needs (workspace, chunk count) besides the public view. */

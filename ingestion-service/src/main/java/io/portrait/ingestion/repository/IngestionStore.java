@@ -92,7 +92,9 @@ public class IngestionStore {
                 quarantine().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("workspace", "source"), new IndexOptions().name("by_source")))),
                 imports().createIndexes(List.of(
-                        new IndexModel(Indexes.ascending("status", "lease_until"), new IndexOptions().name("claimable")))),
+                        new IndexModel(Indexes.ascending("status", "lease_until"), new IndexOptions().name("claimable")),
+                        new IndexModel(Indexes.compoundIndex(Indexes.ascending("workspace"),
+                                Indexes.descending("created_at", "_id")), new IndexOptions().name("newest_first")))),
                 importChunks().createIndexes(List.of(
                         new IndexModel(Indexes.ascending("job", "seq"), new IndexOptions().name("by_job")))),
                 importRejects().createIndexes(List.of(

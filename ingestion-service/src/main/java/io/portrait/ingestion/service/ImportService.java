@@ -1,10 +1,12 @@
 package io.portrait.ingestion.service;
 
+import com.google.protobuf.util.Timestamps;
 import io.portrait.ingestion.config.IngestionConfig;
 import io.portrait.ingestion.engine.ImportReader;
 import io.portrait.ingestion.engine.ImportRowMapper;
 import io.portrait.ingestion.engine.LocalTimestamps;
 import io.portrait.ingestion.repository.ImportRepository;
+import io.portrait.ingestion.repository.NewestFirst;
 import io.portrait.proto.ingestion.v1.AppendImportChunkRequest;
 import io.portrait.proto.ingestion.v1.CompleteImportUploadRequest;
 import io.portrait.proto.ingestion.v1.CreateImportRequest;
@@ -14,9 +16,12 @@ import io.portrait.proto.ingestion.v1.ImportReject;
 import io.portrait.proto.ingestion.v1.ImportSpec;
 import io.portrait.proto.ingestion.v1.ListImportRejectsRequest;
 import io.portrait.proto.ingestion.v1.ListImportRejectsResponse;
+import io.portrait.proto.ingestion.v1.ListImportsRequest;
+import io.portrait.proto.ingestion.v1.ListImportsResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -97,6 +102,26 @@ public class ImportService {
     public Uni<ImportJob> get(String workspace, String id) {
         return imports.get(IngestService.workspace(workspace), requireId(id))
                 .map(job -> job.orElseThrow(() -> new NotFoundException("no import '" + id.strip() + "'")));
+    }
+
+    /** The workspace's jobs newest first, of one status or all, a page at a time. */
+    public Uni<ListImportsResponse> list(ListImportsRequest request) {
+        String status = request.getStatus().strip().toLowerCase(Locale.ROOT);
+        if (!status.isEmpty() && !ImportRepository.STATUSES.contains(status)) {
+            throw new InvalidRequestException("status", "status must be one of " + String.join(", ", ImportRepository.STATUSES));
+        }
+        int size = PageTokens.pageSize(request.getPageSize(), config.lists().defaultPageSize(), config.lists().maxPageSize());
+        return imports.list(IngestService.workspace(request.getWorkspace()), status, size + 1,
+                PageTokens.newestFirst(request.getPageToken())).map(found -> {
+                    ListImportsResponse.Builder response = ListImportsResponse.newBuilder()
+                            .addAllJobs(found.stream().limit(size).toList());
+                    if (found.size() > size) {
+                        ImportJob last = found.get(size - 1);
+                        response.setNextPageToken(PageTokens.encode(new NewestFirst(
+                                new Date(Timestamps.toMillis(last.getCreatedAt())), last.getId())));
+                    }
+                    return response.build();
+                });
     }
 
     public Uni<ListImportRejectsResponse> rejects(ListImportRejectsRequest request) {
