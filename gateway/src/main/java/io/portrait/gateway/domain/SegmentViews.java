@@ -27,9 +27,6 @@ public final class SegmentViews {
     public record Refreshed(Segment segment, int entered, int left) {
     }
 
-    public record Member(String profileId, String since) {
-    }
-
     /** {@code sequence}: the change's number in the segment's log, in the order the changes happened. */
     public record Change(long sequence, String profileId, String change, String at) {
     }

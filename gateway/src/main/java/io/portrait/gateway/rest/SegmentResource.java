@@ -1,6 +1,6 @@
 package io.portrait.gateway.rest;
 
-import io.portrait.gateway.domain.ExportRow;
+import io.portrait.gateway.domain.AudienceMember;
 import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.SegmentViews;
 import io.portrait.gateway.service.AudienceExportService;
@@ -106,17 +106,22 @@ public class SegmentResource {
     @GET
     @Path("/{code}/members")
     @RolesAllowed(READ)
-    @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as cursor.")
+    @Operation(summary = "Members, by profile id", description = "Pages of up to 1,000; pass next as cursor. Each "
+            + "member with the asked identifiers, traits and tags, as in the export (for a screen showing who they "
+            + "are); identifiers and traits are masked without pii:read, and with it a page holding them is audited.")
     @APIResponse(responseCode = "200", description = "One page of members.")
-    @APIResponse(responseCode = "400", description = "limit out of range.", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Uni<Page<SegmentViews.Member>> members(@PathParam("code") String code,
-                                                  @Parameter(description = Paging.LIMIT + SegmentService.MAX_PAGE
-                                                          + ", default 100.") @QueryParam("limit") Integer limit,
-                                                  @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
-                                                  @Parameter(deprecated = true, description = "Former name of cursor.")
-                                                  @QueryParam("after") String formerCursor) {
+    @APIResponse(responseCode = "400", description = "limit out of range, or a column that is not one.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Uni<Page<AudienceMember>> members(@PathParam("code") String code,
+                                        @Parameter(description = Paging.LIMIT + SegmentService.MAX_PAGE
+                                                + ", default 100.") @QueryParam("limit") Integer limit,
+                                        @Parameter(description = Paging.CURSOR) @QueryParam("cursor") String cursor,
+                                        @Parameter(deprecated = true, description = "Former name of cursor.")
+                                        @QueryParam("after") String formerCursor,
+                                        @BeanParam ExportQuery query) {
         int size = Paging.limit(limit, 100, SegmentService.MAX_PAGE);
-        return segments.members(caller.workspace(), code, size, Paging.cursor(cursor, formerCursor));
+        return exports.page(caller.workspace(), code, size, Paging.cursor(cursor, formerCursor), query.columns(),
+                caller.reader());
     }
 
     @GET
@@ -162,7 +167,7 @@ public class SegmentResource {
             + "with the asked \"identifiers\" (type to values), \"traits\" and \"tags\" (code to value, a list tag's "
             + "items as a list), streamed. Identifiers and traits are masked without pii:read; with it the export is "
             + "audited.")
-    public Multi<ExportRow> exportNdjson(@PathParam("code") String code, @BeanParam ExportQuery query) {
+    public Multi<AudienceMember> exportNdjson(@PathParam("code") String code, @BeanParam ExportQuery query) {
         return RestMulti.fromUniResponse(exports.ndjson(caller.workspace(), code, query.columns(),
                 caller.reader()), rows -> rows, ignored -> attachment(code + ".ndjson"));
     }

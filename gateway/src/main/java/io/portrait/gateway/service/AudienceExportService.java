@@ -4,7 +4,8 @@ import io.grpc.Status;
 import io.portrait.common.pii.PiiMask;
 import io.portrait.gateway.client.IdentityClient;
 import io.portrait.gateway.client.TaggingClient;
-import io.portrait.gateway.domain.ExportRow;
+import io.portrait.gateway.domain.AudienceMember;
+import io.portrait.gateway.domain.Page;
 import io.portrait.gateway.domain.TagViews;
 import io.portrait.gateway.engine.ExportColumns;
 import io.portrait.proto.event.v1.Identifier;
@@ -59,15 +60,33 @@ public class AudienceExportService {
     }
 
     /** The export as rows, for NDJSON. */
-    public Uni<Multi<ExportRow>> ndjson(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader) {
+    public Uni<Multi<AudienceMember>> ndjson(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader) {
         return rows(workspace, code, columns, reader, "GET /v1/segments/{code}/members.ndjson");
+    }
+
+    /**
+     * One page of members, each with the asked columns (none: the id and since when only), as the members list serves
+     * it to a screen. Identifiers and traits are masked unless the reader holds pii:read; a page read with them in
+     * clear is audited, as an export is.
+     */
+    public Uni<Page<AudienceMember>> page(String workspace, String code, int limit, String cursor, ExportColumns columns,
+                                     PiiGuard.Reader reader) {
+        boolean clear = reader.mayReadPii();
+        return knownTags(workspace, columns.tags())
+                .chain(() -> segments.page(workspace, code, limit, cursor, columns.tags()))
+                .call(() -> columns.carriesPii() && clear
+                        ? audit.record(workspace, reader.actor(), AuditService.PII_READ, "segment:" + code,
+                                Map.of("via", "GET /v1/segments/{code}/members", "columns", columns.header()))
+                        : Uni.createFrom().voidItem())
+                .chain(page -> rows(workspace, page, columns, clear).map(rows -> new Page<>(rows,
+                        page.getNextAfter().isEmpty() ? null : page.getNextAfter())));
     }
 
     /**
      * The segment and the asked tags are checked before the first line, so an unknown one is a 404 or a 400, not
      * an export cut short.
      */
-    private Uni<Multi<ExportRow>> rows(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader,
+    private Uni<Multi<AudienceMember>> rows(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader,
                                        String via) {
         boolean clear = reader.mayReadPii();
         return segments.get(workspace, code)
@@ -96,7 +115,7 @@ public class AudienceExportService {
                 .toList()).andFailFast().replaceWithVoid();
     }
 
-    private Uni<List<ExportRow>> rows(String workspace, ListSegmentMembersResponse page, ExportColumns columns,
+    private Uni<List<AudienceMember>> rows(String workspace, ListSegmentMembersResponse page, ExportColumns columns,
                                       boolean clear) {
         if (page.getMembersCount() == 0) {
             return Uni.createFrom().item(List.of());
@@ -107,7 +126,7 @@ public class AudienceExportService {
                 : Uni.createFrom().item(Map.of());
         return profiles.map(found -> page.getMembersList().stream().map(member -> {
             Optional<Profile> profile = Optional.ofNullable(found.get(member.getProfileId()));
-            return new ExportRow(member.getProfileId(), TagService.time(member.getSince()),
+            return new AudienceMember(member.getProfileId(), TagService.time(member.getSince()),
                     identifiers(profile, columns, clear), traits(profile, columns, clear),
                     tagValues(member.getTagsList(), columns));
         }).toList());

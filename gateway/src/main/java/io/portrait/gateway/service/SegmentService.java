@@ -81,13 +81,6 @@ public class SegmentService {
                         response.getLeft()));
     }
 
-    public Uni<Page<SegmentViews.Member>> members(String workspace, String code, int limit, String after) {
-        return page(workspace, code, limit, after).map(response -> new Page<>(
-                response.getMembersList().stream().map(member -> new SegmentViews.Member(member.getProfileId(),
-                        TagService.time(member.getSince()))).toList(),
-                response.getNextAfter().isEmpty() ? null : response.getNextAfter()));
-    }
-
     /**
      * Up to {@code limit} changes after the cursor's, in order. The log is a feed that grows as segments refresh, so
      * every page that holds changes carries a next, the cursor after its last change, and only an empty page has
@@ -113,10 +106,6 @@ public class SegmentService {
                     return new Page<>(changes,
                             changes.isEmpty() ? null : CHANGES.cursorAfter(changes.get(changes.size() - 1)));
                 });
-    }
-
-    Uni<ListSegmentMembersResponse> page(String workspace, String code, int limit, String after) {
-        return page(workspace, code, limit, after, List.of());
     }
 
     /** One page of members, each with its values of the tags {@code tagCodes}. */

@@ -21,6 +21,7 @@ export const ENDPOINTS = Object.freeze({
   tag: { method: 'GET', path: '/v1/tags/{code}', scope: 'profiles:read' },
   insight: { method: 'GET', path: '/v1/tags/{code}/insight', scope: 'profiles:read' },
   tagValues: { method: 'GET', path: '/v1/tags/{code}/values', scope: 'profiles:read' },
+  destinations: { method: 'GET', path: '/v1/destinations', scope: 'tags:admin' },
   imports: { method: 'GET', path: '/v1/imports', scope: 'profiles:read' },
   importJob: { method: 'GET', path: '/v1/imports/{id}', scope: 'profiles:read' },
   importRejects: { method: 'GET', path: '/v1/imports/{id}/rejects', scope: 'profiles:read' },
@@ -157,8 +158,12 @@ export const membersCsv = (code, identifiers, traits, tags) =>
 
 export const segment = (code) => call(ENDPOINTS.segment, { path: { code } });
 
-/** One page of a segment's members (profile ids and since when). */
-export const members = (code, cursor, limit = 100) => call(ENDPOINTS.members, { path: { code }, query: { limit, cursor } });
+/**
+ * One page of a segment's members (profile ids and since when), each with the identifier types, traits and tags
+ * asked (comma-separated; masked without pii:read).
+ */
+export const members = (code, cursor, { identifiers, traits, tags } = {}, limit = 100) =>
+  call(ENDPOINTS.members, { path: { code }, query: { limit, cursor, identifiers, traits, tags } });
 
 /** One page of the taxonomy's categories, by code (up to 500 a page). */
 export const categories = (cursor, limit = 500) => call(ENDPOINTS.categories, { query: { limit, cursor } });
@@ -174,6 +179,9 @@ export const insight = (code, top = 20) => call(ENDPOINTS.insight, { path: { cod
 
 /** One page of the profiles holding a value of the tag's live version, with the reason each holds. */
 export const tagValues = (code, cursor, limit = 100) => call(ENDPOINTS.tagValues, { path: { code }, query: { limit, cursor } });
+
+/** Every webhook destination of the workspace (one page holds them all), with each segment's delivery. */
+export const destinations = () => call(ENDPOINTS.destinations);
 
 /** One page of the workspace's import jobs, newest first; status keeps one status (empty for all). */
 export const imports = (status, cursor, limit = 50) => call(ENDPOINTS.imports, { query: { status, limit, cursor } });

@@ -1,4 +1,5 @@
 import { session } from './api.js';
+import { destinationsScreen } from './destinations.js';
 import { h, problem } from './dom.js';
 import { importScreen, importsScreen } from './imports.js';
 import { lookupScreen } from './lookup.js';
@@ -10,8 +11,8 @@ import { timelineScreen } from './timeline.js';
 
 /**
  * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/tags, #/tags/{code}, #/segments,
- * #/segments/{code}, #/imports, #/imports/{id}), the sign-in gate and the handling of failed calls shared by every
- * screen.
+ * #/segments/{code}, #/destinations, #/imports, #/imports/{id}), the sign-in gate and the handling of failed calls
+ * shared by every screen.
  */
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -69,6 +70,16 @@ function route() {
     fail: (error) => current === generation && shell.fail(error),
     /** Whether the screen is still the one shown: a screen that polls stops once the user has moved on. */
     shown: () => current === generation };
+  /** Says what is loading and answers what read() reads; undefined when it failed, the failure shown instead. */
+  ctx.read = async (what, read) => {
+    ctx.loading(what);
+    try {
+      return await read();
+    } catch (error) {
+      ctx.fail(error);
+      return undefined;
+    }
+  };
   const [screen, key, sub] = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decode);
   if (screen === 'profile' && key && sub === 'timeline') {
     timelineScreen(ctx, key);
@@ -82,6 +93,8 @@ function route() {
     tagScreen(ctx, key);
   } else if (screen === 'tags') {
     tagsScreen(ctx);
+  } else if (screen === 'destinations') {
+    destinationsScreen(ctx);
   } else if (screen === 'imports' && key) {
     importScreen(ctx, key);
   } else if (screen === 'imports') {

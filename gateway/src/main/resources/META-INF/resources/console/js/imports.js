@@ -40,12 +40,8 @@ export function importsScreen(ctx) {
  * uploading, queued or running is read again every few seconds while the screen is shown.
  */
 export async function importScreen(ctx, id) {
-  ctx.loading(`Import ${id}`);
-  let job;
-  try {
-    job = await importJob(id);
-  } catch (error) {
-    ctx.fail(error);
+  const job = await ctx.read(`Import ${id}`, () => importJob(id));
+  if (!job) {
     return;
   }
   const progress = card('Progress', progressFacts(job));

@@ -5,15 +5,9 @@ import {
 
 /** The profile screen: one customer as one person. Uses the view just looked up, else reads it. */
 export async function profileScreen(ctx, id) {
-  ctx.loading(`Profile ${id}`);
-  let view = ctx.recall(id);
+  const view = ctx.recall(id) ?? await ctx.read(`Profile ${id}`, () => profile(id));
   if (!view) {
-    try {
-      view = await profile(id);
-    } catch (error) {
-      ctx.fail(error);
-      return;
-    }
+    return;
   }
   ctx.show(...render(view));
 }

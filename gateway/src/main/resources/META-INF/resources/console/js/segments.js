@@ -1,6 +1,9 @@
 import { countRule, createSegment, members, membersCsv, segment, segments } from './api.js';
 import { card, facts, figure, h, pagedTable, percent, profileRoute, saveFile, segmentRoute, time } from './dom.js';
 
+/** What the members list shows of each member: who they are (masked without pii:read). */
+const WHO = { identifiers: 'email,phone', traits: 'name' };
+
 /** How long typing must pause before the rule is counted. */
 const TYPING_PAUSE_MS = 400;
 
@@ -111,18 +114,17 @@ function saveForm(ctx, rule) {
 
 /** One segment: its rule and count, and its members, each opening the member's profile. */
 export async function segmentScreen(ctx, code) {
-  ctx.loading(`Segment ${code}`);
-  let s;
-  try {
-    s = await segment(code);
-  } catch (error) {
-    ctx.fail(error);
+  const s = await ctx.read(`Segment ${code}`, () => segment(code));
+  if (!s) {
     return;
   }
   const list = pagedTable([
-    ['Profile', (m) => h('a', { href: profileRoute(m.profileId) }, h('code', {}, m.profileId))],
+    ['Member', (m) => [h('a', { href: profileRoute(m.profileId) }, m.traits?.name ?? 'Profile'),
+      h('code', { class: 'block muted' }, m.profileId)]],
+    ['Email', (m) => (m.identifiers?.email ?? []).join(', ')],
+    ['Phone', (m) => (m.identifiers?.phone ?? []).join(', ')],
     ['Member since', (m) => time(m.since)],
-  ], (cursor) => members(code, cursor), ctx.fail, 'No members.');
+  ], (cursor) => members(code, cursor, WHO), ctx.fail, 'No members.');
   ctx.show(
     h('div', { class: 'heading' }, h('h1', {}, s.name || s.code), h('a', { class: 'button', href: '#/segments' }, 'All segments')),
     h('div', { class: 'grid two' },

@@ -14,15 +14,11 @@ const TOP_VALUES = 20;
  * their code or name as the user types.
  */
 export async function tagsScreen(ctx) {
-  ctx.loading('the taxonomy');
-  let taxonomy;
-  let definitions;
-  try {
-    [taxonomy, definitions] = await Promise.all([readAll(categories), readAll(tags)]);
-  } catch (error) {
-    ctx.fail(error);
+  const both = await ctx.read('the taxonomy', () => Promise.all([readAll(categories), readAll(tags)]));
+  if (!both) {
     return;
   }
+  const [taxonomy, definitions] = both;
   const tree = h('div', { class: 'taxonomy' });
   const summary = h('p', { class: 'muted' });
   const status = h('select', { id: 'tag-status' },
@@ -140,12 +136,8 @@ function tagTable(list) {
  * spec, and the profiles holding it with the reason each does.
  */
 export async function tagScreen(ctx, code) {
-  ctx.loading(`Tag ${code}`);
-  let details;
-  try {
-    details = await tag(code);
-  } catch (error) {
-    ctx.fail(error);
+  const details = await ctx.read(`Tag ${code}`, () => tag(code));
+  if (!details) {
     return;
   }
   const d = details.definition;

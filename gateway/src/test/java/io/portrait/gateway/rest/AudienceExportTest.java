@@ -155,4 +155,44 @@ class AudienceExportTest {
                 .body("detail", containsString("'Name;DROP' is not a name"));
         verify(segments, never()).members(any());
     }
+
+    @Test
+    @TestSecurity(user = "key:crm", roles = {"profiles:read", "pii:read", "privacy:admin"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void aPageOfMembersCarriesTheAskedColumnsAndIsAuditedWhenReadInClear() {
+        given().queryParam("identifiers", "email").queryParam("traits", "name").queryParam("tags", "loyalty")
+                .queryParam("limit", 2)
+                .when().get("/v1/segments/vip/members")
+                .then().statusCode(200)
+                .body("items[0].profileId", equalTo("p1"))
+                .body("items[0].identifiers.email", equalTo(List.of("ann@example.com", "ann.lee@example.com")))
+                .body("items[0].traits.name", equalTo("Ann, Lee"))
+                .body("items[0].tags.loyalty", equalTo("loyal"))
+                .body("items[1]", equalTo(Map.of("profileId", "p2", "since", "2026-01-05T10:00:00Z")));
+        verify(segments).members(argThat(request -> request.getLimit() == 2
+                && request.getTagCodesList().equals(List.of("loyalty"))));
+        given().queryParam("action", "pii.read").queryParam("target", "segment:vip")
+                .when().get("/v1/audit")
+                .then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].detail.via", equalTo("GET /v1/segments/{code}/members"));
+    }
+
+    @Test
+    @TestSecurity(user = "key:front", roles = {"profiles:read"},
+            attributes = @SecurityAttribute(key = "portrait.workspace", value = "default"))
+    void aPageOfMembersWithoutColumnsIsIdsAndSinceOnlyAndMasksWithoutPiiRead() {
+        given().when().get("/v1/segments/win_back/members")
+                .then().statusCode(200)
+                .body("items", equalTo(List.of(Map.of("profileId", "p1", "since", "2026-01-05T10:00:00Z"),
+                        Map.of("profileId", "p2", "since", "2026-01-05T10:00:00Z"))));
+        verify(identity, never()).profiles(any(), any());
+
+        given().queryParam("identifiers", "email").when().get("/v1/segments/win_back/members")
+                .then().statusCode(200)
+                .body("items[0].identifiers.email", equalTo(List.of("a***@example.com", "a***@example.com")));
+        given().queryParam("tags", "nope").when().get("/v1/segments/win_back/members")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("no tag 'nope'"));
+    }
 }

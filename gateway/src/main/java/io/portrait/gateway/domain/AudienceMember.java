@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One member of an audience export: its profile id and since when it is a member, then the asked identifiers (every
- * value of each type), traits and tag values (a list tag's items as a list). What the profile does not hold is absent.
+ * One member of an audience, as its export and its page of members give it: its profile id and since when it is a
+ * member, then the asked identifiers (every value of each type), traits and tag values (a list tag's items as a list).
+ * What was not asked, or the profile does not hold, is absent.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record ExportRow(String profileId, String since, Map<String, List<String>> identifiers,
-                        Map<String, String> traits, Map<String, Object> tags) {
+public record AudienceMember(String profileId, String since, Map<String, List<String>> identifiers,
+                             Map<String, String> traits, Map<String, Object> tags) {
 
     /** Several values in one CSV cell (two emails, a list tag's items). */
     static final String VALUES_SEPARATOR = "; ";
