@@ -70,12 +70,13 @@ function route() {
     fail: (error) => current === generation && shell.fail(error),
     /** Whether the screen is still the one shown: a screen that polls stops once the user has moved on. */
     shown: () => current === generation };
-  /** Says what is loading and answers what read() reads; undefined when it failed, the failure shown instead. */
+  /** Says what is loading and answers what read() reads; undefined when it failed, the failure shown in its place. */
   ctx.read = async (what, read) => {
     ctx.loading(what);
     try {
       return await read();
     } catch (error) {
+      ctx.show();
       ctx.fail(error);
       return undefined;
     }

@@ -16,9 +16,9 @@ export async function destinationsScreen(ctx) {
     h('p', { class: 'muted' }, 'Webhooks that receive segment membership changes (entered, left) as they happen. '
       + 'They are set up with the API (POST /v1/destinations); a failing one is retried with backoff and never '
       + 'skips a change.'),
-    list.length === 0
-      ? card('No destinations', h('p', { class: 'muted' }, 'No webhook receives this workspace\'s segments yet.'))
-      : list.map(destination));
+    ...(list.length === 0
+      ? [card('No destinations', h('p', { class: 'muted' }, 'No webhook receives this workspace\'s segments yet.'))]
+      : list.map(destination)));
 }
 
 function destination(d) {

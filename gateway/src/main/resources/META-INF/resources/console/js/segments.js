@@ -119,8 +119,9 @@ export async function segmentScreen(ctx, code) {
     return;
   }
   const list = pagedTable([
-    ['Member', (m) => [h('a', { href: profileRoute(m.profileId) }, m.traits?.name ?? 'Profile'),
-      h('code', { class: 'block muted' }, m.profileId)]],
+    ['Member', (m) => (m.traits?.name
+      ? [h('a', { href: profileRoute(m.profileId) }, m.traits.name), h('code', { class: 'block muted' }, m.profileId)]
+      : h('a', { href: profileRoute(m.profileId) }, h('code', {}, m.profileId)))],
     ['Email', (m) => (m.identifiers?.email ?? []).join(', ')],
     ['Phone', (m) => (m.identifiers?.phone ?? []).join(', ')],
     ['Member since', (m) => time(m.since)],
@@ -128,19 +129,18 @@ export async function segmentScreen(ctx, code) {
   ctx.show(
     h('div', { class: 'heading' }, h('h1', {}, s.name || s.code), h('a', { class: 'button', href: '#/segments' }, 'All segments')),
     h('div', { class: 'grid two' },
-      h('div', { class: 'stack' },
-        card('Definition', facts([
-          ['Code', h('code', {}, s.code)],
-          ['Description', s.description],
-          ['Rule', h('code', {}, s.rule)],
-          ['Members', figure(s.members)],
-          ['Refreshed', time(s.refreshedAt)],
-        ])),
-        download(ctx, s.code)),
-      card('Members', [
-        h('p', { class: 'muted' }, 'Checked against the rule as it stands: a page can hold fewer members than asked for.'),
-        list.node,
-      ])));
+      card('Definition', facts([
+        ['Code', h('code', {}, s.code)],
+        ['Description', s.description],
+        ['Rule', h('code', {}, s.rule)],
+        ['Members', figure(s.members)],
+        ['Refreshed', time(s.refreshedAt)],
+      ])),
+      download(ctx, s.code)),
+    card('Members', [
+      h('p', { class: 'muted' }, 'Checked against the rule as it stands: a page can hold fewer members than asked for.'),
+      list.node,
+    ]));
   list.next();
 }
 
