@@ -23,6 +23,10 @@ export const ENDPOINTS = Object.freeze({
   tagValues: { method: 'GET', path: '/v1/tags/{code}/values', scope: 'profiles:read' },
   destinations: { method: 'GET', path: '/v1/destinations', scope: 'tags:admin' },
   imports: { method: 'GET', path: '/v1/imports', scope: 'profiles:read' },
+  quarantine: { method: 'GET', path: '/v1/quarantine', scope: 'profiles:read' },
+  quarantined: { method: 'GET', path: '/v1/quarantine/{id}', scope: 'profiles:read' },
+  replayStored: { method: 'POST', path: '/v1/quarantine/replay', scope: 'events:write' },
+  replayCorrected: { method: 'POST', path: '/v1/quarantine/{id}/replay', scope: 'events:write' },
   importJob: { method: 'GET', path: '/v1/imports/{id}', scope: 'profiles:read' },
   importRejects: { method: 'GET', path: '/v1/imports/{id}/rejects', scope: 'profiles:read' },
 });
@@ -191,3 +195,16 @@ export const importJob = (id) => call(ENDPOINTS.importJob, { path: { id } });
 
 /** An import's reject report as a CSV file (row, field, code, message). */
 export const importRejects = (id) => file(ENDPOINTS.importRejects, { path: { id } });
+
+/** One page of the quarantine, newest first, of one source and one rejection code when given. */
+export const quarantine = (source, code, cursor, limit = 50) =>
+  call(ENDPOINTS.quarantine, { query: { source, code, limit, cursor } });
+
+/** One quarantined event as sent, with every reason (masked without pii:read). */
+export const quarantined = (id) => call(ENDPOINTS.quarantined, { path: { id } });
+
+/** Validates the stored event again: accepted, it leaves the quarantine. */
+export const replayStored = (id) => call(ENDPOINTS.replayStored, { body: { ids: [id] } });
+
+/** Validates a corrected copy (an event in the shape of POST /v1/events) in place of the stored one. */
+export const replayCorrected = (id, event) => call(ENDPOINTS.replayCorrected, { path: { id }, body: event });

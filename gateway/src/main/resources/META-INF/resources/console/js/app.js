@@ -4,6 +4,7 @@ import { h, problem } from './dom.js';
 import { importScreen, importsScreen } from './imports.js';
 import { lookupScreen } from './lookup.js';
 import { profileScreen } from './profile.js';
+import { quarantineScreen, quarantinedScreen } from './quarantine.js';
 import { segmentScreen, segmentsScreen } from './segments.js';
 import { signIn } from './signin.js';
 import { tagScreen, tagsScreen } from './tags.js';
@@ -11,8 +12,8 @@ import { timelineScreen } from './timeline.js';
 
 /**
  * The console's shell: routes (#/, #/profile/{id}, #/profile/{id}/timeline, #/tags, #/tags/{code}, #/segments,
- * #/segments/{code}, #/destinations, #/imports, #/imports/{id}), the sign-in gate and the handling of failed calls
- * shared by every screen.
+ * #/segments/{code}, #/destinations, #/imports, #/imports/{id}, #/quarantine, #/quarantine/{id}), the sign-in gate
+ * and the handling of failed calls shared by every screen.
  */
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -96,6 +97,10 @@ function route() {
     tagsScreen(ctx);
   } else if (screen === 'destinations') {
     destinationsScreen(ctx);
+  } else if (screen === 'quarantine' && key) {
+    quarantinedScreen(ctx, key);
+  } else if (screen === 'quarantine') {
+    quarantineScreen(ctx);
   } else if (screen === 'imports' && key) {
     importScreen(ctx, key);
   } else if (screen === 'imports') {

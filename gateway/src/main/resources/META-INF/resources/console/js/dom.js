@@ -60,6 +60,7 @@ export const timelineRoute = (id) => `#/profile/${encodeURIComponent(id)}/timeli
 export const segmentRoute = (code) => `#/segments/${encodeURIComponent(code)}`;
 export const tagRoute = (code) => `#/tags/${encodeURIComponent(code)}`;
 export const importRoute = (id) => `#/imports/${encodeURIComponent(id)}`;
+export const quarantineRoute = (id) => `#/quarantine/${encodeURIComponent(id)}`;
 
 /** A titled card; content that is empty shows the given note instead. */
 export function card(title, content, emptyNote = 'Nothing yet.') {
