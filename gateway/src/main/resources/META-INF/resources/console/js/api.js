@@ -13,6 +13,7 @@ export const ENDPOINTS = Object.freeze({
   segments: { method: 'GET', path: '/v1/segments', scope: 'profiles:read' },
   count: { method: 'POST', path: '/v1/segments/count', scope: 'profiles:read' },
   createSegment: { method: 'POST', path: '/v1/segments', scope: 'tags:admin' },
+  refreshSegment: { method: 'POST', path: '/v1/segments/{code}/refresh', scope: 'tags:admin' },
   segment: { method: 'GET', path: '/v1/segments/{code}', scope: 'profiles:read' },
   members: { method: 'GET', path: '/v1/segments/{code}/members', scope: 'profiles:read' },
   membersCsv: { method: 'GET', path: '/v1/segments/{code}/members.csv', scope: 'profiles:read' },
@@ -155,6 +156,9 @@ export const countRule = (rule) => call(ENDPOINTS.count, { body: { rule } });
 /** Saves a segment of a rule (its text form); answers the segment with its members computed. */
 export const createSegment = (code, name, description, rule) =>
   call(ENDPOINTS.createSegment, { body: { code, name, description, rule } });
+
+/** Recomputes a segment's members now; answers the segment and how many entered and left. */
+export const refreshSegment = (code) => call(ENDPOINTS.refreshSegment, { path: { code } });
 
 /** The whole membership as CSV, with the asked identifier types, traits and tag codes (comma-separated). */
 export const membersCsv = (code, identifiers, traits, tags) =>

@@ -26,7 +26,8 @@ let shownProblem = null;
 let generation = 0;
 
 const shell = {
-  show: (...nodes) => main.replaceChildren(...nodes),
+  /** Replaces the screen with the nodes given; absent ones (a card a screen leaves out: null, false) are skipped. */
+  show: (...nodes) => main.replaceChildren(...nodes.filter((node) => node !== undefined && node !== null && node !== false)),
   loading: (what) => main.replaceChildren(h('p', { class: 'muted' }, `Loading ${what} …`)),
   remember: (view) => {
     remembered = view;

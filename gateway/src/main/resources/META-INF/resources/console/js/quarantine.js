@@ -114,9 +114,11 @@ function replays(ctx, q, outcome) {
 
 async function replay(ctx, button, outcome, send) {
   button.disabled = true;
+  let accepted = false;
   try {
     const result = await send();
     const first = result.outcomes?.[0];
+    accepted = Boolean(first?.accepted);
     outcome.replaceChildren(first?.accepted
       ? h('p', { class: 'banner info' }, `Accepted${first.duplicate ? ' (already stored once)' : ''}: event `,
         h('code', {}, first.eventId ?? ''), '. It has left the quarantine.')
@@ -129,7 +131,11 @@ async function replay(ctx, button, outcome, send) {
       ctx.fail(error);
     }
   } finally {
-    button.disabled = false;
+    // An accepted event has left the quarantine: nothing is left to replay.
+    for (const other of outcome.parentElement?.querySelectorAll('button') ?? []) {
+      other.disabled = accepted;
+    }
+    button.disabled = accepted;
   }
 }
 

@@ -1,4 +1,4 @@
-import { countRule, createSegment, members, membersCsv, segment, segments } from './api.js';
+import { countRule, createSegment, members, membersCsv, refreshSegment, segment, segments } from './api.js';
 import { card, facts, figure, h, pagedTable, percent, profileRoute, saveFile, segmentRoute, time } from './dom.js';
 
 /** What the members list shows of each member: who they are (masked without pii:read). */
@@ -113,7 +113,7 @@ function saveForm(ctx, rule) {
 }
 
 /** One segment: its rule and count, and its members, each opening the member's profile. */
-export async function segmentScreen(ctx, code) {
+export async function segmentScreen(ctx, code, notice) {
   const s = await ctx.read(`Segment ${code}`, () => segment(code));
   if (!s) {
     return;
@@ -128,20 +128,48 @@ export async function segmentScreen(ctx, code) {
   ], (cursor) => members(code, cursor, WHO), ctx.fail, 'No members.');
   ctx.show(
     h('div', { class: 'heading' }, h('h1', {}, s.name || s.code), h('a', { class: 'button', href: '#/segments' }, 'All segments')),
+    notice && h('p', { class: 'banner info', role: 'status' }, notice),
     h('div', { class: 'grid two' },
-      card('Definition', facts([
-        ['Code', h('code', {}, s.code)],
-        ['Description', s.description],
-        ['Rule', h('code', {}, s.rule)],
-        ['Members', figure(s.members)],
-        ['Refreshed', time(s.refreshedAt)],
-      ])),
+      card('Definition', [
+        facts([
+          ['Code', h('code', {}, s.code)],
+          ['Description', s.description],
+          ['Rule', h('code', {}, s.rule)],
+          ['Members', figure(s.members)],
+          ['Refreshed', time(s.refreshedAt)],
+        ]),
+        refresh(ctx, s.code),
+      ]),
       download(ctx, s.code)),
     card('Members', [
       h('p', { class: 'muted' }, 'Checked against the rule as it stands: a page can hold fewer members than asked for.'),
       list.node,
     ]));
   list.next();
+}
+
+/**
+ * Recomputes the members now (scope tags:admin) rather than at the daily refresh, then shows the segment again as it
+ * now stands, saying how many entered and left.
+ */
+function refresh(ctx, code) {
+  const outcome = h('span', { class: 'outcome', role: 'status' });
+  const button = h('button', { type: 'button', class: 'more' }, 'Refresh now');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    outcome.replaceChildren(h('span', { class: 'muted' }, 'Refreshing …'));
+    try {
+      const done = await refreshSegment(code);
+      segmentScreen(ctx, code, `Refreshed: ${figure(done.entered)} entered, ${figure(done.left)} left; `
+        + `${figure(done.segment.members)} members now.`);
+    } catch (error) {
+      outcome.replaceChildren();
+      ctx.fail(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', {}, button, outcome);
 }
 
 /**
