@@ -36,7 +36,7 @@ public final class Main {
 
               run [--no-demo]        start embedded PostgreSQL and MongoDB and all six services, load the demo
                                      data, print the URLs, and run until Ctrl-C. State lives in .portrait/.
-              import FILE [--format csv|ndjson|xlsx] [--map column=field ...] [--source S] [--type T]
+              import FILE [--format csv|ndjson|xlsx|xls] [--map column=field ...] [--source S] [--type T]
                      [--event E] [--channel C] [--encoding E] [--time-zone Z] [--sheet S] [--url U] [--key K]
                                      load a customer file into a running Portrait (default http://localhost:8080,
                                      key .portrait/admin-key) and sum it up (see docs/ingestion.md, "File import")

@@ -26,7 +26,7 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
 
     static final String DEFAULT_URL = "http://localhost:8080";
 
-    private static final Set<String> FORMATS = Set.of("csv", "ndjson", "xlsx");
+    private static final Set<String> FORMATS = Set.of("csv", "ndjson", "xlsx", "xls");
     private static final Set<String> VALUED = Set.of("--format", "--source", "--type", "--event", "--channel",
             "--encoding", "--time-zone", "--sheet", "--url", "--key");
     private static final String MAP = "--map";
@@ -70,7 +70,10 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
                 values.get("--sheet"), values.getOrDefault("--url", DEFAULT_URL), values.get("--key"));
     }
 
-    /** The format a file's name tells: .csv, .ndjson or .jsonl, .xlsx (or a macro-enabled .xlsm, read alike). */
+    /**
+     * The format a file's name tells: .csv, .ndjson or .jsonl, .xlsx (or a macro-enabled .xlsm, read alike), .xls (a
+     * legacy Excel 97-2003 workbook).
+     */
     static String formatOf(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         String extension = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.'));
@@ -78,10 +81,9 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
             case ".csv" -> "csv";
             case ".ndjson", ".jsonl" -> "ndjson";
             case ".xlsx", ".xlsm" -> "xlsx";
-            case ".xls" -> throw new IllegalArgumentException(file + " is a legacy Excel workbook (.xls), which is not "
-                    + "read: save it again as \"Excel Workbook (.xlsx)\" or export CSV");
+            case ".xls" -> "xls";
             default -> throw new IllegalArgumentException("cannot tell the format of " + file + " from its name: "
-                    + "pass --format csv, ndjson or xlsx");
+                    + "pass --format csv, ndjson, xlsx or xls");
         };
     }
 
@@ -111,6 +113,7 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
         return switch (format) {
             case "csv" -> "text/csv";
             case "ndjson" -> "application/x-ndjson";
+            case "xls" -> "application/vnd.ms-excel";
             default -> "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         };
     }
@@ -118,7 +121,7 @@ public record ImportOptions(Path file, String format, Map<String, String> mappin
     private static String format(String value) {
         String format = value.strip().toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
-            throw new IllegalArgumentException("--format of import must be csv, ndjson or xlsx, not " + value);
+            throw new IllegalArgumentException("--format of import must be csv, ndjson, xlsx or xls, not " + value);
         }
         return format;
     }

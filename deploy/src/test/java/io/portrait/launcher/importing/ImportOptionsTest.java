@@ -65,7 +65,9 @@ class ImportOptionsTest {
             "events.ndjson, ndjson, application/x-ndjson",
             "events.jsonl,  ndjson, application/x-ndjson",
             "crm.xlsx,      xlsx,   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "crm.xlsm,      xlsx,   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+            "crm.xlsm,      xlsx,   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "pos.xls,       xls,    application/vnd.ms-excel",
+            "POS.XLS,       xls,    application/vnd.ms-excel"})
     void theExtensionTellsTheFormat(String file, String format, String contentType) {
         ImportOptions options = ImportOptions.parse(List.of(file));
 
@@ -77,14 +79,14 @@ class ImportOptionsTest {
     void aNamedFormatOverridesTheExtension() {
         assertThat(ImportOptions.parse(List.of("dump.json", "--format", "ndjson")).format()).isEqualTo("ndjson");
         assertThat(ImportOptions.parse(List.of("members.csv", "--format", "xlsx")).format()).isEqualTo("xlsx");
+        assertThat(ImportOptions.parse(List.of("export.dat", "--format", "XLS")).format()).isEqualTo("xls");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "members.txt                   | cannot tell the format of members.txt from its name: pass --format csv, ndjson or xlsx",
-            "members                       | cannot tell the format of members from its name: pass --format csv, ndjson or xlsx",
-            "old.xls                       | old.xls is a legacy Excel workbook (.xls), which is not read: save it again as \"Excel Workbook (.xlsx)\" or export CSV",
-            "a.csv --format tsv            | --format of import must be csv, ndjson or xlsx, not tsv",
+            "members.txt                   | cannot tell the format of members.txt from its name: pass --format csv, ndjson, xlsx or xls",
+            "members                       | cannot tell the format of members from its name: pass --format csv, ndjson, xlsx or xls",
+            "a.csv --format tsv            | --format of import must be csv, ndjson, xlsx or xls, not tsv",
             "--format csv                  | import needs the file to load: ./portrait import FILE [options]",
             "a.csv b.csv                   | import takes one file, not both a.csv and b.csv",
             "a.csv --colour red            | unknown option for import: --colour",

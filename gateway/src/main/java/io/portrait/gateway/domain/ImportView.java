@@ -17,7 +17,7 @@ public record ImportView(String id,
                          @Schema(description = "The time zone of the file's times without an offset, by its canonical "
                                  + "id.", example = "Asia/Shanghai")
                          String timeZone,
-                         @Schema(description = "The worksheet of an xlsx workbook the job reads, as it was asked for "
+                         @Schema(description = "The worksheet of an xlsx or xls workbook the job reads, as it was asked for "
                                  + "(a name or a position); absent for the first.", example = "会员")
                          String sheet,
                          long rowsRead, long rowsAccepted, long rowsRejected, long bytes,

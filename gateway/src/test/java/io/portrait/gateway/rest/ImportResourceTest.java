@@ -108,8 +108,8 @@ class ImportResourceTest {
                 .body("sheet", equalTo("会员"));
         assertThat(created.getValue().getSpec().getSheet()).isEqualTo("会员");
 
-        String refusal = "spec.sheet: spec.sheet not_applicable: only an xlsx workbook has worksheets; leave sheet out"
-                + " (it is for xlsx files)";
+        String refusal = "spec.sheet: spec.sheet not_applicable: only a workbook has worksheets; leave sheet out"
+                + " (it is for xlsx and xls files)";
         when(ingestion.createImport(any())).thenReturn(Uni.createFrom().failure(Status.INVALID_ARGUMENT
                 .withDescription(refusal).asRuntimeException()));
         given().contentType(ContentType.JSON).body("{\"format\": \"csv\", \"sheet\": \"会员\"}")

@@ -105,8 +105,9 @@ public interface IngestionConfig {
         Duration uploadExpiry();
 
         /**
-         * Largest xlsx workbook imported: a zip is read from its end, so the worker holds the whole workbook in
-         * memory (and its unpacked parts) while it reads it; a larger one fails its job, asking for CSV instead.
+         * Largest workbook imported, xlsx or xls: a zip is read from its end and an OLE2 file from the directory it
+         * points to anywhere, so the worker holds the whole workbook in memory (with an xlsx's unpacked parts, an
+         * xls's chosen worksheet as rows) while it reads it; a larger one fails its job, asking for CSV instead.
          */
         @WithDefault("64M")
         MemorySize maxXlsxSize();

@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * Reads an import file row by row from a stream, holding one row at a time: CSV with a header row (quoted fields
  * may span lines; blank lines and lines of empty cells skipped; see {@link CsvRecords}), NDJSON, one JSON object
- * per line (blank lines skipped), or a worksheet of an xlsx workbook (the first unless the job chooses another), read
- * like CSV ({@link XlsxRows}). A row that
+ * per line (blank lines skipped), or a worksheet of an xlsx workbook or a legacy xls one (the first unless the job
+ * chooses another), read like CSV ({@link XlsxRows}, {@link XlsRows}). A row that
  * cannot be read is reported as such and reading goes on with the next one. An empty text file has no rows; a CSV
  * header that cannot be read, or a workbook that cannot be opened, fails the file ({@link UnreadableFileException}).
  *
@@ -61,14 +61,16 @@ public final class ImportReader implements ImportRows {
 
     /** The format read from a workbook, not text: the job's encoding does not apply to it. */
     public static final String XLSX = "xlsx";
+    /** The legacy Excel 97-2003 workbook (BIFF8), read like xlsx: the job's encoding does not apply to it either. */
+    public static final String XLS = "xls";
 
     private static final char REPLACEMENT = '\uFFFD';
 
     private final Charset charset;
     private final BufferedReader text;
     private final CsvRecords csv;
-    /** The rows of an xlsx workbook; null for the text formats. */
-    private final XlsxRows workbook;
+    /** The rows of a workbook (xlsx, xls); null for the text formats. */
+    private final ImportRows workbook;
     /** The CSV header's column names; null before it is read. */
     private String[] header;
     private long number;
@@ -82,21 +84,23 @@ public final class ImportReader implements ImportRows {
         this(format, encoding, input, Long.MAX_VALUE);
     }
 
-    /** A reader of an xlsx workbook's first worksheet, or of a text file. */
+    /** A reader of a workbook's first worksheet, or of a text file. */
     public ImportReader(String format, String encoding, InputStream input, long maxWorkbookSize) {
         this(format, encoding, "", input, maxWorkbookSize);
     }
 
     /**
-     * @param encoding        a character set name; UTF-8 when empty; not used by xlsx, a workbook names its own
-     * @param sheet           the worksheet of an xlsx workbook to read ({@link WorksheetChoice}): the first when empty;
-     *                        not used by the text formats
-     * @param maxWorkbookSize the largest xlsx workbook read (it is read whole into memory); a larger one fails the
-     *                        file
+     * @param encoding        a character set name; UTF-8 when empty; not used by xlsx or xls, a workbook names its own
+     * @param sheet           the worksheet of a workbook to read ({@link WorksheetChoice}): the first when empty; not
+     *                        used by the text formats
+     * @param maxWorkbookSize the largest xlsx or xls workbook read (it is read whole into memory); a larger one fails
+     *                        the file
      */
     public ImportReader(String format, String encoding, String sheet, InputStream input, long maxWorkbookSize) {
-        if (format.equals(XLSX)) {
-            this.workbook = new XlsxRows(input, maxWorkbookSize, new WorksheetChoice(sheet));
+        if (isWorkbook(format)) {
+            WorksheetChoice choice = new WorksheetChoice(sheet);
+            this.workbook = format.equals(XLSX) ? new XlsxRows(input, maxWorkbookSize, choice)
+                    : new XlsRows(input, maxWorkbookSize, choice);
             this.charset = null;
             this.text = null;
             this.csv = null;
@@ -111,6 +115,11 @@ public final class ImportReader implements ImportRows {
         this.charset = skipBom(in) ? StandardCharsets.UTF_8 : named;
         this.text = new BufferedReader(new InputStreamReader(in, charset), 64 * 1024);
         this.csv = format.equals("csv") ? new CsvRecords(text) : null;
+    }
+
+    /** Whether the format is a workbook (xlsx, xls): it has worksheets and names its own character set. */
+    public static boolean isWorkbook(String format) {
+        return format.equals(XLSX) || format.equals(XLS);
     }
 
     /** The character set of that name (UTF-8 when blank), or null when the runtime has none. */

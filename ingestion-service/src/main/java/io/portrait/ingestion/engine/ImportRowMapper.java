@@ -18,14 +18,14 @@ import java.util.Set;
 
 /**
  * Turns one row of an import file into a collected event through the job's column mapping. Row values are text
- * (CSV, xlsx) or JSON values (NDJSON); what they mean is left to the cleaner, exactly as for events sent to the API, so an
+ * (CSV, xlsx, xls) or JSON values (NDJSON); what they mean is left to the cleaner, exactly as for events sent to the API, so an
  * imported row is accepted or rejected by the same rules. A row without a message id gets one from its position,
  * which makes a re-read of the file (after a restart) store every row once. The one thing read before the cleaner is
  * a timestamp without an offset, when the job names its time zone ({@link LocalTimestamps}): exports rarely write one.
  */
 public final class ImportRowMapper {
 
-    public static final Set<String> FORMATS = Set.of("csv", "ndjson", ImportReader.XLSX);
+    public static final Set<String> FORMATS = Set.of("csv", "ndjson", ImportReader.XLSX, ImportReader.XLS);
     private static final Set<String> TOP_LEVEL = Set.of("message_id", "type", "event", "name", "channel", "timestamp");
     private static final Set<String> PREFIXES = Set.of("identifiers", "traits", "properties", "consent");
 
@@ -48,19 +48,19 @@ public final class ImportRowMapper {
     public static List<FieldError> validate(ImportSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         if (!FORMATS.contains(spec.getFormat())) {
-            errors.add(error("spec.format", "unknown_format", "format must be csv, ndjson or xlsx"));
+            errors.add(error("spec.format", "unknown_format", "format must be csv, ndjson, xlsx or xls"));
         }
-        if (spec.getFormat().equals(ImportReader.XLSX)) {
+        if (ImportReader.isWorkbook(spec.getFormat())) {
             // Refused rather than ignored: whoever names one expects it to change how the file is read.
             if (!spec.getEncoding().isBlank()) {
-                errors.add(error("spec.encoding", "not_applicable", "an xlsx workbook names its own character set;"
-                        + " leave encoding out (it is for csv and ndjson files)"));
+                errors.add(error("spec.encoding", "not_applicable", "an xlsx or xls workbook names its own character"
+                        + " set; leave encoding out (it is for csv and ndjson files)"));
             }
         } else if (ImportReader.charset(spec.getEncoding()) == null) {
             errors.add(error("spec.encoding", "unknown_encoding", "'" + spec.getEncoding() + "' is not a character set"
                     + " this service reads; use UTF-8 (the default), GB18030, GBK, Big5, Shift_JIS, ..."));
         }
-        errors.addAll(WorksheetChoice.problems(spec.getSheet(), spec.getFormat().equals(ImportReader.XLSX)));
+        errors.addAll(WorksheetChoice.problems(spec.getSheet(), ImportReader.isWorkbook(spec.getFormat())));
         if (!spec.getTimeZone().isBlank() && LocalTimestamps.zone(spec.getTimeZone()) == null) {
             errors.add(error("spec.timeZone", "unknown_time_zone", "'" + spec.getTimeZone() + "' is not a time zone;"
                     + " use an IANA zone id such as Asia/Shanghai, Asia/Tokyo or America/New_York"));

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Which worksheet of an xlsx workbook a job reads (the spec's {@code sheet}): the first when it names none, as before
+ * Which worksheet of a workbook (xlsx, or a legacy xls) a job reads (the spec's {@code sheet}): the first when it names none, as before
  * there was a choice; otherwise the worksheet of that name as on its tab (an exact match first, then the only one
  * matching ignoring case, since Excel itself tells sheet names apart without case), or, when no name matches a number
  * ({@code 2}), the worksheet at that 1-based position. A name wins over a position because a tab may well be called
@@ -44,18 +44,18 @@ public record WorksheetChoice(String wanted) {
     /**
      * Problems of a spec's {@code sheet} before any file is read; empty when it can be used.
      *
-     * @param xlsx whether the job reads a workbook: only a workbook has worksheets
+     * @param workbook whether the job reads a workbook (xlsx, xls): only a workbook has worksheets
      */
-    public static List<FieldError> problems(String sheet, boolean xlsx) {
+    public static List<FieldError> problems(String sheet, boolean workbook) {
         WorksheetChoice choice = new WorksheetChoice(sheet);
         List<FieldError> errors = new ArrayList<>();
         if (choice.first()) {
             return errors;
         }
         // Refused rather than ignored: whoever names one expects it to change what is read.
-        if (!xlsx) {
-            errors.add(error("not_applicable", "only an xlsx workbook has worksheets; leave sheet out (it is for"
-                    + " xlsx files)"));
+        if (!workbook) {
+            errors.add(error("not_applicable", "only a workbook has worksheets; leave sheet out (it is for xlsx and"
+                    + " xls files)"));
         } else if (choice.wanted.length() > MAX_LENGTH) {
             errors.add(error("too_long", "a worksheet's name is at most " + MAX_LENGTH + " characters (Excel's"
                     + " limit); give the name as its tab shows it, or its position (1 for the first worksheet)"));

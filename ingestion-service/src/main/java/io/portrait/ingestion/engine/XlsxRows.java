@@ -1,11 +1,9 @@
 package io.portrait.ingestion.engine;
 
-import com.google.protobuf.Value;
 import org.apache.poi.openxml4j.exceptions.OLE2NotOfficeXmlFileException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.util.ZipInputStreamZipEntrySource;
 import org.apache.poi.ss.usermodel.DataFormatter;
-import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.util.CellReference;
 import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
@@ -22,10 +20,6 @@ import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +28,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The rows of an xlsx workbook (Office Open XML; not the legacy .xls): one of its worksheets, the first in workbook
+ * The rows of an xlsx workbook (Office Open XML; the legacy .xls is {@link XlsRows}): one of its worksheets, the first in workbook
  * order unless the job chooses another ({@link WorksheetChoice}), whose first row with a value is the header, read as
  * much like a CSV file as a workbook allows, so the row mapper and the cleaners take it as they take CSV. Every cell
  * becomes text: strings as they are, numbers as the plain decimal they store whatever their display format
@@ -42,7 +36,8 @@ import java.util.regex.Pattern;
  * ISO-8601 without a zone ({@code 2024-03-05}, {@code 2024-03-05T10:30:00}), booleans as {@code true}/{@code false},
  * formulas as their cached result. Empty cells are absent, rows without a value are no rows, and data rows are
  * numbered from 1 as the CSV reader numbers them, so a job resumes by skipping the rows of its checkpoint whatever the
- * format. A cell holding an error ({@code #N/A}) makes its row unreadable, naming the column, never a value.
+ * format. A cell holding an error ({@code #N/A}) makes its row unreadable, naming the column, never a value. What the
+ * two workbook formats share once cells are text is {@link WorksheetRows}.
  *
  * <p>A zip's directory is at its end, so the workbook is read whole into memory first, up to a cap ({@code
  * imports.max-xlsx-size}), and never written to disk in clear: the upload is personal data, sealed at rest in the
@@ -67,43 +62,34 @@ final class XlsxRows implements ImportRows {
     }
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
-    /** Quoted text, escaped characters and bracketed parts (colours, locales, elapsed time) of a number format. */
-    private static final Pattern FORMAT_LITERALS = Pattern.compile("\"[^\"]*\"|\\\\.|\\[[^]]*]");
 
     private final OPCPackage workbook;
-    /** How reasons name the worksheet read: the first, or the chosen one by its name. */
-    private final String worksheet;
+    /** The header, the numbering and the reasons of the worksheet read. */
+    private final WorksheetRows rows;
     private final InputStream sheet;
     private final XMLStreamReader xml;
     private final XSSFSheetXMLHandler handler;
     /** The rows completed by the handler and not handed out yet (one, or none). */
-    private final List<Map<Integer, Cell>> completed = new ArrayList<>(1);
+    private final List<Map<Integer, WorksheetRows.Cell>> completed = new ArrayList<>(1);
     /** The cells of the row being parsed, by 0-based column. */
-    private Map<Integer, Cell> cells = new LinkedHashMap<>();
+    private Map<Integer, WorksheetRows.Cell> cells = new LinkedHashMap<>();
     /** The type ({@code t}) of the cell being parsed; null for a number. */
     private String cellType;
     private int lastColumn = -1;
-    /** The header's column names by 0-based column; null before it is read. */
-    private Map<Integer, String> header;
-    private long number;
     private boolean ended;
-
-    /** A cell's text, or that it holds an error. */
-    private record Cell(String text, boolean error) {
-    }
 
     /**
      * @param maxBytes the largest workbook read; a larger one fails the file
      * @param choice   the worksheet to read; one the workbook does not have fails the file, naming those it has
      */
     XlsxRows(InputStream input, long maxBytes, WorksheetChoice choice) {
-        byte[] bytes = readAtMost(input, maxBytes, choice);
+        byte[] bytes = WorksheetRows.readAtMost(input, maxBytes, choice, ImportReader.XLSX);
         OPCPackage opened = open(bytes, choice);
         try {
             XSSFReader reader = new XSSFReader(opened);
             List<String> worksheets = worksheetNames(reader);
             int chosen = choice.pick(worksheets);
-            this.worksheet = WorksheetChoice.describe(choice.first(), worksheets.get(chosen));
+            this.rows = new WorksheetRows(WorksheetChoice.describe(choice.first(), worksheets.get(chosen)));
             InputStream data = worksheet(reader, chosen);
             boolean date1904 = uses1904Dates(reader);
             this.handler = new XSSFSheetXMLHandler(reader.getStylesTable(), null,
@@ -120,7 +106,7 @@ final class XlsxRows implements ImportRows {
             opened.revert();
             throw new ImportReader.UnreadableFileException("the workbook cannot be read: its parts are not those of an"
                     + " Excel workbook, or damaged; open it in Excel and save it again as .xlsx, or export "
-                    + toExport(choice) + " as CSV (UTF-8)", e);
+                    + WorksheetRows.toExport(choice) + " as CSV (UTF-8)", e);
         }
     }
 
@@ -160,43 +146,19 @@ final class XlsxRows implements ImportRows {
         return XSSFRelation.WORKSHEET.getContentType().equals(sheets.getSheetPart().getContentType());
     }
 
-    /** The worksheet a reason asks to export as CSV instead: the first, or the one the job names. */
-    private static String toExport(WorksheetChoice choice) {
-        return choice.first() ? "its first worksheet" : WorksheetChoice.describe(false, choice.wanted());
-    }
-
-    private static byte[] readAtMost(InputStream input, long maxBytes, WorksheetChoice choice) {
-        try {
-            // An array holds at most about 2 GB, whatever the setting says.
-            long limit = Math.min(maxBytes, Integer.MAX_VALUE - 16);
-            byte[] bytes = input.readNBytes((int) limit + 1);
-            if (bytes.length > limit) {
-                throw new ImportReader.UnreadableFileException("the workbook is larger than " + size(limit)
-                        + ", the most read as xlsx (imports.max-xlsx-size): export " + toExport(choice) + " as CSV"
-                        + " (UTF-8) and import that, which is read a row at a time whatever its size");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String size(long bytes) {
-        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB" : bytes + " bytes";
-    }
-
     private static OPCPackage open(byte[] bytes, WorksheetChoice choice) {
         try {
             return OPCPackage.open(new ByteArrayInputStream(bytes));
         } catch (OLE2NotOfficeXmlFileException e) {
             throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook but an Office 97-2003 one"
-                    + " (a legacy .xls) or a password-protected workbook: save it in Excel as \"Excel Workbook"
-                    + " (.xlsx)\" without a password, or export " + toExport(choice) + " as CSV (UTF-8)", e);
+                    + " (a legacy .xls: import it with format xls) or a password-protected workbook: save it in Excel"
+                    + " as \"Excel Workbook (.xlsx)\" without a password, or export " + WorksheetRows.toExport(choice)
+                    + " as CSV (UTF-8)", e);
         } catch (IOException | RuntimeException | org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
             // Not a zip, a zip that is no workbook, or one whose parts unpack beyond ZipSecureFile's limits.
             throw new ImportReader.UnreadableFileException("the file is not an xlsx workbook (an Office Open XML"
                     + " spreadsheet, as Excel and WPS save .xlsx) or it unpacks beyond the safety limits for a zip;"
-                    + " export " + toExport(choice) + " as CSV (UTF-8) and import that", e);
+                    + " export " + WorksheetRows.toExport(choice) + " as CSV (UTF-8) and import that", e);
         }
     }
 
@@ -228,57 +190,19 @@ final class XlsxRows implements ImportRows {
     @Override
     public ImportReader.Row next() {
         while (true) {
-            Map<Integer, Cell> row = nextSheetRow();
-            if (row == null) {
+            Map<Integer, WorksheetRows.Cell> cells = nextSheetRow();
+            if (cells == null) {
                 return null;
             }
-            if (row.values().stream().allMatch(cell -> !cell.error() && cell.text().isBlank())) {
-                continue;
-            }
-            if (header == null) {
-                readHeader(row);
-                continue;
-            }
-            long at = ++number;
-            Map<String, Value> columns = new LinkedHashMap<>();
-            for (Map.Entry<Integer, Cell> cell : row.entrySet()) {
-                String name = header.get(cell.getKey());
-                if (name == null) {
-                    continue;
-                }
-                if (cell.getValue().error()) {
-                    return new ImportReader.Row(at, Map.of(), "column '" + name + "' (column " + letter(cell.getKey())
-                            + ") holds an error instead of a value (a formula that failed, such as #N/A or #DIV/0!);"
-                            + " correct or clear it in the workbook");
-                }
-                if (!cell.getValue().text().isEmpty()) {
-                    columns.put(name, Value.newBuilder().setStringValue(cell.getValue().text()).build());
-                }
-            }
-            return new ImportReader.Row(at, columns, null);
-        }
-    }
-
-    private void readHeader(Map<Integer, Cell> row) {
-        header = new LinkedHashMap<>();
-        for (Map.Entry<Integer, Cell> cell : row.entrySet()) {
-            if (cell.getValue().error()) {
-                throw new ImportReader.UnreadableFileException("the header row of " + worksheet + " is not a row of"
-                        + " column names: column " + letter(cell.getKey()) + " holds an error (a formula that failed)");
-            }
-            String name = cell.getValue().text().strip();
-            if (!name.isEmpty()) {
-                header.put(cell.getKey(), name);
+            ImportReader.Row row = rows.row(cells);
+            if (row != null) {
+                return row;
             }
         }
-    }
-
-    private static String letter(int column) {
-        return CellReference.convertNumToColString(column);
     }
 
     /** Feeds the sheet's XML to the handler, one event at a time, until it completes a row; null at the end. */
-    private Map<Integer, Cell> nextSheetRow() {
+    private Map<Integer, WorksheetRows.Cell> nextSheetRow() {
         try {
             while (completed.isEmpty() && !ended) {
                 if (!xml.hasNext()) {
@@ -313,7 +237,8 @@ final class XlsxRows implements ImportRows {
                 }
             }
         } catch (XMLStreamException | SAXException | RuntimeException e) {
-            throw new ImportReader.UnreadableFileException(worksheet + " cannot be read after data row " + number
+            throw new ImportReader.UnreadableFileException(rows.worksheet() + " cannot be read after data row "
+                    + rows.number()
                     + ": its XML is damaged; open the workbook in Excel and save it again, or export the worksheet as"
                     + " CSV (UTF-8)", e);
         }
@@ -348,9 +273,9 @@ final class XlsxRows implements ImportRows {
             int column = reference == null ? lastColumn + 1 : new CellReference(reference).getCol();
             lastColumn = column;
             if ("e".equals(cellType)) {
-                cells.put(column, new Cell("", true));
+                cells.put(column, WorksheetRows.Cell.ERROR);
             } else if (formatted != null) {
-                cells.put(column, new Cell(text(formatted), false));
+                cells.put(column, WorksheetRows.Cell.of(text(formatted)));
             }
         }
 
@@ -360,22 +285,13 @@ final class XlsxRows implements ImportRows {
             }
             if ((cellType == null || cellType.equals("n")) && NUMBER.matcher(formatted).matches()) {
                 // A number the handler passed on unformatted (a workbook without styles).
-                return plain(Double.parseDouble(formatted));
+                return WorksheetRows.plain(Double.parseDouble(formatted));
             }
             return formatted;
         }
     }
 
-    /** The shortest plain decimal that reads back as the stored double: no exponent, no grouping. */
-    static String plain(double value) {
-        BigDecimal decimal = BigDecimal.valueOf(value).stripTrailingZeros();
-        return (decimal.scale() < 0 ? decimal.setScale(0) : decimal).toPlainString();
-    }
-
-    /**
-     * Formats a number cell by what it stores, not by its display format: a date format makes it an ISO-8601 date,
-     * date-time or time without a zone (a workbook has none), any other format the plain decimal.
-     */
+    /** Formats a number cell by what it stores, not by its display format ({@link WorksheetRows#number}). */
     private static final class PlainFormatter extends DataFormatter {
 
         private final boolean date1904;
@@ -392,19 +308,7 @@ final class XlsxRows implements ImportRows {
         @Override
         public String formatRawCellContents(double value, int formatIndex, String formatString,
                                             boolean use1904Windowing) {
-            if (formatString != null && DateUtil.isADateFormat(formatIndex, formatString)
-                    && DateUtil.isValidExcelDate(value)) {
-                String format = FORMAT_LITERALS.matcher(formatString).replaceAll("").toLowerCase(Locale.ROOT);
-                boolean time = format.contains("h") || format.contains("s") || format.contains("am/pm");
-                boolean date = format.contains("y") || format.contains("d") || format.contains("e");
-                LocalDateTime at = DateUtil.getLocalDateTime(value, date1904, true).truncatedTo(ChronoUnit.MILLIS);
-                if (time && !date && value < 1) {
-                    return DateTimeFormatter.ISO_LOCAL_TIME.format(at.toLocalTime());
-                }
-                return time ? DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(at)
-                        : DateTimeFormatter.ISO_LOCAL_DATE.format(at.toLocalDate());
-            }
-            return plain(value);
+            return WorksheetRows.number(value, formatIndex, formatString, date1904);
         }
     }
 

@@ -57,7 +57,7 @@ public class ImportService {
                     .map(e -> e.getField() + " " + e.getCode() + ": " + e.getMessage()).collect(Collectors.joining("; ")));
         }
         ImportSpec.Builder canonical = spec.toBuilder();
-        if (!spec.getFormat().equals(ImportReader.XLSX)) {
+        if (!ImportReader.isWorkbook(spec.getFormat())) {
             canonical.setEncoding(ImportReader.charset(spec.getEncoding()).name());
         }
         if (!spec.getTimeZone().isEmpty()) {

@@ -70,4 +70,23 @@ class ImportRowMapperTest {
         assertThat(ImportRowMapper.validate(xlsx.toBuilder().setSheet(" ").build())).as("the first").isEmpty();
         assertThat(ImportRowMapper.validate(SPEC.toBuilder().setSheet("").build())).isEmpty();
     }
+
+    /** A legacy Excel 97-2003 workbook is a workbook like xlsx: it has worksheets and names its own character set. */
+    @Test
+    void takesALegacyXlsWorkbookWithASheetButNoEncoding() {
+        ImportSpec xls = SPEC.toBuilder().setFormat("xls").build();
+
+        assertThat(ImportRowMapper.validate(xls)).isEmpty();
+        assertThat(ImportRowMapper.validate(xls.toBuilder().setSheet("门店 2024").build())).isEmpty();
+        assertThat(ImportRowMapper.validate(xls.toBuilder().setSheet("0").build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.sheet", "invalid_position"));
+        assertThat(ImportRowMapper.validate(xls.toBuilder().setEncoding("GB18030").build()))
+                .extracting(FieldError::getField, FieldError::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.encoding", "not_applicable"));
+        assertThat(ImportRowMapper.validate(SPEC.toBuilder().setFormat("xlsb").build()))
+                .extracting(FieldError::getField, FieldError::getMessage)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.format",
+                        "format must be csv, ndjson, xlsx or xls"));
+    }
 }

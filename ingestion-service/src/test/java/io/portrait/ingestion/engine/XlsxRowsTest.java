@@ -305,7 +305,7 @@ class XlsxRowsTest {
         byte[] legacy = workbook(new HSSFWorkbook(), workbook -> row(workbook.createSheet(), 0, "name"));
         assertThatThrownBy(() -> rows(legacy))
                 .isInstanceOf(ImportReader.UnreadableFileException.class)
-                .hasMessageContaining("legacy .xls");
+                .hasMessageContaining("legacy .xls: import it with format xls");
         assertThatThrownBy(() -> rows(zip("hello.txt", "not a workbook")))
                 .isInstanceOf(ImportReader.UnreadableFileException.class)
                 .hasMessageStartingWith("the file is not an xlsx workbook");
@@ -536,11 +536,11 @@ class XlsxRowsTest {
 
     @Test
     void numbersAreThePlainDecimalTheyStore() {
-        assertThat(XlsxRows.plain(13800138000d)).isEqualTo("13800138000");
-        assertThat(XlsxRows.plain(1234.5)).isEqualTo("1234.5");
-        assertThat(XlsxRows.plain(0.1 + 0.2)).isEqualTo("0.30000000000000004");
-        assertThat(XlsxRows.plain(-7)).isEqualTo("-7");
-        assertThat(XlsxRows.plain(1e20)).isEqualTo("100000000000000000000");
+        assertThat(WorksheetRows.plain(13800138000d)).isEqualTo("13800138000");
+        assertThat(WorksheetRows.plain(1234.5)).isEqualTo("1234.5");
+        assertThat(WorksheetRows.plain(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(WorksheetRows.plain(-7)).isEqualTo("-7");
+        assertThat(WorksheetRows.plain(1e20)).isEqualTo("100000000000000000000");
     }
 
     private static byte[] zip(String name, String content) {

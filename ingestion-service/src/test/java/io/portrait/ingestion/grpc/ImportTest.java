@@ -159,8 +159,12 @@ class ImportTest {
 
     /** The CRM export as Excel saves it: the phone a number, the birthday a date cell, one cell an error. */
     private static byte[] crmWorkbook() {
-        try (org.apache.poi.xssf.usermodel.XSSFWorkbook workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
-             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+        return crmWorkbook(new org.apache.poi.xssf.usermodel.XSSFWorkbook());
+    }
+
+    /** The CRM export's worksheet (and a summary after it) added to {@code workbook}, as xlsx or as xls. */
+    private static byte[] crmWorkbook(org.apache.poi.ss.usermodel.Workbook workbook) {
+        try (workbook; java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
             org.apache.poi.ss.usermodel.CellStyle date = workbook.createCellStyle();
             date.setDataFormat(workbook.createDataFormat().getFormat("yyyy/m/d"));
             org.apache.poi.ss.usermodel.Sheet sheet = workbook.createSheet("客户");
@@ -277,6 +281,58 @@ class ImportTest {
         assertThat(job(workspace, orders.getId()).getError())
                 .isEqualTo("the workbook has no worksheet \"Orders\"; its worksheets: \"说明\", \"客户\","
                         + " \"summary\"");
+    }
+
+    /** The CRM export as a legacy Excel 97-2003 workbook, behind a sheet of notes, as older CRM and POS systems save. */
+    private static byte[] legacyCrmWorkbookBehindNotes() {
+        org.apache.poi.hssf.usermodel.HSSFWorkbook workbook = new org.apache.poi.hssf.usermodel.HSSFWorkbook();
+        workbook.createSheet("说明").createRow(0).createCell(0).setCellValue("exported from the POS");
+        return crmWorkbook(workbook);
+    }
+
+    @Test
+    void importsTheChosenWorksheetOfALegacyXlsWorkbookAsItsXlsxTwin() {
+        String workspace = workspace();
+        ImportJob created = create(workspace, crmSpec().toBuilder().setFormat("XLS").setSheet("客户")
+                .setFileName("customers.xls").build());
+        assertThat(created.getSpec().getFormat()).isEqualTo("xls");
+        assertThat(created.getSpec().getEncoding()).as("a workbook names its own").isEmpty();
+        byte[] file = legacyCrmWorkbookBehindNotes();
+        int cut = file.length / 2;
+        append(workspace, created.getId(), 0, java.util.Arrays.copyOfRange(file, 0, cut));
+        append(workspace, created.getId(), 1, java.util.Arrays.copyOfRange(file, cut, file.length));
+        complete(workspace, created.getId(), 2);
+
+        ImportJob done = awaitDone(workspace, created.getId());
+
+        assertThat(done.getSpec().getSheet()).isEqualTo("客户");
+        assertThat(done.getRowsRead()).isEqualTo(4);
+        assertThat(done.getRowsAccepted()).isEqualTo(2);
+        List<ImportReject> rejects = rejects(workspace, created.getId(), 10);
+        assertThat(rejects).extracting(r -> r.getRow() + ":" + r.getErrors(0).getField() + ":" + r.getErrors(0).getCode())
+                .containsExactly("3:identifiers.phone:invalid_format", "4:row:unreadable");
+        assertThat(rejects.get(1).getErrors(0).getMessage()).startsWith("column 'mobile' (column C) holds an error");
+        await().atMost(JOB).until(() -> events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first().getString("profile_id") != null);
+        String profile = events().find(Filters.and(Filters.eq("workspace", workspace),
+                Filters.eq("message_id", created.getId() + "-1"))).first().getString("profile_id");
+        var event = ingestion.listProfileEvents(ListProfileEventsRequest.newBuilder().setWorkspace(workspace)
+                .addProfileIds(profile).build()).await().atMost(CALL).getEvents(0).getEvent();
+        assertThat(event.getIdentifiersList()).extracting(i -> i.getType() + "=" + i.getValue())
+                .contains("phone=+8613800138000");
+        assertThat(event.getTraits().getFieldsOrThrow("birthday").getStringValue()).isEqualTo("1990-04-01");
+
+        // An xlsx workbook sent as xls fails its job, naming the format to use.
+        ImportJob xlsx = create(workspace, crmSpec().toBuilder().setFormat("xls").build());
+        append(workspace, xlsx.getId(), 0, crmWorkbook());
+        complete(workspace, xlsx.getId(), 1);
+        await().atMost(JOB).until(() -> job(workspace, xlsx.getId()).getStatus().equals("failed"));
+        assertThat(job(workspace, xlsx.getId()).getError()).endsWith("import it with format xlsx");
+
+        StatusRuntimeException encoding = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
+                crmSpec().toBuilder().setFormat("xls").setEncoding("GB18030").build()));
+        assertThat(encoding.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(encoding.getStatus().getDescription()).startsWith("spec.encoding: spec.encoding not_applicable: ");
     }
 
     @Test
@@ -651,7 +707,7 @@ class ImportTest {
         append(workspace, created.getId(), 0, "customer\n".getBytes(StandardCharsets.UTF_8));
 
         assertThat(status(() -> complete(workspace, created.getId(), 2))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xls").build())))
+        assertThat(status(() -> create(workspace, ImportSpec.newBuilder().setFormat("xlsb").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         StatusRuntimeException encoding = catchThrowableOfType(StatusRuntimeException.class, () -> create(workspace,
                 crmSpec().toBuilder().setFormat("xlsx").setEncoding("GB18030").build()));
