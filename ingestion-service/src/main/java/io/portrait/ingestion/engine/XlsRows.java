@@ -4,9 +4,6 @@ import org.apache.poi.EncryptedDocumentException;
 import org.apache.poi.hssf.OldExcelFormatException;
 import org.apache.poi.hssf.eventusermodel.AbortableHSSFListener;
 import org.apache.poi.hssf.eventusermodel.FormatTrackingHSSFListener;
-import org.apache.poi.hssf.eventusermodel.HSSFEventFactory;
-import org.apache.poi.hssf.eventusermodel.HSSFRequest;
-import org.apache.poi.hssf.eventusermodel.HSSFUserException;
 import org.apache.poi.hssf.eventusermodel.MissingRecordAwareHSSFListener;
 import org.apache.poi.hssf.eventusermodel.dummyrecord.LastCellOfRowDummyRecord;
 import org.apache.poi.hssf.record.BOFRecord;
@@ -20,6 +17,7 @@ import org.apache.poi.hssf.record.LabelRecord;
 import org.apache.poi.hssf.record.LabelSSTRecord;
 import org.apache.poi.hssf.record.NumberRecord;
 import org.apache.poi.hssf.record.Record;
+import org.apache.poi.hssf.record.RecordFactoryInputStream;
 import org.apache.poi.hssf.record.SSTRecord;
 import org.apache.poi.hssf.record.StringRecord;
 import org.apache.poi.poifs.filesystem.DirectoryNode;
@@ -31,6 +29,7 @@ import org.apache.poi.ss.usermodel.CellType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -48,10 +47,10 @@ import java.util.Map;
  * column, and data rows are numbered from 1.
  *
  * <p>An OLE2 file's directory may point anywhere in it, so the workbook is read whole into memory first, up to the
- * cap xlsx has ({@code imports.max-xlsx-size}), never written to disk. Its records are then streamed through POI's
- * event API (never the whole-workbook model): the shared strings and the list of sheets come first, then each sheet's
- * records; the cells of the chosen worksheet are kept, as rows of text, and reading stops at its end. So besides the
- * file the memory held is that of one worksheet's rows.
+ * cap xlsx has ({@code imports.max-xlsx-size}), never written to disk. Its records are then pulled one at a time
+ * (POI's record stream and event listeners, never the whole-workbook model): the shared strings and the list of sheets
+ * first, then the sheets' records, as far as the next row of the chosen worksheet asks, and no further than its end.
+ * So besides the file (and its shared strings) the memory held is that of a row.
  */
 final class XlsRows implements ImportRows {
 
@@ -60,9 +59,12 @@ final class XlsRows implements ImportRows {
     /** The BIFF version of Excel 97 to 2003; earlier ones are not read. */
     private static final int BIFF8 = BOFRecord.VERSION;
 
-    /** The chosen worksheet's rows of cells, in sheet order, not handed out yet. */
-    private final Deque<Map<Integer, WorksheetRows.Cell>> sheetRows;
+    private final POIFSFileSystem file;
+    /** The workbook's records, pulled one at a time as rows are asked for. */
+    private final RecordFactoryInputStream records;
+    private final Collector collector;
     private final WorksheetRows rows;
+    private boolean exhausted;
 
     /**
      * @param maxBytes the largest workbook read; a larger one fails the file
@@ -70,26 +72,51 @@ final class XlsRows implements ImportRows {
      */
     XlsRows(InputStream input, long maxBytes, WorksheetChoice choice) {
         byte[] bytes = WorksheetRows.readAtMost(input, maxBytes, choice, ImportReader.XLS);
-        Collector collector = new Collector(choice);
-        try (POIFSFileSystem file = open(bytes, choice)) {
-            read(workbookStream(file.getRoot(), choice), collector);
-        } catch (ImportReader.UnreadableFileException e) {
-            throw e;
-        } catch (EncryptedDocumentException e) {
-            throw passwordProtected(choice, e);
-        } catch (OldExcelFormatException e) {
-            throw oldFormat(e);
-        } catch (IOException | RuntimeException | HSSFUserException e) {
-            throw new ImportReader.UnreadableFileException("the workbook cannot be read: its records are not those of"
-                    + " an Excel 97-2003 workbook, or damaged; open it in Excel and save it again as .xlsx, or export "
-                    + WorksheetRows.toExport(choice) + " as CSV (UTF-8)", e);
+        this.collector = new Collector(choice);
+        this.file = open(bytes, choice);
+        try {
+            this.records = new RecordFactoryInputStream(workbookStream(file.getRoot(), choice), false);
+            // The globals (shared strings, date system, the sheets in tab order) come first: read them, which
+            // chooses the worksheet, and stop there; the worksheet's records are pulled as its rows are asked for.
+            while (!collector.globalsRead && pull()) {
+                // the collector takes each record
+            }
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw unreadable(e, choice);
         }
         if (collector.worksheet == null) {
             // No sheet after the workbook's globals: the choice is met or refused by the worksheets listed there.
             collector.choose();
         }
-        this.sheetRows = collector.completed;
         this.rows = new WorksheetRows(collector.worksheet);
+    }
+
+    /** Hands the next record to the collector; false at the end of the records. */
+    private boolean pull() {
+        Record record = records.nextRecord();
+        if (record == null) {
+            exhausted = true;
+            collector.endRow();
+            return false;
+        }
+        collector.abortableProcessRecord(record);
+        return true;
+    }
+
+    private static ImportReader.UnreadableFileException unreadable(RuntimeException e, WorksheetChoice choice) {
+        if (e instanceof ImportReader.UnreadableFileException unreadable) {
+            return unreadable;
+        }
+        if (e instanceof EncryptedDocumentException) {
+            return passwordProtected(choice, e);
+        }
+        if (e instanceof OldExcelFormatException) {
+            return oldFormat(e);
+        }
+        return new ImportReader.UnreadableFileException("the workbook cannot be read: its records are not those of"
+                + " an Excel 97-2003 workbook, or damaged; open it in Excel and save it again as .xlsx, or export "
+                + WorksheetRows.toExport(choice) + " as CSV (UTF-8)", e);
     }
 
     private static POIFSFileSystem open(byte[] bytes, WorksheetChoice choice) {
@@ -117,9 +144,13 @@ final class XlsRows implements ImportRows {
     }
 
     /** The stream of the workbook's records, telling a file that holds none it can read by what it holds instead. */
-    private static InputStream workbookStream(DirectoryNode root, WorksheetChoice choice) throws IOException {
-        if (root.hasEntryCaseInsensitive("Workbook")) {
-            return root.createDocumentInputStream(root.getEntryCaseInsensitive("Workbook"));
+    private static InputStream workbookStream(DirectoryNode root, WorksheetChoice choice) {
+        try {
+            if (root.hasEntryCaseInsensitive("Workbook")) {
+                return root.createDocumentInputStream(root.getEntryCaseInsensitive("Workbook"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (root.hasEntryCaseInsensitive("Book")) {
             throw oldFormat(null);
@@ -131,14 +162,6 @@ final class XlsRows implements ImportRows {
         throw new ImportReader.UnreadableFileException("the file is an Office 97-2003 document but not an Excel"
                 + " workbook (it holds no workbook stream): export " + WorksheetRows.toExport(choice)
                 + " as CSV (UTF-8) and import that");
-    }
-
-    private static void read(InputStream workbook, Collector collector) throws IOException, HSSFUserException {
-        try (workbook) {
-            HSSFRequest request = new HSSFRequest();
-            request.addListenerForAllRecords(collector);
-            new HSSFEventFactory().abortableProcessEvents(request, workbook);
-        }
     }
 
     private static ImportReader.UnreadableFileException passwordProtected(WorksheetChoice choice, Throwable cause) {
@@ -155,23 +178,44 @@ final class XlsRows implements ImportRows {
 
     @Override
     public ImportReader.Row next() {
-        while (!sheetRows.isEmpty()) {
-            ImportReader.Row row = rows.row(sheetRows.removeFirst());
-            if (row != null) {
-                return row;
+        while (true) {
+            while (!collector.completed.isEmpty()) {
+                ImportReader.Row row = rows.row(collector.completed.removeFirst());
+                if (row != null) {
+                    return row;
+                }
+            }
+            if (collector.done || exhausted) {
+                return null;
+            }
+            try {
+                pull();
+            } catch (RuntimeException e) {
+                throw new ImportReader.UnreadableFileException(rows.worksheet() + " cannot be read after data row "
+                        + rows.number() + ": its records are damaged; open the workbook in Excel and save it again,"
+                        + " or export the worksheet as CSV (UTF-8)", e);
             }
         }
-        return null;
     }
 
     @Override
     public void close() {
-        sheetRows.clear();
+        collector.completed.clear();
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            file.close();
+        } catch (IOException e) {
+            // an in-memory file: nothing is left open
+        }
     }
 
     /**
-     * Takes the workbook's records as POI streams them: the globals (shared strings, date system, the sheets in tab
-     * order), then each sheet's records in file order; keeps the chosen worksheet's cells as text and stops after it.
+     * Takes the workbook's records as they are pulled: the globals (shared strings, date system, the sheets in tab
+     * order), then each sheet's records in file order; keeps the chosen worksheet's rows, as text, until they are
+     * handed out, and is done after it.
      * Records reach it through POI's listeners that tell the end of each row and the number format of each cell.
      */
     private static final class Collector extends AbortableHSSFListener {
@@ -349,7 +393,7 @@ final class XlsRows implements ImportRows {
         }
 
         /** Keeps the row being read, when it has a cell or awaits a formula's text, and starts the next one. */
-        private void endRow() {
+        void endRow() {
             if (!cells.isEmpty() || stringRow == cells) {
                 completed.add(cells);
                 cells = new LinkedHashMap<>();

@@ -2,8 +2,10 @@ package io.portrait.ingestion.engine;
 
 import io.portrait.common.identifier.IdentifierNormalizer;
 import io.portrait.proto.ingestion.v1.ImportSpec;
+import org.apache.poi.hssf.usermodel.HSSFWorkbook;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,16 @@ class ImportBenchmark {
     @Test
     void readsAnXlsxWorkbook() throws IOException {
         measure("xlsx", Long.getLong("portrait.bench.xlsx-rows", 200_000L), ImportBenchmark::writeWorkbook);
+    }
+
+    /**
+     * The same rows in a legacy Excel 97-2003 workbook ({@code portrait.bench.xls-rows}, 65,000 by default: the
+     * format holds at most 65,536 rows a sheet), read as the worker reads one: whole into memory, its records streamed,
+     * the worksheet's rows kept as text, then mapped and cleaned a row at a time.
+     */
+    @Test
+    void readsAnXlsWorkbook() throws IOException {
+        measure("xls", Long.getLong("portrait.bench.xls-rows", 65_000L), ImportBenchmark::writeLegacyWorkbook);
     }
 
     /** Writes the generated export of {@code rows} rows to a file in one format. */
@@ -141,26 +153,39 @@ class ImportBenchmark {
         }
     }
 
-    /** The same rows in a workbook's first sheet, written by POI's streaming writer; points as numbers. */
+    /** The same rows in a workbook's first sheet, written by POI's streaming writer. */
     private static void writeWorkbook(Path file, long rows) throws IOException {
         try (SXSSFWorkbook workbook = new SXSSFWorkbook(100); OutputStream out = Files.newOutputStream(file)) {
-            Sheet sheet = workbook.createSheet("export");
-            Row header = sheet.createRow(0);
-            for (int c = 0; c < HEADER.length; c++) {
-                header.createCell(c).setCellValue(HEADER[c]);
-            }
-            for (long i = 1; i <= rows; i++) {
-                String[] cells = row(i);
-                Row row = sheet.createRow((int) i);
-                for (int c = 0; c < cells.length - 1; c++) {
-                    if (!cells[c].isEmpty()) {
-                        row.createCell(c).setCellValue(cells[c]);
-                    }
-                }
-                row.createCell(cells.length - 1).setCellValue(Double.parseDouble(cells[cells.length - 1]));
-            }
+            fill(workbook, rows);
             workbook.write(out);
             workbook.dispose();
+        }
+    }
+
+    /** The same rows in an Excel 97-2003 workbook (POI writes those whole, from its model). */
+    private static void writeLegacyWorkbook(Path file, long rows) throws IOException {
+        try (HSSFWorkbook workbook = new HSSFWorkbook(); OutputStream out = Files.newOutputStream(file)) {
+            fill(workbook, rows);
+            workbook.write(out);
+        }
+    }
+
+    /** The header and the rows in the workbook's first sheet; points as numbers. */
+    private static void fill(Workbook workbook, long rows) {
+        Sheet sheet = workbook.createSheet("export");
+        Row header = sheet.createRow(0);
+        for (int c = 0; c < HEADER.length; c++) {
+            header.createCell(c).setCellValue(HEADER[c]);
+        }
+        for (long i = 1; i <= rows; i++) {
+            String[] cells = row(i);
+            Row row = sheet.createRow((int) i);
+            for (int c = 0; c < cells.length - 1; c++) {
+                if (!cells[c].isEmpty()) {
+                    row.createCell(c).setCellValue(cells[c]);
+                }
+            }
+            row.createCell(cells.length - 1).setCellValue(Double.parseDouble(cells[cells.length - 1]));
         }
     }
 }

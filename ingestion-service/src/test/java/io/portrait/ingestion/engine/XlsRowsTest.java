@@ -211,6 +211,39 @@ class XlsRowsTest {
         }
     }
 
+    @Test
+    void rowsBeforeDamageWithinTheWorksheetAreReadAndTheDamageNamesTheLastGoodRow() throws IOException {
+        byte[] file = XlsxRowsTest.workbook(new HSSFWorkbook(), workbook -> {
+            Sheet sheet = workbook.createSheet("export");
+            row(sheet, 0, "n");
+            for (int i = 1; i <= 2000; i++) {
+                row(sheet, i, "row " + i);
+            }
+        });
+        // Garbage over the records three quarters into the workbook stream: inside the worksheet's cells.
+        byte[] damaged;
+        try (POIFSFileSystem container = new POIFSFileSystem(new ByteArrayInputStream(file))) {
+            byte[] stream = container.getRoot().createDocumentInputStream("Workbook").readAllBytes();
+            java.util.Arrays.fill(stream, stream.length * 3 / 4, stream.length * 3 / 4 + 64, (byte) 0xFF);
+            container.createOrUpdateDocument(new ByteArrayInputStream(stream), "Workbook");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            container.writeFilesystem(out);
+            damaged = out.toByteArray();
+        }
+
+        List<ImportReader.Row> read = new ArrayList<>();
+        try (ImportReader reader = new ImportReader("xls", "", new ByteArrayInputStream(damaged))) {
+            assertThatThrownBy(() -> {
+                for (ImportReader.Row row = reader.next(); row != null; row = reader.next()) {
+                    read.add(row);
+                }
+            }).isInstanceOf(ImportReader.UnreadableFileException.class)
+                    .hasMessageStartingWith("the first worksheet cannot be read after data row ");
+        }
+        assertThat(read).as("the rows before the damage").hasSizeGreaterThan(1000).hasSizeLessThan(2000);
+        assertThat(read.get(read.size() - 1).number()).isEqualTo(read.size());
+    }
+
     /** A workbook whose every worksheet holds one row: the worksheet's name, under the header {@code sheet}. */
     private static byte[] sheets(String... names) {
         return XlsxRowsTest.workbook(new HSSFWorkbook(), workbook -> {
