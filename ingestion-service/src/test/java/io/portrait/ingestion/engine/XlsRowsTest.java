@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.portrait.ingestion.engine.XlsxRowsTest.row;
+import static io.portrait.ingestion.engine.XlsxRowsTest.style;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,19 +84,6 @@ class XlsRowsTest {
             row(workbook.createSheet("notes"), 0, "not", "read");
             workbook.getCreationHelper().createFormulaEvaluator().evaluateAll();
         });
-    }
-
-    private static CellStyle style(Workbook workbook, String format) {
-        CellStyle style = workbook.createCellStyle();
-        style.setDataFormat(workbook.createDataFormat().getFormat(format));
-        return style;
-    }
-
-    private static void row(Sheet sheet, int index, String... values) {
-        Row row = sheet.createRow(index);
-        for (int i = 0; i < values.length; i++) {
-            row.createCell(i).setCellValue(values[i]);
-        }
     }
 
     private static List<ImportReader.Row> rows(byte[] file) {

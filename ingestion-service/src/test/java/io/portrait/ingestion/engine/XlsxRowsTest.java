@@ -90,13 +90,15 @@ class XlsxRowsTest {
         });
     }
 
-    private static CellStyle style(Workbook workbook, String format) {
+    /** A cell style showing numbers in {@code format}, as Excel's "Format Cells" sets one. */
+    static CellStyle style(Workbook workbook, String format) {
         CellStyle style = workbook.createCellStyle();
         style.setDataFormat(workbook.createDataFormat().getFormat(format));
         return style;
     }
 
-    private static void row(Sheet sheet, int index, String... values) {
+    /** Row {@code index} of the sheet, holding the texts from its first column on. */
+    static void row(Sheet sheet, int index, String... values) {
         Row row = sheet.createRow(index);
         for (int i = 0; i < values.length; i++) {
             row.createCell(i).setCellValue(values[i]);
