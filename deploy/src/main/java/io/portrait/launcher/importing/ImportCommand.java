@@ -86,8 +86,11 @@ public final class ImportCommand {
             throw new IllegalStateException("cannot reach the gateway at " + options.url() + " (" + reason
                     + "): start Portrait with ./portrait run, or pass --url", e);
         }
-        String id = expect(answer, 201, "creating the import").path("id").asText();
-        out.println("Import " + id + " created (" + options.format() + ").");
+        JsonNode job = expect(answer, 201, "creating the import");
+        String id = job.path("id").asText();
+        String sheet = job.path("sheet").asText("");
+        out.println("Import " + id + " created (" + options.format()
+                + (sheet.isEmpty() ? "" : ", worksheet \"" + sheet + "\"") + ").");
         return id;
     }
 
