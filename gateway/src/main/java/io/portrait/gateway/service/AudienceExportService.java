@@ -69,16 +69,12 @@ public class AudienceExportService {
      * it to a screen. Identifiers and traits are masked unless the reader holds pii:read; a page read with them in
      * clear is audited, as an export is.
      */
-    public Uni<Page<AudienceMember>> page(String workspace, String code, int limit, String cursor, ExportColumns columns,
-                                     PiiGuard.Reader reader) {
-        boolean clear = reader.mayReadPii();
+    public Uni<Page<AudienceMember>> page(String workspace, String code, int limit, String cursor,
+                                          ExportColumns columns, PiiGuard.Reader reader) {
         return knownTags(workspace, columns.tags())
                 .chain(() -> segments.page(workspace, code, limit, cursor, columns.tags()))
-                .call(() -> columns.carriesPii() && clear
-                        ? audit.record(workspace, reader.actor(), AuditService.PII_READ, "segment:" + code,
-                                Map.of("via", "GET /v1/segments/{code}/members", "columns", columns.header()))
-                        : Uni.createFrom().voidItem())
-                .chain(page -> rows(workspace, page, columns, clear).map(rows -> new Page<>(rows,
+                .call(() -> auditedInClear(workspace, code, columns, reader, "GET /v1/segments/{code}/members"))
+                .chain(page -> rows(workspace, page, columns, reader.mayReadPii()).map(rows -> new Page<>(rows,
                         page.getNextAfter().isEmpty() ? null : page.getNextAfter())));
     }
 
@@ -86,15 +82,12 @@ public class AudienceExportService {
      * The segment and the asked tags are checked before the first line, so an unknown one is a 404 or a 400, not
      * an export cut short.
      */
-    private Uni<Multi<AudienceMember>> rows(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader,
-                                       String via) {
+    private Uni<Multi<AudienceMember>> rows(String workspace, String code, ExportColumns columns,
+                                            PiiGuard.Reader reader, String via) {
         boolean clear = reader.mayReadPii();
         return segments.get(workspace, code)
                 .call(() -> knownTags(workspace, columns.tags()))
-                .call(() -> columns.carriesPii() && clear
-                        ? audit.record(workspace, reader.actor(), AuditService.PII_READ, "segment:" + code,
-                                Map.of("via", via, "columns", columns.header()))
-                        : Uni.createFrom().voidItem())
+                .call(() -> auditedInClear(workspace, code, columns, reader, via))
                 .map(segment -> Multi.createBy().repeating()
                         .uni(() -> new String[] {""}, cursor -> segments.page(workspace, code, PAGE, cursor[0],
                                         columns.tags())
@@ -102,6 +95,15 @@ public class AudienceExportService {
                         .whilst(page -> !page.getNextAfter().isEmpty())
                         .onItem().transformToUniAndConcatenate(page -> rows(workspace, page, columns, clear))
                         .onItem().transformToIterable(rows -> rows));
+    }
+
+    /** A read of the segment's members whose identifiers or traits go out in clear is a PII read: audited. */
+    private Uni<Void> auditedInClear(String workspace, String code, ExportColumns columns, PiiGuard.Reader reader,
+                                     String via) {
+        return columns.carriesPii() && reader.mayReadPii()
+                ? audit.record(workspace, reader.actor(), AuditService.PII_READ, "segment:" + code,
+                        Map.of("via", via, "columns", columns.header()))
+                : Uni.createFrom().voidItem();
     }
 
     private Uni<Void> knownTags(String workspace, List<String> codes) {

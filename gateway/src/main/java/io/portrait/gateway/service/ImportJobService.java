@@ -65,7 +65,7 @@ public class ImportJobService {
         return ingestion.listImports(ListImportsRequest.newBuilder().setWorkspace(workspace).setStatus(text(status))
                         .setPageSize(limit).setPageToken(text(cursor)).build())
                 .map(r -> new Page<>(r.getJobsList().stream().map(ImportJobService::view).toList(),
-                        r.getNextPageToken().isEmpty() ? null : r.getNextPageToken()));
+                        emptyToNull(r.getNextPageToken())));
     }
 
     /** The rejected rows as CSV (row, field, code, message), one line per reason, in row order. */

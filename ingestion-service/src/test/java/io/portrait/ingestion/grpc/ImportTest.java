@@ -99,6 +99,14 @@ class ImportTest {
                 .setChunks(chunks).build()).await().atMost(CALL).getJob();
     }
 
+    /** Uploads the file in two chunks cut in its middle (a workbook's zip or container split anywhere) and completes. */
+    private void uploadInHalves(String workspace, String id, byte[] file) {
+        int cut = file.length / 2;
+        append(workspace, id, 0, java.util.Arrays.copyOfRange(file, 0, cut));
+        append(workspace, id, 1, java.util.Arrays.copyOfRange(file, cut, file.length));
+        complete(workspace, id, 2);
+    }
+
     private ImportJob job(String workspace, String id) {
         return ingestion.getImport(GetImportRequest.newBuilder().setWorkspace(workspace).setId(id).build())
                 .await().atMost(CALL).getJob();
@@ -208,10 +216,7 @@ class ImportTest {
                 .build());
         assertThat(created.getSpec().getEncoding()).as("a workbook names its own").isEmpty();
         byte[] file = crmWorkbook();
-        int cut = file.length / 2;
-        append(workspace, created.getId(), 0, java.util.Arrays.copyOfRange(file, 0, cut));
-        append(workspace, created.getId(), 1, java.util.Arrays.copyOfRange(file, cut, file.length));
-        complete(workspace, created.getId(), 2);
+        uploadInHalves(workspace, created.getId(), file);
 
         ImportJob done = awaitDone(workspace, created.getId());
 
@@ -298,10 +303,7 @@ class ImportTest {
         assertThat(created.getSpec().getFormat()).isEqualTo("xls");
         assertThat(created.getSpec().getEncoding()).as("a workbook names its own").isEmpty();
         byte[] file = legacyCrmWorkbookBehindNotes();
-        int cut = file.length / 2;
-        append(workspace, created.getId(), 0, java.util.Arrays.copyOfRange(file, 0, cut));
-        append(workspace, created.getId(), 1, java.util.Arrays.copyOfRange(file, cut, file.length));
-        complete(workspace, created.getId(), 2);
+        uploadInHalves(workspace, created.getId(), file);
 
         ImportJob done = awaitDone(workspace, created.getId());
 
